@@ -1,0 +1,100 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { sessionRoutes } from './auth/session.routes.ts';
+import { devRoutes } from './demo/dev.routes.ts';
+import { docsRoutes } from './docs/docs.routes.ts';
+import { healthRoutes } from './health/health.routes.ts';
+import type { AppDeps, AppEnv } from './http/context.ts';
+import { requestLog, requireJsonBody } from './http/middleware.ts';
+import { errorToResponse, problemResponse } from './http/problem-response.ts';
+
+const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/;
+
+/** Whether a browser origin may call the API and load the widget. */
+export function originAllowed(origin: string, deps: Pick<AppDeps, 'config'>): boolean {
+  if (deps.config.allowedOrigins.includes(origin)) return true;
+  return deps.config.demoMode && LOOPBACK_ORIGIN.test(origin);
+}
+
+const apiHeaders = secureHeaders({
+  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
+  crossOriginResourcePolicy: 'same-site',
+  strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+});
+const pageHeaders = secureHeaders({
+  contentSecurityPolicy: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    // Swagger UI sets inline styles on its elements.
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:'],
+    connectSrc: ["'self'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+  },
+  strictTransportSecurity: 'max-age=31536000; includeSubDomains',
+});
+
+/** Builds the broker's HTTP app from its dependencies. No globals: tests build their own. */
+export function createApp(deps: AppDeps) {
+  const app = new OpenAPIHono<AppEnv>({ strict: false });
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', async (c, next) => {
+    c.set('deps', deps);
+    await next();
+  });
+  app.use('*', requestLog);
+  app.use('*', (c, next) => (c.req.path.startsWith('/docs') ? pageHeaders(c, next) : apiHeaders(c, next)));
+  const corsMiddleware = cors({
+    origin: (origin) => (originAllowed(origin, deps) ? origin : null),
+    allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+    allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
+    exposeHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'],
+    maxAge: 600,
+    credentials: false,
+  });
+  for (const path of ['/api/*', '/dev/*', '/fhir/*', '/widget/*']) app.use(path, corsMiddleware);
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: deps.config.bodyLimitBytes,
+      onError: (c) =>
+        problemResponse(c, 'payload-too-large', `The body may be at most ${deps.config.bodyLimitBytes} bytes`),
+    }),
+  );
+  app.use('/api/*', requireJsonBody);
+  app.use('/dev/*', requireJsonBody);
+
+  app.route('/', healthRoutes);
+  app.route('/', sessionRoutes);
+  app.route('/', docsRoutes);
+  if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'Staff tokens (audience: staff) or citizen e-ID tokens (audience: citizen)',
+  });
+  app.doc31('/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'SIP broker',
+      version: '0.1.0',
+      description:
+        'One shared SIP (samordnad individuell plan) for the municipality and the region, with a standing relatives section. Errors are RFC 9457 application/problem+json.',
+    },
+    servers: [{ url: deps.config.publicUrl }],
+  });
+
+  app.notFound((c) => problemResponse(c, 'not-found', `No route for ${c.req.method} ${c.req.path}`));
+  app.onError((error, c) => errorToResponse(error, c, deps.logger));
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

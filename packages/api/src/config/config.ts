@@ -1,0 +1,198 @@
+import { z } from 'zod';
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const httpUrl = z
+  .url({ message: 'must be an absolute http(s) URL' })
+  .refine((v) => /^https?:\/\//.test(v), 'must be an absolute http(s) URL')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const postgresUrl = z
+  .string()
+  .refine((v) => /^postgres(ql)?:\/\/.+/.test(v), 'must be a postgres:// or postgresql:// URL');
+
+const originList = z.string().transform((value, ctx) => {
+  const origins: string[] = [];
+  for (const raw of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (raw === '*') {
+      ctx.addIssue({ code: 'custom', message: "'*' is not allowed: list each embedding origin" });
+      return z.NEVER;
+    }
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `'${raw}' is not an origin (scheme://host[:port])` });
+      return z.NEVER;
+    }
+    if (url.origin !== raw.replace(/\/$/, '') || !/^https?:$/.test(url.protocol)) {
+      ctx.addIssue({ code: 'custom', message: `'${raw}' is not an origin (scheme://host[:port], no path)` });
+      return z.NEVER;
+    }
+    origins.push(url.origin);
+  }
+  return origins;
+});
+
+const upstreamAuth = z.enum(['none', 'bearer']);
+
+/** The environment variables the service reads, validated once at start. */
+export const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(8787),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    PUBLIC_URL: httpUrl.optional(),
+    DATABASE_URL: postgresUrl.optional(),
+    DATA_DIR: z.string().min(1).default('data'),
+    REGION_FHIR_BASE_URL: httpUrl.optional(),
+    REGION_FHIR_AUTH: upstreamAuth.default('none'),
+    REGION_FHIR_TOKEN: z.string().min(1).optional(),
+    MUNICIPALITY_FHIR_BASE_URL: httpUrl.optional(),
+    MUNICIPALITY_FHIR_AUTH: upstreamAuth.default('none'),
+    MUNICIPALITY_FHIR_TOKEN: z.string().min(1).optional(),
+    UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+    STAFF_TOKEN_ISSUER: z.string().min(1).optional(),
+    STAFF_TOKEN_AUDIENCE: z.string().min(1).default('sip-broker-staff'),
+    STAFF_JWKS_URL: httpUrl.optional(),
+    CITIZEN_TOKEN_ISSUER: z.string().min(1).optional(),
+    CITIZEN_TOKEN_AUDIENCE: z.string().min(1).default('sip-broker-citizen'),
+    CITIZEN_JWKS_URL: httpUrl.optional(),
+    ALLOWED_ORIGINS: originList.default([]),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    DEMO_MODE: booleanString.optional(),
+    BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+  })
+  .superRefine((env, ctx) => {
+    for (const side of ['REGION', 'MUNICIPALITY'] as const) {
+      if (env[`${side}_FHIR_AUTH`] === 'bearer' && !env[`${side}_FHIR_TOKEN`]) {
+        ctx.addIssue({ code: 'custom', path: [`${side}_FHIR_TOKEN`], message: `required when ${side}_FHIR_AUTH=bearer` });
+      }
+    }
+    const demo = env.DEMO_MODE ?? env.NODE_ENV !== 'production';
+    if (demo && env.NODE_ENV === 'production') {
+      ctx.addIssue({ code: 'custom', path: ['DEMO_MODE'], message: 'demo mode is refused when NODE_ENV=production' });
+    }
+    for (const who of ['STAFF', 'CITIZEN'] as const) {
+      if (env[`${who}_TOKEN_ISSUER`] && !env[`${who}_JWKS_URL`]) {
+        ctx.addIssue({ code: 'custom', path: [`${who}_JWKS_URL`], message: `required when ${who}_TOKEN_ISSUER is set` });
+      }
+      if (env[`${who}_JWKS_URL`] && !env[`${who}_TOKEN_ISSUER`]) {
+        ctx.addIssue({ code: 'custom', path: [`${who}_TOKEN_ISSUER`], message: `required when ${who}_JWKS_URL is set` });
+      }
+    }
+    if (!demo && !env.STAFF_TOKEN_ISSUER && !env.CITIZEN_TOKEN_ISSUER) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['STAFF_TOKEN_ISSUER'],
+        message: 'without demo mode at least one token issuer must be configured',
+      });
+    }
+    if (!demo && (!env.REGION_FHIR_BASE_URL || !env.MUNICIPALITY_FHIR_BASE_URL)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [env.REGION_FHIR_BASE_URL ? 'MUNICIPALITY_FHIR_BASE_URL' : 'REGION_FHIR_BASE_URL'],
+        message: 'required without demo mode (demo mode starts its own upstreams)',
+      });
+    }
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface UpstreamConfig {
+  name: 'region' | 'municipality';
+  baseUrl: string | undefined;
+  auth: { kind: 'none' } | { kind: 'bearer'; token: string };
+}
+
+export interface IssuerConfig {
+  kind: 'staff' | 'citizen';
+  issuer: string;
+  audience: string;
+  jwksUrl: string;
+}
+
+/** The service's configuration, derived from the validated environment. */
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  publicUrl: string;
+  databaseUrl: string | undefined;
+  dataDir: string;
+  upstreams: { region: UpstreamConfig; municipality: UpstreamConfig };
+  upstreamTimeoutMs: number;
+  issuers: IssuerConfig[];
+  audiences: { staff: string; citizen: string };
+  allowedOrigins: string[];
+  logLevel: Env['LOG_LEVEL'];
+  demoMode: boolean;
+  bodyLimitBytes: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      `Invalid configuration:\n${problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n')}`,
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+function upstream(env: Env, name: 'region' | 'municipality'): UpstreamConfig {
+  const prefix = name === 'region' ? 'REGION' : 'MUNICIPALITY';
+  const token = env[`${prefix}_FHIR_TOKEN`];
+  return {
+    name,
+    baseUrl: env[`${prefix}_FHIR_BASE_URL`],
+    auth: env[`${prefix}_FHIR_AUTH`] === 'bearer' && token ? { kind: 'bearer', token } : { kind: 'none' },
+  };
+}
+
+/** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? 'environment'),
+        message: issue.message,
+      })),
+    );
+  }
+  const env = parsed.data;
+  const issuers: IssuerConfig[] = [];
+  if (env.STAFF_TOKEN_ISSUER && env.STAFF_JWKS_URL) {
+    issuers.push({ kind: 'staff', issuer: env.STAFF_TOKEN_ISSUER, audience: env.STAFF_TOKEN_AUDIENCE, jwksUrl: env.STAFF_JWKS_URL });
+  }
+  if (env.CITIZEN_TOKEN_ISSUER && env.CITIZEN_JWKS_URL) {
+    issuers.push({
+      kind: 'citizen',
+      issuer: env.CITIZEN_TOKEN_ISSUER,
+      audience: env.CITIZEN_TOKEN_AUDIENCE,
+      jwksUrl: env.CITIZEN_JWKS_URL,
+    });
+  }
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    databaseUrl: env.DATABASE_URL,
+    dataDir: env.DATA_DIR,
+    upstreams: { region: upstream(env, 'region'), municipality: upstream(env, 'municipality') },
+    upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
+    issuers,
+    audiences: { staff: env.STAFF_TOKEN_AUDIENCE, citizen: env.CITIZEN_TOKEN_AUDIENCE },
+    allowedOrigins: env.ALLOWED_ORIGINS,
+    logLevel: env.LOG_LEVEL,
+    demoMode: env.DEMO_MODE ?? env.NODE_ENV !== 'production',
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+  };
+}

@@ -1,0 +1,59 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { personaSchema, tokenRequestSchema, tokenResponseSchema } from '@sip/shared';
+import { ProblemError } from '../http/errors.ts';
+import { problemResponses } from '../http/openapi.ts';
+import { createRouter } from '../http/router.ts';
+import { DEMO_TOKEN_TTL_SECONDS } from './issuer.ts';
+import { demoPersonas } from './world.ts';
+
+/** Demo-mode routes: the personas and the built-in token issuer. Mounted only in demo mode. */
+export const devRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/dev/personas',
+      tags: ['Demo'],
+      summary: 'The demo personas a token can be minted for (demo mode only)',
+      responses: {
+        200: {
+          description: 'Personas',
+          content: { 'application/json': { schema: z.object({ personas: z.array(personaSchema.openapi('Persona')) }) } },
+        },
+      },
+    }),
+    (c) => c.json({ personas: demoPersonas(c.get('deps').clock.now()) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/dev/token',
+      tags: ['Demo'],
+      summary: 'Mint an access token for a demo persona (demo mode only)',
+      request: {
+        body: { required: true, content: { 'application/json': { schema: tokenRequestSchema.openapi('TokenRequest') } } },
+      },
+      responses: {
+        200: { description: 'A signed access token', content: { 'application/json': { schema: tokenResponseSchema } } },
+        ...problemResponses(404, 415, 422),
+      },
+    }),
+    async (c) => {
+      const { demo, config, clock } = c.get('deps');
+      const { persona: personaId } = c.req.valid('json');
+      const persona = demoPersonas(clock.now()).find((p) => p.id === personaId);
+      if (!demo) throw new ProblemError('not-found');
+      if (!persona) {
+        throw new ProblemError('validation', `/persona: no demo persona '${personaId}'`, {
+          errors: [{ path: '/persona', message: 'No such demo persona (see GET /dev/personas)' }],
+        });
+      }
+      const accessToken = await demo.mint(persona, config.audiences);
+      c.header('Cache-Control', 'no-store');
+      return c.json({ access_token: accessToken, token_type: 'Bearer' as const, expires_in: DEMO_TOKEN_TTL_SECONDS }, 200);
+    },
+  )
+  .get('/dev/jwks.json', (c) => {
+    const { demo } = c.get('deps');
+    if (!demo) throw new ProblemError('not-found');
+    return c.json(demo.jwks);
+  });

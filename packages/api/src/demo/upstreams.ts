@@ -1,0 +1,51 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createFhirPeer, type FhirPeer } from '@sip/fhir-peer';
+import { demoUpstreamSeed } from './upstream-seed.ts';
+
+export interface DemoUpstream {
+  name: 'region' | 'municipality';
+  baseUrl: string;
+  peer: FhirPeer;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts one demo upstream: a FHIR R4 test peer on a loopback port, seeded with the demo
+ * world the first time and kept in `stateDir` after that, so a restart keeps what was
+ * written to it. `stateDir` undefined keeps it in memory only.
+ */
+export async function startDemoUpstream(name: DemoUpstream['name'], stateDir: string | undefined): Promise<DemoUpstream> {
+  const peer = createFhirPeer({ name });
+  const file = stateDir ? join(stateDir, `${name}.json`) : undefined;
+  let restored = false;
+  if (file) {
+    mkdirSync(stateDir!, { recursive: true });
+    try {
+      peer.importState(JSON.parse(readFileSync(file, 'utf8')));
+      restored = true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    }
+  }
+  if (!restored) await peer.seed(demoUpstreamSeed(name));
+  let unsubscribe = () => {};
+  if (file) {
+    const persist = () => {
+      writeFileSync(`${file}.tmp`, JSON.stringify(peer.exportState()));
+      renameSync(`${file}.tmp`, file);
+    };
+    if (!restored) persist();
+    unsubscribe = peer.onChange(persist);
+  }
+  const server = await peer.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    name,
+    baseUrl: server.baseUrl,
+    peer,
+    close: async () => {
+      unsubscribe();
+      await server.close();
+    },
+  };
+}

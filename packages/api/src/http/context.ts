@@ -1,0 +1,33 @@
+import type { Config } from '../config/config.ts';
+import type { Database } from '../db/database.ts';
+import type { TokenVerifier } from '../auth/tokens.ts';
+import type { Principal } from '../auth/principal.ts';
+import type { DemoIssuer } from '../demo/issuer.ts';
+import type { Upstreams } from '../upstreams/upstream.ts';
+import type { Logger } from '../logger.ts';
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Everything the app is built from; tests pass their own. */
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  upstreams: Upstreams;
+  clock: Clock;
+  logger: Logger;
+  tokens: TokenVerifier;
+  /** Present in demo mode only. */
+  demo?: DemoIssuer;
+}
+
+export interface AppEnv {
+  Variables: {
+    deps: AppDeps;
+    requestId: string;
+    principal: Principal;
+  };
+}

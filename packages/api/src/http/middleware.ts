@@ -1,0 +1,39 @@
+import { createMiddleware } from 'hono/factory';
+import { matchedRoutes } from 'hono/route';
+import type { AppEnv } from './context.ts';
+import { ProblemError } from './errors.ts';
+
+/**
+ * One log line per request: id, method, route pattern, status and duration. The route
+ * pattern (`/api/plans/:planId`), never the URL, so no identifier or query string
+ * reaches the log.
+ */
+export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
+  const started = performance.now();
+  await next();
+  const routes = matchedRoutes(c).filter((r) => r.method !== 'ALL');
+  const route = routes[routes.length - 1]?.path ?? 'unmatched';
+  c.get('deps').logger.info(
+    {
+      requestId: c.get('requestId'),
+      method: c.req.method,
+      route,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+    },
+    'request',
+  );
+});
+
+/** Requests that carry a body must say it is JSON: anything else is a clear 415. */
+export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
+  if (['POST', 'PUT', 'PATCH'].includes(c.req.method)) {
+    const type = c.req.header('content-type') ?? '';
+    const length = c.req.header('content-length');
+    const hasBody = length !== undefined ? length !== '0' : c.req.raw.body !== null;
+    if (hasBody && !/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+      throw new ProblemError('unsupported-media-type', 'Send the body as application/json');
+    }
+  }
+  await next();
+});

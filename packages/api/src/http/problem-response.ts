@@ -1,0 +1,63 @@
+import type { Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { Logger } from 'pino';
+import type { Problem } from '@sip/shared';
+import { ProblemError, problemTypes, type ProblemCode } from './errors.ts';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+function statusToCode(status: number): ProblemCode {
+  const entry = Object.entries(problemTypes).find(([, v]) => v.status === status);
+  if (entry) return entry[0] as ProblemCode;
+  return status >= 500 ? 'internal' : 'bad-request';
+}
+
+/** Builds the RFC 9457 body for a problem. */
+export function problemBody(c: Context, code: ProblemCode, detail?: string, errors?: Problem['errors']): Problem {
+  const { status, title } = problemTypes[code];
+  return {
+    type: `urn:sip-broker:problem:${code}`,
+    title,
+    status,
+    ...(detail ? { detail } : {}),
+    ...(errors?.length ? { errors } : {}),
+    requestId: c.get('requestId'),
+  };
+}
+
+export function problemResponse(
+  c: Context,
+  code: ProblemCode,
+  detail?: string,
+  options: { errors?: Problem['errors']; headers?: Record<string, string>; status?: number } = {},
+): Response {
+  const body = problemBody(c, code, detail, options.errors);
+  const status = options.status ?? body.status;
+  return new Response(JSON.stringify({ ...body, status }), {
+    status,
+    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...options.headers },
+  });
+}
+
+/**
+ * The one place errors become HTTP responses. Domain errors keep their detail; HTTP
+ * exceptions from middleware keep theirs for client errors; anything else is a 500
+ * whose body says nothing about the cause (the cause goes to the log, by request id).
+ */
+export function errorToResponse(error: unknown, c: Context, logger: Logger): Response {
+  if (error instanceof ProblemError) {
+    return problemResponse(c, error.code, error.detail, { errors: error.errors, headers: error.headers });
+  }
+  if (error instanceof HTTPException) {
+    const status = error.status;
+    const code = statusToCode(status);
+    const headers: Record<string, string> = {};
+    error.res?.headers.forEach((value, key) => {
+      if (key.toLowerCase() === 'www-authenticate') headers[key] = value;
+    });
+    const detail = status < 500 ? error.message || undefined : undefined;
+    return problemResponse(c, code, detail, { headers, status });
+  }
+  logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error');
+  return problemResponse(c, 'internal');
+}

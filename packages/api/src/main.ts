@@ -1,0 +1,56 @@
+import { ConfigError, loadConfig } from './config/config.ts';
+import { createLogger } from './logger.ts';
+import { startServer } from './server.ts';
+
+let config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${error.message}\n`);
+    process.exit(78);
+  }
+  throw error;
+}
+
+const logger = createLogger(config.logLevel);
+const server = await startServer(config, logger);
+const publicUrl = config.publicUrl;
+logger.info({ url: server.url, database: server.database.kind, demoMode: config.demoMode }, 'listening');
+process.stdout.write(
+  [
+    '',
+    `SIP broker is running on ${server.url}`,
+    `  API:        ${publicUrl}/api`,
+    `  API docs:   ${publicUrl}/docs/`,
+    `  OpenAPI:    ${publicUrl}/openapi.json`,
+    `  Health:     ${publicUrl}/health   Ready: ${publicUrl}/ready`,
+    ...(config.demoMode
+      ? [
+          `  Demo:       ${publicUrl}/dev/personas  (mint a token: POST ${publicUrl}/dev/token {"persona":"region-coordinator"})`,
+          ...server.demoUpstreams.map((u) => `  Demo ${u.name} FHIR upstream: ${u.baseUrl}`),
+        ]
+      : []),
+    `  Database:   ${server.database.kind === 'pglite' ? `embedded (PGlite) under ${config.dataDir}` : 'Postgres server (DATABASE_URL)'}`,
+    '',
+  ].join('\n'),
+);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    server.close().then(
+      () => {
+        logger.info('stopped');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

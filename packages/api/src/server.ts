@@ -1,0 +1,89 @@
+import type { AddressInfo } from 'node:net';
+import { join, resolve } from 'node:path';
+import { serve, type ServerType } from '@hono/node-server';
+import { createApp } from './app.ts';
+import { createTokenVerifier, remoteIssuer, type TrustedIssuer } from './auth/tokens.ts';
+import type { Config } from './config/config.ts';
+import { openDatabase, type Database } from './db/database.ts';
+import { createDemoIssuer, type DemoIssuer } from './demo/issuer.ts';
+import { startDemoUpstream, type DemoUpstream } from './demo/upstreams.ts';
+import { systemClock, type Clock } from './http/context.ts';
+import type { Logger } from './logger.ts';
+import { createUpstream, type UpstreamName, type Upstreams } from './upstreams/upstream.ts';
+
+export interface RunningServer {
+  url: string;
+  database: Database;
+  demoUpstreams: DemoUpstream[];
+  /** Graceful: stop accepting, let in-flight requests finish, then close upstreams and database. */
+  close(): Promise<void>;
+}
+
+/** Opens the database named by the config: a server, or the embedded one under the data folder. */
+export async function openConfiguredDatabase(config: Config): Promise<Database> {
+  const database = config.databaseUrl
+    ? await openDatabase({ kind: 'postgres', url: config.databaseUrl })
+    : await openDatabase({ kind: 'pglite', dataDir: join(resolve(config.dataDir), 'pg') });
+  await database.migrate();
+  return database;
+}
+
+/** Assembles and starts the whole service from its configuration. */
+export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
+  const database = await openConfiguredDatabase(config);
+  const demoUpstreams: DemoUpstream[] = [];
+  const upstreamEntries = await Promise.all(
+    (['region', 'municipality'] as const).map(async (name: UpstreamName) => {
+      const upstreamConfig = config.upstreams[name];
+      let baseUrl = upstreamConfig.baseUrl;
+      if (!baseUrl) {
+        const demoUpstream = await startDemoUpstream(name, join(resolve(config.dataDir), 'demo-upstreams'));
+        demoUpstreams.push(demoUpstream);
+        baseUrl = demoUpstream.baseUrl;
+      }
+      return [name, createUpstream({ ...upstreamConfig, baseUrl }, config.upstreamTimeoutMs)] as const;
+    }),
+  );
+  const upstreams = Object.fromEntries(upstreamEntries) as Upstreams;
+
+  let demo: DemoIssuer | undefined;
+  const trusted: TrustedIssuer[] = config.issuers.map((i) => remoteIssuer(i.kind, i.issuer, i.audience, i.jwksUrl));
+  if (config.demoMode) {
+    demo = await createDemoIssuer(database.db, `${config.publicUrl}/dev`, () => clock.now());
+    trusted.push(...demo.trusted(config.audiences));
+  }
+  const tokens = createTokenVerifier(trusted, () => clock.now());
+
+  const app = createApp({ config, database, upstreams, clock, logger, tokens, ...(demo ? { demo } : {}) });
+  const server: ServerType = await new Promise((resolveServer) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    database,
+    demoUpstreams,
+    close() {
+      closing ??= (async () => {
+        await new Promise<void>((done) => {
+          const force = setTimeout(() => {
+            logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
+            if ('closeAllConnections' in server) server.closeAllConnections();
+          }, config.shutdownTimeoutMs);
+          force.unref();
+          server.close(() => {
+            clearTimeout(force);
+            done();
+          });
+          if ('closeIdleConnections' in server) server.closeIdleConnections();
+        });
+        await Promise.all(demoUpstreams.map((u) => u.close()));
+        await database.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './identifiers.ts';
+export * from './problem.ts';
+export * from './auth.ts';

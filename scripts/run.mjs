@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The README's two commands: `npm start` and `npm test`. Both install what is missing
+// (with the pnpm version pinned in package.json, fetched by npx when not installed),
+// build what must be built, and then start the broker or run the whole suite.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const pnpmSpec = pkg.packageManager; // e.g. pnpm@10.34.9
+const isWindows = process.platform === 'win32';
+
+function run(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', shell: isWindows, ...options });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
+
+function pnpm(args) {
+  run('npx', ['--yes', pnpmSpec, ...args]);
+}
+
+function installIfNeeded() {
+  const marker = join(root, 'node_modules', '.modules.yaml');
+  const lock = join(root, 'pnpm-lock.yaml');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  pnpm(['install', '--frozen-lockfile']);
+}
+
+function build() {
+  if (existsSync(join(root, 'packages', 'widget', 'build.mjs'))) {
+    run(process.execPath, [join(root, 'packages', 'widget', 'build.mjs')]);
+  }
+}
+
+const command = process.argv[2];
+installIfNeeded();
+build();
+
+if (command === 'start') {
+  const child = spawn(process.execPath, ['--import', 'tsx', join('packages', 'api', 'src', 'main.ts')], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else if (command === 'test') {
+  run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--noEmit']);
+  run(join(root, 'node_modules', '.bin', 'vitest'), ['run', ...process.argv.slice(3)]);
+} else {
+  process.stderr.write('usage: node scripts/run.mjs start|test\n');
+  process.exit(2);
+}
