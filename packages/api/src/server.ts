@@ -74,8 +74,14 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
             if ('closeAllConnections' in server) server.closeAllConnections();
           }, config.shutdownTimeoutMs);
           force.unref();
+          // A keep-alive connection whose request just finished would hold the close open:
+          // sweep idle connections until the last in-flight request is done.
+          const sweep = setInterval(() => {
+            if ('closeIdleConnections' in server) server.closeIdleConnections();
+          }, 50);
           server.close(() => {
             clearTimeout(force);
+            clearInterval(sweep);
             done();
           });
           if ('closeIdleConnections' in server) server.closeIdleConnections();

@@ -18,6 +18,7 @@ const page = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>SIP broker API</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/docs/assets/swagger-ui.css">
 </head>
 <body>
@@ -33,8 +34,7 @@ const init = `window.addEventListener('load', function () {
 
 /** Self-contained API docs: Swagger UI served from the package, reading /openapi.json. */
 export const docsRoutes = new Hono<AppEnv>()
-  .get('/docs', (c) => c.redirect('/docs/'))
-  .get('/docs/', (c) => c.html(page))
+  .get('/docs', (c) => c.html(page))
   .get('/docs/init.js', (c) => c.body(init, 200, { 'content-type': 'text/javascript; charset=utf-8' }))
   .get('/docs/assets/:file', async (c) => {
     const file = c.req.param('file');

@@ -48,7 +48,9 @@ export const healthRoutes = createRouter()
       const failing = Object.entries(checks).filter(([, v]) => !v.ok);
       if (failing.length === 0) return c.json({ status: 'ready' as const, checks }, 200);
       const detail = failing.map(([name, v]) => `${name}: ${'reason' in v ? v.reason : 'failing'}`).join('; ');
-      c.header('Content-Type', PROBLEM_CONTENT_TYPE);
-      return c.json({ ...problemBody(c, 'not-ready', detail), checks }, 503);
+      // c.json would label it application/json; the 503 is a problem document.
+      return c.body(JSON.stringify({ ...problemBody(c, 'not-ready', detail), checks }), 503, {
+        'content-type': PROBLEM_CONTENT_TYPE,
+      }) as never;
     },
   );

@@ -33,9 +33,10 @@ export function problemResponse(
 ): Response {
   const body = problemBody(c, code, detail, options.errors);
   const status = options.status ?? body.status;
-  return new Response(JSON.stringify({ ...body, status }), {
-    status,
-    headers: { 'content-type': PROBLEM_CONTENT_TYPE, ...options.headers },
+  // Through the context, so headers set earlier (request id, CORS) stay on the response.
+  return c.newResponse(JSON.stringify({ ...body, status }), status as 400, {
+    'content-type': PROBLEM_CONTENT_TYPE,
+    ...options.headers,
   });
 }
 

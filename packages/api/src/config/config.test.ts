@@ -1,0 +1,96 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './config.ts';
+
+function problemsOf(env: Record<string, string>) {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('loadConfig', () => {
+  it('runs on embedded defaults with nothing set: port 8787, PGlite, demo mode', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(8787);
+    expect(config.databaseUrl).toBeUndefined();
+    expect(config.dataDir).toBe('data');
+    expect(config.demoMode).toBe(true);
+    expect(config.upstreams.region.baseUrl).toBeUndefined();
+    expect(config.allowedOrigins).toEqual([]);
+  });
+
+  it('reads every setting it documents', () => {
+    const config = loadConfig({
+      PORT: '9000',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      REGION_FHIR_BASE_URL: 'https://fhir.region.example/r4/',
+      REGION_FHIR_AUTH: 'bearer',
+      REGION_FHIR_TOKEN: 'secret',
+      MUNICIPALITY_FHIR_BASE_URL: 'https://fhir.kommun.example',
+      STAFF_TOKEN_ISSUER: 'https://idp.region.example',
+      STAFF_JWKS_URL: 'https://idp.region.example/jwks',
+      ALLOWED_ORIGINS: 'https://portal.example, https://minasidor.kommun.example',
+      LOG_LEVEL: 'warn',
+      DEMO_MODE: 'false',
+    });
+    expect(config.port).toBe(9000);
+    expect(config.upstreams.region).toEqual({
+      name: 'region',
+      baseUrl: 'https://fhir.region.example/r4',
+      auth: { kind: 'bearer', token: 'secret' },
+    });
+    expect(config.issuers).toEqual([
+      { kind: 'staff', issuer: 'https://idp.region.example', audience: 'sip-broker-staff', jwksUrl: 'https://idp.region.example/jwks' },
+    ]);
+    expect(config.allowedOrigins).toEqual(['https://portal.example', 'https://minasidor.kommun.example']);
+    expect(config.demoMode).toBe(false);
+  });
+
+  it.each([
+    ['PORT', { PORT: 'eighty' }],
+    ['PORT', { PORT: '70000' }],
+    ['DATABASE_URL', { DATABASE_URL: 'mysql://localhost/db' }],
+    ['REGION_FHIR_BASE_URL', { REGION_FHIR_BASE_URL: 'not a url' }],
+    ['REGION_FHIR_TOKEN', { REGION_FHIR_AUTH: 'bearer' }],
+    ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: '*' }],
+    ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: 'https://portal.example/path' }],
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['DEMO_MODE', { DEMO_MODE: 'maybe' }],
+    ['STAFF_TOKEN_ISSUER', { NODE_ENV: 'production' }],
+    ['STAFF_JWKS_URL', { STAFF_TOKEN_ISSUER: 'https://idp.example' }],
+    ['STAFF_TOKEN_ISSUER', { DEMO_MODE: 'false', REGION_FHIR_BASE_URL: 'https://r.example', MUNICIPALITY_FHIR_BASE_URL: 'https://m.example' }],
+    ['MUNICIPALITY_FHIR_BASE_URL', { DEMO_MODE: 'false', REGION_FHIR_BASE_URL: 'https://r.example', STAFF_TOKEN_ISSUER: 'https://i.example', STAFF_JWKS_URL: 'https://i.example/jwks' }],
+  ])('names %s when it is wrong: %j', (variable, env) => {
+    const problems = problemsOf(env);
+    expect(problems.map((p) => p.variable)).toContain(variable);
+  });
+
+  it('refuses demo mode in production even when asked for', () => {
+    expect(problemsOf({ NODE_ENV: 'production', DEMO_MODE: 'true' })).toContainEqual({
+      variable: 'DEMO_MODE',
+      message: 'demo mode is refused when NODE_ENV=production',
+    });
+  });
+});
+
+describe('the service entry point', () => {
+  it('exits non-zero with a message naming the bad variable', () => {
+    const main = fileURLToPath(new URL('../main.ts', import.meta.url));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', main], {
+      env: { PATH: process.env.PATH, PORT: 'eighty', ALLOWED_ORIGINS: '*' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.status).not.toBeNull();
+    expect(result.stderr).toContain('Invalid configuration');
+    expect(result.stderr).toMatch(/PORT: must be a port number/);
+    expect(result.stderr).toMatch(/ALLOWED_ORIGINS: '\*' is not allowed/);
+    expect(result.stdout).not.toContain('running');
+  });
+});

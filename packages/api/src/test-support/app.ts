@@ -1,0 +1,111 @@
+import { Writable } from 'node:stream';
+import { createFhirPeer, type FhirPeer } from '@sip/fhir-peer';
+import { createApp } from '../app.ts';
+import { createTokenVerifier, type TrustedIssuer } from '../auth/tokens.ts';
+import { loadConfig, type Config } from '../config/config.ts';
+import type { Database } from '../db/database.ts';
+import { createDemoIssuer, type DemoIssuer } from '../demo/issuer.ts';
+import { demoUpstreamSeed } from '../demo/upstream-seed.ts';
+import type { Clock } from '../http/context.ts';
+import { createLogger } from '../logger.ts';
+import { createUpstream, type Upstreams } from '../upstreams/upstream.ts';
+
+export interface TestPeers {
+  region: FhirPeer;
+  municipality: FhirPeer;
+  urls: { region: string; municipality: string };
+  close(): Promise<void>;
+}
+
+/** Two FHIR test peers over loopback HTTP, seeded with the demo world unless told not to. */
+export async function startTestPeers(options: { seed?: boolean } = {}): Promise<TestPeers> {
+  const region = createFhirPeer({ name: 'region' });
+  const municipality = createFhirPeer({ name: 'municipality' });
+  if (options.seed !== false) {
+    await region.seed(demoUpstreamSeed('region'));
+    await municipality.seed(demoUpstreamSeed('municipality'));
+  }
+  const [r, m] = await Promise.all([region.listen(), municipality.listen()]);
+  return {
+    region,
+    municipality,
+    urls: { region: r.baseUrl, municipality: m.baseUrl },
+    close: async () => {
+      await Promise.all([r.close(), m.close()]);
+    },
+  };
+}
+
+/** A config for tests: demo mode on, upstreams at the given peers, quiet logs. */
+export function testConfig(peers: { region: string; municipality: string }, env: Record<string, string> = {}): Config {
+  return loadConfig({
+    NODE_ENV: 'test',
+    DEMO_MODE: 'true',
+    LOG_LEVEL: 'info',
+    REGION_FHIR_BASE_URL: peers.region,
+    MUNICIPALITY_FHIR_BASE_URL: peers.municipality,
+    UPSTREAM_TIMEOUT_MS: '1000',
+    ...env,
+  });
+}
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  config: Config;
+  demo: DemoIssuer | undefined;
+  /** Every log line the app wrote, as text. */
+  logs: string[];
+  /** A bearer token for a demo persona. */
+  tokenFor(personaId: string): Promise<string>;
+}
+
+/** Builds the app as the server does, on the given database and peers, with captured logs. */
+export async function buildTestApp(options: {
+  database: Database;
+  peers: { region: string; municipality: string };
+  env?: Record<string, string>;
+  extraIssuers?: TrustedIssuer[];
+  clock?: Clock;
+}): Promise<TestApp> {
+  const config = testConfig(options.peers, options.env);
+  const clock = options.clock ?? { now: () => new Date() };
+  const logs: string[] = [];
+  const logger = createLogger(
+    config.logLevel,
+    new Writable({
+      write(chunk, _enc, done) {
+        logs.push(String(chunk));
+        done();
+      },
+    }),
+  );
+  const upstreams: Upstreams = {
+    region: createUpstream({ ...config.upstreams.region, baseUrl: options.peers.region }, config.upstreamTimeoutMs),
+    municipality: createUpstream(
+      { ...config.upstreams.municipality, baseUrl: options.peers.municipality },
+      config.upstreamTimeoutMs,
+    ),
+  };
+  const demo = config.demoMode
+    ? await createDemoIssuer(options.database.db, `${config.publicUrl}/dev`, () => clock.now())
+    : undefined;
+  const tokens = createTokenVerifier([...(demo?.trusted(config.audiences) ?? []), ...(options.extraIssuers ?? [])], () =>
+    clock.now(),
+  );
+  const app = createApp({ config, database: options.database, upstreams, clock, logger, tokens, ...(demo ? { demo } : {}) });
+  return {
+    app,
+    config,
+    demo,
+    logs,
+    async tokenFor(persona) {
+      const res = await app.request('/dev/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ persona }),
+      });
+      if (res.status !== 200) throw new Error(`token for ${persona}: HTTP ${res.status}`);
+      return ((await res.json()) as { access_token: string }).access_token;
+    },
+  };
+}

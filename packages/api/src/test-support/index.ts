@@ -1,0 +1,3 @@
+export * from './databases.ts';
+export * from './tokens.ts';
+export * from './app.ts';

@@ -1,0 +1,120 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createFhirPeer } from '@sip/fhir-peer';
+import { createTestDatabase, serverUrl } from '@sip/api/test-support';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mintToken, startService, type ServiceProcess } from './support/service.ts';
+
+const session = (url: string, token: string) => fetch(`${url}/api/session`, { headers: { Authorization: `Bearer ${token}` } });
+
+describe('the start command on embedded defaults', () => {
+  let dataDir: string;
+  let service: ServiceProcess | undefined;
+
+  beforeAll(() => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sip-start-'));
+  });
+  afterAll(async () => {
+    await service?.stop('SIGKILL');
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('serves /health within 60 seconds with no external server, and is ready with its demo upstreams', async () => {
+    const started = Date.now();
+    service = await startService({ DATA_DIR: dataDir });
+    const health = await fetch(`${service.url}/health`);
+    expect(health.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    expect(service.output()).toMatch(/API docs: +http:\/\/\S+\/docs\//);
+    expect(service.output()).toMatch(/Demo region FHIR upstream: http:\/\/127\.0\.0\.1:\d+/);
+    const ready = await fetch(`${service.url}/ready`);
+    expect(await ready.json()).toMatchObject({ status: 'ready' });
+  });
+
+  it('lets the demo personas mint tokens the service accepts', async () => {
+    const token = await mintToken(service!.url, 'region-coordinator');
+    const res = await session(service!.url, token);
+    expect(await res.json()).toMatchObject({ kind: 'staff', role: 'coordinator' });
+  });
+
+  it('keeps its data across a restart: tokens minted before still verify, demo upstream writes remain', async () => {
+    const token = await mintToken(service!.url, 'maria');
+    const upstreamUrl = /Demo municipality FHIR upstream: (\S+)/.exec(service!.output())?.[1];
+    expect(upstreamUrl).toBeTruthy();
+    const created = await fetch(`${upstreamUrl}/Task`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({ resourceType: 'Task', status: 'requested', intent: 'proposal', description: 'Handla en gång i veckan' }),
+    });
+    expect(created.status).toBe(201);
+    const taskId = ((await created.json()) as { id: string }).id;
+
+    const port = new URL(service!.url).port;
+    expect(await service!.stop('SIGTERM')).toBe(0);
+    service = await startService({ DATA_DIR: dataDir, PORT: port });
+
+    expect((await session(service.url, token)).status).toBe(200);
+    const upstreamAfter = /Demo municipality FHIR upstream: (\S+)/.exec(service.output())?.[1];
+    const task = await fetch(`${upstreamAfter}/Task/${taskId}`);
+    expect(task.status).toBe(200);
+    const patients = (await (await fetch(`${upstreamAfter}/Patient?_count=100`)).json()) as { total?: number; entry?: unknown[] };
+    expect(patients.entry?.length).toBe(2);
+  });
+});
+
+describe('graceful shutdown on SIGTERM', () => {
+  it('finishes the request in flight, then stops accepting and exits 0', async () => {
+    const region = createFhirPeer({ name: 'region', slowMs: 1500 });
+    const municipality = createFhirPeer({ name: 'municipality' });
+    const [r, m] = await Promise.all([region.listen(), municipality.listen()]);
+    const dataDir = mkdtempSync(join(tmpdir(), 'sip-stop-'));
+    try {
+      const service = await startService({
+        DATA_DIR: dataDir,
+        REGION_FHIR_BASE_URL: r.baseUrl,
+        MUNICIPALITY_FHIR_BASE_URL: m.baseUrl,
+        UPSTREAM_TIMEOUT_MS: '10000',
+      });
+      region.setFault('slow');
+      const inFlight = fetch(`${service.url}/ready`);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      service.child.kill('SIGTERM');
+      const signalled = Date.now();
+      const res = await inFlight;
+      expect(res.status).toBe(200);
+      expect(await service.exited).toBe(0);
+      // It stopped once the request was done, not at the shutdown timeout.
+      expect(Date.now() - signalled).toBeLessThan(5000);
+      await expect(fetch(`${service.url}/health`)).rejects.toThrow();
+    } finally {
+      region.setFault('none');
+      await Promise.all([r.close(), m.close()]);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe.skipIf(!serverUrl)(
+  `the start command with DATABASE_URL${serverUrl ? '' : ' [skipped: TEST_DATABASE_URL not set]'}`,
+  () => {
+    it('runs against a Postgres server, migrating it at start', async () => {
+      const db = await createTestDatabase('postgres', { migrate: false });
+      const dataDir = mkdtempSync(join(tmpdir(), 'sip-pg-'));
+      let service: ServiceProcess | undefined;
+      try {
+        service = await startService({ DATA_DIR: dataDir, DATABASE_URL: db.url! });
+        expect(service.output()).toContain('Postgres server (DATABASE_URL)');
+        const ready = await fetch(`${service.url}/ready`);
+        expect(((await ready.json()) as { checks: { database: { ok: boolean } } }).checks.database.ok).toBe(true);
+        const token = await mintToken(service.url, 'municipality-homecare');
+        expect((await session(service.url, token)).status).toBe(200);
+        expect(await service.stop()).toBe(0);
+      } finally {
+        await service?.stop('SIGKILL');
+        rmSync(dataDir, { recursive: true, force: true });
+        await db.drop();
+      }
+    });
+  },
+);
