@@ -1,0 +1,255 @@
+import type { WithId } from '@medplum/core';
+import type { Resource } from '@medplum/fhirtypes';
+import { loadDefinitions } from './definitions.ts';
+import type { FaultMode } from './faults.ts';
+import { delay, FAULT_MODES, faultResponse, jsonResponse } from './faults.ts';
+import { parseRequest, renderResponse } from './http.ts';
+import { Listener } from './listener.ts';
+import { describeError } from './outcomes.ts';
+import { SerialQueue } from './queue.ts';
+import type { PeerState } from './repository.ts';
+import { PeerRepository } from './repository.ts';
+import { RestApi } from './rest.ts';
+
+/** Options for {@link createFhirPeer}. */
+export interface FhirPeerOptions {
+  /** A label for this peer, shown in its CapabilityStatement. Default `fhir-peer`. */
+  name?: string;
+  /** The path the FHIR base URL has on the host, e.g. `/fhir`. Default `''`: the base URL is `http://host:port`. */
+  basePath?: string;
+  /** A delay added to every request, in milliseconds. Default 0. */
+  latencyMs?: number;
+  /** How long the `slow` fault waits before handling a request, in milliseconds. Default 5000. */
+  slowMs?: number;
+  /** The page size of searches and histories without `_count`. Default 20; `_count` is capped at 1000. */
+  defaultPageSize?: number;
+}
+
+/** Where {@link FhirPeer.listen} binds. */
+export interface ListenOptions {
+  /** Default 0: a free port chosen by the system. */
+  port?: number;
+  /** Default `127.0.0.1`. */
+  host?: string;
+}
+
+/** A running HTTP server of a peer. */
+export interface PeerServer {
+  /** The FHIR base URL, e.g. `http://127.0.0.1:43123` (plus the peer's base path). */
+  readonly baseUrl: string;
+  readonly port: number;
+  /** Stops this server for good (unlike the `down` fault, which keeps the port for recovery). */
+  close(): Promise<void>;
+}
+
+/**
+ * An in-memory HL7 FHIR R4 server: the peer the broker's tests talk to, and the demo upstreams.
+ * `index.ts` describes what it supports.
+ */
+export interface FhirPeer {
+  /** The label given in the options. */
+  readonly name: string;
+  /** The resource store behind the REST API, for direct inspection in tests. */
+  readonly repo: PeerRepository;
+  /** How many HTTP requests the peer has received, whether answered, faulted or failed. */
+  readonly requestCount: number;
+  /** The active fault. */
+  readonly fault: FaultMode;
+  /** The delay currently added to every request, in milliseconds. */
+  readonly latencyMs: number;
+  /**
+   * Handles one HTTP request (a WHATWG fetch handler), so the peer can be mounted in another
+   * server. The request URL must include the peer's base path; links and `Location` headers are
+   * built from the request's origin and the base path. Never rejects.
+   */
+  fetch(request: Request): Promise<Response>;
+  /** Starts an HTTP server for the peer. */
+  listen(options?: ListenOptions): Promise<PeerServer>;
+  /**
+   * Switches the simulated fault. Switching to `down` closes every server's port and open
+   * connections; switching away from `down` listens again on the same ports. The promise resolves
+   * when the servers are in the new state, and rejects if a port can no longer be bound.
+   */
+  setFault(mode: FaultMode): Promise<void>;
+  /** Sets the delay added to every request, in milliseconds. */
+  setLatency(ms: number): void;
+  /**
+   * Stores resources directly, all or nothing, with the same validation as the REST API.
+   * A resource with an `id` keeps it (a new version if it already exists); one without gets a new id.
+   * @returns The stored resources, with ids and `meta`.
+   */
+  seed(resources: Resource[]): Promise<WithId<Resource>[]>;
+  /** A JSON snapshot of every resource and its history, for persistence. */
+  exportState(): PeerState;
+  /**
+   * Replaces every resource and its history with a snapshot from {@link exportState}, keeping
+   * ids and version ids. Does not call change listeners. Call it while no request is in flight.
+   * @throws TypeError when the snapshot is malformed (the current state is then unchanged).
+   */
+  importState(state: PeerState): void;
+  /**
+   * Calls `listener` after each request or seed that changed the stored data (not after a
+   * rolled-back transaction or a conditional create that matched). Exceptions thrown by the
+   * listener are ignored so that they cannot turn a completed write into a failed request.
+   * @returns A function that removes the listener.
+   */
+  onChange(listener: () => void): () => void;
+  /** Stops every server started by {@link listen}. */
+  close(): Promise<void>;
+}
+
+/** Creates a FHIR peer. The first call in a process indexes the R4 definitions (under a second). */
+export function createFhirPeer(options: FhirPeerOptions = {}): FhirPeer {
+  loadDefinitions();
+  return new Peer(options);
+}
+
+class Peer implements FhirPeer {
+  readonly name: string;
+  readonly repo = new PeerRepository();
+  private readonly api: RestApi;
+  private readonly basePath: string;
+  private readonly slowMs: number;
+  private readonly queue = new SerialQueue();
+  private readonly listeners = new Set<Listener>();
+  private readonly changeListeners = new Set<() => void>();
+  private currentFault: FaultMode = 'none';
+  private latency: number;
+  private requests = 0;
+
+  constructor(options: FhirPeerOptions) {
+    this.name = options.name ?? 'fhir-peer';
+    this.basePath = (options.basePath ?? '').replace(/\/+$/, '');
+    if (this.basePath && !this.basePath.startsWith('/')) {
+      throw new TypeError(`basePath must start with "/": ${options.basePath}`);
+    }
+    this.latency = options.latencyMs ?? 0;
+    this.slowMs = options.slowMs ?? 5000;
+    this.api = new RestApi(this.repo, {
+      name: this.name,
+      defaultPageSize: options.defaultPageSize ?? 20,
+      startedAt: new Date().toISOString(),
+    });
+  }
+
+  get requestCount(): number {
+    return this.requests;
+  }
+
+  get fault(): FaultMode {
+    return this.currentFault;
+  }
+
+  get latencyMs(): number {
+    return this.latency;
+  }
+
+  readonly fetch = async (request: Request): Promise<Response> => {
+    this.requests++;
+    try {
+      await delay(this.latency, request.signal);
+      const faulted = faultResponse(this.currentFault);
+      if (faulted) {
+        return faulted;
+      }
+      if (this.currentFault === 'slow') {
+        await delay(this.slowMs, request.signal);
+      }
+      const parsed = await parseRequest(request, this.basePath);
+      const result = await this.exclusive(() => this.api.execute(parsed.interaction, { baseUrl: parsed.baseUrl }));
+      return renderResponse(result, parsed);
+    } catch (error) {
+      const { status, outcome } = describeError(error);
+      return jsonResponse(status, outcome);
+    }
+  };
+
+  async listen(options: ListenOptions = {}): Promise<PeerServer> {
+    const listener = new Listener(this.fetch, options.host ?? '127.0.0.1', options.port ?? 0);
+    await listener.start();
+    this.listeners.add(listener);
+    if (this.currentFault === 'down') {
+      await listener.stop();
+    }
+    const host = listener.host.includes(':') ? `[${listener.host}]` : listener.host;
+    return {
+      baseUrl: `http://${host}:${listener.port}${this.basePath}`,
+      port: listener.port,
+      close: async () => {
+        this.listeners.delete(listener);
+        await listener.stop();
+      },
+    };
+  }
+
+  async setFault(mode: FaultMode): Promise<void> {
+    if (!FAULT_MODES.includes(mode)) {
+      throw new TypeError(`Unknown fault mode: ${String(mode)}`);
+    }
+    this.currentFault = mode;
+    const listeners = [...this.listeners];
+    await Promise.all(listeners.map((listener) => (mode === 'down' ? listener.stop() : listener.start())));
+  }
+
+  setLatency(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) {
+      throw new TypeError(`Latency must be a non-negative number of milliseconds: ${ms}`);
+    }
+    this.latency = ms;
+  }
+
+  seed(resources: Resource[]): Promise<WithId<Resource>[]> {
+    return this.exclusive(() =>
+      this.repo.withTransaction(async () => {
+        const stored: WithId<Resource>[] = [];
+        for (const resource of resources) {
+          stored.push(
+            resource.id
+              ? await this.repo.updateResource(resource)
+              : await this.repo.createResource(resource)
+          );
+        }
+        return stored;
+      })
+    );
+  }
+
+  exportState(): PeerState {
+    return this.repo.exportState();
+  }
+
+  importState(state: PeerState): void {
+    this.repo.importState(state);
+  }
+
+  onChange(listener: () => void): () => void {
+    this.changeListeners.add(listener);
+    return () => {
+      this.changeListeners.delete(listener);
+    };
+  }
+
+  async close(): Promise<void> {
+    const listeners = [...this.listeners];
+    this.listeners.clear();
+    await Promise.all(listeners.map((listener) => listener.stop()));
+  }
+
+  /** Runs `task` alone (every request and seed is serialised) and reports any change it made. */
+  private async exclusive<T>(task: () => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      const before = this.repo.revision;
+      const result = await task();
+      if (this.repo.revision !== before) {
+        for (const listener of this.changeListeners) {
+          try {
+            listener();
+          } catch {
+            // A failing listener must not fail the request whose write already happened.
+          }
+        }
+      }
+      return result;
+    });
+  }
+}

@@ -1,0 +1,95 @@
+import type { CarePlan, Patient, Resource } from '@medplum/fhirtypes';
+import type { FhirPeer, FhirPeerOptions } from './index.ts';
+import { createFhirPeer } from './index.ts';
+
+/** The identifier system of Swedish personal identity numbers. */
+export const PERSONNUMMER = 'http://electronichealth.se/identifier/personnummer';
+
+/** Test personal identity numbers published by Skatteverket for test use (not real people). */
+export const TEST_PERSONNUMMER = ['191212121212', '198112189876'] as const;
+
+/** True when the last digit of a 12-digit personnummer is the Luhn check digit of digits 3–11. */
+export function hasValidCheckDigit(personnummer: string): boolean {
+  if (!/^\d{12}$/.test(personnummer)) {
+    return false;
+  }
+  const sum = [...personnummer.slice(2)]
+    .map(Number)
+    .reduce((total, digit, index) => {
+      const weighted = index % 2 === 0 ? digit * 2 : digit;
+      return total + (weighted > 9 ? weighted - 9 : weighted);
+    }, 0);
+  return sum % 10 === 0;
+}
+
+/** A Patient identified by a test personnummer. */
+export function testPatient(personnummer: string, family = 'Tolvansson'): Patient {
+  return {
+    resourceType: 'Patient',
+    identifier: [{ system: PERSONNUMMER, value: personnummer }],
+    name: [{ family, given: ['Tolvan'] }],
+  };
+}
+
+/** The search token `system|value` for a personnummer, URL-encoded. */
+export function personnummerToken(personnummer: string): string {
+  return encodeURIComponent(`${PERSONNUMMER}|${personnummer}`);
+}
+
+/** A CarePlan for the patient that `subject` refers to. */
+export function testCarePlan(subject: string, extra: Partial<CarePlan> = {}): CarePlan {
+  return { resourceType: 'CarePlan', status: 'active', intent: 'plan', subject: { reference: subject }, ...extra };
+}
+
+/** Marks a deliberately invalid resource (one the peer must reject) as a Resource for the type checker. */
+export function invalidResource(resource: { resourceType: string } & Record<string, unknown>): Resource {
+  return resource as unknown as Resource;
+}
+
+/** A peer listening on 127.0.0.1 and its base URL. */
+export interface RunningPeer {
+  peer: FhirPeer;
+  base: string;
+}
+
+/** Creates a peer and starts it on a free port. */
+export async function startPeer(options?: FhirPeerOptions): Promise<RunningPeer> {
+  const peer = createFhirPeer(options);
+  const { baseUrl } = await peer.listen();
+  return { peer, base: baseUrl };
+}
+
+/** The parts of a response the tests look at, with the body parsed as JSON when it is JSON. */
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: any;
+}
+
+/** Sends a request with global fetch; `json` is sent as `application/fhir+json`. */
+export async function send(
+  url: string,
+  init: { method?: string; json?: unknown; headers?: Record<string, string>; body?: string } = {}
+): Promise<Reply> {
+  const headers: Record<string, string> = { accept: 'application/fhir+json', ...init.headers };
+  let body = init.body;
+  if (init.json !== undefined) {
+    headers['content-type'] = 'application/fhir+json';
+    body = JSON.stringify(init.json);
+  }
+  const response = await fetch(url, { method: init.method ?? 'GET', headers, body });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  return { status: response.status, headers: response.headers, body: parsed };
+}
+
+/** The search `total` for a personnummer. */
+export async function countByPersonnummer(base: string, personnummer: string): Promise<number> {
+  const reply = await send(`${base}/Patient?identifier=${personnummerToken(personnummer)}`);
+  return reply.body.total;
+}

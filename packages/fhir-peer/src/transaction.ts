@@ -1,0 +1,253 @@
+import { STATUS_CODES } from 'node:http';
+import type { WithId } from '@medplum/core';
+import { multipleMatches, OperationOutcomeError, parseSearchRequest } from '@medplum/core';
+import type { Bundle, BundleEntry, OperationOutcome, Resource } from '@medplum/fhirtypes';
+import { describeError, errorOutcome, HttpProblem } from './outcomes.ts';
+import type { PeerRepository } from './repository.ts';
+import type { InteractionMethod, InteractionRequest, InteractionResult } from './interaction.ts';
+import { resultVersion } from './interaction.ts';
+
+/** What bundle processing needs from the peer. */
+export interface BundleContext {
+  repository: PeerRepository;
+  baseUrl: string;
+  /** Runs one entry; `assignedIds` keeps the ids the transaction gave to new resources. */
+  execute(request: InteractionRequest, assignedIds: boolean): Promise<InteractionResult>;
+}
+
+/** A transaction entry that failed, which rolls the whole transaction back. */
+class EntryFailure extends Error {
+  constructor(
+    readonly index: number,
+    readonly request: InteractionRequest,
+    readonly status: number,
+    readonly outcome: OperationOutcome
+  ) {
+    super(`Bundle.entry[${index}] failed with ${status}`);
+  }
+
+  toResult(): InteractionResult {
+    const query = this.request.query.size ? `?${this.request.query}` : '';
+    const { method, path } = this.request;
+    const locator = {
+      severity: 'information' as const,
+      code: 'informational' as const,
+      diagnostics: `Transaction rolled back: ${method} ${path}${query} failed with ${this.status}`,
+      expression: [`Bundle.entry[${this.index}]`],
+    };
+    return { status: this.status, body: { ...this.outcome, issue: [...this.outcome.issue, locator] } };
+  }
+}
+
+const placeholderPattern = /urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+const processingOrder: Record<InteractionMethod, number> = { DELETE: 0, POST: 1, PUT: 2, PATCH: 2, GET: 3 };
+
+/**
+ * Processes `POST [base]` with a `transaction` or `batch` Bundle.
+ *
+ * A transaction is all or nothing: new resources get their ids first, `urn:uuid:` placeholders
+ * (entry `fullUrl`s) are replaced by `Type/id` references everywhere in the bundle, entries run in
+ * the R4 order (DELETE, POST, PUT/PATCH, GET), and the first failing entry undoes every write and
+ * answers with that entry's status and OperationOutcome. Conditional creates (`ifNoneExist`),
+ * conditional updates and `ifMatch` work as for single requests.
+ *
+ * A batch runs each entry on its own, in order, and reports each entry's own outcome.
+ */
+export async function processBundle(body: unknown, context: BundleContext): Promise<InteractionResult> {
+  const bundle = body as Bundle | undefined;
+  if (bundle?.resourceType !== 'Bundle' || (bundle.type !== 'transaction' && bundle.type !== 'batch')) {
+    throw new HttpProblem(400, 'invalid', 'POST to the base URL takes a Bundle of type transaction or batch');
+  }
+  const entries = bundle.entry ?? [];
+  return bundle.type === 'batch' ? runBatch(entries, context) : runTransaction(entries, context);
+}
+
+async function runBatch(entries: BundleEntry[], context: BundleContext): Promise<InteractionResult> {
+  const results: InteractionResult[] = [];
+  for (const [index, entry] of entries.entries()) {
+    let result: InteractionResult;
+    try {
+      result = await context.execute(toRequest(entry, index, context.baseUrl), false);
+    } catch (error) {
+      const { status, outcome } = describeError(error);
+      result = { status, body: outcome };
+    }
+    results.push(result);
+  }
+  return { status: 200, body: responseBundle('batch-response', results, context.baseUrl) };
+}
+
+async function runTransaction(entries: BundleEntry[], context: BundleContext): Promise<InteractionResult> {
+  const requests = entries.map((entry, index) => toRequest(entry, index, context.baseUrl));
+  try {
+    return await context.repository.withTransaction(async () => {
+      const placeholders = await assignIdentities(entries, requests, context.repository);
+      const rewritten = requests.map((request) => replacePlaceholders(request, placeholders));
+      const order = rewritten
+        .map((request, index) => ({ index, rank: processingOrder[request.method] }))
+        .sort((a, b) => a.rank - b.rank);
+      const results: InteractionResult[] = [];
+      for (const { index } of order) {
+        const request = rewritten[index] as InteractionRequest;
+        const result = await context.execute(request, true);
+        if (result.status >= 400) {
+          throw new EntryFailure(index, request, result.status, result.body as OperationOutcome);
+        }
+        results[index] = result;
+      }
+      return { status: 200, body: responseBundle('transaction-response', results, context.baseUrl) };
+    });
+  } catch (error) {
+    if (error instanceof EntryFailure) {
+      return error.toResult();
+    }
+    throw error;
+  }
+}
+
+/**
+ * Decides the identity of every resource the transaction creates or changes, before anything runs,
+ * so that references between entries can be resolved whatever their order.
+ * @returns The `Type/id` reference for each `urn:uuid:` fullUrl.
+ */
+async function assignIdentities(
+  entries: BundleEntry[],
+  requests: InteractionRequest[],
+  repository: PeerRepository
+): Promise<Map<string, string>> {
+  const placeholders = new Map<string, string>();
+  const targets = new Set<string>();
+  for (const [index, request] of requests.entries()) {
+    const [resourceType, id] = request.path.split('/');
+    const body = typeof request.body === 'object' && request.body !== null ? (request.body as Resource) : undefined;
+    let reference: string | undefined;
+    if (resourceType && !id && request.method === 'POST' && body) {
+      const existing = request.ifNoneExist
+        ? await findOne(repository, resourceType, request.ifNoneExist, index, request)
+        : undefined;
+      if (!existing) {
+        body.id = repository.generateId();
+      }
+      reference = `${resourceType}/${existing?.id ?? body.id}`;
+    } else if (resourceType && !id && request.method === 'PUT' && body && request.query.size) {
+      const existing = await findOne(repository, resourceType, request.query.toString(), index, request);
+      body.id ??= existing?.id ?? repository.generateId();
+      reference = `${resourceType}/${body.id}`;
+    } else if (resourceType && id && request.method !== 'GET' && request.method !== 'POST') {
+      reference = `${resourceType}/${id}`;
+    }
+    if (!reference) {
+      continue;
+    }
+    if (targets.has(reference)) {
+      const text = `${reference} is changed by more than one entry`;
+      throw new EntryFailure(index, request, 400, errorOutcome('invalid', text));
+    }
+    targets.add(reference);
+    const fullUrl = entries[index]?.fullUrl;
+    if (fullUrl?.toLowerCase().startsWith('urn:uuid:')) {
+      placeholders.set(fullUrl.toLowerCase(), reference);
+    }
+  }
+  return placeholders;
+}
+
+async function findOne(
+  repository: PeerRepository,
+  resourceType: string,
+  query: string,
+  index: number,
+  request: InteractionRequest
+): Promise<WithId<Resource> | undefined> {
+  try {
+    const search = parseSearchRequest(`${resourceType}?${query}`);
+    const matches = await repository.searchResources({ ...search, count: 2 });
+    if (matches.length > 1) {
+      throw new OperationOutcomeError(multipleMatches);
+    }
+    return matches[0];
+  } catch (error) {
+    const { status, outcome } = describeError(error);
+    throw new EntryFailure(index, request, status, outcome);
+  }
+}
+
+function replacePlaceholders(request: InteractionRequest, placeholders: Map<string, string>): InteractionRequest {
+  const replaceIn = (text: string): string =>
+    text.replace(placeholderPattern, (placeholder) => placeholders.get(placeholder.toLowerCase()) ?? placeholder);
+  const walk = (value: unknown): unknown => {
+    if (typeof value === 'string') {
+      return replaceIn(value);
+    }
+    if (Array.isArray(value)) {
+      return value.map(walk);
+    }
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.entries(value).map(([key, child]) => [key, walk(child)]));
+    }
+    return value;
+  };
+  return {
+    ...request,
+    body: walk(request.body),
+    query: new URLSearchParams([...request.query].map(([key, value]) => [key, replaceIn(value)])),
+    ...(request.ifNoneExist ? { ifNoneExist: replaceIn(request.ifNoneExist) } : undefined),
+  };
+}
+
+function toRequest(entry: BundleEntry, index: number, baseUrl: string): InteractionRequest {
+  const { method, url, ifMatch, ifNoneExist, ifNoneMatch } = entry.request ?? {};
+  if (!method || !url) {
+    throw new HttpProblem(400, 'required', `Bundle.entry[${index}].request needs a method and a url`);
+  }
+  let relative = url.startsWith(baseUrl + '/') ? url.slice(baseUrl.length + 1) : url;
+  if (/^[a-z][a-z0-9+.-]*:/i.test(relative)) {
+    throw new HttpProblem(400, 'not-supported', `Bundle.entry[${index}].request.url must be on this server: ${url}`);
+  }
+  relative = relative.replace(/^\/+/, '');
+  const queryStart = relative.indexOf('?');
+  return {
+    method: method === 'HEAD' ? 'GET' : method,
+    path: queryStart < 0 ? relative : relative.slice(0, queryStart),
+    query: new URLSearchParams(queryStart < 0 ? '' : relative.slice(queryStart + 1)),
+    body: method === 'PATCH' ? patchDocument(entry, index) : structuredClone(entry.resource),
+    ...(ifMatch ? { ifMatch } : undefined),
+    ...(ifNoneExist ? { ifNoneExist } : undefined),
+    ...(ifNoneMatch ? { ifNoneMatch } : undefined),
+  };
+}
+
+function patchDocument(entry: BundleEntry, index: number): unknown {
+  const resource = entry.resource;
+  if (resource?.resourceType !== 'Binary' || !resource.data) {
+    throw new HttpProblem(
+      400,
+      'not-supported',
+      `Bundle.entry[${index}]: a PATCH entry needs a Binary resource whose data is a JSON Patch document`
+    );
+  }
+  try {
+    return JSON.parse(Buffer.from(resource.data, 'base64').toString('utf8'));
+  } catch {
+    throw new HttpProblem(400, 'structure', `Bundle.entry[${index}]: the Binary data is not a JSON Patch document`);
+  }
+}
+
+function responseBundle(type: Bundle['type'], results: InteractionResult[], baseUrl: string): Bundle {
+  const entry = results.map((result) => responseEntry(result, baseUrl));
+  return { resourceType: 'Bundle', type, ...(entry.length ? { entry } : undefined) };
+}
+
+function responseEntry(result: InteractionResult, baseUrl: string): BundleEntry {
+  const version = resultVersion(result, baseUrl);
+  const isOutcome = result.body?.resourceType === 'OperationOutcome';
+  return {
+    ...(result.body && !isOutcome ? { resource: result.body } : undefined),
+    response: {
+      status: `${result.status} ${STATUS_CODES[result.status] ?? ''}`.trim(),
+      ...(version?.location ? { location: version.location } : undefined),
+      ...(version ? { etag: `W/"${version.versionId}"`, lastModified: version.lastUpdated } : undefined),
+      ...(isOutcome ? { outcome: result.body as OperationOutcome } : undefined),
+    },
+  };
+}
