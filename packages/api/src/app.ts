@@ -7,6 +7,7 @@ import { sessionRoutes } from './auth/session.routes.ts';
 import { devRoutes } from './demo/dev.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { plansRoutes } from './plans/plans.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { requestLog, requireJsonBody } from './http/middleware.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes);
   app.route('/', sessionRoutes);
+  app.route('/', plansRoutes);
   app.route('/', docsRoutes);
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
 

@@ -1,3 +1,4 @@
 export * from './identifiers.ts';
 export * from './problem.ts';
 export * from './auth.ts';
+export * from './plan.ts';

@@ -1,4 +1,17 @@
-import { jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  bigserial,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 
 /**
  * Signing keys of the built-in demo token issuer, kept so that tokens it minted stay
@@ -11,3 +24,122 @@ export const demoIssuerKeys = pgTable('demo_issuer_keys', {
   privateJwk: jsonb('private_jwk').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** A SIP: its individual, status, and the plan-level fields the coordinator edits. */
+export const plans = pgTable(
+  'plans',
+  {
+    id: uuid('id').primaryKey(),
+    individualId: text('individual_id').notNull(),
+    individualIdKind: text('individual_id_kind').notNull(),
+    individualName: text('individual_name'),
+    status: text('status').notNull(),
+    fields: jsonb('fields').notNull(),
+    consent: jsonb('consent'),
+    participants: jsonb('participants').notNull(),
+    /** Version of the plan-level fields, consent, participants and status. */
+    version: integer('version').notNull().default(1),
+    /** Version of the whole plan: any change to it or its parts raises it. */
+    revision: integer('revision').notNull().default(1),
+    followUpDate: date('follow_up_date'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('plans_individual_idx').on(t.individualId), index('plans_follow_up_idx').on(t.followUpDate)],
+);
+
+/** One principal's part of a plan, or its relatives section: each versions on its own. */
+export const planParts = pgTable(
+  'plan_parts',
+  {
+    id: uuid('id').primaryKey(),
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    /** `region`, `municipality` or `relatives`. */
+    kind: text('kind').notNull(),
+    organisationId: text('organisation_id'),
+    organisationName: text('organisation_name'),
+    content: jsonb('content').notNull(),
+    version: integer('version').notNull().default(1),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [uniqueIndex('plan_parts_plan_kind_idx').on(t.planId, t.kind)],
+);
+
+/** Which organisations take part in a plan: their staff may see it. */
+export const planOrganisations = pgTable(
+  'plan_organisations',
+  {
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    organisationId: text('organisation_id').notNull(),
+    principal: text('principal').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.organisationId] }), index('plan_organisations_org_idx').on(t.organisationId, t.planId)],
+);
+
+/** Every version of every plan, whole, as it was after each change. */
+export const planRevisions = pgTable(
+  'plan_revisions',
+  {
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    revision: integer('revision').notNull(),
+    change: text('change').notNull(),
+    partId: uuid('part_id'),
+    changedByUser: text('changed_by_user').notNull(),
+    changedByOrganisation: text('changed_by_organisation').notNull(),
+    changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
+    snapshot: jsonb('snapshot').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.revision] })],
+);
+
+/**
+ * What changed in a plan, for the live stream: part, version, organisation. No content,
+ * no personal data. The id is the SSE event id, so a client can resume.
+ */
+export const planEvents = pgTable(
+  'plan_events',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    planId: uuid('plan_id').notNull(),
+    type: text('type').notNull(),
+    partId: uuid('part_id'),
+    version: integer('version').notNull(),
+    revision: integer('revision').notNull(),
+    organisationId: text('organisation_id').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('plan_events_plan_idx').on(t.planId, t.id)],
+);
+
+/**
+ * The access log (Patientdatalagen; HSLF-FS 2016:40 4 kap. 9 §): every read and write of
+ * personal data. Append-only and hash-chained in the database itself (see the migration
+ * `access_log_guard`): updates and deletes are refused, and each row's hash covers the
+ * previous row's hash.
+ */
+export const accessLog = pgTable(
+  'access_log',
+  {
+    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull(),
+    userId: text('user_id').notNull(),
+    organisationId: text('organisation_id').notNull(),
+    individualId: text('individual_id'),
+    planId: uuid('plan_id'),
+    action: text('action').notNull(),
+    purpose: text('purpose').notNull(),
+    requestId: text('request_id'),
+    prevHash: text('prev_hash').notNull(),
+    hash: text('hash').notNull(),
+  },
+  (t) => [
+    index('access_log_org_at_idx').on(t.organisationId, t.at),
+    index('access_log_individual_idx').on(t.individualId, t.at),
+  ],
+);

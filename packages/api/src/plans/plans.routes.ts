@@ -1,0 +1,334 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import {
+  createPlanSchema,
+  individualConsentSchema,
+  participantSchema,
+  partContentPatchSchema,
+  planFieldsPatchSchema,
+  planStatusSchema,
+  planViewSchema,
+  statusChangeSchema,
+} from '@sip/shared';
+import { createPatch } from 'rfc6902';
+import { requireAuth } from '../auth/middleware.ts';
+import type { AppEnv } from '../http/context.ts';
+import { requireIfMatch } from '../http/if-match.ts';
+import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { createRouter } from '../http/router.ts';
+import type { Context } from 'hono';
+import { etag, parseIfMatch, PlansService, type Actor } from './plans.service.ts';
+
+const planView = planViewSchema.openapi('Plan');
+const partView = planViewSchema.shape.parts.element.openapi('PlanPart');
+const planId = z.string().openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' });
+const partId = z.string().openapi({ param: { name: 'partId', in: 'path' } });
+const ifMatchHeader = z.object({
+  'if-match': z.string().optional().openapi({ description: 'The ETag you read, e.g. W/"3" (required)' }),
+});
+const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
+const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'W/"<version>"' } };
+
+const planSummary = z
+  .object({
+    id: z.uuid(),
+    status: planStatusSchema,
+    individual: z.object({ personId: z.string(), name: z.string().optional() }),
+    title: z.string().nullable(),
+    followUpDate: z.string().nullable(),
+    version: z.number().int(),
+    revision: z.number().int(),
+    updatedAt: z.string(),
+  })
+  .openapi('PlanSummary');
+
+const listQuery = z.object({
+  status: planStatusSchema.optional(),
+  followUpDue: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true'))
+    .openapi({ description: 'Only active or followed-up plans whose follow-up date has come' }),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+});
+
+const versionEntry = z.object({
+  revision: z.number().int(),
+  change: z.string(),
+  partId: z.string().nullable(),
+  changedBy: z.object({ userId: z.string(), organisationId: z.string() }),
+  changedAt: z.string(),
+});
+
+const revisionParam = z.coerce.number().int().min(1).max(1_000_000_000);
+
+function actor(c: Context<AppEnv>): Actor {
+  const principal = c.get('principal');
+  if (principal.kind !== 'staff') throw new Error('staff route reached without a staff principal');
+  return { principal, requestId: c.get('requestId') ?? null };
+}
+
+function service(c: Context<AppEnv>) {
+  const { database, clock } = c.get('deps');
+  return new PlansService(database.db, () => clock.now());
+}
+
+const ifMatch = (c: Context<AppEnv>) => parseIfMatch(c.req.header('if-match') ?? '');
+const staffOnly = requireAuth('staff');
+const errors = problemResponses(400, 401, 403, 404, 415, 422);
+const updateErrors = problemResponses(400, 401, 403, 404, 409, 412, 415, 422, 428);
+
+/** The staff API for SIPs. */
+export const plansRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/plans',
+      tags: ['Plans'],
+      summary: 'Create a SIP (as one of its two principals)',
+      security: bearerSecurity,
+      middleware: [staffOnly],
+      request: body(createPlanSchema.openapi('CreatePlan')),
+      responses: {
+        201: { description: 'Created', headers: { ...etagHeader, Location: { schema: { type: 'string' } } }, content: json(planView) },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const plan = await service(c).create(actor(c), c.req.valid('json'));
+      c.header('Location', `/api/plans/${plan.id}`);
+      c.header('ETag', etag(plan.version));
+      return c.json(plan, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/plans',
+      tags: ['Plans'],
+      summary: 'The plans my organisation takes part in',
+      security: bearerSecurity,
+      middleware: [staffOnly],
+      request: { query: listQuery },
+      responses: {
+        200: {
+          description: 'A page of plans, most recently changed first',
+          content: json(z.object({ items: z.array(planSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })),
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const query = c.req.valid('query');
+      const page = await service(c).list(actor(c), query);
+      return c.json({ ...page, limit: query.limit, offset: query.offset }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/plans/{planId}',
+      tags: ['Plans'],
+      summary: 'Read a plan',
+      security: bearerSecurity,
+      middleware: [staffOnly],
+      request: { params: z.object({ planId }) },
+      responses: { 200: { description: 'The plan', headers: etagHeader, content: json(planView) }, ...errors },
+    }),
+    async (c) => {
+      const plan = await service(c).get(actor(c), c.req.valid('param').planId);
+      c.header('ETag', etag(plan.version));
+      return c.json(plan, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/plans/{planId}',
+      tags: ['Plans'],
+      summary: 'Change plan-level fields (the SIP coordinator)',
+      description: 'A field present replaces the stored one; null clears it. Requires If-Match with the plan ETag.',
+      security: bearerSecurity,
+      middleware: [staffOnly, requireIfMatch],
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(planFieldsPatchSchema.openapi('PlanFieldsPatch')) },
+      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
+    }),
+    async (c) => {
+      const plan = await service(c).updateFields(actor(c), c.req.valid('param').planId, ifMatch(c), c.req.valid('json'));
+      c.header('ETag', etag(plan.version));
+      return c.json(plan, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'put',
+      path: '/api/plans/{planId}/consent',
+      tags: ['Plans'],
+      summary: "Record the individual's consent to the SIP, or its revocation (the SIP coordinator)",
+      security: bearerSecurity,
+      middleware: [staffOnly, requireIfMatch],
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(individualConsentSchema.openapi('IndividualConsent')) },
+      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
+    }),
+    async (c) => {
+      const plan = await service(c).setConsent(actor(c), c.req.valid('param').planId, ifMatch(c), c.req.valid('json'));
+      c.header('ETag', etag(plan.version));
+      return c.json(plan, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/plans/{planId}/participants',
+      tags: ['Plans'],
+      summary: 'Add a participant: a summoned principal or an invited other (the SIP coordinator)',
+      security: bearerSecurity,
+      middleware: [staffOnly, requireIfMatch],
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(participantSchema.openapi('Participant')) },
+      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
+    }),
+    async (c) => {
+      const plan = await service(c).addParticipant(actor(c), c.req.valid('param').planId, ifMatch(c), c.req.valid('json'));
+      c.header('ETag', etag(plan.version));
+      return c.json(plan, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'delete',
+      path: '/api/plans/{planId}/participants/{participantId}',
+      tags: ['Plans'],
+      summary: 'Remove an invited participant (the SIP coordinator)',
+      security: bearerSecurity,
+      middleware: [staffOnly, requireIfMatch],
+      request: {
+        params: z.object({ planId, participantId: z.string().max(64).openapi({ param: { name: 'participantId', in: 'path' } }) }),
+        headers: ifMatchHeader,
+      },
+      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
+    }),
+    async (c) => {
+      const { planId: id, participantId } = c.req.valid('param');
+      const plan = await service(c).removeParticipant(actor(c), id, ifMatch(c), participantId);
+      c.header('ETag', etag(plan.version));
+      return c.json(plan, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/plans/{planId}/status',
+      tags: ['Plans'],
+      summary: 'Move the plan through draft → active → followed up → closed (the SIP coordinator)',
+      description: 'A plan becomes active only with the individual’s consent and a principal with overall responsibility.',
+      security: bearerSecurity,
+      middleware: [staffOnly, requireIfMatch],
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(statusChangeSchema.openapi('StatusChange')) },
+      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
+    }),
+    async (c) => {
+      const plan = await service(c).changeStatus(actor(c), c.req.valid('param').planId, ifMatch(c), c.req.valid('json').status);
+      c.header('ETag', etag(plan.version));
+      return c.json(plan, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/plans/{planId}/parts/{partId}',
+      tags: ['Plans'],
+      summary: "Read one principal's part",
+      security: bearerSecurity,
+      middleware: [staffOnly],
+      request: { params: z.object({ planId, partId }) },
+      responses: { 200: { description: 'The part', headers: etagHeader, content: json(partView) }, ...errors },
+    }),
+    async (c) => {
+      const { planId: id, partId: part } = c.req.valid('param');
+      const view = await service(c).getPart(actor(c), id, part);
+      c.header('ETag', etag(view.version));
+      return c.json(view, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'patch',
+      path: '/api/plans/{planId}/parts/{partId}',
+      tags: ['Plans'],
+      summary: "Change one principal's part (that principal's staff)",
+      description:
+        'Each part versions on its own: the region editing its part never conflicts with the municipality editing its own. Requires If-Match with the part ETag.',
+      security: bearerSecurity,
+      middleware: [staffOnly, requireIfMatch],
+      request: { params: z.object({ planId, partId }), headers: ifMatchHeader, ...body(partContentPatchSchema.openapi('PartPatch')) },
+      responses: { 200: { description: 'The part after the change', headers: etagHeader, content: json(partView) }, ...updateErrors },
+    }),
+    async (c) => {
+      const { planId: id, partId: part } = c.req.valid('param');
+      const plan = await service(c).updatePart(actor(c), id, part, ifMatch(c), c.req.valid('json'));
+      const view = plan.parts.find((p) => p.id === part)!;
+      c.header('ETag', etag(view.version));
+      return c.json(view, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/plans/{planId}/versions',
+      tags: ['Versions'],
+      summary: 'Every version of the plan: who changed what, when',
+      security: bearerSecurity,
+      middleware: [staffOnly],
+      request: { params: z.object({ planId }) },
+      responses: { 200: { description: 'Versions, oldest first', content: json(z.object({ versions: z.array(versionEntry) })) }, ...errors },
+    }),
+    async (c) => c.json({ versions: await service(c).versions(actor(c), c.req.valid('param').planId) }, 200),
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/plans/{planId}/versions/{revision}',
+      tags: ['Versions'],
+      summary: 'The plan as it was at a past version',
+      security: bearerSecurity,
+      middleware: [staffOnly],
+      request: { params: z.object({ planId, revision: revisionParam.openapi({ param: { name: 'revision', in: 'path' } }) }) },
+      responses: { 200: { description: 'The plan at that version', content: json(planView) }, ...errors },
+    }),
+    async (c) => {
+      const { planId: id, revision } = c.req.valid('param');
+      const snapshots = await service(c).snapshots(actor(c), id, [revision]);
+      return c.json(snapshots.get(revision)!, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/plans/{planId}/diff',
+      tags: ['Versions'],
+      summary: 'What changed between two versions, as RFC 6902 JSON Patch operations',
+      security: bearerSecurity,
+      middleware: [staffOnly],
+      request: { params: z.object({ planId }), query: z.object({ from: revisionParam, to: revisionParam }) },
+      responses: {
+        200: {
+          description: 'Operations that turn version `from` into version `to`',
+          content: json(
+            z.object({
+              from: z.number().int(),
+              to: z.number().int(),
+              operations: z.array(z.object({ op: z.string(), path: z.string(), value: z.unknown().optional(), from: z.string().optional() })),
+            }),
+          ),
+        },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const { from, to } = c.req.valid('query');
+      const snapshots = await service(c).snapshots(actor(c), c.req.valid('param').planId, [from, to]);
+      const operations = createPatch(snapshots.get(from), snapshots.get(to));
+      return c.json({ from, to, operations }, 200);
+    },
+  );

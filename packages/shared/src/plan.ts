@@ -1,0 +1,190 @@
+import { z } from 'zod';
+import { personIdSchema } from './identifiers.ts';
+
+/** Limits on free text: long enough for real notes, short enough that nobody stores a file. */
+export const TEXT_SHORT = 200;
+export const TEXT_LONG = 4000;
+export const LIST_MAX = 100;
+
+const shortText = z.string().trim().min(1, 'must not be empty').max(TEXT_SHORT);
+const longText = z.string().trim().min(1, 'must not be empty').max(TEXT_LONG);
+const isoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
+const isoDateTime = z.iso.datetime({ offset: true, message: 'must be a date-time with time zone (RFC 3339)' });
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIST_MAX);
+/** An item id: given by the server when the client leaves it out. */
+const itemId = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'may hold letters, digits, dot, dash and underscore');
+
+/** The two principals (huvudmän) that share a SIP. */
+export const principalSchema = z.enum(['region', 'municipality']);
+export type Principal = z.infer<typeof principalSchema>;
+
+export const planStatusSchema = z.enum(['draft', 'active', 'followed_up', 'closed']);
+export type PlanStatus = z.infer<typeof planStatusSchema>;
+
+/** The transitions a SIP's status may take. */
+export const planTransitions: Record<PlanStatus, PlanStatus[]> = {
+  draft: ['active', 'closed'],
+  active: ['followed_up', 'closed'],
+  followed_up: ['active', 'closed'],
+  closed: [],
+};
+
+export const organisationSchema = z.strictObject({
+  id: z.string().trim().min(1).max(64).describe('HSA-id of the organisation'),
+  name: shortText,
+});
+
+/** A named person at a unit: the coordinator, a contact person, who follows up. */
+export const staffContactSchema = z.strictObject({
+  name: shortText,
+  title: shortText.optional(),
+  hsaId: z.string().trim().min(1).max(64).optional(),
+  unit: shortText.optional(),
+  phone: z.string().trim().min(3).max(40).optional(),
+  organisationId: z.string().trim().min(1).max(64).optional(),
+});
+
+export const consentCategorySchema = z.enum([
+  'goals',
+  'needs',
+  'interventions',
+  'health-interventions',
+  'social-interventions',
+  'contacts',
+  'meetings',
+  'follow-up',
+]);
+
+/** The individual's consent to the SIP and to sharing within it. */
+export const individualConsentSchema = z.strictObject({
+  given: z.boolean(),
+  form: z.enum(['written', 'oral']).describe('Oral consent is documented by whoever recorded it'),
+  recordedAt: isoDateTime,
+  recordedBy: staffContactSchema,
+  scope: z.strictObject({
+    information: list(consentCategorySchema).describe('Which information may be shared within the SIP'),
+    actors: list(shortText).describe('Which actors may take part in and read the SIP'),
+    validUntil: isoDate.optional(),
+    excluded: longText.optional().describe('What is explicitly excluded'),
+  }),
+  guardians: list(
+    z.strictObject({ name: shortText, given: z.boolean(), recordedAt: isoDateTime }),
+  ).optional().describe('Guardians\u2019 consent, when the individual is under 18'),
+  revokedAt: isoDateTime.optional(),
+});
+export type IndividualConsent = z.infer<typeof individualConsentSchema>;
+
+export const goalSchema = z.strictObject({ id: itemId.optional(), text: longText });
+export const needSchema = z.strictObject({ id: itemId.optional(), text: longText });
+
+export const interventionSchema = z.strictObject({
+  id: itemId.optional(),
+  title: shortText,
+  description: longText.optional(),
+  status: z.enum(['planned', 'decided']),
+  performedBy: shortText.optional().describe('Who does it (a unit, a role)'),
+  when: shortText.optional().describe('When and how often, in words'),
+  startDate: isoDate.optional(),
+  endDate: isoDate.optional(),
+});
+
+export const participantSchema = z.strictObject({
+  id: itemId.optional(),
+  kind: z.enum(['principal', 'invited']).describe('A summoned principal, or an invited other (school, Försäkringskassan, guardian)'),
+  name: shortText,
+  role: shortText.optional(),
+  organisationId: z.string().trim().min(1).max(64).optional(),
+});
+
+export const meetingSchema = z.strictObject({
+  id: itemId.optional(),
+  at: isoDateTime,
+  place: shortText.optional(),
+  notes: longText.optional(),
+});
+
+export const otherActorMeasureSchema = z.strictObject({
+  id: itemId.optional(),
+  actor: shortText,
+  measure: longText,
+  when: shortText.optional(),
+});
+
+/** The plan-level fields; the coordinator edits them. */
+export const planFieldsSchema = z.strictObject({
+  title: shortText.optional(),
+  overallResponsibility: principalSchema.optional().describe('The principal with overall responsibility for the plan'),
+  coordinator: staffContactSchema.optional().describe('The SIP coordinator'),
+  individualGoals: list(goalSchema).optional().describe('The individual\u2019s own goals: what matters to them'),
+  needs: list(needSchema).optional(),
+  individualOwnActions: list(goalSchema).optional().describe('What the individual does themself'),
+  otherActorMeasures: list(otherActorMeasureSchema).optional().describe('Measures by others than the principals'),
+  meetings: list(meetingSchema).optional(),
+  followUp: z.strictObject({ date: isoDate, by: staffContactSchema }).optional(),
+});
+export type PlanFields = z.infer<typeof planFieldsSchema>;
+
+/** One principal's part; only that principal's staff edit it. */
+export const partContentSchema = z.strictObject({
+  contactPerson: staffContactSchema.optional(),
+  goals: list(goalSchema).optional().describe('Professional goals'),
+  interventions: list(interventionSchema).optional(),
+});
+export type PartContent = z.infer<typeof partContentSchema>;
+
+export const createPlanSchema = planFieldsSchema.extend({
+  individual: z.strictObject({ personId: personIdSchema, name: shortText.optional() }),
+  principals: z.strictObject({ region: organisationSchema, municipality: organisationSchema }),
+});
+export type CreatePlan = z.infer<typeof createPlanSchema>;
+
+export const statusChangeSchema = z.strictObject({ status: planStatusSchema });
+
+const partViewSchema = z.object({
+  id: z.uuid(),
+  principal: principalSchema,
+  organisation: organisationSchema,
+  version: z.number().int(),
+  content: partContentSchema,
+  updatedAt: z.string(),
+});
+
+/** The standing relatives section: present in every plan from creation. */
+export const relativesSectionViewSchema = z.object({
+  id: z.uuid(),
+  version: z.number().int(),
+  relatives: z.array(z.unknown()),
+});
+
+export const planViewSchema = z.object({
+  id: z.uuid(),
+  status: planStatusSchema,
+  individual: z.object({ personId: z.string(), kind: z.enum(['personnummer', 'samordningsnummer']), name: z.string().optional() }),
+  fields: planFieldsSchema,
+  consent: individualConsentSchema.nullable(),
+  participants: z.array(participantSchema.extend({ id: z.string() })),
+  version: z.number().int().describe('Version of the plan-level fields, consent, participants and status'),
+  revision: z.number().int().describe('Version of the plan as a whole: any change raises it'),
+  parts: z.array(partViewSchema),
+  relativesSection: relativesSectionViewSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type PlanView = z.infer<typeof planViewSchema>;
+export type PartView = z.infer<typeof partViewSchema>;
+
+/** PATCH of plan-level fields: a field present replaces the stored one, `null` clears it. */
+export const planFieldsPatchSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(planFieldsSchema.shape).map(([key, schema]) => [key, (schema as z.ZodOptional<z.ZodType>).unwrap().nullable().optional()]),
+  ) as { [K in keyof PlanFields]-?: z.ZodOptional<z.ZodNullable<z.ZodType<NonNullable<PlanFields[K]>>>> },
+);
+export type PlanFieldsPatch = z.infer<typeof planFieldsPatchSchema>;
+
+/** PATCH of a part: a field present replaces the stored one, `null` clears it. */
+export const partContentPatchSchema = z.strictObject(
+  Object.fromEntries(
+    Object.entries(partContentSchema.shape).map(([key, schema]) => [key, (schema as z.ZodOptional<z.ZodType>).unwrap().nullable().optional()]),
+  ) as { [K in keyof PartContent]-?: z.ZodOptional<z.ZodNullable<z.ZodType<NonNullable<PartContent[K]>>>> },
+);
+export type PartContentPatch = z.infer<typeof partContentPatchSchema>;
