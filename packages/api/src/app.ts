@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { accessLogRoutes } from './access-log/access-log.routes.ts';
 import { sessionRoutes } from './auth/session.routes.ts';
 import { devRoutes } from './demo/dev.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes);
   app.route('/', sessionRoutes);
   app.route('/', plansRoutes);
+  app.route('/', accessLogRoutes);
   app.route('/', docsRoutes);
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
 

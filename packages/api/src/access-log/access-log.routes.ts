@@ -1,0 +1,160 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { personIdSchema } from '@sip/shared';
+import type { Context } from 'hono';
+import { requireAuth } from '../auth/middleware.ts';
+import type { AppEnv } from '../http/context.ts';
+import { ProblemError } from '../http/errors.ts';
+import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { createRouter } from '../http/router.ts';
+import { recordAccess, searchAccessLog, verifyAccessLog } from './access-log.ts';
+
+const entry = z
+  .object({
+    seq: z.number().int(),
+    at: z.string(),
+    userId: z.string(),
+    organisationId: z.string(),
+    individualId: z.string().nullable(),
+    planId: z.string().nullable(),
+    action: z.string(),
+    purpose: z.string(),
+    requestId: z.string().nullable(),
+  })
+  .openapi('AccessLogEntry');
+
+const page = z.object({ items: z.array(entry), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+const isoDateTime = z.iso.datetime({ offset: true, message: 'must be a date-time with time zone (RFC 3339)' });
+const paging = { limit: z.number().int().min(1).max(1000).default(100), offset: z.number().int().min(0).default(0) };
+
+// Personal identity numbers travel in the body, never in the URL.
+const searchSchema = z
+  .strictObject({
+    individual: personIdSchema.optional(),
+    userId: z.string().min(1).max(64).optional(),
+    from: isoDateTime.optional(),
+    to: isoDateTime.optional(),
+    ...paging,
+  })
+  .openapi('AccessLogSearch');
+const extractSchema = z.strictObject({ individual: personIdSchema, ...paging }).openapi('AccessLogExtract');
+
+function auditor(c: Context<AppEnv>) {
+  const principal = c.get('principal');
+  if (principal.kind !== 'staff' || principal.role !== 'auditor') {
+    throw new ProblemError('forbidden', "Following up the access log is the auditor's task");
+  }
+  return principal;
+}
+
+const staffOnly = requireAuth('staff');
+
+/** Systematic follow-up of the access log, by an organisation's auditors, over its own entries. */
+export const accessLogRoutes = createRouter()
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/access-log/search',
+      tags: ['Access log'],
+      summary: "Follow up my organisation's access log: filter by individual, user and time",
+      security: bearerSecurity,
+      middleware: [staffOnly],
+      request: { body: { required: true, content: { 'application/json': { schema: searchSchema } } } },
+      responses: { 200: { description: 'Entries, oldest first', content: { 'application/json': { schema: page } } }, ...problemResponses(401, 403, 415, 422) },
+    }),
+    async (c) => {
+      const principal = auditor(c);
+      const q = c.req.valid('json');
+      const { database, clock } = c.get('deps');
+      const result = await database.db.transaction(async (tx) => {
+        const found = await searchAccessLog(tx as never, {
+          organisationId: principal.organisationId,
+          ...(q.individual ? { individualId: q.individual } : {}),
+          ...(q.userId ? { userId: q.userId } : {}),
+          ...(q.from ? { from: new Date(q.from) } : {}),
+          ...(q.to ? { to: new Date(q.to) } : {}),
+          limit: q.limit,
+          offset: q.offset,
+        });
+        const individuals = [...new Set(found.items.map((i) => i.individualId).filter((v): v is string => v !== null))];
+        await recordAccess(
+          tx as never,
+          (individuals.length ? individuals : [null]).map((individualId) => ({
+            at: clock.now(),
+            userId: principal.userId,
+            organisationId: principal.organisationId,
+            individualId,
+            planId: null,
+            action: 'access-log.read' as const,
+            purpose: 'log-follow-up' as const,
+            requestId: c.get('requestId') ?? null,
+          })),
+        );
+        return found;
+      });
+      return c.json({ ...result, limit: q.limit, offset: q.offset }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/access-log/extract',
+      tags: ['Access log'],
+      summary: 'The extract one individual has a right to: every access to their data in my organisation',
+      security: bearerSecurity,
+      middleware: [staffOnly],
+      request: { body: { required: true, content: { 'application/json': { schema: extractSchema } } } },
+      responses: { 200: { description: 'Entries, oldest first', content: { 'application/json': { schema: page } } }, ...problemResponses(401, 403, 415, 422) },
+    }),
+    async (c) => {
+      const principal = auditor(c);
+      const q = c.req.valid('json');
+      const { database, clock } = c.get('deps');
+      const result = await database.db.transaction(async (tx) => {
+        const found = await searchAccessLog(tx as never, {
+          organisationId: principal.organisationId,
+          individualId: q.individual,
+          limit: q.limit,
+          offset: q.offset,
+        });
+        await recordAccess(tx as never, [
+          {
+            at: clock.now(),
+            userId: principal.userId,
+            organisationId: principal.organisationId,
+            individualId: q.individual,
+            planId: null,
+            action: 'access-log.extract',
+            purpose: 'individual-extract',
+            requestId: c.get('requestId') ?? null,
+          },
+        ]);
+        return found;
+      });
+      return c.json({ ...result, limit: q.limit, offset: q.offset }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/api/access-log/verify',
+      tags: ['Access log'],
+      summary: 'Check the hash chain of the whole access log; reports the first broken link',
+      security: bearerSecurity,
+      middleware: [staffOnly],
+      responses: {
+        200: {
+          description: 'The verdict',
+          content: {
+            'application/json': {
+              schema: z.object({ ok: z.boolean(), rows: z.number().int(), brokenAt: z.number().int().optional(), reason: z.enum(['hash', 'link']).optional() }),
+            },
+          },
+        },
+        ...problemResponses(401, 403),
+      },
+    }),
+    async (c) => {
+      auditor(c);
+      return c.json(await verifyAccessLog(c.get('deps').database.db), 200);
+    },
+  );
