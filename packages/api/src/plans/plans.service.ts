@@ -483,6 +483,7 @@ export class PlansService {
       if (part.organisationId !== actor.principal.organisationId) {
         throw new ProblemError('forbidden', 'Each principal edits only its own part');
       }
+      if (part.version !== expectedVersion) throw stale(part.version, 'part');
       const content = normalisePart(applyPatch(part.content as PartContent, patch as Record<string, unknown>));
       const [updated] = await tx
         .update(planParts)

@@ -1,3 +1,4 @@
 export * from './databases.ts';
 export * from './tokens.ts';
 export * from './app.ts';
+export * from './plans.ts';

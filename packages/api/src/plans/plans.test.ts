@@ -1,0 +1,379 @@
+import type { PlanView } from '@sip/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildTestApp,
+  consentInput,
+  describeEachDatabase,
+  MUNICIPALITY,
+  OTHER_REGION,
+  REGION,
+  staffClient,
+  startTestPeers,
+  type TestApp,
+  type TestPeers,
+} from '../test-support/index.ts';
+import { createTestIssuer } from '../test-support/tokens.ts';
+
+let peers: TestPeers;
+beforeAll(async () => {
+  peers = await startTestPeers({ seed: false });
+});
+afterAll(async () => {
+  await peers?.close();
+});
+
+type Client = Awaited<ReturnType<typeof staffClient>>;
+const part = (plan: PlanView, principal: 'region' | 'municipality') => plan.parts.find((p) => p.principal === principal)!;
+
+async function problem(res: Response, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  return (await res.json()) as { detail?: string; errors?: { path: string; message: string }[] };
+}
+
+describeEachDatabase('the shared SIP', (ctx) => {
+  let t: TestApp;
+  let regionCoordinator: Client;
+  let municipalityCoordinator: Client;
+  let physician: Client;
+  let homecare: Client;
+
+  beforeAll(async () => {
+    t = await buildTestApp({ database: ctx.database, peers: peers.urls });
+    regionCoordinator = await staffClient(t, 'region-coordinator');
+    municipalityCoordinator = await staffClient(t, 'municipality-coordinator');
+    physician = await staffClient(t, 'region-physician');
+    homecare = await staffClient(t, 'municipality-homecare');
+  });
+
+  describe('creating a plan', () => {
+    it('answers 201 with Location and ETag, in draft, with both parts and an empty relatives section', async () => {
+      const res = await regionCoordinator.request('/api/plans', {
+        method: 'POST',
+        body: {
+          individual: { personId: '19400301-9801' },
+          principals: { region: REGION, municipality: MUNICIPALITY },
+          title: 'SIP för Astrid',
+          individualGoals: [{ text: 'Kunna bo kvar hemma' }],
+          needs: [{ text: 'Hjälp med personlig hygien' }],
+        },
+      });
+      expect(res.status).toBe(201);
+      const plan = (await res.json()) as PlanView;
+      expect(res.headers.get('location')).toBe(`/api/plans/${plan.id}`);
+      expect(res.headers.get('etag')).toBe('W/"1"');
+      expect(plan.status).toBe('draft');
+      expect(plan.individual).toEqual({ personId: '194003019801', kind: 'personnummer' });
+      expect(plan.parts.map((p) => [p.principal, p.organisation.id, p.version])).toEqual([
+        ['municipality', MUNICIPALITY.id, 1],
+        ['region', REGION.id, 1],
+      ]);
+      expect(plan.relativesSection).toMatchObject({ version: 1, relatives: [] });
+      expect(plan.fields.individualGoals?.[0]).toMatchObject({ text: 'Kunna bo kvar hemma', id: expect.any(String) });
+      expect(plan.revision).toBe(1);
+    });
+
+    it('accepts a samordningsnummer', async () => {
+      const plan = await regionCoordinator.createPlan({ individual: { personId: '195202749833' } });
+      expect(plan.individual.kind).toBe('samordningsnummer');
+    });
+
+    it('is refused for an organisation that is not one of the principals', async () => {
+      const res = await regionCoordinator.request('/api/plans', {
+        method: 'POST',
+        body: { individual: { personId: '194003019801' }, principals: { region: OTHER_REGION, municipality: MUNICIPALITY } },
+      });
+      await problem(res, 403);
+    });
+  });
+
+  describe('reading and listing', () => {
+    it('reads a plan with its ETag, for both principals', async () => {
+      const plan = await municipalityCoordinator.createPlan();
+      for (const client of [regionCoordinator, physician, homecare]) {
+        const res = await client.request(`/api/plans/${plan.id}`);
+        expect(res.status).toBe(200);
+        expect(res.headers.get('etag')).toBe('W/"1"');
+        expect(((await res.json()) as PlanView).id).toBe(plan.id);
+      }
+    });
+
+    it('lists the plans my organisation takes part in, paged, filtered by status and follow-up due', async () => {
+      const before = (await (await regionCoordinator.request('/api/plans?limit=1')).json()) as { total: number };
+      const created: PlanView[] = [];
+      for (let i = 0; i < 3; i++) created.push(await regionCoordinator.createPlan({ title: `Listad ${i}` }));
+      const page1 = (await (await regionCoordinator.request('/api/plans?limit=2&offset=0')).json()) as { items: { id: string }[]; total: number };
+      expect(page1.total).toBe(before.total + 3);
+      expect(page1.items).toHaveLength(2);
+      const page2 = (await (await regionCoordinator.request('/api/plans?limit=2&offset=2')).json()) as { items: { id: string }[] };
+      expect(page2.items.map((i) => i.id)).not.toContain(page1.items[0]!.id);
+
+      // Follow-up due: an active plan whose follow-up date has passed.
+      const due = created[0]!;
+      let res = await regionCoordinator.request(`/api/plans/${due.id}`, {
+        method: 'PATCH',
+        ifMatch: 1,
+        body: { overallResponsibility: 'municipality', followUp: { date: '2020-01-01', by: { name: 'Sara Lind' } } },
+      });
+      expect(res.status).toBe(200);
+      res = await regionCoordinator.request(`/api/plans/${due.id}/consent`, { method: 'PUT', ifMatch: 2, body: consentInput() });
+      expect(res.status).toBe(200);
+      res = await regionCoordinator.request(`/api/plans/${due.id}/status`, { method: 'POST', ifMatch: 3, body: { status: 'active' } });
+      expect(res.status).toBe(200);
+      const dueList = (await (await regionCoordinator.request('/api/plans?followUpDue=true&limit=100')).json()) as { items: { id: string }[] };
+      expect(dueList.items.map((i) => i.id)).toContain(due.id);
+      expect(dueList.items.map((i) => i.id)).not.toContain(created[1]!.id);
+      const active = (await (await regionCoordinator.request('/api/plans?status=active&limit=100')).json()) as { items: { id: string; status: string }[] };
+      expect(active.items.every((i) => i.status === 'active')).toBe(true);
+      expect(active.items.map((i) => i.id)).toContain(due.id);
+    });
+
+    it('answers 404, revealing nothing, for a plan my organisation is not in, and for unknown ids', async () => {
+      const plan = await regionCoordinator.createPlan();
+      const foreignIssuer = await createTestIssuer('https://idp.soderå.example');
+      const foreign = await buildTestApp({
+        database: ctx.database,
+        peers: peers.urls,
+        extraIssuers: [{ kind: 'staff', issuer: foreignIssuer.issuer, audience: 'sip-broker-staff', keys: foreignIssuer.keys }],
+      });
+      const token = await foreignIssuer.sign({ sub: 'SE2321000099-7Z01', org: OTHER_REGION.id, role: 'coordinator' });
+      const res = await foreign.app.request(`/api/plans/${plan.id}`, { headers: { Authorization: `Bearer ${token}` } });
+      const body = await problem(res, 404);
+      const unknown = await problem(await regionCoordinator.request('/api/plans/00000000-0000-4000-8000-000000000000'), 404);
+      expect(body).toEqual({ ...unknown, requestId: expect.any(String) });
+      await problem(await regionCoordinator.request('/api/plans/not-a-uuid'), 404);
+    });
+  });
+
+  describe('co-editing', () => {
+    it('lets the region and the municipality edit their own parts with the same starting ETags, without conflict', async () => {
+      const plan = await regionCoordinator.createPlan();
+      const [r, m] = await Promise.all([
+        physician.request(`/api/plans/${plan.id}/parts/${part(plan, 'region').id}`, {
+          method: 'PATCH',
+          ifMatch: 1,
+          body: { interventions: [{ title: 'Hemsjukvård: insulin', status: 'decided', performedBy: 'Distriktssköterska' }] },
+        }),
+        homecare.request(`/api/plans/${plan.id}/parts/${part(plan, 'municipality').id}`, {
+          method: 'PATCH',
+          ifMatch: 1,
+          body: { interventions: [{ title: 'Hemtjänst: dusch', status: 'planned', when: 'tisdag och fredag' }] },
+        }),
+      ]);
+      expect([r.status, m.status]).toEqual([200, 200]);
+      expect(r.headers.get('etag')).toBe('W/"2"');
+      expect(m.headers.get('etag')).toBe('W/"2"');
+      const after = (await (await physician.request(`/api/plans/${plan.id}`)).json()) as PlanView;
+      expect(part(after, 'region').content.interventions?.[0]?.title).toBe('Hemsjukvård: insulin');
+      expect(part(after, 'municipality').content.interventions?.[0]?.title).toBe('Hemtjänst: dusch');
+      expect(after.revision).toBe(3);
+      expect(after.version).toBe(1);
+    });
+
+    it('lets exactly one of two concurrent updates with the same ETag win; the other gets 412 with the current ETag', async () => {
+      const plan = await regionCoordinator.createPlan();
+      const url = `/api/plans/${plan.id}/parts/${part(plan, 'region').id}`;
+      const results = await Promise.all(
+        ['A', 'B', 'C', 'D'].map((who) => physician.request(url, { method: 'PATCH', ifMatch: 1, body: { goals: [{ text: `Mål ${who}` }] } })),
+      );
+      const statuses = results.map((r) => r.status).sort();
+      expect(statuses).toEqual([200, 412, 412, 412]);
+      const loser = results.find((r) => r.status === 412)!;
+      expect(loser.headers.get('etag')).toBe('W/"2"');
+      const current = (await (await physician.request(url)).json()) as { version: number };
+      expect(current.version).toBe(2);
+    });
+
+    it('requires If-Match on every update, before reading the body: 428 when missing, 412 when stale', async () => {
+      const plan = await regionCoordinator.createPlan();
+      const partUrl = `/api/plans/${plan.id}/parts/${part(plan, 'region').id}`;
+      for (const [path, method] of [
+        [`/api/plans/${plan.id}`, 'PATCH'],
+        [partUrl, 'PATCH'],
+        [`/api/plans/${plan.id}/consent`, 'PUT'],
+        [`/api/plans/${plan.id}/status`, 'POST'],
+        [`/api/plans/${plan.id}/participants`, 'POST'],
+      ] as const) {
+        await problem(await regionCoordinator.request(path, { method, body: '{not json' }), 428);
+        await problem(await regionCoordinator.request(path, { method, body: { nonsense: true } }), 428);
+      }
+      const stale = await problem(await physician.request(partUrl, { method: 'PATCH', ifMatch: 7, body: { goals: [] } }), 412);
+      expect(stale.detail).toMatch(/version 1/);
+      await problem(await physician.request(partUrl, { method: 'PATCH', ifMatch: '*', body: { goals: [] } }), 428);
+      await problem(await physician.request(partUrl, { method: 'PATCH', ifMatch: 'garbage', body: { goals: [] } }), 412);
+    });
+
+    it('lets only that principal edit its part', async () => {
+      const plan = await regionCoordinator.createPlan();
+      await problem(
+        await homecare.request(`/api/plans/${plan.id}/parts/${part(plan, 'region').id}`, { method: 'PATCH', ifMatch: 1, body: { goals: [] } }),
+        403,
+      );
+    });
+
+    it('clears a field sent as null and replaces one sent with a value', async () => {
+      const plan = await regionCoordinator.createPlan({ needs: [{ text: 'Behov' }] });
+      const res = await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: 1, body: { title: null, needs: [{ text: 'Nytt behov' }] } });
+      const after = (await res.json()) as PlanView;
+      expect(after.fields.title).toBeUndefined();
+      expect(after.fields.needs?.map((n) => n.text)).toEqual(['Nytt behov']);
+      expect(res.headers.get('etag')).toBe('W/"2"');
+    });
+  });
+
+  describe('participants', () => {
+    it('adds an invited participant and removes them again; a principal cannot be removed', async () => {
+      const plan = await regionCoordinator.createPlan();
+      let res = await regionCoordinator.request(`/api/plans/${plan.id}/participants`, {
+        method: 'POST',
+        ifMatch: 1,
+        body: { kind: 'invited', name: 'Försäkringskassan', role: 'Handläggare' },
+      });
+      const withFk = (await res.json()) as PlanView;
+      const invited = withFk.participants.find((p) => p.kind === 'invited')!;
+      expect(invited.name).toBe('Försäkringskassan');
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/participants/${plan.participants[0]!.id}`, { method: 'DELETE', ifMatch: 2 });
+      await problem(res, 409);
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/participants/${invited.id}`, { method: 'DELETE', ifMatch: 2 });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as PlanView).participants).toHaveLength(2);
+    });
+  });
+
+  describe('the lifecycle', () => {
+    it('cannot become active without consent and overall responsibility; then runs draft → active → followed up → closed', async () => {
+      const plan = await municipalityCoordinator.createPlan();
+      const url = `/api/plans/${plan.id}`;
+      const early = await problem(await municipalityCoordinator.request(`${url}/status`, { method: 'POST', ifMatch: 1, body: { status: 'active' } }), 409);
+      expect(early.errors?.map((e) => e.path)).toEqual(['/consent', '/fields/overallResponsibility']);
+
+      await municipalityCoordinator.request(`${url}/consent`, { method: 'PUT', ifMatch: 1, body: consentInput({ form: 'oral' }) });
+      const stillNo = await problem(await municipalityCoordinator.request(`${url}/status`, { method: 'POST', ifMatch: 2, body: { status: 'active' } }), 409);
+      expect(stillNo.errors?.map((e) => e.path)).toEqual(['/fields/overallResponsibility']);
+
+      await municipalityCoordinator.request(url, { method: 'PATCH', ifMatch: 2, body: { overallResponsibility: 'municipality' } });
+      for (const [status, version] of [['active', 3], ['followed_up', 4], ['closed', 5]] as const) {
+        const res = await municipalityCoordinator.request(`${url}/status`, { method: 'POST', ifMatch: version, body: { status } });
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as PlanView).status).toBe(status);
+      }
+      const closed = await problem(await municipalityCoordinator.request(`${url}/status`, { method: 'POST', ifMatch: 6, body: { status: 'active' } }), 409);
+      expect(closed.detail).toMatch(/closed cannot become active/);
+    });
+
+    it('refuses a jump that is not a transition', async () => {
+      const plan = await municipalityCoordinator.createPlan();
+      const body = await problem(
+        await municipalityCoordinator.request(`/api/plans/${plan.id}/status`, { method: 'POST', ifMatch: 1, body: { status: 'followed_up' } }),
+        409,
+      );
+      expect(body.detail).toMatch(/draft cannot become followed_up; it can become active or closed/);
+    });
+
+    it('refuses activation once the consent is revoked', async () => {
+      const plan = await municipalityCoordinator.createPlan({ overallResponsibility: 'region' });
+      await municipalityCoordinator.request(`/api/plans/${plan.id}/consent`, {
+        method: 'PUT',
+        ifMatch: 1,
+        body: consentInput({ revokedAt: '2026-11-21T09:00:00+01:00' }),
+      });
+      await problem(await municipalityCoordinator.request(`/api/plans/${plan.id}/status`, { method: 'POST', ifMatch: 2, body: { status: 'active' } }), 409);
+    });
+  });
+
+  describe('versions', () => {
+    it('keeps every version, serves any past one, and diffs two as JSON Patch', async () => {
+      const plan = await regionCoordinator.createPlan();
+      await physician.request(`/api/plans/${plan.id}/parts/${part(plan, 'region').id}`, {
+        method: 'PATCH',
+        ifMatch: 1,
+        body: { goals: [{ id: 'g1', text: 'Stabilt blodsocker' }] },
+      });
+      await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: 1, body: { title: 'Ny titel' } });
+
+      const versions = (await (await homecare.request(`/api/plans/${plan.id}/versions`)).json()) as {
+        versions: { revision: number; change: string; changedBy: { organisationId: string } }[];
+      };
+      expect(versions.versions.map((v) => [v.revision, v.change, v.changedBy.organisationId])).toEqual([
+        [1, 'plan.created', REGION.id],
+        [2, 'part.updated', REGION.id],
+        [3, 'plan.updated', REGION.id],
+      ]);
+      const v1 = (await (await homecare.request(`/api/plans/${plan.id}/versions/1`)).json()) as PlanView;
+      expect(v1.fields.title).toBe('SIP för Astrid');
+      expect(part(v1, 'region').content).toEqual({});
+
+      const diff = (await (await homecare.request(`/api/plans/${plan.id}/diff?from=1&to=3`)).json()) as { operations: { op: string; path: string; value?: unknown }[] };
+      const regionIndex = v1.parts.findIndex((p) => p.principal === 'region');
+      expect(diff.operations).toEqual(
+        expect.arrayContaining([
+          { op: 'replace', path: '/fields/title', value: 'Ny titel' },
+          { op: 'add', path: `/parts/${regionIndex}/content/goals`, value: [{ id: 'g1', text: 'Stabilt blodsocker' }] },
+        ]),
+      );
+      await problem(await homecare.request(`/api/plans/${plan.id}/versions/99`), 404);
+      await problem(await homecare.request(`/api/plans/${plan.id}/diff?from=1`), 422);
+    });
+  });
+
+  describe('bad input', () => {
+    const create = (body: unknown) => regionCoordinator.request('/api/plans', { method: 'POST', body });
+
+    it('malformed JSON: 400', async () => {
+      await problem(await create('{"individual": {'), 400);
+    });
+
+    it('an unknown field: 422 naming it', async () => {
+      const body = await problem(await create({ individual: { personId: '194003019801' }, principals: { region: REGION, municipality: MUNICIPALITY }, colour: 'blue' }), 422);
+      expect(body.errors).toContainEqual({ path: '/colour', message: expect.stringMatching(/Unknown field/) });
+    });
+
+    it('a wrong type: 422 naming the field', async () => {
+      const body = await problem(await create({ individual: { personId: 194003019801 }, principals: { region: REGION, municipality: MUNICIPALITY } }), 422);
+      expect(body.errors?.[0]?.path).toBe('/individual/personId');
+    });
+
+    it('an invalid personnummer: 422 naming the field', async () => {
+      const body = await problem(await create({ individual: { personId: '194003019802' }, principals: { region: REGION, municipality: MUNICIPALITY } }), 422);
+      expect(body.errors).toContainEqual({ path: '/individual/personId', message: expect.stringMatching(/personnummer/) });
+    });
+
+    it('oversize text: 422 naming the field', async () => {
+      const body = await problem(
+        await create({ individual: { personId: '194003019801' }, principals: { region: REGION, municipality: MUNICIPALITY }, needs: [{ text: 'x'.repeat(5000) }] }),
+        422,
+      );
+      expect(body.errors?.[0]?.path).toBe('/needs/0/text');
+    });
+
+    it('a wrong enum value in a part: 422 naming it, and nothing written', async () => {
+      const plan = await regionCoordinator.createPlan();
+      const url = `/api/plans/${plan.id}/parts/${part(plan, 'region').id}`;
+      const body = await problem(await physician.request(url, { method: 'PATCH', ifMatch: 1, body: { interventions: [{ title: 'X', status: 'maybe' }] } }), 422);
+      expect(body.errors?.[0]?.path).toBe('/interventions/0/status');
+      const after = (await (await physician.request(url)).json()) as { version: number; content: object };
+      expect(after).toMatchObject({ version: 1, content: {} });
+    });
+
+    it('an expired token or one from a foreign issuer: 401', async () => {
+      const foreign = await createTestIssuer('https://idp.foreign.example');
+      const res = await t.app.request('/api/plans', { headers: { Authorization: `Bearer ${await foreign.sign({ sub: 'x', org: REGION.id, role: 'coordinator' })}` } });
+      await problem(res, 401);
+      const clockBefore = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => new Date(Date.now() - 2 * 3600_000) } });
+      const expired = await clockBefore.tokenFor('region-coordinator');
+      await problem(await t.app.request('/api/plans', { headers: { Authorization: `Bearer ${expired}` } }), 401);
+    });
+
+    it('a citizen token on the staff API: 403', async () => {
+      const citizen = await t.tokenFor('maria');
+      await problem(await t.app.request('/api/plans', { headers: { Authorization: `Bearer ${citizen}` } }), 403);
+    });
+
+    it('leaves nothing half-written when a change fails midway', async () => {
+      const before = (await (await regionCoordinator.request('/api/plans?limit=1')).json()) as { total: number };
+      await problem(await create({ individual: { personId: '194003019801' }, principals: { region: REGION, municipality: REGION } }), 422);
+      const after = (await (await regionCoordinator.request('/api/plans?limit=1')).json()) as { total: number };
+      expect(after.total).toBe(before.total);
+    });
+  });
+});

@@ -1,0 +1,53 @@
+import type { CreatePlan, IndividualConsent, PlanView } from '@sip/shared';
+import type { TestApp } from './app.ts';
+
+export const REGION = { id: 'SE2321000099-7RG1', name: 'Region Norrvik' } as const;
+export const MUNICIPALITY = { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' } as const;
+/** An organisation that takes part in no demo plan. */
+export const OTHER_REGION = { id: 'SE2321000099-7XX9', name: 'Region Söderå' } as const;
+
+/** A valid create-plan body; override what a test is about. */
+export function planInput(overrides: Partial<CreatePlan> = {}) {
+  return {
+    individual: { personId: '194003019801', name: 'Astrid Nilsson' },
+    principals: { region: REGION, municipality: MUNICIPALITY },
+    title: 'SIP för Astrid',
+    ...overrides,
+  } satisfies Record<string, unknown>;
+}
+
+export function consentInput(overrides: Partial<IndividualConsent> = {}): IndividualConsent {
+  return {
+    given: true,
+    form: 'written',
+    recordedAt: '2026-11-20T10:00:00+01:00',
+    recordedBy: { name: 'Sara Lind', hsaId: 'SE2321000099-7P01' },
+    scope: { information: ['goals', 'interventions', 'contacts'], actors: ['Region Norrvik', 'Norrviks kommun'], validUntil: '2027-11-20' },
+    ...overrides,
+  };
+}
+
+/** A small client for the staff API, as one persona. */
+export async function staffClient(t: TestApp, persona: string) {
+  const token = await t.tokenFor(persona);
+  const request = (path: string, init: { method?: string; body?: unknown; ifMatch?: string | number; headers?: Record<string, string> } = {}) =>
+    t.app.request(path, {
+      method: init.method ?? 'GET',
+      headers: {
+        Authorization: `Bearer ${token}`,
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init.ifMatch !== undefined ? { 'If-Match': typeof init.ifMatch === 'number' ? `W/"${init.ifMatch}"` : init.ifMatch } : {}),
+        ...init.headers,
+      },
+      ...(init.body !== undefined ? { body: typeof init.body === 'string' ? init.body : JSON.stringify(init.body) } : {}),
+    });
+  return {
+    token,
+    request,
+    async createPlan(overrides: Partial<CreatePlan> = {}): Promise<PlanView> {
+      const res = await request('/api/plans', { method: 'POST', body: planInput(overrides) });
+      if (res.status !== 201) throw new Error(`create plan: HTTP ${res.status} ${await res.text()}`);
+      return (await res.json()) as PlanView;
+    },
+  };
+}
