@@ -1,0 +1,165 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase } from '../db/database.ts';
+import { rowsOf } from '../db/rows.ts';
+import { buildTestApp, describeEachDatabase, staffClient, startTestPeers, type TestApp, type TestPeers } from '../test-support/index.ts';
+import { recordAccess, verifyAccessLog, type AccessEntry } from './access-log.ts';
+
+let peers: TestPeers;
+beforeAll(async () => {
+  peers = await startTestPeers({ seed: false });
+});
+afterAll(async () => {
+  await peers?.close();
+});
+
+const entry = (overrides: Partial<AccessEntry> = {}): AccessEntry => ({
+  at: new Date('2026-11-22T10:00:00Z'),
+  userId: 'SE2321000099-7P02',
+  organisationId: 'SE2321000099-7RG1',
+  individualId: '194003019801',
+  planId: null,
+  action: 'plan.read',
+  purpose: 'care-coordination',
+  requestId: 'req-1',
+  ...overrides,
+});
+
+type Entry = { seq: number; userId: string; organisationId: string; individualId: string | null; planId: string | null; action: string; purpose: string; requestId: string | null };
+
+describeEachDatabase('the access log', (ctx) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ database: ctx.database, peers: peers.urls });
+  });
+
+  it('records every read and write of a plan: who, which organisation, individual, plan, action, purpose, request', async () => {
+    const coordinator = await staffClient(t, 'region-coordinator');
+    const physician = await staffClient(t, 'region-physician');
+    const auditor = await staffClient(t, 'region-auditor');
+    const plan = await coordinator.createPlan({ individual: { personId: '195202149836' } });
+    const read = await physician.request(`/api/plans/${plan.id}`);
+    await physician.request(`/api/plans/${plan.id}/versions`);
+    await physician.request('/api/plans?limit=100');
+
+    const res = await auditor.request('/api/access-log/search', { method: 'POST', body: { individual: '195202149836' } });
+    expect(res.status).toBe(200);
+    const { items } = (await res.json()) as { items: Entry[] };
+    expect(items.map((i) => [i.userId, i.action])).toEqual([
+      ['SE2321000099-7P01', 'plan.create'],
+      ['SE2321000099-7P02', 'plan.read'],
+      ['SE2321000099-7P02', 'versions.read'],
+      ['SE2321000099-7P02', 'plan.list'],
+    ]);
+    const readEntry = items[1]!;
+    expect(readEntry).toMatchObject({
+      organisationId: 'SE2321000099-7RG1',
+      individualId: '195202149836',
+      planId: plan.id,
+      purpose: 'care-coordination',
+      requestId: read.headers.get('x-request-id'),
+    });
+  });
+
+  it("shows an organisation only its own users' entries, filtered by user and time", async () => {
+    const regionCoordinator = await staffClient(t, 'region-coordinator');
+    const homecare = await staffClient(t, 'municipality-homecare');
+    const plan = await regionCoordinator.createPlan({ individual: { personId: '198304179859' } });
+    await homecare.request(`/api/plans/${plan.id}`);
+    const regionAuditor = await staffClient(t, 'region-auditor');
+    const mine = (await (await regionAuditor.request('/api/access-log/search', { method: 'POST', body: { individual: '198304179859' } })).json()) as { items: Entry[] };
+    expect(mine.items.every((i) => i.organisationId === 'SE2321000099-7RG1')).toBe(true);
+    expect(mine.items.map((i) => i.action)).toEqual(['plan.create']);
+
+    const byUser = (await (await regionAuditor.request('/api/access-log/search', { method: 'POST', body: { userId: 'SE2321000099-7P01', from: '2000-01-01T00:00:00Z' } })).json()) as { items: Entry[] };
+    expect(byUser.items.length).toBeGreaterThan(0);
+    expect(byUser.items.every((i) => i.userId === 'SE2321000099-7P01')).toBe(true);
+    const future = (await (await regionAuditor.request('/api/access-log/search', { method: 'POST', body: { from: '2999-01-01T00:00:00Z' } })).json()) as { items: Entry[] };
+    expect(future.items).toEqual([]);
+  });
+
+  it("produces an individual's extract, and logs that it was produced", async () => {
+    const regionCoordinator = await staffClient(t, 'region-coordinator');
+    const auditor = await staffClient(t, 'region-auditor');
+    await regionCoordinator.createPlan({ individual: { personId: '196807059826' } });
+    const res = await auditor.request('/api/access-log/extract', { method: 'POST', body: { individual: '19680705-9826' } });
+    const { items } = (await res.json()) as { items: Entry[] };
+    expect(items.every((i) => i.individualId === '196807059826')).toBe(true);
+    expect(items.map((i) => i.action)).toContain('plan.create');
+    const again = (await (await auditor.request('/api/access-log/extract', { method: 'POST', body: { individual: '196807059826' } })).json()) as { items: Entry[] };
+    expect(again.items.map((i) => i.action)).toContain('access-log.extract');
+  });
+
+  it('is for auditors only, and takes the individual in the body, validated', async () => {
+    const physician = await staffClient(t, 'region-physician');
+    const auditor = await staffClient(t, 'region-auditor');
+    expect((await physician.request('/api/access-log/search', { method: 'POST', body: {} })).status).toBe(403);
+    const bad = await auditor.request('/api/access-log/search', { method: 'POST', body: { individual: '194003019802' } });
+    expect(bad.status).toBe(422);
+    expect(((await bad.json()) as { errors: { path: string }[] }).errors[0]?.path).toBe('/individual');
+  });
+
+  it('refuses updates, deletes and truncation in the database itself', async () => {
+    await recordAccess(ctx.database.db, [entry()]);
+    for (const statement of [
+      sql`update access_log set user_id = 'someone-else'`,
+      sql`delete from access_log`,
+      sql`truncate access_log`,
+    ]) {
+      await expect(ctx.database.db.execute(statement)).rejects.toThrow();
+    }
+    expect((await verifyAccessLog(ctx.database.db)).ok).toBe(true);
+  });
+
+  it('chains each entry to the one before, so verification finds the first broken link', async () => {
+    await recordAccess(ctx.database.db, [entry({ requestId: 'a' }), entry({ requestId: 'b' }), entry({ requestId: 'c' })]);
+    const intact = await verifyAccessLog(ctx.database.db);
+    expect(intact.ok).toBe(true);
+
+    // Someone with the power to switch off the guard edits a row: the chain shows it.
+    const db = ctx.database.db;
+    const [target] = rowsOf<{ seq: string | number }>(
+      await db.execute(sql`select seq from access_log where request_id = 'b' order by seq desc limit 1`),
+    );
+    const seq = Number(target!.seq);
+    await db.execute(sql`alter table access_log disable trigger access_log_refuse_update_delete`);
+    await db.execute(sql`update access_log set user_id = 'SE2321000099-7P99' where seq = ${seq}`);
+    await db.execute(sql`alter table access_log enable trigger access_log_refuse_update_delete`);
+    expect(await verifyAccessLog(db)).toMatchObject({ ok: false, brokenAt: seq, reason: 'hash' });
+  });
+});
+
+describe('the verify command', () => {
+  it('reports an intact log with exit 0, and the first broken link with exit 1', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sip-verify-'));
+    const cli = fileURLToPath(new URL('../cli/verify-access-log.ts', import.meta.url));
+    const run = () =>
+      spawnSync(process.execPath, ['--import', 'tsx', cli], { env: { PATH: process.env.PATH, DATA_DIR: dir }, encoding: 'utf8', timeout: 60_000 });
+    try {
+      const database = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'pg') });
+      await database.migrate();
+      await recordAccess(database.db, [entry({ requestId: 'x' }), entry({ requestId: 'y' }), entry({ requestId: 'z' })]);
+      await database.close();
+
+      let result = run();
+      expect(result.stdout).toContain('access log intact: 3 entries');
+      expect(result.status).toBe(0);
+
+      const again = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'pg') });
+      await again.db.execute(sql`alter table access_log disable trigger access_log_refuse_update_delete`);
+      await again.db.execute(sql`delete from access_log where request_id = 'y'`);
+      await again.close();
+
+      result = run();
+      expect(result.status).toBe(1);
+      expect(result.stdout).toMatch(/access log BROKEN at entry 3: it does not link to the entry before it/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
+});
