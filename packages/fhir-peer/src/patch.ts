@@ -1,4 +1,6 @@
-import { badRequest, deepEquals, OperationOutcomeError } from '@medplum/core';
+import { badRequest, OperationOutcomeError } from '@medplum/core';
+import type { Operation } from 'rfc6902';
+import { applyPatch, Pointer } from 'rfc6902';
 
 /** One JSON Patch (RFC 6902) operation. */
 export interface JsonPatchOperation {
@@ -8,22 +10,36 @@ export interface JsonPatchOperation {
   from?: string;
 }
 
-type Container = Record<string, unknown> | unknown[];
-
 /**
  * Applies a JSON Patch document to a copy of `target` and returns the copy.
  * The whole patch fails (nothing is applied) when any operation fails; the error is an
  * `OperationOutcomeError` carrying a 400 outcome.
+ *
+ * The operations are applied by `rfc6902`. Before each one the peer checks what that library
+ * leaves loose (see `checkPointer`), and a `move` is applied as the remove and add that RFC 6902
+ * defines it to be.
  */
 export function applyJsonPatch<T>(target: T, operations: unknown): T {
   if (!Array.isArray(operations)) {
     throw invalid('Patch body must be a JSON array of operations');
   }
-  let document: unknown = structuredClone(target);
-  operations.forEach((operation: unknown, index) => {
-    document = applyOperation(document, checkOperation(operation, index));
+  const checked = operations.map(checkOperation);
+  // rfc6902 edits in place through a value's parent, so the root gets one: `''` becomes `/root`.
+  const document = { root: structuredClone(target) as unknown };
+  checked.forEach((operation, index) => {
+    for (const step of steps(document.root, operation, index)) {
+      checkStep(document.root, step, index);
+      const [error] = applyPatch(document, [rooted(step)]);
+      if (error) {
+        throw invalid(
+          error.name === 'TestError'
+            ? `Patch test failed at ${operation.path}`
+            : `Patch operation ${index} (${operation.op}) failed: ${error.message}`
+        );
+      }
+    }
   });
-  return document as T;
+  return document.root as T;
 }
 
 function checkOperation(operation: unknown, index: number): JsonPatchOperation {
@@ -41,119 +57,76 @@ function checkOperation(operation: unknown, index: number): JsonPatchOperation {
   if (['add', 'replace', 'test'].includes(candidate.op as string) && !('value' in candidate)) {
     throw invalid(`Patch operation ${index} (${candidate.op}) has no "value"`);
   }
+  for (const pointer of [candidate.path, candidate.from]) {
+    if (pointer !== undefined && pointer !== '' && !pointer.startsWith('/')) {
+      throw invalid(`Invalid JSON pointer: ${pointer}`);
+    }
+  }
+  if (candidate.op === 'remove' && candidate.path === '') {
+    throw invalid('Cannot remove the whole resource');
+  }
   return candidate as JsonPatchOperation;
 }
 
-function applyOperation(document: unknown, operation: JsonPatchOperation): unknown {
-  switch (operation.op) {
-    case 'add':
-      return add(document, operation.path, structuredClone(operation.value));
-    case 'remove':
-      return remove(document, operation.path).document;
-    case 'replace':
-      return add(remove(document, operation.path).document, operation.path, structuredClone(operation.value));
-    case 'move': {
-      const from = operation.from as string;
-      if (operation.path.startsWith(from + '/')) {
-        throw invalid(`Cannot move ${from} into its own child ${operation.path}`);
-      }
-      const removed = remove(document, from);
-      return add(removed.document, operation.path, removed.value);
+/** `operation` as the operations rfc6902 applies. */
+function steps(root: unknown, operation: JsonPatchOperation, index: number): JsonPatchOperation[] {
+  const { op, path, from } = operation;
+  if (op !== 'move' || from === undefined) {
+    return [operation];
+  }
+  // rfc6902 neither refuses this nor evaluates `path` after removing `from`, as RFC 6902 requires.
+  if (path.startsWith(`${from}/`)) {
+    throw invalid(`Cannot move ${from} into its own child ${path}`);
+  }
+  checkPointer(root, from, false, index);
+  return [
+    { op: 'remove', path: from },
+    { op: 'add', path, value: Pointer.fromJSON(from).get(root) },
+  ];
+}
+
+/** Refuses `step` unless its pointers resolve strictly in `root` as it is now. */
+function checkStep(root: unknown, step: JsonPatchOperation, index: number): void {
+  if (step.from !== undefined) {
+    checkPointer(root, step.from, false, index);
+  }
+  checkPointer(root, step.path, step.op === 'add' || step.op === 'copy', index);
+}
+
+const skippedTokens = new Set(['__proto__', 'constructor', 'prototype']);
+const arrayIndex = /^(0|[1-9]\d*)$/;
+
+/**
+ * Refuses a pointer that rfc6902 would resolve loosely: through inherited members (it would write
+ * into `Object.prototype.toString` for `/toString/x`), through array keys that are not indices
+ * (`/name/length`) or past an array's end (it appends instead), and through the tokens it silently
+ * skips. With `creates`, the last token may name a new member or the end of an array (`-`).
+ */
+function checkPointer(root: unknown, pointer: string, creates: boolean, index: number): void {
+  const tokens = Pointer.fromJSON(pointer).tokens.slice(1);
+  let current = root;
+  tokens.forEach((token, i) => {
+    const creating = creates && i === tokens.length - 1;
+    if (skippedTokens.has(token)) {
+      throw invalid(`Patch operation ${index}: ${pointer} names "${token}"`);
     }
-    case 'copy':
-      return add(document, operation.path, structuredClone(get(document, operation.from as string)));
-    case 'test':
-      if (!deepEquals(get(document, operation.path), operation.value)) {
-        throw invalid(`Patch test failed at ${operation.path}`);
+    if (Array.isArray(current)) {
+      const end = current.length + (creating ? 1 : 0);
+      if (!(creating && token === '-') && !(arrayIndex.test(token) && Number(token) < end)) {
+        throw invalid(`Patch operation ${index}: ${pointer} is not a position in the array`);
       }
-      return document;
-  }
+      current = current[Number(token)];
+    } else if (current && typeof current === 'object' && (creating || Object.hasOwn(current, token))) {
+      current = (current as Record<string, unknown>)[token];
+    } else {
+      throw invalid(`Patch operation ${index}: path not found: ${pointer}`);
+    }
+  });
 }
 
-function parsePointer(pointer: string): string[] {
-  if (pointer === '') {
-    return [];
-  }
-  if (!pointer.startsWith('/')) {
-    throw invalid(`Invalid JSON pointer: ${pointer}`);
-  }
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((token) => token.replaceAll('~1', '/').replaceAll('~0', '~'));
-}
-
-function get(document: unknown, pointer: string): unknown {
-  let current = document;
-  for (const token of parsePointer(pointer)) {
-    current = child(current, token, pointer);
-  }
-  return current;
-}
-
-function child(container: unknown, token: string, pointer: string): unknown {
-  if (Array.isArray(container)) {
-    const index = arrayIndex(container, token, pointer, false);
-    return container[index];
-  }
-  if (container && typeof container === 'object' && Object.hasOwn(container, token)) {
-    return (container as Record<string, unknown>)[token];
-  }
-  throw invalid(`Path not found: ${pointer}`);
-}
-
-function arrayIndex(array: unknown[], token: string, pointer: string, inserting: boolean): number {
-  if (inserting && token === '-') {
-    return array.length;
-  }
-  if (!/^(0|[1-9]\d*)$/.test(token)) {
-    throw invalid(`Invalid array index in ${pointer}`);
-  }
-  const index = Number(token);
-  if (index > array.length || (!inserting && index === array.length)) {
-    throw invalid(`Array index out of bounds: ${pointer}`);
-  }
-  return index;
-}
-
-function parentOf(document: unknown, pointer: string): { parent: Container; token: string } {
-  const tokens = parsePointer(pointer);
-  const token = tokens.pop() as string;
-  let parent = document;
-  for (const [i, step] of tokens.entries()) {
-    parent = child(parent, step, '/' + tokens.slice(0, i + 1).join('/'));
-  }
-  if (!parent || typeof parent !== 'object') {
-    throw invalid(`Path not found: ${pointer}`);
-  }
-  return { parent: parent as Container, token };
-}
-
-function add(document: unknown, pointer: string, value: unknown): unknown {
-  if (pointer === '') {
-    return value;
-  }
-  const { parent, token } = parentOf(document, pointer);
-  if (Array.isArray(parent)) {
-    parent.splice(arrayIndex(parent, token, pointer, true), 0, value);
-  } else {
-    parent[token] = value;
-  }
-  return document;
-}
-
-function remove(document: unknown, pointer: string): { document: unknown; value: unknown } {
-  if (pointer === '') {
-    throw invalid('Cannot remove the whole resource');
-  }
-  const { parent, token } = parentOf(document, pointer);
-  const value = child(parent, token, pointer);
-  if (Array.isArray(parent)) {
-    parent.splice(Number(token), 1);
-  } else {
-    delete parent[token];
-  }
-  return { document, value };
+function rooted(operation: JsonPatchOperation): Operation {
+  const from = operation.from === undefined ? undefined : { from: `/root${operation.from}` };
+  return { ...operation, path: `/root${operation.path}`, ...from } as Operation;
 }
 
 function invalid(message: string): OperationOutcomeError {
