@@ -5,7 +5,7 @@ import type { FaultMode } from './faults.ts';
 import { delay, FAULT_MODES, faultResponse, jsonResponse } from './faults.ts';
 import { parseRequest, renderResponse } from './http.ts';
 import { Listener } from './listener.ts';
-import { describeError } from './outcomes.ts';
+import { describeError, errorOutcome } from './outcomes.ts';
 import { SerialQueue } from './queue.ts';
 import type { PeerState } from './repository.ts';
 import { PeerRepository } from './repository.ts';
@@ -23,6 +23,12 @@ export interface FhirPeerOptions {
   slowMs?: number;
   /** The page size of searches and histories without `_count`. Default 20; `_count` is capped at 1000. */
   defaultPageSize?: number;
+  /**
+   * When given, every request must carry an `Authorization` header this function accepts
+   * (as a server behind SMART Backend Services would); others get 401 with an OperationOutcome.
+   * `/metadata` stays open, as FHIR servers keep it.
+   */
+  authorize?: (authorization: string | null) => boolean;
 }
 
 /** Where {@link FhirPeer.listen} binds. */
@@ -116,8 +122,10 @@ class Peer implements FhirPeer {
   private currentFault: FaultMode = 'none';
   private latency: number;
   private requests = 0;
+  private readonly authorize: FhirPeerOptions['authorize'];
 
   constructor(options: FhirPeerOptions) {
+    this.authorize = options.authorize;
     this.name = options.name ?? 'fhir-peer';
     this.basePath = (options.basePath ?? '').replace(/\/+$/, '');
     if (this.basePath && !this.basePath.startsWith('/')) {
@@ -156,6 +164,9 @@ class Peer implements FhirPeer {
         await delay(this.slowMs, request.signal);
       }
       const parsed = await parseRequest(request, this.basePath);
+      if (this.authorize && !/\/metadata$/.test(new URL(request.url).pathname) && !this.authorize(request.headers.get('authorization'))) {
+        return jsonResponse(401, errorOutcome('login', 'A valid bearer token is required'));
+      }
       const result = await this.exclusive(() => this.api.execute(parsed.interaction, { baseUrl: parsed.baseUrl }));
       return renderResponse(result, parsed);
     } catch (error) {

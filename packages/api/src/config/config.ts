@@ -36,7 +36,22 @@ const originList = z.string().transform((value, ctx) => {
   return origins;
 });
 
-const upstreamAuth = z.enum(['none', 'bearer']);
+const upstreamAuth = z.enum(['none', 'bearer', 'smart-backend']);
+
+const jwkJson = z.string().transform((value, ctx) => {
+  try {
+    const jwk = JSON.parse(value) as Record<string, unknown>;
+    if (typeof jwk !== 'object' || jwk === null || typeof jwk.kty !== 'string' || typeof jwk.d !== 'string') throw new Error();
+    if (jwk.alg !== 'RS384' && jwk.alg !== 'ES384') {
+      ctx.addIssue({ code: 'custom', message: 'the key must carry alg RS384 or ES384' });
+      return z.NEVER;
+    }
+    return jwk as { kty: string; alg: 'RS384' | 'ES384'; kid?: string };
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a private key as a JSON Web Key (JSON with kty, d and alg)' });
+    return z.NEVER;
+  }
+});
 
 /** The environment variables the service reads, validated once at start. */
 export const envSchema = z
@@ -50,9 +65,17 @@ export const envSchema = z
     REGION_FHIR_BASE_URL: httpUrl.optional(),
     REGION_FHIR_AUTH: upstreamAuth.default('none'),
     REGION_FHIR_TOKEN: z.string().min(1).optional(),
+    REGION_FHIR_TOKEN_URL: httpUrl.optional(),
+    REGION_FHIR_CLIENT_ID: z.string().min(1).optional(),
+    REGION_FHIR_PRIVATE_KEY: jwkJson.optional(),
+    REGION_FHIR_SCOPE: z.string().min(1).default('system/*.rs system/*.cu'),
     MUNICIPALITY_FHIR_BASE_URL: httpUrl.optional(),
     MUNICIPALITY_FHIR_AUTH: upstreamAuth.default('none'),
     MUNICIPALITY_FHIR_TOKEN: z.string().min(1).optional(),
+    MUNICIPALITY_FHIR_TOKEN_URL: httpUrl.optional(),
+    MUNICIPALITY_FHIR_CLIENT_ID: z.string().min(1).optional(),
+    MUNICIPALITY_FHIR_PRIVATE_KEY: jwkJson.optional(),
+    MUNICIPALITY_FHIR_SCOPE: z.string().min(1).default('system/*.rs system/*.cu'),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
     STAFF_TOKEN_ISSUER: z.string().min(1).optional(),
     STAFF_TOKEN_AUDIENCE: z.string().min(1).default('sip-broker-staff'),
@@ -70,6 +93,13 @@ export const envSchema = z
     for (const side of ['REGION', 'MUNICIPALITY'] as const) {
       if (env[`${side}_FHIR_AUTH`] === 'bearer' && !env[`${side}_FHIR_TOKEN`]) {
         ctx.addIssue({ code: 'custom', path: [`${side}_FHIR_TOKEN`], message: `required when ${side}_FHIR_AUTH=bearer` });
+      }
+      if (env[`${side}_FHIR_AUTH`] === 'smart-backend') {
+        for (const v of ['TOKEN_URL', 'CLIENT_ID', 'PRIVATE_KEY'] as const) {
+          if (!env[`${side}_FHIR_${v}`]) {
+            ctx.addIssue({ code: 'custom', path: [`${side}_FHIR_${v}`], message: `required when ${side}_FHIR_AUTH=smart-backend` });
+          }
+        }
       }
     }
     const demo = env.DEMO_MODE ?? env.NODE_ENV !== 'production';
@@ -102,10 +132,15 @@ export const envSchema = z
 
 export type Env = z.infer<typeof envSchema>;
 
+export type UpstreamAuth =
+  | { kind: 'none' }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'smart-backend'; tokenUrl: string; clientId: string; privateKey: JsonWebKey & { alg: 'RS384' | 'ES384' }; scope: string };
+
 export interface UpstreamConfig {
   name: 'region' | 'municipality';
   baseUrl: string | undefined;
-  auth: { kind: 'none' } | { kind: 'bearer'; token: string };
+  auth: UpstreamAuth;
 }
 
 export interface IssuerConfig {
@@ -146,11 +181,15 @@ export class ConfigError extends Error {
 function upstream(env: Env, name: 'region' | 'municipality'): UpstreamConfig {
   const prefix = name === 'region' ? 'REGION' : 'MUNICIPALITY';
   const token = env[`${prefix}_FHIR_TOKEN`];
-  return {
-    name,
-    baseUrl: env[`${prefix}_FHIR_BASE_URL`],
-    auth: env[`${prefix}_FHIR_AUTH`] === 'bearer' && token ? { kind: 'bearer', token } : { kind: 'none' },
-  };
+  const tokenUrl = env[`${prefix}_FHIR_TOKEN_URL`];
+  const clientId = env[`${prefix}_FHIR_CLIENT_ID`];
+  const privateKey = env[`${prefix}_FHIR_PRIVATE_KEY`];
+  let auth: UpstreamAuth = { kind: 'none' };
+  if (env[`${prefix}_FHIR_AUTH`] === 'bearer' && token) auth = { kind: 'bearer', token };
+  if (env[`${prefix}_FHIR_AUTH`] === 'smart-backend' && tokenUrl && clientId && privateKey) {
+    auth = { kind: 'smart-backend', tokenUrl, clientId, privateKey, scope: env[`${prefix}_FHIR_SCOPE`] };
+  }
+  return { name, baseUrl: env[`${prefix}_FHIR_BASE_URL`], auth };
 }
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */

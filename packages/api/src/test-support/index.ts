@@ -2,3 +2,4 @@ export * from './databases.ts';
 export * from './tokens.ts';
 export * from './app.ts';
 export * from './plans.ts';
+export * from './token-server.ts';

@@ -1,43 +1,135 @@
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { isBrokenCircuitError } from 'cockatiel';
 import { Client } from 'fhir-kit-client';
 import type { UpstreamConfig } from '../config/config.ts';
+import { defaultResilience, upstreamPolicies, type ResilienceOptions } from './resilience.ts';
+import { smartBackendTokens, TokenError } from './smart-auth.ts';
 
 export type UpstreamName = UpstreamConfig['name'];
+
+/** Why an upstream call failed, in words fit for a status field (no upstream body, no data). */
+export class UpstreamError extends Error {
+  constructor(
+    readonly upstream: UpstreamName,
+    readonly reason: 'unreachable' | 'timeout' | 'circuit-open' | 'bad-response' | 'refused' | 'auth',
+    readonly status?: number,
+    readonly outcome?: unknown,
+  ) {
+    super(`${upstream}: ${reason}${status ? ` (HTTP ${status})` : ''}`);
+    this.name = 'UpstreamError';
+  }
+}
 
 /** One upstream system: the regional health record or the municipal case system, over FHIR R4. */
 export interface Upstream {
   readonly name: UpstreamName;
   readonly baseUrl: string;
-  readonly client: Client;
   /** Asks the upstream for its CapabilityStatement; resolves to the reason when it cannot. */
   check(): Promise<{ ok: true } | { ok: false; reason: string }>;
+  read<T extends Resource>(type: T['resourceType'], id: string): Promise<T>;
+  /** Searches and follows the `next` links to the end (at most `maxPages`). */
+  searchAll<T extends Resource>(type: T['resourceType'], params: Record<string, string>, maxPages?: number): Promise<T[]>;
+  /** Submits a transaction Bundle; not retried here (the outbox retries). */
+  transaction(bundle: Bundle): Promise<Bundle>;
 }
 
 export type Upstreams = Record<UpstreamName, Upstream>;
 
-export function createUpstream(config: UpstreamConfig & { baseUrl: string }, timeoutMs: number): Upstream {
+function classify(name: UpstreamName, error: unknown): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  if (error instanceof TokenError) return new UpstreamError(name, 'auth', error.status);
+  if (isBrokenCircuitError(error)) return new UpstreamError(name, 'circuit-open');
+  // cockatiel 3.2's isTaskCancelledError tests the wrong property; the flag itself is reliable.
+  if ((error as { isTaskCancelledError?: boolean } | null)?.isTaskCancelledError === true) {
+    return new UpstreamError(name, 'timeout');
+  }
+  const err = error as { response?: { status?: number; data?: unknown } };
+  const status = err.response?.status;
+  if (status === undefined) return new UpstreamError(name, 'unreachable');
+  if (status >= 200 && status < 300) return new UpstreamError(name, 'bad-response', status);
+  if (status === 401 || status === 403) return new UpstreamError(name, 'auth', status);
+  return new UpstreamError(name, 'refused', status, err.response?.data);
+}
+
+export function createUpstream(
+  config: UpstreamConfig & { baseUrl: string },
+  timeoutMs: number,
+  resilience: Partial<Omit<ResilienceOptions, 'timeoutMs'>> = {},
+): Upstream {
+  const tokens =
+    config.auth.kind === 'smart-backend' ? smartBackendTokens({ ...config.auth, timeoutMs }) : undefined;
   const client = new Client({
     baseUrl: config.baseUrl,
     ...(config.auth.kind === 'bearer' ? { bearerToken: config.auth.token } : {}),
+    ...(tokens
+      ? {
+          requestSigner: async (_url: string, init: RequestInit) => {
+            (init.headers as Headers).set('authorization', `Bearer ${await tokens.token()}`);
+          },
+        }
+      : {}),
   });
+  const policies = upstreamPolicies({ ...defaultResilience, ...resilience, timeoutMs });
+  const name = config.name;
+
+  async function call<T>(idempotent: boolean, fn: (signal: AbortSignal) => Promise<unknown>): Promise<T> {
+    const policy = idempotent ? policies.idempotent : policies.once;
+    try {
+      return (await policy.execute(async ({ signal }) => {
+        try {
+          return await fn(signal);
+        } catch (error) {
+          // The attempt's timeout aborted the request: say so, whatever the fetch error was.
+          if (signal.aborted) throw new UpstreamError(name, 'timeout');
+          if ((error as { response?: { status?: number } }).response?.status === 401) tokens?.invalidate();
+          throw error;
+        }
+      })) as T;
+    } catch (error) {
+      throw classify(name, error);
+    }
+  }
+
   return {
-    name: config.name,
+    name,
     baseUrl: config.baseUrl,
-    client,
     async check() {
       try {
-        const statement = (await client.capabilityStatement({ signal: AbortSignal.timeout(timeoutMs) })) as {
-          resourceType?: string;
-        };
+        const statement = await call<{ resourceType?: string }>(false, (signal) => client.capabilityStatement({ signal }));
         if (statement?.resourceType !== 'CapabilityStatement') {
           return { ok: false, reason: 'answered /metadata without a CapabilityStatement' };
         }
         return { ok: true };
       } catch (error) {
-        const status = (error as { response?: { status?: number } }).response?.status;
-        if (status) return { ok: false, reason: `answered /metadata with HTTP ${status}` };
-        if ((error as Error).name === 'TimeoutError') return { ok: false, reason: `no answer within ${timeoutMs} ms` };
-        return { ok: false, reason: 'unreachable' };
+        const e = error as UpstreamError;
+        if (e.reason === 'refused' || e.reason === 'bad-response' || e.reason === 'auth') {
+          return { ok: false, reason: `answered /metadata with HTTP ${e.status}` };
+        }
+        if (e.reason === 'timeout') return { ok: false, reason: `no answer within ${timeoutMs} ms` };
+        return { ok: false, reason: e.reason };
       }
+    },
+    read(type, id) {
+      return call(true, (signal) => client.read({ resourceType: type, id, options: { signal } }));
+    },
+    async searchAll(type, params, maxPages = 50) {
+      const results: Resource[] = [];
+      let bundle = await call<Bundle>(true, (signal) =>
+        client.search({ resourceType: type, searchParams: params, options: { signal } }),
+      );
+      for (let page = 1; ; page++) {
+        if (bundle?.resourceType !== 'Bundle') throw new UpstreamError(name, 'bad-response', 200);
+        for (const entry of bundle.entry ?? []) {
+          if (entry.resource && (entry.search?.mode ?? 'match') === 'match') results.push(entry.resource);
+        }
+        const next = bundle.link?.find((l) => l.relation === 'next')?.url;
+        if (!next || page >= maxPages) break;
+        bundle = await call<Bundle>(true, (signal) => client.request(next, { options: { signal } }));
+      }
+      return results as never;
+    },
+    transaction(bundle) {
+      return call(false, (signal) => client.transaction({ body: bundle as never, options: { signal } }));
     },
   };
 }
