@@ -12,6 +12,7 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 
 /**
  * Signing keys of the built-in demo token issuer, kept so that tokens it minted stay
@@ -142,4 +143,47 @@ export const accessLog = pgTable(
     index('access_log_org_at_idx').on(t.organisationId, t.at),
     index('access_log_individual_idx').on(t.individualId, t.at),
   ],
+);
+
+/** Per plan and upstream: how the last sync went, so a plan opens even when one side is down. */
+export const planSources = pgTable(
+  'plan_sources',
+  {
+    planId: uuid('plan_id')
+      .notNull()
+      .references(() => plans.id),
+    /** `region` or `municipality`. */
+    side: text('side').notNull(),
+    /** `ok`, `not-found` (the upstream has no such person) or `unavailable`. */
+    status: text('status').notNull(),
+    reason: text('reason'),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }).notNull(),
+    lastSuccessAt: timestamp('last_success_at', { withTimezone: true }),
+    /** The upstream's own id of the individual's Patient. */
+    patientId: text('patient_id'),
+    /** Name and birth date as the upstream has them, to flag conflicts between the sides. */
+    demographics: jsonb('demographics'),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.side] })],
+);
+
+/**
+ * The transactional outbox: one row per change and upstream, written in the change's
+ * transaction, delivered in order per plan and upstream, retried until acknowledged.
+ */
+export const outbox = pgTable(
+  'outbox',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    planId: uuid('plan_id').notNull(),
+    side: text('side').notNull(),
+    revision: integer('revision').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull(),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    /** A short reason code of the last failure; never upstream bodies or personal data. */
+    lastError: text('last_error'),
+  },
+  (t) => [index('outbox_pending_idx').on(t.side, t.planId, t.id).where(sql`delivered_at is null`)],
 );

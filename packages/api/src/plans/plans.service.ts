@@ -16,7 +16,7 @@ import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-
 import { recordAccess, type AccessAction } from '../access-log/access-log.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
-import { planEvents, planOrganisations, planParts, planRevisions, plans } from '../db/schema.ts';
+import { outbox, planEvents, planOrganisations, planParts, planRevisions, plans } from '../db/schema.ts';
 import { ProblemError } from '../http/errors.ts';
 
 export type Staff = Extract<Principal, { kind: 'staff' }>;
@@ -33,6 +33,7 @@ type PlanRow = typeof plans.$inferSelect;
 type PartRow = typeof planParts.$inferSelect;
 
 export const PLAN_EVENTS_CHANNEL = 'sip_plan_events';
+export const OUTBOX_CHANNEL = 'sip_outbox';
 
 /** `W/"<version>"`: the ETag of a versioned thing. */
 export const etag = (version: number) => `W/"${version}"`;
@@ -214,6 +215,11 @@ export class PlansService {
       snapshot: view,
     });
     await this.emit(tx, actor, plan, change, at);
+    // Published back to both upstreams from the outbox, in order, after this commits.
+    await tx.insert(outbox).values(
+      (['region', 'municipality'] as const).map((side) => ({ planId, side, revision: plan.revision, createdAt: at, nextAttemptAt: at })),
+    );
+    await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${planId})`);
     await this.log(tx, actor, change.action, plan);
     return view;
   }
