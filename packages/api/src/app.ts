@@ -8,6 +8,7 @@ import { sessionRoutes } from './auth/session.routes.ts';
 import { devRoutes } from './demo/dev.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { planEventsRoutes } from './plans/events.routes.ts';
 import { plansRoutes } from './plans/plans.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { requestLog, requireJsonBody } from './http/middleware.ts';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes);
   app.route('/', sessionRoutes);
   app.route('/', plansRoutes);
+  app.route('/', planEventsRoutes);
   app.route('/', accessLogRoutes);
   app.route('/', docsRoutes);
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);

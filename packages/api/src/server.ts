@@ -9,13 +9,15 @@ import { createDemoIssuer, type DemoIssuer } from './demo/issuer.ts';
 import { startDemoUpstream, type DemoUpstream } from './demo/upstreams.ts';
 import { systemClock, type Clock } from './http/context.ts';
 import type { Logger } from './logger.ts';
+import { PlanEventHub } from './plans/events.ts';
 import { createUpstream, type UpstreamName, type Upstreams } from './upstreams/upstream.ts';
 
 export interface RunningServer {
   url: string;
   database: Database;
+  events: PlanEventHub;
   demoUpstreams: DemoUpstream[];
-  /** Graceful: stop accepting, let in-flight requests finish, then close upstreams and database. */
+  /** Graceful: end live event streams, stop accepting, let in-flight requests finish, then close upstreams and database. */
   close(): Promise<void>;
 }
 
@@ -54,7 +56,9 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   }
   const tokens = createTokenVerifier(trusted, () => clock.now());
 
-  const app = createApp({ config, database, upstreams, clock, logger, tokens, ...(demo ? { demo } : {}) });
+  const events = new PlanEventHub(database, { logger });
+  await events.start();
+  const app = createApp({ config, database, upstreams, clock, logger, tokens, events, ...(demo ? { demo } : {}) });
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
   });
@@ -65,9 +69,13 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   return {
     url: `http://${host}:${address.port}`,
     database,
+    events,
     demoUpstreams,
     close() {
       closing ??= (async () => {
+        // Open event streams never finish on their own: end them first, so the close below
+        // waits only for ordinary requests.
+        await events.close();
         await new Promise<void>((done) => {
           const force = setTimeout(() => {
             logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');

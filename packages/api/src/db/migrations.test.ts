@@ -90,5 +90,5 @@ describe('the embedded database', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  });
+  }, 60_000);
 });

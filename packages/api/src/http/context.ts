@@ -5,6 +5,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { DemoIssuer } from '../demo/issuer.ts';
 import type { Upstreams } from '../upstreams/upstream.ts';
 import type { Logger } from '../logger.ts';
+import type { PlanEventHub } from '../plans/events.ts';
 
 export interface Clock {
   now(): Date;
@@ -20,6 +21,8 @@ export interface AppDeps {
   clock: Clock;
   logger: Logger;
   tokens: TokenVerifier;
+  /** The process's listener for plan changes: feeds the live event streams. */
+  events: PlanEventHub;
   /** Present in demo mode only. */
   demo?: DemoIssuer;
 }

@@ -8,6 +8,7 @@ import { createDemoIssuer, type DemoIssuer } from '../demo/issuer.ts';
 import { demoUpstreamSeed } from '../demo/upstream-seed.ts';
 import type { Clock } from '../http/context.ts';
 import { createLogger } from '../logger.ts';
+import { PlanEventHub } from '../plans/events.ts';
 import { createUpstream, type Upstreams } from '../upstreams/upstream.ts';
 
 export interface TestPeers {
@@ -53,6 +54,8 @@ export interface TestApp {
   app: ReturnType<typeof createApp>;
   config: Config;
   demo: DemoIssuer | undefined;
+  /** The app's plan event hub, listening; close it to end the app's event streams. */
+  events: PlanEventHub;
   /** Every log line the app wrote, as text. */
   logs: string[];
   /** A bearer token for a demo persona. */
@@ -66,6 +69,8 @@ export async function buildTestApp(options: {
   env?: Record<string, string>;
   extraIssuers?: TrustedIssuer[];
   clock?: Clock;
+  /** Heartbeat interval of the plan event streams (default 15 s). */
+  eventHeartbeatMs?: number;
 }): Promise<TestApp> {
   const config = testConfig(options.peers, options.env);
   const clock = options.clock ?? { now: () => new Date() };
@@ -92,11 +97,17 @@ export async function buildTestApp(options: {
   const tokens = createTokenVerifier([...(demo?.trusted(config.audiences) ?? []), ...(options.extraIssuers ?? [])], () =>
     clock.now(),
   );
-  const app = createApp({ config, database: options.database, upstreams, clock, logger, tokens, ...(demo ? { demo } : {}) });
+  const events = new PlanEventHub(options.database, {
+    logger,
+    ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
+  });
+  await events.start();
+  const app = createApp({ config, database: options.database, upstreams, clock, logger, tokens, events, ...(demo ? { demo } : {}) });
   return {
     app,
     config,
     demo,
+    events,
     logs,
     async tokenFor(persona) {
       const res = await app.request('/dev/token', {

@@ -1,0 +1,177 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { and, asc, eq, gt, max } from 'drizzle-orm';
+import type { Context } from 'hono';
+import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
+import { requireAuth } from '../auth/middleware.ts';
+import type { Db } from '../db/database.ts';
+import { planEvents } from '../db/schema.ts';
+import type { AppEnv } from '../http/context.ts';
+import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { createRouter } from '../http/router.ts';
+import type { PlanEventSubscription } from './events.ts';
+import { PlansService, type Actor } from './plans.service.ts';
+
+/** How many stored events one read sends at most; a longer backlog is read in several. */
+const BATCH = 200;
+/** How long an EventSource waits before it reconnects after the stream ends. */
+const RETRY_MS = 3000;
+
+const planEvent = z
+  .object({
+    planId: z.uuid(),
+    type: z.string().openapi({ example: 'part.updated' }),
+    partId: z.uuid().nullable().openapi({ description: 'The part that changed; null for plan-level changes' }),
+    version: z.number().int().openapi({ description: 'The version of what changed (the part, or the plan-level record)' }),
+    revision: z.number().int().openapi({ description: 'The revision of the whole plan after the change' }),
+    organisationId: z.string().openapi({ description: 'HSA-id of the organisation whose staff made the change' }),
+    at: z.string().openapi({ description: 'When the change was made (RFC 3339)' }),
+  })
+  .openapi('PlanEvent', {
+    description: 'The `data` of each event: ids and versions only, never content or personal data. Read the plan or part to see what changed.',
+  });
+
+export type PlanEventData = z.infer<typeof planEvent>;
+
+const params = z.object({
+  planId: z.string().openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' }),
+});
+const headers = z.object({
+  'last-event-id': z
+    .string()
+    .regex(/^\d{1,15}$/, 'must be an event id you received')
+    .optional()
+    .openapi({ description: 'The id of the last event you received: the events after it are sent first. EventSource sends it on reconnect.' }),
+});
+
+function actor(c: Context<AppEnv>): Actor {
+  const principal = c.get('principal');
+  if (principal.kind !== 'staff') throw new Error('staff route reached without a staff principal');
+  return { principal, requestId: c.get('requestId') ?? null };
+}
+
+type EventRow = typeof planEvents.$inferSelect;
+
+function toData(row: EventRow): PlanEventData {
+  return {
+    planId: row.planId,
+    type: row.type,
+    partId: row.partId,
+    version: row.version,
+    revision: row.revision,
+    organisationId: row.organisationId,
+    at: row.at.toISOString(),
+  };
+}
+
+async function latestEventId(db: Db, planId: string): Promise<number> {
+  const [row] = await db.select({ id: max(planEvents.id) }).from(planEvents).where(eq(planEvents.planId, planId));
+  return Number(row?.id ?? 0);
+}
+
+/**
+ * Sends the plan's stored events after `after`, in id order, and returns the last id sent.
+ * A plan's events are written under the lock on its `plans` row, so their ids grow in
+ * commit order: reading `id > last sent` neither skips nor repeats one.
+ */
+async function sendAfter(
+  db: Db,
+  stream: SSEStreamingApi,
+  subscription: PlanEventSubscription,
+  planId: string,
+  after: number,
+): Promise<number> {
+  let last = after;
+  for (;;) {
+    const rows = await db
+      .select()
+      .from(planEvents)
+      .where(and(eq(planEvents.planId, planId), gt(planEvents.id, last)))
+      .orderBy(asc(planEvents.id))
+      .limit(BATCH);
+    for (const row of rows) {
+      if (subscription.closed || stream.aborted) return last;
+      await stream.writeSSE({ id: String(row.id), event: row.type, data: JSON.stringify(toData(row)) });
+      last = row.id;
+    }
+    if (rows.length < BATCH) return last;
+  }
+}
+
+/** Live co-editing: tells every open editor of a plan that something in it changed. */
+export const planEventsRoutes = createRouter().openapi(
+  createRoute({
+    method: 'get',
+    path: '/api/plans/{planId}/events',
+    tags: ['Plans'],
+    summary: 'Follow changes to a plan live (Server-Sent Events)',
+    description: [
+      'An event stream: one event per change to the plan, from any instance of the broker.',
+      'Event `id` is the event id, `event` its type (`part.updated`, `plan.updated`, `consent.updated`, `status.changed`, `participants.updated`), `data` a PlanEvent as JSON.',
+      'With `Last-Event-ID`, the events after that id are sent first, in order, then new ones as they happen; without it, only new ones.',
+      'A comment line is sent when nothing has happened for a while, so that proxies keep the stream open.',
+      'Authorised as reading the plan, and logged in the access log.',
+    ].join(' '),
+    security: bearerSecurity,
+    middleware: [requireAuth('staff')],
+    request: { params, headers },
+    responses: {
+      200: {
+        description: 'The event stream; it ends when the service shuts down (reconnect with Last-Event-ID)',
+        headers: {
+          'Cache-Control': { schema: { type: 'string' }, description: 'no-store' },
+          'X-Accel-Buffering': { schema: { type: 'string' }, description: 'no: proxies must not buffer the stream' },
+        },
+        content: { 'text/event-stream': { schema: planEvent } },
+      },
+      ...problemResponses(401, 403, 404, 422, 503),
+    },
+  }),
+  async (c) => {
+    const { planId } = c.req.valid('param');
+    const lastEventId = c.req.valid('header')['last-event-id'];
+    const { database, clock, events, logger } = c.get('deps');
+    const db = database.db;
+    await new PlansService(db, () => clock.now()).authorizeEvents(actor(c), planId);
+
+    // Subscribe before reading where the stream starts: whatever commits after that read wakes it.
+    const subscription = events.subscribe(planId);
+    let cursor: number;
+    try {
+      const latest = await latestEventId(db, planId);
+      cursor = lastEventId === undefined ? latest : Math.min(Number(lastEventId), latest);
+    } catch (error) {
+      subscription.close();
+      throw error;
+    }
+
+    const requestId = c.get('requestId');
+    const response = streamSSE(c, async (stream) => {
+      stream.onAbort(() => subscription.close());
+      try {
+        await stream.write(`: plan events\nretry: ${RETRY_MS}\n\n`);
+        cursor = await sendAfter(db, stream, subscription, planId, cursor);
+        for (;;) {
+          const signal = await subscription.next();
+          if (signal === 'closed' || stream.aborted) break;
+          if (signal === 'heartbeat') await stream.write(': heartbeat\n\n');
+          // A heartbeat also reads: a notification lost while the listener reconnected is caught up.
+          cursor = await sendAfter(db, stream, subscription, planId, cursor);
+        }
+      } catch (error) {
+        if (!stream.aborted) logger.error({ err: error, requestId }, 'plan event stream failed');
+      } finally {
+        subscription.close();
+      }
+    });
+    // After streamSSE, which sets its own Cache-Control; on the context and on the response,
+    // as the context's headers are copied onto the response it returns.
+    for (const [name, value] of [
+      ['Cache-Control', 'no-store'],
+      ['X-Accel-Buffering', 'no'],
+    ] as const) {
+      c.header(name, value);
+      response.headers.set(name, value);
+    }
+    return response;
+  },
+);

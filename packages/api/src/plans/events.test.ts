@@ -1,0 +1,537 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { serve, type ServerType } from '@hono/node-server';
+import type { PlanView } from '@sip/shared';
+import { and, asc, eq } from 'drizzle-orm';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type Database } from '../db/database.ts';
+import { accessLog, planEvents } from '../db/schema.ts';
+import { createLogger } from '../logger.ts';
+import { startServer } from '../server.ts';
+import {
+  buildTestApp,
+  createTestDatabase,
+  describeEachDatabase,
+  startTestPeers,
+  testConfig,
+  type TestApp,
+  type TestDatabase,
+  type TestPeers,
+} from '../test-support/index.ts';
+
+const REGION = { id: 'SE2321000099-7RG1', name: 'Region Norrvik' };
+const MUNICIPALITY = { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' };
+/** A municipality no demo persona works for. */
+const OTHER_MUNICIPALITY = { id: 'SE2120000099-7KM9', name: 'Söderå kommun' };
+const PERSON_ID = '194003019801';
+const PERSON_NAME = 'Astrid Nilsson';
+/** How long a live event may take to arrive: far below the 15 s heartbeat, so only NOTIFY can deliver it in time. */
+const LIVE_MS = 3000;
+
+let peers: TestPeers;
+beforeAll(async () => {
+  peers = await startTestPeers({ seed: false });
+});
+afterAll(async () => {
+  await peers?.close();
+});
+
+/** Every stream a test opened; closed after each test, even one that failed half-way. */
+const opened: SseStream[] = [];
+afterEach(() => {
+  for (const stream of opened.splice(0)) stream.close();
+});
+
+// --- a real HTTP server, and a small SSE client -------------------------------------------
+
+interface Served {
+  url: string;
+  close(): Promise<void>;
+}
+
+async function serveApp(t: TestApp): Promise<Served> {
+  const server: ServerType = await new Promise((resolve) => {
+    const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+  };
+}
+
+interface SseEvent {
+  id: string | undefined;
+  event: string | undefined;
+  data: string;
+  /** The event's lines as received. */
+  raw: string;
+}
+
+/** Reads an event stream as EventSource would: events, comments, and when it ends. */
+class SseStream {
+  readonly events: SseEvent[] = [];
+  readonly comments: string[] = [];
+  readonly ended: Promise<void>;
+  done = false;
+  private read = 0;
+  private wake: (() => void) | undefined;
+
+  constructor(
+    readonly res: Response,
+    private readonly abortController: AbortController,
+  ) {
+    this.ended = this.pump();
+  }
+
+  private async pump() {
+    const reader = this.res.body!.getReader();
+    const decoder = new TextDecoder();
+    let buffer = '';
+    let lines: string[] = [];
+    try {
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        buffer += decoder.decode(value, { stream: true });
+        let newline: number;
+        while ((newline = buffer.indexOf('\n')) >= 0) {
+          const line = buffer.slice(0, newline).replace(/\r$/, '');
+          buffer = buffer.slice(newline + 1);
+          if (line === '') {
+            this.dispatch(lines);
+            lines = [];
+          } else if (line.startsWith(':')) {
+            this.comments.push(line.slice(1).trim());
+            this.signal();
+          } else {
+            lines.push(line);
+          }
+        }
+      }
+    } catch {
+      // Aborted by the test.
+    } finally {
+      this.done = true;
+      this.signal();
+    }
+  }
+
+  private dispatch(lines: string[]) {
+    const event: SseEvent = { id: undefined, event: undefined, data: '', raw: lines.join('\n') };
+    const data: string[] = [];
+    for (const line of lines) {
+      const colon = line.indexOf(':');
+      const field = colon < 0 ? line : line.slice(0, colon);
+      const value = colon < 0 ? '' : line.slice(colon + 1).replace(/^ /, '');
+      if (field === 'data') data.push(value);
+      else if (field === 'event') event.event = value;
+      else if (field === 'id') event.id = value;
+    }
+    if (data.length === 0) return; // a retry-only block dispatches nothing
+    event.data = data.join('\n');
+    this.events.push(event);
+    this.signal();
+  }
+
+  private signal() {
+    const wake = this.wake;
+    this.wake = undefined;
+    wake?.();
+  }
+
+  /** Resolves when `condition` holds, checked on every chunk; rejects after `timeoutMs`. */
+  async until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!condition()) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  /** The next event not yet taken. */
+  async next(timeoutMs = LIVE_MS): Promise<SseEvent & { json: Record<string, unknown> }> {
+    await this.until(() => this.events.length > this.read || this.done, timeoutMs, 'the next event');
+    const event = this.events[this.read++];
+    if (!event) throw new Error('the stream ended');
+    return { ...event, json: JSON.parse(event.data) as Record<string, unknown> };
+  }
+
+  /** Asserts that no further event arrives within `ms`. */
+  async expectQuiet(ms: number) {
+    await new Promise((resolve) => setTimeout(resolve, ms));
+    expect(this.events.slice(this.read)).toEqual([]);
+  }
+
+  close() {
+    this.abortController.abort();
+  }
+}
+
+async function openEvents(baseUrl: string, planId: string, token: string, lastEventId?: string): Promise<SseStream> {
+  const abortController = new AbortController();
+  const res = await fetch(`${baseUrl}/api/plans/${planId}/events`, {
+    headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream', ...(lastEventId !== undefined ? { 'Last-Event-ID': lastEventId } : {}) },
+    signal: abortController.signal,
+  });
+  expect(res.status).toBe(200);
+  const stream = new SseStream(res, abortController);
+  opened.push(stream);
+  return stream;
+}
+
+// --- the staff API, as personas ----------------------------------------------------------
+
+type Api = (path: string, init?: { method?: string; body?: unknown; ifMatch?: number; lastEventId?: string }) => Promise<Response>;
+
+function apiAs(t: TestApp, token: string | undefined): Api {
+  return async (path, init = {}) =>
+    t.app.request(path, {
+      method: init.method ?? 'GET',
+      headers: {
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(init.ifMatch !== undefined ? { 'If-Match': `W/"${init.ifMatch}"` } : {}),
+        ...(init.lastEventId !== undefined ? { 'Last-Event-ID': init.lastEventId } : {}),
+      },
+      ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+    });
+}
+
+async function createPlan(api: Api, municipality = MUNICIPALITY): Promise<PlanView> {
+  const res = await api('/api/plans', {
+    method: 'POST',
+    body: { individual: { personId: PERSON_ID, name: PERSON_NAME }, principals: { region: REGION, municipality }, title: 'SIP för Astrid' },
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as PlanView;
+}
+
+const partOf = (plan: PlanView, principal: 'region' | 'municipality') => plan.parts.find((p) => p.principal === principal)!;
+
+async function editPart(api: Api, planId: string, partId: string, version: number, body: unknown) {
+  const res = await api(`/api/plans/${planId}/parts/${partId}`, { method: 'PATCH', ifMatch: version, body });
+  expect(res.status).toBe(200);
+  return (await res.json()) as PlanView['parts'][number];
+}
+
+/** Waits until the hub holds `n` subscriptions: a disconnect is noticed by the server a moment later. */
+async function expectSubscriptions(hub: TestApp['events'], n: number) {
+  const deadline = Date.now() + 2000;
+  while (hub.size !== n && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  expect(hub.size).toBe(n);
+}
+
+async function storedEvents(database: Database, planId: string) {
+  return database.db.select().from(planEvents).where(eq(planEvents.planId, planId)).orderBy(asc(planEvents.id));
+}
+
+async function expectProblem(res: Response, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  const body = (await res.json()) as { status: number; type: string };
+  expect(body.status).toBe(status);
+  expect(body.type).toMatch(/^urn:sip-broker:problem:/);
+  return body;
+}
+
+// --- the tests --------------------------------------------------------------------------
+
+describeEachDatabase('live plan events', (ctx) => {
+  let t: TestApp;
+  let served: Served;
+  const tokens: Record<string, string> = {};
+  const api = (persona: string) => apiAs(t, tokens[persona]);
+
+  beforeAll(async () => {
+    t = await buildTestApp({ database: ctx.database, peers: peers.urls });
+    served = await serveApp(t);
+    for (const persona of ['region-coordinator', 'region-physician', 'region-auditor', 'municipality-coordinator', 'municipality-homecare', 'maria']) {
+      tokens[persona] = await t.tokenFor(persona);
+    }
+  });
+  afterAll(async () => {
+    await t?.events.close();
+    await served?.close();
+  });
+
+  it('tells an open editor when the other principal edits its part: ids and versions, no content, no personal data', async () => {
+    const plan = await createPlan(api('region-coordinator'));
+    const part = partOf(plan, 'municipality');
+    const stream = await openEvents(served.url, plan.id, tokens['region-physician']!);
+    try {
+      expect(stream.res.headers.get('content-type')).toContain('text/event-stream');
+      expect(stream.res.headers.get('cache-control')).toBe('no-store');
+      expect(stream.res.headers.get('x-accel-buffering')).toBe('no');
+
+      const edited = await editPart(api('municipality-homecare'), plan.id, part.id, 1, {
+        contactPerson: { name: 'Jonas Berg', phone: '+46701740009' },
+        goals: [{ text: 'Astrid klarar morgonrutinen själv' }],
+      });
+      expect(edited.version).toBe(2);
+
+      const event = await stream.next();
+      const [stored] = (await storedEvents(ctx.database, plan.id)).filter((e) => e.type === 'part.updated');
+      expect(event.event).toBe('part.updated');
+      expect(event.id).toBe(String(stored!.id));
+      expect(event.json).toEqual({
+        planId: plan.id,
+        type: 'part.updated',
+        partId: part.id,
+        version: 2,
+        revision: 2,
+        organisationId: MUNICIPALITY.id,
+        at: stored!.at.toISOString(),
+      });
+      for (const secret of [PERSON_ID, '19400301', PERSON_NAME, 'Astrid', 'morgonrutinen', 'Jonas', '+4670']) {
+        expect(event.raw).not.toContain(secret);
+      }
+      // Without Last-Event-ID only new events come: plan.created was not replayed.
+      expect(stream.events).toHaveLength(1);
+
+      // Following the plan is a read of it, in the access log.
+      const logged = await ctx.database.db
+        .select()
+        .from(accessLog)
+        .where(and(eq(accessLog.planId, plan.id), eq(accessLog.action, 'events.read')));
+      expect(logged.map((r) => [r.userId, r.organisationId])).toEqual([['SE2321000099-7P02', REGION.id]]);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('resumes from Last-Event-ID: replays exactly the missed events in order, then continues live', async () => {
+    const plan = await createPlan(api('region-coordinator'));
+    const region = partOf(plan, 'region');
+    const municipality = partOf(plan, 'municipality');
+    const physician = tokens['region-physician']!;
+
+    const first = await openEvents(served.url, plan.id, physician);
+    await editPart(api('region-physician'), plan.id, region.id, 1, { goals: [{ text: 'Blodtrycket under kontroll' }] });
+    const seen = await first.next();
+    expect(seen.json).toMatchObject({ type: 'part.updated', partId: region.id, version: 2 });
+    first.close();
+    await first.ended;
+
+    // Missed while disconnected: two changes by two organisations.
+    await editPart(api('municipality-homecare'), plan.id, municipality.id, 1, { goals: [{ text: 'Trygg i hemmet' }] });
+    const patched = await api('region-coordinator')(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: 1, body: { title: 'SIP för Astrid, hösten' } });
+    expect(patched.status).toBe(200);
+
+    const resumed = await openEvents(served.url, plan.id, physician, seen.id);
+    try {
+      const missed = [await resumed.next(), await resumed.next()];
+      expect(missed.map((e) => [e.event, e.json.partId, e.json.version, e.json.organisationId])).toEqual([
+        ['part.updated', municipality.id, 2, MUNICIPALITY.id],
+        ['plan.updated', null, 2, REGION.id],
+      ]);
+
+      await editPart(api('region-physician'), plan.id, region.id, 2, { goals: [{ text: 'Blodtrycket under kontroll, varje vecka' }] });
+      const live = await resumed.next();
+      expect(live.json).toMatchObject({ type: 'part.updated', partId: region.id, version: 3, revision: 5 });
+
+      // Exactly the stored events after the one seen, in id order, each once.
+      await resumed.expectQuiet(300);
+      const stored = (await storedEvents(ctx.database, plan.id)).filter((e) => e.id > Number(seen.id));
+      expect(resumed.events.map((e) => e.id)).toEqual(stored.map((e) => String(e.id)));
+      expect(stored).toHaveLength(3);
+    } finally {
+      resumed.close();
+    }
+  });
+
+  it("replays only this plan's events, from the start with Last-Event-ID 0", async () => {
+    const plan = await createPlan(api('region-coordinator'));
+    const other = await createPlan(api('region-coordinator'));
+    await editPart(api('region-physician'), other.id, partOf(other, 'region').id, 1, { goals: [{ text: 'Annan plan' }] });
+    await editPart(api('municipality-homecare'), plan.id, partOf(plan, 'municipality').id, 1, { goals: [{ text: 'Trygg i hemmet' }] });
+
+    const stream = await openEvents(served.url, plan.id, tokens['municipality-coordinator']!, '0');
+    try {
+      const replayed = [await stream.next(), await stream.next()];
+      expect(replayed.map((e) => [e.event, e.json.planId])).toEqual([
+        ['plan.created', plan.id],
+        ['part.updated', plan.id],
+      ]);
+      await stream.expectQuiet(200);
+    } finally {
+      stream.close();
+    }
+  });
+
+  it('refuses before streaming, as problem+json: 404 outside the plan, 403 auditor or citizen, 401 without a token', async () => {
+    await expectSubscriptions(t.events, 0);
+    const plan = await createPlan(api('region-coordinator'), OTHER_MUNICIPALITY);
+    const path = `/api/plans/${plan.id}/events`;
+
+    await expectProblem(await api('municipality-coordinator')(path), 404);
+    await expectProblem(await api('municipality-homecare')('/api/plans/not-a-uuid/events'), 404);
+    await expectProblem(await api('region-auditor')(path), 403);
+    await expectProblem(await api('maria')(path), 403);
+    const anonymous = await apiAs(t, undefined)(path);
+    await expectProblem(anonymous, 401);
+    expect(anonymous.headers.get('www-authenticate')).toBe('Bearer');
+    const malformed = await expectProblem(await api('region-physician')(path, { lastEventId: 'latest' }), 422);
+    expect(JSON.stringify(malformed)).toContain('last-event-id');
+
+    // Over HTTP too, and none of these opened a stream.
+    const res = await fetch(`${served.url}${path}`, { headers: { Authorization: `Bearer ${tokens['municipality-coordinator']}` } });
+    await expectProblem(res, 404);
+    expect(t.events.size).toBe(0);
+  });
+
+  it('lets go of the subscription as soon as the client disconnects', async () => {
+    await expectSubscriptions(t.events, 0);
+    const plan = await createPlan(api('region-coordinator'));
+    const stream = await openEvents(served.url, plan.id, tokens['region-physician']!);
+    expect(t.events.size).toBe(1);
+    stream.close();
+    // Well before the next heartbeat (15 s) would notice.
+    await expectSubscriptions(t.events, 0);
+  });
+
+  it('is described in the OpenAPI document as an event stream', async () => {
+    const doc = (await (await t.app.request('/openapi.json')).json()) as {
+      paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, unknown> }> } }>;
+    };
+    const op = doc.paths['/api/plans/{planId}/events']?.get;
+    expect(Object.keys(op?.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
+    expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining(['401', '403', '404']));
+  });
+
+  describe('stream lifetime', () => {
+    let short: TestApp;
+    let shortServed: Served;
+    let plan: PlanView;
+
+    beforeAll(async () => {
+      short = await buildTestApp({ database: ctx.database, peers: peers.urls, eventHeartbeatMs: 100 });
+      shortServed = await serveApp(short);
+      plan = await createPlan(api('region-coordinator'));
+    });
+    afterAll(async () => {
+      await short?.events.close();
+      await shortServed?.close();
+    });
+
+    it('sends a comment heartbeat while nothing happens', async () => {
+      const stream = await openEvents(shortServed.url, plan.id, tokens['region-physician']!);
+      try {
+        await stream.until(() => stream.comments.filter((c) => c === 'heartbeat').length >= 2, 2000, 'two heartbeats');
+        expect(stream.events).toEqual([]);
+      } finally {
+        stream.close();
+      }
+    });
+
+    it('ends every open stream promptly when the hub closes, and refuses new ones with 503', async () => {
+      const streams = [
+        await openEvents(shortServed.url, plan.id, tokens['region-physician']!),
+        await openEvents(shortServed.url, plan.id, tokens['municipality-homecare']!, '0'),
+      ];
+      await streams[1]!.next();
+      const started = Date.now();
+      await short.events.close();
+      await Promise.all(streams.map((s) => s.ended));
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(short.events.size).toBe(0);
+
+      const res = await fetch(`${shortServed.url}/api/plans/${plan.id}/events`, {
+        headers: { Authorization: `Bearer ${tokens['region-physician']}` },
+      });
+      await expectProblem(res, 503);
+    });
+  });
+
+  if (ctx.kind === 'postgres') {
+    describe('on a Postgres server: several instances, one database', () => {
+      let shared: TestDatabase;
+      let second: Database;
+      let a: TestApp;
+      let b: TestApp;
+      let servedA: Served;
+      let servedB: Served;
+
+      beforeAll(async () => {
+        // Two pools, two LISTEN connections: as two broker processes would have.
+        shared = await createTestDatabase('postgres');
+        second = await openDatabase({ kind: 'postgres', url: shared.url!, max: 2 });
+        a = await buildTestApp({ database: shared.database, peers: peers.urls });
+        b = await buildTestApp({ database: second, peers: peers.urls });
+        [servedA, servedB] = await Promise.all([serveApp(a), serveApp(b)]);
+      });
+      afterAll(async () => {
+        await Promise.all([a?.events.close(), b?.events.close()]);
+        await Promise.all([servedA?.close(), servedB?.close()]);
+        await second?.close();
+        await shared?.drop();
+      });
+
+      it('an editor connected to instance B sees an edit made through instance A', async () => {
+        const coordinatorA = apiAs(a, await a.tokenFor('region-coordinator'));
+        const homecareA = apiAs(a, await a.tokenFor('municipality-homecare'));
+        const plan = await createPlan(coordinatorA);
+        const part = partOf(plan, 'municipality');
+
+        const stream = await openEvents(servedB.url, plan.id, await b.tokenFor('region-physician'));
+        try {
+          const started = Date.now();
+          await editPart(homecareA, plan.id, part.id, 1, { goals: [{ text: 'Trygg i hemmet' }] });
+          const event = await stream.next();
+          expect(Date.now() - started).toBeLessThan(LIVE_MS);
+          expect(event.json).toMatchObject({ planId: plan.id, type: 'part.updated', partId: part.id, version: 2, organisationId: MUNICIPALITY.id });
+          expect(b.events.heartbeatMs).toBeGreaterThan(LIVE_MS);
+        } finally {
+          stream.close();
+        }
+      });
+
+      // The whole server, as main.ts starts it: one more instance on the same database. On the
+      // server database, as a file-backed PGlite takes seconds to initialise (the e2e start tests cover that).
+      it("the server's graceful close ends open streams at once, not at the shutdown timeout", async () => {
+        const dataDir = mkdtempSync(join(tmpdir(), 'sip-events-'));
+        const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+        const config = testConfig(peers.urls, { DATA_DIR: dataDir, DATABASE_URL: shared.url!, PORT: '0', SHUTDOWN_TIMEOUT_MS: '10000' });
+        const server = await startServer(config, createLogger('info', sink));
+        try {
+          const tokenRes = await fetch(`${server.url}/dev/token`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ persona: 'region-coordinator' }),
+          });
+          const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+          const created = await fetch(`${server.url}/api/plans`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+            body: JSON.stringify({ individual: { personId: PERSON_ID }, principals: { region: REGION, municipality: MUNICIPALITY } }),
+          });
+          const plan = (await created.json()) as PlanView;
+          const stream = await openEvents(server.url, plan.id, token, '0');
+          await stream.next();
+
+          const started = Date.now();
+          await server.close();
+          await stream.ended;
+          expect(Date.now() - started).toBeLessThan(2000);
+        } finally {
+          await server.close();
+          rmSync(dataDir, { recursive: true, force: true });
+        }
+      });
+    });
+  }
+});
