@@ -77,7 +77,22 @@ export type IndividualConsent = z.infer<typeof individualConsentSchema>;
 export const goalSchema = z.strictObject({ id: itemId.optional(), text: longText });
 export const needSchema = z.strictObject({ id: itemId.optional(), text: longText });
 
+/** Where an item came from: the upstream record it mirrors, at the version last synced. */
+export const sourceRefSchema = z.strictObject({
+  system: principalSchema,
+  resourceType: z.string().min(1).max(64),
+  id: z.string().min(1).max(64),
+  version: z.string().max(64).optional(),
+});
+export type SourceRef = z.infer<typeof sourceRefSchema>;
+
+const upstreamFields = {
+  source: sourceRefSchema.optional().describe('Set by sync: the upstream record this item mirrors'),
+  removedUpstream: z.boolean().optional().describe('Set by sync: the upstream no longer has it; kept, not deleted'),
+};
+
 export const interventionSchema = z.strictObject({
+  ...upstreamFields,
   id: itemId.optional(),
   title: shortText,
   description: longText.optional(),
@@ -124,6 +139,21 @@ export const planFieldsSchema = z.strictObject({
 });
 export type PlanFields = z.infer<typeof planFieldsSchema>;
 
+/** A relative of the individual, in the standing relatives section. */
+export const relativeSchema = z.strictObject({
+  id: itemId.optional(),
+  name: shortText,
+  relationship: z.strictObject({ code: z.string().max(20).optional(), text: shortText }),
+  personId: personIdSchema.optional().describe('Lets the relative sign in with their own e-ID'),
+  phone: z.string().trim().min(3).max(40).optional(),
+  email: z.email().max(TEXT_SHORT).optional(),
+  child: z.boolean().describe('Under 18: children are not asked to take on commitments'),
+  sharesHome: z.boolean(),
+  sources: z.array(sourceRefSchema).max(10).optional(),
+  removedUpstream: z.boolean().optional(),
+});
+export type Relative = z.infer<typeof relativeSchema>;
+
 /** One principal's part; only that principal's staff edit it. */
 export const partContentSchema = z.strictObject({
   contactPerson: staffContactSchema.optional(),
@@ -153,8 +183,19 @@ const partViewSchema = z.object({
 export const relativesSectionViewSchema = z.object({
   id: z.uuid(),
   version: z.number().int(),
-  relatives: z.array(z.unknown()),
+  relatives: z.array(relativeSchema.extend({ id: z.string() })),
 });
+
+
+
+/** How the last sync with each upstream went. */
+export const sourceStatusSchema = z.object({
+  status: z.enum(['ok', 'not-found', 'unavailable', 'never']),
+  reason: z.string().optional(),
+  lastAttemptAt: z.string().nullable(),
+  lastSuccessAt: z.string().nullable(),
+});
+export type SourceStatus = z.infer<typeof sourceStatusSchema>;
 
 export const planViewSchema = z.object({
   id: z.uuid(),
@@ -167,6 +208,10 @@ export const planViewSchema = z.object({
   revision: z.number().int().describe('Version of the plan as a whole: any change raises it'),
   parts: z.array(partViewSchema),
   relativesSection: relativesSectionViewSchema,
+  sources: z
+    .object({ region: sourceStatusSchema, municipality: sourceStatusSchema, demographicConflicts: z.array(z.string()) })
+    .optional()
+    .describe('How the last sync with each upstream went; a side that is down is marked, not hidden'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

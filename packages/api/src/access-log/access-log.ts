@@ -9,6 +9,7 @@ export type AccessAction =
   | 'plan.read'
   | 'plan.list'
   | 'plan.update'
+  | 'plan.sync'
   | 'part.read'
   | 'part.update'
   | 'consent.update'

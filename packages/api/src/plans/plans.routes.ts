@@ -16,6 +16,7 @@ import { requireIfMatch } from '../http/if-match.ts';
 import { bearerSecurity, problemResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import type { Context } from 'hono';
+import { SyncService } from '../assembly/sync.service.ts';
 import { etag, parseIfMatch, PlansService, type Actor } from './plans.service.ts';
 
 const planView = planViewSchema.openapi('Plan');
@@ -74,6 +75,11 @@ function service(c: Context<AppEnv>) {
   return new PlansService(database.db, () => clock.now());
 }
 
+function syncService(c: Context<AppEnv>) {
+  const { database, clock, upstreams } = c.get('deps');
+  return new SyncService(database.db, upstreams, () => clock.now());
+}
+
 const ifMatch = (c: Context<AppEnv>) => parseIfMatch(c.req.header('if-match') ?? '');
 const staffOnly = requireAuth('staff');
 const errors = problemResponses(400, 401, 403, 404, 415, 422);
@@ -96,7 +102,10 @@ export const plansRoutes = createRouter()
       },
     }),
     async (c) => {
-      const plan = await service(c).create(actor(c), c.req.valid('json'));
+      const who = actor(c);
+      const created = await service(c).create(who, c.req.valid('json'));
+      // Fill it from both upstreams; a side that is down is marked, and the plan still opens.
+      const { plan } = await syncService(c).sync(who, created.id);
       c.header('Location', `/api/plans/${plan.id}`);
       c.header('ETag', etag(plan.version));
       return c.json(plan, 201);
@@ -330,5 +339,26 @@ export const plansRoutes = createRouter()
       const snapshots = await service(c).snapshots(actor(c), c.req.valid('param').planId, [from, to]);
       const operations = createPatch(snapshots.get(from), snapshots.get(to));
       return c.json({ from, to, operations }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/plans/{planId}/sync',
+      tags: ['Plans'],
+      summary: 'Assemble the plan again from the regional health record and the municipal case system',
+      description:
+        'Fetches both sides in parallel and updates the items that mirror upstream records in place; items gone upstream are marked, not deleted. A side that is down or answers garbage is marked unavailable with its last successful sync time, and the other side is still applied.',
+      security: bearerSecurity,
+      middleware: [staffOnly],
+      request: { params: z.object({ planId }) },
+      responses: { 200: { description: 'The plan after the sync', headers: etagHeader, content: json(planView) }, ...errors },
+    }),
+    async (c) => {
+      const who = actor(c);
+      const id = c.req.valid('param').planId;
+      const { plan } = await syncService(c).sync(who, id);
+      c.header('ETag', etag(plan.version));
+      return c.json(plan, 200);
     },
   );

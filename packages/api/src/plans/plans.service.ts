@@ -18,6 +18,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
 import { outbox, planEvents, planOrganisations, planParts, planRevisions, plans } from '../db/schema.ts';
 import { ProblemError } from '../http/errors.ts';
+import { readSources } from './sources.ts';
 
 export type Staff = Extract<Principal, { kind: 'staff' }>;
 
@@ -102,7 +103,7 @@ function toView(plan: PlanRow, parts: PartRow[]): PlanView {
     relativesSection: {
       id: relatives.id,
       version: relatives.version,
-      relatives: ((relatives.content as { relatives?: unknown[] }).relatives ?? []) as unknown[],
+      relatives: ((relatives.content as { relatives?: unknown[] }).relatives ?? []) as PlanView['relativesSection']['relatives'],
     },
     createdAt: plan.createdAt.toISOString(),
     updatedAt: plan.updatedAt.toISOString(),
@@ -152,7 +153,7 @@ export class PlansService {
   ) {}
 
   /** Loads a plan the actor's organisation takes part in; anything else is a 404 that reveals nothing. */
-  private async load(tx: Db, actor: Actor, planId: string, lock = false): Promise<PlanRow> {
+  async load(tx: Db, actor: Actor, planId: string, lock = false): Promise<PlanRow> {
     if (!UUID.test(planId)) throw notFound();
     const query = tx
       .select({ plan: plans })
@@ -167,7 +168,16 @@ export class PlansService {
     return row.plan;
   }
 
-  private async parts(tx: Db, planId: string): Promise<PartRow[]> {
+  /** The plan as it now is, with its sources; the caller has authorised and logs the access. */
+  async viewOf(tx: Db, planId: string): Promise<PlanView> {
+    const [plan] = await tx.select().from(plans).where(eq(plans.id, planId));
+    if (!plan) throw notFound();
+    const view = toView(plan, await this.parts(tx, planId));
+    view.sources = await readSources(tx, planId);
+    return view;
+  }
+
+  async parts(tx: Db, planId: string): Promise<PartRow[]> {
     return tx.select().from(planParts).where(eq(planParts.planId, planId));
   }
 
@@ -190,7 +200,7 @@ export class PlansService {
    * Records a change: raises the plan's revision, keeps the whole plan as it now is, queues
    * the event for live editors and writes the access log, all in the change's transaction.
    */
-  private async commitChange(
+  async commitChange(
     tx: Db,
     actor: Actor,
     planId: string,
@@ -313,6 +323,7 @@ export class PlansService {
       const tx = txRaw as unknown as Db;
       const plan = await this.load(tx, actor, planId);
       const view = toView(plan, await this.parts(tx, planId));
+      view.sources = await readSources(tx, planId);
       await this.log(tx, actor, 'plan.read', plan);
       return view;
     });

@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { Principal, Relative, SourceRef } from '@sip/shared';
+import { isDeepStrictEqual } from 'node:util';
+
+const key = (s: SourceRef) => `${s.system}|${s.resourceType}|${s.id}`;
+
+/**
+ * Merges what an upstream holds into the items a plan already has: an item mirroring an
+ * upstream record is updated in place (its id kept); a new record becomes a new item; an
+ * item whose record is gone upstream is marked `removedUpstream`, never deleted. Items
+ * entered by hand, or mirroring the other upstream, are left as they are.
+ */
+export function mergeSourced<T extends { id?: string | undefined; source?: SourceRef | undefined; removedUpstream?: boolean | undefined }>(
+  system: Principal,
+  current: T[],
+  incoming: T[],
+): T[] {
+  const byKey = new Map(incoming.filter((i) => i.source).map((i) => [key(i.source!), i]));
+  const seen = new Set<string>();
+  const merged = current.map((item) => {
+    if (!item.source || item.source.system !== system) return item;
+    const k = key(item.source);
+    const fresh = byKey.get(k);
+    if (!fresh) return item.removedUpstream ? item : { ...item, removedUpstream: true };
+    seen.add(k);
+    const { removedUpstream: _gone, ...rest } = { ...item, ...fresh, id: item.id };
+    return rest as T;
+  });
+  for (const item of incoming) {
+    if (item.source && !seen.has(key(item.source))) merged.push({ ...item, id: randomUUID() });
+  }
+  return merged;
+}
+
+/**
+ * Merges relatives by person (personnummer, else name and relationship), so one relative
+ * known to both upstreams is one entry with two sources. Entered-by-hand fields are kept.
+ */
+export function mergeRelatives(system: Principal, current: Relative[], incoming: Relative[]): Relative[] {
+  const same = (a: Relative, b: Relative) =>
+    a.personId && b.personId ? a.personId === b.personId : a.name === b.name && a.relationship.text === b.relationship.text;
+  const merged = current.map((r) => ({ ...r }));
+  for (const fresh of incoming) {
+    const existing = merged.find((r) => same(r, fresh));
+    if (!existing) {
+      merged.push({ ...fresh, id: randomUUID() });
+      continue;
+    }
+    const others = (existing.sources ?? []).filter((s) => s.system !== system);
+    Object.assign(existing, {
+      phone: existing.phone ?? fresh.phone,
+      email: existing.email ?? fresh.email,
+      personId: existing.personId ?? fresh.personId,
+      sharesHome: existing.sharesHome || fresh.sharesHome,
+      child: existing.child || fresh.child,
+      sources: [...others, ...(fresh.sources ?? [])],
+    });
+    delete existing.removedUpstream;
+  }
+  for (const r of merged) {
+    const fromHere = (r.sources ?? []).some((s) => s.system === system);
+    const stillThere = incoming.some((fresh) => same(r, fresh));
+    if (fromHere && !stillThere) {
+      r.sources = (r.sources ?? []).filter((s) => s.system !== system);
+      if (r.sources.length === 0) r.removedUpstream = true;
+    }
+  }
+  return merged;
+}
+
+export const unchanged = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
