@@ -6,6 +6,7 @@ import { createTokenVerifier, remoteIssuer, type TrustedIssuer } from './auth/to
 import type { Config } from './config/config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { createDemoIssuer, type DemoIssuer } from './demo/issuer.ts';
+import { seedDemoPlans } from './demo/seed-plans.ts';
 import { startDemoUpstream, type DemoUpstream } from './demo/upstreams.ts';
 import { systemClock, type Clock } from './http/context.ts';
 import type { Logger } from './logger.ts';
@@ -53,6 +54,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   if (config.demoMode) {
     demo = await createDemoIssuer(database.db, `${config.publicUrl}/dev`, () => clock.now());
     trusted.push(...demo.trusted(config.audiences));
+    const seeded = await seedDemoPlans(database.db, upstreams, () => clock.now());
+    if (seeded) logger.info({ plans: seeded }, 'demo plans created');
   }
   const tokens = createTokenVerifier(trusted, () => clock.now());
 

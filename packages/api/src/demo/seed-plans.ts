@@ -1,0 +1,72 @@
+import { count } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { plans } from '../db/schema.ts';
+import { SyncService } from '../assembly/sync.service.ts';
+import { PlansService, type Staff } from '../plans/plans.service.ts';
+import type { Upstreams } from '../upstreams/upstream.ts';
+import { individuals, organisations, staff } from './world.ts';
+
+function actorFor(id: string): { principal: Staff; requestId: null } {
+  const person = staff.find((s) => s.id === id);
+  if (!person) throw new Error(`no demo staff ${id}`);
+  return {
+    principal: {
+      kind: 'staff',
+      userId: person.hsaId,
+      organisationId: organisations[person.organisation].id,
+      role: person.role,
+      issuer: 'demo',
+    },
+    requestId: null,
+  };
+}
+
+/**
+ * Ready-made SIPs for the demo world, created and assembled from the demo upstreams
+ * through the service (so they are versioned, logged and published like any other), the
+ * first time demo mode starts on an empty database.
+ */
+export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Date): Promise<number> {
+  const [existing] = await db.select({ n: count() }).from(plans);
+  if (Number(existing?.n ?? 0) > 0) return 0;
+  const service = new PlansService(db, now);
+  const sync = new SyncService(db, upstreams, now);
+  const regionCoordinator = actorFor('region-coordinator');
+  const municipalityCoordinator = actorFor('municipality-coordinator');
+  const principals = {
+    region: { id: organisations.region.id, name: organisations.region.name },
+    municipality: { id: organisations.municipality.id, name: organisations.municipality.name },
+  };
+  const today = now();
+  const inDays = (days: number) => new Date(today.getTime() + days * 86_400_000).toISOString().slice(0, 10);
+
+  for (const [index, person] of individuals.entries()) {
+    const coordinator = index === 0 ? municipalityCoordinator : regionCoordinator;
+    const coordinatorStaff = staff.find((s) => s.hsaId === coordinator.principal.userId)!;
+    let plan = await service.create(coordinator, {
+      individual: { personId: person.personnummer, name: `${person.given} ${person.family}` },
+      principals,
+      title: `SIP för ${person.given} ${person.family}`,
+      overallResponsibility: index === 0 ? 'municipality' : 'region',
+      coordinator: { name: coordinatorStaff.name, title: coordinatorStaff.title, hsaId: coordinatorStaff.hsaId, phone: '+46101740300' },
+      individualGoals: [{ text: index === 0 ? 'Kunna bo kvar hemma med Bengt' : 'Orka gå till affären själv igen' }],
+      needs: [{ text: index === 0 ? 'Stöd med personlig hygien och insulin' : 'Regelbunden kontakt och hjälp med inköp' }],
+      individualOwnActions: [{ text: index === 0 ? 'Går en promenad varje dag' : 'Tar sina läkemedel enligt dosett' }],
+      followUp: { date: inDays(index === 0 ? 30 : -2), by: { name: coordinatorStaff.name, hsaId: coordinatorStaff.hsaId } },
+    });
+    plan = await service.setConsent(coordinator, plan.id, plan.version, {
+      given: true,
+      form: index === 0 ? 'written' : 'oral',
+      recordedAt: today.toISOString(),
+      recordedBy: { name: coordinatorStaff.name, hsaId: coordinatorStaff.hsaId },
+      scope: {
+        information: ['goals', 'needs', 'interventions', 'contacts', 'follow-up'],
+        actors: [organisations.region.name, organisations.municipality.name],
+        validUntil: inDays(365),
+      },
+    });
+    plan = await service.changeStatus(coordinator, plan.id, plan.version, 'active');
+    await sync.sync(coordinator, plan.id);
+  }
+  return individuals.length;
+}
