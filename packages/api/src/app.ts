@@ -7,6 +7,7 @@ import { accessLogRoutes } from './access-log/access-log.routes.ts';
 import { sessionRoutes } from './auth/session.routes.ts';
 import { devRoutes } from './demo/dev.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
+import { fhirRoutes } from './fhir/fhir.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { planEventsRoutes } from './plans/events.routes.ts';
 import { plansRoutes } from './plans/plans.routes.ts';
@@ -78,6 +79,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', plansRoutes);
   app.route('/', planEventsRoutes);
   app.route('/', accessLogRoutes);
+  app.route('/', fhirRoutes);
   app.route('/', docsRoutes);
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
 

@@ -12,6 +12,7 @@ import {
   toTypedValue,
   typedValueToString,
 } from '@medplum/core';
+import { matchesDate } from './dates.ts';
 import type {
   Address,
   Bundle,
@@ -107,7 +108,8 @@ function compileFilter(resourceType: ResourceType, filter: Filter, source: Searc
   const expression = param.expression;
   switch (param.type) {
     case 'date':
-      return delegate;
+      return (resource) =>
+        splitSearchOnComma(filter.value).some((value) => matchesDate(evaluate(expression, resource), filter.operator, value));
     case 'token':
       requireOperator(filter, [Operator.EQUALS, Operator.NOT]);
       return delegate;

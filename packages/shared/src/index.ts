@@ -2,3 +2,4 @@ export * from './identifiers.ts';
 export * from './problem.ts';
 export * from './auth.ts';
 export * from './plan.ts';
+export * from './fhir/index.ts';

@@ -570,6 +570,59 @@ export class PlansService {
       await this.log(tx, actor, 'events.read', plan);
     });
   }
+
+  /**
+   * Reads the plan a principal's part or the relatives section belongs to, as {@link get} does:
+   * a 404 that reveals nothing unless the actor's organisation takes part, and the read logged.
+   */
+  async getByPart(actor: Actor, partId: string): Promise<PlanView> {
+    refuseAuditor(actor);
+    if (!UUID.test(partId)) throw notFound();
+    const [row] = await this.db.select({ planId: planParts.planId }).from(planParts).where(eq(planParts.id, partId));
+    if (!row) throw notFound();
+    return this.get(actor, row.planId);
+  }
+
+  /**
+   * The plans of one individual (personnummer or samordningsnummer, 12 digits) that the actor's
+   * organisation takes part in, most recently changed first; each plan returned is logged as read.
+   */
+  async findByIndividual(actor: Actor, personId: string, limit = 100): Promise<PlanView[]> {
+    refuseAuditor(actor);
+    return this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const rows = await tx
+        .select({ plan: plans })
+        .from(plans)
+        .innerJoin(
+          planOrganisations,
+          and(eq(planOrganisations.planId, plans.id), eq(planOrganisations.organisationId, actor.principal.organisationId)),
+        )
+        .where(eq(plans.individualId, personId))
+        .orderBy(desc(plans.updatedAt), asc(plans.id))
+        .limit(limit);
+      if (rows.length === 0) return [];
+      const parts = await tx
+        .select()
+        .from(planParts)
+        .where(inArray(planParts.planId, rows.map(({ plan }) => plan.id)));
+      const at = this.now();
+      await recordAccess(
+        tx,
+        rows.map(({ plan }) => ({
+          at,
+          userId: actor.principal.userId,
+          organisationId: actor.principal.organisationId,
+          individualId: plan.individualId,
+          planId: plan.id,
+          action: 'plan.read' as const,
+          purpose: 'care-coordination' as const,
+          requestId: actor.requestId,
+        })),
+      );
+      return rows.map(({ plan }) => toView(plan, parts.filter((p) => p.planId === plan.id)));
+    });
+  }
 }
 
 export interface PlanSummary {

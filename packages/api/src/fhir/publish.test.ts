@@ -1,0 +1,260 @@
+// The app first: @hono/zod-openapi must extend zod before @sip/shared builds its schemas.
+import { describeEachDatabase, staffClient, startTestPeers, type TestApp, type TestPeers } from '../test-support/index.ts';
+import type { Bundle, CarePlan, CareTeam, Consent, Goal, Resource } from '@medplum/fhirtypes';
+import {
+  buildPublishBundle,
+  identifierQuery,
+  patientIdentifierReference,
+  planToFhir,
+  publishTargets,
+  sipResourceList,
+  type ExistingResources,
+  type PlanView,
+  type PublishContext,
+} from '@sip/shared';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildFhirTestApp, createFullPlan } from './test-support.ts';
+import { FhirValidationError, validateBundle, validateForPublish } from './validate.ts';
+
+let peers: TestPeers;
+beforeAll(async () => {
+  peers = await startTestPeers({ seed: false });
+});
+afterAll(async () => {
+  await peers?.close();
+});
+
+type Client = Awaited<ReturnType<typeof staffClient>>;
+
+const FHIR_JSON = 'application/fhir+json';
+
+async function fhir<T = Bundle>(path: string, init: { method?: string; body?: unknown } = {}): Promise<{ status: number; body: T }> {
+  const res = await fetch(`${peers.urls.region}/${path}`, {
+    method: init.method ?? 'GET',
+    headers: { accept: FHIR_JSON, ...(init.body ? { 'content-type': FHIR_JSON } : {}) },
+    ...(init.body ? { body: JSON.stringify(init.body) } : {}),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function searchAll<T extends Resource>(query: string): Promise<T[]> {
+  const { status, body } = await fhir(`${query}${query.includes('?') ? '&' : '?'}_count=1000`);
+  expect(status).toBe(200);
+  return (body.entry ?? []).map((e) => e.resource as T);
+}
+
+/** What the region peer holds of our identifiers: for `existing`. */
+async function lookUp(plan: PlanView): Promise<ExistingResources> {
+  const found = new Map<string, { id: string; versionId: string }>();
+  for (const target of publishTargets(plan)) {
+    const [resource] = await searchAll(`${target.resourceType}?${identifierQuery(target.identifier)}`);
+    if (resource) found.set(target.key, { id: resource.id!, versionId: resource.meta!.versionId! });
+  }
+  return found;
+}
+
+function context(plan: PlanView, patientId: string, userId = 'SE2321000099-7P01'): PublishContext {
+  return {
+    patient: { reference: `Patient/${patientId}` },
+    change: { revision: plan.revision, changedAt: plan.updatedAt, userId, organisationId: 'SE2321000099-7RG1' },
+  };
+}
+
+describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
+  let t: TestApp;
+  let regionCoordinator: Client;
+  let physician: Client;
+  let homecare: Client;
+  let plan: PlanView;
+
+  beforeAll(async () => {
+    t = await buildFhirTestApp({ database: ctx.database, peers: peers.urls });
+    regionCoordinator = await staffClient(t, 'region-coordinator');
+    physician = await staffClient(t, 'region-physician');
+    homecare = await staffClient(t, 'municipality-homecare');
+    plan = await createFullPlan({ regionCoordinator, physician, homecare });
+  });
+
+  describe('validation', () => {
+    it('passes every resource of a full plan made through the API, and its transaction bundle', () => {
+      const resources = planToFhir(plan, context(plan, 'p-1'));
+      const all = [...sipResourceList(resources), resources.provenance!];
+      expect(all.map((r) => r.resourceType).sort()).toEqual(
+        ['CarePlan', 'CarePlan', 'CarePlan', 'CarePlan', 'CareTeam', 'Consent', 'Goal', 'Goal', 'Goal', 'Goal', 'Provenance'].sort(),
+      );
+      for (const resource of all) expect(() => validateForPublish(resource)).not.toThrow();
+      expect(() => validateBundle(buildPublishBundle(plan, context(plan, 'p-1')))).not.toThrow();
+      const existing: ExistingResources = new Map(publishTargets(plan).map((target, i) => [target.key, { id: `id-${i}`, versionId: '1' }]));
+      expect(() => validateBundle(buildPublishBundle(plan, context(plan, 'p-1'), existing))).not.toThrow();
+      const byIdentifier = planToFhir(plan, { patient: patientIdentifierReference(plan) });
+      for (const resource of sipResourceList(byIdentifier)) expect(() => validateForPublish(resource)).not.toThrow();
+    });
+
+    it('rejects a resource that breaks R4 (Medplum) or our own rules, listing every issue', () => {
+      const resources = planToFhir(plan, context(plan, 'p-1'));
+      const broken = { ...resources.carePlan, status: undefined, category: [{ text: 'SIP' }], identifier: [{ system: 'urn:other', value: '1' }], unknownField: true } as unknown as CarePlan;
+      let error: unknown;
+      try {
+        validateForPublish(broken);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(FhirValidationError);
+      const issues = (error as FhirValidationError).issues;
+      expect(issues).toEqual(
+        expect.arrayContaining([
+          { path: 'CarePlan.status', message: 'Missing required property' },
+          { path: 'CarePlan.unknownField', message: expect.stringContaining('unknownField') },
+          { path: 'CarePlan.category', message: expect.stringContaining('urn:sip-broker:codesystem:plan-category|sip') },
+          { path: 'CarePlan.identifier', message: expect.stringContaining('urn:sip-broker:plan') },
+        ]),
+      );
+      expect((error as Error).message).toMatch(/^CarePlan\/[0-9a-f-]+ failed validation \(\d+ issues\):\n- CarePlan\.status/);
+    });
+
+    it('rejects a Consent, Goal or sub-CarePlan that lacks what the SIP needs, though R4 allows it', () => {
+      const resources = planToFhir(plan, context(plan, 'p-1'));
+      const consent: Consent = { ...resources.consent!, scope: { text: 'privacy' }, category: [{ text: 'consent' }], provision: { ...resources.consent!.provision, purpose: [] } };
+      expect(() => validateForPublish(consent)).toThrow(/Consent\.scope: needs the coding http:\/\/terminology\.hl7\.org\/CodeSystem\/consentscope\|patient-privacy/);
+      expect(() => validateForPublish(consent)).toThrow(/Consent\.category: needs the coding http:\/\/loinc\.org\|59284-0/);
+      const goal: Goal = { ...resources.goals[0]!, description: {}, identifier: [] };
+      expect(() => validateForPublish(goal)).toThrow(/Goal\.description: [\s\S]*Goal\.identifier: needs an identifier with system urn:sip-broker:goal/);
+      const stateless = { ...resources.goals[0]!, lifecycleStatus: undefined } as unknown as Goal;
+      expect(() => validateForPublish(stateless)).toThrow(/Goal\.lifecycleStatus/);
+      const orphan: CarePlan = { ...resources.parts[0]!, partOf: undefined };
+      expect(() => validateForPublish(orphan)).toThrow(/CarePlan\.partOf: a CarePlan of category sip-part must be partOf the SIP/);
+      const careTeam: CareTeam = { ...resources.careTeam, identifier: undefined };
+      expect(() => validateForPublish(careTeam)).toThrow(/CareTeam\.identifier/);
+      expect(() => validateForPublish({ resourceType: 'Patient' })).toThrow(/Patient is not a resource type the SIP is published as/);
+    });
+
+    it('rejects a bundle whose urn:uuid references resolve to no entry, or whose updates carry no If-Match', () => {
+      const bundle = buildPublishBundle(plan, context(plan, 'p-1'));
+      const dangling = structuredClone(bundle);
+      dangling.entry![0]!.fullUrl = 'urn:uuid:00000000-0000-4000-8000-000000000000';
+      expect(() => validateBundle(dangling)).toThrow(/Bundle\.entry\[\d+\]\.resource\.partOf\[0\]\.reference: urn:uuid:[0-9a-f-]+ is the fullUrl of no entry in the bundle/);
+      const existing: ExistingResources = new Map([[publishTargets(plan)[0]!.key, { id: 'x', versionId: '1' }]]);
+      const unguarded = buildPublishBundle(plan, context(plan, 'p-1'), existing);
+      delete unguarded.entry![0]!.request!.ifMatch;
+      unguarded.entry![1]!.request!.ifNoneExist = undefined;
+      expect(() => validateBundle(unguarded)).toThrow(/entry\[0\]\.request\.ifMatch[\s\S]*entry\[1\]\.request\.ifNoneExist/);
+      const doubled = structuredClone(bundle);
+      doubled.entry!.push(structuredClone(doubled.entry![3]!));
+      expect(() => validateBundle(doubled)).toThrow(/is also the (fullUrl|identifier) of entry 3/);
+    });
+  });
+
+  describe('on a real FHIR server (the region peer)', () => {
+    let patientId: string;
+    let firstExisting: ExistingResources;
+
+    beforeAll(async () => {
+      const { status, body } = await fhir<Resource>('Patient', {
+        method: 'POST',
+        body: { resourceType: 'Patient', identifier: [{ system: 'http://electronichealth.se/identifier/personnummer', value: plan.individual.personId }] },
+      });
+      expect(status).toBe(201);
+      patientId = body.id!;
+    });
+
+    it('accepts the transaction, and holds the SIP as the plan says', async () => {
+      const bundle = buildPublishBundle(plan, context(plan, patientId));
+      validateBundle(bundle);
+      const { status, body } = await fhir('', { method: 'POST', body: bundle });
+      expect(status).toBe(200);
+      expect(body.type).toBe('transaction-response');
+      expect(body.entry?.map((e) => e.response?.status)).toEqual(bundle.entry!.map(() => '201 Created'));
+
+      const [sip, ...more] = await searchAll<CarePlan>(`CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      expect(more).toEqual([]);
+      expect(sip).toMatchObject({
+        status: 'active',
+        intent: 'plan',
+        title: plan.fields.title,
+        subject: { reference: `Patient/${patientId}` },
+        category: [{ coding: [{ code: 'sip' }] }],
+        author: { identifier: { value: 'SE2120000099-7KM1' } },
+        meta: { versionId: '1' },
+      });
+      expect(sip!.contributor?.map((c) => c.identifier?.value).sort()).toEqual(['SE2120000099-7KM1', 'SE2321000099-7RG1']);
+
+      const subPlans = await searchAll<CarePlan>(`CarePlan?part-of=CarePlan/${sip!.id}`);
+      expect(subPlans.map((p) => p.identifier?.[0]?.value).sort()).toEqual([...plan.parts.map((p) => p.id), plan.relativesSection.id].sort());
+      for (const part of plan.parts) {
+        const mapped = subPlans.find((p) => p.identifier?.[0]?.value === part.id)!;
+        expect(mapped.activity?.map((a) => a.detail?.code?.text)).toEqual(part.content.interventions?.map((i) => i.title));
+        const goals = await Promise.all((mapped.goal ?? []).map(async (ref) => (await fhir<Goal>(ref.reference!)).body));
+        expect(goals.map((g) => g.description.text)).toEqual(part.content.goals?.map((g) => g.text));
+      }
+      const sipGoals = await Promise.all((sip!.goal ?? []).map(async (ref) => (await fhir<Goal>(ref.reference!)).body));
+      expect(sipGoals.map((g) => [g.description.text, g.expressedBy?.reference])).toEqual(
+        plan.fields.individualGoals!.map((g) => [g.text, `Patient/${patientId}`]),
+      );
+      const careTeam = (await fhir<CareTeam>(sip!.careTeam![0]!.reference!)).body;
+      expect(careTeam.identifier?.[0]).toEqual({ system: 'urn:sip-broker:careteam', value: plan.id });
+      const consent = (await fhir<Consent>(sip!.supportingInfo![0]!.reference!)).body;
+      expect(consent).toMatchObject({ status: 'active', patient: { reference: `Patient/${patientId}` } });
+      const provenances = await searchAll(`Provenance?target=CarePlan/${sip!.id}`);
+      expect(provenances).toHaveLength(1);
+    });
+
+    it('matches every conditional create when the same bundle comes again: no duplicates, not even of the Provenance', async () => {
+      const before = { carePlans: (await searchAll('CarePlan')).length, goals: (await searchAll('Goal')).length };
+      const { status, body } = await fhir('', { method: 'POST', body: buildPublishBundle(plan, context(plan, patientId)) });
+      expect(status).toBe(200);
+      expect(body.entry?.every((e) => e.response?.status === '200 OK')).toBe(true);
+      expect((await searchAll('CarePlan')).length).toBe(before.carePlans);
+      expect((await searchAll('Goal')).length).toBe(before.goals);
+      expect(await searchAll(`CarePlan?identifier=urn:sip-broker:plan|${plan.id}`)).toHaveLength(1);
+      const [sip] = await searchAll<CarePlan>(`CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      expect(await searchAll(`Provenance?target=CarePlan/${sip!.id}`)).toHaveLength(1);
+    });
+
+    it('updates in place with PUT and If-Match once the caller knows what the server holds', async () => {
+      firstExisting = await lookUp(plan);
+      expect(firstExisting.size).toBe(publishTargets(plan).length);
+      const res = await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { title: 'SIP för Astrid, reviderad' } });
+      expect(res.status).toBe(200);
+      const changed = (await res.json()) as PlanView;
+
+      const bundle = buildPublishBundle(changed, context(changed, patientId), firstExisting);
+      validateBundle(bundle);
+      expect(bundle.entry!.slice(0, -1).every((e) => e.request?.method === 'PUT' && e.request.ifMatch === 'W/"1"')).toBe(true);
+      const { status, body } = await fhir('', { method: 'POST', body: bundle });
+      expect(status).toBe(200);
+      expect(body.entry?.slice(0, -1).every((e) => e.response?.status === '200 OK' && e.response.etag === 'W/"2"')).toBe(true);
+
+      const sipKey = publishTargets(changed)[0]!.key;
+      const [sip, ...more] = await searchAll<CarePlan>(`CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      expect(more).toEqual([]);
+      expect(sip).toMatchObject({ id: firstExisting.get(sipKey)!.id, title: 'SIP för Astrid, reviderad', meta: { versionId: '2' } });
+      const subPlans = await searchAll<CarePlan>(`CarePlan?part-of=CarePlan/${sip!.id}`);
+      expect(subPlans).toHaveLength(3);
+      expect(subPlans.every((p) => p.title?.endsWith('SIP för Astrid, reviderad'))).toBe(true);
+      plan = changed;
+    });
+
+    it('answers a stale If-Match with 412 and applies nothing of the transaction', async () => {
+      const current = await lookUp(plan);
+      const res = await regionCoordinator.request(`/api/plans/${plan.id}`, {
+        method: 'PATCH',
+        ifMatch: plan.version,
+        body: { title: 'Ska inte synas', individualGoals: [...plan.fields.individualGoals!, { text: 'Ett nytt mål' }] },
+      });
+      expect(res.status).toBe(200);
+      const changed = (await res.json()) as PlanView;
+      const newGoal = publishTargets(changed).find((t) => t.resourceType === 'Goal' && !current.has(t.key))!;
+      expect(newGoal).toBeDefined();
+
+      const { status, body } = await fhir<{ resourceType: string }>('', { method: 'POST', body: buildPublishBundle(changed, context(changed, patientId), firstExisting) });
+      expect(status).toBe(412);
+      expect(body.resourceType).toBe('OperationOutcome');
+
+      const [sip] = await searchAll<CarePlan>(`CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      expect(sip).toMatchObject({ title: 'SIP för Astrid, reviderad', meta: { versionId: '2' } });
+      expect(await searchAll(`Goal?${identifierQuery(newGoal.identifier)}`)).toEqual([]);
+      expect(await lookUp(plan)).toEqual(current);
+      expect(await searchAll(`Provenance?target=CarePlan/${sip!.id}`)).toHaveLength(2);
+    });
+  });
+});

@@ -1,0 +1,226 @@
+import { OperationOutcomeError, validateResource } from '@medplum/core';
+import type { Bundle, CarePlan, CodeableConcept, Consent, Goal, OperationOutcomeIssue, Provenance, Resource } from '@medplum/fhirtypes';
+import { ConsentCoding, PLAN_CATEGORY_SYSTEM, PlanCategory, SipIdentifierSystem, identifierKey, sipIdentifierOf } from '@sip/shared';
+import { loadFhirDefinitions } from './definitions.ts';
+
+/** One thing wrong with a resource: where (a FHIRPath-like location) and what. */
+export interface FhirValidationIssue {
+  path: string;
+  message: string;
+}
+
+/**
+ * A resource or bundle the broker built does not hold up: a bug in the mapping, never something
+ * to skip. The message lists every issue.
+ */
+export class FhirValidationError extends Error {
+  constructor(
+    readonly what: string,
+    readonly issues: FhirValidationIssue[],
+  ) {
+    super(`${what} failed validation (${issues.length} issue${issues.length === 1 ? '' : 's'}):\n${issues.map((i) => `- ${i.path}: ${i.message}`).join('\n')}`);
+    this.name = 'FhirValidationError';
+  }
+}
+
+/** The resource types the SIP is published as. */
+const publishedTypes = new Set(['CarePlan', 'Goal', 'CareTeam', 'Consent', 'RelatedPerson', 'Provenance']);
+
+/** The identifier system of ours each published type carries (the Provenance carries none). */
+const expectedSystems: Record<string, string[]> = {
+  CarePlan: [SipIdentifierSystem.plan, SipIdentifierSystem.planPart],
+  Goal: [SipIdentifierSystem.goal],
+  CareTeam: [SipIdentifierSystem.careTeam],
+  Consent: [SipIdentifierSystem.consent],
+};
+
+const UUID_REFERENCE = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Medplum's R4 validation: structure, cardinality, types and FHIRPath invariants. Errors only. */
+function medplumIssues(resource: Resource, at: string): FhirValidationIssue[] {
+  loadFhirDefinitions();
+  const toIssue = (issue: OperationOutcomeIssue): FhirValidationIssue => {
+    const expression = issue.expression?.[0] ?? issue.location?.[0] ?? resource.resourceType;
+    const rest = expression.startsWith(resource.resourceType) ? expression.slice(resource.resourceType.length) : `.${expression}`;
+    return { path: `${at}${rest}`, message: issue.details?.text ?? issue.diagnostics ?? issue.code };
+  };
+  const errors = (issues: OperationOutcomeIssue[]) => issues.filter((i) => i.severity === 'error' || i.severity === 'fatal').map(toIssue);
+  try {
+    return errors(validateResource(resource));
+  } catch (error) {
+    if (error instanceof OperationOutcomeError) return errors(error.outcome.issue);
+    throw error;
+  }
+}
+
+const hasCoding = (concepts: CodeableConcept[] | CodeableConcept | undefined, system: string, code?: string) =>
+  [concepts ?? []].flat().some((c) => c.coding?.some((coding) => coding.system === system && (code === undefined || coding.code === code)));
+
+/** The checks Medplum does not make: our codes, our identifiers, what a SIP resource must say. */
+function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
+  const issues: FhirValidationIssue[] = [];
+  const issue = (path: string, message: string) => issues.push({ path: `${at}.${path}`, message });
+
+  if (!publishedTypes.has(resource.resourceType)) {
+    issue('resourceType', `${resource.resourceType} is not a resource type the SIP is published as`);
+    return issues;
+  }
+  const systems = expectedSystems[resource.resourceType];
+  if (systems) {
+    const identifier = sipIdentifierOf(resource);
+    if (!identifier) issue('identifier', `needs an identifier with system ${systems.join(' or ')}`);
+    else if (!systems.includes(identifier.system)) issue('identifier', `the identifier system must be ${systems.join(' or ')}, not ${identifier.system}`);
+  }
+
+  switch (resource.resourceType) {
+    case 'CarePlan': {
+      const plan = resource as CarePlan;
+      if (!plan.status) issue('status', 'is required');
+      if (plan.intent !== 'plan') issue('intent', `must be 'plan'`);
+      if (!plan.subject) issue('subject', 'is required');
+      const categories = (plan.category ?? []).flatMap((c) => c.coding ?? []).filter((c) => c.system === PLAN_CATEGORY_SYSTEM);
+      const kind = categories.find((c) => [PlanCategory.sip.code, PlanCategory.part.code, PlanCategory.relatives.code].includes(c.code as never))?.code;
+      if (!kind) {
+        issue('category', `needs a coding ${PLAN_CATEGORY_SYSTEM}|${PlanCategory.sip.code} (or ${PlanCategory.part.code}, ${PlanCategory.relatives.code} for a part)`);
+      } else {
+        const identifier = sipIdentifierOf(resource);
+        const expected = kind === PlanCategory.sip.code ? SipIdentifierSystem.plan : SipIdentifierSystem.planPart;
+        if (identifier && identifier.system !== expected) issue('identifier', `a CarePlan of category ${kind} is identified by ${expected}`);
+        if (kind !== PlanCategory.sip.code && !plan.partOf?.length) issue('partOf', `a CarePlan of category ${kind} must be partOf the SIP`);
+        if (kind === PlanCategory.sip.code && plan.partOf?.length) issue('partOf', 'the SIP is not part of another plan');
+      }
+      plan.activity?.forEach((activity, i) => {
+        if (!activity.detail?.status) issue(`activity[${i}].detail.status`, 'is required');
+      });
+      break;
+    }
+    case 'Consent': {
+      const consent = resource as Consent;
+      if (!consent.status) issue('status', 'is required');
+      if (!hasCoding(consent.scope, ConsentCoding.patientPrivacy.system, ConsentCoding.patientPrivacy.code)) {
+        issue('scope', `needs the coding ${ConsentCoding.patientPrivacy.system}|${ConsentCoding.patientPrivacy.code}`);
+      }
+      if (!hasCoding(consent.category, ConsentCoding.patientConsent.system, ConsentCoding.patientConsent.code)) {
+        issue('category', `needs the coding ${ConsentCoding.patientConsent.system}|${ConsentCoding.patientConsent.code}`);
+      }
+      if (!consent.patient) issue('patient', 'is required');
+      if (!hasCoding(consent.provision?.purpose?.map((coding) => ({ coding: [coding] })), ConsentCoding.coordinationOfCare.system, ConsentCoding.coordinationOfCare.code)) {
+        issue('provision.purpose', `needs the coding ${ConsentCoding.coordinationOfCare.system}|${ConsentCoding.coordinationOfCare.code}`);
+      }
+      consent.provision?.actor?.forEach((actor, i) => {
+        if (!hasCoding(actor.role, ConsentCoding.informationRecipient.system, ConsentCoding.informationRecipient.code)) {
+          issue(`provision.actor[${i}].role`, `must be ${ConsentCoding.informationRecipient.system}|${ConsentCoding.informationRecipient.code}`);
+        }
+      });
+      break;
+    }
+    case 'Goal': {
+      const goal = resource as Goal;
+      if (!goal.lifecycleStatus) issue('lifecycleStatus', 'is required');
+      if (!goal.description?.text && !goal.description?.coding?.length) issue('description', 'is required: text or a coding');
+      if (!goal.subject) issue('subject', 'is required');
+      break;
+    }
+    case 'Provenance': {
+      const provenance = resource as Provenance;
+      if (!provenance.target?.length) issue('target', 'is required');
+      if (!provenance.recorded) issue('recorded', 'is required');
+      if (!provenance.agent?.some((agent) => agent.who?.identifier?.value || agent.who?.reference)) issue('agent', 'needs an agent who made the change');
+      break;
+    }
+  }
+  return issues;
+}
+
+/** Every issue with a resource the broker publishes: Medplum's R4 validation and our own checks. */
+export function resourceIssues(resource: Resource, at: string = resource.resourceType): FhirValidationIssue[] {
+  return [...medplumIssues(resource, at), ...sipIssues(resource, at)];
+}
+
+/** Throws {@link FhirValidationError} unless the resource is a valid R4 resource of the SIP. */
+export function validateForPublish(resource: Resource): void {
+  const issues = resourceIssues(resource);
+  if (issues.length) throw new FhirValidationError(`${resource.resourceType}${resource.id ? `/${resource.id}` : ''}`, issues);
+}
+
+function referencesIn(value: unknown, path: string, out: { path: string; reference: string }[]) {
+  if (Array.isArray(value)) {
+    value.forEach((child, i) => referencesIn(child, `${path}[${i}]`, out));
+  } else if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'reference' && typeof child === 'string') out.push({ path: `${path}.reference`, reference: child });
+      else referencesIn(child, `${path}.${key}`, out);
+    }
+  }
+  return out;
+}
+
+/** Every issue with a bundle of SIP resources: each resource, and how the entries hang together. */
+export function bundleIssues(bundle: Bundle): FhirValidationIssue[] {
+  const issues: FhirValidationIssue[] = [];
+  const issue = (path: string, message: string) => issues.push({ path, message });
+  if (bundle.resourceType !== 'Bundle') return [{ path: 'resourceType', message: 'must be Bundle' }];
+  // The bundle's own structure; its entries' resources are checked one by one below.
+  issues.push(...medplumIssues(bundle, 'Bundle').filter((i) => !/^Bundle\.entry\[\d+\]\.resource\b/.test(i.path)));
+
+  const entries = bundle.entry ?? [];
+  const fullUrls = new Map<string, number>();
+  const identifiers = new Map<string, number>();
+  const transaction = bundle.type === 'transaction' || bundle.type === 'batch';
+  entries.forEach((entry, i) => {
+    const at = `Bundle.entry[${i}]`;
+    const resource = entry.resource;
+    if (!resource) {
+      issue(`${at}.resource`, 'is required');
+      return;
+    }
+    issues.push(...resourceIssues(resource, `${at}.resource`));
+    if (entry.fullUrl) {
+      const seen = fullUrls.get(entry.fullUrl);
+      if (seen !== undefined) issue(`${at}.fullUrl`, `${entry.fullUrl} is also the fullUrl of entry ${seen}`);
+      else fullUrls.set(entry.fullUrl, i);
+    }
+    const identifier = sipIdentifierOf(resource);
+    if (identifier) {
+      const key = `${resource.resourceType} ${identifierKey(identifier)}`;
+      const seen = identifiers.get(key);
+      if (seen !== undefined) issue(`${at}.resource.identifier`, `${identifierKey(identifier)} is also the identifier of entry ${seen}`);
+      else identifiers.set(key, i);
+    }
+    if (!transaction) return;
+    const request = entry.request;
+    if (!request?.method || !request.url) {
+      issue(`${at}.request`, 'needs a method and a url');
+      return;
+    }
+    if (request.method === 'POST') {
+      if (request.url !== resource.resourceType) issue(`${at}.request.url`, `a create is POST ${resource.resourceType}`);
+      if (resource.id) issue(`${at}.resource.id`, 'a resource to create carries no id');
+      if (resource.resourceType !== 'Provenance') {
+        if (!identifier) issue(`${at}.request.ifNoneExist`, 'a conditional create needs an identifier to match on');
+        else if (!request.ifNoneExist?.startsWith('identifier=')) issue(`${at}.request.ifNoneExist`, 'a create of a SIP resource is conditional on its identifier');
+      }
+      if (!entry.fullUrl || !UUID_REFERENCE.test(entry.fullUrl)) issue(`${at}.fullUrl`, 'a created resource has a urn:uuid: fullUrl');
+    } else if (request.method === 'PUT') {
+      if (request.url !== `${resource.resourceType}/${resource.id}`) issue(`${at}.request.url`, `an update is PUT ${resource.resourceType}/${resource.id ?? '<id>'}`);
+      if (!request.ifMatch || !/^W\/".+"$/.test(request.ifMatch)) issue(`${at}.request.ifMatch`, 'an update names the version it replaces: W/"<versionId>"');
+    } else {
+      issue(`${at}.request.method`, `${request.method} is not how the SIP is published`);
+    }
+  });
+
+  entries.forEach((entry, i) => {
+    for (const { path, reference } of referencesIn(entry.resource, `Bundle.entry[${i}].resource`, [])) {
+      if (reference.toLowerCase().startsWith('urn:uuid:') && !fullUrls.has(reference)) {
+        issue(path, `${reference} is the fullUrl of no entry in the bundle`);
+      }
+    }
+  });
+  return issues;
+}
+
+/** Throws {@link FhirValidationError} unless every resource is valid and every `urn:uuid:` reference resolves in the bundle. */
+export function validateBundle(bundle: Bundle): void {
+  const issues = bundleIssues(bundle);
+  if (issues.length) throw new FhirValidationError(`Bundle (${bundle.type ?? 'no type'})`, issues);
+}

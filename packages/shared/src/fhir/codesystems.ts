@@ -1,0 +1,100 @@
+/**
+ * The code systems, identifier systems and extensions the SIP's FHIR R4 representation uses:
+ * our own (`urn:sip-broker:…`) and the standard ones it draws on.
+ */
+
+/** Identifier systems of the resources the broker publishes; the value is our own id. */
+export const SipIdentifierSystem = {
+  /** The SIP CarePlan: `urn:sip-broker:plan|<plan id>`. */
+  plan: 'urn:sip-broker:plan',
+  /** A principal's part or the relatives section, as a sub-CarePlan: `urn:sip-broker:plan-part|<part id>`. */
+  planPart: 'urn:sip-broker:plan-part',
+  /** A Goal: `urn:sip-broker:goal|<scope id>/<item id>`, the scope being the plan (the individual's own goals) or the part (professional goals). */
+  goal: 'urn:sip-broker:goal',
+  /** The SIP's CareTeam: `urn:sip-broker:careteam|<plan id>`. */
+  careTeam: 'urn:sip-broker:careteam',
+  /** The individual's consent to the SIP: `urn:sip-broker:consent|<plan id>`. */
+  consent: 'urn:sip-broker:consent',
+} as const;
+
+/** CarePlan.category: what kind of plan this is. */
+export const PLAN_CATEGORY_SYSTEM = 'urn:sip-broker:codesystem:plan-category';
+export const PlanCategory = {
+  sip: { system: PLAN_CATEGORY_SYSTEM, code: 'sip', display: 'Samordnad individuell plan' },
+  part: { system: PLAN_CATEGORY_SYSTEM, code: 'sip-part', display: 'Huvudmannens del i en samordnad individuell plan' },
+  relatives: { system: PLAN_CATEGORY_SYSTEM, code: 'sip-relatives', display: 'Anhörigdelen i en samordnad individuell plan' },
+} as const;
+
+/** Which principal a part belongs to: the second category coding of a part's CarePlan. */
+export const PRINCIPAL_SYSTEM = 'urn:sip-broker:codesystem:principal';
+export const PrincipalCoding = {
+  region: { system: PRINCIPAL_SYSTEM, code: 'region', display: 'Region' },
+  municipality: { system: PRINCIPAL_SYSTEM, code: 'municipality', display: 'Kommun' },
+} as const;
+
+/** Goal.category: whose goal it is. */
+export const GOAL_CATEGORY_SYSTEM = 'urn:sip-broker:codesystem:goal-category';
+export const GoalCategory = {
+  individual: { system: GOAL_CATEGORY_SYSTEM, code: 'individual', display: 'Den enskildes eget mål' },
+  professional: { system: GOAL_CATEGORY_SYSTEM, code: 'professional', display: 'Professionellt mål' },
+} as const;
+
+/** CarePlan.activity.detail.code: the kinds of activity on the SIP CarePlan itself. */
+export const ACTIVITY_KIND_SYSTEM = 'urn:sip-broker:codesystem:activity-kind';
+export const ActivityKind = {
+  intervention: { system: ACTIVITY_KIND_SYSTEM, code: 'intervention', display: 'Insats' },
+  individualOwnAction: { system: ACTIVITY_KIND_SYSTEM, code: 'individual-own-action', display: 'Det den enskilde gör själv' },
+  otherActorMeasure: { system: ACTIVITY_KIND_SYSTEM, code: 'other-actor-measure', display: 'Åtgärd av annan aktör' },
+} as const;
+
+/** CareTeam.participant.role. */
+export const CARE_TEAM_ROLE_SYSTEM = 'urn:sip-broker:codesystem:careteam-role';
+export const CareTeamRole = {
+  principal: { system: CARE_TEAM_ROLE_SYSTEM, code: 'principal', display: 'Huvudman' },
+  contactPerson: { system: CARE_TEAM_ROLE_SYSTEM, code: 'contact-person', display: 'Kontaktperson' },
+  coordinator: { system: CARE_TEAM_ROLE_SYSTEM, code: 'sip-coordinator', display: 'SIP-samordnare' },
+  followUp: { system: CARE_TEAM_ROLE_SYSTEM, code: 'follow-up', display: 'Ansvarig för uppföljning' },
+  invited: { system: CARE_TEAM_ROLE_SYSTEM, code: 'invited', display: 'Inbjuden deltagare' },
+} as const;
+
+/** Consent.provision.code: the categories of information the individual lets the SIP share. */
+export const CONSENT_INFORMATION_SYSTEM = 'urn:sip-broker:codesystem:consent-information';
+
+/** Extensions of our own. */
+export const SipExtension = {
+  /** On the SIP CarePlan: when the plan is followed up (`date`, valueDate) and by whom (`by`, valueReference). */
+  followUp: 'urn:sip-broker:extension:follow-up',
+  /** On the Consent: `written` or `oral` (valueCode). */
+  consentForm: 'urn:sip-broker:extension:consent-form',
+  /** On the Consent: who recorded it (valueReference to the Practitioner, by HSA-id). */
+  consentRecordedBy: 'urn:sip-broker:extension:consent-recorded-by',
+  /** On the Provenance: the plan revision the change produced (valueInteger). */
+  planRevision: 'urn:sip-broker:extension:plan-revision',
+} as const;
+
+/** Standard code systems. */
+export const FhirSystem = {
+  loinc: 'http://loinc.org',
+  consentScope: 'http://terminology.hl7.org/CodeSystem/consentscope',
+  actCode: 'http://terminology.hl7.org/CodeSystem/v3-ActCode',
+  actReason: 'http://terminology.hl7.org/CodeSystem/v3-ActReason',
+  participationType: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
+  provenanceParticipantType: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type',
+  dataOperation: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation',
+} as const;
+
+/** The IHE PCF codings of the individual's consent. */
+export const ConsentCoding = {
+  /** Consent.scope. */
+  patientPrivacy: { system: FhirSystem.consentScope, code: 'patient-privacy', display: 'Privacy Consent' },
+  /** Consent.category. */
+  patientConsent: { system: FhirSystem.loinc, code: '59284-0', display: 'Patient Consent' },
+  /** Consent.policyRule: consent given. */
+  optIn: { system: FhirSystem.actCode, code: 'OPTIN', display: 'opt-in' },
+  /** Consent.policyRule: consent refused. */
+  optOut: { system: FhirSystem.actCode, code: 'OPTOUT', display: 'opt-out' },
+  /** Consent.provision.actor.role: information recipient. */
+  informationRecipient: { system: FhirSystem.participationType, code: 'IRCP', display: 'information recipient' },
+  /** Consent.provision.purpose: coordination of care. */
+  coordinationOfCare: { system: FhirSystem.actReason, code: 'COC', display: 'coordination of care' },
+} as const;

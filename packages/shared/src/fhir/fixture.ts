@@ -1,0 +1,82 @@
+import type { PlanView } from '../plan.ts';
+import type { PublishContext } from './publish-bundle.ts';
+
+export const REGION_ORG = { id: 'SE2321000099-7RG1', name: 'Region Norrvik' };
+export const MUNICIPALITY_ORG = { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' };
+
+/** A plan with every field filled in, as the API returns it. */
+export function fullPlan(overrides: Partial<PlanView> = {}): PlanView {
+  return {
+    id: '0b7d8c1e-4a0f-4c39-9a55-3f1d2b6c7e01',
+    status: 'active',
+    individual: { personId: '194003019801', kind: 'personnummer', name: 'Astrid Nilsson' },
+    fields: {
+      title: 'SIP för Astrid',
+      overallResponsibility: 'municipality',
+      coordinator: { name: 'Karin Ek', title: 'Biståndshandläggare', hsaId: 'SE2120000099-7P01', organisationId: MUNICIPALITY_ORG.id },
+      individualGoals: [{ id: 'c2f1a7e0-1b2c-4d3e-8f40-5a6b7c8d9e01', text: 'Kunna bo kvar hemma' }],
+      needs: [{ id: 'n-1', text: 'Hjälp med personlig hygien' }],
+      individualOwnActions: [{ id: 'own-1', text: 'Promenerar varje dag' }],
+      otherActorMeasures: [{ id: 'other-1', actor: 'PRO Norrvik', measure: 'Besöksverksamhet', when: 'varje torsdag' }],
+      meetings: [{ id: 'meet-1', at: '2026-11-20T10:00:00+01:00', place: 'Hemma hos Astrid', notes: 'Första SIP-mötet' }],
+      followUp: { date: '2027-02-01', by: { name: 'Sara Lind', hsaId: 'SE2321000099-7P01' } },
+    },
+    consent: {
+      given: true,
+      form: 'written',
+      recordedAt: '2026-11-20T10:00:00+01:00',
+      recordedBy: { name: 'Sara Lind', hsaId: 'SE2321000099-7P01' },
+      scope: {
+        information: ['goals', 'interventions', 'contacts'],
+        actors: [REGION_ORG.name, MUNICIPALITY_ORG.name, 'Försäkringskassan'],
+        validUntil: '2027-11-20',
+        excluded: 'Uppgifter om psykiatrisk vård',
+      },
+    },
+    participants: [
+      { id: 'p-region', kind: 'principal', name: REGION_ORG.name, organisationId: REGION_ORG.id },
+      { id: 'p-municipality', kind: 'principal', name: MUNICIPALITY_ORG.name, organisationId: MUNICIPALITY_ORG.id },
+      { id: 'p-fk', kind: 'invited', name: 'Försäkringskassan', role: 'Handläggare' },
+    ],
+    version: 4,
+    revision: 7,
+    parts: [
+      {
+        id: '5e0c2a4b-9d8f-4e7a-b6c5-d4e3f2a1b001',
+        principal: 'municipality',
+        organisation: MUNICIPALITY_ORG,
+        version: 2,
+        content: {
+          contactPerson: { name: 'Jonas Berg', hsaId: 'SE2120000099-7P02', phone: '010-123 45 67' },
+          goals: [{ id: 'goal-m1', text: 'Trygg i hemmet' }],
+          interventions: [
+            { id: 'int-m1', title: 'Hemtjänst: dusch', status: 'planned', when: 'tisdag och fredag', performedBy: 'Hemtjänsten Norrvik centrum' },
+            { id: 'int-m2', title: 'Trygghetslarm', description: 'Larm kopplat till larmcentralen', status: 'decided', startDate: '2026-12-01', endDate: '2027-06-30', when: 'dygnet runt' },
+          ],
+        },
+        updatedAt: '2026-11-21T09:00:00.000Z',
+      },
+      {
+        id: '5e0c2a4b-9d8f-4e7a-b6c5-d4e3f2a1b002',
+        principal: 'region',
+        organisation: REGION_ORG,
+        version: 3,
+        content: {
+          contactPerson: { name: 'Omar Haddad' },
+          goals: [{ id: 'goal-r1', text: 'Stabilt blodsocker' }, { id: 'goal-m1', text: 'Samma id som i kommunens del' }],
+          interventions: [{ id: 'int-r1', title: 'Hemsjukvård: insulin', status: 'decided', performedBy: 'Distriktssköterska', when: 'morgon och kväll' }],
+        },
+        updatedAt: '2026-11-21T10:00:00.000Z',
+      },
+    ],
+    relativesSection: { id: '5e0c2a4b-9d8f-4e7a-b6c5-d4e3f2a1b003', version: 1, relatives: [] },
+    createdAt: '2026-11-01T08:00:00.000Z',
+    updatedAt: '2026-11-21T10:00:00.000Z',
+    ...overrides,
+  };
+}
+
+export const publishContext: PublishContext = {
+  patient: { reference: 'Patient/astrid-in-region' },
+  change: { revision: 7, changedAt: '2026-11-21T10:00:00.000Z', userId: 'SE2321000099-7P02', organisationId: REGION_ORG.id },
+};

@@ -1,0 +1,493 @@
+import type {
+  Annotation,
+  CarePlan,
+  CarePlanActivity,
+  CareTeam,
+  CareTeamParticipant,
+  Consent,
+  Extension,
+  Goal,
+  Identifier,
+  Organization,
+  Patient,
+  Practitioner,
+  Provenance,
+  Reference,
+  RelatedPerson,
+  Resource,
+} from '@medplum/fhirtypes';
+import { IdentifierSystem } from '../identifiers.ts';
+import type { IndividualConsent, PartView, PlanStatus, PlanView, Principal } from '../plan.ts';
+import {
+  ActivityKind,
+  CareTeamRole,
+  CONSENT_INFORMATION_SYSTEM,
+  ConsentCoding,
+  FhirSystem,
+  GoalCategory,
+  PlanCategory,
+  PrincipalCoding,
+  SipExtension,
+  SipIdentifierSystem,
+} from './codesystems.ts';
+import { stableUuid } from './stable-uuid.ts';
+
+/**
+ * The individual as the receiving server knows them: a literal reference to its own Patient
+ * (`Patient/123`), or a logical reference by personnummer or samordningsnummer.
+ */
+export type PatientReference =
+  | { reference: string; display?: string }
+  | { identifier: { system: string; value: string }; display?: string };
+
+/** The change a set of resources is produced for: it becomes the Provenance. */
+export interface PlanChange {
+  /** The plan revision the change produced. */
+  revision: number;
+  /** When (RFC 3339 date-time with time zone). */
+  changedAt: string;
+  /** Who: the user's HSA-id. */
+  userId: string;
+  /** On behalf of: the organisation's HSA-id. */
+  organisationId: string;
+}
+
+export interface PlanToFhirContext {
+  patient: PatientReference;
+  /** Without it, no Provenance is produced (a read of the plan as it is). */
+  change?: PlanChange;
+}
+
+/** The FHIR R4 resources that represent one SIP. */
+export interface SipResources {
+  /** The SIP itself. */
+  carePlan: CarePlan & { id: string };
+  /** One sub-CarePlan per principal's part, in the order of `plan.parts`. */
+  parts: (CarePlan & { id: string })[];
+  /** The standing relatives section, as a sub-CarePlan. */
+  relatives: CarePlan & { id: string };
+  /** The individual's own goals, then each part's professional goals. */
+  goals: (Goal & { id: string })[];
+  careTeam: CareTeam & { id: string };
+  /** The individual's consent to the SIP, when recorded. */
+  consent: (Consent & { id: string }) | null;
+  /** The relatives, once the relatives section holds them. */
+  relatedPersons: (RelatedPerson & { id: string })[];
+  /** The change, when the context names one. */
+  provenance: Provenance | null;
+}
+
+/** SIP status → CarePlan.status. */
+export const carePlanStatus: Record<PlanStatus, CarePlan['status']> = {
+  draft: 'draft',
+  active: 'active',
+  followed_up: 'active',
+  closed: 'completed',
+};
+
+/** SIP status → Goal.lifecycleStatus: goals of a draft are proposed, of a closed plan no longer sought. */
+export const goalLifecycleStatus: Record<PlanStatus, Goal['lifecycleStatus']> = {
+  draft: 'proposed',
+  active: 'active',
+  followed_up: 'active',
+  closed: 'completed',
+};
+
+/** SIP status → CareTeam.status. */
+export const careTeamStatus: Record<PlanStatus, NonNullable<CareTeam['status']>> = {
+  draft: 'proposed',
+  active: 'active',
+  followed_up: 'active',
+  closed: 'inactive',
+};
+
+/** Intervention status → CarePlan.activity.detail.status. */
+export const interventionActivityStatus = {
+  planned: 'not-started',
+  decided: 'scheduled',
+} as const satisfies Record<string, NonNullable<CarePlanActivity['detail']>['status']>;
+
+/** `system|value`: how an identifier is looked up, and the key of {@link ExistingResources}. */
+export const identifierKey = (identifier: { system?: string; value?: string }) => `${identifier.system ?? ''}|${identifier.value ?? ''}`;
+
+export const planIdentifier = (plan: Pick<PlanView, 'id'>): Identifier => ({ system: SipIdentifierSystem.plan, value: plan.id });
+export const partIdentifier = (partId: string): Identifier => ({ system: SipIdentifierSystem.planPart, value: partId });
+/** A goal's identifier: scoped by the plan (the individual's own goals) or the part (professional goals), so item ids chosen by a client never collide. */
+export const goalIdentifier = (scopeId: string, itemId: string): Identifier => ({
+  system: SipIdentifierSystem.goal,
+  value: `${scopeId}/${itemId}`,
+});
+export const careTeamIdentifier = (plan: Pick<PlanView, 'id'>): Identifier => ({ system: SipIdentifierSystem.careTeam, value: plan.id });
+export const consentIdentifier = (plan: Pick<PlanView, 'id'>): Identifier => ({ system: SipIdentifierSystem.consent, value: plan.id });
+
+/** The logical id of a goal in our own FHIR face: derived from its identifier, so it is stable and a valid FHIR id. */
+export const goalResourceId = (scopeId: string, itemId: string) => stableUuid(`Goal|${goalIdentifier(scopeId, itemId).value}`);
+
+/** The individual by personnummer or samordningsnummer, for servers whose Patient id we do not know. */
+export function patientIdentifierReference(plan: Pick<PlanView, 'individual'>): PatientReference {
+  return {
+    identifier: { system: IdentifierSystem[plan.individual.kind], value: plan.individual.personId },
+    ...(plan.individual.name ? { display: plan.individual.name } : {}),
+  };
+}
+
+function patientRef(patient: PatientReference): Reference<Patient> {
+  return 'reference' in patient ? { ...patient, type: 'Patient' } : { type: 'Patient', ...patient };
+}
+
+function organisationRef(org: { id: string; name?: string | undefined }): Reference<Organization> {
+  return { type: 'Organization', identifier: { system: IdentifierSystem.hsaId, value: org.id }, ...(org.name ? { display: org.name } : {}) };
+}
+
+type StaffContact = { name: string; hsaId?: string | undefined; title?: string | undefined };
+
+function practitionerRef(person: StaffContact): Reference<Practitioner> {
+  return {
+    type: 'Practitioner',
+    ...(person.hsaId ? { identifier: { system: IdentifierSystem.hsaId, value: person.hsaId } } : {}),
+    display: person.name,
+  };
+}
+
+/** A reference to another resource of the SIP, by our own id. */
+const localRef = <T extends Resource & { id: string }>(resource: T): Reference<T> => ({
+  reference: `${resource.resourceType}/${resource.id}`,
+});
+const carePlanRef = (id: string): Reference<CarePlan> => ({ reference: `CarePlan/${id}` });
+
+/** Drops undefined values, empty arrays and empty objects: FHIR allows none of them. */
+function prune<T>(value: T): T {
+  if (Array.isArray(value)) {
+    return value.map(prune).filter((v) => v !== undefined) as T;
+  }
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      const pruned = prune(child);
+      if (pruned === undefined) continue;
+      if (Array.isArray(pruned) && pruned.length === 0) continue;
+      if (pruned && typeof pruned === 'object' && !Array.isArray(pruned) && Object.keys(pruned).length === 0) continue;
+      out[key] = pruned;
+    }
+    return out as T;
+  }
+  return value;
+}
+
+function organisationOf(plan: PlanView, principal: Principal | undefined) {
+  return principal ? plan.parts.find((p) => p.principal === principal)?.organisation : undefined;
+}
+
+function individualGoals(plan: PlanView, patient: Reference<Patient>): (Goal & { id: string })[] {
+  return (plan.fields.individualGoals ?? []).map((goal, index) => {
+    const itemId = goal.id ?? String(index);
+    return prune<Goal & { id: string }>({
+      resourceType: 'Goal',
+      id: goalResourceId(plan.id, itemId),
+      identifier: [goalIdentifier(plan.id, itemId)],
+      lifecycleStatus: goalLifecycleStatus[plan.status],
+      category: [{ coding: [{ ...GoalCategory.individual }] }],
+      description: { text: goal.text },
+      subject: patient,
+      expressedBy: patient,
+    });
+  });
+}
+
+function professionalGoals(plan: PlanView, part: PartView, patient: Reference<Patient>): (Goal & { id: string })[] {
+  return (part.content.goals ?? []).map((goal, index) => {
+    const itemId = goal.id ?? String(index);
+    return prune<Goal & { id: string }>({
+      resourceType: 'Goal',
+      id: goalResourceId(part.id, itemId),
+      identifier: [goalIdentifier(part.id, itemId)],
+      lifecycleStatus: goalLifecycleStatus[plan.status],
+      category: [{ coding: [{ ...GoalCategory.professional }] }],
+      description: { text: goal.text },
+      subject: patient,
+    });
+  });
+}
+
+function interventionActivity(intervention: NonNullable<PartView['content']['interventions']>[number]): CarePlanActivity {
+  const hasDates = intervention.startDate !== undefined || intervention.endDate !== undefined;
+  const bounds = { start: intervention.startDate, end: intervention.endDate };
+  return {
+    id: intervention.id,
+    detail: {
+      code: { coding: [{ ...ActivityKind.intervention }], text: intervention.title },
+      status: interventionActivityStatus[intervention.status],
+      description: intervention.description,
+      performer: intervention.performedBy ? [{ display: intervention.performedBy }] : undefined,
+      // Dates and the words for when: a Timing holds both; words alone are a string.
+      ...(hasDates
+        ? { scheduledTiming: { repeat: { boundsPeriod: bounds }, ...(intervention.when ? { code: { text: intervention.when } } : {}) } }
+        : intervention.when
+          ? { scheduledString: intervention.when }
+          : {}),
+    },
+  };
+}
+
+function sipActivities(plan: PlanView, patient: Reference<Patient>): CarePlanActivity[] {
+  const own = (plan.fields.individualOwnActions ?? []).map<CarePlanActivity>((action) => ({
+    id: action.id,
+    detail: {
+      code: { coding: [{ ...ActivityKind.individualOwnAction }] },
+      status: 'unknown',
+      description: action.text,
+      performer: [patient],
+    },
+  }));
+  const others = (plan.fields.otherActorMeasures ?? []).map<CarePlanActivity>((measure) => ({
+    id: measure.id,
+    detail: {
+      code: { coding: [{ ...ActivityKind.otherActorMeasure }] },
+      status: 'unknown',
+      description: measure.measure,
+      performer: [{ display: measure.actor }],
+      ...(measure.when ? { scheduledString: measure.when } : {}),
+    },
+  }));
+  return [...own, ...others];
+}
+
+function sipNotes(plan: PlanView): Annotation[] {
+  const needs = (plan.fields.needs ?? []).map<Annotation>((need) => ({ text: `Behov: ${need.text}` }));
+  const meetings = (plan.fields.meetings ?? []).map<Annotation>((meeting) => ({
+    time: meeting.at,
+    text: `Möte${meeting.place ? `, ${meeting.place}` : ''}${meeting.notes ? `: ${meeting.notes}` : ''}`,
+  }));
+  return [...needs, ...meetings];
+}
+
+function followUpExtension(plan: PlanView): Extension[] {
+  const followUp = plan.fields.followUp;
+  if (!followUp) return [];
+  return [
+    {
+      url: SipExtension.followUp,
+      extension: [
+        { url: 'date', valueDate: followUp.date },
+        { url: 'by', valueReference: practitionerRef(followUp.by) },
+      ],
+    },
+  ];
+}
+
+function careTeam(plan: PlanView, patient: Reference<Patient>): CareTeam & { id: string } {
+  const participants: CareTeamParticipant[] = [];
+  for (const part of plan.parts) {
+    participants.push({
+      role: [{ coding: [{ ...CareTeamRole.principal }, { ...PrincipalCoding[part.principal] }] }],
+      member: organisationRef(part.organisation),
+    });
+  }
+  for (const part of plan.parts) {
+    const contact = part.content.contactPerson;
+    if (!contact) continue;
+    participants.push({
+      role: [{ coding: [{ ...CareTeamRole.contactPerson }] }],
+      member: practitionerRef(contact),
+      onBehalfOf: organisationRef(part.organisation),
+    });
+  }
+  const coordinator = plan.fields.coordinator;
+  if (coordinator) {
+    const org = plan.parts.find((p) => p.organisation.id === coordinator.organisationId)?.organisation;
+    participants.push({
+      role: [{ coding: [{ ...CareTeamRole.coordinator }] }],
+      member: practitionerRef(coordinator),
+      ...(coordinator.organisationId ? { onBehalfOf: organisationRef({ id: coordinator.organisationId, name: org?.name }) } : {}),
+    });
+  }
+  for (const participant of plan.participants) {
+    if (participant.kind !== 'invited') continue;
+    participants.push({
+      role: [{ coding: [{ ...CareTeamRole.invited }], ...(participant.role ? { text: participant.role } : {}) }],
+      member: participant.organisationId
+        ? organisationRef({ id: participant.organisationId, name: participant.name })
+        : { display: participant.name },
+    });
+  }
+  const responsible = organisationOf(plan, plan.fields.overallResponsibility);
+  return prune<CareTeam & { id: string }>({
+    resourceType: 'CareTeam',
+    id: plan.id,
+    identifier: [careTeamIdentifier(plan)],
+    status: careTeamStatus[plan.status],
+    category: [{ coding: [{ ...PlanCategory.sip }] }],
+    name: plan.fields.title ? `SIP-team: ${plan.fields.title}` : 'SIP-team',
+    subject: patient,
+    participant: participants,
+    managingOrganization: responsible ? [organisationRef(responsible)] : undefined,
+  });
+}
+
+function consentActor(plan: PlanView, name: string): Reference<Organization> {
+  const org = plan.parts.find((p) => p.organisation.name === name)?.organisation;
+  return org ? organisationRef(org) : { display: name };
+}
+
+function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Patient>): Consent & { id: string } {
+  return prune<Consent & { id: string }>({
+    resourceType: 'Consent',
+    id: plan.id,
+    identifier: [consentIdentifier(plan)],
+    extension: [
+      { url: SipExtension.consentForm, valueCode: given.form },
+      { url: SipExtension.consentRecordedBy, valueReference: practitionerRef(given.recordedBy) },
+    ],
+    status: given.revokedAt ? 'inactive' : 'active',
+    scope: { coding: [{ ...ConsentCoding.patientPrivacy }] },
+    category: [{ coding: [{ ...ConsentCoding.patientConsent }] }],
+    patient,
+    dateTime: given.recordedAt,
+    performer: [patient],
+    organization: plan.parts.map((p) => organisationRef(p.organisation)),
+    policyRule: { coding: [{ ...(given.given ? ConsentCoding.optIn : ConsentCoding.optOut) }] },
+    verification: (given.guardians ?? []).map((guardian) => ({
+      verified: guardian.given,
+      verifiedWith: { display: guardian.name },
+      verificationDate: guardian.recordedAt,
+    })),
+    provision: {
+      type: given.given ? 'permit' : 'deny',
+      period: given.scope.validUntil ? { end: given.scope.validUntil } : undefined,
+      actor: given.scope.actors.map((name) => ({ role: { coding: [{ ...ConsentCoding.informationRecipient }] }, reference: consentActor(plan, name) })),
+      purpose: [{ ...ConsentCoding.coordinationOfCare }],
+      code: given.scope.information.map((category) => ({ coding: [{ system: CONSENT_INFORMATION_SYSTEM, code: category }] })),
+      provision: given.scope.excluded ? [{ type: 'deny', code: [{ text: given.scope.excluded }] }] : undefined,
+    },
+  });
+}
+
+function provenance(plan: PlanView, change: PlanChange): Provenance {
+  const org = plan.parts.find((p) => p.organisation.id === change.organisationId)?.organisation;
+  return prune<Provenance>({
+    resourceType: 'Provenance',
+    extension: [{ url: SipExtension.planRevision, valueInteger: change.revision }],
+    // The identifier lets a receiver find this Provenance again (conditional create).
+    target: [{ ...carePlanRef(plan.id), identifier: { system: SipIdentifierSystem.plan, value: plan.id } }],
+    occurredDateTime: change.changedAt,
+    recorded: change.changedAt,
+    activity: { coding: [{ system: FhirSystem.dataOperation, code: change.revision <= 1 ? 'CREATE' : 'UPDATE' }] },
+    agent: [
+      {
+        type: { coding: [{ system: FhirSystem.provenanceParticipantType, code: 'author', display: 'Author' }] },
+        who: { type: 'Practitioner', identifier: { system: IdentifierSystem.hsaId, value: change.userId } },
+        onBehalfOf: organisationRef({ id: change.organisationId, name: org?.name }),
+      },
+    ],
+  });
+}
+
+/**
+ * The relatives of the relatives section as RelatedPersons (relationship from v3-RoleCode).
+ * Not mapped yet: which relatives may be published to which principal follows the individual's
+ * consent per relative, which the relatives feature settles. Until then the SIP carries none.
+ */
+export function relatedPersonsFromRelativesSection(
+  _section: PlanView['relativesSection'],
+  _patient: Reference<Patient>,
+): (RelatedPerson & { id: string })[] {
+  return [];
+}
+
+/**
+ * The FHIR R4 resources of one SIP. Resources carry our own ids (the CarePlan's id is the plan
+ * id, a part's CarePlan's the part id, the CareTeam's and the Consent's the plan id, a Goal's
+ * derived from its identifier), and reference each other as `Type/id`: this is our own FHIR face
+ * as it is; {@link buildPublishBundle} rewrites the references for a receiving server.
+ */
+export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources {
+  const patient = patientRef(ctx.patient);
+  const status = carePlanStatus[plan.status];
+  const sipRef = carePlanRef(plan.id);
+  const ownGoals = individualGoals(plan, patient);
+  const partGoals = new Map(plan.parts.map((part) => [part.id, professionalGoals(plan, part, patient)]));
+  const team = careTeam(plan, patient);
+  const theConsent = plan.consent ? consent(plan, plan.consent, patient) : null;
+  const responsible = organisationOf(plan, plan.fields.overallResponsibility);
+  const period = { start: plan.createdAt, ...(plan.status === 'closed' ? { end: plan.updatedAt } : {}) };
+
+  const carePlan = prune<CarePlan & { id: string }>({
+    resourceType: 'CarePlan',
+    id: plan.id,
+    extension: followUpExtension(plan),
+    identifier: [planIdentifier(plan)],
+    status,
+    intent: 'plan',
+    category: [{ coding: [{ ...PlanCategory.sip }] }],
+    title: plan.fields.title ?? PlanCategory.sip.display,
+    subject: patient,
+    period,
+    created: plan.createdAt,
+    author: responsible ? organisationRef(responsible) : undefined,
+    contributor: plan.parts.map((p) => organisationRef(p.organisation)),
+    careTeam: [localRef(team)],
+    supportingInfo: theConsent ? [localRef(theConsent)] : undefined,
+    goal: ownGoals.map((g) => localRef(g)),
+    activity: sipActivities(plan, patient),
+    note: sipNotes(plan),
+  });
+
+  const parts = plan.parts.map((part) =>
+    prune<CarePlan & { id: string }>({
+      resourceType: 'CarePlan',
+      id: part.id,
+      identifier: [partIdentifier(part.id)],
+      partOf: [sipRef],
+      status,
+      intent: 'plan',
+      category: [{ coding: [{ ...PlanCategory.part }, { ...PrincipalCoding[part.principal] }] }],
+      title: `${part.organisation.name}: del i ${plan.fields.title ?? 'SIP'}`,
+      subject: patient,
+      period,
+      author: organisationRef(part.organisation),
+      contributor: [organisationRef(part.organisation)],
+      careTeam: [localRef(team)],
+      goal: (partGoals.get(part.id) ?? []).map((g) => localRef(g)),
+      activity: (part.content.interventions ?? []).map(interventionActivity),
+    }),
+  );
+
+  const relatives = prune<CarePlan & { id: string }>({
+    resourceType: 'CarePlan',
+    id: plan.relativesSection.id,
+    identifier: [partIdentifier(plan.relativesSection.id)],
+    partOf: [sipRef],
+    status,
+    intent: 'plan',
+    category: [{ coding: [{ ...PlanCategory.relatives }] }],
+    title: `Anhöriga: ${plan.fields.title ?? 'SIP'}`,
+    subject: patient,
+    period,
+    author: responsible ? organisationRef(responsible) : undefined,
+    careTeam: [localRef(team)],
+  });
+
+  return {
+    carePlan,
+    parts,
+    relatives,
+    goals: [...ownGoals, ...plan.parts.flatMap((part) => partGoals.get(part.id) ?? [])],
+    careTeam: team,
+    consent: theConsent,
+    relatedPersons: relatedPersonsFromRelativesSection(plan.relativesSection, patient),
+    provenance: ctx.change ? provenance(plan, ctx.change) : null,
+  };
+}
+
+/** The resources of a SIP that carry an identifier, in the order a bundle holds them: the SIP first. */
+export function sipResourceList(resources: SipResources): (Resource & { id: string })[] {
+  return [
+    resources.carePlan,
+    resources.careTeam,
+    ...(resources.consent ? [resources.consent] : []),
+    ...resources.relatedPersons,
+    ...resources.goals,
+    ...resources.parts,
+    resources.relatives,
+  ];
+}

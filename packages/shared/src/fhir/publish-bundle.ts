@@ -1,0 +1,136 @@
+import type { Bundle, BundleEntry, Identifier, Resource } from '@medplum/fhirtypes';
+import type { PlanView } from '../plan.ts';
+import { SipIdentifierSystem } from './codesystems.ts';
+import {
+  careTeamIdentifier,
+  consentIdentifier,
+  goalIdentifier,
+  identifierKey,
+  partIdentifier,
+  planIdentifier,
+  planToFhir,
+  sipResourceList,
+  type PlanChange,
+  type PlanToFhirContext,
+} from './plan-to-fhir.ts';
+import { stableUuid } from './stable-uuid.ts';
+
+/** What the receiving server already holds: `system|value` of our identifier → its id and current version. */
+export type ExistingResources = ReadonlyMap<string, { id: string; versionId: string }>;
+
+export interface PublishContext extends PlanToFhirContext {
+  change: PlanChange;
+}
+
+/** A resource the publish bundle carries, by type and identifier: what a caller looks up first. */
+export interface PublishTarget {
+  resourceType: 'CarePlan' | 'CareTeam' | 'Consent' | 'Goal' | 'RelatedPerson';
+  identifier: Identifier & { system: string; value: string };
+  /** `system|value`. */
+  key: string;
+}
+
+const ourSystems = new Set<string>(Object.values(SipIdentifierSystem));
+
+/** Every resource the publish bundle carries except the Provenance (which has no identifier), SIP first. */
+export function publishTargets(plan: PlanView): PublishTarget[] {
+  const target = (resourceType: PublishTarget['resourceType'], identifier: Identifier): PublishTarget => ({
+    resourceType,
+    identifier: identifier as PublishTarget['identifier'],
+    key: identifierKey(identifier),
+  });
+  const goal = (scopeId: string) => (item: { id?: string | undefined }, index: number) =>
+    target('Goal', goalIdentifier(scopeId, item.id ?? String(index)));
+  return [
+    target('CarePlan', planIdentifier(plan)),
+    target('CareTeam', careTeamIdentifier(plan)),
+    ...(plan.consent ? [target('Consent', consentIdentifier(plan))] : []),
+    ...(plan.fields.individualGoals ?? []).map(goal(plan.id)),
+    ...plan.parts.flatMap((part) => (part.content.goals ?? []).map(goal(part.id))),
+    ...plan.parts.map((part) => target('CarePlan', partIdentifier(part.id))),
+    target('CarePlan', partIdentifier(plan.relativesSection.id)),
+  ];
+}
+
+/** Every `system|value` the publish bundle will carry, so a caller can look them up on the receiving server first. */
+export function publishIdentifiers(plan: PlanView): string[] {
+  return publishTargets(plan).map((t) => t.key);
+}
+
+/** The identifier of ours a resource carries. */
+export function sipIdentifierOf(resource: Resource): (Identifier & { system: string; value: string }) | undefined {
+  const identifiers = (resource as { identifier?: Identifier[] }).identifier ?? [];
+  return identifiers.find((i): i is Identifier & { system: string; value: string } => !!i.system && ourSystems.has(i.system) && !!i.value);
+}
+
+/** `ifNoneExist`/search value of an identifier: each part percent-encoded where a query needs it. */
+export function identifierQuery(identifier: { system: string; value: string }): string {
+  const encode = (s: string) => encodeURIComponent(s).replace(/%3A/gi, ':').replace(/%2F/gi, '/');
+  return `identifier=${encode(identifier.system)}|${encode(identifier.value)}`;
+}
+
+function rewriteReferences<T>(value: T, map: ReadonlyMap<string, string>): T {
+  if (Array.isArray(value)) return value.map((v) => rewriteReferences(v, map)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) {
+      out[key] = key === 'reference' && typeof child === 'string' ? (map.get(child) ?? child) : rewriteReferences(child, map);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/**
+ * One FHIR `transaction` Bundle that publishes the SIP to a receiving server, idempotently:
+ * - a resource the server already holds (in `existing`) is `PUT Type/id` with `ifMatch` on the
+ *   version that was read, so a concurrent change there makes the whole transaction fail (412);
+ * - any other resource is a conditional create, `POST Type` with `ifNoneExist: identifier=…`, and
+ *   gets a `urn:uuid:` fullUrl that the other entries reference;
+ * - the Provenance of the change is a conditional create too, on the plan it targets and the
+ *   moment it records, so delivering the same change twice leaves one Provenance.
+ */
+export function buildPublishBundle(plan: PlanView, ctx: PublishContext, existing: ExistingResources = new Map()): Bundle {
+  const resources = planToFhir(plan, ctx);
+  const list = sipResourceList(resources);
+
+  const placements = list.map((resource) => {
+    const identifier = sipIdentifierOf(resource);
+    if (!identifier) throw new Error(`${resource.resourceType}/${resource.id} carries no identifier of ours`);
+    const local = `${resource.resourceType}/${resource.id}`;
+    const found = existing.get(identifierKey(identifier));
+    return found
+      ? { resource, identifier, local, target: `${resource.resourceType}/${found.id}`, found }
+      : { resource, identifier, local, target: `urn:uuid:${stableUuid(`publish|${identifierKey(identifier)}`)}`, found: undefined };
+  });
+  const references = new Map(placements.map((p) => [p.local, p.target]));
+
+  const entries: BundleEntry[] = placements.map(({ resource, identifier, target, found }) => {
+    const { id: _localId, ...body } = rewriteReferences(resource, references);
+    if (found) {
+      return {
+        resource: { ...body, id: found.id } as Resource,
+        request: { method: 'PUT', url: `${resource.resourceType}/${found.id}`, ifMatch: `W/"${found.versionId}"` },
+      };
+    }
+    return {
+      fullUrl: target,
+      resource: body as Resource,
+      request: { method: 'POST', url: resource.resourceType, ifNoneExist: identifierQuery(identifier) },
+    };
+  });
+
+  if (resources.provenance) {
+    entries.push({
+      fullUrl: `urn:uuid:${stableUuid(`publish|Provenance|${plan.id}|${ctx.change.revision}`)}`,
+      resource: rewriteReferences(resources.provenance, references),
+      request: {
+        method: 'POST',
+        url: 'Provenance',
+        ifNoneExist: `target:${identifierQuery({ system: SipIdentifierSystem.plan, value: plan.id })}&recorded=${encodeURIComponent(ctx.change.changedAt)}`,
+      },
+    });
+  }
+
+  return { resourceType: 'Bundle', type: 'transaction', entry: entries };
+}
