@@ -11,6 +11,8 @@ import { startDemoUpstream, type DemoUpstream } from './demo/upstreams.ts';
 import { systemClock, type Clock } from './http/context.ts';
 import type { Logger } from './logger.ts';
 import { PlanEventHub } from './plans/events.ts';
+import { createPublisher } from './publish/publisher.ts';
+import { OutboxWorker } from './publish/outbox.worker.ts';
 import { createUpstream, type UpstreamName, type Upstreams } from './upstreams/upstream.ts';
 
 export interface RunningServer {
@@ -61,6 +63,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
 
   const events = new PlanEventHub(database, { logger });
   await events.start();
+  const outbox = new OutboxWorker(database, createPublisher(database.db, upstreams), logger, () => clock.now());
+  await outbox.start();
   const app = createApp({ config, database, upstreams, clock, logger, tokens, events, ...(demo ? { demo } : {}) });
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
@@ -97,6 +101,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
           });
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         });
+        // A delivery cut short here is redelivered at the next start; identifiers make that harmless.
+        await outbox.stop();
         await Promise.all(demoUpstreams.map((u) => u.close()));
         await database.close();
       })();

@@ -9,6 +9,8 @@ import { demoUpstreamSeed } from '../demo/upstream-seed.ts';
 import type { Clock } from '../http/context.ts';
 import { createLogger } from '../logger.ts';
 import { PlanEventHub } from '../plans/events.ts';
+import { createPublisher } from '../publish/publisher.ts';
+import { OutboxWorker } from '../publish/outbox.worker.ts';
 import { createUpstream, type Upstreams } from '../upstreams/upstream.ts';
 
 export interface TestPeers {
@@ -37,6 +39,9 @@ export async function startTestPeers(options: { seed?: boolean } = {}): Promise<
   };
 }
 
+/** Retries and circuit breaking on a test's time scale. */
+const testResilience = { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 50, halfOpenAfterMs: 100 };
+
 /** A config for tests: demo mode on, upstreams at the given peers, quiet logs. */
 export function testConfig(peers: { region: string; municipality: string }, env: Record<string, string> = {}): Config {
   return loadConfig({
@@ -56,6 +61,8 @@ export interface TestApp {
   demo: DemoIssuer | undefined;
   /** The app's plan event hub, listening; close it to end the app's event streams. */
   events: PlanEventHub;
+  /** The outbox worker, not started: a test drains it when it wants delivery to happen. */
+  outbox: OutboxWorker;
   /** Every log line the app wrote, as text. */
   logs: string[];
   /** A bearer token for a demo persona. */
@@ -85,10 +92,11 @@ export async function buildTestApp(options: {
     }),
   );
   const upstreams: Upstreams = {
-    region: createUpstream({ ...config.upstreams.region, baseUrl: options.peers.region }, config.upstreamTimeoutMs),
+    region: createUpstream({ ...config.upstreams.region, baseUrl: options.peers.region }, config.upstreamTimeoutMs, testResilience),
     municipality: createUpstream(
       { ...config.upstreams.municipality, baseUrl: options.peers.municipality },
       config.upstreamTimeoutMs,
+      testResilience,
     ),
   };
   const demo = config.demoMode
@@ -103,7 +111,12 @@ export async function buildTestApp(options: {
   });
   await events.start();
   const app = createApp({ config, database: options.database, upstreams, clock, logger, tokens, events, ...(demo ? { demo } : {}) });
+  const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, upstreams), logger, () => clock.now(), {
+    baseDelayMs: 1,
+    maxDelayMs: 1,
+  });
   return {
+    outbox,
     app,
     config,
     demo,

@@ -1,0 +1,111 @@
+import type { Bundle, CarePlan, Consent, Goal, Provenance } from '@medplum/fhirtypes';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { rowsOf } from '../db/rows.ts';
+import { buildTestApp, consentInput, describeEachDatabase, staffClient, startTestPeers, type TestApp, type TestPeers } from '../test-support/index.ts';
+import type { PlanView } from '@sip/shared';
+
+let peers: TestPeers;
+beforeAll(async () => {
+  peers = await startTestPeers();
+});
+afterAll(async () => {
+  await peers?.close();
+});
+
+async function search<T>(base: string, query: string): Promise<T[]> {
+  const res = await fetch(`${base}/${query}${query.includes('?') ? '&' : '?'}_count=1000`);
+  const bundle = (await res.json()) as Bundle;
+  return (bundle.entry ?? []).map((e) => e.resource as T);
+}
+
+describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
+  let t: TestApp;
+  let plan: PlanView;
+
+  beforeAll(async () => {
+    t = await buildTestApp({ database: ctx.database, peers: peers.urls });
+    const coordinator = await staffClient(t, 'municipality-coordinator');
+    const physician = await staffClient(t, 'region-physician');
+    plan = await coordinator.createPlan({
+      individual: { personId: '195202149836' },
+      overallResponsibility: 'municipality',
+      individualGoals: [{ text: 'Orka gå till affären själv' }],
+    });
+    let res = await coordinator.request(`/api/plans/${plan.id}/consent`, { method: 'PUT', ifMatch: plan.version, body: consentInput() });
+    plan = (await res.json()) as PlanView;
+    const region = plan.parts.find((p) => p.principal === 'region')!;
+    res = await physician.request(`/api/plans/${plan.id}/parts/${region.id}`, {
+      method: 'PATCH',
+      ifMatch: region.version,
+      body: { goals: [{ text: 'Stabil hjärtsviktsbehandling' }] },
+    });
+    expect(res.status).toBe(200);
+    plan = (await (await coordinator.request(`/api/plans/${plan.id}`)).json()) as PlanView;
+  });
+
+  async function outboxOf(planId: string) {
+    return rowsOf<{ side: string; revision: number; delivered_at: unknown }>(
+      await ctx.database.db.execute(sql`select side, revision, delivered_at from outbox where plan_id = ${planId} order by id`),
+    );
+  }
+
+  it('delivers every change to both sides, and the upstreams then hold the SIP as the plan says', async () => {
+    await t.outbox.drain();
+    const rows = await outboxOf(plan.id);
+    expect(rows.length).toBe(plan.revision * 2);
+    expect(rows.every((r) => r.delivered_at !== null)).toBe(true);
+
+    for (const [side, base] of Object.entries(peers.urls)) {
+      const [sip, ...more] = await search<CarePlan>(base, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      expect(more, side).toEqual([]);
+      expect(sip!.title).toBe(plan.fields.title);
+      expect(sip!.subject?.reference).toBe('Patient/patient-karl');
+      const parts = await search<CarePlan>(base, `CarePlan?part-of=CarePlan/${sip!.id}`);
+      expect(parts).toHaveLength(3);
+      const goals = await search<Goal>(base, 'Goal?identifier:missing=false');
+      const ours = goals.filter((g) => g.identifier?.some((i) => i.value?.startsWith(plan.id) || plan.parts.some((p) => i.value?.startsWith(p.id))));
+      expect(ours.map((g) => g.description.text).sort()).toEqual(['Orka gå till affären själv', 'Stabil hjärtsviktsbehandling']);
+      const [consent] = await search<Consent>(base, `Consent?identifier=urn:sip-broker:consent|${plan.id}`);
+      expect(consent?.status).toBe('active');
+      const provenances = await search<Provenance>(base, `Provenance?target=CarePlan/${sip!.id}`);
+      expect(provenances.map((p) => p.extension?.[0]?.valueInteger).sort()).toEqual(
+        Array.from({ length: plan.revision }, (_, i) => i + 1),
+      );
+    }
+  });
+
+  it('delivers the same changes again without any effect: identifiers make redelivery harmless', async () => {
+    const count = async (base: string) => ({
+      plans: (await search(base, 'CarePlan')).length,
+      goals: (await search(base, 'Goal')).length,
+      provenances: (await search(base, 'Provenance')).length,
+      consents: (await search(base, 'Consent')).length,
+    });
+    const before = await count(peers.urls.region);
+    await ctx.database.db.execute(sql`update outbox set delivered_at = null, next_attempt_at = now() where plan_id = ${plan.id}`);
+    expect(await t.outbox.drain()).toBe(plan.revision * 2);
+    expect(await count(peers.urls.region)).toEqual(before);
+  });
+
+  it('keeps a change for a side that is down, and delivers it once the side is back', async () => {
+    const coordinator = await staffClient(t, 'municipality-coordinator');
+    await peers.region.setFault('down');
+    try {
+      const res = await coordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { title: 'Reviderad SIP' } });
+      expect(res.status).toBe(200);
+      await t.outbox.drain();
+      const pending = (await outboxOf(plan.id)).filter((r) => r.delivered_at === null);
+      expect(pending.map((r) => r.side)).toEqual(['region']);
+      const [municipalitySip] = await search<CarePlan>(peers.urls.municipality, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      expect(municipalitySip!.title).toBe('Reviderad SIP');
+    } finally {
+      await peers.region.setFault('none');
+    }
+    await new Promise((r) => setTimeout(r, 150)); // the circuit lets a probe through
+    await t.outbox.drain();
+    expect((await outboxOf(plan.id)).every((r) => r.delivered_at !== null)).toBe(true);
+    const [regionSip] = await search<CarePlan>(peers.urls.region, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+    expect(regionSip!.title).toBe('Reviderad SIP');
+  });
+});

@@ -1,0 +1,93 @@
+import type { Resource } from '@medplum/fhirtypes';
+import {
+  buildPublishBundle,
+  identifierKey,
+  patientIdentifierReference,
+  publishTargets,
+  type ExistingResources,
+  type PlanView,
+  type PublishTarget,
+} from '@sip/shared';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { planRevisions, planSources } from '../db/schema.ts';
+import { validateBundle } from '../fhir/validate.ts';
+import { UpstreamError, type Upstream, type Upstreams } from '../upstreams/upstream.ts';
+import type { Deliver, OutboxItem } from './outbox.worker.ts';
+
+/** How often a change is rebuilt on the upstream's latest versions after a 412, per delivery. */
+const STALE_RETRIES = 3;
+
+/** What the upstream already holds of the plan's resources, by our identifiers. */
+export async function lookUpExisting(upstream: Upstream, targets: PublishTarget[]): Promise<ExistingResources> {
+  const found = new Map<string, { id: string; versionId: string }>();
+  const byType = new Map<string, PublishTarget[]>();
+  for (const t of targets) byType.set(t.resourceType, [...(byType.get(t.resourceType) ?? []), t]);
+  await Promise.all(
+    [...byType].map(async ([type, list]) => {
+      const wanted = new Set(list.map((t) => t.key));
+      // One search per type: identifiers OR-ed with commas, a few at a time to keep URLs short.
+      for (let i = 0; i < list.length; i += 20) {
+        const chunk = list.slice(i, i + 20);
+        const resources = await upstream.searchAll<Resource>(type as Resource['resourceType'], {
+          identifier: chunk.map((t) => `${t.identifier.system}|${t.identifier.value}`).join(','),
+        });
+        for (const resource of resources) {
+          const identifiers = (resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];
+          for (const identifier of identifiers) {
+            if (!identifier.system || !identifier.value) continue;
+            const key = identifierKey({ system: identifier.system, value: identifier.value });
+            if (wanted.has(key) && resource.id && resource.meta?.versionId) {
+              found.set(key, { id: resource.id, versionId: resource.meta.versionId });
+            }
+          }
+        }
+      }
+    }),
+  );
+  return found;
+}
+
+/**
+ * Delivers one outbox item: the plan as it was at that revision, with the Provenance of
+ * that change, as one validated transaction to the upstream. Conditional creates by
+ * identifier and If-Match on what the upstream holds make a repeated delivery harmless;
+ * a 412 (someone changed it there meanwhile) is met by reading again and rebuilding.
+ */
+export function createPublisher(db: Db, upstreams: Upstreams): Deliver {
+  return async (item: OutboxItem) => {
+    const upstream = upstreams[item.side];
+    const [revision] = await db
+      .select()
+      .from(planRevisions)
+      .where(and(eq(planRevisions.planId, item.planId), eq(planRevisions.revision, item.revision)));
+    if (!revision) throw new Error('outbox item without its plan revision');
+    const [source] = await db
+      .select({ patientId: planSources.patientId })
+      .from(planSources)
+      .where(and(eq(planSources.planId, item.planId), eq(planSources.side, item.side)));
+    const plan = revision.snapshot as PlanView;
+    const context = {
+      patient: source?.patientId ? { reference: `Patient/${source.patientId}` } : patientIdentifierReference(plan),
+      change: {
+        revision: revision.revision,
+        changedAt: revision.changedAt.toISOString(),
+        userId: revision.changedByUser,
+        organisationId: revision.changedByOrganisation,
+      },
+    };
+    const targets = publishTargets(plan);
+    for (let attempt = 1; ; attempt++) {
+      const existing = await lookUpExisting(upstream, targets);
+      const bundle = buildPublishBundle(plan, context, existing);
+      validateBundle(bundle);
+      try {
+        await upstream.transaction(bundle);
+        return;
+      } catch (error) {
+        const stale = error instanceof UpstreamError && error.status === 412;
+        if (!stale || attempt >= STALE_RETRIES) throw error;
+      }
+    }
+  };
+}
