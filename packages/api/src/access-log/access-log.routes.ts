@@ -20,7 +20,7 @@ const entry = z
     purpose: z.string(),
     requestId: z.string().nullable(),
   })
-  .openapi('AccessLogEntry');
+  .meta({ id: 'AccessLogEntry' });
 
 const page = z.object({ items: z.array(entry), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 const isoDateTime = z.iso.datetime({ offset: true, message: 'must be a date-time with time zone (RFC 3339)' });
@@ -35,8 +35,8 @@ const searchSchema = z
     to: isoDateTime.optional(),
     ...paging,
   })
-  .openapi('AccessLogSearch');
-const extractSchema = z.strictObject({ individual: personIdSchema, ...paging }).openapi('AccessLogExtract');
+  .meta({ id: 'AccessLogSearch' });
+const extractSchema = z.strictObject({ individual: personIdSchema, ...paging }).meta({ id: 'AccessLogExtract' });
 
 function auditor(c: Context<AppEnv>) {
   const principal = c.get('principal');

@@ -13,34 +13,32 @@ export interface SideRecord {
 }
 
 /**
- * Fetches the individual's Patient, then, in parallel, their interventions and decisions,
- * contacts and related persons, following paging to the end. Throws UpstreamError.
+ * Fetches, in one parallel round, the individual's Patient and, chained on the Patient's
+ * identifier, their interventions and decisions, care teams (with the PractitionerRoles
+ * they name, through `_include`) and related persons, following paging to the end.
+ * Throws UpstreamError.
  */
 export async function fetchSide(upstream: Upstream, personId: string): Promise<SideRecord> {
   const person = parsePersonId(personId);
-  const system = person?.system ?? IdentifierSystem.personnummer;
-  const [patient] = await upstream.searchAll<Patient>('Patient', { identifier: `${system}|${personId}` });
+  const identifier = `${person?.system ?? IdentifierSystem.personnummer}|${personId}`;
+  const bySubject = { 'subject:Patient.identifier': identifier };
+  const [patients, serviceRequests, carePlans, careTeams, relatedPersons] = await Promise.all([
+    upstream.searchAll<Patient>('Patient', { identifier }),
+    upstream.searchAll<ServiceRequest>('ServiceRequest', bySubject),
+    upstream.searchAll<CarePlan>('CarePlan', bySubject),
+    upstream.searchWithIncludes<CareTeam>('CareTeam', { ...bySubject, _include: 'CareTeam:participant' }),
+    upstream.searchAll<RelatedPerson>('RelatedPerson', { 'patient:Patient.identifier': identifier }),
+  ]);
+  const patient = patients[0];
   if (!patient?.id) {
     return { patient: undefined, serviceRequests: [], carePlans: [], careTeams: [], practitionerRoles: [], relatedPersons: [] };
   }
-  const subject = `Patient/${patient.id}`;
-  const [serviceRequests, carePlans, careTeams, relatedPersons] = await Promise.all([
-    upstream.searchAll<ServiceRequest>('ServiceRequest', { subject }),
-    upstream.searchAll<CarePlan>('CarePlan', { subject }),
-    upstream.searchAll<CareTeam>('CareTeam', { subject }),
-    upstream.searchAll<RelatedPerson>('RelatedPerson', { patient: subject }),
-  ]);
-  const roleIds = [
-    ...new Set(
-      careTeams
-        .flatMap((team) => team.participant ?? [])
-        .map((p) => p.member?.reference)
-        .filter((ref): ref is string => !!ref?.startsWith('PractitionerRole/'))
-        .map((ref) => ref.slice('PractitionerRole/'.length)),
-    ),
-  ];
-  const practitionerRoles = roleIds.length
-    ? await upstream.searchAll<PractitionerRole>('PractitionerRole', { _id: roleIds.join(',') })
-    : [];
-  return { patient, serviceRequests, carePlans, careTeams, practitionerRoles, relatedPersons };
+  return {
+    patient,
+    serviceRequests,
+    carePlans,
+    careTeams: careTeams.matches,
+    practitionerRoles: careTeams.included.filter((r): r is PractitionerRole => r.resourceType === 'PractitionerRole'),
+    relatedPersons,
+  };
 }

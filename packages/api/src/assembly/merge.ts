@@ -47,13 +47,16 @@ export function mergeRelatives(system: Principal, current: Relative[], incoming:
       continue;
     }
     const others = (existing.sources ?? []).filter((s) => s.system !== system);
+    const phone = existing.phone ?? fresh.phone;
+    const email = existing.email ?? fresh.email;
+    const personId = existing.personId ?? fresh.personId;
     Object.assign(existing, {
-      phone: existing.phone ?? fresh.phone,
-      email: existing.email ?? fresh.email,
-      personId: existing.personId ?? fresh.personId,
+      ...(phone ? { phone } : {}),
+      ...(email ? { email } : {}),
+      ...(personId ? { personId } : {}),
       sharesHome: existing.sharesHome || fresh.sharesHome,
       child: existing.child || fresh.child,
-      sources: [...others, ...(fresh.sources ?? [])],
+      sources: [...others, ...(fresh.sources ?? [])].sort((a, b) => a.system.localeCompare(b.system)),
     });
     delete existing.removedUpstream;
   }

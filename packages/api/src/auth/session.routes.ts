@@ -9,7 +9,7 @@ const sessionSchema = z
     z.object({ kind: z.literal('staff'), userId: z.string(), organisationId: z.string(), role: staffRoleSchema }),
     z.object({ kind: z.literal('citizen') }),
   ])
-  .openapi('Session');
+  .meta({ id: 'Session' });
 
 /** Who the caller is, as the service sees the token: lets a client check its token. */
 export const sessionRoutes = createRouter();

@@ -17,7 +17,7 @@ export const devRoutes = createRouter()
       responses: {
         200: {
           description: 'Personas',
-          content: { 'application/json': { schema: z.object({ personas: z.array(personaSchema.openapi('Persona')) }) } },
+          content: { 'application/json': { schema: z.object({ personas: z.array(personaSchema.meta({ id: 'Persona' })) }) } },
         },
       },
     }),
@@ -30,7 +30,7 @@ export const devRoutes = createRouter()
       tags: ['Demo'],
       summary: 'Mint an access token for a demo persona (demo mode only)',
       request: {
-        body: { required: true, content: { 'application/json': { schema: tokenRequestSchema.openapi('TokenRequest') } } },
+        body: { required: true, content: { 'application/json': { schema: tokenRequestSchema.meta({ id: 'TokenRequest' }) } } },
       },
       responses: {
         200: { description: 'A signed access token', content: { 'application/json': { schema: tokenResponseSchema } } },

@@ -3,11 +3,11 @@ import { createRouter } from '../http/router.ts';
 import { problemSchema } from '@sip/shared';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../http/problem-response.ts';
 
-const healthSchema = z.object({ status: z.literal('ok') }).openapi('Health');
+const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 const checkSchema = z.object({ ok: z.boolean(), reason: z.string().optional() });
 const readySchema = z
   .object({ status: z.literal('ready'), checks: z.record(z.string(), checkSchema) })
-  .openapi('Ready');
+  .meta({ id: 'Ready' });
 
 export const healthRoutes = createRouter()
   .openapi(

@@ -19,8 +19,8 @@ import type { Context } from 'hono';
 import { SyncService } from '../assembly/sync.service.ts';
 import { etag, parseIfMatch, PlansService, type Actor } from './plans.service.ts';
 
-const planView = planViewSchema.openapi('Plan');
-const partView = planViewSchema.shape.parts.element.openapi('PlanPart');
+const planView = planViewSchema.meta({ id: 'Plan' });
+const partView = planViewSchema.shape.parts.element.meta({ id: 'PlanPart' });
 const planId = z.string().openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' });
 const partId = z.string().openapi({ param: { name: 'partId', in: 'path' } });
 const ifMatchHeader = z.object({
@@ -41,7 +41,7 @@ const planSummary = z
     revision: z.number().int(),
     updatedAt: z.string(),
   })
-  .openapi('PlanSummary');
+  .meta({ id: 'PlanSummary' });
 
 const listQuery = z.object({
   status: planStatusSchema.optional(),
@@ -95,7 +95,7 @@ export const plansRoutes = createRouter()
       summary: 'Create a SIP (as one of its two principals)',
       security: bearerSecurity,
       middleware: [staffOnly],
-      request: body(createPlanSchema.openapi('CreatePlan')),
+      request: body(createPlanSchema.meta({ id: 'CreatePlan' })),
       responses: {
         201: { description: 'Created', headers: { ...etagHeader, Location: { schema: { type: 'string' } } }, content: json(planView) },
         ...errors,
@@ -160,7 +160,7 @@ export const plansRoutes = createRouter()
       description: 'A field present replaces the stored one; null clears it. Requires If-Match with the plan ETag.',
       security: bearerSecurity,
       middleware: [staffOnly, requireIfMatch],
-      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(planFieldsPatchSchema.openapi('PlanFieldsPatch')) },
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(planFieldsPatchSchema.meta({ id: 'PlanFieldsPatch' })) },
       responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
     }),
     async (c) => {
@@ -177,7 +177,7 @@ export const plansRoutes = createRouter()
       summary: "Record the individual's consent to the SIP, or its revocation (the SIP coordinator)",
       security: bearerSecurity,
       middleware: [staffOnly, requireIfMatch],
-      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(individualConsentSchema.openapi('IndividualConsent')) },
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(individualConsentSchema.meta({ id: 'IndividualConsent' })) },
       responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
     }),
     async (c) => {
@@ -194,7 +194,7 @@ export const plansRoutes = createRouter()
       summary: 'Add a participant: a summoned principal or an invited other (the SIP coordinator)',
       security: bearerSecurity,
       middleware: [staffOnly, requireIfMatch],
-      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(participantSchema.openapi('Participant')) },
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(participantSchema.meta({ id: 'Participant' })) },
       responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
     }),
     async (c) => {
@@ -233,7 +233,7 @@ export const plansRoutes = createRouter()
       description: 'A plan becomes active only with the individual’s consent and a principal with overall responsibility.',
       security: bearerSecurity,
       middleware: [staffOnly, requireIfMatch],
-      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(statusChangeSchema.openapi('StatusChange')) },
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(statusChangeSchema.meta({ id: 'StatusChange' })) },
       responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
     }),
     async (c) => {
@@ -270,7 +270,7 @@ export const plansRoutes = createRouter()
         'Each part versions on its own: the region editing its part never conflicts with the municipality editing its own. Requires If-Match with the part ETag.',
       security: bearerSecurity,
       middleware: [staffOnly, requireIfMatch],
-      request: { params: z.object({ planId, partId }), headers: ifMatchHeader, ...body(partContentPatchSchema.openapi('PartPatch')) },
+      request: { params: z.object({ planId, partId }), headers: ifMatchHeader, ...body(partContentPatchSchema.meta({ id: 'PartPatch' })) },
       responses: { 200: { description: 'The part after the change', headers: etagHeader, content: json(partView) }, ...updateErrors },
     }),
     async (c) => {

@@ -27,8 +27,14 @@ export interface Upstream {
   /** Asks the upstream for its CapabilityStatement; resolves to the reason when it cannot. */
   check(): Promise<{ ok: true } | { ok: false; reason: string }>;
   read<T extends Resource>(type: T['resourceType'], id: string): Promise<T>;
-  /** Searches and follows the `next` links to the end (at most `maxPages`). */
+  /** Searches and follows the `next` links to the end (at most `maxPages`); only the matches. */
   searchAll<T extends Resource>(type: T['resourceType'], params: Record<string, string>, maxPages?: number): Promise<T[]>;
+  /** The same, keeping what `_include` brought along apart from the matches. */
+  searchWithIncludes<T extends Resource>(
+    type: T['resourceType'],
+    params: Record<string, string>,
+    maxPages?: number,
+  ): Promise<{ matches: T[]; included: Resource[] }>;
   /** Submits a transaction Bundle; not retried here (the outbox retries). */
   transaction(bundle: Bundle): Promise<Bundle>;
 }
@@ -90,6 +96,24 @@ export function createUpstream(
     }
   }
 
+  async function searchPages(type: string, params: Record<string, string>, maxPages: number) {
+    const matches: Resource[] = [];
+    const included: Resource[] = [];
+    let bundle = await call<Bundle>(true, (signal) => client.search({ resourceType: type, searchParams: params, options: { signal } }));
+    for (let page = 1; ; page++) {
+      if (bundle?.resourceType !== 'Bundle') throw new UpstreamError(name, 'bad-response', 200);
+      for (const entry of bundle.entry ?? []) {
+        if (!entry.resource) continue;
+        if ((entry.search?.mode ?? 'match') === 'match') matches.push(entry.resource);
+        else included.push(entry.resource);
+      }
+      const next = bundle.link?.find((l) => l.relation === 'next')?.url;
+      if (!next || page >= maxPages) break;
+      bundle = await call<Bundle>(true, (signal) => client.request(next, { options: { signal } }));
+    }
+    return { matches, included };
+  }
+
   return {
     name,
     baseUrl: config.baseUrl,
@@ -113,20 +137,10 @@ export function createUpstream(
       return call(true, (signal) => client.read({ resourceType: type, id, options: { signal } }));
     },
     async searchAll(type, params, maxPages = 50) {
-      const results: Resource[] = [];
-      let bundle = await call<Bundle>(true, (signal) =>
-        client.search({ resourceType: type, searchParams: params, options: { signal } }),
-      );
-      for (let page = 1; ; page++) {
-        if (bundle?.resourceType !== 'Bundle') throw new UpstreamError(name, 'bad-response', 200);
-        for (const entry of bundle.entry ?? []) {
-          if (entry.resource && (entry.search?.mode ?? 'match') === 'match') results.push(entry.resource);
-        }
-        const next = bundle.link?.find((l) => l.relation === 'next')?.url;
-        if (!next || page >= maxPages) break;
-        bundle = await call<Bundle>(true, (signal) => client.request(next, { options: { signal } }));
-      }
-      return results as never;
+      return (await searchPages(type, params, maxPages)).matches as never;
+    },
+    searchWithIncludes(type, params, maxPages = 50) {
+      return searchPages(type, params, maxPages) as never;
     },
     transaction(bundle) {
       return call(false, (signal) => client.transaction({ body: bundle as never, options: { signal } }));

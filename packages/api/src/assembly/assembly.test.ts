@@ -1,0 +1,150 @@
+import type { Patient, ServiceRequest } from '@medplum/fhirtypes';
+import { IdentifierSystem, type PlanView } from '@sip/shared';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, describeEachDatabase, staffClient, startTestPeers, type TestApp, type TestPeers } from '../test-support/index.ts';
+
+let peers: TestPeers;
+beforeAll(async () => {
+  peers = await startTestPeers();
+});
+afterAll(async () => {
+  await peers?.close();
+});
+
+const part = (plan: PlanView, principal: 'region' | 'municipality') => plan.parts.find((p) => p.principal === principal)!;
+const titles = (plan: PlanView, principal: 'region' | 'municipality') =>
+  (part(plan, principal).content.interventions ?? []).map((i) => i.title);
+
+describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
+  let t: TestApp;
+  let coordinator: Awaited<ReturnType<typeof staffClient>>;
+
+  beforeAll(async () => {
+    t = await buildTestApp({ database: ctx.database, peers: peers.urls });
+    coordinator = await staffClient(t, 'region-coordinator');
+  });
+  afterEach(async () => {
+    await Promise.all([peers.region.setFault('none'), peers.municipality.setFault('none')]);
+    // Let an opened circuit half-open, and close it with a probe, before the next test.
+    await new Promise((r) => setTimeout(r, 150));
+    await t.app.request('/ready');
+  });
+
+  const sync = async (planId: string) => {
+    const res = await coordinator.request(`/api/plans/${planId}/sync`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    return (await res.json()) as PlanView;
+  };
+
+  it('fills each principal’s part, the contacts and the relatives from both sides, each item keeping its source', async () => {
+    const plan = await coordinator.createPlan({ individual: { personId: '194003019801' } });
+    expect(titles(plan, 'region')).toEqual(['Hemsjukvård: insulin morgon och kväll', 'Fysioterapi efter höftfraktur, två gånger i veckan']);
+    expect(titles(plan, 'municipality')).toEqual(['Hemtjänst: hjälp med dusch två gånger i veckan', 'Trygghetslarm', 'Matdistribution, lunch dagligen']);
+    expect(part(plan, 'region').content.interventions![0]!.source).toEqual({ system: 'region', resourceType: 'ServiceRequest', id: 'sr-astrid-1', version: expect.any(String) });
+    expect(part(plan, 'municipality').content.contactPerson).toEqual({ name: 'Karin Ek', title: 'Biståndshandläggare, SIP-samordnare', phone: '+46101740200' });
+    const relatives = plan.relativesSection.relatives.map((r) => ({ name: r.name, child: r.child, sharesHome: r.sharesHome, sources: r.sources?.map((s) => s.system) }));
+    expect(relatives).toEqual([
+      { name: 'Bengt Nilsson', child: false, sharesHome: true, sources: ['municipality', 'region'] },
+      { name: 'Maria Nilsson', child: false, sharesHome: false, sources: ['municipality', 'region'] },
+      { name: 'Elsa Nilsson', child: true, sharesHome: false, sources: ['municipality', 'region'] },
+    ]);
+    expect(plan.sources).toMatchObject({ region: { status: 'ok' }, municipality: { status: 'ok' }, demographicConflicts: [] });
+  });
+
+  it('follows paging to the end', async () => {
+    const many: ServiceRequest[] = Array.from({ length: 45 }, (_, i) => ({
+      resourceType: 'ServiceRequest',
+      id: `sr-karl-extra-${i}`,
+      status: 'active',
+      intent: 'order',
+      code: { text: `Extra insats ${i}` },
+      subject: { reference: 'Patient/patient-karl' },
+    }));
+    await peers.region.seed(many);
+    const plan = await coordinator.createPlan({ individual: { personId: '195202149836' } });
+    expect(titles(plan, 'region').filter((x) => x.startsWith('Extra insats'))).toHaveLength(45);
+  });
+
+  it('updates items in place on re-sync, never duplicates, and marks what was removed upstream', async () => {
+    const plan = await coordinator.createPlan({ individual: { personId: '194003019801' } });
+    const first = part(plan, 'municipality').content.interventions!;
+    const again = await sync(plan.id);
+    expect(part(again, 'municipality').content.interventions).toEqual(first);
+    expect(again.revision).toBe(plan.revision);
+
+    const alarm = (await (await fetch(`${peers.urls.municipality}/ServiceRequest/sr-astrid-2`)).json()) as ServiceRequest;
+    await peers.municipality.seed([{ ...alarm!, code: { text: 'Trygghetslarm med GPS' } }]);
+    await fetch(`${peers.urls.municipality}/ServiceRequest/sr-astrid-3`, { method: 'DELETE' });
+    try {
+      const synced = await sync(plan.id);
+      const items = part(synced, 'municipality').content.interventions!;
+      expect(items).toHaveLength(3);
+      expect(items.map((i) => i.id)).toEqual(first.map((i) => i.id));
+      expect(items[1]).toMatchObject({ title: 'Trygghetslarm med GPS' });
+      expect(items[2]).toMatchObject({ title: 'Matdistribution, lunch dagligen', removedUpstream: true });
+      expect(synced.revision).toBe(plan.revision + 1);
+    } finally {
+      await peers.municipality.seed([alarm!, { resourceType: 'ServiceRequest', id: 'sr-astrid-3', status: 'active', intent: 'plan', code: { text: 'Matdistribution, lunch dagligen' }, subject: { reference: 'Patient/patient-astrid' } }]);
+    }
+  });
+
+  it('keeps what staff entered by hand when syncing', async () => {
+    const plan = await coordinator.createPlan({ individual: { personId: '194003019801' } });
+    const regionPart = part(plan, 'region');
+    const physician = await staffClient(t, 'region-physician');
+    const manual = { title: 'Samtal med dietist', status: 'planned' as const };
+    const res = await physician.request(`/api/plans/${plan.id}/parts/${regionPart.id}`, {
+      method: 'PATCH',
+      ifMatch: regionPart.version,
+      body: { interventions: [...regionPart.content.interventions!, manual] },
+    });
+    expect(res.status).toBe(200);
+    const synced = await sync(plan.id);
+    expect(titles(synced, 'region')).toContain('Samtal med dietist');
+    expect(titles(synced, 'region')).toHaveLength(3);
+  });
+
+  it('flags conflicting demographics instead of overwriting them', async () => {
+    const personId = '195607109807';
+    const patient = (family: string): Patient => ({
+      resourceType: 'Patient',
+      id: 'patient-conflict',
+      identifier: [{ system: IdentifierSystem.personnummer, value: personId }],
+      name: [{ given: ['Gun'], family }],
+      birthDate: '1956-07-10',
+    });
+    await peers.region.seed([patient('Lindqvist')]);
+    await peers.municipality.seed([patient('Lindkvist')]);
+    const plan = await coordinator.createPlan({ individual: { personId, name: 'Gun Lindqvist' } });
+    expect(plan.sources?.demographicConflicts).toEqual(['name']);
+    expect(plan.individual.name).toBe('Gun Lindqvist');
+  });
+
+  describe('when one side fails, the plan still opens with the other side', () => {
+    for (const fault of ['down', 'slow', 'error', 'garbage'] as const) {
+      it(`${fault}: marks the municipality unavailable, keeps its last good sync time, applies the region`, async () => {
+        const plan = await coordinator.createPlan({ individual: { personId: '195202149836' } });
+        const lastGood = plan.sources!.municipality.lastSuccessAt;
+        expect(lastGood).toBeTruthy();
+        await peers.municipality.setFault(fault);
+        const res = await coordinator.request(`/api/plans/${plan.id}/sync`, { method: 'POST' });
+        expect(res.status).toBe(200);
+        const after = (await res.json()) as PlanView;
+        expect(after.sources!.municipality).toMatchObject({ status: 'unavailable', lastSuccessAt: lastGood });
+        expect(after.sources!.municipality.reason).toBeTruthy();
+        expect(after.sources!.region.status).toBe('ok');
+        expect(titles(after, 'municipality')).toEqual(titles(plan, 'municipality'));
+        const read = (await (await coordinator.request(`/api/plans/${plan.id}`)).json()) as PlanView;
+        expect(read.sources!.municipality.status).toBe('unavailable');
+      });
+    }
+
+    it('creates a plan even when a side is down, with that side marked', async () => {
+      await peers.region.setFault('down');
+      const plan = await coordinator.createPlan({ individual: { personId: '194003019801' } });
+      expect(plan.sources).toMatchObject({ region: { status: 'unavailable', lastSuccessAt: null }, municipality: { status: 'ok' } });
+      expect(titles(plan, 'municipality')).toHaveLength(3);
+      expect(titles(plan, 'region')).toEqual([]);
+    });
+  });
+});
