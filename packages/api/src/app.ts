@@ -63,14 +63,12 @@ export function createApp(deps: AppDeps) {
     credentials: false,
   });
   for (const path of ['/api/*', '/dev/*', '/fhir/*', '/widget/*']) app.use(path, corsMiddleware);
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: deps.config.bodyLimitBytes,
-      onError: (c) =>
-        problemResponse(c, 'payload-too-large', `The body may be at most ${deps.config.bodyLimitBytes} bytes`),
-    }),
-  );
+  const limitBody = bodyLimit({
+    maxSize: deps.config.bodyLimitBytes,
+    onError: (c) => problemResponse(c, 'payload-too-large', `The body may be at most ${deps.config.bodyLimitBytes} bytes`),
+  });
+  // Only requests that may carry a body: reading one on a GET costs every read.
+  app.use('*', (c, next) => (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) ? next() : limitBody(c, next)));
   app.use('/api/*', requireJsonBody);
   app.use('/dev/*', requireJsonBody);
 

@@ -132,3 +132,48 @@ export async function verifyAccessLog(db: Db, batchSize = 5000): Promise<ChainVe
     }
   }
 }
+
+/**
+ * Group commit for access-log entries written outside a change's transaction (reads):
+ * entries queue while one insert is in flight and go together in the next, each caller
+ * answered once its entry is committed. One chain lock per batch instead of per read.
+ */
+class AccessLogWriter {
+  private queue: { entries: AccessEntry[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  private flushing = false;
+
+  constructor(private readonly db: Db) {}
+
+  record(entries: AccessEntry[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ entries, resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush() {
+    this.flushing = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, 500);
+      try {
+        await recordAccess(this.db, batch.flatMap((b) => b.entries));
+        for (const b of batch) b.resolve();
+      } catch (error) {
+        for (const b of batch) b.reject(error);
+      }
+    }
+    this.flushing = false;
+  }
+}
+
+const writers = new WeakMap<Db, AccessLogWriter>();
+
+/** Appends entries outside any transaction, batched with concurrent callers; resolves once committed. */
+export function recordAccessCommitted(db: Db, entries: AccessEntry[]): Promise<void> {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = new AccessLogWriter(db);
+    writers.set(db, writer);
+  }
+  return writer.record(entries);
+}

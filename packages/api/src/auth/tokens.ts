@@ -45,8 +45,26 @@ export function remoteIssuer(kind: Principal['kind'], issuer: string, audience: 
  * algorithm, issuer, audience, expiry and not-before are then checked by jose.
  */
 export function createTokenVerifier(issuers: TrustedIssuer[], now: () => Date = () => new Date()): TokenVerifier {
+  // A verified token is trusted until it expires; a bounded cache spares the signature check.
+  const verified = new Map<string, { principal: Principal; expiresAt: number }>();
+  const CACHE_MAX = 10_000;
   return {
     async verify(token) {
+      const hit = verified.get(token);
+      if (hit) {
+        if (hit.expiresAt > now().getTime()) return hit.principal;
+        verified.delete(token);
+      }
+      const principal = await verifyUncached(token);
+      const exp = (decodeJwt(token).exp ?? 0) * 1000;
+      if (verified.size >= CACHE_MAX) verified.delete(verified.keys().next().value!);
+      verified.set(token, { principal, expiresAt: exp });
+      return principal;
+    },
+  };
+
+  async function verifyUncached(token: string): Promise<Principal> {
+    {
       let unverified: ReturnType<typeof decodeJwt>;
       try {
         unverified = decodeJwt(token);
@@ -97,6 +115,6 @@ export function createTokenVerifier(issuers: TrustedIssuer[], now: () => Date = 
       const claims = citizenClaims.safeParse(payload);
       if (!claims.success) throw unauthenticated('The token subject is not a valid personnummer');
       return { kind: 'citizen', personId: claims.data.sub, issuer: trusted.issuer };
-    },
-  };
+    }
+  }
 }

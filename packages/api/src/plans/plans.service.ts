@@ -13,12 +13,13 @@ import {
   type PlanView,
 } from '@sip/shared';
 import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { recordAccess, type AccessAction } from '../access-log/access-log.ts';
+import { recordAccess, recordAccessCommitted, type AccessAction, type AccessEntry } from '../access-log/access-log.ts';
+import { rowsOf } from '../db/rows.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
-import { outbox, planEvents, planOrganisations, planParts, planRevisions, plans } from '../db/schema.ts';
+import { outbox, planEvents, planOrganisations, planParts, planRevisions, plans, planSources } from '../db/schema.ts';
 import { ProblemError } from '../http/errors.ts';
-import { readSources } from './sources.ts';
+import { readSources, sourcesFrom } from './sources.ts';
 
 export type Staff = Extract<Principal, { kind: 'staff' }>;
 
@@ -143,6 +144,74 @@ function stale(current: number, what: string): ProblemError {
   });
 }
 
+/** A plans row as raw SQL returns it (snake_case), with its parts and sources as JSON. */
+interface RawPlanRow {
+  id: string;
+  individual_id: string;
+  individual_id_kind: string;
+  individual_name: string | null;
+  status: string;
+  fields: unknown;
+  consent: unknown;
+  participants: unknown;
+  version: number;
+  revision: number;
+  follow_up_date: string | Date | null;
+  created_at: string | Date;
+  updated_at: string | Date;
+  parts_json: unknown;
+  sources_json: unknown;
+}
+
+const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
+const asJson = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
+const jsonRows = (v: unknown) => (asJson(v) ?? []) as Record<string, unknown>[];
+
+function planFromRaw(r: RawPlanRow): PlanRow {
+  const followUp = r.follow_up_date;
+  return {
+    id: r.id,
+    individualId: r.individual_id,
+    individualIdKind: r.individual_id_kind,
+    individualName: r.individual_name,
+    status: r.status,
+    fields: asJson(r.fields),
+    consent: asJson(r.consent),
+    participants: asJson(r.participants),
+    version: Number(r.version),
+    revision: Number(r.revision),
+    followUpDate: followUp === null ? null : followUp instanceof Date ? followUp.toISOString().slice(0, 10) : String(followUp).slice(0, 10),
+    createdAt: asDate(r.created_at),
+    updatedAt: asDate(r.updated_at),
+  };
+}
+
+function partFromRaw(r: Record<string, unknown>): PartRow {
+  return {
+    id: r.id as string,
+    planId: r.plan_id as string,
+    kind: r.kind as string,
+    organisationId: (r.organisation_id as string | null) ?? null,
+    organisationName: (r.organisation_name as string | null) ?? null,
+    content: r.content,
+    version: Number(r.version),
+    updatedAt: asDate(r.updated_at as string),
+  };
+}
+
+function sourceFromRaw(r: Record<string, unknown>): typeof planSources.$inferSelect {
+  return {
+    planId: r.plan_id as string,
+    side: r.side as string,
+    status: r.status as string,
+    reason: (r.reason as string | null) ?? null,
+    lastAttemptAt: asDate(r.last_attempt_at as string),
+    lastSuccessAt: r.last_success_at ? asDate(r.last_success_at as string) : null,
+    patientId: (r.patient_id as string | null) ?? null,
+    demographics: r.demographics ?? null,
+  };
+}
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The SIP's domain logic: authorisation, lifecycle, versions, the access log and events. */
@@ -181,19 +250,21 @@ export class PlansService {
     return tx.select().from(planParts).where(eq(planParts.planId, planId));
   }
 
+  private entry(actor: Actor, action: AccessAction, plan: Pick<PlanRow, 'id' | 'individualId'>): AccessEntry {
+    return {
+      at: this.now(),
+      userId: actor.principal.userId,
+      organisationId: actor.principal.organisationId,
+      individualId: plan.individualId,
+      planId: plan.id,
+      action,
+      purpose: 'care-coordination',
+      requestId: actor.requestId,
+    };
+  }
+
   private async log(tx: Db, actor: Actor, action: AccessAction, plan: Pick<PlanRow, 'id' | 'individualId'>) {
-    await recordAccess(tx, [
-      {
-        at: this.now(),
-        userId: actor.principal.userId,
-        organisationId: actor.principal.organisationId,
-        individualId: plan.individualId,
-        planId: plan.id,
-        action,
-        purpose: 'care-coordination',
-        requestId: actor.requestId,
-      },
-    ]);
+    await recordAccess(tx, [this.entry(actor, action, plan)]);
   }
 
   /**
@@ -317,16 +388,28 @@ export class PlansService {
     });
   }
 
+  /**
+   * Reads a plan in one statement (plan, parts and sources, with the organisation check),
+   * then logs the access; the plan is returned only once the log entry is committed.
+   */
   async get(actor: Actor, planId: string): Promise<PlanView> {
     refuseAuditor(actor);
-    return this.db.transaction(async (txRaw) => {
-      const tx = txRaw as unknown as Db;
-      const plan = await this.load(tx, actor, planId);
-      const view = toView(plan, await this.parts(tx, planId));
-      view.sources = await readSources(tx, planId);
-      await this.log(tx, actor, 'plan.read', plan);
-      return view;
-    });
+    if (!UUID.test(planId)) throw notFound();
+    const [row] = rowsOf<RawPlanRow>(
+      await this.db.execute(sql`
+        select p.*,
+          (select coalesce(json_agg(pp), '[]'::json) from plan_parts pp where pp.plan_id = p.id) as parts_json,
+          (select coalesce(json_agg(ps), '[]'::json) from plan_sources ps where ps.plan_id = p.id) as sources_json
+        from plans p
+        where p.id = ${planId}
+          and exists (select 1 from plan_organisations po where po.plan_id = p.id and po.organisation_id = ${actor.principal.organisationId})`),
+    );
+    if (!row) throw notFound();
+    const plan = planFromRaw(row);
+    const view = toView(plan, jsonRows(row.parts_json).map(partFromRaw));
+    view.sources = sourcesFrom(jsonRows(row.sources_json).map(sourceFromRaw));
+    await recordAccessCommitted(this.db, [this.entry(actor, 'plan.read', plan)]);
+    return view;
   }
 
   async list(

@@ -13,7 +13,11 @@ interface StoredDemographics {
  * is (flagged for a person to resolve, never overwritten).
  */
 export async function readSources(tx: Db, planId: string): Promise<NonNullable<PlanView['sources']>> {
-  const rows = await tx.select().from(planSources).where(eq(planSources.planId, planId));
+  return sourcesFrom(await tx.select().from(planSources).where(eq(planSources.planId, planId)));
+}
+
+/** The same, from rows already read. */
+export function sourcesFrom(rows: (typeof planSources.$inferSelect)[]): NonNullable<PlanView['sources']> {
   const status = (side: Principal): SourceStatus => {
     const row = rows.find((r) => r.side === side);
     if (!row) return { status: 'never', lastAttemptAt: null, lastSuccessAt: null };
