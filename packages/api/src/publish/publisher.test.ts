@@ -1,4 +1,4 @@
-import type { Bundle, CarePlan, Consent, Goal, Provenance } from '@medplum/fhirtypes';
+import type { Bundle, CarePlan, Consent, Goal, Provenance, RelatedPerson } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '../db/rows.ts';
@@ -66,6 +66,8 @@ describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
       const goals = await search<Goal>(base, 'Goal?identifier:missing=false');
       const ours = goals.filter((g) => g.identifier?.some((i) => i.value?.startsWith(plan.id) || plan.parts.some((p) => i.value?.startsWith(p.id))));
       expect(ours.map((g) => g.description.text).sort()).toEqual(['Orka gå till affären själv', 'Stabil hjärtsviktsbehandling']);
+      const relatives = await search<RelatedPerson>(base, `RelatedPerson?identifier=urn:sip-broker:relative|${plan.id}/${plan.relativesSection.relatives[0]!.id}`);
+      expect(relatives.map((r) => r.name?.[0]?.text)).toEqual(['Erik Johansson']);
       const [consent] = await search<Consent>(base, `Consent?identifier=urn:sip-broker:consent|${plan.id}`);
       expect(consent?.status).toBe('active');
       const provenances = await search<Provenance>(base, `Provenance?target=CarePlan/${sip!.id}`);
@@ -78,6 +80,7 @@ describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
   it('delivers the same changes again without any effect: identifiers make redelivery harmless', async () => {
     const count = async (base: string) => ({
       plans: (await search(base, 'CarePlan')).length,
+      relatives: (await search(base, 'RelatedPerson')).length,
       goals: (await search(base, 'Goal')).length,
       provenances: (await search(base, 'Provenance')).length,
       consents: (await search(base, 'Consent')).length,

@@ -15,6 +15,8 @@ export const SipIdentifierSystem = {
   careTeam: 'urn:sip-broker:careteam',
   /** The individual's consent to the SIP: `urn:sip-broker:consent|<plan id>`. */
   consent: 'urn:sip-broker:consent',
+  /** A relative in the relatives section: `urn:sip-broker:relative|<plan id>/<relative id>`. */
+  relative: 'urn:sip-broker:relative',
 } as const;
 
 /** CarePlan.category: what kind of plan this is. */
@@ -81,6 +83,7 @@ export const FhirSystem = {
   participationType: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationType',
   provenanceParticipantType: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type',
   dataOperation: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation',
+  roleCode: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode',
 } as const;
 
 /** The IHE PCF codings of the individual's consent. */

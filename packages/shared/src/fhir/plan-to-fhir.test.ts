@@ -103,7 +103,7 @@ describe('planToFhir', () => {
     expect(fhir.parts[1]!.goal).toHaveLength(2);
   });
 
-  it('keeps the standing relatives section as a sub-CarePlan even when empty, and maps no relatives yet', () => {
+  it('keeps the standing relatives section as a sub-CarePlan even when empty', () => {
     expect(fhir.relatives).toMatchObject({
       id: plan.relativesSection.id,
       identifier: [{ system: SipIdentifierSystem.planPart, value: plan.relativesSection.id }],
@@ -111,8 +111,24 @@ describe('planToFhir', () => {
       category: [{ coding: [{ code: PlanCategory.relatives.code }] }],
     });
     expect(fhir.relatedPersons).toEqual([]);
-    const bengt = { id: 'rel-1', name: 'Bengt Nilsson', relationship: { code: 'HUSB', text: 'make' }, child: false, sharesHome: true };
-    expect(relatedPersonsFromRelativesSection({ ...plan.relativesSection, relatives: [bengt] }, { reference: 'Patient/x' })).toEqual([]);
+  });
+
+  it('maps each relative to a RelatedPerson with our identifier, personnummer, relationship and contact; leaves out those gone upstream', () => {
+    const bengt = { id: 'rel-1', name: 'Bengt Nilsson', personId: '193805129818', phone: '+46701740001', relationship: { code: 'HUSB', text: 'make' }, child: false, sharesHome: true };
+    const gone = { id: 'rel-2', name: 'Nils Nilsson', relationship: { text: 'bror' }, child: false, sharesHome: false, removedUpstream: true };
+    const [related, ...rest] = relatedPersonsFromRelativesSection(plan.id, { ...plan.relativesSection, relatives: [bengt, gone] }, { reference: 'Patient/x' });
+    expect(rest).toEqual([]);
+    expect(related).toMatchObject({
+      resourceType: 'RelatedPerson',
+      identifier: [
+        { system: 'urn:sip-broker:relative', value: `${plan.id}/rel-1` },
+        { system: 'http://electronichealth.se/identifier/personnummer', value: '193805129818' },
+      ],
+      patient: { reference: 'Patient/x' },
+      relationship: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode', code: 'HUSB' }], text: 'make' }],
+      name: [{ text: 'Bengt Nilsson' }],
+      telecom: [{ system: 'phone', value: '+46701740001' }],
+    });
   });
 
   it('makes the individual’s own goals Goals expressed by the individual, and professional goals Goals of their own category, with identifiers scoped so equal item ids never collide', () => {

@@ -16,7 +16,7 @@ import type {
   RelatedPerson,
   Resource,
 } from '@medplum/fhirtypes';
-import { IdentifierSystem } from '../identifiers.ts';
+import { IdentifierSystem, parsePersonId } from '../identifiers.ts';
 import type { IndividualConsent, PartView, PlanStatus, PlanView, Principal } from '../plan.ts';
 import {
   ActivityKind,
@@ -383,16 +383,46 @@ function provenance(plan: PlanView, change: PlanChange): Provenance {
 }
 
 /**
- * The relatives of the relatives section as RelatedPersons (relationship from v3-RoleCode).
- * Not mapped yet: which relatives may be published to which principal follows the individual's
- * consent per relative, which the relatives feature settles. Until then the SIP carries none.
+ * The relatives of the relatives section as RelatedPersons (relationship from v3-RoleCode),
+ * each with our identifier and, when known, their personnummer. Relatives the upstreams no
+ * longer know are left out.
  */
 export function relatedPersonsFromRelativesSection(
-  _section: PlanView['relativesSection'],
-  _patient: Reference<Patient>,
+  planId: string,
+  section: PlanView['relativesSection'],
+  patient: Reference<Patient>,
 ): (RelatedPerson & { id: string })[] {
-  return [];
+  return section.relatives
+    .filter((r) => !r.removedUpstream)
+    .map((r) =>
+      prune<RelatedPerson & { id: string }>({
+        resourceType: 'RelatedPerson',
+        id: stableUuid(`relative|${planId}|${r.id}`),
+        identifier: [
+          relativeIdentifier(planId, r.id),
+          ...(r.personId ? [{ system: parsePersonId(r.personId)?.system ?? IdentifierSystem.personnummer, value: r.personId }] : []),
+        ],
+        active: true,
+        patient,
+        relationship: [
+          {
+            ...(r.relationship.code ? { coding: [{ system: FhirSystem.roleCode, code: r.relationship.code }] } : {}),
+            text: r.relationship.text,
+          },
+        ],
+        name: [{ text: r.name }],
+        telecom: [
+          ...(r.phone ? [{ system: 'phone' as const, value: r.phone }] : []),
+          ...(r.email ? [{ system: 'email' as const, value: r.email }] : []),
+        ],
+      }),
+    );
 }
+
+export const relativeIdentifier = (planId: string, relativeId: string): Identifier => ({
+  system: SipIdentifierSystem.relative,
+  value: `${planId}/${relativeId}`,
+});
 
 /**
  * The FHIR R4 resources of one SIP. Resources carry our own ids (the CarePlan's id is the plan
@@ -474,7 +504,7 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
     goals: [...ownGoals, ...plan.parts.flatMap((part) => partGoals.get(part.id) ?? [])],
     careTeam: team,
     consent: theConsent,
-    relatedPersons: relatedPersonsFromRelativesSection(plan.relativesSection, patient),
+    relatedPersons: relatedPersonsFromRelativesSection(plan.id, plan.relativesSection, patient),
     provenance: ctx.change ? provenance(plan, ctx.change) : null,
   };
 }

@@ -9,6 +9,7 @@ import {
   partIdentifier,
   planIdentifier,
   planToFhir,
+  relativeIdentifier,
   sipResourceList,
   type PlanChange,
   type PlanToFhirContext,
@@ -49,6 +50,7 @@ export function publishTargets(plan: PlanView): PublishTarget[] {
     ...plan.parts.flatMap((part) => (part.content.goals ?? []).map(goal(part.id))),
     ...plan.parts.map((part) => target('CarePlan', partIdentifier(part.id))),
     target('CarePlan', partIdentifier(plan.relativesSection.id)),
+    ...plan.relativesSection.relatives.filter((r) => !r.removedUpstream).map((r) => target('RelatedPerson', relativeIdentifier(plan.id, r.id))),
   ];
 }
 
