@@ -6,7 +6,8 @@ import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
 import { bearerSecurity, problemResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
-import { recordAccess, searchAccessLog, verifyAccessLog } from './access-log.ts';
+import type { Db } from '../db/database.ts';
+import { recordAccess, searchAccessLog, verifyAccessLog, type AccessLogQuery } from './access-log.ts';
 
 const entry = z
   .object({
@@ -48,6 +49,41 @@ function auditor(c: Context<AppEnv>) {
 
 const staffOnly = requireAuth('staff');
 
+/**
+ * Runs a follow-up query over the auditor's own organisation's entries and logs, in the
+ * same transaction, that those individuals' entries were read.
+ */
+async function followUp(
+  c: Context<AppEnv>,
+  query: Omit<AccessLogQuery, 'organisationId'>,
+  purpose: 'log-follow-up' | 'individual-extract',
+) {
+  const principal = auditor(c);
+  const { database, clock } = c.get('deps');
+  return database.db.transaction(async (txRaw) => {
+    const tx = txRaw as unknown as Db;
+    const found = await searchAccessLog(tx, { ...query, organisationId: principal.organisationId });
+    const individuals = query.individualId
+      ? [query.individualId]
+      : [...new Set(found.items.map((i) => i.individualId).filter((v): v is string => v !== null))];
+    await recordAccess(
+      tx,
+      (individuals.length ? individuals : [null]).map((individualId) => ({
+        at: clock.now(),
+        userId: principal.userId,
+        organisationId: principal.organisationId,
+        individualId,
+        planId: null,
+        action: purpose === 'individual-extract' ? ('access-log.extract' as const) : ('access-log.read' as const),
+        purpose,
+        requestId: c.get('requestId') ?? null,
+      })),
+    );
+    return found;
+  });
+}
+
+
 /** Systematic follow-up of the access log, by an organisation's auditors, over its own entries. */
 export const accessLogRoutes = createRouter()
   .openapi(
@@ -62,35 +98,19 @@ export const accessLogRoutes = createRouter()
       responses: { 200: { description: 'Entries, oldest first', content: { 'application/json': { schema: page } } }, ...problemResponses(401, 403, 415, 422) },
     }),
     async (c) => {
-      const principal = auditor(c);
       const q = c.req.valid('json');
-      const { database, clock } = c.get('deps');
-      const result = await database.db.transaction(async (tx) => {
-        const found = await searchAccessLog(tx as never, {
-          organisationId: principal.organisationId,
+      const result = await followUp(
+        c,
+        {
           ...(q.individual ? { individualId: q.individual } : {}),
           ...(q.userId ? { userId: q.userId } : {}),
           ...(q.from ? { from: new Date(q.from) } : {}),
           ...(q.to ? { to: new Date(q.to) } : {}),
           limit: q.limit,
           offset: q.offset,
-        });
-        const individuals = [...new Set(found.items.map((i) => i.individualId).filter((v): v is string => v !== null))];
-        await recordAccess(
-          tx as never,
-          (individuals.length ? individuals : [null]).map((individualId) => ({
-            at: clock.now(),
-            userId: principal.userId,
-            organisationId: principal.organisationId,
-            individualId,
-            planId: null,
-            action: 'access-log.read' as const,
-            purpose: 'log-follow-up' as const,
-            requestId: c.get('requestId') ?? null,
-          })),
-        );
-        return found;
-      });
+        },
+        'log-follow-up',
+      );
       return c.json({ ...result, limit: q.limit, offset: q.offset }, 200);
     },
   )
@@ -106,30 +126,8 @@ export const accessLogRoutes = createRouter()
       responses: { 200: { description: 'Entries, oldest first', content: { 'application/json': { schema: page } } }, ...problemResponses(401, 403, 415, 422) },
     }),
     async (c) => {
-      const principal = auditor(c);
       const q = c.req.valid('json');
-      const { database, clock } = c.get('deps');
-      const result = await database.db.transaction(async (tx) => {
-        const found = await searchAccessLog(tx as never, {
-          organisationId: principal.organisationId,
-          individualId: q.individual,
-          limit: q.limit,
-          offset: q.offset,
-        });
-        await recordAccess(tx as never, [
-          {
-            at: clock.now(),
-            userId: principal.userId,
-            organisationId: principal.organisationId,
-            individualId: q.individual,
-            planId: null,
-            action: 'access-log.extract',
-            purpose: 'individual-extract',
-            requestId: c.get('requestId') ?? null,
-          },
-        ]);
-        return found;
-      });
+      const result = await followUp(c, { individualId: q.individual, limit: q.limit, offset: q.offset }, 'individual-extract');
       return c.json({ ...result, limit: q.limit, offset: q.offset }, 200);
     },
   )

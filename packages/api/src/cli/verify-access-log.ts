@@ -1,20 +1,11 @@
 // Verifies the access log's hash chain in the configured database (DATABASE_URL, or the
 // embedded one under DATA_DIR) and reports the first broken link. Exit 0 when intact,
 // 1 when broken, 78 on bad configuration.
-import { ConfigError, loadConfig } from '../config/config.ts';
+import { loadConfigOrExit } from '../config/config.ts';
 import { verifyAccessLog } from '../access-log/access-log.ts';
 import { openConfiguredDatabase } from '../server.ts';
 
-let config;
-try {
-  config = loadConfig();
-} catch (error) {
-  if (error instanceof ConfigError) {
-    process.stderr.write(`${error.message}\n`);
-    process.exit(78);
-  }
-  throw error;
-}
+const config = loadConfigOrExit();
 const database = await openConfiguredDatabase(config);
 try {
   const verdict = await verifyAccessLog(database.db);

@@ -1,4 +1,5 @@
 import type { Bundle, CapabilityStatement, CarePlan, Resource } from '@medplum/fhirtypes';
+import { plansService, staffActor } from '../plans/context.ts';
 import {
   IdentifierSystem,
   parsePersonId,
@@ -11,7 +12,7 @@ import { Hono, type Context } from 'hono';
 import { requireAuth } from '../auth/middleware.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
-import { etag, PlansService, type Actor } from '../plans/plans.service.ts';
+import { etag } from '../plans/plans.service.ts';
 import { errorToOperationOutcome, FhirError, fhirResponse } from './outcome.ts';
 
 /** The canonical URL of the `$sip` operation. */
@@ -21,16 +22,9 @@ export const SIP_OPERATION = 'urn:sip-broker:OperationDefinition:CarePlan-sip';
 const SEARCH_PARAMS = new Set(['patient:identifier', '_format']);
 const JSON_FORMATS = new Set(['json', 'application/json', 'application/fhir+json']);
 
-function actor(c: Context<AppEnv>): Actor {
-  const principal = c.get('principal');
-  if (principal.kind !== 'staff') throw new Error('staff route reached without a staff principal');
-  return { principal, requestId: c.get('requestId') ?? null };
-}
+const actor = staffActor;
 
-function service(c: Context<AppEnv>) {
-  const { database, clock } = c.get('deps');
-  return new PlansService(database.db, () => clock.now());
-}
+const service = plansService;
 
 const baseUrl = (c: Context<AppEnv>) => `${c.get('deps').config.publicUrl.replace(/\/$/, '')}/fhir`;
 

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { plansService, staffActor } from './context.ts';
 import { and, asc, eq, gt, max } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
@@ -9,7 +10,7 @@ import type { AppEnv } from '../http/context.ts';
 import { bearerSecurity, problemResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import type { PlanEventSubscription } from './events.ts';
-import { PlansService, type Actor } from './plans.service.ts';
+
 
 /** How many stored events one read sends at most; a longer backlog is read in several. */
 const BATCH = 200;
@@ -43,11 +44,7 @@ const headers = z.object({
     .openapi({ description: 'The id of the last event you received: the events after it are sent first. EventSource sends it on reconnect.' }),
 });
 
-function actor(c: Context<AppEnv>): Actor {
-  const principal = c.get('principal');
-  if (principal.kind !== 'staff') throw new Error('staff route reached without a staff principal');
-  return { principal, requestId: c.get('requestId') ?? null };
-}
+const actor = staffActor;
 
 type EventRow = typeof planEvents.$inferSelect;
 
@@ -129,9 +126,9 @@ export const planEventsRoutes = createRouter().openapi(
   async (c) => {
     const { planId } = c.req.valid('param');
     const lastEventId = c.req.valid('header')['last-event-id'];
-    const { database, clock, events, logger } = c.get('deps');
+    const { database, events, logger } = c.get('deps');
     const db = database.db;
-    await new PlansService(db, () => clock.now()).authorizeEvents(actor(c), planId);
+    await plansService(c).authorizeEvents(actor(c), planId);
 
     // Subscribe before reading where the stream starts: whatever commits after that read wakes it.
     const subscription = events.subscribe(planId);

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { plansService, staffActor } from './context.ts';
 import {
   createPlanSchema,
   individualConsentSchema,
@@ -17,7 +18,7 @@ import { bearerSecurity, problemResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import type { Context } from 'hono';
 import { SyncService } from '../assembly/sync.service.ts';
-import { etag, parseIfMatch, PlansService, type Actor } from './plans.service.ts';
+import { etag, parseIfMatch } from './plans.service.ts';
 
 const planView = planViewSchema.meta({ id: 'Plan' });
 const partView = planViewSchema.shape.parts.element.meta({ id: 'PlanPart' });
@@ -64,16 +65,9 @@ const versionEntry = z.object({
 
 const revisionParam = z.coerce.number().int().min(1).max(1_000_000_000);
 
-function actor(c: Context<AppEnv>): Actor {
-  const principal = c.get('principal');
-  if (principal.kind !== 'staff') throw new Error('staff route reached without a staff principal');
-  return { principal, requestId: c.get('requestId') ?? null };
-}
+const actor = staffActor;
 
-function service(c: Context<AppEnv>) {
-  const { database, clock } = c.get('deps');
-  return new PlansService(database.db, () => clock.now());
-}
+const service = plansService;
 
 function syncService(c: Context<AppEnv>) {
   const { database, clock, upstreams } = c.get('deps');

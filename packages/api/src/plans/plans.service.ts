@@ -439,19 +439,9 @@ export class PlansService {
         .from(plans)
         .innerJoin(planOrganisations, eq(planOrganisations.planId, plans.id))
         .where(where);
-      const at = this.now();
       await recordAccess(
         tx,
-        rows.map(({ plan }) => ({
-          at,
-          userId: actor.principal.userId,
-          organisationId: actor.principal.organisationId,
-          individualId: plan.individualId,
-          planId: plan.id,
-          action: 'plan.list' as const,
-          purpose: 'care-coordination' as const,
-          requestId: actor.requestId,
-        })),
+        rows.map(({ plan }) => this.entry(actor, 'plan.list', plan)),
       );
       return {
         items: rows.map(({ plan }) => ({
@@ -689,19 +679,9 @@ export class PlansService {
         .select()
         .from(planParts)
         .where(inArray(planParts.planId, rows.map(({ plan }) => plan.id)));
-      const at = this.now();
       await recordAccess(
         tx,
-        rows.map(({ plan }) => ({
-          at,
-          userId: actor.principal.userId,
-          organisationId: actor.principal.organisationId,
-          individualId: plan.individualId,
-          planId: plan.id,
-          action: 'plan.read' as const,
-          purpose: 'care-coordination' as const,
-          requestId: actor.requestId,
-        })),
+        rows.map(({ plan }) => this.entry(actor, 'plan.read', plan)),
       );
       return rows.map(({ plan }) => toView(plan, parts.filter((p) => p.planId === plan.id)));
     });
