@@ -1,16 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, describeEachDatabase, startTestPeers, type TestApp, type TestPeers } from './test-support/index.ts';
+import { buildTestApp, describeEachDatabase, type TestApp, usePeers } from './test-support/index.ts';
 import { createTestIssuer } from './test-support/tokens.ts';
 
 const PROBLEM = 'application/problem+json';
 
-let peers: TestPeers;
-beforeAll(async () => {
-  peers = await startTestPeers();
-});
-afterAll(async () => {
-  await peers?.close();
-});
+const peers = usePeers();
 
 async function expectProblem(res: Response, status: number) {
   expect(res.status).toBe(status);

@@ -7,16 +7,10 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
-import { buildTestApp, describeEachDatabase, staffClient, startTestPeers, type TestApp, type TestPeers } from '../test-support/index.ts';
+import { buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 import { recordAccess, verifyAccessLog, type AccessEntry } from './access-log.ts';
 
-let peers: TestPeers;
-beforeAll(async () => {
-  peers = await startTestPeers({ seed: false });
-});
-afterAll(async () => {
-  await peers?.close();
-});
+const peers = usePeers({ seed: false });
 
 const entry = (overrides: Partial<AccessEntry> = {}): AccessEntry => ({
   at: new Date('2026-11-22T10:00:00Z'),

@@ -1,15 +1,9 @@
 import type { Patient, ServiceRequest } from '@medplum/fhirtypes';
 import { IdentifierSystem, type PlanView } from '@sip/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, describeEachDatabase, staffClient, startTestPeers, type TestApp, type TestPeers } from '../test-support/index.ts';
+import { buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 
-let peers: TestPeers;
-beforeAll(async () => {
-  peers = await startTestPeers();
-});
-afterAll(async () => {
-  await peers?.close();
-});
+const peers = usePeers();
 
 const part = (plan: PlanView, principal: 'region' | 'municipality') => plan.parts.find((p) => p.principal === principal)!;
 const titles = (plan: PlanView, principal: 'region' | 'municipality') =>

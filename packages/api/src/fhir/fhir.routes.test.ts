@@ -4,9 +4,8 @@ import {
   MUNICIPALITY,
   OTHER_REGION,
   staffClient,
-  startTestPeers,
   type TestApp,
-  type TestPeers,
+  usePeers,
 } from '../test-support/index.ts';
 import { validateResource } from '@medplum/core';
 import type { Bundle, CapabilityStatement, CarePlan, OperationOutcome, Resource } from '@medplum/fhirtypes';
@@ -19,13 +18,7 @@ import { loadFhirDefinitions } from './definitions.ts';
 import { buildFhirTestApp, createFullPlan } from './test-support.ts';
 import { validateBundle, validateForPublish } from './validate.ts';
 
-let peers: TestPeers;
-beforeAll(async () => {
-  peers = await startTestPeers({ seed: false });
-});
-afterAll(async () => {
-  await peers?.close();
-});
+const peers = usePeers({ seed: false });
 
 type Client = Awaited<ReturnType<typeof staffClient>>;
 type AccessEntry = { userId: string; organisationId: string; individualId: string | null; planId: string | null; action: string; requestId: string | null };

@@ -1,5 +1,5 @@
 // The app first: @hono/zod-openapi must extend zod before @sip/shared builds its schemas.
-import { describeEachDatabase, staffClient, startTestPeers, type TestApp, type TestPeers } from '../test-support/index.ts';
+import { describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 import type { Bundle, CarePlan, CareTeam, Consent, Goal, Resource } from '@medplum/fhirtypes';
 import {
   buildPublishBundle,
@@ -16,13 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildFhirTestApp, createFullPlan } from './test-support.ts';
 import { FhirValidationError, validateBundle, validateForPublish } from './validate.ts';
 
-let peers: TestPeers;
-beforeAll(async () => {
-  peers = await startTestPeers({ seed: false });
-});
-afterAll(async () => {
-  await peers?.close();
-});
+const peers = usePeers({ seed: false });
 
 type Client = Awaited<ReturnType<typeof staffClient>>;
 

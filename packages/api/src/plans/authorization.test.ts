@@ -6,19 +6,12 @@ import {
   describeEachDatabase,
   OTHER_REGION,
   staffClient,
-  startTestPeers,
   type TestApp,
-  type TestPeers,
+  usePeers,
 } from '../test-support/index.ts';
 import { createTestIssuer } from '../test-support/tokens.ts';
 
-let peers: TestPeers;
-beforeAll(async () => {
-  peers = await startTestPeers({ seed: false });
-});
-afterAll(async () => {
-  await peers?.close();
-});
+const peers = usePeers({ seed: false });
 
 type Who = 'regionCoordinator' | 'regionStaff' | 'regionAuditor' | 'municipalityCoordinator' | 'municipalityStaff' | 'outsider' | 'citizen';
 type Operation = { name: string; run: (plan: PlanView, send: Send) => Promise<Response> };

@@ -15,11 +15,10 @@ import {
   buildTestApp,
   createTestDatabase,
   describeEachDatabase,
-  startTestPeers,
-  testConfig,
   type TestApp,
+  testConfig,
   type TestDatabase,
-  type TestPeers,
+  usePeers,
 } from '../test-support/index.ts';
 
 const REGION = { id: 'SE2321000099-7RG1', name: 'Region Norrvik' };
@@ -31,13 +30,7 @@ const PERSON_NAME = 'Astrid Nilsson';
 /** How long a live event may take to arrive: far below the 15 s heartbeat, so only NOTIFY can deliver it in time. */
 const LIVE_MS = 3000;
 
-let peers: TestPeers;
-beforeAll(async () => {
-  peers = await startTestPeers({ seed: false });
-});
-afterAll(async () => {
-  await peers?.close();
-});
+const peers = usePeers({ seed: false });
 
 /** Every stream a test opened; closed after each test, even one that failed half-way. */
 const opened: SseStream[] = [];

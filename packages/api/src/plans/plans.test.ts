@@ -8,19 +8,12 @@ import {
   OTHER_REGION,
   REGION,
   staffClient,
-  startTestPeers,
   type TestApp,
-  type TestPeers,
+  usePeers,
 } from '../test-support/index.ts';
 import { createTestIssuer } from '../test-support/tokens.ts';
 
-let peers: TestPeers;
-beforeAll(async () => {
-  peers = await startTestPeers({ seed: false });
-});
-afterAll(async () => {
-  await peers?.close();
-});
+const peers = usePeers({ seed: false });
 
 type Client = Awaited<ReturnType<typeof staffClient>>;
 const part = (plan: PlanView, principal: 'region' | 'municipality') => plan.parts.find((p) => p.principal === principal)!;

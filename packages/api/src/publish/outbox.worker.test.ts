@@ -2,16 +2,10 @@ import { sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '../db/rows.ts';
-import { buildTestApp, describeEachDatabase, staffClient, startTestPeers, type TestPeers } from '../test-support/index.ts';
+import { buildTestApp, describeEachDatabase, staffClient, usePeers } from '../test-support/index.ts';
 import { OutboxWorker, type OutboxItem } from './outbox.worker.ts';
 
-let peers: TestPeers;
-beforeAll(async () => {
-  peers = await startTestPeers({ seed: false });
-});
-afterAll(async () => {
-  await peers?.close();
-});
+const peers = usePeers({ seed: false });
 
 const quiet = pino({ level: 'silent' });
 

@@ -2,16 +2,17 @@ import type { Bundle, CarePlan, Consent, Goal, Provenance, RelatedPerson } from 
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '../db/rows.ts';
-import { buildTestApp, consentInput, describeEachDatabase, staffClient, startTestPeers, type TestApp, type TestPeers } from '../test-support/index.ts';
+import {
+  buildTestApp,
+  consentInput,
+  describeEachDatabase,
+  staffClient,
+  type TestApp,
+  usePeers,
+} from '../test-support/index.ts';
 import type { PlanView } from '@sip/shared';
 
-let peers: TestPeers;
-beforeAll(async () => {
-  peers = await startTestPeers();
-});
-afterAll(async () => {
-  await peers?.close();
-});
+const peers = usePeers();
 
 async function search<T>(base: string, query: string): Promise<T[]> {
   const res = await fetch(`${base}/${query}${query.includes('?') ? '&' : '?'}_count=1000`);

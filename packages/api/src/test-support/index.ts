@@ -3,3 +3,4 @@ export * from './tokens.ts';
 export * from './app.ts';
 export * from './plans.ts';
 export * from './token-server.ts';
+export * from './peers.ts';
