@@ -13,8 +13,8 @@ export interface OutboxItem {
   attempts: number;
 }
 
-/** Delivers one outbox item; throws to have it retried later. Must be safe to repeat. */
-export type Deliver = (item: OutboxItem) => Promise<void>;
+/** Delivers one outbox item; throws to have it retried later. Must be safe to repeat; should stop when `signal` aborts. */
+export type Deliver = (item: OutboxItem, signal?: AbortSignal) => Promise<void>;
 
 export interface OutboxWorkerOptions {
   /** How long a claimed item is reserved for its delivery before another worker may retry it. */
@@ -55,6 +55,7 @@ export class OutboxWorker {
   private timer: NodeJS.Timeout | undefined;
   private loop: Promise<void> | undefined;
   private unlisten: (() => Promise<void>) | undefined;
+  private readonly abort = new AbortController();
 
   constructor(
     private readonly database: Database,
@@ -98,7 +99,7 @@ export class OutboxWorker {
     await Promise.all(
       items.map(async (item) => {
         try {
-          await this.deliver(item);
+          await this.deliver(item, this.abort.signal);
           await this.database.db.execute(
             sql`update outbox set delivered_at = ${this.now().toISOString()}::timestamptz, last_error = null where id = ${item.id}`,
           );
@@ -152,9 +153,16 @@ export class OutboxWorker {
     })();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops after the deliveries in flight, giving them `graceMs`; then aborts them (an aborted
+   * delivery is simply delivered again later).
+   */
+  async stop(graceMs = 1000): Promise<void> {
     this.running = false;
     this.wake?.();
+    const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
+    await Promise.race([this.loop, grace]);
+    this.abort.abort();
     await this.loop;
     await this.unlisten?.();
   }

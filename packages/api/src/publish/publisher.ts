@@ -19,7 +19,7 @@ import type { Deliver, OutboxItem } from './outbox.worker.ts';
 const STALE_RETRIES = 3;
 
 /** What the upstream already holds of the plan's resources, by our identifiers. */
-export async function lookUpExisting(upstream: Upstream, targets: PublishTarget[]): Promise<ExistingResources> {
+export async function lookUpExisting(upstream: Upstream, targets: PublishTarget[], signal?: AbortSignal): Promise<ExistingResources> {
   const found = new Map<string, { id: string; versionId: string }>();
   const byType = new Map<string, PublishTarget[]>();
   for (const t of targets) byType.set(t.resourceType, [...(byType.get(t.resourceType) ?? []), t]);
@@ -29,9 +29,12 @@ export async function lookUpExisting(upstream: Upstream, targets: PublishTarget[
       // One search per type: identifiers OR-ed with commas, a few at a time to keep URLs short.
       for (let i = 0; i < list.length; i += 20) {
         const chunk = list.slice(i, i + 20);
-        const resources = await upstream.searchAll<Resource>(type as Resource['resourceType'], {
-          identifier: chunk.map((t) => `${t.identifier.system}|${t.identifier.value}`).join(','),
-        });
+        const resources = await upstream.searchAll<Resource>(
+          type as Resource['resourceType'],
+          { identifier: chunk.map((t) => `${t.identifier.system}|${t.identifier.value}`).join(',') },
+          50,
+          signal,
+        );
         for (const resource of resources) {
           const identifiers = (resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];
           for (const identifier of identifiers) {
@@ -55,7 +58,7 @@ export async function lookUpExisting(upstream: Upstream, targets: PublishTarget[
  * a 412 (someone changed it there meanwhile) is met by reading again and rebuilding.
  */
 export function createPublisher(db: Db, upstreams: Upstreams): Deliver {
-  return async (item: OutboxItem) => {
+  return async (item: OutboxItem, signal?: AbortSignal) => {
     const upstream = upstreams[item.side];
     const [revision] = await db
       .select()
@@ -78,11 +81,11 @@ export function createPublisher(db: Db, upstreams: Upstreams): Deliver {
     };
     const targets = publishTargets(plan);
     for (let attempt = 1; ; attempt++) {
-      const existing = await lookUpExisting(upstream, targets);
+      const existing = await lookUpExisting(upstream, targets, signal);
       const bundle = buildPublishBundle(plan, context, existing);
       validateBundle(bundle);
       try {
-        await upstream.transaction(bundle);
+        await upstream.transaction(bundle, signal);
         return;
       } catch (error) {
         const stale = error instanceof UpstreamError && error.status === 412;

@@ -28,7 +28,12 @@ export interface Upstream {
   check(): Promise<{ ok: true } | { ok: false; reason: string }>;
   read<T extends Resource>(type: T['resourceType'], id: string): Promise<T>;
   /** Searches and follows the `next` links to the end (at most `maxPages`); only the matches. */
-  searchAll<T extends Resource>(type: T['resourceType'], params: Record<string, string>, maxPages?: number): Promise<T[]>;
+  searchAll<T extends Resource>(
+    type: T['resourceType'],
+    params: Record<string, string>,
+    maxPages?: number,
+    signal?: AbortSignal,
+  ): Promise<T[]>;
   /** The same, keeping what `_include` brought along apart from the matches. */
   searchWithIncludes<T extends Resource>(
     type: T['resourceType'],
@@ -36,7 +41,7 @@ export interface Upstream {
     maxPages?: number,
   ): Promise<{ matches: T[]; included: Resource[] }>;
   /** Submits a transaction Bundle; not retried here (the outbox retries). */
-  transaction(bundle: Bundle): Promise<Bundle>;
+  transaction(bundle: Bundle, signal?: AbortSignal): Promise<Bundle>;
 }
 
 export type Upstreams = Record<UpstreamName, Upstream>;
@@ -78,7 +83,7 @@ export function createUpstream(
   const policies = upstreamPolicies({ ...defaultResilience, ...resilience, timeoutMs });
   const name = config.name;
 
-  async function call<T>(idempotent: boolean, fn: (signal: AbortSignal) => Promise<unknown>): Promise<T> {
+  async function call<T>(idempotent: boolean, fn: (signal: AbortSignal) => Promise<unknown>, cancel?: AbortSignal): Promise<T> {
     const policy = idempotent ? policies.idempotent : policies.once;
     try {
       return (await policy.execute(async ({ signal }) => {
@@ -90,16 +95,16 @@ export function createUpstream(
           if ((error as { response?: { status?: number } }).response?.status === 401) tokens?.invalidate();
           throw error;
         }
-      })) as T;
+      }, cancel)) as T;
     } catch (error) {
       throw classify(name, error);
     }
   }
 
-  async function searchPages(type: string, params: Record<string, string>, maxPages: number) {
+  async function searchPages(type: string, params: Record<string, string>, maxPages: number, cancel?: AbortSignal) {
     const matches: Resource[] = [];
     const included: Resource[] = [];
-    let bundle = await call<Bundle>(true, (signal) => client.search({ resourceType: type, searchParams: params, options: { signal } }));
+    let bundle = await call<Bundle>(true, (signal) => client.search({ resourceType: type, searchParams: params, options: { signal } }), cancel);
     for (let page = 1; ; page++) {
       if (bundle?.resourceType !== 'Bundle') throw new UpstreamError(name, 'bad-response', 200);
       for (const entry of bundle.entry ?? []) {
@@ -109,7 +114,7 @@ export function createUpstream(
       }
       const next = bundle.link?.find((l) => l.relation === 'next')?.url;
       if (!next || page >= maxPages) break;
-      bundle = await call<Bundle>(true, (signal) => client.request(next, { options: { signal } }));
+      bundle = await call<Bundle>(true, (signal) => client.request(next, { options: { signal } }), cancel);
     }
     return { matches, included };
   }
@@ -136,14 +141,14 @@ export function createUpstream(
     read(type, id) {
       return call(true, (signal) => client.read({ resourceType: type, id, options: { signal } }));
     },
-    async searchAll(type, params, maxPages = 50) {
-      return (await searchPages(type, params, maxPages)).matches as never;
+    async searchAll(type, params, maxPages = 50, signal) {
+      return (await searchPages(type, params, maxPages, signal)).matches as never;
     },
     searchWithIncludes(type, params, maxPages = 50) {
       return searchPages(type, params, maxPages) as never;
     },
-    transaction(bundle) {
-      return call(false, (signal) => client.transaction({ body: bundle as never, options: { signal } }));
+    transaction(bundle, signal) {
+      return call(false, (attempt) => client.transaction({ body: bundle as never, options: { signal: attempt } }), signal);
     },
   };
 }
