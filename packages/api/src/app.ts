@@ -11,6 +11,7 @@ import { fhirRoutes } from './fhir/fhir.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { planEventsRoutes } from './plans/events.routes.ts';
 import { plansRoutes } from './plans/plans.routes.ts';
+import { relativesRoutes } from './relatives/relatives.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { requestLog, requireJsonBody } from './http/middleware.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
@@ -75,6 +76,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', healthRoutes);
   app.route('/', sessionRoutes);
   app.route('/', plansRoutes);
+  app.route('/', relativesRoutes);
   app.route('/', planEventsRoutes);
   app.route('/', accessLogRoutes);
   app.route('/', fhirRoutes);

@@ -139,6 +139,110 @@ export const planFieldsSchema = z.strictObject({
 });
 export type PlanFields = z.infer<typeof planFieldsSchema>;
 
+/**
+ * The individual's consent to share information with one relative: per category, time-limited,
+ * documented, revocable. A `revokedAt` ends it at once, whatever its dates.
+ */
+export const relativeSharingSchema = z.strictObject({
+  categories: list(consentCategorySchema).describe('Which information the relative may see'),
+  validFrom: isoDate.optional(),
+  validUntil: isoDate.optional(),
+  form: z.enum(['written', 'oral']).describe('Oral consent is documented by whoever recorded it'),
+  recordedAt: isoDateTime,
+  recordedBy: staffContactSchema,
+  revokedAt: isoDateTime.optional(),
+});
+export type RelativeSharing = z.infer<typeof relativeSharingSchema>;
+
+/** Whether the individual's consent to share with a relative is in force on a day. */
+export function sharingInEffect(sharing: RelativeSharing | undefined, on: Date): boolean {
+  if (!sharing || sharing.revokedAt) return false;
+  const day = on.toISOString().slice(0, 10);
+  if (sharing.validFrom && day < sharing.validFrom) return false;
+  if (sharing.validUntil && day > sharing.validUntil) return false;
+  return true;
+}
+
+/** What a relative is told, how and how often. */
+export const relativeInformationSchema = z.strictObject({
+  id: itemId.optional(),
+  what: longText,
+  how: shortText,
+  howOften: shortText,
+});
+
+/** One occasion the relative was informed. */
+export const informedEntrySchema = z.strictObject({
+  id: itemId.optional(),
+  at: isoDateTime,
+  what: longText,
+  by: staffContactSchema,
+});
+
+export const commitmentEventStatusSchema = z.enum(['requested', 'accepted', 'declined', 'withdrawn', 'cancelled', 'reconfirmed']);
+export type CommitmentEventStatus = z.infer<typeof commitmentEventStatusSchema>;
+
+/** One entry in a commitment's answer history: appended, never rewritten. */
+export const commitmentEventSchema = z.strictObject({
+  at: isoDateTime,
+  status: commitmentEventStatusSchema,
+  by: z.enum(['staff', 'relative']),
+  comment: longText.optional(),
+  userId: z.string().max(64).optional().describe('Staff: the HSA-id of who recorded it'),
+  organisationId: z.string().max(64).optional(),
+  reviewDate: isoDate.optional().describe('On reconfirmation: the next review date'),
+});
+export type CommitmentEvent = z.infer<typeof commitmentEventSchema>;
+
+/**
+ * A voluntary commitment (frivilligt åtagande) proposed to a relative. Its status is the last
+ * event of its history; nothing counts as committed until the relative accepts.
+ */
+export const commitmentSchema = z.strictObject({
+  id: itemId,
+  what: longText,
+  howOften: shortText,
+  from: isoDate,
+  until: isoDate.optional(),
+  reviewDate: isoDate.describe('Past it, the relative must confirm the commitment again'),
+  history: z.array(commitmentEventSchema).min(1).max(500),
+});
+export type Commitment = z.infer<typeof commitmentSchema>;
+
+export type CommitmentStatus = Exclude<CommitmentEventStatus, 'reconfirmed'>;
+
+/** The current status of a commitment: its last event, a reconfirmation counting as accepted. */
+export function commitmentStatus(commitment: Pick<Commitment, 'history'>): CommitmentStatus {
+  const last = commitment.history[commitment.history.length - 1]?.status ?? 'requested';
+  return last === 'reconfirmed' ? 'accepted' : last;
+}
+
+/** The review date in force: the latest one set by a reconfirmation, else the one proposed. */
+export function commitmentReviewDate(commitment: Pick<Commitment, 'history' | 'reviewDate'>): string {
+  for (let i = commitment.history.length - 1; i >= 0; i--) {
+    const event = commitment.history[i]!;
+    if (event.status === 'reconfirmed' && event.reviewDate) return event.reviewDate;
+  }
+  return commitment.reviewDate;
+}
+
+export const supportOfferSchema = z.enum(['conversation', 'respite', 'groups', 'training']);
+
+/** Support for the relative's own needs (the municipality's duty to offer support to carers). */
+export const relativeSupportSchema = z.strictObject({
+  offered: z.array(supportOfferSchema).max(4).describe('Support offered to the relative'),
+  requests: list(
+    z.strictObject({
+      kind: z.enum(['contact-consultant', 'needs-assessment']),
+      at: isoDateTime,
+      note: longText.optional(),
+      handledAt: isoDateTime.optional().describe('When staff dealt with it; until then it is on the work list'),
+    }),
+  ),
+  referredToConsultantAt: isoDateTime.optional(),
+});
+export type RelativeSupport = z.infer<typeof relativeSupportSchema>;
+
 /** A relative of the individual, in the standing relatives section. */
 export const relativeSchema = z.strictObject({
   id: itemId.optional(),
@@ -151,6 +255,11 @@ export const relativeSchema = z.strictObject({
   sharesHome: z.boolean(),
   sources: z.array(sourceRefSchema).max(10).optional(),
   removedUpstream: z.boolean().optional(),
+  sharing: relativeSharingSchema.optional().describe('The individual\u2019s consent to share with this relative'),
+  information: list(relativeInformationSchema).optional().describe('What the relative is told, how and how often'),
+  informed: z.array(informedEntrySchema).max(1000).optional().describe('When the relative was informed, oldest first'),
+  commitments: list(commitmentSchema).optional().describe('Voluntary commitments proposed to the relative'),
+  support: relativeSupportSchema.optional(),
 });
 export type Relative = z.infer<typeof relativeSchema>;
 

@@ -18,7 +18,10 @@ export type AccessAction =
   | 'versions.read'
   | 'events.read'
   | 'access-log.read'
-  | 'access-log.extract';
+  | 'access-log.extract'
+  | 'relatives.read'
+  | 'relatives.update'
+  | 'worklist.read';
 
 /** Why: care coordination for plan work, log follow-up for the log's own readers. */
 export type AccessPurpose = 'care-coordination' | 'log-follow-up' | 'individual-extract';

@@ -122,7 +122,7 @@ function partView(p: PartRow): PartView {
   };
 }
 
-function refuseAuditor(actor: Actor) {
+export function refuseAuditor(actor: Actor) {
   if (actor.principal.role === 'auditor') {
     throw new ProblemError('forbidden', 'Auditors follow up the access log; they do not read or edit plans');
   }
@@ -138,7 +138,7 @@ function notFound(): ProblemError {
   return new ProblemError('not-found', 'No such plan');
 }
 
-function stale(current: number, what: string): ProblemError {
+export function stale(current: number, what: string): ProblemError {
   return new ProblemError('precondition-failed', `The ${what} has changed: it is at version ${current}. Read it again and reapply your change.`, {
     headers: { ETag: etag(current) },
   });
@@ -261,6 +261,11 @@ export class PlansService {
       purpose: 'care-coordination',
       requestId: actor.requestId,
     };
+  }
+
+  /** Logs an access to each of the given plans, in the caller's transaction. */
+  async logAccess(tx: Db, actor: Actor, action: AccessAction, accessed: Pick<PlanRow, 'id' | 'individualId'>[]): Promise<void> {
+    await recordAccess(tx, accessed.map((plan) => this.entry(actor, action, plan)));
   }
 
   private async log(tx: Db, actor: Actor, action: AccessAction, plan: Pick<PlanRow, 'id' | 'individualId'>) {

@@ -1,0 +1,384 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ageOn,
+  commitmentReviewDate,
+  commitmentStatus,
+  type Commitment,
+  type CommitmentStatus,
+  type Principal as PlanPrincipal,
+  type PlanFields,
+  type PlanView,
+  type Relative,
+  type RelativeSharing,
+  type RelativeSupport,
+} from '@sip/shared';
+import { and, eq, ne } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { planOrganisations, planParts, plans } from '../db/schema.ts';
+import { ProblemError } from '../http/errors.ts';
+import { PlansService, refuseAuditor, stale, type Actor } from '../plans/plans.service.ts';
+
+export type StoredRelative = Relative & { id: string };
+export type RelativesSection = PlanView['relativesSection'];
+
+export interface NewRelative {
+  name: string;
+  relationship: Relative['relationship'];
+  personId?: string | undefined;
+  phone?: string | undefined;
+  email?: string | undefined;
+  child: boolean;
+  sharesHome: boolean;
+  information?: Relative['information'];
+}
+
+/** A field present replaces the stored one; `null` clears an optional one. */
+export interface RelativePatch {
+  name?: string | undefined;
+  relationship?: Relative['relationship'] | undefined;
+  personId?: string | null | undefined;
+  phone?: string | null | undefined;
+  email?: string | null | undefined;
+  child?: boolean | undefined;
+  sharesHome?: boolean | undefined;
+  information?: Relative['information'] | null | undefined;
+}
+
+export interface NewCommitment {
+  what: string;
+  howOften: string;
+  from: string;
+  until?: string | undefined;
+  reviewDate: string;
+  comment?: string | undefined;
+}
+
+export type WorklistKind = 'commitment-declined' | 'commitment-withdrawn' | 'commitment-review-due' | 'contact-request' | 'needs-assessment-request';
+
+export interface WorklistItem {
+  planId: string;
+  relativeId: string;
+  relativeName: string;
+  commitmentId: string | null;
+  kind: WorklistKind;
+  since: string;
+  overallResponsibility: PlanPrincipal | null;
+}
+
+const RELATIVES_KIND = 'relatives';
+
+function noSuchRelative(): ProblemError {
+  return new ProblemError('not-found', 'No such relative in this plan');
+}
+
+function invalid(path: string, message: string): ProblemError {
+  return new ProblemError('validation', `${path}: ${message}`, { errors: [{ path, message }] });
+}
+
+/** Gives list items an id, so later edits can name them. */
+function withIds<T extends { id?: string | undefined }>(items: T[] | undefined): (T & { id: string })[] | undefined {
+  return items?.map((item) => ({ ...item, id: item.id ?? randomUUID() }));
+}
+
+/** The commitment as clients see it: the stored one with its current status and review date. */
+export function commitmentView(c: Commitment) {
+  return { ...c, status: commitmentStatus(c), currentReviewDate: commitmentReviewDate(c) };
+}
+
+/**
+ * The staff side of the standing relatives section. Every write runs under If-Match on the
+ * section's version, in one transaction that goes through {@link PlansService.commitChange}.
+ */
+export class RelativesService {
+  private readonly plans: PlansService;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {
+    this.plans = new PlansService(db, now);
+  }
+
+  /** The relatives section of a plan the actor's organisation takes part in; the read is logged. */
+  async section(actor: Actor, planId: string): Promise<RelativesSection> {
+    refuseAuditor(actor);
+    return this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const plan = await this.plans.load(tx, actor, planId);
+      const part = await this.part(tx, planId);
+      await this.plans.logAccess(tx, actor, 'relatives.read', [plan]);
+      return { id: part.id, version: part.version, relatives: relativesOf(part.content) };
+    });
+  }
+
+  private async part(tx: Db, planId: string) {
+    const [part] = await tx
+      .select()
+      .from(planParts)
+      .where(and(eq(planParts.planId, planId), eq(planParts.kind, RELATIVES_KIND)));
+    if (!part) throw new Error('plan without relatives section');
+    return part;
+  }
+
+  /**
+   * Applies a change to the relatives under If-Match, as one transaction: the plan row is
+   * locked (as sync locks it), the section updated on its version, and the change committed.
+   */
+  private async change(
+    actor: Actor,
+    planId: string,
+    expectedVersion: number,
+    mutate: (relatives: StoredRelative[]) => StoredRelative[],
+  ): Promise<PlanView> {
+    refuseAuditor(actor);
+    return this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      await this.plans.load(tx, actor, planId, true);
+      const part = await this.part(tx, planId);
+      if (part.version !== expectedVersion) throw stale(part.version, 'relatives section');
+      const next = mutate(structuredClone(relativesOf(part.content)));
+      const [updated] = await tx
+        .update(planParts)
+        .set({
+          content: { ...(part.content as object), relatives: next },
+          version: part.version + 1,
+          updatedAt: this.now(),
+        })
+        .where(and(eq(planParts.id, part.id), eq(planParts.version, expectedVersion)))
+        .returning({ version: planParts.version });
+      if (!updated) throw stale(part.version + 1, 'relatives section');
+      return this.plans.commitChange(tx, actor, planId, {
+        type: 'relatives.updated',
+        partId: part.id,
+        version: updated.version,
+        action: 'relatives.update',
+      });
+    });
+  }
+
+  private checkChild(relative: Pick<Relative, 'personId' | 'child'>) {
+    if (!relative.personId) return;
+    const child = ageOn(relative.personId, this.now()) < 18;
+    if (child !== relative.child) {
+      throw invalid(
+        '/child',
+        child
+          ? 'the personnummer belongs to someone under 18: child must be true'
+          : 'the personnummer belongs to someone 18 or older: child must be false',
+      );
+    }
+  }
+
+  private static samePerson(relatives: StoredRelative[], personId: string | undefined, except?: string) {
+    if (personId && relatives.some((r) => r.id !== except && r.personId === personId)) {
+      throw new ProblemError('conflict', 'That person is already a relative in this plan', {
+        errors: [{ path: '/personId', message: 'already a relative in this plan' }],
+      });
+    }
+  }
+
+  async add(actor: Actor, planId: string, expectedVersion: number, input: NewRelative): Promise<{ plan: PlanView; relativeId: string }> {
+    this.checkChild(input);
+    const relativeId = randomUUID();
+    const plan = await this.change(actor, planId, expectedVersion, (relatives) => {
+      RelativesService.samePerson(relatives, input.personId);
+      const relative = dropUndefined({ ...input, id: relativeId, information: withIds(input.information) }) as StoredRelative;
+      return [...relatives, relative];
+    });
+    return { plan, relativeId };
+  }
+
+  update(actor: Actor, planId: string, expectedVersion: number, relativeId: string, patch: RelativePatch): Promise<PlanView> {
+    return this.change(actor, planId, expectedVersion, (relatives) =>
+      replace(relatives, relativeId, (current) => {
+        const next = { ...current } as Record<string, unknown>;
+        for (const [key, value] of Object.entries(patch)) {
+          if (value === undefined) continue;
+          if (value === null) delete next[key];
+          else next[key] = key === 'information' ? withIds(value as Relative['information']) : value;
+        }
+        const relative = next as StoredRelative;
+        if (patch.personId !== undefined || patch.child !== undefined) this.checkChild(relative);
+        RelativesService.samePerson(relatives, relative.personId, relativeId);
+        if (relative.child && (relative.commitments ?? []).some((c) => ['requested', 'accepted'].includes(commitmentStatus(c)))) {
+          throw invalid('/child', 'a relative with open commitments cannot be marked a child: cancel the commitments first');
+        }
+        return relative;
+      }),
+    );
+  }
+
+  remove(actor: Actor, planId: string, expectedVersion: number, relativeId: string): Promise<PlanView> {
+    return this.change(actor, planId, expectedVersion, (relatives) => {
+      const target = find(relatives, relativeId);
+      const accepted = (target.commitments ?? []).filter((c) => commitmentStatus(c) === 'accepted');
+      if (accepted.length) {
+        throw new ProblemError(
+          'conflict',
+          `${target.name} has accepted ${accepted.length === 1 ? 'a commitment' : `${accepted.length} commitments`}: cancel ${accepted.length === 1 ? 'it' : 'them'} and re-plan before removing the relative`,
+        );
+      }
+      return relatives.filter((r) => r.id !== relativeId);
+    });
+  }
+
+  setSharing(actor: Actor, planId: string, expectedVersion: number, relativeId: string, sharing: RelativeSharing): Promise<PlanView> {
+    if (sharing.validFrom && sharing.validUntil && sharing.validUntil < sharing.validFrom) {
+      throw invalid('/validUntil', 'must not be before validFrom');
+    }
+    return this.change(actor, planId, expectedVersion, (relatives) => replace(relatives, relativeId, (r) => ({ ...r, sharing })));
+  }
+
+  recordInformed(
+    actor: Actor,
+    planId: string,
+    expectedVersion: number,
+    relativeId: string,
+    entry: NonNullable<Relative['informed']>[number],
+  ): Promise<PlanView> {
+    return this.change(actor, planId, expectedVersion, (relatives) =>
+      replace(relatives, relativeId, (r) => {
+        const informed = [...(r.informed ?? []), { ...entry, id: entry.id ?? randomUUID() }];
+        if (informed.length > 1000) throw new ProblemError('conflict', 'The information log of this relative is full');
+        return { ...r, informed };
+      }),
+    );
+  }
+
+  setSupport(actor: Actor, planId: string, expectedVersion: number, relativeId: string, support: RelativeSupport): Promise<PlanView> {
+    if (new Set(support.offered).size !== support.offered.length) throw invalid('/offered', 'lists a kind of support twice');
+    return this.change(actor, planId, expectedVersion, (relatives) => replace(relatives, relativeId, (r) => ({ ...r, support })));
+  }
+
+  async propose(
+    actor: Actor,
+    planId: string,
+    expectedVersion: number,
+    relativeId: string,
+    input: NewCommitment,
+  ): Promise<{ plan: PlanView; commitmentId: string }> {
+    if (input.until && input.until < input.from) throw invalid('/until', 'must not be before from');
+    if (input.reviewDate < input.from) throw invalid('/reviewDate', 'must not be before from');
+    const commitmentId = randomUUID();
+    const plan = await this.change(actor, planId, expectedVersion, (relatives) =>
+      replace(relatives, relativeId, (r) => {
+        const child = r.child || (r.personId !== undefined && ageOn(r.personId, this.now()) < 18);
+        if (child) {
+          const message = `${r.name} is a child: children are not asked to take on care commitments`;
+          throw new ProblemError('validation', message, { errors: [{ path: '/param/relativeId', message }] });
+        }
+        const commitments = r.commitments ?? [];
+        if (commitments.length >= 100) throw new ProblemError('conflict', 'This relative has too many commitments on record');
+        const { comment, ...fields } = input;
+        const commitment: Commitment = dropUndefined({
+          ...fields,
+          id: commitmentId,
+          history: [this.event(actor, 'requested', comment)],
+        }) as Commitment;
+        return { ...r, commitments: [...commitments, commitment] };
+      }),
+    );
+    return { plan, commitmentId };
+  }
+
+  cancel(actor: Actor, planId: string, expectedVersion: number, relativeId: string, commitmentId: string, comment?: string): Promise<PlanView> {
+    return this.change(actor, planId, expectedVersion, (relatives) =>
+      replace(relatives, relativeId, (r) => {
+        const commitments = r.commitments ?? [];
+        const target = commitments.find((c) => c.id === commitmentId);
+        if (!target) throw new ProblemError('not-found', 'No such commitment for this relative');
+        if (commitmentStatus(target) === 'cancelled') throw new ProblemError('conflict', 'The commitment is already cancelled');
+        const updated = { ...target, history: [...target.history, this.event(actor, 'cancelled', comment)] };
+        return { ...r, commitments: commitments.map((c) => (c.id === commitmentId ? updated : c)) };
+      }),
+    );
+  }
+
+  private event(actor: Actor, status: 'requested' | 'cancelled', comment: string | undefined) {
+    return {
+      at: this.now().toISOString(),
+      status,
+      by: 'staff' as const,
+      ...(comment ? { comment } : {}),
+      userId: actor.principal.userId,
+      organisationId: actor.principal.organisationId,
+    };
+  }
+
+  /**
+   * What needs attention in the relatives sections of the plans the actor's organisation takes
+   * part in (closed plans left out), oldest first. Each plan on the page is logged as read.
+   */
+  async worklist(actor: Actor, page: { limit: number; offset: number }): Promise<{ items: WorklistItem[]; total: number }> {
+    refuseAuditor(actor);
+    const today = this.now().toISOString().slice(0, 10);
+    return this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const rows = await tx
+        .select({ id: plans.id, individualId: plans.individualId, fields: plans.fields, content: planParts.content })
+        .from(plans)
+        .innerJoin(planOrganisations, and(eq(planOrganisations.planId, plans.id), eq(planOrganisations.organisationId, actor.principal.organisationId)))
+        .innerJoin(planParts, and(eq(planParts.planId, plans.id), eq(planParts.kind, RELATIVES_KIND)))
+        .where(ne(plans.status, 'closed'));
+      const items = rows.flatMap((row) => worklistItems(row.id, row.fields as PlanFields, relativesOf(row.content), today));
+      items.sort((a, b) => a.since.localeCompare(b.since) || a.planId.localeCompare(b.planId) || a.relativeId.localeCompare(b.relativeId));
+      const pageItems = items.slice(page.offset, page.offset + page.limit);
+      const listed = new Set(pageItems.map((i) => i.planId));
+      await this.plans.logAccess(
+        tx,
+        actor,
+        'worklist.read',
+        rows.filter((r) => listed.has(r.id)),
+      );
+      return { items: pageItems, total: items.length };
+    });
+  }
+}
+
+function worklistItems(planId: string, fields: PlanFields, relatives: StoredRelative[], today: string): WorklistItem[] {
+  const base = { planId, overallResponsibility: fields.overallResponsibility ?? null };
+  const items: WorklistItem[] = [];
+  for (const r of relatives) {
+    const who = { ...base, relativeId: r.id, relativeName: r.name };
+    for (const c of r.commitments ?? []) {
+      const status: CommitmentStatus = commitmentStatus(c);
+      const last = c.history[c.history.length - 1]!;
+      if (status === 'declined' || status === 'withdrawn') {
+        items.push({ ...who, commitmentId: c.id, kind: `commitment-${status}`, since: last.at });
+      } else if ((status === 'accepted' || status === 'requested') && commitmentReviewDate(c) < today) {
+        items.push({ ...who, commitmentId: c.id, kind: 'commitment-review-due', since: commitmentReviewDate(c) });
+      }
+    }
+    const referred = r.support?.referredToConsultantAt;
+    for (const request of r.support?.requests ?? []) {
+      if (request.handledAt) continue;
+      if (request.kind === 'contact-consultant' && referred && Date.parse(referred) >= Date.parse(request.at)) continue;
+      items.push({
+        ...who,
+        commitmentId: null,
+        kind: request.kind === 'contact-consultant' ? 'contact-request' : 'needs-assessment-request',
+        since: request.at,
+      });
+    }
+  }
+  return items;
+}
+
+function relativesOf(content: unknown): StoredRelative[] {
+  return ((content as { relatives?: StoredRelative[] } | null)?.relatives ?? []) as StoredRelative[];
+}
+
+function find(relatives: StoredRelative[], relativeId: string): StoredRelative {
+  const target = relatives.find((r) => r.id === relativeId);
+  if (!target) throw noSuchRelative();
+  return target;
+}
+
+function replace(relatives: StoredRelative[], relativeId: string, change: (r: StoredRelative) => StoredRelative): StoredRelative[] {
+  find(relatives, relativeId);
+  return relatives.map((r) => (r.id === relativeId ? change(r) : r));
+}
+
+function dropUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

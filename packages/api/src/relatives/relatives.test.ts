@@ -1,0 +1,432 @@
+import type { PlanView } from '@sip/shared';
+import { and, eq, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchAccessLog } from '../access-log/access-log.ts';
+import { planParts } from '../db/schema.ts';
+import {
+  buildTestApp,
+  describeEachDatabase,
+  OTHER_REGION,
+  REGION,
+  staffClient,
+  startTestPeers,
+  type TestApp,
+  type TestPeers,
+} from '../test-support/index.ts';
+import { createTestIssuer } from '../test-support/tokens.ts';
+
+let peers: TestPeers;
+beforeAll(async () => {
+  peers = await startTestPeers({ seed: false });
+});
+afterAll(async () => {
+  await peers?.close();
+});
+
+type Client = Awaited<ReturnType<typeof staffClient>>;
+interface Relative {
+  id: string;
+  name: string;
+  child: boolean;
+  personId?: string;
+  phone?: string;
+  sharing?: { categories: string[]; revokedAt?: string };
+  information?: { id: string; what: string; how: string; howOften: string }[];
+  informed?: { id: string; at: string; what: string }[];
+  support?: unknown;
+  commitments?: { id: string; history: { status: string; by: string }[] }[];
+}
+interface Commitment {
+  id: string;
+  status: string;
+  reviewDate: string;
+  history: { at: string; status: string; by: string; comment?: string }[];
+}
+interface WorklistPage {
+  items: { planId: string; relativeId: string; commitmentId: string | null; kind: string; since: string; overallResponsibility: string | null }[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+const MARIA = { name: 'Maria Nilsson', relationship: { code: 'DAU', text: 'dotter' }, personId: '196807059826', phone: '+46701740002', child: false, sharesHome: false };
+const ELSA = { name: 'Elsa Nilsson', relationship: { code: 'GRNDDAU', text: 'barnbarn' }, personId: '201209019841', child: true, sharesHome: false };
+const COMMITMENT = { what: 'Handla mat varje vecka', howOften: 'En gång i veckan', from: '2026-12-01', reviewDate: '2027-06-01' };
+const SHARING = {
+  categories: ['goals', 'interventions'],
+  validFrom: '2026-11-20',
+  validUntil: '2027-11-20',
+  form: 'oral',
+  recordedAt: '2026-11-20T10:00:00+01:00',
+  recordedBy: { name: 'Sara Lind', hsaId: 'SE2321000099-7P01' },
+};
+
+async function problem(res: Response, status: number) {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toContain('application/problem+json');
+  return (await res.json()) as { detail?: string; errors?: { path: string; message: string }[] };
+}
+
+const version = (res: Response) => Number(/^W\/"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
+
+describeEachDatabase('the relatives section (staff)', (ctx) => {
+  let t: TestApp;
+  let regionCoordinator: Client;
+  let municipalityHomecare: Client;
+  let physician: Client;
+
+  beforeAll(async () => {
+    t = await buildTestApp({ database: ctx.database, peers: peers.urls });
+    regionCoordinator = await staffClient(t, 'region-coordinator');
+    municipalityHomecare = await staffClient(t, 'municipality-homecare');
+    physician = await staffClient(t, 'region-physician');
+  });
+
+  async function planWithRelative(client: Client = regionCoordinator, relative: object = MARIA) {
+    const plan = await client.createPlan();
+    const res = await client.request(`/api/plans/${plan.id}/relatives`, { method: 'POST', ifMatch: plan.relativesSection.version, body: relative });
+    expect(res.status).toBe(201);
+    const added = (await res.json()) as Relative;
+    return { plan, relative: added, version: version(res) };
+  }
+
+  async function readPlan(client: Client, planId: string) {
+    const res = await client.request(`/api/plans/${planId}`);
+    expect(res.status).toBe(200);
+    return (await res.json()) as PlanView;
+  }
+
+  describe('relatives', () => {
+    it('adds, changes and removes a relative under If-Match, by staff of either principal', async () => {
+      const plan = await regionCoordinator.createPlan();
+      const base = `/api/plans/${plan.id}/relatives`;
+      await problem(await physician.request(base, { method: 'POST', body: MARIA }), 428);
+      await problem(await physician.request(base, { method: 'POST', ifMatch: 99, body: MARIA }), 412);
+
+      let res = await physician.request(base, { method: 'POST', ifMatch: plan.relativesSection.version, body: MARIA });
+      expect(res.status).toBe(201);
+      const maria = (await res.json()) as Relative;
+      expect(res.headers.get('location')).toBe(`${base}/${maria.id}`);
+      expect(version(res)).toBe(plan.relativesSection.version + 1);
+      expect(maria).toMatchObject({ name: 'Maria Nilsson', personId: '196807059826', child: false });
+
+      // The other principal edits the same section.
+      res = await municipalityHomecare.request(`${base}/${maria.id}`, {
+        method: 'PATCH',
+        ifMatch: version(res),
+        body: { phone: '+46701749999', information: [{ what: 'Hur hemtjänsten går', how: 'Telefon', howOften: 'Varje månad' }] },
+      });
+      expect(res.status).toBe(200);
+      const patched = (await res.json()) as Relative;
+      expect(patched.phone).toBe('+46701749999');
+      expect(patched.information?.[0]).toMatchObject({ what: 'Hur hemtjänsten går', id: expect.any(String) });
+
+      // A stale If-Match is refused with the current ETag, and writes nothing.
+      const current = version(res);
+      res = await physician.request(`${base}/${maria.id}`, { method: 'PATCH', ifMatch: current - 1, body: { phone: null } });
+      await problem(res, 412);
+      expect(res.headers.get('etag')).toBe(`W/"${current}"`);
+      await problem(await physician.request(`${base}/${maria.id}`, { method: 'DELETE' }), 428);
+      await problem(await physician.request(`${base}/nobody`, { method: 'DELETE', ifMatch: current }), 404);
+
+      res = await physician.request(`${base}/${maria.id}`, { method: 'DELETE', ifMatch: current });
+      expect(res.status).toBe(204);
+      expect(version(res)).toBe(current + 1);
+      const after = await readPlan(regionCoordinator, plan.id);
+      expect(after.relativesSection).toMatchObject({ version: current + 1, relatives: [] });
+    });
+
+    it('requires the child flag to agree with the personnummer', async () => {
+      const plan = await regionCoordinator.createPlan();
+      const base = `/api/plans/${plan.id}/relatives`;
+      let body = await problem(await regionCoordinator.request(base, { method: 'POST', ifMatch: 1, body: { ...ELSA, child: false } }), 422);
+      expect(body.errors?.[0]?.path).toBe('/child');
+      body = await problem(await regionCoordinator.request(base, { method: 'POST', ifMatch: 1, body: { ...MARIA, child: true } }), 422);
+      expect(body.errors?.[0]?.path).toBe('/child');
+      // Nothing was written.
+      expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(1);
+
+      const res = await regionCoordinator.request(base, { method: 'POST', ifMatch: 1, body: ELSA });
+      expect(res.status).toBe(201);
+      const elsa = (await res.json()) as Relative;
+      body = await problem(await regionCoordinator.request(`${base}/${elsa.id}`, { method: 'PATCH', ifMatch: 2, body: { child: false } }), 422);
+      expect(body.errors?.[0]?.path).toBe('/child');
+      // Without a personnummer the flag is taken as given.
+      const noId = { name: 'Okänd Granne', relationship: { text: 'granne' }, child: false, sharesHome: false };
+      expect((await regionCoordinator.request(base, { method: 'POST', ifMatch: 2, body: noId })).status).toBe(201);
+      // The same person twice is a conflict.
+      await problem(await regionCoordinator.request(base, { method: 'POST', ifMatch: 3, body: ELSA }), 409);
+    });
+  });
+
+  describe("the individual's consent to share with a relative", () => {
+    it('is recorded, visible in the plan view, and revoked at once', async () => {
+      const { plan, relative, version: v } = await planWithRelative();
+      const path = `/api/plans/${plan.id}/relatives/${relative.id}/sharing`;
+      await problem(await regionCoordinator.request(path, { method: 'PUT', body: SHARING }), 428);
+      let res = await regionCoordinator.request(path, { method: 'PUT', ifMatch: v, body: SHARING });
+      expect(res.status).toBe(200);
+      let view = await readPlan(municipalityHomecare, plan.id);
+      expect(view.relativesSection.relatives[0]?.sharing).toMatchObject({ categories: ['goals', 'interventions'], form: 'oral' });
+
+      res = await municipalityHomecare.request(path, { method: 'PUT', ifMatch: version(res), body: { ...SHARING, revokedAt: '2026-12-01T08:00:00+01:00' } });
+      expect(res.status).toBe(200);
+      view = await readPlan(regionCoordinator, plan.id);
+      expect(view.relativesSection.relatives[0]?.sharing?.revokedAt).toBe('2026-12-01T08:00:00+01:00');
+
+      const body = await problem(
+        await regionCoordinator.request(path, { method: 'PUT', ifMatch: version(res), body: { ...SHARING, validUntil: '2026-01-01' } }),
+        422,
+      );
+      expect(body.errors?.[0]?.path).toBe('/validUntil');
+    });
+  });
+
+  describe('information to the relative', () => {
+    it('logs when the relative was informed', async () => {
+      const { plan, relative, version: v } = await planWithRelative();
+      const path = `/api/plans/${plan.id}/relatives/${relative.id}/informed`;
+      const entry = { at: '2026-11-21T14:00:00+01:00', what: 'Planens mål och insatser', by: { name: 'Sara Lind' } };
+      let res = await physician.request(path, { method: 'POST', ifMatch: v, body: entry });
+      expect(res.status).toBe(201);
+      res = await physician.request(path, { method: 'POST', ifMatch: version(res), body: { ...entry, at: '2026-12-21T14:00:00+01:00' } });
+      expect(res.status).toBe(201);
+      const informed = ((await res.json()) as Relative).informed!;
+      expect(informed.map((i) => i.at)).toEqual(['2026-11-21T14:00:00+01:00', '2026-12-21T14:00:00+01:00']);
+      expect(informed[0]?.id).toEqual(expect.any(String));
+    });
+  });
+
+  describe('voluntary commitments', () => {
+    it('proposes a commitment to an adult as requested, with its event history, and cancels it', async () => {
+      const { plan, relative, version: v } = await planWithRelative();
+      const base = `/api/plans/${plan.id}/relatives/${relative.id}/commitments`;
+      let res = await homecareRequest(base, v, { ...COMMITMENT, comment: 'Diskuterat på SIP-mötet' });
+      expect(res.status).toBe(201);
+      const proposed = (await res.json()) as Commitment;
+      expect(res.headers.get('location')).toBe(`${base}/${proposed.id}`);
+      expect(proposed).toMatchObject({ status: 'requested', what: COMMITMENT.what, reviewDate: '2027-06-01' });
+      expect(proposed.history).toEqual([
+        expect.objectContaining({ status: 'requested', by: 'staff', comment: 'Diskuterat på SIP-mötet', at: expect.any(String) }),
+      ]);
+
+      res = await municipalityHomecare.request(`${base}/${proposed.id}/cancel`, { method: 'POST', ifMatch: version(res), body: { comment: 'Hemtjänsten tar över' } });
+      expect(res.status).toBe(200);
+      const cancelled = (await res.json()) as Commitment;
+      expect(cancelled.status).toBe('cancelled');
+      expect(cancelled.history.map((e) => e.status)).toEqual(['requested', 'cancelled']);
+      await problem(await municipalityHomecare.request(`${base}/${proposed.id}/cancel`, { method: 'POST', ifMatch: version(res), body: {} }), 409);
+      await problem(await municipalityHomecare.request(`${base}/nope/cancel`, { method: 'POST', ifMatch: version(res), body: {} }), 404);
+
+      // Cancelled, nothing accepted: the relative can be removed.
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}`, { method: 'DELETE', ifMatch: version(res) });
+      expect(res.status).toBe(204);
+
+      function homecareRequest(path: string, ifMatch: number, body: unknown) {
+        return municipalityHomecare.request(path, { method: 'POST', ifMatch, body });
+      }
+    });
+
+    it('refuses to propose a commitment to a child, naming the relative', async () => {
+      const { plan, relative, version: v } = await planWithRelative(regionCoordinator, ELSA);
+      const res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/commitments`, { method: 'POST', ifMatch: v, body: COMMITMENT });
+      const body = await problem(res, 422);
+      expect(body.detail).toContain('Elsa Nilsson');
+      expect(body.detail).toContain('child');
+      expect(body.errors?.[0]?.path).toBe('/param/relativeId');
+      expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(v);
+    });
+
+    it("raises the plan's revision and shows each change in its versions", async () => {
+      const { plan, relative, version: v } = await planWithRelative();
+      const before = await readPlan(regionCoordinator, plan.id);
+      const res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/commitments`, { method: 'POST', ifMatch: v, body: COMMITMENT });
+      expect(res.status).toBe(201);
+      const after = await readPlan(regionCoordinator, plan.id);
+      expect(after.revision).toBe(before.revision + 1);
+      expect(after.relativesSection.version).toBe(v + 1);
+      const versions = (await (await regionCoordinator.request(`/api/plans/${plan.id}/versions`)).json()) as {
+        versions: { revision: number; change: string; partId: string | null }[];
+      };
+      const relativesChanges = versions.versions.filter((x) => x.change === 'relatives.updated');
+      expect(relativesChanges.map((x) => x.revision)).toEqual([before.revision, after.revision]);
+      expect(relativesChanges.every((x) => x.partId === plan.relativesSection.id)).toBe(true);
+      const snapshot = (await (await regionCoordinator.request(`/api/plans/${plan.id}/versions/${after.revision}`)).json()) as PlanView;
+      expect(snapshot.relativesSection.relatives[0]?.commitments?.[0]?.history[0]?.status).toBe('requested');
+    });
+  });
+
+  describe('the work list', () => {
+    it('shows commitments past their review date and open contact requests, only for organisations in the plan', async () => {
+      const { plan, relative, version: v } = await planWithRelative();
+      let res = await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: 1, body: { overallResponsibility: 'municipality' } });
+      expect(res.status).toBe(200);
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/commitments`, { method: 'POST', ifMatch: v, body: COMMITMENT });
+      const commitment = (await res.json()) as Commitment;
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/support`, {
+        method: 'PUT',
+        ifMatch: version(res),
+        body: { offered: ['conversation', 'respite'], requests: [{ kind: 'contact-consultant', at: '2026-11-25T09:00:00+01:00', note: 'Vill prata om avlösning' }] },
+      });
+      expect(res.status).toBe(200);
+
+      // Now: the review date is ahead, only the contact request needs attention.
+      let page = (await (await municipalityHomecare.request('/api/worklist?limit=100')).json()) as WorklistPage;
+      let mine = page.items.filter((i) => i.planId === plan.id);
+      expect(mine).toEqual([
+        { planId: plan.id, relativeId: relative.id, relativeName: 'Maria Nilsson', commitmentId: null, kind: 'contact-request', since: '2026-11-25T09:00:00+01:00', overallResponsibility: 'municipality' },
+      ]);
+
+      // Later, past the review date.
+      const later = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => new Date('2027-07-01T08:00:00Z') } });
+      const laterStaff = await staffClient(later, 'region-physician');
+      res = await laterStaff.request('/api/worklist?limit=100');
+      expect(res.status).toBe(200);
+      page = (await res.json()) as WorklistPage;
+      mine = page.items.filter((i) => i.planId === plan.id);
+      expect(mine.map((i) => [i.kind, i.commitmentId, i.since])).toEqual([
+        ['contact-request', null, '2026-11-25T09:00:00+01:00'],
+        ['commitment-review-due', commitment.id, '2027-06-01'],
+      ]);
+      expect(mine.every((i) => i.overallResponsibility === 'municipality' && i.relativeId === relative.id)).toBe(true);
+
+      // A withdrawal stays on the list until staff cancel the commitment and re-plan.
+      await answerAsRelative(plan.id, commitment.id, 'withdrawn', '2027-06-15T12:00:00+02:00');
+      page = (await (await laterStaff.request('/api/worklist?limit=100')).json()) as WorklistPage;
+      expect(page.items.filter((i) => i.planId === plan.id).map((i) => [i.kind, i.since])).toEqual([
+        ['contact-request', '2026-11-25T09:00:00+01:00'],
+        ['commitment-withdrawn', '2027-06-15T12:00:00+02:00'],
+      ]);
+      const sectionVersion = (await readPlan(regionCoordinator, plan.id)).relativesSection.version;
+      res = await laterStaff.request(`/api/plans/${plan.id}/relatives/${relative.id}/commitments/${commitment.id}/cancel`, {
+        method: 'POST',
+        ifMatch: sectionVersion,
+        body: { comment: 'Hemtjänsten tar över inköpen' },
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Commitment).history.map((e) => [e.status, e.by])).toEqual([
+        ['requested', 'staff'],
+        ['withdrawn', 'relative'],
+        ['cancelled', 'staff'],
+      ]);
+      page = (await (await laterStaff.request('/api/worklist?limit=100')).json()) as WorklistPage;
+      expect(page.items.filter((i) => i.planId === plan.id).map((i) => i.kind)).toEqual(['contact-request']);
+
+      // Paged.
+      const first = (await (await laterStaff.request('/api/worklist?limit=1&offset=0')).json()) as WorklistPage;
+      expect(first.items).toHaveLength(1);
+      expect(first.total).toBe(page.total);
+      await problem(await laterStaff.request('/api/worklist?limit=0'), 422);
+
+      // Another organisation sees none of it.
+      const { app, token } = await outsider();
+      res = await app.request('/api/worklist', { headers: { Authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as WorklistPage).items.some((i) => i.planId === plan.id)).toBe(false);
+
+      // The access is logged per plan listed.
+      const log = await searchAccessLog(ctx.database.db, { organisationId: REGION.id, limit: 10_000, offset: 0 });
+      expect(log.items.some((e) => e.action === 'worklist.read' && e.planId === plan.id)).toBe(true);
+      expect(log.items.some((e) => e.action === 'relatives.update' && e.planId === plan.id)).toBe(true);
+    });
+  });
+
+  async function outsider() {
+    const foreignIssuer = await createTestIssuer('https://idp.soderå.example');
+    const foreign = await buildTestApp({
+      database: ctx.database,
+      peers: peers.urls,
+      extraIssuers: [{ kind: 'staff', issuer: foreignIssuer.issuer, audience: 'sip-broker-staff', keys: foreignIssuer.keys }],
+    });
+    const token = await foreignIssuer.sign({ sub: 'SE2321000099-7Z01', org: OTHER_REGION.id, role: 'coordinator' });
+    return { app: foreign.app, token };
+  }
+
+  describe('authorisation', () => {
+    it('answers 404 outside the plan, 403 to auditors and citizens', async () => {
+      const { plan, relative, version: v } = await planWithRelative();
+      const paths: [string, string, unknown][] = [
+        ['GET', `/api/plans/${plan.id}/relatives`, undefined],
+        ['POST', `/api/plans/${plan.id}/relatives`, MARIA],
+        ['PATCH', `/api/plans/${plan.id}/relatives/${relative.id}`, { phone: '+46700000000' }],
+        ['PUT', `/api/plans/${plan.id}/relatives/${relative.id}/sharing`, SHARING],
+        ['POST', `/api/plans/${plan.id}/relatives/${relative.id}/commitments`, COMMITMENT],
+        ['DELETE', `/api/plans/${plan.id}/relatives/${relative.id}`, undefined],
+      ];
+      const { app, token } = await outsider();
+      const auditor = await staffClient(t, 'region-auditor');
+      const citizen = await t.tokenFor('maria');
+      for (const [method, path, body] of paths) {
+        const init = (authorization: string) => ({
+          method,
+          headers: { Authorization: authorization, 'If-Match': `W/"${v}"`, ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
+        });
+        await problem(await app.request(path, init(`Bearer ${token}`)), 404);
+        await problem(await auditor.request(path, { method, ifMatch: v, ...(body ? { body } : {}) }), 403);
+        await problem(await t.app.request(path, init(`Bearer ${citizen}`)), 403);
+      }
+      await problem(await auditor.request('/api/worklist'), 403);
+      await problem(await t.app.request('/api/worklist', { headers: { Authorization: `Bearer ${citizen}` } }), 403);
+      await problem(await t.app.request('/api/worklist'), 401);
+      // Unchanged by all of it.
+      expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(v);
+    });
+  });
+
+  describe('bad input', () => {
+    it('is a 422 naming the field, and writes nothing', async () => {
+      const { plan, relative, version: v } = await planWithRelative();
+      const base = `/api/plans/${plan.id}/relatives`;
+      const cases: [string, string, unknown, string][] = [
+        ['POST', base, { ...MARIA, nickname: 'Mia' }, '/nickname'],
+        ['POST', base, { ...MARIA, name: 'x'.repeat(201) }, '/name'],
+        ['POST', base, { ...MARIA, personId: '196807059827' }, '/personId'],
+        ['PATCH', `${base}/${relative.id}`, { information: [{ what: 'x'.repeat(4001), how: 'Telefon', howOften: 'Ibland' }] }, '/information/0/what'],
+        ['PUT', `${base}/${relative.id}/sharing`, { ...SHARING, categories: ['everything'] }, '/categories/0'],
+        ['PUT', `${base}/${relative.id}/sharing`, { ...SHARING, recordedAt: '2026-11-20 10:00' }, '/recordedAt'],
+        ['POST', `${base}/${relative.id}/informed`, { at: '2026-11-21T14:00:00+01:00', what: 'x', by: { name: 'Sara' }, extra: 1 }, '/extra'],
+        ['POST', `${base}/${relative.id}/commitments`, { ...COMMITMENT, reviewDate: '2027-13-01' }, '/reviewDate'],
+        ['POST', `${base}/${relative.id}/commitments`, { ...COMMITMENT, until: '2026-01-01' }, '/until'],
+        ['POST', `${base}/${relative.id}/commitments`, { ...COMMITMENT, status: 'accepted' }, '/status'],
+        ['PUT', `${base}/${relative.id}/support`, { offered: ['money'], requests: [] }, '/offered/0'],
+        ['PUT', `${base}/${relative.id}/support`, { offered: [], requests: [{ kind: 'contact-consultant', at: 'yesterday' }] }, '/requests/0/at'],
+      ];
+      for (const [method, path, body, field] of cases) {
+        const res = await regionCoordinator.request(path, { method, ifMatch: v, body });
+        const problemBody = await problem(res, 422);
+        expect(problemBody.errors?.map((e) => e.path), `${method} ${path} ${field}`).toContain(field);
+      }
+      expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(v);
+    });
+
+    it('refuses to remove a relative with an accepted commitment (409)', async () => {
+      // The relative's own answer arrives through /api/me in a later slice; here it is stored as it will be.
+      const { plan, relative, version: v } = await planWithRelative();
+      let res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/commitments`, { method: 'POST', ifMatch: v, body: COMMITMENT });
+      const commitment = (await res.json()) as Commitment;
+      await answerAsRelative(plan.id, commitment.id, 'accepted', '2026-11-22T10:00:00+01:00');
+      const current = (await readPlan(regionCoordinator, plan.id)).relativesSection.version;
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}`, { method: 'DELETE', ifMatch: current });
+      const body = await problem(res, 409);
+      expect(body.detail).toContain('Maria Nilsson');
+      expect((await readPlan(regionCoordinator, plan.id)).relativesSection.relatives).toHaveLength(1);
+    });
+  });
+
+  /** Appends the relative's own answer to the stored history, as the relatives' own API will. */
+  async function answerAsRelative(planId: string, commitmentId: string, status: 'accepted' | 'withdrawn', at: string) {
+    const db = ctx.database.db;
+    const [part] = await db.select().from(planParts).where(and(eq(planParts.planId, planId), eq(planParts.kind, 'relatives')));
+    const content = part!.content as { relatives: Relative[] };
+    for (const r of content.relatives) {
+      for (const c of r.commitments ?? []) {
+        if (c.id === commitmentId) c.history.push({ status, by: 'relative', at } as never);
+      }
+    }
+    await db
+      .update(planParts)
+      .set({ content, version: sql`${planParts.version} + 1` })
+      .where(eq(planParts.id, part!.id));
+  }
+});
