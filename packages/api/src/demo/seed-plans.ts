@@ -2,6 +2,7 @@ import { count } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { plans } from '../db/schema.ts';
 import { SyncService } from '../assembly/sync.service.ts';
+import { RelativesService } from '../relatives/relatives.service.ts';
 import { PlansService, type Staff } from '../plans/plans.service.ts';
 import type { Upstreams } from '../upstreams/upstream.ts';
 import { individuals, organisations, staff } from './world.ts';
@@ -31,6 +32,7 @@ export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Dat
   if (Number(existing?.n ?? 0) > 0) return 0;
   const service = new PlansService(db, now);
   const sync = new SyncService(db, upstreams, now);
+  const relatives = new RelativesService(db, now);
   const regionCoordinator = actorFor('region-coordinator');
   const municipalityCoordinator = actorFor('municipality-coordinator');
   const principals = {
@@ -66,7 +68,32 @@ export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Dat
       },
     });
     plan = await service.changeStatus(coordinator, plan.id, plan.version, 'active');
-    await sync.sync(coordinator, plan.id);
+    plan = (await sync.sync(coordinator, plan.id)).plan;
+
+    // The relatives section: what the individual shares with each adult relative, and the
+    // voluntary commitments proposed to them, waiting for their own answer.
+    const recordedBy = { name: coordinatorStaff.name, hsaId: coordinatorStaff.hsaId };
+    for (const relative of plan.relativesSection.relatives.filter((r) => !r.child)) {
+      plan = await relatives.setSharing(coordinator, plan.id, plan.relativesSection.version, relative.id, {
+        categories: relative.sharesHome ? ['goals', 'interventions', 'contacts', 'follow-up'] : ['goals', 'follow-up'],
+        form: 'written',
+        recordedAt: today.toISOString(),
+        recordedBy,
+        validUntil: inDays(365),
+      });
+      const commitment = relative.sharesHome
+        ? { what: 'Vara kontaktperson för hemtjänsten och ta emot vid besöken', howOften: 'Vid varje besök' }
+        : index === 0
+          ? { what: 'Handla mat till Astrid och Bengt', howOften: 'En gång i veckan' }
+          : { what: 'Följa med på läkarbesök på vårdcentralen', howOften: 'Vid behov, ungefär en gång i månaden' };
+      plan = (
+        await relatives.propose(coordinator, plan.id, plan.relativesSection.version, relative.id, {
+          ...commitment,
+          from: inDays(0),
+          reviewDate: inDays(90),
+        })
+      ).plan;
+    }
   }
   return individuals.length;
 }
