@@ -11,6 +11,7 @@ import { fhirRoutes } from './fhir/fhir.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
 import { planEventsRoutes } from './plans/events.routes.ts';
 import { plansRoutes } from './plans/plans.routes.ts';
+import { meRoutes } from './relatives/me.routes.ts';
 import { relativesRoutes } from './relatives/relatives.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { requestLog, requireJsonBody } from './http/middleware.ts';
@@ -77,6 +78,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', sessionRoutes);
   app.route('/', plansRoutes);
   app.route('/', relativesRoutes);
+  app.route('/', meRoutes);
   app.route('/', planEventsRoutes);
   app.route('/', accessLogRoutes);
   app.route('/', fhirRoutes);

@@ -10,6 +10,9 @@ export const IdentifierSystem = {
 
 export type PersonIdKind = 'personnummer' | 'samordningsnummer';
 
+/** How a citizen (a relative, the individual) acting for themself is named where staff are named by HSA-id. */
+export const CITIZEN_PREFIX = 'citizen:';
+
 /** A validated Swedish person identity number in its 12-digit form (YYYYMMDDNNNC). */
 export interface PersonId {
   kind: PersonIdKind;

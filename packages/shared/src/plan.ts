@@ -136,6 +136,7 @@ export const planFieldsSchema = z.strictObject({
   otherActorMeasures: list(otherActorMeasureSchema).optional().describe('Measures by others than the principals'),
   meetings: list(meetingSchema).optional(),
   followUp: z.strictObject({ date: isoDate, by: staffContactSchema }).optional(),
+  outOfHours: longText.optional().describe('Where a relative turns out of office hours'),
 });
 export type PlanFields = z.infer<typeof planFieldsSchema>;
 
@@ -243,6 +244,19 @@ export const relativeSupportSchema = z.strictObject({
 });
 export type RelativeSupport = z.infer<typeof relativeSupportSchema>;
 
+/** One answer of a relative on the home as a place of care. */
+export const homeConsentAnswerSchema = z.strictObject({
+  consent: z.boolean(),
+  at: isoDateTime,
+  comment: longText.optional(),
+});
+
+/** The relative's own consent to the home as a place of care: the answer in force, and every answer given. */
+export const homeConsentSchema = homeConsentAnswerSchema.extend({
+  history: z.array(homeConsentAnswerSchema).min(1).max(500).describe('Every answer, oldest first; the last is the one in force'),
+});
+export type HomeConsent = z.infer<typeof homeConsentSchema>;
+
 /** A relative of the individual, in the standing relatives section. */
 export const relativeSchema = z.strictObject({
   id: itemId.optional(),
@@ -260,6 +274,7 @@ export const relativeSchema = z.strictObject({
   informed: z.array(informedEntrySchema).max(1000).optional().describe('When the relative was informed, oldest first'),
   commitments: list(commitmentSchema).optional().describe('Voluntary commitments proposed to the relative'),
   support: relativeSupportSchema.optional(),
+  homeConsent: homeConsentSchema.optional().describe('The relative\u2019s own consent to the home as a place of care, where they share it'),
 });
 export type Relative = z.infer<typeof relativeSchema>;
 

@@ -21,7 +21,9 @@ export type AccessAction =
   | 'access-log.extract'
   | 'relatives.read'
   | 'relatives.update'
-  | 'worklist.read';
+  | 'worklist.read'
+  | 'me.read'
+  | 'me.answer';
 
 /** Why: care coordination for plan work, log follow-up for the log's own readers. */
 export type AccessPurpose = 'care-coordination' | 'log-follow-up' | 'individual-extract';

@@ -187,3 +187,22 @@ export const outbox = pgTable(
   },
   (t) => [index('outbox_pending_idx').on(t.side, t.planId, t.id).where(sql`delivered_at is null`)],
 );
+
+/**
+ * Idempotency keys of citizens' answers: written in the answer's own transaction, so a key
+ * is stored exactly when its answer is committed. A replay returns the stored response.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    /** Whose key: the pseudonymous id of the caller, never a personnummer. */
+    principalKey: text('principal_key').notNull(),
+    key: text('key').notNull(),
+    /** SHA-256 of method, path and body: the same key with another request is refused. */
+    requestHash: text('request_hash').notNull(),
+    status: integer('status').notNull(),
+    body: jsonb('body'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.principalKey, t.key] })],
+);

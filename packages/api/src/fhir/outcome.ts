@@ -21,6 +21,7 @@ const issueCodes: Record<ProblemCode, IssueCode> = {
   'payload-too-large': 'too-long',
   'unsupported-media-type': 'not-supported',
   'precondition-required': 'required',
+  'idempotency-key-required': 'required',
   'not-ready': 'transient',
   internal: 'exception',
 };

@@ -14,6 +14,7 @@ export const problemTypes = {
   'payload-too-large': { status: 413, title: 'The request body is too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'precondition-required': { status: 428, title: 'If-Match is required' },
+  'idempotency-key-required': { status: 428, title: 'Idempotency-Key is required' },
   'not-ready': { status: 503, title: 'The service is not ready' },
   internal: { status: 500, title: 'Internal server error' },
 } as const;

@@ -29,6 +29,15 @@ export interface Actor {
   requestId: string | null;
 }
 
+/**
+ * Who a change or an access is recorded as: a staff {@link Actor}, or a citizen under a
+ * pseudonymous user id and the organisation id `citizen`.
+ */
+export interface Recorder {
+  principal: { userId: string; organisationId: string };
+  requestId: string | null;
+}
+
 export type Participant = PlanView['participants'][number];
 
 type PlanRow = typeof plans.$inferSelect;
@@ -250,7 +259,7 @@ export class PlansService {
     return tx.select().from(planParts).where(eq(planParts.planId, planId));
   }
 
-  private entry(actor: Actor, action: AccessAction, plan: Pick<PlanRow, 'id' | 'individualId'>): AccessEntry {
+  private entry(actor: Recorder, action: AccessAction, plan: Pick<PlanRow, 'id' | 'individualId'>): AccessEntry {
     return {
       at: this.now(),
       userId: actor.principal.userId,
@@ -264,11 +273,11 @@ export class PlansService {
   }
 
   /** Logs an access to each of the given plans, in the caller's transaction. */
-  async logAccess(tx: Db, actor: Actor, action: AccessAction, accessed: Pick<PlanRow, 'id' | 'individualId'>[]): Promise<void> {
+  async logAccess(tx: Db, actor: Recorder, action: AccessAction, accessed: Pick<PlanRow, 'id' | 'individualId'>[]): Promise<void> {
     await recordAccess(tx, accessed.map((plan) => this.entry(actor, action, plan)));
   }
 
-  private async log(tx: Db, actor: Actor, action: AccessAction, plan: Pick<PlanRow, 'id' | 'individualId'>) {
+  private async log(tx: Db, actor: Recorder, action: AccessAction, plan: Pick<PlanRow, 'id' | 'individualId'>) {
     await recordAccess(tx, [this.entry(actor, action, plan)]);
   }
 
@@ -278,7 +287,7 @@ export class PlansService {
    */
   async commitChange(
     tx: Db,
-    actor: Actor,
+    actor: Recorder,
     planId: string,
     change: { type: string; partId: string | null; version: number; action: AccessAction },
   ): Promise<PlanView> {
@@ -312,7 +321,7 @@ export class PlansService {
 
   private async emit(
     tx: Db,
-    actor: Actor,
+    actor: Recorder,
     plan: Pick<PlanRow, 'id' | 'revision'>,
     change: { type: string; partId: string | null; version: number },
     at: Date,

@@ -224,6 +224,17 @@ describe('planToFhir', () => {
     expect(planToFhir(plan, { patient: publishContext.patient }).provenance).toBeNull();
   });
 
+  it('names a relative who answered for themself as a RelatedPerson author, on nobody’s behalf', () => {
+    const change = { ...publishContext.change, userId: 'citizen:196807059826', organisationId: 'citizen' };
+    const { provenance } = planToFhir(plan, { patient: publishContext.patient, change });
+    expect(provenance?.agent).toEqual([
+      {
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }] },
+        who: { type: 'RelatedPerson', identifier: { system: 'http://electronichealth.se/identifier/personnummer', value: '196807059826' } },
+      },
+    ]);
+  });
+
   it('references the individual by personnummer or samordningsnummer when no Patient id is known', () => {
     const byIdentifier = planToFhir(plan, { patient: patientIdentifierReference(plan) });
     expect(byIdentifier.carePlan.subject).toEqual({

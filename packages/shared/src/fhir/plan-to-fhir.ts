@@ -16,7 +16,7 @@ import type {
   RelatedPerson,
   Resource,
 } from '@medplum/fhirtypes';
-import { IdentifierSystem, parsePersonId } from '../identifiers.ts';
+import { CITIZEN_PREFIX, IdentifierSystem, parsePersonId } from '../identifiers.ts';
 import type { IndividualConsent, PartView, PlanStatus, PlanView, Principal } from '../plan.ts';
 import {
   ActivityKind,
@@ -373,11 +373,17 @@ function provenance(plan: PlanView, change: PlanChange): Provenance {
     recorded: change.changedAt,
     activity: { coding: [{ system: FhirSystem.dataOperation, code: change.revision <= 1 ? 'CREATE' : 'UPDATE' }] },
     agent: [
-      {
-        type: { coding: [{ system: FhirSystem.provenanceParticipantType, code: 'author', display: 'Author' }] },
-        who: { type: 'Practitioner', identifier: { system: IdentifierSystem.hsaId, value: change.userId } },
-        onBehalfOf: organisationRef({ id: change.organisationId, name: org?.name }),
-      },
+      change.userId.startsWith(CITIZEN_PREFIX)
+        ? {
+            // A relative's own answer: the relative is the author, on nobody's behalf.
+            type: { coding: [{ system: FhirSystem.provenanceParticipantType, code: 'author', display: 'Author' }] },
+            who: { type: 'RelatedPerson', identifier: personIdentifier(change.userId.slice(CITIZEN_PREFIX.length)) },
+          }
+        : {
+            type: { coding: [{ system: FhirSystem.provenanceParticipantType, code: 'author', display: 'Author' }] },
+            who: { type: 'Practitioner', identifier: { system: IdentifierSystem.hsaId, value: change.userId } },
+            onBehalfOf: organisationRef({ id: change.organisationId, name: org?.name }),
+          },
     ],
   });
 }
@@ -520,4 +526,8 @@ export function sipResourceList(resources: SipResources): (Resource & { id: stri
     ...resources.parts,
     resources.relatives,
   ];
+}
+
+function personIdentifier(personId: string): Identifier {
+  return { system: parsePersonId(personId)?.system ?? IdentifierSystem.personnummer, value: personId };
 }

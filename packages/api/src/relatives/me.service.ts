@@ -1,0 +1,395 @@
+import { createHash } from 'node:crypto';
+import { CITIZEN_PREFIX } from '@sip/shared';
+import {
+  ageOn,
+  commitmentReviewDate,
+  commitmentStatus,
+  sharingInEffect,
+  type Commitment,
+  type HomeConsent,
+  type PartContent,
+  type PlanFields,
+  type PlanStatus,
+  type Relative,
+  type RelativeSupport,
+} from '@sip/shared';
+import { and, eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/database.ts';
+import { rowsOf } from '../db/rows.ts';
+import { idempotencyKeys, planParts, plans } from '../db/schema.ts';
+import { ProblemError } from '../http/errors.ts';
+import { PlansService, type Recorder } from '../plans/plans.service.ts';
+import { commitmentView, type StoredRelative } from './relatives.service.ts';
+
+/** Shown when the plan names no out-of-hours guidance of its own. */
+export const DEFAULT_OUT_OF_HOURS =
+  'Out of office hours, call 1177 for health care advice, or 112 in an emergency. Contact the SIP coordinator on the next working day.';
+
+const RELATIVES_KIND = 'relatives';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** How close to its review date an accepted commitment may be confirmed again. */
+const RECONFIRM_WINDOW_DAYS = 14;
+/** The review interval used when a commitment's own is empty (review date on its first day). */
+const FALLBACK_REVIEW_DAYS = 180;
+const DAY_MS = 86_400_000;
+
+export type Answer = 'accept' | 'decline' | 'withdraw' | 'reconfirm';
+export type RequestKind = 'contact-consultant' | 'needs-assessment';
+
+/** The citizen behind a request: their personnummer, and how the logs and history name them. */
+export interface Citizen {
+  personId: string;
+  requestId: string | null;
+}
+
+/**
+ * The user id a relative's own actions are recorded under: their personnummer, marked as a
+ * citizen's. The access log must say who accessed what; it is personal data kept in the
+ * database with the rest of the log, never written to the service's logs.
+ */
+export function citizenUserId(personId: string): string {
+  return `${CITIZEN_PREFIX}${personId}`;
+}
+
+export { CITIZEN_PREFIX };
+
+export function citizenRecorder(citizen: Citizen): Recorder {
+  return { principal: { userId: citizenUserId(citizen.personId), organisationId: 'citizen' }, requestId: citizen.requestId };
+}
+
+/** A stored response to an idempotent request. */
+export interface StoredResponse {
+  status: number;
+  body: unknown;
+  replayed: boolean;
+}
+
+export interface Idempotency {
+  key: string;
+  /** Method, path and body, as the caller sent them. */
+  request: { method: string; path: string; body: unknown };
+}
+
+type PlanRow = typeof plans.$inferSelect;
+type PartRow = typeof planParts.$inferSelect;
+
+function noSuchPlan(): ProblemError {
+  return new ProblemError('not-found', 'No such plan');
+}
+
+function relativesOf(content: unknown): StoredRelative[] {
+  return ((content as { relatives?: StoredRelative[] } | null)?.relatives ?? []) as StoredRelative[];
+}
+
+/** The relative that is this person in a section: removed-upstream relatives no longer count. */
+function meIn(relatives: StoredRelative[], personId: string): StoredRelative | undefined {
+  return relatives.find((r) => r.personId === personId && !r.removedUpstream);
+}
+
+/** JSON with sorted keys, so equal bodies hash equal whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+function requestHash(request: Idempotency['request']): string {
+  return createHash('sha256').update(`${request.method} ${request.path}\n${canonical(request.body)}`).digest('hex');
+}
+
+const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+
+const withoutUndefined = <T extends object>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+
+/**
+ * What the individual's consent lets this relative see of the plan, and always the relative's
+ * own part. Nothing about other relatives, never the individual's personnummer.
+ */
+export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative, today: Date) {
+  const fields = plan.fields as PlanFields;
+  const inEffect = sharingInEffect(me.sharing, today);
+  const categories = new Set(inEffect ? (me.sharing?.categories ?? []) : []);
+  const principalParts = parts
+    .filter((p) => p.kind === 'region' || p.kind === 'municipality')
+    .sort((a, b) => a.kind.localeCompare(b.kind))
+    .map((p) => ({ principal: p.kind as 'region' | 'municipality', organisation: p.organisationName ?? '', content: p.content as PartContent }));
+
+  const shared: Record<string, unknown> = {};
+  if (categories.has('goals')) {
+    shared.goals = {
+      individual: (fields.individualGoals ?? []).map((g) => ({ text: g.text })),
+      professional: principalParts.map((p) => ({ principal: p.principal, organisation: p.organisation, goals: (p.content.goals ?? []).map((g) => ({ text: g.text })) })),
+    };
+  }
+  const interventionSides = new Set<string>();
+  if (categories.has('interventions')) ['region', 'municipality'].forEach((s) => interventionSides.add(s));
+  if (categories.has('health-interventions')) interventionSides.add('region');
+  if (categories.has('social-interventions')) interventionSides.add('municipality');
+  if (interventionSides.size > 0) {
+    shared.interventions = principalParts
+      .filter((p) => interventionSides.has(p.principal))
+      .flatMap((p) =>
+        (p.content.interventions ?? [])
+          .filter((i) => !i.removedUpstream)
+          .map((i) =>
+            withoutUndefined({
+              principal: p.principal,
+              title: i.title,
+              status: i.status,
+              performedBy: i.performedBy,
+              when: i.when,
+              startDate: i.startDate,
+              endDate: i.endDate,
+            }),
+          ),
+      );
+  }
+  if (categories.has('contacts')) {
+    shared.contacts = principalParts
+      .filter((p) => p.content.contactPerson)
+      .map((p) => {
+        const c = p.content.contactPerson!;
+        return withoutUndefined({ principal: p.principal, organisation: p.organisation, name: c.name, title: c.title, unit: c.unit, phone: c.phone });
+      });
+  }
+  if (categories.has('follow-up')) shared.followUp = fields.followUp ? { date: fields.followUp.date } : null;
+  if (categories.has('needs')) shared.needs = (fields.needs ?? []).map((n) => ({ text: n.text }));
+  if (categories.has('meetings')) shared.meetings = (fields.meetings ?? []).map((m) => withoutUndefined({ at: m.at, place: m.place }));
+
+  const coordinator = fields.coordinator
+    ? withoutUndefined({ name: fields.coordinator.name, title: fields.coordinator.title, unit: fields.coordinator.unit, phone: fields.coordinator.phone })
+    : null;
+  return {
+    planId: plan.id,
+    title: fields.title ?? null,
+    status: plan.status as PlanStatus,
+    coordinator,
+    outOfHours: fields.outOfHours ?? DEFAULT_OUT_OF_HOURS,
+    me: {
+      relativeId: me.id,
+      name: me.name,
+      relationship: me.relationship,
+      child: me.child,
+      sharesHome: me.sharesHome,
+      sharing: me.sharing ?? null,
+      sharingInEffect: inEffect,
+      information: me.information ?? [],
+      informed: me.informed ?? [],
+      commitments: (me.commitments ?? []).map(commitmentView),
+      support: me.support ?? null,
+      homeConsent: me.homeConsent ?? null,
+    },
+    shared: { categories: [...categories], ...shared },
+  };
+}
+
+export type RelativePlanView = ReturnType<typeof relativeView>;
+
+/**
+ * The relative's own side of the standing relatives section: what the individual has let
+ * them see, and their own answers. Every read and every answer is logged; every answer is
+ * a versioned, evented, published change of the relatives section.
+ */
+export class MeService {
+  private readonly plans: PlansService;
+
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => Date,
+  ) {
+    this.plans = new PlansService(db, now);
+  }
+
+  /** The plans this person is a relative in. */
+  async list(citizen: Citizen) {
+    return this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const needle = JSON.stringify([{ personId: citizen.personId }]);
+      const rows = await tx
+        .select({ plan: plans, content: planParts.content })
+        .from(plans)
+        .innerJoin(planParts, and(eq(planParts.planId, plans.id), eq(planParts.kind, RELATIVES_KIND)))
+        .where(sql`${planParts.content} -> 'relatives' @> ${needle}::jsonb`)
+        .orderBy(plans.createdAt, plans.id);
+      const mine = rows.flatMap((row) => {
+        const me = meIn(relativesOf(row.content), citizen.personId);
+        return me ? [{ plan: row.plan, me }] : [];
+      });
+      await this.plans.logAccess(tx, citizenRecorder(citizen), 'me.read', mine.map((m) => m.plan));
+      return mine.map(({ plan, me }) => ({
+        planId: plan.id,
+        title: (plan.fields as PlanFields).title ?? null,
+        status: plan.status as PlanStatus,
+        relativeId: me.id,
+      }));
+    });
+  }
+
+  /** One plan as this relative may see it; a plan they are not a relative in is a 404. */
+  async read(citizen: Citizen, planId: string): Promise<RelativePlanView> {
+    return this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const { plan, me } = await this.load(tx, citizen, planId, false);
+      const parts = await this.plans.parts(tx, planId);
+      await this.plans.logAccess(tx, citizenRecorder(citizen), 'me.read', [plan]);
+      return relativeView(plan, parts, me, this.now());
+    });
+  }
+
+  private async load(tx: Db, citizen: Citizen, planId: string, lock: boolean) {
+    if (!UUID.test(planId)) throw noSuchPlan();
+    const query = tx.select().from(plans).where(eq(plans.id, planId));
+    const [plan] = lock ? await query.for('update') : await query;
+    if (!plan) throw noSuchPlan();
+    const [part] = await tx
+      .select()
+      .from(planParts)
+      .where(and(eq(planParts.planId, planId), eq(planParts.kind, RELATIVES_KIND)));
+    if (!part) throw noSuchPlan();
+    const me = meIn(relativesOf(part.content), citizen.personId);
+    if (!me) throw noSuchPlan();
+    return { plan, part, me };
+  }
+
+  /**
+   * Runs one answer under its idempotency key, in one transaction: the key row is claimed
+   * first (a concurrent request with the same key waits for it), the plan row locked, the
+   * relatives section updated on its version, the change committed, and the response stored
+   * with the key. A replay returns the stored response and writes nothing.
+   */
+  private async answerOnce(
+    citizen: Citizen,
+    planId: string,
+    idem: Idempotency,
+    mutate: (me: StoredRelative, today: string) => { next: StoredRelative; status: number; body: (me: StoredRelative) => unknown },
+  ): Promise<StoredResponse> {
+    const recorder = citizenRecorder(citizen);
+    const principalKey = recorder.principal.userId;
+    const hash = requestHash(idem.request);
+    return this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const at = this.now();
+      const claimed = rowsOf<{ key: string }>(
+        await tx.execute(sql`
+          insert into idempotency_keys (principal_key, key, request_hash, status, body, created_at)
+          values (${principalKey}, ${idem.key}, ${hash}, 0, null, ${at.toISOString()}::timestamptz)
+          on conflict do nothing
+          returning key`),
+      );
+      if (claimed.length === 0) {
+        const [stored] = await tx
+          .select()
+          .from(idempotencyKeys)
+          .where(and(eq(idempotencyKeys.principalKey, principalKey), eq(idempotencyKeys.key, idem.key)));
+        if (!stored) throw new ProblemError('conflict', 'A request with this Idempotency-Key is in progress; try again');
+        if (stored.requestHash !== hash) {
+          throw new ProblemError('validation', 'This Idempotency-Key was used for another request: use a new key for a new request', {
+            errors: [{ path: '/header/idempotency-key', message: 'already used for another request' }],
+          });
+        }
+        return { status: stored.status, body: stored.body, replayed: true };
+      }
+
+      const { plan, part, me } = await this.load(tx, citizen, planId, true);
+      if (plan.status === 'closed') throw new ProblemError('conflict', 'The plan is closed: it takes no more answers');
+      const today = at.toISOString().slice(0, 10);
+      const change = mutate(structuredClone(me), today);
+      const relatives = relativesOf(part.content).map((r) => (r.id === me.id ? change.next : r));
+      const [updated] = await tx
+        .update(planParts)
+        .set({ content: { ...(part.content as object), relatives }, version: part.version + 1, updatedAt: at })
+        .where(and(eq(planParts.id, part.id), eq(planParts.version, part.version)))
+        .returning({ version: planParts.version });
+      if (!updated) throw new ProblemError('conflict', 'The plan changed while answering; try again');
+      await this.plans.commitChange(tx, recorder, planId, {
+        type: 'relatives.answered',
+        partId: part.id,
+        version: updated.version,
+        action: 'me.answer',
+      });
+      const body = change.body(change.next);
+      await tx
+        .update(idempotencyKeys)
+        .set({ status: change.status, body })
+        .where(and(eq(idempotencyKeys.principalKey, principalKey), eq(idempotencyKeys.key, idem.key)));
+      return { status: change.status, body, replayed: false };
+    });
+  }
+
+  /** The relative's answer on a commitment proposed to them. */
+  answer(citizen: Citizen, planId: string, commitmentId: string, input: { answer: Answer; comment?: string | undefined }, idem: Idempotency) {
+    return this.answerOnce(citizen, planId, idem, (me, today) => {
+      const commitments = me.commitments ?? [];
+      const target = commitments.find((c) => c.id === commitmentId);
+      if (!target) throw new ProblemError('not-found', 'No such commitment');
+      const event = this.answerEvent(me, target, input, today);
+      if (target.history.length >= 500) throw new ProblemError('conflict', 'The history of this commitment is full');
+      const next: Commitment = { ...target, history: [...target.history, event] };
+      return {
+        next: { ...me, commitments: commitments.map((c) => (c.id === commitmentId ? next : c)) },
+        status: 200,
+        body: () => commitmentView(next),
+      };
+    });
+  }
+
+  private answerEvent(me: StoredRelative, commitment: Commitment, input: { answer: Answer; comment?: string | undefined }, today: string) {
+    const status = commitmentStatus(commitment);
+    if (status === 'cancelled') {
+      throw new ProblemError('conflict', 'This commitment was cancelled by staff: there is nothing to answer. Contact your SIP coordinator.');
+    }
+    const child = me.child || (me.personId !== undefined && ageOn(me.personId, this.now()) < 18);
+    if (child && (input.answer === 'accept' || input.answer === 'reconfirm')) {
+      const message = 'Children are not asked to take on care commitments';
+      throw new ProblemError('validation', message, { errors: [{ path: '/answer', message }] });
+    }
+    const base = { at: this.now().toISOString(), by: 'relative' as const, ...(input.comment ? { comment: input.comment } : {}) };
+    switch (input.answer) {
+      case 'accept':
+      case 'decline':
+        if (status !== 'requested') throw new ProblemError('conflict', `The commitment is ${status}: only a requested commitment can be ${input.answer}d`);
+        return { ...base, status: input.answer === 'accept' ? ('accepted' as const) : ('declined' as const) };
+      case 'withdraw':
+        if (status !== 'accepted') throw new ProblemError('conflict', `The commitment is ${status}: only an accepted commitment can be withdrawn`);
+        return { ...base, status: 'withdrawn' as const };
+      case 'reconfirm': {
+        if (status !== 'accepted') throw new ProblemError('conflict', `The commitment is ${status}: only an accepted commitment can be confirmed again`);
+        const due = commitmentReviewDate(commitment);
+        if (due > addDays(today, RECONFIRM_WINDOW_DAYS)) {
+          throw new ProblemError('conflict', `The commitment is due for review on ${due}: it can be confirmed again from ${addDays(due, -RECONFIRM_WINDOW_DAYS)}`);
+        }
+        const interval = daysBetween(commitment.from, commitment.reviewDate);
+        return { ...base, status: 'reconfirmed' as const, reviewDate: addDays(today, interval >= 1 ? interval : FALLBACK_REVIEW_DAYS) };
+      }
+    }
+  }
+
+  /** The relative's own consent to the home as a place of care: only where they share it. */
+  homeConsent(citizen: Citizen, planId: string, input: { consent: boolean; comment?: string | undefined }, idem: Idempotency) {
+    return this.answerOnce(citizen, planId, idem, (me) => {
+      if (!me.sharesHome) throw new ProblemError('conflict', 'You are not recorded as sharing a home with the individual: there is no home consent to give');
+      const answer = { consent: input.consent, at: this.now().toISOString(), ...(input.comment ? { comment: input.comment } : {}) };
+      const history = [...(me.homeConsent?.history ?? []), answer];
+      if (history.length > 500) throw new ProblemError('conflict', 'The home consent history is full');
+      const homeConsent: HomeConsent = { ...answer, history };
+      return { next: { ...me, homeConsent }, status: 200, body: (r: Relative) => r.homeConsent };
+    });
+  }
+
+  /** A request for contact with the relatives' consultant, or for an own needs assessment. */
+  request(citizen: Citizen, planId: string, input: { kind: RequestKind; note?: string | undefined }, idem: Idempotency) {
+    return this.answerOnce(citizen, planId, idem, (me) => {
+      const support: RelativeSupport = me.support ?? { offered: [], requests: [] };
+      if (support.requests.length >= 100) throw new ProblemError('conflict', 'Too many requests on record: contact your SIP coordinator');
+      const request = { kind: input.kind, at: this.now().toISOString(), ...(input.note ? { note: input.note } : {}) };
+      return { next: { ...me, support: { ...support, requests: [...support.requests, request] } }, status: 201, body: (r: Relative) => r.support };
+    });
+  }
+}
