@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { CITIZEN_PREFIX } from '@sip/shared';
+import type { WorklistKind } from './relatives.service.ts';
 import {
   ageOn,
   commitmentReviewDate,
@@ -268,7 +269,10 @@ export class MeService {
     citizen: Citizen,
     planId: string,
     idem: Idempotency,
-    mutate: (me: StoredRelative, today: string) => { next: StoredRelative; status: number; body: (me: StoredRelative) => unknown },
+    mutate: (
+      me: StoredRelative,
+      today: string,
+    ) => { next: StoredRelative; status: number; body: (me: StoredRelative) => unknown; attention?: WorklistKind },
   ): Promise<StoredResponse> {
     const recorder = citizenRecorder(citizen);
     const principalKey = recorder.principal.userId;
@@ -308,8 +312,9 @@ export class MeService {
         .where(and(eq(planParts.id, part.id), eq(planParts.version, part.version)))
         .returning({ version: planParts.version });
       if (!updated) throw new ProblemError('conflict', 'The plan changed while answering; try again');
+      // An answer that needs a principal's attention reaches every open editor as a work-list event.
       await this.plans.commitChange(tx, recorder, planId, {
-        type: 'relatives.answered',
+        type: change.attention ? `worklist.${change.attention}` : 'relatives.answered',
         partId: part.id,
         version: updated.version,
         action: 'me.answer',
@@ -332,10 +337,12 @@ export class MeService {
       const event = this.answerEvent(me, target, input, today);
       if (target.history.length >= 500) throw new ProblemError('conflict', 'The history of this commitment is full');
       const next: Commitment = { ...target, history: [...target.history, event] };
+      const attention: Partial<Record<string, WorklistKind>> = { declined: 'commitment-declined', withdrawn: 'commitment-withdrawn' };
       return {
         next: { ...me, commitments: commitments.map((c) => (c.id === commitmentId ? next : c)) },
         status: 200,
         body: () => commitmentView(next),
+        ...(attention[event.status] ? { attention: attention[event.status]! } : {}),
       };
     });
   }
@@ -389,7 +396,12 @@ export class MeService {
       const support: RelativeSupport = me.support ?? { offered: [], requests: [] };
       if (support.requests.length >= 100) throw new ProblemError('conflict', 'Too many requests on record: contact your SIP coordinator');
       const request = { kind: input.kind, at: this.now().toISOString(), ...(input.note ? { note: input.note } : {}) };
-      return { next: { ...me, support: { ...support, requests: [...support.requests, request] } }, status: 201, body: (r: Relative) => r.support };
+      return {
+        next: { ...me, support: { ...support, requests: [...support.requests, request] } },
+        status: 201,
+        body: (r: Relative) => r.support,
+        attention: input.kind === 'contact-consultant' ? 'contact-request' : 'needs-assessment-request',
+      };
     });
   }
 }

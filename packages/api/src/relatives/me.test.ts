@@ -1,6 +1,6 @@
 import { and, count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { accessLog } from '../db/schema.ts';
+import { accessLog, planEvents } from '../db/schema.ts';
 import { buildTestApp, describeEachDatabase, staffClient, usePeers, type TestApp } from '../test-support/index.ts';
 import { citizenUserId } from './me.service.ts';
 
@@ -266,6 +266,13 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       await problem(await answer(token.maria, ids.mariaCommitment, { answer: 'withdraw' }), 409);
       const page = (await (await staff.request('/api/worklist?limit=100')).json()) as { items: { planId: string; commitmentId: string | null; kind: string }[] };
       expect(page.items).toContainEqual(expect.objectContaining({ planId, commitmentId: ids.mariaCommitment, kind: 'commitment-withdrawn' }));
+      // Open editors hear of it on the plan's live stream: ids and versions only.
+      const [event] = await ctx.database.db
+        .select()
+        .from(planEvents)
+        .where(and(eq(planEvents.planId, planId), eq(planEvents.type, 'worklist.commitment-withdrawn')));
+      expect(event).toMatchObject({ organisationId: 'citizen' });
+      expect(JSON.stringify(event)).not.toContain(MARIA.personId);
     });
 
     it('refuses an answer on a commitment staff cancelled', async () => {
