@@ -1,6 +1,15 @@
 import { OperationOutcomeError, validateResource } from '@medplum/core';
-import type { Bundle, CarePlan, CodeableConcept, Consent, Goal, OperationOutcomeIssue, Provenance, Resource } from '@medplum/fhirtypes';
-import { ConsentCoding, PLAN_CATEGORY_SYSTEM, PlanCategory, SipIdentifierSystem, identifierKey, sipIdentifierOf } from '@sip/shared';
+import type { Bundle, CarePlan, CodeableConcept, Consent, Goal, OperationOutcomeIssue, Provenance, Resource, Task } from '@medplum/fhirtypes';
+import {
+  ConsentCoding,
+  PLAN_CATEGORY_SYSTEM,
+  PlanCategory,
+  RelativeConsentCategory,
+  SipExtension,
+  SipIdentifierSystem,
+  identifierKey,
+  sipIdentifierOf,
+} from '@sip/shared';
 import { loadFhirDefinitions } from './definitions.ts';
 
 /** One thing wrong with a resource: where (a FHIRPath-like location) and what. */
@@ -24,15 +33,30 @@ export class FhirValidationError extends Error {
 }
 
 /** The resource types the SIP is published as. */
-const publishedTypes = new Set(['CarePlan', 'Goal', 'CareTeam', 'Consent', 'RelatedPerson', 'Provenance']);
+const publishedTypes = new Set(['CarePlan', 'Goal', 'CareTeam', 'Consent', 'RelatedPerson', 'Task', 'Provenance']);
 
 /** The identifier system of ours each published type carries (the Provenance carries none). */
 const expectedSystems: Record<string, string[]> = {
   CarePlan: [SipIdentifierSystem.plan, SipIdentifierSystem.planPart],
   Goal: [SipIdentifierSystem.goal],
   CareTeam: [SipIdentifierSystem.careTeam],
-  Consent: [SipIdentifierSystem.consent],
+  Consent: [SipIdentifierSystem.consent, SipIdentifierSystem.commitmentConsent, SipIdentifierSystem.homeConsent],
+  RelatedPerson: [SipIdentifierSystem.relative],
+  Task: [SipIdentifierSystem.commitment],
 };
+
+/** The category a relative's own Consent carries, by its identifier system. */
+const relativeConsentCategory: Record<string, { system: string; code: string }> = {
+  [SipIdentifierSystem.commitmentConsent]: RelativeConsentCategory.commitment,
+  [SipIdentifierSystem.homeConsent]: RelativeConsentCategory.homeAsPlaceOfCare,
+};
+
+const TASK_STATUSES = new Set<Task['status']>(['requested', 'accepted', 'rejected', 'cancelled']);
+const RELATIVE_CONSENT_STATUSES = new Set<Consent['status']>(['active', 'inactive', 'rejected']);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A reference to another resource of the SIP (`Type/id` or `urn:uuid:`), not merely a display or identifier. */
+const isLiteral = (reference: { reference?: string } | undefined) => !!reference?.reference;
 
 const UUID_REFERENCE = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -97,13 +121,18 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
     case 'Consent': {
       const consent = resource as Consent;
       if (!consent.status) issue('status', 'is required');
+      if (!consent.patient) issue('patient', 'is required');
+      const relativeCategory = relativeConsentCategory[sipIdentifierOf(resource)?.system ?? ''];
+      if (relativeCategory) {
+        relativeConsentIssues(consent, relativeCategory, issue);
+        break;
+      }
       if (!hasCoding(consent.scope, ConsentCoding.patientPrivacy.system, ConsentCoding.patientPrivacy.code)) {
         issue('scope', `needs the coding ${ConsentCoding.patientPrivacy.system}|${ConsentCoding.patientPrivacy.code}`);
       }
       if (!hasCoding(consent.category, ConsentCoding.patientConsent.system, ConsentCoding.patientConsent.code)) {
         issue('category', `needs the coding ${ConsentCoding.patientConsent.system}|${ConsentCoding.patientConsent.code}`);
       }
-      if (!consent.patient) issue('patient', 'is required');
       if (!hasCoding(consent.provision?.purpose?.map((coding) => ({ coding: [coding] })), ConsentCoding.coordinationOfCare.system, ConsentCoding.coordinationOfCare.code)) {
         issue('provision.purpose', `needs the coding ${ConsentCoding.coordinationOfCare.system}|${ConsentCoding.coordinationOfCare.code}`);
       }
@@ -114,7 +143,19 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
       });
       break;
     }
-    case 'Goal': {
+    case 'Task': {
+      const task = resource as Task;
+      if (!TASK_STATUSES.has(task.status)) issue('status', `must be requested, accepted, rejected or cancelled, not ${task.status ?? 'missing'}`);
+      if (task.intent !== 'proposal') issue('intent', `must be 'proposal': a commitment is proposed to the relative`);
+      if (!task.description) issue('description', 'is required: what the relative commits to');
+      if (!task.for) issue('for', 'is required: the individual');
+      if (!isLiteral(task.owner)) issue('owner', 'must reference the RelatedPerson who takes on the commitment');
+      if (!task.basedOn?.some(isLiteral)) issue('basedOn', 'must reference the SIP CarePlan');
+      if (!task.executionPeriod?.start) issue('executionPeriod.start', 'is required: from when the commitment holds');
+      const reviewDate = task.extension?.find((e) => e.url === SipExtension.reviewDate);
+      if (!reviewDate?.valueDate || !ISO_DATE.test(reviewDate.valueDate)) issue('extension', `needs ${SipExtension.reviewDate} with a valueDate`);
+      break;
+    }    case 'Goal': {
       const goal = resource as Goal;
       if (!goal.lifecycleStatus) issue('lifecycleStatus', 'is required');
       if (!goal.description?.text && !goal.description?.coding?.length) issue('description', 'is required: text or a coding');
@@ -130,6 +171,25 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
     }
   }
   return issues;
+}
+
+/** A relative's own Consent (to a commitment, or to the home as a place of care): no standard profile, so our rules. */
+function relativeConsentIssues(consent: Consent, category: { system: string; code: string }, issue: (path: string, message: string) => void) {
+  if (consent.status && !RELATIVE_CONSENT_STATUSES.has(consent.status)) issue('status', `must be active, inactive or rejected, not ${consent.status}`);
+  if (!hasCoding(consent.scope, ConsentCoding.treatment.system, ConsentCoding.treatment.code)) {
+    issue('scope', `needs the coding ${ConsentCoding.treatment.system}|${ConsentCoding.treatment.code}`);
+  }
+  if (!hasCoding(consent.category, category.system, category.code)) issue('category', `needs the coding ${category.system}|${category.code}`);
+  if (!consent.dateTime) issue('dateTime', 'is required: when the relative answered');
+  if (!consent.performer?.length || !consent.performer.every(isLiteral)) issue('performer', 'must reference the RelatedPerson who answered');
+  const rule = consent.status === 'active' ? ConsentCoding.optIn : ConsentCoding.optOut;
+  if (!hasCoding(consent.policyRule, rule.system, rule.code)) issue('policyRule', `a ${consent.status ?? ''} consent has the policyRule ${rule.system}|${rule.code}`);
+  if (category.code === RelativeConsentCategory.commitment.code) {
+    const data = consent.provision?.data ?? [];
+    if (!data.some((d) => d.meaning === 'related' && isLiteral(d.reference))) {
+      issue('provision.data', `must reference the commitment's Task, with meaning 'related'`);
+    }
+  }
 }
 
 /** Every issue with a resource the broker publishes: Medplum's R4 validation and our own checks. */
@@ -214,6 +274,30 @@ export function bundleIssues(bundle: Bundle): FhirValidationIssue[] {
       if (reference.toLowerCase().startsWith('urn:uuid:') && !fullUrls.has(reference)) {
         issue(path, `${reference} is the fullUrl of no entry in the bundle`);
       }
+    }
+  });
+
+  // A commitment and the relatives' consents hang on resources of the same SIP: those must be in the bundle.
+  const typeOf = (reference: string): string | undefined => {
+    const byFullUrl = fullUrls.get(reference);
+    if (byFullUrl !== undefined) return entries[byFullUrl]?.resource?.resourceType;
+    return entries.find((e) => e.resource?.id && `${e.resource.resourceType}/${e.resource.id}` === reference)?.resource?.resourceType;
+  };
+  const resolves = (path: string, reference: string | undefined, type: string) => {
+    if (!reference) return;
+    const found = typeOf(reference);
+    if (!found) issue(path, `${reference} is no ${type} in the bundle`);
+    else if (found !== type) issue(path, `${reference} is a ${found}, not a ${type}`);
+  };
+  entries.forEach((entry, i) => {
+    const at = `Bundle.entry[${i}].resource`;
+    const resource = entry.resource;
+    if (resource?.resourceType === 'Task') {
+      resolves(`${at}.owner.reference`, resource.owner?.reference, 'RelatedPerson');
+      resource.basedOn?.forEach((ref, j) => resolves(`${at}.basedOn[${j}].reference`, ref.reference, 'CarePlan'));
+    } else if (resource?.resourceType === 'Consent' && relativeConsentCategory[sipIdentifierOf(resource)?.system ?? '']) {
+      resource.performer?.forEach((ref, j) => resolves(`${at}.performer[${j}].reference`, ref.reference, 'RelatedPerson'));
+      resource.provision?.data?.forEach((d, j) => resolves(`${at}.provision.data[${j}].reference.reference`, d.reference.reference, 'Task'));
     }
   });
   return issues;

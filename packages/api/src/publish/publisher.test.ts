@@ -87,7 +87,7 @@ describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
       consents: (await search(base, 'Consent')).length,
     });
     const before = await count(peers.urls.region);
-    await ctx.database.db.execute(sql`update outbox set delivered_at = null, next_attempt_at = now() where plan_id = ${plan.id}`);
+    await ctx.database.db.execute(sql`update outbox set delivered_at = null, next_attempt_at = now() - interval '1 second' where plan_id = ${plan.id}`);
     expect(await t.outbox.drain()).toBe(plan.revision * 2);
     expect(await count(peers.urls.region)).toEqual(before);
   });

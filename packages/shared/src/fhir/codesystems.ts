@@ -17,6 +17,12 @@ export const SipIdentifierSystem = {
   consent: 'urn:sip-broker:consent',
   /** A relative in the relatives section: `urn:sip-broker:relative|<plan id>/<relative id>`. */
   relative: 'urn:sip-broker:relative',
+  /** A relative's commitment, as a Task: `urn:sip-broker:commitment|<plan id>/<commitment id>`. */
+  commitment: 'urn:sip-broker:commitment',
+  /** The relative's own answer to a commitment, as a Consent: `urn:sip-broker:commitment-consent|<plan id>/<commitment id>`. */
+  commitmentConsent: 'urn:sip-broker:commitment-consent',
+  /** The relative's own consent to the home as a place of care: `urn:sip-broker:home-consent|<plan id>/<relative id>`. */
+  homeConsent: 'urn:sip-broker:home-consent',
 } as const;
 
 /** CarePlan.category: what kind of plan this is. */
@@ -62,6 +68,16 @@ export const CareTeamRole = {
 /** Consent.provision.code: the categories of information the individual lets the SIP share. */
 export const CONSENT_INFORMATION_SYSTEM = 'urn:sip-broker:codesystem:consent-information';
 
+/**
+ * Consent.category of a relative's own consent (no standard profile exists for it): to a
+ * commitment (Consent.provision.data the Task), or to the home as a place of care.
+ */
+export const RELATIVE_CONSENT_CATEGORY_SYSTEM = 'urn:sip-broker:codesystem:consent-category';
+export const RelativeConsentCategory = {
+  commitment: { system: RELATIVE_CONSENT_CATEGORY_SYSTEM, code: 'relative-commitment', display: 'Anhörigs samtycke till ett åtagande' },
+  homeAsPlaceOfCare: { system: RELATIVE_CONSENT_CATEGORY_SYSTEM, code: 'home-as-place-of-care', display: 'Anhörigs samtycke till hemmet som vårdplats' },
+} as const;
+
 /** Extensions of our own. */
 export const SipExtension = {
   /** On the SIP CarePlan: when the plan is followed up (`date`, valueDate) and by whom (`by`, valueReference). */
@@ -72,6 +88,8 @@ export const SipExtension = {
   consentRecordedBy: 'urn:sip-broker:extension:consent-recorded-by',
   /** On the Provenance: the plan revision the change produced (valueInteger). */
   planRevision: 'urn:sip-broker:extension:plan-revision',
+  /** On a commitment's Task: the review date in force, past which the relative confirms again (valueDate). */
+  reviewDate: 'urn:sip-broker:extension:review-date',
 } as const;
 
 /** Standard code systems. */
@@ -98,6 +116,8 @@ export const ConsentCoding = {
   optOut: { system: FhirSystem.actCode, code: 'OPTOUT', display: 'opt-out' },
   /** Consent.provision.actor.role: information recipient. */
   informationRecipient: { system: FhirSystem.participationType, code: 'IRCP', display: 'information recipient' },
+  /** Consent.scope of a relative's own consent: to take part in the individual's care. */
+  treatment: { system: FhirSystem.consentScope, code: 'treatment', display: 'Treatment' },
   /** Consent.provision.purpose: coordination of care. */
   coordinationOfCare: { system: FhirSystem.actReason, code: 'COC', display: 'coordination of care' },
 } as const;

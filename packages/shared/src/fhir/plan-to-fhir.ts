@@ -15,9 +15,22 @@ import type {
   Reference,
   RelatedPerson,
   Resource,
+  Task,
 } from '@medplum/fhirtypes';
 import { CITIZEN_PREFIX, IdentifierSystem, parsePersonId } from '../identifiers.ts';
-import type { IndividualConsent, PartView, PlanStatus, PlanView, Principal } from '../plan.ts';
+import {
+  commitmentReviewDate,
+  commitmentStatus,
+  type Commitment,
+  type CommitmentEvent,
+  type CommitmentStatus,
+  type HomeConsent,
+  type IndividualConsent,
+  type PartView,
+  type PlanStatus,
+  type PlanView,
+  type Principal,
+} from '../plan.ts';
 import {
   ActivityKind,
   CareTeamRole,
@@ -27,6 +40,7 @@ import {
   GoalCategory,
   PlanCategory,
   PrincipalCoding,
+  RelativeConsentCategory,
   SipExtension,
   SipIdentifierSystem,
 } from './codesystems.ts';
@@ -73,6 +87,13 @@ export interface SipResources {
   consent: (Consent & { id: string }) | null;
   /** The relatives, once the relatives section holds them. */
   relatedPersons: (RelatedPerson & { id: string })[];
+  /** One per commitment proposed to a relative the relatives section holds: `owner` the RelatedPerson, `basedOn` the SIP. */
+  tasks: (Task & { id: string })[];
+  /**
+   * The relatives' own consents: to each commitment they have answered (`provision.data` the
+   * Task), then to the home as a place of care, where given or refused.
+   */
+  relativeConsents: (Consent & { id: string })[];
   /** The change, when the context names one. */
   provenance: Provenance | null;
 }
@@ -107,6 +128,34 @@ export const interventionActivityStatus = {
   decided: 'scheduled',
 } as const satisfies Record<string, NonNullable<CarePlanActivity['detail']>['status']>;
 
+/** A commitment's status → Task.status: withdrawn by the relative or cancelled by staff, the Task is cancelled. */
+export const commitmentTaskStatus: Record<CommitmentStatus, Task['status']> = {
+  requested: 'requested',
+  accepted: 'accepted',
+  declined: 'rejected',
+  withdrawn: 'cancelled',
+  cancelled: 'cancelled',
+};
+
+/** The relative's own answer → the status of their Consent to the commitment. */
+export const commitmentConsentStatus = {
+  accepted: 'active',
+  reconfirmed: 'active',
+  declined: 'rejected',
+  withdrawn: 'inactive',
+} as const satisfies Partial<Record<CommitmentEvent['status'], Consent['status']>>;
+
+type RelativeAnswer = CommitmentEvent & { status: keyof typeof commitmentConsentStatus };
+
+/** The relative's last own answer to a commitment (accepted, declined, withdrawn or reconfirmed), if any. */
+export function lastRelativeAnswer(commitment: Pick<Commitment, 'history'>): RelativeAnswer | undefined {
+  for (let i = commitment.history.length - 1; i >= 0; i--) {
+    const event = commitment.history[i]!;
+    if (event.by === 'relative' && event.status in commitmentConsentStatus) return event as RelativeAnswer;
+  }
+  return undefined;
+}
+
 /** `system|value`: how an identifier is looked up, and the key of {@link ExistingResources}. */
 export const identifierKey = (identifier: { system?: string; value?: string }) => `${identifier.system ?? ''}|${identifier.value ?? ''}`;
 
@@ -119,6 +168,22 @@ export const goalIdentifier = (scopeId: string, itemId: string): Identifier => (
 });
 export const careTeamIdentifier = (plan: Pick<PlanView, 'id'>): Identifier => ({ system: SipIdentifierSystem.careTeam, value: plan.id });
 export const consentIdentifier = (plan: Pick<PlanView, 'id'>): Identifier => ({ system: SipIdentifierSystem.consent, value: plan.id });
+
+export const commitmentIdentifier = (planId: string, commitmentId: string): Identifier => ({
+  system: SipIdentifierSystem.commitment,
+  value: `${planId}/${commitmentId}`,
+});
+export const commitmentConsentIdentifier = (planId: string, commitmentId: string): Identifier => ({
+  system: SipIdentifierSystem.commitmentConsent,
+  value: `${planId}/${commitmentId}`,
+});
+export const homeConsentIdentifier = (planId: string, relativeId: string): Identifier => ({
+  system: SipIdentifierSystem.homeConsent,
+  value: `${planId}/${relativeId}`,
+});
+
+/** A logical id derived from the resource's identifier: stable, and a valid FHIR id. */
+const idOf = (resourceType: string, identifier: Identifier) => stableUuid(`${resourceType}|${identifierKey(identifier)}`);
 
 /** The logical id of a goal in our own FHIR face: derived from its identifier, so it is stable and a valid FHIR id. */
 export const goalResourceId = (scopeId: string, itemId: string) => stableUuid(`Goal|${goalIdentifier(scopeId, itemId).value}`);
@@ -430,11 +495,118 @@ export const relativeIdentifier = (planId: string, relativeId: string): Identifi
   value: `${planId}/${relativeId}`,
 });
 
+type SectionRelative = PlanView['relativesSection']['relatives'][number];
+
+function commitmentTask(
+  planId: string,
+  commitment: Commitment,
+  owner: RelatedPerson & { id: string },
+  patient: Reference<Patient>,
+): Task & { id: string } {
+  const identifier = commitmentIdentifier(planId, commitment.id);
+  return prune<Task & { id: string }>({
+    resourceType: 'Task',
+    id: idOf('Task', identifier),
+    extension: [{ url: SipExtension.reviewDate, valueDate: commitmentReviewDate(commitment) }],
+    identifier: [identifier],
+    basedOn: [carePlanRef(planId)],
+    status: commitmentTaskStatus[commitmentStatus(commitment)],
+    intent: 'proposal',
+    description: commitment.what,
+    for: patient,
+    executionPeriod: { start: commitment.from, end: commitment.until },
+    authoredOn: commitment.history[0]?.at,
+    lastModified: commitment.history[commitment.history.length - 1]?.at,
+    owner: localRef(owner),
+    note: [{ text: commitment.howOften }],
+  });
+}
+
+/** The relative's own consent, in the shape both kinds share: scope treatment, opt-in or opt-out. */
+function relativeConsent(
+  fields: { identifier: Identifier; category: Consent['category']; status: Consent['status']; dateTime: string; data?: Reference },
+  performer: RelatedPerson & { id: string },
+  patient: Reference<Patient>,
+): Consent & { id: string } {
+  const given = fields.status === 'active';
+  return prune<Consent & { id: string }>({
+    resourceType: 'Consent',
+    id: idOf('Consent', fields.identifier),
+    identifier: [fields.identifier],
+    status: fields.status,
+    scope: { coding: [{ ...ConsentCoding.treatment }] },
+    category: fields.category,
+    patient,
+    dateTime: fields.dateTime,
+    performer: [localRef(performer)],
+    policyRule: { coding: [{ ...(given ? ConsentCoding.optIn : ConsentCoding.optOut) }] },
+    provision: {
+      type: given ? 'permit' : 'deny',
+      data: fields.data ? [{ meaning: 'related', reference: fields.data }] : undefined,
+    },
+  });
+}
+
+function homeConsentOf(planId: string, relative: SectionRelative & { homeConsent: HomeConsent }, performer: RelatedPerson & { id: string }, patient: Reference<Patient>) {
+  return relativeConsent(
+    {
+      identifier: homeConsentIdentifier(planId, relative.id),
+      category: [{ coding: [{ ...RelativeConsentCategory.homeAsPlaceOfCare }] }],
+      status: relative.homeConsent.consent ? 'active' : 'rejected',
+      dateTime: relative.homeConsent.at,
+    },
+    performer,
+    patient,
+  );
+}
+
+/**
+ * The relatives' commitments as Tasks and their own answers as Consents, for the relatives the
+ * upstreams still know (each needs its RelatedPerson among `relatedPersons`).
+ */
+export function commitmentResources(
+  planId: string,
+  section: PlanView['relativesSection'],
+  relatedPersons: (RelatedPerson & { id: string })[],
+  patient: Reference<Patient>,
+): { tasks: (Task & { id: string })[]; relativeConsents: (Consent & { id: string })[] } {
+  const tasks: (Task & { id: string })[] = [];
+  const commitmentConsents: (Consent & { id: string })[] = [];
+  const homeConsents: (Consent & { id: string })[] = [];
+  for (const relative of section.relatives) {
+    if (relative.removedUpstream) continue;
+    const key = identifierKey(relativeIdentifier(planId, relative.id));
+    const person = relatedPersons.find((p) => p.identifier?.some((i) => identifierKey(i) === key));
+    if (!person) continue;
+    for (const commitment of relative.commitments ?? []) {
+      const task = commitmentTask(planId, commitment, person, patient);
+      tasks.push(task);
+      const answer = lastRelativeAnswer(commitment);
+      if (!answer) continue;
+      commitmentConsents.push(
+        relativeConsent(
+          {
+            identifier: commitmentConsentIdentifier(planId, commitment.id),
+            category: [{ coding: [{ ...RelativeConsentCategory.commitment }] }],
+            status: commitmentConsentStatus[answer.status],
+            dateTime: answer.at,
+            data: localRef(task),
+          },
+          person,
+          patient,
+        ),
+      );
+    }
+    if (relative.homeConsent) homeConsents.push(homeConsentOf(planId, { ...relative, homeConsent: relative.homeConsent }, person, patient));
+  }
+  return { tasks, relativeConsents: [...commitmentConsents, ...homeConsents] };
+}
+
 /**
  * The FHIR R4 resources of one SIP. Resources carry our own ids (the CarePlan's id is the plan
- * id, a part's CarePlan's the part id, the CareTeam's and the Consent's the plan id, a Goal's
- * derived from its identifier), and reference each other as `Type/id`: this is our own FHIR face
- * as it is; {@link buildPublishBundle} rewrites the references for a receiving server.
+ * id, a part's CarePlan's the part id, the CareTeam's and the Consent's the plan id; the ids of
+ * Goals, commitments' Tasks and the relatives' Consents derived from their identifiers), and
+ * reference each other as `Type/id`: this is our own FHIR face as it is; {@link buildPublishBundle} rewrites the references for a receiving server.
  */
 export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources {
   const patient = patientRef(ctx.patient);
@@ -446,6 +618,7 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
   const theConsent = plan.consent ? consent(plan, plan.consent, patient) : null;
   const responsible = organisationOf(plan, plan.fields.overallResponsibility);
   const period = { start: plan.createdAt, ...(plan.status === 'closed' ? { end: plan.updatedAt } : {}) };
+  const relatedPersons = relatedPersonsFromRelativesSection(plan.id, plan.relativesSection, patient);
 
   const carePlan = prune<CarePlan & { id: string }>({
     resourceType: 'CarePlan',
@@ -510,7 +683,8 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
     goals: [...ownGoals, ...plan.parts.flatMap((part) => partGoals.get(part.id) ?? [])],
     careTeam: team,
     consent: theConsent,
-    relatedPersons: relatedPersonsFromRelativesSection(plan.id, plan.relativesSection, patient),
+    relatedPersons,
+    ...commitmentResources(plan.id, plan.relativesSection, relatedPersons, patient),
     provenance: ctx.change ? provenance(plan, ctx.change) : null,
   };
 }
@@ -525,6 +699,8 @@ export function sipResourceList(resources: SipResources): (Resource & { id: stri
     ...resources.goals,
     ...resources.parts,
     resources.relatives,
+    ...resources.tasks,
+    ...resources.relativeConsents,
   ];
 }
 

@@ -3,9 +3,13 @@ import type { PlanView } from '../plan.ts';
 import { SipIdentifierSystem } from './codesystems.ts';
 import {
   careTeamIdentifier,
+  commitmentConsentIdentifier,
+  commitmentIdentifier,
   consentIdentifier,
   goalIdentifier,
+  homeConsentIdentifier,
   identifierKey,
+  lastRelativeAnswer,
   partIdentifier,
   planIdentifier,
   planToFhir,
@@ -25,7 +29,7 @@ export interface PublishContext extends PlanToFhirContext {
 
 /** A resource the publish bundle carries, by type and identifier: what a caller looks up first. */
 export interface PublishTarget {
-  resourceType: 'CarePlan' | 'CareTeam' | 'Consent' | 'Goal' | 'RelatedPerson';
+  resourceType: 'CarePlan' | 'CareTeam' | 'Consent' | 'Goal' | 'RelatedPerson' | 'Task';
   identifier: Identifier & { system: string; value: string };
   /** `system|value`. */
   key: string;
@@ -42,6 +46,8 @@ export function publishTargets(plan: PlanView): PublishTarget[] {
   });
   const goal = (scopeId: string) => (item: { id?: string | undefined }, index: number) =>
     target('Goal', goalIdentifier(scopeId, item.id ?? String(index)));
+  const known = plan.relativesSection.relatives.filter((r) => !r.removedUpstream);
+  const commitments = known.flatMap((r) => r.commitments ?? []);
   return [
     target('CarePlan', planIdentifier(plan)),
     target('CareTeam', careTeamIdentifier(plan)),
@@ -50,7 +56,10 @@ export function publishTargets(plan: PlanView): PublishTarget[] {
     ...plan.parts.flatMap((part) => (part.content.goals ?? []).map(goal(part.id))),
     ...plan.parts.map((part) => target('CarePlan', partIdentifier(part.id))),
     target('CarePlan', partIdentifier(plan.relativesSection.id)),
-    ...plan.relativesSection.relatives.filter((r) => !r.removedUpstream).map((r) => target('RelatedPerson', relativeIdentifier(plan.id, r.id))),
+    ...known.map((r) => target('RelatedPerson', relativeIdentifier(plan.id, r.id))),
+    ...commitments.map((c) => target('Task', commitmentIdentifier(plan.id, c.id))),
+    ...commitments.filter((c) => lastRelativeAnswer(c)).map((c) => target('Consent', commitmentConsentIdentifier(plan.id, c.id))),
+    ...known.filter((r) => r.homeConsent).map((r) => target('Consent', homeConsentIdentifier(plan.id, r.id))),
   ];
 }
 

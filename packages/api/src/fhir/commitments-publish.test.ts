@@ -1,0 +1,199 @@
+// The app first: @hono/zod-openapi must extend zod before @sip/shared builds its schemas.
+import { buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
+import type { Bundle, Consent, RelatedPerson, Resource, Task } from '@medplum/fhirtypes';
+import { buildPublishBundle, patientIdentifierReference, planToFhir, sipResourceList, type PlanView } from '@sip/shared';
+import { sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { validateBundle, validateForPublish } from './validate.ts';
+
+const peers = usePeers();
+
+type Client = Awaited<ReturnType<typeof staffClient>>;
+
+const MARIA = { name: 'Maria Nilsson', relationship: { code: 'DAU', text: 'dotter' }, personId: '196807059826', child: false, sharesHome: false };
+const COMMITMENT = { what: 'Handla mat varje vecka', howOften: 'En gång i veckan', from: '2026-12-01', until: '2027-11-30', reviewDate: '2027-06-01' };
+
+async function search<T extends Resource>(base: string, query: string): Promise<T[]> {
+  const res = await fetch(`${base}/${query}${query.includes('?') ? '&' : '?'}_count=1000`);
+  expect(res.status).toBe(200);
+  const bundle = (await res.json()) as Bundle;
+  return (bundle.entry ?? []).map((e) => e.resource as T);
+}
+
+async function read<T extends Resource>(base: string, reference: string): Promise<T> {
+  const res = await fetch(`${base}/${reference}`);
+  expect(res.status, reference).toBe(200);
+  return (await res.json()) as T;
+}
+
+describeEachDatabase("publishing a relative's commitment and their own consent to it", (ctx) => {
+  let t: TestApp;
+  let staff: Client;
+  let maria: string;
+  let plan: PlanView;
+  let ids: { relative: string; commitment: string };
+  let keyNo = 0;
+
+  async function sectionVersion() {
+    const res = await staff.request(`/api/plans/${plan.id}/relatives`);
+    return Number(/^W\/"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
+  }
+
+  async function staffWrite(path: string, body: unknown) {
+    const res = await staff.request(`/api/plans/${plan.id}/relatives${path}`, { method: 'POST', ifMatch: await sectionVersion(), body });
+    expect(res.status, await res.clone().text()).toBeLessThan(300);
+    return (await res.json()) as { id: string };
+  }
+
+  async function answer(body: { answer: string; comment?: string }) {
+    const res = await t.app.request(`/api/me/plans/${plan.id}/commitments/${ids.commitment}/answer`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${maria}`, 'content-type': 'application/json', 'Idempotency-Key': `commit-${ctx.kind}-${++keyNo}` },
+      body: JSON.stringify(body),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+
+  const taskQuery = () => `Task?identifier=urn:sip-broker:commitment|${plan.id}/${ids.commitment}`;
+  const consentQuery = () => `Consent?identifier=urn:sip-broker:commitment-consent|${plan.id}/${ids.commitment}`;
+
+  async function current() {
+    return (await (await staff.request(`/api/plans/${plan.id}`)).json()) as PlanView;
+  }
+
+  beforeAll(async () => {
+    t = await buildTestApp({ database: ctx.database, peers: peers.urls });
+    staff = await staffClient(t, 'region-coordinator');
+    maria = await t.tokenFor('maria');
+    plan = await staff.createPlan({ individual: { personId: '194003019801' }, individualGoals: [{ text: 'Bo kvar hemma' }] });
+    // The upstreams may already know Maria as the individual's relative.
+    const known = plan.relativesSection.relatives.find((r) => r.personId === MARIA.personId);
+    const relative = known ?? (await staffWrite('', MARIA));
+    const commitment = await staffWrite(`/${relative.id}/commitments`, COMMITMENT);
+    ids = { relative: relative.id, commitment: commitment.id };
+  });
+
+  it('publishes the proposed commitment as a requested Task, and no Consent before the relative answers', async () => {
+    await t.outbox.drain();
+    for (const [side, base] of Object.entries(peers.urls)) {
+      const tasks = await search<Task>(base, taskQuery());
+      expect(tasks.map((task) => task.status), side).toEqual(['requested']);
+      expect(await search<Consent>(base, consentQuery()), side).toEqual([]);
+    }
+  });
+
+  describe('once the relative accepts', () => {
+    const before: Record<string, { task: Task; consent: Consent }> = {};
+
+    beforeAll(async () => {
+      await answer({ answer: 'accept', comment: 'Jag handlar på lördagar' });
+      await t.outbox.drain();
+    });
+
+    it('holds on both peers one accepted Task, owned by the RelatedPerson and based on the SIP, and one active Consent on it by the relative', async () => {
+      for (const [side, base] of Object.entries(peers.urls)) {
+        const [task, ...moreTasks] = await search<Task>(base, taskQuery());
+        expect(moreTasks, side).toEqual([]);
+        expect(task, side).toMatchObject({
+          status: 'accepted',
+          intent: 'proposal',
+          description: COMMITMENT.what,
+          note: [{ text: COMMITMENT.howOften }],
+          executionPeriod: { start: COMMITMENT.from, end: COMMITMENT.until },
+          extension: [{ url: 'urn:sip-broker:extension:review-date', valueDate: COMMITMENT.reviewDate }],
+        });
+        const owner = await read<RelatedPerson>(base, task!.owner!.reference!);
+        expect(owner.identifier?.[0], side).toEqual({ system: 'urn:sip-broker:relative', value: `${plan.id}/${ids.relative}` });
+        const [sip] = await search(base, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+        expect(task!.basedOn, side).toEqual([{ reference: `CarePlan/${sip!.id}` }]);
+
+        const [consent, ...moreConsents] = await search<Consent>(base, consentQuery());
+        expect(moreConsents, side).toEqual([]);
+        expect(consent, side).toMatchObject({
+          status: 'active',
+          scope: { coding: [{ code: 'treatment' }] },
+          category: [{ coding: [{ system: 'urn:sip-broker:codesystem:consent-category', code: 'relative-commitment' }] }],
+          performer: [{ reference: task!.owner!.reference }],
+          policyRule: { coding: [{ code: 'OPTIN' }] },
+          provision: { type: 'permit', data: [{ meaning: 'related', reference: { reference: `Task/${task!.id}` } }] },
+        });
+        before[side] = { task: task!, consent: consent! };
+      }
+    });
+
+    it('updates both in place when the relative withdraws: the Task cancelled, the Consent inactive', async () => {
+      await answer({ answer: 'withdraw', comment: 'Jag flyttar' });
+      await t.outbox.drain();
+      for (const [side, base] of Object.entries(peers.urls)) {
+        const tasks = await search<Task>(base, taskQuery());
+        expect(tasks.map((task) => [task.id, task.status]), side).toEqual([[before[side]!.task.id, 'cancelled']]);
+        expect(tasks[0]!.meta?.versionId, side).not.toBe(before[side]!.task.meta?.versionId);
+        const consents = await search<Consent>(base, consentQuery());
+        expect(consents.map((consent) => [consent.id, consent.status]), side).toEqual([[before[side]!.consent.id, 'inactive']]);
+        expect(consents[0]).toMatchObject({ policyRule: { coding: [{ code: 'OPTOUT' }] }, provision: { type: 'deny' } });
+        expect((await search<Task>(base, `Task?owner=${tasks[0]!.owner!.reference}`)).map((task) => task.id), side).toEqual([before[side]!.task.id]);
+      }
+    });
+
+    it('adds nothing when every change is delivered again', async () => {
+      const count = async (base: string) => ({
+        tasks: (await search(base, 'Task')).length,
+        consents: (await search(base, 'Consent')).length,
+        relatives: (await search(base, 'RelatedPerson')).length,
+        plans: (await search(base, 'CarePlan')).length,
+        provenances: (await search(base, 'Provenance')).length,
+      });
+      const counts = { region: await count(peers.urls.region), municipality: await count(peers.urls.municipality) };
+      const revision = (await current()).revision;
+      // Due a second ago: the database's clock may run a fraction of a millisecond ahead of ours.
+      await ctx.database.db.execute(
+        sql`update outbox set delivered_at = null, next_attempt_at = now() - interval '1 second' where plan_id = ${plan.id}`,
+      );
+      expect(await t.outbox.drain(), t.logs.filter((line) => line.includes('publish failed')).join('\n')).toBe(revision * 2);
+      for (const side of ['region', 'municipality'] as const) {
+        expect(await count(peers.urls[side]), side).toEqual(counts[side]);
+        expect((await search<Task>(peers.urls[side], taskQuery())).map((task) => task.status)).toEqual(['cancelled']);
+        expect((await search<Consent>(peers.urls[side], consentQuery())).map((consent) => consent.status)).toEqual(['inactive']);
+      }
+    });
+  });
+
+  describe('validation', () => {
+    it('passes the Task and Consent of the plan as it is, in our own face and in the transaction bundle', async () => {
+      const now = await current();
+      const resources = planToFhir(now, { patient: patientIdentifierReference(now) });
+      expect(resources.tasks).toHaveLength(1);
+      expect(resources.relativeConsents).toHaveLength(1);
+      for (const resource of sipResourceList(resources)) expect(() => validateForPublish(resource)).not.toThrow();
+      const change = { revision: now.revision, changedAt: now.updatedAt, userId: 'SE2321000099-7P01', organisationId: 'SE2321000099-7RG1' };
+      expect(() => validateBundle(buildPublishBundle(now, { patient: { reference: 'Patient/p-1' }, change }))).not.toThrow();
+    });
+
+    it('rejects a Task or relative Consent that lacks what the SIP needs, and references that resolve to nothing in the bundle', async () => {
+      const now = await current();
+      const resources = planToFhir(now, { patient: patientIdentifierReference(now) });
+      const task: Task = { ...resources.tasks[0]!, intent: 'order', owner: undefined, basedOn: undefined, extension: undefined };
+      expect(() => validateForPublish(task)).toThrow(/Task\.intent: must be 'proposal'[\s\S]*Task\.owner[\s\S]*Task\.basedOn[\s\S]*urn:sip-broker:extension:review-date/);
+      const consent: Consent = {
+        ...resources.relativeConsents[0]!,
+        scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
+        category: [{ text: 'samtycke' }],
+        performer: undefined,
+        policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }] },
+        provision: { type: 'deny' },
+      };
+      expect(() => validateForPublish(consent)).toThrow(
+        /Consent\.scope: needs the coding [^\n]*\|treatment[\s\S]*Consent\.category: needs the coding urn:sip-broker:codesystem:consent-category\|relative-commitment[\s\S]*Consent\.performer[\s\S]*Consent\.policyRule[\s\S]*Consent\.provision\.data/,
+      );
+
+      const change = { revision: now.revision, changedAt: now.updatedAt, userId: 'SE2321000099-7P01', organisationId: 'SE2321000099-7RG1' };
+      const bundle = buildPublishBundle(now, { patient: { reference: 'Patient/p-1' }, change });
+      const stray = structuredClone(bundle);
+      const taskEntry = stray.entry!.find((e) => e.resource?.resourceType === 'Task')!;
+      (taskEntry.resource as Task).owner = { reference: 'RelatedPerson/elsewhere' };
+      const consentEntry = stray.entry!.find((e) => e.resource?.resourceType === 'Consent' && e.resource.identifier?.[0]?.system === 'urn:sip-broker:commitment-consent')!;
+      (consentEntry.resource as Consent).provision!.data![0]!.reference = { reference: (taskEntry.resource as Task).basedOn![0]!.reference! };
+      expect(() => validateBundle(stray)).toThrow(/owner\.reference: RelatedPerson\/elsewhere is no RelatedPerson in the bundle[\s\S]*provision\.data\[0\]\.reference\.reference: urn:uuid:[0-9a-f-]+ is a CarePlan, not a Task/);
+    });
+  });
+});
