@@ -1,21 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, describeEachDatabase, type TestApp, usePeers } from './test-support/index.ts';
+import { buildTestApp, describeEachDatabase, expectProblem, type TestApp, usePeers } from './test-support/index.ts';
 import { createTestIssuer } from './test-support/tokens.ts';
 
-const PROBLEM = 'application/problem+json';
 
 const peers = usePeers();
 
-async function expectProblem(res: Response, status: number) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toContain(PROBLEM);
-  const body = (await res.json()) as { type: string; title: string; status: number; detail?: string; errors?: { path: string }[]; requestId?: string };
-  expect(body.status).toBe(status);
-  expect(body.type).toMatch(/^urn:sip-broker:problem:/);
-  expect(body.title).toBeTruthy();
-  expect(body.requestId).toBe(res.headers.get('x-request-id'));
-  return body;
-}
 
 describeEachDatabase('the service skeleton', (ctx) => {
   let t: TestApp;

@@ -15,6 +15,7 @@ import {
   buildTestApp,
   createTestDatabase,
   describeEachDatabase,
+  expectProblem,
   type TestApp,
   testConfig,
   type TestDatabase,
@@ -233,14 +234,6 @@ async function storedEvents(database: Database, planId: string) {
   return database.db.select().from(planEvents).where(eq(planEvents.planId, planId)).orderBy(asc(planEvents.id));
 }
 
-async function expectProblem(res: Response, status: number) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toContain('application/problem+json');
-  const body = (await res.json()) as { status: number; type: string };
-  expect(body.status).toBe(status);
-  expect(body.type).toMatch(/^urn:sip-broker:problem:/);
-  return body;
-}
 
 // --- the tests --------------------------------------------------------------------------
 

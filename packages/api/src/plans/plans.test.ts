@@ -4,6 +4,7 @@ import {
   buildTestApp,
   consentInput,
   describeEachDatabase,
+  expectProblem,
   MUNICIPALITY,
   OTHER_REGION,
   REGION,
@@ -18,11 +19,6 @@ const peers = usePeers({ seed: false });
 type Client = Awaited<ReturnType<typeof staffClient>>;
 const part = (plan: PlanView, principal: 'region' | 'municipality') => plan.parts.find((p) => p.principal === principal)!;
 
-async function problem(res: Response, status: number) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toContain('application/problem+json');
-  return (await res.json()) as { detail?: string; errors?: { path: string; message: string }[] };
-}
 
 describeEachDatabase('the shared SIP', (ctx) => {
   let t: TestApp;
@@ -76,7 +72,7 @@ describeEachDatabase('the shared SIP', (ctx) => {
         method: 'POST',
         body: { individual: { personId: '194003019801' }, principals: { region: OTHER_REGION, municipality: MUNICIPALITY } },
       });
-      await problem(res, 403);
+      await expectProblem(res, 403);
     });
   });
 
@@ -131,10 +127,10 @@ describeEachDatabase('the shared SIP', (ctx) => {
       });
       const token = await foreignIssuer.sign({ sub: 'SE2321000099-7Z01', org: OTHER_REGION.id, role: 'coordinator' });
       const res = await foreign.app.request(`/api/plans/${plan.id}`, { headers: { Authorization: `Bearer ${token}` } });
-      const body = await problem(res, 404);
-      const unknown = await problem(await regionCoordinator.request('/api/plans/00000000-0000-4000-8000-000000000000'), 404);
+      const body = await expectProblem(res, 404);
+      const unknown = await expectProblem(await regionCoordinator.request('/api/plans/00000000-0000-4000-8000-000000000000'), 404);
       expect(body).toEqual({ ...unknown, requestId: expect.any(String) });
-      await problem(await regionCoordinator.request('/api/plans/not-a-uuid'), 404);
+      await expectProblem(await regionCoordinator.request('/api/plans/not-a-uuid'), 404);
     });
   });
 
@@ -187,18 +183,18 @@ describeEachDatabase('the shared SIP', (ctx) => {
         [`/api/plans/${plan.id}/status`, 'POST'],
         [`/api/plans/${plan.id}/participants`, 'POST'],
       ] as const) {
-        await problem(await regionCoordinator.request(path, { method, body: '{not json' }), 428);
-        await problem(await regionCoordinator.request(path, { method, body: { nonsense: true } }), 428);
+        await expectProblem(await regionCoordinator.request(path, { method, body: '{not json' }), 428);
+        await expectProblem(await regionCoordinator.request(path, { method, body: { nonsense: true } }), 428);
       }
-      const stale = await problem(await physician.request(partUrl, { method: 'PATCH', ifMatch: 7, body: { goals: [] } }), 412);
+      const stale = await expectProblem(await physician.request(partUrl, { method: 'PATCH', ifMatch: 7, body: { goals: [] } }), 412);
       expect(stale.detail).toMatch(/version 1/);
-      await problem(await physician.request(partUrl, { method: 'PATCH', ifMatch: '*', body: { goals: [] } }), 428);
-      await problem(await physician.request(partUrl, { method: 'PATCH', ifMatch: 'garbage', body: { goals: [] } }), 412);
+      await expectProblem(await physician.request(partUrl, { method: 'PATCH', ifMatch: '*', body: { goals: [] } }), 428);
+      await expectProblem(await physician.request(partUrl, { method: 'PATCH', ifMatch: 'garbage', body: { goals: [] } }), 412);
     });
 
     it('lets only that principal edit its part', async () => {
       const plan = await regionCoordinator.createPlan();
-      await problem(
+      await expectProblem(
         await homecare.request(`/api/plans/${plan.id}/parts/${part(plan, 'region').id}`, { method: 'PATCH', ifMatch: 1, body: { goals: [] } }),
         403,
       );
@@ -226,7 +222,7 @@ describeEachDatabase('the shared SIP', (ctx) => {
       const invited = withFk.participants.find((p) => p.kind === 'invited')!;
       expect(invited.name).toBe('Försäkringskassan');
       res = await regionCoordinator.request(`/api/plans/${plan.id}/participants/${plan.participants[0]!.id}`, { method: 'DELETE', ifMatch: 2 });
-      await problem(res, 409);
+      await expectProblem(res, 409);
       res = await regionCoordinator.request(`/api/plans/${plan.id}/participants/${invited.id}`, { method: 'DELETE', ifMatch: 2 });
       expect(res.status).toBe(200);
       expect(((await res.json()) as PlanView).participants).toHaveLength(2);
@@ -237,11 +233,11 @@ describeEachDatabase('the shared SIP', (ctx) => {
     it('cannot become active without consent and overall responsibility; then runs draft → active → followed up → closed', async () => {
       const plan = await municipalityCoordinator.createPlan();
       const url = `/api/plans/${plan.id}`;
-      const early = await problem(await municipalityCoordinator.request(`${url}/status`, { method: 'POST', ifMatch: 1, body: { status: 'active' } }), 409);
+      const early = await expectProblem(await municipalityCoordinator.request(`${url}/status`, { method: 'POST', ifMatch: 1, body: { status: 'active' } }), 409);
       expect(early.errors?.map((e) => e.path)).toEqual(['/consent', '/fields/overallResponsibility']);
 
       await municipalityCoordinator.request(`${url}/consent`, { method: 'PUT', ifMatch: 1, body: consentInput({ form: 'oral' }) });
-      const stillNo = await problem(await municipalityCoordinator.request(`${url}/status`, { method: 'POST', ifMatch: 2, body: { status: 'active' } }), 409);
+      const stillNo = await expectProblem(await municipalityCoordinator.request(`${url}/status`, { method: 'POST', ifMatch: 2, body: { status: 'active' } }), 409);
       expect(stillNo.errors?.map((e) => e.path)).toEqual(['/fields/overallResponsibility']);
 
       await municipalityCoordinator.request(url, { method: 'PATCH', ifMatch: 2, body: { overallResponsibility: 'municipality' } });
@@ -250,13 +246,13 @@ describeEachDatabase('the shared SIP', (ctx) => {
         expect(res.status).toBe(200);
         expect(((await res.json()) as PlanView).status).toBe(status);
       }
-      const closed = await problem(await municipalityCoordinator.request(`${url}/status`, { method: 'POST', ifMatch: 6, body: { status: 'active' } }), 409);
+      const closed = await expectProblem(await municipalityCoordinator.request(`${url}/status`, { method: 'POST', ifMatch: 6, body: { status: 'active' } }), 409);
       expect(closed.detail).toMatch(/closed cannot become active/);
     });
 
     it('refuses a jump that is not a transition', async () => {
       const plan = await municipalityCoordinator.createPlan();
-      const body = await problem(
+      const body = await expectProblem(
         await municipalityCoordinator.request(`/api/plans/${plan.id}/status`, { method: 'POST', ifMatch: 1, body: { status: 'followed_up' } }),
         409,
       );
@@ -270,7 +266,7 @@ describeEachDatabase('the shared SIP', (ctx) => {
         ifMatch: 1,
         body: consentInput({ revokedAt: '2026-11-21T09:00:00+01:00' }),
       });
-      await problem(await municipalityCoordinator.request(`/api/plans/${plan.id}/status`, { method: 'POST', ifMatch: 2, body: { status: 'active' } }), 409);
+      await expectProblem(await municipalityCoordinator.request(`/api/plans/${plan.id}/status`, { method: 'POST', ifMatch: 2, body: { status: 'active' } }), 409);
     });
   });
 
@@ -304,8 +300,8 @@ describeEachDatabase('the shared SIP', (ctx) => {
           { op: 'add', path: `/parts/${regionIndex}/content/goals`, value: [{ id: 'g1', text: 'Stabilt blodsocker' }] },
         ]),
       );
-      await problem(await homecare.request(`/api/plans/${plan.id}/versions/99`), 404);
-      await problem(await homecare.request(`/api/plans/${plan.id}/diff?from=1`), 422);
+      await expectProblem(await homecare.request(`/api/plans/${plan.id}/versions/99`), 404);
+      await expectProblem(await homecare.request(`/api/plans/${plan.id}/diff?from=1`), 422);
     });
   });
 
@@ -313,26 +309,26 @@ describeEachDatabase('the shared SIP', (ctx) => {
     const create = (body: unknown) => regionCoordinator.request('/api/plans', { method: 'POST', body });
 
     it('malformed JSON: 400', async () => {
-      await problem(await create('{"individual": {'), 400);
+      await expectProblem(await create('{"individual": {'), 400);
     });
 
     it('an unknown field: 422 naming it', async () => {
-      const body = await problem(await create({ individual: { personId: '194003019801' }, principals: { region: REGION, municipality: MUNICIPALITY }, colour: 'blue' }), 422);
+      const body = await expectProblem(await create({ individual: { personId: '194003019801' }, principals: { region: REGION, municipality: MUNICIPALITY }, colour: 'blue' }), 422);
       expect(body.errors).toContainEqual({ path: '/colour', message: expect.stringMatching(/Unknown field/) });
     });
 
     it('a wrong type: 422 naming the field', async () => {
-      const body = await problem(await create({ individual: { personId: 194003019801 }, principals: { region: REGION, municipality: MUNICIPALITY } }), 422);
+      const body = await expectProblem(await create({ individual: { personId: 194003019801 }, principals: { region: REGION, municipality: MUNICIPALITY } }), 422);
       expect(body.errors?.[0]?.path).toBe('/individual/personId');
     });
 
     it('an invalid personnummer: 422 naming the field', async () => {
-      const body = await problem(await create({ individual: { personId: '194003019802' }, principals: { region: REGION, municipality: MUNICIPALITY } }), 422);
+      const body = await expectProblem(await create({ individual: { personId: '194003019802' }, principals: { region: REGION, municipality: MUNICIPALITY } }), 422);
       expect(body.errors).toContainEqual({ path: '/individual/personId', message: expect.stringMatching(/personnummer/) });
     });
 
     it('oversize text: 422 naming the field', async () => {
-      const body = await problem(
+      const body = await expectProblem(
         await create({ individual: { personId: '194003019801' }, principals: { region: REGION, municipality: MUNICIPALITY }, needs: [{ text: 'x'.repeat(5000) }] }),
         422,
       );
@@ -342,7 +338,7 @@ describeEachDatabase('the shared SIP', (ctx) => {
     it('a wrong enum value in a part: 422 naming it, and nothing written', async () => {
       const plan = await regionCoordinator.createPlan();
       const url = `/api/plans/${plan.id}/parts/${part(plan, 'region').id}`;
-      const body = await problem(await physician.request(url, { method: 'PATCH', ifMatch: 1, body: { interventions: [{ title: 'X', status: 'maybe' }] } }), 422);
+      const body = await expectProblem(await physician.request(url, { method: 'PATCH', ifMatch: 1, body: { interventions: [{ title: 'X', status: 'maybe' }] } }), 422);
       expect(body.errors?.[0]?.path).toBe('/interventions/0/status');
       const after = (await (await physician.request(url)).json()) as { version: number; content: object };
       expect(after).toMatchObject({ version: 1, content: {} });
@@ -351,20 +347,20 @@ describeEachDatabase('the shared SIP', (ctx) => {
     it('an expired token or one from a foreign issuer: 401', async () => {
       const foreign = await createTestIssuer('https://idp.foreign.example');
       const res = await t.app.request('/api/plans', { headers: { Authorization: `Bearer ${await foreign.sign({ sub: 'x', org: REGION.id, role: 'coordinator' })}` } });
-      await problem(res, 401);
+      await expectProblem(res, 401);
       const clockBefore = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => new Date(Date.now() - 2 * 3600_000) } });
       const expired = await clockBefore.tokenFor('region-coordinator');
-      await problem(await t.app.request('/api/plans', { headers: { Authorization: `Bearer ${expired}` } }), 401);
+      await expectProblem(await t.app.request('/api/plans', { headers: { Authorization: `Bearer ${expired}` } }), 401);
     });
 
     it('a citizen token on the staff API: 403', async () => {
       const citizen = await t.tokenFor('maria');
-      await problem(await t.app.request('/api/plans', { headers: { Authorization: `Bearer ${citizen}` } }), 403);
+      await expectProblem(await t.app.request('/api/plans', { headers: { Authorization: `Bearer ${citizen}` } }), 403);
     });
 
     it('leaves nothing half-written when a change fails midway', async () => {
       const before = (await (await regionCoordinator.request('/api/plans?limit=1')).json()) as { total: number };
-      await problem(await create({ individual: { personId: '194003019801' }, principals: { region: REGION, municipality: REGION } }), 422);
+      await expectProblem(await create({ individual: { personId: '194003019801' }, principals: { region: REGION, municipality: REGION } }), 422);
       const after = (await (await regionCoordinator.request('/api/plans?limit=1')).json()) as { total: number };
       expect(after.total).toBe(before.total);
     });

@@ -1,7 +1,14 @@
 import { and, count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accessLog, planEvents } from '../db/schema.ts';
-import { buildTestApp, describeEachDatabase, staffClient, usePeers, type TestApp } from '../test-support/index.ts';
+import {
+  buildTestApp,
+  describeEachDatabase,
+  expectProblem,
+  staffClient,
+  type TestApp,
+  usePeers,
+} from '../test-support/index.ts';
 import { citizenUserId } from './me.service.ts';
 
 const peers = usePeers({ seed: false });
@@ -44,11 +51,6 @@ const SHARING = {
   recordedBy: { name: 'Sara Lind', hsaId: 'SE2321000099-7P01' },
 };
 
-async function problem(res: Response, status: number) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toContain('application/problem+json');
-  return (await res.json()) as { type: string; title: string; detail?: string; errors?: { path: string }[] };
-}
 
 describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
   let t: TestApp;
@@ -164,16 +166,16 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
     });
 
     it('answers 404 to someone not in the plan, exactly as for an unknown plan; 403 across token kinds', async () => {
-      const outside = await problem(await me(token.erik, `/plans/${planId}`), 404);
-      const unknown = await problem(await me(token.erik, '/plans/00000000-0000-4000-8000-000000000000'), 404);
+      const outside = await expectProblem(await me(token.erik, `/plans/${planId}`), 404);
+      const unknown = await expectProblem(await me(token.erik, '/plans/00000000-0000-4000-8000-000000000000'), 404);
       expect({ ...outside, requestId: null }).toEqual({ ...unknown, requestId: null });
-      await problem(await answer(token.erik, ids.mariaCommitment, { answer: 'accept' }), 404);
+      await expectProblem(await answer(token.erik, ids.mariaCommitment, { answer: 'accept' }), 404);
       // Maria cannot read or answer bengt's commitment.
-      await problem(await answer(token.maria, ids.bengtCommitment, { answer: 'accept' }), 404);
-      await problem(await me(staff.token, '/plans'), 403);
-      await problem(await me(staff.token, `/plans/${planId}`), 403);
-      await problem(await t.app.request('/api/plans', { headers: { Authorization: `Bearer ${token.maria}` } }), 403);
-      await problem(await t.app.request(`/api/plans/${planId}`, { headers: { Authorization: `Bearer ${token.maria}` } }), 403);
+      await expectProblem(await answer(token.maria, ids.bengtCommitment, { answer: 'accept' }), 404);
+      await expectProblem(await me(staff.token, '/plans'), 403);
+      await expectProblem(await me(staff.token, `/plans/${planId}`), 403);
+      await expectProblem(await t.app.request('/api/plans', { headers: { Authorization: `Bearer ${token.maria}` } }), 403);
+      await expectProblem(await t.app.request(`/api/plans/${planId}`, { headers: { Authorization: `Bearer ${token.maria}` } }), 403);
       expect((await view(token.bengt)).me.commitments[0]?.status).toBe('requested');
     });
   });
@@ -181,18 +183,18 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
   describe('answering a commitment', () => {
     it('requires an Idempotency-Key, and refuses bad comments without writing', async () => {
       const path = `/plans/${planId}/commitments/${ids.mariaCommitment}/answer`;
-      const missing = await problem(await me(token.maria, path, { method: 'POST', body: { answer: 'accept' } }), 428);
+      const missing = await expectProblem(await me(token.maria, path, { method: 'POST', body: { answer: 'accept' } }), 428);
       expect(missing.detail).toContain('Idempotency-Key');
-      let body = await problem(await answer(token.maria, ids.mariaCommitment, { answer: 'accept' }, 'x'.repeat(101)), 422);
+      let body = await expectProblem(await answer(token.maria, ids.mariaCommitment, { answer: 'accept' }, 'x'.repeat(101)), 422);
       expect(body.errors?.[0]?.path).toBe('/header/idempotency-key');
-      body = await problem(await answer(token.maria, ids.mariaCommitment, { answer: 'accept', comment: 'ok\u0007' }), 422);
+      body = await expectProblem(await answer(token.maria, ids.mariaCommitment, { answer: 'accept', comment: 'ok\u0007' }), 422);
       expect(body.errors?.[0]?.path).toBe('/comment');
-      body = await problem(await answer(token.maria, ids.mariaCommitment, { answer: 'accept', comment: 'x'.repeat(2001) }), 422);
+      body = await expectProblem(await answer(token.maria, ids.mariaCommitment, { answer: 'accept', comment: 'x'.repeat(2001) }), 422);
       expect(body.errors?.[0]?.path).toBe('/comment');
       const huge = await answer(token.maria, ids.mariaCommitment, { answer: 'accept', comment: 'x'.repeat(1024 * 1024) });
       expect([413, 422]).toContain(huge.status);
       expect(huge.headers.get('content-type')).toContain('application/problem+json');
-      await problem(await answer(token.maria, ids.mariaCommitment, { answer: 'maybe' }), 422);
+      await expectProblem(await answer(token.maria, ids.mariaCommitment, { answer: 'maybe' }), 422);
       expect((await view(token.maria)).me.commitments[0]?.history).toHaveLength(1);
     });
 
@@ -213,9 +215,9 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(await sectionVersion()).toBe(before);
       expect((await view(token.maria)).me.commitments[0]?.history.map((e) => e.status)).toEqual(['requested', 'accepted']);
 
-      const reused = await problem(await answer(token.maria, ids.mariaCommitment, { answer: 'decline' }, key), 422);
+      const reused = await expectProblem(await answer(token.maria, ids.mariaCommitment, { answer: 'decline' }, key), 422);
       expect(reused.detail).toContain('Idempotency-Key');
-      await problem(await answer(token.maria, ids.mariaCommitment, { answer: 'decline' }), 409);
+      await expectProblem(await answer(token.maria, ids.mariaCommitment, { answer: 'decline' }), 409);
       expect(await sectionVersion()).toBe(before);
 
       // Versioned, evented and logged like any change.
@@ -250,7 +252,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
     });
 
     it('reconfirms only near the review date, then withdraws onto the staff work list', async () => {
-      await problem(await answer(token.maria, ids.mariaCommitment, { answer: 'reconfirm' }), 409);
+      await expectProblem(await answer(token.maria, ids.mariaCommitment, { answer: 'reconfirm' }), 409);
       const later = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => new Date('2027-05-25T09:00:00Z') } });
       const maria = await later.tokenFor('maria');
       let res = await answer(maria, ids.mariaCommitment, { answer: 'reconfirm' }, newKey(), later);
@@ -263,7 +265,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       res = await answer(token.maria, ids.mariaCommitment, { answer: 'withdraw', comment: 'Jag flyttar' });
       expect(res.status).toBe(200);
       expect(((await res.json()) as Commitment).status).toBe('withdrawn');
-      await problem(await answer(token.maria, ids.mariaCommitment, { answer: 'withdraw' }), 409);
+      await expectProblem(await answer(token.maria, ids.mariaCommitment, { answer: 'withdraw' }), 409);
       const page = (await (await staff.request('/api/worklist?limit=100')).json()) as { items: { planId: string; commitmentId: string | null; kind: string }[] };
       expect(page.items).toContainEqual(expect.objectContaining({ planId, commitmentId: ids.mariaCommitment, kind: 'commitment-withdrawn' }));
       // Open editors hear of it on the plan's live stream: ids and versions only.
@@ -278,7 +280,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
     it('refuses an answer on a commitment staff cancelled', async () => {
       const proposed = await staffWrite('POST', `/${ids.maria}/commitments`, { ...COMMITMENT, what: 'Följa med till tandläkaren' });
       await staffWrite('POST', `/${ids.maria}/commitments/${proposed.id}/cancel`, { comment: 'Behövs inte längre' });
-      const body = await problem(await answer(token.maria, proposed.id, { answer: 'accept' }), 409);
+      const body = await expectProblem(await answer(token.maria, proposed.id, { answer: 'accept' }), 409);
       expect(body.detail).toContain('cancelled by staff');
     });
   });
@@ -289,8 +291,8 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(res.status).toBe(200);
       expect(await res.json()).toMatchObject({ consent: true, comment: 'Det går bra', history: [{ consent: true }] });
       expect((await view(token.bengt)).me.homeConsent).toMatchObject({ consent: true });
-      await problem(await me(token.maria, `/plans/${planId}/home-consent`, { method: 'POST', key: newKey(), body: { consent: true } }), 409);
-      await problem(await me(token.bengt, `/plans/${planId}/home-consent`, { method: 'POST', body: { consent: false } }), 428);
+      await expectProblem(await me(token.maria, `/plans/${planId}/home-consent`, { method: 'POST', key: newKey(), body: { consent: true } }), 409);
+      await expectProblem(await me(token.bengt, `/plans/${planId}/home-consent`, { method: 'POST', body: { consent: false } }), 428);
     });
   });
 

@@ -6,6 +6,7 @@ import { planParts } from '../db/schema.ts';
 import {
   buildTestApp,
   describeEachDatabase,
+  expectProblem,
   OTHER_REGION,
   REGION,
   staffClient,
@@ -61,11 +62,6 @@ const SHARING = {
   recordedBy: { name: 'Sara Lind', hsaId: 'SE2321000099-7P01' },
 };
 
-async function problem(res: Response, status: number) {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('content-type')).toContain('application/problem+json');
-  return (await res.json()) as { detail?: string; errors?: { path: string; message: string }[] };
-}
 
 const version = (res: Response) => Number(/^W\/"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
 
@@ -100,8 +96,8 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
     it('adds, changes and removes a relative under If-Match, by staff of either principal', async () => {
       const plan = await regionCoordinator.createPlan();
       const base = `/api/plans/${plan.id}/relatives`;
-      await problem(await physician.request(base, { method: 'POST', body: MARIA }), 428);
-      await problem(await physician.request(base, { method: 'POST', ifMatch: 99, body: MARIA }), 412);
+      await expectProblem(await physician.request(base, { method: 'POST', body: MARIA }), 428);
+      await expectProblem(await physician.request(base, { method: 'POST', ifMatch: 99, body: MARIA }), 412);
 
       let res = await physician.request(base, { method: 'POST', ifMatch: plan.relativesSection.version, body: MARIA });
       expect(res.status).toBe(201);
@@ -124,10 +120,10 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       // A stale If-Match is refused with the current ETag, and writes nothing.
       const current = version(res);
       res = await physician.request(`${base}/${maria.id}`, { method: 'PATCH', ifMatch: current - 1, body: { phone: null } });
-      await problem(res, 412);
+      await expectProblem(res, 412);
       expect(res.headers.get('etag')).toBe(`W/"${current}"`);
-      await problem(await physician.request(`${base}/${maria.id}`, { method: 'DELETE' }), 428);
-      await problem(await physician.request(`${base}/nobody`, { method: 'DELETE', ifMatch: current }), 404);
+      await expectProblem(await physician.request(`${base}/${maria.id}`, { method: 'DELETE' }), 428);
+      await expectProblem(await physician.request(`${base}/nobody`, { method: 'DELETE', ifMatch: current }), 404);
 
       res = await physician.request(`${base}/${maria.id}`, { method: 'DELETE', ifMatch: current });
       expect(res.status).toBe(204);
@@ -139,9 +135,9 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
     it('requires the child flag to agree with the personnummer', async () => {
       const plan = await regionCoordinator.createPlan();
       const base = `/api/plans/${plan.id}/relatives`;
-      let body = await problem(await regionCoordinator.request(base, { method: 'POST', ifMatch: 1, body: { ...ELSA, child: false } }), 422);
+      let body = await expectProblem(await regionCoordinator.request(base, { method: 'POST', ifMatch: 1, body: { ...ELSA, child: false } }), 422);
       expect(body.errors?.[0]?.path).toBe('/child');
-      body = await problem(await regionCoordinator.request(base, { method: 'POST', ifMatch: 1, body: { ...MARIA, child: true } }), 422);
+      body = await expectProblem(await regionCoordinator.request(base, { method: 'POST', ifMatch: 1, body: { ...MARIA, child: true } }), 422);
       expect(body.errors?.[0]?.path).toBe('/child');
       // Nothing was written.
       expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(1);
@@ -149,13 +145,13 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       const res = await regionCoordinator.request(base, { method: 'POST', ifMatch: 1, body: ELSA });
       expect(res.status).toBe(201);
       const elsa = (await res.json()) as Relative;
-      body = await problem(await regionCoordinator.request(`${base}/${elsa.id}`, { method: 'PATCH', ifMatch: 2, body: { child: false } }), 422);
+      body = await expectProblem(await regionCoordinator.request(`${base}/${elsa.id}`, { method: 'PATCH', ifMatch: 2, body: { child: false } }), 422);
       expect(body.errors?.[0]?.path).toBe('/child');
       // Without a personnummer the flag is taken as given.
       const noId = { name: 'Okänd Granne', relationship: { text: 'granne' }, child: false, sharesHome: false };
       expect((await regionCoordinator.request(base, { method: 'POST', ifMatch: 2, body: noId })).status).toBe(201);
       // The same person twice is a conflict.
-      await problem(await regionCoordinator.request(base, { method: 'POST', ifMatch: 3, body: ELSA }), 409);
+      await expectProblem(await regionCoordinator.request(base, { method: 'POST', ifMatch: 3, body: ELSA }), 409);
     });
   });
 
@@ -163,7 +159,7 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
     it('is recorded, visible in the plan view, and revoked at once', async () => {
       const { plan, relative, version: v } = await planWithRelative();
       const path = `/api/plans/${plan.id}/relatives/${relative.id}/sharing`;
-      await problem(await regionCoordinator.request(path, { method: 'PUT', body: SHARING }), 428);
+      await expectProblem(await regionCoordinator.request(path, { method: 'PUT', body: SHARING }), 428);
       let res = await regionCoordinator.request(path, { method: 'PUT', ifMatch: v, body: SHARING });
       expect(res.status).toBe(200);
       let view = await readPlan(municipalityHomecare, plan.id);
@@ -174,7 +170,7 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       view = await readPlan(regionCoordinator, plan.id);
       expect(view.relativesSection.relatives[0]?.sharing?.revokedAt).toBe('2026-12-01T08:00:00+01:00');
 
-      const body = await problem(
+      const body = await expectProblem(
         await regionCoordinator.request(path, { method: 'PUT', ifMatch: version(res), body: { ...SHARING, validUntil: '2026-01-01' } }),
         422,
       );
@@ -215,8 +211,8 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       const cancelled = (await res.json()) as Commitment;
       expect(cancelled.status).toBe('cancelled');
       expect(cancelled.history.map((e) => e.status)).toEqual(['requested', 'cancelled']);
-      await problem(await municipalityHomecare.request(`${base}/${proposed.id}/cancel`, { method: 'POST', ifMatch: version(res), body: {} }), 409);
-      await problem(await municipalityHomecare.request(`${base}/nope/cancel`, { method: 'POST', ifMatch: version(res), body: {} }), 404);
+      await expectProblem(await municipalityHomecare.request(`${base}/${proposed.id}/cancel`, { method: 'POST', ifMatch: version(res), body: {} }), 409);
+      await expectProblem(await municipalityHomecare.request(`${base}/nope/cancel`, { method: 'POST', ifMatch: version(res), body: {} }), 404);
 
       // Cancelled, nothing accepted: the relative can be removed.
       res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}`, { method: 'DELETE', ifMatch: version(res) });
@@ -230,7 +226,7 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
     it('refuses to propose a commitment to a child, naming the relative', async () => {
       const { plan, relative, version: v } = await planWithRelative(regionCoordinator, ELSA);
       const res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/commitments`, { method: 'POST', ifMatch: v, body: COMMITMENT });
-      const body = await problem(res, 422);
+      const body = await expectProblem(res, 422);
       expect(body.detail).toContain('Elsa Nilsson');
       expect(body.detail).toContain('child');
       expect(body.errors?.[0]?.path).toBe('/param/relativeId');
@@ -316,7 +312,7 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       const first = (await (await laterStaff.request('/api/worklist?limit=1&offset=0')).json()) as WorklistPage;
       expect(first.items).toHaveLength(1);
       expect(first.total).toBe(page.total);
-      await problem(await laterStaff.request('/api/worklist?limit=0'), 422);
+      await expectProblem(await laterStaff.request('/api/worklist?limit=0'), 422);
 
       // Another organisation sees none of it.
       const { app, token } = await outsider();
@@ -362,13 +358,13 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
           headers: { Authorization: authorization, 'If-Match': `W/"${v}"`, ...(body ? { 'content-type': 'application/json' } : {}) },
           ...(body ? { body: JSON.stringify(body) } : {}),
         });
-        await problem(await app.request(path, init(`Bearer ${token}`)), 404);
-        await problem(await auditor.request(path, { method, ifMatch: v, ...(body ? { body } : {}) }), 403);
-        await problem(await t.app.request(path, init(`Bearer ${citizen}`)), 403);
+        await expectProblem(await app.request(path, init(`Bearer ${token}`)), 404);
+        await expectProblem(await auditor.request(path, { method, ifMatch: v, ...(body ? { body } : {}) }), 403);
+        await expectProblem(await t.app.request(path, init(`Bearer ${citizen}`)), 403);
       }
-      await problem(await auditor.request('/api/worklist'), 403);
-      await problem(await t.app.request('/api/worklist', { headers: { Authorization: `Bearer ${citizen}` } }), 403);
-      await problem(await t.app.request('/api/worklist'), 401);
+      await expectProblem(await auditor.request('/api/worklist'), 403);
+      await expectProblem(await t.app.request('/api/worklist', { headers: { Authorization: `Bearer ${citizen}` } }), 403);
+      await expectProblem(await t.app.request('/api/worklist'), 401);
       // Unchanged by all of it.
       expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(v);
     });
@@ -394,7 +390,7 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       ];
       for (const [method, path, body, field] of cases) {
         const res = await regionCoordinator.request(path, { method, ifMatch: v, body });
-        const problemBody = await problem(res, 422);
+        const problemBody = await expectProblem(res, 422);
         expect(problemBody.errors?.map((e) => e.path), `${method} ${path} ${field}`).toContain(field);
       }
       expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(v);
@@ -408,7 +404,7 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       await answerAsRelative(plan.id, commitment.id, 'accepted', '2026-11-22T10:00:00+01:00');
       const current = (await readPlan(regionCoordinator, plan.id)).relativesSection.version;
       res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}`, { method: 'DELETE', ifMatch: current });
-      const body = await problem(res, 409);
+      const body = await expectProblem(res, 409);
       expect(body.detail).toContain('Maria Nilsson');
       expect((await readPlan(regionCoordinator, plan.id)).relativesSection.relatives).toHaveLength(1);
     });

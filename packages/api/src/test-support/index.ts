@@ -4,3 +4,4 @@ export * from './app.ts';
 export * from './plans.ts';
 export * from './token-server.ts';
 export * from './peers.ts';
+export * from './problem.ts';
