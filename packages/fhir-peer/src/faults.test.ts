@@ -1,24 +1,13 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningPeer } from './test-support.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createFhirPeer } from './index.ts';
-import { send, startPeer, TEST_PERSONNUMMER, testPatient } from './test-support.ts';
+import { send, usePeer, TEST_PERSONNUMMER, testPatient } from './test-support.ts';
 
 const SLOW_MS = 300;
-let running: RunningPeer;
-let base: string;
-
-beforeAll(async () => {
-  running = await startPeer({ slowMs: SLOW_MS });
-  base = running.base;
-});
+const running = usePeer({ slowMs: SLOW_MS });
 
 afterEach(async () => {
   await running.peer.setFault('none');
   running.peer.setLatency(0);
-});
-
-afterAll(async () => {
-  await running.peer.close();
 });
 
 async function timed<T>(action: () => Promise<T>): Promise<{ value: T; ms: number }> {
@@ -33,10 +22,10 @@ function connectionErrorCode(error: unknown): string | undefined {
 
 describe('down', () => {
   it('refuses connections, then answers again on the same port after recovery', async () => {
-    expect((await send(`${base}/metadata`)).status).toBe(200);
+    expect((await send(`${running.base}/metadata`)).status).toBe(200);
     await running.peer.setFault('down');
 
-    const error = await fetch(`${base}/metadata`).then(
+    const error = await fetch(`${running.base}/metadata`).then(
       () => undefined,
       (rejection: unknown) => rejection
     );
@@ -44,13 +33,13 @@ describe('down', () => {
     expect(connectionErrorCode(error)).toBe('ECONNREFUSED');
 
     await running.peer.setFault('none');
-    const recovered = await send(`${base}/metadata`);
+    const recovered = await send(`${running.base}/metadata`);
     expect(recovered.status).toBe(200);
   });
 
   it('cuts requests that are in flight when the peer goes down', async () => {
     await running.peer.setFault('slow');
-    const pending = fetch(`${base}/metadata`).then(
+    const pending = fetch(`${running.base}/metadata`).then(
       () => 'answered',
       () => 'connection lost'
     );
@@ -75,15 +64,15 @@ describe('down', () => {
 describe('slow', () => {
   it('waits slowMs before answering normally', async () => {
     await running.peer.setFault('slow');
-    const { value, ms } = await timed(() => send(`${base}/metadata`));
+    const { value, ms } = await timed(() => send(`${running.base}/metadata`));
     expect(value.status).toBe(200);
     expect(ms).toBeGreaterThanOrEqual(SLOW_MS - 5);
   });
 
   it('drops a request whose client gave up while waiting', async () => {
     await running.peer.setFault('slow');
-    const url = `${base}/Patient?identifier=${TEST_PERSONNUMMER[0]}`;
-    const abandoned = fetch(`${base}/Patient`, {
+    const url = `${running.base}/Patient?identifier=${TEST_PERSONNUMMER[0]}`;
+    const abandoned = fetch(`${running.base}/Patient`, {
       method: 'POST',
       headers: { 'content-type': 'application/fhir+json' },
       body: JSON.stringify(testPatient(TEST_PERSONNUMMER[0])),
@@ -99,14 +88,14 @@ describe('slow', () => {
 describe('error and garbage', () => {
   it('answers 500 with an OperationOutcome in error mode', async () => {
     await running.peer.setFault('error');
-    const reply = await send(`${base}/Patient`);
+    const reply = await send(`${running.base}/Patient`);
     expect(reply.status).toBe(500);
     expect(reply.body.resourceType).toBe('OperationOutcome');
   });
 
   it('answers 200 with a FHIR JSON content type and a body that is not JSON in garbage mode', async () => {
     await running.peer.setFault('garbage');
-    const response = await fetch(`${base}/Patient`);
+    const response = await fetch(`${running.base}/Patient`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toContain('application/fhir+json');
     await expect(response.json()).rejects.toThrow(SyntaxError);
@@ -121,7 +110,7 @@ describe('error and garbage', () => {
 describe('latency', () => {
   it('adds the configured delay to every request', async () => {
     running.peer.setLatency(50);
-    const { value, ms } = await timed(() => send(`${base}/metadata`));
+    const { value, ms } = await timed(() => send(`${running.base}/metadata`));
     expect(value.status).toBe(200);
     expect(ms).toBeGreaterThanOrEqual(45);
     expect(running.peer.latencyMs).toBe(50);
@@ -129,9 +118,9 @@ describe('latency', () => {
 
   it('counts every request it receives', async () => {
     const before = running.peer.requestCount;
-    await send(`${base}/metadata`);
+    await send(`${running.base}/metadata`);
     await running.peer.setFault('error');
-    await send(`${base}/metadata`);
+    await send(`${running.base}/metadata`);
     expect(running.peer.requestCount).toBe(before + 2);
   });
 });

@@ -1,25 +1,21 @@
 import type { Resource } from '@medplum/fhirtypes';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunningPeer } from './test-support.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   PERSONNUMMER,
   personnummerToken,
   send,
-  startPeer,
   TEST_PERSONNUMMER,
   testCarePlan,
   testPatient,
+  usePeer,
 } from './test-support.ts';
 
 const [TOLVAN, SECOND] = TEST_PERSONNUMMER;
 const INDEX_SYSTEM = 'urn:sip:test:paging-index';
 const INDEX_TOKEN = encodeURIComponent(`${INDEX_SYSTEM}|`);
-let running: RunningPeer;
-let base: string;
+const running = usePeer();
 
 beforeAll(async () => {
-  running = await startPeer();
-  base = running.base;
   const pagingPatients: Resource[] = Array.from({ length: 45 }, (_, i) => ({
     resourceType: 'Patient',
     identifier: [{ system: INDEX_SYSTEM, value: String(i) }],
@@ -49,10 +45,6 @@ beforeAll(async () => {
   ]);
 });
 
-afterAll(async () => {
-  await running.peer.close();
-});
-
 function ids(bundle: { entry?: { resource: { id: string } }[] }): string[] {
   return (bundle.entry ?? []).map((entry) => entry.resource.id);
 }
@@ -65,7 +57,7 @@ describe('paging', () => {
   it('follows next links through 45 patients in pages of 20 and stops', async () => {
     const seen: string[] = [];
     const pageSizes: number[] = [];
-    let url: string | undefined = `${base}/Patient?identifier=${INDEX_TOKEN}&_count=20`;
+    let url: string | undefined = `${running.base}/Patient?identifier=${INDEX_TOKEN}&_count=20`;
     while (url) {
       const page = await send(url);
       expect(page.status).toBe(200);
@@ -80,8 +72,8 @@ describe('paging', () => {
   });
 
   it('gives self, first, previous and last links as absolute URLs', async () => {
-    const page = await send(`${base}/Patient?identifier=${INDEX_TOKEN}&_count=20&_offset=20`);
-    expect(link(page.body, 'self')).toMatch(new RegExp(`^${base}/Patient\\?.*_offset=20`));
+    const page = await send(`${running.base}/Patient?identifier=${INDEX_TOKEN}&_count=20&_offset=20`);
+    expect(link(page.body, 'self')).toMatch(new RegExp(`^${running.base}/Patient\\?.*_offset=20`));
     expect(link(page.body, 'first')).toContain('_offset=0');
     expect(link(page.body, 'previous')).toContain('_offset=0');
     expect(link(page.body, 'next')).toContain('_offset=40');
@@ -91,17 +83,17 @@ describe('paging', () => {
   });
 
   it('uses a default page size of 20 and caps _count at 1000', async () => {
-    const defaultPage = await send(`${base}/Patient`);
+    const defaultPage = await send(`${running.base}/Patient`);
     expect(defaultPage.body.entry).toHaveLength(20);
     expect(defaultPage.body.total).toBe(47);
-    const capped = await send(`${base}/Patient?_count=5000`);
+    const capped = await send(`${running.base}/Patient?_count=5000`);
     expect(capped.body.entry).toHaveLength(47);
     expect(link(capped.body, 'self')).toContain('_count=1000');
-    expect((await send(`${base}/Patient?_count=-1`)).status).toBe(400);
+    expect((await send(`${running.base}/Patient?_count=-1`)).status).toBe(400);
   });
 
   it('answers _summary=count with the total only', async () => {
-    const reply = await send(`${base}/Patient?_summary=count`);
+    const reply = await send(`${running.base}/Patient?_summary=count`);
     expect(reply.body.total).toBe(47);
     expect(reply.body.entry).toBeUndefined();
   });
@@ -109,59 +101,59 @@ describe('paging', () => {
 
 describe('search parameters', () => {
   it('finds by identifier system|value and by value alone', async () => {
-    const bySystem = await send(`${base}/Patient?identifier=${personnummerToken(TOLVAN)}`);
+    const bySystem = await send(`${running.base}/Patient?identifier=${personnummerToken(TOLVAN)}`);
     expect(ids(bySystem.body)).toEqual(['tolvan']);
-    expect(bySystem.body.entry[0].fullUrl).toBe(`${base}/Patient/tolvan`);
+    expect(bySystem.body.entry[0].fullUrl).toBe(`${running.base}/Patient/tolvan`);
     expect(bySystem.body.entry[0].search).toEqual({ mode: 'match' });
-    const byValue = await send(`${base}/Patient?identifier=${SECOND}`);
+    const byValue = await send(`${running.base}/Patient?identifier=${SECOND}`);
     expect(ids(byValue.body)).toEqual(['second']);
-    const wrongSystem = await send(`${base}/Patient?identifier=${encodeURIComponent(`urn:other|${TOLVAN}`)}`);
+    const wrongSystem = await send(`${running.base}/Patient?identifier=${encodeURIComponent(`urn:other|${TOLVAN}`)}`);
     expect(wrongSystem.body.total).toBe(0);
   });
 
   it('finds by patient and subject, as Type/id or a bare id', async () => {
-    expect(ids((await send(`${base}/CarePlan?patient=Patient/tolvan`)).body)).toEqual(['plan-tolvan']);
-    expect(ids((await send(`${base}/CarePlan?subject=Patient/second`)).body)).toEqual(['plan-second']);
-    expect(ids((await send(`${base}/CarePlan?patient=tolvan`)).body)).toEqual(['plan-tolvan']);
-    expect(ids((await send(`${base}/Observation?subject=tolvan`)).body)).toEqual(['obs-tolvan']);
+    expect(ids((await send(`${running.base}/CarePlan?patient=Patient/tolvan`)).body)).toEqual(['plan-tolvan']);
+    expect(ids((await send(`${running.base}/CarePlan?subject=Patient/second`)).body)).toEqual(['plan-second']);
+    expect(ids((await send(`${running.base}/CarePlan?patient=tolvan`)).body)).toEqual(['plan-tolvan']);
+    expect(ids((await send(`${running.base}/Observation?subject=tolvan`)).body)).toEqual(['obs-tolvan']);
   });
 
   it('follows one level of chaining: patient.identifier and subject:Patient.identifier', async () => {
     const token = personnummerToken(SECOND);
-    expect(ids((await send(`${base}/CarePlan?patient.identifier=${token}`)).body)).toEqual(['plan-second']);
-    expect(ids((await send(`${base}/CarePlan?subject:Patient.identifier=${token}`)).body)).toEqual(['plan-second']);
+    expect(ids((await send(`${running.base}/CarePlan?patient.identifier=${token}`)).body)).toEqual(['plan-second']);
+    expect(ids((await send(`${running.base}/CarePlan?subject:Patient.identifier=${token}`)).body)).toEqual(['plan-second']);
   });
 
   it('combines parameters with AND and matches strings by prefix, ignoring case and accents', async () => {
-    expect(ids((await send(`${base}/CarePlan?status=active&patient=second`)).body)).toEqual([]);
-    const sorted = await send(`${base}/CarePlan?status=draft,active&_sort=status`);
+    expect(ids((await send(`${running.base}/CarePlan?status=active&patient=second`)).body)).toEqual([]);
+    const sorted = await send(`${running.base}/CarePlan?status=draft,active&_sort=status`);
     expect(ids(sorted.body)).toEqual(['plan-tolvan', 'plan-second']);
-    expect(ids((await send(`${base}/Patient?family=akess`)).body)).toEqual(['second']);
-    expect(ids((await send(`${base}/Patient?family=kesson`)).body)).toEqual([]);
-    expect(ids((await send(`${base}/Patient?family:contains=kesson`)).body)).toEqual(['second']);
-    expect(ids((await send(`${base}/Patient?family:exact=akesson`)).body)).toEqual([]);
+    expect(ids((await send(`${running.base}/Patient?family=akess`)).body)).toEqual(['second']);
+    expect(ids((await send(`${running.base}/Patient?family=kesson`)).body)).toEqual([]);
+    expect(ids((await send(`${running.base}/Patient?family:contains=kesson`)).body)).toEqual(['second']);
+    expect(ids((await send(`${running.base}/Patient?family:exact=akesson`)).body)).toEqual([]);
   });
 
   it('supports :missing, :not and reference:identifier', async () => {
-    expect(ids((await send(`${base}/Observation?date:missing=true`)).body)).toEqual(['obs-logical']);
-    expect(ids((await send(`${base}/Observation?status:not=final`)).body)).toEqual(['obs-logical']);
-    const byIdentifier = await send(`${base}/Observation?subject:identifier=${personnummerToken(SECOND)}`);
+    expect(ids((await send(`${running.base}/Observation?date:missing=true`)).body)).toEqual(['obs-logical']);
+    expect(ids((await send(`${running.base}/Observation?status:not=final`)).body)).toEqual(['obs-logical']);
+    const byIdentifier = await send(`${running.base}/Observation?subject:identifier=${personnummerToken(SECOND)}`);
     expect(ids(byIdentifier.body)).toEqual(['obs-logical']);
   });
 
   it('searches dates with prefixes', async () => {
-    expect(ids((await send(`${base}/Observation?date=ge2024-01-01`)).body)).toEqual(['obs-tolvan']);
-    expect(ids((await send(`${base}/Observation?date=lt2024-01-01`)).body)).toEqual([]);
+    expect(ids((await send(`${running.base}/Observation?date=ge2024-01-01`)).body)).toEqual(['obs-tolvan']);
+    expect(ids((await send(`${running.base}/Observation?date=lt2024-01-01`)).body)).toEqual([]);
   });
 
   it('adds _include and _revinclude resources after the matches', async () => {
-    const included = await send(`${base}/CarePlan?_id=plan-tolvan&_include=CarePlan:subject`);
+    const included = await send(`${running.base}/CarePlan?_id=plan-tolvan&_include=CarePlan:subject`);
     expect(included.body.total).toBe(1);
     expect(included.body.entry.map((e: any) => [e.resource.id, e.search.mode])).toEqual([
       ['plan-tolvan', 'match'],
       ['tolvan', 'include'],
     ]);
-    const revIncluded = await send(`${base}/Patient?_id=tolvan&_revinclude=Observation:subject`);
+    const revIncluded = await send(`${running.base}/Patient?_id=tolvan&_revinclude=Observation:subject`);
     expect(revIncluded.body.entry.map((e: any) => [e.resource.id, e.search.mode])).toEqual([
       ['tolvan', 'match'],
       ['obs-tolvan', 'include'],
@@ -169,16 +161,16 @@ describe('search parameters', () => {
   });
 
   it('searches within a patient compartment: GET Patient/[id]/[type]', async () => {
-    const carePlans = await send(`${base}/Patient/tolvan/CarePlan`);
+    const carePlans = await send(`${running.base}/Patient/tolvan/CarePlan`);
     expect(ids(carePlans.body)).toEqual(['plan-tolvan']);
-    expect(link(carePlans.body, 'self')).toMatch(new RegExp(`^${base}/Patient/tolvan/CarePlan\\?`));
-    expect(ids((await send(`${base}/Patient/tolvan/Observation?date=ge2024-01-01`)).body)).toEqual(['obs-tolvan']);
-    expect(ids((await send(`${base}/Patient/second/Observation`)).body)).toEqual([]);
-    expect((await send(`${base}/Patient/tolvan/Organization`)).status).toBe(400);
+    expect(link(carePlans.body, 'self')).toMatch(new RegExp(`^${running.base}/Patient/tolvan/CarePlan\\?`));
+    expect(ids((await send(`${running.base}/Patient/tolvan/Observation?date=ge2024-01-01`)).body)).toEqual(['obs-tolvan']);
+    expect(ids((await send(`${running.base}/Patient/second/Observation`)).body)).toEqual([]);
+    expect((await send(`${running.base}/Patient/tolvan/Organization`)).status).toBe(400);
   });
 
   it('searches with POST [type]/_search and a form body', async () => {
-    const response = await fetch(`${base}/Patient/_search`, {
+    const response = await fetch(`${running.base}/Patient/_search`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ identifier: `${PERSONNUMMER}|${TOLVAN}` }).toString(),
@@ -186,22 +178,22 @@ describe('search parameters', () => {
     const bundle = await response.json();
     expect(response.status).toBe(200);
     expect(ids(bundle)).toEqual(['tolvan']);
-    expect(link(bundle, 'self')).toMatch(new RegExp(`^${base}/Patient\\?identifier=`));
+    expect(link(bundle, 'self')).toMatch(new RegExp(`^${running.base}/Patient\\?identifier=`));
   });
 
   it('rejects unknown and unsupported parameters instead of ignoring them', async () => {
-    const unknown = await send(`${base}/Patient?favourite-colour=blue`);
+    const unknown = await send(`${running.base}/Patient?favourite-colour=blue`);
     expect(unknown.status).toBe(400);
     expect(unknown.body.resourceType).toBe('OperationOutcome');
-    expect((await send(`${base}/Observation?value-quantity=5`)).status).toBe(400);
-    expect((await send(`${base}/Patient?_has:Observation:subject:status=final`)).status).toBe(400);
+    expect((await send(`${running.base}/Observation?value-quantity=5`)).status).toBe(400);
+    expect((await send(`${running.base}/Patient?_has:Observation:subject:status=final`)).status).toBe(400);
   });
 
   it('leaves deleted resources out of searches', async () => {
-    const created = await send(`${base}/Patient`, { method: 'POST', json: testPatient(TOLVAN, 'Raderad') });
-    const family = `${base}/Patient?family=Raderad`;
+    const created = await send(`${running.base}/Patient`, { method: 'POST', json: testPatient(TOLVAN, 'Raderad') });
+    const family = `${running.base}/Patient?family=Raderad`;
     expect((await send(family)).body.total).toBe(1);
-    await send(`${base}/Patient/${created.body.id}`, { method: 'DELETE' });
+    await send(`${running.base}/Patient/${created.body.id}`, { method: 'DELETE' });
     expect((await send(family)).body.total).toBe(0);
   });
 });

@@ -1,29 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FhirPeer, PeerState } from './index.ts';
 import { createFhirPeer } from './index.ts';
-import type { RunningPeer } from './test-support.ts';
 import {
   countByPersonnummer,
   invalidResource,
   send,
-  startPeer,
   TEST_PERSONNUMMER,
   testCarePlan,
   testPatient,
+  usePeer,
 } from './test-support.ts';
 
 const [TOLVAN, SECOND] = TEST_PERSONNUMMER;
-let running: RunningPeer;
-let base: string;
-
-beforeAll(async () => {
-  running = await startPeer({ name: 'regional-record' });
-  base = running.base;
-});
-
-afterAll(async () => {
-  await running.peer.close();
-});
+const running = usePeer({ name: 'regional-record' });
 
 describe('seed', () => {
   it('keeps given ids and assigns new ones to resources without', async () => {
@@ -34,27 +23,27 @@ describe('seed', () => {
     ]);
     expect(stored.map((resource) => resource.id).slice(0, 2)).toEqual(['demo-tolvan', 'demo-plan']);
     expect(stored[2]?.id).toMatch(/^[0-9a-f-]{36}$/);
-    const read = await send(`${base}/Patient/demo-tolvan`);
+    const read = await send(`${running.base}/Patient/demo-tolvan`);
     expect(read.status).toBe(200);
     expect(read.headers.get('etag')).toBe('W/"1"');
-    const plans = await send(`${base}/CarePlan?patient=demo-tolvan`);
+    const plans = await send(`${running.base}/CarePlan?patient=demo-tolvan`);
     expect(plans.body.entry.map((e: any) => e.resource.id)).toEqual(['demo-plan']);
   });
 
   it('stores nothing when one seed resource is invalid', async () => {
     const invalidPlan = invalidResource({ resourceType: 'CarePlan', id: 'bad-plan' });
     await expect(running.peer.seed([{ ...testPatient(SECOND), id: 'never-stored' }, invalidPlan])).rejects.toThrow();
-    expect((await send(`${base}/Patient/never-stored`)).status).toBe(404);
+    expect((await send(`${running.base}/Patient/never-stored`)).status).toBe(404);
   });
 });
 
 describe('exportState and importState', () => {
   it('round-trips ids, versions, history and deletions into a fresh peer', async () => {
-    const created = await send(`${base}/Patient`, { method: 'POST', json: testPatient(SECOND, 'Version1') });
+    const created = await send(`${running.base}/Patient`, { method: 'POST', json: testPatient(SECOND, 'Version1') });
     const id = created.body.id;
-    await send(`${base}/Patient/${id}`, { method: 'PUT', json: { ...testPatient(SECOND, 'Version2'), id } });
-    const removed = await send(`${base}/Patient`, { method: 'POST', json: testPatient(SECOND, 'Removed') });
-    await send(`${base}/Patient/${removed.body.id}`, { method: 'DELETE' });
+    await send(`${running.base}/Patient/${id}`, { method: 'PUT', json: { ...testPatient(SECOND, 'Version2'), id } });
+    const removed = await send(`${running.base}/Patient`, { method: 'POST', json: testPatient(SECOND, 'Removed') });
+    await send(`${running.base}/Patient/${removed.body.id}`, { method: 'DELETE' });
 
     const state: PeerState = JSON.parse(JSON.stringify(running.peer.exportState()));
     const restored = createFhirPeer();
@@ -68,7 +57,7 @@ describe('exportState and importState', () => {
       expect((await send(`${server.baseUrl}/Patient/${id}/_history/1`)).body.name[0].family).toBe('Version1');
       expect((await send(`${server.baseUrl}/Patient/${removed.body.id}`)).status).toBe(410);
       expect((await send(`${server.baseUrl}/Patient/demo-tolvan`)).status).toBe(200);
-      expect(await countByPersonnummer(server.baseUrl, SECOND)).toBe(await countByPersonnummer(base, SECOND));
+      expect(await countByPersonnummer(server.baseUrl, SECOND)).toBe(await countByPersonnummer(running.base, SECOND));
       expect(restored.exportState()).toEqual(state);
 
       const next = await send(`${server.baseUrl}/Patient/${id}`, {
@@ -102,11 +91,11 @@ describe('onChange', () => {
       changes++;
     });
     try {
-      await send(`${base}/Patient`, { method: 'POST', json: testPatient(TOLVAN, 'Change') });
+      await send(`${running.base}/Patient`, { method: 'POST', json: testPatient(TOLVAN, 'Change') });
       expect(changes).toBe(1);
-      await send(`${base}/Patient?family=Change`);
-      await send(`${base}/Patient`, { method: 'POST', json: { resourceType: 'Patient', birthDate: 'invalid' } });
-      await send(base, {
+      await send(`${running.base}/Patient?family=Change`);
+      await send(`${running.base}/Patient`, { method: 'POST', json: { resourceType: 'Patient', birthDate: 'invalid' } });
+      await send(running.base, {
         method: 'POST',
         json: {
           resourceType: 'Bundle',
@@ -123,7 +112,7 @@ describe('onChange', () => {
     } finally {
       stop();
     }
-    await send(`${base}/Patient`, { method: 'POST', json: testPatient(TOLVAN, 'After') });
+    await send(`${running.base}/Patient`, { method: 'POST', json: testPatient(TOLVAN, 'After') });
     expect(changes).toBe(2);
   });
 });

@@ -1,26 +1,14 @@
 import type { CarePlan, Patient, Resource } from '@medplum/fhirtypes';
 import type { FhirPeer, FhirPeerOptions } from './index.ts';
+import { IdentifierSystem } from '@sip/shared';
+import { afterAll, beforeAll } from 'vitest';
 import { createFhirPeer } from './index.ts';
 
 /** The identifier system of Swedish personal identity numbers. */
-export const PERSONNUMMER = 'http://electronichealth.se/identifier/personnummer';
+export const PERSONNUMMER = IdentifierSystem.personnummer;
 
-/** Test personal identity numbers published by Skatteverket for test use (not real people). */
-export const TEST_PERSONNUMMER = ['191212121212', '198112189876'] as const;
-
-/** True when the last digit of a 12-digit personnummer is the Luhn check digit of digits 3–11. */
-export function hasValidCheckDigit(personnummer: string): boolean {
-  if (!/^\d{12}$/.test(personnummer)) {
-    return false;
-  }
-  const sum = [...personnummer.slice(2)]
-    .map(Number)
-    .reduce((total, digit, index) => {
-      const weighted = index % 2 === 0 ? digit * 2 : digit;
-      return total + (weighted > 9 ? weighted - 9 : weighted);
-    }, 0);
-  return sum % 10 === 0;
-}
+/** Test personal identity numbers (Skatteverket's test numbers; not real people). */
+export const TEST_PERSONNUMMER = ['191212121212', '194003019801'] as const;
 
 /** A Patient identified by a test personnummer. */
 export function testPatient(personnummer: string, family = 'Tolvansson'): Patient {
@@ -92,4 +80,30 @@ export async function send(
 export async function countByPersonnummer(base: string, personnummer: string): Promise<number> {
   const reply = await send(`${base}/Patient?identifier=${personnummerToken(personnummer)}`);
   return reply.body.total;
+}
+
+/**
+ * A peer on a loopback port for the whole test file: started before its tests, closed after.
+ * Read `base` and `peer` inside tests and hooks.
+ */
+export function usePeer(options?: FhirPeerOptions): RunningPeer {
+  let running: RunningPeer | undefined;
+  beforeAll(async () => {
+    running = await startPeer(options);
+  });
+  afterAll(async () => {
+    await running?.peer.close();
+  });
+  const current = () => {
+    if (!running) throw new Error('the peer starts in beforeAll');
+    return running;
+  };
+  return {
+    get base() {
+      return current().base;
+    },
+    get peer() {
+      return current().peer;
+    },
+  } as RunningPeer;
 }
