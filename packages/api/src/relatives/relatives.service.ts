@@ -215,7 +215,7 @@ export class RelativesService {
       if (accepted.length) {
         throw new ProblemError(
           'conflict',
-          `${target.name} has accepted ${accepted.length === 1 ? 'a commitment' : `${accepted.length} commitments`}: cancel ${accepted.length === 1 ? 'it' : 'them'} and re-plan before removing the relative`,
+          `The relative has accepted ${accepted.length === 1 ? 'a commitment' : `${accepted.length} commitments`}: cancel ${accepted.length === 1 ? 'it' : 'them'} and re-plan before removing the relative`,
         );
       }
       return relatives.filter((r) => r.id !== relativeId);
@@ -264,7 +264,7 @@ export class RelativesService {
       replace(relatives, relativeId, (r) => {
         const child = r.child || (r.personId !== undefined && ageOn(r.personId, this.now()) < 18);
         if (child) {
-          const message = `${r.name} is a child: children are not asked to take on care commitments`;
+          const message = 'The relative is a child: children are not asked to take on care commitments';
           throw new ProblemError('validation', message, { errors: [{ path: '/param/relativeId', message }] });
         }
         const commitments = r.commitments ?? [];

@@ -223,12 +223,12 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       }
     });
 
-    it('refuses to propose a commitment to a child, naming the relative', async () => {
+    it('refuses to propose a commitment to a child, pointing at the relative without naming them', async () => {
       const { plan, relative, version: v } = await planWithRelative(regionCoordinator, ELSA);
       const res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/commitments`, { method: 'POST', ifMatch: v, body: COMMITMENT });
       const body = await expectProblem(res, 422);
-      expect(body.detail).toContain('Elsa Nilsson');
       expect(body.detail).toContain('child');
+      expect(body.detail).not.toContain('Elsa');
       expect(body.errors?.[0]?.path).toBe('/param/relativeId');
       expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(v);
     });
@@ -405,7 +405,8 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       const current = (await readPlan(regionCoordinator, plan.id)).relativesSection.version;
       res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}`, { method: 'DELETE', ifMatch: current });
       const body = await expectProblem(res, 409);
-      expect(body.detail).toContain('Maria Nilsson');
+      expect(body.detail).toMatch(/has accepted a commitment/);
+      expect(body.detail).not.toContain('Maria');
       expect((await readPlan(regionCoordinator, plan.id)).relativesSection.relatives).toHaveLength(1);
     });
   });
