@@ -1,0 +1,110 @@
+/**
+ * The relative's own API (`/api/me`): what a relative may see of a plan, and their answers.
+ * Used by the broker for validation and OpenAPI, and by the widget for its types.
+ */
+import { z } from 'zod';
+import {
+  commitmentSchema,
+  homeConsentSchema,
+  informedEntrySchema,
+  planStatusSchema,
+  principalSchema,
+  relativeInformationSchema,
+  relativeSchema,
+  relativeSharingSchema,
+  relativeSupportSchema,
+} from './plan.ts';
+
+const COMMENT_MAX = 2000;
+/** Control characters other than tab and newline. */
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
+
+const freeText = z
+  .string()
+  .max(COMMENT_MAX, `must be at most ${COMMENT_MAX} characters`)
+  .refine((s) => !CONTROL.test(s), 'must not contain control characters other than newline and tab')
+  .transform((s) => s.trim())
+  .optional();
+
+const isoDate = z.iso.date();
+
+export const commitmentAnswerSchema = z
+  .strictObject({ answer: z.enum(['accept', 'decline', 'withdraw', 'reconfirm']), comment: freeText })
+  .meta({ id: 'CommitmentAnswer' });
+export const homeConsentAnswerBodySchema = z.strictObject({ consent: z.boolean(), comment: freeText }).meta({ id: 'HomeConsentAnswer' });
+export const supportRequestSchema = z
+  .strictObject({ kind: z.enum(['contact-consultant', 'needs-assessment']), note: freeText })
+  .meta({ id: 'SupportRequest' });
+
+export const myCommitmentSchema = commitmentSchema
+  .extend({ status: z.enum(['requested', 'accepted', 'declined', 'withdrawn', 'cancelled']), currentReviewDate: isoDate })
+  .meta({ id: 'MyCommitment' });
+
+export const myPlanSummarySchema = z
+  .object({ planId: z.uuid(), title: z.string().nullable(), status: planStatusSchema, relativeId: z.string() })
+  .meta({ id: 'MyPlanSummary' });
+
+const sharedItem = { principal: principalSchema };
+export const myPlanSchema = z
+  .object({
+    planId: z.uuid(),
+    title: z.string().nullable(),
+    status: planStatusSchema,
+    coordinator: z
+      .object({ name: z.string(), title: z.string().optional(), unit: z.string().optional(), phone: z.string().optional() })
+      .nullable()
+      .describe('The SIP coordinator: the one way in'),
+    outOfHours: z.string().describe('Where to turn out of office hours'),
+    me: z.object({
+      relativeId: z.string(),
+      name: z.string(),
+      relationship: relativeSchema.shape.relationship,
+      child: z.boolean(),
+      sharesHome: z.boolean(),
+      sharing: relativeSharingSchema.nullable().describe('What the individual has consented to share with me'),
+      sharingInEffect: z.boolean(),
+      information: z.array(relativeInformationSchema),
+      informed: z.array(informedEntrySchema),
+      commitments: z.array(myCommitmentSchema),
+      support: relativeSupportSchema.nullable(),
+      homeConsent: homeConsentSchema.nullable(),
+    }),
+    shared: z
+      .object({
+        categories: z.array(z.string()).describe('The categories shared with me today'),
+        goals: z
+          .object({
+            individual: z.array(z.object({ text: z.string() })),
+            professional: z.array(z.object({ ...sharedItem, organisation: z.string(), goals: z.array(z.object({ text: z.string() })) })),
+          })
+          .optional(),
+        interventions: z
+          .array(
+            z.object({
+              ...sharedItem,
+              title: z.string(),
+              status: z.string(),
+              performedBy: z.string().optional(),
+              when: z.string().optional(),
+              startDate: z.string().optional(),
+              endDate: z.string().optional(),
+            }),
+          )
+          .optional(),
+        contacts: z
+          .array(z.object({ ...sharedItem, organisation: z.string(), name: z.string(), title: z.string().optional(), unit: z.string().optional(), phone: z.string().optional() }))
+          .optional(),
+        followUp: z.object({ date: z.string() }).nullable().optional(),
+        needs: z.array(z.object({ text: z.string() })).optional(),
+        meetings: z.array(z.object({ at: z.string(), place: z.string().optional() })).optional(),
+      })
+      .describe('Only what the individual has consented to share with me, while the consent is in force'),
+  })
+  .meta({ id: 'MyPlan' });
+
+export type CommitmentAnswer = z.input<typeof commitmentAnswerSchema>;
+export type HomeConsentAnswerBody = z.input<typeof homeConsentAnswerBodySchema>;
+export type SupportRequest = z.input<typeof supportRequestSchema>;
+export type MyCommitment = z.infer<typeof myCommitmentSchema>;
+export type MyPlanSummary = z.infer<typeof myPlanSummarySchema>;
+export type MyPlan = z.infer<typeof myPlanSchema>;
