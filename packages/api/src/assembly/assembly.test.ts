@@ -98,6 +98,32 @@ describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
     expect(titles(synced, 'region')).toHaveLength(3);
   });
 
+  it('does not bring back a relative staff removed, until staff add them again', async () => {
+    const plan = await coordinator.createPlan({ individual: { personId: '194003019801' } });
+    const names = (p: PlanView) => p.relativesSection.relatives.map((r) => r.name);
+    const elsa = plan.relativesSection.relatives.find((r) => r.name === 'Elsa Nilsson')!;
+    const removed = await coordinator.request(`/api/plans/${plan.id}/relatives/${elsa.id}`, {
+      method: 'DELETE',
+      ifMatch: plan.relativesSection.version,
+    });
+    expect(removed.status).toBe(204);
+
+    const synced = await sync(plan.id);
+    expect(names(synced)).toEqual(['Bengt Nilsson', 'Maria Nilsson']);
+    expect(synced.revision).toBe(plan.revision + 1);
+
+    const added = await coordinator.request(`/api/plans/${plan.id}/relatives`, {
+      method: 'POST',
+      ifMatch: synced.relativesSection.version,
+      body: { name: 'Elsa Nilsson', relationship: { code: 'GRNDDAU', text: 'barnbarn' }, personId: '201209019841', child: true, sharesHome: false },
+    });
+    expect(added.status).toBe(201);
+    const again = await sync(plan.id);
+    const back = again.relativesSection.relatives.filter((r) => r.name === 'Elsa Nilsson');
+    expect(back).toHaveLength(1);
+    expect(back[0]!.sources?.map((s) => s.system)).toEqual(['municipality', 'region']);
+  });
+
   it('flags conflicting demographics instead of overwriting them', async () => {
     const personId = '195607109807';
     const patient = (family: string): Patient => ({

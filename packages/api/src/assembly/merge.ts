@@ -34,15 +34,20 @@ export function mergeSourced<T extends { id?: string | undefined; source?: Sourc
 
 /**
  * Merges relatives by person (personnummer, else name and relationship), so one relative
- * known to both upstreams is one entry with two sources. Entered-by-hand fields are kept.
+ * known to both upstreams is one entry with two sources. Entered-by-hand fields are kept, and a
+ * relative whose upstream record staff removed (in `dismissed`) is not added again.
  */
-export function mergeRelatives(system: Principal, current: Relative[], incoming: Relative[]): Relative[] {
+export function mergeRelatives(system: Principal, current: Relative[], incoming: Relative[], dismissed: SourceRef[] = []): Relative[] {
   const same = (a: Relative, b: Relative) =>
     a.personId && b.personId ? a.personId === b.personId : a.name === b.name && a.relationship.text === b.relationship.text;
+  const sourceKey = (s: SourceRef) => `${s.system}|${s.resourceType}/${s.id}`;
+  const dismissedKeys = new Set(dismissed.map(sourceKey));
   const merged = current.map((r) => ({ ...r }));
   for (const fresh of incoming) {
     const existing = merged.find((r) => same(r, fresh));
     if (!existing) {
+      // Staff removed this relative from the section: a sync does not bring them back.
+      if ((fresh.sources ?? []).some((s) => dismissedKeys.has(sourceKey(s)))) continue;
       merged.push({ ...fresh, id: randomUUID() });
       continue;
     }

@@ -6,6 +6,7 @@ import { PlansService, type Actor } from '../plans/plans.service.ts';
 import { UpstreamError, type Upstreams } from '../upstreams/upstream.ts';
 import { fetchSide, type SideRecord } from './fetch.ts';
 import { mapContact, mapDemographics, mapInterventions, mapRelatives, type Demographics } from './map.ts';
+import { dismissedSourcesOf } from '../relatives/relatives.service.ts';
 import { mergeRelatives, mergeSourced, unchanged } from './merge.ts';
 
 const SIDES = ['region', 'municipality'] as const;
@@ -93,7 +94,7 @@ export class SyncService {
         const currentRelatives = (await tx.select().from(planParts).where(eq(planParts.id, relativesPart.id)))[0]!.content as {
           relatives?: Relative[];
         };
-        const mergedRelatives = mergeRelatives(side, currentRelatives.relatives ?? [], mapRelatives(side, record, today));
+        const mergedRelatives = mergeRelatives(side, currentRelatives.relatives ?? [], mapRelatives(side, record, today), dismissedSourcesOf(currentRelatives));
         if (!unchanged(mergedRelatives, currentRelatives.relatives ?? [])) {
           changed = true;
           await tx

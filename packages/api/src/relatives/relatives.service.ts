@@ -11,6 +11,7 @@ import {
   type Relative,
   type RelativeSharing,
   type RelativeSupport,
+  type SourceRef,
 } from '@sip/shared';
 import { and, eq, ne } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
@@ -128,7 +129,7 @@ export class RelativesService {
     actor: Actor,
     planId: string,
     expectedVersion: number,
-    mutate: (relatives: StoredRelative[]) => StoredRelative[],
+    mutate: (relatives: StoredRelative[]) => StoredRelative[] | { relatives: StoredRelative[]; dismissed: SourceRef[] },
   ): Promise<PlanView> {
     refuseAuditor(actor);
     return this.db.transaction(async (txRaw) => {
@@ -136,11 +137,13 @@ export class RelativesService {
       await this.plans.load(tx, actor, planId, true);
       const part = await this.part(tx, planId);
       if (part.version !== expectedVersion) throw stale(part.version, 'relatives section');
-      const next = mutate(structuredClone(relativesOf(part.content)));
+      const result = mutate(structuredClone(relativesOf(part.content)));
+      const next = Array.isArray(result) ? result : result.relatives;
+      const dismissed = Array.isArray(result) ? dismissedSourcesOf(part.content) : [...dismissedSourcesOf(part.content), ...result.dismissed].slice(-DISMISSED_MAX);
       const [updated] = await tx
         .update(planParts)
         .set({
-          content: { ...(part.content as object), relatives: next },
+          content: { ...(part.content as object), relatives: next, ...(dismissed.length ? { dismissedSources: dismissed } : {}) },
           version: part.version + 1,
           updatedAt: this.now(),
         })
@@ -218,7 +221,8 @@ export class RelativesService {
           `The relative has accepted ${accepted.length === 1 ? 'a commitment' : `${accepted.length} commitments`}: cancel ${accepted.length === 1 ? 'it' : 'them'} and re-plan before removing the relative`,
         );
       }
-      return relatives.filter((r) => r.id !== relativeId);
+      // A relative the upstreams told us of stays removed: the next sync does not add them again.
+      return { relatives: relatives.filter((r) => r.id !== relativeId), dismissed: target.sources ?? [] };
     });
   }
 
@@ -362,6 +366,14 @@ function worklistItems(planId: string, fields: PlanFields, relatives: StoredRela
     }
   }
   return items;
+}
+
+/** How many upstream records of relatives removed by staff a section remembers. */
+const DISMISSED_MAX = 500;
+
+/** The upstream records of relatives staff removed from the section: sync leaves them out. */
+export function dismissedSourcesOf(content: unknown): SourceRef[] {
+  return ((content as { dismissedSources?: SourceRef[] } | null)?.dismissedSources ?? []) as SourceRef[];
 }
 
 function relativesOf(content: unknown): StoredRelative[] {
