@@ -13,6 +13,8 @@ import { planEventsRoutes } from './plans/events.routes.ts';
 import { plansRoutes } from './plans/plans.routes.ts';
 import { meRoutes } from './relatives/me.routes.ts';
 import { relativesRoutes } from './relatives/relatives.routes.ts';
+import { defaultWidgetDistDir } from './widget/widget-build.ts';
+import { createWidgetRoutes } from './widget/widget.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { requestLog, requireJsonBody } from './http/middleware.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
@@ -25,11 +27,14 @@ export function originAllowed(origin: string, deps: Pick<AppDeps, 'config'>): bo
   return deps.config.demoMode && LOOPBACK_ORIGIN.test(origin);
 }
 
-const apiHeaders = secureHeaders({
+const apiHeaderOptions = {
   contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"] },
   crossOriginResourcePolicy: 'same-site',
   strictTransportSecurity: 'max-age=31536000; includeSubDomains',
-});
+};
+const apiHeaders = secureHeaders(apiHeaderOptions);
+// The widget is loaded by portals on other sites: same-site would block it.
+const widgetHeaders = secureHeaders({ ...apiHeaderOptions, crossOriginResourcePolicy: 'cross-origin' });
 const pageHeaders = secureHeaders({
   contentSecurityPolicy: {
     defaultSrc: ["'self'"],
@@ -55,7 +60,12 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use('*', requestLog);
-  app.use('*', (c, next) => (c.req.path.startsWith('/docs') ? pageHeaders(c, next) : apiHeaders(c, next)));
+  app.use('*', (c, next) => {
+    const path = c.req.path;
+    if (path.startsWith('/docs')) return pageHeaders(c, next);
+    if (path.startsWith('/widget/')) return widgetHeaders(c, next);
+    return apiHeaders(c, next);
+  });
   const corsMiddleware = cors({
     origin: (origin) => (originAllowed(origin, deps) ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
@@ -83,6 +93,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', accessLogRoutes);
   app.route('/', fhirRoutes);
   app.route('/', docsRoutes);
+  app.route('/', createWidgetRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {

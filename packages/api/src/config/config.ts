@@ -88,6 +88,7 @@ export const envSchema = z
     DEMO_MODE: booleanString.optional(),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    WIDGET_DIST_DIR: z.string().min(1).optional(),
   })
   .superRefine((env, ctx) => {
     for (const side of ['REGION', 'MUNICIPALITY'] as const) {
@@ -167,6 +168,8 @@ export interface Config {
   demoMode: boolean;
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  /** Where the widget's build is read from; absent: the widget package's own `dist`. */
+  widgetDistDir: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -233,6 +236,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demoMode: env.DEMO_MODE ?? env.NODE_ENV !== 'production',
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    widgetDistDir: env.WIDGET_DIST_DIR,
   };
 }
 

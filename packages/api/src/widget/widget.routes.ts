@@ -1,0 +1,139 @@
+import { createHash } from 'node:crypto';
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { problemSchema } from '@sip/shared';
+import type { AppEnv } from '../http/context.ts';
+import { ProblemError } from '../http/errors.ts';
+import { PROBLEM_CONTENT_TYPE, problemBody } from '../http/problem-response.ts';
+import { createRouter } from '../http/router.ts';
+import { WIDGET_FILE, widgetBuildSource, type WidgetBuild } from './widget-build.ts';
+
+const JAVASCRIPT = 'text/javascript; charset=utf-8';
+const REVALIDATE = 'no-cache';
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+const widgetMetadataSchema = z
+  .object({
+    file: z.literal(WIDGET_FILE),
+    version: z.string().describe('The widget package version'),
+    hash: z.string().describe("The first 12 hex digits of the bundle's SHA-256"),
+    integrity: z.string().describe('Subresource Integrity of the bundle, for the script tag'),
+    path: z.string().describe('The versioned, immutable URL path of this build'),
+    url: z.string().describe('The same, absolute'),
+  })
+  .meta({ id: 'WidgetMetadata' });
+
+/** The current path of a build's bundle: changes with every build, so it can be cached for a year. */
+export function versionedPath(build: Pick<WidgetBuild, 'hash'>): string {
+  return `/widget/${build.hash}/${WIDGET_FILE}`;
+}
+
+/** 503 `widget-not-built`: a clear answer, never a 500, while the widget has not been built. */
+function notBuilt(c: Context<AppEnv>, reason: string): Response {
+  const body = {
+    ...problemBody(c, 'not-ready', `The widget is not built (${reason}). Build it with: node packages/widget/build.mjs`),
+    type: 'urn:sip-broker:problem:widget-not-built',
+    title: 'The widget is not built',
+  };
+  return c.body(JSON.stringify(body), 503, { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' });
+}
+
+/** Whether the request accepts gzip (a `q=0` refuses it). */
+function acceptsGzip(header: string | undefined): boolean {
+  return (header ?? '').split(',').some((entry) => {
+    const [coding, ...params] = entry.trim().toLowerCase().split(';');
+    if (coding?.trim() !== 'gzip') return false;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    return q === undefined || Number(q.slice(2)) > 0;
+  });
+}
+
+/** Whether If-None-Match names one of the given entity tags (weak comparison, as RFC 9110 asks). */
+function matchesAny(ifNoneMatch: string | undefined, etags: string[]): boolean {
+  if (!ifNoneMatch) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  const wanted = new Set(etags.map(opaque));
+  return ifNoneMatch.split(',').some((tag) => wanted.has(opaque(tag)));
+}
+
+/** The bundle, gzipped when accepted, with an ETag per encoding and 304 when the client has it. */
+function serveBundle(c: Context<AppEnv>, build: WidgetBuild, cacheControl: string): Response {
+  const identityTag = `"${build.hash}"`;
+  const gzipTag = `"${build.hash}-gzip"`;
+  const gzip = acceptsGzip(c.req.header('accept-encoding'));
+  const headers: Record<string, string> = {
+    'content-type': JAVASCRIPT,
+    'cache-control': cacheControl,
+    etag: gzip ? gzipTag : identityTag,
+    vary: 'Accept-Encoding',
+  };
+  if (matchesAny(c.req.header('if-none-match'), [identityTag, gzipTag])) {
+    const { 'content-type': _type, ...notModified } = headers;
+    return c.body(null, 304, notModified);
+  }
+  if (gzip) headers['content-encoding'] = 'gzip';
+  // A Uint8Array is a BodyInit; Hono's typing asks for its own buffer types.
+  return c.body((gzip ? build.gzip : build.body) as Uint8Array<ArrayBuffer>, 200, headers);
+}
+
+/**
+ * The embeddable widget: its module at a revalidated URL and at an immutable versioned one,
+ * and the metadata a portal needs for its script tag. No authentication: the bundle is public
+ * code; CORS and `Cross-Origin-Resource-Policy: cross-origin` are set for the whole path in app.ts.
+ */
+export function createWidgetRoutes(options: { distDir: string }) {
+  const loadBuild = widgetBuildSource(options.distDir);
+
+  return createRouter()
+    .openapi(
+      createRoute({
+        method: 'get',
+        path: '/widget/widget.json',
+        tags: ['Widget'],
+        summary: "The current widget build: its versioned URL and the integrity for the portal's script tag",
+        responses: {
+          200: { description: 'The current build', content: { 'application/json': { schema: widgetMetadataSchema } } },
+          503: {
+            description: 'The widget is not built (`type` ends in `widget-not-built`)',
+            content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
+          },
+        },
+      }),
+      async (c) => {
+        const load = await loadBuild();
+        if (!load.built) return notBuilt(c, load.reason) as never;
+        const { build } = load;
+        const path = versionedPath(build);
+        const { publicUrl } = c.get('deps').config;
+        const metadata = {
+          file: WIDGET_FILE,
+          version: build.version,
+          hash: build.hash,
+          integrity: build.integrity,
+          path,
+          url: `${publicUrl}${path}`,
+        };
+        const etag = `"${createHash('sha256').update(JSON.stringify(metadata)).digest('hex').slice(0, 16)}"`;
+        const headers = { 'cache-control': REVALIDATE, etag };
+        if (matchesAny(c.req.header('if-none-match'), [etag])) return c.body(null, 304, headers) as never;
+        return c.json(metadata, 200, headers);
+      },
+    )
+    .get(`/widget/${WIDGET_FILE}`, async (c) => {
+      const load = await loadBuild();
+      if (!load.built) return notBuilt(c, load.reason);
+      return serveBundle(c, load.build, REVALIDATE);
+    })
+    .get(`/widget/:hash/${WIDGET_FILE}`, async (c) => {
+      const load = await loadBuild();
+      if (!load.built) return notBuilt(c, load.reason);
+      if (c.req.param('hash') !== load.build.hash) {
+        // Not cached: during a rolling deploy another instance may already serve that build.
+        throw new ProblemError('not-found', `No such widget build; the current one is at ${versionedPath(load.build)}`, {
+          headers: { 'cache-control': 'no-store' },
+        });
+      }
+      return serveBundle(c, load.build, IMMUTABLE);
+    });
+}
