@@ -13,6 +13,7 @@ import { planEventsRoutes } from './plans/events.routes.ts';
 import { plansRoutes } from './plans/plans.routes.ts';
 import { meRoutes } from './relatives/me.routes.ts';
 import { relativesRoutes } from './relatives/relatives.routes.ts';
+import { createDemoPageRoutes, demoPageHeaders } from './widget/demo.routes.ts';
 import { defaultWidgetDistDir } from './widget/widget-build.ts';
 import { createWidgetRoutes } from './widget/widget.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
@@ -60,10 +61,12 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use('*', requestLog);
+  const demoPage = deps.config.demoMode && deps.demo !== undefined;
   app.use('*', (c, next) => {
     const path = c.req.path;
     if (path.startsWith('/docs')) return pageHeaders(c, next);
     if (path.startsWith('/widget/')) return widgetHeaders(c, next);
+    if (demoPage && (path === '/demo' || path.startsWith('/demo/'))) return demoPageHeaders(c, next);
     return apiHeaders(c, next);
   });
   const corsMiddleware = cors({
@@ -95,6 +98,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', docsRoutes);
   app.route('/', createWidgetRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
+  if (demoPage) app.route('/', createDemoPageRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

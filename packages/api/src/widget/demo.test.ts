@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildTestApp, createTestDatabase, expectProblem, type TestApp, type TestDatabase } from '../test-support/index.ts';
+
+/** The demo page never calls an upstream: these addresses are never dialled. */
+const noPeers = { region: 'http://127.0.0.1:9/region', municipality: 'http://127.0.0.1:9/municipality' };
+
+/** The CSP directives, by name. */
+function directives(header: string | null): Map<string, string> {
+  return new Map(
+    (header ?? '')
+      .split(';')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map((d) => {
+        const [name = '', ...values] = d.split(/\s+/);
+        return [name, values.join(' ')] as const;
+      }),
+  );
+}
+
+describe('the /demo portal page in demo mode', () => {
+  let database: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    t = await buildTestApp({ database: database.database, peers: noPeers });
+  });
+  afterAll(async () => {
+    await t?.events.close();
+    await database?.drop();
+  });
+
+  it('serves the page, its script and its stylesheet, each under the strict CSP', async () => {
+    for (const [path, type] of [
+      ['/demo', 'text/html; charset=utf-8'],
+      ['/demo/', 'text/html; charset=utf-8'],
+      ['/demo/demo.js', 'text/javascript; charset=utf-8'],
+      ['/demo/demo.css', 'text/css; charset=utf-8'],
+    ] as const) {
+      const res = await t.app.request(path);
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type'), path).toBe(type);
+      const csp = directives(res.headers.get('content-security-policy'));
+      expect(csp.get('script-src'), path).toBe("'self'");
+      expect(csp.get('style-src'), path).toBe("'self'");
+      expect(csp.get('connect-src'), path).toBe("'self'");
+      expect(csp.get('frame-ancestors'), path).toBe("'none'");
+      expect(csp.get('require-trusted-types-for'), path).toBe("'script'");
+      expect(csp.get('trusted-types'), path).toBe('lit-html');
+      expect(csp.get('default-src'), path).toBe("'none'");
+    }
+  });
+
+  it('has no inline script, style or event handler: everything comes from its own files', async () => {
+    const html = await (await t.app.request('/demo')).text();
+    const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)];
+    expect(scripts.map((m) => m[0].match(/src="([^"]+)"/)?.[1])).toEqual(['/widget/sip-relative-view.js', '/demo/demo.js']);
+    for (const [tag, body] of scripts) {
+      expect(tag).toContain('type="module"');
+      expect(body?.trim()).toBe('');
+    }
+    expect(html).not.toMatch(/<style\b/);
+    expect(html).not.toMatch(/\sstyle=/);
+    expect(html).not.toMatch(/\son[a-z]+=/);
+    expect(html).toContain('<link rel="stylesheet" href="/demo/demo.css">');
+  });
+
+  it('is a Swedish page with a main landmark, headings and a labelled persona picker', async () => {
+    const html = await (await t.app.request('/demo')).text();
+    expect(html).toMatch(/<html lang="sv">/);
+    expect(html).toMatch(/<main\b/);
+    expect(html).toMatch(/<h1\b/);
+    expect(html).toMatch(/<label for="persona"/);
+    expect(html).toMatch(/<select id="persona"/);
+    expect(html).toMatch(/<button type="submit"/);
+    expect(html).toMatch(/<nav[^>]+aria-label="Språk"/);
+  });
+
+  it('its script writes no HTML strings, as Trusted Types demand, and calls only its own origin', async () => {
+    const script = await (await t.app.request('/demo/demo.js')).text();
+    expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
+    expect(script).toContain("'/dev/personas'");
+    expect(script).toContain("'/dev/token'");
+    expect(script).not.toMatch(/https?:\/\//);
+  });
+
+  it('offers the personas the page picks from, and mints their tokens', async () => {
+    const { personas } = (await (await t.app.request('/dev/personas')).json()) as { personas: { id: string; kind: string }[] };
+    const relative = personas.find((p) => p.kind === 'relative');
+    expect(relative).toBeDefined();
+    const token = await t.tokenFor(relative?.id ?? '');
+    expect(token.split('.')).toHaveLength(3);
+  });
+});
+
+describe('the /demo page outside demo mode', () => {
+  let database: TestDatabase;
+  let t: TestApp;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('pglite');
+    t = await buildTestApp({
+      database: database.database,
+      peers: noPeers,
+      env: { DEMO_MODE: 'false', STAFF_TOKEN_ISSUER: 'https://idp.example', STAFF_JWKS_URL: 'https://idp.example/jwks.json' },
+    });
+  });
+  afterAll(async () => {
+    await t?.events.close();
+    await database?.drop();
+  });
+
+  it('is not there: 404 for the page and its files', async () => {
+    for (const path of ['/demo', '/demo/demo.js', '/demo/demo.css']) {
+      const res = await t.app.request(path);
+      await expectProblem(res, 404);
+      expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    }
+  });
+});
