@@ -13,6 +13,7 @@ import type { Logger } from './logger.ts';
 import { PlanEventHub } from './plans/events.ts';
 import { createPublisher } from './publish/publisher.ts';
 import { OutboxWorker } from './publish/outbox.worker.ts';
+import { ReviewDueWatcher } from './relatives/review-due.ts';
 import { createUpstream, type UpstreamName, type Upstreams } from './upstreams/upstream.ts';
 
 export interface RunningServer {
@@ -65,6 +66,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   await events.start();
   const outbox = new OutboxWorker(database, createPublisher(database.db, upstreams), logger, () => clock.now());
   await outbox.start();
+  const reviewDue = new ReviewDueWatcher(database, logger, () => clock.now());
+  reviewDue.start();
   const app = createApp({ config, database, upstreams, clock, logger, tokens, events, ...(demo ? { demo } : {}) });
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
@@ -102,6 +105,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         });
         // A delivery cut short here is redelivered at the next start; identifiers make that harmless.
+        await reviewDue.stop();
         await outbox.stop();
         await Promise.all(demoUpstreams.map((u) => u.close()));
         await database.close();

@@ -12,6 +12,8 @@ export type PersonIdKind = 'personnummer' | 'samordningsnummer';
 
 /** How a citizen (a relative, the individual) acting for themself is named where staff are named by HSA-id. */
 export const CITIZEN_PREFIX = 'citizen:';
+/** The user id of a change the broker records on its own (a review date that passed): `system:<what>`. */
+export const SYSTEM_PREFIX = 'system:';
 
 /** A validated Swedish person identity number in its 12-digit form (YYYYMMDDNNNC). */
 export interface PersonId {

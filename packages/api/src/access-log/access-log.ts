@@ -22,6 +22,7 @@ export type AccessAction =
   | 'relatives.read'
   | 'relatives.update'
   | 'worklist.read'
+  | 'worklist.raise'
   | 'me.read'
   | 'me.answer';
 

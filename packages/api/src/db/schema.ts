@@ -206,3 +206,18 @@ export const idempotencyKeys = pgTable(
   },
   (t) => [primaryKey({ columns: [t.principalKey, t.key] })],
 );
+
+/**
+ * Work-list items the broker raised on its own because time passed (a review date): one row
+ * per plan and item, so each is raised once, by one instance, however many run.
+ */
+export const worklistNotices = pgTable(
+  'worklist_notices',
+  {
+    planId: uuid('plan_id').notNull(),
+    /** The attention item's key within the plan: ids and a date, no personal data. */
+    itemKey: text('item_key').notNull(),
+    raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.itemKey] })],
+);

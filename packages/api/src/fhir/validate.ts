@@ -1,6 +1,8 @@
 import { OperationOutcomeError, validateResource } from '@medplum/core';
 import type { Bundle, CarePlan, CodeableConcept, Consent, Goal, OperationOutcomeIssue, Provenance, Resource, Task } from '@medplum/fhirtypes';
 import {
+  ATTENTION_KIND_SYSTEM,
+  AttentionCoding,
   ConsentCoding,
   PLAN_CATEGORY_SYSTEM,
   PlanCategory,
@@ -42,7 +44,7 @@ const expectedSystems: Record<string, string[]> = {
   CareTeam: [SipIdentifierSystem.careTeam],
   Consent: [SipIdentifierSystem.consent, SipIdentifierSystem.commitmentConsent, SipIdentifierSystem.homeConsent],
   RelatedPerson: [SipIdentifierSystem.relative],
-  Task: [SipIdentifierSystem.commitment],
+  Task: [SipIdentifierSystem.commitment, SipIdentifierSystem.attention],
 };
 
 /** The category a relative's own Consent carries, by its identifier system. */
@@ -52,6 +54,7 @@ const relativeConsentCategory: Record<string, { system: string; code: string }> 
 };
 
 const TASK_STATUSES = new Set<Task['status']>(['requested', 'accepted', 'rejected', 'cancelled']);
+const ATTENTION_STATUSES = new Set<Task['status']>(['requested', 'completed']);
 const RELATIVE_CONSENT_STATUSES = new Set<Consent['status']>(['active', 'inactive', 'rejected']);
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -145,6 +148,10 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
     }
     case 'Task': {
       const task = resource as Task;
+      if (sipIdentifierOf(resource)?.system === SipIdentifierSystem.attention) {
+        attentionTaskIssues(task, issue);
+        break;
+      }
       if (!TASK_STATUSES.has(task.status)) issue('status', `must be requested, accepted, rejected or cancelled, not ${task.status ?? 'missing'}`);
       if (task.intent !== 'proposal') issue('intent', `must be 'proposal': a commitment is proposed to the relative`);
       if (!task.description) issue('description', 'is required: what the relative commits to');
@@ -171,6 +178,19 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
     }
   }
   return issues;
+}
+
+/** A Task to the responsible principal about something in the relatives section: our rules. */
+function attentionTaskIssues(task: Task, issue: (path: string, message: string) => void) {
+  if (!ATTENTION_STATUSES.has(task.status)) issue('status', `must be requested or completed, not ${task.status ?? 'missing'}`);
+  if (task.intent !== 'order') issue('intent', `must be 'order': the responsible principal is asked to act`);
+  const code = task.code?.coding?.find((c) => c.system === ATTENTION_KIND_SYSTEM);
+  if (!code || !Object.keys(AttentionCoding).includes(code.code ?? '')) issue('code', `needs a coding from ${ATTENTION_KIND_SYSTEM}`);
+  if (!task.for) issue('for', 'is required: the individual');
+  if (!isLiteral(task.focus)) issue('focus', `must reference the commitment's Task or the RelatedPerson`);
+  if (!task.basedOn?.some(isLiteral)) issue('basedOn', 'must reference the SIP CarePlan');
+  if (!task.authoredOn) issue('authoredOn', 'is required: when it arose');
+  if (task.owner && !task.owner.identifier?.value) issue('owner', 'must name the responsible organisation by HSA-id');
 }
 
 /** A relative's own Consent (to a commitment, or to the home as a place of care): no standard profile, so our rules. */

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
   ageOn,
+  attentionItems,
+  type AttentionKind,
   commitmentReviewDate,
   commitmentStatus,
   type Commitment,
@@ -54,7 +56,7 @@ export interface NewCommitment {
   comment?: string | undefined;
 }
 
-export type WorklistKind = 'commitment-declined' | 'commitment-withdrawn' | 'commitment-review-due' | 'contact-request' | 'needs-assessment-request';
+export type WorklistKind = AttentionKind;
 
 export interface WorklistItem {
   planId: string;
@@ -340,32 +342,18 @@ export class RelativesService {
 }
 
 function worklistItems(planId: string, fields: PlanFields, relatives: StoredRelative[], today: string): WorklistItem[] {
-  const base = { planId, overallResponsibility: fields.overallResponsibility ?? null };
-  const items: WorklistItem[] = [];
-  for (const r of relatives) {
-    const who = { ...base, relativeId: r.id, relativeName: r.name };
-    for (const c of r.commitments ?? []) {
-      const status: CommitmentStatus = commitmentStatus(c);
-      const last = c.history[c.history.length - 1]!;
-      if (status === 'declined' || status === 'withdrawn') {
-        items.push({ ...who, commitmentId: c.id, kind: `commitment-${status}`, since: last.at });
-      } else if ((status === 'accepted' || status === 'requested') && commitmentReviewDate(c) < today) {
-        items.push({ ...who, commitmentId: c.id, kind: 'commitment-review-due', since: commitmentReviewDate(c) });
-      }
-    }
-    const referred = r.support?.referredToConsultantAt;
-    for (const request of r.support?.requests ?? []) {
-      if (request.handledAt) continue;
-      if (request.kind === 'contact-consultant' && referred && Date.parse(referred) >= Date.parse(request.at)) continue;
-      items.push({
-        ...who,
-        commitmentId: null,
-        kind: request.kind === 'contact-consultant' ? 'contact-request' : 'needs-assessment-request',
-        since: request.at,
-      });
-    }
-  }
-  return items;
+  const names = new Map(relatives.map((r) => [r.id, r.name]));
+  return attentionItems(relatives, today)
+    .filter((item) => item.open)
+    .map((item) => ({
+      planId,
+      relativeId: item.relativeId,
+      relativeName: names.get(item.relativeId) ?? '',
+      commitmentId: item.commitmentId,
+      kind: item.kind,
+      since: item.since,
+      overallResponsibility: fields.overallResponsibility ?? null,
+    }));
 }
 
 /** How many upstream records of relatives removed by staff a section remembers. */

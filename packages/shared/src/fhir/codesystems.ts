@@ -23,6 +23,23 @@ export const SipIdentifierSystem = {
   commitmentConsent: 'urn:sip-broker:commitment-consent',
   /** The relative's own consent to the home as a place of care: `urn:sip-broker:home-consent|<plan id>/<relative id>`. */
   homeConsent: 'urn:sip-broker:home-consent',
+  /**
+   * Something in the relatives section that needs the responsible principal's attention, as a
+   * Task to that principal: `urn:sip-broker:attention|<plan id>/<relative id>/<what>`.
+   */
+  attention: 'urn:sip-broker:attention',
+  /** The broker itself, where it records a change on its own (a review date that passed). */
+  device: 'urn:sip-broker:device',
+} as const;
+
+/** Task.code of an attention Task: what needs the responsible principal's attention. */
+export const ATTENTION_KIND_SYSTEM = 'urn:sip-broker:codesystem:attention';
+export const AttentionCoding = {
+  'commitment-declined': { system: ATTENTION_KIND_SYSTEM, code: 'commitment-declined', display: 'Anhörig har tackat nej till ett åtagande' },
+  'commitment-withdrawn': { system: ATTENTION_KIND_SYSTEM, code: 'commitment-withdrawn', display: 'Anhörig har återkallat ett åtagande' },
+  'commitment-review-due': { system: ATTENTION_KIND_SYSTEM, code: 'commitment-review-due', display: 'Åtagandets omprövningsdatum har passerats' },
+  'contact-request': { system: ATTENTION_KIND_SYSTEM, code: 'contact-request', display: 'Anhörig vill bli kontaktad av anhörigkonsulent' },
+  'needs-assessment-request': { system: ATTENTION_KIND_SYSTEM, code: 'needs-assessment-request', display: 'Anhörig ber om en egen behovsbedömning' },
 } as const;
 
 /** CarePlan.category: what kind of plan this is. */

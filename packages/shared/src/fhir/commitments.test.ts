@@ -185,7 +185,9 @@ describe("a relative's commitments as FHIR R4", () => {
 
   it('lists the Tasks and Consents in sipResourceList, after the relatives section, with stable distinct ids', () => {
     const list = sipResourceList(fhir);
-    expect(list.slice(-12).map((r) => r.resourceType)).toEqual([...Array(6).fill('Task'), ...Array(6).fill('Consent')]);
+    const attention = fhir.attentionTasks.length;
+    expect(list.slice(-12 - attention, list.length - attention).map((r) => r.resourceType)).toEqual([...Array(6).fill('Task'), ...Array(6).fill('Consent')]);
+    expect(list.slice(list.length - attention)).toEqual(fhir.attentionTasks);
     expect(new Set(list.map((r) => `${r.resourceType}/${r.id}`)).size).toBe(list.length);
     expect(planToFhir(plan, publishContext).tasks.map((t) => t.id)).toEqual(fhir.tasks.map((t) => t.id));
   });
@@ -210,7 +212,8 @@ describe("publishing a relative's commitments", () => {
     expect(targets).toHaveLength(carried.length);
     const types = new Map(carried.map((e) => [keyOf(e), e.resource!.resourceType]));
     for (const target of targets) expect(types.get(target.key)).toBe(target.resourceType);
-    expect(targets.filter((t) => t.resourceType === 'Task')).toHaveLength(6);
+    expect(targets.filter((t) => t.identifier.system === SipIdentifierSystem.commitment)).toHaveLength(6);
+    expect(targets.filter((t) => t.identifier.system === SipIdentifierSystem.attention)).toHaveLength(planToFhir(plan, publishContext).attentionTasks.length);
     expect(targets.filter((t) => t.resourceType === 'Consent').map((t) => t.identifier.system).sort()).toEqual(
       [SipIdentifierSystem.consent, ...Array(4).fill(SipIdentifierSystem.commitmentConsent), ...Array(2).fill(SipIdentifierSystem.homeConsent)].sort(),
     );

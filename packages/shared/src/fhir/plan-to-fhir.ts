@@ -17,7 +17,8 @@ import type {
   Resource,
   Task,
 } from '@medplum/fhirtypes';
-import { CITIZEN_PREFIX, IdentifierSystem, parsePersonId } from '../identifiers.ts';
+import { CITIZEN_PREFIX, IdentifierSystem, parsePersonId, SYSTEM_PREFIX } from '../identifiers.ts';
+import { attentionItems, type AttentionItem } from '../worklist.ts';
 import {
   commitmentReviewDate,
   commitmentStatus,
@@ -33,6 +34,7 @@ import {
 } from '../plan.ts';
 import {
   ActivityKind,
+  AttentionCoding,
   CareTeamRole,
   CONSENT_INFORMATION_SYSTEM,
   ConsentCoding,
@@ -94,6 +96,12 @@ export interface SipResources {
    * Task), then to the home as a place of care, where given or refused.
    */
   relativeConsents: (Consent & { id: string })[];
+  /**
+   * What in the relatives section needs attention (a decline, a withdrawal, a review date
+   * passed, a request), each a Task to the principal responsible for the plan: `requested`
+   * while it is on the work list, `completed` once dealt with.
+   */
+  attentionTasks: (Task & { id: string })[];
   /** The change, when the context names one. */
   provenance: Provenance | null;
 }
@@ -176,6 +184,10 @@ export const commitmentIdentifier = (planId: string, commitmentId: string): Iden
 export const commitmentConsentIdentifier = (planId: string, commitmentId: string): Identifier => ({
   system: SipIdentifierSystem.commitmentConsent,
   value: `${planId}/${commitmentId}`,
+});
+export const attentionIdentifier = (planId: string, itemKey: string): Identifier => ({
+  system: SipIdentifierSystem.attention,
+  value: `${planId}/${itemKey}`,
 });
 export const homeConsentIdentifier = (planId: string, relativeId: string): Identifier => ({
   system: SipIdentifierSystem.homeConsent,
@@ -438,7 +450,13 @@ function provenance(plan: PlanView, change: PlanChange): Provenance {
     recorded: change.changedAt,
     activity: { coding: [{ system: FhirSystem.dataOperation, code: change.revision <= 1 ? 'CREATE' : 'UPDATE' }] },
     agent: [
-      change.userId.startsWith(CITIZEN_PREFIX)
+      change.userId.startsWith(SYSTEM_PREFIX)
+        ? {
+            // Recorded by the broker on its own, e.g. when a review date passed.
+            type: { coding: [{ system: FhirSystem.provenanceParticipantType, code: 'assembler', display: 'Assembler' }] },
+            who: { type: 'Device', identifier: { system: SipIdentifierSystem.device, value: change.userId }, display: 'SIP-broker' },
+          }
+        : change.userId.startsWith(CITIZEN_PREFIX)
         ? {
             // A relative's own answer: the relative is the author, on nobody's behalf.
             type: { coding: [{ system: FhirSystem.provenanceParticipantType, code: 'author', display: 'Author' }] },
@@ -602,6 +620,59 @@ export function commitmentResources(
   return { tasks, relativeConsents: [...commitmentConsents, ...homeConsents] };
 }
 
+/** The day a plan snapshot speaks for: review dates before it have passed. */
+const snapshotDay = (plan: Pick<PlanView, 'updatedAt'>) => new Date(plan.updatedAt).toISOString().slice(0, 10);
+
+/**
+ * The attention items of the relatives section as Tasks to the principal responsible for the
+ * plan (`owner`; none while no principal has the overall responsibility): `focus` the
+ * commitment's Task or, for a request, the relative; `requester` the relative where they asked.
+ */
+export function attentionTasks(
+  plan: PlanView,
+  relatedPersons: (RelatedPerson & { id: string })[],
+  commitmentTasks: (Task & { id: string })[],
+  patient: Reference<Patient>,
+): (Task & { id: string })[] {
+  const responsible = organisationOf(plan, plan.fields.overallResponsibility);
+  const known = plan.relativesSection.relatives.filter((r) => !r.removedUpstream);
+  const personOf = (relativeId: string) => {
+    const key = identifierKey(relativeIdentifier(plan.id, relativeId));
+    return relatedPersons.find((p) => p.identifier?.some((i) => identifierKey(i) === key));
+  };
+  const taskOf = (commitmentId: string) => {
+    const key = identifierKey(commitmentIdentifier(plan.id, commitmentId));
+    return commitmentTasks.find((t) => t.identifier?.some((i) => identifierKey(i) === key));
+  };
+  return attentionItems(known, snapshotDay(plan)).flatMap((item: AttentionItem) => {
+    const person = personOf(item.relativeId);
+    const commitmentTask = item.commitmentId ? taskOf(item.commitmentId) : undefined;
+    if (!person || (item.commitmentId && !commitmentTask)) return [];
+    const identifier = attentionIdentifier(plan.id, item.key);
+    const coding = AttentionCoding[item.kind];
+    const askedByRelative = item.kind !== 'commitment-review-due';
+    return [
+      prune<Task & { id: string }>({
+        resourceType: 'Task',
+        id: idOf('Task', identifier),
+        identifier: [identifier],
+        basedOn: [carePlanRef(plan.id)],
+        status: item.open ? 'requested' : 'completed',
+        intent: 'order',
+        priority: 'routine',
+        code: { coding: [{ ...coding }], text: coding.display },
+        description: coding.display,
+        focus: commitmentTask ? localRef(commitmentTask) : localRef(person),
+        for: patient,
+        authoredOn: item.since,
+        lastModified: item.resolvedAt ?? item.since,
+        requester: askedByRelative ? localRef(person) : undefined,
+        owner: responsible ? organisationRef(responsible) : undefined,
+      }),
+    ];
+  });
+}
+
 /**
  * The FHIR R4 resources of one SIP. Resources carry our own ids (the CarePlan's id is the plan
  * id, a part's CarePlan's the part id, the CareTeam's and the Consent's the plan id; the ids of
@@ -619,6 +690,7 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
   const responsible = organisationOf(plan, plan.fields.overallResponsibility);
   const period = { start: plan.createdAt, ...(plan.status === 'closed' ? { end: plan.updatedAt } : {}) };
   const relatedPersons = relatedPersonsFromRelativesSection(plan.id, plan.relativesSection, patient);
+  const commitments = commitmentResources(plan.id, plan.relativesSection, relatedPersons, patient);
 
   const carePlan = prune<CarePlan & { id: string }>({
     resourceType: 'CarePlan',
@@ -684,7 +756,8 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
     careTeam: team,
     consent: theConsent,
     relatedPersons,
-    ...commitmentResources(plan.id, plan.relativesSection, relatedPersons, patient),
+    ...commitments,
+    attentionTasks: attentionTasks(plan, relatedPersons, commitments.tasks, patient),
     provenance: ctx.change ? provenance(plan, ctx.change) : null,
   };
 }
@@ -701,6 +774,7 @@ export function sipResourceList(resources: SipResources): (Resource & { id: stri
     resources.relatives,
     ...resources.tasks,
     ...resources.relativeConsents,
+    ...resources.attentionTasks,
   ];
 }
 

@@ -11,6 +11,7 @@ import {
   identifierKey,
   lastRelativeAnswer,
   partIdentifier,
+  patientIdentifierReference,
   planIdentifier,
   planToFhir,
   relativeIdentifier,
@@ -48,6 +49,7 @@ export function publishTargets(plan: PlanView): PublishTarget[] {
     target('Goal', goalIdentifier(scopeId, item.id ?? String(index)));
   const known = plan.relativesSection.relatives.filter((r) => !r.removedUpstream);
   const commitments = known.flatMap((r) => r.commitments ?? []);
+  const attention = planToFhir(plan, { patient: patientIdentifierReference(plan) }).attentionTasks;
   return [
     target('CarePlan', planIdentifier(plan)),
     target('CareTeam', careTeamIdentifier(plan)),
@@ -60,6 +62,7 @@ export function publishTargets(plan: PlanView): PublishTarget[] {
     ...commitments.map((c) => target('Task', commitmentIdentifier(plan.id, c.id))),
     ...commitments.filter((c) => lastRelativeAnswer(c)).map((c) => target('Consent', commitmentConsentIdentifier(plan.id, c.id))),
     ...known.filter((r) => r.homeConsent).map((r) => target('Consent', homeConsentIdentifier(plan.id, r.id))),
+    ...attention.map((task) => target('Task', task.identifier![0]!)),
   ];
 }
 

@@ -1,0 +1,171 @@
+// The app first: @hono/zod-openapi must extend zod before @sip/shared builds its schemas.
+import { buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
+import type { Bundle, Provenance, Task } from '@medplum/fhirtypes';
+import type { Commitment, PlanView } from '@sip/shared';
+import { and, eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { searchAccessLog, verifyAccessLog } from '../access-log/access-log.ts';
+import { planEvents } from '../db/schema.ts';
+import { createLogger } from '../logger.ts';
+import { REVIEW_DUE_USER, ReviewDueWatcher } from './review-due.ts';
+
+const peers = usePeers();
+
+const MUNICIPALITY_HSA = 'SE2120000099-7KM1';
+const MARIA = { name: 'Maria Nilsson', relationship: { code: 'DAU', text: 'dotter' }, personId: '196807059826', child: false, sharesHome: false };
+
+async function search<T>(base: string, query: string): Promise<T[]> {
+  const res = await fetch(`${base}/${query}${query.includes('?') ? '&' : '?'}_count=1000`);
+  expect(res.status).toBe(200);
+  return ((await res.json()) as Bundle).entry?.map((e) => e.resource as T) ?? [];
+}
+
+describeEachDatabase('what needs attention reaches the principal responsible for the plan', (ctx) => {
+  /** The clock every part of the app reads; tests move it forward. */
+  let now = new Date('2026-11-22T09:00:00Z');
+  const clock = { now: () => now };
+  let t: TestApp;
+  let keyNo = 0;
+
+  beforeAll(async () => {
+    t = await buildTestApp({ database: ctx.database, peers: peers.urls, clock });
+  });
+
+  /** A plan for Astrid with the municipality responsible, and Maria with one commitment. */
+  async function planWithCommitment(reviewDate: string) {
+    const staff = await staffClient(t, 'region-coordinator');
+    let plan = await staff.createPlan({ individual: { personId: '194003019801' } });
+    let res = await staff.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { overallResponsibility: 'municipality' } });
+    expect(res.status).toBe(200);
+    plan = (await res.json()) as PlanView;
+    let relativeId = plan.relativesSection.relatives.find((r) => r.personId === MARIA.personId)?.id;
+    let version = plan.relativesSection.version;
+    if (!relativeId) {
+      res = await staff.request(`/api/plans/${plan.id}/relatives`, { method: 'POST', ifMatch: version, body: MARIA });
+      relativeId = ((await res.json()) as { id: string }).id;
+      version = Number(/\d+/.exec(res.headers.get('etag')!)![0]);
+    }
+    res = await staff.request(`/api/plans/${plan.id}/relatives/${relativeId}/commitments`, {
+      method: 'POST',
+      ifMatch: version,
+      body: { what: 'Handla mat', howOften: 'En gång i veckan', from: '2026-12-01', reviewDate },
+    });
+    expect(res.status, await res.clone().text()).toBe(201);
+    const commitment = (await res.json()) as Commitment;
+    return { planId: plan.id, relativeId, commitmentId: commitment.id };
+  }
+
+  async function answer(ids: { planId: string; commitmentId: string }, body: { answer: string }) {
+    const token = await t.tokenFor('maria');
+    const res = await t.app.request(`/api/me/plans/${ids.planId}/commitments/${ids.commitmentId}/answer`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json', 'Idempotency-Key': `attention-${ctx.kind}-${++keyNo}` },
+      body: JSON.stringify(body),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+
+  const eventsOf = (planId: string, type: string) =>
+    ctx.database.db.select().from(planEvents).where(and(eq(planEvents.planId, planId), eq(planEvents.type, type)));
+
+  const watcher = () => new ReviewDueWatcher(ctx.database, createLogger('silent'), clock.now);
+
+  /** The plan's attention Tasks on a peer. */
+  const attentionTasks = async (base: string, planId: string) =>
+    (await search<Task>(base, 'Task')).filter((task) => task.identifier?.some((i) => i.system === 'urn:sip-broker:attention' && i.value?.startsWith(`${planId}/`)));
+
+  describe('a commitment past its review date', () => {
+    let ids: { planId: string; relativeId: string; commitmentId: string };
+
+    beforeAll(async () => {
+      now = new Date('2026-11-22T09:00:00Z');
+      ids = await planWithCommitment('2027-06-01');
+      await answer(ids, { answer: 'accept' });
+      await t.outbox.drain();
+    });
+
+    it('raises nothing while the date is ahead', async () => {
+      now = new Date('2027-06-01T20:00:00Z');
+      await watcher().tick();
+      expect(await eventsOf(ids.planId, 'worklist.commitment-review-due')).toEqual([]);
+    });
+
+    it('is raised once when the date has passed, as a live event, however many instances look', async () => {
+      now = new Date('2027-06-02T06:00:00Z');
+      await Promise.all([watcher().tick(), watcher().tick()]);
+      await watcher().tick();
+      const events = await eventsOf(ids.planId, 'worklist.commitment-review-due');
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ organisationId: MUNICIPALITY_HSA });
+
+      const staff = await staffClient(t, 'municipality-coordinator');
+      const page = (await (await staff.request('/api/worklist?limit=100')).json()) as { items: { planId: string; kind: string; commitmentId: string }[] };
+      expect(page.items.filter((i) => i.planId === ids.planId).map((i) => [i.kind, i.commitmentId])).toEqual([['commitment-review-due', ids.commitmentId]]);
+
+      const log = await searchAccessLog(ctx.database.db, { planId: ids.planId, limit: 1000, offset: 0 });
+      expect(log.items.filter((e) => e.action === 'worklist.raise').map((e) => [e.userId, e.organisationId])).toEqual([[REVIEW_DUE_USER, MUNICIPALITY_HSA]]);
+      expect((await verifyAccessLog(ctx.database.db)).ok).toBe(true);
+    });
+
+    it('is published to both upstreams as a requested Task owned by the responsible principal, recorded by the broker', async () => {
+      await t.outbox.drain();
+      for (const [side, base] of Object.entries(peers.urls)) {
+        const [task, ...more] = await attentionTasks(base, ids.planId);
+        expect(more, side).toEqual([]);
+        expect(task, side).toMatchObject({
+          status: 'requested',
+          intent: 'order',
+          code: { coding: [{ system: 'urn:sip-broker:codesystem:attention', code: 'commitment-review-due' }] },
+          identifier: [{ system: 'urn:sip-broker:attention', value: `${ids.planId}/${ids.relativeId}/${ids.commitmentId}/review-due/2027-06-01` }],
+          owner: { type: 'Organization', identifier: { value: MUNICIPALITY_HSA } },
+          authoredOn: '2027-06-01',
+        });
+        const [commitmentTask] = await search<Task>(base, `Task?identifier=urn:sip-broker:commitment|${ids.planId}/${ids.commitmentId}`);
+        expect(task!.focus, side).toEqual({ reference: `Task/${commitmentTask!.id}` });
+        const provenances = await search<Provenance>(base, 'Provenance');
+        expect(provenances.some((p) => p.agent?.[0]?.who?.identifier?.value === REVIEW_DUE_USER), side).toBe(true);
+      }
+    });
+
+    it('is completed upstream once the relative confirms the commitment again', async () => {
+      await answer(ids, { answer: 'reconfirm' });
+      await t.outbox.drain();
+      for (const [side, base] of Object.entries(peers.urls)) {
+        const tasks = await attentionTasks(base, ids.planId);
+        expect(tasks.map((task) => task.status), side).toEqual(['completed']);
+      }
+      const staff = await staffClient(t, 'municipality-coordinator');
+      const page = (await (await staff.request('/api/worklist?limit=100')).json()) as { items: { planId: string }[] };
+      expect(page.items.filter((i) => i.planId === ids.planId)).toEqual([]);
+    });
+  });
+
+  describe('a commitment the relative declines', () => {
+    it('becomes a Task from the relative to the responsible principal, completed when staff cancel and re-plan', async () => {
+      now = new Date('2026-11-22T09:00:00Z');
+      const ids = await planWithCommitment('2027-06-01');
+      await answer(ids, { answer: 'decline' });
+      await t.outbox.drain();
+      for (const [side, base] of Object.entries(peers.urls)) {
+        const [task, ...more] = await attentionTasks(base, ids.planId);
+        expect(more, side).toEqual([]);
+        expect(task, side).toMatchObject({ status: 'requested', code: { coding: [{ code: 'commitment-declined' }] }, owner: { identifier: { value: MUNICIPALITY_HSA } } });
+        const [relatedPerson] = await search<{ id: string }>(base, `RelatedPerson?identifier=urn:sip-broker:relative|${ids.planId}/${ids.relativeId}`);
+        expect(task!.requester, side).toEqual({ reference: `RelatedPerson/${relatedPerson!.id}` });
+      }
+
+      const staff = await staffClient(t, 'municipality-coordinator');
+      const section = await staff.request(`/api/plans/${ids.planId}/relatives`);
+      const res = await staff.request(`/api/plans/${ids.planId}/relatives/${ids.relativeId}/commitments/${ids.commitmentId}/cancel`, {
+        method: 'POST',
+        ifMatch: section.headers.get('etag')!,
+        body: { comment: 'Hemtjänsten tar över' },
+      });
+      expect(res.status).toBe(200);
+      await t.outbox.drain();
+      for (const [side, base] of Object.entries(peers.urls)) {
+        expect((await attentionTasks(base, ids.planId)).map((task) => task.status), side).toEqual(['completed']);
+      }
+    });
+  });
+});

@@ -1,0 +1,114 @@
+import { attentionItems, SYSTEM_PREFIX, type PlanFields } from '@sip/shared';
+import { and, eq, ne } from 'drizzle-orm';
+import type { Database, Db } from '../db/database.ts';
+import { planOrganisations, planParts, plans, worklistNotices } from '../db/schema.ts';
+import type { Logger } from '../logger.ts';
+import { PlansService, type Recorder } from '../plans/plans.service.ts';
+
+/** The broker, recording on its own that a review date has passed. */
+export const REVIEW_DUE_USER = `${SYSTEM_PREFIX}review-due`;
+
+export interface ReviewDueOptions {
+  /** How often to look for review dates that have passed (default: every 15 minutes). */
+  intervalMs: number;
+}
+
+/**
+ * Raises the work-list items that arise only because time passes: a relative's commitment
+ * past its review date. Nothing else changes the plan then, so without this no event would
+ * reach the live stream and no Task the responsible principal. Each item is raised once
+ * (a row in `worklist_notices`, claimed in the raising transaction), as a plan change of
+ * its own: a revision, a `worklist.commitment-review-due` event, and publication upstream,
+ * where it becomes a Task to the principal responsible for the plan.
+ */
+export class ReviewDueWatcher {
+  private readonly plans: PlansService;
+  private readonly options: ReviewDueOptions;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly database: Database,
+    private readonly logger: Logger,
+    private readonly now: () => Date = () => new Date(),
+    options: Partial<ReviewDueOptions> = {},
+  ) {
+    this.plans = new PlansService(database.db, now);
+    this.options = { intervalMs: 15 * 60_000, ...options };
+  }
+
+  /** Looks once; resolves with the number of plans in which something was raised. */
+  async tick(): Promise<number> {
+    const today = this.now().toISOString().slice(0, 10);
+    const rows = await this.database.db
+      .select({ id: plans.id, fields: plans.fields, partId: planParts.id, content: planParts.content })
+      .from(plans)
+      .innerJoin(planParts, and(eq(planParts.planId, plans.id), eq(planParts.kind, 'relatives')))
+      .where(ne(plans.status, 'closed'));
+    let raised = 0;
+    for (const row of rows) {
+      const due = this.dueKeys(row.content, today);
+      if (due.length === 0) continue;
+      if (await this.raise(row.id, row.fields as PlanFields, due)) raised++;
+    }
+    return raised;
+  }
+
+  private dueKeys(content: unknown, today: string): string[] {
+    const relatives = ((content as { relatives?: Parameters<typeof attentionItems>[0] } | null)?.relatives ?? []).filter(
+      (r) => !(r as { removedUpstream?: boolean }).removedUpstream,
+    );
+    return attentionItems(relatives, today)
+      .filter((item) => item.open && item.kind === 'commitment-review-due')
+      .map((item) => item.key);
+  }
+
+  /** Claims the notices and records the change, in one transaction; false when another instance was first. */
+  private async raise(planId: string, fields: PlanFields, keys: string[]): Promise<boolean> {
+    return this.database.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const at = this.now();
+      const claimed = await tx
+        .insert(worklistNotices)
+        .values(keys.map((itemKey) => ({ planId, itemKey, raisedAt: at })))
+        .onConflictDoNothing()
+        .returning({ itemKey: worklistNotices.itemKey });
+      if (claimed.length === 0) return false;
+      const [part] = await tx
+        .select({ id: planParts.id, version: planParts.version })
+        .from(planParts)
+        .where(and(eq(planParts.planId, planId), eq(planParts.kind, 'relatives')));
+      const organisations = await tx.select().from(planOrganisations).where(eq(planOrganisations.planId, planId));
+      const responsible = organisations.find((o) => o.principal === fields.overallResponsibility) ?? organisations[0];
+      if (!part || !responsible) return false;
+      const recorder: Recorder = { principal: { userId: REVIEW_DUE_USER, organisationId: responsible.organisationId }, requestId: null };
+      await this.plans.commitChange(tx, recorder, planId, {
+        type: 'worklist.commitment-review-due',
+        partId: part.id,
+        version: part.version,
+        action: 'worklist.raise',
+      });
+      return true;
+    });
+  }
+
+  /** Looks now, then at every interval, until stopped. Failures are logged and tried again next time. */
+  start(): void {
+    const run = () => {
+      this.running = this.tick().catch((error: unknown) => {
+        // Name and code only: a database message may quote values.
+        const { name, code } = error as { name?: string; code?: string };
+        this.logger.error({ err: { name, code } }, 'review-due watcher failed; will try again');
+      });
+    };
+    run();
+    this.timer = setInterval(run, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.running;
+  }
+}
