@@ -35,7 +35,6 @@ const texts = {
     tokenFailed: 'Det gick inte att logga in. Försök igen.',
     widgetMissing: (/** @type {string} */ detail) => `Widgeten kan inte visas: ${detail}`,
     widgetNotLoaded: 'Widgeten laddades inte. Kontrollera att den är byggd och ladda om sidan.',
-    widgetError: 'Widgeten rapporterade ett fel.',
   },
   en: {
     title: 'My pages – relative (demo)',
@@ -66,7 +65,6 @@ const texts = {
     tokenFailed: 'Signing in failed. Try again.',
     widgetMissing: (/** @type {string} */ detail) => `The widget cannot be shown: ${detail}`,
     widgetNotLoaded: 'The widget did not load. Check that it is built and reload the page.',
-    widgetError: 'The widget reported an error.',
   },
 };
 
@@ -223,27 +221,30 @@ async function signIn(persona) {
     return;
   }
   signOut();
-  const element = /** @type {HTMLElement & { getAccessToken?: TokenCallback, accessToken?: string }} */ (
-    document.createElement(WIDGET_TAG)
-  );
+  const element = /** @type {HTMLElement & { getAccessToken?: TokenCallback }} */ (document.createElement(WIDGET_TAG));
   element.setAttribute('api-base', location.origin);
   element.setAttribute('lang', lang);
-  // Called again with renew: true when the service refused the last token.
-  element.getAccessToken = async ({ renew } = { renew: false }) => {
+  /** @type {TokenCallback} */
+  const provide = async ({ renew } = { renew: false }) => {
+    // Called again with renew: true when the service refused the last token.
     if (renew) tokens.forget();
     return tokens.get();
   };
+  element.getAccessToken = provide;
+  // The element tells the relative itself what went wrong; the portal only logs the events.
   for (const type of WIDGET_EVENTS) element.addEventListener(type, logEvent);
-  element.addEventListener('sip-error', () => showProblem({ key: 'widgetError' }));
   element.addEventListener('sip-session-expired', async () => {
-    // As a portal would sign the relative in again: a fresh token, set on the element.
+    // As a portal signs the relative in again: a fresh token, then the callback set anew,
+    // which makes the element load again.
     tokens.forget();
     try {
-      element.accessToken = await tokens.get();
-      showStatus({ key: 'sessionRenewed' });
+      await tokens.get();
     } catch {
       showProblem({ key: 'tokenFailed' });
+      return;
     }
+    element.getAccessToken = provide;
+    showStatus({ key: 'sessionRenewed' });
   });
   element.addEventListener('sip-ready', () => showProblem(undefined));
   widget = element;
