@@ -1,0 +1,1156 @@
+import type { HomeConsent, MyCommitment, MyPlan, MyPlanSummary, RelativeSupport } from '@sip/shared';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import {
+  checkComment,
+  PendingAnswers,
+  reconfirmDue,
+  reconfirmOpensOn,
+  targetOf,
+  today,
+  type AnswerRequest,
+  type Outcome,
+} from './answers.ts';
+import { ApiError, normaliseBase, RelativeApi, type AccessTokenProvider, type ApiErrorCode, type TokenSource } from './api.ts';
+import {
+  SipConsentChangeEvent,
+  SipErrorEvent,
+  SipReadyEvent,
+  SipSessionExpiredEvent,
+  type ConsentStatus,
+  type SipErrorCode,
+} from './events.ts';
+import { LocaleController } from './i18n.ts';
+import { styles } from './sip-relative-view.styles.ts';
+
+type View =
+  | { kind: 'idle' }
+  | { kind: 'waiting' }
+  | { kind: 'loading'; what: 'list' | 'plan' }
+  | { kind: 'error'; code: SipErrorCode }
+  | { kind: 'session-expired' }
+  | { kind: 'list'; plans: MyPlanSummary[] }
+  | { kind: 'plan'; plan: MyPlan };
+
+interface FieldProblem {
+  /** The id of the field the message is about: the error summary links to it. */
+  field: string;
+  message: string;
+}
+
+type RequestKind = 'contact-consultant' | 'needs-assessment';
+const REQUEST_KINDS: RequestKind[] = ['contact-consultant', 'needs-assessment'];
+
+function loadErrorCode(code: ApiErrorCode): SipErrorCode {
+  return code === 'unavailable' || code === 'session-expired' ? 'server' : code;
+}
+
+/**
+ * @tag sip-relative-view
+ * @summary The relatives' view of a SIP (samordnad individuell plan): what the individual lets
+ * the relative see, and the relative's own answers to the voluntary commitments proposed to them.
+ *
+ * @attr {string} lang - `sv` (default) or `en`. Without it the language follows the nearest
+ *   ancestor with a `lang` attribute, then the document.
+ *
+ * @event {SipReadyEvent} sip-ready - The first render with data from the service. `detail`: `{ view, planId? }`.
+ * @event {SipConsentChangeEvent} sip-consent-change - The relative's answer was saved. `detail`:
+ *   `{ planId, kind: 'commitment' | 'home-consent', itemId, status }`: ids and status only.
+ * @event {SipErrorEvent} sip-error - Loading or saving failed. `detail`: `{ code, status?, requestId? }`, never a message.
+ * @event {SipSessionExpiredEvent} sip-session-expired - The access token was refused and no new one could
+ *   be had from `getAccessToken`. Sign the relative in again and set a new token: the element reloads.
+ *
+ * @csspart base - The wrapper around everything.
+ * @csspart heading - The main heading of the list or the plan.
+ * @csspart plan-list - The list of the relative's plans.
+ * @csspart plan-button - The button that opens a plan.
+ * @csspart section - Each section of a plan.
+ * @csspart commitment - One voluntary commitment.
+ * @csspart status - A commitment's or an answer's current status.
+ * @csspart outcome - Whether an answer was saved, not saved, or is unknown.
+ * @csspart button - Every button.
+ * @csspart field - Every text field.
+ * @csspart error-summary - The list of problems in a form.
+ * @csspart dialog - The dialog that confirms a withdrawal.
+ * @csspart message - Loading, empty, signed-out and error messages.
+ *
+ * @cssproperty [--sip-color-text=#0b0c0c] - Text.
+ * @cssproperty [--sip-color-background=#ffffff] - Background of sections, fields and the dialog.
+ * @cssproperty [--sip-color-muted=#505a5f] - Secondary text.
+ * @cssproperty [--sip-color-border=#6f777b] - Borders and rules.
+ * @cssproperty [--sip-color-primary=#1d70b8] - Primary buttons and links.
+ * @cssproperty [--sip-color-primary-text=#ffffff] - Text on primary buttons.
+ * @cssproperty [--sip-color-danger=#c3310f] - Errors, and the button that withdraws.
+ * @cssproperty [--sip-color-success=#00703c] - Saved answers.
+ * @cssproperty [--sip-color-focus=#ffdd00] - Focus ring (inner).
+ * @cssproperty [--sip-color-focus-contrast=#0b0c0c] - Focus ring (outer).
+ * @cssproperty [--sip-radius=0.25rem] - Corner radius.
+ * @cssproperty [--sip-spacing=1rem] - The base spacing.
+ */
+export class SipRelativeView extends LitElement {
+  static override styles = styles;
+
+  /** The base URL of the SIP broker, e.g. `https://sip.example.se`. */
+  @property({ attribute: 'api-base' }) accessor apiBase = '';
+
+  /** Show this plan only. Without it the relative's plans are listed, and they can open one. */
+  @property({ attribute: 'plan-id' }) accessor planId: string | null = null;
+
+  #localize = new LocaleController(this);
+  #provider: AccessTokenProvider | undefined;
+  #accessToken: string | undefined;
+  #providedToken: Promise<string | undefined> | undefined;
+  #renewal: Promise<string | undefined> | undefined;
+  #pending = new PendingAnswers();
+  #generation = 0;
+  #ready = false;
+  #loadQueued = false;
+  /** The withdraw dialog was closed by its confirm button: focus goes to the new status, not back. */
+  #confirmingWithdrawal = false;
+
+  @state() private accessor view: View = { kind: 'idle' };
+  @state() private accessor outcomes: ReadonlyMap<string, Outcome> = new Map();
+  @state() private accessor formErrors: ReadonlyMap<string, FieldProblem[]> = new Map();
+  @state() private accessor announcement = '';
+  @state() private accessor withdrawing: MyCommitment | undefined;
+  @state() private accessor printing = false;
+
+  /**
+   * An async function that gives an access token for the relative (`(request: { renew }) =>
+   * Promise<string>`). Called before the first request, and again with `renew: true` when the
+   * service refuses the token. Takes precedence over `accessToken`. A property, never an attribute.
+   */
+  get getAccessToken(): AccessTokenProvider | undefined {
+    return this.#provider;
+  }
+  set getAccessToken(value: AccessTokenProvider | null | undefined) {
+    this.#provider = typeof value === 'function' ? value : undefined;
+    this.#tokenChanged();
+  }
+
+  /**
+   * The relative's access token, when the host has one rather than a `getAccessToken` function.
+   * Write-only: reading it gives `undefined`. Kept in memory only, never an attribute, and sent
+   * only to `api-base` as `Authorization: Bearer`.
+   */
+  get accessToken(): string | undefined {
+    return undefined;
+  }
+  set accessToken(value: string | null | undefined) {
+    this.#accessToken = typeof value === 'string' && value ? value : undefined;
+    this.#tokenChanged();
+  }
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang'];
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null) {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang') this.requestUpdate();
+  }
+
+  override connectedCallback() {
+    super.connectedCallback();
+    // A host may set the token properties before this element was defined.
+    for (const name of ['getAccessToken', 'accessToken'] as const) {
+      if (Object.prototype.hasOwnProperty.call(this, name)) {
+        const value = (this as Record<string, unknown>)[name];
+        delete (this as Record<string, unknown>)[name];
+        (this as Record<string, unknown>)[name] = value;
+      }
+    }
+    window.addEventListener('beforeprint', this.#beforePrint);
+    window.addEventListener('afterprint', this.#afterPrint);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('beforeprint', this.#beforePrint);
+    window.removeEventListener('afterprint', this.#afterPrint);
+  }
+
+  #beforePrint = () => {
+    this.printing = true;
+  };
+  #afterPrint = () => {
+    this.printing = false;
+  };
+
+  protected override willUpdate(changed: PropertyValues<this>) {
+    if (!this.hasUpdated || changed.has('apiBase') || changed.has('planId')) this.#queueLoad();
+  }
+
+  // ---------------------------------------------------------------- tokens
+
+  #tokens: TokenSource = {
+    current: async () => {
+      if (this.#provider) {
+        this.#providedToken ??= this.#callProvider(false);
+        return this.#providedToken;
+      }
+      return this.#accessToken;
+    },
+    renew: async (rejected) => {
+      if (this.#provider) {
+        this.#renewal ??= this.#callProvider(true).finally(() => (this.#renewal = undefined));
+        const renewal = this.#renewal;
+        this.#providedToken = renewal;
+        return renewal;
+      }
+      // Only a token the host set after the refused one was sent.
+      return this.#accessToken !== rejected ? this.#accessToken : undefined;
+    },
+  };
+
+  async #callProvider(renew: boolean): Promise<string | undefined> {
+    const provider = this.#provider;
+    if (!provider) return undefined;
+    try {
+      const token = await provider({ renew });
+      return typeof token === 'string' && token ? token : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  #hasTokenSource(): boolean {
+    return !!this.#provider || !!this.#accessToken;
+  }
+
+  #tokenChanged() {
+    this.#providedToken = undefined;
+    const kind = this.view.kind;
+    if (kind === 'waiting' || kind === 'session-expired') this.#queueLoad();
+  }
+
+  // ---------------------------------------------------------------- loading
+
+  #api(): RelativeApi | undefined {
+    const base = normaliseBase(this.apiBase);
+    return base ? new RelativeApi(base, this.#tokens) : undefined;
+  }
+
+  #queueLoad() {
+    if (this.#loadQueued) return;
+    this.#loadQueued = true;
+    queueMicrotask(() => {
+      this.#loadQueued = false;
+      if (this.isConnected) void this.#load();
+    });
+  }
+
+  async #load() {
+    if (!normaliseBase(this.apiBase)) {
+      this.#generation++;
+      this.view = { kind: 'error', code: 'config' };
+      this.dispatchEvent(new SipErrorEvent({ code: 'config' }));
+      return;
+    }
+    if (!this.#hasTokenSource()) {
+      this.#generation++;
+      this.view = { kind: 'waiting' };
+      return;
+    }
+    if (this.planId) await this.#openPlan(this.planId, false);
+    else await this.#showList();
+  }
+
+  async #showList(focusPlanId?: string) {
+    const generation = ++this.#generation;
+    this.view = { kind: 'loading', what: 'list' };
+    try {
+      const { items } = await this.#api()!.listPlans();
+      if (generation !== this.#generation) return;
+      if (!Array.isArray(items)) throw new ApiError('bad-response');
+      this.view = { kind: 'list', plans: items };
+      await this.updateComplete;
+      this.#announceReady({ view: 'list' });
+      if (focusPlanId !== undefined) this.#focus(`#open-${CSS.escape(focusPlanId)}`, '#list-title');
+    } catch (error) {
+      if (generation === this.#generation) this.#loadFailed(error);
+    }
+  }
+
+  async #openPlan(planId: string, byUser: boolean) {
+    const generation = ++this.#generation;
+    this.view = { kind: 'loading', what: 'plan' };
+    if (byUser) this.#announce(this.#localize.t.loadingPlan);
+    try {
+      const plan = await this.#api()!.readPlan(planId);
+      if (generation !== this.#generation) return;
+      if (!plan || typeof plan !== 'object' || !plan.me) throw new ApiError('bad-response');
+      this.view = { kind: 'plan', plan };
+      await this.updateComplete;
+      this.#announceReady({ view: 'plan', planId: plan.planId });
+      if (byUser) {
+        this.#announce(this.#localize.t.announce.planOpened(this.#title(plan)));
+        this.#focus('#plan-title');
+      }
+    } catch (error) {
+      if (generation === this.#generation) this.#loadFailed(error);
+    }
+  }
+
+  /** Reads the open plan again (after a conflict), keeping what is shown until it arrives. */
+  async #refreshPlan(planId: string) {
+    const generation = ++this.#generation;
+    try {
+      const plan = await this.#api()!.readPlan(planId);
+      if (generation === this.#generation) this.view = { kind: 'plan', plan };
+    } catch {
+      // The plan as shown stays; the outcome already says what happened.
+    }
+  }
+
+  #announceReady(detail: { view: 'list' | 'plan'; planId?: string }) {
+    if (this.#ready) return;
+    this.#ready = true;
+    this.dispatchEvent(new SipReadyEvent(detail));
+  }
+
+  #loadFailed(error: unknown) {
+    const apiError = error instanceof ApiError ? error : new ApiError('bad-response');
+    if (apiError.code === 'session-expired') {
+      this.view = { kind: 'session-expired' };
+      this.dispatchEvent(new SipSessionExpiredEvent());
+      return;
+    }
+    const code = loadErrorCode(apiError.code);
+    this.view = { kind: 'error', code };
+    this.dispatchEvent(
+      new SipErrorEvent({
+        code,
+        ...(apiError.status ? { status: apiError.status } : {}),
+        ...(apiError.requestId ? { requestId: apiError.requestId } : {}),
+      }),
+    );
+  }
+
+  // ---------------------------------------------------------------- answers
+
+  #setOutcome(target: string, outcome: Outcome | undefined) {
+    const next = new Map(this.outcomes);
+    if (outcome) next.set(target, outcome);
+    else next.delete(target);
+    this.outcomes = next;
+  }
+
+  #setErrors(form: string, problems: FieldProblem[]) {
+    const next = new Map(this.formErrors);
+    if (problems.length) next.set(form, problems);
+    else next.delete(form);
+    this.formErrors = next;
+  }
+
+  /** The comment or note in a field, checked as the service checks it. */
+  #readText(form: string, field: string): { ok: true; value: string | undefined } | { ok: false } {
+    const input = this.renderRoot.querySelector<HTMLTextAreaElement>(`#${field}`);
+    const value = input?.value ?? '';
+    const problem = checkComment(value);
+    const t = this.#localize.t;
+    if (problem) {
+      const message = problem.kind === 'too-long' ? t.commentTooLong(2000, problem.length) : t.commentControl;
+      this.#showErrors(form, [{ field, message }]);
+      return { ok: false };
+    }
+    this.#setErrors(form, []);
+    const trimmed = value.trim();
+    return { ok: true, value: trimmed || undefined };
+  }
+
+  async #showErrors(form: string, problems: FieldProblem[]) {
+    this.#setErrors(form, problems);
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`#${form}-errors`)?.focus();
+  }
+
+  #answerCommitment(commitment: MyCommitment, answer: 'accept' | 'decline' | 'reconfirm') {
+    const plan = this.#openPlanData();
+    if (!plan) return;
+    const text = this.#readText(`form-c-${commitment.id}`, `comment-${commitment.id}`);
+    if (!text.ok) return;
+    void this.#submit({
+      kind: 'commitment',
+      planId: plan.planId,
+      commitmentId: commitment.id,
+      body: { answer, ...(text.value ? { comment: text.value } : {}) },
+    });
+  }
+
+  async #openWithdrawal(commitment: MyCommitment) {
+    this.#setErrors('withdraw', []);
+    this.withdrawing = commitment;
+    await this.updateComplete;
+    const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog');
+    const comment = dialog?.querySelector<HTMLTextAreaElement>('textarea');
+    if (comment) comment.value = '';
+    if (dialog && !dialog.open) dialog.showModal();
+  }
+
+  #confirmWithdrawal() {
+    const plan = this.#openPlanData();
+    const commitment = this.withdrawing;
+    if (!plan || !commitment) return;
+    const text = this.#readText('withdraw', 'withdraw-comment');
+    if (!text.ok) return;
+    this.#confirmingWithdrawal = true;
+    this.renderRoot.querySelector<HTMLDialogElement>('dialog')?.close();
+    void this.#submit({
+      kind: 'commitment',
+      planId: plan.planId,
+      commitmentId: commitment.id,
+      body: { answer: 'withdraw', ...(text.value ? { comment: text.value } : {}) },
+    });
+  }
+
+  #dialogClosed() {
+    const commitment = this.withdrawing;
+    this.withdrawing = undefined;
+    this.#setErrors('withdraw', []);
+    if (this.#confirmingWithdrawal) {
+      this.#confirmingWithdrawal = false;
+      return;
+    }
+    // Cancelled: back to the button that opened the dialog.
+    if (commitment) this.#focus(`#withdraw-${CSS.escape(commitment.id)}`);
+  }
+
+  #answerHome() {
+    const plan = this.#openPlanData();
+    if (!plan) return;
+    const t = this.#localize.t;
+    const choice = this.renderRoot.querySelector<HTMLInputElement>('input[name="home-consent"]:checked')?.value;
+    const text = this.#readText('form-home', 'home-comment');
+    if (!text.ok) return;
+    if (choice !== 'yes' && choice !== 'no') {
+      void this.#showErrors('form-home', [{ field: 'home-yes', message: t.homeChoose }]);
+      return;
+    }
+    void this.#submit({
+      kind: 'home-consent',
+      planId: plan.planId,
+      body: { consent: choice === 'yes', ...(text.value ? { comment: text.value } : {}) },
+    });
+  }
+
+  #askFor(kind: RequestKind) {
+    const plan = this.#openPlanData();
+    if (!plan) return;
+    const text = this.#readText('form-support', 'request-note');
+    if (!text.ok) return;
+    void this.#submit({ kind: 'request', planId: plan.planId, body: { kind, ...(text.value ? { note: text.value } : {}) } });
+  }
+
+  #retry(planId: string, target: string) {
+    const request = this.#pending.get(planId, target);
+    if (request) void this.#submit(request);
+  }
+
+  #openPlanData(): MyPlan | undefined {
+    return this.view.kind === 'plan' ? this.view.plan : undefined;
+  }
+
+  /** Replaces part of the open plan with what the service returned, if that plan is still open. */
+  #updatePlan(planId: string, update: (plan: MyPlan) => MyPlan) {
+    if (this.view.kind === 'plan' && this.view.plan.planId === planId) this.view = { kind: 'plan', plan: update(this.view.plan) };
+  }
+
+  /**
+   * Sends one answer under its idempotency key and tells the relative plainly how it went:
+   * saved, not saved (with a safe retry under the same key), or unknown.
+   */
+  async #submit(request: AnswerRequest) {
+    const target = targetOf(request);
+    if (this.outcomes.get(target)?.state === 'sending') return;
+    const api = this.#api();
+    if (!api) return;
+    const key = this.#pending.keyFor(request);
+    const t = this.#localize.t;
+    this.#setOutcome(target, { state: 'sending' });
+    try {
+      let status: ConsentStatus | undefined;
+      let announcement: string;
+      switch (request.kind) {
+        case 'commitment': {
+          const updated = await api.answerCommitment(request.planId, request.commitmentId, request.body, key);
+          this.#updatePlan(request.planId, (plan) => ({
+            ...plan,
+            me: { ...plan.me, commitments: plan.me.commitments.map((c) => (c.id === updated.id ? updated : c)) },
+          }));
+          status = request.body.answer === 'reconfirm' ? 'reconfirmed' : (updated.status as ConsentStatus);
+          const say = t.announce[status as 'accepted' | 'declined' | 'withdrawn' | 'reconfirmed'];
+          announcement = say ? say(updated.what) : t.saved('');
+          break;
+        }
+        case 'home-consent': {
+          const homeConsent: HomeConsent = await api.answerHomeConsent(request.planId, request.body, key);
+          this.#updatePlan(request.planId, (plan) => ({ ...plan, me: { ...plan.me, homeConsent } }));
+          status = homeConsent.consent ? 'consented' : 'not-consented';
+          announcement = t.announce.homeConsent;
+          break;
+        }
+        case 'request': {
+          const support: RelativeSupport = await api.requestSupport(request.planId, request.body, key);
+          this.#updatePlan(request.planId, (plan) => ({ ...plan, me: { ...plan.me, support } }));
+          announcement = t.announce.request;
+          const note = this.renderRoot.querySelector<HTMLTextAreaElement>('#request-note');
+          if (note) note.value = '';
+          break;
+        }
+      }
+      this.#pending.settle(request);
+      this.#setOutcome(target, { state: 'saved', at: new Date() });
+      this.#announce(announcement);
+      if (status) {
+        this.dispatchEvent(
+          new SipConsentChangeEvent({
+            planId: request.planId,
+            kind: request.kind === 'commitment' ? 'commitment' : 'home-consent',
+            itemId: request.kind === 'commitment' ? request.commitmentId : 'home-consent',
+            status,
+          }),
+        );
+      }
+    } catch (error) {
+      this.#answerFailed(request, target, error instanceof ApiError ? error : new ApiError('bad-response'));
+    }
+    await this.updateComplete;
+    this.#focus(`#state-${CSS.escape(target)}`);
+  }
+
+  #answerFailed(request: AnswerRequest, target: string, error: ApiError) {
+    const t = this.#localize.t;
+    let outcome: Outcome;
+    if (error.code === 'session-expired') {
+      outcome = { state: 'not-saved', reason: 'session', retry: true };
+      this.dispatchEvent(new SipSessionExpiredEvent());
+    } else if (error.outcomeUnknown) {
+      outcome = { state: 'unknown' };
+    } else if (error.code === 'network') {
+      outcome = { state: 'not-saved', reason: 'network', retry: true };
+    } else if (error.code === 'conflict' || error.code === 'not-found') {
+      // Refused for good as it stands: the relative answers again on what is there now.
+      this.#pending.settle(request);
+      outcome = { state: 'not-saved', reason: 'conflict', retry: false };
+      void this.#refreshPlan(request.planId);
+    } else if (error.code === 'validation') {
+      this.#pending.settle(request);
+      outcome = { state: 'not-saved', reason: 'validation', retry: false };
+      this.#showServerErrors(request, error);
+    } else {
+      outcome = { state: 'not-saved', reason: 'server', retry: true };
+    }
+    this.#setOutcome(target, outcome);
+    this.#announce(outcome.state === 'unknown' ? t.announce.unknown : t.announce.notSaved);
+    if (error.code !== 'session-expired') {
+      this.dispatchEvent(
+        new SipErrorEvent({
+          code: loadErrorCode(error.code),
+          ...(error.status ? { status: error.status } : {}),
+          ...(error.requestId ? { requestId: error.requestId } : {}),
+        }),
+      );
+    }
+  }
+
+  /** A 422 on the comment or note: shown on that field, in the relative's language. */
+  #showServerErrors(request: AnswerRequest, error: ApiError) {
+    const onText = (error.problem?.errors ?? []).some((e) => e.path === '/comment' || e.path === '/note');
+    if (!onText) return;
+    const t = this.#localize.t;
+    // A withdrawal's comment was in the dialog, closed by now: the outcome says it was not saved.
+    if (request.kind === 'commitment' && request.body.answer === 'withdraw') return;
+    const [form, field] =
+      request.kind === 'commitment'
+        ? [`form-c-${request.commitmentId}`, `comment-${request.commitmentId}`]
+        : request.kind === 'home-consent'
+          ? ['form-home', 'home-comment']
+          : ['form-support', 'request-note'];
+    this.#setErrors(form, [{ field, message: t.commentRejected }]);
+  }
+
+  // ---------------------------------------------------------------- navigation and focus
+
+  /** Says a result in the polite live region; the same text twice is said twice. */
+  async #announce(text: string) {
+    if (this.announcement === text) {
+      this.announcement = '';
+      await this.updateComplete;
+    }
+    this.announcement = text;
+  }
+
+  #open(planId: string) {
+    void this.#openPlan(planId, true);
+  }
+
+  #back() {
+    const from = this.#openPlanData()?.planId;
+    void this.#showList(from ?? '');
+  }
+
+  #retryLoad() {
+    this.#queueLoad();
+  }
+
+  /** Moves focus after the next render to the first of the selectors that is there. */
+  async #focus(...selectors: string[]) {
+    await this.updateComplete;
+    for (const selector of selectors) {
+      const target = this.renderRoot.querySelector<HTMLElement>(selector);
+      if (target) {
+        target.focus();
+        return;
+      }
+    }
+  }
+
+  #focusField(event: Event, field: string) {
+    event.preventDefault();
+    const input = this.renderRoot.querySelector<HTMLElement>(`#${CSS.escape(field)}`);
+    input?.focus();
+    input?.scrollIntoView({ block: 'center' });
+  }
+
+  #print() {
+    window.print();
+  }
+
+  #title(plan: Pick<MyPlan, 'title'>): string {
+    return plan.title ?? this.#localize.t.untitledPlan;
+  }
+
+  // ---------------------------------------------------------------- rendering
+
+  protected override render() {
+    const busy = this.view.kind === 'loading' || this.view.kind === 'idle';
+    return html`
+      <div part="base" class="base" aria-busy=${busy ? 'true' : 'false'}>
+        <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+        ${this.#renderView()}
+      </div>
+    `;
+  }
+
+  #renderView() {
+    const t = this.#localize.t;
+    const view = this.view;
+    switch (view.kind) {
+      case 'idle':
+      case 'loading':
+        return html`<p part="message" class="message loading"><span class="spinner" aria-hidden="true"></span>${view.kind === 'loading' && view.what === 'plan' ? t.loadingPlan : t.loading}</p>`;
+      case 'waiting':
+        return html`<p part="message" class="message">${t.waitingForSignIn}</p>`;
+      case 'session-expired':
+        return html`<div part="message" class="message message--warning" role="alert">
+          <p class="message-title">${t.sessionExpiredTitle}</p>
+          <p>${t.sessionExpired}</p>
+          <button part="button" class="button secondary" type="button" @click=${this.#retryLoad}>${t.tryAgain}</button>
+        </div>`;
+      case 'error':
+        return html`<div part="message" class="message message--error" role="alert">
+          <p class="message-title">${t.errorTitle}</p>
+          <p>${t.errors[view.code]}</p>
+          ${view.code === 'config'
+            ? nothing
+            : html`<button part="button" class="button secondary" type="button" @click=${this.#retryLoad}>${t.tryAgain}</button>`}
+        </div>`;
+      case 'list':
+        return this.#renderList(view.plans);
+      case 'plan':
+        return this.#renderPlan(view.plan);
+    }
+  }
+
+  #renderList(plans: MyPlanSummary[]) {
+    const t = this.#localize.t;
+    return html`
+      <section class="list" aria-labelledby="list-title">
+        <h2 id="list-title" part="heading" tabindex="-1">${t.myPlans}</h2>
+        ${plans.length === 0
+          ? html`<p part="message" class="message">${t.noPlans}</p>`
+          : html`
+              <p class="muted">${t.plansCount(plans.length)}</p>
+              <ul part="plan-list" class="plan-list">
+                ${plans.map(
+                  (plan) => html`<li>
+                    <button
+                      part="button plan-button"
+                      class="plan-button"
+                      type="button"
+                      id=${`open-${plan.planId}`}
+                      aria-describedby=${`status-${plan.planId}`}
+                      @click=${() => this.#open(plan.planId)}
+                    >
+                      ${this.#title(plan)}
+                    </button>
+                    <span class="muted" id=${`status-${plan.planId}`}>${t.planStatusLabel(t.planStatus[plan.status])}</span>
+                  </li>`,
+                )}
+              </ul>
+            `}
+      </section>
+    `;
+  }
+
+  #renderPlan(plan: MyPlan) {
+    const t = this.#localize.t;
+    const relationship = plan.me.relationship.code ? (t.relationships[plan.me.relationship.code] ?? plan.me.relationship.text) : plan.me.relationship.text;
+    return html`
+      <article class="plan" aria-labelledby="plan-title">
+        <div class="toolbar controls">
+          ${this.planId
+            ? nothing
+            : html`<button part="button" class="button link back" type="button" @click=${this.#back}>
+                <span aria-hidden="true">←</span> ${t.backToPlans}
+              </button>`}
+          <button part="button" class="button secondary print" type="button" @click=${this.#print}>${t.print}</button>
+        </div>
+        <h2 id="plan-title" part="heading" tabindex="-1">${this.#title(plan)}</h2>
+        <p class="muted">${t.planStatusLabel(t.planStatus[plan.status])}. ${t.youAre(plan.me.name, relationship)}</p>
+        ${this.#renderContact(plan)} ${this.#renderCommitments(plan)} ${plan.me.sharesHome ? this.#renderHome(plan) : nothing}
+        ${this.#renderShared(plan)} ${this.#renderInformation(plan)} ${this.#renderSupport(plan)}
+      </article>
+      ${this.#renderWithdrawDialog()}
+    `;
+  }
+
+  #section(id: string, heading: string, content: unknown) {
+    return html`<section part="section" class="section" aria-labelledby=${id}>
+      <h3 id=${id}>${heading}</h3>
+      ${content}
+    </section>`;
+  }
+
+  #renderContact(plan: MyPlan) {
+    const t = this.#localize.t;
+    const c = plan.coordinator;
+    return this.#section(
+      'contact-title',
+      t.contactHeading,
+      html`
+        <dl class="facts">
+          <div>
+            <dt>${t.coordinator}</dt>
+            <dd>
+              ${c
+                ? html`${c.name}${c.title ? html`, ${c.title}` : nothing}${c.unit ? html`, ${c.unit}` : nothing}
+                  ${c.phone ? html`<br />${t.phone}: <a href=${`tel:${c.phone.replace(/[^\d+]/g, '')}`}>${c.phone}</a>` : nothing}`
+                : t.noCoordinator}
+            </dd>
+          </div>
+          <div>
+            <dt>${t.outOfHours}</dt>
+            <dd>${plan.outOfHours}</dd>
+          </div>
+        </dl>
+      `,
+    );
+  }
+
+  #renderCommitments(plan: MyPlan) {
+    const t = this.#localize.t;
+    const commitments = plan.me.commitments;
+    let content: unknown;
+    if (plan.me.child && commitments.length === 0) content = html`<p>${t.childNoCommitments}</p>`;
+    else if (commitments.length === 0) content = html`<p>${t.noCommitments}</p>`;
+    else
+      content = html`<p class="intro">${t.commitmentsIntro}</p>
+        <ul class="commitments">
+          ${commitments.map((c) => this.#renderCommitment(plan, c))}
+        </ul>`;
+    return this.#section('commitments-title', t.commitmentsHeading, content);
+  }
+
+  #renderCommitment(plan: MyPlan, c: MyCommitment) {
+    const t = this.#localize.t;
+    const l = this.#localize;
+    const target = `c-${c.id}`;
+    const due = c.status === 'accepted' && reconfirmDue(c.currentReviewDate, today());
+    const canAnswer = !plan.me.child && (c.status === 'requested' || c.status === 'accepted');
+    const form = `form-c-${c.id}`;
+    const sending = this.outcomes.get(target)?.state === 'sending';
+    return html`<li part="commitment" class="commitment">
+      <h4 id=${`title-${c.id}`}>${c.what}</h4>
+      <dl class="facts facts--inline">
+        <div>
+          <dt>${t.howOften}</dt>
+          <dd>${c.howOften}</dd>
+        </div>
+        <div>
+          <dt>${t.period}</dt>
+          <dd>${c.until ? t.periodFromUntil(l.date(c.from), l.date(c.until)) : t.periodFrom(l.date(c.from))}</dd>
+        </div>
+        ${c.status === 'accepted' || c.status === 'requested'
+          ? html`<div>
+              <dt>${t.reviewDate}</dt>
+              <dd>${l.date(c.currentReviewDate)}</dd>
+            </div>`
+          : nothing}
+      </dl>
+      ${this.#renderState(plan.planId, target, html`<p part="status" class=${`status status--${c.status}`}>
+          <span class="status-label">${t.statusLabel}:</span> ${t.commitmentStatus[c.status]}
+        </p>`)}
+      ${c.status === 'cancelled' ? html`<p class="help">${t.cancelledHelp}</p>` : nothing}
+      ${c.status === 'withdrawn' ? html`<p class="help">${t.withdrawnHelp}</p>` : nothing}
+      ${c.status === 'accepted'
+        ? html`<p class="help">${due ? t.reconfirmDue(l.date(c.currentReviewDate)) : t.reconfirmFrom(l.date(reconfirmOpensOn(c.currentReviewDate)))}</p>`
+        : nothing}
+      ${canAnswer
+        ? html`<form class="answer controls" id=${form} novalidate @submit=${(e: Event) => e.preventDefault()}>
+            ${this.#renderErrorSummary(form)}
+            ${c.status === 'requested' || due ? this.#renderTextField(form, `comment-${c.id}`, t.comment, t.commentHint) : nothing}
+            <div class="actions" role="group" aria-labelledby=${`title-${c.id}`}>
+              ${c.status === 'requested'
+                ? html`<button part="button" class="button primary" type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#answerCommitment(c, 'accept')}>
+                      ${t.accept}
+                    </button>
+                    <button part="button" class="button secondary" type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#answerCommitment(c, 'decline')}>
+                      ${t.decline}
+                    </button>`
+                : html`${due
+                      ? html`<button part="button" class="button primary" type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#answerCommitment(c, 'reconfirm')}>
+                          ${t.reconfirm}
+                        </button>`
+                      : nothing}
+                    <button
+                      part="button"
+                      class="button warning"
+                      type="button"
+                      id=${`withdraw-${c.id}`}
+                      aria-haspopup="dialog"
+                      aria-disabled=${sending ? 'true' : 'false'}
+                      @click=${() => !sending && this.#openWithdrawal(c)}
+                    >
+                      ${t.withdraw}
+                    </button>`}
+            </div>
+          </form>`
+        : nothing}
+      ${this.#renderHistory(c)}
+    </li>`;
+  }
+
+  #renderHistory(c: MyCommitment) {
+    const t = this.#localize.t;
+    const l = this.#localize;
+    return html`<details class="history" ?open=${this.printing}>
+      <summary>${t.history} (${c.history.length})</summary>
+      <ol>
+        ${c.history.map(
+          (event) => html`<li>
+            <span class="when">${l.dateTime(event.at)}</span>: ${t.historyEntry[event.status]}${event.reviewDate ? html`, ${t.nextReview(l.date(event.reviewDate))}` : nothing}.
+            ${event.comment ? html`<q>${event.comment}</q>` : nothing}
+          </li>`,
+        )}
+      </ol>
+    </details>`;
+  }
+
+  /** The current status and, after an answer, whether it was saved: focused after every answer. */
+  #renderState(planId: string, target: string, status: TemplateResult | typeof nothing) {
+    const outcome = this.outcomes.get(target);
+    return html`<div class="state" id=${`state-${target}`} tabindex="-1">
+      ${status} ${outcome ? this.#renderOutcome(planId, target, outcome) : nothing}
+    </div>`;
+  }
+
+  #renderOutcome(planId: string, target: string, outcome: Outcome) {
+    const t = this.#localize.t;
+    switch (outcome.state) {
+      case 'sending':
+        return html`<p part="outcome" class="outcome outcome--sending">${t.saving}</p>`;
+      case 'saved':
+        return html`<p part="outcome" class="outcome outcome--saved"><span aria-hidden="true">✓ </span>${t.saved(this.#localize.time(outcome.at))}</p>`;
+      case 'unknown':
+      case 'not-saved': {
+        const retry = outcome.state === 'unknown' || outcome.retry;
+        const help = outcome.state === 'unknown' ? t.outcomeHelp.unknown : t.outcomeHelp[outcome.reason];
+        return html`<div part="outcome" class=${`outcome outcome--${outcome.state}`}>
+          <p class="outcome-title">${outcome.state === 'unknown' ? t.unknown : t.notSaved}</p>
+          <p>${help}</p>
+          ${retry
+            ? html`<p>${t.retrySafe}</p>
+                <button part="button" class="button primary controls" type="button" @click=${() => this.#retry(planId, target)}>${t.tryAgain}</button>`
+            : nothing}
+        </div>`;
+      }
+    }
+  }
+
+  #renderErrorSummary(form: string) {
+    const problems = this.formErrors.get(form);
+    if (!problems?.length) return nothing;
+    const t = this.#localize.t;
+    return html`<div part="error-summary" class="error-summary" id=${`${form}-errors`} role="alert" tabindex="-1" aria-labelledby=${`${form}-errors-title`}>
+      <p class="error-summary-title" id=${`${form}-errors-title`}>${t.errorSummaryTitle}</p>
+      <ul>
+        ${problems.map((p) => html`<li><a href=${`#${p.field}`} @click=${(e: Event) => this.#focusField(e, p.field)}>${p.message}</a></li>`)}
+      </ul>
+    </div>`;
+  }
+
+  #fieldError(form: string, field: string) {
+    return this.formErrors.get(form)?.find((p) => p.field === field);
+  }
+
+  #renderTextField(form: string, id: string, label: string, hint: string) {
+    const t = this.#localize.t;
+    const error = this.#fieldError(form, id);
+    return html`<div class=${error ? 'field field--error' : 'field'}>
+      <label for=${id}>${label}</label>
+      <p class="hint" id=${`${id}-hint`}>${hint}</p>
+      ${error
+        ? html`<p class="error-message" id=${`${id}-error`}><span class="visually-hidden">${t.errorPrefix}</span> ${error.message}</p>`
+        : nothing}
+      <textarea
+        part="field"
+        id=${id}
+        name=${id}
+        rows="3"
+        aria-describedby=${error ? `${id}-hint ${id}-error` : `${id}-hint`}
+        aria-invalid=${error ? 'true' : 'false'}
+      ></textarea>
+    </div>`;
+  }
+
+  #renderWithdrawDialog() {
+    const t = this.#localize.t;
+    const c = this.withdrawing;
+    return html`<dialog part="dialog" class="dialog" aria-labelledby="withdraw-title" aria-describedby="withdraw-body" @close=${this.#dialogClosed}>
+      <h3 id="withdraw-title">${t.withdrawTitle}</h3>
+      ${c ? html`<p class="dialog-what">${c.what}</p>` : nothing}
+      <p id="withdraw-body">${t.withdrawBody}</p>
+      <form novalidate @submit=${(e: Event) => e.preventDefault()}>
+        ${this.#renderErrorSummary('withdraw')} ${this.#renderTextField('withdraw', 'withdraw-comment', t.withdrawComment, t.commentHint)}
+        <div class="actions">
+          <button part="button" class="button warning" type="button" @click=${this.#confirmWithdrawal}>${t.withdrawConfirm}</button>
+          <button part="button" class="button secondary" type="button" @click=${() => this.renderRoot.querySelector('dialog')?.close()}>
+            ${t.withdrawCancel}
+          </button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+
+  #renderHome(plan: MyPlan) {
+    const t = this.#localize.t;
+    const l = this.#localize;
+    const consent = plan.me.homeConsent;
+    const form = 'form-home';
+    const choiceError = this.#fieldError(form, 'home-yes');
+    const sending = this.outcomes.get('home')?.state === 'sending';
+    return this.#section(
+      'home-title',
+      t.homeHeading,
+      html`
+        <p id="home-intro">${t.homeIntro}</p>
+        ${this.#renderState(
+          plan.planId,
+          'home',
+          html`<p part="status" class=${`status status--${consent ? (consent.consent ? 'accepted' : 'declined') : 'requested'}`}>
+            <span class="status-label">${t.statusLabel}:</span>
+            ${consent ? (consent.consent ? t.homeCurrentYes(l.date(consent.at)) : t.homeCurrentNo(l.date(consent.at))) : t.homeNotAnswered}
+          </p>`,
+        )}
+        <form class="controls" id=${form} novalidate @submit=${(e: Event) => e.preventDefault()}>
+          ${this.#renderErrorSummary(form)}
+          <fieldset class=${choiceError ? 'field field--error' : 'field'} aria-describedby=${choiceError ? 'home-yes-error' : nothing}>
+            <legend>${t.homeQuestion}</legend>
+            ${choiceError
+              ? html`<p class="error-message" id="home-yes-error"><span class="visually-hidden">${t.errorPrefix}</span> ${choiceError.message}</p>`
+              : nothing}
+            <div class="radio">
+              <input type="radio" id="home-yes" name="home-consent" value="yes" .checked=${consent?.consent === true} />
+              <label for="home-yes">${t.homeYes}</label>
+            </div>
+            <div class="radio">
+              <input type="radio" id="home-no" name="home-consent" value="no" .checked=${consent?.consent === false} />
+              <label for="home-no">${t.homeNo}</label>
+            </div>
+          </fieldset>
+          ${this.#renderTextField(form, 'home-comment', t.comment, t.commentHint)}
+          <div class="actions">
+            <button part="button" class="button primary" type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#answerHome()}>
+              ${t.homeSave}
+            </button>
+          </div>
+        </form>
+        ${consent && consent.history.length
+          ? html`<details class="history" ?open=${this.printing}>
+              <summary>${t.homeHistory} (${consent.history.length})</summary>
+              <ol>
+                ${consent.history.map(
+                  (h) => html`<li>
+                    <span class="when">${l.dateTime(h.at)}</span>: ${h.consent ? t.homeHistoryYes : t.homeHistoryNo}.
+                    ${h.comment ? html`<q>${h.comment}</q>` : nothing}
+                  </li>`,
+                )}
+              </ol>
+            </details>`
+          : nothing}
+      `,
+    );
+  }
+
+  #renderShared(plan: MyPlan) {
+    const t = this.#localize.t;
+    const l = this.#localize;
+    const shared = plan.shared;
+    const sharing = plan.me.sharing;
+    if (!plan.me.sharingInEffect || shared.categories.length === 0) {
+      return this.#section('shared-title', t.sharedHeading, html`<p>${t.nothingShared}</p>`);
+    }
+    const list = (items: { text: string }[]) =>
+      items.length ? html`<ul>${items.map((i) => html`<li>${i.text}</li>`)}</ul>` : html`<p class="muted">${t.none}</p>`;
+    return this.#section(
+      'shared-title',
+      t.sharedHeading,
+      html`
+        <p class="muted">${sharing?.validUntil ? t.sharedUntil(l.date(sharing.validUntil)) : t.sharedOpen}</p>
+        ${shared.goals
+          ? html`<h4>${t.goals}</h4>
+              <h5>${t.individualGoals}</h5>
+              ${list(shared.goals.individual)}
+              ${shared.goals.professional
+                .filter((p) => p.goals.length > 0)
+                .map((p) => html`<h5>${t.professionalGoals(p.organisation || t.principal[p.principal])}</h5>${list(p.goals)}`)}`
+          : nothing}
+        ${shared.interventions
+          ? html`<h4>${t.whoDoesWhat}</h4>
+              ${shared.interventions.length
+                ? html`<ul class="cards">
+                    ${shared.interventions.map(
+                      (i) => html`<li class="card">
+                        <p class="card-title">${i.title}</p>
+                        <dl class="facts facts--inline">
+                          <div>
+                            <dt>${t.performedBy}</dt>
+                            <dd>${i.performedBy ? html`${i.performedBy}, ` : nothing}${t.principal[i.principal]}</dd>
+                          </div>
+                          ${i.when || i.startDate
+                            ? html`<div>
+                                <dt>${t.when}</dt>
+                                <dd>
+                                  ${i.when ?? nothing}${i.when && i.startDate ? ', ' : nothing}${i.startDate
+                                    ? i.endDate
+                                      ? t.periodFromUntil(l.date(i.startDate), l.date(i.endDate))
+                                      : t.periodFrom(l.date(i.startDate))
+                                    : nothing}
+                                </dd>
+                              </div>`
+                            : nothing}
+                          <div>
+                            <dt>${t.statusLabel}</dt>
+                            <dd>${t.interventionStatus[i.status] ?? i.status}</dd>
+                          </div>
+                        </dl>
+                      </li>`,
+                    )}
+                  </ul>`
+                : html`<p class="muted">${t.none}</p>`}`
+          : nothing}
+        ${shared.contacts
+          ? html`<h4>${t.contacts}</h4>
+              ${shared.contacts.length
+                ? html`<ul>
+                    ${shared.contacts.map(
+                      (c) => html`<li>
+                        ${c.name}${c.title ? html`, ${c.title}` : nothing} – ${c.organisation || t.principal[c.principal]}${c.unit ? html`, ${c.unit}` : nothing}
+                        ${c.phone ? html`<br />${t.phone}: <a href=${`tel:${c.phone.replace(/[^\d+]/g, '')}`}>${c.phone}</a>` : nothing}
+                      </li>`,
+                    )}
+                  </ul>`
+                : html`<p class="muted">${t.none}</p>`}`
+          : nothing}
+        ${shared.followUp !== undefined
+          ? html`<h4>${t.followUp}</h4>
+              <p>${shared.followUp ? l.date(shared.followUp.date) : t.followUpNone}</p>`
+          : nothing}
+        ${shared.needs ? html`<h4>${t.needs}</h4>${list(shared.needs)}` : nothing}
+        ${shared.meetings
+          ? html`<h4>${t.meetings}</h4>
+              ${shared.meetings.length
+                ? html`<ul>${shared.meetings.map((m) => html`<li>${l.dateTime(m.at)}${m.place ? html`, ${m.place}` : nothing}</li>`)}</ul>`
+                : html`<p class="muted">${t.none}</p>`}`
+          : nothing}
+      `,
+    );
+  }
+
+  #renderInformation(plan: MyPlan) {
+    const t = this.#localize.t;
+    const l = this.#localize;
+    const { information, informed } = plan.me;
+    return this.#section(
+      'information-title',
+      t.informationHeading,
+      html`
+        ${information.length
+          ? html`<ul>
+              ${information.map((i) => html`<li>${i.what} <span class="muted">(${t.informationHow(i.how, i.howOften)})</span></li>`)}
+            </ul>`
+          : html`<p>${t.informationNone}</p>`}
+        ${informed.length
+          ? html`<h4>${t.informedHeading}</h4>
+              <ul>
+                ${informed.map((i) => html`<li><span class="when">${l.date(i.at)}</span>: ${i.what} ${t.informedBy(i.by.name)}</li>`)}
+              </ul>`
+          : nothing}
+      `,
+    );
+  }
+
+  #renderSupport(plan: MyPlan) {
+    const t = this.#localize.t;
+    const l = this.#localize;
+    const support = plan.me.support ?? { offered: [], requests: [] };
+    const open = (kind: RequestKind) => support.requests.some((r) => r.kind === kind && !r.handledAt);
+    const askable = REQUEST_KINDS.filter((kind) => !open(kind));
+    const form = 'form-support';
+    return this.#section(
+      'support-title',
+      t.supportHeading,
+      html`
+        <p>${t.supportIntro}</p>
+        <h4>${t.supportOffered}</h4>
+        ${support.offered.length
+          ? html`<ul>${support.offered.map((o) => html`<li>${t.supportOffers[o]}</li>`)}</ul>`
+          : html`<p class="muted">${t.supportNoneOffered}</p>`}
+        <h4>${t.myRequests}</h4>
+        ${REQUEST_KINDS.map((kind) =>
+          this.#renderState(
+            plan.planId,
+            `req-${kind}`,
+            support.requests.some((r) => r.kind === kind)
+              ? html`<ul class="requests">
+                  ${support.requests
+                    .filter((r) => r.kind === kind)
+                    .map(
+                      (r) => html`<li>
+                        <strong>${t.requestKinds[r.kind]}</strong>. ${t.requestAsked(l.date(r.at))}
+                        ${r.handledAt ? t.requestHandled(l.date(r.handledAt)) : t.requestOpen}
+                      </li>`,
+                    )}
+                </ul>`
+              : nothing,
+          ),
+        )}
+        ${askable.length
+          ? html`<form class="controls" id=${form} novalidate @submit=${(e: Event) => e.preventDefault()}>
+              ${this.#renderErrorSummary(form)} ${this.#renderTextField(form, 'request-note', t.requestNote, t.commentHint)}
+              <div class="actions">
+                ${askable.map((kind) => {
+                  const sending = this.outcomes.get(`req-${kind}`)?.state === 'sending';
+                  return html`<button part="button" class="button secondary" type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#askFor(kind)}>
+                    ${t.requestButtons[kind]}
+                  </button>`;
+                })}
+              </div>
+            </form>`
+          : nothing}
+      `,
+    );
+  }
+}
