@@ -102,8 +102,8 @@ describeEachDatabase('what needs attention reaches the principal responsible for
       const page = (await (await staff.request('/api/worklist?limit=100')).json()) as { items: { planId: string; kind: string; commitmentId: string }[] };
       expect(page.items.filter((i) => i.planId === ids.planId).map((i) => [i.kind, i.commitmentId])).toEqual([['commitment-review-due', ids.commitmentId]]);
 
-      const log = await searchAccessLog(ctx.database.db, { planId: ids.planId, limit: 1000, offset: 0 });
-      expect(log.items.filter((e) => e.action === 'worklist.raise').map((e) => [e.userId, e.organisationId])).toEqual([[REVIEW_DUE_USER, MUNICIPALITY_HSA]]);
+      const log = await searchAccessLog(ctx.database.db, { userId: REVIEW_DUE_USER, limit: 1000, offset: 0 });
+      expect(log.items.filter((e) => e.planId === ids.planId).map((e) => [e.action, e.organisationId])).toEqual([['worklist.raise', MUNICIPALITY_HSA]]);
       expect((await verifyAccessLog(ctx.database.db)).ok).toBe(true);
     });
 
