@@ -1,0 +1,150 @@
+/**
+ * The widget's size and speed, measured: the gzip size of the module as the service serves it
+ * (Lit included), and the time from script load to the first rendered plan in Chromium, beside
+ * a bare Lit element that does the same single fetch and renders the title.
+ *
+ *   npm run bench:widget            (WIDGET_RUNS=N for more runs per element; default 15)
+ *
+ * Both run against the real service in demo mode (its own temporary data directory), each
+ * run in a fresh browser context (nothing cached), embedded in a host page on another origin.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { GZIP_BUDGET_BYTES, buildWidget } from '../../packages/widget/build.mjs';
+import { launchBrowser } from '../support/browser.ts';
+import { startService } from '../support/service.ts';
+
+const RUNS = Number(process.env.WIDGET_RUNS ?? 15);
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+/** The bare element: Lit, one fetch of the plan, its title rendered. */
+async function bareModule(): Promise<string> {
+  const result = await build({
+    entryPoints: [join(here, 'bare-plan.ts')],
+    bundle: true,
+    format: 'esm',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+    conditions: ['production'],
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** A host page on its own origin: starts the clock, loads the module, stops it at first render. */
+function hostPage(kind: 'widget' | 'bare', service: string, token: string, planId: string): string {
+  const load =
+    kind === 'widget'
+      ? `import('${service}/widget/sip-relative-view.js').then(() => {
+           const el = document.createElement('sip-relative-view');
+           el.setAttribute('api-base', '${service}');
+           el.setAttribute('plan-id', '${planId}');
+           el.accessToken = '${token}';
+           el.addEventListener('sip-ready', () => { window.rendered = performance.now() - start; }, { once: true });
+           document.body.append(el);
+         });`
+      : `import('/bare-plan.js').then(() => {
+           const el = document.createElement('bare-plan');
+           el.apiBase = '${service}';
+           el.planId = '${planId}';
+           el.token = '${token}';
+           el.addEventListener('bare-ready', () => { window.rendered = performance.now() - start; }, { once: true });
+           document.body.append(el);
+         });`;
+  return `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${kind}</title></head><body>
+<script>const start = performance.now(); ${load}</script></body></html>`;
+}
+
+function serve(routes: Record<string, { type: string; body: string }>): Promise<{ server: Server; url: string }> {
+  const server = createServer((req, res) => {
+    const route = routes[req.url ?? ''];
+    if (!route) return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': route.type, 'cache-control': 'no-store' }).end(route.body);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ server, url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}` });
+    }),
+  );
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.9) - 1)]!;
+
+async function main() {
+  await buildWidget();
+  const dataDir = await mkdtemp(join(tmpdir(), 'sip-widget-metrics-'));
+  const service = await startService({ DATA_DIR: dataDir, DEMO_MODE: 'true', LOG_LEVEL: 'warn' });
+  const browser = await launchBrowser();
+  let host: Server | undefined;
+  try {
+    const served = await fetch(`${service.url}/widget/sip-relative-view.js`);
+    if (served.status !== 200) throw new Error(`the service answered ${served.status} for the widget module`);
+    const module = Buffer.from(await served.arrayBuffer());
+    const gzipBytes = gzipSync(module, { level: 9 }).length;
+
+    const tokenRes = await fetch(`${service.url}/dev/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ persona: 'maria' }),
+    });
+    const token = ((await tokenRes.json()) as { access_token: string }).access_token;
+    const plans = (await (await fetch(`${service.url}/api/me/plans`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+      items: { planId: string }[];
+    };
+    const planId = plans.items[0]!.planId;
+
+    const bare = await bareModule();
+    const started = await serve({
+      '/widget.html': { type: 'text/html; charset=utf-8', body: hostPage('widget', service.url, token, planId) },
+      '/bare.html': { type: 'text/html; charset=utf-8', body: hostPage('bare', service.url, token, planId) },
+      '/bare-plan.js': { type: 'text/javascript; charset=utf-8', body: bare },
+    });
+    host = started.server;
+
+    const timings: Record<'widget' | 'bare', number[]> = { widget: [], bare: [] };
+    for (let run = 0; run < RUNS + 1; run++) {
+      for (const kind of ['widget', 'bare'] as const) {
+        const context = await browser.newContext();
+        const page = await context.newPage();
+        await page.goto(`${started.url}/${kind}.html`);
+        const ms = await page.waitForFunction(() => (window as unknown as { rendered?: number }).rendered, undefined, { timeout: 30_000 });
+        // The first run of each warms the service and the browser process, not the page: left out.
+        if (run > 0) timings[kind].push(Number(await ms.jsonValue()));
+        await context.close();
+      }
+    }
+
+    const bareGzip = gzipSync(Buffer.from(bare), { level: 9 }).length;
+    const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
+    const row = (name: string, bytes: number, gz: number, xs: number[]) =>
+      `${name.padEnd(34)} ${kb(bytes).padStart(9)} ${kb(gz).padStart(9)} ${`${median(xs).toFixed(1)} ms`.padStart(10)} ${`${p90(xs).toFixed(1)} ms`.padStart(10)}`;
+    process.stdout.write(
+      [
+        `widget metrics: ${RUNS} cold loads each in Chromium, loopback, host page on its own origin`,
+        '',
+        `${'module'.padEnd(34)} ${'size'.padStart(9)} ${'gzip'.padStart(9)} ${'p50 render'.padStart(10)} ${'p90 render'.padStart(10)}`,
+        row('<sip-relative-view> (served)', module.length, gzipBytes, timings.widget),
+        row('bare Lit element, one fetch', Buffer.byteLength(bare), bareGzip, timings.bare),
+        '',
+        `gzip budget ${kb(GZIP_BUDGET_BYTES)}: ${gzipBytes <= GZIP_BUDGET_BYTES ? 'PASS' : 'FAIL'} (${((gzipBytes / GZIP_BUDGET_BYTES) * 100).toFixed(0)}% of it)`,
+        `time to first rendered plan: ${(median(timings.widget) / median(timings.bare)).toFixed(2)}× the bare element's (p50)`,
+        '',
+      ].join('\n'),
+    );
+    if (gzipBytes > GZIP_BUDGET_BYTES) process.exitCode = 1;
+  } finally {
+    await browser.close();
+    host?.close();
+    await service.stop('SIGTERM');
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+await main();
