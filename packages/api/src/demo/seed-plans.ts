@@ -2,6 +2,7 @@ import { count } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { plans } from '../db/schema.ts';
 import { SyncService } from '../assembly/sync.service.ts';
+import { MeService } from '../relatives/me.service.ts';
 import { RelativesService } from '../relatives/relatives.service.ts';
 import { PlansService, type Staff } from '../plans/plans.service.ts';
 import type { Upstreams } from '../upstreams/upstream.ts';
@@ -93,6 +94,24 @@ export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Dat
           reviewDate: inDays(90),
         })
       ).plan;
+    }
+
+    // Erik has also said yes to a commitment that is up for review within days: the demo
+    // shows a relative confirming it again.
+    const erik = person.relatives.find((r) => r.id === 'erik');
+    const erikInPlan = erik && plan.relativesSection.relatives.find((r) => r.personId === erik.personnummer);
+    if (erik && erikInPlan) {
+      const proposed = await relatives.propose(coordinator, plan.id, plan.relativesSection.version, erikInPlan.id, {
+        what: 'Ringa Karl varje kväll och påminna om kvällsmedicinen',
+        howOften: 'Varje kväll',
+        from: inDays(0),
+        reviewDate: inDays(10),
+      });
+      const body = { answer: 'accept' as const };
+      await new MeService(db, now).answer({ personId: erik.personnummer, requestId: null }, plan.id, proposed.commitmentId, body, {
+        key: `demo-seed-${proposed.commitmentId}`,
+        request: { method: 'POST', path: `/api/me/plans/${plan.id}/commitments/${proposed.commitmentId}/answer`, body },
+      });
     }
   }
   return individuals.length;
