@@ -626,7 +626,7 @@ export class SipRelativeView extends LitElement {
   protected override render() {
     const busy = this.view.kind === 'loading' || this.view.kind === 'idle';
     return html`
-      <div part="base" class="base" aria-busy=${busy ? 'true' : 'false'}>
+      <div part="base" class="base" lang=${this.#localize.lang} aria-busy=${busy ? 'true' : 'false'}>
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
         ${this.#renderView()}
       </div>
@@ -1119,6 +1119,7 @@ export class SipRelativeView extends LitElement {
           ? html`<ul>${support.offered.map((o) => html`<li>${t.supportOffers[o]}</li>`)}</ul>`
           : html`<p class="muted">${t.supportNoneOffered}</p>`}
         <h4>${t.myRequests}</h4>
+        ${support.requests.length ? nothing : html`<p class="muted">${t.none}</p>`}
         ${REQUEST_KINDS.map((kind) =>
           this.#renderState(
             plan.planId,
