@@ -1,0 +1,504 @@
+import { readFile } from 'node:fs/promises';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { MyPlan } from '@sip/shared';
+import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { buildWidget } from '../packages/widget/build.mjs';
+import { collectPageErrors, launchBrowser } from './support/browser.ts';
+import { mintToken, startService, type ServiceProcess } from './support/service.ts';
+
+/**
+ * <sip-relative-view> in real Chromium, embedded in a host page on another origin, against the
+ * real service in demo mode. The host page runs under a strict CSP with Trusted Types enforced.
+ */
+
+interface RecordedEvent {
+  type: string;
+  bubbles: boolean;
+  composed: boolean;
+  detail: Record<string, unknown> | null;
+}
+
+interface HostState {
+  tokenCalls: boolean[];
+  events: RecordedEvent[];
+  newGlobals: string[];
+  lastToken: string | undefined;
+  sameClass?: boolean;
+}
+
+declare global {
+  interface Window {
+    sip: HostState & { signIn(): void };
+  }
+}
+
+/** The host page's script: a portal that hands the element a token callback, and records what it hears. */
+const HOST_SCRIPT = `
+const params = new URLSearchParams(location.search);
+const element = document.querySelector('sip-relative-view');
+const api = element.getAttribute('api-base');
+const persona = params.get('persona');
+const mode = params.get('token') ?? 'valid';
+const sip = (window.sip = { tokenCalls: [], events: [], newGlobals: [], lastToken: undefined });
+for (const type of ['sip-ready', 'sip-consent-change', 'sip-error', 'sip-session-expired']) {
+  document.addEventListener(type, (event) => {
+    sip.events.push({
+      type,
+      bubbles: event.bubbles,
+      composed: event.composed,
+      detail: event.detail === undefined ? null : JSON.parse(JSON.stringify(event.detail)),
+    });
+  });
+}
+async function mint() {
+  const response = await fetch(api + '/dev/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ persona }),
+  });
+  sip.lastToken = (await response.json()).access_token;
+  return sip.lastToken;
+}
+// Set before the element is defined, as a portal may.
+element.getAccessToken = async ({ renew }) => {
+  sip.tokenCalls.push(renew);
+  if (mode === 'invalid-then-valid' && sip.tokenCalls.length === 1) return 'not-a-valid-token';
+  if (mode === 'invalid') {
+    if (renew) throw new Error('signed out');
+    return 'not-a-valid-token';
+  }
+  return mint();
+};
+sip.signIn = () => {
+  element.getAccessToken = () => mint();
+};
+const before = new Set(Object.getOwnPropertyNames(window));
+if (params.has('twice')) {
+  const first = await import('/sip-relative-view.js?copy=1');
+  const second = await import('/sip-relative-view.js?copy=2');
+  sip.sameClass = customElements.get('sip-relative-view') === first.SipRelativeView && first.SipRelativeView !== second.SipRelativeView;
+} else {
+  await import('/sip-relative-view.js');
+}
+sip.newGlobals = Object.getOwnPropertyNames(window).filter((name) => !before.has(name));
+`;
+
+/** What Lit itself registers on the global object (its version and metadata registries). */
+const LIT_GLOBALS = ['litPropertyMetadata', 'reactiveElementVersions', 'litHtmlVersions', 'litElementVersions'];
+
+interface HostOptions {
+  persona: string;
+  lang?: string;
+  docLang?: string;
+  planId?: string;
+  token?: 'valid' | 'invalid-then-valid' | 'invalid';
+  twice?: boolean;
+}
+
+function escapeAttribute(value: string): string {
+  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
+}
+
+/** A portal on its own loopback origin that embeds the widget, under a strict CSP with Trusted Types. */
+async function startHost(serviceUrl: string, bundlePath: string): Promise<{ url: string; close(): Promise<void> }> {
+  const serviceOrigin = new URL(serviceUrl).origin;
+  const server: Server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://host.invalid');
+    if (url.pathname === '/') {
+      const q = url.searchParams;
+      const attributes = [`api-base="${escapeAttribute(serviceUrl)}"`];
+      if (q.get('lang')) attributes.push(`lang="${escapeAttribute(q.get('lang')!)}"`);
+      if (q.get('plan')) attributes.push(`plan-id="${escapeAttribute(q.get('plan')!)}"`);
+      const csp = [
+        "default-src 'none'",
+        "script-src 'self'",
+        "style-src 'self'",
+        `connect-src ${serviceOrigin}`,
+        "base-uri 'none'",
+        "form-action 'none'",
+        "require-trusted-types-for 'script'",
+        // Two copies of Lit each ask for the lit-html policy.
+        `trusted-types lit-html${q.has('twice') ? " 'allow-duplicates'" : ''}`,
+      ].join('; ');
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
+      res.end(`<!doctype html>
+<html lang="${escapeAttribute(q.get('doclang') ?? 'sv')}">
+<head><meta charset="utf-8"><title>Mina sidor</title></head>
+<body>
+<main>
+<h1>Mina sidor</h1>
+<sip-relative-view ${attributes.join(' ')}></sip-relative-view>
+</main>
+<script type="module" src="/host.js"></script>
+</body>
+</html>`);
+    } else if (url.pathname === '/host.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
+      res.end(HOST_SCRIPT);
+    } else if (url.pathname === '/sip-relative-view.js') {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(await readFile(bundlePath));
+    } else if (url.pathname === '/favicon.ico') {
+      res.writeHead(204);
+      res.end();
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('<sip-relative-view> in Chromium against the service', () => {
+  let browser: Browser;
+  let service: ServiceProcess;
+  let host: { url: string; close(): Promise<void> };
+  let dataDir: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sip-widget-'));
+    const built = await buildWidget();
+    [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir })]);
+    host = await startHost(service.url, built.path);
+  });
+  afterEach(async () => {
+    await Promise.all(contexts.splice(0).map((context) => context.close()));
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await service?.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  /** The relative's own view of their first plan, read from the API directly. */
+  async function myPlan(persona: string): Promise<MyPlan> {
+    const token = await mintToken(service.url, persona);
+    const headers = { Authorization: `Bearer ${token}` };
+    const list = (await (await fetch(`${service.url}/api/me/plans`, { headers })).json()) as { items: { planId: string }[] };
+    const planId = list.items[0]!.planId;
+    return (await (await fetch(`${service.url}/api/me/plans/${planId}`, { headers })).json()) as MyPlan;
+  }
+
+  async function open(options: HostOptions): Promise<{ page: Page; errors: string[] }> {
+    // A context per page: axe needs one, and each page starts with nothing stored.
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    const q = new URLSearchParams({ persona: options.persona });
+    if (options.lang) q.set('lang', options.lang);
+    if (options.docLang) q.set('doclang', options.docLang);
+    if (options.planId) q.set('plan', options.planId);
+    if (options.token) q.set('token', options.token);
+    if (options.twice) q.set('twice', '');
+    await page.goto(`${host.url}/?${q}`);
+    return { page, errors };
+  }
+
+  const hostState = (page: Page) => page.evaluate(() => JSON.parse(JSON.stringify(window.sip)) as HostState);
+  const eventsOf = async (page: Page, type: string) => (await hostState(page)).events.filter((e) => e.type === type);
+  /** The id of the element focused inside the widget's shadow root. */
+  const focusedId = (page: Page) => page.evaluate(() => document.querySelector('sip-relative-view')!.shadowRoot!.activeElement?.id ?? null);
+  const commitmentCard = (page: Page, what: string): Locator => page.locator('[part~="commitment"]').filter({ has: page.getByRole('heading', { name: what }) });
+  const utcDate = (day: string, locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+
+  it('lists my plans, and opening one shows what the individual shares and my commitments', async () => {
+    const { page, errors } = await open({ persona: 'bengt' });
+    const expected = await myPlan('bengt');
+
+    await page.getByRole('heading', { name: 'Mina planer' }).waitFor();
+    const openButton = page.getByRole('button', { name: 'SIP för Astrid Nilsson' });
+    await openButton.click();
+
+    await page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
+    expect(await focusedId(page)).toBe('plan-title');
+    // The one way in: the coordinator, and where to turn out of office hours.
+    await page.getByText('Karin Ek, Biståndshandläggare, SIP-samordnare').first().waitFor();
+    await page.getByText('Utanför kontorstid').waitFor();
+    // What is shared: goals, who does what, contacts, the next follow-up.
+    await page.getByText('Kunna bo kvar hemma med Bengt').waitFor();
+    await page.getByRole('heading', { name: 'Vem gör vad' }).waitFor();
+    await page.getByText('Hemsjukvård: insulin morgon och kväll').waitFor();
+    await page.getByText('Sara Lind, Distriktssköterska, SIP-samordnare').waitFor();
+    await page.getByText(utcDate(expected.shared.followUp!.date, 'sv-SE')).first().waitFor();
+    // My commitment, waiting for my answer.
+    const card = commitmentCard(page, 'Vara kontaktperson för hemtjänsten och ta emot vid besöken');
+    await card.getByText('Väntar på ditt svar').waitFor();
+    await card.getByRole('button', { name: 'Tacka ja' }).waitFor();
+    await card.getByRole('button', { name: 'Tacka nej' }).waitFor();
+
+    // Back to the list: focus returns to the plan's button.
+    await page.getByRole('button', { name: 'Alla mina planer' }).click();
+    await openButton.waitFor();
+    expect(await focusedId(page)).toBe(`open-${expected.planId}`);
+
+    const state = await hostState(page);
+    expect(state.events.filter((e) => e.type === 'sip-ready')).toEqual([
+      { type: 'sip-ready', bubbles: true, composed: true, detail: { view: 'list' } },
+    ]);
+    expect(state.tokenCalls).toEqual([false]);
+    // Nothing of the widget's own on window; the token is nowhere but in memory.
+    expect(state.newGlobals.filter((name) => !LIT_GLOBALS.includes(name))).toEqual([]);
+    const leaks = await page.evaluate((token) => {
+      const element = document.querySelector('sip-relative-view')!;
+      return {
+        cookie: document.cookie,
+        storage: localStorage.length + sessionStorage.length,
+        inAttributes: [...element.attributes].some((a) => a.value.includes(token)),
+        inShadow: element.shadowRoot!.innerHTML.includes(token),
+        readable: (element as unknown as { accessToken: unknown }).accessToken,
+      };
+    }, state.lastToken!);
+    expect(leaks).toEqual({ cookie: '', storage: 0, inAttributes: false, inShadow: false, readable: undefined });
+    expect(errors).toEqual([]);
+  });
+
+  it('accepts, then withdraws after the confirmation dialog; events carry ids and status only; a reload shows it', async () => {
+    const before = await myPlan('maria');
+    const commitment = before.me.commitments[0]!;
+    expect(commitment.status).toBe('requested');
+    const { page, errors } = await open({ persona: 'maria', planId: before.planId });
+    const card = commitmentCard(page, commitment.what);
+
+    await card.getByRole('button', { name: 'Tacka ja' }).click();
+    await card.getByText('Du har tackat ja').waitFor();
+    await card.getByText(/Sparat \d/).waitFor();
+    expect(await focusedId(page)).toBe(`state-c-${commitment.id}`);
+    await page.getByRole('status').filter({ hasText: `Sparat. Du har tackat ja till: ${commitment.what}.` }).waitFor({ state: 'attached' });
+
+    // The dialog says what happens next; Escape closes it and focus goes back to its button.
+    const withdraw = card.getByRole('button', { name: 'Avsluta åtagandet' });
+    await withdraw.click();
+    const dialog = page.getByRole('dialog', { name: 'Vill du avsluta åtagandet?' });
+    await dialog.waitFor();
+    await dialog.getByText(/måste planera om/).waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await focusedId(page)).toBe(`withdraw-${commitment.id}`);
+    await card.getByText('Du har tackat ja').waitFor();
+
+    await withdraw.click();
+    await dialog.getByRole('textbox', { name: 'Vill du säga något om varför? (frivilligt)' }).fill('Jag orkar inte just nu');
+    await dialog.getByRole('button', { name: 'Ja, avsluta åtagandet' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await card.getByText('Du har avslutat åtagandet').waitFor();
+    expect(await focusedId(page)).toBe(`state-c-${commitment.id}`);
+
+    const changes = await eventsOf(page, 'sip-consent-change');
+    expect(changes).toEqual([
+      { type: 'sip-consent-change', bubbles: true, composed: true, detail: { planId: before.planId, kind: 'commitment', itemId: commitment.id, status: 'accepted' } },
+      { type: 'sip-consent-change', bubbles: true, composed: true, detail: { planId: before.planId, kind: 'commitment', itemId: commitment.id, status: 'withdrawn' } },
+    ]);
+    const state = await hostState(page);
+    const everything = JSON.stringify(state.events);
+    for (const personal of ['Maria', 'Nilsson', 'orkar', commitment.what, state.lastToken!]) expect(everything).not.toContain(personal);
+
+    // Saved for real: a reload shows it, with my answers in the history.
+    await page.reload();
+    await card.getByText('Du har avslutat åtagandet').waitFor();
+    await card.getByText('Dina svar hittills (3)').click();
+    await card.getByText('Jag orkar inte just nu').waitFor();
+    const after = await myPlan('maria');
+    expect(after.me.commitments[0]!.history.map((h) => h.status)).toEqual(['requested', 'accepted', 'withdrawn']);
+    expect(errors).toEqual([]);
+  });
+
+  it('speaks English with lang="en", and records consent to the shared home', async () => {
+    const expected = await myPlan('bengt');
+    const { page, errors } = await open({ persona: 'bengt', lang: 'en' });
+
+    await page.getByRole('heading', { name: 'My plans' }).waitFor();
+    await page.getByText('You are a relative in 1 plan.').waitFor();
+    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
+    await page.getByRole('heading', { name: 'Your commitments' }).waitFor();
+    await page.getByRole('heading', { name: 'Who does what' }).waitFor();
+    await page.getByRole('button', { name: 'Accept' }).waitFor();
+    await page.getByRole('button', { name: 'Print' }).waitFor();
+    await page.getByText(utcDate(expected.shared.followUp!.date, 'en-GB')).first().waitFor();
+    const text = await page.locator('sip-relative-view').evaluate((el) => el.shadowRoot!.textContent ?? '');
+    for (const swedish of ['Tacka ja', 'Mina planer', 'Dina åtaganden', 'Skriv ut', 'Väntar på ditt svar']) expect(text).not.toContain(swedish);
+
+    await page.getByRole('radio', { name: 'Yes, I agree' }).check();
+    await page.getByRole('button', { name: 'Save my answer' }).click();
+    const home = page.locator('#state-home');
+    await home.getByText(/You agreed on/).waitFor();
+    expect(await focusedId(page)).toBe('state-home');
+    expect(await eventsOf(page, 'sip-consent-change')).toEqual([
+      { type: 'sip-consent-change', bubbles: true, composed: true, detail: { planId: expected.planId, kind: 'home-consent', itemId: 'home-consent', status: 'consented' } },
+    ]);
+    expect((await myPlan('bengt')).me.homeConsent?.consent).toBe(true);
+
+    // The element's own lang wins; without it, the document's.
+    await page.locator('sip-relative-view').evaluate((el) => el.removeAttribute('lang'));
+    await page.getByRole('heading', { name: 'Dina åtaganden' }).waitFor();
+    await page.evaluate(() => (document.documentElement.lang = 'en'));
+    await page.getByRole('heading', { name: 'Your commitments' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('follows the document language when the element has none', async () => {
+    const { page, errors } = await open({ persona: 'erik', docLang: 'en-GB' });
+    await page.getByRole('heading', { name: 'My plans' }).waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('asks getAccessToken again when the service refuses the token', async () => {
+    const { page, errors } = await open({ persona: 'erik', token: 'invalid-then-valid' });
+    await page.getByRole('button', { name: 'SIP för Karl Johansson' }).waitFor();
+    const state = await hostState(page);
+    expect(state.tokenCalls).toEqual([false, true]);
+    expect(state.events.map((e) => e.type)).toEqual(['sip-ready']);
+    // The browser reports the refused request itself; nothing else may go wrong.
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+
+  it('says the session expired when no new token can be had, and recovers when the host signs in again', async () => {
+    const { page, errors } = await open({ persona: 'erik', token: 'invalid' });
+    await page.getByRole('alert').filter({ hasText: 'Du är utloggad' }).waitFor();
+    const state = await hostState(page);
+    expect(state.tokenCalls).toEqual([false, true]);
+    expect(state.events).toEqual([{ type: 'sip-session-expired', bubbles: true, composed: true, detail: null }]);
+
+    await page.evaluate(() => window.sip.signIn());
+    await page.getByRole('button', { name: 'SIP för Karl Johansson' }).waitFor();
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+
+  it('shows "not saved" when the network fails, and a retry with the same key saves the answer once', async () => {
+    const before = await myPlan('erik');
+    const commitment = before.me.commitments[0]!;
+    const { page, errors } = await open({ persona: 'erik', planId: before.planId });
+    const keys: (string | undefined)[] = [];
+    page.on('request', (request: Request) => {
+      if (request.method() === 'POST' && request.url().endsWith('/answer')) keys.push(request.headers()['idempotency-key']);
+    });
+    let aborted = false;
+    await page.route('**/commitments/*/answer', async (route) => {
+      if (route.request().method() === 'POST' && !aborted) {
+        aborted = true;
+        await route.abort('internetdisconnected');
+      } else {
+        await route.continue();
+      }
+    });
+    const card = commitmentCard(page, commitment.what);
+    await card.getByRole('button', { name: 'Tacka ja' }).click();
+    await card.getByText('Inte sparat.').waitFor();
+    await card.getByText(/försöka igen: ditt svar sparas bara en gång/).waitFor();
+    expect(await focusedId(page)).toBe(`state-c-${commitment.id}`);
+    await card.getByText('Väntar på ditt svar').waitFor();
+
+    await card.getByRole('button', { name: 'Försök igen' }).click();
+    await card.getByText('Du har tackat ja').waitFor();
+    await card.getByText(/Sparat \d/).waitFor();
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    const after = await myPlan('erik');
+    expect(after.me.commitments[0]!.history.filter((h) => h.by === 'relative').map((h) => h.status)).toEqual(['accepted']);
+    expect((await eventsOf(page, 'sip-error')).map((e) => e.detail)).toEqual([{ code: 'network' }]);
+    expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+  });
+
+  it('keeps the key when the answer arrived but the reply was lost: the retry saves nothing twice', async () => {
+    const before = await myPlan('bengt');
+    const { page, errors } = await open({ persona: 'bengt', planId: before.planId });
+    let lost = false;
+    await page.route('**/requests', async (route) => {
+      if (route.request().method() === 'POST' && !lost) {
+        lost = true;
+        await route.fetch(); // the service saves it ...
+        await route.abort('connectionreset'); // ... and the reply never reaches the browser
+      } else {
+        await route.continue();
+      }
+    });
+    await page.getByRole('textbox', { name: 'Vill du berätta något mer? (frivilligt)' }).fill('Helst på förmiddagen');
+    await page.getByRole('button', { name: 'Be anhörigkonsulenten kontakta mig' }).click();
+    const state = page.locator('#state-req-contact-consultant');
+    await state.getByText('Inte sparat.').waitFor();
+    await state.getByRole('button', { name: 'Försök igen' }).click();
+    await state.getByText(/Sparat \d/).waitFor();
+    await state.getByText('Att anhörigkonsulenten kontaktar dig').waitFor();
+    const requests = (await myPlan('bengt')).me.support?.requests ?? [];
+    expect(requests.filter((r) => r.kind === 'contact-consultant').map((r) => r.note)).toEqual(['Helst på förmiddagen']);
+    expect(errors.filter((e) => !/ERR_CONNECTION_RESET/.test(e))).toEqual([]);
+  });
+
+  it('refuses a comment that is too long with an error summary that leads to the field, sending nothing', async () => {
+    const before = await myPlan('bengt');
+    const commitment = before.me.commitments[0]!;
+    expect(commitment.status).toBe('requested');
+    const { page, errors } = await open({ persona: 'bengt', planId: before.planId });
+    let posted = 0;
+    page.on('request', (request: Request) => {
+      if (request.method() === 'POST' && request.url().includes('/api/')) posted++;
+    });
+    const card = commitmentCard(page, commitment.what);
+    const comment = card.getByRole('textbox', { name: 'Kommentar (frivillig)' });
+    await comment.fill('x'.repeat(2001));
+    await card.getByRole('button', { name: 'Tacka ja' }).click();
+
+    const summary = card.getByRole('alert').filter({ hasText: 'Det finns ett problem' });
+    await summary.waitFor();
+    expect(await focusedId(page)).toBe(`form-c-${commitment.id}-errors`);
+    const link = summary.getByRole('link', { name: /Kommentaren får vara högst 2\s000 tecken. Den är nu 2\s001 tecken./ });
+    await link.waitFor();
+    expect(await comment.getAttribute('aria-invalid')).toBe('true');
+    // The field's own message starts with a visually hidden "Fel:".
+    await card.locator('.error-message').filter({ hasText: /^Fel:\s+Kommentaren får vara högst/ }).waitFor();
+    await link.click();
+    expect(await focusedId(page)).toBe(`comment-${commitment.id}`);
+    await card.getByText('Väntar på ditt svar').waitFor();
+    expect(posted).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('defines the element once when the module is loaded twice', async () => {
+    const { page, errors } = await open({ persona: 'maria', twice: true });
+    await page.getByRole('heading', { name: 'Mina planer' }).waitFor();
+    const state = await hostState(page);
+    expect(state.sameClass).toBe(true);
+    expect(state.events.filter((e) => e.type === 'sip-ready')).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('has no axe violations on the list, a plan, an error summary and the dialog', async () => {
+    const before = await myPlan('bengt');
+    const { page, errors } = await open({ persona: 'bengt' });
+    const axe = async () =>
+      (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations.map((v) => ({
+        id: v.id,
+        nodes: v.nodes.map((n) => n.target.join(' ')),
+      }));
+    await page.getByRole('heading', { name: 'Mina planer' }).waitFor();
+    expect(await axe()).toEqual([]);
+    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
+    await page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
+    expect(await axe()).toEqual([]);
+
+    const card = commitmentCard(page, before.me.commitments[0]!.what);
+    await card.getByRole('textbox', { name: 'Kommentar (frivillig)' }).fill('\u0007');
+    await card.getByRole('button', { name: 'Tacka ja' }).click();
+    await card.getByRole('alert').waitFor();
+    expect(await axe()).toEqual([]);
+
+    await card.getByRole('textbox', { name: 'Kommentar (frivillig)' }).fill('');
+    await card.getByRole('button', { name: 'Tacka ja' }).click();
+    await card.getByRole('button', { name: 'Avsluta åtagandet' }).click();
+    await page.getByRole('dialog', { name: 'Vill du avsluta åtagandet?' }).waitFor();
+    expect(await axe()).toEqual([]);
+    await page.keyboard.press('Escape');
+    expect(errors).toEqual([]);
+  });
+});
