@@ -376,7 +376,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
 
   it('shows "not saved" when the network fails, and a retry with the same key saves the answer once', async () => {
     const before = await myPlan('erik');
-    const commitment = before.me.commitments[0]!;
+    const commitment = before.me.commitments.find((c) => c.status === 'requested')!;
     const { page, errors } = await open({ persona: 'erik', planId: before.planId });
     const keys: (string | undefined)[] = [];
     page.on('request', (request: Request) => {
@@ -404,8 +404,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
-    const after = await myPlan('erik');
-    expect(after.me.commitments[0]!.history.filter((h) => h.by === 'relative').map((h) => h.status)).toEqual(['accepted']);
+    const after = (await myPlan('erik')).me.commitments.find((c) => c.id === commitment.id)!;
+    expect(after.history.filter((h) => h.by === 'relative').map((h) => h.status)).toEqual(['accepted']);
     expect((await eventsOf(page, 'sip-error')).map((e) => e.detail)).toEqual([{ code: 'network' }]);
     expect(errors.filter((e) => !/ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
   });
@@ -462,6 +462,69 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await card.getByText('Väntar på ditt svar').waitFor();
     expect(posted).toBe(0);
     expect(errors).toEqual([]);
+  });
+
+  it('confirms again a commitment that is up for review', async () => {
+    const before = await myPlan('erik');
+    // Up for review: accepted, with the review date at most 14 days away.
+    const inTwoWeeks = new Date(Date.now() + 14 * 86_400_000).toISOString().slice(0, 10);
+    const due = before.me.commitments.find((c) => c.status === 'accepted' && c.currentReviewDate <= inTwoWeeks)!;
+    expect(due).toBeDefined();
+    const { page, errors } = await open({ persona: 'erik', planId: before.planId });
+    const card = commitmentCard(page, due.what);
+    await card.getByText(/Dags att stämma av: kan du fortsätta med det här\?/).waitFor();
+    await card.getByRole('button', { name: 'Ja, jag fortsätter' }).click();
+    await card.getByText(/Sparat \d/).waitFor();
+    await card.getByText('Du har tackat ja').waitFor();
+    const after = (await myPlan('erik')).me.commitments.find((c) => c.id === due.id)!;
+    expect(after.history.map((h) => h.status)).toEqual(['requested', 'accepted', 'reconfirmed']);
+    // The review date set by the confirmation is the one shown.
+    await card.getByText(utcDate(after.currentReviewDate, 'sv-SE')).first().waitFor();
+    await card.getByText('Dina svar hittills (3)').waitFor();
+    expect((await eventsOf(page, 'sip-consent-change')).map((e) => e.detail)).toEqual([
+      { planId: before.planId, kind: 'commitment', itemId: due.id, status: 'reconfirmed' },
+    ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('says so when I am a relative in no plan', async () => {
+    const { page, errors } = await open({ persona: 'astrid' });
+    await page.getByText('Du finns inte med som anhörig i någon samordnad individuell plan (SIP) just nu.').waitFor();
+    expect((await eventsOf(page, 'sip-ready')).map((e) => e.detail)).toEqual([{ view: 'list' }]);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows a child what concerns them, and asks nothing of them', async () => {
+    const { page, errors } = await open({ persona: 'elsa' });
+    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
+    await page.getByText('Barn blir inte tillfrågade om att ta på sig åtaganden.', { exact: false }).waitFor();
+    await page.getByText('Personen delar ingenting av planen med dig just nu.', { exact: false }).waitFor();
+    await page.getByRole('heading', { name: 'Stöd till dig som anhörig' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Tacka ja' }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows an error when the plans cannot be loaded, and loads them on "Försök igen"', async () => {
+    const context = await browser.newContext();
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    let failed = false;
+    await page.route('**/api/me/plans', async (route) => {
+      if (!failed) {
+        failed = true;
+        await route.abort('failed');
+      } else {
+        await route.continue();
+      }
+    });
+    await page.goto(`${host.url}/?persona=maria`);
+    const alert = page.getByRole('alert').filter({ hasText: 'Något gick fel' });
+    await alert.getByText('Vi får inte kontakt med tjänsten.', { exact: false }).waitFor();
+    expect((await eventsOf(page, 'sip-error')).map((e) => e.detail)).toEqual([{ code: 'network' }]);
+    await alert.getByRole('button', { name: 'Försök igen' }).click();
+    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).waitFor();
+    expect(errors.filter((e) => !/ERR_FAILED/.test(e))).toEqual([]);
   });
 
   it('defines the element once when the module is loaded twice', async () => {
