@@ -34,7 +34,7 @@ interface HostState {
 
 declare global {
   interface Window {
-    sip: HostState & { signIn(): void };
+    sip: HostState & { signIn(): void; setToken(valid: boolean): Promise<void> };
   }
 }
 
@@ -65,8 +65,13 @@ async function mint() {
   sip.lastToken = (await response.json()).access_token;
   return sip.lastToken;
 }
+sip.setToken = async (valid) => {
+  element.accessToken = valid ? await mint() : 'not-a-valid-token';
+};
 // Set before the element is defined, as a portal may.
-element.getAccessToken = async ({ renew }) => {
+if (mode === 'property') await sip.setToken(true);
+else if (mode === 'property-invalid') await sip.setToken(false);
+else element.getAccessToken = async ({ renew }) => {
   sip.tokenCalls.push(renew);
   if (mode === 'invalid-then-valid' && sip.tokenCalls.length === 1) return 'not-a-valid-token';
   if (mode === 'invalid') {
@@ -97,7 +102,7 @@ interface HostOptions {
   lang?: string;
   docLang?: string;
   planId?: string;
-  token?: 'valid' | 'invalid-then-valid' | 'invalid';
+  token?: 'valid' | 'invalid-then-valid' | 'invalid' | 'property' | 'property-invalid';
   twice?: boolean;
 }
 
@@ -343,6 +348,9 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await page.getByRole('heading', { name: 'Dina åtaganden' }).waitFor();
     await page.evaluate(() => (document.documentElement.lang = 'en'));
     await page.getByRole('heading', { name: 'Your commitments' }).waitFor();
+    // The nearest ancestor with a lang comes before the document.
+    await page.evaluate(() => document.querySelector('main')!.setAttribute('lang', 'sv'));
+    await page.getByRole('heading', { name: 'Dina åtaganden' }).waitFor();
     expect(errors).toEqual([]);
   });
 
@@ -372,6 +380,21 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await page.evaluate(() => window.sip.signIn());
     await page.getByRole('button', { name: 'SIP för Karl Johansson' }).waitFor();
     expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+
+  it('takes the token as the accessToken property too, never reading it back, and says when it is refused', async () => {
+    const { page, errors } = await open({ persona: 'erik', token: 'property' });
+    await page.getByRole('button', { name: 'SIP för Karl Johansson' }).waitFor();
+    expect(await page.locator('sip-relative-view').evaluate((el) => (el as unknown as { accessToken: unknown }).accessToken)).toBeUndefined();
+    expect(errors).toEqual([]);
+
+    const refused = await open({ persona: 'erik', token: 'property-invalid' });
+    await refused.page.getByRole('alert').filter({ hasText: 'Du är utloggad' }).waitFor();
+    expect((await hostState(refused.page)).events.map((e) => e.type)).toEqual(['sip-session-expired']);
+    // A new token from the host: the element loads again.
+    await refused.page.evaluate(() => window.sip.setToken(true));
+    await refused.page.getByRole('button', { name: 'SIP för Karl Johansson' }).waitFor();
+    expect(refused.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
 
   it('shows "not saved" when the network fails, and a retry with the same key saves the answer once', async () => {
@@ -484,6 +507,25 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect((await eventsOf(page, 'sip-consent-change')).map((e) => e.detail)).toEqual([
       { planId: before.planId, kind: 'commitment', itemId: due.id, status: 'reconfirmed' },
     ]);
+    expect(errors).toEqual([]);
+  });
+
+  it('prints without its controls, and reflows at 320 CSS pixels', async () => {
+    const { page, errors } = await open({ persona: 'bengt' });
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
+    await page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    const controls = ['Skriv ut', 'Alla mina planer', 'Tacka ja', 'Spara mitt svar'];
+    for (const name of controls) await page.getByRole('button', { name }).waitFor();
+
+    await page.emulateMedia({ media: 'print' });
+    await page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
+    await page.getByText('Kunna bo kvar hemma med Bengt').waitFor();
+    for (const name of controls) {
+      expect(await page.getByRole('button', { name }).isVisible(), name).toBe(false);
+    }
+    expect(await page.getByRole('textbox').first().isVisible()).toBe(false);
     expect(errors).toEqual([]);
   });
 
