@@ -3,6 +3,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import {
   checkComment,
+  COMMENT_MAX,
   PendingAnswers,
   reconfirmDue,
   reconfirmOpensOn,
@@ -186,7 +187,13 @@ export class SipRelativeView extends LitElement {
   #tokens: TokenSource = {
     current: async () => {
       if (this.#provider) {
-        this.#providedToken ??= this.#callProvider(false);
+        const cached = this.#providedToken;
+        if (cached) {
+          const token = await cached;
+          if (token) return token;
+        }
+        // None yet, or none to be had last time: ask the host (again).
+        if (this.#providedToken === cached) this.#providedToken = this.#callProvider(false);
         return this.#providedToken;
       }
       return this.#accessToken;
@@ -266,7 +273,7 @@ export class SipRelativeView extends LitElement {
       this.view = { kind: 'list', plans: items };
       await this.updateComplete;
       this.#announceReady({ view: 'list' });
-      if (focusPlanId !== undefined) this.#focus(`#open-${CSS.escape(focusPlanId)}`, '#list-title');
+      if (focusPlanId !== undefined) this.#focus(`open-${focusPlanId}`, 'list-title');
     } catch (error) {
       if (generation === this.#generation) this.#loadFailed(error);
     }
@@ -285,7 +292,7 @@ export class SipRelativeView extends LitElement {
       this.#announceReady({ view: 'plan', planId: plan.planId });
       if (byUser) {
         this.#announce(this.#localize.t.announce.planOpened(this.#title(plan)));
-        this.#focus('#plan-title');
+        this.#focus('plan-title');
       }
     } catch (error) {
       if (generation === this.#generation) this.#loadFailed(error);
@@ -345,12 +352,12 @@ export class SipRelativeView extends LitElement {
 
   /** The comment or note in a field, checked as the service checks it. */
   #readText(form: string, field: string): { ok: true; value: string | undefined } | { ok: false } {
-    const input = this.renderRoot.querySelector<HTMLTextAreaElement>(`#${field}`);
+    const input = this.#byId<HTMLTextAreaElement>(field);
     const value = input?.value ?? '';
     const problem = checkComment(value);
     const t = this.#localize.t;
     if (problem) {
-      const message = problem.kind === 'too-long' ? t.commentTooLong(2000, problem.length) : t.commentControl;
+      const message = problem.kind === 'too-long' ? t.commentTooLong(COMMENT_MAX, problem.length) : t.commentControl;
       this.#showErrors(form, [{ field, message }]);
       return { ok: false };
     }
@@ -362,7 +369,7 @@ export class SipRelativeView extends LitElement {
   async #showErrors(form: string, problems: FieldProblem[]) {
     this.#setErrors(form, problems);
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`#${form}-errors`)?.focus();
+    this.#byId(`${form}-errors`)?.focus();
   }
 
   #answerCommitment(commitment: MyCommitment, answer: 'accept' | 'decline' | 'reconfirm') {
@@ -413,7 +420,7 @@ export class SipRelativeView extends LitElement {
       return;
     }
     // Cancelled: back to the button that opened the dialog.
-    if (commitment) this.#focus(`#withdraw-${CSS.escape(commitment.id)}`);
+    if (commitment) this.#focus(`withdraw-${commitment.id}`);
   }
 
   #answerHome() {
@@ -478,9 +485,13 @@ export class SipRelativeView extends LitElement {
             ...plan,
             me: { ...plan.me, commitments: plan.me.commitments.map((c) => (c.id === updated.id ? updated : c)) },
           }));
-          status = request.body.answer === 'reconfirm' ? 'reconfirmed' : (updated.status as ConsentStatus);
-          const say = t.announce[status as 'accepted' | 'declined' | 'withdrawn' | 'reconfirmed'];
-          announcement = say ? say(updated.what) : t.saved('');
+          const answered = request.body.answer === 'reconfirm' ? 'reconfirmed' : updated.status;
+          if (answered === 'accepted' || answered === 'declined' || answered === 'withdrawn' || answered === 'reconfirmed') {
+            status = answered;
+            announcement = t.announce[answered](updated.what);
+          } else {
+            announcement = t.saved(this.#localize.time(new Date()));
+          }
           break;
         }
         case 'home-consent': {
@@ -494,7 +505,7 @@ export class SipRelativeView extends LitElement {
           const support: RelativeSupport = await api.requestSupport(request.planId, request.body, key);
           this.#updatePlan(request.planId, (plan) => ({ ...plan, me: { ...plan.me, support } }));
           announcement = t.announce.request;
-          const note = this.renderRoot.querySelector<HTMLTextAreaElement>('#request-note');
+          const note = this.#byId<HTMLTextAreaElement>('request-note');
           if (note) note.value = '';
           break;
         }
@@ -516,7 +527,7 @@ export class SipRelativeView extends LitElement {
       this.#answerFailed(request, target, error instanceof ApiError ? error : new ApiError('bad-response'));
     }
     await this.updateComplete;
-    this.#focus(`#state-${CSS.escape(target)}`);
+    this.#focus(`state-${target}`);
   }
 
   #answerFailed(request: AnswerRequest, target: string, error: ApiError) {
@@ -594,11 +605,16 @@ export class SipRelativeView extends LitElement {
     this.#queueLoad();
   }
 
-  /** Moves focus after the next render to the first of the selectors that is there. */
-  async #focus(...selectors: string[]) {
+  /** An element of the shadow root by its id (ids hold item ids: no selector escaping needed). */
+  #byId<T extends HTMLElement = HTMLElement>(id: string): T | null {
+    return (this.renderRoot as ShadowRoot).getElementById(id) as T | null;
+  }
+
+  /** Moves focus after the next render to the first of the elements (by id) that is there. */
+  async #focus(...ids: string[]) {
     await this.updateComplete;
-    for (const selector of selectors) {
-      const target = this.renderRoot.querySelector<HTMLElement>(selector);
+    for (const id of ids) {
+      const target = this.#byId(id);
       if (target) {
         target.focus();
         return;
@@ -608,7 +624,7 @@ export class SipRelativeView extends LitElement {
 
   #focusField(event: Event, field: string) {
     event.preventDefault();
-    const input = this.renderRoot.querySelector<HTMLElement>(`#${CSS.escape(field)}`);
+    const input = this.#byId(field);
     input?.focus();
     input?.scrollIntoView({ block: 'center' });
   }
