@@ -377,6 +377,11 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect(state.tokenCalls).toEqual([false, true]);
     expect(state.events).toEqual([{ type: 'sip-session-expired', bubbles: true, composed: true, detail: null }]);
 
+    // "Försök igen" asks the host again, rather than reusing the refused token.
+    await page.getByRole('alert').getByRole('button', { name: 'Försök igen' }).click();
+    await expect.poll(async () => (await hostState(page)).tokenCalls).toEqual([false, true, false, true]);
+    await page.getByRole('alert').filter({ hasText: 'Du är utloggad' }).waitFor();
+
     await page.evaluate(() => window.sip.signIn());
     await page.getByRole('button', { name: 'SIP för Karl Johansson' }).waitFor();
     expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
