@@ -73,7 +73,7 @@ export function createApp(deps: AppDeps) {
     origin: (origin) => (originAllowed(origin, deps) ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
-    exposeHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After'],
+    exposeHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
     maxAge: 600,
     credentials: false,
   });

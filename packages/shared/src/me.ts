@@ -54,6 +54,10 @@ export const myPlanSchema = z
       .object({ name: z.string(), title: z.string().optional(), unit: z.string().optional(), phone: z.string().optional() })
       .nullable()
       .describe('The SIP coordinator: the one way in'),
+    responsible: z
+      .object({ principal: principalSchema, organisation: z.string() })
+      .nullable()
+      .describe('The principal with the overall responsibility for the plan: who re-plans when I withdraw; null until one is named'),
     outOfHours: z.string().describe('Where to turn out of office hours'),
     me: z.object({
       relativeId: z.string(),

@@ -122,6 +122,8 @@ export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative
     .sort((a, b) => a.kind.localeCompare(b.kind))
     .map((p) => ({ principal: p.kind as 'region' | 'municipality', organisation: p.organisationName ?? '', content: p.content as PartContent }));
 
+  const responsible = principalParts.find((p) => p.principal === fields.overallResponsibility);
+
   const shared: Record<string, unknown> = {};
   if (categories.has('goals')) {
     shared.goals = {
@@ -172,6 +174,7 @@ export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative
     title: fields.title ?? null,
     status: plan.status as PlanStatus,
     coordinator,
+    responsible: responsible ? { principal: responsible.principal, organisation: responsible.organisation } : null,
     outOfHours: fields.outOfHours ?? DEFAULT_OUT_OF_HOURS,
     me: {
       relativeId: me.id,

@@ -101,6 +101,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
     token = { maria: await t.tokenFor('maria'), bengt: await t.tokenFor('bengt'), erik: await t.tokenFor('erik') };
     const plan = await staff.createPlan({
       coordinator: { name: 'Sara Lind', title: 'SIP-samordnare', phone: '+46101234567' },
+      overallResponsibility: 'region',
       individualGoals: [{ text: 'Bo kvar hemma' }],
       needs: [{ text: 'Hjälp med inköp' }],
       followUp: { date: '2027-03-01', by: { name: 'Sara Lind' } },
@@ -151,6 +152,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(plan.me.commitments.map((c) => [c.id, c.status])).toEqual([[ids.mariaCommitment, 'requested']]);
       expect(plan.me.sharing?.categories).toEqual(['goals', 'follow-up']);
       expect(plan.coordinator).toMatchObject({ name: 'Sara Lind' });
+      expect(plan.responsible).toEqual({ principal: 'region', organisation: 'Region Norrvik' });
       expect(plan.outOfHours).toContain('1177');
       const text = JSON.stringify(plan);
       for (const secret of [INDIVIDUAL, 'Bengt', BENGT.personId, 'Diabetesuppföljning', 'Hjälp med inköp']) expect(text).not.toContain(secret);
