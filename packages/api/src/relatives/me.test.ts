@@ -24,6 +24,7 @@ interface MyPlan {
   planId: string;
   title: string | null;
   coordinator: { name: string } | null;
+  responsible: { principal: string; organisation: string } | null;
   outOfHours: string;
   me: {
     relativeId: string;
