@@ -491,4 +491,59 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     expect(watched.violations).toEqual([]);
     expect(watched.errors).toEqual([]);
   });
+
+  it('the strict portal really enforces Trusted Types: an HTML string is refused and reported, and the widget needed none', async () => {
+    const watched = await openPage();
+    const { page } = watched;
+    await signIn(page, norrvik, 'Logga in med e-legitimation som', 'Logga in', 'Maria Nilsson');
+    await page.getByRole('heading', { name: 'Mina planer' }).waitFor();
+    expect(watched.violations).toEqual([]);
+    const refused = await page.evaluate(() => {
+      try {
+        document.querySelector('#portal-notice')!.innerHTML = '<b>inte betrodd</b>';
+        return false;
+      } catch (error) {
+        return error instanceof TypeError;
+      }
+    });
+    expect(refused).toBe(true);
+    // Both the event the test listens for and the console report it: either fails a journey.
+    await expect.poll(() => watched.violations.map((v) => v.directive)).toEqual(['require-trusted-types-for']);
+    expect(watched.errors).toEqual(["This document requires 'TrustedHTML' assignment. The action has been blocked."]);
+  });
+
+  it('one browser on both portals: the module it cached for a year for one origin loads on the other too', async () => {
+    // The two portals are one site (127.0.0.1), so they share the browser's HTTP cache; the
+    // cached answer names the first portal's origin, and must not be reused for the second.
+    const first = await openPage();
+    await signIn(first.page, norrvik, 'Logga in med e-legitimation som', 'Logga in', 'Maria Nilsson');
+    await first.page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).waitFor();
+    const second = await first.page.context().newPage();
+    const errors = collectPageErrors(second);
+    await signIn(second, vardguiden, 'Välj vem du är', 'Fortsätt', 'Maria Nilsson');
+    await second.getByRole('button', { name: 'SIP för Astrid Nilsson' }).waitFor();
+    expect(await second.evaluate(() => customElements.get('sip-relative-view') !== undefined)).toBe(true);
+    expect(errors).toEqual([]);
+    expect(first.errors).toEqual([]);
+  });
+
+  it('refuses a module whose bytes do not match the integrity the portal names', async () => {
+    const watched = await openPage();
+    const { page } = watched;
+    // As if the bytes were changed on the way: the browser must refuse them.
+    await page.route(`${service.url}/widget/*/sip-relative-view.js`, async (route) => {
+      const response = await route.fetch();
+      const headers = { ...response.headers() };
+      delete headers['content-encoding'];
+      delete headers['content-length'];
+      await route.fulfill({ status: 200, headers, body: `${await response.text()}\n;globalThis.tampered = true;` });
+    });
+    await signIn(page, norrvik, 'Logga in med e-legitimation som', 'Logga in', 'Maria Nilsson');
+    await page.getByText('Inloggad som Maria Nilsson').waitFor();
+    await expect.poll(() => watched.errors.filter((e) => e.includes("Failed to find a valid digest in the 'integrity' attribute"))).toHaveLength(1);
+    expect(await page.evaluate(() => ({ defined: customElements.get('sip-relative-view') !== undefined, tampered: 'tampered' in globalThis }))).toEqual({
+      defined: false,
+      tampered: false,
+    });
+  });
 });
