@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import type { Bundle, Consent, Resource, Task } from '@medplum/fhirtypes';
 import type { MyCommitment, MyPlan, PlanView } from '@sip/shared';
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
@@ -545,5 +546,30 @@ describe('two portals embed the widget, against the service in demo mode', () =>
       defined: false,
       tampered: false,
     });
+  });
+
+  it('/demo plays a portal: pick a demo relative, see their plan, with no console error and no axe violations', async () => {
+    const watched = await openPage();
+    const { page } = watched;
+    await page.goto(`${service.url}/demo`);
+    const picker = page.getByRole('combobox', { name: 'Anhörig' });
+    await expect.poll(() => picker.isEnabled()).toBe(true);
+    await picker.selectOption({ label: 'Maria Nilsson' });
+    await page.getByText('Relative of Astrid Nilsson (natural daughter)').waitFor();
+    // Signed in from the keyboard.
+    await page.getByRole('button', { name: 'Logga in' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('status').filter({ hasText: 'Inloggad som Maria Nilsson.' }).waitFor();
+    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
+    await page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
+    const maria = await myPlan('maria');
+    await commitmentCard(page, maria.me.commitments[0]!.what).getByRole('button', { name: 'Tacka ja' }).waitFor();
+    await page.getByText('Kunna bo kvar hemma med Bengt').waitFor();
+    await page.locator('#events code').filter({ hasText: 'sip-ready' }).waitFor();
+
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+    expect(results.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
+    expect(watched.violations).toEqual([]);
+    expect(watched.errors).toEqual([]);
   });
 });
