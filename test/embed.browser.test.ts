@@ -1,8 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Bundle, Consent, Resource, Task } from '@medplum/fhirtypes';
+import { createTestIssuer, startTestPeers, type TestIssuer, type TestPeers } from '@sip/api/test-support';
 import type { MyCommitment, MyPlan, PlanView } from '@sip/shared';
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +20,7 @@ import {
   type Portal,
   type PortalDesign,
 } from './support/portal.ts';
-import { mintToken, startService, type ServiceProcess } from './support/service.ts';
+import { freePort, mintToken, startService, type ServiceProcess } from './support/service.ts';
 
 /**
  * Embedding <sip-relative-view> as a portal does, end to end: the real service as a child
@@ -571,5 +574,122 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     expect(results.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) }))).toEqual([]);
     expect(watched.violations).toEqual([]);
     expect(watched.errors).toEqual([]);
+  });
+});
+
+/** A citizen e-ID issuer for the service outside demo mode: its keys at a JWKS URL, tokens signed by the portal. */
+async function startCitizenIssuer(): Promise<{ issuer: TestIssuer; jwksUrl: string; close(): Promise<void> }> {
+  const issuer = await createTestIssuer('https://e-id.test.example/citizen');
+  const server: Server = createServer((req, res) => {
+    res.writeHead(req.url === '/jwks.json' ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(req.url === '/jwks.json' ? JSON.stringify(issuer.jwks) : '{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { issuer, jwksUrl: `http://127.0.0.1:${port}/jwks.json`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+describe('outside demo mode only the origins in ALLOWED_ORIGINS may embed the widget', () => {
+  let service: ServiceProcess;
+  let peers: TestPeers;
+  let citizen: Awaited<ReturnType<typeof startCitizenIssuer>>;
+  let dataDir: string;
+  let allowed: Portal;
+  let other: Portal;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'sip-embed-prod-'));
+    [peers, citizen] = await Promise.all([startTestPeers(), startCitizenIssuer()]);
+    cleanups.push(() => peers.close(), () => citizen.close(), () => rmSync(dataDir, { recursive: true, force: true }));
+    // The portals need the service's address, and the service their origins: its port first.
+    const port = await freePort();
+    const serviceUrl = `http://127.0.0.1:${port}`;
+    const people = [{ id: '198304179859', name: 'Erik Johansson' }];
+    const issueToken = async (person: { id: string }) => ({
+      accessToken: await citizen.issuer.sign({ sub: person.id }, { audience: 'sip-broker-citizen', expiresIn: '10m' }),
+      expiresIn: 600,
+    });
+    const design: PortalDesign = norrvikPortal;
+    [allowed, other] = await Promise.all([startPortal({ serviceUrl, design, people, issueToken }), startPortal({ serviceUrl, design, people, issueToken })]);
+    cleanups.push(() => allowed.close(), () => other.close());
+    service = await startService({
+      PORT: String(port),
+      DEMO_MODE: 'false',
+      DATA_DIR: dataDir,
+      WIDGET_DIST_DIR: distDir,
+      REGION_FHIR_BASE_URL: peers.urls.region,
+      MUNICIPALITY_FHIR_BASE_URL: peers.urls.municipality,
+      CITIZEN_TOKEN_ISSUER: citizen.issuer.issuer,
+      CITIZEN_JWKS_URL: citizen.jwksUrl,
+      ALLOWED_ORIGINS: allowed.origin,
+    });
+    cleanups.push(() => service.stop());
+    expect(service.url).toBe(serviceUrl);
+  });
+
+  it('answers CORS for the listed origin only: not for another loopback origin, nor another host on its port', async () => {
+    const widget = await currentWidget(service.url);
+    const token = await citizen.issuer.sign({ sub: '198304179859' }, { audience: 'sip-broker-citizen' });
+    const localhost = `http://localhost:${new URL(allowed.url).port}`;
+    for (const path of ['/widget/sip-relative-view.js', widget.path, '/widget/widget.json', '/api/me/plans']) {
+      for (const origin of [allowed.origin, other.origin, localhost, 'https://evil.example']) {
+        const res = await fetch(`${service.url}${path}`, { headers: { Origin: origin, Authorization: `Bearer ${token}` } });
+        expect(res.status, `${path} from ${origin}`).toBe(200);
+        expect(res.headers.get('access-control-allow-origin'), `${path} from ${origin}`).toBe(origin === allowed.origin ? origin : null);
+        await res.arrayBuffer();
+      }
+    }
+    expect((await fetch(`${service.url}/demo`)).status).toBe(404);
+    expect((await fetch(`${service.url}/dev/personas`)).status).toBe(404);
+  });
+
+  it('in Chromium, the listed portal loads the module and signs the relative in; another loopback portal gets neither', async () => {
+    const ok = await openPage();
+    await signIn(ok.page, allowed, 'Logga in med e-legitimation som', 'Logga in', 'Erik Johansson');
+    // Signed in with a real (test) e-ID issuer's token; the service has no plan for Erik here.
+    await ok.page.getByText('Du finns inte med som anhörig i någon samordnad individuell plan (SIP) just nu.').waitFor();
+    expect(await ok.page.evaluate(() => customElements.get('sip-relative-view') !== undefined)).toBe(true);
+    expect(allowed.issued).toHaveLength(1);
+    expect(ok.violations).toEqual([]);
+    expect(ok.errors).toEqual([]);
+
+    const refused = await openPage();
+    const { page } = refused;
+    const failed: string[] = [];
+    page.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText}`));
+    await signIn(page, other, 'Logga in med e-legitimation som', 'Logga in', 'Erik Johansson');
+    await page.getByText('Inloggad som Erik Johansson').waitFor();
+    const widget = await currentWidget(service.url);
+    const moduleUrl = `${service.url}${widget.path}`;
+    await expect.poll(() => failed).toEqual([`${moduleUrl} net::ERR_FAILED`]);
+    // The element stays undefined, and the page can read nothing from the API either.
+    const state = await page.evaluate(async (api) => {
+      const read = async (path: string) => {
+        try {
+          return (await fetch(api + path)).status;
+        } catch (error) {
+          return (error as Error).name;
+        }
+      };
+      return {
+        defined: customElements.get('sip-relative-view') !== undefined,
+        widgetJson: await read('/widget/widget.json'),
+        plans: await read('/api/me/plans'),
+      };
+    }, service.url);
+    expect(state).toEqual({ defined: false, widgetJson: 'TypeError', plans: 'TypeError' });
+    // Its own server handed out no token: the element never asked for one.
+    expect(other.tokenRequests).toEqual([]);
+    // The only errors are the browser's reports of exactly these refusals.
+    const corsRefusal = (url: string) =>
+      `Access to script at '${url}' from origin '${other.origin}' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.`;
+    const fetchRefusal = (url: string) =>
+      `Access to fetch at '${url}' from origin '${other.origin}' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.`;
+    expect(refused.errors.filter((e) => !/^Failed to load resource: net::ERR_FAILED$/.test(e))).toEqual([
+      corsRefusal(moduleUrl),
+      fetchRefusal(`${service.url}/widget/widget.json`),
+      fetchRefusal(`${service.url}/api/me/plans`),
+    ]);
+    expect(refused.violations).toEqual([]);
   });
 });
