@@ -363,6 +363,10 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     expect(reconfirmed.history.map((h) => h.status)).toEqual(['requested', 'accepted', 'reconfirmed']);
     const next = reconfirmed.history.at(-1)!.reviewDate!;
     expect(reconfirmed.currentReviewDate).toBe(next);
+    // Confirmed: the next review lies beyond the window, so the question is gone.
+    expect(next > addDays(today(), 14)).toBe(true);
+    await second.getByText(`Du blir tillfrågad igen från ${utcDate(addDays(next, -14))}.`).waitFor();
+    expect(await second.getByRole('button', { name: 'Ja, jag fortsätter' }).count()).toBe(0);
     await second.getByText('Dina svar hittills (3)').click();
     await second.getByText(`Du bekräftade att du fortsätter, nästa avstämning ${utcDate(next)}`).waitFor();
     expect((await staffCommitment(before.planId, due!.id)).history.map((h) => [h.by, h.status])).toEqual([
@@ -477,8 +481,9 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     await third.getByText(`Dags att stämma av: kan du fortsätta med det här? Senast ${utcDate(addDays(today(), 7))}.`).waitFor();
     await third.getByRole('button', { name: 'Ja, jag fortsätter' }).click();
     await third.getByText(/Sparat \d/).waitFor();
-    // Confirmed for another period as long as the first (90 days): not up for review any more.
-    const next = addDays(today(), 90);
+    // Confirmed for another period as long as the first (90 days), counted from the date that
+    // was due: not up for review any more.
+    const next = addDays(today(), 7 + 90);
     await third.getByText(`Du blir tillfrågad igen från ${utcDate(addDays(next, -14))}.`).waitFor();
     expect(await third.getByRole('button', { name: 'Ja, jag fortsätter' }).count()).toBe(0);
     const reconfirmed = await myCommitment('bengt', proposed.id);

@@ -32,6 +32,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RECONFIRM_WINDOW_DAYS = 14;
 /** The review interval used when a commitment's own is empty (review date on its first day). */
 const FALLBACK_REVIEW_DAYS = 180;
+/** The shortest interval to the next review: longer than the window, so a confirmation always ends the review. */
+const MIN_REVIEW_INTERVAL_DAYS = 30;
 const DAY_MS = 86_400_000;
 
 export type Answer = 'accept' | 'decline' | 'withdraw' | 'reconfirm';
@@ -376,7 +378,10 @@ export class MeService {
           throw new ProblemError('conflict', `The commitment is due for review on ${due}: it can be confirmed again from ${addDays(due, -RECONFIRM_WINDOW_DAYS)}`);
         }
         const interval = daysBetween(commitment.from, commitment.reviewDate);
-        return { ...base, status: 'reconfirmed' as const, reviewDate: addDays(today, interval >= 1 ? interval : FALLBACK_REVIEW_DAYS) };
+        // The next review follows the commitment's own interval, counted from the date that was
+        // due (from today when confirmed late), and always lies beyond the window.
+        const days = Math.max(interval >= 1 ? interval : FALLBACK_REVIEW_DAYS, MIN_REVIEW_INTERVAL_DAYS);
+        return { ...base, status: 'reconfirmed' as const, reviewDate: addDays(due > today ? due : today, days) };
       }
     }
   }

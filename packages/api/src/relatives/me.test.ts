@@ -254,6 +254,18 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(page.items.filter((i) => i.planId === planId && i.relativeId === ids.bengt).map((i) => i.kind)).toContain('contact-request');
     });
 
+    it('moves a short review interval beyond the window, so one confirmation ends the review', async () => {
+      const short = await staffWrite('POST', `/${ids.maria}/commitments`, { ...COMMITMENT, what: 'Ringa varje kväll', reviewDate: '2026-12-08' });
+      const later = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => new Date('2026-12-05T09:00:00Z') } });
+      const maria = await later.tokenFor('maria');
+      expect((await answer(maria, short.id, { answer: 'accept' }, newKey(), later)).status).toBe(200);
+      const res = await answer(maria, short.id, { answer: 'reconfirm' }, newKey(), later);
+      expect(res.status).toBe(200);
+      // Seven days, 2026-12-01 to 2026-12-08, is shorter than the window: the next review is 30 days on from the due date.
+      expect(((await res.json()) as Commitment).currentReviewDate).toBe('2027-01-07');
+      await expectProblem(await answer(maria, short.id, { answer: 'reconfirm' }, newKey(), later), 409);
+    });
+
     it('reconfirms only near the review date, then withdraws onto the staff work list', async () => {
       await expectProblem(await answer(token.maria, ids.mariaCommitment, { answer: 'reconfirm' }), 409);
       const later = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => new Date('2027-05-25T09:00:00Z') } });
@@ -261,9 +273,11 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       let res = await answer(maria, ids.mariaCommitment, { answer: 'reconfirm' }, newKey(), later);
       expect(res.status).toBe(200);
       const reconfirmed = (await res.json()) as Commitment;
-      // The original interval, 2026-12-01 to 2027-06-01, is 182 days.
-      expect(reconfirmed).toMatchObject({ status: 'accepted', currentReviewDate: '2027-11-23' });
-      expect(reconfirmed.history.at(-1)).toMatchObject({ status: 'reconfirmed', by: 'relative', reviewDate: '2027-11-23' });
+      // The original interval, 2026-12-01 to 2027-06-01, is 182 days, counted on from the date that was due.
+      expect(reconfirmed).toMatchObject({ status: 'accepted', currentReviewDate: '2027-11-30' });
+      expect(reconfirmed.history.at(-1)).toMatchObject({ status: 'reconfirmed', by: 'relative', reviewDate: '2027-11-30' });
+      // Once confirmed, it is no longer due: a second confirmation is refused.
+      await expectProblem(await answer(maria, ids.mariaCommitment, { answer: 'reconfirm' }, newKey(), later), 409);
 
       res = await answer(token.maria, ids.mariaCommitment, { answer: 'withdraw', comment: 'Jag flyttar' });
       expect(res.status).toBe(200);
