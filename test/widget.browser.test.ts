@@ -1,221 +1,37 @@
-import { readFile } from 'node:fs/promises';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
-import type { MyPlan } from '@sip/shared';
-import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
+import type { Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildWidget } from '../packages/widget/build.mjs';
-import { collectPageErrors, launchBrowser } from './support/browser.ts';
-import { mintToken, startService, type ServiceProcess } from './support/service.ts';
+import {
+  commitmentCard,
+  eventsOf,
+  focusedId,
+  hostState,
+  LIT_GLOBALS,
+  startWidgetHarness,
+  utcDate,
+  type WidgetHarness,
+} from './support/widget-host.ts';
 
 /**
  * <sip-relative-view> in real Chromium, embedded in a host page on another origin, against the
  * real service in demo mode. The host page runs under a strict CSP with Trusted Types enforced.
  */
 
-interface RecordedEvent {
-  type: string;
-  bubbles: boolean;
-  composed: boolean;
-  detail: Record<string, unknown> | null;
-}
-
-interface HostState {
-  tokenCalls: boolean[];
-  events: RecordedEvent[];
-  newGlobals: string[];
-  lastToken: string | undefined;
-  sameClass?: boolean;
-}
-
-declare global {
-  interface Window {
-    sip: HostState & { signIn(): void; setToken(valid: boolean): Promise<void> };
-  }
-}
-
-/** The host page's script: a portal that hands the element a token callback, and records what it hears. */
-const HOST_SCRIPT = `
-const params = new URLSearchParams(location.search);
-const element = document.querySelector('sip-relative-view');
-const api = element.getAttribute('api-base');
-const persona = params.get('persona');
-const mode = params.get('token') ?? 'valid';
-const sip = (window.sip = { tokenCalls: [], events: [], newGlobals: [], lastToken: undefined });
-for (const type of ['sip-ready', 'sip-consent-change', 'sip-error', 'sip-session-expired']) {
-  document.addEventListener(type, (event) => {
-    sip.events.push({
-      type,
-      bubbles: event.bubbles,
-      composed: event.composed,
-      detail: event.detail === undefined ? null : JSON.parse(JSON.stringify(event.detail)),
-    });
-  });
-}
-async function mint() {
-  const response = await fetch(api + '/dev/token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ persona }),
-  });
-  sip.lastToken = (await response.json()).access_token;
-  return sip.lastToken;
-}
-sip.setToken = async (valid) => {
-  element.accessToken = valid ? await mint() : 'not-a-valid-token';
-};
-// Set before the element is defined, as a portal may.
-if (mode === 'property') await sip.setToken(true);
-else if (mode === 'property-invalid') await sip.setToken(false);
-else element.getAccessToken = async ({ renew }) => {
-  sip.tokenCalls.push(renew);
-  if (mode === 'invalid-then-valid' && sip.tokenCalls.length === 1) return 'not-a-valid-token';
-  if (mode === 'invalid') {
-    if (renew) throw new Error('signed out');
-    return 'not-a-valid-token';
-  }
-  return mint();
-};
-sip.signIn = () => {
-  element.getAccessToken = () => mint();
-};
-const before = new Set(Object.getOwnPropertyNames(window));
-if (params.has('twice')) {
-  const first = await import('/sip-relative-view.js?copy=1');
-  const second = await import('/sip-relative-view.js?copy=2');
-  sip.sameClass = customElements.get('sip-relative-view') === first.SipRelativeView && first.SipRelativeView !== second.SipRelativeView;
-} else {
-  await import('/sip-relative-view.js');
-}
-sip.newGlobals = Object.getOwnPropertyNames(window).filter((name) => !before.has(name));
-`;
-
-/** What Lit itself registers on the global object (its version and metadata registries). */
-const LIT_GLOBALS = ['litPropertyMetadata', 'reactiveElementVersions', 'litHtmlVersions', 'litElementVersions'];
-
-interface HostOptions {
-  persona: string;
-  lang?: string;
-  docLang?: string;
-  planId?: string;
-  token?: 'valid' | 'invalid-then-valid' | 'invalid' | 'property' | 'property-invalid';
-  twice?: boolean;
-}
-
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-}
-
-/** A portal on its own loopback origin that embeds the widget, under a strict CSP with Trusted Types. */
-async function startHost(serviceUrl: string, bundlePath: string): Promise<{ url: string; close(): Promise<void> }> {
-  const serviceOrigin = new URL(serviceUrl).origin;
-  const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://host.invalid');
-    if (url.pathname === '/') {
-      const q = url.searchParams;
-      const attributes = [`api-base="${escapeAttribute(serviceUrl)}"`];
-      if (q.get('lang')) attributes.push(`lang="${escapeAttribute(q.get('lang')!)}"`);
-      if (q.get('plan')) attributes.push(`plan-id="${escapeAttribute(q.get('plan')!)}"`);
-      const csp = [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        `connect-src ${serviceOrigin}`,
-        "base-uri 'none'",
-        "form-action 'none'",
-        "require-trusted-types-for 'script'",
-        // Two copies of Lit each ask for the lit-html policy.
-        `trusted-types lit-html${q.has('twice') ? " 'allow-duplicates'" : ''}`,
-      ].join('; ');
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
-      res.end(`<!doctype html>
-<html lang="${escapeAttribute(q.get('doclang') ?? 'sv')}">
-<head><meta charset="utf-8"><title>Mina sidor</title></head>
-<body>
-<main>
-<h1>Mina sidor</h1>
-<sip-relative-view ${attributes.join(' ')}></sip-relative-view>
-</main>
-<script type="module" src="/host.js"></script>
-</body>
-</html>`);
-    } else if (url.pathname === '/host.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
-      res.end(HOST_SCRIPT);
-    } else if (url.pathname === '/sip-relative-view.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(await readFile(bundlePath));
-    } else if (url.pathname === '/favicon.ico') {
-      res.writeHead(204);
-      res.end();
-    } else {
-      res.writeHead(404);
-      res.end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 describe('<sip-relative-view> in Chromium against the service', () => {
-  let browser: Browser;
-  let service: ServiceProcess;
-  let host: { url: string; close(): Promise<void> };
-  let dataDir: string;
-  const contexts: BrowserContext[] = [];
+  let harness: WidgetHarness;
 
   beforeAll(async () => {
-    dataDir = mkdtempSync(join(tmpdir(), 'sip-widget-'));
-    const built = await buildWidget();
-    [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir })]);
-    host = await startHost(service.url, built.path);
+    harness = await startWidgetHarness();
   });
   afterEach(async () => {
-    await Promise.all(contexts.splice(0).map((context) => context.close()));
+    await harness.closePages();
   });
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await service?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    await harness?.close();
   });
 
-  /** The relative's own view of their first plan, read from the API directly. */
-  async function myPlan(persona: string): Promise<MyPlan> {
-    const token = await mintToken(service.url, persona);
-    const headers = { Authorization: `Bearer ${token}` };
-    const list = (await (await fetch(`${service.url}/api/me/plans`, { headers })).json()) as { items: { planId: string }[] };
-    const planId = list.items[0]!.planId;
-    return (await (await fetch(`${service.url}/api/me/plans/${planId}`, { headers })).json()) as MyPlan;
-  }
-
-  async function open(options: HostOptions): Promise<{ page: Page; errors: string[] }> {
-    // A context per page: axe needs one, and each page starts with nothing stored.
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
-    const q = new URLSearchParams({ persona: options.persona });
-    if (options.lang) q.set('lang', options.lang);
-    if (options.docLang) q.set('doclang', options.docLang);
-    if (options.planId) q.set('plan', options.planId);
-    if (options.token) q.set('token', options.token);
-    if (options.twice) q.set('twice', '');
-    await page.goto(`${host.url}/?${q}`);
-    return { page, errors };
-  }
-
-  const hostState = (page: Page) => page.evaluate(() => JSON.parse(JSON.stringify(window.sip)) as HostState);
-  const eventsOf = async (page: Page, type: string) => (await hostState(page)).events.filter((e) => e.type === type);
-  /** The id of the element focused inside the widget's shadow root. */
-  const focusedId = (page: Page) => page.evaluate(() => document.querySelector('sip-relative-view')!.shadowRoot!.activeElement?.id ?? null);
-  const commitmentCard = (page: Page, what: string): Locator => page.locator('[part~="commitment"]').filter({ has: page.getByRole('heading', { name: what }) });
-  const utcDate = (day: string, locale: string) => new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+  const myPlan = (persona: string) => harness.myPlan(persona);
+  const open = (...args: Parameters<WidgetHarness['open']>) => harness.open(...args);
 
   it('lists my plans, and opening one shows what the individual shares and my commitments', async () => {
     const { page, errors } = await open({ persona: 'bengt' });
@@ -552,20 +368,21 @@ describe('<sip-relative-view> in Chromium against the service', () => {
   });
 
   it('shows an error when the plans cannot be loaded, and loads them on "Försök igen"', async () => {
-    const context = await browser.newContext();
-    contexts.push(context);
-    const page = await context.newPage();
-    const errors = collectPageErrors(page);
     let failed = false;
-    await page.route('**/api/me/plans', async (route) => {
-      if (!failed) {
-        failed = true;
-        await route.abort('failed');
-      } else {
-        await route.continue();
-      }
-    });
-    await page.goto(`${host.url}/?persona=maria`);
+    const { page, errors } = await open(
+      { persona: 'maria' },
+      {
+        before: (page) =>
+          page.route('**/api/me/plans', async (route) => {
+            if (!failed) {
+              failed = true;
+              await route.abort('failed');
+            } else {
+              await route.continue();
+            }
+          }),
+      },
+    );
     const alert = page.getByRole('alert').filter({ hasText: 'Något gick fel' });
     await alert.getByText('Vi får inte kontakt med tjänsten.', { exact: false }).waitFor();
     expect((await eventsOf(page, 'sip-error')).map((e) => e.detail)).toEqual([{ code: 'network' }]);
