@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { sql } from 'drizzle-orm';
 import type { Database, Db } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
@@ -65,6 +66,9 @@ export class OutboxWorker {
     options: Partial<OutboxWorkerOptions> = {},
   ) {
     this.options = { ...defaultOutboxOptions, ...options };
+    // Every delivery of a batch runs at once and listens on the one stop signal (through the
+    // upstream's timeout policy, which lets go when the call ends): a batch's worth is expected.
+    setMaxListeners(this.options.batchSize * 2 + 10, this.abort.signal);
   }
 
   /** Claims the items that are due: the oldest undelivered one per plan and upstream. */
