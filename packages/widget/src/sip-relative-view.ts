@@ -641,10 +641,11 @@ export class SipRelativeView extends LitElement {
 
   protected override render() {
     const busy = this.view.kind === 'loading' || this.view.kind === 'idle';
+    // The live region stays outside the busy part: screen readers may hold back what changes in it.
     return html`
-      <div part="base" class="base" lang=${this.#localize.lang} aria-busy=${busy ? 'true' : 'false'}>
+      <div part="base" class="base" lang=${this.#localize.lang}>
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-        ${this.#renderView()}
+        <div class="view" aria-busy=${busy ? 'true' : 'false'}>${this.#renderView()}</div>
       </div>
     `;
   }
