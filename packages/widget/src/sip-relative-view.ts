@@ -28,7 +28,8 @@ type View =
   | { kind: 'idle' }
   | { kind: 'waiting' }
   | { kind: 'loading'; what: 'list' | 'plan' }
-  | { kind: 'error'; code: SipErrorCode }
+  /** `planId`: the plan that could not be opened, opened again by "Try again". */
+  | { kind: 'error'; code: SipErrorCode; planId?: string }
   | { kind: 'session-expired' }
   | { kind: 'list'; plans: MyPlanSummary[] }
   | { kind: 'plan'; plan: MyPlan };
@@ -108,6 +109,8 @@ export class SipRelativeView extends LitElement {
   #loadQueued = false;
   /** The withdraw dialog was closed by its confirm button: focus goes to the new status, not back. */
   #confirmingWithdrawal = false;
+  /** The relative asked for what is loading: focus goes to it, or to the message that it failed. */
+  #focusAfterLoad = false;
 
   @state() private accessor view: View = { kind: 'idle' };
   @state() private accessor outcomes: ReadonlyMap<string, Outcome> = new Map();
@@ -250,12 +253,14 @@ export class SipRelativeView extends LitElement {
   async #load() {
     if (!normaliseBase(this.apiBase)) {
       this.#generation++;
+      this.#focusAfterLoad = false;
       this.view = { kind: 'error', code: 'config' };
       this.dispatchEvent(new SipErrorEvent({ code: 'config' }));
       return;
     }
     if (!this.#hasTokenSource()) {
       this.#generation++;
+      this.#focusAfterLoad = false;
       this.view = { kind: 'waiting' };
       return;
     }
@@ -265,6 +270,8 @@ export class SipRelativeView extends LitElement {
 
   async #showList(focusPlanId?: string) {
     const generation = ++this.#generation;
+    const byUser = this.#focusAfterLoad || focusPlanId !== undefined;
+    this.#focusAfterLoad = false;
     this.view = { kind: 'loading', what: 'list' };
     try {
       const { items } = await this.#api()!.listPlans();
@@ -273,14 +280,16 @@ export class SipRelativeView extends LitElement {
       this.view = { kind: 'list', plans: items };
       await this.updateComplete;
       this.#announceReady({ view: 'list' });
-      if (focusPlanId !== undefined) this.#focus(`open-${focusPlanId}`, 'list-title');
+      if (byUser) this.#focus(...(focusPlanId ? [`open-${focusPlanId}`] : []), 'list-title');
     } catch (error) {
-      if (generation === this.#generation) this.#loadFailed(error);
+      if (generation === this.#generation) this.#loadFailed(error, byUser);
     }
   }
 
   async #openPlan(planId: string, byUser: boolean) {
     const generation = ++this.#generation;
+    byUser ||= this.#focusAfterLoad;
+    this.#focusAfterLoad = false;
     this.view = { kind: 'loading', what: 'plan' };
     if (byUser) this.#announce(this.#localize.t.loadingPlan);
     try {
@@ -295,7 +304,7 @@ export class SipRelativeView extends LitElement {
         this.#focus('plan-title');
       }
     } catch (error) {
-      if (generation === this.#generation) this.#loadFailed(error);
+      if (generation === this.#generation) this.#loadFailed(error, byUser, planId);
     }
   }
 
@@ -316,15 +325,19 @@ export class SipRelativeView extends LitElement {
     this.dispatchEvent(new SipReadyEvent(detail));
   }
 
-  #loadFailed(error: unknown) {
+  /** Shows why loading failed; when the relative asked for it, focus goes to the message. */
+  #loadFailed(error: unknown, byUser: boolean, planId?: string) {
     const apiError = error instanceof ApiError ? error : new ApiError('bad-response');
     if (apiError.code === 'session-expired') {
       this.view = { kind: 'session-expired' };
+      if (byUser) void this.#focus('message');
       this.dispatchEvent(new SipSessionExpiredEvent());
       return;
     }
     const code = loadErrorCode(apiError.code);
-    this.view = { kind: 'error', code };
+    // A plan the relative opened from the list is opened again by "Try again".
+    this.view = { kind: 'error', code, ...(planId && planId !== this.planId ? { planId } : {}) };
+    if (byUser) void this.#focus('message');
     this.dispatchEvent(
       new SipErrorEvent({
         code,
@@ -602,6 +615,12 @@ export class SipRelativeView extends LitElement {
   }
 
   #retryLoad() {
+    const failedPlan = this.view.kind === 'error' ? this.view.planId : undefined;
+    if (failedPlan) {
+      void this.#openPlan(failedPlan, true);
+      return;
+    }
+    this.#focusAfterLoad = true;
     this.#queueLoad();
   }
 
@@ -660,13 +679,13 @@ export class SipRelativeView extends LitElement {
       case 'waiting':
         return html`<p part="message" class="message">${t.waitingForSignIn}</p>`;
       case 'session-expired':
-        return html`<div part="message" class="message message--warning" role="alert">
+        return html`<div part="message" class="message message--warning" role="alert" id="message" tabindex="-1">
           <p class="message-title">${t.sessionExpiredTitle}</p>
           <p>${t.sessionExpired}</p>
           <button part="button" class="button secondary" type="button" @click=${this.#retryLoad}>${t.tryAgain}</button>
         </div>`;
       case 'error':
-        return html`<div part="message" class="message message--error" role="alert">
+        return html`<div part="message" class="message message--error" role="alert" id="message" tabindex="-1">
           <p class="message-title">${t.errorTitle}</p>
           <p>${t.errors[view.code]}</p>
           ${view.code === 'config'
