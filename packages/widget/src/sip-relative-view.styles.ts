@@ -91,13 +91,15 @@ export const styles = css`
     white-space: nowrap !important;
   }
 
-  /* Focus: a two-tone ring, visible on light and dark backgrounds. */
+  /* Focus: a two-tone ring, visible on light and dark backgrounds. It also shows where the
+     element moved focus after an answer or a failed load (the status, the message, the error
+     summary); only a heading focused at the top of a new view goes without. */
   :focus-visible {
     outline: 0.1875rem solid var(--sip-color-focus, #ffdd00);
     outline-offset: 0;
     box-shadow: 0 0 0 0.375rem var(--sip-color-focus-contrast, #0b0c0c);
   }
-  [tabindex='-1']:focus {
+  h2[tabindex='-1']:focus {
     outline: none;
     box-shadow: none;
   }
