@@ -142,6 +142,11 @@ export const styles = css`
     text-decoration: underline;
     padding-inline: 0.25em;
   }
+  /* Decorative marks, with empty alternative text: not read out, and no text to check. */
+  .back::before {
+    content: '←';
+    content: '←' / '';
+  }
   .button:hover {
     text-decoration: underline;
   }
@@ -304,6 +309,10 @@ export const styles = css`
   .outcome--saved {
     color: var(--sip-color-success, #00703c);
     font-weight: 700;
+  }
+  .outcome--saved::before {
+    content: '✓ ';
+    content: '✓ ' / '';
   }
   .outcome--not-saved,
   .outcome--unknown {

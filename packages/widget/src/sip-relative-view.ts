@@ -738,9 +738,7 @@ export class SipRelativeView extends LitElement {
         <div class="toolbar controls">
           ${this.planId
             ? nothing
-            : html`<button part="button" class="button link back" type="button" @click=${this.#back}>
-                <span aria-hidden="true">←</span> ${t.backToPlans}
-              </button>`}
+            : html`<button part="button" class="button link back" type="button" @click=${this.#back}>${t.backToPlans}</button>`}
           <button part="button" class="button secondary print" type="button" @click=${this.#print}>${t.print}</button>
         </div>
         <h2 id="plan-title" part="heading" tabindex="-1">${this.#title(plan)}</h2>
@@ -898,7 +896,7 @@ export class SipRelativeView extends LitElement {
       case 'sending':
         return html`<p part="outcome" class="outcome outcome--sending">${t.saving}</p>`;
       case 'saved':
-        return html`<p part="outcome" class="outcome outcome--saved"><span aria-hidden="true">✓ </span>${t.saved(this.#localize.time(outcome.at))}</p>`;
+        return html`<p part="outcome" class="outcome outcome--saved">${t.saved(this.#localize.time(outcome.at))}</p>`;
       case 'unknown':
       case 'not-saved': {
         const retry = outcome.state === 'unknown' || outcome.retry;
