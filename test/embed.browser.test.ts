@@ -304,7 +304,9 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     await page.getByRole('heading', { level: 2, name: 'SIP för Karl Johansson' }).waitFor();
     await page.getByText(`${before.coordinator!.name}, ${before.coordinator!.title}`).first().waitFor();
     expect(before.coordinator!.name).toBe('Sara Lind');
-    await page.getByText(before.outOfHours).waitFor();
+    // The plan names no out-of-hours guidance of its own: the widget gives the general one.
+    expect(before.outOfHours).toBeNull();
+    await page.getByText('Ring 1177 för råd om vård, dygnet runt. Ring 112 om det är akut.', { exact: false }).waitFor();
     await page.getByRole('heading', { name: 'Det här får du se av planen' }).waitFor();
     await page.getByText('Orka gå till affären själv igen').waitFor();
     expect(before.shared.goals?.individual.map((g) => g.text)).toEqual(['Orka gå till affären själv igen']);
@@ -326,17 +328,18 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     ]);
     await expectPublished(before.planId, requested!.id, { task: 'accepted', consent: 'active' });
 
-    // Withdraw it: the dialog says the one responsible for the plan must re-plan; confirm.
+    // Withdraw it: the dialog names the principal responsible for the plan, who must re-plan; confirm.
+    expect(before.responsible).toEqual({ principal: 'region', organisation: 'Region Norrvik' });
     await first.getByRole('button', { name: 'Avsluta åtagandet' }).click();
     const dialog = page.getByRole('dialog', { name: 'Vill du avsluta åtagandet?' });
     await dialog.waitFor();
     await dialog.getByText(requested!.what).waitFor();
-    await dialog.getByText('Den som ansvarar för planen får veta det och måste planera om, så att hjälpen blir av på annat sätt.', { exact: false }).waitFor();
+    await dialog.getByText('Region Norrvik, som ansvarar för planen, får veta det och måste planera om, så att hjälpen blir av på annat sätt.', { exact: false }).waitFor();
     await dialog.getByRole('textbox', { name: 'Vill du säga något om varför? (frivilligt)' }).fill('Jag har fått nytt jobb med andra tider');
     await dialog.getByRole('button', { name: 'Ja, avsluta åtagandet' }).click();
     await dialog.waitFor({ state: 'hidden' });
     await first.getByText('Du har avslutat åtagandet').waitFor();
-    await first.getByText('Den som ansvarar för planen har fått veta det och planerar om').waitFor();
+    await first.getByText('Region Norrvik, som ansvarar för planen, har fått veta det och planerar om', { exact: false }).waitFor();
     await page.getByText('Mina sidor: ditt svar är registrerat (withdrawn).').waitFor();
     const withdrawn = await myCommitment('erik', requested!.id);
     expect(withdrawn.status).toBe('withdrawn');

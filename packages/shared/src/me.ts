@@ -58,7 +58,10 @@ export const myPlanSchema = z
       .object({ principal: principalSchema, organisation: z.string() })
       .nullable()
       .describe('The principal with the overall responsibility for the plan: who re-plans when I withdraw; null until one is named'),
-    outOfHours: z.string().describe('Where to turn out of office hours'),
+    outOfHours: z
+      .string()
+      .nullable()
+      .describe('Where to turn out of office hours, as the plan says; null: the general guidance applies (1177, 112, the coordinator on the next working day)'),
     me: z.object({
       relativeId: z.string(),
       name: z.string(),

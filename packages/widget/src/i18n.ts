@@ -79,6 +79,7 @@ export const sv = {
   noCoordinator: 'Planen har ingen samordnare ännu.',
   phone: 'Telefon',
   outOfHours: 'Utanför kontorstid',
+  outOfHoursGeneral: 'Ring 1177 för råd om vård, dygnet runt. Ring 112 om det är akut. Kontakta samordnaren nästa vardag.',
 
   commitmentsHeading: 'Dina åtaganden',
   commitmentsIntro:
@@ -101,7 +102,8 @@ export const sv = {
   reconfirmDue: (date: string) => `Dags att stämma av: kan du fortsätta med det här? Senast ${date}.`,
   reconfirmFrom: (date: string) => `Du blir tillfrågad igen från ${date}.`,
   cancelledHelp: 'Personalen har tagit bort det här åtagandet. Du behöver inte göra något. Frågor? Kontakta samordnaren.',
-  withdrawnHelp: 'Den som ansvarar för planen har fått veta det och planerar om, så att hjälpen blir av ändå.',
+  withdrawnHelp: (responsible: string | null) =>
+    `${responsible ? `${responsible}, som ansvarar för planen,` : 'Den som ansvarar för planen'} har fått veta det och planerar om, så att hjälpen blir av ändå.`,
   accept: 'Tacka ja',
   decline: 'Tacka nej',
   withdraw: 'Avsluta åtagandet',
@@ -121,8 +123,8 @@ export const sv = {
 
   // The withdrawal dialog
   withdrawTitle: 'Vill du avsluta åtagandet?',
-  withdrawBody:
-    'Du slutar då med det här. Den som ansvarar för planen får veta det och måste planera om, så att hjälpen blir av på annat sätt. Du behöver inte förklara varför.',
+  withdrawBody: (responsible: string | null) =>
+    `Du slutar då med det här. ${responsible ? `${responsible}, som ansvarar för planen,` : 'Den som ansvarar för planen'} får veta det och måste planera om, så att hjälpen blir av på annat sätt. Du behöver inte förklara varför.`,
   withdrawComment: 'Vill du säga något om varför? (frivilligt)',
   withdrawConfirm: 'Ja, avsluta åtagandet',
   withdrawCancel: 'Nej, fortsätt som förut',
@@ -299,6 +301,7 @@ export const en: Messages = {
   noCoordinator: 'The plan has no coordinator yet.',
   phone: 'Phone',
   outOfHours: 'Out of office hours',
+  outOfHoursGeneral: 'Call 1177 for health care advice, day and night. Call 112 in an emergency. Contact the coordinator on the next working day.',
 
   commitmentsHeading: 'Your commitments',
   commitmentsIntro:
@@ -321,7 +324,8 @@ export const en: Messages = {
   reconfirmDue: (date: string) => `Time to check: can you carry on with this? By ${date}.`,
   reconfirmFrom: (date: string) => `You will be asked again from ${date}.`,
   cancelledHelp: 'Staff have removed this commitment. You do not need to do anything. Questions? Contact the coordinator.',
-  withdrawnHelp: 'Whoever is responsible for the plan has been told and will plan again, so that the help still happens.',
+  withdrawnHelp: (responsible: string | null) =>
+    `${responsible ? `${responsible}, who is responsible for the plan,` : 'Whoever is responsible for the plan'} has been told and will plan again, so that the help still happens.`,
   accept: 'Accept',
   decline: 'Decline',
   withdraw: 'Withdraw',
@@ -340,8 +344,8 @@ export const en: Messages = {
   nextReview: (date: string) => `next review ${date}`,
 
   withdrawTitle: 'Do you want to withdraw from this commitment?',
-  withdrawBody:
-    'You will stop doing this. Whoever is responsible for the plan will be told and must plan again, so that the help happens in another way. You do not have to say why.',
+  withdrawBody: (responsible: string | null) =>
+    `You will stop doing this. ${responsible ? `${responsible}, who is responsible for the plan,` : 'Whoever is responsible for the plan'} will be told and must plan again, so that the help happens in another way. You do not have to say why.`,
   withdrawComment: 'Do you want to say why? (optional)',
   withdrawConfirm: 'Yes, withdraw',
   withdrawCancel: 'No, carry on as before',

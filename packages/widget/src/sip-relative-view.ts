@@ -746,7 +746,7 @@ export class SipRelativeView extends LitElement {
         ${this.#renderContact(plan)} ${this.#renderCommitments(plan)} ${plan.me.sharesHome ? this.#renderHome(plan) : nothing}
         ${this.#renderShared(plan)} ${this.#renderInformation(plan)} ${this.#renderSupport(plan)}
       </article>
-      ${this.#renderWithdrawDialog()}
+      ${this.#renderWithdrawDialog(plan)}
     `;
   }
 
@@ -776,7 +776,7 @@ export class SipRelativeView extends LitElement {
           </div>
           <div>
             <dt>${t.outOfHours}</dt>
-            <dd>${plan.outOfHours}</dd>
+            <dd>${plan.outOfHours ?? t.outOfHoursGeneral}</dd>
           </div>
         </dl>
       `,
@@ -827,7 +827,7 @@ export class SipRelativeView extends LitElement {
           <span class="status-label">${t.statusLabel}:</span> ${t.commitmentStatus[c.status]}
         </p>`)}
       ${c.status === 'cancelled' ? html`<p class="help">${t.cancelledHelp}</p>` : nothing}
-      ${c.status === 'withdrawn' ? html`<p class="help">${t.withdrawnHelp}</p>` : nothing}
+      ${c.status === 'withdrawn' ? html`<p class="help">${t.withdrawnHelp(plan.responsible?.organisation ?? null)}</p>` : nothing}
       ${c.status === 'accepted'
         ? html`<p class="help">${due ? t.reconfirmDue(l.date(c.currentReviewDate)) : t.reconfirmFrom(l.date(reconfirmOpensOn(c.currentReviewDate)))}</p>`
         : nothing}
@@ -949,13 +949,13 @@ export class SipRelativeView extends LitElement {
     </div>`;
   }
 
-  #renderWithdrawDialog() {
+  #renderWithdrawDialog(plan: MyPlan) {
     const t = this.#localize.t;
     const c = this.withdrawing;
     return html`<dialog part="dialog" class="dialog" aria-labelledby="withdraw-title" aria-describedby="withdraw-body" @close=${this.#dialogClosed}>
       <h3 id="withdraw-title">${t.withdrawTitle}</h3>
       ${c ? html`<p class="dialog-what">${c.what}</p>` : nothing}
-      <p id="withdraw-body">${t.withdrawBody}</p>
+      <p id="withdraw-body">${t.withdrawBody(plan.responsible?.organisation ?? null)}</p>
       <form novalidate @submit=${(e: Event) => e.preventDefault()}>
         ${this.#renderErrorSummary('withdraw')} ${this.#renderTextField('withdraw', 'withdraw-comment', t.withdrawComment, t.commentHint)}
         <div class="actions">

@@ -22,9 +22,6 @@ import { ProblemError } from '../http/errors.ts';
 import { PlansService, type Recorder } from '../plans/plans.service.ts';
 import { commitmentView, type StoredRelative } from './relatives.service.ts';
 
-/** Shown when the plan names no out-of-hours guidance of its own. */
-export const DEFAULT_OUT_OF_HOURS =
-  'Out of office hours, call 1177 for health care advice, or 112 in an emergency. Contact the SIP coordinator on the next working day.';
 
 const RELATIVES_KIND = 'relatives';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -177,7 +174,8 @@ export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative
     status: plan.status as PlanStatus,
     coordinator,
     responsible: responsible ? { principal: responsible.principal, organisation: responsible.organisation } : null,
-    outOfHours: fields.outOfHours ?? DEFAULT_OUT_OF_HOURS,
+    // Null: the plan names none of its own, and the relative's portal shows the general guidance in their language.
+    outOfHours: fields.outOfHours ?? null,
     me: {
       relativeId: me.id,
       name: me.name,
