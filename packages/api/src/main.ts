@@ -19,6 +19,7 @@ process.stdout.write(
     ...(config.demoMode
       ? [
           `  Demo:       ${publicUrl}/dev/personas  (mint a token: POST ${publicUrl}/dev/token {"persona":"region-coordinator"})`,
+          `  Relatives:  ${publicUrl}/demo  (a portal page with the relatives' widget: pick a demo relative)`,
           ...server.demoUpstreams.map((u) => `  Demo ${u.name} FHIR upstream: ${u.baseUrl}`),
         ]
       : []),
