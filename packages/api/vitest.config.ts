@@ -4,5 +4,8 @@ export default defineConfig({
   test: {
     name: 'api',
     include: ['src/**/*.test.ts'],
+    // Database tests run beside the browser tests on two cores: room for a busy machine.
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
   },
 });
