@@ -1,16 +1,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Bundle, CarePlan, Provenance } from '@medplum/fhirtypes';
-import { startTestPeers, type TestPeers } from '@sip/api/test-support';
+import type { CarePlan, Provenance } from '@medplum/fhirtypes';
+import { searchPeer, startTestPeers, type TestPeers } from '@sip/api/test-support';
 import type { PlanView } from '@sip/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken, startService, type ServiceProcess } from './support/service.ts';
 
-async function search<T>(base: string, query: string): Promise<T[]> {
-  const res = await fetch(`${base}/${query}${query.includes('?') ? '&' : '?'}_count=1000`);
-  return (((await res.json()) as Bundle).entry ?? []).map((e) => e.resource as T);
-}
+const search = searchPeer;
 
 async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

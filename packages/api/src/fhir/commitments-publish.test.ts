@@ -1,6 +1,15 @@
 // The app first: @hono/zod-openapi must extend zod before @sip/shared builds its schemas.
-import { buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
-import type { Bundle, Consent, RelatedPerson, Resource, Task } from '@medplum/fhirtypes';
+import {
+  buildTestApp,
+  describeEachDatabase,
+  etagVersion,
+  MARIA_RELATIVE,
+  searchPeer,
+  staffClient,
+  type TestApp,
+  usePeers,
+} from '../test-support/index.ts';
+import type { Consent, RelatedPerson, Resource, Task } from '@medplum/fhirtypes';
 import { buildPublishBundle, patientIdentifierReference, planToFhir, sipResourceList, type PlanView } from '@sip/shared';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,15 +19,10 @@ const peers = usePeers();
 
 type Client = Awaited<ReturnType<typeof staffClient>>;
 
-const MARIA = { name: 'Maria Nilsson', relationship: { code: 'DAU', text: 'dotter' }, personId: '196807059826', child: false, sharesHome: false };
+const MARIA = MARIA_RELATIVE;
 const COMMITMENT = { what: 'Handla mat varje vecka', howOften: 'En gång i veckan', from: '2026-12-01', until: '2027-11-30', reviewDate: '2027-06-01' };
 
-async function search<T extends Resource>(base: string, query: string): Promise<T[]> {
-  const res = await fetch(`${base}/${query}${query.includes('?') ? '&' : '?'}_count=1000`);
-  expect(res.status).toBe(200);
-  const bundle = (await res.json()) as Bundle;
-  return (bundle.entry ?? []).map((e) => e.resource as T);
-}
+const search = searchPeer;
 
 async function read<T extends Resource>(base: string, reference: string): Promise<T> {
   const res = await fetch(`${base}/${reference}`);
@@ -35,8 +39,7 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
   let keyNo = 0;
 
   async function sectionVersion() {
-    const res = await staff.request(`/api/plans/${plan.id}/relatives`);
-    return Number(/^W\/"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
+    return etagVersion(await staff.request(`/api/plans/${plan.id}/relatives`));
   }
 
   async function staffWrite(path: string, body: unknown) {

@@ -1,4 +1,4 @@
-import type { Bundle, CarePlan, Consent, Goal, Provenance, RelatedPerson } from '@medplum/fhirtypes';
+import type { CarePlan, Consent, Goal, Provenance, RelatedPerson } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '../db/rows.ts';
@@ -9,16 +9,13 @@ import {
   staffClient,
   type TestApp,
   usePeers,
+  searchPeer,
 } from '../test-support/index.ts';
 import type { PlanView } from '@sip/shared';
 
 const peers = usePeers();
 
-async function search<T>(base: string, query: string): Promise<T[]> {
-  const res = await fetch(`${base}/${query}${query.includes('?') ? '&' : '?'}_count=1000`);
-  const bundle = (await res.json()) as Bundle;
-  return (bundle.entry ?? []).map((e) => e.resource as T);
-}
+const search = searchPeer;
 
 describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
   let t: TestApp;

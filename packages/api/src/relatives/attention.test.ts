@@ -1,6 +1,15 @@
 // The app first: @hono/zod-openapi must extend zod before @sip/shared builds its schemas.
-import { buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
-import type { Bundle, Provenance, Task } from '@medplum/fhirtypes';
+import {
+  buildTestApp,
+  describeEachDatabase,
+  etagVersion,
+  MARIA_RELATIVE,
+  searchPeer,
+  staffClient,
+  type TestApp,
+  usePeers,
+} from '../test-support/index.ts';
+import type { Provenance, Task } from '@medplum/fhirtypes';
 import type { Commitment, PlanView } from '@sip/shared';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,13 +21,8 @@ import { REVIEW_DUE_USER, ReviewDueWatcher } from './review-due.ts';
 const peers = usePeers();
 
 const MUNICIPALITY_HSA = 'SE2120000099-7KM1';
-const MARIA = { name: 'Maria Nilsson', relationship: { code: 'DAU', text: 'dotter' }, personId: '196807059826', child: false, sharesHome: false };
 
-async function search<T>(base: string, query: string): Promise<T[]> {
-  const res = await fetch(`${base}/${query}${query.includes('?') ? '&' : '?'}_count=1000`);
-  expect(res.status).toBe(200);
-  return ((await res.json()) as Bundle).entry?.map((e) => e.resource as T) ?? [];
-}
+const search = searchPeer;
 
 describeEachDatabase('what needs attention reaches the principal responsible for the plan', (ctx) => {
   /** The clock every part of the app reads; tests move it forward. */
@@ -38,12 +42,12 @@ describeEachDatabase('what needs attention reaches the principal responsible for
     let res = await staff.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { overallResponsibility: 'municipality' } });
     expect(res.status).toBe(200);
     plan = (await res.json()) as PlanView;
-    let relativeId = plan.relativesSection.relatives.find((r) => r.personId === MARIA.personId)?.id;
+    let relativeId = plan.relativesSection.relatives.find((r) => r.personId === MARIA_RELATIVE.personId)?.id;
     let version = plan.relativesSection.version;
     if (!relativeId) {
-      res = await staff.request(`/api/plans/${plan.id}/relatives`, { method: 'POST', ifMatch: version, body: MARIA });
+      res = await staff.request(`/api/plans/${plan.id}/relatives`, { method: 'POST', ifMatch: version, body: MARIA_RELATIVE });
       relativeId = ((await res.json()) as { id: string }).id;
-      version = Number(/\d+/.exec(res.headers.get('etag')!)![0]);
+      version = etagVersion(res);
     }
     res = await staff.request(`/api/plans/${plan.id}/relatives/${relativeId}/commitments`, {
       method: 'POST',

@@ -8,6 +8,8 @@ import {
   staffClient,
   type TestApp,
   usePeers,
+  etagVersion,
+  MARIA_RELATIVE,
 } from '../test-support/index.ts';
 import { citizenUserId } from './me.service.ts';
 
@@ -40,7 +42,7 @@ interface MyPlan {
 
 const INDIVIDUAL = '194003019801';
 const NOW = '2026-12-01T10:00:00Z';
-const MARIA = { name: 'Maria Nilsson', relationship: { code: 'DAU', text: 'dotter' }, personId: '196807059826', child: false, sharesHome: false };
+const MARIA = MARIA_RELATIVE;
 const BENGT = { name: 'Bengt Nilsson', relationship: { code: 'HUSB', text: 'make' }, personId: '193805129818', child: false, sharesHome: true };
 const COMMITMENT = { what: 'Handla mat varje vecka', howOften: 'En gång i veckan', from: '2026-12-01', reviewDate: '2027-06-01' };
 const SHARING = {
@@ -62,8 +64,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
   const reads = { count: 0 };
 
   async function sectionVersion() {
-    const res = await staff.request(`/api/plans/${planId}/relatives`);
-    return Number(/^W\/"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
+    return etagVersion(await staff.request(`/api/plans/${planId}/relatives`));
   }
 
   async function staffWrite(method: string, path: string, body: unknown) {

@@ -13,6 +13,8 @@ import {
   startTestPeers,
   type TestApp,
   type TestPeers,
+  etagVersion,
+  MARIA_RELATIVE,
 } from '../test-support/index.ts';
 import { createTestIssuer } from '../test-support/tokens.ts';
 
@@ -50,7 +52,7 @@ interface WorklistPage {
   offset: number;
 }
 
-const MARIA = { name: 'Maria Nilsson', relationship: { code: 'DAU', text: 'dotter' }, personId: '196807059826', phone: '+46701740002', child: false, sharesHome: false };
+const MARIA = { ...MARIA_RELATIVE, phone: '+46701740002' };
 const ELSA = { name: 'Elsa Nilsson', relationship: { code: 'GRNDDAU', text: 'barnbarn' }, personId: '201209019841', child: true, sharesHome: false };
 const COMMITMENT = { what: 'Handla mat varje vecka', howOften: 'En gång i veckan', from: '2026-12-01', reviewDate: '2027-06-01' };
 const SHARING = {
@@ -63,7 +65,7 @@ const SHARING = {
 };
 
 
-const version = (res: Response) => Number(/^W\/"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
+const version = etagVersion;
 
 describeEachDatabase('the relatives section (staff)', (ctx) => {
   let t: TestApp;

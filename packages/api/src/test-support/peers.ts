@@ -20,3 +20,10 @@ export function usePeers(options: { seed?: boolean } = {}): TestPeers {
     },
   });
 }
+
+/** The resources a FHIR search on a peer finds (up to 1000, one page), as its own HTTP answer gives them. */
+export async function searchPeer<T = { resourceType: string; id?: string }>(base: string, query: string): Promise<T[]> {
+  const res = await fetch(`${base}/${query}${query.includes('?') ? '&' : '?'}_count=1000`);
+  if (res.status !== 200) throw new Error(`search ${query}: HTTP ${res.status}`);
+  return (((await res.json()) as { entry?: { resource?: unknown }[] }).entry ?? []).map((e) => e.resource as T);
+}

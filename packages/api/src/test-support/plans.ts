@@ -51,3 +51,17 @@ export async function staffClient(t: TestApp, persona: string) {
     },
   };
 }
+
+/** The version a weak ETag (`W/"7"`) names. */
+export function etagVersion(res: Response): number {
+  return Number(/^W\/"(\d+)"$/.exec(res.headers.get('etag') ?? '')?.[1]);
+}
+
+/** Maria, an adult relative of the test-series individual 194003019801, as staff add her. */
+export const MARIA_RELATIVE = {
+  name: 'Maria Nilsson',
+  relationship: { code: 'DAU', text: 'dotter' },
+  personId: '196807059826',
+  child: false,
+  sharesHome: false,
+} as const;
