@@ -2,19 +2,9 @@ import type { Bundle, BundleEntry, Identifier, Resource } from '@medplum/fhirtyp
 import type { PlanView } from '../plan.ts';
 import { SipIdentifierSystem } from './codesystems.ts';
 import {
-  careTeamIdentifier,
-  commitmentConsentIdentifier,
-  commitmentIdentifier,
-  consentIdentifier,
-  goalIdentifier,
-  homeConsentIdentifier,
   identifierKey,
-  lastRelativeAnswer,
-  partIdentifier,
   patientIdentifierReference,
-  planIdentifier,
   planToFhir,
-  relativeIdentifier,
   sipResourceList,
   type PlanChange,
   type PlanToFhirContext,
@@ -38,32 +28,16 @@ export interface PublishTarget {
 
 const ourSystems = new Set<string>(Object.values(SipIdentifierSystem));
 
-/** Every resource the publish bundle carries except the Provenance (which has no identifier), SIP first. */
+/**
+ * Every resource the publish bundle carries except the Provenance (which has no identifier), SIP
+ * first: read off the resources themselves, so the list cannot drift from the bundle.
+ */
 export function publishTargets(plan: PlanView): PublishTarget[] {
-  const target = (resourceType: PublishTarget['resourceType'], identifier: Identifier): PublishTarget => ({
-    resourceType,
-    identifier: identifier as PublishTarget['identifier'],
-    key: identifierKey(identifier),
+  return sipResourceList(planToFhir(plan, { patient: patientIdentifierReference(plan) })).map((resource) => {
+    const identifier = sipIdentifierOf(resource);
+    if (!identifier) throw new Error(`${resource.resourceType}/${resource.id} carries no identifier of ours`);
+    return { resourceType: resource.resourceType as PublishTarget['resourceType'], identifier, key: identifierKey(identifier) };
   });
-  const goal = (scopeId: string) => (item: { id?: string | undefined }, index: number) =>
-    target('Goal', goalIdentifier(scopeId, item.id ?? String(index)));
-  const known = plan.relativesSection.relatives.filter((r) => !r.removedUpstream);
-  const commitments = known.flatMap((r) => r.commitments ?? []);
-  const attention = planToFhir(plan, { patient: patientIdentifierReference(plan) }).attentionTasks;
-  return [
-    target('CarePlan', planIdentifier(plan)),
-    target('CareTeam', careTeamIdentifier(plan)),
-    ...(plan.consent ? [target('Consent', consentIdentifier(plan))] : []),
-    ...(plan.fields.individualGoals ?? []).map(goal(plan.id)),
-    ...plan.parts.flatMap((part) => (part.content.goals ?? []).map(goal(part.id))),
-    ...plan.parts.map((part) => target('CarePlan', partIdentifier(part.id))),
-    target('CarePlan', partIdentifier(plan.relativesSection.id)),
-    ...known.map((r) => target('RelatedPerson', relativeIdentifier(plan.id, r.id))),
-    ...commitments.map((c) => target('Task', commitmentIdentifier(plan.id, c.id))),
-    ...commitments.filter((c) => lastRelativeAnswer(c)).map((c) => target('Consent', commitmentConsentIdentifier(plan.id, c.id))),
-    ...known.filter((r) => r.homeConsent).map((r) => target('Consent', homeConsentIdentifier(plan.id, r.id))),
-    ...attention.map((task) => target('Task', task.identifier![0]!)),
-  ];
 }
 
 /** Every `system|value` the publish bundle will carry, so a caller can look them up on the receiving server first. */
