@@ -20,7 +20,7 @@ import { rowsOf } from '../db/rows.ts';
 import { idempotencyKeys, planParts, plans } from '../db/schema.ts';
 import { ProblemError } from '../http/errors.ts';
 import { PlansService, type Recorder } from '../plans/plans.service.ts';
-import { commitmentView, type StoredRelative } from './relatives.service.ts';
+import { commitmentView, relativesOf, type StoredRelative } from './relatives.service.ts';
 
 
 const RELATIVES_KIND = 'relatives';
@@ -75,10 +75,6 @@ type PartRow = typeof planParts.$inferSelect;
 
 function noSuchPlan(): ProblemError {
   return new ProblemError('not-found', 'No such plan');
-}
-
-function relativesOf(content: unknown): StoredRelative[] {
-  return ((content as { relatives?: StoredRelative[] } | null)?.relatives ?? []) as StoredRelative[];
 }
 
 /** The relative that is this person in a section: removed-upstream relatives no longer count. */

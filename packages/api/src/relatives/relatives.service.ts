@@ -364,7 +364,7 @@ export function dismissedSourcesOf(content: unknown): SourceRef[] {
   return ((content as { dismissedSources?: SourceRef[] } | null)?.dismissedSources ?? []) as SourceRef[];
 }
 
-function relativesOf(content: unknown): StoredRelative[] {
+export function relativesOf(content: unknown): StoredRelative[] {
   return ((content as { relatives?: StoredRelative[] } | null)?.relatives ?? []) as StoredRelative[];
 }
 

@@ -4,6 +4,7 @@ import type { Database, Db } from '../db/database.ts';
 import { planOrganisations, planParts, plans, worklistNotices } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { PlansService, type Recorder } from '../plans/plans.service.ts';
+import { relativesOf } from './relatives.service.ts';
 
 /** The broker, recording on its own that a review date has passed. */
 export const REVIEW_DUE_USER = `${SYSTEM_PREFIX}review-due`;
@@ -54,11 +55,9 @@ export class ReviewDueWatcher {
     return raised;
   }
 
+  /** The passed review dates on the section's work list, as the staff work list shows them. */
   private dueKeys(content: unknown, today: string): string[] {
-    const relatives = ((content as { relatives?: Parameters<typeof attentionItems>[0] } | null)?.relatives ?? []).filter(
-      (r) => !(r as { removedUpstream?: boolean }).removedUpstream,
-    );
-    return attentionItems(relatives, today)
+    return attentionItems(relativesOf(content), today)
       .filter((item) => item.open && item.kind === 'commitment-review-due')
       .map((item) => item.key);
   }
