@@ -12,6 +12,7 @@ import { healthRoutes } from './health/health.routes.ts';
 import { planEventsRoutes } from './plans/events.routes.ts';
 import { plansRoutes } from './plans/plans.routes.ts';
 import { meRoutes } from './relatives/me.routes.ts';
+import { organisationsRoutes } from './organisations/organisations.routes.ts';
 import { relativesRoutes } from './relatives/relatives.routes.ts';
 import { createDemoPageRoutes, demoPageHeaders } from './widget/demo.routes.ts';
 import { defaultWidgetDistDir } from './widget/widget-build.ts';
@@ -89,6 +90,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes);
   app.route('/', sessionRoutes);
+  app.route('/', organisationsRoutes);
   app.route('/', plansRoutes);
   app.route('/', relativesRoutes);
   app.route('/', meRoutes);

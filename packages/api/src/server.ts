@@ -10,6 +10,7 @@ import { seedDemoPlans } from './demo/seed-plans.ts';
 import { startDemoUpstream, type DemoUpstream } from './demo/upstreams.ts';
 import { systemClock, type Clock } from './http/context.ts';
 import type { Logger } from './logger.ts';
+import { startingOrganisations, upsertOrganisations } from './organisations/organisations.ts';
 import { PlanEventHub } from './plans/events.ts';
 import { createPublisher } from './publish/publisher.ts';
 import { OutboxWorker } from './publish/outbox.worker.ts';
@@ -37,6 +38,11 @@ export async function openConfiguredDatabase(config: Config): Promise<Database> 
 /** Assembles and starts the whole service from its configuration. */
 export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const database = await openConfiguredDatabase(config);
+  const known = startingOrganisations(config);
+  await upsertOrganisations(database.db, known, clock.now());
+  if (!known.some((o) => o.kind === 'region') || !known.some((o) => o.kind === 'municipality')) {
+    logger.warn('no region or no municipality is configured in ORGANISATIONS: no plan can be created');
+  }
   const demoUpstreams: DemoUpstream[] = [];
   const upstreamEntries = await Promise.all(
     (['region', 'municipality'] as const).map(async (name: UpstreamName) => {
@@ -64,7 +70,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
 
   const events = new PlanEventHub(database, { logger });
   await events.start();
-  const outbox = new OutboxWorker(database, createPublisher(database.db, upstreams), logger, () => clock.now());
+  const outbox = new OutboxWorker(database, createPublisher(database.db, upstreams, () => clock.now()), logger, () => clock.now());
   await outbox.start();
   const reviewDue = new ReviewDueWatcher(database, logger, () => clock.now());
   reviewDue.start();

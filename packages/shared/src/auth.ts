@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { hsaIdSchema } from './identifiers.ts';
 
 /** Roles a staff member can have in the broker. */
 export const staffRoleSchema = z.enum(['staff', 'coordinator', 'auditor']);
@@ -35,3 +36,17 @@ export const tokenResponseSchema = z.object({
   token_type: z.literal('Bearer'),
   expires_in: z.number().int(),
 });
+
+/**
+ * An organisation the deployment serves as a principal (huvudman): by HSA-id, with its name, its
+ * kind, and the configured upstream that holds its records (default: the one of its kind).
+ */
+export const knownOrganisationSchema = z
+  .strictObject({
+    id: hsaIdSchema,
+    name: z.string().trim().min(1).max(200),
+    kind: organisationKindSchema,
+    upstream: z.enum(['region', 'municipality']).optional().describe('The configured upstream that holds its records; default: its kind'),
+  })
+  .meta({ id: 'KnownOrganisation' });
+export type KnownOrganisationInput = z.input<typeof knownOrganisationSchema>;

@@ -15,6 +15,13 @@ export const CITIZEN_PREFIX = 'citizen:';
 /** The user id of a change the broker records on its own (a review date that passed): `system:<what>`. */
 export const SYSTEM_PREFIX = 'system:';
 
+/**
+ * An HSA-id (the Swedish directory of health and social care): `SE`, the organisation number
+ * (ten digits), a dash, and the unit's or person's own part in letters and digits.
+ */
+export const HSA_ID = /^SE\d{10}-[A-Za-z0-9]{1,24}$/;
+export const hsaIdSchema = z.string().regex(HSA_ID, 'must be an HSA-id (SE, ten digits, a dash, then letters and digits)');
+
 /** A validated Swedish person identity number in its 12-digit form (YYYYMMDDNNNC). */
 export interface PersonId {
   kind: PersonIdKind;

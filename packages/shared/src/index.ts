@@ -5,3 +5,7 @@ export * from './plan.ts';
 export * from './me.ts';
 export * from './worklist.ts';
 export * from './fhir/index.ts';
+export * from './consent.ts';
+export * from './sharing.ts';
+export * from './policy.ts';
+export * from './commitments.ts';

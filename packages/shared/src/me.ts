@@ -14,6 +14,7 @@ import {
   relativeSharingSchema,
   relativeSupportSchema,
 } from './plan.ts';
+import { commitmentAnswers } from './commitments.ts';
 
 const COMMENT_MAX = 2000;
 /** Control characters other than tab and newline. */
@@ -29,7 +30,7 @@ const freeText = z
 const isoDate = z.iso.date();
 
 export const commitmentAnswerSchema = z
-  .strictObject({ answer: z.enum(['accept', 'decline', 'withdraw', 'reconfirm']), comment: freeText })
+  .strictObject({ answer: z.enum(commitmentAnswers), comment: freeText })
   .meta({ id: 'CommitmentAnswer' });
 export const homeConsentAnswerBodySchema = z.strictObject({ consent: z.boolean(), comment: freeText }).meta({ id: 'HomeConsentAnswer' });
 export const supportRequestSchema = z
@@ -37,7 +38,13 @@ export const supportRequestSchema = z
   .meta({ id: 'SupportRequest' });
 
 export const myCommitmentSchema = commitmentSchema
-  .extend({ status: z.enum(['requested', 'accepted', 'declined', 'withdrawn', 'cancelled']), currentReviewDate: isoDate })
+  .extend({
+    status: z.enum(['requested', 'accepted', 'declined', 'withdrawn', 'cancelled']),
+    currentReviewDate: isoDate,
+    allowedAnswers: z
+      .array(z.enum(commitmentAnswers))
+      .describe('The answers I can give on it today: accept and decline while requested, withdraw while accepted, reconfirm from 14 days before the review date'),
+  })
   .meta({ id: 'MyCommitment' });
 
 export const myPlanSummarySchema = z

@@ -18,20 +18,31 @@ const itemId = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'may hold le
 export const principalSchema = z.enum(['region', 'municipality']);
 export type Principal = z.infer<typeof principalSchema>;
 
-export const planStatusSchema = z.enum(['draft', 'active', 'followed_up', 'closed']);
+/**
+ * Draft → active → followed up → closed. `consent_withdrawn`: the individual withdrew their
+ * consent to the SIP; the plan can no longer be active until a new consent is recorded.
+ */
+export const planStatusSchema = z.enum(['draft', 'active', 'followed_up', 'consent_withdrawn', 'closed']);
 export type PlanStatus = z.infer<typeof planStatusSchema>;
 
-/** The transitions a SIP's status may take. */
+/** The transitions a SIP's status may take. `consent_withdrawn` is entered by the withdrawal itself, never asked for. */
 export const planTransitions: Record<PlanStatus, PlanStatus[]> = {
   draft: ['active', 'closed'],
   active: ['followed_up', 'closed'],
   followed_up: ['active', 'closed'],
+  consent_withdrawn: ['draft', 'active', 'closed'],
   closed: [],
 };
 
 export const organisationSchema = z.strictObject({
   id: z.string().trim().min(1).max(64).describe('HSA-id of the organisation'),
   name: shortText,
+});
+
+/** A principal named when a plan is created: a known organisation, by HSA-id (its name comes from the register of organisations). */
+export const principalRefSchema = z.strictObject({
+  id: z.string().trim().min(1).max(64).describe('HSA-id of a known organisation (GET /api/organisations)'),
+  name: shortText.optional().describe('Ignored: the name is the one the register of organisations holds'),
 });
 
 /** A named person at a unit: the coordinator, a contact person, who follows up. */
@@ -54,6 +65,7 @@ export const consentCategorySchema = z.enum([
   'meetings',
   'follow-up',
 ]);
+export type ConsentCategory = z.infer<typeof consentCategorySchema>;
 
 /** The individual's consent to the SIP and to sharing within it. */
 export const individualConsentSchema = z.strictObject({
@@ -65,12 +77,19 @@ export const individualConsentSchema = z.strictObject({
     information: list(consentCategorySchema).describe('Which information may be shared within the SIP'),
     actors: list(shortText).describe('Which actors may take part in and read the SIP'),
     validUntil: isoDate.optional(),
-    excluded: longText.optional().describe('What is explicitly excluded'),
+    excluded: longText.optional().describe('What is explicitly excluded, in words'),
+    excludedItems: list(itemId)
+      .optional()
+      .describe('Items (goals, needs, interventions, meetings, measures) excluded by id: they never cross to another actor or reach a relative'),
   }),
   guardians: list(
     z.strictObject({ name: shortText, given: z.boolean(), recordedAt: isoDateTime }),
   ).optional().describe('Guardians\u2019 consent, when the individual is under 18'),
-  revokedAt: isoDateTime.optional(),
+  basis: z
+    .enum(['individual', 'guardians'])
+    .optional()
+    .describe('Set by the service: whose consent it rests on (the guardians\u2019 when the individual is under 18)'),
+  revokedAt: isoDateTime.optional().describe('The individual withdrew the consent: nothing crosses any more, at once'),
 });
 export type IndividualConsent = z.infer<typeof individualConsentSchema>;
 
@@ -269,6 +288,10 @@ export const relativeSchema = z.strictObject({
   sharesHome: z.boolean(),
   sources: z.array(sourceRefSchema).max(10).optional(),
   removedUpstream: z.boolean().optional(),
+  protectedIdentity: z
+    .boolean()
+    .optional()
+    .describe('Skyddade personuppgifter: address and contact details are never shown to relatives, published or sent in events'),
   sharing: relativeSharingSchema.optional().describe('The individual\u2019s consent to share with this relative'),
   information: list(relativeInformationSchema).optional().describe('What the relative is told, how and how often'),
   informed: z.array(informedEntrySchema).max(1000).optional().describe('When the relative was informed, oldest first'),
@@ -288,7 +311,7 @@ export type PartContent = z.infer<typeof partContentSchema>;
 
 export const createPlanSchema = planFieldsSchema.extend({
   individual: z.strictObject({ personId: personIdSchema, name: shortText.optional() }),
-  principals: z.strictObject({ region: organisationSchema, municipality: organisationSchema }),
+  principals: z.strictObject({ region: principalRefSchema, municipality: principalRefSchema }),
 });
 export type CreatePlan = z.infer<typeof createPlanSchema>;
 
@@ -314,16 +337,32 @@ export const relativesSectionViewSchema = z.object({
 
 /** How the last sync with each upstream went. */
 export const sourceStatusSchema = z.object({
-  status: z.enum(['ok', 'not-found', 'unavailable', 'never']),
+  status: z
+    .enum(['ok', 'not-found', 'unavailable', 'not-shared', 'never'])
+    .describe('`not-shared`: the individual\u2019s consent does not let the plan reach this side, so it is neither read nor written'),
   reason: z.string().optional(),
   lastAttemptAt: z.string().nullable(),
   lastSuccessAt: z.string().nullable(),
 });
 export type SourceStatus = z.infer<typeof sourceStatusSchema>;
 
+/** How the plan stands for the one reading it: what the individual's consent lets them see. */
+export const planVisibilitySchema = z.object({
+  as: principalSchema.describe('The principal the reader acts for'),
+  consent: z.enum(['none', 'refused', 'in-force', 'expired', 'withdrawn']).describe('Where the individual\u2019s consent to the SIP stands today'),
+  withheld: z
+    .array(z.string())
+    .describe('What the plan holds that is not shown to the reader, as `<holder>:<what>` (e.g. `region:interventions`, `plan:needs`): it has not crossed'),
+});
+export type PlanVisibility = z.infer<typeof planVisibilitySchema>;
+
 export const planViewSchema = z.object({
   id: z.uuid(),
   status: planStatusSchema,
+  initiator: principalSchema.describe('The principal that created the plan: until the individual consents, the plan holds only what it has'),
+  protectedIdentity: z
+    .boolean()
+    .describe('The individual has skyddade personuppgifter: address and contact details never leave the broker'),
   individual: z.object({ personId: z.string(), kind: z.enum(['personnummer', 'samordningsnummer']), name: z.string().optional() }),
   fields: planFieldsSchema,
   consent: individualConsentSchema.nullable(),
@@ -336,6 +375,7 @@ export const planViewSchema = z.object({
     .object({ region: sourceStatusSchema, municipality: sourceStatusSchema, demographicConflicts: z.array(z.string()) })
     .optional()
     .describe('How the last sync with each upstream went; a side that is down is marked, not hidden'),
+  visibility: planVisibilitySchema.optional().describe('For the reader: what the individual\u2019s consent lets them see'),
   createdAt: z.string(),
   updatedAt: z.string(),
 });

@@ -8,7 +8,7 @@ export type Lang = 'sv' | 'en';
 
 type CommitmentStatus = 'requested' | 'accepted' | 'declined' | 'withdrawn' | 'cancelled';
 type HistoryStatus = CommitmentStatus | 'reconfirmed';
-type PlanStatus = 'draft' | 'active' | 'followed_up' | 'closed';
+type PlanStatus = 'draft' | 'active' | 'followed_up' | 'consent_withdrawn' | 'closed';
 type Principal = 'region' | 'municipality';
 type SupportOffer = 'conversation' | 'respite' | 'groups' | 'training';
 type RequestKind = 'contact-consultant' | 'needs-assessment';
@@ -45,6 +45,7 @@ export const sv = {
     draft: 'Utkast',
     active: 'Gäller',
     followed_up: 'Uppföljd',
+    consent_withdrawn: 'Pausad: samtycket är återkallat',
     closed: 'Avslutad',
   } satisfies Record<PlanStatus, string>,
   planStatusLabel: (status: string) => `Status: ${status}`,
@@ -268,6 +269,7 @@ export const en: Messages = {
     draft: 'Draft',
     active: 'In force',
     followed_up: 'Followed up',
+    consent_withdrawn: 'Paused: consent withdrawn',
     closed: 'Closed',
   },
   planStatusLabel: (status: string) => `Status: ${status}`,

@@ -1,5 +1,5 @@
 import type { CarePlan, CareTeam, Patient, PractitionerRole, RelatedPerson, ServiceRequest } from '@medplum/fhirtypes';
-import { IdentifierSystem, parsePersonId } from '@sip/shared';
+import { IdentifierSystem, parsePersonId, publishedByBroker } from '@sip/shared';
 import type { Upstream } from '../upstreams/upstream.ts';
 
 /** What one upstream holds about the individual. */
@@ -12,10 +12,15 @@ export interface SideRecord {
   relatedPersons: RelatedPerson[];
 }
 
+/** What the upstream holds of its own: never what the broker published there, which a sync must not read back. */
+const theirs = <T extends object>(resources: T[]): T[] => resources.filter((r) => !publishedByBroker(r));
+
 /**
  * Fetches, in one parallel round, the individual's Patient and, chained on the Patient's
  * identifier, their interventions and decisions, care teams (with the PractitionerRoles
- * they name, through `_include`) and related persons, following paging to the end.
+ * they name, through `_include`) and related persons, following paging to the end. The
+ * resources the broker itself published there (its SIP CarePlans, CareTeam, RelatedPersons)
+ * are left out: they are the plan, not the upstream's own record of the individual.
  * Throws UpstreamError.
  */
 export async function fetchSide(upstream: Upstream, personId: string): Promise<SideRecord> {
@@ -35,10 +40,10 @@ export async function fetchSide(upstream: Upstream, personId: string): Promise<S
   }
   return {
     patient,
-    serviceRequests,
-    carePlans,
-    careTeams: careTeams.matches,
+    serviceRequests: theirs(serviceRequests),
+    carePlans: theirs(carePlans),
+    careTeams: theirs(careTeams.matches),
     practitionerRoles: careTeams.included.filter((r): r is PractitionerRole => r.resourceType === 'PractitionerRole'),
-    relatedPersons,
+    relatedPersons: theirs(relatedPersons),
   };
 }

@@ -1,5 +1,5 @@
 import type { HumanName, Patient, RelatedPerson } from '@medplum/fhirtypes';
-import { ageOn, IdentifierSystem, parsePersonId, type PartContent, type Principal, type Relative, type SourceRef } from '@sip/shared';
+import { IdentifierSystem, isChildOn, parsePersonId, protectedIdentity, type PartContent, type Principal, type Relative, type SourceRef } from '@sip/shared';
 import type { SideRecord } from './fetch.ts';
 
 type Intervention = NonNullable<PartContent['interventions']>[number];
@@ -82,9 +82,11 @@ export function mapRelatives(system: Principal, record: SideRecord, today: Date)
       )?.value;
       const valid = personId && parsePersonId(personId) ? personId : undefined;
       const coding = rp.relationship?.[0]?.coding?.[0];
-      const child = valid ? ageOn(valid, today) < 18 : rp.birthDate ? ageOn(`${rp.birthDate.replaceAll('-', '')}0000`, today) < 18 : false;
-      const phone = rp.telecom?.find((t) => t.system === 'phone')?.value;
-      const email = rp.telecom?.find((t) => t.system === 'email')?.value;
+      const child = isChildOn({ ...(valid ? { personId: valid } : {}), ...(rp.birthDate ? { birthDate: rp.birthDate } : {}) }, today);
+      // Skyddade personuppgifter: the broker keeps no contact details of the person at all.
+      const guarded = protectedIdentity(rp);
+      const phone = guarded ? undefined : rp.telecom?.find((t) => t.system === 'phone')?.value;
+      const email = guarded ? undefined : rp.telecom?.find((t) => t.system === 'email')?.value;
       return {
         name: clip(nameOf(rp.name) ?? 'Anhörig', 200),
         relationship: {
@@ -96,6 +98,7 @@ export function mapRelatives(system: Principal, record: SideRecord, today: Date)
         ...(email ? { email } : {}),
         child,
         sharesHome: samePlace(rp.address, record.patient?.address),
+        ...(guarded ? { protectedIdentity: true } : {}),
         sources: [source(system, rp)],
       };
     });
@@ -104,6 +107,11 @@ export function mapRelatives(system: Principal, record: SideRecord, today: Date)
 export interface Demographics {
   name?: string;
   birthDate?: string;
+}
+
+/** Whether the upstream marks the individual as having protected personal data. */
+export function individualProtected(record: SideRecord): boolean {
+  return record.patient !== undefined && protectedIdentity(record.patient);
 }
 
 export function mapDemographics(record: SideRecord): Demographics | undefined {

@@ -52,13 +52,21 @@ export function mergeRelatives(system: Principal, current: Relative[], incoming:
       continue;
     }
     const others = (existing.sources ?? []).filter((s) => s.system !== system);
-    const phone = existing.phone ?? fresh.phone;
-    const email = existing.email ?? fresh.email;
-    const personId = existing.personId ?? fresh.personId;
+    const guarded = existing.protectedIdentity === true || fresh.protectedIdentity === true;
+    const phone = guarded ? undefined : (existing.phone ?? fresh.phone);
+    const email = guarded ? undefined : (existing.email ?? fresh.email);
+    // A relative's person is fixed once anything is bound to them: an upstream may name the
+    // person of a relative entered without one, but only before any consent or answer is theirs.
+    const personId = existing.personId ?? (boundToPerson(existing) ? undefined : fresh.personId);
+    if (guarded) {
+      delete existing.phone;
+      delete existing.email;
+    }
     Object.assign(existing, {
       ...(phone ? { phone } : {}),
       ...(email ? { email } : {}),
       ...(personId ? { personId } : {}),
+      ...(guarded ? { protectedIdentity: true } : {}),
       sharesHome: existing.sharesHome || fresh.sharesHome,
       child: existing.child || fresh.child,
       sources: [...others, ...(fresh.sources ?? [])].sort((a, b) => a.system.localeCompare(b.system)),
@@ -77,3 +85,18 @@ export function mergeRelatives(system: Principal, current: Relative[], incoming:
 }
 
 export const unchanged = (a: unknown, b: unknown) => isDeepStrictEqual(a, b);
+
+/**
+ * Whether anything in the section is bound to the relative as a person: the individual's
+ * consent to share with them, commitments, their own answers, what they were told, support.
+ * Then who they are can no longer be set or changed; a different person is a different relative.
+ */
+export function boundToPerson(relative: Relative): boolean {
+  return (
+    relative.sharing !== undefined ||
+    (relative.commitments?.length ?? 0) > 0 ||
+    relative.homeConsent !== undefined ||
+    (relative.informed?.length ?? 0) > 0 ||
+    relative.support !== undefined
+  );
+}

@@ -1,11 +1,11 @@
-import type { PartContent, PlanView, Principal, Relative, SourceStatus } from '@sip/shared';
+import { decide, reaches, type IndividualConsent, type PartContent, type PlanView, type Principal, type Relative, type SourceStatus } from '@sip/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { planParts, planSources } from '../db/schema.ts';
-import { PlansService, type Actor } from '../plans/plans.service.ts';
+import { planParts, plans, planSources } from '../db/schema.ts';
+import { PlansService, type Actor, type PlanRow } from '../plans/plans.service.ts';
 import { UpstreamError, type Upstreams } from '../upstreams/upstream.ts';
 import { fetchSide, type SideRecord } from './fetch.ts';
-import { mapContact, mapDemographics, mapInterventions, mapRelatives, type Demographics } from './map.ts';
+import { individualProtected, mapContact, mapDemographics, mapInterventions, mapRelatives, type Demographics } from './map.ts';
 import { dismissedSourcesOf } from '../relatives/relatives.service.ts';
 import { mergeRelatives, mergeSourced, unchanged } from './merge.ts';
 
@@ -13,15 +13,20 @@ const SIDES = ['region', 'municipality'] as const;
 
 export interface SyncResult {
   changed: boolean;
-  /** The plan after the sync, with how each side went. */
+  /** The plan after the sync, as the actor's organisation may see it, with how each side went. */
   plan: PlanView;
 }
 
+type Outcome = { side: Principal; record: SideRecord } | { side: Principal; error: string } | { side: Principal; notShared: true };
+
 /**
- * Assembles a plan from both upstreams: fetches each side in parallel, maps what it holds
- * into that principal's part and the relatives section, and records how each side went.
- * A side that is down, slow or answers garbage is marked unavailable with its last good
- * sync time; the other side's data is still applied. Never throws for an upstream failure.
+ * Assembles a plan from the upstreams it may reach: the initiating principal's always, the
+ * other's only while the individual's consent in force names it (the policy's `upstream.read`).
+ * Each side is fetched in parallel and mapped into that principal's part and the relatives
+ * section; how each side went is recorded. A side that is down, slow or answers garbage is
+ * marked unavailable with its last good sync time, and the other side is still applied; a side
+ * the plan may not reach is marked `not-shared` and neither read nor changed. Never throws for
+ * an upstream failure. Every sync is an access to the plan and is logged, whatever changed.
  */
 export class SyncService {
   private readonly plans: PlansService;
@@ -35,80 +40,111 @@ export class SyncService {
   }
 
   async sync(actor: Actor, planId: string): Promise<SyncResult> {
-    if (actor.principal.role === 'auditor') {
-      await this.plans.get(actor, planId); // the same refusal and 404 as reading
-    }
-    const plan = await this.db.transaction((tx) => this.plans.load(tx as unknown as Db, actor, planId));
-    const attemptAt = this.now();
-    const outcomes = await Promise.all(
-      SIDES.map(async (side) => {
-        try {
-          return { side, record: await fetchSide(this.upstreams[side], plan.individualId) };
-        } catch (error) {
-          const reason = error instanceof UpstreamError ? error.reason : 'unreachable';
-          return { side, error: reason };
-        }
-      }),
-    );
+    const { plan, as } = await this.db.transaction((tx) => this.plans.authorized(tx as unknown as Db, actor, planId, 'plan.sync'));
+    const outcomes = await this.fetch(plan);
 
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const locked = await this.plans.load(tx, actor, planId, true);
-      const parts = await this.plans.parts(tx, planId);
-      const today = this.now();
-      let changed = false;
-
-      for (const outcome of outcomes) {
-        const { side } = outcome;
-        if ('error' in outcome) {
-          await this.recordSource(tx, planId, side, { status: 'unavailable', reason: outcome.error }, attemptAt);
-          continue;
-        }
-        const record: SideRecord = outcome.record;
-        const d = mapDemographics(record);
-        await this.recordSource(
-          tx,
-          planId,
-          side,
-          { status: record.patient ? 'ok' : 'not-found', patientId: record.patient?.id ?? null, demographics: d ?? null },
-          attemptAt,
-        );
-        const part = parts.find((p) => p.kind === side)!;
-        const content = part.content as PartContent;
-        const contact = mapContact(record);
-        const next: PartContent = {
-          ...content,
-          interventions: mergeSourced(side, content.interventions ?? [], mapInterventions(side, record)),
-          ...(content.contactPerson || !contact ? {} : { contactPerson: contact }),
-        };
-        if (!next.interventions?.length && !content.interventions) delete next.interventions;
-        if (!unchanged(next, content)) {
-          changed = true;
-          await tx
-            .update(planParts)
-            .set({ content: next, version: sql`${planParts.version} + 1`, updatedAt: today })
-            .where(eq(planParts.id, part.id));
-        }
-        const relativesPart = parts.find((p) => p.kind === 'relatives')!;
-        const relativesContent = relativesPart.content as { relatives?: Relative[] };
-        const currentRelatives = (await tx.select().from(planParts).where(eq(planParts.id, relativesPart.id)))[0]!.content as {
-          relatives?: Relative[];
-        };
-        const mergedRelatives = mergeRelatives(side, currentRelatives.relatives ?? [], mapRelatives(side, record, today), dismissedSourcesOf(currentRelatives));
-        if (!unchanged(mergedRelatives, currentRelatives.relatives ?? [])) {
-          changed = true;
-          await tx
-            .update(planParts)
-            .set({ content: { ...relativesContent, ...currentRelatives, relatives: mergedRelatives }, version: sql`${planParts.version} + 1`, updatedAt: today })
-            .where(eq(planParts.id, relativesPart.id));
-        }
-      }
-
+      const { plan: locked } = await this.plans.authorized(tx, actor, planId, 'plan.sync', { lock: true });
+      const changed = await this.apply(tx, locked, outcomes);
       if (changed) {
         await this.plans.commitChange(tx, actor, locked.id, { type: 'plan.synced', partId: null, version: locked.version, action: 'plan.sync' });
+      } else {
+        // Nothing changed, but the plan is returned: that is an access too.
+        await this.plans.logAccess(tx, actor, 'plan.sync', [locked]);
       }
-      return { changed, plan: await this.plans.viewOf(tx, planId) };
+      return { changed, plan: this.plans.viewFor(await this.plans.viewOf(tx, planId), as) };
     });
+  }
+
+  /** Reads each side the plan may reach, in parallel; the others are not asked at all. */
+  private async fetch(plan: PlanRow): Promise<Outcome[]> {
+    const at = this.now();
+    const organisations = await this.db
+      .select({ kind: planParts.kind, id: planParts.organisationId, name: planParts.organisationName })
+      .from(planParts)
+      .where(eq(planParts.planId, plan.id));
+    const consent = { initiator: plan.initiator as Principal, consent: (plan.consent as IndividualConsent | null) ?? null };
+    return Promise.all(
+      SIDES.map(async (side): Promise<Outcome> => {
+        const org = organisations.find((o) => o.kind === side);
+        const sideReached = reaches(consent, side, org?.id ? { id: org.id, name: org.name ?? '' } : undefined, at);
+        if (!decide('upstream.read', 'broker', { sideReached }).allowed) return { side, notShared: true };
+        try {
+          return { side, record: await fetchSide(this.upstreams[side], plan.individualId) };
+        } catch (error) {
+          return { side, error: error instanceof UpstreamError ? error.reason : 'unreachable' };
+        }
+      }),
+    );
+  }
+
+  /** Applies what each side holds to the locked plan; true when anything changed. */
+  private async apply(tx: Db, plan: PlanRow, outcomes: Outcome[]): Promise<boolean> {
+    const parts = await this.plans.parts(tx, plan.id);
+    const today = this.now();
+    const attemptAt = today;
+    let changed = false;
+    const marks: boolean[] = [];
+
+    for (const outcome of outcomes) {
+      const { side } = outcome;
+      if ('notShared' in outcome) {
+        await this.recordSource(tx, plan.id, side, { status: 'not-shared', reason: 'consent' }, attemptAt);
+        continue;
+      }
+      if ('error' in outcome) {
+        await this.recordSource(tx, plan.id, side, { status: 'unavailable', reason: outcome.error }, attemptAt);
+        continue;
+      }
+      const record: SideRecord = outcome.record;
+      marks.push(individualProtected(record));
+      const d = mapDemographics(record);
+      await this.recordSource(
+        tx,
+        plan.id,
+        side,
+        { status: record.patient ? 'ok' : 'not-found', patientId: record.patient?.id ?? null, demographics: d ?? null },
+        attemptAt,
+      );
+      const part = parts.find((p) => p.kind === side)!;
+      const content = part.content as PartContent;
+      const contact = mapContact(record);
+      const next: PartContent = {
+        ...content,
+        interventions: mergeSourced(side, content.interventions ?? [], mapInterventions(side, record)),
+        ...(content.contactPerson || !contact ? {} : { contactPerson: contact }),
+      };
+      if (!next.interventions?.length && !content.interventions) delete next.interventions;
+      if (!unchanged(next, content)) {
+        changed = true;
+        await tx
+          .update(planParts)
+          .set({ content: next, version: sql`${planParts.version} + 1`, updatedAt: today })
+          .where(eq(planParts.id, part.id));
+      }
+      const relativesPart = parts.find((p) => p.kind === 'relatives')!;
+      const [current] = await tx.select().from(planParts).where(eq(planParts.id, relativesPart.id));
+      const currentContent = current!.content as { relatives?: Relative[] };
+      const merged = mergeRelatives(side, currentContent.relatives ?? [], mapRelatives(side, record, today), dismissedSourcesOf(currentContent));
+      if (!unchanged(merged, currentContent.relatives ?? [])) {
+        changed = true;
+        await tx
+          .update(planParts)
+          .set({ content: { ...currentContent, relatives: merged }, version: sql`${planParts.version} + 1`, updatedAt: today })
+          .where(eq(planParts.id, relativesPart.id));
+      }
+    }
+
+    // Skyddade personuppgifter: any side that marks the individual marks the plan; the mark is
+    // lifted only when every side was read and none marks them.
+    const everySideRead = marks.length === SIDES.length;
+    const protectedNow = marks.some(Boolean) || (plan.protectedIdentity && !everySideRead);
+    if (protectedNow !== plan.protectedIdentity) {
+      changed = true;
+      await tx.update(plans).set({ protectedIdentity: protectedNow }).where(eq(plans.id, plan.id));
+    }
+    return changed;
   }
 
   private async recordSource(
@@ -118,7 +154,7 @@ export class SyncService {
     values: { status: SourceStatus['status']; reason?: string; patientId?: string | null; demographics?: Demographics | null },
     at: Date,
   ) {
-    const ok = values.status !== 'unavailable';
+    const ok = values.status === 'ok' || values.status === 'not-found';
     await tx
       .insert(planSources)
       .values({

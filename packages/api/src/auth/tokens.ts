@@ -1,4 +1,4 @@
-import { parsePersonId, staffRoleSchema } from '@sip/shared';
+import { hsaIdSchema, parsePersonId, staffRoleSchema } from '@sip/shared';
 import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { ProblemError } from '../http/errors.ts';
@@ -19,9 +19,14 @@ export interface TokenVerifier {
   verify(token: string): Promise<Principal>;
 }
 
+/**
+ * A staff token names its user and organisation by HSA-id. What reaches the access log is
+ * checked: no other shape, and so never the broker's own (`system:…`) or a citizen's
+ * (`citizen:…`) reserved names.
+ */
 const staffClaims = z.object({
-  sub: z.string().min(1).max(64),
-  org: z.string().min(1).max(64),
+  sub: hsaIdSchema,
+  org: hsaIdSchema,
   role: staffRoleSchema,
 });
 
@@ -103,7 +108,7 @@ export function createTokenVerifier(issuers: TrustedIssuer[], now: () => Date = 
       }
       if (trusted.kind === 'staff') {
         const claims = staffClaims.safeParse(payload);
-        if (!claims.success) throw unauthenticated('The staff token lacks valid sub, org or role claims');
+        if (!claims.success) throw unauthenticated('The staff token lacks valid sub, org or role claims (sub and org are HSA-ids)');
         return {
           kind: 'staff',
           userId: claims.data.sub,

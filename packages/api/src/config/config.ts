@@ -1,3 +1,4 @@
+import { knownOrganisationSchema } from '@sip/shared';
 import { z } from 'zod';
 
 const booleanString = z
@@ -37,6 +38,30 @@ const originList = z.string().transform((value, ctx) => {
 });
 
 const upstreamAuth = z.enum(['none', 'bearer', 'smart-backend']);
+
+/** `ORGANISATIONS`: a JSON array of the known organisations, each `{ id, name, kind, upstream? }`. */
+const organisationList = z.string().transform((value, ctx) => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON array of { id, name, kind, upstream? }' });
+    return z.NEVER;
+  }
+  const list = z.array(knownOrganisationSchema).max(1000).safeParse(parsed);
+  if (!list.success) {
+    const issue = list.error.issues[0];
+    ctx.addIssue({ code: 'custom', message: `${issue?.path.length ? `[${issue.path.join('.')}] ` : ''}${issue?.message ?? 'invalid'}` });
+    return z.NEVER;
+  }
+  const ids = list.data.map((o) => o.id);
+  const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+  if (twice) {
+    ctx.addIssue({ code: 'custom', message: `lists ${twice} twice` });
+    return z.NEVER;
+  }
+  return list.data.map((o) => ({ id: o.id, name: o.name, kind: o.kind, upstream: o.upstream ?? o.kind }));
+});
 
 const jwkJson = z.string().transform((value, ctx) => {
   try {
@@ -89,6 +114,7 @@ export const envSchema = z
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     WIDGET_DIST_DIR: z.string().min(1).optional(),
+    ORGANISATIONS: organisationList.default([]),
   })
   .superRefine((env, ctx) => {
     for (const side of ['REGION', 'MUNICIPALITY'] as const) {
@@ -170,6 +196,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Where the widget's build is read from; absent: the widget package's own `dist`. */
   widgetDistDir: string | undefined;
+  /** The organisations the deployment serves as principals (`ORGANISATIONS`), recorded at start. */
+  organisations: { id: string; name: string; kind: 'region' | 'municipality'; upstream: 'region' | 'municipality' }[];
 }
 
 export class ConfigError extends Error {
@@ -237,6 +265,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     widgetDistDir: env.WIDGET_DIST_DIR,
+    organisations: env.ORGANISATIONS,
   };
 }
 

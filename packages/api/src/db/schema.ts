@@ -1,6 +1,7 @@
 import {
   bigint,
   bigserial,
+  boolean,
   date,
   index,
   integer,
@@ -26,6 +27,20 @@ export const demoIssuerKeys = pgTable('demo_issuer_keys', {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * The organisations a deployment serves as principals (huvudmän): regions and municipalities,
+ * by HSA-id, and which upstream holds their records. A plan's principals must be among them.
+ */
+export const organisations = pgTable('organisations', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  /** `region` or `municipality`. */
+  kind: text('kind').notNull(),
+  /** The configured upstream (`region` or `municipality`) that holds the organisation's records. */
+  upstream: text('upstream').notNull(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+});
+
 /** A SIP: its individual, status, and the plan-level fields the coordinator edits. */
 export const plans = pgTable(
   'plans',
@@ -35,6 +50,10 @@ export const plans = pgTable(
     individualIdKind: text('individual_id_kind').notNull(),
     individualName: text('individual_name'),
     status: text('status').notNull(),
+    /** The principal (`region` or `municipality`) that created the plan: before consent the plan holds only what it has. */
+    initiator: text('initiator').notNull(),
+    /** The individual has skyddade personuppgifter (marked by an upstream). */
+    protectedIdentity: boolean('protected_identity').notNull().default(false),
     fields: jsonb('fields').notNull(),
     consent: jsonb('consent'),
     participants: jsonb('participants').notNull(),
@@ -77,6 +96,12 @@ export const planOrganisations = pgTable(
       .references(() => plans.id),
     organisationId: text('organisation_id').notNull(),
     principal: text('principal').notNull(),
+    /**
+     * How the organisation stands to the plan: `initiator` (created it), `member` (the
+     * individual's consent names it: its staff know of the plan), or `pending` (not yet named:
+     * its staff do not see the plan). The policy's `sees-plan`, in a form lists can query.
+     */
+    access: text('access').notNull().default('member'),
   },
   (t) => [primaryKey({ columns: [t.planId, t.organisationId] }), index('plan_organisations_org_idx').on(t.organisationId, t.planId)],
 );
@@ -184,6 +209,8 @@ export const outbox = pgTable(
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     /** A short reason code of the last failure; never upstream bodies or personal data. */
     lastError: text('last_error'),
+    /** How it ended: `delivered`, or `withheld` (the consent no longer lets the plan reach that side). */
+    outcome: text('outcome'),
   },
   (t) => [index('outbox_pending_idx').on(t.side, t.planId, t.id).where(sql`delivered_at is null`)],
 );

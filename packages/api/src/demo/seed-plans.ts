@@ -4,6 +4,7 @@ import { plans } from '../db/schema.ts';
 import { SyncService } from '../assembly/sync.service.ts';
 import { MeService } from '../relatives/me.service.ts';
 import { RelativesService } from '../relatives/relatives.service.ts';
+import { startingOrganisations, upsertOrganisations } from '../organisations/organisations.ts';
 import { PlansService, type Staff } from '../plans/plans.service.ts';
 import type { Upstreams } from '../upstreams/upstream.ts';
 import { individuals, organisations, staff } from './world.ts';
@@ -31,6 +32,7 @@ function actorFor(id: string): { principal: Staff; requestId: null } {
 export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Date): Promise<number> {
   const [existing] = await db.select({ n: count() }).from(plans);
   if (Number(existing?.n ?? 0) > 0) return 0;
+  await upsertOrganisations(db, startingOrganisations({ organisations: [], demoMode: true }), now());
   const service = new PlansService(db, now);
   const sync = new SyncService(db, upstreams, now);
   const relatives = new RelativesService(db, now);

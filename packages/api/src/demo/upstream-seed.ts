@@ -15,7 +15,8 @@ import { individuals, organisations, staff, type DemoIndividual } from './world.
 
 type Side = 'region' | 'municipality';
 
-const localSystem = (side: Side, what: string) => `urn:sip-broker:demo:${side}:${what}`;
+/** The demo upstreams' own identifier systems: theirs, not the broker's. */
+const localSystem = (side: Side, what: string) => `urn:norrvik:${side}:${what}`;
 const roleCodeSystem = 'http://terminology.hl7.org/CodeSystem/v3-RoleCode';
 
 function organization(side: Side): Organization[] {

@@ -9,7 +9,7 @@ import {
   type PlanView,
 } from '@sip/shared';
 import { Hono, type Context } from 'hono';
-import { requireAuth } from '../auth/middleware.ts';
+import { authz } from '../policy/authorize.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
 import { etag } from '../plans/plans.service.ts';
@@ -35,7 +35,7 @@ function resourcesOf(plan: PlanView) {
 
 /** Every resource of the face versions with the plan as a whole: its revision. */
 function withMeta<T extends Resource>(resource: T, plan: PlanView): T {
-  return { ...resource, meta: { versionId: String(plan.revision), lastUpdated: plan.updatedAt } };
+  return { ...resource, meta: { ...resource.meta, versionId: String(plan.revision), lastUpdated: plan.updatedAt } };
 }
 
 function versionHeaders(plan: PlanView): Record<string, string> {
@@ -170,7 +170,6 @@ async function search(c: Context<AppEnv>, params: URLSearchParams): Promise<Resp
   return fhirResponse(c, bundle);
 }
 
-const staffOnly = requireAuth('staff');
 
 function notSupported(c: Context<AppEnv>): never {
   throw new FhirError(405, 'not-supported', `${c.req.method} is not supported here: this FHIR face is read-only`);
@@ -184,8 +183,8 @@ function notSupported(c: Context<AppEnv>): never {
  */
 export const fhirRoutes = new Hono<AppEnv>({ strict: false })
   .get('/fhir/metadata', (c) => fhirResponse(c, capabilityStatement(c)))
-  .get('/fhir/CarePlan', staffOnly, (c) => search(c, new URL(c.req.url).searchParams))
-  .post('/fhir/CarePlan/_search', staffOnly, async (c) => {
+  .get('/fhir/CarePlan', ...authz('plan.list'), (c) => search(c, new URL(c.req.url).searchParams))
+  .post('/fhir/CarePlan/_search', ...authz('plan.list'), async (c) => {
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
       throw new FhirError(415, 'not-supported', 'Send the search parameters as application/x-www-form-urlencoded');
@@ -194,7 +193,7 @@ export const fhirRoutes = new Hono<AppEnv>({ strict: false })
     for (const [key, value] of new URL(c.req.url).searchParams) params.append(key, value);
     return search(c, params);
   })
-  .get('/fhir/CarePlan/:id/$sip', staffOnly, async (c) => {
+  .get('/fhir/CarePlan/:id/$sip', ...authz('plan.read'), async (c) => {
     const { plan } = await readPlanOf(c, c.req.param('id'));
     const resources = resourcesOf(plan);
     const base = baseUrl(c);
@@ -209,7 +208,7 @@ export const fhirRoutes = new Hono<AppEnv>({ strict: false })
     };
     return fhirResponse(c, bundle, 200, versionHeaders(plan));
   })
-  .get('/fhir/CarePlan/:id', staffOnly, async (c) => {
+  .get('/fhir/CarePlan/:id', ...authz('plan.read'), async (c) => {
     const { plan, carePlan } = await readPlanOf(c, c.req.param('id'));
     return fhirResponse(c, withMeta(carePlan, plan), 200, versionHeaders(plan));
   })

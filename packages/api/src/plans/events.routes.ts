@@ -3,7 +3,7 @@ import { plansService, staffActor } from './context.ts';
 import { and, asc, eq, gt, max } from 'drizzle-orm';
 import type { Context } from 'hono';
 import { streamSSE, type SSEStreamingApi } from 'hono/streaming';
-import { requireAuth } from '../auth/middleware.ts';
+import { authz } from '../policy/authorize.ts';
 import type { Db } from '../db/database.ts';
 import { planEvents } from '../db/schema.ts';
 import type { AppEnv } from '../http/context.ts';
@@ -109,7 +109,7 @@ export const planEventsRoutes = createRouter().openapi(
       'Authorised as reading the plan, and logged in the access log.',
     ].join(' '),
     security: bearerSecurity,
-    middleware: [requireAuth('staff')],
+    middleware: [...authz('events.read')],
     request: { params, headers },
     responses: {
       200: {

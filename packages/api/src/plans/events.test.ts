@@ -16,6 +16,7 @@ import {
   createTestDatabase,
   describeEachDatabase,
   expectProblem,
+  OTHER_MUNICIPALITY,
   type TestApp,
   testConfig,
   type TestDatabase,
@@ -24,8 +25,6 @@ import {
 
 const REGION = { id: 'SE2321000099-7RG1', name: 'Region Norrvik' };
 const MUNICIPALITY = { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' };
-/** A municipality no demo persona works for. */
-const OTHER_MUNICIPALITY = { id: 'SE2120000099-7KM9', name: 'Söderå kommun' };
 const PERSON_ID = '194003019801';
 const PERSON_NAME = 'Astrid Nilsson';
 /** How long a live event may take to arrive: far below the 15 s heartbeat, so only NOTIFY can deliver it in time. */

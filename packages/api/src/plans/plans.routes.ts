@@ -11,7 +11,7 @@ import {
   statusChangeSchema,
 } from '@sip/shared';
 import { createPatch } from 'rfc6902';
-import { requireAuth } from '../auth/middleware.ts';
+import { authz } from '../policy/authorize.ts';
 import type { AppEnv } from '../http/context.ts';
 import { requireIfMatch } from '../http/if-match.ts';
 import { bearerSecurity, problemResponses } from '../http/openapi.ts';
@@ -75,7 +75,6 @@ function syncService(c: Context<AppEnv>) {
 }
 
 const ifMatch = (c: Context<AppEnv>) => parseIfMatch(c.req.header('if-match') ?? '');
-const staffOnly = requireAuth('staff');
 const errors = problemResponses(400, 401, 403, 404, 415, 422);
 const updateErrors = problemResponses(400, 401, 403, 404, 409, 412, 415, 422, 428);
 
@@ -88,7 +87,7 @@ export const plansRoutes = createRouter()
       tags: ['Plans'],
       summary: 'Create a SIP (as one of its two principals)',
       security: bearerSecurity,
-      middleware: [staffOnly],
+      middleware: [...authz('plan.create')],
       request: body(createPlanSchema.meta({ id: 'CreatePlan' })),
       responses: {
         201: { description: 'Created', headers: { ...etagHeader, Location: { schema: { type: 'string' } } }, content: json(planView) },
@@ -112,7 +111,7 @@ export const plansRoutes = createRouter()
       tags: ['Plans'],
       summary: 'The plans my organisation takes part in',
       security: bearerSecurity,
-      middleware: [staffOnly],
+      middleware: [...authz('plan.list')],
       request: { query: listQuery },
       responses: {
         200: {
@@ -135,7 +134,7 @@ export const plansRoutes = createRouter()
       tags: ['Plans'],
       summary: 'Read a plan',
       security: bearerSecurity,
-      middleware: [staffOnly],
+      middleware: [...authz('plan.read')],
       request: { params: z.object({ planId }) },
       responses: { 200: { description: 'The plan', headers: etagHeader, content: json(planView) }, ...errors },
     }),
@@ -153,7 +152,7 @@ export const plansRoutes = createRouter()
       summary: 'Change plan-level fields (the SIP coordinator)',
       description: 'A field present replaces the stored one; null clears it. Requires If-Match with the plan ETag.',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('plan.update'), requireIfMatch],
       request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(planFieldsPatchSchema.meta({ id: 'PlanFieldsPatch' })) },
       responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
     }),
@@ -170,12 +169,15 @@ export const plansRoutes = createRouter()
       tags: ['Plans'],
       summary: "Record the individual's consent to the SIP, or its revocation (the SIP coordinator)",
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('consent.update'), requireIfMatch],
       request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(individualConsentSchema.meta({ id: 'IndividualConsent' })) },
       responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
     }),
     async (c) => {
-      const plan = await service(c).setConsent(actor(c), c.req.valid('param').planId, ifMatch(c), c.req.valid('json'));
+      const who = actor(c);
+      let plan = await service(c).setConsent(who, c.req.valid('param').planId, ifMatch(c), c.req.valid('json'));
+      // A consent in force may let the plan reach the other side: assemble it from there too.
+      if (plan.visibility?.consent === 'in-force') plan = (await syncService(c).sync(who, plan.id)).plan;
       c.header('ETag', etag(plan.version));
       return c.json(plan, 200);
     },
@@ -187,7 +189,7 @@ export const plansRoutes = createRouter()
       tags: ['Plans'],
       summary: 'Add a participant: a summoned principal or an invited other (the SIP coordinator)',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('participants.update'), requireIfMatch],
       request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(participantSchema.meta({ id: 'Participant' })) },
       responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
     }),
@@ -204,7 +206,7 @@ export const plansRoutes = createRouter()
       tags: ['Plans'],
       summary: 'Remove an invited participant (the SIP coordinator)',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('participants.update'), requireIfMatch],
       request: {
         params: z.object({ planId, participantId: z.string().max(64).openapi({ param: { name: 'participantId', in: 'path' } }) }),
         headers: ifMatchHeader,
@@ -226,7 +228,7 @@ export const plansRoutes = createRouter()
       summary: 'Move the plan through draft → active → followed up → closed (the SIP coordinator)',
       description: 'A plan becomes active only with the individual’s consent and a principal with overall responsibility.',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('status.change'), requireIfMatch],
       request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(statusChangeSchema.meta({ id: 'StatusChange' })) },
       responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
     }),
@@ -243,7 +245,7 @@ export const plansRoutes = createRouter()
       tags: ['Plans'],
       summary: "Read one principal's part",
       security: bearerSecurity,
-      middleware: [staffOnly],
+      middleware: [...authz('part.read')],
       request: { params: z.object({ planId, partId }) },
       responses: { 200: { description: 'The part', headers: etagHeader, content: json(partView) }, ...errors },
     }),
@@ -263,7 +265,7 @@ export const plansRoutes = createRouter()
       description:
         'Each part versions on its own: the region editing its part never conflicts with the municipality editing its own. Requires If-Match with the part ETag.',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('part.update'), requireIfMatch],
       request: { params: z.object({ planId, partId }), headers: ifMatchHeader, ...body(partContentPatchSchema.meta({ id: 'PartPatch' })) },
       responses: { 200: { description: 'The part after the change', headers: etagHeader, content: json(partView) }, ...updateErrors },
     }),
@@ -282,7 +284,7 @@ export const plansRoutes = createRouter()
       tags: ['Versions'],
       summary: 'Every version of the plan: who changed what, when',
       security: bearerSecurity,
-      middleware: [staffOnly],
+      middleware: [...authz('versions.read')],
       request: { params: z.object({ planId }) },
       responses: { 200: { description: 'Versions, oldest first', content: json(z.object({ versions: z.array(versionEntry) })) }, ...errors },
     }),
@@ -295,7 +297,7 @@ export const plansRoutes = createRouter()
       tags: ['Versions'],
       summary: 'The plan as it was at a past version',
       security: bearerSecurity,
-      middleware: [staffOnly],
+      middleware: [...authz('versions.read')],
       request: { params: z.object({ planId, revision: revisionParam.openapi({ param: { name: 'revision', in: 'path' } }) }) },
       responses: { 200: { description: 'The plan at that version', content: json(planView) }, ...errors },
     }),
@@ -312,7 +314,7 @@ export const plansRoutes = createRouter()
       tags: ['Versions'],
       summary: 'What changed between two versions, as RFC 6902 JSON Patch operations',
       security: bearerSecurity,
-      middleware: [staffOnly],
+      middleware: [...authz('versions.read')],
       request: { params: z.object({ planId }), query: z.object({ from: revisionParam, to: revisionParam }) },
       responses: {
         200: {
@@ -344,7 +346,7 @@ export const plansRoutes = createRouter()
       description:
         'Fetches both sides in parallel and updates the items that mirror upstream records in place; items gone upstream are marked, not deleted. A side that is down or answers garbage is marked unavailable with its last successful sync time, and the other side is still applied.',
       security: bearerSecurity,
-      middleware: [staffOnly],
+      middleware: [...authz('plan.sync')],
       request: { params: z.object({ planId }) },
       responses: { 200: { description: 'The plan after the sync', headers: etagHeader, content: json(planView) }, ...errors },
     }),

@@ -1,8 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ageOn,
+  consentNames,
+  consentState,
+  decide,
   parsePersonId,
+  crossingTo,
+  planFieldWithheld,
+  planReaches,
   planTransitions,
+  planViewFor,
+  reaches,
+  withheldFrom,
+  type NamedOrganisation,
+  type Operation,
   type CreatePlan,
+  type FieldError,
   type IndividualConsent,
   type PartContent,
   type PartContentPatch,
@@ -11,6 +24,8 @@ import {
   type PlanFieldsPatch,
   type PlanStatus,
   type PlanView,
+  type Principal as PlanPrincipal,
+  type Situation,
 } from '@sip/shared';
 import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { recordAccess, recordAccessCommitted, type AccessAction, type AccessEntry } from '../access-log/access-log.ts';
@@ -19,6 +34,8 @@ import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
 import { outbox, planEvents, planOrganisations, planParts, planRevisions, plans, planSources } from '../db/schema.ts';
 import { ProblemError } from '../http/errors.ts';
+import { findOrganisations } from '../organisations/organisations.ts';
+import { authorize, standingOf, visibleMembership } from '../policy/authorize.ts';
 import { readSources, sourcesFrom } from './sources.ts';
 
 export type Staff = Extract<Principal, { kind: 'staff' }>;
@@ -40,11 +57,13 @@ export interface Recorder {
 
 export type Participant = PlanView['participants'][number];
 
-type PlanRow = typeof plans.$inferSelect;
+export type PlanRow = typeof plans.$inferSelect;
 type PartRow = typeof planParts.$inferSelect;
 
 export const PLAN_EVENTS_CHANNEL = 'sip_plan_events';
 export const OUTBOX_CHANNEL = 'sip_outbox';
+
+const SIDES = ['region', 'municipality'] as const;
 
 /** `W/"<version>"`: the ETag of a versioned thing. */
 export const etag = (version: number) => `W/"${version}"`;
@@ -89,7 +108,8 @@ function applyPatch<T extends object>(current: T, patch: Record<string, unknown>
   return next as T;
 }
 
-function toView(plan: PlanRow, parts: PartRow[]): PlanView {
+/** The whole plan, as stored: what revisions keep and the publisher cuts for each side. */
+export function toView(plan: PlanRow, parts: PartRow[]): PlanView {
   const principalParts = parts
     .filter((p) => p.kind === 'region' || p.kind === 'municipality')
     .sort((a, b) => a.kind.localeCompare(b.kind));
@@ -99,6 +119,8 @@ function toView(plan: PlanRow, parts: PartRow[]): PlanView {
   return {
     id: plan.id,
     status: plan.status as PlanStatus,
+    initiator: plan.initiator as PlanPrincipal,
+    protectedIdentity: plan.protectedIdentity,
     individual: {
       personId: plan.individualId,
       kind: personId?.kind ?? 'personnummer',
@@ -131,26 +153,14 @@ function partView(p: PartRow): PartView {
   };
 }
 
-export function refuseAuditor(actor: Actor) {
-  if (actor.principal.role === 'auditor') {
-    throw new ProblemError('forbidden', 'Auditors follow up the access log; they do not read or edit plans');
-  }
-}
-
-function requireCoordinator(actor: Actor) {
-  if (actor.principal.role !== 'coordinator') {
-    throw new ProblemError('forbidden', 'Only a SIP coordinator edits the plan-level fields, consent, participants and status');
-  }
-}
-
-function notFound(): ProblemError {
-  return new ProblemError('not-found', 'No such plan');
-}
-
 export function stale(current: number, what: string): ProblemError {
   return new ProblemError('precondition-failed', `The ${what} has changed: it is at version ${current}. Read it again and reapply your change.`, {
     headers: { ETag: etag(current) },
   });
+}
+
+function invalid(path: string, message: string): ProblemError {
+  return new ProblemError('validation', `${path}: ${message}`, { errors: [{ path, message }] });
 }
 
 /** A plans row as raw SQL returns it (snake_case), with its parts and sources as JSON. */
@@ -160,6 +170,8 @@ interface RawPlanRow {
   individual_id_kind: string;
   individual_name: string | null;
   status: string;
+  initiator: string;
+  protected_identity: boolean | string;
   fields: unknown;
   consent: unknown;
   participants: unknown;
@@ -170,6 +182,8 @@ interface RawPlanRow {
   updated_at: string | Date;
   parts_json: unknown;
   sources_json: unknown;
+  my_access: string | null;
+  my_principal: string | null;
 }
 
 const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
@@ -184,6 +198,8 @@ function planFromRaw(r: RawPlanRow): PlanRow {
     individualIdKind: r.individual_id_kind,
     individualName: r.individual_name,
     status: r.status,
+    initiator: r.initiator,
+    protectedIdentity: r.protected_identity === true || r.protected_identity === 't' || r.protected_identity === 'true',
     fields: asJson(r.fields),
     consent: asJson(r.consent),
     participants: asJson(r.participants),
@@ -223,36 +239,120 @@ function sourceFromRaw(r: Record<string, unknown>): typeof planSources.$inferSel
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The SIP's domain logic: authorisation, lifecycle, versions, the access log and events. */
+/** The actor's standing in a plan: what the policy reads, and which principal they act as. */
+export interface Standing {
+  standing: NonNullable<Situation['standing']>;
+  /** The principal the actor's organisation is in the plan, when it sees it. */
+  as: PlanPrincipal | undefined;
+  /** The actor's organisation as the plan names it. */
+  organisation: NamedOrganisation | undefined;
+}
+
+/** The initiator and the consent of a stored plan, as the sharing rules read them. */
+const planConsent = (plan: PlanRow) => ({ initiator: plan.initiator as PlanPrincipal, consent: (plan.consent as IndividualConsent | null) ?? null });
+
+/** A plan the actor may see, with their standing in it. */
+export interface Situated extends Standing {
+  plan: PlanRow;
+}
+
+/** The consent's basis, and the check that a child's consent rests on the guardians'. */
+function withBasis(consent: IndividualConsent, individualId: string, on: Date): IndividualConsent {
+  const child = parsePersonId(individualId) ? ageOn(individualId, on) < 18 : false;
+  if (!child) return { ...consent, basis: 'individual' };
+  if (consent.given && !consent.revokedAt) {
+    const guardians = consent.guardians ?? [];
+    if (guardians.length === 0 || guardians.some((g) => !g.given)) {
+      throw invalid('/guardians', 'the individual is under 18: the consent rests on the guardians, and each guardian recorded must have given it');
+    }
+  }
+  return { ...consent, basis: 'guardians' };
+}
+
+/**
+ * The SIP's domain logic: lifecycle, versions, the access log and events. Every operation
+ * asks the policy (`@sip/shared` `decide`, through {@link authorize}) with the facts it has
+ * established; what a principal is shown is cut by the individual's consent ({@link planViewFor}).
+ */
 export class PlansService {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date,
   ) {}
 
-  /** Loads a plan the actor's organisation takes part in; anything else is a 404 that reveals nothing. */
-  async load(tx: Db, actor: Actor, planId: string, lock = false): Promise<PlanRow> {
-    if (!UUID.test(planId)) throw notFound();
+  /**
+   * Reads a plan and the actor's standing in it (none when it does not exist or the actor's
+   * organisation does not see it), optionally locking the plan row for a change.
+   */
+  async situate(tx: Db, organisationId: string, planId: string, lock = false): Promise<{ plan: PlanRow | undefined } & Standing> {
+    const none = { plan: undefined, standing: 'none' as const, as: undefined, organisation: undefined };
+    if (!UUID.test(planId)) return none;
     const query = tx
-      .select({ plan: plans })
+      .select({ plan: plans, access: planOrganisations.access, principal: planOrganisations.principal, name: planParts.organisationName })
       .from(plans)
-      .innerJoin(
-        planOrganisations,
-        and(eq(planOrganisations.planId, plans.id), eq(planOrganisations.organisationId, actor.principal.organisationId)),
-      )
+      .leftJoin(planOrganisations, and(eq(planOrganisations.planId, plans.id), eq(planOrganisations.organisationId, organisationId)))
+      .leftJoin(planParts, and(eq(planParts.planId, plans.id), eq(planParts.kind, planOrganisations.principal)))
       .where(eq(plans.id, planId));
     const [row] = lock ? await query.for('update', { of: plans }) : await query;
-    if (!row) throw notFound();
-    return row.plan;
+    if (!row) return none;
+    const standing = standingOf(row.access);
+    if (standing === 'none') return { ...none, plan: row.plan };
+    return { plan: row.plan, standing, as: row.principal as PlanPrincipal, organisation: { id: organisationId, name: row.name ?? '' } };
   }
 
-  /** The plan as it now is, with its sources; the caller has authorised and logs the access. */
+  /**
+   * Situates the actor in the plan and asks the policy for the operation with the facts it
+   * reads: the standing, the status, whether the plan has crossed to the actor's organisation,
+   * and what `facts` adds. A refusal throws (a 404 revealing nothing when the plan is not theirs).
+   */
+  async authorized(
+    tx: Db,
+    actor: Actor,
+    planId: string,
+    operation: Operation,
+    options: { lock?: boolean; facts?: (situated: Situated) => Situation | Promise<Situation>; errors?: FieldError[] } = {},
+  ): Promise<Situated> {
+    const found = await this.situate(tx, actor.principal.organisationId, planId, options.lock ?? false);
+    if (!found.plan || found.standing === 'none') {
+      // Who may ask is decided first (403); then the plan is not theirs to see (404).
+      authorize(operation, actor.principal.role, { standing: 'none' });
+      throw new ProblemError('not-found', 'No such plan');
+    }
+    const situated: Situated = { ...found, plan: found.plan };
+    authorize(operation, actor.principal.role, {
+      standing: situated.standing,
+      status: situated.plan.status as PlanStatus,
+      ...this.sharingFacts(situated.plan, situated),
+      ...(await options.facts?.(situated)),
+    }, options.errors ? { errors: options.errors } : {});
+    return situated;
+  }
+
+  /** Whether the plan-level record and the relatives section have crossed to the actor's organisation. */
+  private sharingFacts(plan: PlanRow, standing: Standing): Situation {
+    if (!standing.as) return { sharedWithMe: false };
+    return { sharedWithMe: reaches(planConsent(plan), standing.as, standing.organisation, this.now()) };
+  }
+
+  /** What the plan-level record withholds from the actor's organisation, read off the consent. */
+  private withheldFor(plan: PlanRow, standing: Standing): string[] {
+    if (!standing.as) return [];
+    return withheldFrom(crossingTo(planConsent(plan), standing.as, standing.organisation, this.now()));
+  }
+
+  /** The plan as it now is, whole, with its sources: for the caller to cut for its reader. */
   async viewOf(tx: Db, planId: string): Promise<PlanView> {
     const [plan] = await tx.select().from(plans).where(eq(plans.id, planId));
-    if (!plan) throw notFound();
+    if (!plan) throw new ProblemError('not-found', 'No such plan');
     const view = toView(plan, await this.parts(tx, planId));
     view.sources = await readSources(tx, planId);
     return view;
+  }
+
+  /** The plan as staff of the principal `as` may see it today. */
+  viewFor(plan: PlanView, as: PlanPrincipal | undefined): PlanView {
+    if (!as) throw new Error('viewFor without a principal');
+    return planViewFor(plan, as, this.now());
   }
 
   async parts(tx: Db, planId: string): Promise<PartRow[]> {
@@ -277,13 +377,15 @@ export class PlansService {
     await recordAccess(tx, accessed.map((plan) => this.entry(actor, action, plan)));
   }
 
-  private async log(tx: Db, actor: Recorder, action: AccessAction, plan: Pick<PlanRow, 'id' | 'individualId'>) {
-    await recordAccess(tx, [this.entry(actor, action, plan)]);
+  /** The upstream sides the plan may be published to now: the initiator's, and the other while the consent in force names it. */
+  sidesReached(plan: Pick<PlanView, 'initiator' | 'consent' | 'parts'>): PlanPrincipal[] {
+    return SIDES.filter((side) => decide('upstream.publish', 'broker', { sideReached: planReaches(plan, side, this.now()) }).allowed);
   }
 
   /**
    * Records a change: raises the plan's revision, keeps the whole plan as it now is, queues
-   * the event for live editors and writes the access log, all in the change's transaction.
+   * the event for live editors, queues publication to each side the plan may reach, and writes
+   * the access log, all in the change's transaction. Returns the whole plan: cut it for the reader.
    */
   async commitChange(
     tx: Db,
@@ -297,7 +399,7 @@ export class PlansService {
       .set({ revision: sql`${plans.revision} + 1`, updatedAt: at })
       .where(eq(plans.id, planId))
       .returning();
-    if (!plan) throw notFound();
+    if (!plan) throw new ProblemError('not-found', 'No such plan');
     const view = toView(plan, await this.parts(tx, planId));
     await tx.insert(planRevisions).values({
       planId,
@@ -310,12 +412,13 @@ export class PlansService {
       snapshot: view,
     });
     await this.emit(tx, actor, plan, change, at);
-    // Published back to both upstreams from the outbox, in order, after this commits.
-    await tx.insert(outbox).values(
-      (['region', 'municipality'] as const).map((side) => ({ planId, side, revision: plan.revision, createdAt: at, nextAttemptAt: at })),
-    );
-    await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${planId})`);
-    await this.log(tx, actor, change.action, plan);
+    // Published to each side the plan may reach, from the outbox, in order, after this commits.
+    const sides = this.sidesReached(view);
+    if (sides.length) {
+      await tx.insert(outbox).values(sides.map((side) => ({ planId, side, revision: plan.revision, createdAt: at, nextAttemptAt: at })));
+      await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${planId})`);
+    }
+    await recordAccess(tx, [this.entry(actor, change.action, plan)]);
     return view;
   }
 
@@ -343,27 +446,30 @@ export class PlansService {
   }
 
   async create(actor: Actor, input: CreatePlan): Promise<PlanView> {
-    refuseAuditor(actor);
     const org = actor.principal.organisationId;
-    if (input.principals.region.id === input.principals.municipality.id) {
-      throw new ProblemError('validation', '/principals: the region and the municipality must be two organisations', {
-        errors: [{ path: '/principals/municipality/id', message: 'must differ from the region' }],
-      });
-    }
-    if (input.principals.region.id !== org && input.principals.municipality.id !== org) {
-      throw new ProblemError('forbidden', 'You can create a SIP only for a plan your own organisation is a principal in');
-    }
     const person = parsePersonId(input.individual.personId);
-    if (!person) throw new ProblemError('validation', '/individual/personId: invalid');
+    if (!person) throw invalid('/individual/personId', 'invalid');
     const { individual, principals, ...rawFields } = input;
+    const known = await findOrganisations(this.db, [principals.region.id, principals.municipality.id]);
+    const region = known.get(principals.region.id);
+    const municipality = known.get(principals.municipality.id);
+    const principalsKnown = region?.kind === 'region' && municipality?.kind === 'municipality';
+    authorize(
+      'plan.create',
+      actor.principal.role,
+      { ownOrganisationIsPrincipal: principals.region.id === org || principals.municipality.id === org, principalsKnown },
+      { errors: [{ path: region?.kind === 'region' ? '/principals/municipality/id' : '/principals/region/id', message: '' }] },
+    );
+    const named = { region: region!, municipality: municipality! };
+    const initiator: PlanPrincipal = named.region.id === org ? 'region' : 'municipality';
     const fields = normaliseFields(rawFields);
     const at = this.now();
     const planId = randomUUID();
-    const participants: Participant[] = (['region', 'municipality'] as const).map((p) => ({
+    const participants: Participant[] = SIDES.map((p) => ({
       id: randomUUID(),
       kind: 'principal',
-      name: principals[p].name,
-      organisationId: principals[p].id,
+      name: named[p].name,
+      organisationId: named[p].id,
     }));
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
@@ -373,6 +479,7 @@ export class PlansService {
         individualIdKind: person.kind,
         individualName: individual.name ?? null,
         status: 'draft',
+        initiator,
         fields,
         consent: null,
         participants,
@@ -383,55 +490,60 @@ export class PlansService {
         updatedAt: at,
       });
       await tx.insert(planParts).values([
-        ...(['region', 'municipality'] as const).map((kind) => ({
+        ...SIDES.map((kind) => ({
           id: randomUUID(),
           planId,
           kind,
-          organisationId: principals[kind].id,
-          organisationName: principals[kind].name,
+          organisationId: named[kind].id,
+          organisationName: named[kind].name,
           content: {},
           version: 1,
           updatedAt: at,
         })),
         { id: randomUUID(), planId, kind: 'relatives', organisationId: null, organisationName: null, content: { relatives: [] }, version: 1, updatedAt: at },
       ]);
+      // Until the individual consents, the other principal's staff do not see the plan.
       await tx.insert(planOrganisations).values(
-        (['region', 'municipality'] as const).map((kind) => ({ planId, organisationId: principals[kind].id, principal: kind })),
+        SIDES.map((kind) => ({ planId, organisationId: named[kind].id, principal: kind, access: kind === initiator ? 'initiator' : 'pending' })),
       );
-      return this.commitChange(tx, actor, planId, { type: 'plan.created', partId: null, version: 1, action: 'plan.create' });
+      const full = await this.commitChange(tx, actor, planId, { type: 'plan.created', partId: null, version: 1, action: 'plan.create' });
+      return this.viewFor(full, initiator);
     });
   }
 
   /**
-   * Reads a plan in one statement (plan, parts and sources, with the organisation check),
-   * then logs the access; the plan is returned only once the log entry is committed.
+   * Reads a plan in one statement (plan, parts, sources and the actor's standing), asks the
+   * policy, then logs the access; the plan is returned only once the log entry is committed.
    */
   async get(actor: Actor, planId: string): Promise<PlanView> {
-    refuseAuditor(actor);
-    if (!UUID.test(planId)) throw notFound();
-    const [row] = rowsOf<RawPlanRow>(
-      await this.db.execute(sql`
-        select p.*,
-          (select coalesce(json_agg(pp), '[]'::json) from plan_parts pp where pp.plan_id = p.id) as parts_json,
-          (select coalesce(json_agg(ps), '[]'::json) from plan_sources ps where ps.plan_id = p.id) as sources_json
-        from plans p
-        where p.id = ${planId}
-          and exists (select 1 from plan_organisations po where po.plan_id = p.id and po.organisation_id = ${actor.principal.organisationId})`),
-    );
-    if (!row) throw notFound();
-    const plan = planFromRaw(row);
-    const view = toView(plan, jsonRows(row.parts_json).map(partFromRaw));
-    view.sources = sourcesFrom(jsonRows(row.sources_json).map(sourceFromRaw));
+    const org = actor.principal.organisationId;
+    const [row] = UUID.test(planId)
+      ? rowsOf<RawPlanRow>(
+          await this.db.execute(sql`
+            select p.*,
+              (select coalesce(json_agg(pp), '[]'::json) from plan_parts pp where pp.plan_id = p.id) as parts_json,
+              (select coalesce(json_agg(ps), '[]'::json) from plan_sources ps where ps.plan_id = p.id) as sources_json,
+              po.access as my_access, po.principal as my_principal
+            from plans p
+            left join plan_organisations po on po.plan_id = p.id and po.organisation_id = ${org}
+            where p.id = ${planId}`),
+        )
+      : [];
+    const standing = standingOf(row?.my_access);
+    authorize('plan.read', actor.principal.role, { standing });
+    const plan = planFromRaw(row!);
+    const view = toView(plan, jsonRows(row!.parts_json).map(partFromRaw));
+    view.sources = sourcesFrom(jsonRows(row!.sources_json).map(sourceFromRaw));
     await recordAccessCommitted(this.db, [this.entry(actor, 'plan.read', plan)]);
-    return view;
+    return this.viewFor(view, row!.my_principal as PlanPrincipal);
   }
 
   async list(
     actor: Actor,
     query: { status?: PlanStatus | undefined; followUpDue?: boolean | undefined; limit: number; offset: number },
   ): Promise<{ items: PlanSummary[]; total: number }> {
-    refuseAuditor(actor);
-    const conditions: SQL[] = [eq(planOrganisations.organisationId, actor.principal.organisationId)];
+    authorize('plan.list', actor.principal.role, {});
+    const conditions: SQL[] = [visibleMembership(actor.principal.organisationId)];
     if (query.status) conditions.push(eq(plans.status, query.status));
     if (query.followUpDue) {
       const today = this.now().toISOString().slice(0, 10);
@@ -441,9 +553,10 @@ export class PlansService {
       const tx = txRaw as unknown as Db;
       const where = and(...conditions);
       const rows = await tx
-        .select({ plan: plans })
+        .select({ plan: plans, principal: planOrganisations.principal, name: planParts.organisationName })
         .from(plans)
         .innerJoin(planOrganisations, eq(planOrganisations.planId, plans.id))
+        .leftJoin(planParts, and(eq(planParts.planId, plans.id), eq(planParts.kind, planOrganisations.principal)))
         .where(where)
         .orderBy(desc(plans.updatedAt), asc(plans.id))
         .limit(query.limit)
@@ -458,16 +571,21 @@ export class PlansService {
         rows.map(({ plan }) => this.entry(actor, 'plan.list', plan)),
       );
       return {
-        items: rows.map(({ plan }) => ({
-          id: plan.id,
-          status: plan.status as PlanStatus,
-          individual: { personId: plan.individualId, ...(plan.individualName ? { name: plan.individualName } : {}) },
-          title: (plan.fields as PlanFields).title ?? null,
-          followUpDate: plan.followUpDate ?? null,
-          version: plan.version,
-          revision: plan.revision,
-          updatedAt: plan.updatedAt.toISOString(),
-        })),
+        items: rows.map(({ plan, principal, name }) => {
+          const fields = plan.fields as PlanFields;
+          // The title and follow-up date are the initiator's: shown to the other principal only as the consent lets them cross.
+          const withheld = this.withheldFor(plan, { standing: 'member', as: principal as PlanPrincipal, organisation: { id: actor.principal.organisationId, name: name ?? '' } });
+          return {
+            id: plan.id,
+            status: plan.status as PlanStatus,
+            individual: { personId: plan.individualId, ...(plan.individualName ? { name: plan.individualName } : {}) },
+            title: planFieldWithheld(withheld, 'title') ? null : (fields.title ?? null),
+            followUpDate: planFieldWithheld(withheld, 'followUp') ? null : (plan.followUpDate ?? null),
+            version: plan.version,
+            revision: plan.revision,
+            updatedAt: plan.updatedAt.toISOString(),
+          };
+        }),
         total: Number(total?.n ?? 0),
       };
     });
@@ -478,40 +596,98 @@ export class PlansService {
     actor: Actor,
     planId: string,
     expectedVersion: number,
-    type: string,
+    operation: 'plan.update' | 'consent.update' | 'participants.update' | 'status.change',
+    type: string | ((plan: PlanRow) => string),
     action: AccessAction,
-    mutate: (plan: PlanRow) => Partial<typeof plans.$inferInsert>,
+    mutate: (plan: PlanRow, as: PlanPrincipal) => Partial<typeof plans.$inferInsert>,
+    facts?: (situated: Situated) => Situation,
   ): Promise<PlanView> {
-    refuseAuditor(actor);
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const plan = await this.load(tx, actor, planId, true);
-      requireCoordinator(actor);
+      const { plan, as } = await this.authorized(tx, actor, planId, operation, { lock: true, ...(facts ? { facts } : {}) });
       if (plan.version !== expectedVersion) throw stale(plan.version, 'plan');
-      const changes = mutate(plan);
+      const changeType = typeof type === 'function' ? type(plan) : type;
+      const changes = mutate(plan, as!);
       const [updated] = await tx
         .update(plans)
         .set({ ...changes, version: plan.version + 1 })
         .where(and(eq(plans.id, planId), eq(plans.version, expectedVersion)))
-        .returning({ version: plans.version });
+        .returning();
       if (!updated) throw stale(plan.version + 1, 'plan');
-      return this.commitChange(tx, actor, planId, { type, partId: null, version: updated.version, action });
+      if (changes.consent !== undefined) await this.updateMembership(tx, updated);
+      const full = await this.commitChange(tx, actor, planId, { type: changeType, partId: null, version: updated.version, action });
+      return this.viewFor(full, as);
     });
+  }
+
+  /** The other principal knows of the plan exactly while the individual's consent (in any state) names it. */
+  private async updateMembership(tx: Db, plan: PlanRow) {
+    const parts = await tx
+      .select({ kind: planParts.kind, organisationId: planParts.organisationId, organisationName: planParts.organisationName })
+      .from(planParts)
+      .where(and(eq(planParts.planId, plan.id), inArray(planParts.kind, [...SIDES])));
+    for (const part of parts) {
+      if (part.kind === plan.initiator || !part.organisationId) continue;
+      const named = consentNames(plan.consent as IndividualConsent | null, { id: part.organisationId, name: part.organisationName ?? '' });
+      await tx
+        .update(planOrganisations)
+        .set({ access: named ? 'member' : 'pending' })
+        .where(and(eq(planOrganisations.planId, plan.id), eq(planOrganisations.organisationId, part.organisationId)));
+    }
   }
 
   updateFields(actor: Actor, planId: string, expectedVersion: number, patch: PlanFieldsPatch): Promise<PlanView> {
-    return this.changePlan(actor, planId, expectedVersion, 'plan.updated', 'plan.update', (plan) => {
-      const fields = normaliseFields(applyPatch(plan.fields as PlanFields, patch as Record<string, unknown>));
-      return { fields, followUpDate: fields.followUp?.date ?? null };
-    });
+    const keys = Object.entries(patch)
+      .filter(([, v]) => v !== undefined)
+      .map(([k]) => k as keyof PlanFields);
+    return this.changePlan(
+      actor,
+      planId,
+      expectedVersion,
+      'plan.update',
+      'plan.updated',
+      'plan.update',
+      (plan, as) => {
+        const current = plan.fields as PlanFields;
+        const next = applyPatch(current, patch as Record<string, unknown>);
+        // Items the consent keeps from this editor stay as they were: a list they replace keeps them.
+        if (plan.initiator !== as) keepExcluded(current, next, plan.consent as IndividualConsent | null);
+        const fields = normaliseFields(next);
+        return { fields, followUpDate: fields.followUp?.date ?? null };
+      },
+      (situated) => {
+        const withheld = this.withheldFor(situated.plan, situated);
+        return { touchesWithheld: keys.some((key) => planFieldWithheld(withheld, key)) };
+      },
+    );
   }
 
-  setConsent(actor: Actor, planId: string, expectedVersion: number, consent: IndividualConsent): Promise<PlanView> {
-    return this.changePlan(actor, planId, expectedVersion, 'consent.updated', 'consent.update', () => ({ consent }));
+  setConsent(actor: Actor, planId: string, expectedVersion: number, input: IndividualConsent): Promise<PlanView> {
+    const now = this.now();
+    return this.changePlan(
+      actor,
+      planId,
+      expectedVersion,
+      'consent.update',
+      (plan) => {
+        const before = consentState(plan.consent as IndividualConsent | null, now);
+        const after = consentState(input, now);
+        return after === 'withdrawn' && before !== 'withdrawn' ? 'consent.withdrawn' : 'consent.updated';
+      },
+      'consent.update',
+      (plan) => {
+        const consent = withBasis(input, plan.individualId, now);
+        const state = consentState(consent, now);
+        const status = plan.status as PlanStatus;
+        // Withdrawn, the plan can no longer be active: it says why until a new consent is recorded.
+        const stops = status !== 'closed' && (state === 'withdrawn' ? true : state !== 'in-force' && (status === 'active' || status === 'followed_up'));
+        return { consent, ...(stops ? { status: 'consent_withdrawn' } : {}) };
+      },
+    );
   }
 
   addParticipant(actor: Actor, planId: string, expectedVersion: number, participant: Omit<Participant, 'id'> & { id?: string | undefined }) {
-    return this.changePlan(actor, planId, expectedVersion, 'participants.updated', 'participants.update', (plan) => {
+    return this.changePlan(actor, planId, expectedVersion, 'participants.update', 'participants.updated', 'participants.update', (plan) => {
       const current = plan.participants as Participant[];
       const id = participant.id ?? randomUUID();
       if (current.some((p) => p.id === id)) {
@@ -522,7 +698,7 @@ export class PlansService {
   }
 
   removeParticipant(actor: Actor, planId: string, expectedVersion: number, participantId: string) {
-    return this.changePlan(actor, planId, expectedVersion, 'participants.updated', 'participants.update', (plan) => {
+    return this.changePlan(actor, planId, expectedVersion, 'participants.update', 'participants.updated', 'participants.update', (plan) => {
       const current = plan.participants as Participant[];
       const target = current.find((p) => p.id === participantId);
       if (!target) throw new ProblemError('not-found', 'No such participant in this plan');
@@ -534,8 +710,11 @@ export class PlansService {
   }
 
   changeStatus(actor: Actor, planId: string, expectedVersion: number, status: PlanStatus): Promise<PlanView> {
-    return this.changePlan(actor, planId, expectedVersion, 'status.changed', 'status.update', (plan) => {
+    return this.changePlan(actor, planId, expectedVersion, 'status.change', 'status.changed', 'status.update', (plan) => {
       const from = plan.status as PlanStatus;
+      if (status === 'consent_withdrawn') {
+        throw new ProblemError('conflict', 'A plan becomes consent_withdrawn when the withdrawal of the consent is recorded (PUT …/consent), not by asking');
+      }
       if (!planTransitions[from].includes(status)) {
         const allowed = planTransitions[from];
         throw new ProblemError(
@@ -547,7 +726,10 @@ export class PlansService {
         const consent = plan.consent as IndividualConsent | null;
         const fields = plan.fields as PlanFields;
         const missing: { path: string; message: string }[] = [];
-        if (!consent?.given || consent.revokedAt) missing.push({ path: '/consent', message: 'the individual has not consented to the SIP' });
+        const state = consentState(consent, this.now());
+        if (state !== 'in-force') {
+          missing.push({ path: '/consent', message: state === 'expired' ? 'the individual’s consent has expired' : 'the individual has not consented to the SIP' });
+        }
         if (!fields.overallResponsibility) missing.push({ path: '/fields/overallResponsibility', message: 'no principal has overall responsibility' });
         if (missing.length) {
           throw new ProblemError('conflict', `The plan cannot become active: ${missing.map((m) => m.message).join('; ')}`, { errors: missing });
@@ -558,13 +740,13 @@ export class PlansService {
   }
 
   async getPart(actor: Actor, planId: string, partId: string): Promise<PartView> {
-    refuseAuditor(actor);
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const plan = await this.load(tx, actor, planId);
+      const { plan, as } = await this.authorized(tx, actor, planId, 'part.read');
       const part = await this.findPart(tx, planId, partId);
-      await this.log(tx, actor, 'part.read', plan);
-      return partView(part);
+      await recordAccess(tx, [this.entry(actor, 'part.read', plan)]);
+      const full = toView(plan, [part, ...(await this.parts(tx, planId)).filter((p) => p.kind === 'relatives')]);
+      return this.viewFor(full, as).parts.find((p) => p.id === partId)!;
     });
   }
 
@@ -573,20 +755,21 @@ export class PlansService {
     const [part] = await tx
       .select()
       .from(planParts)
-      .where(and(eq(planParts.id, partId), eq(planParts.planId, planId), inArray(planParts.kind, ['region', 'municipality'])));
+      .where(and(eq(planParts.id, partId), eq(planParts.planId, planId), inArray(planParts.kind, [...SIDES])));
     if (!part) throw new ProblemError('not-found', 'No such part in this plan');
     return part;
   }
 
   async updatePart(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView> {
-    refuseAuditor(actor);
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      await this.load(tx, actor, planId);
-      const part = await this.findPart(tx, planId, partId);
-      if (part.organisationId !== actor.principal.organisationId) {
-        throw new ProblemError('forbidden', 'Each principal edits only its own part');
-      }
+      const found = await this.situate(tx, actor.principal.organisationId, planId);
+      // The part is looked up only in a plan the actor may see: a 404 otherwise reveals nothing.
+      const part = found.standing === 'none' ? undefined : await this.findPart(tx, planId, partId);
+      const { as } = await this.authorized(tx, actor, planId, 'part.update', {
+        facts: () => ({ ownPart: part?.organisationId === actor.principal.organisationId }),
+      });
+      if (!part) throw new ProblemError('not-found', 'No such part in this plan');
       if (part.version !== expectedVersion) throw stale(part.version, 'part');
       const content = normalisePart(applyPatch(part.content as PartContent, patch as Record<string, unknown>));
       const [updated] = await tx
@@ -598,15 +781,15 @@ export class PlansService {
         const [current] = await tx.select({ version: planParts.version }).from(planParts).where(eq(planParts.id, partId));
         throw stale(current?.version ?? part.version, 'part');
       }
-      return this.commitChange(tx, actor, planId, { type: 'part.updated', partId, version: updated.version, action: 'part.update' });
+      const full = await this.commitChange(tx, actor, planId, { type: 'part.updated', partId, version: updated.version, action: 'part.update' });
+      return this.viewFor(full, as);
     });
   }
 
   async versions(actor: Actor, planId: string) {
-    refuseAuditor(actor);
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const plan = await this.load(tx, actor, planId);
+      const { plan } = await this.authorized(tx, actor, planId, 'versions.read');
       const rows = await tx
         .select({
           revision: planRevisions.revision,
@@ -619,7 +802,7 @@ export class PlansService {
         .from(planRevisions)
         .where(eq(planRevisions.planId, planId))
         .orderBy(asc(planRevisions.revision));
-      await this.log(tx, actor, 'versions.read', plan);
+      await recordAccess(tx, [this.entry(actor, 'versions.read', plan)]);
       return rows.map((r) => ({
         revision: r.revision,
         change: r.change,
@@ -630,12 +813,14 @@ export class PlansService {
     });
   }
 
-  /** The plan as it was at each of the given revisions. */
+  /**
+   * The plan as it was at each of the given revisions, as the actor's organisation may see it:
+   * cut by the consent then and the consent now, so a withdrawal also closes the history.
+   */
   async snapshots(actor: Actor, planId: string, revisions: number[]): Promise<Map<number, PlanView>> {
-    refuseAuditor(actor);
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const plan = await this.load(tx, actor, planId);
+      const { plan, as } = await this.authorized(tx, actor, planId, 'versions.read');
       const rows = await tx
         .select({ revision: planRevisions.revision, snapshot: planRevisions.snapshot })
         .from(planRevisions)
@@ -643,48 +828,47 @@ export class PlansService {
       const found = new Map(rows.map((r) => [r.revision, r.snapshot as PlanView]));
       const missing = revisions.filter((r) => !found.has(r));
       if (missing.length) throw new ProblemError('not-found', `No version ${missing.join(', ')} of this plan`);
-      await this.log(tx, actor, 'versions.read', plan);
-      return found;
+      await recordAccess(tx, [this.entry(actor, 'versions.read', plan)]);
+      const consentNow = (plan.consent as IndividualConsent | null) ?? null;
+      return new Map(
+        [...found].map(([revision, snapshot]) => {
+          const whole: PlanView = { ...snapshot, initiator: snapshot.initiator ?? (plan.initiator as PlanPrincipal), protectedIdentity: snapshot.protectedIdentity ?? false };
+          return [revision, planViewFor(whole, as!, this.now(), consentNow)];
+        }),
+      );
     });
   }
 
   /** Checks that the actor may follow the plan's live events; logs the access. */
   async authorizeEvents(actor: Actor, planId: string): Promise<void> {
-    refuseAuditor(actor);
     await this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const plan = await this.load(tx, actor, planId);
-      await this.log(tx, actor, 'events.read', plan);
+      const { plan } = await this.authorized(tx, actor, planId, 'events.read');
+      await recordAccess(tx, [this.entry(actor, 'events.read', plan)]);
     });
   }
 
   /**
    * Reads the plan a principal's part or the relatives section belongs to, as {@link get} does:
-   * a 404 that reveals nothing unless the actor's organisation takes part, and the read logged.
+   * a 404 that reveals nothing unless the actor's organisation sees the plan, and the read logged.
    */
   async getByPart(actor: Actor, partId: string): Promise<PlanView> {
-    refuseAuditor(actor);
-    if (!UUID.test(partId)) throw notFound();
-    const [row] = await this.db.select({ planId: planParts.planId }).from(planParts).where(eq(planParts.id, partId));
-    if (!row) throw notFound();
-    return this.get(actor, row.planId);
+    const [row] = UUID.test(partId) ? await this.db.select({ planId: planParts.planId }).from(planParts).where(eq(planParts.id, partId)) : [];
+    return this.get(actor, row?.planId ?? 'none');
   }
 
   /**
    * The plans of one individual (personnummer or samordningsnummer, 12 digits) that the actor's
-   * organisation takes part in, most recently changed first; each plan returned is logged as read.
+   * organisation sees, most recently changed first, each as it may see it; each is logged as read.
    */
   async findByIndividual(actor: Actor, personId: string, limit = 100): Promise<PlanView[]> {
-    refuseAuditor(actor);
+    authorize('plan.list', actor.principal.role, {});
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const rows = await tx
-        .select({ plan: plans })
+        .select({ plan: plans, principal: planOrganisations.principal })
         .from(plans)
-        .innerJoin(
-          planOrganisations,
-          and(eq(planOrganisations.planId, plans.id), eq(planOrganisations.organisationId, actor.principal.organisationId)),
-        )
+        .innerJoin(planOrganisations, and(eq(planOrganisations.planId, plans.id), visibleMembership(actor.principal.organisationId)))
         .where(eq(plans.individualId, personId))
         .orderBy(desc(plans.updatedAt), asc(plans.id))
         .limit(limit);
@@ -697,8 +881,20 @@ export class PlansService {
         tx,
         rows.map(({ plan }) => this.entry(actor, 'plan.read', plan)),
       );
-      return rows.map(({ plan }) => toView(plan, parts.filter((p) => p.planId === plan.id)));
+      return rows.map(({ plan, principal }) => this.viewFor(toView(plan, parts.filter((p) => p.planId === plan.id)), principal as PlanPrincipal));
     });
+  }
+}
+
+/** Puts back the items of the plan-level lists the consent excludes, which the editor could not see. */
+function keepExcluded(current: PlanFields, next: PlanFields, consent: IndividualConsent | null) {
+  const excluded = new Set(consent?.scope.excludedItems ?? []);
+  if (excluded.size === 0) return;
+  for (const key of ['individualGoals', 'needs', 'individualOwnActions', 'otherActorMeasures', 'meetings'] as const) {
+    const kept = ((current[key] ?? []) as { id?: string }[]).filter((item) => item.id && excluded.has(item.id));
+    if (kept.length === 0 || next[key] === undefined) continue;
+    const ids = new Set(((next[key] ?? []) as { id?: string }[]).map((i) => i.id));
+    (next as Record<string, unknown>)[key] = [...((next[key] ?? []) as unknown[]), ...kept.filter((k) => !ids.has(k.id))];
   }
 }
 

@@ -14,8 +14,12 @@ export interface OutboxItem {
   attempts: number;
 }
 
-/** Delivers one outbox item; throws to have it retried later. Must be safe to repeat; should stop when `signal` aborts. */
-export type Deliver = (item: OutboxItem, signal?: AbortSignal) => Promise<void>;
+/**
+ * Delivers one outbox item; throws to have it retried later. Must be safe to repeat; should stop
+ * when `signal` aborts. Resolves `delivered`, or `withheld` when the individual's consent no
+ * longer lets the plan reach that side (nothing was sent; the item is done).
+ */
+export type Deliver = (item: OutboxItem, signal?: AbortSignal) => Promise<'delivered' | 'withheld' | void>;
 
 export interface OutboxWorkerOptions {
   /** How long a claimed item is reserved for its delivery before another worker may retry it. */
@@ -103,9 +107,9 @@ export class OutboxWorker {
     await Promise.all(
       items.map(async (item) => {
         try {
-          await this.deliver(item, this.abort.signal);
+          const outcome = (await this.deliver(item, this.abort.signal)) ?? 'delivered';
           await this.database.db.execute(
-            sql`update outbox set delivered_at = ${this.now().toISOString()}::timestamptz, last_error = null where id = ${item.id}`,
+            sql`update outbox set delivered_at = ${this.now().toISOString()}::timestamptz, last_error = null, outcome = ${outcome} where id = ${item.id}`,
           );
           delivered += 1;
         } catch (error) {

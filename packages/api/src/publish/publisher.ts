@@ -1,16 +1,21 @@
 import type { Resource } from '@medplum/fhirtypes';
 import {
   buildPublishBundle,
+  decide,
   identifierKey,
   patientIdentifierReference,
+  reaches,
+  planViewFor,
   publishTargets,
   type ExistingResources,
+  type IndividualConsent,
   type PlanView,
+  type Principal,
   type PublishTarget,
 } from '@sip/shared';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
-import { planRevisions, planSources } from '../db/schema.ts';
+import { planParts, planRevisions, plans, planSources } from '../db/schema.ts';
 import { validateBundle } from '../fhir/validate.ts';
 import { UpstreamError, type Upstream, type Upstreams } from '../upstreams/upstream.ts';
 import type { Deliver, OutboxItem } from './outbox.worker.ts';
@@ -52,14 +57,42 @@ export async function lookUpExisting(upstream: Upstream, targets: PublishTarget[
 }
 
 /**
- * Delivers one outbox item: the plan as it was at that revision, with the Provenance of
- * that change, as one validated transaction to the upstream. Conditional creates by
- * identifier and If-Match on what the upstream holds make a repeated delivery harmless;
- * a 412 (someone changed it there meanwhile) is met by reading again and rebuilding.
+ * The plan as it now stands for sharing: its initiator, the individual's consent in force, and
+ * the organisations of its parts. What is published is decided on this, at delivery: a
+ * withdrawal stops what was queued before it.
  */
-export function createPublisher(db: Db, upstreams: Upstreams): Deliver {
+async function sharingNow(db: Db, planId: string) {
+  const [plan] = await db.select({ initiator: plans.initiator, consent: plans.consent }).from(plans).where(eq(plans.id, planId));
+  if (!plan) return undefined;
+  const parts = await db
+    .select({ kind: planParts.kind, id: planParts.organisationId, name: planParts.organisationName })
+    .from(planParts)
+    .where(eq(planParts.planId, planId));
+  return {
+    initiator: plan.initiator as Principal,
+    consent: (plan.consent as IndividualConsent | null) ?? null,
+    parts: parts
+      .filter((p) => p.kind === 'region' || p.kind === 'municipality')
+      .map((p) => ({ principal: p.kind as Principal, organisation: { id: p.id ?? '', name: p.name ?? '' } })),
+  };
+}
+
+/**
+ * Delivers one outbox item: the plan as it was at that revision, cut to what the individual's
+ * consent lets reach that side (then and now), with the Provenance of that change, as one
+ * validated transaction to the upstream. A side the plan may no longer reach gets nothing: the
+ * item ends `withheld`. Conditional creates by identifier and If-Match on what the upstream
+ * holds make a repeated delivery harmless; a 412 (someone changed it there meanwhile) is met by
+ * reading again and rebuilding.
+ */
+export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = () => new Date()): Deliver {
   return async (item: OutboxItem, signal?: AbortSignal) => {
     const upstream = upstreams[item.side];
+    const current = await sharingNow(db, item.planId);
+    const at = now();
+    const organisation = current?.parts.find((p) => p.principal === item.side)?.organisation;
+    const sideReached = current !== undefined && reaches(current, item.side, organisation, at);
+    if (!decide('upstream.publish', 'broker', { sideReached }).allowed) return 'withheld';
     const [revision] = await db
       .select()
       .from(planRevisions)
@@ -69,7 +102,9 @@ export function createPublisher(db: Db, upstreams: Upstreams): Deliver {
       .select({ patientId: planSources.patientId })
       .from(planSources)
       .where(and(eq(planSources.planId, item.planId), eq(planSources.side, item.side)));
-    const plan = revision.snapshot as PlanView;
+    const snapshot = revision.snapshot as PlanView;
+    const whole: PlanView = { ...snapshot, initiator: snapshot.initiator ?? current!.initiator, protectedIdentity: snapshot.protectedIdentity ?? false };
+    const plan = planViewFor(whole, item.side, at, current!.consent);
     const context = {
       patient: source?.patientId ? { reference: `Patient/${source.patientId}` } : patientIdentifierReference(plan),
       change: {
@@ -86,7 +121,7 @@ export function createPublisher(db: Db, upstreams: Upstreams): Deliver {
       validateBundle(bundle);
       try {
         await upstream.transaction(bundle, signal);
-        return;
+        return 'delivered';
       } catch (error) {
         const stale = error instanceof UpstreamError && error.status === 412;
         if (!stale || attempt >= STALE_RETRIES) throw error;

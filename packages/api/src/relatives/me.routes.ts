@@ -11,7 +11,7 @@ import {
 } from '@sip/shared';
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import { requireAuth } from '../auth/middleware.ts';
+import { authz } from '../policy/authorize.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
 import { bearerSecurity, problemResponses } from '../http/openapi.ts';
@@ -31,7 +31,6 @@ const idempotencyHeader = z.object({
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
 
-const citizenOnly = requireAuth('citizen');
 const readErrors = problemResponses(401, 403, 404);
 const answerErrors = problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 428);
 const tags = ['My plans (relatives)'];
@@ -74,7 +73,7 @@ export const meRoutes = createRouter()
       tags,
       summary: 'The plans I am a relative in',
       security: bearerSecurity,
-      middleware: [citizenOnly],
+      middleware: [...authz('me.list')],
       responses: { 200: { description: 'My plans', content: json(z.object({ items: z.array(myPlanSummary) })) }, ...readErrors },
     }),
     async (c) => c.json({ items: await service(c).list(citizen(c)) }, 200),
@@ -88,7 +87,7 @@ export const meRoutes = createRouter()
       description:
         'Only the categories the individual has consented to share with me, while that consent is in force; always my own commitments, information, support and consents, the coordinator and out-of-hours guidance.',
       security: bearerSecurity,
-      middleware: [citizenOnly],
+      middleware: [...authz('me.read')],
       request: { params: z.object({ planId }) },
       responses: { 200: { description: 'The plan as I may see it', content: json(myPlan) }, ...readErrors },
     }),
@@ -103,7 +102,7 @@ export const meRoutes = createRouter()
       description:
         'Accept or decline a requested commitment; withdraw an accepted one; confirm an accepted one again from 14 days before its review date. A commitment cancelled by staff takes no answer (409). Children are not asked to take on commitments (422).',
       security: bearerSecurity,
-      middleware: [citizenOnly, requireIdempotencyKey],
+      middleware: [...authz('me.answer'), requireIdempotencyKey],
       request: { params: z.object({ planId, commitmentId }), headers: idempotencyHeader, ...body(answerBody) },
       responses: { 200: { description: 'The commitment after my answer', content: json(myCommitment) }, ...answerErrors },
     }),
@@ -121,7 +120,7 @@ export const meRoutes = createRouter()
       tags,
       summary: 'My consent to the home as a place of care (only where I share the home)',
       security: bearerSecurity,
-      middleware: [citizenOnly, requireIdempotencyKey],
+      middleware: [...authz('me.home-consent'), requireIdempotencyKey],
       request: { params: z.object({ planId }), headers: idempotencyHeader, ...body(homeConsentBody) },
       responses: { 200: { description: 'My home consent, with its history', content: json(homeConsentSchema.meta({ id: 'HomeConsent' })) }, ...answerErrors },
     }),
@@ -139,7 +138,7 @@ export const meRoutes = createRouter()
       summary: "Ask to be contacted by the relatives' consultant, or for my own needs assessment",
       description: 'The request shows up on the staff work list until it is handled.',
       security: bearerSecurity,
-      middleware: [citizenOnly, requireIdempotencyKey],
+      middleware: [...authz('me.request'), requireIdempotencyKey],
       request: { params: z.object({ planId }), headers: idempotencyHeader, ...body(supportRequestBody) },
       responses: { 201: { description: 'My support, with the request added', content: json(relativeSupportSchema) }, ...answerErrors },
     }),

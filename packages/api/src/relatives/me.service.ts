@@ -2,11 +2,19 @@ import { createHash } from 'node:crypto';
 import { CITIZEN_PREFIX } from '@sip/shared';
 import type { WorklistKind } from './relatives.service.ts';
 import {
-  ageOn,
-  commitmentReviewDate,
-  commitmentStatus,
+  allowedAnswers,
+  answerRefusal,
+  categoriesCover,
+  consentState,
+  excludedItems,
+  intersectCategories,
+  isChildOn,
+  nextReviewDate,
   sharingInEffect,
   type Commitment,
+  type ConsentCategory,
+  type IndividualConsent,
+  type Operation,
   type HomeConsent,
   type PartContent,
   type PlanFields,
@@ -20,18 +28,12 @@ import { rowsOf } from '../db/rows.ts';
 import { idempotencyKeys, planParts, plans } from '../db/schema.ts';
 import { ProblemError } from '../http/errors.ts';
 import { PlansService, type Recorder } from '../plans/plans.service.ts';
+import { authorize } from '../policy/authorize.ts';
 import { commitmentView, relativesOf, type StoredRelative } from './relatives.service.ts';
 
 
 const RELATIVES_KIND = 'relatives';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-/** How close to its review date an accepted commitment may be confirmed again. */
-const RECONFIRM_WINDOW_DAYS = 14;
-/** The review interval used when a commitment's own is empty (review date on its first day). */
-const FALLBACK_REVIEW_DAYS = 180;
-/** The shortest interval to the next review: longer than the window, so a confirmation always ends the review. */
-const MIN_REVIEW_INTERVAL_DAYS = 30;
-const DAY_MS = 86_400_000;
 
 export type Answer = 'accept' | 'decline' | 'withdraw' | 'reconfirm';
 export type RequestKind = 'contact-consultant' | 'needs-assessment';
@@ -98,20 +100,35 @@ function requestHash(request: Idempotency['request']): string {
   return createHash('sha256').update(`${request.method} ${request.path}\n${canonical(request.body)}`).digest('hex');
 }
 
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 const withoutUndefined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
 /**
+ * The categories the relative sees today: what the individual shares with them, within what the
+ * individual's consent to the SIP lets be shared at all, while both are in force. A consent to
+ * the SIP withdrawn (or never given) leaves the relative their own part only.
+ */
+export function relativeCategories(plan: Pick<PlanRow, 'consent'>, me: StoredRelative, today: Date): ConsentCategory[] {
+  const consent = (plan.consent as IndividualConsent | null) ?? null;
+  if (consentState(consent, today) !== 'in-force' || !sharingInEffect(me.sharing, today)) return [];
+  return intersectCategories(me.sharing?.categories ?? [], consent?.scope.information ?? []);
+}
+
+/**
  * What the individual's consent lets this relative see of the plan, and always the relative's
- * own part. Nothing about other relatives, never the individual's personnummer.
+ * own part. Nothing about other relatives, never the individual's personnummer, nothing the
+ * consent excludes.
  */
 export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative, today: Date) {
   const fields = plan.fields as PlanFields;
   const inEffect = sharingInEffect(me.sharing, today);
-  const categories = new Set(inEffect ? (me.sharing?.categories ?? []) : []);
+  const granted = relativeCategories(plan, me, today);
+  const categories = new Set(granted);
+  const excluded = excludedItems((plan.consent as IndividualConsent | null) ?? null);
+  const kept = <T extends { id?: string | undefined }>(items: T[] | undefined) => (items ?? []).filter((i) => !(i.id && excluded.has(i.id)));
+  const day = today.toISOString().slice(0, 10);
+  const child = isChildOn(me, today);
   const principalParts = parts
     .filter((p) => p.kind === 'region' || p.kind === 'municipality')
     .sort((a, b) => a.kind.localeCompare(b.kind))
@@ -122,19 +139,15 @@ export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative
   const shared: Record<string, unknown> = {};
   if (categories.has('goals')) {
     shared.goals = {
-      individual: (fields.individualGoals ?? []).map((g) => ({ text: g.text })),
-      professional: principalParts.map((p) => ({ principal: p.principal, organisation: p.organisation, goals: (p.content.goals ?? []).map((g) => ({ text: g.text })) })),
+      individual: kept(fields.individualGoals).map((g) => ({ text: g.text })),
+      professional: principalParts.map((p) => ({ principal: p.principal, organisation: p.organisation, goals: kept(p.content.goals).map((g) => ({ text: g.text })) })),
     };
   }
-  const interventionSides = new Set<string>();
-  if (categories.has('interventions')) ['region', 'municipality'].forEach((s) => interventionSides.add(s));
-  if (categories.has('health-interventions')) interventionSides.add('region');
-  if (categories.has('social-interventions')) interventionSides.add('municipality');
-  if (interventionSides.size > 0) {
-    shared.interventions = principalParts
-      .filter((p) => interventionSides.has(p.principal))
+  const interventionSides = principalParts.filter((p) => categoriesCover(granted, 'interventions', p.principal));
+  if (interventionSides.length > 0) {
+    shared.interventions = interventionSides
       .flatMap((p) =>
-        (p.content.interventions ?? [])
+        kept(p.content.interventions)
           .filter((i) => !i.removedUpstream)
           .map((i) =>
             withoutUndefined({
@@ -158,8 +171,8 @@ export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative
       });
   }
   if (categories.has('follow-up')) shared.followUp = fields.followUp ? { date: fields.followUp.date } : null;
-  if (categories.has('needs')) shared.needs = (fields.needs ?? []).map((n) => ({ text: n.text }));
-  if (categories.has('meetings')) shared.meetings = (fields.meetings ?? []).map((m) => withoutUndefined({ at: m.at, place: m.place }));
+  if (categories.has('needs')) shared.needs = kept(fields.needs).map((n) => ({ text: n.text }));
+  if (categories.has('meetings')) shared.meetings = kept(fields.meetings).map((m) => withoutUndefined({ at: m.at, place: m.place }));
 
   const coordinator = fields.coordinator
     ? withoutUndefined({ name: fields.coordinator.name, title: fields.coordinator.title, unit: fields.coordinator.unit, phone: fields.coordinator.phone })
@@ -176,13 +189,13 @@ export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative
       relativeId: me.id,
       name: me.name,
       relationship: me.relationship,
-      child: me.child,
+      child,
       sharesHome: me.sharesHome,
       sharing: me.sharing ?? null,
-      sharingInEffect: inEffect,
+      sharingInEffect: inEffect && granted.length > 0,
       information: me.information ?? [],
       informed: me.informed ?? [],
-      commitments: (me.commitments ?? []).map(commitmentView),
+      commitments: (me.commitments ?? []).map((c) => ({ ...commitmentView(c), allowedAnswers: allowedAnswers(c, { child, today: day }) })),
       support: me.support ?? null,
       homeConsent: me.homeConsent ?? null,
     },
@@ -236,25 +249,33 @@ export class MeService {
   async read(citizen: Citizen, planId: string): Promise<RelativePlanView> {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const { plan, me } = await this.load(tx, citizen, planId, false);
+      const { plan, me } = await this.load(tx, citizen, planId, 'me.read', false);
       const parts = await this.plans.parts(tx, planId);
       await this.plans.logAccess(tx, citizenRecorder(citizen), 'me.read', [plan]);
       return relativeView(plan, parts, me, this.now());
     });
   }
 
-  private async load(tx: Db, citizen: Citizen, planId: string, lock: boolean) {
-    if (!UUID.test(planId)) throw noSuchPlan();
-    const query = tx.select().from(plans).where(eq(plans.id, planId));
+  /**
+   * The plan and this citizen's place in it, for an operation the policy allows them: a plan they
+   * are not a relative in is a 404 that reveals nothing.
+   */
+  private async load(tx: Db, citizen: Citizen, planId: string, operation: Operation, lock: boolean) {
+    const query = tx.select().from(plans).where(eq(plans.id, UUID.test(planId) ? planId : '00000000-0000-0000-0000-000000000000'));
     const [plan] = lock ? await query.for('update') : await query;
-    if (!plan) throw noSuchPlan();
-    const [part] = await tx
-      .select()
-      .from(planParts)
-      .where(and(eq(planParts.planId, planId), eq(planParts.kind, RELATIVES_KIND)));
-    if (!part) throw noSuchPlan();
-    const me = meIn(relativesOf(part.content), citizen.personId);
-    if (!me) throw noSuchPlan();
+    const [part] = plan
+      ? await tx
+          .select()
+          .from(planParts)
+          .where(and(eq(planParts.planId, planId), eq(planParts.kind, RELATIVES_KIND)))
+      : [];
+    const me = part ? meIn(relativesOf(part.content), citizen.personId) : undefined;
+    authorize(operation, 'relative', {
+      isRelative: me !== undefined,
+      ...(plan ? { status: plan.status as PlanStatus } : {}),
+      ...(me ? { child: isChildOn(me, this.now()) } : {}),
+    });
+    if (!plan || !part || !me) throw noSuchPlan();
     return { plan, part, me };
   }
 
@@ -267,6 +288,7 @@ export class MeService {
   private async answerOnce(
     citizen: Citizen,
     planId: string,
+    operation: Operation,
     idem: Idempotency,
     mutate: (
       me: StoredRelative,
@@ -297,11 +319,13 @@ export class MeService {
             errors: [{ path: '/header/idempotency-key', message: 'already used for another request' }],
           });
         }
+        // The stored answer is the relative's own data about the plan: a replay is an access too.
+        const [plan] = await tx.select({ id: plans.id, individualId: plans.individualId }).from(plans).where(eq(plans.id, UUID.test(planId) ? planId : '00000000-0000-0000-0000-000000000000'));
+        if (plan) await this.plans.logAccess(tx, recorder, 'me.read', [plan]);
         return { status: stored.status, body: stored.body, replayed: true };
       }
 
-      const { plan, part, me } = await this.load(tx, citizen, planId, true);
-      if (plan.status === 'closed') throw new ProblemError('conflict', 'The plan is closed: it takes no more answers');
+      const { part, me } = await this.load(tx, citizen, planId, operation, true);
       const today = at.toISOString().slice(0, 10);
       const change = mutate(structuredClone(me), today);
       const relatives = relativesOf(part.content).map((r) => (r.id === me.id ? change.next : r));
@@ -329,7 +353,7 @@ export class MeService {
 
   /** The relative's answer on a commitment proposed to them. */
   answer(citizen: Citizen, planId: string, commitmentId: string, input: { answer: Answer; comment?: string | undefined }, idem: Idempotency) {
-    return this.answerOnce(citizen, planId, idem, (me, today) => {
+    return this.answerOnce(citizen, planId, 'me.answer', idem, (me, today) => {
       const commitments = me.commitments ?? [];
       const target = commitments.find((c) => c.id === commitmentId);
       if (!target) throw new ProblemError('not-found', 'No such commitment');
@@ -340,49 +364,27 @@ export class MeService {
       return {
         next: { ...me, commitments: commitments.map((c) => (c.id === commitmentId ? next : c)) },
         status: 200,
-        body: () => commitmentView(next),
+        body: () => ({ ...commitmentView(next), allowedAnswers: allowedAnswers(next, { child: isChildOn(me, this.now()), today }) }),
         ...(attention[event.status] ? { attention: attention[event.status]! } : {}),
       };
     });
   }
 
   private answerEvent(me: StoredRelative, commitment: Commitment, input: { answer: Answer; comment?: string | undefined }, today: string) {
-    const status = commitmentStatus(commitment);
-    if (status === 'cancelled') {
-      throw new ProblemError('conflict', 'This commitment was cancelled by staff: there is nothing to answer. Contact your SIP coordinator.');
-    }
-    const child = me.child || (me.personId !== undefined && ageOn(me.personId, this.now()) < 18);
-    if (child && (input.answer === 'accept' || input.answer === 'reconfirm')) {
-      const message = 'Children are not asked to take on care commitments';
-      throw new ProblemError('validation', message, { errors: [{ path: '/answer', message }] });
+    const refusal = answerRefusal(commitment, input.answer, { child: isChildOn(me, this.now()), today });
+    if (refusal) {
+      throw refusal.status === 422
+        ? new ProblemError('validation', refusal.reason, { errors: [{ path: '/answer', message: refusal.reason }] })
+        : new ProblemError('conflict', refusal.reason);
     }
     const base = { at: this.now().toISOString(), by: 'relative' as const, ...(input.comment ? { comment: input.comment } : {}) };
-    switch (input.answer) {
-      case 'accept':
-      case 'decline':
-        if (status !== 'requested') throw new ProblemError('conflict', `The commitment is ${status}: only a requested commitment can be ${input.answer}d`);
-        return { ...base, status: input.answer === 'accept' ? ('accepted' as const) : ('declined' as const) };
-      case 'withdraw':
-        if (status !== 'accepted') throw new ProblemError('conflict', `The commitment is ${status}: only an accepted commitment can be withdrawn`);
-        return { ...base, status: 'withdrawn' as const };
-      case 'reconfirm': {
-        if (status !== 'accepted') throw new ProblemError('conflict', `The commitment is ${status}: only an accepted commitment can be confirmed again`);
-        const due = commitmentReviewDate(commitment);
-        if (due > addDays(today, RECONFIRM_WINDOW_DAYS)) {
-          throw new ProblemError('conflict', `The commitment is due for review on ${due}: it can be confirmed again from ${addDays(due, -RECONFIRM_WINDOW_DAYS)}`);
-        }
-        const interval = daysBetween(commitment.from, commitment.reviewDate);
-        // The next review follows the commitment's own interval, counted from the date that was
-        // due (from today when confirmed late), and always lies beyond the window.
-        const days = Math.max(interval >= 1 ? interval : FALLBACK_REVIEW_DAYS, MIN_REVIEW_INTERVAL_DAYS);
-        return { ...base, status: 'reconfirmed' as const, reviewDate: addDays(due > today ? due : today, days) };
-      }
-    }
+    const status = ({ accept: 'accepted', decline: 'declined', withdraw: 'withdrawn', reconfirm: 'reconfirmed' } as const)[input.answer];
+    return status === 'reconfirmed' ? { ...base, status, reviewDate: nextReviewDate(commitment, today) } : { ...base, status };
   }
 
   /** The relative's own consent to the home as a place of care: only where they share it. */
   homeConsent(citizen: Citizen, planId: string, input: { consent: boolean; comment?: string | undefined }, idem: Idempotency) {
-    return this.answerOnce(citizen, planId, idem, (me) => {
+    return this.answerOnce(citizen, planId, 'me.home-consent', idem, (me) => {
       if (!me.sharesHome) throw new ProblemError('conflict', 'You are not recorded as sharing a home with the individual: there is no home consent to give');
       const answer = { consent: input.consent, at: this.now().toISOString(), ...(input.comment ? { comment: input.comment } : {}) };
       const history = [...(me.homeConsent?.history ?? []), answer];
@@ -394,7 +396,7 @@ export class MeService {
 
   /** A request for contact with the relatives' consultant, or for an own needs assessment. */
   request(citizen: Citizen, planId: string, input: { kind: RequestKind; note?: string | undefined }, idem: Idempotency) {
-    return this.answerOnce(citizen, planId, idem, (me) => {
+    return this.answerOnce(citizen, planId, 'me.request', idem, (me) => {
       const support: RelativeSupport = me.support ?? { offered: [], requests: [] };
       if (support.requests.length >= 100) throw new ProblemError('conflict', 'Too many requests on record: contact your SIP coordinator');
       const request = { kind: input.kind, at: this.now().toISOString(), ...(input.note ? { note: input.note } : {}) };

@@ -13,7 +13,7 @@ import {
   type PlanView,
 } from '@sip/shared';
 import type { Context } from 'hono';
-import { requireAuth } from '../auth/middleware.ts';
+import { authz } from '../policy/authorize.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
 import { requireIfMatch } from '../http/if-match.ts';
@@ -78,10 +78,12 @@ const cancelBody = z.strictObject({ comment: longText.optional() }).meta({ id: '
 const worklistItem = z
   .object({
     planId: z.uuid(),
-    relativeId: z.string(),
-    relativeName: z.string(),
+    relativeId: z.string().nullable().describe('Null for what concerns the plan as a whole'),
+    relativeName: z.string().nullable(),
     commitmentId: z.string().nullable(),
-    kind: z.enum(['commitment-declined', 'commitment-withdrawn', 'commitment-review-due', 'contact-request', 'needs-assessment-request']),
+    kind: z
+      .enum(['commitment-declined', 'commitment-withdrawn', 'commitment-review-due', 'contact-request', 'needs-assessment-request', 'consent-withdrawn'])
+      .describe('`consent-withdrawn`: the individual withdrew the consent to the SIP; the plan must be re-planned'),
     since: z.string().describe('When it started needing attention: a date-time, or the review date'),
     overallResponsibility: principalSchema.nullable().describe('The principal with overall responsibility for the plan'),
   })
@@ -99,7 +101,6 @@ const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, cont
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'W/"<relatives section version>"' } };
 const created = { ...etagHeader, Location: { schema: { type: 'string' as const } } };
 
-const staffOnly = requireAuth('staff');
 const errors = problemResponses(400, 401, 403, 404, 415, 422);
 const updateErrors = problemResponses(400, 401, 403, 404, 409, 412, 415, 422, 428);
 const tags = ['Relatives'];
@@ -132,7 +133,7 @@ export const relativesRoutes = createRouter()
       tags,
       summary: 'Read the relatives section',
       security: bearerSecurity,
-      middleware: [staffOnly],
+      middleware: [...authz('relatives.read')],
       request: { params: z.object({ planId }) },
       responses: { 200: { description: 'The relatives section', headers: etagHeader, content: json(sectionView) }, ...errors },
     }),
@@ -151,7 +152,7 @@ export const relativesRoutes = createRouter()
       description:
         'When a personnummer is given, `child` must agree with the age it gives. Requires If-Match with the relatives section ETag.',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('relatives.update'), requireIfMatch],
       request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(newRelative) },
       responses: { 201: { description: 'The relative added', headers: created, content: json(relativeView) }, ...updateErrors },
     }),
@@ -170,7 +171,7 @@ export const relativesRoutes = createRouter()
       tags,
       summary: 'Change a relative: name, relationship, contact, child, shared home, information',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('relatives.update'), requireIfMatch],
       request: { params: relativeParams, headers: ifMatchHeader, ...body(relativePatch) },
       responses: { 200: { description: 'The relative after the change', headers: etagHeader, content: json(relativeView) }, ...updateErrors },
     }),
@@ -189,7 +190,7 @@ export const relativesRoutes = createRouter()
       summary: 'Remove a relative',
       description: 'A relative who has accepted a commitment cannot be removed (409): cancel it and re-plan first.',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('relatives.update'), requireIfMatch],
       request: { params: relativeParams, headers: ifMatchHeader },
       responses: { 204: { description: 'Removed', headers: etagHeader }, ...updateErrors },
     }),
@@ -208,7 +209,7 @@ export const relativesRoutes = createRouter()
       summary: "Record the individual's consent to share with this relative, or its revocation",
       description: 'Per category of information, time-limited, documented. A `revokedAt` ends the sharing at once.',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('relatives.update'), requireIfMatch],
       request: { params: relativeParams, headers: ifMatchHeader, ...body(relativeSharingSchema.meta({ id: 'RelativeSharing' })) },
       responses: { 200: { description: 'The relative after the change', headers: etagHeader, content: json(relativeView) }, ...updateErrors },
     }),
@@ -226,7 +227,7 @@ export const relativesRoutes = createRouter()
       tags,
       summary: 'Log that the relative was informed',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('relatives.update'), requireIfMatch],
       request: { params: relativeParams, headers: ifMatchHeader, ...body(informedEntrySchema.omit({ id: true }).meta({ id: 'InformedEntry' })) },
       responses: { 201: { description: 'The relative with the entry added', headers: etagHeader, content: json(relativeView) }, ...updateErrors },
     }),
@@ -244,7 +245,7 @@ export const relativesRoutes = createRouter()
       tags,
       summary: "Support for the relative's own needs: offered support, requests, referral to the relatives' consultant",
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('relatives.update'), requireIfMatch],
       request: { params: relativeParams, headers: ifMatchHeader, ...body(relativeSupportSchema.meta({ id: 'RelativeSupport' })) },
       responses: { 200: { description: 'The relative after the change', headers: etagHeader, content: json(relativeView) }, ...updateErrors },
     }),
@@ -264,7 +265,7 @@ export const relativesRoutes = createRouter()
       description:
         'The commitment starts as `requested`: nothing counts as committed until the relative accepts. Children are not asked to take on commitments (422).',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('commitment.propose'), requireIfMatch],
       request: { params: relativeParams, headers: ifMatchHeader, ...body(newCommitment) },
       responses: { 201: { description: 'The commitment proposed', headers: created, content: json(commitmentResponse) }, ...updateErrors },
     }),
@@ -284,7 +285,7 @@ export const relativesRoutes = createRouter()
       summary: 'Cancel a commitment (staff withdraw it, or close one the relative declined or withdrew)',
       description: 'Appends a `cancelled` event to the history; the history is never rewritten.',
       security: bearerSecurity,
-      middleware: [staffOnly, requireIfMatch],
+      middleware: [...authz('commitment.cancel'), requireIfMatch],
       request: { params: commitmentParams, headers: ifMatchHeader, ...body(cancelBody) },
       responses: { 200: { description: 'The commitment after the change', headers: etagHeader, content: json(commitmentResponse) }, ...updateErrors },
     }),
@@ -304,7 +305,7 @@ export const relativesRoutes = createRouter()
       description:
         'Commitments declined or withdrawn (until cancelled), commitments past their review date, and open requests for contact or a needs assessment; oldest first.',
       security: bearerSecurity,
-      middleware: [staffOnly],
+      middleware: [...authz('worklist.read')],
       request: {
         query: z.object({
           limit: z.coerce.number().int().min(1).max(100).default(20),

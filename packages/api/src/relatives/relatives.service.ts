@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ageOn,
   attentionItems,
+  isChildOn,
+  isOpenCommitment,
+  reaches,
+  staffMayCancel,
+  type IndividualConsent,
+  type Operation,
+  type Situation,
   type AttentionKind,
   commitmentReviewDate,
   commitmentStatus,
@@ -16,10 +22,13 @@ import {
   type SourceRef,
 } from '@sip/shared';
 import { and, eq, ne } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import { boundToPerson } from '../assembly/merge.ts';
 import type { Db } from '../db/database.ts';
 import { planOrganisations, planParts, plans } from '../db/schema.ts';
 import { ProblemError } from '../http/errors.ts';
-import { PlansService, refuseAuditor, stale, type Actor } from '../plans/plans.service.ts';
+import { PlansService, stale, type Actor } from '../plans/plans.service.ts';
+import { authorize, visibleMembership } from '../policy/authorize.ts';
 
 export type StoredRelative = Relative & { id: string };
 export type RelativesSection = PlanView['relativesSection'];
@@ -60,10 +69,11 @@ export type WorklistKind = AttentionKind;
 
 export interface WorklistItem {
   planId: string;
-  relativeId: string;
-  relativeName: string;
+  /** Null for what concerns the plan as a whole (the consent withdrawn). */
+  relativeId: string | null;
+  relativeName: string | null;
   commitmentId: string | null;
-  kind: WorklistKind;
+  kind: WorklistKind | 'consent-withdrawn';
   since: string;
   overallResponsibility: PlanPrincipal | null;
 }
@@ -102,12 +112,11 @@ export class RelativesService {
     this.plans = new PlansService(db, now);
   }
 
-  /** The relatives section of a plan the actor's organisation takes part in; the read is logged. */
+  /** The relatives section of a plan that has reached the actor's organisation; the read is logged. */
   async section(actor: Actor, planId: string): Promise<RelativesSection> {
-    refuseAuditor(actor);
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const plan = await this.plans.load(tx, actor, planId);
+      const { plan } = await this.plans.authorized(tx, actor, planId, 'relatives.read');
       const part = await this.part(tx, planId);
       await this.plans.logAccess(tx, actor, 'relatives.read', [plan]);
       return { id: part.id, version: part.version, relatives: relativesOf(part.content) };
@@ -132,12 +141,22 @@ export class RelativesService {
     planId: string,
     expectedVersion: number,
     mutate: (relatives: StoredRelative[]) => StoredRelative[] | { relatives: StoredRelative[]; dismissed: SourceRef[] },
+    operation: Operation = 'relatives.update',
+    facts?: (relatives: StoredRelative[]) => Situation,
+    errors?: { path: string; message: string }[],
   ): Promise<PlanView> {
-    refuseAuditor(actor);
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      await this.plans.load(tx, actor, planId, true);
-      const part = await this.part(tx, planId);
+      let part: Awaited<ReturnType<RelativesService['part']>> | undefined;
+      const { as } = await this.plans.authorized(tx, actor, planId, operation, {
+        lock: true,
+        facts: async () => {
+          part = await this.part(tx, planId);
+          return facts?.(relativesOf(part.content)) ?? {};
+        },
+        ...(errors ? { errors } : {}),
+      });
+      if (!part) throw new Error('relatives section not read');
       if (part.version !== expectedVersion) throw stale(part.version, 'relatives section');
       const result = mutate(structuredClone(relativesOf(part.content)));
       const next = Array.isArray(result) ? result : result.relatives;
@@ -152,18 +171,19 @@ export class RelativesService {
         .where(and(eq(planParts.id, part.id), eq(planParts.version, expectedVersion)))
         .returning({ version: planParts.version });
       if (!updated) throw stale(part.version + 1, 'relatives section');
-      return this.plans.commitChange(tx, actor, planId, {
+      const full = await this.plans.commitChange(tx, actor, planId, {
         type: 'relatives.updated',
         partId: part.id,
         version: updated.version,
         action: 'relatives.update',
       });
+      return this.plans.viewFor(full, as);
     });
   }
 
   private checkChild(relative: Pick<Relative, 'personId' | 'child'>) {
     if (!relative.personId) return;
-    const child = ageOn(relative.personId, this.now()) < 18;
+    const child = isChildOn({ personId: relative.personId }, this.now());
     if (child !== relative.child) {
       throw invalid(
         '/child',
@@ -196,6 +216,16 @@ export class RelativesService {
   update(actor: Actor, planId: string, expectedVersion: number, relativeId: string, patch: RelativePatch): Promise<PlanView> {
     return this.change(actor, planId, expectedVersion, (relatives) =>
       replace(relatives, relativeId, (current) => {
+        if (patch.personId !== undefined && patch.personId !== current.personId) {
+          // Relatives are people, not records: who they are is fixed once recorded.
+          if (current.personId !== undefined || boundToPerson(current)) {
+            throw new ProblemError(
+              'conflict',
+              'A relative’s person identifier cannot be changed: a different person is a different relative. Remove this relative and add the other person.',
+              { errors: [{ path: '/personId', message: 'cannot be changed once recorded' }] },
+            );
+          }
+        }
         const next = { ...current } as Record<string, unknown>;
         for (const [key, value] of Object.entries(patch)) {
           if (value === undefined) continue;
@@ -205,7 +235,7 @@ export class RelativesService {
         const relative = next as StoredRelative;
         if (patch.personId !== undefined || patch.child !== undefined) this.checkChild(relative);
         RelativesService.samePerson(relatives, relative.personId, relativeId);
-        if (relative.child && (relative.commitments ?? []).some((c) => ['requested', 'accepted'].includes(commitmentStatus(c)))) {
+        if (relative.child && (relative.commitments ?? []).some(isOpenCommitment)) {
           throw invalid('/child', 'a relative with open commitments cannot be marked a child: cancel the commitments first');
         }
         return relative;
@@ -266,13 +296,12 @@ export class RelativesService {
     if (input.until && input.until < input.from) throw invalid('/until', 'must not be before from');
     if (input.reviewDate < input.from) throw invalid('/reviewDate', 'must not be before from');
     const commitmentId = randomUUID();
-    const plan = await this.change(actor, planId, expectedVersion, (relatives) =>
+    const plan = await this.change(
+      actor,
+      planId,
+      expectedVersion,
+      (relatives) =>
       replace(relatives, relativeId, (r) => {
-        const child = r.child || (r.personId !== undefined && ageOn(r.personId, this.now()) < 18);
-        if (child) {
-          const message = 'The relative is a child: children are not asked to take on care commitments';
-          throw new ProblemError('validation', message, { errors: [{ path: '/param/relativeId', message }] });
-        }
         const commitments = r.commitments ?? [];
         if (commitments.length >= 100) throw new ProblemError('conflict', 'This relative has too many commitments on record');
         const { comment, ...fields } = input;
@@ -283,6 +312,12 @@ export class RelativesService {
         }) as Commitment;
         return { ...r, commitments: [...commitments, commitment] };
       }),
+      'commitment.propose',
+      (relatives) => {
+        const relative = relatives.find((r) => r.id === relativeId);
+        return { child: relative !== undefined && isChildOn(relative, this.now()) };
+      },
+      [{ path: '/param/relativeId', message: '' }],
     );
     return { plan, commitmentId };
   }
@@ -293,10 +328,11 @@ export class RelativesService {
         const commitments = r.commitments ?? [];
         const target = commitments.find((c) => c.id === commitmentId);
         if (!target) throw new ProblemError('not-found', 'No such commitment for this relative');
-        if (commitmentStatus(target) === 'cancelled') throw new ProblemError('conflict', 'The commitment is already cancelled');
+        if (!staffMayCancel(target)) throw new ProblemError('conflict', 'The commitment is already cancelled');
         const updated = { ...target, history: [...target.history, this.event(actor, 'cancelled', comment)] };
         return { ...r, commitments: commitments.map((c) => (c.id === commitmentId ? updated : c)) };
       }),
+      'commitment.cancel',
     );
   }
 
@@ -312,22 +348,57 @@ export class RelativesService {
   }
 
   /**
-   * What needs attention in the relatives sections of the plans the actor's organisation takes
-   * part in (closed plans left out), oldest first. Each plan on the page is logged as read.
+   * What needs attention in the plans the actor's organisation sees (closed plans left out),
+   * oldest first: in the relatives sections that have reached it, and every plan whose consent
+   * the individual withdrew (both principals re-plan). Each plan on the page is logged as read.
    */
   async worklist(actor: Actor, page: { limit: number; offset: number }): Promise<{ items: WorklistItem[]; total: number }> {
-    refuseAuditor(actor);
-    const today = this.now().toISOString().slice(0, 10);
+    authorize('worklist.read', actor.principal.role, {});
+    const now = this.now();
+    const today = now.toISOString().slice(0, 10);
+    const mine = alias(planParts, 'mine');
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const rows = await tx
-        .select({ id: plans.id, individualId: plans.individualId, fields: plans.fields, content: planParts.content })
+        .select({
+          id: plans.id,
+          individualId: plans.individualId,
+          status: plans.status,
+          initiator: plans.initiator,
+          consent: plans.consent,
+          updatedAt: plans.updatedAt,
+          fields: plans.fields,
+          content: planParts.content,
+          principal: planOrganisations.principal,
+          organisationName: mine.organisationName,
+        })
         .from(plans)
-        .innerJoin(planOrganisations, and(eq(planOrganisations.planId, plans.id), eq(planOrganisations.organisationId, actor.principal.organisationId)))
+        .innerJoin(planOrganisations, and(eq(planOrganisations.planId, plans.id), visibleMembership(actor.principal.organisationId)))
         .innerJoin(planParts, and(eq(planParts.planId, plans.id), eq(planParts.kind, RELATIVES_KIND)))
+        .leftJoin(mine, and(eq(mine.planId, plans.id), eq(mine.kind, planOrganisations.principal)))
         .where(ne(plans.status, 'closed'));
-      const items = rows.flatMap((row) => worklistItems(row.id, row.fields as PlanFields, relativesOf(row.content), today));
-      items.sort((a, b) => a.since.localeCompare(b.since) || a.planId.localeCompare(b.planId) || a.relativeId.localeCompare(b.relativeId));
+      const items = rows.flatMap((row) => {
+        const fields = row.fields as PlanFields;
+        const consent = (row.consent as IndividualConsent | null) ?? null;
+        const planItems: WorklistItem[] =
+          row.status === 'consent_withdrawn'
+            ? [
+                {
+                  planId: row.id,
+                  relativeId: null,
+                  relativeName: null,
+                  commitmentId: null,
+                  kind: 'consent-withdrawn',
+                  since: consent?.revokedAt ?? row.updatedAt.toISOString(),
+                  overallResponsibility: fields.overallResponsibility ?? null,
+                },
+              ]
+            : [];
+        const organisation = { id: actor.principal.organisationId, name: row.organisationName ?? '' };
+        const reached = reaches({ initiator: row.initiator as PlanPrincipal, consent }, row.principal as PlanPrincipal, organisation, now);
+        return reached ? [...planItems, ...worklistItems(row.id, fields, relativesOf(row.content), today)] : planItems;
+      });
+      items.sort((a, b) => a.since.localeCompare(b.since) || a.planId.localeCompare(b.planId) || (a.relativeId ?? '').localeCompare(b.relativeId ?? ''));
       const pageItems = items.slice(page.offset, page.offset + page.limit);
       const listed = new Set(pageItems.map((i) => i.planId));
       await this.plans.logAccess(

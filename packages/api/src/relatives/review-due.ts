@@ -1,4 +1,4 @@
-import { attentionItems, SYSTEM_PREFIX, type PlanFields } from '@sip/shared';
+import { attentionItems, decide, SYSTEM_PREFIX, type PlanFields, type PlanStatus } from '@sip/shared';
 import { and, eq, ne } from 'drizzle-orm';
 import type { Database, Db } from '../db/database.ts';
 import { planOrganisations, planParts, plans, worklistNotices } from '../db/schema.ts';
@@ -42,12 +42,13 @@ export class ReviewDueWatcher {
   async tick(): Promise<number> {
     const today = this.now().toISOString().slice(0, 10);
     const rows = await this.database.db
-      .select({ id: plans.id, fields: plans.fields, partId: planParts.id, content: planParts.content })
+      .select({ id: plans.id, status: plans.status, fields: plans.fields, partId: planParts.id, content: planParts.content })
       .from(plans)
       .innerJoin(planParts, and(eq(planParts.planId, plans.id), eq(planParts.kind, 'relatives')))
       .where(ne(plans.status, 'closed'));
     let raised = 0;
     for (const row of rows) {
+      if (!decide('worklist.raise', 'broker', { status: row.status as PlanStatus }).allowed) continue;
       const due = this.dueKeys(row.content, today);
       if (due.length === 0) continue;
       if (await this.raise(row.id, row.fields as PlanFields, due)) raised++;

@@ -8,10 +8,12 @@ import { createDemoIssuer, type DemoIssuer } from '../demo/issuer.ts';
 import { demoUpstreamSeed } from '../demo/upstream-seed.ts';
 import type { Clock } from '../http/context.ts';
 import { createLogger } from '../logger.ts';
+import { startingOrganisations, upsertOrganisations } from '../organisations/organisations.ts';
 import { PlanEventHub } from '../plans/events.ts';
 import { createPublisher } from '../publish/publisher.ts';
 import { OutboxWorker } from '../publish/outbox.worker.ts';
 import { createUpstream, type Upstreams } from '../upstreams/upstream.ts';
+import { OTHER_MUNICIPALITY, OTHER_REGION } from './plans.ts';
 
 export interface TestPeers {
   region: FhirPeer;
@@ -51,6 +53,11 @@ export function testConfig(peers: { region: string; municipality: string }, env:
     REGION_FHIR_BASE_URL: peers.region,
     MUNICIPALITY_FHIR_BASE_URL: peers.municipality,
     UPSTREAM_TIMEOUT_MS: '1000',
+    // Besides the demo world's two: a region and a municipality that take part in no demo plan.
+    ORGANISATIONS: JSON.stringify([
+      { ...OTHER_REGION, kind: 'region' },
+      { ...OTHER_MUNICIPALITY, kind: 'municipality' },
+    ]),
     ...env,
   });
 }
@@ -99,6 +106,7 @@ export async function buildTestApp(options: {
       testResilience,
     ),
   };
+  await upsertOrganisations(options.database.db, startingOrganisations(config), clock.now());
   const demo = config.demoMode
     ? await createDemoIssuer(options.database.db, `${config.publicUrl}/dev`, () => clock.now())
     : undefined;
@@ -111,7 +119,7 @@ export async function buildTestApp(options: {
   });
   await events.start();
   const app = createApp({ config, database: options.database, upstreams, clock, logger, tokens, events, ...(demo ? { demo } : {}) });
-  const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, upstreams), logger, () => clock.now(), {
+  const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, upstreams, () => clock.now()), logger, () => clock.now(), {
     baseDelayMs: 1,
     maxDelayMs: 1,
   });

@@ -3,8 +3,9 @@ import type { TestApp } from './app.ts';
 
 export const REGION = { id: 'SE2321000099-7RG1', name: 'Region Norrvik' } as const;
 export const MUNICIPALITY = { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' } as const;
-/** An organisation that takes part in no demo plan. */
+/** Known organisations that take part in no demo plan. */
 export const OTHER_REGION = { id: 'SE2321000099-7XX9', name: 'Region Söderå' } as const;
+export const OTHER_MUNICIPALITY = { id: 'SE2120000099-7KM9', name: 'Söderå kommun' } as const;
 
 /** A valid create-plan body; override what a test is about. */
 export function planInput(overrides: Partial<CreatePlan> = {}) {
@@ -44,9 +45,20 @@ export async function staffClient(t: TestApp, persona: string) {
   return {
     token,
     request,
+    /** Creates a plan: a draft only this persona's organisation sees, until the individual consents. */
     async createPlan(overrides: Partial<CreatePlan> = {}): Promise<PlanView> {
       const res = await request('/api/plans', { method: 'POST', body: planInput(overrides) });
       if (res.status !== 201) throw new Error(`create plan: HTTP ${res.status} ${await res.text()}`);
+      return (await res.json()) as PlanView;
+    },
+    /**
+     * Creates a plan and records the individual's consent naming both principals (as
+     * {@link consentInput}, or `consent`): the plan then reaches both, and is assembled from both.
+     */
+    async createSharedPlan(overrides: Partial<CreatePlan> = {}, consent: Partial<IndividualConsent> = {}): Promise<PlanView> {
+      const created = await this.createPlan(overrides);
+      const res = await request(`/api/plans/${created.id}/consent`, { method: 'PUT', ifMatch: created.version, body: consentInput(consent) });
+      if (res.status !== 200) throw new Error(`record consent: HTTP ${res.status} ${await res.text()}`);
       return (await res.json()) as PlanView;
     },
   };

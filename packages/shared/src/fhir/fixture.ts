@@ -9,6 +9,8 @@ export function fullPlan(overrides: Partial<PlanView> = {}): PlanView {
   return {
     id: '0b7d8c1e-4a0f-4c39-9a55-3f1d2b6c7e01',
     status: 'active',
+    initiator: 'municipality',
+    protectedIdentity: false,
     individual: { personId: '194003019801', kind: 'personnummer', name: 'Astrid Nilsson' },
     fields: {
       title: 'SIP för Astrid',

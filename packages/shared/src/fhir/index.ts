@@ -2,3 +2,4 @@ export * from './codesystems.ts';
 export * from './plan-to-fhir.ts';
 export * from './publish-bundle.ts';
 export { stableUuid } from './stable-uuid.ts';
+export * from './provenance-marks.ts';

@@ -46,6 +46,7 @@ import {
   SipExtension,
   SipIdentifierSystem,
 } from './codesystems.ts';
+import { ProtectedIdentityLabel } from './provenance-marks.ts';
 import { stableUuid } from './stable-uuid.ts';
 
 /**
@@ -111,6 +112,8 @@ export const carePlanStatus: Record<PlanStatus, CarePlan['status']> = {
   draft: 'draft',
   active: 'active',
   followed_up: 'active',
+  // Paused until a new consent: the plan may not go on, nor is it finished.
+  consent_withdrawn: 'on-hold',
   closed: 'completed',
 };
 
@@ -119,6 +122,7 @@ export const goalLifecycleStatus: Record<PlanStatus, Goal['lifecycleStatus']> = 
   draft: 'proposed',
   active: 'active',
   followed_up: 'active',
+  consent_withdrawn: 'on-hold',
   closed: 'completed',
 };
 
@@ -127,6 +131,7 @@ export const careTeamStatus: Record<PlanStatus, NonNullable<CareTeam['status']>>
   draft: 'proposed',
   active: 'active',
   followed_up: 'active',
+  consent_withdrawn: 'suspended',
   closed: 'inactive',
 };
 
@@ -487,6 +492,8 @@ export function relatedPersonsFromRelativesSection(
       prune<RelatedPerson & { id: string }>({
         resourceType: 'RelatedPerson',
         id: stableUuid(`relative|${planId}|${r.id}`),
+        // Skyddade personuppgifter: marked for the receiver, and no contact details at all.
+        meta: r.protectedIdentity ? { security: [{ ...ProtectedIdentityLabel }] } : undefined,
         identifier: [
           relativeIdentifier(planId, r.id),
           ...(r.personId ? [{ system: parsePersonId(r.personId)?.system ?? IdentifierSystem.personnummer, value: r.personId }] : []),
@@ -500,10 +507,12 @@ export function relatedPersonsFromRelativesSection(
           },
         ],
         name: [{ text: r.name }],
-        telecom: [
-          ...(r.phone ? [{ system: 'phone' as const, value: r.phone }] : []),
-          ...(r.email ? [{ system: 'email' as const, value: r.email }] : []),
-        ],
+        telecom: r.protectedIdentity
+          ? []
+          : [
+              ...(r.phone ? [{ system: 'phone' as const, value: r.phone }] : []),
+              ...(r.email ? [{ system: 'email' as const, value: r.email }] : []),
+            ],
       }),
     );
 }
@@ -695,6 +704,8 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
   const carePlan = prune<CarePlan & { id: string }>({
     resourceType: 'CarePlan',
     id: plan.id,
+    // The individual has skyddade personuppgifter: the receiver must handle the plan so.
+    meta: plan.protectedIdentity ? { security: [{ ...ProtectedIdentityLabel }] } : undefined,
     extension: followUpExtension(plan),
     identifier: [planIdentifier(plan)],
     status,
