@@ -24,10 +24,15 @@ function actorFor(id: string): { principal: Staff; requestId: null } {
   };
 }
 
+const DEMO_GOALS = ['Kunna bo kvar hemma med Bengt', 'Orka gå till affären själv igen', 'Fortsätta sjunga i kören'];
+const DEMO_NEEDS = ['Stöd med personlig hygien och insulin', 'Regelbunden kontakt och hjälp med inköp', 'Struktur i vardagen och avlastning för Lars'];
+
 /**
  * Ready-made SIPs for the demo world, created and assembled from the demo upstreams
  * through the service (so they are versioned, logged and published like any other), the
- * first time demo mode starts on an empty database.
+ * first time demo mode starts on an empty database: Astrid's with a consent that shares
+ * everything, Karl's with a consent that keeps the region's interventions from the
+ * municipality, and Gunnel's a draft before consent, held by the municipality alone.
  */
 export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Date): Promise<number> {
   const [existing] = await db.select({ n: count() }).from(plans);
@@ -46,29 +51,45 @@ export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Dat
   const inDays = (days: number) => new Date(today.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 
   for (const [index, person] of individuals.entries()) {
-    const coordinator = index === 0 ? municipalityCoordinator : regionCoordinator;
+    const coordinator = index === 1 ? regionCoordinator : municipalityCoordinator;
     const coordinatorStaff = staff.find((s) => s.hsaId === coordinator.principal.userId)!;
     let plan = await service.create(coordinator, {
       individual: { personId: person.personnummer, name: `${person.given} ${person.family}` },
       principals,
       title: `SIP för ${person.given} ${person.family}`,
-      overallResponsibility: index === 0 ? 'municipality' : 'region',
+      overallResponsibility: index === 1 ? 'region' : 'municipality',
       coordinator: { name: coordinatorStaff.name, title: coordinatorStaff.title, hsaId: coordinatorStaff.hsaId, phone: '+46101740300' },
-      individualGoals: [{ text: index === 0 ? 'Kunna bo kvar hemma med Bengt' : 'Orka gå till affären själv igen' }],
-      needs: [{ text: index === 0 ? 'Stöd med personlig hygien och insulin' : 'Regelbunden kontakt och hjälp med inköp' }],
+      individualGoals: [{ text: DEMO_GOALS[index] ?? 'Må bra hemma' }],
+      needs: [{ text: DEMO_NEEDS[index] ?? 'Stöd i vardagen' }],
       individualOwnActions: [{ text: index === 0 ? 'Går en promenad varje dag' : 'Tar sina läkemedel enligt dosett' }],
-      followUp: { date: inDays(index === 0 ? 30 : -2), by: { name: coordinatorStaff.name, hsaId: coordinatorStaff.hsaId } },
+      followUp: { date: inDays(index === 1 ? -2 : 30), by: { name: coordinatorStaff.name, hsaId: coordinatorStaff.hsaId } },
     });
+    if (index === 2) {
+      // Before consent: the municipality has drawn up a draft from its own records only; the
+      // region is neither read nor written, and its staff do not see the plan.
+      await sync.sync(coordinator, plan.id);
+      continue;
+    }
     plan = await service.setConsent(coordinator, plan.id, plan.version, {
       given: true,
       form: index === 0 ? 'written' : 'oral',
       recordedAt: today.toISOString(),
       recordedBy: { name: coordinatorStaff.name, hsaId: coordinatorStaff.hsaId },
-      scope: {
-        information: ['goals', 'needs', 'interventions', 'contacts', 'follow-up'],
-        actors: [organisations.region.name, organisations.municipality.name],
-        validUntil: inDays(365),
-      },
+      scope:
+        index === 0
+          ? {
+              information: ['goals', 'needs', 'interventions', 'contacts', 'follow-up'],
+              actors: [organisations.region.name, organisations.municipality.name],
+              validUntil: inDays(365),
+            }
+          : {
+              // Karl keeps his psychiatric care and medication from the municipality: only the
+              // municipality's own interventions are shared, never the region's.
+              information: ['goals', 'needs', 'social-interventions', 'contacts', 'follow-up'],
+              actors: [organisations.region.name, organisations.municipality.name],
+              validUntil: inDays(365),
+              excluded: 'Uppgifter om psykiatrisk vård och läkemedel',
+            },
     });
     plan = await service.changeStatus(coordinator, plan.id, plan.version, 'active');
     plan = (await sync.sync(coordinator, plan.id)).plan;

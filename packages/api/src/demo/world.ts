@@ -106,6 +106,24 @@ export const individuals: DemoIndividual[] = [
       interventions: ['Boendestöd: tre besök i veckan', 'Hemtjänst: inköp en gång i veckan'],
     },
   },
+  {
+    id: 'gunnel',
+    personnummer: '195007129827',
+    given: 'Gunnel',
+    family: 'Persson',
+    gender: 'female',
+    address: 'Kyrkvägen 4',
+    relatives: [
+      { id: 'lars', personnummer: '194811239823', given: 'Lars', family: 'Persson', relationship: { code: 'HUSB', display: 'husband' }, phone: '+46701740005', sharesHome: true },
+    ],
+    region: {
+      interventions: ['Minnesmottagning: utredning av minnessvikt'],
+      conditions: ['Misstänkt demenssjukdom'],
+    },
+    municipality: {
+      interventions: ['Dagverksamhet två dagar i veckan'],
+    },
+  },
 ];
 
 /** The demo personas, as `GET /dev/personas` lists them. */
