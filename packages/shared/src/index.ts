@@ -9,3 +9,4 @@ export * from './consent.ts';
 export * from './sharing.ts';
 export * from './policy.ts';
 export * from './commitments.ts';
+export * from './policy-doc.ts';

@@ -46,11 +46,13 @@ describeEachDatabase('the access log', (ctx) => {
     const { items } = (await res.json()) as { items: Entry[] };
     expect(items.map((i) => [i.userId, i.action])).toEqual([
       ['SE2321000099-7P01', 'plan.create'],
+      // Creating a plan fills it from the upstreams: a sync, logged even though the peers hold nothing.
+      ['SE2321000099-7P01', 'plan.sync'],
       ['SE2321000099-7P02', 'plan.read'],
       ['SE2321000099-7P02', 'versions.read'],
       ['SE2321000099-7P02', 'plan.list'],
     ]);
-    const readEntry = items[1]!;
+    const readEntry = items[2]!;
     expect(readEntry).toMatchObject({
       organisationId: 'SE2321000099-7RG1',
       individualId: '195202149836',
@@ -63,18 +65,47 @@ describeEachDatabase('the access log', (ctx) => {
   it("shows an organisation only its own users' entries, filtered by user and time", async () => {
     const regionCoordinator = await staffClient(t, 'region-coordinator');
     const homecare = await staffClient(t, 'municipality-homecare');
-    const plan = await regionCoordinator.createPlan({ individual: { personId: '198304179859' } });
-    await homecare.request(`/api/plans/${plan.id}`);
+    // Shared with the municipality, so that its staff can read it and be logged.
+    const plan = await regionCoordinator.createSharedPlan({ individual: { personId: '198304179859' } });
+    expect((await homecare.request(`/api/plans/${plan.id}`)).status).toBe(200);
+    const theirs = rowsOf<{ organisation_id: string; action: string }>(
+      await ctx.database.db.execute(sql`select organisation_id, action from access_log where individual_id = '198304179859' and organisation_id <> 'SE2321000099-7RG1'`),
+    );
+    expect(theirs).toEqual([{ organisation_id: 'SE2120000099-7KM1', action: 'plan.read' }]);
     const regionAuditor = await staffClient(t, 'region-auditor');
     const mine = (await (await regionAuditor.request('/api/access-log/search', { method: 'POST', body: { individual: '198304179859' } })).json()) as { items: Entry[] };
     expect(mine.items.every((i) => i.organisationId === 'SE2321000099-7RG1')).toBe(true);
-    expect(mine.items.map((i) => i.action)).toEqual(['plan.create']);
+    expect(mine.items.map((i) => i.action)).toEqual(['plan.create', 'plan.sync', 'consent.update', 'plan.sync']);
 
     const byUser = (await (await regionAuditor.request('/api/access-log/search', { method: 'POST', body: { userId: 'SE2321000099-7P01', from: '2000-01-01T00:00:00Z' } })).json()) as { items: Entry[] };
     expect(byUser.items.length).toBeGreaterThan(0);
     expect(byUser.items.every((i) => i.userId === 'SE2321000099-7P01')).toBe(true);
     const future = (await (await regionAuditor.request('/api/access-log/search', { method: 'POST', body: { from: '2999-01-01T00:00:00Z' } })).json()) as { items: Entry[] };
     expect(future.items).toEqual([]);
+  });
+
+  it('logs every sync for the caller, even one that changes nothing', async () => {
+    const coordinator = await staffClient(t, 'region-coordinator');
+    const physician = await staffClient(t, 'region-physician');
+    const auditor = await staffClient(t, 'region-auditor');
+    const plan = await coordinator.createPlan({ individual: { personId: '195811129849' } });
+
+    // The peers hold nothing for this individual: the sync leaves the plan as it was.
+    const res = await physician.request(`/api/plans/${plan.id}/sync`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const synced = (await res.json()) as { version: number; revision: number };
+    expect([synced.version, synced.revision]).toEqual([plan.version, plan.revision]);
+
+    const { items } = (await (await auditor.request('/api/access-log/search', { method: 'POST', body: { individual: '195811129849' } })).json()) as { items: Entry[] };
+    const byPhysician = items.filter((i) => i.userId === 'SE2321000099-7P02');
+    expect(byPhysician.map((i) => i.action)).toEqual(['plan.sync']);
+    expect(byPhysician[0]).toMatchObject({
+      organisationId: 'SE2321000099-7RG1',
+      individualId: '195811129849',
+      planId: plan.id,
+      purpose: 'care-coordination',
+      requestId: res.headers.get('x-request-id'),
+    });
   });
 
   it("produces an individual's extract, and logs that it was produced", async () => {

@@ -1,6 +1,8 @@
 // The app first: @hono/zod-openapi must extend zod before @sip/shared builds its schemas.
 import { buildTestApp, describeEachDatabase, testConfig, type TestApp, usePeers } from '../test-support/index.ts';
-import type { MyPlan, MyPlanSummary } from '@sip/shared';
+import type { MyPlan, MyPlanSummary, PlanView } from '@sip/shared';
+import { sql } from 'drizzle-orm';
+import { rowsOf } from '../db/rows.ts';
 import { beforeAll, expect, it } from 'vitest';
 import { createUpstream } from '../upstreams/upstream.ts';
 import { seedDemoPlans } from './seed-plans.ts';
@@ -32,11 +34,48 @@ describeEachDatabase('the demo world’s ready-made plans', (ctx) => {
     return (await res.json()) as MyPlan;
   }
 
-  it('creates one active plan per individual, once', () => {
-    expect(created).toBe(2);
+  it('creates one plan per individual, once', () => {
+    expect(created).toBe(3);
   });
 
-  it('gives every adult relative a consent to share and a commitment waiting for their answer, and the child none', async () => {
+  async function staffView(persona: string, personId: string): Promise<{ status: number; plan?: PlanView }> {
+    const headers = { Authorization: `Bearer ${await t.tokenFor(persona)}` };
+    const [planId] = rowsOf<{ id: string }>(await ctx.database.db.execute(sql`select id from plans where individual_id = ${personId}`)).map((r) => r.id);
+    const res = await t.app.request(`/api/plans/${planId}`, { headers });
+    return res.status === 200 ? { status: 200, plan: (await res.json()) as PlanView } : { status: res.status };
+  }
+
+  it('shows Gunnel’s plan before consent: the municipality’s draft, which the region does not see and was never read from', async () => {
+    const own = await staffView('municipality-coordinator', '195007129827');
+    expect(own.plan).toMatchObject({ status: 'draft', initiator: 'municipality', consent: null });
+    expect(own.plan!.sources?.region.status).toBe('not-shared');
+    expect(own.plan!.parts.find((p) => p.principal === 'region')!.content).toEqual({});
+    expect(own.plan!.parts.find((p) => p.principal === 'municipality')!.content.interventions?.length).toBeGreaterThan(0);
+    expect((await staffView('region-coordinator', '195007129827')).status).toBe(404);
+    const lars = await myPlan('lars');
+    expect(lars.shared).toEqual({ categories: [] });
+  });
+
+  it('shows Karl’s plan to the municipality without the region’s interventions, which his consent keeps back', async () => {
+    const municipality = await staffView('municipality-coordinator', '195202149836');
+    expect(municipality.plan!.status).toBe('active');
+    expect(municipality.plan!.parts.find((p) => p.principal === 'region')!.content.interventions).toBeUndefined();
+    expect(municipality.plan!.visibility?.withheld).toContain('region:interventions');
+    expect(municipality.plan!.parts.find((p) => p.principal === 'municipality')!.content.interventions?.length).toBeGreaterThan(0);
+    const region = await staffView('region-coordinator', '195202149836');
+    expect(region.plan!.parts.find((p) => p.principal === 'municipality')!.content.interventions?.length).toBeGreaterThan(0);
+    expect(region.plan!.visibility?.withheld).not.toContain('municipality:interventions');
+  });
+
+  it('shows Astrid’s plan whole to both principals, before and after her consent in its history', async () => {
+    const municipality = await staffView('municipality-coordinator', '194003019801');
+    expect(municipality.plan!.parts.find((p) => p.principal === 'region')!.content.interventions?.length).toBeGreaterThan(0);
+    const headers = { Authorization: `Bearer ${await t.tokenFor('municipality-coordinator')}` };
+    const versions = (await (await t.app.request(`/api/plans/${municipality.plan!.id}/versions`, { headers })).json()) as { versions: { change: string }[] };
+    expect(versions.versions.map((v) => v.change).slice(0, 3)).toEqual(['plan.created', 'plan.synced', 'consent.updated']);
+  });
+
+  it('gives every adult relative of a consented plan a consent to share and a commitment waiting for their answer, and the child none', async () => {
     for (const persona of ['maria', 'bengt', 'erik']) {
       const plan = await myPlan(persona);
       expect(plan.status, persona).toBe('active');

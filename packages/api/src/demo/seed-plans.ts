@@ -64,12 +64,11 @@ export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Dat
       individualOwnActions: [{ text: index === 0 ? 'Går en promenad varje dag' : 'Tar sina läkemedel enligt dosett' }],
       followUp: { date: inDays(index === 1 ? -2 : 30), by: { name: coordinatorStaff.name, hsaId: coordinatorStaff.hsaId } },
     });
-    if (index === 2) {
-      // Before consent: the municipality has drawn up a draft from its own records only; the
-      // region is neither read nor written, and its staff do not see the plan.
-      await sync.sync(coordinator, plan.id);
-      continue;
-    }
+    // Assembled as plan creation does: before consent, from the initiator's own records only.
+    plan = (await sync.sync(coordinator, plan.id)).plan;
+    // Gunnel's plan stays there: the municipality's draft; the region is neither read nor
+    // written, and its staff do not see the plan.
+    if (index === 2) continue;
     plan = await service.setConsent(coordinator, plan.id, plan.version, {
       given: true,
       form: index === 0 ? 'written' : 'oral',

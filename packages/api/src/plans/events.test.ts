@@ -13,6 +13,7 @@ import { createLogger } from '../logger.ts';
 import { startServer } from '../server.ts';
 import {
   buildTestApp,
+  consentInput,
   createTestDatabase,
   describeEachDatabase,
   expectProblem,
@@ -214,6 +215,14 @@ async function createPlan(api: Api, municipality = MUNICIPALITY): Promise<PlanVi
   return (await res.json()) as PlanView;
 }
 
+/** Creates a plan and records the individual's consent naming both principals: then it reaches the municipality. */
+async function createSharedPlan(api: Api, municipality = MUNICIPALITY): Promise<PlanView> {
+  const created = await createPlan(api, municipality);
+  const res = await api(`/api/plans/${created.id}/consent`, { method: 'PUT', ifMatch: created.version, body: consentInput() });
+  expect(res.status).toBe(200);
+  return (await res.json()) as PlanView;
+}
+
 const partOf = (plan: PlanView, principal: 'region' | 'municipality') => plan.parts.find((p) => p.principal === principal)!;
 
 async function editPart(api: Api, planId: string, partId: string, version: number, body: unknown) {
@@ -255,7 +264,7 @@ describeEachDatabase('live plan events', (ctx) => {
   });
 
   it('tells an open editor when the other principal edits its part: ids and versions, no content, no personal data', async () => {
-    const plan = await createPlan(api('region-coordinator'));
+    const plan = await createSharedPlan(api('region-coordinator'));
     const part = partOf(plan, 'municipality');
     const stream = await openEvents(served.url, plan.id, tokens['region-physician']!);
     try {
@@ -263,11 +272,11 @@ describeEachDatabase('live plan events', (ctx) => {
       expect(stream.res.headers.get('cache-control')).toBe('no-store');
       expect(stream.res.headers.get('x-accel-buffering')).toBe('no');
 
-      const edited = await editPart(api('municipality-homecare'), plan.id, part.id, 1, {
+      const edited = await editPart(api('municipality-homecare'), plan.id, part.id, part.version, {
         contactPerson: { name: 'Jonas Berg', phone: '+46701740009' },
         goals: [{ text: 'Astrid klarar morgonrutinen själv' }],
       });
-      expect(edited.version).toBe(2);
+      expect(edited.version).toBe(part.version + 1);
 
       const event = await stream.next();
       const [stored] = (await storedEvents(ctx.database, plan.id)).filter((e) => e.type === 'part.updated');
@@ -277,15 +286,15 @@ describeEachDatabase('live plan events', (ctx) => {
         planId: plan.id,
         type: 'part.updated',
         partId: part.id,
-        version: 2,
-        revision: 2,
+        version: part.version + 1,
+        revision: plan.revision + 1,
         organisationId: MUNICIPALITY.id,
         at: stored!.at.toISOString(),
       });
       for (const secret of [PERSON_ID, '19400301', PERSON_NAME, 'Astrid', 'morgonrutinen', 'Jonas', '+4670']) {
         expect(event.raw).not.toContain(secret);
       }
-      // Without Last-Event-ID only new events come: plan.created was not replayed.
+      // Without Last-Event-ID only new events come: plan.created and consent.updated were not replayed.
       expect(stream.events).toHaveLength(1);
 
       // Following the plan is a read of it, in the access log.
@@ -300,34 +309,34 @@ describeEachDatabase('live plan events', (ctx) => {
   });
 
   it('resumes from Last-Event-ID: replays exactly the missed events in order, then continues live', async () => {
-    const plan = await createPlan(api('region-coordinator'));
+    const plan = await createSharedPlan(api('region-coordinator'));
     const region = partOf(plan, 'region');
     const municipality = partOf(plan, 'municipality');
     const physician = tokens['region-physician']!;
 
     const first = await openEvents(served.url, plan.id, physician);
-    await editPart(api('region-physician'), plan.id, region.id, 1, { goals: [{ text: 'Blodtrycket under kontroll' }] });
+    await editPart(api('region-physician'), plan.id, region.id, region.version, { goals: [{ text: 'Blodtrycket under kontroll' }] });
     const seen = await first.next();
-    expect(seen.json).toMatchObject({ type: 'part.updated', partId: region.id, version: 2 });
+    expect(seen.json).toMatchObject({ type: 'part.updated', partId: region.id, version: region.version + 1 });
     first.close();
     await first.ended;
 
     // Missed while disconnected: two changes by two organisations.
-    await editPart(api('municipality-homecare'), plan.id, municipality.id, 1, { goals: [{ text: 'Trygg i hemmet' }] });
-    const patched = await api('region-coordinator')(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: 1, body: { title: 'SIP för Astrid, hösten' } });
+    await editPart(api('municipality-homecare'), plan.id, municipality.id, municipality.version, { goals: [{ text: 'Trygg i hemmet' }] });
+    const patched = await api('region-coordinator')(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { title: 'SIP för Astrid, hösten' } });
     expect(patched.status).toBe(200);
 
     const resumed = await openEvents(served.url, plan.id, physician, seen.id);
     try {
       const missed = [await resumed.next(), await resumed.next()];
       expect(missed.map((e) => [e.event, e.json.partId, e.json.version, e.json.organisationId])).toEqual([
-        ['part.updated', municipality.id, 2, MUNICIPALITY.id],
-        ['plan.updated', null, 2, REGION.id],
+        ['part.updated', municipality.id, municipality.version + 1, MUNICIPALITY.id],
+        ['plan.updated', null, plan.version + 1, REGION.id],
       ]);
 
-      await editPart(api('region-physician'), plan.id, region.id, 2, { goals: [{ text: 'Blodtrycket under kontroll, varje vecka' }] });
+      await editPart(api('region-physician'), plan.id, region.id, region.version + 1, { goals: [{ text: 'Blodtrycket under kontroll, varje vecka' }] });
       const live = await resumed.next();
-      expect(live.json).toMatchObject({ type: 'part.updated', partId: region.id, version: 3, revision: 5 });
+      expect(live.json).toMatchObject({ type: 'part.updated', partId: region.id, version: region.version + 2, revision: plan.revision + 4 });
 
       // Exactly the stored events after the one seen, in id order, each once.
       await resumed.expectQuiet(300);
@@ -340,16 +349,19 @@ describeEachDatabase('live plan events', (ctx) => {
   });
 
   it("replays only this plan's events, from the start with Last-Event-ID 0", async () => {
-    const plan = await createPlan(api('region-coordinator'));
-    const other = await createPlan(api('region-coordinator'));
-    await editPart(api('region-physician'), other.id, partOf(other, 'region').id, 1, { goals: [{ text: 'Annan plan' }] });
-    await editPart(api('municipality-homecare'), plan.id, partOf(plan, 'municipality').id, 1, { goals: [{ text: 'Trygg i hemmet' }] });
+    const plan = await createSharedPlan(api('region-coordinator'));
+    const other = await createSharedPlan(api('region-coordinator'));
+    const otherRegion = partOf(other, 'region');
+    await editPart(api('region-physician'), other.id, otherRegion.id, otherRegion.version, { goals: [{ text: 'Annan plan' }] });
+    const municipality = partOf(plan, 'municipality');
+    await editPart(api('municipality-homecare'), plan.id, municipality.id, municipality.version, { goals: [{ text: 'Trygg i hemmet' }] });
 
     const stream = await openEvents(served.url, plan.id, tokens['municipality-coordinator']!, '0');
     try {
-      const replayed = [await stream.next(), await stream.next()];
+      const replayed = [await stream.next(), await stream.next(), await stream.next()];
       expect(replayed.map((e) => [e.event, e.json.planId])).toEqual([
         ['plan.created', plan.id],
+        ['consent.updated', plan.id],
         ['part.updated', plan.id],
       ]);
       await stream.expectQuiet(200);
@@ -389,6 +401,49 @@ describeEachDatabase('live plan events', (ctx) => {
     await expectSubscriptions(t.events, 0);
   });
 
+  it('tells both principals when the individual withdraws the consent: consent.withdrawn, with ids only', async () => {
+    const plan = await createSharedPlan(api('region-coordinator'));
+    const streams = [
+      await openEvents(served.url, plan.id, tokens['region-physician']!),
+      await openEvents(served.url, plan.id, tokens['municipality-homecare']!),
+    ];
+    try {
+      const res = await api('region-coordinator')(`/api/plans/${plan.id}/consent`, {
+        method: 'PUT',
+        ifMatch: plan.version,
+        body: consentInput({ revokedAt: '2026-11-25T09:00:00+01:00' }),
+      });
+      expect(res.status).toBe(200);
+      const [stored] = (await storedEvents(ctx.database, plan.id)).filter((e) => e.type === 'consent.withdrawn');
+      for (const stream of streams) {
+        const event = await stream.next();
+        expect(event.event).toBe('consent.withdrawn');
+        expect(event.id).toBe(String(stored!.id));
+        expect(event.json).toEqual({
+          planId: plan.id,
+          type: 'consent.withdrawn',
+          partId: null,
+          version: plan.version + 1,
+          revision: plan.revision + 1,
+          organisationId: REGION.id,
+          at: stored!.at.toISOString(),
+        });
+        await stream.expectQuiet(100);
+      }
+      // Recording the withdrawal again is an update of the consent, not a second withdrawal.
+      const again = await api('region-coordinator')(`/api/plans/${plan.id}/consent`, {
+        method: 'PUT',
+        ifMatch: plan.version + 1,
+        body: consentInput({ revokedAt: '2026-11-25T09:00:00+01:00', form: 'oral' }),
+      });
+      expect(again.status).toBe(200);
+      expect((await streams[0]!.next()).event).toBe('consent.updated');
+      expect((await storedEvents(ctx.database, plan.id)).map((e) => e.type)).toEqual(['plan.created', 'consent.updated', 'consent.withdrawn', 'consent.updated']);
+    } finally {
+      for (const stream of streams) stream.close();
+    }
+  });
+
   it('is described in the OpenAPI document as an event stream', async () => {
     const doc = (await (await t.app.request('/openapi.json')).json()) as {
       paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, unknown> }> } }>;
@@ -406,7 +461,7 @@ describeEachDatabase('live plan events', (ctx) => {
     beforeAll(async () => {
       short = await buildTestApp({ database: ctx.database, peers: peers.urls, eventHeartbeatMs: 100 });
       shortServed = await serveApp(short);
-      plan = await createPlan(api('region-coordinator'));
+      plan = await createSharedPlan(api('region-coordinator'));
     });
     afterAll(async () => {
       await short?.events.close();
@@ -469,16 +524,16 @@ describeEachDatabase('live plan events', (ctx) => {
       it('an editor connected to instance B sees an edit made through instance A', async () => {
         const coordinatorA = apiAs(a, await a.tokenFor('region-coordinator'));
         const homecareA = apiAs(a, await a.tokenFor('municipality-homecare'));
-        const plan = await createPlan(coordinatorA);
+        const plan = await createSharedPlan(coordinatorA);
         const part = partOf(plan, 'municipality');
 
         const stream = await openEvents(servedB.url, plan.id, await b.tokenFor('region-physician'));
         try {
           const started = Date.now();
-          await editPart(homecareA, plan.id, part.id, 1, { goals: [{ text: 'Trygg i hemmet' }] });
+          await editPart(homecareA, plan.id, part.id, part.version, { goals: [{ text: 'Trygg i hemmet' }] });
           const event = await stream.next();
           expect(Date.now() - started).toBeLessThan(LIVE_MS);
-          expect(event.json).toMatchObject({ planId: plan.id, type: 'part.updated', partId: part.id, version: 2, organisationId: MUNICIPALITY.id });
+          expect(event.json).toMatchObject({ planId: plan.id, type: 'part.updated', partId: part.id, version: part.version + 1, organisationId: MUNICIPALITY.id });
           expect(b.events.heartbeatMs).toBeGreaterThan(LIVE_MS);
         } finally {
           stream.close();

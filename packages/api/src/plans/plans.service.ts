@@ -35,7 +35,7 @@ import type { Db } from '../db/database.ts';
 import { outbox, planEvents, planOrganisations, planParts, planRevisions, plans, planSources } from '../db/schema.ts';
 import { ProblemError } from '../http/errors.ts';
 import { findOrganisations } from '../organisations/organisations.ts';
-import { authorize, standingOf, visibleMembership } from '../policy/authorize.ts';
+import { authorize, facts, standingOf, visibleMembership } from '../policy/authorize.ts';
 import { readSources, sourcesFrom } from './sources.ts';
 
 export type Staff = Extract<Principal, { kind: 'staff' }>;
@@ -457,7 +457,7 @@ export class PlansService {
     authorize(
       'plan.create',
       actor.principal.role,
-      { ownOrganisationIsPrincipal: principals.region.id === org || principals.municipality.id === org, principalsKnown },
+      { ownOrganisationIsPrincipal: facts.ownOrganisationIsPrincipal(principals, actor.principal), principalsKnown },
       { errors: [{ path: region?.kind === 'region' ? '/principals/municipality/id' : '/principals/region/id', message: '' }] },
     );
     const named = { region: region!, municipality: municipality! };
@@ -767,7 +767,7 @@ export class PlansService {
       // The part is looked up only in a plan the actor may see: a 404 otherwise reveals nothing.
       const part = found.standing === 'none' ? undefined : await this.findPart(tx, planId, partId);
       const { as } = await this.authorized(tx, actor, planId, 'part.update', {
-        facts: () => ({ ownPart: part?.organisationId === actor.principal.organisationId }),
+        facts: () => ({ ownPart: facts.ownPart(part, actor.principal) }),
       });
       if (!part) throw new ProblemError('not-found', 'No such part in this plan');
       if (part.version !== expectedVersion) throw stale(part.version, 'part');

@@ -4,9 +4,11 @@ import {
   buildTestApp,
   consentInput,
   describeEachDatabase,
+  etagVersion,
   expectProblem,
   MUNICIPALITY,
   OTHER_REGION,
+  planInput,
   REGION,
   staffClient,
   type TestApp,
@@ -35,6 +37,12 @@ describeEachDatabase('the shared SIP', (ctx) => {
     homecare = await staffClient(t, 'municipality-homecare');
   });
 
+  /** How many plans each coordinator's organisation sees. */
+  const totals = async () => {
+    const count = async (client: Client) => ((await (await client.request('/api/plans?limit=1')).json()) as { total: number }).total;
+    return { region: await count(regionCoordinator), municipality: await count(municipalityCoordinator) };
+  };
+
   describe('creating a plan', () => {
     it('answers 201 with Location and ETag, in draft, with both parts and an empty relatives section', async () => {
       const res = await regionCoordinator.request('/api/plans', {
@@ -52,6 +60,7 @@ describeEachDatabase('the shared SIP', (ctx) => {
       expect(res.headers.get('location')).toBe(`/api/plans/${plan.id}`);
       expect(res.headers.get('etag')).toBe('W/"1"');
       expect(plan.status).toBe('draft');
+      expect(plan.initiator).toBe('region');
       expect(plan.individual).toEqual({ personId: '194003019801', kind: 'personnummer' });
       expect(plan.parts.map((p) => [p.principal, p.organisation.id, p.version])).toEqual([
         ['municipality', MUNICIPALITY.id, 1],
@@ -74,15 +83,47 @@ describeEachDatabase('the shared SIP', (ctx) => {
       });
       await expectProblem(res, 403);
     });
+
+    it('is for coordinators only: staff get 403, and nothing is stored', async () => {
+      const before = await totals();
+      for (const client of [physician, homecare]) {
+        const res = await client.request('/api/plans', { method: 'POST', body: planInput({ title: 'Ska inte finnas' }) });
+        await expectProblem(res, 403);
+      }
+      expect(await totals()).toEqual(before);
+    });
+
+    it('is refused with 422 when a principal is not a known organisation of its kind, and nothing is stored', async () => {
+      const before = await totals();
+      const unknownMunicipality = { id: 'SE2120000099-7KM5', name: 'Okänd kommun' };
+      let body = await expectProblem(
+        await regionCoordinator.request('/api/plans', { method: 'POST', body: planInput({ principals: { region: REGION, municipality: unknownMunicipality } }) }),
+        422,
+      );
+      expect(body.errors?.map((e) => e.path)).toEqual(['/principals/municipality/id']);
+      const unknownRegion = { id: 'SE2321000099-7XX5', name: 'Okänd region' };
+      body = await expectProblem(
+        await municipalityCoordinator.request('/api/plans', { method: 'POST', body: planInput({ principals: { region: unknownRegion, municipality: MUNICIPALITY } }) }),
+        422,
+      );
+      expect(body.errors?.map((e) => e.path)).toEqual(['/principals/region/id']);
+      // Known, but a region named as the municipality.
+      body = await expectProblem(
+        await regionCoordinator.request('/api/plans', { method: 'POST', body: planInput({ principals: { region: REGION, municipality: OTHER_REGION } }) }),
+        422,
+      );
+      expect(body.errors?.map((e) => e.path)).toEqual(['/principals/municipality/id']);
+      expect(await totals()).toEqual(before);
+    });
   });
 
   describe('reading and listing', () => {
-    it('reads a plan with its ETag, for both principals', async () => {
-      const plan = await municipalityCoordinator.createPlan();
-      for (const client of [regionCoordinator, physician, homecare]) {
+    it('reads a plan with its ETag, for both principals once the individual has consented', async () => {
+      const plan = await municipalityCoordinator.createSharedPlan();
+      for (const client of [municipalityCoordinator, homecare, regionCoordinator, physician]) {
         const res = await client.request(`/api/plans/${plan.id}`);
         expect(res.status).toBe(200);
-        expect(res.headers.get('etag')).toBe('W/"1"');
+        expect(res.headers.get('etag')).toBe(`W/"${plan.version}"`);
         expect(((await res.json()) as PlanView).id).toBe(plan.id);
       }
     });
@@ -136,27 +177,32 @@ describeEachDatabase('the shared SIP', (ctx) => {
 
   describe('co-editing', () => {
     it('lets the region and the municipality edit their own parts with the same starting ETags, without conflict', async () => {
-      const plan = await regionCoordinator.createPlan();
+      const plan = await regionCoordinator.createSharedPlan();
+      const regionVersion = part(plan, 'region').version;
+      const municipalityVersion = part(plan, 'municipality').version;
       const [r, m] = await Promise.all([
         physician.request(`/api/plans/${plan.id}/parts/${part(plan, 'region').id}`, {
           method: 'PATCH',
-          ifMatch: 1,
+          ifMatch: regionVersion,
           body: { interventions: [{ title: 'Hemsjukvård: insulin', status: 'decided', performedBy: 'Distriktssköterska' }] },
         }),
         homecare.request(`/api/plans/${plan.id}/parts/${part(plan, 'municipality').id}`, {
           method: 'PATCH',
-          ifMatch: 1,
+          ifMatch: municipalityVersion,
           body: { interventions: [{ title: 'Hemtjänst: dusch', status: 'planned', when: 'tisdag och fredag' }] },
         }),
       ]);
       expect([r.status, m.status]).toEqual([200, 200]);
-      expect(r.headers.get('etag')).toBe('W/"2"');
-      expect(m.headers.get('etag')).toBe('W/"2"');
-      const after = (await (await physician.request(`/api/plans/${plan.id}`)).json()) as PlanView;
-      expect(part(after, 'region').content.interventions?.[0]?.title).toBe('Hemsjukvård: insulin');
-      expect(part(after, 'municipality').content.interventions?.[0]?.title).toBe('Hemtjänst: dusch');
-      expect(after.revision).toBe(3);
-      expect(after.version).toBe(1);
+      expect(r.headers.get('etag')).toBe(`W/"${regionVersion + 1}"`);
+      expect(m.headers.get('etag')).toBe(`W/"${municipalityVersion + 1}"`);
+      // Both sides see both edits: the consent covers interventions.
+      for (const client of [physician, homecare]) {
+        const after = (await (await client.request(`/api/plans/${plan.id}`)).json()) as PlanView;
+        expect(part(after, 'region').content.interventions?.[0]?.title).toBe('Hemsjukvård: insulin');
+        expect(part(after, 'municipality').content.interventions?.[0]?.title).toBe('Hemtjänst: dusch');
+        expect(after.revision).toBe(plan.revision + 2);
+        expect(after.version).toBe(plan.version);
+      }
     });
 
     it('lets exactly one of two concurrent updates with the same ETag win; the other gets 412 with the current ETag', async () => {
@@ -193,11 +239,14 @@ describeEachDatabase('the shared SIP', (ctx) => {
     });
 
     it('lets only that principal edit its part', async () => {
-      const plan = await regionCoordinator.createPlan();
+      const plan = await regionCoordinator.createSharedPlan();
+      const regionPart = part(plan, 'region');
       await expectProblem(
-        await homecare.request(`/api/plans/${plan.id}/parts/${part(plan, 'region').id}`, { method: 'PATCH', ifMatch: 1, body: { goals: [] } }),
+        await homecare.request(`/api/plans/${plan.id}/parts/${regionPart.id}`, { method: 'PATCH', ifMatch: regionPart.version, body: { goals: [] } }),
         403,
       );
+      const after = (await (await physician.request(`/api/plans/${plan.id}/parts/${regionPart.id}`)).json()) as { version: number };
+      expect(after.version).toBe(regionPart.version);
     });
 
     it('clears a field sent as null and replaces one sent with a value', async () => {
@@ -270,30 +319,197 @@ describeEachDatabase('the shared SIP', (ctx) => {
     });
   });
 
+  describe("the individual's consent", () => {
+    /** Every staff read of one plan: the plan, both parts, its versions, one version, a diff, its events. */
+    const reads = (plan: PlanView) => [
+      `/api/plans/${plan.id}`,
+      `/api/plans/${plan.id}/parts/${part(plan, 'region').id}`,
+      `/api/plans/${plan.id}/parts/${part(plan, 'municipality').id}`,
+      `/api/plans/${plan.id}/versions`,
+      `/api/plans/${plan.id}/versions/1`,
+      `/api/plans/${plan.id}/diff?from=1&to=1`,
+      `/api/plans/${plan.id}/events`,
+    ];
+    const listed = async (client: Client) =>
+      ((await (await client.request('/api/plans?limit=100')).json()) as { items: { id: string }[] }).items.map((i) => i.id);
+
+    it("keeps a plan from the other principal until the individual's consent names it; then its coordinator and staff see it", async () => {
+      const plan = await regionCoordinator.createPlan({ title: 'Före samtycket' });
+      const unknown = await expectProblem(await municipalityCoordinator.request('/api/plans/00000000-0000-4000-8000-000000000000'), 404);
+      const notVisible = async () => {
+        for (const client of [municipalityCoordinator, homecare]) {
+          for (const path of reads(plan)) {
+            const body = await expectProblem(await client.request(path), 404);
+            expect(body).toEqual({ ...unknown, requestId: expect.any(String) });
+          }
+          expect(await listed(client)).not.toContain(plan.id);
+        }
+        // Its own part cannot be edited either: the municipality does not know of the plan.
+        await expectProblem(
+          await homecare.request(`/api/plans/${plan.id}/parts/${part(plan, 'municipality').id}`, { method: 'PATCH', ifMatch: 1, body: { goals: [] } }),
+          404,
+        );
+      };
+      await notVisible();
+      // The initiator's staff see it, and the municipality's upstream is not read.
+      const own = (await (await physician.request(`/api/plans/${plan.id}`)).json()) as PlanView;
+      expect(own.sources?.municipality?.status).toBe('not-shared');
+      expect(await listed(physician)).toContain(plan.id);
+
+      // A consent that names only the region does not let the plan reach the municipality.
+      let res = await regionCoordinator.request(`/api/plans/${plan.id}/consent`, {
+        method: 'PUT',
+        ifMatch: plan.version,
+        body: consentInput({ scope: { ...consentInput().scope, actors: ['Region Norrvik'] } }),
+      });
+      expect(res.status).toBe(200);
+      await notVisible();
+
+      // One that names the municipality (by HSA-id, in any case) does.
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/consent`, {
+        method: 'PUT',
+        ifMatch: res.headers.get('etag')!,
+        body: consentInput({ scope: { ...consentInput().scope, actors: ['Region Norrvik', MUNICIPALITY.id.toLowerCase()] } }),
+      });
+      expect(res.status).toBe(200);
+      const shared = (await res.json()) as PlanView;
+      expect(shared.visibility?.consent).toBe('in-force');
+      for (const client of [municipalityCoordinator, homecare]) {
+        for (const path of reads(plan)) {
+          const read = await client.request(path);
+          expect([path, read.status]).toEqual([path, 200]);
+          await read.body?.cancel();
+        }
+        expect(await listed(client)).toContain(plan.id);
+        const seen = (await (await client.request(`/api/plans/${plan.id}`)).json()) as PlanView;
+        expect(seen.fields.title).toBe('Före samtycket');
+        expect(seen.visibility).toMatchObject({ as: 'municipality', consent: 'in-force' });
+        expect(seen.sources?.municipality?.status).not.toBe('not-shared');
+      }
+    });
+
+    it('moves an active plan to consent_withdrawn when the consent is withdrawn; it cannot become active, nor its parts change, until a new consent is in force', async () => {
+      const plan = await regionCoordinator.createSharedPlan({ overallResponsibility: 'region' });
+      const regionUrl = `/api/plans/${plan.id}/parts/${part(plan, 'region').id}`;
+      const municipalityUrl = `/api/plans/${plan.id}/parts/${part(plan, 'municipality').id}`;
+      let res = await physician.request(regionUrl, { method: 'PATCH', ifMatch: part(plan, 'region').version, body: { goals: [{ text: 'Stabilt blodsocker' }] } });
+      expect(res.status).toBe(200);
+      const regionVersion = etagVersion(res);
+      const municipalityVersion = part(plan, 'municipality').version;
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/status`, { method: 'POST', ifMatch: plan.version, body: { status: 'active' } });
+      expect(res.status).toBe(200);
+      const seenBefore = (await (await homecare.request(`/api/plans/${plan.id}`)).json()) as PlanView;
+      expect(part(seenBefore, 'region').content.goals?.map((g) => g.text)).toEqual(['Stabilt blodsocker']);
+
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/consent`, {
+        method: 'PUT',
+        ifMatch: res.headers.get('etag')!,
+        body: consentInput({ revokedAt: '2026-11-25T09:00:00+01:00' }),
+      });
+      expect(res.status).toBe(200);
+      const withdrawn = (await res.json()) as PlanView;
+      expect(withdrawn.status).toBe('consent_withdrawn');
+      expect(withdrawn.visibility?.consent).toBe('withdrawn');
+      const history = (await (await regionCoordinator.request(`/api/plans/${plan.id}/versions`)).json()) as { versions: { change: string }[] };
+      expect(history.versions.at(-1)?.change).toBe('consent.withdrawn');
+
+      // Nothing crosses any more: the municipality sees its own part only.
+      const seenAfter = (await (await homecare.request(`/api/plans/${plan.id}`)).json()) as PlanView;
+      expect(part(seenAfter, 'region').content).toEqual({});
+      expect(seenAfter.fields).toEqual({});
+
+      // It cannot become active again on the withdrawn consent, and neither part can change.
+      let version = etagVersion(res);
+      const refused = await expectProblem(
+        await regionCoordinator.request(`/api/plans/${plan.id}/status`, { method: 'POST', ifMatch: version, body: { status: 'active' } }),
+        409,
+      );
+      expect(refused.errors?.map((e) => e.path)).toEqual(['/consent']);
+      await expectProblem(await physician.request(regionUrl, { method: 'PATCH', ifMatch: regionVersion, body: { goals: [] } }), 409);
+      await expectProblem(await homecare.request(municipalityUrl, { method: 'PATCH', ifMatch: municipalityVersion, body: { goals: [] } }), 409);
+      const regionPart = (await (await physician.request(regionUrl)).json()) as PlanView['parts'][number];
+      expect(regionPart).toMatchObject({ version: regionVersion, content: { goals: [{ text: 'Stabilt blodsocker' }] } });
+
+      // A new consent in force: the plan stays withdrawn until it is made active again, and then it can be worked on.
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/consent`, {
+        method: 'PUT',
+        ifMatch: version,
+        body: consentInput({ recordedAt: '2026-11-28T10:00:00+01:00' }),
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as PlanView).status).toBe('consent_withdrawn');
+      version = etagVersion(res);
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/status`, { method: 'POST', ifMatch: version, body: { status: 'active' } });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as PlanView).status).toBe('active');
+      res = await homecare.request(municipalityUrl, { method: 'PATCH', ifMatch: municipalityVersion, body: { goals: [{ text: 'Trygg i hemmet' }] } });
+      expect(res.status).toBe(200);
+    });
+
+    it('rests a child’s consent on the guardians: refused without them, recorded with basis guardians; an adult’s rests on the individual', async () => {
+      const child = await regionCoordinator.createPlan({ individual: { personId: '201209019841', name: 'Ella Ek' }, title: 'SIP för Ella' });
+      const url = `/api/plans/${child.id}/consent`;
+      const guardian = (name: string, given: boolean) => ({ name, given, recordedAt: '2026-11-20T09:00:00+01:00' });
+
+      let body = await expectProblem(await regionCoordinator.request(url, { method: 'PUT', ifMatch: child.version, body: consentInput() }), 422);
+      expect(body.errors?.map((e) => e.path)).toEqual(['/guardians']);
+      body = await expectProblem(
+        await regionCoordinator.request(url, { method: 'PUT', ifMatch: child.version, body: consentInput({ guardians: [guardian('Anna Ek', true), guardian('Per Ek', false)] }) }),
+        422,
+      );
+      expect(body.errors?.map((e) => e.path)).toEqual(['/guardians']);
+      let stored = (await (await regionCoordinator.request(`/api/plans/${child.id}`)).json()) as PlanView;
+      expect([stored.consent, stored.version]).toEqual([null, child.version]);
+
+      const res = await regionCoordinator.request(url, {
+        method: 'PUT',
+        ifMatch: child.version,
+        body: consentInput({ guardians: [guardian('Anna Ek', true), guardian('Per Ek', true)] }),
+      });
+      expect(res.status).toBe(200);
+      stored = (await (await regionCoordinator.request(`/api/plans/${child.id}`)).json()) as PlanView;
+      expect(stored.consent).toMatchObject({ given: true, basis: 'guardians' });
+
+      // An adult's consent rests on the individual, whatever the caller says.
+      const adult = await regionCoordinator.createSharedPlan({}, { basis: 'guardians' });
+      expect(adult.consent?.basis).toBe('individual');
+    });
+  });
+
   describe('versions', () => {
     it('keeps every version, serves any past one, and diffs two as JSON Patch', async () => {
-      const plan = await regionCoordinator.createPlan();
-      await physician.request(`/api/plans/${plan.id}/parts/${part(plan, 'region').id}`, {
+      const plan = await regionCoordinator.createSharedPlan();
+      let res = await physician.request(`/api/plans/${plan.id}/parts/${part(plan, 'region').id}`, {
         method: 'PATCH',
-        ifMatch: 1,
+        ifMatch: part(plan, 'region').version,
         body: { goals: [{ id: 'g1', text: 'Stabilt blodsocker' }] },
       });
-      await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: 1, body: { title: 'Ny titel' } });
+      expect(res.status).toBe(200);
+      res = await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { title: 'Ny titel' } });
+      expect(res.status).toBe(200);
 
+      // The upstream peers hold nothing for Astrid: the syncs change nothing and leave no version.
+      const shared = plan.revision;
       const versions = (await (await homecare.request(`/api/plans/${plan.id}/versions`)).json()) as {
         versions: { revision: number; change: string; changedBy: { organisationId: string } }[];
       };
       expect(versions.versions.map((v) => [v.revision, v.change, v.changedBy.organisationId])).toEqual([
         [1, 'plan.created', REGION.id],
-        [2, 'part.updated', REGION.id],
-        [3, 'plan.updated', REGION.id],
+        [2, 'consent.updated', REGION.id],
+        [3, 'part.updated', REGION.id],
+        [4, 'plan.updated', REGION.id],
       ]);
+      // Before the consent nothing of the region's plan had crossed to the municipality, nor does it in the history.
       const v1 = (await (await homecare.request(`/api/plans/${plan.id}/versions/1`)).json()) as PlanView;
-      expect(v1.fields.title).toBe('SIP för Astrid');
-      expect(part(v1, 'region').content).toEqual({});
+      expect(v1.fields).toEqual({});
+      const atConsent = (await (await homecare.request(`/api/plans/${plan.id}/versions/${shared}`)).json()) as PlanView;
+      expect(atConsent.fields.title).toBe('SIP för Astrid');
+      expect(part(atConsent, 'region').content).toEqual({});
 
-      const diff = (await (await homecare.request(`/api/plans/${plan.id}/diff?from=1&to=3`)).json()) as { operations: { op: string; path: string; value?: unknown }[] };
-      const regionIndex = v1.parts.findIndex((p) => p.principal === 'region');
+      const diff = (await (await homecare.request(`/api/plans/${plan.id}/diff?from=${shared}&to=${shared + 2}`)).json()) as {
+        operations: { op: string; path: string; value?: unknown }[];
+      };
+      const regionIndex = atConsent.parts.findIndex((p) => p.principal === 'region');
       expect(diff.operations).toEqual(
         expect.arrayContaining([
           { op: 'replace', path: '/fields/title', value: 'Ny titel' },

@@ -72,3 +72,16 @@ export function visibleMembership(organisationId: string): SQL {
 export function authz(operation: Operation) {
   return [requireAuth(), allow(operation)] as const;
 }
+
+/**
+ * The facts the policy reads that compare an organisation with the actor's. Establishing them
+ * here keeps every comparison of who is whose in one place; the policy table decides.
+ */
+export const facts = {
+  /** The part acted on belongs to the actor's organisation. */
+  ownPart: (part: { organisationId: string | null } | undefined, principal: { organisationId: string }): boolean =>
+    part !== undefined && part.organisationId === principal.organisationId,
+  /** The actor's organisation is one of the two principals named for a new plan. */
+  ownOrganisationIsPrincipal: (principals: { region: { id: string }; municipality: { id: string } }, principal: { organisationId: string }): boolean =>
+    principals.region.id === principal.organisationId || principals.municipality.id === principal.organisationId,
+};
