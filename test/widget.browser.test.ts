@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Request } from 'playwright-core';
+import type { MyCommitment, MyPlan } from '@sip/shared';
+import type { Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   commitmentCard,
@@ -11,6 +12,7 @@ import {
   utcDate,
   type WidgetHarness,
 } from './support/widget-host.ts';
+import { mintToken } from './support/service.ts';
 
 /**
  * <sip-relative-view> in real Chromium, embedded in a host page on another origin, against the
@@ -32,6 +34,95 @@ describe('<sip-relative-view> in Chromium against the service', () => {
 
   const myPlan = (persona: string) => harness.myPlan(persona);
   const open = (...args: Parameters<WidgetHarness['open']>) => harness.open(...args);
+
+  /** The staff API as a demo persona: status, ETag and body of each answer. */
+  async function staffApi(persona: string) {
+    const token = await mintToken(harness.service.url, persona);
+    return async <T = Record<string, unknown>>(path: string, init: { method?: string; body?: unknown; ifMatch?: string | null } = {}) => {
+      const res = await fetch(`${harness.service.url}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+          ...(init.ifMatch ? { 'If-Match': init.ifMatch } : {}),
+        },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+      });
+      const text = await res.text();
+      return { status: res.status, etag: res.headers.get('etag'), body: (text ? JSON.parse(text) : undefined) as T, text };
+    };
+  }
+
+  /** The relative's answer to a commitment, through their own API. */
+  async function answerAs(persona: string, planId: string, commitmentId: string, answer: string) {
+    const token = await mintToken(harness.service.url, persona);
+    const res = await fetch(`${harness.service.url}/api/me/plans/${planId}/commitments/${commitmentId}/answer`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+      body: JSON.stringify({ answer }),
+    });
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+
+  const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+  const GUNNEL = '195007129827';
+  const LARS = '194811239823';
+  /** What Lars is asked to do for Gunnel. */
+  const FOR_GUNNEL = {
+    requested: { what: 'Följa med Gunnel till dagverksamheten', howOften: 'Två dagar i veckan', from: inDays(0), reviewDate: inDays(90) },
+    accepted: { what: 'Ta emot hemtjänsten på morgonen', howOften: 'Varje morgon', from: inDays(0), reviewDate: inDays(90) },
+    due: { what: 'Hämta ut Gunnels läkemedel på apoteket', howOften: 'Varannan vecka', from: inDays(-83), reviewDate: inDays(7) },
+  };
+  type LarsCommitment = keyof typeof FOR_GUNNEL;
+
+  /**
+   * Gunnel's plan, a draft the municipality drew up before her consent: she consents (naming both
+   * principals), shares it with Lars, and the coordinator asks three commitments of him; Lars
+   * accepts two, one of which is up for review within days. Once per file, whichever test needs it first.
+   */
+  let gunnelShared: Promise<{ planId: string; ids: Record<LarsCommitment, string> }> | undefined;
+  const shareGunnelsPlanWithLars = () =>
+    (gunnelShared ??= (async () => {
+      const api = await staffApi('municipality-coordinator');
+      const list = await api<{ items: { id: string; individual: { personId: string } }[] }>('/api/plans?limit=100');
+      const planId = list.body.items.find((p) => p.individual.personId === GUNNEL)!.id;
+      // Before her consent, the plan is shared with nobody: Lars sees his own part only.
+      expect(await myPlan('lars')).toMatchObject({ planId, status: 'draft', shared: { categories: [] }, me: { sharing: null, commitments: [] } });
+      const recordedBy = { name: 'Karin Ek', hsaId: 'SE2120000099-7P01' };
+      const plan = await api(`/api/plans/${planId}`);
+      const consent = await api(`/api/plans/${planId}/consent`, {
+        method: 'PUT',
+        ifMatch: plan.etag,
+        body: {
+          given: true,
+          form: 'written',
+          recordedAt: new Date().toISOString(),
+          recordedBy,
+          scope: { information: ['goals', 'needs', 'interventions', 'contacts', 'follow-up'], actors: ['Region Norrvik', 'Norrviks kommun'], validUntil: inDays(365) },
+        },
+      });
+      expect(consent.status, consent.text).toBe(200);
+      const section = await api<{ relatives: { id: string; personId?: string }[] }>(`/api/plans/${planId}/relatives`);
+      const lars = section.body.relatives.find((r) => r.personId === LARS)!;
+      let etag = section.etag;
+      const sharing = await api(`/api/plans/${planId}/relatives/${lars.id}/sharing`, {
+        method: 'PUT',
+        ifMatch: etag,
+        body: { categories: ['goals', 'interventions', 'contacts', 'follow-up'], form: 'written', recordedAt: new Date().toISOString(), recordedBy, validUntil: inDays(365) },
+      });
+      expect(sharing.status, sharing.text).toBe(200);
+      etag = sharing.etag;
+      const ids = {} as Record<LarsCommitment, string>;
+      for (const [kind, body] of Object.entries(FOR_GUNNEL) as [LarsCommitment, (typeof FOR_GUNNEL)[LarsCommitment]][]) {
+        const proposed = await api<{ id: string }>(`/api/plans/${planId}/relatives/${lars.id}/commitments`, { method: 'POST', ifMatch: etag, body });
+        expect(proposed.status, proposed.text).toBe(201);
+        etag = proposed.etag;
+        ids[kind] = proposed.body.id;
+      }
+      await answerAs('lars', planId, ids.accepted, 'accept');
+      await answerAs('lars', planId, ids.due, 'accept');
+      return { planId, ids };
+    })());
 
   it('lists my plans, and opening one shows what the individual shares and my commitments', async () => {
     const { page, errors } = await open({ persona: 'bengt' });
@@ -329,6 +420,110 @@ describe('<sip-relative-view> in Chromium against the service', () => {
       { planId: before.planId, kind: 'commitment', itemId: due.id, status: 'reconfirmed' },
     ]);
     expect(errors).toEqual([]);
+  });
+
+  it('offers exactly the answers the service lists in allowedAnswers: an accepted commitment not yet due can be withdrawn, not confirmed again', async () => {
+    const { planId, ids } = await shareGunnelsPlanWithLars();
+    const plan = await myPlan('lars');
+    const mine = (kind: LarsCommitment) => plan.me.commitments.find((c) => c.id === ids[kind])!;
+    expect(mine('requested')).toMatchObject({ status: 'requested', allowedAnswers: ['accept', 'decline'] });
+    expect(mine('accepted')).toMatchObject({ status: 'accepted', allowedAnswers: ['withdraw'] });
+    expect(mine('due')).toMatchObject({ status: 'accepted', allowedAnswers: ['reconfirm', 'withdraw'] });
+
+    const labels = { accept: 'Tacka ja', decline: 'Tacka nej', reconfirm: 'Ja, jag fortsätter', withdraw: 'Avsluta åtagandet' };
+    /** The answer buttons a commitment's card offers, in the order shown. */
+    const offered = async (page: Page, kind: LarsCommitment) => {
+      const card = commitmentCard(page, FOR_GUNNEL[kind].what);
+      await card.waitFor();
+      return (await card.locator('.actions').getByRole('button').allInnerTexts()).map((text) => text.trim());
+    };
+
+    const { page, errors } = await open({ persona: 'lars', planId });
+    await page.getByRole('heading', { level: 2, name: 'SIP för Gunnel Persson' }).waitFor();
+    expect(await offered(page, 'requested')).toEqual([labels.accept, labels.decline]);
+    expect(await offered(page, 'accepted')).toEqual([labels.withdraw]);
+    expect(await offered(page, 'due')).toEqual([labels.reconfirm, labels.withdraw]);
+    // Not yet due: withdraw, but no "confirm again", and when it will be asked.
+    const accepted = commitmentCard(page, FOR_GUNNEL.accepted.what);
+    expect(await accepted.getByRole('button', { name: labels.reconfirm }).count()).toBe(0);
+    await accepted.getByText(`Du blir tillfrågad igen från ${utcDate(inDays(90 - 14), 'sv-SE')}.`).waitFor();
+    // A withdrawal takes its comment in the dialog: no comment field on the card.
+    expect(await accepted.getByRole('textbox').count()).toBe(0);
+    await commitmentCard(page, FOR_GUNNEL.due.what).getByText(/Dags att stämma av: kan du fortsätta med det här\?/).waitFor();
+    expect(errors).toEqual([]);
+
+    // The service's list is the only word on it: the same commitments, with fewer answers listed,
+    // are offered just those, whatever their status and review date.
+    const narrowed: Record<LarsCommitment, MyCommitment['allowedAnswers']> = { requested: ['decline'], accepted: [], due: ['withdraw'] };
+    const routed = await open(
+      { persona: 'lars', planId },
+      {
+        before: (p) =>
+          p.route(`**/api/me/plans/${planId}`, async (route) => {
+            const response = await route.fetch();
+            const body = (await response.json()) as MyPlan;
+            for (const c of body.me.commitments) {
+              const kind = (Object.keys(ids) as LarsCommitment[]).find((k) => ids[k] === c.id);
+              if (kind) c.allowedAnswers = narrowed[kind];
+            }
+            await route.fulfill({ response, json: body });
+          }),
+      },
+    );
+    await routed.page.getByRole('heading', { level: 2, name: 'SIP för Gunnel Persson' }).waitFor();
+    expect(await offered(routed.page, 'requested')).toEqual([labels.decline]);
+    expect(await offered(routed.page, 'accepted')).toEqual([]);
+    expect(await commitmentCard(routed.page, FOR_GUNNEL.accepted.what).locator('form').count()).toBe(0);
+    expect(await offered(routed.page, 'due')).toEqual([labels.withdraw]);
+    expect(routed.errors).toEqual([]);
+  });
+
+  it('when the individual withdraws her consent to the plan, tells the relative plainly that nothing is shared and that their own part stands', async () => {
+    const { planId, ids } = await shareGunnelsPlanWithLars();
+    const before = await myPlan('lars');
+    expect(before.status).not.toBe('consent_withdrawn');
+    expect(before.shared.categories).toEqual(expect.arrayContaining(['goals', 'contacts']));
+    const { page, errors } = await open({ persona: 'lars', planId });
+    await page.getByText('Fortsätta sjunga i kören').waitFor();
+    await page.getByRole('heading', { name: 'Vem gör vad' }).waitFor();
+
+    const api = await staffApi('municipality-coordinator');
+    const current = await api<{ consent: Record<string, unknown> }>(`/api/plans/${planId}`);
+    const withdrawn = await api<{ status: string }>(`/api/plans/${planId}/consent`, {
+      method: 'PUT',
+      ifMatch: current.etag,
+      body: { ...current.body.consent, revokedAt: new Date().toISOString() },
+    });
+    expect(withdrawn.status, withdrawn.text).toBe(200);
+    expect(withdrawn.body.status).toBe('consent_withdrawn');
+    const after = await myPlan('lars');
+    expect(after).toMatchObject({ status: 'consent_withdrawn', shared: { categories: [] }, me: { sharingInEffect: false } });
+    // Lars's own part stands: the same commitments, taking the same answers.
+    const ownPart = (p: MyPlan) => p.me.commitments.map((c) => [c.id, c.status, c.allowedAnswers]);
+    expect(ownPart(after)).toEqual(ownPart(before));
+
+    await page.reload();
+    await page.getByText('Status: Pausad: samtycket är återkallat.', { exact: false }).waitFor();
+    const shared = page.getByRole('region', { name: 'Det här får du se av planen' });
+    await shared.getByText('Personen delar ingenting av planen med dig just nu.', { exact: false }).waitFor();
+    await shared.getByText('Personen har återkallat sitt samtycke till planen. Din egen del står kvar', { exact: false }).waitFor();
+    expect(await page.getByText('Fortsätta sjunga i kören').count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Vem gör vad' }).count()).toBe(0);
+    const card = commitmentCard(page, FOR_GUNNEL.accepted.what);
+    await card.getByText('Du har tackat ja').waitFor();
+    await card.getByRole('button', { name: 'Avsluta åtagandet' }).waitFor();
+    expect(after.me.commitments.find((c) => c.id === ids.accepted)?.allowedAnswers).toEqual(['withdraw']);
+    const violations = (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()).violations.map((v) => v.id);
+    expect(violations).toEqual([]);
+
+    const english = await open({ persona: 'lars', planId, lang: 'en' });
+    await english.page.getByText('Status: Paused: consent withdrawn.', { exact: false }).waitFor();
+    const sharedEn = english.page.getByRole('region', { name: 'What you can see of the plan' });
+    await sharedEn.getByText('The person does not share anything of the plan with you at the moment.', { exact: false }).waitFor();
+    await sharedEn.getByText('The person has withdrawn their consent to the plan. Your own part still stands', { exact: false }).waitFor();
+    await commitmentCard(english.page, FOR_GUNNEL.accepted.what).getByRole('button', { name: 'Withdraw' }).waitFor();
+    expect(errors).toEqual([]);
+    expect(english.errors).toEqual([]);
   });
 
   it('prints without its controls, and reflows at 320 CSS pixels', async () => {

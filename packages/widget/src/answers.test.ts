@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkComment, COMMENT_MAX, PendingAnswers, reconfirmDue, reconfirmOpensOn, type AnswerRequest } from './answers.ts';
+import { checkComment, COMMENT_MAX, PendingAnswers, reconfirmOpensOn, type AnswerRequest } from './answers.ts';
 
 describe('checkComment', () => {
   it('accepts up to the limit, with newlines and tabs', () => {
@@ -20,9 +20,7 @@ describe('checkComment', () => {
 describe('reconfirmation', () => {
   it('opens 14 days before the review date', () => {
     expect(reconfirmOpensOn('2026-03-15')).toBe('2026-03-01');
-    expect(reconfirmDue('2026-03-15', '2026-02-28')).toBe(false);
-    expect(reconfirmDue('2026-03-15', '2026-03-01')).toBe(true);
-    expect(reconfirmDue('2026-03-15', '2026-04-01')).toBe(true);
+    expect(reconfirmOpensOn('2026-01-10')).toBe('2025-12-27');
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * What the relative answers, kept apart from rendering: the comment rules (the same as the
- * service's), when a commitment can be confirmed again, and one idempotency key per answer
- * until the service has saved it.
+ * service's), from when a commitment will be up for confirmation, and one idempotency key per
+ * answer until the service has saved it. Which answers a commitment takes today is not decided
+ * here: the service lists them (`allowedAnswers`), and the element offers exactly those.
  */
 import type { CommitmentAnswer, HomeConsentAnswerBody, SupportRequest } from '@sip/shared';
 
@@ -26,18 +27,12 @@ export function addDays(day: string, days: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
 }
 
-/** Today as the service counts days (UTC). */
-export function today(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
-
-/** The first day an accepted commitment can be confirmed again. */
+/**
+ * The first day an accepted commitment can be confirmed again, to tell the relative when they
+ * will be asked. Whether it can be confirmed today is the service's to say (`allowedAnswers`).
+ */
 export function reconfirmOpensOn(reviewDate: string): string {
   return addDays(reviewDate, -RECONFIRM_WINDOW_DAYS);
-}
-
-export function reconfirmDue(reviewDate: string, day: string): boolean {
-  return day >= reconfirmOpensOn(reviewDate);
 }
 
 /** One answer, as it goes to the service. */

@@ -1,14 +1,12 @@
-import type { HomeConsent, MyCommitment, MyPlan, MyPlanSummary, RelativeSupport } from '@sip/shared';
+import type { CommitmentAnswerKind, HomeConsent, MyCommitment, MyPlan, MyPlanSummary, RelativeSupport } from '@sip/shared';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import {
   checkComment,
   COMMENT_MAX,
   PendingAnswers,
-  reconfirmDue,
   reconfirmOpensOn,
   targetOf,
-  today,
   type AnswerRequest,
   type Outcome,
 } from './answers.ts';
@@ -801,10 +799,19 @@ export class SipRelativeView extends LitElement {
     const t = this.#localize.t;
     const l = this.#localize;
     const target = `c-${c.id}`;
-    const due = c.status === 'accepted' && reconfirmDue(c.currentReviewDate, today());
-    const canAnswer = !plan.me.child && (c.status === 'requested' || c.status === 'accepted');
+    // The service says which answers the relative can give today; the element offers exactly those.
+    const allowed = new Set<CommitmentAnswerKind>(Array.isArray(c.allowedAnswers) ? c.allowedAnswers : []);
+    const due = allowed.has('reconfirm');
+    // A comment goes with an accept, a decline or a confirmation; a withdrawal has its own, in the dialog.
+    const commented = allowed.has('accept') || allowed.has('decline') || due;
     const form = `form-c-${c.id}`;
     const sending = this.outcomes.get(target)?.state === 'sending';
+    const button = (answer: 'accept' | 'decline' | 'reconfirm', kind: 'primary' | 'secondary', label: string) =>
+      allowed.has(answer)
+        ? html`<button part="button" class=${`button ${kind}`} type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#answerCommitment(c, answer)}>
+            ${label}
+          </button>`
+        : nothing;
     return html`<li part="commitment" class="commitment">
       <h4 id=${`title-${c.id}`}>${c.what}</h4>
       <dl class="facts facts--inline">
@@ -831,34 +838,25 @@ export class SipRelativeView extends LitElement {
       ${c.status === 'accepted'
         ? html`<p class="help">${due ? t.reconfirmDue(l.date(c.currentReviewDate)) : t.reconfirmFrom(l.date(reconfirmOpensOn(c.currentReviewDate)))}</p>`
         : nothing}
-      ${canAnswer
+      ${allowed.size > 0
         ? html`<form class="answer controls" id=${form} novalidate @submit=${(e: Event) => e.preventDefault()}>
             ${this.#renderErrorSummary(form)}
-            ${c.status === 'requested' || due ? this.#renderTextField(form, `comment-${c.id}`, t.comment, t.commentHint) : nothing}
+            ${commented ? this.#renderTextField(form, `comment-${c.id}`, t.comment, t.commentHint) : nothing}
             <div class="actions" role="group" aria-labelledby=${`title-${c.id}`}>
-              ${c.status === 'requested'
-                ? html`<button part="button" class="button primary" type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#answerCommitment(c, 'accept')}>
-                      ${t.accept}
-                    </button>
-                    <button part="button" class="button secondary" type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#answerCommitment(c, 'decline')}>
-                      ${t.decline}
-                    </button>`
-                : html`${due
-                      ? html`<button part="button" class="button primary" type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#answerCommitment(c, 'reconfirm')}>
-                          ${t.reconfirm}
-                        </button>`
-                      : nothing}
-                    <button
-                      part="button"
-                      class="button warning"
-                      type="button"
-                      id=${`withdraw-${c.id}`}
-                      aria-haspopup="dialog"
-                      aria-disabled=${sending ? 'true' : 'false'}
-                      @click=${() => !sending && this.#openWithdrawal(c)}
-                    >
-                      ${t.withdraw}
-                    </button>`}
+              ${button('accept', 'primary', t.accept)} ${button('decline', 'secondary', t.decline)} ${button('reconfirm', 'primary', t.reconfirm)}
+              ${allowed.has('withdraw')
+                ? html`<button
+                    part="button"
+                    class="button warning"
+                    type="button"
+                    id=${`withdraw-${c.id}`}
+                    aria-haspopup="dialog"
+                    aria-disabled=${sending ? 'true' : 'false'}
+                    @click=${() => !sending && this.#openWithdrawal(c)}
+                  >
+                    ${t.withdraw}
+                  </button>`
+                : nothing}
             </div>
           </form>`
         : nothing}
@@ -1034,7 +1032,13 @@ export class SipRelativeView extends LitElement {
     const shared = plan.shared;
     const sharing = plan.me.sharing;
     if (!plan.me.sharingInEffect || shared.categories.length === 0) {
-      return this.#section('shared-title', t.sharedHeading, html`<p>${t.nothingShared}</p>`);
+      // The individual withdrew their consent to the plan: nothing of it reaches the relative, their own part stands.
+      return this.#section(
+        'shared-title',
+        t.sharedHeading,
+        html`<p>${t.nothingShared}</p>
+          ${plan.status === 'consent_withdrawn' ? html`<p>${t.consentWithdrawn}</p>` : nothing}`,
+      );
     }
     const list = (items: { text: string }[]) =>
       items.length ? html`<ul>${items.map((i) => html`<li>${i.text}</li>`)}</ul>` : html`<p class="muted">${t.none}</p>`;

@@ -1,7 +1,7 @@
 import type { Patient, ServiceRequest } from '@medplum/fhirtypes';
 import { IdentifierSystem, type PlanView } from '@sip/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
+import { buildTestApp, consentInput, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 
 const peers = usePeers();
 
@@ -30,8 +30,14 @@ describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
     return (await res.json()) as PlanView;
   };
 
+  const recordConsent = async (plan: PlanView, consent: Parameters<typeof consentInput>[0] = {}) => {
+    const res = await coordinator.request(`/api/plans/${plan.id}/consent`, { method: 'PUT', ifMatch: plan.version, body: consentInput(consent) });
+    expect(res.status).toBe(200);
+    return (await res.json()) as PlanView;
+  };
+
   it('fills each principal’s part, the contacts and the relatives from both sides, each item keeping its source', async () => {
-    const plan = await coordinator.createPlan({ individual: { personId: '194003019801' } });
+    const plan = await coordinator.createSharedPlan({ individual: { personId: '194003019801' } });
     expect(titles(plan, 'region')).toEqual(['Hemsjukvård: insulin morgon och kväll', 'Fysioterapi efter höftfraktur, två gånger i veckan']);
     expect(titles(plan, 'municipality')).toEqual(['Hemtjänst: hjälp med dusch två gånger i veckan', 'Trygghetslarm', 'Matdistribution, lunch dagligen']);
     expect(part(plan, 'region').content.interventions![0]!.source).toEqual({ system: 'region', resourceType: 'ServiceRequest', id: 'sr-astrid-1', version: expect.any(String) });
@@ -43,6 +49,46 @@ describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
       { name: 'Elsa Nilsson', child: true, sharesHome: false, sources: ['municipality', 'region'] },
     ]);
     expect(plan.sources).toMatchObject({ region: { status: 'ok' }, municipality: { status: 'ok' }, demographicConflicts: [] });
+  });
+
+  it('reads only the initiator’s upstream before the individual’s consent, and both once a consent names the other principal', async () => {
+    const asked = peers.municipality.requestCount;
+    const sourcesOf = (plan: PlanView) => plan.relativesSection.relatives.map((r) => [r.name, r.sources?.map((s) => s.system)]);
+
+    const draft = await coordinator.createPlan({ individual: { personId: '194003019801' } });
+    const synced = await sync(draft.id);
+    for (const plan of [draft, synced]) {
+      expect(plan.sources).toMatchObject({ region: { status: 'ok' }, municipality: { status: 'not-shared' } });
+      expect(titles(plan, 'region')).toEqual(['Hemsjukvård: insulin morgon och kväll', 'Fysioterapi efter höftfraktur, två gånger i veckan']);
+      expect(part(plan, 'municipality').content).toEqual({});
+      expect(sourcesOf(plan)).toEqual([
+        ['Bengt Nilsson', ['region']],
+        ['Maria Nilsson', ['region']],
+        ['Elsa Nilsson', ['region']],
+      ]);
+    }
+    expect(peers.municipality.requestCount, 'the municipality is not asked about the individual').toBe(asked);
+
+    // A consent in force that does not name the municipality does not let the plan reach it either.
+    const regionOnly = await recordConsent(synced, { scope: { ...consentInput().scope, actors: ['Region Norrvik'] } });
+    expect(regionOnly.sources).toMatchObject({ region: { status: 'ok' }, municipality: { status: 'not-shared' } });
+    expect(part(regionOnly, 'municipality').content).toEqual({});
+    expect(peers.municipality.requestCount).toBe(asked);
+
+    const shared = await recordConsent(regionOnly);
+    expect(peers.municipality.requestCount).toBeGreaterThan(asked);
+    const again = await sync(draft.id);
+    for (const plan of [shared, again]) {
+      expect(plan.sources).toMatchObject({ region: { status: 'ok' }, municipality: { status: 'ok' } });
+      expect(titles(plan, 'region')).toHaveLength(2);
+      expect(titles(plan, 'municipality')).toEqual(['Hemtjänst: hjälp med dusch två gånger i veckan', 'Trygghetslarm', 'Matdistribution, lunch dagligen']);
+      expect(part(plan, 'municipality').content.contactPerson).toMatchObject({ name: 'Karin Ek' });
+      expect(sourcesOf(plan)).toEqual([
+        ['Bengt Nilsson', ['municipality', 'region']],
+        ['Maria Nilsson', ['municipality', 'region']],
+        ['Elsa Nilsson', ['municipality', 'region']],
+      ]);
+    }
   });
 
   it('follows paging to the end', async () => {
@@ -60,7 +106,7 @@ describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
   });
 
   it('updates items in place on re-sync, never duplicates, and marks what was removed upstream', async () => {
-    const plan = await coordinator.createPlan({ individual: { personId: '194003019801' } });
+    const plan = await coordinator.createSharedPlan({ individual: { personId: '194003019801' } });
     const first = part(plan, 'municipality').content.interventions!;
     const again = await sync(plan.id);
     expect(part(again, 'municipality').content.interventions).toEqual(first);
@@ -99,7 +145,7 @@ describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
   });
 
   it('does not bring back a relative staff removed, until staff add them again', async () => {
-    const plan = await coordinator.createPlan({ individual: { personId: '194003019801' } });
+    const plan = await coordinator.createSharedPlan({ individual: { personId: '194003019801' } });
     const names = (p: PlanView) => p.relativesSection.relatives.map((r) => r.name);
     const elsa = plan.relativesSection.relatives.find((r) => r.name === 'Elsa Nilsson')!;
     const removed = await coordinator.request(`/api/plans/${plan.id}/relatives/${elsa.id}`, {
@@ -135,7 +181,7 @@ describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
     });
     await peers.region.seed([patient('Lindqvist')]);
     await peers.municipality.seed([patient('Lindkvist')]);
-    const plan = await coordinator.createPlan({ individual: { personId, name: 'Gun Lindqvist' } });
+    const plan = await coordinator.createSharedPlan({ individual: { personId, name: 'Gun Lindqvist' } });
     expect(plan.sources?.demographicConflicts).toEqual(['name']);
     expect(plan.individual.name).toBe('Gun Lindqvist');
   });
@@ -143,7 +189,7 @@ describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
   describe('when one side fails, the plan still opens with the other side', () => {
     for (const fault of ['down', 'slow', 'error', 'garbage'] as const) {
       it(`${fault}: marks the municipality unavailable, keeps its last good sync time, applies the region`, async () => {
-        const plan = await coordinator.createPlan({ individual: { personId: '195202149836' } });
+        const plan = await coordinator.createSharedPlan({ individual: { personId: '195202149836' } });
         const lastGood = plan.sources!.municipality.lastSuccessAt;
         expect(lastGood).toBeTruthy();
         await peers.municipality.setFault(fault);
@@ -161,7 +207,11 @@ describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
 
     it('creates a plan even when a side is down, with that side marked', async () => {
       await peers.region.setFault('down');
-      const plan = await coordinator.createPlan({ individual: { personId: '194003019801' } });
+      // Before consent only the initiator's side (here the one that is down) is read: the plan still opens, empty.
+      const draft = await coordinator.createPlan({ individual: { personId: '194003019801' } });
+      expect(draft.sources).toMatchObject({ region: { status: 'unavailable', lastSuccessAt: null }, municipality: { status: 'not-shared' } });
+      expect(titles(draft, 'region')).toEqual([]);
+      const plan = await recordConsent(draft);
       expect(plan.sources).toMatchObject({ region: { status: 'unavailable', lastSuccessAt: null }, municipality: { status: 'ok' } });
       expect(titles(plan, 'municipality')).toHaveLength(3);
       expect(titles(plan, 'region')).toEqual([]);

@@ -107,6 +107,35 @@ describe('token verification', () => {
     expect((await rejection(verifier, token)).detail).toMatch(/org or role/);
   });
 
+  it('accepts the longest HSA-id for sub and org', async () => {
+    const longest = `SE2321000099-${'A1'.repeat(12)}`;
+    const principal = await verifier.verify(await staffIdp.sign({ ...staffClaims, sub: longest, org: 'SE2120000099-K1' }));
+    expect(principal).toMatchObject({ kind: 'staff', userId: longest, organisationId: 'SE2120000099-K1' });
+  });
+
+  describe.each(['sub', 'org'] as const)('a staff token whose %s is not an HSA-id', (claim) => {
+    it.each([
+      ['a citizen name', 'citizen:196807059826'],
+      ["the broker's own name", 'system:review-due'],
+      ['a bare word', 'x'],
+      ['a personnummer', '196807059826'],
+      ['an HSA-id with a trailing newline', `${staffClaims[claim]}\n`],
+      ['an HSA-id with a NUL', `${staffClaims[claim]}\u0000`],
+      ['an HSA-id with a NUL inside', `SE2321000099-7\u0000P01`],
+      ['an HSA-id with a leading space', ` ${staffClaims[claim]}`],
+      ['an HSA-id too long', `SE2321000099-${'A'.repeat(25)}`],
+      ['an HSA-id with nine digits', 'SE232100009-7P01'],
+      ['an empty string', ''],
+      ['a number', 2321000099],
+    ])('is refused with 401: %s', async (_what, value) => {
+      const token = await staffIdp.sign({ ...staffClaims, [claim]: value });
+      const error = await rejection(verifier, token);
+      expect(error.status).toBe(401);
+      expect(error.detail).toMatch(/HSA-id/);
+      expect(error.headers['WWW-Authenticate']).toMatch(/invalid_token/);
+    });
+  });
+
   it('rejects something that is not a JWT', async () => {
     expect((await rejection(verifier, 'not-a-token')).status).toBe(401);
   });

@@ -78,6 +78,56 @@ describe('loadConfig', () => {
   });
 });
 
+describe('ORGANISATIONS', () => {
+  const region = { id: 'SE2321000099-R1', name: 'Region Norrland', kind: 'region' };
+  const municipality = { id: 'SE2120000099-K1', name: 'Storby kommun', kind: 'municipality', upstream: 'region' };
+
+  it('is empty when unset', () => {
+    expect(loadConfig({}).organisations).toEqual([]);
+  });
+
+  it('reads a JSON array of organisations; the upstream defaults to the kind', () => {
+    const config = loadConfig({ ORGANISATIONS: JSON.stringify([region, municipality]) });
+    expect(config.organisations).toEqual([
+      { id: 'SE2321000099-R1', name: 'Region Norrland', kind: 'region', upstream: 'region' },
+      { id: 'SE2120000099-K1', name: 'Storby kommun', kind: 'municipality', upstream: 'region' },
+    ]);
+  });
+
+  it.each([
+    ['invalid JSON', '[{"id": "SE2321000099-R1",'],
+    ['not an array', JSON.stringify(region)],
+    ['an id that is not an HSA-id', JSON.stringify([{ ...region, id: 'region-1' }])],
+    ['an HSA-id with a trailing newline', JSON.stringify([{ ...region, id: 'SE2321000099-R1\n' }])],
+    ['an unknown kind', JSON.stringify([{ ...region, kind: 'county' }])],
+    ['an unknown upstream', JSON.stringify([{ ...region, upstream: 'state' }])],
+    ['an unknown field', JSON.stringify([{ ...region, url: 'https://r.example' }])],
+    ['an empty name', JSON.stringify([{ ...region, name: '  ' }])],
+    ['a duplicate id', JSON.stringify([region, { ...municipality, id: region.id }])],
+  ])('refuses %s, naming ORGANISATIONS', (_what, value) => {
+    const problems = problemsOf({ ORGANISATIONS: value });
+    expect(problems.map((p) => p.variable)).toEqual(['ORGANISATIONS']);
+  });
+
+  it('says which id is listed twice', () => {
+    const problems = problemsOf({ ORGANISATIONS: JSON.stringify([region, { ...municipality, id: region.id }]) });
+    expect(problems).toEqual([{ variable: 'ORGANISATIONS', message: `lists ${region.id} twice` }]);
+  });
+
+  it('says where an entry is wrong', () => {
+    const problems = problemsOf({ ORGANISATIONS: JSON.stringify([region, { ...municipality, id: 'x' }]) });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]?.variable).toBe('ORGANISATIONS');
+    expect(problems[0]?.message).toContain('[1.id]');
+    expect(problems[0]?.message).toContain('HSA-id');
+  });
+
+  it('throws a ConfigError whose message names ORGANISATIONS', () => {
+    expect(() => loadConfig({ ORGANISATIONS: 'not json' })).toThrow(ConfigError);
+    expect(() => loadConfig({ ORGANISATIONS: 'not json' })).toThrow(/ORGANISATIONS: must be a JSON array/);
+  });
+});
+
 describe('the service entry point', () => {
   it('exits non-zero with a message naming the bad variable', () => {
     const main = fileURLToPath(new URL('../main.ts', import.meta.url));

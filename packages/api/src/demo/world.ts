@@ -1,4 +1,4 @@
-import { ageOn, type OrganisationKind, type Persona, type StaffRole } from '@sip/shared';
+import { isChildOn, type OrganisationKind, type Persona, type StaffRole } from '@sip/shared';
 
 /**
  * The demo world: two principals, their staff, two individuals and their relatives.
@@ -153,7 +153,7 @@ export function demoPersonas(now: Date): Persona[] {
       kind: 'relative' as const,
       name: `${r.given} ${r.family}`,
       description: `Relative of ${person.given} ${person.family} (${r.relationship.display}${r.sharesHome ? ', shares the home' : ''}${
-        ageOn(r.personnummer, now) < 18 ? ', a child' : ''
+        isChildOn({ personId: r.personnummer }, now) ? ', a child' : ''
       })`,
       personnummer: r.personnummer,
     })),

@@ -145,7 +145,8 @@ describeEachDatabase('the FHIR face', (ctx) => {
     let municipalityOnly: PlanView;
 
     beforeAll(async () => {
-      shared = await regionCoordinator.createPlan({ individual: { personId: ERIK } });
+      // The individual's consent names both principals: the municipality takes part in it too.
+      shared = await regionCoordinator.createSharedPlan({ individual: { personId: ERIK } });
       municipalityOnly = await municipalityCoordinator.createPlan({
         individual: { personId: ERIK },
         principals: { region: OTHER_REGION, municipality: MUNICIPALITY },
@@ -202,6 +203,17 @@ describeEachDatabase('the FHIR face', (ctx) => {
       }
       const plain = await fhirBody<Bundle>(await physician.request(`/fhir/CarePlan?patient:identifier=19830417-9859`));
       expect(plain.total).toBe(1);
+    });
+
+    it('leaves a SIP drawn up before the individual’s consent out for the other principal, and answers its read with 404', async () => {
+      const GUNNEL = '195007129827';
+      const draft = await regionCoordinator.createPlan({ individual: { personId: GUNNEL } });
+      const region = await fhirBody<Bundle>(await physician.request(`/fhir/CarePlan?patient:identifier=${PNR}|${GUNNEL}`));
+      expect(region.entry?.map((e) => e.resource!.id)).toEqual([draft.id]);
+      const municipality = await fhirBody<Bundle>(await homecare.request(`/fhir/CarePlan?patient:identifier=${PNR}|${GUNNEL}`));
+      expect(municipality).toMatchObject({ type: 'searchset', total: 0 });
+      await outcome(await homecare.request(`/fhir/CarePlan/${draft.id}`), 404, 'not-found');
+      await outcome(await homecare.request(`/fhir/CarePlan/${draft.id}/$sip`), 404, 'not-found');
     });
 
     it('answers unsupported or missing search parameters with 400', async () => {

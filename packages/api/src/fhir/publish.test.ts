@@ -1,5 +1,14 @@
 // The app first: @hono/zod-openapi must extend zod before @sip/shared builds its schemas.
-import { describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
+import {
+  consentInput,
+  describeEachDatabase,
+  etagVersion,
+  MARIA_RELATIVE,
+  searchPeer,
+  staffClient,
+  type TestApp,
+  usePeers,
+} from '../test-support/index.ts';
 import type { Bundle, CarePlan, CareTeam, Consent, Goal, Resource } from '@medplum/fhirtypes';
 import {
   buildPublishBundle,
@@ -12,7 +21,9 @@ import {
   type PlanView,
   type PublishContext,
 } from '@sip/shared';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../db/rows.ts';
 import { buildFhirTestApp, createFullPlan } from './test-support.ts';
 import { FhirValidationError, validateBundle, validateForPublish } from './validate.ts';
 
@@ -250,5 +261,175 @@ describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
       expect(await lookUp(plan)).toEqual(current);
       expect(await searchAll(`Provenance?target=CarePlan/${sip!.id}`)).toHaveLength(2);
     });
+  });
+});
+
+describeEachDatabase('publishing only as far as the individual’s consent lets the plan reach', (ctx) => {
+  let t: TestApp;
+  let coordinator: Client;
+
+  beforeAll(async () => {
+    t = await buildFhirTestApp({ database: ctx.database, peers: peers.urls });
+    coordinator = await staffClient(t, 'region-coordinator');
+  });
+
+  const sipOn = (side: 'region' | 'municipality', planId: string) => searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=urn:sip-broker:plan|${planId}`);
+  const partOn = (side: 'region' | 'municipality', partId: string) => searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=urn:sip-broker:plan-part|${partId}`);
+
+  async function outboxOf(planId: string) {
+    return rowsOf<{ side: string; revision: number; delivered_at: unknown; outcome: string | null }>(
+      await ctx.database.db.execute(sql`select side, revision, delivered_at, outcome from outbox where plan_id = ${planId} order by id`),
+    );
+  }
+
+  async function ok<T>(res: Response): Promise<T> {
+    expect(res.status, await res.clone().text()).toBeLessThan(300);
+    return (await res.json()) as T;
+  }
+
+  const recordConsent = async (plan: PlanView, consent: Parameters<typeof consentInput>[0] = {}) =>
+    ok<PlanView>(await coordinator.request(`/api/plans/${plan.id}/consent`, { method: 'PUT', ifMatch: plan.version, body: consentInput(consent) }));
+
+  it('publishes to the initiator’s upstream only before consent, to both after it, and after withdrawal to the initiator’s only', async () => {
+    // Before consent: the region, which drew the plan up, holds it; the municipality is sent nothing.
+    let plan = await coordinator.createPlan({ individual: { personId: '195202149836', name: 'Karl Johansson' }, title: 'SIP för Karl' });
+    plan = await ok<PlanView>(await coordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { title: 'SIP för Karl, utkast' } }));
+    let asked = peers.municipality.requestCount;
+    await t.outbox.drain();
+    expect(peers.municipality.requestCount).toBe(asked);
+    expect((await sipOn('region', plan.id)).map((sip) => sip.title)).toEqual(['SIP för Karl, utkast']);
+    expect(await sipOn('municipality', plan.id)).toEqual([]);
+    expect((await outboxOf(plan.id)).map((r) => [r.side, r.outcome])).toEqual(
+      Array.from({ length: plan.revision }, () => ['region', 'delivered']),
+    );
+
+    // With the individual's consent naming both: published to both.
+    plan = await recordConsent(plan);
+    await t.outbox.drain();
+    const [municipalitySip, ...more] = await sipOn('municipality', plan.id);
+    expect(more).toEqual([]);
+    expect(municipalitySip).toMatchObject({ title: 'SIP för Karl, utkast', status: 'draft' });
+    const [municipalityConsent] = await searchPeer<Consent>(peers.urls.municipality, `Consent?identifier=urn:sip-broker:consent|${plan.id}`);
+    expect(municipalityConsent?.status).toBe('active');
+
+    // A change queued for both sides, then the withdrawal, before anything is delivered.
+    plan = await ok<PlanView>(await coordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { title: 'SIP för Karl, ändrad' } }));
+    const queuedBefore = plan.revision;
+    expect((await outboxOf(plan.id)).filter((r) => r.revision === queuedBefore).map((r) => [r.side, r.delivered_at])).toEqual([
+      ['region', null],
+      ['municipality', null],
+    ]);
+    plan = await recordConsent(plan, { revokedAt: new Date().toISOString() });
+    expect(plan.status).toBe('consent_withdrawn');
+    // A further change after the withdrawal.
+    plan = await ok<PlanView>(await coordinator.request(`/api/plans/${plan.id}/status`, { method: 'POST', ifMatch: plan.version, body: { status: 'draft' } }));
+
+    asked = peers.municipality.requestCount;
+    await t.outbox.drain();
+    expect(peers.municipality.requestCount, 'nothing is sent to the municipality').toBe(asked);
+    const rows = await outboxOf(plan.id);
+    expect(rows.every((r) => r.delivered_at !== null)).toBe(true);
+    expect(rows.filter((r) => r.revision === queuedBefore).map((r) => [r.side, r.outcome])).toEqual([
+      ['region', 'delivered'],
+      ['municipality', 'withheld'],
+    ]);
+    expect(rows.filter((r) => r.revision > queuedBefore).map((r) => [r.side, r.revision, r.outcome])).toEqual([
+      ['region', queuedBefore + 1, 'delivered'],
+      ['region', queuedBefore + 2, 'delivered'],
+    ]);
+    expect(await sipOn('municipality', plan.id)).toEqual([municipalitySip]);
+    expect((await sipOn('region', plan.id)).map((sip) => [sip.title, sip.status])).toEqual([['SIP för Karl, ändrad', 'draft']]);
+    const [regionConsent] = await searchPeer<Consent>(peers.urls.region, `Consent?identifier=urn:sip-broker:consent|${plan.id}`);
+    expect(regionConsent?.status).toBe('inactive');
+  });
+
+  it('keeps the region’s interventions from the municipality’s upstream, staff and every relative when the consent covers social interventions only', async () => {
+    const physician = await staffClient(t, 'region-physician');
+    const homecare = await staffClient(t, 'municipality-homecare');
+    const regionInterventions = [
+      { title: 'Hemsjukvård: insulin', status: 'decided' as const },
+      { title: 'Läkemedelsgenomgång', status: 'planned' as const },
+    ];
+    const municipalityInterventions = [{ title: 'Hemtjänst: dusch', status: 'planned' as const }];
+    const relatives = [
+      { persona: 'maria', body: MARIA_RELATIVE },
+      { persona: 'bengt', body: { name: 'Bengt Nilsson', relationship: { code: 'HUSB', text: 'make' }, personId: '193805129818', child: false, sharesHome: true } },
+      { persona: 'elsa', body: { name: 'Elsa Nilsson', relationship: { code: 'GRNDDAU', text: 'barnbarn' }, personId: '201209019841', child: true, sharesHome: false } },
+    ];
+    // The relatives may see interventions as far as the individual lets them: all of them, were it up to the relatives' own sharing.
+    const sharing = {
+      categories: ['goals', 'interventions', 'contacts'],
+      form: 'written',
+      recordedAt: '2026-11-20T10:00:00+01:00',
+      recordedBy: { name: 'Sara Lind', hsaId: 'SE2321000099-7P01' },
+    };
+
+    let plan = await coordinator.createPlan({ individual: { personId: '194003019801', name: 'Astrid Nilsson' } });
+    const sectionVersion = async () => etagVersion(await coordinator.request(`/api/plans/${plan.id}/relatives`));
+    for (const relative of relatives) {
+      const { id } = await ok<{ id: string }>(
+        await coordinator.request(`/api/plans/${plan.id}/relatives`, { method: 'POST', ifMatch: await sectionVersion(), body: relative.body }),
+      );
+      await ok(await coordinator.request(`/api/plans/${plan.id}/relatives/${id}/sharing`, { method: 'PUT', ifMatch: await sectionVersion(), body: sharing }));
+    }
+    plan = await ok<PlanView>(await coordinator.request(`/api/plans/${plan.id}`));
+    plan = await recordConsent(plan, {
+      scope: { information: ['goals', 'social-interventions', 'contacts'], actors: ['Region Norrvik', 'Norrviks kommun'], validUntil: '2027-11-20' },
+    });
+    const part = (p: PlanView, principal: 'region' | 'municipality') => p.parts.find((x) => x.principal === principal)!;
+    await ok(
+      await physician.request(`/api/plans/${plan.id}/parts/${part(plan, 'region').id}`, {
+        method: 'PATCH',
+        ifMatch: part(plan, 'region').version,
+        body: { goals: [{ text: 'Stabilt blodsocker' }], interventions: regionInterventions },
+      }),
+    );
+    const asMunicipality = await ok<PlanView>(await homecare.request(`/api/plans/${plan.id}`));
+    await ok(
+      await homecare.request(`/api/plans/${plan.id}/parts/${part(asMunicipality, 'municipality').id}`, {
+        method: 'PATCH',
+        ifMatch: part(asMunicipality, 'municipality').version,
+        body: { interventions: municipalityInterventions },
+      }),
+    );
+    await t.outbox.drain();
+    expect((await outboxOf(plan.id)).every((r) => r.outcome === 'delivered')).toBe(true);
+
+    // The upstreams: the region holds its own interventions, the municipality's peer none of them.
+    const activities = async (side: 'region' | 'municipality', principal: 'region' | 'municipality') => {
+      const [subPlan, ...more] = await partOn(side, part(plan, principal).id);
+      expect(more).toEqual([]);
+      expect(subPlan, `${principal}'s part on the ${side} peer`).toBeDefined();
+      return (subPlan!.activity ?? []).map((a) => a.detail?.code?.text);
+    };
+    expect(await activities('region', 'region')).toEqual(regionInterventions.map((i) => i.title));
+    expect(await activities('municipality', 'region')).toEqual([]);
+    expect(await activities('municipality', 'municipality')).toEqual(municipalityInterventions.map((i) => i.title));
+    expect(await activities('region', 'municipality')).toEqual(municipalityInterventions.map((i) => i.title));
+    const municipalityPeer = JSON.stringify(peers.municipality.exportState());
+    for (const { title } of regionInterventions) expect(municipalityPeer).not.toContain(title);
+
+    // The municipality's staff: the region's part without its interventions, and told so.
+    const seenByMunicipality = await ok<PlanView>(await homecare.request(`/api/plans/${plan.id}`));
+    expect(part(seenByMunicipality, 'region').content.interventions).toBeUndefined();
+    expect(part(seenByMunicipality, 'region').content.goals?.map((g) => g.text)).toEqual(['Stabilt blodsocker']);
+    expect(part(seenByMunicipality, 'municipality').content.interventions?.map((i) => i.title)).toEqual(municipalityInterventions.map((i) => i.title));
+    expect(seenByMunicipality.visibility?.withheld).toContain('region:interventions');
+    // The region's staff see the municipality's social interventions.
+    const seenByRegion = await ok<PlanView>(await physician.request(`/api/plans/${plan.id}`));
+    expect(part(seenByRegion, 'municipality').content.interventions?.map((i) => i.title)).toEqual(municipalityInterventions.map((i) => i.title));
+    expect(seenByRegion.visibility?.withheld).not.toContain('municipality:interventions');
+
+    // Every relative: the municipality's interventions, never the region's.
+    expect(plan.relativesSection.relatives).toHaveLength(relatives.length);
+    for (const relative of relatives) {
+      const token = await t.tokenFor(relative.persona);
+      const res = await t.app.request(`/api/me/plans/${plan.id}`, { headers: { Authorization: `Bearer ${token}` } });
+      const view = await ok<{ shared: { categories: string[]; interventions?: { principal: string; title: string }[] } }>(res);
+      expect(view.shared.categories, relative.persona).toContain('social-interventions');
+      expect(view.shared.categories, relative.persona).not.toContain('interventions');
+      expect(view.shared.interventions, relative.persona).toEqual(municipalityInterventions.map((i) => ({ principal: 'municipality', title: i.title, status: i.status })));
+      for (const { title } of regionInterventions) expect(JSON.stringify(view), relative.persona).not.toContain(title);
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
-  ageOn,
+  isChildOn,
   consentNames,
   consentState,
   decide,
@@ -258,7 +258,7 @@ export interface Situated extends Standing {
 
 /** The consent's basis, and the check that a child's consent rests on the guardians'. */
 function withBasis(consent: IndividualConsent, individualId: string, on: Date): IndividualConsent {
-  const child = parsePersonId(individualId) ? ageOn(individualId, on) < 18 : false;
+  const child = isChildOn({ personId: individualId }, on);
   if (!child) return { ...consent, basis: 'individual' };
   if (consent.given && !consent.revokedAt) {
     const guardians = consent.guardians ?? [];

@@ -35,10 +35,13 @@ describeEachDatabase('what needs attention reaches the principal responsible for
     t = await buildTestApp({ database: ctx.database, peers: peers.urls, clock });
   });
 
-  /** A plan for Astrid with the municipality responsible, and Maria with one commitment. */
+  /**
+   * A plan for Astrid the individual has consented to, so it reaches both principals, with the
+   * municipality responsible, and Maria with one commitment.
+   */
   async function planWithCommitment(reviewDate: string) {
     const staff = await staffClient(t, 'region-coordinator');
-    let plan = await staff.createPlan({ individual: { personId: '194003019801' } });
+    let plan = await staff.createSharedPlan({ individual: { personId: '194003019801' } });
     let res = await staff.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { overallResponsibility: 'municipality' } });
     expect(res.status).toBe(200);
     plan = (await res.json()) as PlanView;

@@ -1,8 +1,10 @@
+import type { IndividualConsent } from '@sip/shared';
 import { and, count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accessLog, planEvents } from '../db/schema.ts';
 import {
   buildTestApp,
+  consentInput,
   describeEachDatabase,
   expectProblem,
   staffClient,
@@ -20,11 +22,13 @@ interface Commitment {
   id: string;
   status: string;
   currentReviewDate: string;
+  allowedAnswers: string[];
   history: { at: string; status: string; by: string; comment?: string; reviewDate?: string }[];
 }
 interface MyPlan {
   planId: string;
   title: string | null;
+  status: string;
   coordinator: { name: string } | null;
   responsible: { principal: string; organisation: string } | null;
   outOfHours: string | null;
@@ -43,8 +47,13 @@ interface MyPlan {
 const INDIVIDUAL = '194003019801';
 const NOW = '2026-12-01T10:00:00Z';
 const MARIA = MARIA_RELATIVE;
+const ELSA = { name: 'Elsa Nilsson', relationship: { code: 'GRNDDAU', text: 'barnbarn' }, personId: '201209019841', child: true, sharesHome: false };
 const BENGT = { name: 'Bengt Nilsson', relationship: { code: 'HUSB', text: 'make' }, personId: '193805129818', child: false, sharesHome: true };
 const COMMITMENT = { what: 'Handla mat varje vecka', howOften: 'En gång i veckan', from: '2026-12-01', reviewDate: '2027-06-01' };
+/** Every answer a relative can give on a commitment. */
+const ANSWERS = ['accept', 'decline', 'withdraw', 'reconfirm'] as const;
+/** What the individual's consent to the SIP lets be shared in the test plan: everything maria's sharing may grant. */
+const PLAN_CONSENT: { scope: IndividualConsent['scope'] } = { scope: { ...consentInput().scope, information: ['goals', 'interventions', 'contacts', 'follow-up'] } };
 const SHARING = {
   categories: ['goals', 'follow-up'],
   validFrom: '2026-11-20',
@@ -63,12 +72,12 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
   let ids: { maria: string; bengt: string; mariaCommitment: string; bengtCommitment: string };
   const reads = { count: 0 };
 
-  async function sectionVersion() {
-    return etagVersion(await staff.request(`/api/plans/${planId}/relatives`));
+  async function sectionVersion(id = planId) {
+    return etagVersion(await staff.request(`/api/plans/${id}/relatives`));
   }
 
-  async function staffWrite(method: string, path: string, body: unknown) {
-    const res = await staff.request(`/api/plans/${planId}/relatives${path}`, { method, ifMatch: await sectionVersion(), body });
+  async function staffWrite(method: string, path: string, body: unknown, id = planId) {
+    const res = await staff.request(`/api/plans/${id}/relatives${path}`, { method, ifMatch: await sectionVersion(id), body });
     expect(res.status, await res.clone().text()).toBeLessThan(300);
     return (await res.json()) as { id: string };
   }
@@ -101,13 +110,16 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
     t = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => new Date(NOW) } });
     staff = await staffClient(t, 'region-coordinator');
     token = { maria: await t.tokenFor('maria'), bengt: await t.tokenFor('bengt'), erik: await t.tokenFor('erik') };
-    const plan = await staff.createPlan({
-      coordinator: { name: 'Sara Lind', title: 'SIP-samordnare', phone: '+46101234567' },
-      overallResponsibility: 'region',
-      individualGoals: [{ text: 'Bo kvar hemma' }],
-      needs: [{ text: 'Hjälp med inköp' }],
-      followUp: { date: '2027-03-01', by: { name: 'Sara Lind' } },
-    });
+    const plan = await staff.createSharedPlan(
+      {
+        coordinator: { name: 'Sara Lind', title: 'SIP-samordnare', phone: '+46101234567' },
+        overallResponsibility: 'region',
+        individualGoals: [{ text: 'Bo kvar hemma' }],
+        needs: [{ text: 'Hjälp med inköp' }],
+        followUp: { date: '2027-03-01', by: { name: 'Sara Lind' } },
+      },
+      PLAN_CONSENT,
+    );
     planId = plan.id;
     const region = plan.parts.find((p) => p.principal === 'region')!;
     const res = await staff.request(`/api/plans/${planId}/parts/${region.id}`, {
@@ -215,6 +227,8 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       const replay = await answer(token.maria, ids.mariaCommitment, { comment: body.comment, answer: 'accept' }, key);
       expect(replay.status).toBe(200);
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      // The replayed answer is the relative's own data about the plan: logged as a read.
+      reads.count += 1;
       expect(await replay.json()).toEqual(accepted);
       expect(await sectionVersion()).toBe(before);
       expect((await view(token.maria)).me.commitments[0]?.history.map((e) => e.status)).toEqual(['requested', 'accepted']);
@@ -249,6 +263,9 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       const send = () => me(token.bengt, `/plans/${planId}/requests`, { method: 'POST', key, body: { kind: 'contact-consultant', note: 'Ring gärna' } });
       const [a, b] = await Promise.all([send(), send()]);
       expect([a.status, b.status]).toEqual([201, 201]);
+      // One wrote, the other replayed it (and is logged as a read).
+      expect([a, b].filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
+      reads.count += 1;
       expect(await a.json()).toEqual(await b.json());
       expect((await view(token.bengt)).me.support?.requests).toHaveLength(1);
       const page = (await (await staff.request('/api/worklist?limit=100')).json()) as { items: { planId: string; relativeId: string; kind: string }[] };
@@ -334,6 +351,179 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       ]);
       expect(plan.shared.contacts).toEqual([{ principal: 'region', organisation: 'Region Norrvik', name: 'Sara Lind', phone: '+46101234567' }]);
       expect(plan.shared).not.toHaveProperty('goals');
+    });
+  });
+
+  /** A plan as a relative sees it, read through the API (another plan than the one whose reads the access-log test counts). */
+  async function viewOf(who: string, id: string, app?: TestApp): Promise<MyPlan> {
+    const res = await me(who, `/plans/${id}`, app ? { app } : {});
+    expect(res.status).toBe(200);
+    return (await res.json()) as MyPlan;
+  }
+
+  const answerIn = (id: string, who: string, commitmentId: string, body: unknown, app?: TestApp) =>
+    me(who, `/plans/${id}/commitments/${commitmentId}/answer`, { method: 'POST', body, key: newKey(), ...(app ? { app } : {}) });
+
+  /** A plan the individual has consented to, with goals, interventions, a contact and a follow-up, and maria in it. */
+  async function anotherPlan() {
+    const plan = await staff.createSharedPlan(
+      { individualGoals: [{ text: 'Bo kvar hemma' }], followUp: { date: '2027-03-01', by: { name: 'Sara Lind' } } },
+      PLAN_CONSENT,
+    );
+    const region = plan.parts.find((p) => p.principal === 'region')!;
+    const res = await staff.request(`/api/plans/${plan.id}/parts/${region.id}`, {
+      method: 'PATCH',
+      ifMatch: region.version,
+      body: {
+        goals: [{ text: 'Stabil blodsockernivå' }],
+        interventions: [{ title: 'Diabetesuppföljning', status: 'decided', performedBy: 'Vårdcentralen', when: 'Var tredje månad' }],
+        contactPerson: { name: 'Ulla Berg', phone: '+46101234599' },
+      },
+    });
+    expect(res.status).toBe(200);
+    const maria = await staffWrite('POST', '', MARIA, plan.id);
+    return { planId: plan.id, maria: maria.id };
+  }
+
+  async function recordConsent(id: string, consent: Parameters<typeof consentInput>[0]) {
+    const current = await staff.request(`/api/plans/${id}`);
+    const res = await staff.request(`/api/plans/${id}/consent`, { method: 'PUT', ifMatch: current.headers.get('etag')!, body: consentInput(consent) });
+    expect(res.status, await res.clone().text()).toBe(200);
+  }
+
+  describe("the individual's consent to the SIP bounds what any relative sees", () => {
+    const everything = ['goals', 'interventions', 'contacts', 'follow-up'];
+    let plan: { planId: string; maria: string };
+    let commitmentId: string;
+
+    beforeAll(async () => {
+      plan = await anotherPlan();
+      await staffWrite('PUT', `/${plan.maria}/sharing`, { ...SHARING, categories: everything }, plan.planId);
+      commitmentId = (await staffWrite('POST', `/${plan.maria}/commitments`, COMMITMENT, plan.planId)).id;
+      expect((await answerIn(plan.planId, token.maria, commitmentId, { answer: 'accept' })).status).toBe(200);
+    });
+
+    it('shows only the categories both the relative’s sharing and the consent to the SIP allow', async () => {
+      let view = await viewOf(token.maria, plan.planId);
+      expect(view.shared.categories.sort()).toEqual(['contacts', 'follow-up', 'goals', 'interventions']);
+      expect(view.shared.contacts).toEqual([{ principal: 'region', organisation: 'Region Norrvik', name: 'Ulla Berg', phone: '+46101234599' }]);
+      expect(view.shared.followUp).toEqual({ date: '2027-03-01' });
+
+      // The consent to the SIP no longer lists contacts and follow-up: maria's sharing of them gives her nothing.
+      await recordConsent(plan.planId, { scope: { ...PLAN_CONSENT.scope, information: ['goals', 'interventions'] } });
+      view = await viewOf(token.maria, plan.planId);
+      expect(view.shared.categories.sort()).toEqual(['goals', 'interventions']);
+      expect(view.shared).not.toHaveProperty('contacts');
+      expect(view.shared).not.toHaveProperty('followUp');
+      expect(view.shared.interventions).toEqual([
+        { principal: 'region', title: 'Diabetesuppföljning', status: 'decided', performedBy: 'Vårdcentralen', when: 'Var tredje månad' },
+      ]);
+      expect(view.me.sharing?.categories).toEqual(everything);
+      for (const hidden of ['Ulla Berg', '+46101234599', '2027-03-01']) expect(JSON.stringify(view)).not.toContain(hidden);
+
+      // Only the municipality's interventions: the region's are not shared, whatever maria's own sharing says.
+      await recordConsent(plan.planId, { scope: { ...PLAN_CONSENT.scope, information: ['goals', 'social-interventions'] } });
+      view = await viewOf(token.maria, plan.planId);
+      expect(view.shared.categories.sort()).toEqual(['goals', 'social-interventions']);
+      expect(view.shared.interventions).toEqual([]);
+      expect(JSON.stringify(view)).not.toContain('Diabetesuppföljning');
+    });
+
+    it('once withdrawn, leaves a relative whose own sharing is in force only their own part, and their answers', async () => {
+      await recordConsent(plan.planId, { ...PLAN_CONSENT, revokedAt: '2026-12-01T09:30:00+01:00' });
+      const view = await viewOf(token.maria, plan.planId);
+      expect(view.status).toBe('consent_withdrawn');
+      expect(view.shared).toEqual({ categories: [] });
+      // Her own sharing is untouched, and still in force by its own dates; it is the consent to the SIP that bounds it.
+      expect(view.me.sharing).toMatchObject({ categories: everything, validUntil: SHARING.validUntil });
+      expect(view.me.sharing).not.toHaveProperty('revokedAt');
+      expect(view.me.sharingInEffect).toBe(false);
+      const text = JSON.stringify(view);
+      for (const hidden of ['Bo kvar hemma', 'Stabil blodsockernivå', 'Diabetesuppföljning', 'Ulla Berg', '2027-03-01', INDIVIDUAL]) {
+        expect(text).not.toContain(hidden);
+      }
+      expect(view.me.commitments.map((c) => [c.id, c.status, c.allowedAnswers])).toEqual([[commitmentId, 'accepted', ['withdraw']]]);
+
+      // She can still step back from what she took on.
+      const res = await answerIn(plan.planId, token.maria, commitmentId, { answer: 'withdraw', comment: 'Jag kan inte längre' });
+      expect(res.status, await res.clone().text()).toBe(200);
+      expect(await res.json()).toMatchObject({ id: commitmentId, status: 'withdrawn', allowedAnswers: [] });
+      expect((await viewOf(token.maria, plan.planId)).me.commitments[0]?.history.map((e) => [e.status, e.by])).toEqual([
+        ['requested', 'staff'],
+        ['accepted', 'relative'],
+        ['withdrawn', 'relative'],
+      ]);
+    });
+  });
+
+  describe('the answers offered on a commitment', () => {
+    /**
+     * Reads the commitment as the relative sees it, expects exactly `expected` offered, and every
+     * other answer refused by the API without writing anything.
+     */
+    async function expectOffered(id: string, commitmentId: string, expected: string[], as: { maria: string; app?: TestApp } = token) {
+      const { maria, app } = as;
+      const commitmentOf = async () => (await viewOf(maria, id, app)).me.commitments.find((c) => c.id === commitmentId)!;
+      const before = await commitmentOf();
+      expect(before.allowedAnswers, before.status).toEqual(expected);
+      for (const refused of ANSWERS.filter((a) => !expected.includes(a))) {
+        const res = await answerIn(id, maria, commitmentId, { answer: refused }, app);
+        expect([409, 422], `${before.status}: ${refused}`).toContain(res.status);
+        await expectProblem(res, res.status);
+      }
+      expect(await commitmentOf()).toEqual(before);
+      return before;
+    }
+
+    it('are exactly those the API accepts, in every state', async () => {
+      const { planId: id, maria } = await anotherPlan();
+      const declined = (await staffWrite('POST', `/${maria}/commitments`, COMMITMENT, id)).id;
+      const accepted = (await staffWrite('POST', `/${maria}/commitments`, { ...COMMITMENT, what: 'Ringa varje kväll' }, id)).id;
+      const cancelled = (await staffWrite('POST', `/${maria}/commitments`, { ...COMMITMENT, what: 'Följa med till tandläkaren' }, id)).id;
+
+      // Requested: accept or decline.
+      for (const c of [declined, accepted, cancelled]) await expectOffered(id, c, ['accept', 'decline']);
+      let res = await answerIn(id, token.maria, declined, { answer: 'decline' });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Commitment).allowedAnswers).toEqual([]);
+      await expectOffered(id, declined, []);
+      res = await answerIn(id, token.maria, accepted, { answer: 'accept' });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Commitment).allowedAnswers).toEqual(['withdraw']);
+
+      // Accepted, the review months ahead: withdraw only.
+      await expectOffered(id, accepted, ['withdraw']);
+      // Within 14 days of the review date: confirm again, or withdraw.
+      const app = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => new Date('2027-05-19T09:00:00Z') } });
+      const later = { app, maria: await app.tokenFor('maria') };
+      await expectOffered(id, accepted, ['reconfirm', 'withdraw'], later);
+      res = await answerIn(id, later.maria, accepted, { answer: 'reconfirm' }, app);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Commitment).allowedAnswers).toEqual(['withdraw']);
+      await expectOffered(id, accepted, ['withdraw'], later);
+      res = await answerIn(id, later.maria, accepted, { answer: 'withdraw' }, app);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Commitment).allowedAnswers).toEqual([]);
+      await expectOffered(id, accepted, [], later);
+
+      // Cancelled by staff: nothing to answer.
+      await staffWrite('POST', `/${maria}/commitments/${cancelled}/cancel`, { comment: 'Behövs inte längre' }, id);
+      await expectOffered(id, cancelled, []);
+    });
+  });
+
+  describe('a child relative', () => {
+    it('cannot give home consent, even when recorded as sharing the home', async () => {
+      const { planId: id } = await anotherPlan();
+      const elsa = await staffWrite('POST', '', { ...ELSA, sharesHome: true }, id);
+      const elsaToken = await t.tokenFor('elsa');
+      for (const consent of [true, false]) {
+        const body = await expectProblem(await me(elsaToken, `/plans/${id}/home-consent`, { method: 'POST', key: newKey(), body: { consent } }), 422);
+        expect(body.detail).toContain('child');
+      }
+      const view = await viewOf(elsaToken, id);
+      expect(view.me).toMatchObject({ relativeId: elsa.id, homeConsent: null });
+      expect(view.me.commitments).toEqual([]);
     });
   });
 

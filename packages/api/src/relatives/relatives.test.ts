@@ -5,6 +5,7 @@ import { searchAccessLog } from '../access-log/access-log.ts';
 import { planParts } from '../db/schema.ts';
 import {
   buildTestApp,
+  consentInput,
   describeEachDatabase,
   expectProblem,
   OTHER_REGION,
@@ -46,7 +47,7 @@ interface Commitment {
   history: { at: string; status: string; by: string; comment?: string }[];
 }
 interface WorklistPage {
-  items: { planId: string; relativeId: string; commitmentId: string | null; kind: string; since: string; overallResponsibility: string | null }[];
+  items: { planId: string; relativeId: string | null; relativeName: string | null; commitmentId: string | null; kind: string; since: string; overallResponsibility: string | null }[];
   total: number;
   limit: number;
   offset: number;
@@ -54,6 +55,11 @@ interface WorklistPage {
 
 const MARIA = { ...MARIA_RELATIVE, phone: '+46701740002' };
 const ELSA = { name: 'Elsa Nilsson', relationship: { code: 'GRNDDAU', text: 'barnbarn' }, personId: '201209019841', child: true, sharesHome: false };
+/** A relative staff know only by name. */
+const NEIGHBOUR = { name: 'Okänd Granne', relationship: { text: 'granne' }, child: false, sharesHome: false };
+/** Bengt's and Erik's personnummer (demo personas `bengt` and `erik`). */
+const BENGT_PERSON_ID = '193805129818';
+const ERIK_PERSON_ID = '198304179859';
 const COMMITMENT = { what: 'Handla mat varje vecka', howOften: 'En gång i veckan', from: '2026-12-01', reviewDate: '2027-06-01' };
 const SHARING = {
   categories: ['goals', 'interventions'],
@@ -80,8 +86,9 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
     physician = await staffClient(t, 'region-physician');
   });
 
+  /** A plan the individual has consented to (so it reaches both principals), with one relative added. */
   async function planWithRelative(client: Client = regionCoordinator, relative: object = MARIA) {
-    const plan = await client.createPlan();
+    const plan = await client.createSharedPlan();
     const res = await client.request(`/api/plans/${plan.id}/relatives`, { method: 'POST', ifMatch: plan.relativesSection.version, body: relative });
     expect(res.status).toBe(201);
     const added = (await res.json()) as Relative;
@@ -96,7 +103,7 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
 
   describe('relatives', () => {
     it('adds, changes and removes a relative under If-Match, by staff of either principal', async () => {
-      const plan = await regionCoordinator.createPlan();
+      const plan = await regionCoordinator.createSharedPlan();
       const base = `/api/plans/${plan.id}/relatives`;
       await expectProblem(await physician.request(base, { method: 'POST', body: MARIA }), 428);
       await expectProblem(await physician.request(base, { method: 'POST', ifMatch: 99, body: MARIA }), 412);
@@ -154,6 +161,121 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       expect((await regionCoordinator.request(base, { method: 'POST', ifMatch: 2, body: noId })).status).toBe(201);
       // The same person twice is a conflict.
       await expectProblem(await regionCoordinator.request(base, { method: 'POST', ifMatch: 3, body: ELSA }), 409);
+    });
+
+    it('never re-points a relative to another person: their person identifier is fixed once recorded', async () => {
+      const { plan, relative: maria, version: v } = await planWithRelative();
+      const base = `/api/plans/${plan.id}/relatives`;
+      let res = await regionCoordinator.request(`${base}/${maria.id}/sharing`, { method: 'PUT', ifMatch: v, body: SHARING });
+      expect(res.status).toBe(200);
+      res = await municipalityHomecare.request(`${base}/${maria.id}/commitments`, { method: 'POST', ifMatch: version(res), body: COMMITMENT });
+      expect(res.status).toBe(201);
+      const commitment = (await res.json()) as Commitment;
+      const before = await readPlan(regionCoordinator, plan.id);
+      const current = before.relativesSection.version;
+
+      // Another person's number, by staff of either principal, or cleared: refused, and nothing changes.
+      for (const [client, personId] of [
+        [physician, BENGT_PERSON_ID],
+        [municipalityHomecare, BENGT_PERSON_ID],
+        [regionCoordinator, null],
+      ] as const) {
+        const body = await expectProblem(await client.request(`${base}/${maria.id}`, { method: 'PATCH', ifMatch: current, body: { personId } }), 409);
+        expect(body.detail).not.toContain('Maria');
+      }
+      const after = await readPlan(regionCoordinator, plan.id);
+      expect(after.revision).toBe(before.revision);
+      expect(after.relativesSection).toEqual(before.relativesSection);
+      expect(after.relativesSection.relatives.find((r) => r.id === maria.id)?.personId).toBe(MARIA.personId);
+
+      // Bengt, whose number it was to become, still cannot read the plan; Maria still reads it, with her sharing and commitment.
+      const bengt = await t.tokenFor('bengt');
+      await expectProblem(await t.app.request(`/api/me/plans/${plan.id}`, { headers: { Authorization: `Bearer ${bengt}` } }), 404);
+      const bengtsPlans = (await (await t.app.request('/api/me/plans', { headers: { Authorization: `Bearer ${bengt}` } })).json()) as { items: { planId: string }[] };
+      expect(bengtsPlans.items.some((i) => i.planId === plan.id)).toBe(false);
+      const mariaToken = await t.tokenFor('maria');
+      res = await t.app.request(`/api/me/plans/${plan.id}`, { headers: { Authorization: `Bearer ${mariaToken}` } });
+      expect(res.status).toBe(200);
+      const mine = (await res.json()) as { me: { relativeId: string; sharing: { categories: string[] } | null; commitments: { id: string; status: string }[] } };
+      expect(mine.me.relativeId).toBe(maria.id);
+      expect(mine.me.sharing?.categories).toEqual(SHARING.categories);
+      expect(mine.me.commitments.map((c) => [c.id, c.status])).toEqual([[commitment.id, 'requested']]);
+
+      // A relative added without a personnummer, with nothing bound to them yet, can be given one.
+      res = await regionCoordinator.request(base, { method: 'POST', ifMatch: current, body: NEIGHBOUR });
+      expect(res.status).toBe(201);
+      const neighbour = (await res.json()) as Relative;
+      res = await municipalityHomecare.request(`${base}/${neighbour.id}`, { method: 'PATCH', ifMatch: version(res), body: { personId: ERIK_PERSON_ID } });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Relative).personId).toBe(ERIK_PERSON_ID);
+      const erik = await t.tokenFor('erik');
+      expect((await t.app.request(`/api/me/plans/${plan.id}`, { headers: { Authorization: `Bearer ${erik}` } })).status).toBe(200);
+
+      // Once the individual's consent to share with them is recorded, they are bound to the person it was given for.
+      res = await regionCoordinator.request(base, { method: 'POST', ifMatch: version(res), body: { ...NEIGHBOUR, name: 'Okänd Vän' } });
+      expect(res.status).toBe(201);
+      const friend = (await res.json()) as Relative;
+      res = await regionCoordinator.request(`${base}/${friend.id}/sharing`, { method: 'PUT', ifMatch: version(res), body: SHARING });
+      expect(res.status).toBe(200);
+      const bound = version(res);
+      const body = await expectProblem(
+        await regionCoordinator.request(`${base}/${friend.id}`, { method: 'PATCH', ifMatch: bound, body: { personId: BENGT_PERSON_ID } }),
+        409,
+      );
+      expect(body.errors?.[0]?.path).toBe('/personId');
+      const last = await readPlan(regionCoordinator, plan.id);
+      expect(last.relativesSection.version).toBe(bound);
+      expect(last.relativesSection.relatives.find((r) => r.id === friend.id)).not.toHaveProperty('personId');
+      await expectProblem(await t.app.request(`/api/me/plans/${plan.id}`, { headers: { Authorization: `Bearer ${bengt}` } }), 404);
+    });
+
+    it('reaches the other principal only with the consent; a withdrawal freezes it and is on both work lists until the plan is closed', async () => {
+      const plan = await regionCoordinator.createPlan({ overallResponsibility: 'region' });
+      const base = `/api/plans/${plan.id}/relatives`;
+      // Before the individual's consent: the municipality's staff do not learn the plan exists.
+      const hidden = await expectProblem(await municipalityHomecare.request(base), 404);
+      await expectProblem(await municipalityHomecare.request(base, { method: 'POST', ifMatch: plan.relativesSection.version, body: MARIA }), 404);
+      const unknown = await expectProblem(await municipalityHomecare.request('/api/plans/00000000-0000-4000-8000-000000000000/relatives'), 404);
+      expect({ ...hidden, requestId: null }).toEqual({ ...unknown, requestId: null });
+      let res = await regionCoordinator.request(base);
+      expect(res.status).toBe(200);
+      res = await regionCoordinator.request(base, { method: 'POST', ifMatch: version(res), body: MARIA });
+      expect(res.status).toBe(201);
+
+      // The consent names both principals: now the municipality reads and edits the section.
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/consent`, { method: 'PUT', ifMatch: plan.version, body: consentInput() });
+      expect(res.status).toBe(200);
+      res = await municipalityHomecare.request(base);
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { relatives: Relative[] }).relatives.map((r) => r.name)).toEqual(['Maria Nilsson']);
+
+      const worklistOf = async (client: Client) => {
+        const r = await client.request('/api/worklist?limit=100');
+        expect(r.status).toBe(200);
+        return ((await r.json()) as WorklistPage).items.filter((i) => i.planId === plan.id);
+      };
+      for (const client of [regionCoordinator, municipalityHomecare]) expect(await worklistOf(client)).toEqual([]);
+
+      // The individual withdraws the consent: both principals must re-plan.
+      const revokedAt = '2026-12-01T08:00:00+01:00';
+      let current = (await readPlan(regionCoordinator, plan.id)).version;
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/consent`, { method: 'PUT', ifMatch: current, body: consentInput({ revokedAt }) });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as PlanView).status).toBe('consent_withdrawn');
+      const item = { planId: plan.id, relativeId: null, relativeName: null, commitmentId: null, kind: 'consent-withdrawn', since: revokedAt, overallResponsibility: 'region' };
+      for (const client of [regionCoordinator, municipalityHomecare]) expect(await worklistOf(client)).toEqual([item]);
+      // Nothing of the section crosses any more, and it is frozen meanwhile.
+      await expectProblem(await municipalityHomecare.request(base), 403);
+      const sectionVersion = (await readPlan(regionCoordinator, plan.id)).relativesSection.version;
+      await expectProblem(await regionCoordinator.request(base, { method: 'POST', ifMatch: sectionVersion, body: ELSA }), 409);
+
+      // Closed, there is nothing left to re-plan.
+      current = (await readPlan(regionCoordinator, plan.id)).version;
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/status`, { method: 'POST', ifMatch: current, body: { status: 'closed' } });
+      expect(res.status).toBe(200);
+      for (const client of [regionCoordinator, municipalityHomecare]) expect(await worklistOf(client)).toEqual([]);
+      await expectProblem(await regionCoordinator.request(base, { method: 'POST', ifMatch: sectionVersion, body: ELSA }), 409);
+      expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(sectionVersion);
     });
   });
 
@@ -257,7 +379,7 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
   describe('the work list', () => {
     it('shows commitments past their review date and open contact requests, only for organisations in the plan', async () => {
       const { plan, relative, version: v } = await planWithRelative();
-      let res = await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: 1, body: { overallResponsibility: 'municipality' } });
+      let res = await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { overallResponsibility: 'municipality' } });
       expect(res.status).toBe(200);
       res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/commitments`, { method: 'POST', ifMatch: v, body: COMMITMENT });
       const commitment = (await res.json()) as Commitment;
