@@ -25,7 +25,11 @@ export async function upsertOrganisations(db: Db, list: readonly KnownOrganisati
 }
 
 export async function listOrganisations(db: Db): Promise<KnownOrganisation[]> {
-  const rows = await db.select().from(organisations).orderBy(asc(organisations.kind), asc(organisations.name));
+  // Regions first, then municipalities, each by name.
+  const rows = await db
+    .select()
+    .from(organisations)
+    .orderBy(sql`case ${organisations.kind} when 'region' then 0 else 1 end`, asc(organisations.name));
   return rows.map(toKnown);
 }
 

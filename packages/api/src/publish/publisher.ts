@@ -17,6 +17,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { planParts, planRevisions, plans, planSources } from '../db/schema.ts';
 import { validateBundle } from '../fhir/validate.ts';
+import { relativesOf } from '../relatives/relatives.service.ts';
 import { UpstreamError, type Upstream, type Upstreams } from '../upstreams/upstream.ts';
 import type { Deliver, OutboxItem } from './outbox.worker.ts';
 
@@ -62,18 +63,46 @@ export async function lookUpExisting(upstream: Upstream, targets: PublishTarget[
  * withdrawal stops what was queued before it.
  */
 async function sharingNow(db: Db, planId: string) {
-  const [plan] = await db.select({ initiator: plans.initiator, consent: plans.consent }).from(plans).where(eq(plans.id, planId));
+  const [plan] = await db
+    .select({ initiator: plans.initiator, consent: plans.consent, protectedIdentity: plans.protectedIdentity })
+    .from(plans)
+    .where(eq(plans.id, planId));
   if (!plan) return undefined;
   const parts = await db
-    .select({ kind: planParts.kind, id: planParts.organisationId, name: planParts.organisationName })
+    .select({ kind: planParts.kind, id: planParts.organisationId, name: planParts.organisationName, content: planParts.content })
     .from(planParts)
     .where(eq(planParts.planId, planId));
+  const relatives = relativesOf(parts.find((p) => p.kind === 'relatives')?.content);
   return {
     initiator: plan.initiator as Principal,
     consent: (plan.consent as IndividualConsent | null) ?? null,
+    protectedIdentity: plan.protectedIdentity,
+    protectedRelatives: new Set(relatives.filter((r) => r.protectedIdentity).map((r) => r.id)),
     parts: parts
       .filter((p) => p.kind === 'region' || p.kind === 'municipality')
       .map((p) => ({ principal: p.kind as Principal, organisation: { id: p.id ?? '', name: p.name ?? '' } })),
+  };
+}
+
+/**
+ * A revision as it may leave now: protection marked since it was recorded (an upstream read
+ * later marks the individual or a relative) applies to it too, so no contact details of a
+ * protected person leave in a revision queued before the mark was known.
+ */
+function withProtectionNow(
+  snapshot: PlanView,
+  current: { initiator: Principal; protectedIdentity: boolean; protectedRelatives: ReadonlySet<string> },
+): PlanView {
+  const relatives = snapshot.relativesSection.relatives.map((r) => {
+    if (!r.protectedIdentity && !current.protectedRelatives.has(r.id)) return r;
+    const { phone: _phone, email: _email, ...rest } = r;
+    return { ...rest, protectedIdentity: true };
+  });
+  return {
+    ...snapshot,
+    initiator: snapshot.initiator ?? current.initiator,
+    protectedIdentity: (snapshot.protectedIdentity ?? false) || current.protectedIdentity,
+    relativesSection: { ...snapshot.relativesSection, relatives },
   };
 }
 
@@ -103,7 +132,7 @@ export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = 
       .from(planSources)
       .where(and(eq(planSources.planId, item.planId), eq(planSources.side, item.side)));
     const snapshot = revision.snapshot as PlanView;
-    const whole: PlanView = { ...snapshot, initiator: snapshot.initiator ?? current!.initiator, protectedIdentity: snapshot.protectedIdentity ?? false };
+    const whole = withProtectionNow(snapshot, current!);
     const plan = planViewFor(whole, item.side, at, current!.consent);
     const context = {
       patient: source?.patientId ? { reference: `Patient/${source.patientId}` } : patientIdentifierReference(plan),
