@@ -82,8 +82,18 @@ const worklistItem = z
     relativeName: z.string().nullable(),
     commitmentId: z.string().nullable(),
     kind: z
-      .enum(['commitment-declined', 'commitment-withdrawn', 'commitment-review-due', 'contact-request', 'needs-assessment-request', 'consent-withdrawn'])
-      .describe('`consent-withdrawn`: the individual withdrew the consent to the SIP; the plan must be re-planned'),
+      .enum([
+        'commitment-declined',
+        'commitment-withdrawn',
+        'commitment-review-due',
+        'contact-request',
+        'needs-assessment-request',
+        'consent-withdrawn',
+        'consent-expired',
+      ])
+      .describe(
+        '`consent-withdrawn`: the individual withdrew the consent to the SIP, and the plan must be re-planned; `consent-expired`: the consent ran out while the plan is in force, and nothing crosses until it is renewed',
+      ),
     since: z.string().describe('When it started needing attention: a date-time, or the review date'),
     overallResponsibility: principalSchema.nullable().describe('The principal with overall responsibility for the plan'),
   })

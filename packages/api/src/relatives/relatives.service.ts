@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   attentionItems,
+  consentState,
   isChildOn,
   isOpenCommitment,
   reaches,
@@ -73,7 +74,7 @@ export interface WorklistItem {
   relativeId: string | null;
   relativeName: string | null;
   commitmentId: string | null;
-  kind: WorklistKind | 'consent-withdrawn';
+  kind: WorklistKind | 'consent-withdrawn' | 'consent-expired';
   since: string;
   overallResponsibility: PlanPrincipal | null;
 }
@@ -380,20 +381,22 @@ export class RelativesService {
       const items = rows.flatMap((row) => {
         const fields = row.fields as PlanFields;
         const consent = (row.consent as IndividualConsent | null) ?? null;
-        const planItems: WorklistItem[] =
-          row.status === 'consent_withdrawn'
-            ? [
-                {
-                  planId: row.id,
-                  relativeId: null,
-                  relativeName: null,
-                  commitmentId: null,
-                  kind: 'consent-withdrawn',
-                  since: consent?.revokedAt ?? row.updatedAt.toISOString(),
-                  overallResponsibility: fields.overallResponsibility ?? null,
-                },
-              ]
-            : [];
+        // The plan as a whole: a withdrawn consent, or one that ran out while the plan is in force.
+        const expired = consentState(consent, now) === 'expired' && (row.status === 'active' || row.status === 'followed_up');
+        const planKind = row.status === 'consent_withdrawn' ? 'consent-withdrawn' : expired ? 'consent-expired' : undefined;
+        const planItems: WorklistItem[] = planKind
+          ? [
+              {
+                planId: row.id,
+                relativeId: null,
+                relativeName: null,
+                commitmentId: null,
+                kind: planKind,
+                since: planKind === 'consent-withdrawn' ? (consent?.revokedAt ?? row.updatedAt.toISOString()) : consent!.scope.validUntil!,
+                overallResponsibility: fields.overallResponsibility ?? null,
+              },
+            ]
+          : [];
         const organisation = { id: actor.principal.organisationId, name: row.organisationName ?? '' };
         const reached = reaches({ initiator: row.initiator as PlanPrincipal, consent }, row.principal as PlanPrincipal, organisation, now);
         return reached ? [...planItems, ...worklistItems(row.id, fields, relativesOf(row.content), today)] : planItems;

@@ -279,6 +279,38 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
     });
   });
 
+  describe('a consent that runs out', () => {
+    it('stops what crossed on its end date, and puts the plan on both principals’ work lists until it is renewed', async () => {
+      let plan = await regionCoordinator.createSharedPlan({ overallResponsibility: 'region' }, { scope: { ...consentInput().scope, validUntil: '2027-01-31' } });
+      const res = await regionCoordinator.request(`/api/plans/${plan.id}/status`, { method: 'POST', ifMatch: plan.version, body: { status: 'active' } });
+      expect(res.status).toBe(200);
+      plan = (await res.json()) as PlanView;
+      const regionPart = plan.parts.find((p) => p.principal === 'region')!;
+      const edited = await regionCoordinator.request(`/api/plans/${plan.id}/parts/${regionPart.id}`, {
+        method: 'PATCH',
+        ifMatch: regionPart.version,
+        body: { goals: [{ text: 'Stabilt blodsocker' }] },
+      });
+      expect(edited.status).toBe(200);
+      expect((await readPlan(municipalityHomecare, plan.id)).parts.find((p) => p.principal === 'region')!.content.goals).toHaveLength(1);
+
+      const later = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => new Date('2027-02-01T08:00:00Z') } });
+      for (const persona of ['region-coordinator', 'municipality-homecare']) {
+        const client = await staffClient(later, persona);
+        const items = ((await (await client.request('/api/worklist?limit=100')).json()) as WorklistPage).items.filter((i) => i.planId === plan.id);
+        expect(items, persona).toEqual([
+          { planId: plan.id, relativeId: null, relativeName: null, commitmentId: null, kind: 'consent-expired', since: '2027-01-31', overallResponsibility: 'region' },
+        ]);
+      }
+      const municipality = await readPlan(await staffClient(later, 'municipality-homecare'), plan.id);
+      expect(municipality.visibility).toMatchObject({ consent: 'expired' });
+      expect(municipality.visibility?.withheld).toEqual(expect.arrayContaining(['region:goals', 'region:interventions', 'plan:relatives']));
+      expect(municipality.parts.find((p) => p.principal === 'region')!.content).toEqual({});
+      const synced = await (await staffClient(later, 'region-coordinator')).request(`/api/plans/${plan.id}/sync`, { method: 'POST' });
+      expect(((await synced.json()) as PlanView).sources?.municipality.status).toBe('not-shared');
+    });
+  });
+
   describe("the individual's consent to share with a relative", () => {
     it('is recorded, visible in the plan view, and revoked at once', async () => {
       const { plan, relative, version: v } = await planWithRelative();
