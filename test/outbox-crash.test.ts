@@ -71,13 +71,27 @@ describe('a crash between commit and delivery', () => {
       return found?.title === 'SIP efter omstart' ? found : undefined;
     });
 
-    // Exactly once in effect: one SIP, and one Provenance for each revision.
+    // The plan reached the region with Astrid's consent (the municipality drew it up): every
+    // revision from then on is published there, none before.
+    const { versions } = (await (await api(`/api/plans/${planId}/versions`)).json()) as { versions: { revision: number; change: string }[] };
+    const shared = versions.find((v) => v.change === 'consent.updated')!.revision;
+    expect(shared).toBeGreaterThan(1);
+    const sharedRevisions = Array.from({ length: changed.revision - shared + 1 }, (_, i) => shared + i);
+
+    // Exactly once in effect: one SIP, and one Provenance for each revision that reached the region.
     expect(await search(peers.urls.region, `CarePlan?identifier=urn:sip-broker:plan|${planId}`)).toHaveLength(1);
     const provenances = await until('every revision', async () => {
       const found = await search<Provenance>(peers.urls.region, `Provenance?target=CarePlan/${sip.id}`);
-      return found.length >= changed.revision ? found : undefined;
+      return found.length >= sharedRevisions.length ? found : undefined;
     });
     const revisions = provenances.map((p) => p.extension?.[0]?.valueInteger).sort((a, b) => a! - b!);
-    expect(revisions).toEqual(Array.from({ length: changed.revision }, (_, i) => i + 1));
+    expect(revisions).toEqual(sharedRevisions);
+
+    // The municipality, whose plan it is, has every revision, from the draft on, each once.
+    const [own] = await search<CarePlan>(peers.urls.municipality, `CarePlan?identifier=urn:sip-broker:plan|${planId}`);
+    const ownProvenances = await search<Provenance>(peers.urls.municipality, `Provenance?target=CarePlan/${own!.id}`);
+    expect(ownProvenances.map((p) => p.extension?.[0]?.valueInteger).sort((a, b) => a! - b!)).toEqual(
+      Array.from({ length: changed.revision }, (_, i) => i + 1),
+    );
   });
 });

@@ -58,12 +58,30 @@ describe('the start command on embedded defaults', () => {
     const upstreamAfter = /Demo municipality FHIR upstream: (\S+)/.exec(service.output())?.[1];
     const task = await fetch(`${upstreamAfter}/Task/${taskId}`);
     expect(task.status).toBe(200);
+    // One Patient per demo individual (Astrid, Karl, Gunnel), none seeded twice by the restart.
+    const { personas } = (await (await fetch(`${service.url}/dev/personas`)).json()) as { personas: { kind: string }[] };
+    const individuals = personas.filter((p) => p.kind === 'individual').length;
+    expect(individuals).toBe(3);
     const patients = (await (await fetch(`${upstreamAfter}/Patient?_count=100`)).json()) as { total?: number; entry?: unknown[] };
-    expect(patients.entry?.length).toBe(2);
+    expect(patients.entry?.length).toBe(individuals);
   });
 });
 
 describe('graceful shutdown on SIGTERM', () => {
+  /** Long enough that stopping at the timeout cannot pass for stopping when the request was done. */
+  const SHUTDOWN_TIMEOUT_MS = 20_000;
+
+  async function untilReady(url: string, timeoutMs = 30_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const res = await fetch(`${url}/ready`);
+      await res.arrayBuffer();
+      if (res.status === 200) return;
+      if (Date.now() > deadline) throw new Error(`not ready within ${timeoutMs} ms: HTTP ${res.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   it('finishes the request in flight, then stops accepting and exits 0', async () => {
     const region = createFhirPeer({ name: 'region', slowMs: 1500 });
     const municipality = createFhirPeer({ name: 'municipality' });
@@ -75,17 +93,25 @@ describe('graceful shutdown on SIGTERM', () => {
         REGION_FHIR_BASE_URL: r.baseUrl,
         MUNICIPALITY_FHIR_BASE_URL: m.baseUrl,
         UPSTREAM_TIMEOUT_MS: '10000',
+        SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
       });
+      // Ready first: the demo plans it seeds at start are assembled, and their publication under way.
+      await untilReady(service.url);
       region.setFault('slow');
-      const inFlight = fetch(`${service.url}/ready`);
+      const inFlight = fetch(`${service.url}/ready`).then(async (res) => ({ status: res.status, body: await res.text(), at: Date.now() }));
       await new Promise((resolve) => setTimeout(resolve, 400));
       service.child.kill('SIGTERM');
       const signalled = Date.now();
-      const res = await inFlight;
-      expect(res.status).toBe(200);
-      expect(await service.exited).toBe(0);
+      const exited = service.exited.then((code) => ({ code, at: Date.now() }));
+      const answered = await inFlight;
+      expect(answered.status, answered.body).toBe(200);
+      // It was still in flight at the signal: the region answers after 1.5 s.
+      expect(answered.at).toBeGreaterThan(signalled);
+      const exit = await exited;
+      expect(exit.code).toBe(0);
       // It stopped once the request was done, not at the shutdown timeout.
-      expect(Date.now() - signalled).toBeLessThan(5000);
+      expect(exit.at - answered.at).toBeLessThan(5000);
+      expect(exit.at - signalled).toBeLessThan(SHUTDOWN_TIMEOUT_MS);
       await expect(fetch(`${service.url}/health`)).rejects.toThrow();
     } finally {
       region.setFault('none');

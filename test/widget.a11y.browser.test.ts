@@ -340,6 +340,54 @@ describe('<sip-relative-view> meets WCAG 2.1 AA in Chromium', () => {
       expect(errors).toEqual([]);
     });
 
+    it("on a plan before the individual's consent, and once she has withdrawn it: the relative's own part only", async () => {
+      // Gunnel's plan, which no other test here reads: a draft the municipality drew up before her consent.
+      const api = await harness.staffApi('municipality-coordinator');
+      const list = await api<{ items: { id: string; individual: { personId: string } }[] }>('/api/plans?limit=100');
+      const planId = list.body.items.find((p) => p.individual.personId === '195007129827')!.id;
+      const draft = await open({ persona: 'lars', planId });
+      await draft.page.getByText('Personen delar ingenting av planen med dig just nu.', { exact: false }).waitFor();
+      await expectNoAxeViolations(draft.page, 'before consent');
+
+      // She consents, Lars is asked for a commitment, and she withdraws her consent.
+      const consent = {
+        given: true,
+        form: 'oral',
+        recordedAt: new Date().toISOString(),
+        recordedBy: { name: 'Karin Ek', hsaId: 'SE2120000099-7P01' },
+        scope: { information: ['goals', 'interventions', 'contacts'], actors: ['Region Norrvik', 'Norrviks kommun'] },
+      };
+      const given = await api(`/api/plans/${planId}/consent`, { method: 'PUT', ifMatch: (await api(`/api/plans/${planId}`)).etag, body: consent });
+      expect(given.status, given.text).toBe(200);
+      const section = await api<{ relatives: { id: string; personId?: string }[] }>(`/api/plans/${planId}/relatives`);
+      const lars = section.body.relatives.find((r) => r.personId === '194811239823')!;
+      const today = new Date().toISOString().slice(0, 10);
+      const proposed = await api(`/api/plans/${planId}/relatives/${lars.id}/commitments`, {
+        method: 'POST',
+        ifMatch: section.etag,
+        body: { what: 'Ta emot hemtjänsten på morgonen', howOften: 'Varje morgon', from: today, reviewDate: new Date(Date.now() + 90 * 86_400_000).toISOString().slice(0, 10) },
+      });
+      expect(proposed.status, proposed.text).toBe(201);
+      const withdrawn = await api<{ status: string }>(`/api/plans/${planId}/consent`, {
+        method: 'PUT',
+        ifMatch: (await api(`/api/plans/${planId}`)).etag,
+        body: { ...consent, revokedAt: new Date().toISOString() },
+      });
+      expect(withdrawn.body.status, withdrawn.text).toBe('consent_withdrawn');
+
+      for (const [lang, text] of [
+        ['sv', 'Personen har återkallat sitt samtycke till planen.'],
+        ['en', 'The person has withdrawn their consent to the plan.'],
+      ] as const) {
+        const { page, errors } = await open({ persona: 'lars', planId, lang });
+        await page.getByText(text, { exact: false }).waitFor();
+        await commitmentCard(page, 'Ta emot hemtjänsten på morgonen').waitFor();
+        await expectNoAxeViolations(page, `consent withdrawn (${lang})`);
+        expect(errors).toEqual([]);
+      }
+      expect(draft.errors).toEqual([]);
+    });
+
     it('with the withdraw dialog open, and with its error summary', async () => {
       const { page, errors, plan } = await openPlan('erik');
       const accepted = plan.me.commitments.find((c) => c.status === 'accepted')!;

@@ -35,23 +35,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
   const myPlan = (persona: string) => harness.myPlan(persona);
   const open = (...args: Parameters<WidgetHarness['open']>) => harness.open(...args);
 
-  /** The staff API as a demo persona: status, ETag and body of each answer. */
-  async function staffApi(persona: string) {
-    const token = await mintToken(harness.service.url, persona);
-    return async <T = Record<string, unknown>>(path: string, init: { method?: string; body?: unknown; ifMatch?: string | null } = {}) => {
-      const res = await fetch(`${harness.service.url}${path}`, {
-        method: init.method ?? 'GET',
-        headers: {
-          Authorization: `Bearer ${token}`,
-          ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          ...(init.ifMatch ? { 'If-Match': init.ifMatch } : {}),
-        },
-        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-      });
-      const text = await res.text();
-      return { status: res.status, etag: res.headers.get('etag'), body: (text ? JSON.parse(text) : undefined) as T, text };
-    };
-  }
+  const staffApi = (persona: string) => harness.staffApi(persona);
 
   /** The relative's answer to a commitment, through their own API. */
   async function answerAs(persona: string, planId: string, commitmentId: string, answer: string) {

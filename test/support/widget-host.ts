@@ -184,6 +184,12 @@ export interface OpenOptions {
   before?: (page: Page) => Promise<unknown>;
 }
 
+/** One call to the staff API: its status, ETag and body (parsed JSON), and the body as text for messages. */
+export type StaffApi = <T = Record<string, unknown>>(
+  path: string,
+  init?: { method?: string; body?: unknown; ifMatch?: string | null },
+) => Promise<{ status: number; etag: string | null; body: T; text: string }>;
+
 /** One built widget, one service, one host page server and one browser, shared by a test file. */
 export interface WidgetHarness {
   browser: Browser;
@@ -195,6 +201,8 @@ export interface WidgetHarness {
   open(options: HostOptions, how?: OpenOptions): Promise<{ page: Page; errors: string[] }>;
   /** The relative's own view of their first plan, read from the API directly. */
   myPlan(persona: string): Promise<MyPlan>;
+  /** The staff API as a demo persona (a coordinator, say), to change a plan the way staff do. */
+  staffApi(persona: string): Promise<StaffApi>;
   /** Closes the pages opened so far: after each test. */
   closePages(): Promise<void>;
   close(): Promise<void>;
@@ -238,6 +246,22 @@ export async function startWidgetHarness(): Promise<WidgetHarness> {
       const list = (await (await fetch(`${service.url}/api/me/plans`, { headers })).json()) as { items: { planId: string }[] };
       const planId = list.items[0]!.planId;
       return (await (await fetch(`${service.url}/api/me/plans/${planId}`, { headers })).json()) as MyPlan;
+    },
+    async staffApi(persona) {
+      const token = await mintToken(service.url, persona);
+      return async (path, init = {}) => {
+        const res = await fetch(`${service.url}${path}`, {
+          method: init.method ?? 'GET',
+          headers: {
+            Authorization: `Bearer ${token}`,
+            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
+            ...(init.ifMatch ? { 'If-Match': init.ifMatch } : {}),
+          },
+          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        });
+        const text = await res.text();
+        return { status: res.status, etag: res.headers.get('etag'), body: text ? JSON.parse(text) : undefined, text };
+      };
     },
     async closePages() {
       await Promise.all(contexts.splice(0).map((context) => context.close()));

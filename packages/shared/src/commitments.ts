@@ -53,8 +53,9 @@ export function isChildOn(person: PersonFacts, on: Date): boolean {
 export function answerRefusal(
   commitment: Pick<Commitment, 'history' | 'reviewDate'>,
   answer: CommitmentAnswerKind,
-  context: { child: boolean; today: string },
+  context: { child: boolean; today: string; planClosed?: boolean | undefined },
 ): { status: 409 | 422; reason: string } | null {
+  if (context.planClosed) return { status: 409, reason: 'The plan is closed: it takes no more answers' };
   const status: CommitmentStatus = commitmentStatus(commitment);
   if (status === 'cancelled') {
     return { status: 409, reason: 'This commitment was cancelled by staff: there is nothing to answer. Contact your SIP coordinator.' };
@@ -80,7 +81,10 @@ export function answerRefusal(
 }
 
 /** The answers the relative can give on the commitment today, in the order the widget offers them. */
-export function allowedAnswers(commitment: Pick<Commitment, 'history' | 'reviewDate'>, context: { child: boolean; today: string }): CommitmentAnswerKind[] {
+export function allowedAnswers(
+  commitment: Pick<Commitment, 'history' | 'reviewDate'>,
+  context: { child: boolean; today: string; planClosed?: boolean | undefined },
+): CommitmentAnswerKind[] {
   return (['reconfirm', 'accept', 'decline', 'withdraw'] as const).filter((answer) => answerRefusal(commitment, answer, context) === null);
 }
 

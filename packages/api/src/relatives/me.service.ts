@@ -195,7 +195,7 @@ export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative
       sharingInEffect: inEffect && granted.length > 0,
       information: me.information ?? [],
       informed: me.informed ?? [],
-      commitments: (me.commitments ?? []).map((c) => ({ ...commitmentView(c), allowedAnswers: allowedAnswers(c, { child, today: day }) })),
+      commitments: (me.commitments ?? []).map((c) => ({ ...commitmentView(c), allowedAnswers: allowedAnswers(c, { child, today: day, planClosed: plan.status === 'closed' }) })),
       support: me.support ?? null,
       homeConsent: me.homeConsent ?? null,
     },
