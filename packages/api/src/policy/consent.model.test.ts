@@ -510,7 +510,7 @@ describeEachDatabase('the individual’s consent, as a model: what crosses, what
     ],
   ];
 
-  /** Replays a failure fast-check reported: FC_SEED=<seed> FC_PATH=<path>. */
+  /** Replays a failure fast-check reported: FC_SEED=<seed> FC_PATH=<path>. FC_RUNS=<n> searches longer (default 10 runs). */
   const replay = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}) } : {};
 
   it(
@@ -522,7 +522,7 @@ describeEachDatabase('the individual’s consent, as a model: what crosses, what
           await fc.asyncModelRun(() => ({ model, real }), cmds);
         }),
         // Each run is a fresh plan on the same database and peers; shrinking a failure is bounded in time.
-        { numRuns: 15, examples, interruptAfterTimeLimit: 200_000, ...replay },
+        { numRuns: Number(process.env.FC_RUNS ?? 10), examples, interruptAfterTimeLimit: 200_000, ...replay },
       );
     },
     300_000,
