@@ -5,6 +5,8 @@ export default defineConfig({
     name: 'e2e',
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**'],
+    // One browser or service process at a time: they share two cores with the API tests beside them.
+    fileParallelism: false,
     testTimeout: 90_000,
     hookTimeout: 90_000,
   },
