@@ -5,6 +5,7 @@
 import { IdentifierSystem } from '@sip/shared';
 import { SyncService } from '../src/assembly/sync.service.ts';
 import { organisations } from '../src/demo/world.ts';
+import { startingOrganisations, upsertOrganisations } from '../src/organisations/organisations.ts';
 import { PlansService, type Actor } from '../src/plans/plans.service.ts';
 import { startTestPeers } from '../src/test-support/app.ts';
 import { createUpstream, type Upstreams } from '../src/upstreams/upstream.ts';
@@ -34,6 +35,7 @@ try {
     requestId: null,
   };
   const plans = new PlansService(bench.database.db, () => new Date());
+  await upsertOrganisations(bench.database.db, startingOrganisations({ organisations: [], demoMode: true }), new Date());
   const sync = new SyncService(bench.database.db, upstreams, () => new Date());
   const principals = {
     region: { id: organisations.region.id, name: organisations.region.name },
@@ -53,7 +55,15 @@ try {
   // Cold assembly: a new plan each time, so nothing is known of it yet.
   const assembly: number[] = [];
   for (let i = 0; i < iterations + 3; i++) {
-    const plan = await plans.create(actor, { individual: { personId: people[i % 2]! }, principals });
+    const created = await plans.create(actor, { individual: { personId: people[i % 2]! }, principals });
+    // With the individual's consent naming both principals, assembly reads both sides.
+    const plan = await plans.setConsent(actor, created.id, created.version, {
+      given: true,
+      form: 'written',
+      recordedAt: new Date().toISOString(),
+      recordedBy: { name: 'Sara Lind' },
+      scope: { information: ['goals', 'interventions', 'contacts'], actors: [organisations.region.name, organisations.municipality.name] },
+    });
     const started = performance.now();
     const result = await sync.sync(actor, plan.id);
     const elapsed = performance.now() - started;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  isChildOn,
   createPlanSchema,
   individualConsentSchema,
   parsePersonId,
@@ -13,6 +14,7 @@ import type { Database, Db } from '../src/db/database.ts';
 import * as schema from '../src/db/schema.ts';
 import { accessLog, planParts, plans } from '../src/db/schema.ts';
 import { organisations, staff } from '../src/demo/world.ts';
+import { startingOrganisations, upsertOrganisations } from '../src/organisations/organisations.ts';
 import { PlansService, type Actor } from '../src/plans/plans.service.ts';
 
 /** A seeded plan's region part, as the part-update scenario needs it. */
@@ -259,6 +261,7 @@ export async function seedPlans(database: Database, options: { total: number; vi
   const people = testPersonnummer(options.total, random);
   const names = people.map(() => `${pick(random, GIVEN)} ${pick(random, FAMILY)}`);
   const service = new PlansService(db, () => new Date());
+  await upsertOrganisations(db, startingOrganisations({ organisations: [], demoMode: true }), new Date());
 
   const serviceIds: string[] = new Array(options.viaService);
   const indexes = Array.from({ length: options.viaService }, (_, i) => i);
@@ -268,8 +271,20 @@ export async function seedPlans(database: Database, options: { total: number; vi
     const coordinator = actorFor(coordinatorId);
     const created = await service.create(coordinator, planInput(r, people[i]!, names[i]!));
     serviceIds[i] = created.id;
-    const region = created.parts.find((p) => p.principal === 'region')!;
-    const municipality = created.parts.find((p) => p.principal === 'municipality')!;
+    // The individual's consent names both principals: the plan reaches both, as an active SIP does.
+    const person = staff.find((s) => s.id === coordinatorId)!;
+    const consent = individualConsentSchema.parse({
+      given: true,
+      form: r() < 0.5 ? 'written' : 'oral',
+      recordedAt: new Date().toISOString(),
+      recordedBy: { name: person.name, title: person.title, hsaId: person.hsaId },
+      scope: { information: ['goals', 'needs', 'interventions', 'contacts', 'meetings', 'follow-up'], actors: [organisations.region.name, organisations.municipality.name] },
+      // A child's consent rests on the guardians'.
+      ...(isChildOn({ personId: people[i]! }, new Date()) ? { guardians: [{ name: 'Vårdnadshavare', given: true, recordedAt: new Date().toISOString() }] } : {}),
+    });
+    const withConsent = await service.setConsent(coordinator, created.id, created.version, consent);
+    const region = withConsent.parts.find((p) => p.principal === 'region')!;
+    const municipality = withConsent.parts.find((p) => p.principal === 'municipality')!;
     if (r() < 0.75) {
       await service.updatePart(actorFor('region-physician'), created.id, region.id, region.version, partPatch(r, REGION_INTERVENTIONS, organisations.region.unit.name, 'Omar Haddad'));
     }
@@ -282,18 +297,7 @@ export async function seedPlans(database: Database, options: { total: number; vi
         partPatch(r, MUNICIPALITY_INTERVENTIONS, organisations.municipality.unit.name, 'Jonas Berg'),
       );
     }
-    if (r() < 0.5) {
-      const person = staff.find((s) => s.id === coordinatorId)!;
-      const consent = individualConsentSchema.parse({
-        given: true,
-        form: r() < 0.5 ? 'written' : 'oral',
-        recordedAt: new Date().toISOString(),
-        recordedBy: { name: person.name, title: person.title, hsaId: person.hsaId },
-        scope: { information: ['goals', 'needs', 'interventions', 'contacts', 'meetings', 'follow-up'], actors: [organisations.region.name, organisations.municipality.name] },
-      });
-      const withConsent = await service.setConsent(actorFor(coordinatorId), created.id, created.version, consent);
-      await service.changeStatus(actorFor(coordinatorId), created.id, withConsent.version, 'active');
-    }
+    if (r() < 0.5) await service.changeStatus(coordinator, created.id, withConsent.version, 'active');
   });
 
   const serviceMs = performance.now() - started;
