@@ -27,7 +27,8 @@ async function writeAtomically(path, data) {
 
 /**
  * Builds the bundle and its metadata into `dist/`. Fails when the bundle pulls in server code
- * (zod, the schemas) or grows past the gzip budget.
+ * (zod, the schemas; of shared, only the dependency-free review window may come in) or grows
+ * past the gzip budget.
  * @returns {Promise<{ file: string, version: string, hash: string, integrity: string, bytes: number, gzipBytes: number, path: string }>}
  */
 export async function buildWidget({ outDir = distDir } = {}) {
@@ -51,7 +52,13 @@ export async function buildWidget({ outDir = distDir } = {}) {
     define: { 'process.env.NODE_ENV': '"production"' },
   });
   const inputs = Object.keys(result.metafile.inputs);
-  const serverCode = inputs.filter((path) => /node_modules\/(zod|drizzle-orm|hono)\//.test(path) || /packages\/shared\//.test(path) || /(^|\/)shared\/src\//.test(path));
+  // From shared, only its modules without dependencies that the service reads too (the review window).
+  const sharedForBrowsers = /(^|\/)shared\/src\/review-window\.ts$/;
+  const serverCode = inputs.filter(
+    (path) =>
+      /node_modules\/(zod|drizzle-orm|hono)\//.test(path) ||
+      ((/packages\/shared\//.test(path) || /(^|\/)shared\/src\//.test(path)) && !sharedForBrowsers.test(path)),
+  );
   if (serverCode.length > 0) {
     throw new Error(`the widget bundle must not include server code or schemas:\n  ${serverCode.join('\n  ')}`);
   }

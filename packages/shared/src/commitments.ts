@@ -6,21 +6,18 @@
  */
 import { ageOn, parsePersonId } from './identifiers.ts';
 import { commitmentReviewDate, commitmentStatus, type Commitment, type CommitmentStatus } from './plan.ts';
+import { addDays, daysBetween, reconfirmOpensOn } from './review-window.ts';
+
 
 /** What a relative can answer on a commitment proposed to them. */
 export const commitmentAnswers = ['accept', 'decline', 'withdraw', 'reconfirm'] as const;
 export type CommitmentAnswerKind = (typeof commitmentAnswers)[number];
 
-/** How close to its review date an accepted commitment may be confirmed again. */
-export const RECONFIRM_WINDOW_DAYS = 14;
 /** The review interval used when a commitment's own is empty (its review date on its first day). */
 export const FALLBACK_REVIEW_DAYS = 180;
 /** The shortest interval to the next review: longer than the window, so a confirmation always ends the review. */
 export const MIN_REVIEW_INTERVAL_DAYS = 30;
 
-const DAY_MS = 86_400_000;
-export const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-export const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 
 /** A person as the relatives section knows them: the child flag staff recorded, a person id, a birth date. */
 export interface PersonFacts {
@@ -72,8 +69,8 @@ export function answerRefusal(
     case 'reconfirm': {
       if (status !== 'accepted') return { status: 409, reason: `The commitment is ${status}: only an accepted commitment can be confirmed again` };
       const due = commitmentReviewDate(commitment);
-      if (due > addDays(context.today, RECONFIRM_WINDOW_DAYS)) {
-        return { status: 409, reason: `The commitment is due for review on ${due}: it can be confirmed again from ${addDays(due, -RECONFIRM_WINDOW_DAYS)}` };
+      if (context.today < reconfirmOpensOn(due)) {
+        return { status: 409, reason: `The commitment is due for review on ${due}: it can be confirmed again from ${reconfirmOpensOn(due)}` };
       }
       return null;
     }

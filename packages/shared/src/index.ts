@@ -10,3 +10,4 @@ export * from './sharing.ts';
 export * from './policy.ts';
 export * from './commitments.ts';
 export * from './policy-doc.ts';
+export * from './review-window.ts';

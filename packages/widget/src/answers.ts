@@ -19,21 +19,12 @@ export function checkComment(value: string): CommentProblem | undefined {
   return undefined;
 }
 
-/** How close to its review date an accepted commitment may be confirmed again (as the service). */
-export const RECONFIRM_WINDOW_DAYS = 14;
-const DAY_MS = 86_400_000;
-
-export function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
 /**
  * The first day an accepted commitment can be confirmed again, to tell the relative when they
- * will be asked. Whether it can be confirmed today is the service's to say (`allowedAnswers`).
+ * will be asked: the service's own rule. Whether it can be confirmed today is the service's to
+ * say (`allowedAnswers`).
  */
-export function reconfirmOpensOn(reviewDate: string): string {
-  return addDays(reviewDate, -RECONFIRM_WINDOW_DAYS);
-}
+export { reconfirmOpensOn } from '@sip/shared/review-window';
 
 /** One answer, as it goes to the service. */
 export type AnswerRequest =
