@@ -49,4 +49,5 @@ export const knownOrganisationSchema = z
     upstream: z.enum(['region', 'municipality']).optional().describe('The configured upstream that holds its records; default: its kind'),
   })
   .meta({ id: 'KnownOrganisation' });
-export type KnownOrganisationInput = z.input<typeof knownOrganisationSchema>;
+/** A known organisation as the service holds it: its upstream always named. */
+export type KnownOrganisation = Required<z.infer<typeof knownOrganisationSchema>>;

@@ -6,7 +6,6 @@
 import {
   categoriesCover,
   consentCovers,
-  consentNames,
   consentState,
   excludedItems,
   type InformationKind,
@@ -161,11 +160,6 @@ export function reaches(
   on: Date,
 ): boolean {
   return plan.initiator === side || (organisation !== undefined && consentCovers(plan.consent, organisation, on));
-}
-
-/** Whether the individual's consent (in any state) names the principal `side`'s organisation: its staff then know of the plan. */
-export function planNames(plan: { initiator: Principal; consent: IndividualConsent | null }, side: Principal, organisation: NamedOrganisation): boolean {
-  return plan.initiator === side || consentNames(plan.consent, organisation);
 }
 
 /**

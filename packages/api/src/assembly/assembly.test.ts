@@ -36,6 +36,34 @@ describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
     return (await res.json()) as PlanView;
   };
 
+  it('lets nothing in from a side whose consent was withdrawn while it was being read', async () => {
+    const plan = await coordinator.createSharedPlan({ individual: { personId: '195007129827' } });
+    const homecare = await staffClient(t, 'municipality-homecare');
+    const title = `Ledsagning till tandläkaren ${plan.id.slice(0, 8)}`;
+    await peers.municipality.seed([
+      { resourceType: 'ServiceRequest', status: 'active', intent: 'plan', code: { text: title }, subject: { reference: 'Patient/patient-gunnel' } } satisfies ServiceRequest,
+    ]);
+    peers.municipality.setLatency(300);
+    try {
+      const syncing = coordinator.request(`/api/plans/${plan.id}/sync`, { method: 'POST' });
+      await new Promise((r) => setTimeout(r, 100));
+      const withdrawn = await coordinator.request(`/api/plans/${plan.id}/consent`, {
+        method: 'PUT',
+        ifMatch: plan.version,
+        body: consentInput({ revokedAt: '2026-12-01T08:00:00+01:00' }),
+      });
+      expect(withdrawn.status).toBe(200);
+      const synced = await syncing;
+      expect(synced.status).toBe(200);
+      expect(((await synced.json()) as PlanView).sources?.municipality.status).toBe('not-shared');
+    } finally {
+      peers.municipality.setLatency(0);
+    }
+    const own = (await (await homecare.request(`/api/plans/${plan.id}`)).json()) as PlanView;
+    expect(titles(own, 'municipality')).not.toContain(title);
+    expect(titles(own, 'municipality').length).toBeGreaterThan(0);
+  });
+
   it('fills each principal’s part, the contacts and the relatives from both sides, each item keeping its source', async () => {
     const plan = await coordinator.createSharedPlan({ individual: { personId: '194003019801' } });
     expect(titles(plan, 'region')).toEqual(['Hemsjukvård: insulin morgon och kväll', 'Fysioterapi efter höftfraktur, två gånger i veckan']);

@@ -59,22 +59,32 @@ export class SyncService {
 
   /** Reads each side the plan may reach, in parallel; the others are not asked at all. */
   private async fetch(plan: PlanRow): Promise<Outcome[]> {
-    const at = this.now();
-    const organisations = await this.db
-      .select({ kind: planParts.kind, id: planParts.organisationId, name: planParts.organisationName })
-      .from(planParts)
-      .where(eq(planParts.planId, plan.id));
-    const consent = { initiator: plan.initiator as Principal, consent: (plan.consent as IndividualConsent | null) ?? null };
+    const reached = await this.sidesReached(this.db, plan);
     return Promise.all(
       SIDES.map(async (side): Promise<Outcome> => {
-        const org = organisations.find((o) => o.kind === side);
-        const sideReached = reaches(consent, side, org?.id ? { id: org.id, name: org.name ?? '' } : undefined, at);
-        if (!decide('upstream.read', 'broker', { sideReached }).allowed) return { side, notShared: true };
+        if (!reached.has(side)) return { side, notShared: true };
         try {
           return { side, record: await fetchSide(this.upstreams[side], plan.individualId) };
         } catch (error) {
           return { side, error: error instanceof UpstreamError ? error.reason : 'unreachable' };
         }
+      }),
+    );
+  }
+
+  /** The sides the policy lets the broker read for the plan now (`upstream.read`). */
+  private async sidesReached(db: Db, plan: PlanRow): Promise<Set<Principal>> {
+    const at = this.now();
+    const organisations = await db
+      .select({ kind: planParts.kind, id: planParts.organisationId, name: planParts.organisationName })
+      .from(planParts)
+      .where(eq(planParts.planId, plan.id));
+    const consent = { initiator: plan.initiator as Principal, consent: (plan.consent as IndividualConsent | null) ?? null };
+    return new Set(
+      SIDES.filter((side) => {
+        const org = organisations.find((o) => o.kind === side);
+        const sideReached = reaches(consent, side, org?.id ? { id: org.id, name: org.name ?? '' } : undefined, at);
+        return decide('upstream.read', 'broker', { sideReached }).allowed;
       }),
     );
   }
@@ -86,10 +96,12 @@ export class SyncService {
     const attemptAt = today;
     let changed = false;
     const marks: boolean[] = [];
+    // Asked again under the lock: a consent withdrawn while the sides were read lets nothing in.
+    const reached = await this.sidesReached(tx, plan);
 
     for (const outcome of outcomes) {
       const { side } = outcome;
-      if ('notShared' in outcome) {
+      if ('notShared' in outcome || !reached.has(side)) {
         await this.recordSource(tx, plan.id, side, { status: 'not-shared', reason: 'consent' }, attemptAt);
         continue;
       }

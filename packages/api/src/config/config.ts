@@ -1,4 +1,4 @@
-import { knownOrganisationSchema } from '@sip/shared';
+import { knownOrganisationSchema, type KnownOrganisation } from '@sip/shared';
 import { z } from 'zod';
 
 const booleanString = z
@@ -197,7 +197,7 @@ export interface Config {
   /** Where the widget's build is read from; absent: the widget package's own `dist`. */
   widgetDistDir: string | undefined;
   /** The organisations the deployment serves as principals (`ORGANISATIONS`), recorded at start. */
-  organisations: { id: string; name: string; kind: 'region' | 'municipality'; upstream: 'region' | 'municipality' }[];
+  organisations: KnownOrganisation[];
 }
 
 export class ConfigError extends Error {

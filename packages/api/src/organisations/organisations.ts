@@ -1,16 +1,11 @@
-import type { OrganisationKind } from '@sip/shared';
+import type { KnownOrganisation, OrganisationKind } from '@sip/shared';
+
+export type { KnownOrganisation };
 import { asc, inArray, sql } from 'drizzle-orm';
 import type { Config } from '../config/config.ts';
 import type { Db } from '../db/database.ts';
 import { organisations as demoOrganisations } from '../demo/world.ts';
 import { organisations } from '../db/schema.ts';
-
-export interface KnownOrganisation {
-  id: string;
-  name: string;
-  kind: OrganisationKind;
-  upstream: 'region' | 'municipality';
-}
 
 /** Records the organisations (new ones added, known ones renamed); none is ever removed, as plans name them. */
 export async function upsertOrganisations(db: Db, list: readonly KnownOrganisation[], at: Date): Promise<void> {

@@ -171,7 +171,7 @@ interface RawPlanRow {
   individual_name: string | null;
   status: string;
   initiator: string;
-  protected_identity: boolean | string;
+  protected_identity: boolean;
   fields: unknown;
   consent: unknown;
   participants: unknown;
@@ -199,7 +199,7 @@ function planFromRaw(r: RawPlanRow): PlanRow {
     individualName: r.individual_name,
     status: r.status,
     initiator: r.initiator,
-    protectedIdentity: r.protected_identity === true || r.protected_identity === 't' || r.protected_identity === 'true',
+    protectedIdentity: r.protected_identity === true,
     fields: asJson(r.fields),
     consent: asJson(r.consent),
     participants: asJson(r.participants),

@@ -4,11 +4,11 @@
  * Nothing here decides: {@link decide} does, from the table.
  */
 import { decide, policy, type ActorKind, type Operation, type Situation } from '@sip/shared';
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, type SQL } from 'drizzle-orm';
 import { createMiddleware } from 'hono/factory';
 import { requireAuth } from '../auth/middleware.ts';
 import type { Principal } from '../auth/principal.ts';
-import { planOrganisations, plans } from '../db/schema.ts';
+import { planOrganisations } from '../db/schema.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ProblemError, type ProblemCode } from '../http/errors.ts';
 import type { FieldError } from '@sip/shared';
@@ -50,22 +50,17 @@ export function allow(operation: Operation) {
   });
 }
 
+/** The `plan_organisations.access` values whose organisation sees the plan (the policy's `sees-plan`). */
+const SEES_PLAN = ['initiator', 'member'] as const;
+
 /** How an organisation's row in `plan_organisations` reads as the policy's standing. */
 export function standingOf(access: string | null | undefined): NonNullable<Situation['standing']> {
-  return access === 'initiator' || access === 'member' ? access : 'none';
+  return SEES_PLAN.find((value) => value === access) ?? 'none';
 }
 
-/**
- * `sees-plan` as a query condition, for lists: the plans whose `plan_organisations` row for the
- * organisation stands as initiator or member. The same rule as {@link standingOf}.
- */
-export function visibleTo(organisationId: string): SQL {
-  return sql`exists (select 1 from ${planOrganisations} po where po.plan_id = ${plans.id} and po.organisation_id = ${organisationId} and po.access in ('initiator', 'member'))`;
-}
-
-/** The same condition on the `plan_organisations` table itself, for joins. */
+/** `sees-plan` as a query condition on `plan_organisations`, for lists: the same rule as {@link standingOf}. */
 export function visibleMembership(organisationId: string): SQL {
-  return and(eq(planOrganisations.organisationId, organisationId), inArray(planOrganisations.access, ['initiator', 'member']))!;
+  return and(eq(planOrganisations.organisationId, organisationId), inArray(planOrganisations.access, [...SEES_PLAN]))!;
 }
 
 /** Route middleware: a verified token of any kind, then who may ask for the operation at all. */
