@@ -1,4 +1,4 @@
-import type { IndividualConsent } from '@sip/shared';
+import type { IndividualConsent, PlanView } from '@sip/shared';
 import { and, count, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accessLog, planEvents } from '../db/schema.ts';
@@ -76,6 +76,21 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
     return etagVersion(await staff.request(`/api/plans/${id}/relatives`));
   }
 
+  /** The region's part as its staff fill it in: a goal, an intervention and a contact person. */
+  async function fillRegionPart(plan: PlanView, contactPerson: { name: string; phone: string }) {
+    const region = plan.parts.find((p) => p.principal === 'region')!;
+    const res = await staff.request(`/api/plans/${plan.id}/parts/${region.id}`, {
+      method: 'PATCH',
+      ifMatch: region.version,
+      body: {
+        goals: [{ text: 'Stabil blodsockernivå' }],
+        interventions: [{ title: 'Diabetesuppföljning', status: 'decided', performedBy: 'Vårdcentralen', when: 'Var tredje månad' }],
+        contactPerson,
+      },
+    });
+    expect(res.status).toBe(200);
+  }
+
   async function staffWrite(method: string, path: string, body: unknown, id = planId) {
     const res = await staff.request(`/api/plans/${id}/relatives${path}`, { method, ifMatch: await sectionVersion(id), body });
     expect(res.status, await res.clone().text()).toBeLessThan(300);
@@ -121,17 +136,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       PLAN_CONSENT,
     );
     planId = plan.id;
-    const region = plan.parts.find((p) => p.principal === 'region')!;
-    const res = await staff.request(`/api/plans/${planId}/parts/${region.id}`, {
-      method: 'PATCH',
-      ifMatch: region.version,
-      body: {
-        goals: [{ text: 'Stabil blodsockernivå' }],
-        interventions: [{ title: 'Diabetesuppföljning', status: 'decided', performedBy: 'Vårdcentralen', when: 'Var tredje månad' }],
-        contactPerson: { name: 'Sara Lind', phone: '+46101234567' },
-      },
-    });
-    expect(res.status).toBe(200);
+    await fillRegionPart(plan, { name: 'Sara Lind', phone: '+46101234567' });
     const maria = await staffWrite('POST', '', MARIA);
     const bengt = await staffWrite('POST', '', BENGT);
     await staffWrite('PUT', `/${maria.id}/sharing`, SHARING);
@@ -370,17 +375,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       { individualGoals: [{ text: 'Bo kvar hemma' }], followUp: { date: '2027-03-01', by: { name: 'Sara Lind' } } },
       PLAN_CONSENT,
     );
-    const region = plan.parts.find((p) => p.principal === 'region')!;
-    const res = await staff.request(`/api/plans/${plan.id}/parts/${region.id}`, {
-      method: 'PATCH',
-      ifMatch: region.version,
-      body: {
-        goals: [{ text: 'Stabil blodsockernivå' }],
-        interventions: [{ title: 'Diabetesuppföljning', status: 'decided', performedBy: 'Vårdcentralen', when: 'Var tredje månad' }],
-        contactPerson: { name: 'Ulla Berg', phone: '+46101234599' },
-      },
-    });
-    expect(res.status).toBe(200);
+    await fillRegionPart(plan, { name: 'Ulla Berg', phone: '+46101234599' });
     const maria = await staffWrite('POST', '', MARIA, plan.id);
     return { planId: plan.id, maria: maria.id };
   }
