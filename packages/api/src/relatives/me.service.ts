@@ -261,8 +261,8 @@ export class MeService {
    * are not a relative in is a 404 that reveals nothing.
    */
   private async load(tx: Db, citizen: Citizen, planId: string, operation: Operation, lock: boolean) {
-    const query = tx.select().from(plans).where(eq(plans.id, UUID.test(planId) ? planId : '00000000-0000-0000-0000-000000000000'));
-    const [plan] = lock ? await query.for('update') : await query;
+    const query = tx.select().from(plans).where(eq(plans.id, planId));
+    const [plan] = !UUID.test(planId) ? [] : lock ? await query.for('update') : await query;
     const [part] = plan
       ? await tx
           .select()
@@ -320,7 +320,7 @@ export class MeService {
           });
         }
         // The stored answer is the relative's own data about the plan: a replay is an access too.
-        const [plan] = await tx.select({ id: plans.id, individualId: plans.individualId }).from(plans).where(eq(plans.id, UUID.test(planId) ? planId : '00000000-0000-0000-0000-000000000000'));
+        const [plan] = UUID.test(planId) ? await tx.select({ id: plans.id, individualId: plans.individualId }).from(plans).where(eq(plans.id, planId)) : [];
         if (plan) await this.plans.logAccess(tx, recorder, 'me.read', [plan]);
         return { status: stored.status, body: stored.body, replayed: true };
       }
