@@ -2,14 +2,13 @@ import { decide, reaches, type IndividualConsent, type PartContent, type PlanVie
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { planParts, plans, planSources } from '../db/schema.ts';
-import { PlansService, type Actor, type PlanRow } from '../plans/plans.service.ts';
+import { PlansService, SIDES, type Actor, type PlanRow } from '../plans/plans.service.ts';
 import { UpstreamError, type Upstreams } from '../upstreams/upstream.ts';
 import { fetchSide, type SideRecord } from './fetch.ts';
 import { individualProtected, mapContact, mapDemographics, mapInterventions, mapRelatives, type Demographics } from './map.ts';
 import { dismissedSourcesOf } from '../relatives/relatives.service.ts';
 import { mergeRelatives, mergeSourced, unchanged } from './merge.ts';
 
-const SIDES = ['region', 'municipality'] as const;
 
 export interface SyncResult {
   changed: boolean;

@@ -65,6 +65,11 @@ export function fieldErrors(error: ZodError, prefix = ''): FieldError[] {
   });
 }
 
+/** A 422 about one field, named by its JSON pointer. */
+export function invalidField(path: string, message: string): ProblemError {
+  return new ProblemError('validation', `${path}: ${message}`, { errors: [{ path, message }] });
+}
+
 export function validationProblem(error: ZodError, target: string): ProblemError {
   const prefix = target === 'json' ? '' : `/${target}`;
   const errors = fieldErrors(error, prefix);

@@ -33,7 +33,7 @@ import { rowsOf } from '../db/rows.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
 import { outbox, planEvents, planOrganisations, planParts, planRevisions, plans, planSources } from '../db/schema.ts';
-import { ProblemError } from '../http/errors.ts';
+import { invalidField, ProblemError } from '../http/errors.ts';
 import { findOrganisations } from '../organisations/organisations.ts';
 import { authorize, facts, standingOf, visibleMembership } from '../policy/authorize.ts';
 import { readSources, sourcesFrom } from './sources.ts';
@@ -63,7 +63,8 @@ type PartRow = typeof planParts.$inferSelect;
 export const PLAN_EVENTS_CHANNEL = 'sip_plan_events';
 export const OUTBOX_CHANNEL = 'sip_outbox';
 
-const SIDES = ['region', 'municipality'] as const;
+/** The two principals' sides, in the order plans list them. */
+export const SIDES = ['region', 'municipality'] as const;
 
 /** `W/"<version>"`: the ETag of a versioned thing. */
 export const etag = (version: number) => `W/"${version}"`;
@@ -157,10 +158,6 @@ export function stale(current: number, what: string): ProblemError {
   return new ProblemError('precondition-failed', `The ${what} has changed: it is at version ${current}. Read it again and reapply your change.`, {
     headers: { ETag: etag(current) },
   });
-}
-
-function invalid(path: string, message: string): ProblemError {
-  return new ProblemError('validation', `${path}: ${message}`, { errors: [{ path, message }] });
 }
 
 /** A plans row as raw SQL returns it (snake_case), with its parts and sources as JSON. */
@@ -263,7 +260,7 @@ function withBasis(consent: IndividualConsent, individualId: string, on: Date): 
   if (consent.given && !consent.revokedAt) {
     const guardians = consent.guardians ?? [];
     if (guardians.length === 0 || guardians.some((g) => !g.given)) {
-      throw invalid('/guardians', 'the individual is under 18: the consent rests on the guardians, and each guardian recorded must have given it');
+      throw invalidField('/guardians', 'the individual is under 18: the consent rests on the guardians, and each guardian recorded must have given it');
     }
   }
   return { ...consent, basis: 'guardians' };
@@ -448,7 +445,7 @@ export class PlansService {
   async create(actor: Actor, input: CreatePlan): Promise<PlanView> {
     const org = actor.principal.organisationId;
     const person = parsePersonId(input.individual.personId);
-    if (!person) throw invalid('/individual/personId', 'invalid');
+    if (!person) throw invalidField('/individual/personId', 'invalid');
     const { individual, principals, ...rawFields } = input;
     const known = await findOrganisations(this.db, [principals.region.id, principals.municipality.id]);
     const region = known.get(principals.region.id);

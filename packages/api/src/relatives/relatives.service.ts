@@ -27,7 +27,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { boundToPerson } from '../assembly/merge.ts';
 import type { Db } from '../db/database.ts';
 import { planOrganisations, planParts, plans } from '../db/schema.ts';
-import { ProblemError } from '../http/errors.ts';
+import { invalidField, ProblemError } from '../http/errors.ts';
 import { PlansService, stale, type Actor } from '../plans/plans.service.ts';
 import { authorize, visibleMembership } from '../policy/authorize.ts';
 
@@ -83,10 +83,6 @@ const RELATIVES_KIND = 'relatives';
 
 function noSuchRelative(): ProblemError {
   return new ProblemError('not-found', 'No such relative in this plan');
-}
-
-function invalid(path: string, message: string): ProblemError {
-  return new ProblemError('validation', `${path}: ${message}`, { errors: [{ path, message }] });
 }
 
 /** Gives list items an id, so later edits can name them. */
@@ -186,7 +182,7 @@ export class RelativesService {
     if (!relative.personId) return;
     const child = isChildOn({ personId: relative.personId }, this.now());
     if (child !== relative.child) {
-      throw invalid(
+      throw invalidField(
         '/child',
         child
           ? 'the personnummer belongs to someone under 18: child must be true'
@@ -237,7 +233,7 @@ export class RelativesService {
         if (patch.personId !== undefined || patch.child !== undefined) this.checkChild(relative);
         RelativesService.samePerson(relatives, relative.personId, relativeId);
         if (relative.child && (relative.commitments ?? []).some(isOpenCommitment)) {
-          throw invalid('/child', 'a relative with open commitments cannot be marked a child: cancel the commitments first');
+          throw invalidField('/child', 'a relative with open commitments cannot be marked a child: cancel the commitments first');
         }
         return relative;
       }),
@@ -261,7 +257,7 @@ export class RelativesService {
 
   setSharing(actor: Actor, planId: string, expectedVersion: number, relativeId: string, sharing: RelativeSharing): Promise<PlanView> {
     if (sharing.validFrom && sharing.validUntil && sharing.validUntil < sharing.validFrom) {
-      throw invalid('/validUntil', 'must not be before validFrom');
+      throw invalidField('/validUntil', 'must not be before validFrom');
     }
     return this.change(actor, planId, expectedVersion, (relatives) => replace(relatives, relativeId, (r) => ({ ...r, sharing })));
   }
@@ -283,7 +279,7 @@ export class RelativesService {
   }
 
   setSupport(actor: Actor, planId: string, expectedVersion: number, relativeId: string, support: RelativeSupport): Promise<PlanView> {
-    if (new Set(support.offered).size !== support.offered.length) throw invalid('/offered', 'lists a kind of support twice');
+    if (new Set(support.offered).size !== support.offered.length) throw invalidField('/offered', 'lists a kind of support twice');
     return this.change(actor, planId, expectedVersion, (relatives) => replace(relatives, relativeId, (r) => ({ ...r, support })));
   }
 
@@ -294,8 +290,8 @@ export class RelativesService {
     relativeId: string,
     input: NewCommitment,
   ): Promise<{ plan: PlanView; commitmentId: string }> {
-    if (input.until && input.until < input.from) throw invalid('/until', 'must not be before from');
-    if (input.reviewDate < input.from) throw invalid('/reviewDate', 'must not be before from');
+    if (input.until && input.until < input.from) throw invalidField('/until', 'must not be before from');
+    if (input.reviewDate < input.from) throw invalidField('/reviewDate', 'must not be before from');
     const commitmentId = randomUUID();
     const plan = await this.change(
       actor,
