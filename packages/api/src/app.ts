@@ -18,6 +18,7 @@ import { createDemoPageRoutes, demoPageHeaders } from './widget/demo.routes.ts';
 import { defaultWidgetDistDir } from './widget/widget-build.ts';
 import { createWidgetRoutes } from './widget/widget.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
+import { publicationRoutes } from './publish/publication.routes.ts';
 import { requestLog, requireJsonBody } from './http/middleware.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
 
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', sessionRoutes);
   app.route('/', organisationsRoutes);
   app.route('/', plansRoutes);
+  app.route('/', publicationRoutes);
   app.route('/', relativesRoutes);
   app.route('/', meRoutes);
   app.route('/', planEventsRoutes);

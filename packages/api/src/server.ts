@@ -53,10 +53,17 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         demoUpstreams.push(demoUpstream);
         baseUrl = demoUpstream.baseUrl;
       }
-      return [name, createUpstream({ ...upstreamConfig, baseUrl }, config.upstreamTimeoutMs)] as const;
+      // Reading (sync) and publishing each have their own circuit breaker: a side refusing
+      // what is published does not stop plans from being read from it, nor the reverse.
+      return [
+        name,
+        createUpstream({ ...upstreamConfig, baseUrl }, config.upstreamTimeoutMs),
+        createUpstream({ ...upstreamConfig, baseUrl }, config.upstreamTimeoutMs),
+      ] as const;
     }),
   );
-  const upstreams = Object.fromEntries(upstreamEntries) as Upstreams;
+  const upstreams = Object.fromEntries(upstreamEntries.map(([name, read]) => [name, read])) as Upstreams;
+  const publishing = Object.fromEntries(upstreamEntries.map(([name, , write]) => [name, write])) as Upstreams;
 
   let demo: DemoIssuer | undefined;
   const trusted: TrustedIssuer[] = config.issuers.map((i) => remoteIssuer(i.kind, i.issuer, i.audience, i.jwksUrl));
@@ -70,11 +77,13 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
 
   const events = new PlanEventHub(database, { logger });
   await events.start();
-  const outbox = new OutboxWorker(database, createPublisher(database.db, upstreams, () => clock.now()), logger, () => clock.now());
+  const outbox = new OutboxWorker(database, createPublisher(database.db, publishing, () => clock.now()), logger, () => clock.now(), {
+    probe: async (side) => (await publishing[side].check()).ok,
+  });
   await outbox.start();
   const reviewDue = new ReviewDueWatcher(database, logger, () => clock.now());
   reviewDue.start();
-  const app = createApp({ config, database, upstreams, clock, logger, tokens, events, ...(demo ? { demo } : {}) });
+  const app = createApp({ config, database, upstreams, clock, logger, tokens, events, outbox, ...(demo ? { demo } : {}) });
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
   });

@@ -37,6 +37,13 @@ const originList = z.string().transform((value, ctx) => {
   return origins;
 });
 
+/**
+ * The most entries one transaction Bundle may carry to an upstream. Servers that run
+ * transactions with strict isolation refuse larger ones (Medplum: more than 4 with a
+ * conditional create), so the default is small.
+ */
+const transactionEntries = z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(100).default(4);
+
 const upstreamAuth = z.enum(['none', 'bearer', 'smart-backend']);
 
 /** `ORGANISATIONS`: a JSON array of the known organisations, each `{ id, name, kind, upstream? }`. */
@@ -85,6 +92,7 @@ export const envSchema = z
     PORT: z.coerce.number({ message: 'must be a port number' }).int().min(0).max(65535).default(8787),
     HOST: z.string().min(1).default('127.0.0.1'),
     PUBLIC_URL: httpUrl.optional(),
+    FHIR_CANONICAL_BASE: httpUrl.optional(),
     DATABASE_URL: postgresUrl.optional(),
     DATA_DIR: z.string().min(1).default('data'),
     REGION_FHIR_BASE_URL: httpUrl.optional(),
@@ -101,6 +109,8 @@ export const envSchema = z
     MUNICIPALITY_FHIR_CLIENT_ID: z.string().min(1).optional(),
     MUNICIPALITY_FHIR_PRIVATE_KEY: jwkJson.optional(),
     MUNICIPALITY_FHIR_SCOPE: z.string().min(1).default('system/*.rs system/*.cu'),
+    REGION_FHIR_MAX_TRANSACTION_ENTRIES: transactionEntries,
+    MUNICIPALITY_FHIR_MAX_TRANSACTION_ENTRIES: transactionEntries,
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
     STAFF_TOKEN_ISSUER: z.string().min(1).optional(),
     STAFF_TOKEN_AUDIENCE: z.string().min(1).default('sip-broker-staff'),
@@ -168,6 +178,8 @@ export interface UpstreamConfig {
   name: 'region' | 'municipality';
   baseUrl: string | undefined;
   auth: UpstreamAuth;
+  /** The most entries one transaction Bundle to this upstream carries (default 4). */
+  maxTransactionEntries?: number;
 }
 
 export interface IssuerConfig {
@@ -183,6 +195,8 @@ export interface Config {
   port: number;
   host: string;
   publicUrl: string;
+  /** The base of the canonical URLs of what the FHIR face defines (its OperationDefinitions): `FHIR_CANONICAL_BASE`, else `PUBLIC_URL` + `/fhir`. */
+  fhirCanonicalBase: string;
   databaseUrl: string | undefined;
   dataDir: string;
   upstreams: { region: UpstreamConfig; municipality: UpstreamConfig };
@@ -220,7 +234,7 @@ function upstream(env: Env, name: 'region' | 'municipality'): UpstreamConfig {
   if (env[`${prefix}_FHIR_AUTH`] === 'smart-backend' && tokenUrl && clientId && privateKey) {
     auth = { kind: 'smart-backend', tokenUrl, clientId, privateKey, scope: env[`${prefix}_FHIR_SCOPE`] };
   }
-  return { name, baseUrl: env[`${prefix}_FHIR_BASE_URL`], auth };
+  return { name, baseUrl: env[`${prefix}_FHIR_BASE_URL`], auth, maxTransactionEntries: env[`${prefix}_FHIR_MAX_TRANSACTION_ENTRIES`] };
 }
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
@@ -248,11 +262,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       jwksUrl: env.CITIZEN_JWKS_URL,
     });
   }
+  const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
   return {
     env: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
-    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+    publicUrl,
+    fhirCanonicalBase: env.FHIR_CANONICAL_BASE ?? `${publicUrl}/fhir`,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
     upstreams: { region: upstream(env, 'region'), municipality: upstream(env, 'municipality') },

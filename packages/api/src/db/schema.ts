@@ -209,8 +209,20 @@ export const outbox = pgTable(
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     /** A short reason code of the last failure; never upstream bodies or personal data. */
     lastError: text('last_error'),
-    /** How it ended: `delivered`, or `withheld` (the consent no longer lets the plan reach that side). */
+    /**
+     * How it ended: `delivered`; `superseded` (a later revision of the plan was delivered to that
+     * side, with a Provenance for this one); or `withheld` (the consent no longer lets the plan
+     * reach that side).
+     */
     outcome: text('outcome'),
+    /** While a worker delivers it: nobody else takes this plan and side until then. */
+    leasedUntil: timestamp('leased_until', { withTimezone: true }),
+    /**
+     * Refused for a reason a retry will not fix (the receiver answered 4xx, or the revision does
+     * not validate): set aside, blocking nothing, retried now and then and whenever a later
+     * revision comes; cleared when it or a later revision is delivered.
+     */
+    setAsideAt: timestamp('set_aside_at', { withTimezone: true }),
   },
   (t) => [index('outbox_pending_idx').on(t.side, t.planId, t.id).where(sql`delivered_at is null`)],
 );

@@ -2,11 +2,21 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../http/router.ts';
 import { problemSchema } from '@sip/shared';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../http/problem-response.ts';
+import { outboxCounts } from '../publish/outbox.worker.ts';
+import { metricsText, METRICS_CONTENT_TYPE } from './metrics.ts';
 
 const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 const checkSchema = z.object({ ok: z.boolean(), reason: z.string().optional() });
+/** Publication per upstream: shown, never failing readiness (a refusal is the upstream's or the data's, not ours). */
+const publicationSchema = z.record(
+  z.string(),
+  z.object({
+    pending: z.number().int().describe('Revisions waiting for delivery, retrying included'),
+    setAside: z.number().int().describe('Refused for a reason a retry will not fix; they block nothing'),
+  }),
+);
 const readySchema = z
-  .object({ status: z.literal('ready'), checks: z.record(z.string(), checkSchema) })
+  .object({ status: z.literal('ready'), checks: z.record(z.string(), checkSchema), publication: publicationSchema })
   .meta({ id: 'Ready' });
 
 export const healthRoutes = createRouter()
@@ -30,7 +40,9 @@ export const healthRoutes = createRouter()
         200: { description: 'Ready', content: { 'application/json': { schema: readySchema } } },
         503: {
           description: 'Not ready: `detail` and `checks` say what is failing',
-          content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema.extend({ checks: z.record(z.string(), checkSchema) }) } },
+          content: {
+            [PROBLEM_CONTENT_TYPE]: { schema: problemSchema.extend({ checks: z.record(z.string(), checkSchema), publication: publicationSchema }) },
+          },
         },
       },
     }),
@@ -45,12 +57,34 @@ export const healthRoutes = createRouter()
         upstreams.municipality.check(),
       ]);
       const checks = { database: db, region, municipality };
+      const publication: Record<string, { pending: number; setAside: number }> = {
+        region: { pending: 0, setAside: 0 },
+        municipality: { pending: 0, setAside: 0 },
+      };
+      if (db.ok) {
+        for (const count of await outboxCounts(database.db).catch(() => [])) {
+          publication[count.side] = { pending: count.pending, setAside: count.setAside };
+        }
+      }
       const failing = Object.entries(checks).filter(([, v]) => !v.ok);
-      if (failing.length === 0) return c.json({ status: 'ready' as const, checks }, 200);
+      if (failing.length === 0) return c.json({ status: 'ready' as const, checks, publication }, 200);
       const detail = failing.map(([name, v]) => `${name}: ${'reason' in v ? v.reason : 'failing'}`).join('; ');
       // c.json would label it application/json; the 503 is a problem document.
-      return c.body(JSON.stringify({ ...problemBody(c, 'not-ready', detail), checks }), 503, {
+      return c.body(JSON.stringify({ ...problemBody(c, 'not-ready', detail), checks, publication }), 503, {
         'content-type': PROBLEM_CONTENT_TYPE,
       }) as never;
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/metrics',
+      tags: ['Operations'],
+      summary: 'Metrics in the Prometheus text format: publication per upstream (counts only, no data)',
+      responses: { 200: { description: 'Metrics', content: { [METRICS_CONTENT_TYPE]: { schema: z.string() } } } },
+    }),
+    async (c) => {
+      const { database, outbox } = c.get('deps');
+      return c.body(await metricsText(database.db, outbox?.totals), 200, { 'content-type': METRICS_CONTENT_TYPE }) as never;
     },
   );

@@ -25,6 +25,8 @@ export interface AppDeps {
   events: PlanEventHub;
   /** Present in demo mode only. */
   demo?: DemoIssuer;
+  /** The outbox worker, for its delivery counts in the metrics; absent where none runs. */
+  outbox?: { readonly totals: ReadonlyMap<string, number> };
 }
 
 export interface AppEnv {

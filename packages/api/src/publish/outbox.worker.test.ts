@@ -4,7 +4,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '../db/rows.ts';
 import type { PlanView } from '@sip/shared';
 import { buildTestApp, consentInput, describeEachDatabase, staffClient, usePeers } from '../test-support/index.ts';
-import { OutboxWorker, type OutboxItem } from './outbox.worker.ts';
+import { UpstreamError } from '../upstreams/upstream.ts';
+import { EntriesRefused } from './delivery-failure.ts';
+import { OutboxWorker, outboxCounts, type OutboxItem } from './outbox.worker.ts';
 
 const peers = usePeers({ seed: false });
 
@@ -60,7 +62,7 @@ describeEachDatabase('the outbox', (ctx) => {
     ]);
   });
 
-  it('delivers in order per plan and upstream, and a failing change holds back the later ones until it succeeds', async () => {
+  it('delivers the newest revision per plan and upstream, with every older one it supersedes; a side that fails holds back nothing else', async () => {
     const { planId, draft, last } = await planWithChanges(2);
     const seen: string[] = [];
     let regionDown = true;
@@ -69,69 +71,172 @@ describeEachDatabase('the outbox', (ctx) => {
       async (item: OutboxItem) => {
         if (item.planId !== planId) return;
         if (item.side === 'region' && regionDown) throw Object.assign(new Error('down'), { reason: 'unreachable' });
-        seen.push(`${item.side}:${item.revision}`);
+        seen.push(`${item.side}:${item.revision}:${item.revisions.join(',')}`);
       },
       quiet,
       () => new Date(),
       { baseDelayMs: 1, maxDelayMs: 1 },
     );
     await worker.drain();
-    expect(seen).toEqual(revisions(draft + 1, last).map((r) => `municipality:${r}`));
-    const waiting = (await pending(planId)).filter((r) => r.side === 'region');
-    expect(waiting.map((r) => r.delivered_at === null)).toEqual(revisions(1, last).map(() => true));
-    expect(waiting[0]!.attempts).toBeGreaterThanOrEqual(1);
-    expect(waiting[0]!.last_error).toBe('unreachable');
-    expect(waiting[1]!.attempts).toBe(0);
+    // One delivery of the newest revision, naming every revision it covers (each gets its Provenance).
+    expect(seen).toEqual([`municipality:${last}:${revisions(draft + 1, last).join(',')}`]);
+    const rows = await pending(planId);
+    expect(rows.filter((r) => r.side === 'municipality').every((r) => r.delivered_at !== null)).toBe(true);
+    const waiting = rows.filter((r) => r.side === 'region');
+    expect(waiting.every((r) => r.delivered_at === null)).toBe(true);
+    expect(waiting.at(-1)!.attempts).toBeGreaterThanOrEqual(1);
+    expect(waiting.at(-1)!.last_error).toBe('unreachable');
 
     regionDown = false;
     await new Promise((r) => setTimeout(r, 5));
     await worker.drain();
-    expect(seen.filter((s) => s.startsWith('region'))).toEqual(revisions(1, last).map((r) => `region:${r}`));
-    expect((await pending(planId)).every((r) => r.delivered_at !== null)).toBe(true);
+    expect(seen.filter((s) => s.startsWith('region'))).toEqual([`region:${last}:${revisions(1, last).join(',')}`]);
+    const done = await pending(planId);
+    expect(done.every((r) => r.delivered_at !== null)).toBe(true);
+    const outcomes = rowsOf<{ side: string; revision: number; outcome: string }>(
+      await ctx.database.db.execute(sql`select side, revision, outcome from outbox where plan_id = ${planId} order by id`),
+    );
+    expect(outcomes.filter((o) => o.revision === last).map((o) => o.outcome)).toEqual(['delivered', 'delivered']);
+    expect(outcomes.filter((o) => o.revision < last).every((o) => o.outcome === 'superseded')).toBe(true);
   });
 
-  it('waits out the backoff before trying again', async () => {
+  it('sets a refused revision aside: it blocks neither the plan’s later revisions nor other plans, shows in the counts, and is retried later', async () => {
+    const first = await planWithChanges(0);
+    const other = await planWithChanges(0);
+    let now = Date.now();
+    let refuse = true;
+    const delivered: string[] = [];
+    const worker = new OutboxWorker(
+      ctx.database,
+      async (item) => {
+        if (item.planId !== first.planId && item.planId !== other.planId) return;
+        if (item.planId === first.planId && item.side === 'region' && refuse) {
+          throw new UpstreamError('region', 'refused', 400);
+        }
+        delivered.push(`${item.planId === first.planId ? 'first' : 'other'}:${item.side}:${item.revision}`);
+      },
+      quiet,
+      () => new Date(now),
+      { baseDelayMs: 1, maxDelayMs: 1, setAsideRetryMs: 60_000 },
+    );
+    await worker.drain();
+    expect(delivered.sort()).toEqual(
+      [`first:municipality:${first.last}`, `other:municipality:${other.last}`, `other:region:${other.last}`].sort(),
+    );
+    const [row] = rowsOf<{ set_aside_at: unknown; last_error: string }>(
+      await ctx.database.db.execute(
+        sql`select set_aside_at, last_error from outbox where plan_id = ${first.planId} and side = 'region' and delivered_at is null order by id desc limit 1`,
+      ),
+    );
+    expect(row!.set_aside_at).not.toBeNull();
+    expect(row!.last_error).toBe('refused 400');
+    expect((await outboxCounts(ctx.database.db)).find((c) => c.side === 'region')!.setAside).toBeGreaterThanOrEqual(1);
+    expect(worker.totals.get('region|set-aside')).toBe(1);
+    // Not retried in a hurry…
+    await worker.drain();
+    expect(delivered.filter((d) => d.startsWith('first:region'))).toEqual([]);
+    // …but after a while, and once the cause is fixed it goes through.
+    refuse = false;
+    now += 61_000;
+    await worker.drain();
+    expect(delivered.filter((d) => d.startsWith('first:region'))).toEqual([`first:region:${first.last}`]);
+    expect((await pending(first.planId)).every((r) => r.delivered_at !== null)).toBe(true);
+  });
+
+  it('lets a later revision through at once when an earlier one was set aside', async () => {
+    const { planId, last } = await planWithChanges(0);
+    const t = await buildTestApp({ database: ctx.database, peers: peers.urls });
+    const coordinator = await staffClient(t, 'region-coordinator');
+    const tried: number[] = [];
+    const worker = new OutboxWorker(
+      ctx.database,
+      async (item) => {
+        if (item.planId !== planId || item.side !== 'region') return;
+        tried.push(item.revision);
+        if (item.revision === last) throw new EntriesRefused('region', [201, 400]);
+      },
+      quiet,
+      () => new Date(),
+      { baseDelayMs: 1, maxDelayMs: 1, setAsideRetryMs: 3_600_000 },
+    );
+    await worker.drain();
+    expect(tried).toEqual([last]);
+    const plan = (await (await coordinator.request(`/api/plans/${planId}`)).json()) as PlanView;
+    const res = await coordinator.request(`/api/plans/${planId}`, { method: 'PATCH', ifMatch: plan.version, body: { title: 'Rättad' } });
+    expect(res.status).toBe(200);
+    await worker.drain();
+    expect(tried).toEqual([last, last + 1]);
+    expect((await pending(planId)).filter((r) => r.side === 'region').every((r) => r.delivered_at !== null)).toBe(true);
+  });
+
+  it('waits out the backoff, at least as long as Retry-After asks', async () => {
     const { planId } = await planWithChanges(0);
     let attempts = 0;
     let now = Date.now();
     const worker = new OutboxWorker(
       ctx.database,
       async (item) => {
-        if (item.planId !== planId) return;
+        if (item.planId !== planId || item.side !== 'region') return;
         attempts += 1;
-        throw new Error('still down');
+        throw new UpstreamError('region', 'refused', 429, undefined, 30_000);
       },
       quiet,
       () => new Date(now),
-      { baseDelayMs: 10_000, maxDelayMs: 60_000 },
+      { baseDelayMs: 10, maxDelayMs: 10 },
     );
     await worker.runOnce();
-    const afterFirst = attempts;
+    expect(attempts).toBe(1);
+    now += 20_000;
     await worker.runOnce();
-    expect(attempts).toBe(afterFirst);
+    expect(attempts).toBe(1);
     now += 11_000;
     await worker.runOnce();
-    expect(attempts).toBeGreaterThan(afterFirst);
+    expect(attempts).toBe(2);
+  });
+
+  it('makes what waits for an upstream due at once when it answers again, instead of waiting out the backoff', async () => {
+    const { planId } = await planWithChanges(0);
+    let down = true;
+    let attempts = 0;
+    const worker = new OutboxWorker(
+      ctx.database,
+      async (item) => {
+        if (item.planId !== planId || item.side !== 'region') return;
+        attempts += 1;
+        if (down) throw new UpstreamError('region', 'unreachable');
+      },
+      quiet,
+      () => new Date(),
+      { baseDelayMs: 60_000, maxDelayMs: 60_000, probe: async () => !down },
+    );
+    await worker.runOnce();
+    expect(attempts).toBe(1);
+    await worker.probeWaiting();
+    await worker.runOnce();
+    expect(attempts).toBe(1); // still down: the backoff holds
+    down = false;
+    await worker.probeWaiting();
+    await worker.runOnce();
+    expect(attempts).toBe(2);
+    expect((await pending(planId)).filter((r) => r.side === 'region').every((r) => r.delivered_at !== null)).toBe(true);
   });
 
   it('lets another worker take over an item whose delivery never finished, once its lease ends', async () => {
-    const { planId, draft, last } = await planWithChanges(0);
+    const { planId, last } = await planWithChanges(0);
     let now = Date.now();
     const clock = () => new Date(now);
     const crashed = new OutboxWorker(ctx.database, async () => {}, quiet, clock, { leaseMs: 30_000 });
     const claimed = (await crashed.claim()).filter((i) => i.planId === planId);
-    // The oldest undelivered change per upstream: the region's first, the municipality's first since the consent.
-    expect(claimed.map((i) => `${i.side}:${i.revision}`)).toEqual(['region:1', `municipality:${draft + 1}`]);
+    // The newest undelivered change per upstream.
+    expect(claimed.map((i) => `${i.side}:${i.revision}`)).toEqual([`region:${last}`, `municipality:${last}`]);
     const delivered: OutboxItem[] = [];
     const other = new OutboxWorker(ctx.database, async (item) => void (item.planId === planId && delivered.push(item)), quiet, clock);
     await other.drain();
+    // Nothing of the plan while the lease holds, not even its older revisions.
     expect(delivered).toEqual([]);
     now += 31_000;
     await other.drain();
-    expect(delivered.map((d) => d.id)).toEqual(expect.arrayContaining(claimed.map((i) => i.id)));
-    expect(delivered.map((d) => `${d.side}:${d.revision}`).sort()).toEqual(
-      [...revisions(1, last).map((r) => `region:${r}`), ...revisions(draft + 1, last).map((r) => `municipality:${r}`)].sort(),
-    );
+    expect(delivered.map((d) => d.id).sort()).toEqual(claimed.map((i) => i.id).sort());
     expect((await pending(planId)).every((r) => r.delivered_at !== null)).toBe(true);
   });
 });

@@ -5,19 +5,27 @@ import { rowsOf } from '../db/rows.ts';
 import type { Logger } from '../logger.ts';
 import { OUTBOX_CHANNEL } from '../plans/plans.service.ts';
 import type { UpstreamName } from '../upstreams/upstream.ts';
+import { deliveryFailure } from './delivery-failure.ts';
 
 export interface OutboxItem {
   id: number;
   planId: string;
   side: UpstreamName;
+  /** The revision this item delivers: the newest one queued for the plan and side. */
   revision: number;
+  /**
+   * Every revision queued for the plan and side and not yet delivered, up to and including
+   * `revision`, oldest first: each gets its Provenance when this item is delivered.
+   */
+  revisions: number[];
   attempts: number;
 }
 
 /**
- * Delivers one outbox item; throws to have it retried later. Must be safe to repeat; should stop
- * when `signal` aborts. Resolves `delivered`, or `withheld` when the individual's consent no
- * longer lets the plan reach that side (nothing was sent; the item is done).
+ * Delivers one outbox item; throws to have it retried later (or set aside, when the error says
+ * a retry will not help: see {@link deliveryFailure}). Must be safe to repeat; should stop when
+ * `signal` aborts. Resolves `delivered`, or `withheld` when the individual's consent no longer
+ * lets the plan reach that side (nothing was sent; the item is done).
  */
 export type Deliver = (item: OutboxItem, signal?: AbortSignal) => Promise<'delivered' | 'withheld' | void>;
 
@@ -29,7 +37,15 @@ export interface OutboxWorkerOptions {
   /** Backoff after a failed attempt: min(maxDelayMs, baseDelayMs * 2^(attempts-1)), with jitter. */
   baseDelayMs: number;
   maxDelayMs: number;
+  /** How long an item refused for good waits before it is tried again on its own. */
+  setAsideRetryMs: number;
   batchSize: number;
+  /**
+   * Asks whether an upstream answers again. While deliveries to a side wait out their backoff,
+   * the worker asks every `probeMs`; when it answers, everything waiting for it is due at once.
+   */
+  probe?: (side: UpstreamName) => Promise<boolean>;
+  probeMs: number;
 }
 
 export const defaultOutboxOptions: OutboxWorkerOptions = {
@@ -37,21 +53,44 @@ export const defaultOutboxOptions: OutboxWorkerOptions = {
   pollMs: 1000,
   baseDelayMs: 500,
   maxDelayMs: 60_000,
+  setAsideRetryMs: 15 * 60_000,
   batchSize: 20,
+  probeMs: 2000,
 };
 
-/** A short, data-free reason for the outbox row. */
-function reasonOf(error: unknown): string {
-  const e = error as { reason?: string; status?: number; name?: string };
-  return [e.reason ?? e.name ?? 'error', e.status].filter(Boolean).join(' ').slice(0, 100);
+/** What the outbox holds for one upstream now, for `/ready`, the metrics and the plan's publication status. */
+export interface OutboxCounts {
+  side: UpstreamName;
+  /** Waiting for delivery (including those retrying). */
+  pending: number;
+  /** Refused for a reason a retry will not fix, blocking nothing. */
+  setAside: number;
+}
+
+/** Counts per upstream of what is waiting and what was set aside. */
+export async function outboxCounts(db: Db): Promise<OutboxCounts[]> {
+  const rows = rowsOf<{ side: UpstreamName; pending: string | number; set_aside: string | number }>(
+    await db.execute(sql`
+      select side,
+             count(*) filter (where set_aside_at is null) as pending,
+             count(*) filter (where set_aside_at is not null) as set_aside
+      from outbox where delivered_at is null group by side order by side`),
+  );
+  return rows.map((r) => ({ side: r.side, pending: Number(r.pending), setAside: Number(r.set_aside) }));
 }
 
 /**
- * Delivers the outbox: for each plan and upstream, the oldest undelivered change first
- * (later changes wait for it), retried with backoff until acknowledged. An item is
- * claimed with a lease rather than a held lock, so no transaction stays open across
- * HTTP and several instances can share the work; a crash mid-delivery only means the
- * item is delivered again after the lease, which identifiers make harmless.
+ * Delivers the outbox. For each plan and upstream only the newest undelivered revision is
+ * delivered (the plan as it then stood supersedes every older one not yet delivered, and a
+ * Provenance still records each); one delivery at a time per plan and upstream. An item is
+ * claimed with a lease rather than a held lock, so no transaction stays open across HTTP and
+ * several instances can share the work; a crash mid-delivery only means the item is delivered
+ * again after the lease, which identifiers make harmless.
+ *
+ * A failure a retry may fix (no answer, 5xx, 408, 409, 412, 429) is retried with backoff (at
+ * least what `Retry-After` asks); the backoff ends as soon as the upstream answers again. A
+ * refusal a retry will not fix sets the item aside: it blocks nothing, is counted, and is tried
+ * again after `setAsideRetryMs` or when a later revision of the plan comes.
  */
 export class OutboxWorker {
   private readonly options: OutboxWorkerOptions;
@@ -61,6 +100,11 @@ export class OutboxWorker {
   private loop: Promise<void> | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly abort = new AbortController();
+  /** Sides whose deliveries wait out a backoff: probed until they answer. */
+  private readonly waiting = new Set<UpstreamName>();
+  private probing: NodeJS.Timeout | undefined;
+  /** Deliveries since start, by side and outcome, for the metrics. */
+  readonly totals = new Map<string, number>();
 
   constructor(
     private readonly database: Database,
@@ -75,27 +119,53 @@ export class OutboxWorker {
     setMaxListeners(this.options.batchSize * 2 + 10, this.abort.signal);
   }
 
-  /** Claims the items that are due: the oldest undelivered one per plan and upstream. */
+  /**
+   * Claims the items that are due: per plan and upstream the newest undelivered revision,
+   * when no delivery of that plan and upstream is under way.
+   */
   async claim(db: Db = this.database.db): Promise<OutboxItem[]> {
-    const now = this.now();
-    const leaseUntil = new Date(now.getTime() + this.options.leaseMs);
-    const rows = rowsOf<{ id: string | number; plan_id: string; side: UpstreamName; revision: number; attempts: number }>(
+    const now = this.now().toISOString();
+    const leaseUntil = new Date(this.now().getTime() + this.options.leaseMs).toISOString();
+    const rows = rowsOf<{ id: string | number; plan_id: string; side: UpstreamName; revision: number; attempts: number; revisions: number[] }>(
       await db.execute(sql`
-        update outbox set next_attempt_at = ${leaseUntil.toISOString()}::timestamptz, attempts = attempts + 1
-        where id in (
-          select o.id from outbox o
-          where o.delivered_at is null
-            and o.next_attempt_at <= ${now.toISOString()}::timestamptz
-            and o.id = (select min(o2.id) from outbox o2 where o2.plan_id = o.plan_id and o2.side = o.side and o2.delivered_at is null)
-          order by o.id
-          limit ${this.options.batchSize}
-          for update skip locked
+        with claimed as (
+          update outbox set leased_until = ${leaseUntil}::timestamptz, attempts = attempts + 1
+          where id in (
+            select o.id from outbox o
+            where o.delivered_at is null
+              and o.next_attempt_at <= ${now}::timestamptz
+              and o.id = (select max(o2.id) from outbox o2 where o2.plan_id = o.plan_id and o2.side = o.side and o2.delivered_at is null)
+              and not exists (
+                select 1 from outbox o3
+                where o3.plan_id = o.plan_id and o3.side = o.side and o3.delivered_at is null
+                  and o3.leased_until > ${now}::timestamptz)
+            order by o.id
+            limit ${this.options.batchSize}
+            for update skip locked
+          )
+          returning id, plan_id, side, revision, attempts
         )
-        returning id, plan_id, side, revision, attempts`),
+        select c.*, (
+          select array_agg(distinct o.revision order by o.revision) from outbox o
+          where o.plan_id = c.plan_id and o.side = c.side and o.delivered_at is null and o.id <= c.id
+        ) as revisions
+        from claimed c`),
     );
     return rows
-      .map((r) => ({ id: Number(r.id), planId: r.plan_id, side: r.side, revision: r.revision, attempts: r.attempts }))
+      .map((r) => ({
+        id: Number(r.id),
+        planId: r.plan_id,
+        side: r.side,
+        revision: r.revision,
+        revisions: (r.revisions ?? [r.revision]).map(Number),
+        attempts: r.attempts,
+      }))
       .sort((a, b) => a.id - b.id);
+  }
+
+  private count(side: UpstreamName, outcome: string) {
+    const key = `${side}|${outcome}`;
+    this.totals.set(key, (this.totals.get(key) ?? 0) + 1);
   }
 
   /** Delivers everything that is due now; resolves with how many were acknowledged. */
@@ -108,31 +178,92 @@ export class OutboxWorker {
       items.map(async (item) => {
         try {
           const outcome = (await this.deliver(item, this.abort.signal)) ?? 'delivered';
-          await this.database.db.execute(
-            sql`update outbox set delivered_at = ${this.now().toISOString()}::timestamptz, last_error = null, outcome = ${outcome} where id = ${item.id}`,
-          );
+          const at = this.now().toISOString();
+          // This item, and every older one of the plan and side it superseded, is done.
+          await this.database.db.execute(sql`
+            update outbox set delivered_at = ${at}::timestamptz, last_error = null, leased_until = null, set_aside_at = null,
+              outcome = case when id = ${item.id} or ${outcome} = 'withheld' then ${outcome} else 'superseded' end
+            where plan_id = ${item.planId} and side = ${item.side} and delivered_at is null and id <= ${item.id}`);
           delivered += 1;
+          this.count(item.side, outcome);
+          if (outcome === 'delivered') await this.answered(item.side);
         } catch (error) {
           failed += 1;
-          const backoff = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.max(0, item.attempts - 1));
-          const next = new Date(this.now().getTime() + backoff / 2 + Math.random() * (backoff / 2));
-          await this.database.db.execute(
-            sql`update outbox set next_attempt_at = ${next.toISOString()}::timestamptz, last_error = ${reasonOf(error)} where id = ${item.id}`,
-          );
-          this.logger.warn({ outboxId: item.id, side: item.side, attempts: item.attempts, reason: reasonOf(error) }, 'publish failed; will retry');
+          await this.failed(item, error);
         }
       }),
     );
     return { delivered, failed };
   }
 
+  private async failed(item: OutboxItem, error: unknown) {
+    const failure = deliveryFailure(error);
+    const now = this.now().getTime();
+    if (failure.permanent) {
+      const next = new Date(now + this.options.setAsideRetryMs).toISOString();
+      await this.database.db.execute(sql`
+        update outbox set next_attempt_at = ${next}::timestamptz, leased_until = null, last_error = ${failure.reason},
+          set_aside_at = coalesce(set_aside_at, ${new Date(now).toISOString()}::timestamptz)
+        where id = ${item.id}`);
+      this.count(item.side, 'set-aside');
+      this.logger.warn({ outboxId: item.id, side: item.side, attempts: item.attempts, reason: failure.reason }, 'publish refused; set aside');
+      return;
+    }
+    const backoff = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.max(0, item.attempts - 1));
+    const wait = Math.max(backoff / 2 + Math.random() * (backoff / 2), failure.retryAfterMs ?? 0);
+    const next = new Date(now + wait).toISOString();
+    await this.database.db.execute(
+      sql`update outbox set next_attempt_at = ${next}::timestamptz, leased_until = null, last_error = ${failure.reason} where id = ${item.id}`,
+    );
+    this.count(item.side, 'failed');
+    // A refusal says the upstream answers; only silence is worth probing for.
+    if (!failure.answered) this.waiting.add(item.side);
+    this.logger.warn({ outboxId: item.id, side: item.side, attempts: item.attempts, reason: failure.reason }, 'publish failed; will retry');
+  }
+
+  /**
+   * The upstream answers: what waits for it out of a backoff (not what was set aside, not what
+   * a `Retry-After` holds back, not what is being delivered) is due at once.
+   */
+  async answered(side: UpstreamName): Promise<number> {
+    this.waiting.delete(side);
+    const now = this.now().toISOString();
+    const rows = rowsOf<{ id: number }>(
+      await this.database.db.execute(sql`
+        update outbox set next_attempt_at = ${now}::timestamptz
+        where side = ${side} and delivered_at is null and set_aside_at is null and next_attempt_at > ${now}::timestamptz
+          and (leased_until is null or leased_until <= ${now}::timestamptz)
+          and last_error is distinct from 'throttled'
+        returning id`),
+    );
+    if (rows.length > 0) this.wake?.();
+    return rows.length;
+  }
+
+  /** Asks each side that is waiting whether it answers again. */
+  async probeWaiting(): Promise<void> {
+    const probe = this.options.probe;
+    if (!probe) return;
+    for (const side of [...this.waiting]) {
+      let ok = false;
+      try {
+        ok = await probe(side);
+      } catch {
+        ok = false;
+      }
+      if (ok) {
+        const due = await this.answered(side);
+        if (due > 0) this.logger.info({ side, due }, 'upstream answers again; waiting deliveries are due');
+      }
+    }
+  }
+
   /** Runs until nothing is due (for tests and shutdown); resolves with the total delivered. */
   async drain(maxRounds = 100): Promise<number> {
     let total = 0;
     for (let round = 0; round < maxRounds; round++) {
-      const { delivered, failed } = await this.runOnce();
+      const { delivered } = await this.runOnce();
       total += delivered;
-      if (delivered === 0 && failed === 0) break;
       if (delivered === 0) break;
     }
     return total;
@@ -143,6 +274,17 @@ export class OutboxWorker {
     if (this.running) return;
     this.running = true;
     this.unlisten = await this.database.listen(OUTBOX_CHANNEL, () => this.wake?.());
+    if (this.options.probe) {
+      const tick = () => {
+        this.probing = setTimeout(() => {
+          void this.probeWaiting()
+            .catch((error: unknown) => this.logger.error({ err: error }, 'upstream probe failed'))
+            .finally(() => this.running && tick());
+        }, this.options.probeMs);
+        this.probing.unref();
+      };
+      tick();
+    }
     this.loop = (async () => {
       while (this.running) {
         try {
@@ -167,6 +309,7 @@ export class OutboxWorker {
    */
   async stop(graceMs = 1000): Promise<void> {
     this.running = false;
+    clearTimeout(this.probing);
     this.wake?.();
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([this.loop, grace]);

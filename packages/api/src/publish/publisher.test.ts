@@ -1,4 +1,4 @@
-import type { CarePlan, Consent, Goal, Provenance, RelatedPerson } from '@medplum/fhirtypes';
+import type { CarePlan, CareTeam, Consent, Goal, Provenance, RelatedPerson } from '@medplum/fhirtypes';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '../db/rows.ts';
@@ -76,8 +76,20 @@ describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
       const goals = await search<Goal>(base, 'Goal?identifier:missing=false');
       const ours = goals.filter((g) => g.identifier?.some((i) => i.value?.startsWith(plan.id) || plan.parts.some((p) => i.value?.startsWith(p.id))));
       expect(ours.map((g) => g.description.text).sort()).toEqual(['Orka gå till affären själv', 'Stabil hjärtsviktsbehandling']);
-      const relatives = await search<RelatedPerson>(base, `RelatedPerson?identifier=urn:sip-broker:relative|${plan.id}/${plan.relativesSection.relatives[0]!.id}`);
-      expect(relatives.map((r) => r.name?.[0]?.text)).toEqual(['Erik Johansson']);
+      // One relative, one record: the upstream's own RelatedPerson, no second one of ours.
+      const erik = plan.relativesSection.relatives[0]!;
+      const copies = await search<RelatedPerson>(base, `RelatedPerson?identifier=urn:sip-broker:relative|${plan.id}/${erik.id}`);
+      const own = erik.sources?.find((s) => s.system === side);
+      if (own) {
+        expect(copies, side).toEqual([]);
+        const forKarl = await search<RelatedPerson>(base, 'RelatedPerson?patient=Patient/patient-karl');
+        expect(forKarl.map((r) => r.id), side).toContain(own.id);
+        expect(forKarl.filter((r) => r.identifier?.some((i) => i.system === 'urn:sip-broker:relative')), side).toEqual([]);
+        const [team] = await search<CareTeam>(base, `CareTeam?identifier=urn:sip-broker:careteam|${plan.id}`);
+        expect(team!.participant?.map((p) => p.member?.reference), side).toContain(`RelatedPerson/${own.id}`);
+      } else {
+        expect(copies.map((r) => r.name?.[0]?.text), side).toEqual(['Erik Johansson']);
+      }
       const [consent] = await search<Consent>(base, `Consent?identifier=urn:sip-broker:consent|${plan.id}`);
       expect(consent?.status).toBe('active');
       const provenances = await search<Provenance>(base, `Provenance?target=CarePlan/${sip!.id}`);
@@ -95,7 +107,9 @@ describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
     });
     const before = await count(peers.urls.region);
     await ctx.database.db.execute(sql`update outbox set delivered_at = null, next_attempt_at = now() - interval '1 second' where plan_id = ${plan.id}`);
-    expect(await t.outbox.drain()).toBe(publishedTo('region').length + publishedTo('municipality').length);
+    // The newest revision per side supersedes the older ones: one delivery each, nothing new upstream.
+    expect(await t.outbox.drain()).toBe(2);
+    expect((await outboxOf(plan.id)).every((r) => r.delivered_at !== null)).toBe(true);
     expect(await count(peers.urls.region)).toEqual(before);
   });
 

@@ -1,53 +1,63 @@
-import type { Resource } from '@medplum/fhirtypes';
+import type { ContactPoint, Provenance, RelatedPerson, Resource } from '@medplum/fhirtypes';
 import {
-  buildPublishBundle,
   decide,
   identifierKey,
-  patientIdentifierReference,
-  reaches,
+  identifierQuery,
+  parsePersonId,
+  planToFhir,
   planViewFor,
-  publishTargets,
-  type ExistingResources,
+  publishedByBroker,
+  reaches,
+  relativeIdentifier,
+  sipIdentifierOf,
+  sipResourceList,
+  IdentifierSystem,
+  SipExtension,
+  SipIdentifierSystem,
   type IndividualConsent,
+  type PlanChange,
   type PlanView,
   type Principal,
-  type PublishTarget,
 } from '@sip/shared';
-import { and, eq } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { planParts, planRevisions, plans, planSources } from '../db/schema.ts';
-import { validateBundle } from '../fhir/validate.ts';
 import { relativesOf } from '../relatives/relatives.service.ts';
 import { UpstreamError, type Upstream, type Upstreams } from '../upstreams/upstream.ts';
+import { CannotDeliver } from './delivery-failure.ts';
 import type { Deliver, OutboxItem } from './outbox.worker.ts';
+import { StaleWrite, writeAll, type Write, type Written } from './transactions.ts';
 
 /** How often a change is rebuilt on the upstream's latest versions after a 412, per delivery. */
 const STALE_RETRIES = 3;
 
-/** What the upstream already holds of the plan's resources, by our identifiers. */
-export async function lookUpExisting(upstream: Upstream, targets: PublishTarget[], signal?: AbortSignal): Promise<ExistingResources> {
-  const found = new Map<string, { id: string; versionId: string }>();
-  const byType = new Map<string, PublishTarget[]>();
-  for (const t of targets) byType.set(t.resourceType, [...(byType.get(t.resourceType) ?? []), t]);
+type Found = { id: string; versionId: string; resource: Resource };
+
+/** What the upstream already holds of the plan's resources, by our identifiers (`system|value`). */
+export async function lookUpExisting(
+  upstream: Upstream,
+  resources: Resource[],
+  signal?: AbortSignal,
+): Promise<Map<string, Found>> {
+  const found = new Map<string, Found>();
+  const byType = new Map<string, string[]>();
+  for (const resource of resources) {
+    const identifier = sipIdentifierOf(resource);
+    if (identifier) byType.set(resource.resourceType, [...(byType.get(resource.resourceType) ?? []), identifierKey(identifier)]);
+  }
   await Promise.all(
-    [...byType].map(async ([type, list]) => {
-      const wanted = new Set(list.map((t) => t.key));
+    [...byType].map(async ([type, keys]) => {
+      const wanted = new Set(keys);
       // One search per type: identifiers OR-ed with commas, a few at a time to keep URLs short.
-      for (let i = 0; i < list.length; i += 20) {
-        const chunk = list.slice(i, i + 20);
-        const resources = await upstream.searchAll<Resource>(
-          type as Resource['resourceType'],
-          { identifier: chunk.map((t) => `${t.identifier.system}|${t.identifier.value}`).join(',') },
-          50,
-          signal,
-        );
-        for (const resource of resources) {
-          const identifiers = (resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];
-          for (const identifier of identifiers) {
+      for (let i = 0; i < keys.length; i += 20) {
+        const chunk = keys.slice(i, i + 20);
+        const matches = await upstream.searchAll<Resource>(type as Resource['resourceType'], { identifier: chunk.join(',') }, 50, signal);
+        for (const resource of matches) {
+          for (const identifier of (resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? []) {
             if (!identifier.system || !identifier.value) continue;
             const key = identifierKey({ system: identifier.system, value: identifier.value });
             if (wanted.has(key) && resource.id && resource.meta?.versionId) {
-              found.set(key, { id: resource.id, versionId: resource.meta.versionId });
+              found.set(key, { id: resource.id, versionId: resource.meta.versionId, resource });
             }
           }
         }
@@ -106,13 +116,124 @@ function withProtectionNow(
   };
 }
 
+type Relative = PlanView['relativesSection']['relatives'][number];
+
 /**
- * Delivers one outbox item: the plan as it was at that revision, cut to what the individual's
- * consent lets reach that side (then and now), with the Provenance of that change, as one
- * validated transaction to the upstream. A side the plan may no longer reach gets nothing: the
- * item ends `withheld`. Conditional creates by identifier and If-Match on what the upstream
- * holds make a repeated delivery harmless; a 412 (someone changed it there meanwhile) is met by
- * reading again and rebuilding.
+ * The upstream's own RelatedPerson for a relative: the one sync recorded as its source, or one
+ * the upstream keeps for the individual with the relative's personnummer. Not one the broker
+ * published: that is found by our identifier.
+ */
+async function upstreamsOwn(upstream: Upstream, side: Principal, relative: Relative, patient: string, signal?: AbortSignal): Promise<Found | undefined> {
+  const source = relative.sources?.find((s) => s.system === side && s.resourceType === 'RelatedPerson');
+  if (source) {
+    try {
+      const own = await upstream.read<RelatedPerson>('RelatedPerson', source.id);
+      if (own?.resourceType === 'RelatedPerson' && own.id && own.meta?.versionId && !publishedByBroker(own)) {
+        return { id: own.id, versionId: own.meta.versionId, resource: own };
+      }
+    } catch (error) {
+      if (!(error instanceof UpstreamError && error.status === 404)) throw error;
+    }
+  }
+  const person = relative.personId ? parsePersonId(relative.personId) : null;
+  if (!relative.personId || !person) return undefined;
+  const matches = await upstream.searchAll<RelatedPerson>(
+    'RelatedPerson',
+    { patient, identifier: `${person.system}|${relative.personId}` },
+    2,
+    signal,
+  );
+  const own = matches.filter((m) => !publishedByBroker(m) && m.id && m.meta?.versionId);
+  return own.length === 1 ? { id: own[0]!.id!, versionId: own[0]!.meta!.versionId!, resource: own[0]! } : undefined;
+}
+
+/**
+ * Our RelatedPerson merged into the upstream's own: theirs stays as it is (it is their record),
+ * and gains the contact details the plan holds that it lacks. Nothing of a protected person.
+ */
+function mergedInto(theirs: RelatedPerson, ours: RelatedPerson): RelatedPerson {
+  const has = new Set((theirs.telecom ?? []).map((t) => `${t.system}|${t.value}`));
+  const added: ContactPoint[] = (ours.telecom ?? []).filter((t) => !has.has(`${t.system}|${t.value}`));
+  const { id: _id, ...rest } = theirs;
+  return added.length ? { ...rest, telecom: [...(theirs.telecom ?? []), ...added] } : rest;
+}
+
+/**
+ * References the plan makes by identifier only (organisations and practitioners by HSA-id):
+ * where the upstream holds the target, made ordinary `Type/id` references, the identifier kept
+ * beside it, so the upstream's own reference searches find them.
+ */
+async function resolveIdentifierReferences(upstream: Upstream, bodies: Resource[], signal?: AbortSignal): Promise<Map<string, string>> {
+  const wanted = new Map<string, { type: string; system: string; value: string }>();
+  const collect = (value: unknown) => {
+    if (Array.isArray(value)) value.forEach(collect);
+    else if (value && typeof value === 'object') {
+      const ref = value as { reference?: string; type?: string; identifier?: { system?: string; value?: string } };
+      if (!ref.reference && (ref.type === 'Organization' || ref.type === 'Practitioner') && ref.identifier?.system && ref.identifier.value) {
+        wanted.set(`${ref.type}|${ref.identifier.system}|${ref.identifier.value}`, {
+          type: ref.type,
+          system: ref.identifier.system,
+          value: ref.identifier.value,
+        });
+      }
+      Object.values(value).forEach(collect);
+    }
+  };
+  bodies.forEach(collect);
+  const resolved = new Map<string, string>();
+  await Promise.all(
+    [...wanted].map(async ([key, w]) => {
+      const matches = await upstream.searchAll<Resource>(w.type as Resource['resourceType'], { identifier: `${w.system}|${w.value}` }, 1, signal);
+      const own = matches.filter((m) => m.id && !publishedByBroker(m));
+      if (own.length === 1) resolved.set(key, `${w.type}/${own[0]!.id}`);
+    }),
+  );
+  return resolved;
+}
+
+function withResolvedIdentifiers<T>(value: T, resolved: ReadonlyMap<string, string>): T {
+  if (Array.isArray(value)) return value.map((v) => withResolvedIdentifiers(v, resolved)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(value)) out[key] = withResolvedIdentifiers(child, resolved);
+    const ref = out as { reference?: string; type?: string; identifier?: { system?: string; value?: string } };
+    if (!ref.reference && ref.type && ref.identifier?.system) {
+      const reference = resolved.get(`${ref.type}|${ref.identifier.system}|${ref.identifier.value}`);
+      if (reference) return { reference, ...out } as T;
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/** The revisions the upstream already holds a Provenance for, on the SIP CarePlan it holds. */
+async function provenancesHeld(upstream: Upstream, sipReference: string, signal?: AbortSignal): Promise<Set<number>> {
+  const held = new Set<number>();
+  const found = await upstream.searchAll<Provenance>('Provenance', { target: sipReference, _count: '100' }, 50, signal);
+  for (const provenance of found) {
+    const revision = provenance.extension?.find((e) => e.url === SipExtension.planRevision)?.valueInteger;
+    if (typeof revision === 'number') held.add(revision);
+  }
+  return held;
+}
+
+function withoutId<T extends Resource>(resource: T): Resource {
+  const { id: _id, ...body } = resource;
+  return body as Resource;
+}
+
+/**
+ * Delivers one outbox item: the plan as it was at the item's revision (the newest queued for
+ * the side), cut to what the individual's consent lets reach that side (then and now), and a
+ * Provenance for every revision queued since the last delivery. A side the plan may no longer
+ * reach gets nothing: the item ends `withheld`.
+ *
+ * What the upstream holds is read first: resources it holds are updated with `If-Match`, the
+ * unchanged ones not sent at all; the others are created by identifier. Relatives the upstream
+ * knows keep their own RelatedPerson (no second one); the individual is never created: an
+ * upstream that does not know them gets nothing, and the item is set aside until it does.
+ * Writes go in transactions small enough for the upstream, each counted only when every entry
+ * was written. A 412 (someone changed it there meanwhile) is met by reading again.
  */
 export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = () => new Date()): Deliver {
   return async (item: OutboxItem, signal?: AbortSignal) => {
@@ -122,37 +243,90 @@ export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = 
     const organisation = current?.parts.find((p) => p.principal === item.side)?.organisation;
     const sideReached = current !== undefined && reaches(current, item.side, organisation, at);
     if (!decide('upstream.publish', 'broker', { sideReached }).allowed) return 'withheld';
-    const [revision] = await db
+    const revisionNumbers = item.revisions.length ? item.revisions : [item.revision];
+    const revisions = await db
       .select()
       .from(planRevisions)
-      .where(and(eq(planRevisions.planId, item.planId), eq(planRevisions.revision, item.revision)));
+      .where(and(eq(planRevisions.planId, item.planId), inArray(planRevisions.revision, revisionNumbers)));
+    const revision = revisions.find((r) => r.revision === item.revision);
     if (!revision) throw new Error('outbox item without its plan revision');
     const [source] = await db
       .select({ patientId: planSources.patientId })
       .from(planSources)
       .where(and(eq(planSources.planId, item.planId), eq(planSources.side, item.side)));
+    // The broker never creates the individual in a record: an upstream must know them first.
+    if (!source?.patientId) throw new CannotDeliver('individual-unknown-upstream');
+    const patientReference = `Patient/${source.patientId}`;
     const snapshot = revision.snapshot as PlanView;
-    const whole = withProtectionNow(snapshot, current!);
-    const plan = planViewFor(whole, item.side, at, current!.consent);
-    const context = {
-      patient: source?.patientId ? { reference: `Patient/${source.patientId}` } : patientIdentifierReference(plan),
-      change: {
-        revision: revision.revision,
-        changedAt: revision.changedAt.toISOString(),
-        userId: revision.changedByUser,
-        organisationId: revision.changedByOrganisation,
-      },
+    const plan = planViewFor(withProtectionNow(snapshot, current!), item.side, at, current!.consent);
+    const person = parsePersonId(plan.individual.personId);
+    const patient = {
+      reference: patientReference,
+      identifier: { system: person?.system ?? IdentifierSystem.personnummer, value: plan.individual.personId },
     };
-    const targets = publishTargets(plan);
+    const changeOf = (r: (typeof revisions)[number]): PlanChange => ({
+      revision: r.revision,
+      changedAt: r.changedAt.toISOString(),
+      userId: r.changedByUser,
+      organisationId: r.changedByOrganisation,
+    });
+
     for (let attempt = 1; ; attempt++) {
-      const existing = await lookUpExisting(upstream, targets, signal);
-      const bundle = buildPublishBundle(plan, context, existing);
-      validateBundle(bundle);
       try {
-        await upstream.transaction(bundle, signal);
+        const resources = sipResourceList(planToFhir(plan, { patient }));
+        const existing = await lookUpExisting(upstream, resources, signal);
+        const resolved = await resolveIdentifierReferences(upstream, resources, signal);
+        const writes: Write[] = [];
+        for (const resource of resources) {
+          const identifier = sipIdentifierOf(resource)!;
+          const local = `${resource.resourceType}/${resource.id}`;
+          const body = withResolvedIdentifiers(withoutId(resource), resolved);
+          if (resource.resourceType === 'RelatedPerson') {
+            const relative = plan.relativesSection.relatives.find(
+              (r) => identifierKey(relativeIdentifier(plan.id, r.id)) === identifierKey(identifier),
+            );
+            const own = relative ? await upstreamsOwn(upstream, item.side, relative, patientReference, signal) : undefined;
+            if (own) {
+              writes.push({ local, resourceType: 'RelatedPerson', body: mergedInto(own.resource as RelatedPerson, body as RelatedPerson), existing: own });
+              continue;
+            }
+          }
+          writes.push({
+            local,
+            resourceType: resource.resourceType,
+            body,
+            ...(existing.get(identifierKey(identifier)) ? { existing: existing.get(identifierKey(identifier))! } : {}),
+            ifNoneExist: identifierQuery(identifier),
+          });
+        }
+        const known = new Map<string, string>();
+        const written = await writeAll(upstream, writes, known, signal);
+
+        const sip = written.get(`CarePlan/${plan.id}`)!;
+        const held = await provenancesHeld(upstream, sip.reference, signal);
+        const changed = [...written.values()].filter((w) => w.changed);
+        const provenances: Write[] = revisions
+          .filter((r) => !held.has(r.revision))
+          .sort((a, b) => a.revision - b.revision)
+          .map((r) => {
+            const provenance = planToFhir(plan, { patient, change: changeOf(r) }).provenance!;
+            // The newest revision's record names every resource it changed, at the version it
+            // made; an older one superseded before it was delivered names the SIP.
+            const targets: Written[] = r.revision === item.revision && changed.length ? changed : [sip];
+            const target = targets.map((t) => ({
+              reference: t.versionId ? `${t.reference}/_history/${t.versionId}` : t.reference,
+              ...(t === sip ? { identifier: { system: SipIdentifierSystem.plan, value: plan.id } } : {}),
+            }));
+            return {
+              local: `Provenance/${plan.id}-${r.revision}`,
+              resourceType: 'Provenance',
+              body: withResolvedIdentifiers({ ...provenance, target } as Resource, resolved),
+            };
+          });
+        await writeAll(upstream, provenances, known, signal);
         return 'delivered';
       } catch (error) {
-        const stale = error instanceof UpstreamError && error.status === 412;
+        const stale = error instanceof StaleWrite || (error instanceof UpstreamError && error.status === 412);
         if (!stale || attempt >= STALE_RETRIES) throw error;
       }
     }

@@ -118,11 +118,22 @@ export async function buildTestApp(options: {
     ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
   });
   await events.start();
-  const app = createApp({ config, database: options.database, upstreams, clock, logger, tokens, events, ...(demo ? { demo } : {}) });
-  const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, upstreams, () => clock.now()), logger, () => clock.now(), {
+  // Publishing has its own upstream clients (and circuit breakers), as in the service.
+  const publishing: Upstreams = {
+    region: createUpstream({ ...config.upstreams.region, baseUrl: options.peers.region }, config.upstreamTimeoutMs, testResilience),
+    municipality: createUpstream(
+      { ...config.upstreams.municipality, baseUrl: options.peers.municipality },
+      config.upstreamTimeoutMs,
+      testResilience,
+    ),
+  };
+  const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, publishing, () => clock.now()), logger, () => clock.now(), {
     baseDelayMs: 1,
     maxDelayMs: 1,
+    probe: async (side) => (await publishing[side].check()).ok,
   });
+  const app = createApp({ config, database: options.database, upstreams, clock, logger, tokens, events, outbox, ...(demo ? { demo } : {}) });
+
   return {
     outbox,
     app,

@@ -14,6 +14,8 @@ export class UpstreamError extends Error {
     readonly reason: 'unreachable' | 'timeout' | 'circuit-open' | 'bad-response' | 'refused' | 'auth',
     readonly status?: number,
     readonly outcome?: unknown,
+    /** How long the upstream asked to be left alone (`Retry-After`), when it did. */
+    readonly retryAfterMs?: number,
   ) {
     super(`${upstream}: ${reason}${status ? ` (HTTP ${status})` : ''}`);
     this.name = 'UpstreamError';
@@ -24,6 +26,8 @@ export class UpstreamError extends Error {
 export interface Upstream {
   readonly name: UpstreamName;
   readonly baseUrl: string;
+  /** The most entries one transaction Bundle to it may carry. */
+  readonly maxTransactionEntries: number;
   /** Asks the upstream for its CapabilityStatement; resolves to the reason when it cannot. */
   check(): Promise<{ ok: true } | { ok: false; reason: string }>;
   read<T extends Resource>(type: T['resourceType'], id: string): Promise<T>;
@@ -40,11 +44,23 @@ export interface Upstream {
     params: Record<string, string>,
     maxPages?: number,
   ): Promise<{ matches: T[]; included: Resource[] }>;
-  /** Submits a transaction Bundle; not retried here (the outbox retries). */
+  /**
+   * Submits a transaction Bundle; not retried here (the outbox retries). Resolves with the
+   * server's answer as it is: a 200 may still carry failed entries.
+   */
   transaction(bundle: Bundle, signal?: AbortSignal): Promise<Bundle>;
 }
 
 export type Upstreams = Record<UpstreamName, Upstream>;
+
+/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
+  if (!value) return undefined;
+  const trimmed = value.trim();
+  if (/^\d+$/.test(trimmed)) return Math.min(Number(trimmed), 24 * 3600) * 1000;
+  const at = Date.parse(trimmed);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
+}
 
 function classify(name: UpstreamName, error: unknown): UpstreamError {
   if (error instanceof UpstreamError) return error;
@@ -54,12 +70,14 @@ function classify(name: UpstreamName, error: unknown): UpstreamError {
   if ((error as { isTaskCancelledError?: boolean } | null)?.isTaskCancelledError === true) {
     return new UpstreamError(name, 'timeout');
   }
-  const err = error as { response?: { status?: number; data?: unknown } };
+  const err = error as { response?: { status?: number; data?: unknown }; config?: { headers?: Headers } };
   const status = err.response?.status;
   if (status === undefined) return new UpstreamError(name, 'unreachable');
   if (status >= 200 && status < 300) return new UpstreamError(name, 'bad-response', status);
   if (status === 401 || status === 403) return new UpstreamError(name, 'auth', status);
-  return new UpstreamError(name, 'refused', status, err.response?.data);
+  const headers = err.config?.headers;
+  const wait = typeof headers?.get === 'function' ? retryAfterMs(headers.get('retry-after')) : undefined;
+  return new UpstreamError(name, 'refused', status, err.response?.data, wait);
 }
 
 export function createUpstream(
@@ -122,6 +140,7 @@ export function createUpstream(
   return {
     name,
     baseUrl: config.baseUrl,
+    maxTransactionEntries: config.maxTransactionEntries ?? 4,
     async check() {
       try {
         const statement = await call<{ resourceType?: string }>(false, (signal) => client.capabilityStatement({ signal }));
