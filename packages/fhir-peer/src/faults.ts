@@ -34,9 +34,9 @@ export function faultResponse(mode: FaultMode): Response | undefined {
   }
 }
 
-/** A FHIR JSON response. */
-export function jsonResponse(status: number, body: unknown): Response {
-  return new Response(JSON.stringify(body), { status, headers: { 'content-type': FHIR_JSON } });
+/** A FHIR JSON response, with any further `headers`. */
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { ...headers, 'content-type': FHIR_JSON } });
 }
 
 /**

@@ -10,9 +10,15 @@ import { SerialQueue } from './queue.ts';
 import type { PeerState } from './repository.ts';
 import { PeerRepository } from './repository.ts';
 import { RestApi } from './rest.ts';
+import type { Strictness, StrictnessCounters, StrictnessOptions } from './strictness.ts';
+import { StrictnessControl } from './strictness.ts';
 
-/** Options for {@link createFhirPeer}. */
-export interface FhirPeerOptions {
+/**
+ * Options for {@link createFhirPeer}. The strict behaviours of a real server ({@link StrictnessOptions}:
+ * `transactions`, `maxTransactionEntries`, `serializationFailures`, `rateLimit`) are off by default
+ * and can be changed later with {@link FhirPeer.setStrictness}.
+ */
+export interface FhirPeerOptions extends StrictnessOptions {
   /** A label for this peer, shown in its CapabilityStatement. Default `fhir-peer`. */
   name?: string;
   /** The path the FHIR base URL has on the host, e.g. `/fhir`. Default `''`: the base URL is `http://host:port`. */
@@ -63,6 +69,10 @@ export interface FhirPeer {
   readonly fault: FaultMode;
   /** The delay currently added to every request, in milliseconds. */
   readonly latencyMs: number;
+  /** The strict behaviours in force (a copy); `next` counts show how many remain. */
+  readonly strictness: Strictness;
+  /** What the strict behaviours have refused or failed since the peer was created (a copy). */
+  readonly strictnessCounters: StrictnessCounters;
   /**
    * Handles one HTTP request (a WHATWG fetch handler), so the peer can be mounted in another
    * server. The request URL must include the peer's base path; links and `Location` headers are
@@ -79,6 +89,27 @@ export interface FhirPeer {
   setFault(mode: FaultMode): Promise<void>;
   /** Sets the delay added to every request, in milliseconds. */
   setLatency(ms: number): void;
+  /**
+   * Changes the strict behaviours named in `changes`, leaving the others as they are; a key set to
+   * `undefined` switches its behaviour off (`transactions: undefined` is `atomic`). Setting
+   * `serializationFailures` restarts its `every` count. Takes effect for the next request.
+   * @throws TypeError for an unknown transaction mode or a count that is not a non-negative
+   * integer (`every` and `maxTransactionEntries` at least 1); nothing is changed then.
+   */
+  setStrictness(changes: StrictnessOptions): void;
+  /**
+   * Makes the next `count` writes (create, update, patch or delete, alone or as Bundle entries)
+   * fail with a serialization failure: 409 and an OperationOutcome (code `conflict`, details coding
+   * `40001`, text and diagnostics "could not serialize access due to read/write dependencies among
+   * transactions"), as Medplum answers Postgres' SQLSTATE 40001. An `every` setting is kept.
+   * In an atomic transaction the failing entry fails the whole transaction with 409.
+   */
+  failNextWrites(count: number): void;
+  /**
+   * Answers the next `count` requests with 429, a `Retry-After: retryAfterSeconds` header and an
+   * OperationOutcome (code `throttled`); requests after them are handled normally.
+   */
+  throttleNext(count: number, retryAfterSeconds?: number): void;
   /**
    * Stores resources directly, all or nothing, with the same validation as the REST API.
    * A resource with an `id` keeps it (a new version if it already exists); one without gets a new id.
@@ -123,8 +154,11 @@ class Peer implements FhirPeer {
   private latency: number;
   private requests = 0;
   private readonly authorize: FhirPeerOptions['authorize'];
+  private readonly strict: StrictnessControl;
 
   constructor(options: FhirPeerOptions) {
+    const { transactions, maxTransactionEntries, serializationFailures, rateLimit } = options;
+    this.strict = new StrictnessControl({ transactions, maxTransactionEntries, serializationFailures, rateLimit });
     this.authorize = options.authorize;
     this.name = options.name ?? 'fhir-peer';
     this.basePath = (options.basePath ?? '').replace(/\/+$/, '');
@@ -133,11 +167,11 @@ class Peer implements FhirPeer {
     }
     this.latency = options.latencyMs ?? 0;
     this.slowMs = options.slowMs ?? 5000;
-    this.api = new RestApi(this.repo, {
-      name: this.name,
-      defaultPageSize: options.defaultPageSize ?? 20,
-      startedAt: new Date().toISOString(),
-    });
+    this.api = new RestApi(
+      this.repo,
+      { name: this.name, defaultPageSize: options.defaultPageSize ?? 20, startedAt: new Date().toISOString() },
+      this.strict
+    );
   }
 
   get requestCount(): number {
@@ -152,6 +186,14 @@ class Peer implements FhirPeer {
     return this.latency;
   }
 
+  get strictness(): Strictness {
+    return this.strict.settings;
+  }
+
+  get strictnessCounters(): StrictnessCounters {
+    return this.strict.counters;
+  }
+
   readonly fetch = async (request: Request): Promise<Response> => {
     this.requests++;
     try {
@@ -162,6 +204,11 @@ class Peer implements FhirPeer {
       }
       if (this.currentFault === 'slow') {
         await delay(this.slowMs, request.signal);
+      }
+      const retryAfter = this.strict.takeThrottle();
+      if (retryAfter !== undefined) {
+        const outcome = StrictnessControl.throttledOutcome(retryAfter);
+        return jsonResponse(429, outcome, { 'retry-after': String(retryAfter) });
       }
       const parsed = await parseRequest(request, this.basePath);
       if (this.authorize && !/\/metadata$/.test(new URL(request.url).pathname) && !this.authorize(request.headers.get('authorization'))) {
@@ -207,6 +254,18 @@ class Peer implements FhirPeer {
       throw new TypeError(`Latency must be a non-negative number of milliseconds: ${ms}`);
     }
     this.latency = ms;
+  }
+
+  setStrictness(changes: StrictnessOptions): void {
+    this.strict.set(changes);
+  }
+
+  failNextWrites(count: number): void {
+    this.strict.failNextWrites(count);
+  }
+
+  throttleNext(count: number, retryAfterSeconds = 1): void {
+    this.strict.throttleNext(count, retryAfterSeconds);
   }
 
   seed(resources: Resource[]): Promise<WithId<Resource>[]> {

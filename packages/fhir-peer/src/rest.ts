@@ -9,6 +9,7 @@ import { parseETag } from './interaction.ts';
 import { describeError, HttpProblem } from './outcomes.ts';
 import { addPagingLinks, readPageWindow, withPageWindow } from './paging.ts';
 import type { PeerRepository } from './repository.ts';
+import type { StrictnessControl } from './strictness.ts';
 import { processBundle } from './transaction.ts';
 
 /** How an interaction is being run. */
@@ -24,19 +25,28 @@ export interface InteractionContext {
 /**
  * The FHIR RESTful API of one peer: Medplum's `FhirRouter` over a {@link PeerRepository}, plus what
  * the router leaves out — the CapabilityStatement, If-Match and If-None-Match, 201 for
- * update-as-create, paging links and `fullUrl`s, `POST Type/_search`, and atomic transactions.
+ * update-as-create, paging links and `fullUrl`s, `POST Type/_search`, atomic transactions, and the
+ * strict behaviours of a real server that {@link StrictnessControl} switches on.
  */
 export class RestApi {
   private readonly router = new FhirRouter();
 
   constructor(
     private readonly repository: PeerRepository,
-    private readonly settings: { name: string; defaultPageSize: number; startedAt: string }
+    private readonly settings: { name: string; defaultPageSize: number; startedAt: string },
+    private readonly strictness: StrictnessControl
   ) {}
 
-  /** Runs one interaction; failures come back as a result with an OperationOutcome, never as a rejection. */
+  /**
+   * Runs one interaction; failures come back as a result with an OperationOutcome, never as a rejection.
+   * A write chosen by the simulated serialization failures answers 409 without running.
+   */
   async execute(request: InteractionRequest, context: InteractionContext): Promise<InteractionResult> {
     try {
+      const serializationFailure = this.strictness.takeWriteFailure(request);
+      if (serializationFailure) {
+        return { status: 409, body: serializationFailure };
+      }
       return await this.dispatch(request, context);
     } catch (error) {
       const { status, outcome } = describeError(error);
@@ -87,6 +97,7 @@ export class RestApi {
       return processBundle(body, {
         repository: this.repository,
         baseUrl: context.baseUrl,
+        strictness: this.strictness,
         execute: (entry, assignedIds) => this.execute(entry, { ...context, assignedIds, bundled: true }),
       });
     }

@@ -6,11 +6,14 @@ import { describeError, errorOutcome, HttpProblem } from './outcomes.ts';
 import type { PeerRepository } from './repository.ts';
 import type { InteractionMethod, InteractionRequest, InteractionResult } from './interaction.ts';
 import { resultVersion } from './interaction.ts';
+import type { StrictnessControl } from './strictness.ts';
 
 /** What bundle processing needs from the peer. */
 export interface BundleContext {
   repository: PeerRepository;
   baseUrl: string;
+  /** The strict behaviours in force: the transaction mode and the entry limit. */
+  strictness: StrictnessControl;
   /** Runs one entry; `assignedIds` keeps the ids the transaction gave to new resources. */
   execute(request: InteractionRequest, assignedIds: boolean): Promise<InteractionResult>;
 }
@@ -45,11 +48,16 @@ const processingOrder: Record<InteractionMethod, number> = { DELETE: 0, POST: 1,
 /**
  * Processes `POST [base]` with a `transaction` or `batch` Bundle.
  *
- * A transaction is all or nothing: new resources get their ids first, `urn:uuid:` placeholders
- * (entry `fullUrl`s) are replaced by `Type/id` references everywhere in the bundle, entries run in
- * the R4 order (DELETE, POST, PUT/PATCH, GET), and the first failing entry undoes every write and
- * answers with that entry's status and OperationOutcome. Conditional creates (`ifNoneExist`),
- * conditional updates and `ifMatch` work as for single requests.
+ * In `atomic` transaction mode (the default) a transaction is all or nothing: new resources get
+ * their ids first, `urn:uuid:` placeholders (entry `fullUrl`s) are replaced by `Type/id` references
+ * everywhere in the bundle, entries run in the R4 order (DELETE, POST, PUT/PATCH, GET), and the
+ * first failing entry undoes every write and answers with that entry's status and OperationOutcome.
+ * Conditional creates (`ifNoneExist`), conditional updates and `ifMatch` work as for single
+ * requests. With `maxTransactionEntries` set, a transaction that needs strict isolation (it has a
+ * conditional create, update or delete) and has more entries is refused with 400 before anything runs.
+ *
+ * In `batch` transaction mode a transaction is processed as Medplum server does without atomic
+ * transactions: see {@link runTransactionAsBatch}.
  *
  * A batch runs each entry on its own, in order, and reports each entry's own outcome.
  */
@@ -59,7 +67,25 @@ export async function processBundle(body: unknown, context: BundleContext): Prom
     throw new HttpProblem(400, 'invalid', 'POST to the base URL takes a Bundle of type transaction or batch');
   }
   const entries = bundle.entry ?? [];
-  return bundle.type === 'batch' ? runBatch(entries, context) : runTransaction(entries, context);
+  if (bundle.type === 'batch') {
+    return runBatch(entries, context);
+  }
+  const { strictness } = context;
+  if (strictness.transactionMode === 'batch') {
+    return runTransactionAsBatch(entries, context);
+  }
+  const limit = strictness.maxTransactionEntries;
+  if (limit !== undefined && entries.length > limit && entries.some(needsStrictIsolation)) {
+    return { status: 400, body: strictness.refuseTransaction() };
+  }
+  return runTransaction(entries, context);
+}
+
+/** True for a conditional create, update or delete, for which Medplum runs a transaction serializable. */
+function needsStrictIsolation(entry: BundleEntry): boolean {
+  const { method, url = '', ifNoneExist } = entry.request ?? {};
+  const conditional = url.includes('?');
+  return (method === 'POST' && Boolean(ifNoneExist)) || ((method === 'PUT' || method === 'DELETE') && conditional);
 }
 
 async function runBatch(entries: BundleEntry[], context: BundleContext): Promise<InteractionResult> {
@@ -106,6 +132,58 @@ async function runTransaction(entries: BundleEntry[], context: BundleContext): P
 }
 
 /**
+ * Processes a `transaction` Bundle as Medplum server does when the project has no atomic
+ * transactions: every entry runs on its own, and the answer is 200 with a `transaction-response`
+ * whose failed entries carry their own status and OperationOutcome.
+ *
+ * As in Medplum, identities are decided first for every entry (conditional creates and updates are
+ * resolved by search, new resources get ids), `urn:uuid:` placeholders are replaced by those
+ * `Type/id` references, and entries run in the R4 order (DELETE, POST, PUT/PATCH, GET) without
+ * a database transaction around them. An entry that refers to the placeholder of an entry that
+ * failed is still written, with a reference to the id the failed entry would have had: a dangling
+ * reference (Medplum checks references on write only when the project asks it to). A placeholder
+ * that no entry resolves (its conditional update could not be decided, or no entry defines it)
+ * stays unresolved, and an entry that refers to it fails with 400. Entries may change the same
+ * resource more than once, and there is no entry limit.
+ */
+async function runTransactionAsBatch(entries: BundleEntry[], context: BundleContext): Promise<InteractionResult> {
+  const results: InteractionResult[] = [];
+  const requests: (InteractionRequest | undefined)[] = [];
+  const placeholders = new Map<string, string>();
+  for (const [index, entry] of entries.entries()) {
+    try {
+      const request = toRequest(entry, index, context.baseUrl);
+      requests[index] = request;
+      const reference = await identify(request, index, context.repository, true);
+      if (reference) {
+        addPlaceholder(placeholders, entry, reference);
+      }
+    } catch (error) {
+      results[index] = failedEntry(error);
+      requests[index] = undefined;
+    }
+  }
+  const order = requests
+    .map((request, index) => ({ request, index }))
+    .filter((item): item is { request: InteractionRequest; index: number } => item.request !== undefined)
+    .sort((a, b) => processingOrder[a.request.method] - processingOrder[b.request.method]);
+  for (const { request, index } of order) {
+    results[index] = await context.execute(replacePlaceholders(request, placeholders), true);
+  }
+  context.strictness.countFailedEntries(results.filter((result) => result.status >= 400).length);
+  return { status: 200, body: responseBundle('transaction-response', results, context.baseUrl) };
+}
+
+/** The result of an entry that failed before it could run. */
+function failedEntry(error: unknown): InteractionResult {
+  if (error instanceof EntryFailure) {
+    return { status: error.status, body: error.outcome };
+  }
+  const { status, outcome } = describeError(error);
+  return { status, body: outcome };
+}
+
+/**
  * Decides the identity of every resource the transaction creates or changes, before anything runs,
  * so that references between entries can be resolved whatever their order.
  * @returns The `Type/id` reference for each `urn:uuid:` fullUrl.
@@ -118,24 +196,7 @@ async function assignIdentities(
   const placeholders = new Map<string, string>();
   const targets = new Set<string>();
   for (const [index, request] of requests.entries()) {
-    const [resourceType, id] = request.path.split('/');
-    const body = typeof request.body === 'object' && request.body !== null ? (request.body as Resource) : undefined;
-    let reference: string | undefined;
-    if (resourceType && !id && request.method === 'POST' && body) {
-      const existing = request.ifNoneExist
-        ? await findOne(repository, resourceType, request.ifNoneExist, index, request)
-        : undefined;
-      if (!existing) {
-        body.id = repository.generateId();
-      }
-      reference = `${resourceType}/${existing?.id ?? body.id}`;
-    } else if (resourceType && !id && request.method === 'PUT' && body && request.query.size) {
-      const existing = await findOne(repository, resourceType, request.query.toString(), index, request);
-      body.id ??= existing?.id ?? repository.generateId();
-      reference = `${resourceType}/${body.id}`;
-    } else if (resourceType && id && request.method !== 'GET' && request.method !== 'POST') {
-      reference = `${resourceType}/${id}`;
-    }
+    const reference = await identify(request, index, repository, false);
     if (!reference) {
       continue;
     }
@@ -144,12 +205,57 @@ async function assignIdentities(
       throw new EntryFailure(index, request, 400, errorOutcome('invalid', text));
     }
     targets.add(reference);
-    const fullUrl = entries[index]?.fullUrl;
-    if (fullUrl?.toLowerCase().startsWith('urn:uuid:')) {
-      placeholders.set(fullUrl.toLowerCase(), reference);
-    }
+    addPlaceholder(placeholders, entries[index], reference);
   }
   return placeholders;
+}
+
+/**
+ * The `Type/id` of the resource an entry creates or changes, deciding the id of a new resource
+ * (set on the request body). `lenient` lets a conditional create that matches several resources
+ * take a new id (the entry itself then fails when it runs), as Medplum's batch processing does.
+ * @throws EntryFailure when a condition cannot be evaluated or matches several resources.
+ */
+async function identify(
+  request: InteractionRequest,
+  index: number,
+  repository: PeerRepository,
+  lenient: boolean
+): Promise<string | undefined> {
+  const [resourceType, id] = request.path.split('/');
+  const body = typeof request.body === 'object' && request.body !== null ? (request.body as Resource) : undefined;
+  if (resourceType && !id && request.method === 'POST' && body) {
+    let existing: WithId<Resource> | undefined;
+    if (request.ifNoneExist) {
+      try {
+        existing = await findOne(repository, resourceType, request.ifNoneExist, index, request);
+      } catch (error) {
+        if (!lenient || !(error instanceof EntryFailure) || error.status !== 412) {
+          throw error;
+        }
+      }
+    }
+    if (!existing) {
+      body.id = repository.generateId();
+    }
+    return `${resourceType}/${existing?.id ?? body.id}`;
+  }
+  if (resourceType && !id && request.method === 'PUT' && body && request.query.size) {
+    const existing = await findOne(repository, resourceType, request.query.toString(), index, request);
+    body.id ??= existing?.id ?? repository.generateId();
+    return `${resourceType}/${body.id}`;
+  }
+  if (resourceType && id && request.method !== 'GET' && request.method !== 'POST') {
+    return `${resourceType}/${id}`;
+  }
+  return undefined;
+}
+
+function addPlaceholder(placeholders: Map<string, string>, entry: BundleEntry | undefined, reference: string): void {
+  const fullUrl = entry?.fullUrl;
+  if (fullUrl?.toLowerCase().startsWith('urn:uuid:')) {
+    placeholders.set(fullUrl.toLowerCase(), reference);
+  }
 }
 
 async function findOne(
