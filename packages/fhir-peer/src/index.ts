@@ -20,12 +20,30 @@
  *   `_summary=count`, and Patient compartment search (`GET Patient/[id]/[type]`). Paging with
  *   `_count` (default 20, at most 1000) and `_offset`, `Bundle.total`, and absolute
  *   `self`/`first`/`next`/`previous`/`last` links.
- * - `POST [base]` with a transaction Bundle (atomic, `urn:uuid:` references resolved, conditional
- *   entries and `ifMatch` honoured) or a batch Bundle (entries independent).
+ * - `POST [base]` with a transaction Bundle (atomic by default, `urn:uuid:` references resolved,
+ *   conditional entries and `ifMatch` honoured) or a batch Bundle (entries independent).
  * - Every write is validated against the R4 structure definitions (cardinality, types, FHIRPath
  *   invariants); invalid resources, a body whose type does not match the URL, and malformed JSON
  *   answer 400 with an OperationOutcome. Unknown types and ids answer 404.
  * - Simulated faults (`down`, `slow`, `error`, `garbage`) and added latency.
+ * - Strict behaviours of a real server (Medplum server 4.5 on Postgres), all off by default, set as
+ *   options of `createFhirPeer` or at run time with `setStrictness`, `failNextWrites` and
+ *   `throttleNext`, and counted in `strictnessCounters`:
+ *   - `transactions: 'batch'`: a transaction Bundle runs as Medplum runs it without atomic
+ *     transactions. Every entry runs on its own (placeholders, conditional entries and `ifMatch`
+ *     still work) and the answer is 200 with a `transaction-response` whose failed entries carry
+ *     their own non-2xx `response.status` and `response.outcome`. An entry that refers to the
+ *     placeholder of a failed create is stored with a dangling reference, as Medplum stores it.
+ *   - `maxTransactionEntries`: an atomic transaction that needs strict isolation (a conditional
+ *     create, update or delete) and has more entries is refused with 400 and writes nothing
+ *     (diagnostics "Transaction requires strict isolation but has too many entries"; Medplum's
+ *     limit is 8). Other transactions are not limited, as in Medplum.
+ *   - `serializationFailures: { next, every }` and `failNextWrites(n)`: chosen writes answer 409 with
+ *     code `conflict` and "could not serialize access due to read/write dependencies among
+ *     transactions", as Medplum answers Postgres' SQLSTATE 40001. In an atomic transaction this
+ *     fails the whole transaction; in a batch, or a transaction in `batch` mode, only that entry.
+ *   - `rateLimit: { retryAfterSeconds, next? }` and `throttleNext(n, seconds)`: requests answer 429
+ *     with `Retry-After` and an OperationOutcome with code `throttled`.
  *
  * Not supported (answered with 400, 404, 405 or 415 rather than ignored): XML request bodies
  * (responses are always JSON), system-wide and type-level history, system-wide search,
@@ -41,6 +59,14 @@
  */
 export type { FaultMode } from './faults.ts';
 export type { FhirPeer, FhirPeerOptions, ListenOptions, PeerServer } from './peer.ts';
+export type {
+  RateLimit,
+  SerializationFailures,
+  Strictness,
+  StrictnessCounters,
+  StrictnessOptions,
+  TransactionMode,
+} from './strictness.ts';
 export { createFhirPeer } from './peer.ts';
 export type { PeerState, ResourceVersion } from './repository.ts';
 export { PeerRepository } from './repository.ts';
