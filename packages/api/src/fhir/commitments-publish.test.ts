@@ -95,7 +95,7 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
       await t.outbox.drain();
     });
 
-    it('holds on both peers one accepted Task, owned by the RelatedPerson and based on the SIP, and one active Consent on it by the relative', async () => {
+    it('holds on both peers one accepted Task, owned by the RelatedPerson and based on the relatives section and the SIP, and one active Consent on it by the relative', async () => {
       for (const [side, base] of Object.entries(peers.urls)) {
         const [task, ...moreTasks] = await search<Task>(base, taskQuery());
         expect(moreTasks, side).toEqual([]);
@@ -108,17 +108,26 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
           extension: [{ url: 'urn:sip-broker:extension:review-date', valueDate: COMMITMENT.reviewDate }],
         });
         const owner = await read<RelatedPerson>(base, task!.owner!.reference!);
-        expect(owner.identifier?.[0], side).toEqual({ system: 'urn:sip-broker:relative', value: `${plan.id}/${ids.relative}` });
+        // One relative, one record: where the upstream knows Maria, the Task is hers there; elsewhere ours, by our identifier.
+        const own = (await current()).relativesSection.relatives.find((r) => r.id === ids.relative)?.sources?.find((s) => s.system === side);
+        if (own) expect(task!.owner!.reference, side).toBe(`RelatedPerson/${own.id}`);
+        else expect(owner.identifier?.[0], side).toEqual({ system: 'urn:sip-broker:relative', value: `${plan.id}/${ids.relative}` });
+        expect(owner.identifier?.some((i) => i.value === MARIA.personId), side).toBe(true);
         const [sip] = await search(base, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
-        expect(task!.basedOn, side).toEqual([{ reference: `CarePlan/${sip!.id}` }]);
+        const [section] = await search(base, `CarePlan?identifier=urn:sip-broker:plan-part|${plan.relativesSection.id}`);
+        expect(task!.basedOn, side).toEqual([{ reference: `CarePlan/${section!.id}` }, { reference: `CarePlan/${sip!.id}` }]);
 
         const [consent, ...moreConsents] = await search<Consent>(base, consentQuery());
         expect(moreConsents, side).toEqual([]);
         expect(consent, side).toMatchObject({
           status: 'active',
           scope: { coding: [{ code: 'treatment' }] },
-          category: [{ coding: [{ system: 'urn:sip-broker:codesystem:consent-category', code: 'relative-commitment' }] }],
+          category: [
+            { coding: [{ system: 'urn:sip-broker:codesystem:consent-category', code: 'relative-commitment' }] },
+            { coding: [{ system: 'http://loinc.org', code: '59284-0' }] },
+          ],
           performer: [{ reference: task!.owner!.reference }],
+          policy: [{ uri: 'urn:sip-broker:policy:relative-commitment' }],
           policyRule: { coding: [{ code: 'OPTIN' }] },
           provision: { type: 'permit', data: [{ meaning: 'related', reference: { reference: `Task/${task!.id}` } }] },
         });
@@ -136,7 +145,11 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
         const consents = await search<Consent>(base, consentQuery());
         expect(consents.map((consent) => [consent.id, consent.status]), side).toEqual([[before[side]!.consent.id, 'inactive']]);
         expect(consents[0]).toMatchObject({ policyRule: { coding: [{ code: 'OPTOUT' }] }, provision: { type: 'deny' } });
-        expect((await search<Task>(base, `Task?owner=${tasks[0]!.owner!.reference}`)).map((task) => task.id), side).toEqual([before[side]!.task.id]);
+        // Found by the ordinary owner search; her record may carry Tasks of other plans too.
+        const owned = await search<Task>(base, `Task?owner=${tasks[0]!.owner!.reference}`);
+        expect(owned.filter((task) => task.identifier?.some((i) => i.value?.startsWith(`${plan.id}/`))).map((task) => task.id), side).toEqual([
+          before[side]!.task.id,
+        ]);
       }
     });
 
@@ -162,7 +175,8 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
       await ctx.database.db.execute(
         sql`update outbox set delivered_at = null, next_attempt_at = now() - interval '1 second' where plan_id = ${plan.id}`,
       );
-      expect(await t.outbox.drain(), t.logs.filter((line) => line.includes('publish failed')).join('\n')).toBe(queued.length);
+      // The newest revision per side supersedes the older ones.
+      expect(await t.outbox.drain(), t.logs.filter((line) => line.includes('publish failed')).join('\n')).toBe(2);
       for (const side of ['region', 'municipality'] as const) {
         expect(await count(peers.urls[side]), side).toEqual(counts[side]);
         expect((await search<Task>(peers.urls[side], taskQuery())).map((task) => task.status)).toEqual(['cancelled']);

@@ -177,7 +177,7 @@ describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
         intent: 'plan',
         title: plan.fields.title,
         subject: { reference: `Patient/${patientId}` },
-        category: [{ coding: [{ code: 'sip' }] }],
+        category: [{ coding: [{ code: 'sip' }] }, { coding: [{ system: 'http://snomed.info/sct', code: '734163000' }] }],
         author: { identifier: { value: 'SE2120000099-7KM1' } },
         meta: { versionId: '1' },
       });
@@ -271,6 +271,15 @@ describeEachDatabase('publishing only as far as the individual’s consent lets 
   beforeAll(async () => {
     t = await buildFhirTestApp({ database: ctx.database, peers: peers.urls });
     coordinator = await staffClient(t, 'region-coordinator');
+    // Both records know the individuals: the broker never creates a Patient, it publishes only where one is known.
+    for (const peer of [peers.region, peers.municipality]) {
+      await peer.seed(
+        ['195202149836', '194003019801'].map((value) => ({
+          resourceType: 'Patient' as const,
+          identifier: [{ system: 'http://electronichealth.se/identifier/personnummer', value }],
+        })),
+      );
+    }
   });
 
   const sipOn = (side: 'region' | 'municipality', planId: string) => searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=urn:sip-broker:plan|${planId}`);
@@ -299,8 +308,9 @@ describeEachDatabase('publishing only as far as the individual’s consent lets 
     expect(peers.municipality.requestCount).toBe(asked);
     expect((await sipOn('region', plan.id)).map((sip) => sip.title)).toEqual(['SIP för Karl, utkast']);
     expect(await sipOn('municipality', plan.id)).toEqual([]);
+    // The newest revision delivered; the older ones superseded by it (each with its Provenance).
     expect((await outboxOf(plan.id)).map((r) => [r.side, r.outcome])).toEqual(
-      Array.from({ length: plan.revision }, () => ['region', 'delivered']),
+      Array.from({ length: plan.revision }, (_, i) => ['region', i + 1 === plan.revision ? 'delivered' : 'superseded']),
     );
 
     // With the individual's consent naming both: published to both.
@@ -330,11 +340,11 @@ describeEachDatabase('publishing only as far as the individual’s consent lets 
     const rows = await outboxOf(plan.id);
     expect(rows.every((r) => r.delivered_at !== null)).toBe(true);
     expect(rows.filter((r) => r.revision === queuedBefore).map((r) => [r.side, r.outcome])).toEqual([
-      ['region', 'delivered'],
+      ['region', 'superseded'],
       ['municipality', 'withheld'],
     ]);
     expect(rows.filter((r) => r.revision > queuedBefore).map((r) => [r.side, r.revision, r.outcome])).toEqual([
-      ['region', queuedBefore + 1, 'delivered'],
+      ['region', queuedBefore + 1, 'superseded'],
       ['region', queuedBefore + 2, 'delivered'],
     ]);
     expect(await sipOn('municipality', plan.id)).toEqual([municipalitySip]);
@@ -393,7 +403,7 @@ describeEachDatabase('publishing only as far as the individual’s consent lets 
       }),
     );
     await t.outbox.drain();
-    expect((await outboxOf(plan.id)).every((r) => r.outcome === 'delivered')).toBe(true);
+    expect((await outboxOf(plan.id)).every((r) => r.outcome === 'delivered' || r.outcome === 'superseded')).toBe(true);
 
     // The upstreams: the region holds its own interventions, the municipality's peer none of them.
     const activities = async (side: 'region' | 'municipality', principal: 'region' | 'municipality') => {

@@ -235,8 +235,12 @@ function referencesIn(value: unknown, path: string, out: { path: string; referen
   return out;
 }
 
-/** Every issue with a bundle of SIP resources: each resource, and how the entries hang together. */
-export function bundleIssues(bundle: Bundle): FhirValidationIssue[] {
+/**
+ * Every issue with a bundle of SIP resources: each resource, and how the entries hang together.
+ * `held`: `Type/id` references to resources the receiving server already holds (written by an
+ * earlier transaction of the same delivery, or its own), which the entries may reference too.
+ */
+export function bundleIssues(bundle: Bundle, held: ReadonlySet<string> = new Set()): FhirValidationIssue[] {
   const issues: FhirValidationIssue[] = [];
   const issue = (path: string, message: string) => issues.push({ path, message });
   if (bundle.resourceType !== 'Bundle') return [{ path: 'resourceType', message: 'must be Bundle' }];
@@ -301,6 +305,7 @@ export function bundleIssues(bundle: Bundle): FhirValidationIssue[] {
   const typeOf = (reference: string): string | undefined => {
     const byFullUrl = fullUrls.get(reference);
     if (byFullUrl !== undefined) return entries[byFullUrl]?.resource?.resourceType;
+    if (held.has(reference)) return reference.split('/')[0];
     return entries.find((e) => e.resource?.id && `${e.resource.resourceType}/${e.resource.id}` === reference)?.resource?.resourceType;
   };
   const resolves = (path: string, reference: string | undefined, type: string) => {
@@ -324,7 +329,7 @@ export function bundleIssues(bundle: Bundle): FhirValidationIssue[] {
 }
 
 /** Throws {@link FhirValidationError} unless every resource is valid and every `urn:uuid:` reference resolves in the bundle. */
-export function validateBundle(bundle: Bundle): void {
-  const issues = bundleIssues(bundle);
+export function validateBundle(bundle: Bundle, held?: ReadonlySet<string>): void {
+  const issues = bundleIssues(bundle, held);
   if (issues.length) throw new FhirValidationError(`Bundle (${bundle.type ?? 'no type'})`, issues);
 }

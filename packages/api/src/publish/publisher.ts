@@ -149,13 +149,20 @@ async function upstreamsOwn(upstream: Upstream, side: Principal, relative: Relat
 
 /**
  * Our RelatedPerson merged into the upstream's own: theirs stays as it is (it is their record),
- * and gains the contact details the plan holds that it lacks. Nothing of a protected person.
+ * and gains the contact details the plan holds that it lacks (none of a protected person: ours
+ * carries none) and the protected-identity label where the plan knows the person is protected.
  */
 function mergedInto(theirs: RelatedPerson, ours: RelatedPerson): RelatedPerson {
   const has = new Set((theirs.telecom ?? []).map((t) => `${t.system}|${t.value}`));
   const added: ContactPoint[] = (ours.telecom ?? []).filter((t) => !has.has(`${t.system}|${t.value}`));
+  const labels = theirs.meta?.security ?? [];
+  const newLabels = (ours.meta?.security ?? []).filter((l) => !labels.some((x) => x.system === l.system && x.code === l.code));
   const { id: _id, ...rest } = theirs;
-  return added.length ? { ...rest, telecom: [...(theirs.telecom ?? []), ...added] } : rest;
+  return {
+    ...rest,
+    ...(newLabels.length ? { meta: { ...theirs.meta, security: [...labels, ...newLabels] } } : {}),
+    ...(added.length ? { telecom: [...(theirs.telecom ?? []), ...added] } : {}),
+  };
 }
 
 /**
@@ -310,13 +317,14 @@ export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = 
           .sort((a, b) => a.revision - b.revision)
           .map((r) => {
             const provenance = planToFhir(plan, { patient, change: changeOf(r) }).provenance!;
-            // The newest revision's record names every resource it changed, at the version it
-            // made; an older one superseded before it was delivered names the SIP.
-            const targets: Written[] = r.revision === item.revision && changed.length ? changed : [sip];
-            const target = targets.map((t) => ({
-              reference: t.versionId ? `${t.reference}/_history/${t.versionId}` : t.reference,
-              ...(t === sip ? { identifier: { system: SipIdentifierSystem.plan, value: plan.id } } : {}),
-            }));
+            // Every record names the SIP first (so it is found by the plan), then, for the
+            // newest revision, every resource it changed at the version it made. An older
+            // revision superseded before it was delivered changed nothing there of its own.
+            const versions: Written[] = r.revision === item.revision ? changed : [];
+            const target = [
+              { reference: sip.reference, identifier: { system: SipIdentifierSystem.plan, value: plan.id } },
+              ...versions.map((t) => ({ reference: t.versionId ? `${t.reference}/_history/${t.versionId}` : t.reference })),
+            ];
             return {
               local: `Provenance/${plan.id}-${r.revision}`,
               resourceType: 'Provenance',

@@ -198,7 +198,7 @@ export async function writeAll(
       };
     });
     const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: entries };
-    validateBundle(bundle);
+    validateBundle(bundle, new Set(known.values()));
     const answer = await upstream.transaction(bundle, signal);
     if (answer?.resourceType !== 'Bundle' || (answer.entry ?? []).length !== entries.length) {
       throw new UpstreamError(upstream.name, 'bad-response', 200);

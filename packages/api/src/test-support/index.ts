@@ -5,3 +5,4 @@ export * from './plans.ts';
 export * from './token-server.ts';
 export * from './peers.ts';
 export * from './problem.ts';
+export * from './holdings.ts';

@@ -55,7 +55,9 @@ export function upstreamPolicies(options: ResilienceOptions) {
     halfOpenAfter: options.halfOpenAfterMs,
     breaker: new ConsecutiveBreaker(options.breakerThreshold),
   });
-  const retrying = retry(handleWhen(isTransient), {
+  // A 429 is not retried here: the server said how long to wait, and the caller (the outbox,
+  // or the next sync) waits that long instead of asking again within milliseconds.
+  const retrying = retry(handleWhen((error) => isTransient(error) && (error as { response?: { status?: number } }).response?.status !== 429), {
     maxAttempts: options.maxAttempts - 1,
     backoff: new ExponentialBackoff({ initialDelay: options.initialDelayMs, maxDelay: options.maxDelayMs }),
   });
