@@ -3,3 +3,4 @@ export * from './plan-to-fhir.ts';
 export * from './publish-bundle.ts';
 export { stableUuid } from './stable-uuid.ts';
 export * from './provenance-marks.ts';
+export * from './document.ts';
