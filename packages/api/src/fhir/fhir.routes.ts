@@ -1,132 +1,85 @@
-import type { Bundle, CapabilityStatement, CarePlan, Resource } from '@medplum/fhirtypes';
-import { plansService, staffActor } from '../plans/context.ts';
-import {
-  IdentifierSystem,
-  parsePersonId,
-  patientIdentifierReference,
-  planToFhir,
-  sipResourceList,
-  type PlanView,
-} from '@sip/shared';
+import type { Bundle, OperationDefinition, Parameters, Resource } from '@medplum/fhirtypes';
+import { IdentifierSystem, parsePersonId, type PlanView } from '@sip/shared';
 import { Hono, type Context } from 'hono';
-import { authz } from '../policy/authorize.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
+import { plansService, staffActor } from '../plans/context.ts';
 import { etag } from '../plans/plans.service.ts';
+import { authz } from '../policy/authorize.ts';
+import { capabilityStatement, sipOperationDefinition, sipOperationUrl } from './conformance.ts';
+import { faceOf, holderOf, isReadType, type Face, type ReadType } from './face.ts';
+import { negotiateJson, noneMatch, prefersStrict } from './negotiate.ts';
 import { errorToOperationOutcome, FhirError, fhirResponse } from './outcome.ts';
+import { findCarePlans, type PlanMatch } from './plan-search.ts';
+import { parseSearchParams, searchset, subset, type ResultParams } from './search.ts';
 
-/** The canonical URL of the `$sip` operation. */
-export const SIP_OPERATION = 'urn:sip-broker:OperationDefinition:CarePlan-sip';
-
-/** The search parameters `GET /fhir/CarePlan` takes. */
-const SEARCH_PARAMS = new Set(['patient:identifier', '_format']);
-const JSON_FORMATS = new Set(['json', 'application/json', 'application/fhir+json']);
-
-const actor = staffActor;
-
-const service = plansService;
+/** The criteria `CarePlan` search takes; everything else is a result parameter or ignored. */
+const CAREPLAN_CRITERIA = ['patient:identifier', '_id'] as const;
+const OPERATION_DEFINITION_CRITERIA = ['url', '_id'] as const;
 
 const baseUrl = (c: Context<AppEnv>) => `${c.get('deps').config.publicUrl.replace(/\/$/, '')}/fhir`;
-
-/** Our own FHIR face: ids are our ids, references relative, the individual by personnummer or samordningsnummer. */
-function resourcesOf(plan: PlanView) {
-  return planToFhir(plan, { patient: patientIdentifierReference(plan) });
-}
-
-/** Every resource of the face versions with the plan as a whole: its revision. */
-function withMeta<T extends Resource>(resource: T, plan: PlanView): T {
-  return { ...resource, meta: { ...resource.meta, versionId: String(plan.revision), lastUpdated: plan.updatedAt } };
-}
+const canonicalBase = (c: Context<AppEnv>) => c.get('deps').config.fhirCanonicalBase.replace(/\/$/, '');
 
 function versionHeaders(plan: PlanView): Record<string, string> {
   return { ETag: etag(plan.revision), 'Last-Modified': new Date(plan.updatedAt).toUTCString() };
 }
 
+/** 304 when `If-None-Match` names the plan's revision: the client's copy is current. */
+function notModified(c: Context<AppEnv>, plan: PlanView): Response | undefined {
+  if (!noneMatch(c.req.header('if-none-match'), etag(plan.revision))) return undefined;
+  return c.newResponse(null, 304, versionHeaders(plan));
+}
+
+/** The same answer for every id that is not there or not the reader's to see: it reveals nothing. */
+const notFound = (type: string) => new FhirError(404, 'not-found', `No such ${type}`);
+
+async function readPlan(c: Context<AppEnv>, planId: string, type: string): Promise<PlanView> {
+  try {
+    return await plansService(c).get(staffActor(c), planId);
+  } catch (error) {
+    if (error instanceof ProblemError && error.code === 'not-found') throw notFound(type);
+    throw error;
+  }
+}
+
 /**
- * A CarePlan id names the SIP (the plan id) or one of its sub-CarePlans (a part id, or the
- * relatives section's id). Either way the whole plan is read through the service: authorised,
+ * The plan a CarePlan id names: the SIP (a plan id) or one of its sub-CarePlans (a part id, or
+ * the relatives section's id). Either way the whole plan is read through the service: authorised,
  * and logged as a read of the plan.
  */
-async function readPlanOf(c: Context<AppEnv>, id: string): Promise<{ plan: PlanView; carePlan: CarePlan & { id: string } }> {
-  const plans = service(c);
-  const who = actor(c);
+async function readPlanOfCarePlan(c: Context<AppEnv>, id: string): Promise<PlanView> {
+  const plans = plansService(c);
+  const who = staffActor(c);
   try {
-    const plan = await plans.get(who, id);
-    return { plan, carePlan: resourcesOf(plan).carePlan };
+    return await plans.get(who, id);
   } catch (error) {
     if (!(error instanceof ProblemError && error.code === 'not-found')) throw error;
   }
-  const plan = await plans.getByPart(who, id);
-  const resources = resourcesOf(plan);
-  const carePlan = [...resources.parts, resources.relatives].find((p) => p.id === id);
-  if (!carePlan) throw new ProblemError('not-found', 'No such plan');
-  return { plan, carePlan };
+  try {
+    return await plans.getByPart(who, id);
+  } catch (error) {
+    if (error instanceof ProblemError && error.code === 'not-found') throw notFound('CarePlan');
+    throw error;
+  }
 }
 
-function capabilityStatement(c: Context<AppEnv>): CapabilityStatement {
-  const base = baseUrl(c);
-  return {
-    resourceType: 'CapabilityStatement',
-    status: 'active',
-    date: c.get('deps').clock.now().toISOString(),
-    publisher: 'SIP broker',
-    kind: 'instance',
-    software: { name: 'SIP broker', version: '0.1.0' },
-    implementation: {
-      description: 'The SIP broker’s read-only FHIR R4 face: the shared SIP (samordnad individuell plan) as CarePlans',
-      url: base,
-    },
-    fhirVersion: '4.0.1',
-    format: ['json'],
-    rest: [
-      {
-        mode: 'server',
-        documentation:
-          'Read-only. Errors are OperationOutcome. CarePlan ids are plan ids (the SIP) or part ids (a principal’s part or the relatives section). The individual is referenced by identifier (personnummer or samordningsnummer); this server holds no Patient resources.',
-        security: {
-          cors: true,
-          service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'OAuth' }] }],
-          description:
-            'A staff bearer token (Authorization: Bearer). Staff see the plans their organisation takes part in; every read is recorded in the access log. Auditors read no plans.',
-        },
-        resource: [
-          {
-            type: 'CarePlan',
-            documentation:
-              'The SIP (category urn:sip-broker:codesystem:plan-category|sip) and its sub-CarePlans (sip-part, sip-relatives). meta.versionId and the ETag are the plan’s revision.',
-            interaction: [
-              { code: 'read', documentation: 'The SIP, or a sub-CarePlan by part id; ETag W/"<revision>"' },
-              { code: 'search-type', documentation: 'GET [base]/CarePlan?… or POST [base]/CarePlan/_search (form body), returning SIP CarePlans only' },
-            ],
-            versioning: 'versioned',
-            readHistory: false,
-            updateCreate: false,
-            conditionalCreate: false,
-            conditionalRead: 'not-supported',
-            conditionalUpdate: false,
-            conditionalDelete: 'not-supported',
-            searchParam: [
-              {
-                name: 'patient',
-                definition: 'http://hl7.org/fhir/SearchParameter/clinical-patient',
-                type: 'reference',
-                documentation:
-                  'Only with the :identifier modifier, and required: patient:identifier=<system>|<value> with the personnummer or samordningsnummer system. The SIPs of that individual that your organisation takes part in.',
-              },
-            ],
-            operation: [
-              {
-                name: 'sip',
-                definition: SIP_OPERATION,
-                documentation:
-                  'GET [base]/CarePlan/[id]/$sip: the whole SIP as one collection Bundle (SIP CarePlan, sub-CarePlans, Goals, CareTeam, Consent).',
-              },
-            ],
-          },
-        ],
-      },
-    ],
-  };
+/** A resource of the face by type and id, with the plan it belongs to (read, authorised and logged). */
+async function readFace(c: Context<AppEnv>, type: ReadType, id: string): Promise<{ face: Face; resource: Resource & { id: string } }> {
+  const holder = holderOf(type, id);
+  if (!holder) throw notFound(type);
+  const plan = 'carePlan' in holder ? await readPlanOfCarePlan(c, holder.carePlan) : await readPlan(c, holder.plan, type);
+  const face = faceOf(plan);
+  const resource = face.find(type, id);
+  if (!resource) throw notFound(type);
+  return { face, resource };
+}
+
+/** Refuses, under `Prefer: handling=strict`, parameters a read or an operation does not take. */
+function readParams(c: Context<AppEnv>): ResultParams {
+  const params = new URL(c.req.url).searchParams;
+  const { result } = parseSearchParams(params, [], prefersStrict(c));
+  if (result.summary === 'count') throw new FhirError(400, 'invalid', '_summary=count is for searches');
+  return result;
 }
 
 /** The person id a `patient:identifier` token names, or null when no plan can match it. */
@@ -141,49 +94,167 @@ function personIdOf(token: string): string | null {
   return parsed.value;
 }
 
-async function search(c: Context<AppEnv>, params: URLSearchParams): Promise<Response> {
-  const keys = [...new Set(params.keys())];
-  const unsupported = keys.filter((key) => !SEARCH_PARAMS.has(key));
-  if (unsupported.length) {
-    throw new FhirError(400, 'not-supported', `Unsupported search parameter${unsupported.length > 1 ? 's' : ''}: ${unsupported.join(', ')}. Supported: patient:identifier`);
-  }
-  const format = params.get('_format');
-  if (format !== null && !JSON_FORMATS.has(format)) throw new FhirError(400, 'not-supported', 'Only JSON is supported: _format=json');
+function idsOf(params: URLSearchParams): string[] | undefined {
+  const values = params.getAll('_id');
+  if (!values.length) return undefined;
+  return values.flatMap((value) => value.split(',')).map((id) => id.trim());
+}
+
+/**
+ * `CarePlan` search: by the individual (`patient:identifier`), by id (`_id`), or both, among
+ * the plans my organisation sees. The matches are found by id alone; each plan on the page is
+ * then read through the service (authorised again, and logged as read). `_summary=count` reads
+ * no plan, and logs the plans it counts as listed. The links name the matches by `_id`: the
+ * personnummer never goes into a URL the server writes.
+ */
+async function searchCarePlans(c: Context<AppEnv>, params: URLSearchParams): Promise<Response> {
+  const { result, ignored } = parseSearchParams(params, CAREPLAN_CRITERIA, prefersStrict(c));
   const tokens = params.getAll('patient:identifier');
-  if (tokens.length === 0) throw new FhirError(400, 'not-supported', 'Searching CarePlans requires patient:identifier=<system>|<value>');
-  if (tokens.length > 1 || tokens[0]!.includes(',')) throw new FhirError(400, 'not-supported', 'patient:identifier takes exactly one value');
-  const personId = personIdOf(tokens[0]!);
-  const plans = personId ? await service(c).findByIndividual(actor(c), personId) : [];
+  const ids = idsOf(params);
+  if (tokens.length === 0 && ids === undefined) {
+    throw new FhirError(400, 'not-supported', 'Searching CarePlans requires patient:identifier=<system>|<value> or _id');
+  }
+  if (tokens.length > 1 || tokens[0]?.includes(',')) throw new FhirError(400, 'not-supported', 'patient:identifier takes exactly one value');
+  const personId = tokens.length ? personIdOf(tokens[0]!) : undefined;
+  const actor = staffActor(c);
+  const { database } = c.get('deps');
+  const matches: PlanMatch[] = personId === null ? [] : await findCarePlans(database.db, actor.principal.organisationId, { personId, ids });
+  const countOnly = result.summary === 'count' || result.count === 0;
+  if (countOnly && matches.length) {
+    await plansService(c).logAccess(database.db, actor, 'plan.list', [...new Map(matches.map((m) => [m.planId, { id: m.planId, individualId: m.individualId }])).values()]);
+  }
   const base = baseUrl(c);
-  const bundle: Bundle = {
-    resourceType: 'Bundle',
-    type: 'searchset',
-    total: plans.length,
-    link: [{ relation: 'self', url: `${base}/CarePlan?${new URLSearchParams([['patient:identifier', tokens[0]!]]).toString()}` }],
-    entry: plans.map((plan) => ({
-      fullUrl: `${base}/CarePlan/${plan.id}`,
-      resource: withMeta(resourcesOf(plan).carePlan, plan),
-      search: { mode: 'match' },
-    })),
-  };
-  if (!bundle.entry?.length) delete bundle.entry;
+  const bundle = await searchset({
+    base,
+    type: 'CarePlan',
+    result,
+    ignored,
+    total: matches.length,
+    criteria: matches.length ? [['_id', matches.map((m) => m.id).join(',')]] : null,
+    load: async (offset, count) => {
+      const page: Resource[] = [];
+      for (const match of matches.slice(offset, offset + count)) {
+        let plan: PlanView;
+        try {
+          plan = await plansService(c).get(actor, match.planId);
+        } catch (error) {
+          // Gone from my organisation's view since the search found it: not a match any more.
+          if (error instanceof ProblemError && error.code === 'not-found') continue;
+          throw error;
+        }
+        const carePlan = faceOf(plan).find('CarePlan', match.id);
+        if (carePlan) page.push(carePlan);
+      }
+      return page;
+    },
+  });
   return fhirResponse(c, bundle);
 }
 
+/** `OperationDefinition` search: by canonical `url` (with `|version` or without) or `_id`. */
+async function searchOperationDefinitions(c: Context<AppEnv>): Promise<Response> {
+  const params = new URL(c.req.url).searchParams;
+  const { result, ignored } = parseSearchParams(params, OPERATION_DEFINITION_CRITERIA, prefersStrict(c));
+  const definitions = [sipOperationDefinition(canonicalBase(c))];
+  const urls = params.getAll('url').flatMap((value) => value.split(','));
+  const ids = idsOf(params);
+  const matches = definitions.filter(
+    (definition) =>
+      (!urls.length || urls.some((url) => url === definition.url || url === `${definition.url}|${definition.version}`)) &&
+      (!ids || ids.includes(definition.id)),
+  );
+  const criteria: [string, string][] = [];
+  for (const url of urls) criteria.push(['url', url]);
+  if (ids) criteria.push(['_id', ids.join(',')]);
+  const bundle = await searchset({
+    base: baseUrl(c),
+    type: 'OperationDefinition',
+    result,
+    ignored,
+    total: matches.length,
+    criteria,
+    load: async (offset, count) => matches.slice(offset, offset + count),
+  });
+  return fhirResponse(c, bundle);
+}
+
+/**
+ * `$sip`: the whole SIP as one document Bundle, for the SIP's id or a part's. POST takes an
+ * empty body or a Parameters resource without parameters (the operation has no input).
+ */
+async function sip(c: Context<AppEnv>, input?: Parameters): Promise<Response> {
+  const strict = prefersStrict(c);
+  parseSearchParams(new URL(c.req.url).searchParams, [], strict);
+  if (strict && input?.parameter?.length) {
+    throw new FhirError(400, 'not-supported', `$sip takes no parameters: ${input.parameter.map((p) => JSON.stringify(String(p.name).slice(0, 64))).join(', ')}`);
+  }
+  const plan = await readPlanOfCarePlan(c, c.req.param('id')!);
+  const unchanged = notModified(c, plan);
+  if (unchanged) return unchanged;
+  return fhirResponse(c, faceOf(plan).document(baseUrl(c)), 200, versionHeaders(plan));
+}
+
+async function parametersOf(c: Context<AppEnv>): Promise<Parameters | undefined> {
+  const body = await c.req.text();
+  if (body.trim() === '') return undefined;
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(fhir\+)?json\b/i.test(type)) {
+    throw new FhirError(415, 'not-supported', 'Send the operation’s input as application/fhir+json (a Parameters resource), or no body');
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new FhirError(400, 'invalid', 'The body is not JSON');
+  }
+  if (!parsed || typeof parsed !== 'object' || (parsed as Resource).resourceType !== 'Parameters') {
+    throw new FhirError(400, 'invalid', 'The body must be a Parameters resource');
+  }
+  const parameter = (parsed as Parameters).parameter;
+  if (parameter !== undefined && !Array.isArray(parameter)) throw new FhirError(400, 'invalid', 'Parameters.parameter must be an array');
+  return parsed as Parameters;
+}
+
+/** Refuses types the face does not serve before anything else is asked. */
+function servedType(c: Context<AppEnv>): ReadType {
+  const type = c.req.param('type') ?? '';
+  if (!isReadType(type)) {
+    throw new FhirError(404, 'not-found', `Not supported by this FHIR server: ${JSON.stringify(type.slice(0, 64))} (see /fhir/metadata)`);
+  }
+  return type;
+}
 
 function notSupported(c: Context<AppEnv>): never {
   throw new FhirError(405, 'not-supported', `${c.req.method} is not supported here: this FHIR face is read-only`);
 }
 
 /**
- * The broker's read-only FHIR R4 face, under `/fhir`: the CapabilityStatement, CarePlan read and
- * search by the individual's identifier, and `$sip` (the whole SIP as one Bundle). Reads go
- * through {@link PlansService}, so authorisation and the access log are the staff API's. Errors
- * are OperationOutcome (`application/fhir+json`), never problem+json.
+ * The broker's read-only FHIR R4 face, under `/fhir`: the CapabilityStatement; read of the SIP's
+ * CarePlans and of every resource they reference (CareTeam, Goal, Consent, RelatedPerson, Task,
+ * Patient, Organization, Practitioner, and the Composition of its document); CarePlan search
+ * with paging, `_summary`, `_elements` and `_total`; `$sip` (the whole SIP as one document); and
+ * the OperationDefinition of `$sip` at its canonical URL. Reads go through {@link PlansService},
+ * so authorisation and the access log are the staff API's. Errors are OperationOutcome
+ * (`application/fhir+json`), never problem+json. JSON only: anything else asked for is a 406.
  */
 export const fhirRoutes = new Hono<AppEnv>({ strict: false })
-  .get('/fhir/metadata', (c) => fhirResponse(c, capabilityStatement(c)))
-  .get('/fhir/CarePlan', ...authz('plan.list'), (c) => search(c, new URL(c.req.url).searchParams))
+  .use('/fhir', negotiateJson)
+  .use('/fhir/*', negotiateJson)
+  .get('/fhir/metadata', (c) => {
+    readParams(c);
+    return fhirResponse(
+      c,
+      capabilityStatement({ base: baseUrl(c), canonicalBase: canonicalBase(c), date: c.get('deps').clock.now().toISOString() }),
+    );
+  })
+  .get('/fhir/OperationDefinition', (c) => searchOperationDefinitions(c))
+  .get('/fhir/OperationDefinition/:id', (c) => {
+    const result = readParams(c);
+    const definition: OperationDefinition = sipOperationDefinition(canonicalBase(c));
+    if (c.req.param('id') !== definition.id) throw notFound('OperationDefinition');
+    return fhirResponse(c, subset(definition, result));
+  })
+  .get('/fhir/CarePlan', ...authz('plan.list'), (c) => searchCarePlans(c, new URL(c.req.url).searchParams))
   .post('/fhir/CarePlan/_search', ...authz('plan.list'), async (c) => {
     const type = c.req.header('content-type') ?? '';
     if (!/^application\/x-www-form-urlencoded\b/i.test(type)) {
@@ -191,35 +262,40 @@ export const fhirRoutes = new Hono<AppEnv>({ strict: false })
     }
     const params = new URLSearchParams(await c.req.text());
     for (const [key, value] of new URL(c.req.url).searchParams) params.append(key, value);
-    return search(c, params);
+    return searchCarePlans(c, params);
   })
-  .get('/fhir/CarePlan/:id/$sip', ...authz('plan.read'), async (c) => {
-    const { plan } = await readPlanOf(c, c.req.param('id'));
-    const resources = resourcesOf(plan);
-    const base = baseUrl(c);
-    const bundle: Bundle = {
-      resourceType: 'Bundle',
-      type: 'collection',
-      timestamp: c.get('deps').clock.now().toISOString(),
-      entry: sipResourceList(resources).map((resource) => ({
-        fullUrl: `${base}/${resource.resourceType}/${resource.id}`,
-        resource: withMeta(resource, plan),
-      })),
-    };
-    return fhirResponse(c, bundle, 200, versionHeaders(plan));
-  })
-  .get('/fhir/CarePlan/:id', ...authz('plan.read'), async (c) => {
-    const { plan, carePlan } = await readPlanOf(c, c.req.param('id'));
-    return fhirResponse(c, withMeta(carePlan, plan), 200, versionHeaders(plan));
-  })
+  .get('/fhir/CarePlan/:id/$sip', ...authz('plan.read'), (c) => sip(c))
+  .post('/fhir/CarePlan/:id/$sip', ...authz('plan.read'), async (c) => sip(c, await parametersOf(c)))
+  .get(
+    '/fhir/:type/:id',
+    async (c, next) => {
+      servedType(c);
+      await next();
+    },
+    ...authz('plan.read'),
+    async (c) => {
+      const result = readParams(c);
+      const { face, resource } = await readFace(c, servedType(c), c.req.param('id'));
+      const unchanged = notModified(c, face.plan);
+      if (unchanged) return unchanged;
+      return fhirResponse(c, subset(resource, result), 200, versionHeaders(face.plan));
+    },
+  )
   .all('/fhir/metadata', notSupported)
+  .all('/fhir/OperationDefinition', notSupported)
+  .all('/fhir/OperationDefinition/:id', notSupported)
   .all('/fhir/CarePlan', notSupported)
-  .all('/fhir/CarePlan/:id', notSupported)
   .all('/fhir/CarePlan/:id/$sip', notSupported)
+  .all('/fhir/:type/:id', (c) => {
+    servedType(c);
+    return notSupported(c);
+  })
   .all('/fhir/*', (c) => {
-    throw new FhirError(404, 'not-found', `Not supported by this FHIR server: ${c.req.method} ${c.req.path.replace(/^\/fhir/, '') || '/'} (see /fhir/metadata)`);
+    throw new FhirError(404, 'not-found', `Not supported by this FHIR server: ${c.req.method} ${c.req.path.replace(/^\/fhir/, '').slice(0, 200) || '/'} (see /fhir/metadata)`);
   })
   .all('/fhir', () => {
     throw new FhirError(404, 'not-found', 'Not supported by this FHIR server: see /fhir/metadata');
   })
   .onError((error, c) => errorToOperationOutcome(error, c, c.get('deps').logger));
+
+export { sipOperationUrl };

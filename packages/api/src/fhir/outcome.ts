@@ -45,9 +45,10 @@ export function operationOutcome(code: IssueCode, diagnostics: string | undefine
   };
 }
 
-/** Answers with a FHIR resource as `application/fhir+json`, keeping headers set earlier on the context. */
+/** Answers with a FHIR resource as `application/fhir+json` (indented with `_pretty=true`), keeping headers set earlier on the context. */
 export function fhirResponse(c: Context, body: unknown, status = 200, headers: Record<string, string> = {}): Response {
-  return c.newResponse(JSON.stringify(body), status as 200, { 'content-type': FHIR_JSON, ...headers });
+  const pretty = new URL(c.req.url).searchParams.get('_pretty') === 'true';
+  return c.newResponse(JSON.stringify(body, null, pretty ? 2 : undefined), status as 200, { 'content-type': FHIR_JSON, ...headers });
 }
 
 /**
