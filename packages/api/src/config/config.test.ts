@@ -70,6 +70,15 @@ describe('loadConfig', () => {
     expect(problems.map((p) => p.variable)).toContain(variable);
   });
 
+  it('gives the FHIR face a canonical base: PUBLIC_URL + /fhir unless FHIR_CANONICAL_BASE names an http(s) URL', () => {
+    expect(loadConfig({}).fhirCanonicalBase).toBe('http://localhost:8787/fhir');
+    expect(loadConfig({ PUBLIC_URL: 'https://sip.region.example/' }).fhirCanonicalBase).toBe('https://sip.region.example/fhir');
+    expect(loadConfig({ PUBLIC_URL: 'https://sip.region.example', FHIR_CANONICAL_BASE: 'https://fhir.sip.example/r4/' }).fhirCanonicalBase).toBe('https://fhir.sip.example/r4');
+    for (const value of ['urn:sip-broker', 'ftp://fhir.example', 'not a url']) {
+      expect(problemsOf({ FHIR_CANONICAL_BASE: value }).map((p) => p.variable), value).toContain('FHIR_CANONICAL_BASE');
+    }
+  });
+
   it('refuses demo mode in production even when asked for', () => {
     expect(problemsOf({ NODE_ENV: 'production', DEMO_MODE: 'true' })).toContainEqual({
       variable: 'DEMO_MODE',
