@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
-import { stableUuid } from '@sip/shared';
+import { rewriteReferences, stableUuid } from '@sip/shared';
 import { validateBundle } from '../fhir/validate.ts';
 import { UpstreamError, type Upstream } from '../upstreams/upstream.ts';
 import { EntriesRefused } from './delivery-failure.ts';
@@ -44,19 +44,6 @@ export function forEachReference(value: unknown, visit: (reference: string) => v
       else forEachReference(child, visit);
     }
   }
-}
-
-/** A copy with every `reference` found in `map` replaced. */
-export function rewriteReferences<T>(value: T, map: ReadonlyMap<string, string>): T {
-  if (Array.isArray(value)) return value.map((v) => rewriteReferences(v, map)) as T;
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [key, child] of Object.entries(value)) {
-      out[key] = key === 'reference' && typeof child === 'string' ? (map.get(child) ?? child) : rewriteReferences(child, map);
-    }
-    return out as T;
-  }
-  return value;
 }
 
 /** What a server adds to a resource's `meta` on its own; left out when comparing content. */

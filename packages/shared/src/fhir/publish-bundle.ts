@@ -57,7 +57,8 @@ export function identifierQuery(identifier: { system: string; value: string }): 
   return `identifier=${encode(identifier.system)}|${encode(identifier.value)}`;
 }
 
-function rewriteReferences<T>(value: T, map: ReadonlyMap<string, string>): T {
+/** A copy with every `reference` found in `map` replaced. */
+export function rewriteReferences<T>(value: T, map: ReadonlyMap<string, string>): T {
   if (Array.isArray(value)) return value.map((v) => rewriteReferences(v, map)) as T;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
