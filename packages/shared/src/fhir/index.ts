@@ -4,3 +4,4 @@ export * from './publish-bundle.ts';
 export { stableUuid } from './stable-uuid.ts';
 export * from './provenance-marks.ts';
 export * from './document.ts';
+export { escapeXhtml, narrativeIssues, XHTML_NAMESPACE } from './narrative.ts';
