@@ -48,6 +48,13 @@ describe('what needs attention, as Tasks to the principal responsible for the pl
     expect(attentionOf('rel-maria/c-due/review-due/2027-03-01')).toEqual<Task>({
       resourceType: 'Task',
       id: stableUuid(`Task|${identifierKey(identifier)}`),
+      text: {
+        status: 'generated',
+        div:
+          '<div xmlns="http://www.w3.org/1999/xhtml"><p><b>Åtagandets omprövningsdatum har passerats</b></p><p><b>Status:</b> Att hantera</p>' +
+          '<p><b>Anhörig:</b> Maria Nilsson (dotter)</p><p><b>Åtagande:</b> Handla mat</p><p><b>Sedan:</b> 2027-03-01</p>' +
+          '<p><b>Ansvarig huvudman:</b> Norrviks kommun</p></div>',
+      },
       identifier: [identifier],
       basedOn: [{ reference: `CarePlan/${plan.id}` }],
       status: 'requested',
@@ -66,6 +73,8 @@ describe('what needs attention, as Tasks to the principal responsible for the pl
   it('names the relative as requester of what they asked for or answered, and completes what staff dealt with', () => {
     expect(attentionOf('rel-maria/c-declined/declined')).toMatchObject({ status: 'requested', requester: { reference: `RelatedPerson/${person.id}` }, authoredOn: '2026-11-21T09:00:00.000Z' });
     expect(attentionOf('rel-maria/c-replanned/withdrawn')).toMatchObject({ status: 'completed', lastModified: '2027-01-12T08:00:00.000Z' });
+    expect(attentionOf('rel-maria/c-replanned/withdrawn')!.text!.div).toContain('<p><b>Status:</b> Hanterat</p>');
+    expect(attentionOf('rel-maria/c-replanned/withdrawn')!.text!.div).toContain('<p><b>Hanterat:</b> 2027-01-12 09:00</p>');
     expect(attentionOf('rel-maria/needs-assessment-request/2027-02-01T09:00:00+01:00')).toMatchObject({
       status: 'requested',
       focus: { reference: `RelatedPerson/${person.id}` },

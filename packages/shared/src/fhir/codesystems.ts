@@ -42,7 +42,7 @@ export const AttentionCoding = {
   'needs-assessment-request': { system: ATTENTION_KIND_SYSTEM, code: 'needs-assessment-request', display: 'Anhörig ber om en egen behovsbedömning' },
 } as const;
 
-/** CarePlan.category: what kind of plan this is. */
+/** CarePlan.category: what kind of plan this is (beside it, the standard {@link StandardCoding.carePlan}). */
 export const PLAN_CATEGORY_SYSTEM = 'urn:sip-broker:codesystem:plan-category';
 export const PlanCategory = {
   sip: { system: PLAN_CATEGORY_SYSTEM, code: 'sip', display: 'Samordnad individuell plan' },
@@ -80,6 +80,38 @@ export const CareTeamRole = {
   coordinator: { system: CARE_TEAM_ROLE_SYSTEM, code: 'sip-coordinator', display: 'SIP-samordnare' },
   followUp: { system: CARE_TEAM_ROLE_SYSTEM, code: 'follow-up', display: 'Ansvarig för uppföljning' },
   invited: { system: CARE_TEAM_ROLE_SYSTEM, code: 'invited', display: 'Inbjuden deltagare' },
+  /** The individual the plan is for (beside it, SNOMED CT 116154003 Patient). */
+  individual: { system: CARE_TEAM_ROLE_SYSTEM, code: 'individual', display: 'Den enskilde' },
+  /** A relative in the relatives section (beside it, the relationship from v3-RoleCode, and SNOMED CT 133932002 Caregiver while they carry a commitment). */
+  relative: { system: CARE_TEAM_ROLE_SYSTEM, code: 'relative', display: 'Anhörig' },
+} as const;
+
+/** Task.code of a relative's voluntary commitment. */
+export const TASK_KIND_SYSTEM = 'urn:sip-broker:codesystem:task-kind';
+export const TaskKind = {
+  commitment: { system: TASK_KIND_SYSTEM, code: 'relative-commitment', display: 'Anhörigs frivilliga åtagande' },
+} as const;
+
+/**
+ * The consent policies a Consent is given under (Consent.policy.uri, as IHE Privacy Consent on
+ * FHIR asks), named under the broker's own base:
+ * - `sip`: the individual's consent to the SIP. Consent is given per SIP, to the actors named
+ *   (provision.actor, role IRCP), for the categories of information named (provision.code), until
+ *   the date given (provision.period.end), never for what is excluded (a nested deny provision);
+ *   it is revocable at once (status inactive). For an individual under 18 it rests on each
+ *   guardian's consent (verification). Written or oral; an oral consent is documented by whoever
+ *   recorded it.
+ * - `relativeCommitment`: a relative's own answer to one voluntary commitment (provision.data the
+ *   Task). Voluntary: nothing counts as committed until the relative accepts; the relative may
+ *   withdraw at any time (status inactive), and must confirm again past the review date. A staff
+ *   cancel of the commitment ends the consent too.
+ * - `homeAsPlaceOfCare`: a relative's own consent to the home they share with the individual
+ *   becoming a place of care; revocable, the last answer is the one in force.
+ */
+export const ConsentPolicy = {
+  sip: 'urn:sip-broker:policy:sip-consent',
+  relativeCommitment: 'urn:sip-broker:policy:relative-commitment',
+  homeAsPlaceOfCare: 'urn:sip-broker:policy:home-as-place-of-care',
 } as const;
 
 /** Consent.provision.code: the categories of information the individual lets the SIP share. */
@@ -119,6 +151,25 @@ export const FhirSystem = {
   provenanceParticipantType: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type',
   dataOperation: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation',
   roleCode: 'http://terminology.hl7.org/CodeSystem/v3-RoleCode',
+  snomed: 'http://snomed.info/sct',
+} as const;
+
+/**
+ * Standard codings the resources carry beside our own codes, so a receiving record that knows
+ * nothing of `urn:sip-broker:…` can still tell what it holds. Our own codings stay: they say
+ * more, and the broker reads them.
+ */
+export const StandardCoding = {
+  /** CarePlan.category of the SIP, its parts and the relatives section. */
+  carePlan: { system: FhirSystem.snomed, code: '734163000', display: 'Care plan' },
+  /** CareTeam.category: the SIP's team coordinates care over time. */
+  careCoordinationTeam: { system: FhirSystem.loinc, code: 'LA28865-6', display: 'Longitudinal care-coordination focused care team' },
+  /** CareTeam.participant.role of the individual. */
+  patient: { system: FhirSystem.snomed, code: '116154003', display: 'Patient' },
+  /** CareTeam.participant.role of a relative who carries a commitment they accepted. */
+  caregiver: { system: FhirSystem.snomed, code: '133932002', display: 'Caregiver' },
+  /** Goal.category of the individual's own goals: what matters to them. */
+  personalHealthGoal: { system: FhirSystem.loinc, code: '87528-6', display: 'Personal health goal' },
 } as const;
 
 /** The IHE PCF codings of the individual's consent. */

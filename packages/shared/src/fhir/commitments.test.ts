@@ -91,17 +91,19 @@ const consentOf = (system: string, id: string) =>
   fhir.relativeConsents.find((c) => c.identifier?.[0]?.system === system && c.identifier[0].value === `${plan.id}/${id}`);
 
 describe("a relative's commitments as FHIR R4", () => {
-  it('maps each commitment to a Task: our identifier, a proposal for the individual, owned by the RelatedPerson, based on the SIP', () => {
+  it('maps each commitment to a Task: our identifier, a proposal for the individual, owned by the RelatedPerson, based on the relatives section and the SIP', () => {
     const task = taskOf('c-requested')!;
     const identifier = { system: 'urn:sip-broker:commitment', value: `${plan.id}/c-requested` };
     expect(task).toEqual<Task>({
       resourceType: 'Task',
       id: stableUuid(`Task|${identifierKey(identifier)}`),
+      text: { status: 'generated', div: expect.stringContaining('<p><b>Åtagande:</b> Åtagande c-requested</p>') },
       extension: [{ url: 'urn:sip-broker:extension:review-date', valueDate: '2027-06-01' }],
       identifier: [identifier],
-      basedOn: [{ reference: `CarePlan/${plan.id}` }],
+      basedOn: [{ reference: `CarePlan/${plan.relativesSection.id}` }, { reference: `CarePlan/${plan.id}` }],
       status: 'requested',
       intent: 'proposal',
+      code: { coding: [{ system: 'urn:sip-broker:codesystem:task-kind', code: 'relative-commitment', display: 'Anhörigs frivilliga åtagande' }] },
       description: 'Åtagande c-requested',
       for: { reference: 'Patient/astrid-in-region', type: 'Patient' },
       executionPeriod: { start: '2026-12-01', end: '2027-12-31' },
@@ -128,6 +130,7 @@ describe("a relative's commitments as FHIR R4", () => {
     expect(taskOf('c-reconfirmed')!.extension).toEqual([{ url: SipExtension.reviewDate, valueDate: '2027-11-23' }]);
     expect(taskOf('c-accepted')!.extension).toEqual([{ url: SipExtension.reviewDate, valueDate: '2027-06-01' }]);
     expect(taskOf('c-accepted')!.executionPeriod).toEqual({ start: '2026-12-01' });
+    expect(taskOf('c-reconfirmed')!.text!.div).toContain('<p><b>Omprövas senast:</b> 2027-11-23</p>');
   });
 
   it.each([
@@ -142,13 +145,18 @@ describe("a relative's commitments as FHIR R4", () => {
       identifier: [{ system: 'urn:sip-broker:commitment-consent', value: `${plan.id}/${id}` }],
       status: status as Consent['status'],
       scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'treatment' }] },
-      category: [{ coding: [{ system: 'urn:sip-broker:codesystem:consent-category', code: 'relative-commitment' }] }],
+      category: [
+        { coding: [{ system: 'urn:sip-broker:codesystem:consent-category', code: 'relative-commitment' }] },
+        { coding: [{ system: 'http://loinc.org', code: '59284-0' }] },
+      ],
       patient: { reference: 'Patient/astrid-in-region' },
       dateTime: at,
       performer: [{ reference: `RelatedPerson/${relatedPersonOf('rel-maria').id}` }],
+      policy: [{ uri: 'urn:sip-broker:policy:relative-commitment' }],
       policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: rule }] },
       provision: { type: type as 'permit' | 'deny', data: [{ meaning: 'related', reference: { reference: `Task/${taskOf(id)!.id}` } }] },
     });
+    expect(consent.text!.div).toContain(`<p><b>Anhörig:</b> Maria Nilsson (dotter)</p><p><b>Åtagande:</b> Åtagande ${id}</p>`);
   });
 
   it('makes no Consent for a commitment the relative never answered, whether still requested or cancelled by staff', () => {
@@ -160,7 +168,8 @@ describe("a relative's commitments as FHIR R4", () => {
     expect(consentOf(SipIdentifierSystem.homeConsent, 'rel-bengt')).toMatchObject({
       identifier: [{ system: 'urn:sip-broker:home-consent', value: `${plan.id}/rel-bengt` }],
       status: 'active',
-      category: [{ coding: [RelativeConsentCategory.homeAsPlaceOfCare] }],
+      category: [{ coding: [RelativeConsentCategory.homeAsPlaceOfCare] }, { coding: [ConsentCoding.patientConsent] }],
+      policy: [{ uri: 'urn:sip-broker:policy:home-as-place-of-care' }],
       dateTime: '2026-11-23T10:00:00.000Z',
       performer: [{ reference: `RelatedPerson/${relatedPersonOf('rel-bengt').id}` }],
       policyRule: { coding: [ConsentCoding.optIn] },
@@ -225,7 +234,10 @@ describe("publishing a relative's commitments", () => {
     expect(task.request).toEqual({ method: 'POST', url: 'Task', ifNoneExist: `identifier=urn:sip-broker:commitment|${plan.id}/c-withdrawn` });
     expect((task.resource as Task).id).toBeUndefined();
     expect((task.resource as Task).owner).toEqual({ reference: fullUrl(SipIdentifierSystem.relative, `${plan.id}/rel-maria`) });
-    expect((task.resource as Task).basedOn).toEqual([{ reference: fullUrl(SipIdentifierSystem.plan, plan.id) }]);
+    expect((task.resource as Task).basedOn).toEqual([
+      { reference: fullUrl(SipIdentifierSystem.planPart, plan.relativesSection.id) },
+      { reference: fullUrl(SipIdentifierSystem.plan, plan.id) },
+    ]);
     const consent = entryOf(entries, SipIdentifierSystem.commitmentConsent, `${plan.id}/c-withdrawn`);
     expect(consent.request?.ifNoneExist).toBe(`identifier=urn:sip-broker:commitment-consent|${plan.id}/c-withdrawn`);
     expect((consent.resource as Consent).performer).toEqual([{ reference: fullUrl(SipIdentifierSystem.relative, `${plan.id}/rel-maria`) }]);
@@ -248,7 +260,10 @@ describe("publishing a relative's commitments", () => {
     const taskId = idOf(SipIdentifierSystem.commitment, `${plan.id}/c-accepted`);
     expect(task.request).toEqual({ method: 'PUT', url: `Task/${taskId}`, ifMatch: 'W/"3"' });
     expect((task.resource as Task).owner).toEqual({ reference: `RelatedPerson/${idOf(SipIdentifierSystem.relative, `${plan.id}/rel-maria`)}` });
-    expect((task.resource as Task).basedOn).toEqual([{ reference: `CarePlan/${idOf(SipIdentifierSystem.plan, plan.id)}` }]);
+    expect((task.resource as Task).basedOn).toEqual([
+      { reference: `CarePlan/${idOf(SipIdentifierSystem.planPart, plan.relativesSection.id)}` },
+      { reference: `CarePlan/${idOf(SipIdentifierSystem.plan, plan.id)}` },
+    ]);
     const consent = entryOf(updated, SipIdentifierSystem.commitmentConsent, `${plan.id}/c-accepted`);
     expect(consent.request).toMatchObject({ method: 'PUT', ifMatch: 'W/"3"' });
     expect((consent.resource as Consent).provision?.data?.[0]?.reference).toEqual({ reference: `Task/${taskId}` });

@@ -82,3 +82,73 @@ export const publishContext: PublishContext = {
   patient: { reference: 'Patient/astrid-in-region' },
   change: { revision: 7, changedAt: '2026-11-21T10:00:00.000Z', userId: 'SE2321000099-7P02', organisationId: REGION_ORG.id },
 };
+
+type SectionRelative = PlanView['relativesSection']['relatives'][number];
+
+/**
+ * Relatives who take part, in the states a receiving record must tell apart: Maria has accepted
+ * a commitment and been asked for another; Bengt shares the home and consents to it as a place of
+ * care; Sven has skyddade personuppgifter (the broker holds no contact details of his, whatever
+ * an upstream sent); Nils is gone upstream.
+ */
+export const fixtureRelatives: SectionRelative[] = [
+  {
+    id: 'rel-maria',
+    name: 'Maria Nilsson',
+    personId: '196807059826',
+    phone: '+46701740002',
+    email: 'maria@example.se',
+    relationship: { code: 'DAU', text: 'dotter' },
+    child: false,
+    sharesHome: false,
+    commitments: [
+      {
+        id: 'c-shopping',
+        what: 'Handla mat <varje> fredag & lördag',
+        howOften: 'En gång i veckan',
+        from: '2026-12-01',
+        until: '2027-11-30',
+        reviewDate: '2027-06-01',
+        history: [
+          { at: '2026-11-20T10:00:00.000Z', status: 'requested', by: 'staff', userId: 'SE2120000099-7P01', organisationId: MUNICIPALITY_ORG.id },
+          { at: '2026-11-21T08:00:00.000Z', status: 'accepted', by: 'relative' },
+        ],
+      },
+      {
+        id: 'c-appointments',
+        what: 'Följa med till vårdcentralen',
+        howOften: 'Vid behov',
+        from: '2026-12-01',
+        reviewDate: '2027-06-01',
+        history: [{ at: '2026-11-20T10:00:00.000Z', status: 'requested', by: 'staff', userId: 'SE2120000099-7P01', organisationId: MUNICIPALITY_ORG.id }],
+      },
+    ],
+  },
+  {
+    id: 'rel-bengt',
+    name: 'Bengt Nilsson',
+    personId: '193805129818',
+    relationship: { code: 'HUSB', text: 'make' },
+    child: false,
+    sharesHome: true,
+    homeConsent: { consent: true, at: '2026-11-23T10:00:00.000Z', history: [{ consent: true, at: '2026-11-23T10:00:00.000Z' }] },
+  },
+  {
+    id: 'rel-sven',
+    name: 'Sven Nilsson',
+    phone: '+46701749999',
+    email: 'sven@example.se',
+    relationship: { code: 'SON', text: 'son' },
+    child: false,
+    sharesHome: true,
+    protectedIdentity: true,
+    homeConsent: { consent: false, at: '2026-11-24T10:00:00.000Z', history: [{ consent: false, at: '2026-11-24T10:00:00.000Z' }] },
+  },
+  { id: 'rel-nils', name: 'Nils Nilsson', relationship: { text: 'bror' }, child: false, sharesHome: false, removedUpstream: true },
+];
+
+/** {@link fullPlan} with the relatives above in its relatives section. */
+export function planWithRelatives(overrides: Partial<PlanView> = {}): PlanView {
+  const plan = fullPlan(overrides);
+  return { ...plan, relativesSection: { ...plan.relativesSection, relatives: fixtureRelatives } };
+}

@@ -1,9 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import type { Narrative, Resource } from '@medplum/fhirtypes';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { IdentifierSystem } from '../identifiers.ts';
 import type { PlanStatus } from '../plan.ts';
-import { CareTeamRole, ConsentCoding, GoalCategory, PlanCategory, SipExtension, SipIdentifierSystem } from './codesystems.ts';
-import { fullPlan, MUNICIPALITY_ORG, publishContext, REGION_ORG } from './fixture.ts';
+import { CareTeamRole, ConsentCoding, ConsentPolicy, FhirSystem, GoalCategory, PlanCategory, SipExtension, SipIdentifierSystem, StandardCoding } from './codesystems.ts';
+import { fullPlan, MUNICIPALITY_ORG, planWithRelatives, publishContext, REGION_ORG } from './fixture.ts';
 import { goalResourceId, patientIdentifierReference, planToFhir, relatedPersonsFromRelativesSection, sipResourceList } from './plan-to-fhir.ts';
+import { loadDefinitions, publishIssues, r4Issues } from './test-support.ts';
 
 const hsa = (value: string) => ({ system: IdentifierSystem.hsaId, value });
 
@@ -19,7 +21,10 @@ describe('planToFhir', () => {
       identifier: [{ system: 'urn:sip-broker:plan', value: plan.id }],
       status: 'active',
       intent: 'plan',
-      category: [{ coding: [{ system: 'urn:sip-broker:codesystem:plan-category', code: 'sip', display: 'Samordnad individuell plan' }] }],
+      category: [
+        { coding: [{ system: 'urn:sip-broker:codesystem:plan-category', code: 'sip', display: 'Samordnad individuell plan' }] },
+        { coding: [{ system: 'http://snomed.info/sct', code: '734163000', display: 'Care plan' }] },
+      ],
       title: 'SIP för Astrid',
       subject: { reference: 'Patient/astrid-in-region', type: 'Patient' },
       period: { start: plan.createdAt },
@@ -77,7 +82,7 @@ describe('planToFhir', () => {
       intent: 'plan',
       subject: { reference: 'Patient/astrid-in-region' },
       author: { identifier: hsa(MUNICIPALITY_ORG.id) },
-      category: [{ coding: [{ code: PlanCategory.part.code }, { code: 'municipality' }] }],
+      category: [{ coding: [{ code: PlanCategory.part.code }, { code: 'municipality' }] }, { coding: [StandardCoding.carePlan] }],
     });
     expect(municipality.activity).toEqual([
       {
@@ -108,8 +113,10 @@ describe('planToFhir', () => {
       id: plan.relativesSection.id,
       identifier: [{ system: SipIdentifierSystem.planPart, value: plan.relativesSection.id }],
       partOf: [{ reference: `CarePlan/${plan.id}` }],
-      category: [{ coding: [{ code: PlanCategory.relatives.code }] }],
+      category: [{ coding: [{ code: PlanCategory.relatives.code }] }, { coding: [StandardCoding.carePlan] }],
     });
+    expect(fhir.relatives.activity).toBeUndefined();
+    expect(fhir.relatives.text?.div).toContain('Ingen anhörig deltar');
     expect(fhir.relatedPersons).toEqual([]);
   });
 
@@ -137,7 +144,7 @@ describe('planToFhir', () => {
       resourceType: 'Goal',
       identifier: [{ system: 'urn:sip-broker:goal', value: `${plan.id}/${plan.fields.individualGoals![0]!.id}` }],
       lifecycleStatus: 'active',
-      category: [{ coding: [GoalCategory.individual] }],
+      category: [{ coding: [GoalCategory.individual, StandardCoding.personalHealthGoal] }],
       description: { text: 'Kunna bo kvar hemma' },
       subject: { reference: 'Patient/astrid-in-region' },
       expressedBy: { reference: 'Patient/astrid-in-region' },
@@ -153,7 +160,7 @@ describe('planToFhir', () => {
     expect(ids.every((id) => /^[A-Za-z0-9\-.]{1,64}$/.test(id))).toBe(true);
   });
 
-  it('builds the CareTeam from both principals, the contact persons, the coordinator and invited participants', () => {
+  it('builds the CareTeam from the individual, both principals, the contact persons, the coordinator and invited participants', () => {
     const team = fhir.careTeam;
     expect(team).toMatchObject({
       id: plan.id,
@@ -163,12 +170,21 @@ describe('planToFhir', () => {
     });
     const roles = team.participant?.map((p) => [p.role?.[0]?.coding?.[0]?.code, p.member?.display, p.member?.identifier?.value, p.onBehalfOf?.identifier?.value]);
     expect(roles).toEqual([
+      [CareTeamRole.individual.code, undefined, undefined, undefined],
       [CareTeamRole.principal.code, MUNICIPALITY_ORG.name, MUNICIPALITY_ORG.id, undefined],
       [CareTeamRole.principal.code, REGION_ORG.name, REGION_ORG.id, undefined],
       [CareTeamRole.contactPerson.code, 'Jonas Berg', 'SE2120000099-7P02', MUNICIPALITY_ORG.id],
       [CareTeamRole.contactPerson.code, 'Omar Haddad', undefined, REGION_ORG.id],
       [CareTeamRole.coordinator.code, 'Karin Ek', 'SE2120000099-7P01', MUNICIPALITY_ORG.id],
       [CareTeamRole.invited.code, 'Försäkringskassan', undefined, undefined],
+    ]);
+    expect(team.participant?.[0]).toEqual({
+      role: [{ coding: [CareTeamRole.individual, { system: 'http://snomed.info/sct', code: '116154003', display: 'Patient' }] }],
+      member: { reference: 'Patient/astrid-in-region', type: 'Patient' },
+    });
+    expect(team.category).toEqual([
+      { coding: [PlanCategory.sip] },
+      { coding: [{ system: 'http://loinc.org', code: 'LA28865-6', display: 'Longitudinal care-coordination focused care team' }] },
     ]);
   });
 
@@ -181,6 +197,7 @@ describe('planToFhir', () => {
       category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
       patient: { reference: 'Patient/astrid-in-region' },
       dateTime: '2026-11-20T10:00:00+01:00',
+      policy: [{ uri: 'urn:sip-broker:policy:sip-consent' }],
       policyRule: { coding: [{ code: 'OPTIN' }] },
       provision: {
         type: 'permit',
@@ -193,6 +210,8 @@ describe('planToFhir', () => {
     expect(actors.every((a) => a.role.coding?.[0]?.code === 'IRCP')).toBe(true);
     expect(actors.map((a) => a.reference.identifier?.value ?? a.reference.display)).toEqual([REGION_ORG.id, MUNICIPALITY_ORG.id, 'Försäkringskassan']);
     expect(fhir.consent!.provision!.code?.map((c) => c.coding?.[0]?.code)).toEqual(['goals', 'interventions', 'contacts']);
+    // No document of the consent is held: no source to point at.
+    expect(Object.keys(fhir.consent!).filter((key) => key.startsWith('source'))).toEqual([]);
   });
 
   it('marks a revoked consent inactive, a refused one as deny/OPTOUT, and maps no Consent without one', () => {
@@ -261,5 +280,173 @@ describe('planToFhir', () => {
     const json = JSON.stringify(sipResourceList(mapped));
     expect(json).not.toMatch(/\[\]|\{\}|null/);
     expect(mapped.carePlan.author).toBeUndefined();
+  });
+});
+
+describe('planToFhir, in a shape a receiving record can use (IHE Dynamic Care Planning)', () => {
+  const plan = planWithRelatives({ fields: { ...fullPlan().fields, title: `<script>alert("SIP")</script> & 'Astrid'` } });
+  const fhir = planToFhir(plan, publishContext);
+  const all = [...sipResourceList(fhir), fhir.provenance!];
+  const personOf = (relativeId: string) => fhir.relatedPersons.find((p) => p.identifier?.[0]?.value === `${plan.id}/${relativeId}`);
+  const taskOf = (commitmentId: string) => fhir.tasks.find((t) => t.identifier?.[0]?.value === `${plan.id}/${commitmentId}`)!;
+  beforeAll(loadDefinitions, 60_000);
+
+  it('produces valid FHIR R4 for every resource, narratives included', { timeout: 30_000 }, () => {
+    expect(new Set(all.map((r) => r.resourceType))).toEqual(new Set(['CarePlan', 'CareTeam', 'Consent', 'RelatedPerson', 'Goal', 'Task', 'Provenance']));
+    for (const resource of sipResourceList(fhir)) expect(publishIssues(resource), `${resource.resourceType}/${resource.id}`).toEqual([]);
+    expect(r4Issues(fhir.provenance!)).toEqual([]);
+    for (const status of ['draft', 'followed_up', 'consent_withdrawn', 'closed'] as const) {
+      const other = planToFhir(planWithRelatives({ status, consent: null }), { patient: patientIdentifierReference(plan) });
+      for (const resource of sipResourceList(other)) expect(publishIssues(resource), `${status}: ${resource.resourceType}/${resource.id}`).toEqual([]);
+    }
+  });
+
+  it('gives every resource it builds, the attention Tasks included, a generated XHTML narrative', () => {
+    // Past the review date of Maria's commitment: the responsible principal is asked to act.
+    const planAsItStood = planToFhir(planWithRelatives({ updatedAt: '2027-06-05T07:00:00.000Z' }), publishContext);
+    expect(planAsItStood.attentionTasks.length).toBeGreaterThan(0);
+    for (const resource of [...sipResourceList(fhir), ...planAsItStood.attentionTasks] as (Resource & { id: string; text?: Narrative })[]) {
+      expect(resource.text?.status, `${resource.resourceType}/${resource.id}`).toBe('generated');
+      expect(resource.text?.div).toMatch(/^<div xmlns="http:\/\/www\.w3\.org\/1999\/xhtml"><p><b>[^<]+<\/b><\/p>.*<\/div>$/);
+      // Where FHIR's JSON has it: after id and meta, before the rest.
+      expect(Object.keys(resource).filter((k) => k !== 'meta').slice(0, 3)).toEqual(['resourceType', 'id', 'text']);
+    }
+  });
+
+  it('escapes what users wrote: a title with <script> comes out as text, never as markup', () => {
+    const escaped = '&lt;script&gt;alert(&quot;SIP&quot;)&lt;/script&gt; &amp; &#39;Astrid&#39;';
+    for (const resource of [fhir.carePlan, ...fhir.parts, fhir.relatives, fhir.careTeam]) {
+      expect(resource.text!.div).toContain(escaped);
+      expect(resource.text!.div).not.toMatch(/<script|alert\("/);
+    }
+    expect(taskOf('c-shopping').text!.div).toContain('Handla mat &lt;varje&gt; fredag &amp; lördag');
+    expect(JSON.stringify(all.map((r) => (r as { text?: { div: string } }).text?.div ?? ''))).not.toContain('<script');
+  });
+
+  it('summarises each resource in Swedish: title, status, period, who and what', () => {
+    expect(fhir.carePlan.text!.div).toContain('<p><b>Status:</b> Aktiv</p>');
+    expect(fhir.carePlan.text!.div).toContain('<p><b>Period:</b> från 2026-11-01</p>');
+    expect(fhir.carePlan.text!.div).toContain('<p><b>Huvudman med övergripande ansvar:</b> Norrviks kommun</p>');
+    expect(fhir.carePlan.text!.div).toContain('<li>Kunna bo kvar hemma</li>');
+    expect(fhir.parts[0]!.text!.div).toContain(
+      '<li>Trygghetslarm; beslutad; dygnet runt; från 2026-12-01 till 2027-06-30; Larm kopplat till larmcentralen</li>',
+    );
+    expect(fhir.relatives.text!.div).toContain('<li>Handla mat &lt;varje&gt; fredag &amp; lördag: Åtaget av den anhörige – Maria Nilsson (dotter)</li>');
+    expect(fhir.careTeam.text!.div).toContain('<li>Anhörig med åtagande: Maria Nilsson (dotter)</li>');
+    expect(taskOf('c-shopping').text!.div).toContain('<p><b>Period:</b> från 2026-12-01 till 2027-11-30</p>');
+    expect(fhir.consent!.text!.div).toContain('<p><b>Registrerat:</b> 2026-11-20 10:00</p>');
+    expect(fhir.goals[0]!.text!.div).toContain('<p><b>Mål:</b> Kunna bo kvar hemma</p>');
+  });
+
+  it('writes the same resources, narratives and all, from the same plan', () => {
+    expect(JSON.stringify(planToFhir(structuredClone(plan), publishContext))).toBe(JSON.stringify(fhir));
+  });
+
+  it('keeps out of the narrative what the resource itself withholds: no contact details, nor name elsewhere, of a relative with skyddade personuppgifter', () => {
+    const sven = personOf('rel-sven')!;
+    expect(sven.telecom).toBeUndefined();
+    expect(sven.text!.div).toContain('Skyddade personuppgifter');
+    const everything = JSON.stringify(all);
+    expect(everything).not.toContain('+46701749999');
+    expect(everything).not.toContain('sven@example.se');
+    const elsewhere = all.filter((r) => r !== sven).map((r) => (r as { text?: { div: string } }).text?.div ?? '');
+    for (const div of elsewhere) expect(div).not.toContain('Sven');
+    expect(fhir.careTeam.text!.div).toContain('son (skyddade personuppgifter)');
+    // Maria's contact details are carried by her RelatedPerson, and shown there only.
+    const maria = personOf('rel-maria')!;
+    expect(maria.text!.div).toContain('<p><b>Telefon:</b> +46701740002</p>');
+    const notMaria = all.filter((r) => r !== sven && r !== maria).map((r) => (r as { text?: { div: string } }).text?.div ?? '');
+    expect(notMaria.some((div) => div.includes('+46701740002') || div.includes('maria@example.se'))).toBe(false);
+  });
+
+  it('puts the individual and the relatives who take part in the SIP’s CareTeam: caregivers where they carry a commitment, their relationship from v3-RoleCode', () => {
+    const participants = fhir.careTeam.participant!;
+    expect(participants[0]).toMatchObject({ role: [{ coding: [CareTeamRole.individual, StandardCoding.patient] }], member: { reference: 'Patient/astrid-in-region' } });
+    const relatives = participants.filter((p) => p.member?.type === 'RelatedPerson');
+    expect(relatives.map((p) => p.member?.reference)).toEqual(['rel-maria', 'rel-bengt', 'rel-sven'].map((id) => `RelatedPerson/${personOf(id)!.id}`));
+    expect(relatives[0]).toEqual({
+      role: [
+        { coding: [CareTeamRole.relative, { system: 'http://snomed.info/sct', code: '133932002', display: 'Caregiver' }] },
+        { coding: [{ system: FhirSystem.roleCode, code: 'DAU' }], text: 'dotter' },
+      ],
+      member: { reference: `RelatedPerson/${personOf('rel-maria')!.id}`, type: 'RelatedPerson', display: 'Maria Nilsson' },
+    });
+    expect(relatives[1]!.role).toEqual([{ coding: [CareTeamRole.relative] }, { coding: [{ system: FhirSystem.roleCode, code: 'HUSB' }], text: 'make' }]);
+    // A protected relative is in the team, named nowhere but on their own RelatedPerson.
+    expect(relatives[2]!.member).toEqual({ reference: `RelatedPerson/${personOf('rel-sven')!.id}`, type: 'RelatedPerson' });
+  });
+
+  it('bases each commitment Task on the relatives section’s CarePlan, and on the SIP it is part of', () => {
+    expect(fhir.tasks).toHaveLength(2);
+    for (const task of fhir.tasks) {
+      expect(task.basedOn).toEqual([{ reference: `CarePlan/${fhir.relatives.id}` }, { reference: `CarePlan/${plan.id}` }]);
+      expect(task.code).toEqual({ coding: [{ system: 'urn:sip-broker:codesystem:task-kind', code: 'relative-commitment', display: 'Anhörigs frivilliga åtagande' }] });
+    }
+    expect(fhir.relatives.partOf).toEqual([{ reference: `CarePlan/${plan.id}` }]);
+  });
+
+  it('gives the relatives’ own consents IHE PCF’s policy, scope treatment and LOINC’s Patient Consent beside our category', () => {
+    const commitmentConsent = fhir.relativeConsents.find((c) => c.identifier?.[0]?.system === SipIdentifierSystem.commitmentConsent)!;
+    expect(commitmentConsent).toMatchObject({
+      scope: { coding: [ConsentCoding.treatment] },
+      category: [{ coding: [{ code: 'relative-commitment' }] }, { coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }] }],
+      policy: [{ uri: ConsentPolicy.relativeCommitment }],
+      provision: { data: [{ meaning: 'related', reference: { reference: `Task/${taskOf('c-shopping').id}` } }] },
+    });
+    const homeConsents = fhir.relativeConsents.filter((c) => c.identifier?.[0]?.system === SipIdentifierSystem.homeConsent);
+    expect(homeConsents.map((c) => [c.status, c.policy, c.category?.[1]?.coding?.[0]?.code])).toEqual([
+      ['active', [{ uri: 'urn:sip-broker:policy:home-as-place-of-care' }], '59284-0'],
+      ['rejected', [{ uri: 'urn:sip-broker:policy:home-as-place-of-care' }], '59284-0'],
+    ]);
+    expect(fhir.consent!.policy).toEqual([{ uri: ConsentPolicy.sip }]);
+  });
+
+  it('keeps our own codings, with standard ones beside them', () => {
+    const codings = (concepts: { coding?: { system?: string; code?: string }[] }[] | undefined) => (concepts ?? []).flatMap((c) => c.coding ?? []).map((c) => `${c.system}|${c.code}`);
+    for (const carePlan of [fhir.carePlan, ...fhir.parts, fhir.relatives]) {
+      expect(codings(carePlan.category)).toContain('http://snomed.info/sct|734163000');
+      expect(codings(carePlan.category).some((c) => c.startsWith('urn:sip-broker:codesystem:plan-category|'))).toBe(true);
+    }
+    expect(codings(fhir.goals[0]!.category)).toEqual(['urn:sip-broker:codesystem:goal-category|individual', 'http://loinc.org|87528-6']);
+    expect(codings(fhir.careTeam.category)).toEqual(['urn:sip-broker:codesystem:plan-category|sip', 'http://loinc.org|LA28865-6']);
+    expect(fhir.relativeConsents.every((c) => codings(c.category).includes('http://loinc.org|59284-0'))).toBe(true);
+  });
+
+  it('references the ServiceRequest an intervention mirrors on the server that holds it, and describes it in full everywhere else', () => {
+    const source = { system: 'region' as const, resourceType: 'ServiceRequest', id: 'sr-insulin', version: '2' };
+    const regionPart = plan.parts[1]!;
+    const withSources = {
+      ...plan,
+      parts: [
+        plan.parts[0]!,
+        {
+          ...regionPart,
+          content: {
+            ...regionPart.content,
+            interventions: [
+              { ...regionPart.content.interventions![0]!, source },
+              { id: 'int-r2', title: 'Fotvård', status: 'planned' as const, source: { system: 'region' as const, resourceType: 'CarePlan', id: 'cp-1#activity-0' } },
+              { id: 'int-r3', title: 'Borttagen', status: 'decided' as const, source: { ...source, id: 'sr-gone' }, removedUpstream: true },
+            ],
+          },
+        },
+      ],
+    };
+    const forRegion = planToFhir(withSources, { ...publishContext, receiver: 'region' }).parts[1]!;
+    expect(forRegion.activity![0]).toEqual({ id: 'int-r1', reference: { reference: 'ServiceRequest/sr-insulin', type: 'ServiceRequest', display: 'Hemsjukvård: insulin' } });
+    expect(forRegion.activity!.slice(1).map((a) => [a.reference, a.detail?.code?.text])).toEqual([
+      [undefined, 'Fotvård'],
+      [undefined, 'Borttagen'],
+    ]);
+    expect(forRegion.text!.div).toContain('<li>Hemsjukvård: insulin</li>');
+    for (const ctx of [{ ...publishContext, receiver: 'municipality' as const }, publishContext]) {
+      const elsewhere = planToFhir(withSources, ctx).parts[1]!;
+      expect(elsewhere.activity!.every((a) => a.reference === undefined && a.detail?.status)).toBe(true);
+    }
+    expect(publishIssues(forRegion)).toEqual([]);
+  });
+
+  it('leaves CarePlan.addresses out: the needs are the plan’s own words, not Conditions of an upstream', () => {
+    expect([fhir.carePlan, ...fhir.parts, fhir.relatives].every((p) => p.addresses === undefined)).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import type {
   Extension,
   Goal,
   Identifier,
+  Narrative,
   Organization,
   Patient,
   Practitioner,
@@ -25,6 +26,7 @@ import {
   type Commitment,
   type CommitmentEvent,
   type CommitmentStatus,
+  type ConsentCategory,
   type HomeConsent,
   type IndividualConsent,
   type PartView,
@@ -38,6 +40,7 @@ import {
   CareTeamRole,
   CONSENT_INFORMATION_SYSTEM,
   ConsentCoding,
+  ConsentPolicy,
   FhirSystem,
   GoalCategory,
   PlanCategory,
@@ -45,8 +48,11 @@ import {
   RelativeConsentCategory,
   SipExtension,
   SipIdentifierSystem,
+  StandardCoding,
+  TaskKind,
 } from './codesystems.ts';
-import { ProtectedIdentityLabel } from './provenance-marks.ts';
+import { dateText, generatedNarrative, periodText } from './narrative.ts';
+import { protectedIdentity, ProtectedIdentityLabel } from './provenance-marks.ts';
 import { stableUuid } from './stable-uuid.ts';
 
 /**
@@ -73,6 +79,14 @@ export interface PlanToFhirContext {
   patient: PatientReference;
   /** Without it, no Provenance is produced (a read of the plan as it is). */
   change?: PlanChange;
+  /**
+   * The principal whose FHIR server the resources are for. An intervention that mirrors a
+   * ServiceRequest of that server is an activity referencing it there; every other intervention
+   * (from the other side, from an upstream CarePlan's own activity, gone upstream, or written in
+   * the broker) is an activity described in full. Without a receiver every intervention is
+   * described in full: a reference to another server's resource would not resolve.
+   */
+  receiver?: Principal;
 }
 
 /** The FHIR R4 resources that represent one SIP. */
@@ -90,7 +104,10 @@ export interface SipResources {
   consent: (Consent & { id: string }) | null;
   /** The relatives, once the relatives section holds them. */
   relatedPersons: (RelatedPerson & { id: string })[];
-  /** One per commitment proposed to a relative the relatives section holds: `owner` the RelatedPerson, `basedOn` the SIP. */
+  /**
+   * One per commitment proposed to a relative the relatives section holds: `owner` the
+   * RelatedPerson, `basedOn` the relatives section's CarePlan and the SIP.
+   */
   tasks: (Task & { id: string })[];
   /**
    * The relatives' own consents: to each commitment they have answered (`provision.data` the
@@ -256,23 +273,132 @@ function prune<T>(value: T): T {
   return value;
 }
 
+/** The resource with its narrative, where FHIR's JSON puts it: after the id and meta. */
+function narrated<T extends Resource>(resource: T, text: Narrative): T {
+  const { resourceType, id, meta, ...rest } = resource as T & { id?: string; meta?: Resource['meta'] };
+  return { resourceType, ...(id !== undefined ? { id } : {}), ...(meta !== undefined ? { meta } : {}), text, ...rest } as unknown as T;
+}
+
+const carePlanStatusText: Record<CarePlan['status'], string> = {
+  draft: 'Utkast',
+  active: 'Aktiv',
+  'on-hold': 'Vilande: samtycket till planen är återkallat',
+  revoked: 'Återkallad',
+  completed: 'Avslutad',
+  'entered-in-error': 'Felregistrerad',
+  unknown: 'Okänd',
+};
+
+const goalStatusText: Record<Goal['lifecycleStatus'], string> = {
+  proposed: 'Föreslaget',
+  planned: 'Planerat',
+  accepted: 'Accepterat',
+  active: 'Aktivt',
+  'on-hold': 'Vilande',
+  completed: 'Avslutat',
+  cancelled: 'Avbrutet',
+  'entered-in-error': 'Felregistrerat',
+  rejected: 'Avvisat',
+};
+
+const careTeamStatusText: Record<NonNullable<CareTeam['status']>, string> = {
+  proposed: 'Föreslaget',
+  active: 'Aktivt',
+  suspended: 'Vilande',
+  inactive: 'Avslutat',
+  'entered-in-error': 'Felregistrerat',
+};
+
+const activityStatusText: Partial<Record<NonNullable<CarePlanActivity['detail']>['status'], string>> = {
+  'not-started': 'planerad, inte beslutad',
+  scheduled: 'beslutad',
+};
+
+const commitmentTaskStatusText: Partial<Record<Task['status'], string>> = {
+  requested: 'Föreslaget, inväntar den anhöriges svar',
+  accepted: 'Åtaget av den anhörige',
+  rejected: 'Avböjt av den anhörige',
+  cancelled: 'Avslutat',
+};
+
+const informationText: Record<ConsentCategory, string> = {
+  goals: 'mål',
+  needs: 'behov',
+  interventions: 'insatser',
+  'health-interventions': 'hälso- och sjukvårdens insatser',
+  'social-interventions': 'socialtjänstens insatser',
+  contacts: 'kontaktuppgifter',
+  meetings: 'möten',
+  'follow-up': 'uppföljning',
+};
+
+/**
+ * How a relative is named in the narrative of another resource: by name and relationship, or,
+ * for a relative with skyddade personuppgifter, by relationship alone.
+ */
+function relativeLabel(person: RelatedPerson): string {
+  const relation = person.relationship?.[0]?.text;
+  if (protectedIdentity(person)) return `${relation ?? 'anhörig'} (skyddade personuppgifter)`;
+  const name = person.name?.[0]?.text ?? 'Anhörig';
+  return relation ? `${name} (${relation})` : name;
+}
+
+/** A reference to a relative: with the name, unless their identity is protected. */
+function relativeRef(person: RelatedPerson & { id: string }): Reference<RelatedPerson> {
+  const name = person.name?.[0]?.text;
+  return { ...localRef(person), type: 'RelatedPerson', ...(name && !protectedIdentity(person) ? { display: name } : {}) };
+}
+
+/** One activity of a CarePlan in words. */
+function activityText(activity: CarePlanActivity): string {
+  if (activity.reference) return activity.reference.display ?? activity.reference.reference ?? '';
+  const detail = activity.detail;
+  if (!detail) return '';
+  const what = detail.code?.text ?? detail.description ?? detail.code?.coding?.[0]?.display ?? '';
+  const when = detail.scheduledString ?? detail.scheduledTiming?.code?.text;
+  const dates = periodText(detail.scheduledTiming?.repeat?.boundsPeriod);
+  const performers = (detail.performer ?? []).map((p) => p.display).filter((d): d is string => !!d);
+  return [
+    what,
+    activityStatusText[detail.status],
+    when,
+    dates,
+    performers.length ? `utförs av ${performers.join(', ')}` : undefined,
+    detail.code?.text && detail.description ? detail.description : undefined,
+  ]
+    .filter((part): part is string => !!part)
+    .join('; ');
+}
+
 function organisationOf(plan: PlanView, principal: Principal | undefined) {
   return principal ? plan.parts.find((p) => p.principal === principal)?.organisation : undefined;
+}
+
+function goalNarrative(goal: Goal): Narrative {
+  const own = goal.category?.some((c) => c.coding?.some((coding) => coding.system === GoalCategory.individual.system && coding.code === GoalCategory.individual.code));
+  return generatedNarrative(own ? GoalCategory.individual.display : GoalCategory.professional.display, [
+    ['Mål', goal.description.text],
+    ['Status', goalStatusText[goal.lifecycleStatus]],
+    ['Den enskilde', goal.subject.display],
+    ['Uttryckt av', goal.expressedBy ? (goal.expressedBy.display ?? 'den enskilde') : undefined],
+  ]);
 }
 
 function individualGoals(plan: PlanView, patient: Reference<Patient>): (Goal & { id: string })[] {
   return (plan.fields.individualGoals ?? []).map((goal, index) => {
     const itemId = goal.id ?? String(index);
-    return prune<Goal & { id: string }>({
+    const resource = prune<Goal & { id: string }>({
       resourceType: 'Goal',
       id: goalResourceId(plan.id, itemId),
       identifier: [goalIdentifier(plan.id, itemId)],
       lifecycleStatus: goalLifecycleStatus[plan.status],
-      category: [{ coding: [{ ...GoalCategory.individual }] }],
+      // What matters to the individual: in LOINC's words a personal health goal.
+      category: [{ coding: [{ ...GoalCategory.individual }, { ...StandardCoding.personalHealthGoal }] }],
       description: { text: goal.text },
       subject: patient,
       expressedBy: patient,
     });
+    return narrated(resource, goalNarrative(resource));
   });
 }
 
@@ -288,10 +414,41 @@ function professionalGoals(plan: PlanView, part: PartView, patient: Reference<Pa
       description: { text: goal.text },
       subject: patient,
     });
-  });
+  }).map((goal) => narrated(goal, goalNarrative(goal)));
 }
 
-function interventionActivity(intervention: NonNullable<PartView['content']['interventions']>[number]): CarePlanActivity {
+/** The request types a CarePlan activity may reference (R4 CarePlan.activity.reference). */
+const ACTIVITY_REFERENCE_TYPES: ReadonlySet<string> = new Set([
+  'Appointment',
+  'CommunicationRequest',
+  'DeviceRequest',
+  'MedicationRequest',
+  'NutritionOrder',
+  'Task',
+  'ServiceRequest',
+  'VisionPrescription',
+  'RequestGroup',
+]);
+
+type Intervention = NonNullable<PartView['content']['interventions']>[number];
+
+/**
+ * The resource an intervention mirrors on the receiving server, when there is one: the
+ * upstream's own ServiceRequest (or other request) on the receiver's side, still there. An
+ * intervention from an upstream CarePlan's inline activity has no resource of its own.
+ */
+function sourceOnReceiver(intervention: Intervention, receiver: Principal | undefined): CarePlanActivity['reference'] {
+  const source = intervention.source;
+  if (!receiver || !source || source.system !== receiver || intervention.removedUpstream) return undefined;
+  if (!ACTIVITY_REFERENCE_TYPES.has(source.resourceType) || !/^[A-Za-z0-9\-.]{1,64}$/.test(source.id)) return undefined;
+  const type = source.resourceType as NonNullable<Resource['resourceType']>;
+  return { reference: `${source.resourceType}/${source.id}`, type, display: intervention.title };
+}
+
+function interventionActivity(intervention: Intervention, receiver: Principal | undefined): CarePlanActivity {
+  // FHIR's cpl-3: a reference or a detail, never both. The receiver reads the details off its own resource.
+  const reference = sourceOnReceiver(intervention, receiver);
+  if (reference) return prune<CarePlanActivity>({ id: intervention.id, reference });
   const hasDates = intervention.startDate !== undefined || intervention.endDate !== undefined;
   const bounds = { start: intervention.startDate, end: intervention.endDate };
   return {
@@ -357,53 +514,104 @@ function followUpExtension(plan: PlanView): Extension[] {
   ];
 }
 
-function careTeam(plan: PlanView, patient: Reference<Patient>): CareTeam & { id: string } {
+/** Whether a relative carries a commitment they have accepted (and not withdrawn): a caregiver in the team. */
+const carriesCommitment = (relative: SectionRelative) => (relative.commitments ?? []).some((c) => commitmentStatus(c) === 'accepted');
+
+/**
+ * The SIP's team: the individual, both principals, their contact persons, the SIP coordinator,
+ * the invited others, and the relatives who take part (those the relatives section holds and the
+ * upstreams still know), each with their relationship and, while they carry a commitment they
+ * accepted, as caregiver.
+ */
+function careTeam(plan: PlanView, patient: Reference<Patient>, relatedPersons: (RelatedPerson & { id: string })[]): CareTeam & { id: string } {
   const participants: CareTeamParticipant[] = [];
+  /** Each participant in words, for the narrative: role, who, on whose behalf. */
+  const lines: string[] = [];
+  const add = (participant: CareTeamParticipant, line: string) => {
+    participants.push(participant);
+    lines.push(line);
+  };
+  add(
+    { role: [{ coding: [{ ...CareTeamRole.individual }, { ...StandardCoding.patient }] }], member: patient },
+    `${CareTeamRole.individual.display}${patient.display ? `: ${patient.display}` : ''}`,
+  );
   for (const part of plan.parts) {
-    participants.push({
-      role: [{ coding: [{ ...CareTeamRole.principal }, { ...PrincipalCoding[part.principal] }] }],
-      member: organisationRef(part.organisation),
-    });
+    add(
+      { role: [{ coding: [{ ...CareTeamRole.principal }, { ...PrincipalCoding[part.principal] }] }], member: organisationRef(part.organisation) },
+      `${CareTeamRole.principal.display} (${PrincipalCoding[part.principal].display.toLowerCase()}): ${part.organisation.name}`,
+    );
   }
   for (const part of plan.parts) {
     const contact = part.content.contactPerson;
     if (!contact) continue;
-    participants.push({
-      role: [{ coding: [{ ...CareTeamRole.contactPerson }] }],
-      member: practitionerRef(contact),
-      onBehalfOf: organisationRef(part.organisation),
-    });
+    add(
+      { role: [{ coding: [{ ...CareTeamRole.contactPerson }] }], member: practitionerRef(contact), onBehalfOf: organisationRef(part.organisation) },
+      `${CareTeamRole.contactPerson.display}: ${contact.name}${contact.title ? `, ${contact.title}` : ''} (${part.organisation.name})`,
+    );
   }
   const coordinator = plan.fields.coordinator;
   if (coordinator) {
     const org = plan.parts.find((p) => p.organisation.id === coordinator.organisationId)?.organisation;
-    participants.push({
-      role: [{ coding: [{ ...CareTeamRole.coordinator }] }],
-      member: practitionerRef(coordinator),
-      ...(coordinator.organisationId ? { onBehalfOf: organisationRef({ id: coordinator.organisationId, name: org?.name }) } : {}),
-    });
+    add(
+      {
+        role: [{ coding: [{ ...CareTeamRole.coordinator }] }],
+        member: practitionerRef(coordinator),
+        ...(coordinator.organisationId ? { onBehalfOf: organisationRef({ id: coordinator.organisationId, name: org?.name }) } : {}),
+      },
+      `${CareTeamRole.coordinator.display}: ${coordinator.name}${coordinator.title ? `, ${coordinator.title}` : ''}${org ? ` (${org.name})` : ''}`,
+    );
   }
   for (const participant of plan.participants) {
     if (participant.kind !== 'invited') continue;
-    participants.push({
-      role: [{ coding: [{ ...CareTeamRole.invited }], ...(participant.role ? { text: participant.role } : {}) }],
-      member: participant.organisationId
-        ? organisationRef({ id: participant.organisationId, name: participant.name })
-        : { display: participant.name },
-    });
+    add(
+      {
+        role: [{ coding: [{ ...CareTeamRole.invited }], ...(participant.role ? { text: participant.role } : {}) }],
+        member: participant.organisationId
+          ? organisationRef({ id: participant.organisationId, name: participant.name })
+          : { display: participant.name },
+      },
+      `${CareTeamRole.invited.display}: ${participant.name}${participant.role ? `, ${participant.role}` : ''}`,
+    );
+  }
+  for (const relative of plan.relativesSection.relatives) {
+    const person = relatedPersonOf(plan.id, relative, relatedPersons);
+    if (!person) continue;
+    const caregiver = carriesCommitment(relative);
+    add(
+      {
+        role: [
+          { coding: [{ ...CareTeamRole.relative }, ...(caregiver ? [{ ...StandardCoding.caregiver }] : [])] },
+          { ...(relative.relationship.code ? { coding: [{ system: FhirSystem.roleCode, code: relative.relationship.code }] } : {}), text: relative.relationship.text },
+        ],
+        member: relativeRef(person),
+      },
+      `${CareTeamRole.relative.display}${caregiver ? ' med åtagande' : ''}: ${relativeLabel(person)}`,
+    );
   }
   const responsible = organisationOf(plan, plan.fields.overallResponsibility);
-  return prune<CareTeam & { id: string }>({
+  const team = prune<CareTeam & { id: string }>({
     resourceType: 'CareTeam',
     id: plan.id,
     identifier: [careTeamIdentifier(plan)],
     status: careTeamStatus[plan.status],
-    category: [{ coding: [{ ...PlanCategory.sip }] }],
+    category: [{ coding: [{ ...PlanCategory.sip }] }, { coding: [{ ...StandardCoding.careCoordinationTeam }] }],
     name: plan.fields.title ? `SIP-team: ${plan.fields.title}` : 'SIP-team',
     subject: patient,
     participant: participants,
     managingOrganization: responsible ? [organisationRef(responsible)] : undefined,
   });
+  return narrated(
+    team,
+    generatedNarrative(
+      team.name ?? 'SIP-team',
+      [
+        ['Status', team.status ? careTeamStatusText[team.status] : undefined],
+        ['Den enskilde', patient.display],
+        ['Huvudman med övergripande ansvar', responsible?.name],
+      ],
+      [{ heading: 'Deltagare', items: lines }],
+    ),
+  );
 }
 
 function consentActor(plan: PlanView, name: string): Reference<Organization> {
@@ -412,7 +620,7 @@ function consentActor(plan: PlanView, name: string): Reference<Organization> {
 }
 
 function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Patient>): Consent & { id: string } {
-  return prune<Consent & { id: string }>({
+  const resource = prune<Consent & { id: string }>({
     resourceType: 'Consent',
     id: plan.id,
     identifier: [consentIdentifier(plan)],
@@ -427,6 +635,8 @@ function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Pa
     dateTime: given.recordedAt,
     performer: [patient],
     organization: plan.parts.map((p) => organisationRef(p.organisation)),
+    // IHE PCF: the policy the consent is given under (no document of the consent is held: no source).
+    policy: [{ uri: ConsentPolicy.sip }],
     policyRule: { coding: [{ ...(given.given ? ConsentCoding.optIn : ConsentCoding.optOut) }] },
     verification: (given.guardians ?? []).map((guardian) => ({
       verified: guardian.given,
@@ -442,6 +652,30 @@ function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Pa
       provision: given.scope.excluded ? [{ type: 'deny', code: [{ text: given.scope.excluded }] }] : undefined,
     },
   });
+  return narrated(
+    resource,
+    generatedNarrative(
+      'Den enskildes samtycke till samordnad individuell plan',
+      [
+        ['Den enskilde', patient.display],
+        ['Beslut', given.given ? 'Samtycke lämnat' : 'Samtycke nekat'],
+        ['Status', given.revokedAt ? 'Återkallat' : 'Gäller'],
+        ['Registrerat', dateText(given.recordedAt)],
+        ['Form', given.form === 'written' ? 'Skriftligt' : 'Muntligt'],
+        ['Registrerat av', given.recordedBy.name],
+        ['Gäller till', dateText(given.scope.validUntil)],
+        ['Undantaget', given.scope.excluded],
+      ],
+      [
+        { heading: 'Får ta del av planen', items: (resource.provision?.actor ?? []).map((a) => a.reference.display ?? a.reference.identifier?.value ?? '') },
+        { heading: 'Uppgifter som får delas', items: given.scope.information.map((category) => informationText[category]) },
+        {
+          heading: 'Vårdnadshavares samtycke',
+          items: (given.guardians ?? []).map((g) => `${g.name}: ${g.given ? 'samtycker' : 'samtycker inte'} (${dateText(g.recordedAt)})`),
+        },
+      ],
+    ),
+  );
 }
 
 function provenance(plan: PlanView, change: PlanChange): Provenance {
@@ -488,8 +722,8 @@ export function relatedPersonsFromRelativesSection(
 ): (RelatedPerson & { id: string })[] {
   return section.relatives
     .filter((r) => !r.removedUpstream)
-    .map((r) =>
-      prune<RelatedPerson & { id: string }>({
+    .map((r) => {
+      const person = prune<RelatedPerson & { id: string }>({
         resourceType: 'RelatedPerson',
         id: stableUuid(`relative|${planId}|${r.id}`),
         // Skyddade personuppgifter: marked for the receiver, and no contact details at all.
@@ -513,8 +747,20 @@ export function relatedPersonsFromRelativesSection(
               ...(r.phone ? [{ system: 'phone' as const, value: r.phone }] : []),
               ...(r.email ? [{ system: 'email' as const, value: r.email }] : []),
             ],
-      }),
-    );
+      });
+      // Read off the resource itself: contact details the resource does not carry are not in its narrative either.
+      const telecom = (system: 'phone' | 'email') => person.telecom?.find((t) => t.system === system)?.value;
+      return narrated(
+        person,
+        generatedNarrative(person.name?.[0]?.text ?? 'Anhörig', [
+          ['Relation', person.relationship?.[0]?.text],
+          ['Anhörig till', patient.display],
+          ['Skyddade personuppgifter', protectedIdentity(person) ? 'Ja: kontaktuppgifter lämnas inte ut' : undefined],
+          ['Telefon', telecom('phone')],
+          ['E-post', telecom('email')],
+        ]),
+      );
+    });
 }
 
 export const relativeIdentifier = (planId: string, relativeId: string): Identifier => ({
@@ -524,21 +770,31 @@ export const relativeIdentifier = (planId: string, relativeId: string): Identifi
 
 type SectionRelative = PlanView['relativesSection']['relatives'][number];
 
+/** The RelatedPerson of a relative the upstreams still know, among `relatedPersons`. */
+function relatedPersonOf(planId: string, relative: SectionRelative, relatedPersons: (RelatedPerson & { id: string })[]) {
+  if (relative.removedUpstream) return undefined;
+  const key = identifierKey(relativeIdentifier(planId, relative.id));
+  return relatedPersons.find((p) => p.identifier?.some((i) => identifierKey(i) === key));
+}
+
 function commitmentTask(
   planId: string,
+  relativesSectionId: string,
   commitment: Commitment,
   owner: RelatedPerson & { id: string },
   patient: Reference<Patient>,
 ): Task & { id: string } {
   const identifier = commitmentIdentifier(planId, commitment.id);
-  return prune<Task & { id: string }>({
+  const task = prune<Task & { id: string }>({
     resourceType: 'Task',
     id: idOf('Task', identifier),
     extension: [{ url: SipExtension.reviewDate, valueDate: commitmentReviewDate(commitment) }],
     identifier: [identifier],
-    basedOn: [carePlanRef(planId)],
+    // The relatives section it belongs to, and the SIP that section is part of.
+    basedOn: [carePlanRef(relativesSectionId), carePlanRef(planId)],
     status: commitmentTaskStatus[commitmentStatus(commitment)],
     intent: 'proposal',
+    code: { coding: [{ ...TaskKind.commitment }] },
     description: commitment.what,
     for: patient,
     executionPeriod: { start: commitment.from, end: commitment.until },
@@ -547,38 +803,79 @@ function commitmentTask(
     owner: localRef(owner),
     note: [{ text: commitment.howOften }],
   });
+  return narrated(
+    task,
+    generatedNarrative(TaskKind.commitment.display, [
+      ['Åtagande', task.description],
+      ['Hur ofta', commitment.howOften],
+      ['Anhörig', relativeLabel(owner)],
+      ['Den enskilde', patient.display],
+      ['Status', commitmentTaskStatusText[task.status]],
+      ['Period', periodText(task.executionPeriod)],
+      ['Omprövas senast', commitmentReviewDate(commitment)],
+      ['Senast ändrat', dateText(task.lastModified)],
+    ]),
+  );
 }
 
-/** The relative's own consent, in the shape both kinds share: scope treatment, opt-in or opt-out. */
+const relativeConsentStatusText: Partial<Record<Consent['status'], string>> = {
+  active: 'Ja, samtycker',
+  rejected: 'Nej, samtycker inte',
+  inactive: 'Samtycket är återkallat eller avslutat',
+};
+
+/**
+ * The relative's own consent, in the shape both kinds share: scope treatment, our category beside
+ * LOINC's Patient Consent, the policy it is given under, opt-in or opt-out.
+ */
 function relativeConsent(
-  fields: { identifier: Identifier; category: Consent['category']; status: Consent['status']; dateTime: string; data?: Reference },
+  fields: {
+    identifier: Identifier;
+    category: { system: string; code: string; display: string };
+    policy: string;
+    status: Consent['status'];
+    dateTime: string;
+    data?: { reference: Reference; text: string };
+  },
   performer: RelatedPerson & { id: string },
   patient: Reference<Patient>,
 ): Consent & { id: string } {
   const given = fields.status === 'active';
-  return prune<Consent & { id: string }>({
+  const resource = prune<Consent & { id: string }>({
     resourceType: 'Consent',
     id: idOf('Consent', fields.identifier),
     identifier: [fields.identifier],
     status: fields.status,
     scope: { coding: [{ ...ConsentCoding.treatment }] },
-    category: fields.category,
+    category: [{ coding: [{ ...fields.category }] }, { coding: [{ ...ConsentCoding.patientConsent }] }],
     patient,
     dateTime: fields.dateTime,
     performer: [localRef(performer)],
+    policy: [{ uri: fields.policy }],
     policyRule: { coding: [{ ...(given ? ConsentCoding.optIn : ConsentCoding.optOut) }] },
     provision: {
       type: given ? 'permit' : 'deny',
-      data: fields.data ? [{ meaning: 'related', reference: fields.data }] : undefined,
+      data: fields.data ? [{ meaning: 'related', reference: fields.data.reference }] : undefined,
     },
   });
+  return narrated(
+    resource,
+    generatedNarrative(fields.category.display, [
+      ['Anhörig', relativeLabel(performer)],
+      ['Den enskilde', patient.display],
+      ['Åtagande', fields.data?.text],
+      ['Svar', relativeConsentStatusText[fields.status]],
+      ['Datum', dateText(fields.dateTime)],
+    ]),
+  );
 }
 
 function homeConsentOf(planId: string, relative: SectionRelative & { homeConsent: HomeConsent }, performer: RelatedPerson & { id: string }, patient: Reference<Patient>) {
   return relativeConsent(
     {
       identifier: homeConsentIdentifier(planId, relative.id),
-      category: [{ coding: [{ ...RelativeConsentCategory.homeAsPlaceOfCare }] }],
+      category: RelativeConsentCategory.homeAsPlaceOfCare,
+      policy: ConsentPolicy.homeAsPlaceOfCare,
       status: relative.homeConsent.consent ? 'active' : 'rejected',
       dateTime: relative.homeConsent.at,
     },
@@ -601,12 +898,10 @@ export function commitmentResources(
   const commitmentConsents: (Consent & { id: string })[] = [];
   const homeConsents: (Consent & { id: string })[] = [];
   for (const relative of section.relatives) {
-    if (relative.removedUpstream) continue;
-    const key = identifierKey(relativeIdentifier(planId, relative.id));
-    const person = relatedPersons.find((p) => p.identifier?.some((i) => identifierKey(i) === key));
+    const person = relatedPersonOf(planId, relative, relatedPersons);
     if (!person) continue;
     for (const commitment of relative.commitments ?? []) {
-      const task = commitmentTask(planId, commitment, person, patient);
+      const task = commitmentTask(planId, section.id, commitment, person, patient);
       tasks.push(task);
       const answer = lastRelativeAnswer(commitment);
       if (!answer) continue;
@@ -614,10 +909,11 @@ export function commitmentResources(
         relativeConsent(
           {
             identifier: commitmentConsentIdentifier(planId, commitment.id),
-            category: [{ coding: [{ ...RelativeConsentCategory.commitment }] }],
+            category: RelativeConsentCategory.commitment,
+            policy: ConsentPolicy.relativeCommitment,
             status: commitmentConsentStatus[answer.status],
             dateTime: answer.at,
-            data: localRef(task),
+            data: { reference: localRef(task), text: commitment.what },
           },
           person,
           patient,
@@ -660,8 +956,7 @@ export function attentionTasks(
     const identifier = attentionIdentifier(plan.id, item.key);
     const coding = AttentionCoding[item.kind];
     const askedByRelative = item.kind !== 'commitment-review-due';
-    return [
-      prune<Task & { id: string }>({
+    const task = prune<Task & { id: string }>({
         resourceType: 'Task',
         id: idOf('Task', identifier),
         identifier: [identifier],
@@ -677,7 +972,20 @@ export function attentionTasks(
         lastModified: item.resolvedAt ?? item.since,
         requester: askedByRelative ? localRef(person) : undefined,
         owner: responsible ? organisationRef(responsible) : undefined,
-      }),
+      });
+    return [
+      narrated(
+        task,
+        generatedNarrative(coding.display, [
+          ['Status', item.open ? 'Att hantera' : 'Hanterat'],
+          ['Anhörig', relativeLabel(person)],
+          ['Den enskilde', patient.display],
+          ['Åtagande', commitmentTask?.description],
+          ['Sedan', dateText(item.since)],
+          ['Hanterat', item.open ? undefined : dateText(item.resolvedAt)],
+          ['Ansvarig huvudman', responsible?.name ?? 'ingen huvudman har ännu det övergripande ansvaret'],
+        ]),
+      ),
     ];
   });
 }
@@ -694,12 +1002,14 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
   const sipRef = carePlanRef(plan.id);
   const ownGoals = individualGoals(plan, patient);
   const partGoals = new Map(plan.parts.map((part) => [part.id, professionalGoals(plan, part, patient)]));
-  const team = careTeam(plan, patient);
+  const relatedPersons = relatedPersonsFromRelativesSection(plan.id, plan.relativesSection, patient);
+  const team = careTeam(plan, patient, relatedPersons);
   const theConsent = plan.consent ? consent(plan, plan.consent, patient) : null;
   const responsible = organisationOf(plan, plan.fields.overallResponsibility);
   const period = { start: plan.createdAt, ...(plan.status === 'closed' ? { end: plan.updatedAt } : {}) };
-  const relatedPersons = relatedPersonsFromRelativesSection(plan.id, plan.relativesSection, patient);
   const commitments = commitmentResources(plan.id, plan.relativesSection, relatedPersons, patient);
+  const sipTitle = plan.fields.title ?? PlanCategory.sip.display;
+  // The needs are the plan's own words, not the upstreams' Conditions: no `addresses` to reference.
 
   const carePlan = prune<CarePlan & { id: string }>({
     resourceType: 'CarePlan',
@@ -710,8 +1020,8 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
     identifier: [planIdentifier(plan)],
     status,
     intent: 'plan',
-    category: [{ coding: [{ ...PlanCategory.sip }] }],
-    title: plan.fields.title ?? PlanCategory.sip.display,
+    category: [{ coding: [{ ...PlanCategory.sip }] }, { coding: [{ ...StandardCoding.carePlan }] }],
+    title: sipTitle,
     subject: patient,
     period,
     created: plan.createdAt,
@@ -723,27 +1033,51 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
     activity: sipActivities(plan, patient),
     note: sipNotes(plan),
   });
+  const activitiesOfKind = (kind: { code: string }) =>
+    (carePlan.activity ?? []).filter((a) => a.detail?.code?.coding?.some((c) => c.system === ActivityKind.intervention.system && c.code === kind.code));
+  const followUp = plan.fields.followUp;
 
-  const parts = plan.parts.map((part) =>
-    prune<CarePlan & { id: string }>({
+  const parts = plan.parts.map((part) => {
+    const goals = partGoals.get(part.id) ?? [];
+    const resource = prune<CarePlan & { id: string }>({
       resourceType: 'CarePlan',
       id: part.id,
       identifier: [partIdentifier(part.id)],
       partOf: [sipRef],
       status,
       intent: 'plan',
-      category: [{ coding: [{ ...PlanCategory.part }, { ...PrincipalCoding[part.principal] }] }],
+      category: [{ coding: [{ ...PlanCategory.part }, { ...PrincipalCoding[part.principal] }] }, { coding: [{ ...StandardCoding.carePlan }] }],
       title: `${part.organisation.name}: del i ${plan.fields.title ?? 'SIP'}`,
       subject: patient,
       period,
       author: organisationRef(part.organisation),
       contributor: [organisationRef(part.organisation)],
       careTeam: [localRef(team)],
-      goal: (partGoals.get(part.id) ?? []).map((g) => localRef(g)),
-      activity: (part.content.interventions ?? []).map(interventionActivity),
-    }),
-  );
+      goal: goals.map((g) => localRef(g)),
+      activity: (part.content.interventions ?? []).map((intervention) => interventionActivity(intervention, ctx.receiver)),
+    });
+    return narrated(
+      resource,
+      generatedNarrative(
+        resource.title ?? PlanCategory.part.display,
+        [
+          ['Typ', PlanCategory.part.display],
+          ['Huvudman', `${part.organisation.name} (${PrincipalCoding[part.principal].display.toLowerCase()})`],
+          ['Del av', sipTitle],
+          ['Den enskilde', patient.display],
+          ['Status', carePlanStatusText[resource.status]],
+          ['Period', periodText(resource.period)],
+          ['Kontaktperson', part.content.contactPerson ? `${part.content.contactPerson.name}${part.content.contactPerson.title ? `, ${part.content.contactPerson.title}` : ''}` : undefined],
+        ],
+        [
+          { heading: 'Insatser', items: (resource.activity ?? []).map(activityText) },
+          { heading: 'Mål', items: goals.map((g) => g.description.text ?? '') },
+        ],
+      ),
+    );
+  });
 
+  // The commitments' Tasks are basedOn this CarePlan; its narrative sums them up.
   const relatives = prune<CarePlan & { id: string }>({
     resourceType: 'CarePlan',
     id: plan.relativesSection.id,
@@ -751,18 +1085,71 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
     partOf: [sipRef],
     status,
     intent: 'plan',
-    category: [{ coding: [{ ...PlanCategory.relatives }] }],
+    category: [{ coding: [{ ...PlanCategory.relatives }] }, { coding: [{ ...StandardCoding.carePlan }] }],
     title: `Anhöriga: ${plan.fields.title ?? 'SIP'}`,
     subject: patient,
     period,
     author: responsible ? organisationRef(responsible) : undefined,
     careTeam: [localRef(team)],
   });
+  const ownerOf = (task: Task) => relatedPersons.find((p) => task.owner?.reference === `RelatedPerson/${p.id}`);
+  const narratedRelatives = narrated(
+    relatives,
+    generatedNarrative(
+      relatives.title ?? PlanCategory.relatives.display,
+      [
+        ['Typ', PlanCategory.relatives.display],
+        ['Del av', sipTitle],
+        ['Den enskilde', patient.display],
+        ['Status', carePlanStatusText[relatives.status]],
+        ['Period', periodText(relatives.period)],
+        ['Huvudman med övergripande ansvar', responsible?.name],
+        ['Anhöriga', relatedPersons.length ? undefined : 'Ingen anhörig deltar'],
+      ],
+      [
+        { heading: 'Anhöriga', items: relatedPersons.map(relativeLabel) },
+        {
+          heading: 'Frivilliga åtaganden',
+          items: commitments.tasks.map((task) => {
+            const owner = ownerOf(task);
+            return `${task.description ?? ''}: ${commitmentTaskStatusText[task.status] ?? task.status}${owner ? ` – ${relativeLabel(owner)}` : ''}`;
+          }),
+        },
+      ],
+    ),
+  );
 
   return {
-    carePlan,
+    carePlan: narrated(
+      carePlan,
+      generatedNarrative(
+        sipTitle,
+        [
+          ['Typ', PlanCategory.sip.display],
+          ['Den enskilde', patient.display],
+          ['Status', carePlanStatusText[carePlan.status]],
+          ['Period', periodText(carePlan.period)],
+          ['Huvudman med övergripande ansvar', responsible?.name],
+          ['Huvudmän', plan.parts.map((p) => p.organisation.name).join(', ')],
+          ['SIP-samordnare', plan.fields.coordinator?.name],
+          ['Uppföljning', followUp ? `${followUp.date}, ${followUp.by.name}` : undefined],
+          ['Samtycke', theConsent ? (plan.consent!.revokedAt ? 'Återkallat' : plan.consent!.given ? 'Lämnat' : 'Nekat') : 'Inte registrerat'],
+        ],
+        [
+          { heading: 'Den enskildes mål', items: ownGoals.map((g) => g.description.text ?? '') },
+          { heading: ActivityKind.individualOwnAction.display, items: activitiesOfKind(ActivityKind.individualOwnAction).map((a) => a.detail?.description ?? '') },
+          {
+            heading: 'Åtgärder av andra aktörer',
+            items: activitiesOfKind(ActivityKind.otherActorMeasure).map((a) =>
+              [a.detail?.performer?.[0]?.display, a.detail?.description, a.detail?.scheduledString].filter(Boolean).join(': '),
+            ),
+          },
+          { heading: 'Behov och möten', items: (carePlan.note ?? []).map((n) => (n.time ? `${dateText(n.time)}: ${n.text}` : n.text)) },
+        ],
+      ),
+    ),
     parts,
-    relatives,
+    relatives: narratedRelatives,
     goals: [...ownGoals, ...plan.parts.flatMap((part) => partGoals.get(part.id) ?? [])],
     careTeam: team,
     consent: theConsent,
