@@ -24,6 +24,8 @@ describeEachDatabase('the service skeleton', (ctx) => {
     expect(await res.json()).toEqual({
       status: 'ready',
       checks: { database: { ok: true }, region: { ok: true }, municipality: { ok: true } },
+      // What waits for publication, shown without failing readiness.
+      publication: { region: { pending: 0, setAside: 0 }, municipality: { pending: 0, setAside: 0 } },
     });
   });
 
@@ -77,6 +79,15 @@ describeEachDatabase('the service skeleton', (ctx) => {
       expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('authorization');
     });
 
+    it('lets a listed origin send Prefer, so a FHIR client can ask for strict handling', async () => {
+      const res = await t.app.request('/fhir/CarePlan', {
+        method: 'OPTIONS',
+        headers: { Origin: 'https://portal.example', 'Access-Control-Request-Method': 'GET', 'Access-Control-Request-Headers': 'authorization, prefer' },
+      });
+      expect(res.status).toBe(204);
+      expect(res.headers.get('access-control-allow-headers')?.toLowerCase()).toContain('prefer');
+    });
+
     it('does not allow an origin that is not listed', async () => {
       const res = await t.app.request('/api/session', {
         method: 'OPTIONS',
@@ -119,6 +130,19 @@ describeEachDatabase('the service skeleton', (ctx) => {
     it('a body over the limit: 413', async () => {
       const huge = JSON.stringify({ persona: 'x'.repeat(t.config.bodyLimitBytes + 10) });
       await expectProblem(await post(huge), 413);
+    });
+
+    it('a body over the limit on the FHIR face: 413 as an OperationOutcome', async () => {
+      const res = await t.app.request('/fhir/CarePlan/_search', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `patient:identifier=${'x'.repeat(t.config.bodyLimitBytes + 10)}`,
+      });
+      expect(res.status).toBe(413);
+      expect(res.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+      const outcome = (await res.json()) as { resourceType: string; issue: { code: string }[] };
+      expect(outcome.resourceType).toBe('OperationOutcome');
+      expect(outcome.issue[0]?.code).toBe('too-long');
     });
 
     it('an unknown persona: 422 naming the field', async () => {

@@ -19,6 +19,7 @@ import { defaultWidgetDistDir } from './widget/widget-build.ts';
 import { createWidgetRoutes } from './widget/widget.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { publicationRoutes } from './publish/publication.routes.ts';
+import { fhirResponse, operationOutcome } from './fhir/outcome.ts';
 import { requestLog, requireJsonBody } from './http/middleware.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
 
@@ -74,7 +75,7 @@ export function createApp(deps: AppDeps) {
   const corsMiddleware = cors({
     origin: (origin) => (originAllowed(origin, deps) ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-    allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'Last-Event-ID', 'X-Request-Id'],
+    allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'Last-Event-ID', 'Prefer', 'X-Request-Id'],
     exposeHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
     maxAge: 600,
     credentials: false,
@@ -82,7 +83,10 @@ export function createApp(deps: AppDeps) {
   for (const path of ['/api/*', '/dev/*', '/fhir/*', '/widget/*']) app.use(path, corsMiddleware);
   const limitBody = bodyLimit({
     maxSize: deps.config.bodyLimitBytes,
-    onError: (c) => problemResponse(c, 'payload-too-large', `The body may be at most ${deps.config.bodyLimitBytes} bytes`),
+    onError: (c) =>
+      c.req.path.startsWith('/fhir/')
+        ? fhirResponse(c, operationOutcome('too-long', `The body may be at most ${deps.config.bodyLimitBytes} bytes`), 413)
+        : problemResponse(c, 'payload-too-large', `The body may be at most ${deps.config.bodyLimitBytes} bytes`),
   });
   // Only requests that may carry a body: reading one on a GET costs every read.
   app.use('*', (c, next) => (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) ? next() : limitBody(c, next)));

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
       REGION_FHIR_AUTH: 'bearer',
       REGION_FHIR_TOKEN: 'secret',
       MUNICIPALITY_FHIR_BASE_URL: 'https://fhir.kommun.example',
+      MUNICIPALITY_FHIR_MAX_TRANSACTION_ENTRIES: '8',
       STAFF_TOKEN_ISSUER: 'https://idp.region.example',
       STAFF_JWKS_URL: 'https://idp.region.example/jwks',
       ALLOWED_ORIGINS: 'https://portal.example, https://minasidor.kommun.example',
@@ -43,7 +44,9 @@ describe('loadConfig', () => {
       name: 'region',
       baseUrl: 'https://fhir.region.example/r4',
       auth: { kind: 'bearer', token: 'secret' },
+      maxTransactionEntries: 4,
     });
+    expect(config.upstreams.municipality.maxTransactionEntries).toBe(8);
     expect(config.issuers).toEqual([
       { kind: 'staff', issuer: 'https://idp.region.example', audience: 'sip-broker-staff', jwksUrl: 'https://idp.region.example/jwks' },
     ]);
@@ -55,6 +58,8 @@ describe('loadConfig', () => {
     ['PORT', { PORT: 'eighty' }],
     ['PORT', { PORT: '70000' }],
     ['DATABASE_URL', { DATABASE_URL: 'mysql://localhost/db' }],
+    ['REGION_FHIR_MAX_TRANSACTION_ENTRIES', { REGION_FHIR_MAX_TRANSACTION_ENTRIES: '0' }],
+    ['MUNICIPALITY_FHIR_MAX_TRANSACTION_ENTRIES', { MUNICIPALITY_FHIR_MAX_TRANSACTION_ENTRIES: 'many' }],
     ['REGION_FHIR_BASE_URL', { REGION_FHIR_BASE_URL: 'not a url' }],
     ['REGION_FHIR_TOKEN', { REGION_FHIR_AUTH: 'bearer' }],
     ['ALLOWED_ORIGINS', { ALLOWED_ORIGINS: '*' }],
