@@ -258,7 +258,10 @@ export function bundleIssues(bundle: Bundle, held: ReadonlySet<string> = new Set
       issue(`${at}.resource`, 'is required');
       return;
     }
-    issues.push(...resourceIssues(resource, `${at}.resource`));
+    // The upstream's own RelatedPerson, which the broker updates instead of making a second one,
+    // is its record, not ours: R4's rules apply, ours (our identifier among them) do not.
+    const theirs = resource.resourceType === 'RelatedPerson' && !sipIdentifierOf(resource) && entry.request?.method === 'PUT';
+    issues.push(...(theirs ? medplumIssues(resource, `${at}.resource`) : resourceIssues(resource, `${at}.resource`)));
     if (entry.fullUrl) {
       const seen = fullUrls.get(entry.fullUrl);
       if (seen !== undefined) issue(`${at}.fullUrl`, `${entry.fullUrl} is also the fullUrl of entry ${seen}`);
@@ -317,7 +320,9 @@ export function bundleIssues(bundle: Bundle, held: ReadonlySet<string> = new Set
   entries.forEach((entry, i) => {
     const at = `Bundle.entry[${i}].resource`;
     const resource = entry.resource;
-    if (resource?.resourceType === 'Task') {
+    if (resource?.resourceType === 'Task' && sipIdentifierOf(resource)?.system === SipIdentifierSystem.commitment) {
+      // A relative's commitment: theirs, on the relatives section. (An attention Task is owned by
+      // the responsible organisation, which the receiver holds on its own.)
       resolves(`${at}.owner.reference`, resource.owner?.reference, 'RelatedPerson');
       resource.basedOn?.forEach((ref, j) => resolves(`${at}.basedOn[${j}].reference`, ref.reference, 'CarePlan'));
     } else if (resource?.resourceType === 'Consent' && relativeConsentCategory[sipIdentifierOf(resource)?.system ?? '']) {

@@ -157,8 +157,11 @@ describeEachDatabase('what needs attention reaches the principal responsible for
         const [task, ...more] = await attentionTasks(base, ids.planId);
         expect(more, side).toEqual([]);
         expect(task, side).toMatchObject({ status: 'requested', code: { coding: [{ code: 'commitment-declined' }] }, owner: { identifier: { value: MUNICIPALITY_HSA } } });
-        const [relatedPerson] = await search<{ id: string }>(base, `RelatedPerson?identifier=urn:sip-broker:relative|${ids.planId}/${ids.relativeId}`);
-        expect(task!.requester, side).toEqual({ reference: `RelatedPerson/${relatedPerson!.id}` });
+        // One relative, one record: Maria's own RelatedPerson where the upstream knows her, else ours.
+        const [ours] = await search<{ id: string }>(base, `RelatedPerson?identifier=urn:sip-broker:relative|${ids.planId}/${ids.relativeId}`);
+        const plan = (await (await (await staffClient(t, 'region-coordinator')).request(`/api/plans/${ids.planId}`)).json()) as PlanView;
+        const own = plan.relativesSection.relatives.find((r) => r.id === ids.relativeId)?.sources?.find((s) => s.system === side && s.resourceType === 'RelatedPerson');
+        expect(task!.requester, side).toEqual({ reference: `RelatedPerson/${own?.id ?? ours!.id}` });
       }
 
       const staff = await staffClient(t, 'municipality-coordinator');
