@@ -117,7 +117,8 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
         if (kind === PlanCategory.sip.code && plan.partOf?.length) issue('partOf', 'the SIP is not part of another plan');
       }
       plan.activity?.forEach((activity, i) => {
-        if (!activity.detail?.status) issue(`activity[${i}].detail.status`, 'is required');
+        // cpl-3: an activity references its request (Task, ServiceRequest) or describes it, with a status.
+        if (!activity.reference && !activity.detail?.status) issue(`activity[${i}].detail.status`, 'is required');
       });
       break;
     }

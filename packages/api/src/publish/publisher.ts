@@ -280,7 +280,8 @@ export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = 
 
     for (let attempt = 1; ; attempt++) {
       try {
-        const resources = sipResourceList(planToFhir(plan, { patient }));
+        // Interventions copied from this side's own requests are referenced there, not repeated.
+        const resources = sipResourceList(planToFhir(plan, { patient, receiver: item.side }));
         const existing = await lookUpExisting(upstream, resources, signal);
         const resolved = await resolveIdentifierReferences(upstream, resources, signal);
         const writes: Write[] = [];
@@ -316,7 +317,7 @@ export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = 
           .filter((r) => !held.has(r.revision))
           .sort((a, b) => a.revision - b.revision)
           .map((r) => {
-            const provenance = planToFhir(plan, { patient, change: changeOf(r) }).provenance!;
+            const provenance = planToFhir(plan, { patient, receiver: item.side, change: changeOf(r) }).provenance!;
             // Every record names the SIP first (so it is found by the plan), then, for the
             // newest revision, every resource it changed at the version it made. An older
             // revision superseded before it was delivered changed nothing there of its own.

@@ -91,6 +91,13 @@ const consentOf = (system: string, id: string) =>
   fhir.relativeConsents.find((c) => c.identifier?.[0]?.system === system && c.identifier[0].value === `${plan.id}/${id}`);
 
 describe("a relative's commitments as FHIR R4", () => {
+  it('lists every commitment Task as an activity of the relatives section, by reference only (cpl-3)', () => {
+    expect(fhir.relatives.activity).toEqual(
+      fhir.tasks.map((task) => ({ reference: { reference: `Task/${task.id}`, type: 'Task', display: task.description } })),
+    );
+    expect(fhir.tasks.length).toBeGreaterThan(0);
+  });
+
   it('maps each commitment to a Task: our identifier, a proposal for the individual, owned by the RelatedPerson, based on the relatives section and the SIP', () => {
     const task = taskOf('c-requested')!;
     const identifier = { system: 'urn:sip-broker:commitment', value: `${plan.id}/c-requested` };

@@ -1091,6 +1091,10 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
     period,
     author: responsible ? organisationRef(responsible) : undefined,
     careTeam: [localRef(team)],
+    // What the relatives take on: each commitment's Task (cpl-3: a reference, so no detail).
+    activity: commitments.tasks.length
+      ? commitments.tasks.map((task) => ({ reference: { ...localRef(task), type: 'Task', display: task.description } }))
+      : undefined,
   });
   const ownerOf = (task: Task) => relatedPersons.find((p) => task.owner?.reference === `RelatedPerson/${p.id}`);
   const narratedRelatives = narrated(
