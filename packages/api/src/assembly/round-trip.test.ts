@@ -79,6 +79,17 @@ describeEachDatabase('the round trip: publish, sync, publish again', (ctx) => {
       expect(added.Goal! - (had.Goal ?? 0), side).toBe(1);
     }
 
+    // Each side's own requests are referenced there (cpl-3), and described in full on the other side.
+    const regionPart = plan.parts.find((p) => p.principal === 'region')!;
+    const sourced = (regionPart.content.interventions ?? []).filter((i) => i.source?.system === 'region' && i.source.resourceType === 'ServiceRequest');
+    expect(sourced.length).toBeGreaterThan(0);
+    const subPlanOn = (side: Side) =>
+      Object.values(published[side]).find((r) =>
+        (r as { identifier?: { system?: string; value?: string }[] }).identifier?.some((i) => i.system === 'urn:sip-broker:plan-part' && i.value === regionPart.id),
+      ) as { activity?: { reference?: { reference?: string }; detail?: { code?: { text?: string } } }[] };
+    expect(subPlanOn('region').activity?.map((a) => a.reference?.reference)).toEqual(expect.arrayContaining(sourced.map((i) => `ServiceRequest/${i.source!.id}`)));
+    expect(subPlanOn('municipality').activity?.map((a) => a.detail?.code?.text)).toEqual(expect.arrayContaining(sourced.map((i) => i.title)));
+
     for (let round = 1; round <= 3; round++) {
       const res = await coordinator.request(`/api/plans/${plan.id}/sync`, { method: 'POST' });
       expect(res.status).toBe(200);
