@@ -15,6 +15,7 @@ import {
   relativeSupportSchema,
 } from './plan.ts';
 import { commitmentAnswers } from './commitments.ts';
+import { apiDate, isWellFormed, WELL_FORMED_MESSAGE } from './fhir-types.ts';
 
 const COMMENT_MAX = 2000;
 /** Control characters other than tab and newline. */
@@ -23,11 +24,12 @@ const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 const freeText = z
   .string()
   .max(COMMENT_MAX, `must be at most ${COMMENT_MAX} characters`)
+  .refine(isWellFormed, WELL_FORMED_MESSAGE)
   .refine((s) => !CONTROL.test(s), 'must not contain control characters other than newline and tab')
   .transform((s) => s.trim())
   .optional();
 
-const isoDate = z.iso.date();
+const isoDate = apiDate();
 
 export const commitmentAnswerSchema = z
   .strictObject({ answer: z.enum(commitmentAnswers), comment: freeText })

@@ -1,15 +1,26 @@
 import { z } from 'zod';
+import { apiCode, apiDate, apiDateTime, apiText, isFhirString } from './fhir-types.ts';
 import { personIdSchema } from './identifiers.ts';
+
+// The FHIR primitive types the schemas below are made of, for every user of the plan's schemas.
+export * from './fhir-types.ts';
 
 /** Limits on free text: long enough for real notes, short enough that nobody stores a file. */
 export const TEXT_SHORT = 200;
 export const TEXT_LONG = 4000;
 export const LIST_MAX = 100;
 
-const shortText = z.string().trim().min(1, 'must not be empty').max(TEXT_SHORT);
-const longText = z.string().trim().min(1, 'must not be empty').max(TEXT_LONG);
-const isoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
-const isoDateTime = z.iso.datetime({ offset: true, message: 'must be a date-time with time zone (RFC 3339)' });
+// Every string, date and date-time the API takes is one of FHIR R4's primitive types
+// (fhir-types.ts): whatever is accepted here can be published to a FHIR server as it is.
+const shortText = apiText(TEXT_SHORT);
+const longText = apiText(TEXT_LONG);
+/** An id of an organisation or a person in a directory (an HSA-id, in practice). */
+const directoryId = apiText(64);
+const phone = apiText(40, 3);
+const isoDate = apiDate();
+const isoDateTime = apiDateTime();
+/** A value the sync sets and a client sends back as it got it: a FHIR string, not trimmed. */
+const token = (max: number) => z.string().min(1).max(max).refine(isFhirString, 'must be well-formed text without control characters');
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIST_MAX);
 /** An item id: given by the server when the client leaves it out. */
 const itemId = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'may hold letters, digits, dot, dash and underscore');
@@ -35,13 +46,13 @@ export const planTransitions: Record<PlanStatus, PlanStatus[]> = {
 };
 
 export const organisationSchema = z.strictObject({
-  id: z.string().trim().min(1).max(64).describe('HSA-id of the organisation'),
+  id: directoryId.describe('HSA-id of the organisation'),
   name: shortText,
 });
 
 /** A principal named when a plan is created: a known organisation, by HSA-id (its name comes from the register of organisations). */
 export const principalRefSchema = z.strictObject({
-  id: z.string().trim().min(1).max(64).describe('HSA-id of a known organisation (GET /api/organisations)'),
+  id: directoryId.describe('HSA-id of a known organisation (GET /api/organisations)'),
   name: shortText.optional().describe('Ignored: the name is the one the register of organisations holds'),
 });
 
@@ -49,10 +60,10 @@ export const principalRefSchema = z.strictObject({
 export const staffContactSchema = z.strictObject({
   name: shortText,
   title: shortText.optional(),
-  hsaId: z.string().trim().min(1).max(64).optional(),
+  hsaId: directoryId.optional(),
   unit: shortText.optional(),
-  phone: z.string().trim().min(3).max(40).optional(),
-  organisationId: z.string().trim().min(1).max(64).optional(),
+  phone: phone.optional(),
+  organisationId: directoryId.optional(),
 });
 
 export const consentCategorySchema = z.enum([
@@ -99,9 +110,10 @@ export const needSchema = z.strictObject({ id: itemId.optional(), text: longText
 /** Where an item came from: the upstream record it mirrors, at the version last synced. */
 export const sourceRefSchema = z.strictObject({
   system: principalSchema,
-  resourceType: z.string().min(1).max(64),
-  id: z.string().min(1).max(64),
-  version: z.string().max(64).optional(),
+  resourceType: token(64),
+  // An upstream's resource id (at most 64 characters), and for an activity of a CarePlan a `#activity-<n>` after it.
+  id: token(100),
+  version: token(64).optional(),
 });
 export type SourceRef = z.infer<typeof sourceRefSchema>;
 
@@ -120,14 +132,16 @@ export const interventionSchema = z.strictObject({
   when: shortText.optional().describe('When and how often, in words'),
   startDate: isoDate.optional(),
   endDate: isoDate.optional(),
-});
+})
+  // Published as a FHIR Period, whose start must not come after its end.
+  .refine((i) => !i.startDate || !i.endDate || i.startDate <= i.endDate, { message: 'must not be before startDate', path: ['endDate'] });
 
 export const participantSchema = z.strictObject({
   id: itemId.optional(),
   kind: z.enum(['principal', 'invited']).describe('A summoned principal, or an invited other (school, Försäkringskassan, guardian)'),
   name: shortText,
   role: shortText.optional(),
-  organisationId: z.string().trim().min(1).max(64).optional(),
+  organisationId: directoryId.optional(),
 });
 
 export const meetingSchema = z.strictObject({
@@ -208,8 +222,8 @@ export const commitmentEventSchema = z.strictObject({
   status: commitmentEventStatusSchema,
   by: z.enum(['staff', 'relative']),
   comment: longText.optional(),
-  userId: z.string().max(64).optional().describe('Staff: the HSA-id of who recorded it'),
-  organisationId: z.string().max(64).optional(),
+  userId: token(64).optional().describe('Staff: the HSA-id of who recorded it'),
+  organisationId: token(64).optional(),
   reviewDate: isoDate.optional().describe('On reconfirmation: the next review date'),
 });
 export type CommitmentEvent = z.infer<typeof commitmentEventSchema>;
@@ -228,6 +242,20 @@ export const commitmentSchema = z.strictObject({
   history: z.array(commitmentEventSchema).min(1).max(500),
 });
 export type Commitment = z.infer<typeof commitmentSchema>;
+
+/** A voluntary commitment as staff propose it to a relative (the service keeps its history). */
+export const commitmentProposalSchema = z.strictObject({
+  what: longText,
+  howOften: shortText,
+  from: isoDate,
+  until: isoDate.optional(),
+  reviewDate: isoDate,
+  comment: longText.optional(),
+});
+export type CommitmentProposal = z.infer<typeof commitmentProposalSchema>;
+
+/** Staff cancelling a commitment, with why. */
+export const commitmentCancelSchema = z.strictObject({ comment: longText.optional() });
 
 export type CommitmentStatus = Exclude<CommitmentEventStatus, 'reconfirmed'>;
 
@@ -257,7 +285,9 @@ export const relativeSupportSchema = z.strictObject({
       at: isoDateTime,
       note: longText.optional(),
       handledAt: isoDateTime.optional().describe('When staff dealt with it; until then it is on the work list'),
-    }),
+    })
+      // Published as a FHIR Task whose lastModified must not come before its authoredOn.
+      .refine((r) => !r.handledAt || Date.parse(r.handledAt) >= Date.parse(r.at), { message: 'must not be before at', path: ['handledAt'] }),
   ),
   referredToConsultantAt: isoDateTime.optional(),
 });
@@ -280,9 +310,9 @@ export type HomeConsent = z.infer<typeof homeConsentSchema>;
 export const relativeSchema = z.strictObject({
   id: itemId.optional(),
   name: shortText,
-  relationship: z.strictObject({ code: z.string().max(20).optional(), text: shortText }),
+  relationship: z.strictObject({ code: apiCode(20).optional().describe('A v3 RoleCode (e.g. DAU, SPS)'), text: shortText }),
   personId: personIdSchema.optional().describe('Lets the relative sign in with their own e-ID'),
-  phone: z.string().trim().min(3).max(40).optional(),
+  phone: phone.optional(),
   email: z.email().max(TEXT_SHORT).optional(),
   child: z.boolean().describe('Under 18: children are not asked to take on commitments'),
   sharesHome: z.boolean(),
