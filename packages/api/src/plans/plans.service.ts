@@ -160,6 +160,11 @@ export function stale(current: number, what: string): ProblemError {
   });
 }
 
+/** The time of a new revision: now, unless that is not after the previous revision's; then a millisecond after it. */
+export function revisionTime(now: Date, previous: Date | undefined): Date {
+  return previous && now.getTime() <= previous.getTime() ? new Date(previous.getTime() + 1) : now;
+}
+
 /** A plans row as raw SQL returns it (snake_case), with its parts and sources as JSON. */
 interface RawPlanRow {
   id: string;
@@ -383,6 +388,10 @@ export class PlansService {
    * Records a change: raises the plan's revision, keeps the whole plan as it now is, queues
    * the event for live editors, queues publication to each side the plan may reach, and writes
    * the access log, all in the change's transaction. Returns the whole plan: cut it for the reader.
+   *
+   * The plan row is locked first and the revision's time taken after: revisions of one plan are
+   * made one at a time, and their times strictly increase with their numbers (a clock that gives
+   * a time not after the previous revision's gives way to that time plus a millisecond).
    */
   async commitChange(
     tx: Db,
@@ -390,10 +399,16 @@ export class PlansService {
     planId: string,
     change: { type: string; partId: string | null; version: number; action: AccessAction },
   ): Promise<PlanView> {
-    const at = this.now();
+    const [locked] = await tx.select({ revision: plans.revision }).from(plans).where(eq(plans.id, planId)).for('update');
+    if (!locked) throw new ProblemError('not-found', 'No such plan');
+    const [previous] = await tx
+      .select({ changedAt: planRevisions.changedAt })
+      .from(planRevisions)
+      .where(and(eq(planRevisions.planId, planId), eq(planRevisions.revision, locked.revision)));
+    const at = revisionTime(this.now(), previous?.changedAt);
     const [plan] = await tx
       .update(plans)
-      .set({ revision: sql`${plans.revision} + 1`, updatedAt: at })
+      .set({ revision: locked.revision + 1, updatedAt: at })
       .where(eq(plans.id, planId))
       .returning();
     if (!plan) throw new ProblemError('not-found', 'No such plan');
@@ -760,7 +775,8 @@ export class PlansService {
   async updatePart(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView> {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const found = await this.situate(tx, actor.principal.organisationId, planId);
+      // The plan row is locked first, as every change of the plan locks it: one order, no deadlock.
+      const found = await this.situate(tx, actor.principal.organisationId, planId, true);
       // The part is looked up only in a plan the actor may see: a 404 otherwise reveals nothing.
       const part = found.standing === 'none' ? undefined : await this.findPart(tx, planId, partId);
       const { as } = await this.authorized(tx, actor, planId, 'part.update', {
