@@ -1,6 +1,21 @@
 import type { HumanName, Patient, RelatedPerson } from '@medplum/fhirtypes';
-import { IdentifierSystem, isChildOn, parsePersonId, protectedIdentity, type PartContent, type Principal, type Relative, type SourceRef } from '@sip/shared';
-import type { SideRecord } from './fetch.ts';
+import {
+  IdentifierSystem,
+  interventionSchema,
+  isChildOn,
+  parsePersonId,
+  protectedIdentity,
+  relativeSchema,
+  staffContactSchema,
+  TEXT_LONG,
+  TEXT_SHORT,
+  type PartContent,
+  type Principal,
+  type Relative,
+  type SourceRef,
+} from '@sip/shared';
+import type { z } from 'zod';
+import { InvalidUpstreamAnswer, type SideRecord } from './fetch.ts';
 
 type Intervention = NonNullable<PartContent['interventions']>[number];
 
@@ -17,25 +32,51 @@ export function nameOf(names: HumanName[] | undefined): string | undefined {
   return name.text ?? [...(name.given ?? []), name.family].filter(Boolean).join(' ');
 }
 
-const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** Cuts text to at most `max` UTF-16 units, ending in an ellipsis, never between the two halves of a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let end = max - 1;
+  const last = text.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${text.slice(0, end)}…`;
+}
+
+/** Upstream text as the plan keeps it: trimmed and clipped; nothing when nothing is left. */
+function words(text: string | undefined, max: number): string | undefined {
+  const trimmed = text?.trim();
+  return trimmed ? clip(trimmed, max) : undefined;
+}
+
+/** An optional value kept only in a form the plan's own schema takes (a phone number too short, an address that is none, is left out). */
+function fit<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
+  if (value === undefined) return undefined;
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
+}
+
+const shortWords = (text: string | undefined) => words(text, TEXT_SHORT);
 
 /** Interventions and decisions as the upstream has them: each ServiceRequest, and each inline CarePlan activity. */
 export function mapInterventions(system: Principal, record: SideRecord): Intervention[] {
   const fromRequests = record.serviceRequests
     .filter((sr) => sr.id && sr.status !== 'entered-in-error')
-    .map((sr): Intervention => ({
-      title: clip(sr.code?.text ?? sr.code?.coding?.[0]?.display ?? 'Insats', 200),
-      status: sr.status === 'draft' ? 'planned' : 'decided',
-      ...(sr.note?.[0]?.text ? { description: clip(sr.note[0].text, 4000) } : {}),
-      ...(sr.occurrenceTiming?.code?.text ? { when: clip(sr.occurrenceTiming.code.text, 200) } : {}),
-      source: source(system, sr),
-    }));
+    .map((sr): Intervention => {
+      const description = words(sr.note?.[0]?.text, TEXT_LONG);
+      const when = shortWords(sr.occurrenceTiming?.code?.text);
+      return {
+        title: shortWords(sr.code?.text) ?? shortWords(sr.code?.coding?.[0]?.display) ?? 'Insats',
+        status: sr.status === 'draft' ? 'planned' : 'decided',
+        ...(description ? { description } : {}),
+        ...(when ? { when } : {}),
+        source: source(system, sr),
+      };
+    });
   const fromActivities = record.carePlans.flatMap((plan) =>
     (plan.activity ?? [])
-      .map((activity, index) => ({ activity, index }))
-      .filter(({ activity }) => activity.detail?.code?.text || activity.detail?.description)
-      .map(({ activity, index }): Intervention => ({
-        title: clip(activity.detail?.code?.text ?? activity.detail?.description ?? 'Insats', 200),
+      .map((activity, index) => ({ activity, index, title: shortWords(activity.detail?.code?.text) ?? shortWords(activity.detail?.description) }))
+      .filter((a): a is typeof a & { title: string } => a.title !== undefined)
+      .map(({ activity, index, title }): Intervention => ({
+        title,
         status: activity.detail?.status === 'not-started' ? 'planned' : 'decided',
         source: { ...source(system, plan), id: `${plan.id}#activity-${index}` },
       })),
@@ -49,16 +90,16 @@ export function mapContact(record: SideRecord): PartContent['contactPerson'] {
     for (const participant of team.participant ?? []) {
       const ref = participant.member?.reference;
       const role = record.practitionerRoles.find((r) => ref === `PractitionerRole/${r.id}`);
-      const name = participant.member?.display ?? role?.practitioner?.display;
+      const name = shortWords(participant.member?.display) ?? shortWords(role?.practitioner?.display);
       if (!name) continue;
-      const phone = role?.telecom?.find((t) => t.system === 'phone')?.value;
-      const title = role?.code?.[0]?.text ?? participant.role?.[0]?.text;
-      const unit = role?.organization?.display ?? team.managingOrganization?.[0]?.display;
+      const phone = fit(staffContactSchema.shape.phone, role?.telecom?.find((t) => t.system === 'phone')?.value);
+      const title = shortWords(role?.code?.[0]?.text ?? participant.role?.[0]?.text);
+      const unit = shortWords(role?.organization?.display ?? team.managingOrganization?.[0]?.display);
       return {
-        name: clip(name, 200),
-        ...(title ? { title: clip(title, 200) } : {}),
-        ...(unit ? { unit: clip(unit, 200) } : {}),
-        ...(phone ? { phone: clip(phone, 40) } : {}),
+        name,
+        ...(title ? { title } : {}),
+        ...(unit ? { unit } : {}),
+        ...(phone ? { phone } : {}),
       };
     }
   }
@@ -82,19 +123,20 @@ export function mapRelatives(system: Principal, record: SideRecord, today: Date)
       )?.value;
       const valid = personId && parsePersonId(personId) ? personId : undefined;
       const coding = rp.relationship?.[0]?.coding?.[0];
+      const code = fit(relativeSchema.shape.relationship.shape.code, coding?.code);
       const child = isChildOn({ ...(valid ? { personId: valid } : {}), ...(rp.birthDate ? { birthDate: rp.birthDate } : {}) }, today);
       // Skyddade personuppgifter: the broker keeps no contact details of the person at all.
       const guarded = protectedIdentity(rp);
-      const phone = guarded ? undefined : rp.telecom?.find((t) => t.system === 'phone')?.value;
-      const email = guarded ? undefined : rp.telecom?.find((t) => t.system === 'email')?.value;
+      const phone = guarded ? undefined : fit(relativeSchema.shape.phone, rp.telecom?.find((t) => t.system === 'phone')?.value);
+      const email = guarded ? undefined : fit(relativeSchema.shape.email, rp.telecom?.find((t) => t.system === 'email')?.value);
       return {
-        name: clip(nameOf(rp.name) ?? 'Anhörig', 200),
+        name: shortWords(nameOf(rp.name)) ?? 'Anhörig',
         relationship: {
-          ...(coding?.code ? { code: coding.code } : {}),
-          text: clip(rp.relationship?.[0]?.text ?? coding?.display ?? 'anhörig', 200),
+          ...(code ? { code } : {}),
+          text: shortWords(rp.relationship?.[0]?.text) ?? shortWords(coding?.display) ?? 'anhörig',
         },
         ...(valid ? { personId: valid } : {}),
-        ...(phone ? { phone: clip(phone, 40) } : {}),
+        ...(phone ? { phone } : {}),
         ...(email ? { email } : {}),
         child,
         sharesHome: samePlace(rp.address, record.patient?.address),
@@ -118,4 +160,40 @@ export function mapDemographics(record: SideRecord): Demographics | undefined {
   if (!record.patient) return undefined;
   const name = nameOf(record.patient.name);
   return { ...(name ? { name } : {}), ...(record.patient.birthDate ? { birthDate: record.patient.birthDate } : {}) };
+}
+
+/** What one upstream contributes to the plan, mapped into the plan's own terms. */
+export interface SideContent {
+  /** Whether the upstream knows the individual at all. */
+  found: boolean;
+  patientId: string | null;
+  demographics: Demographics | undefined;
+  /** The upstream marks the individual as having skyddade personuppgifter. */
+  protectedIdentity: boolean;
+  interventions: Intervention[];
+  contact: PartContent['contactPerson'];
+  relatives: Relative[];
+}
+
+/**
+ * Maps what one upstream holds into the plan's terms, and holds the result to the schemas the
+ * API holds its own input to: what a sync writes into the plan is what a client could have
+ * written, and can be published as it is. Throws {@link InvalidUpstreamAnswer} when it is not.
+ */
+export function mapSide(system: Principal, record: SideRecord, today: Date): SideContent {
+  const content: SideContent = {
+    found: record.patient !== undefined,
+    patientId: record.patient?.id ?? null,
+    demographics: mapDemographics(record),
+    protectedIdentity: individualProtected(record),
+    interventions: mapInterventions(system, record),
+    contact: mapContact(record),
+    relatives: mapRelatives(system, record, today),
+  };
+  const valid =
+    content.interventions.every((i) => interventionSchema.safeParse(i).success) &&
+    (content.contact === undefined || staffContactSchema.safeParse(content.contact).success) &&
+    content.relatives.every((r) => relativeSchema.safeParse(r).success);
+  if (!valid) throw new InvalidUpstreamAnswer(system);
+  return content;
 }

@@ -1,11 +1,22 @@
-import { decide, reaches, type IndividualConsent, type PartContent, type PlanView, type Principal, type Relative, type SourceStatus } from '@sip/shared';
+import {
+  decide,
+  reaches,
+  type CreatePlan,
+  type IndividualConsent,
+  type NamedOrganisation,
+  type PartContent,
+  type PlanView,
+  type Principal,
+  type Relative,
+  type SourceStatus,
+} from '@sip/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { planParts, plans, planSources } from '../db/schema.ts';
-import { PlansService, SIDES, type Actor, type PlanRow } from '../plans/plans.service.ts';
+import { PlansService, SIDES, type Actor, type IdempotencyKey, type PlanRow } from '../plans/plans.service.ts';
 import { UpstreamError, type Upstreams } from '../upstreams/upstream.ts';
-import { fetchSide, type SideRecord } from './fetch.ts';
-import { individualProtected, mapContact, mapDemographics, mapInterventions, mapRelatives, type Demographics } from './map.ts';
+import { fetchSide, InvalidUpstreamAnswer } from './fetch.ts';
+import { mapSide, type Demographics, type SideContent } from './map.ts';
 import { dismissedSourcesOf } from '../relatives/relatives.service.ts';
 import { mergeRelatives, mergeSourced, unchanged } from './merge.ts';
 
@@ -16,16 +27,32 @@ export interface SyncResult {
   plan: PlanView;
 }
 
-type Outcome = { side: Principal; record: SideRecord } | { side: Principal; error: string } | { side: Principal; notShared: true };
+type Outcome = { side: Principal; content: SideContent } | { side: Principal; error: string } | { side: Principal; notShared: true };
+
+/** Who a plan reaches: its initiator, its consent, and the organisations of its two sides. */
+interface Reach {
+  initiator: Principal;
+  consent: IndividualConsent | null;
+  organisations: Partial<Record<Principal, NamedOrganisation>>;
+}
+
+/** Why a side could not be read, in words fit for its status: never anything of the data. */
+function reasonOf(error: unknown): string {
+  if (error instanceof UpstreamError) return error.reason;
+  if (error instanceof InvalidUpstreamAnswer) return error.reason;
+  // Anything else the answer made happen is an answer that could not be read.
+  return 'invalid-answer';
+}
 
 /**
  * Assembles a plan from the upstreams it may reach: the initiating principal's always, the
  * other's only while the individual's consent in force names it (the policy's `upstream.read`).
  * Each side is fetched in parallel and mapped into that principal's part and the relatives
- * section; how each side went is recorded. A side that is down, slow or answers garbage is
- * marked unavailable with its last good sync time, and the other side is still applied; a side
- * the plan may not reach is marked `not-shared` and neither read nor changed. Never throws for
- * an upstream failure. Every sync is an access to the plan and is logged, whatever changed.
+ * section; how each side went is recorded. A side that is down, slow or answers garbage, or
+ * anything that is not valid FHIR R4, is marked unavailable with its last good sync time, and the
+ * other side is still applied; a side the plan may not reach is marked `not-shared` and neither
+ * read nor changed. Never throws for an upstream failure. Every sync is an access to the plan and
+ * is logged, whatever changed.
  */
 export class SyncService {
   private readonly plans: PlansService;
@@ -39,50 +66,98 @@ export class SyncService {
   }
 
   async sync(actor: Actor, planId: string): Promise<SyncResult> {
-    const { plan, as } = await this.db.transaction((tx) => this.plans.authorized(tx as unknown as Db, actor, planId, 'plan.sync'));
-    const outcomes = await this.fetch(plan);
+    const { plan } = await this.db.transaction((tx) => this.plans.authorized(tx as unknown as Db, actor, planId, 'plan.sync'));
+    const outcomes = await this.fetch(plan.individualId, await this.reachOf(this.db, plan));
 
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const { plan: locked } = await this.plans.authorized(tx, actor, planId, 'plan.sync', { lock: true });
-      const changed = await this.apply(tx, locked, outcomes);
-      if (changed) {
-        await this.plans.commitChange(tx, actor, locked.id, { type: 'plan.synced', partId: null, version: locked.version, action: 'plan.sync' });
-      } else {
-        // Nothing changed, but the plan is returned: that is an access too.
-        await this.plans.logAccess(tx, actor, 'plan.sync', [locked]);
-      }
+      const { plan: locked, as } = await this.plans.authorized(tx, actor, planId, 'plan.sync', { lock: true });
+      const changed = await this.applyAndRecord(tx, actor, locked, outcomes);
       return { changed, plan: this.plans.viewFor(await this.plans.viewOf(tx, planId), as) };
     });
   }
 
-  /** Reads each side the plan may reach, in parallel; the others are not asked at all. */
-  private async fetch(plan: PlanRow): Promise<Outcome[]> {
-    const reached = await this.sidesReached(this.db, plan);
+  /**
+   * Creates a plan and assembles it from the upstream it reaches (before the individual's
+   * consent, the initiator's alone), as one: the upstream is read first, then the plan is
+   * written and filled in one transaction, so a failure leaves nothing behind. Under an
+   * Idempotency-Key, a retry of the same request returns the plan the first one made.
+   */
+  async create(actor: Actor, input: CreatePlan, key?: IdempotencyKey): Promise<{ plan: PlanView; replayed: boolean }> {
+    const prepared = await this.plans.prepareCreate(actor, input);
+    const replay = async (planId: string) => ({ plan: await this.plans.get(actor, planId), replayed: true });
+    if (key) {
+      const earlier = await this.plans.createdUnderKey(this.db, actor, key);
+      if (earlier) return replay(earlier);
+    }
+    const outcomes = await this.fetch(prepared.individual.personId, { initiator: prepared.initiator, consent: null, organisations: prepared.named });
+    const created = await this.db.transaction(async (txRaw): Promise<{ earlier: string } | { plan: PlanView }> => {
+      const tx = txRaw as unknown as Db;
+      if (key) {
+        const earlier = await this.plans.claimKeyForCreate(tx, actor, key, prepared.id);
+        if (earlier) return { earlier };
+      }
+      await this.plans.insertPlan(tx, actor, prepared);
+      const [locked] = await tx.select().from(plans).where(eq(plans.id, prepared.id)).for('update');
+      await this.applyAndRecord(tx, actor, locked!, outcomes);
+      return { plan: this.plans.viewFor(await this.plans.viewOf(tx, prepared.id), prepared.initiator) };
+    });
+    if ('earlier' in created) return replay(created.earlier);
+    return { plan: created.plan, replayed: false };
+  }
+
+  /** Applies the outcomes to the locked plan and records the sync: a revision when anything changed, else the access alone. */
+  private async applyAndRecord(tx: Db, actor: Actor, locked: PlanRow, outcomes: Outcome[]): Promise<boolean> {
+    const changed = await this.apply(tx, locked, outcomes);
+    if (changed) {
+      await this.plans.commitChange(tx, actor, locked.id, { type: 'plan.synced', partId: null, version: locked.version, action: 'plan.sync' });
+    } else {
+      // Nothing changed, but the plan is returned: that is an access too.
+      await this.plans.logAccess(tx, actor, 'plan.sync', [locked]);
+    }
+    return changed;
+  }
+
+  /**
+   * Reads each side the plan may reach, in parallel, and maps what it holds into the plan's
+   * terms; the others are not asked at all. A side whose answer fails, or is not valid FHIR R4,
+   * or maps to anything the plan's own schemas refuse, is an error outcome, never a throw.
+   */
+  private async fetch(personId: string, reach: Reach): Promise<Outcome[]> {
+    const reached = this.sidesReached(reach);
     return Promise.all(
       SIDES.map(async (side): Promise<Outcome> => {
         if (!reached.has(side)) return { side, notShared: true };
         try {
-          return { side, record: await fetchSide(this.upstreams[side], plan.individualId) };
+          const record = await fetchSide(this.upstreams[side], personId);
+          return { side, content: mapSide(side, record, this.now()) };
         } catch (error) {
-          return { side, error: error instanceof UpstreamError ? error.reason : 'unreachable' };
+          return { side, error: reasonOf(error) };
         }
       }),
     );
   }
 
-  /** The sides the policy lets the broker read for the plan now (`upstream.read`). */
-  private async sidesReached(db: Db, plan: PlanRow): Promise<Set<Principal>> {
-    const at = this.now();
-    const organisations = await db
+  /** Whom the stored plan reaches: read off its consent and the organisations of its parts. */
+  private async reachOf(db: Db, plan: PlanRow): Promise<Reach> {
+    const rows = await db
       .select({ kind: planParts.kind, id: planParts.organisationId, name: planParts.organisationName })
       .from(planParts)
       .where(eq(planParts.planId, plan.id));
-    const consent = { initiator: plan.initiator as Principal, consent: (plan.consent as IndividualConsent | null) ?? null };
+    const organisations: Reach['organisations'] = {};
+    for (const side of SIDES) {
+      const row = rows.find((o) => o.kind === side);
+      if (row?.id) organisations[side] = { id: row.id, name: row.name ?? '' };
+    }
+    return { initiator: plan.initiator as Principal, consent: (plan.consent as IndividualConsent | null) ?? null, organisations };
+  }
+
+  /** The sides the policy lets the broker read for the plan now (`upstream.read`). */
+  private sidesReached(reach: Reach): Set<Principal> {
+    const at = this.now();
     return new Set(
       SIDES.filter((side) => {
-        const org = organisations.find((o) => o.kind === side);
-        const sideReached = reaches(consent, side, org?.id ? { id: org.id, name: org.name ?? '' } : undefined, at);
+        const sideReached = reaches(reach, side, reach.organisations[side], at);
         return decide('upstream.read', 'broker', { sideReached }).allowed;
       }),
     );
@@ -96,7 +171,7 @@ export class SyncService {
     let changed = false;
     const marks: boolean[] = [];
     // Asked again under the lock: a consent withdrawn while the sides were read lets nothing in.
-    const reached = await this.sidesReached(tx, plan);
+    const reached = this.sidesReached(await this.reachOf(tx, plan));
 
     for (const outcome of outcomes) {
       const { side } = outcome;
@@ -108,23 +183,21 @@ export class SyncService {
         await this.recordSource(tx, plan.id, side, { status: 'unavailable', reason: outcome.error }, attemptAt);
         continue;
       }
-      const record: SideRecord = outcome.record;
-      marks.push(individualProtected(record));
-      const d = mapDemographics(record);
+      const { content: fromSide } = outcome;
+      marks.push(fromSide.protectedIdentity);
       await this.recordSource(
         tx,
         plan.id,
         side,
-        { status: record.patient ? 'ok' : 'not-found', patientId: record.patient?.id ?? null, demographics: d ?? null },
+        { status: fromSide.found ? 'ok' : 'not-found', patientId: fromSide.patientId, demographics: fromSide.demographics ?? null },
         attemptAt,
       );
       const part = parts.find((p) => p.kind === side)!;
       const content = part.content as PartContent;
-      const contact = mapContact(record);
       const next: PartContent = {
         ...content,
-        interventions: mergeSourced(side, content.interventions ?? [], mapInterventions(side, record)),
-        ...(content.contactPerson || !contact ? {} : { contactPerson: contact }),
+        interventions: mergeSourced(side, content.interventions ?? [], fromSide.interventions),
+        ...(content.contactPerson || !fromSide.contact ? {} : { contactPerson: fromSide.contact }),
       };
       if (!next.interventions?.length && !content.interventions) delete next.interventions;
       if (!unchanged(next, content)) {
@@ -137,7 +210,7 @@ export class SyncService {
       const relativesPart = parts.find((p) => p.kind === 'relatives')!;
       const [current] = await tx.select().from(planParts).where(eq(planParts.id, relativesPart.id));
       const currentContent = current!.content as { relatives?: Relative[] };
-      const merged = mergeRelatives(side, currentContent.relatives ?? [], mapRelatives(side, record, today), dismissedSourcesOf(currentContent));
+      const merged = mergeRelatives(side, currentContent.relatives ?? [], fromSide.relatives, dismissedSourcesOf(currentContent));
       if (!unchanged(merged, currentContent.relatives ?? [])) {
         changed = true;
         await tx

@@ -18,7 +18,7 @@ import { bearerSecurity, problemResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import type { Context } from 'hono';
 import { SyncService } from '../assembly/sync.service.ts';
-import { etag, parseIfMatch } from './plans.service.ts';
+import { etag, idempotencyKey, parseIfMatch } from './plans.service.ts';
 
 const planView = planViewSchema.meta({ id: 'Plan' });
 const partView = planViewSchema.shape.parts.element.meta({ id: 'PlanPart' });
@@ -26,6 +26,15 @@ const planId = z.string().openapi({ param: { name: 'planId', in: 'path' }, descr
 const partId = z.string().openapi({ param: { name: 'partId', in: 'path' } });
 const ifMatchHeader = z.object({
   'if-match': z.string().optional().openapi({ description: 'The ETag you read, e.g. W/"3" (required)' }),
+});
+const idempotencyHeader = z.object({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[\x21-\x7E]+$/, 'must be visible ASCII characters')
+    .optional()
+    .openapi({ description: 'A key you choose per plan (1–100 characters); a retry with the same key and body returns the plan the first request created' }),
 });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
@@ -86,19 +95,31 @@ export const plansRoutes = createRouter()
       path: '/api/plans',
       tags: ['Plans'],
       summary: 'Create a SIP (as one of its two principals)',
+      description:
+        'Creates the plan and assembles it from the creating principal’s own upstream, as one: a failure leaves no plan behind. With an Idempotency-Key, a retry of the same request returns the plan the first one created (marked `Idempotent-Replayed: true`) instead of a second plan.',
       security: bearerSecurity,
       middleware: [...authz('plan.create')],
-      request: body(createPlanSchema.meta({ id: 'CreatePlan' })),
+      request: { headers: idempotencyHeader, ...body(createPlanSchema.meta({ id: 'CreatePlan' })) },
       responses: {
-        201: { description: 'Created', headers: { ...etagHeader, Location: { schema: { type: 'string' } } }, content: json(planView) },
+        201: {
+          description: 'Created (or, on a retry under the same Idempotency-Key, the plan the first request created)',
+          headers: { ...etagHeader, Location: { schema: { type: 'string' } } },
+          content: json(planView),
+        },
         ...errors,
       },
     }),
     async (c) => {
       const who = actor(c);
-      const created = await service(c).create(who, c.req.valid('json'));
-      // Fill it from both upstreams; a side that is down is marked, and the plan still opens.
-      const { plan } = await syncService(c).sync(who, created.id);
+      const input = c.req.valid('json');
+      const key = c.req.valid('header')['idempotency-key'];
+      // Filled from the upstream it reaches, in the same transaction; a side that is down is marked, and the plan still opens.
+      const { plan, replayed } = await syncService(c).create(
+        who,
+        input,
+        key === undefined ? undefined : idempotencyKey(key, { method: c.req.method, path: c.req.path, body: input }),
+      );
+      if (replayed) c.header('Idempotent-Replayed', 'true');
       c.header('Location', `/api/plans/${plan.id}`);
       c.header('ETag', etag(plan.version));
       return c.json(plan, 201);

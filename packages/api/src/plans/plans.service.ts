@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import {
   isChildOn,
   consentNames,
@@ -32,7 +32,7 @@ import { recordAccess, recordAccessCommitted, type AccessAction, type AccessEntr
 import { rowsOf } from '../db/rows.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
-import { outbox, planEvents, planOrganisations, planParts, planRevisions, plans, planSources } from '../db/schema.ts';
+import { idempotencyKeys, outbox, planEvents, planOrganisations, planParts, planRevisions, plans, planSources } from '../db/schema.ts';
 import { invalidField, ProblemError } from '../http/errors.ts';
 import { findOrganisations } from '../organisations/organisations.ts';
 import { authorize, facts, standingOf, visibleMembership } from '../policy/authorize.ts';
@@ -164,6 +164,46 @@ export function stale(current: number, what: string): ProblemError {
 export function revisionTime(now: Date, previous: Date | undefined): Date {
   return previous && now.getTime() <= previous.getTime() ? new Date(previous.getTime() + 1) : now;
 }
+
+/** A plan checked and authorised for creation, with its ids: what {@link PlansService.insertPlan} writes. */
+export interface NewPlan {
+  id: string;
+  individual: { personId: string; kind: string; name: string | null };
+  initiator: PlanPrincipal;
+  named: Record<PlanPrincipal, NamedOrganisation>;
+  fields: PlanFields;
+}
+
+/** An Idempotency-Key sent with a request, and the hash of the request it came with. */
+export interface IdempotencyKey {
+  key: string;
+  requestHash: string;
+}
+
+/** JSON with sorted keys, so equal bodies hash equal whatever their key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+
+/** The key a request came with, bound to the request: method, path and body (SHA-256). */
+export function idempotencyKey(key: string, request: { method: string; path: string; body: unknown }): IdempotencyKey {
+  return { key, requestHash: createHash('sha256').update(`${request.method} ${request.path}\n${canonical(request.body)}`).digest('hex') };
+}
+
+/** Whose key: a staff user's, acting for their organisation. */
+const keyOwner = (actor: Actor) => `staff:${actor.principal.organisationId}:${actor.principal.userId}`;
+
+const keyReused = () =>
+  new ProblemError('validation', 'This Idempotency-Key was used for another request: use a new key for a new request', {
+    errors: [{ path: '/header/idempotency-key', message: 'already used for another request' }],
+  });
 
 /** A plans row as raw SQL returns it (snake_case), with its parts and sources as JSON. */
 interface RawPlanRow {
@@ -457,7 +497,11 @@ export class PlansService {
     await tx.execute(sql`select pg_notify(${PLAN_EVENTS_CHANNEL}, ${JSON.stringify({ planId: plan.id, eventId: event?.id })})`);
   }
 
-  async create(actor: Actor, input: CreatePlan): Promise<PlanView> {
+  /**
+   * Checks a new plan and whether the actor may create it, and gives it its ids; writes nothing.
+   * {@link insertPlan} writes it.
+   */
+  async prepareCreate(actor: Actor, input: CreatePlan): Promise<NewPlan> {
     const org = actor.principal.organisationId;
     const person = parsePersonId(input.individual.personId);
     if (!person) throw invalidField('/individual/personId', 'invalid');
@@ -472,55 +516,103 @@ export class PlansService {
       { ownOrganisationIsPrincipal: facts.ownOrganisationIsPrincipal(principals, actor.principal), principalsKnown },
       { errors: [{ path: region?.kind === 'region' ? '/principals/municipality/id' : '/principals/region/id', message: '' }] },
     );
-    const named = { region: region!, municipality: municipality! };
-    const initiator: PlanPrincipal = named.region.id === org ? 'region' : 'municipality';
-    const fields = normaliseFields(rawFields);
+    const named = { region: { id: region!.id, name: region!.name }, municipality: { id: municipality!.id, name: municipality!.name } };
+    return {
+      id: randomUUID(),
+      individual: { personId: person.value, kind: person.kind, name: individual.name ?? null },
+      initiator: named.region.id === org ? 'region' : 'municipality',
+      named,
+      fields: normaliseFields(rawFields),
+    };
+  }
+
+  /**
+   * Writes a prepared plan (draft, its two parts and the standing relatives section, only the
+   * initiator seeing it) and records its creation, in the caller's transaction. Returns the whole plan.
+   */
+  async insertPlan(tx: Db, actor: Actor, plan: NewPlan): Promise<PlanView> {
+    const { id: planId, named, initiator, fields } = plan;
     const at = this.now();
-    const planId = randomUUID();
     const participants: Participant[] = SIDES.map((p) => ({
       id: randomUUID(),
       kind: 'principal',
       name: named[p].name,
       organisationId: named[p].id,
     }));
-    return this.db.transaction(async (txRaw) => {
-      const tx = txRaw as unknown as Db;
-      await tx.insert(plans).values({
-        id: planId,
-        individualId: person.value,
-        individualIdKind: person.kind,
-        individualName: individual.name ?? null,
-        status: 'draft',
-        initiator,
-        fields,
-        consent: null,
-        participants,
-        version: 1,
-        revision: 0,
-        followUpDate: fields.followUp?.date ?? null,
-        createdAt: at,
-        updatedAt: at,
-      });
-      await tx.insert(planParts).values([
-        ...SIDES.map((kind) => ({
-          id: randomUUID(),
-          planId,
-          kind,
-          organisationId: named[kind].id,
-          organisationName: named[kind].name,
-          content: {},
-          version: 1,
-          updatedAt: at,
-        })),
-        { id: randomUUID(), planId, kind: 'relatives', organisationId: null, organisationName: null, content: { relatives: [] }, version: 1, updatedAt: at },
-      ]);
-      // Until the individual consents, the other principal's staff do not see the plan.
-      await tx.insert(planOrganisations).values(
-        SIDES.map((kind) => ({ planId, organisationId: named[kind].id, principal: kind, access: kind === initiator ? 'initiator' : 'pending' })),
-      );
-      const full = await this.commitChange(tx, actor, planId, { type: 'plan.created', partId: null, version: 1, action: 'plan.create' });
-      return this.viewFor(full, initiator);
+    await tx.insert(plans).values({
+      id: planId,
+      individualId: plan.individual.personId,
+      individualIdKind: plan.individual.kind,
+      individualName: plan.individual.name,
+      status: 'draft',
+      initiator,
+      fields,
+      consent: null,
+      participants,
+      version: 1,
+      revision: 0,
+      followUpDate: fields.followUp?.date ?? null,
+      createdAt: at,
+      updatedAt: at,
     });
+    await tx.insert(planParts).values([
+      ...SIDES.map((kind) => ({
+        id: randomUUID(),
+        planId,
+        kind,
+        organisationId: named[kind].id,
+        organisationName: named[kind].name,
+        content: {},
+        version: 1,
+        updatedAt: at,
+      })),
+      { id: randomUUID(), planId, kind: 'relatives', organisationId: null, organisationName: null, content: { relatives: [] }, version: 1, updatedAt: at },
+    ]);
+    // Until the individual consents, the other principal's staff do not see the plan.
+    await tx.insert(planOrganisations).values(
+      SIDES.map((kind) => ({ planId, organisationId: named[kind].id, principal: kind, access: kind === initiator ? 'initiator' : 'pending' })),
+    );
+    return this.commitChange(tx, actor, planId, { type: 'plan.created', partId: null, version: 1, action: 'plan.create' });
+  }
+
+  /** Creates a plan, as a draft only the initiating principal sees, in one transaction. */
+  async create(actor: Actor, input: CreatePlan): Promise<PlanView> {
+    const plan = await this.prepareCreate(actor, input);
+    return this.db.transaction(async (txRaw) => {
+      const full = await this.insertPlan(txRaw as unknown as Db, actor, plan);
+      return this.viewFor(full, plan.initiator);
+    });
+  }
+
+  /**
+   * The plan an earlier create under this Idempotency-Key made, if any (the key is the actor's
+   * own); a 422 when the key was used for another request.
+   */
+  async createdUnderKey(tx: Db, actor: Actor, key: IdempotencyKey): Promise<string | undefined> {
+    const [stored] = await tx
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.principalKey, keyOwner(actor)), eq(idempotencyKeys.key, key.key)));
+    if (!stored) return undefined;
+    if (stored.requestHash !== key.requestHash) throw keyReused();
+    return (stored.body as { planId?: string } | null)?.planId;
+  }
+
+  /**
+   * Claims the Idempotency-Key for the plan about to be created, in the creating transaction (a
+   * concurrent create under the same key waits for it). Returns the plan an earlier create under
+   * the key made instead, when there was one: then nothing is to be written.
+   */
+  async claimKeyForCreate(tx: Db, actor: Actor, key: IdempotencyKey, planId: string): Promise<string | undefined> {
+    const claimed = await tx
+      .insert(idempotencyKeys)
+      .values({ principalKey: keyOwner(actor), key: key.key, requestHash: key.requestHash, status: 201, body: { planId }, createdAt: this.now() })
+      .onConflictDoNothing()
+      .returning({ key: idempotencyKeys.key });
+    if (claimed.length > 0) return undefined;
+    const earlier = await this.createdUnderKey(tx, actor, key);
+    if (!earlier) throw new ProblemError('conflict', 'A request with this Idempotency-Key is in progress; try again');
+    return earlier;
   }
 
   /**
