@@ -445,7 +445,8 @@ export class PlansService {
       .select({ changedAt: planRevisions.changedAt })
       .from(planRevisions)
       .where(and(eq(planRevisions.planId, planId), eq(planRevisions.revision, locked.revision)));
-    const at = revisionTime(this.now(), previous?.changedAt);
+    const now = this.now();
+    const at = revisionTime(now, previous?.changedAt);
     const [plan] = await tx
       .update(plans)
       .set({ revision: locked.revision + 1, updatedAt: at })
@@ -464,10 +465,11 @@ export class PlansService {
       snapshot: view,
     });
     await this.emit(tx, actor, plan, change, at);
-    // Published to each side the plan may reach, from the outbox, in order, after this commits.
+    // Published to each side the plan may reach, from the outbox, in order, after this commits:
+    // due now by the clock (the revision's own time may be ahead of it).
     const sides = this.sidesReached(view);
     if (sides.length) {
-      await tx.insert(outbox).values(sides.map((side) => ({ planId, side, revision: plan.revision, createdAt: at, nextAttemptAt: at })));
+      await tx.insert(outbox).values(sides.map((side) => ({ planId, side, revision: plan.revision, createdAt: now, nextAttemptAt: now })));
       await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${planId})`);
     }
     await recordAccess(tx, [this.entry(actor, change.action, plan)]);

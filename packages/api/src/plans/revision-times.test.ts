@@ -4,7 +4,9 @@
  * principals' edits interleave and however coarse or unkind the clock.
  */
 import type { PlanView } from '@sip/shared';
+import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { rowsOf } from '../db/rows.ts';
 import type { Clock } from '../http/context.ts';
 import { revisionTime } from './plans.service.ts';
 import { buildTestApp, describeEachDatabase, etagVersion, staffClient, usePeers } from '../test-support/index.ts';
@@ -24,6 +26,8 @@ const clocks: [string, Clock][] = [
   ['a clock that reads whole seconds', { now: () => new Date(Math.floor(Date.now() / 1000) * 1000) }],
   // Set back by a second now and then, as a clock being corrected is.
   ['a clock that is set back now and then', { now: () => new Date(Date.now() - (Math.floor(Date.now() / 50) % 3 === 0 ? 1000 : 0)) }],
+  // Stopped, as a test's clock is: every revision after the first is ahead of it.
+  ['a clock that stands still', { now: () => new Date('2026-12-01T10:00:00.000Z') }],
 ];
 
 describe('the time of a revision', () => {
@@ -79,6 +83,13 @@ describeEachDatabase('revisions of one plan edited by both principals at once', 
       }
       const current = (await (await coordinator.request(`/api/plans/${plan.id}`)).json()) as PlanView;
       expect(current.updatedAt).toBe(versions[versions.length - 1]!.changedAt);
+
+      // A revision ahead of the clock is still due for publication by the clock: none is left waiting.
+      await t.outbox.drain();
+      const waiting = rowsOf<{ n: number | string }>(
+        await ctx.database.db.execute(sql`select count(*) as n from outbox where plan_id = ${plan.id} and delivered_at is null and set_aside_at is null`),
+      );
+      expect(Number(waiting[0]?.n)).toBe(0);
       await t.events.close();
     });
   }
