@@ -1,5 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
+  commitmentCancelSchema,
+  commitmentProposalSchema,
   commitmentSchema,
   informedEntrySchema,
   principalSchema,
@@ -8,8 +10,6 @@ import {
   relativeSharingSchema,
   relativeSupportSchema,
   relativesSectionViewSchema,
-  TEXT_LONG,
-  TEXT_SHORT,
   type PlanView,
 } from '@sip/shared';
 import type { Context } from 'hono';
@@ -23,16 +23,13 @@ import { staffActor } from '../plans/context.ts';
 import { etag, parseIfMatch } from '../plans/plans.service.ts';
 import { commitmentView, RelativesService } from './relatives.service.ts';
 
-const longText = z.string().trim().min(1, 'must not be empty').max(TEXT_LONG);
-const shortText = z.string().trim().min(1, 'must not be empty').max(TEXT_SHORT);
-const isoDate = z.iso.date({ message: 'must be a date (YYYY-MM-DD)' });
 
 const sectionView = relativesSectionViewSchema.meta({ id: 'RelativesSection' });
 const relativeView = relativeSchema.extend({ id: z.string() }).meta({ id: 'Relative' });
 const commitmentResponse = commitmentSchema
   .extend({
     status: z.enum(['requested', 'accepted', 'declined', 'withdrawn', 'cancelled']),
-    currentReviewDate: isoDate,
+    currentReviewDate: commitmentProposalSchema.shape.reviewDate,
   })
   .meta({ id: 'RelativeCommitment' });
 
@@ -62,18 +59,10 @@ const relativePatch = z
   })
   .meta({ id: 'RelativePatch', description: 'A field present replaces the stored one; null clears an optional one.' });
 
-const newCommitment = z
-  .strictObject({
-    what: longText,
-    howOften: shortText,
-    from: isoDate,
-    until: isoDate.optional(),
-    reviewDate: isoDate,
-    comment: longText.optional(),
-  })
-  .meta({ id: 'NewCommitment' });
+// One schema with the shared one (FHIR's own date and string types): what is accepted here can be published.
+const newCommitment = commitmentProposalSchema.meta({ id: 'NewCommitment' });
 
-const cancelBody = z.strictObject({ comment: longText.optional() }).meta({ id: 'CommitmentCancel' });
+const cancelBody = commitmentCancelSchema.meta({ id: 'CommitmentCancel' });
 
 const worklistItem = z
   .object({

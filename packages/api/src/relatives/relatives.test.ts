@@ -389,6 +389,23 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(v);
     });
 
+    it.each([
+      ['/from', { from: '0000-01-01' }],
+      ['/reviewDate', { reviewDate: '2027-02-30' }],
+      ['/until', { until: '2027-13-01' }],
+      ['/what', { what: 'Handla \ud800' }],
+    ])('refuses a commitment FHIR could not carry: 422 naming %s, nothing stored', async (path, change) => {
+      const { plan, relative, version: v } = await planWithRelative();
+      const res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/commitments`, {
+        method: 'POST',
+        ifMatch: v,
+        body: { ...COMMITMENT, ...change },
+      });
+      const body = await expectProblem(res, 422);
+      expect(body.errors?.map((e) => e.path)).toContain(path);
+      expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(v);
+    });
+
     it("raises the plan's revision and shows each change in its versions", async () => {
       const { plan, relative, version: v } = await planWithRelative();
       const before = await readPlan(regionCoordinator, plan.id);
