@@ -6,7 +6,7 @@ import { Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import { MedplumClient, validateResource } from '@medplum/core';
 import type { Bundle, CarePlan, Composition, Reference, Resource } from '@medplum/fhirtypes';
-import type { PlanView } from '@sip/shared';
+import { referencesIn, type PlanView } from '@sip/shared';
 import smart from 'fhirclient';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadFhirDefinitions } from './definitions.ts';
@@ -71,18 +71,6 @@ async function startBroker(database: Parameters<typeof buildFhirTestApp>[0]['dat
     calls,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
-}
-
-/** Every literal reference in a resource. */
-function referencesIn(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((child) => referencesIn(child, out));
-  else if (value && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      if (key === 'reference' && typeof child === 'string') out.push(child);
-      else referencesIn(child, out);
-    }
-  }
-  return out;
 }
 
 /** The dotted path (`goal.0`, `participant.2.member`) of every Reference in a resource, as fhirclient's `resolveReferences` takes them. */

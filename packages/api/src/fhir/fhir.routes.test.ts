@@ -21,7 +21,7 @@ import type {
   Practitioner,
   Resource,
 } from '@medplum/fhirtypes';
-import { DocumentLoinc, DocumentSection, patientIdentifierReference, planToFhir, PlanCategory, type PlanView } from '@sip/shared';
+import { DocumentLoinc, DocumentSection, patientIdentifierReference, planToFhir, PlanCategory, referencesIn, type PlanView } from '@sip/shared';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { accessLog } from '../db/schema.ts';
@@ -59,18 +59,6 @@ async function outcome(res: Response, status: number, code: string): Promise<Ope
   expect(body.resourceType).toBe('OperationOutcome');
   expect(body.issue[0]).toMatchObject({ severity: 'error', code });
   return body;
-}
-
-/** Every literal reference in a resource or bundle. */
-function referencesIn(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((child) => referencesIn(child, out));
-  else if (value && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      if (key === 'reference' && typeof child === 'string') out.push(child);
-      else referencesIn(child, out);
-    }
-  }
-  return out;
 }
 
 function validR4(resource: Resource) {

@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { idempotencyKeyValue } from '../http/idempotency.ts';
 import { plansService, staffActor } from './context.ts';
 import {
   createPlanSchema,
@@ -28,11 +29,7 @@ const ifMatchHeader = z.object({
   'if-match': z.string().optional().openapi({ description: 'The ETag you read, e.g. W/"3" (required)' }),
 });
 const idempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[\x21-\x7E]+$/, 'must be visible ASCII characters')
+  'idempotency-key': idempotencyKeyValue
     .optional()
     .openapi({ description: 'A key you choose per plan (1–100 characters); a retry with the same key and body returns the plan the first request created' }),
 });

@@ -1,4 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { requestHash } from '../http/idempotency.ts';
 import {
   isChildOn,
   consentNames,
@@ -180,21 +181,9 @@ export interface IdempotencyKey {
   requestHash: string;
 }
 
-/** JSON with sorted keys, so equal bodies hash equal whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
 /** The key a request came with, bound to the request: method, path and body (SHA-256). */
 export function idempotencyKey(key: string, request: { method: string; path: string; body: unknown }): IdempotencyKey {
-  return { key, requestHash: createHash('sha256').update(`${request.method} ${request.path}\n${canonical(request.body)}`).digest('hex') };
+  return { key, requestHash: requestHash(request) };
 }
 
 /** Whose key: a staff user's, acting for their organisation. */

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
-import { rewriteReferences, stableUuid } from '@sip/shared';
+import { referencesIn, rewriteReferences, stableUuid } from '@sip/shared';
 import { validateBundle } from '../fhir/validate.ts';
 import { UpstreamError, type Upstream } from '../upstreams/upstream.ts';
 import { EntriesRefused } from './delivery-failure.ts';
@@ -35,17 +35,6 @@ export class StaleWrite extends Error {
   }
 }
 
-/** Calls `visit` with every `reference` string in a resource. */
-export function forEachReference(value: unknown, visit: (reference: string) => void): void {
-  if (Array.isArray(value)) for (const v of value) forEachReference(v, visit);
-  else if (value && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      if (key === 'reference' && typeof child === 'string') visit(child);
-      else forEachReference(child, visit);
-    }
-  }
-}
-
 /** What a server adds to a resource's `meta` on its own; left out when comparing content. */
 const SERVER_META = ['versionId', 'lastUpdated', 'source', 'author', 'project', 'compartment', 'accounts', 'autoIncrementField'];
 
@@ -70,9 +59,7 @@ export function chunk(writes: Write[], max: number): Write[][] {
   const deps = new Map<string, string[]>();
   for (const w of writes) {
     const found = new Set<string>();
-    forEachReference(w.body, (ref) => {
-      if (ref !== w.local && byLocal.has(ref)) found.add(ref);
-    });
+    for (const ref of referencesIn(w.body)) if (ref !== w.local && byLocal.has(ref)) found.add(ref);
     deps.set(w.local, [...found]);
   }
   // Tarjan's strongly connected components: each is completed after all it depends on.

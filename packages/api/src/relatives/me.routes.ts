@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { idempotencyKeyValue } from '../http/idempotency.ts';
 import {
   commitmentAnswerSchema as answerBody,
   homeConsentAnswerBodySchema as homeConsentBody,
@@ -21,11 +22,7 @@ import { MeService, type Citizen, type StoredResponse } from './me.service.ts';
 const planId = z.string().openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' });
 const commitmentId = z.string().min(1).max(64).openapi({ param: { name: 'commitmentId', in: 'path' } });
 const idempotencyHeader = z.object({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(100)
-    .regex(/^[\x21-\x7E]+$/, 'must be visible ASCII characters')
+  'idempotency-key': idempotencyKeyValue
     .openapi({ description: 'A key you choose per answer (1–100 characters); a retry with the same key and body returns the first response' }),
 });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });

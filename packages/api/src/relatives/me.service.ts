@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { requestHash } from '../http/idempotency.ts';
 import { CITIZEN_PREFIX } from '@sip/shared';
 import type { WorklistKind } from './relatives.service.ts';
 import {
@@ -84,21 +84,6 @@ function meIn(relatives: StoredRelative[], personId: string): StoredRelative | u
   return relatives.find((r) => r.personId === personId && !r.removedUpstream);
 }
 
-/** JSON with sorted keys, so equal bodies hash equal whatever their key order. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-function requestHash(request: Idempotency['request']): string {
-  return createHash('sha256').update(`${request.method} ${request.path}\n${canonical(request.body)}`).digest('hex');
-}
 
 
 const withoutUndefined = <T extends object>(value: T): T =>

@@ -98,14 +98,12 @@ export async function buildTestApp(options: {
       },
     }),
   );
-  const upstreams: Upstreams = {
+  // Reading and publishing have their own upstream clients (and circuit breakers), as in the service.
+  const clients = (): Upstreams => ({
     region: createUpstream({ ...config.upstreams.region, baseUrl: options.peers.region }, config.upstreamTimeoutMs, testResilience),
-    municipality: createUpstream(
-      { ...config.upstreams.municipality, baseUrl: options.peers.municipality },
-      config.upstreamTimeoutMs,
-      testResilience,
-    ),
-  };
+    municipality: createUpstream({ ...config.upstreams.municipality, baseUrl: options.peers.municipality }, config.upstreamTimeoutMs, testResilience),
+  });
+  const upstreams = clients();
   await upsertOrganisations(options.database.db, startingOrganisations(config), clock.now());
   const demo = config.demoMode
     ? await createDemoIssuer(options.database.db, `${config.publicUrl}/dev`, () => clock.now())
@@ -118,15 +116,7 @@ export async function buildTestApp(options: {
     ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
   });
   await events.start();
-  // Publishing has its own upstream clients (and circuit breakers), as in the service.
-  const publishing: Upstreams = {
-    region: createUpstream({ ...config.upstreams.region, baseUrl: options.peers.region }, config.upstreamTimeoutMs, testResilience),
-    municipality: createUpstream(
-      { ...config.upstreams.municipality, baseUrl: options.peers.municipality },
-      config.upstreamTimeoutMs,
-      testResilience,
-    ),
-  };
+  const publishing = clients();
   const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, publishing, () => clock.now()), logger, () => clock.now(), {
     baseDelayMs: 1,
     maxDelayMs: 1,

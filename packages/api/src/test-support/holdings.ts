@@ -1,3 +1,4 @@
+import { referencesIn } from '@sip/shared';
 import type { FhirPeer } from '@sip/fhir-peer';
 import type { Resource } from '@medplum/fhirtypes';
 
@@ -9,17 +10,6 @@ export function latestResources(peer: FhirPeer): Map<string, Resource> {
     if (!latest.deleted) held.set(key, latest.resource as Resource);
   }
   return held;
-}
-
-function referencesOf(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) for (const v of value) referencesOf(v, out);
-  else if (value && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      if (key === 'reference' && typeof child === 'string') out.push(child);
-      else referencesOf(child, out);
-    }
-  }
-  return out;
 }
 
 /**
@@ -34,7 +24,7 @@ export function integrityFindings(peer: FhirPeer): string[] {
   const histories = peer.exportState().histories;
   const ours = [...held.entries()].filter(([, r]) => JSON.stringify(r).includes('urn:sip-broker:'));
   for (const [key, resource] of ours) {
-    for (const reference of referencesOf(resource)) {
+    for (const reference of referencesIn(resource)) {
       if (/^urn:uuid:/i.test(reference)) {
         findings.push(`${key} keeps the placeholder ${reference}`);
         continue;

@@ -1,3 +1,4 @@
+import { referencesIn } from './publish-bundle.ts';
 import type { Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import { IdentifierSystem } from '../identifiers.ts';
@@ -45,17 +46,6 @@ function withRelative(plan: PlanView): PlanView {
       ],
     },
   };
-}
-
-function referencesIn(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((child) => referencesIn(child, out));
-  else if (value && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) {
-      if (key === 'reference' && typeof child === 'string') out.push(child);
-      else referencesIn(child, out);
-    }
-  }
-  return out;
 }
 
 function build(plan: PlanView) {

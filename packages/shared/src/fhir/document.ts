@@ -26,7 +26,7 @@ import {
   type PlanView,
   type Principal,
 } from '../plan.ts';
-import { FhirSystem, PlanCategory } from './codesystems.ts';
+import { ConsentCoding, FhirSystem, PlanCategory } from './codesystems.ts';
 import { sipResourceList, type SipResources } from './plan-to-fhir.ts';
 import { ProtectedIdentityLabel } from './provenance-marks.ts';
 import { stableUuid } from './stable-uuid.ts';
@@ -48,7 +48,7 @@ export const DocumentLoinc = {
   planOfCare: { system: FhirSystem.loinc, code: '18776-5', display: 'Plan of care note' },
   goals: { system: FhirSystem.loinc, code: '61146-7', display: 'Goals narrative' },
   careTeam: { system: FhirSystem.loinc, code: '85847-2', display: 'Patient Care team information' },
-  consent: { system: FhirSystem.loinc, code: '59284-0', display: 'Patient Consent' },
+  consent: ConsentCoding.patientConsent,
 } as const;
 
 /** Composition.type: a plan of care note, and our own code for a SIP. */

@@ -57,6 +57,18 @@ export function identifierQuery(identifier: { system: string; value: string }): 
   return `identifier=${encode(identifier.system)}|${encode(identifier.value)}`;
 }
 
+/** Every `reference` string in a resource, a bundle or any part of one, in document order. */
+export function referencesIn(value: unknown, out: string[] = []): string[] {
+  if (Array.isArray(value)) for (const v of value) referencesIn(v, out);
+  else if (value && typeof value === 'object') {
+    for (const [key, child] of Object.entries(value)) {
+      if (key === 'reference' && typeof child === 'string') out.push(child);
+      else referencesIn(child, out);
+    }
+  }
+  return out;
+}
+
 /** A copy with every `reference` found in `map` replaced. */
 export function rewriteReferences<T>(value: T, map: ReadonlyMap<string, string>): T {
   if (Array.isArray(value)) return value.map((v) => rewriteReferences(v, map)) as T;
