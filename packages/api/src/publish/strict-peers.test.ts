@@ -6,6 +6,7 @@ import { rowsOf } from '../db/rows.ts';
 import {
   buildTestApp,
   describeEachDatabase,
+  expectProblem,
   integrityFindings,
   searchPeer,
   staffClient,
@@ -138,6 +139,18 @@ describeEachDatabase('publishing to strict FHIR servers', (ctx) => {
     expect(sip!.title).toBe(current.fields.title);
     expect(await provenanceRevisions('region', other.id)).toEqual((await outbox(other.id)).filter((r) => r.side === 'region').map((r) => r.revision));
     expect(integrityFindings(peers.region)).toEqual([]);
+  });
+
+  it('answers the publication status only to who may read the plan, with a problem otherwise', async () => {
+    const plan = await coordinator.createPlan({ individual: { personId: '194003019801' }, title: 'SIP, utkast' });
+    // Before consent the municipality does not see the region's draft: 404, revealing nothing.
+    const municipality = await staffClient(t, 'municipality-coordinator');
+    await expectProblem(await municipality.request(`/api/plans/${plan.id}/publication`), 404);
+    await expectProblem(await coordinator.request('/api/plans/not-a-plan/publication'), 404);
+    await expectProblem(await t.app.request(`/api/plans/${plan.id}/publication`), 401);
+    const mine = await publication(plan.id);
+    expect(mine.municipality).toMatchObject({ state: 'never' });
+    expect(['pending', 'published']).toContain(mine.region!.state);
   });
 
   it('waits as long as a 429 asks, then delivers', async () => {
