@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Patient, Resource } from '@medplum/fhirtypes';
 import { createFhirPeer, type FhirPeer, type PeerServer } from '@sip/fhir-peer';
 import { IdentifierSystem } from '@sip/shared';
@@ -155,5 +157,38 @@ describe('searching an upstream', () => {
     const found = await upstream.searchAll('Task', { patient: 'Patient/p1' });
     expect(new Set(found.map((t) => t.id)).size).toBe(45);
     expect(peer.requestCount - before).toBe(3);
+  });
+});
+
+describe('what an upstream search puts on the wire', () => {
+  it('sends the personnummer in a POST _search body, never in a URL', async () => {
+    const peer = createFhirPeer({ name: 'region' });
+    await peer.seed([patient('p1')]);
+    const seen: { method: string; url: string }[] = [];
+    // The peer behind a recording front: every request's method and URL, as a web server's log has them.
+    const server = createServer(async (req, res) => {
+      seen.push({ method: req.method ?? '', url: req.url ?? '' });
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const headers = new Headers();
+      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
+      const answer = await peer.fetch(
+        new Request(`http://${req.headers.host}${req.url}`, {
+          method: req.method,
+          headers,
+          ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+        }),
+      );
+      res.writeHead(answer.status, Object.fromEntries(answer.headers));
+      res.end(Buffer.from(await answer.arrayBuffer()));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => server.close(() => resolve())));
+    const { port } = server.address() as AddressInfo;
+    const upstream = createUpstream({ name: 'region', baseUrl: `http://127.0.0.1:${port}`, auth: { kind: 'none' } }, 2000);
+    const found = await upstream.searchAll<Patient>('Patient', { identifier: `${IdentifierSystem.personnummer}|194003019801` });
+    expect(found.map((p) => p.id)).toEqual(['p1']);
+    expect(seen).toEqual([{ method: 'POST', url: '/Patient/_search' }]);
+    expect(JSON.stringify(seen)).not.toContain('194003019801');
   });
 });

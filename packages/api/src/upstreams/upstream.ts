@@ -31,7 +31,7 @@ export interface Upstream {
   /** Asks the upstream for its CapabilityStatement; resolves to the reason when it cannot. */
   check(): Promise<{ ok: true } | { ok: false; reason: string }>;
   read<T extends Resource>(type: T['resourceType'], id: string): Promise<T>;
-  /** Searches and follows the `next` links to the end (at most `maxPages`); only the matches. */
+  /** Searches (`POST [type]/_search`) and follows the `next` links to the end (at most `maxPages`); only the matches. */
   searchAll<T extends Resource>(
     type: T['resourceType'],
     params: Record<string, string>,
@@ -122,7 +122,13 @@ export function createUpstream(
   async function searchPages(type: string, params: Record<string, string>, maxPages: number, cancel?: AbortSignal) {
     const matches: Resource[] = [];
     const included: Resource[] = [];
-    let bundle = await call<Bundle>(true, (signal) => client.search({ resourceType: type, searchParams: params, options: { signal } }), cancel);
+    // POST [type]/_search with a form body: a personnummer searched by never stands in a URL
+    // (and so in no access log of the upstream's web server or a proxy on the way).
+    let bundle = await call<Bundle>(
+      true,
+      (signal) => client.search({ resourceType: type, searchParams: params, options: { signal, postSearch: true } }),
+      cancel,
+    );
     for (let page = 1; ; page++) {
       if (bundle?.resourceType !== 'Bundle') throw new UpstreamError(name, 'bad-response', 200);
       for (const entry of bundle.entry ?? []) {
