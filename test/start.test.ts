@@ -58,12 +58,33 @@ describe('the start command on embedded defaults', () => {
     const upstreamAfter = /Demo municipality FHIR upstream: (\S+)/.exec(service.output())?.[1];
     const task = await fetch(`${upstreamAfter}/Task/${taskId}`);
     expect(task.status).toBe(200);
-    // One Patient per demo individual (Astrid, Karl, Gunnel), none seeded twice by the restart.
+    // One Patient per demo individual, none seeded twice by the restart: Norrviks kommun's case
+    // system knows those who live there (Astrid, Karl, Gunnel), Söderviks kommun's its own (Ingrid),
+    // and the region's record all four.
     const { personas } = (await (await fetch(`${service.url}/dev/personas`)).json()) as { personas: { kind: string }[] };
-    const individuals = personas.filter((p) => p.kind === 'individual').length;
-    expect(individuals).toBe(3);
-    const patients = (await (await fetch(`${upstreamAfter}/Patient?_count=100`)).json()) as { total?: number; entry?: unknown[] };
-    expect(patients.entry?.length).toBe(individuals);
+    expect(personas.filter((p) => p.kind === 'individual')).toHaveLength(4);
+    const patientsIn = async (name: string) => {
+      const url = new RegExp(`Demo ${name} FHIR upstream: (\\S+)`).exec(service!.output())?.[1];
+      const bundle = (await (await fetch(`${url}/Patient?_count=100`)).json()) as { entry?: { resource: { id: string } }[] };
+      return (bundle.entry ?? []).map((e) => e.resource.id).sort();
+    };
+    expect(await patientsIn('municipality')).toEqual(['patient-astrid', 'patient-gunnel', 'patient-karl']);
+    expect(await patientsIn('sodervik')).toEqual(['patient-ingrid']);
+    expect(await patientsIn('region')).toEqual(['patient-astrid', 'patient-gunnel', 'patient-ingrid', 'patient-karl']);
+    // Every upstream answers, Söderviks kommun's own among them.
+    const ready = (await (await fetch(`${service.url}/ready`)).json()) as { checks: Record<string, { ok: boolean }> };
+    expect(Object.keys(ready.checks).sort()).toEqual(['database', 'municipality', 'region', 'sodervik']);
+    // Ingrid's SIP, made with Söderviks kommun, is published to its case system (and the region's record).
+    const sodervik = /Demo sodervik FHIR upstream: (\S+)/.exec(service.output())?.[1];
+    const sipTitles = async () => {
+      const bundle = (await (await fetch(`${sodervik}/CarePlan?subject=Patient/patient-ingrid&_count=100`)).json()) as {
+        entry?: { resource: { title?: string } }[];
+      };
+      return (bundle.entry ?? []).map((e) => e.resource.title);
+    };
+    const deadline = Date.now() + 30_000;
+    while (!(await sipTitles()).includes('SIP för Ingrid Berg') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 250));
+    expect(await sipTitles()).toContain('SIP för Ingrid Berg');
   });
 });
 

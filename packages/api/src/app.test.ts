@@ -18,14 +18,15 @@ describeEachDatabase('the service skeleton', (ctx) => {
     expect(await res.json()).toEqual({ status: 'ok' });
   });
 
-  it('is ready when the database and both upstreams answer', async () => {
+  it('is ready when the database and every upstream answer', async () => {
     const res = await t.app.request('/ready');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({
       status: 'ready',
-      checks: { database: { ok: true }, region: { ok: true }, municipality: { ok: true } },
+      // Every configured upstream by name: the region's, the municipality's, and Söderviks kommun's own.
+      checks: { database: { ok: true }, region: { ok: true }, municipality: { ok: true }, sodervik: { ok: true } },
       // What waits for publication, shown without failing readiness.
-      publication: { region: { pending: 0, setAside: 0 }, municipality: { pending: 0, setAside: 0 } },
+      publication: { region: { pending: 0, setAside: 0 }, municipality: { pending: 0, setAside: 0 }, sodervik: { pending: 0, setAside: 0 } },
     });
   });
 
@@ -177,7 +178,8 @@ describeEachDatabase('the service skeleton', (ctx) => {
         if (p.kind === 'staff') expect(p.organisation?.id).toBeTruthy();
         else expect(p.personnummer).toMatch(/^\d{12}$/);
       }
-      expect(new Set(personas.filter((p) => p.kind === 'staff').map((p) => p.organisation?.id)).size).toBe(2);
+      // A region and two municipalities.
+      expect(new Set(personas.filter((p) => p.kind === 'staff').map((p) => p.organisation?.id)).size).toBe(3);
     });
 
     it('mints tokens that the same verification accepts', async () => {

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createTokenVerifier, remoteIssuer, type TrustedIssuer } from './auth/tokens.ts';
-import type { Config } from './config/config.ts';
+import type { Config, UpstreamConfig } from './config/config.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { createDemoIssuer, type DemoIssuer } from './demo/issuer.ts';
 import { seedDemoPlans } from './demo/seed-plans.ts';
@@ -15,7 +15,7 @@ import { PlanEventHub } from './plans/events.ts';
 import { createPublisher } from './publish/publisher.ts';
 import { OutboxWorker } from './publish/outbox.worker.ts';
 import { ReviewDueWatcher } from './relatives/review-due.ts';
-import { createUpstream, type UpstreamName, type Upstreams } from './upstreams/upstream.ts';
+import { createUpstream, type Upstreams } from './upstreams/upstream.ts';
 
 export interface RunningServer {
   url: string;
@@ -43,12 +43,18 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   if (!known.some((o) => o.kind === 'region') || !known.some((o) => o.kind === 'municipality')) {
     logger.warn('no region or no municipality is configured in ORGANISATIONS: no plan can be created');
   }
+  // Every configured upstream, and in demo mode those the demo world's organisations name.
+  const upstreamConfigs: Record<string, UpstreamConfig> = { ...config.upstreams };
+  for (const organisation of known) {
+    upstreamConfigs[organisation.upstream] ??= { name: organisation.upstream, baseUrl: undefined, auth: { kind: 'none' } };
+  }
   const demoUpstreams: DemoUpstream[] = [];
   const upstreamEntries = await Promise.all(
-    (['region', 'municipality'] as const).map(async (name: UpstreamName) => {
-      const upstreamConfig = config.upstreams[name];
+    Object.values(upstreamConfigs).map(async (upstreamConfig) => {
+      const { name } = upstreamConfig;
       let baseUrl = upstreamConfig.baseUrl;
       if (!baseUrl) {
+        // Only demo mode gets here: without it, configuration requires every base URL.
         const demoUpstream = await startDemoUpstream(name, join(resolve(config.dataDir), 'demo-upstreams'));
         demoUpstreams.push(demoUpstream);
         baseUrl = demoUpstream.baseUrl;
@@ -78,7 +84,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const events = new PlanEventHub(database, { logger });
   await events.start();
   const outbox = new OutboxWorker(database, createPublisher(database.db, publishing, () => clock.now()), logger, () => clock.now(), {
-    probe: async (side) => (await publishing[side].check()).ok,
+    probe: async (name) => (await publishing[name]?.check())?.ok ?? false,
   });
   await outbox.start();
   const reviewDue = new ReviewDueWatcher(database, logger, () => clock.now());

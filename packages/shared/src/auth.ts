@@ -38,6 +38,14 @@ export const tokenResponseSchema = z.object({
 });
 
 /**
+ * The name of a configured upstream FHIR endpoint: `region` and `municipality` always exist;
+ * a deployment adds more (`UPSTREAMS`), e.g. one per municipality's case system.
+ */
+export const upstreamNameSchema = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,39}$/, 'must be a lower-case name: letters a-z, digits and -, at most 40, starting with a letter');
+
+/**
  * An organisation the deployment serves as a principal (huvudman): by HSA-id, with its name, its
  * kind, and the configured upstream that holds its records (default: the one of its kind).
  */
@@ -46,7 +54,7 @@ export const knownOrganisationSchema = z
     id: hsaIdSchema,
     name: z.string().trim().min(1).max(200),
     kind: organisationKindSchema,
-    upstream: z.enum(['region', 'municipality']).optional().describe('The configured upstream that holds its records; default: its kind'),
+    upstream: upstreamNameSchema.optional().describe('The configured upstream that holds its records; default: its kind'),
   })
   .meta({ id: 'KnownOrganisation' });
 /** A known organisation as the service holds it: its upstream always named. */

@@ -18,6 +18,7 @@ import { UpstreamError, type Upstreams } from '../upstreams/upstream.ts';
 import { fetchSide, InvalidUpstreamAnswer } from './fetch.ts';
 import { mapSide, type Demographics, type SideContent } from './map.ts';
 import { dismissedSourcesOf } from '../relatives/relatives.service.ts';
+import { upstreamNamesOf } from '../organisations/organisations.ts';
 import { mergeRelatives, mergeSourced, unchanged } from './merge.ts';
 
 
@@ -125,11 +126,15 @@ export class SyncService {
    */
   private async fetch(personId: string, reach: Reach): Promise<Outcome[]> {
     const reached = this.sidesReached(reach);
+    // Each side from the upstream of the plan's organisation on that side (a municipality's own case system).
+    const names = await upstreamNamesOf(this.db, reach.organisations);
     return Promise.all(
       SIDES.map(async (side): Promise<Outcome> => {
         if (!reached.has(side)) return { side, notShared: true };
+        const upstream = this.upstreams[names[side]];
+        if (!upstream) return { side, error: 'not-configured' };
         try {
-          const record = await fetchSide(this.upstreams[side], personId);
+          const record = await fetchSide(upstream, personId);
           return { side, content: mapSide(side, record, this.now()) };
         } catch (error) {
           return { side, error: reasonOf(error) };

@@ -75,6 +75,59 @@ describe('loadConfig', () => {
     expect(problems.map((p) => p.variable)).toContain(variable);
   });
 
+  it('configures an upstream per municipality besides the built-in two: UPSTREAMS names them, <NAME>_FHIR_… configures each', () => {
+    const config = loadConfig({
+      DEMO_MODE: 'false',
+      STAFF_TOKEN_ISSUER: 'https://idp.region.example',
+      STAFF_JWKS_URL: 'https://idp.region.example/jwks',
+      REGION_FHIR_BASE_URL: 'https://fhir.region.example',
+      MUNICIPALITY_FHIR_BASE_URL: 'https://fhir.norrvik.example',
+      UPSTREAMS: 'sodervik, ostra-kommun',
+      SODERVIK_FHIR_BASE_URL: 'https://fhir.sodervik.example/r4/',
+      SODERVIK_FHIR_AUTH: 'bearer',
+      SODERVIK_FHIR_TOKEN: 'their-secret',
+      SODERVIK_FHIR_MAX_TRANSACTION_ENTRIES: '10',
+      OSTRA_KOMMUN_FHIR_BASE_URL: 'https://fhir.ostra.example',
+      ORGANISATIONS: JSON.stringify([
+        { id: 'SE2120000099-7KM2', name: 'Söderviks kommun', kind: 'municipality', upstream: 'sodervik' },
+        { id: 'SE2120000099-7KM3', name: 'Östra kommun', kind: 'municipality', upstream: 'ostra-kommun' },
+        { id: 'SE2120000099-7KM1', name: 'Norrviks kommun', kind: 'municipality' },
+      ]),
+    });
+    expect(Object.keys(config.upstreams)).toEqual(['region', 'municipality', 'sodervik', 'ostra-kommun']);
+    expect(config.upstreams.sodervik).toEqual({
+      name: 'sodervik',
+      baseUrl: 'https://fhir.sodervik.example/r4',
+      auth: { kind: 'bearer', token: 'their-secret' },
+      maxTransactionEntries: 10,
+    });
+    expect(config.upstreams['ostra-kommun']).toMatchObject({ baseUrl: 'https://fhir.ostra.example', auth: { kind: 'none' }, maxTransactionEntries: 4 });
+    expect(config.organisations.map((o) => o.upstream)).toEqual(['sodervik', 'ostra-kommun', 'municipality']);
+  });
+
+  it.each([
+    ['UPSTREAMS', { UPSTREAMS: 'Södervik' }],
+    ['UPSTREAMS', { UPSTREAMS: 'region' }],
+    ['UPSTREAMS', { UPSTREAMS: 'sodervik,sodervik' }],
+    ['SODERVIK_FHIR_BASE_URL', { UPSTREAMS: 'sodervik', SODERVIK_FHIR_BASE_URL: 'ftp://x.example' }],
+    ['SODERVIK_FHIR_TOKEN', { UPSTREAMS: 'sodervik', SODERVIK_FHIR_AUTH: 'bearer' }],
+    ['SODERVIK_FHIR_CLIENT_ID', { UPSTREAMS: 'sodervik', SODERVIK_FHIR_AUTH: 'smart-backend', SODERVIK_FHIR_TOKEN_URL: 'https://t.example' }],
+    [
+      'SODERVIK_FHIR_BASE_URL',
+      {
+        DEMO_MODE: 'false',
+        UPSTREAMS: 'sodervik',
+        REGION_FHIR_BASE_URL: 'https://r.example',
+        MUNICIPALITY_FHIR_BASE_URL: 'https://m.example',
+        STAFF_TOKEN_ISSUER: 'https://i.example',
+        STAFF_JWKS_URL: 'https://i.example/jwks',
+      },
+    ],
+    ['ORGANISATIONS', { ORGANISATIONS: JSON.stringify([{ id: 'SE2120000099-7KM2', name: 'Söderviks kommun', kind: 'municipality', upstream: 'sodervik' }]) }],
+  ])('names %s when an upstream is wrong: %j', (variable, env) => {
+    expect(problemsOf(env).map((p) => p.variable)).toContain(variable);
+  });
+
   it('gives the FHIR face a canonical base: PUBLIC_URL + /fhir unless FHIR_CANONICAL_BASE names an http(s) URL', () => {
     expect(loadConfig({}).fhirCanonicalBase).toBe('http://localhost:8787/fhir');
     expect(loadConfig({ PUBLIC_URL: 'https://sip.region.example/' }).fhirCanonicalBase).toBe('https://sip.region.example/fhir');

@@ -1,4 +1,4 @@
-import { knownOrganisationSchema, type KnownOrganisation } from '@sip/shared';
+import { knownOrganisationSchema, upstreamNameSchema, type KnownOrganisation } from '@sip/shared';
 import { z } from 'zod';
 
 const booleanString = z
@@ -45,6 +45,48 @@ const originList = z.string().transform((value, ctx) => {
 const transactionEntries = z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(100).default(4);
 
 const upstreamAuth = z.enum(['none', 'bearer', 'smart-backend']);
+
+/** The upstreams every deployment has; `UPSTREAMS` names the others. */
+export const BUILT_IN_UPSTREAMS = ['region', 'municipality'] as const;
+
+/** `UPSTREAMS`: the names of upstreams besides `region` and `municipality`, comma-separated (e.g. one per municipality). */
+const upstreamNameList = z.string().transform((value, ctx) => {
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  for (const name of names) {
+    const parsed = upstreamNameSchema.safeParse(name);
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', message: `'${name}' ${parsed.error.issues[0]?.message ?? 'is not a name'}` });
+      return z.NEVER;
+    }
+    if ((BUILT_IN_UPSTREAMS as readonly string[]).includes(name)) {
+      ctx.addIssue({ code: 'custom', message: `'${name}' always exists: configure it with ${envPrefix(name)}_FHIR_…` });
+      return z.NEVER;
+    }
+  }
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) {
+    ctx.addIssue({ code: 'custom', message: `lists ${twice} twice` });
+    return z.NEVER;
+  }
+  return names;
+});
+
+/** The prefix of an upstream's variables: `region` → `REGION`, `norrtalje-kommun` → `NORRTALJE_KOMMUN`. */
+export const envPrefix = (name: string) => name.toUpperCase().replaceAll('-', '_');
+
+/** One upstream's variables, `<PREFIX>_FHIR_…`, as the schema below reads them. */
+function upstreamVariables(prefix: string) {
+  return z.object({
+    [`${prefix}_FHIR_BASE_URL`]: httpUrl.optional(),
+    [`${prefix}_FHIR_AUTH`]: upstreamAuth.default('none'),
+    [`${prefix}_FHIR_TOKEN`]: z.string().min(1).optional(),
+    [`${prefix}_FHIR_TOKEN_URL`]: httpUrl.optional(),
+    [`${prefix}_FHIR_CLIENT_ID`]: z.string().min(1).optional(),
+    [`${prefix}_FHIR_PRIVATE_KEY`]: jwkJson.optional(),
+    [`${prefix}_FHIR_SCOPE`]: z.string().min(1).default('system/*.rs system/*.cu'),
+    [`${prefix}_FHIR_MAX_TRANSACTION_ENTRIES`]: transactionEntries,
+  });
+}
 
 /** `ORGANISATIONS`: a JSON array of the known organisations, each `{ id, name, kind, upstream? }`. */
 const organisationList = z.string().transform((value, ctx) => {
@@ -95,22 +137,7 @@ export const envSchema = z
     FHIR_CANONICAL_BASE: httpUrl.optional(),
     DATABASE_URL: postgresUrl.optional(),
     DATA_DIR: z.string().min(1).default('data'),
-    REGION_FHIR_BASE_URL: httpUrl.optional(),
-    REGION_FHIR_AUTH: upstreamAuth.default('none'),
-    REGION_FHIR_TOKEN: z.string().min(1).optional(),
-    REGION_FHIR_TOKEN_URL: httpUrl.optional(),
-    REGION_FHIR_CLIENT_ID: z.string().min(1).optional(),
-    REGION_FHIR_PRIVATE_KEY: jwkJson.optional(),
-    REGION_FHIR_SCOPE: z.string().min(1).default('system/*.rs system/*.cu'),
-    MUNICIPALITY_FHIR_BASE_URL: httpUrl.optional(),
-    MUNICIPALITY_FHIR_AUTH: upstreamAuth.default('none'),
-    MUNICIPALITY_FHIR_TOKEN: z.string().min(1).optional(),
-    MUNICIPALITY_FHIR_TOKEN_URL: httpUrl.optional(),
-    MUNICIPALITY_FHIR_CLIENT_ID: z.string().min(1).optional(),
-    MUNICIPALITY_FHIR_PRIVATE_KEY: jwkJson.optional(),
-    MUNICIPALITY_FHIR_SCOPE: z.string().min(1).default('system/*.rs system/*.cu'),
-    REGION_FHIR_MAX_TRANSACTION_ENTRIES: transactionEntries,
-    MUNICIPALITY_FHIR_MAX_TRANSACTION_ENTRIES: transactionEntries,
+    UPSTREAMS: upstreamNameList.default([]),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
     STAFF_TOKEN_ISSUER: z.string().min(1).optional(),
     STAFF_TOKEN_AUDIENCE: z.string().min(1).default('sip-broker-staff'),
@@ -127,18 +154,6 @@ export const envSchema = z
     ORGANISATIONS: organisationList.default([]),
   })
   .superRefine((env, ctx) => {
-    for (const side of ['REGION', 'MUNICIPALITY'] as const) {
-      if (env[`${side}_FHIR_AUTH`] === 'bearer' && !env[`${side}_FHIR_TOKEN`]) {
-        ctx.addIssue({ code: 'custom', path: [`${side}_FHIR_TOKEN`], message: `required when ${side}_FHIR_AUTH=bearer` });
-      }
-      if (env[`${side}_FHIR_AUTH`] === 'smart-backend') {
-        for (const v of ['TOKEN_URL', 'CLIENT_ID', 'PRIVATE_KEY'] as const) {
-          if (!env[`${side}_FHIR_${v}`]) {
-            ctx.addIssue({ code: 'custom', path: [`${side}_FHIR_${v}`], message: `required when ${side}_FHIR_AUTH=smart-backend` });
-          }
-        }
-      }
-    }
     const demo = env.DEMO_MODE ?? env.NODE_ENV !== 'production';
     if (demo && env.NODE_ENV === 'production') {
       ctx.addIssue({ code: 'custom', path: ['DEMO_MODE'], message: 'demo mode is refused when NODE_ENV=production' });
@@ -158,13 +173,6 @@ export const envSchema = z
         message: 'without demo mode at least one token issuer must be configured',
       });
     }
-    if (!demo && (!env.REGION_FHIR_BASE_URL || !env.MUNICIPALITY_FHIR_BASE_URL)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: [env.REGION_FHIR_BASE_URL ? 'MUNICIPALITY_FHIR_BASE_URL' : 'REGION_FHIR_BASE_URL'],
-        message: 'required without demo mode (demo mode starts its own upstreams)',
-      });
-    }
   });
 
 export type Env = z.infer<typeof envSchema>;
@@ -175,7 +183,8 @@ export type UpstreamAuth =
   | { kind: 'smart-backend'; tokenUrl: string; clientId: string; privateKey: JsonWebKey & { alg: 'RS384' | 'ES384' }; scope: string };
 
 export interface UpstreamConfig {
-  name: 'region' | 'municipality';
+  /** `region`, `municipality`, or one named in `UPSTREAMS`. */
+  name: string;
   baseUrl: string | undefined;
   auth: UpstreamAuth;
   /** The most entries one transaction Bundle to this upstream carries (default 4). */
@@ -199,7 +208,11 @@ export interface Config {
   fhirCanonicalBase: string;
   databaseUrl: string | undefined;
   dataDir: string;
-  upstreams: { region: UpstreamConfig; municipality: UpstreamConfig };
+  /**
+   * The upstream FHIR endpoints by name: `region` and `municipality` always, and those `UPSTREAMS`
+   * names. Each organisation's records are in the one its `upstream` names.
+   */
+  upstreams: Record<string, UpstreamConfig> & Record<(typeof BUILT_IN_UPSTREAMS)[number], UpstreamConfig>;
   upstreamTimeoutMs: number;
   issuers: IssuerConfig[];
   audiences: { staff: string; citizen: string };
@@ -223,18 +236,39 @@ export class ConfigError extends Error {
   }
 }
 
-function upstream(env: Env, name: 'region' | 'municipality'): UpstreamConfig {
-  const prefix = name === 'region' ? 'REGION' : 'MUNICIPALITY';
-  const token = env[`${prefix}_FHIR_TOKEN`];
-  const tokenUrl = env[`${prefix}_FHIR_TOKEN_URL`];
-  const clientId = env[`${prefix}_FHIR_CLIENT_ID`];
-  const privateKey = env[`${prefix}_FHIR_PRIVATE_KEY`];
-  let auth: UpstreamAuth = { kind: 'none' };
-  if (env[`${prefix}_FHIR_AUTH`] === 'bearer' && token) auth = { kind: 'bearer', token };
-  if (env[`${prefix}_FHIR_AUTH`] === 'smart-backend' && tokenUrl && clientId && privateKey) {
-    auth = { kind: 'smart-backend', tokenUrl, clientId, privateKey, scope: env[`${prefix}_FHIR_SCOPE`] };
+type Problems = { variable: string; message: string }[];
+
+/** One upstream's configuration from its `<PREFIX>_FHIR_…` variables; what is wrong goes to `problems`. */
+function upstream(source: Record<string, string | undefined>, name: string, demo: boolean, problems: Problems): UpstreamConfig {
+  const prefix = envPrefix(name);
+  const parsed = upstreamVariables(prefix).safeParse(source);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push({ variable: String(issue.path[0]), message: issue.message });
+    return { name, baseUrl: undefined, auth: { kind: 'none' } };
   }
-  return { name, baseUrl: env[`${prefix}_FHIR_BASE_URL`], auth, maxTransactionEntries: env[`${prefix}_FHIR_MAX_TRANSACTION_ENTRIES`] };
+  const v = parsed.data as Record<string, unknown>;
+  const get = <T>(what: string) => v[`${prefix}_FHIR_${what}`] as T | undefined;
+  const kind = get<'none' | 'bearer' | 'smart-backend'>('AUTH');
+  const token = get<string>('TOKEN');
+  const tokenUrl = get<string>('TOKEN_URL');
+  const clientId = get<string>('CLIENT_ID');
+  const privateKey = get<JsonWebKey & { alg: 'RS384' | 'ES384' }>('PRIVATE_KEY');
+  const baseUrl = get<string>('BASE_URL');
+  if (kind === 'bearer' && !token) problems.push({ variable: `${prefix}_FHIR_TOKEN`, message: `required when ${prefix}_FHIR_AUTH=bearer` });
+  if (kind === 'smart-backend') {
+    for (const [what, value] of [['TOKEN_URL', tokenUrl], ['CLIENT_ID', clientId], ['PRIVATE_KEY', privateKey]] as const) {
+      if (!value) problems.push({ variable: `${prefix}_FHIR_${what}`, message: `required when ${prefix}_FHIR_AUTH=smart-backend` });
+    }
+  }
+  if (!baseUrl && !demo) {
+    problems.push({ variable: `${prefix}_FHIR_BASE_URL`, message: 'required without demo mode (demo mode starts its own upstreams)' });
+  }
+  let auth: UpstreamAuth = { kind: 'none' };
+  if (kind === 'bearer' && token) auth = { kind: 'bearer', token };
+  if (kind === 'smart-backend' && tokenUrl && clientId && privateKey) {
+    auth = { kind: 'smart-backend', tokenUrl, clientId, privateKey, scope: get<string>('SCOPE')! };
+  }
+  return { name, baseUrl, auth, maxTransactionEntries: get<number>('MAX_TRANSACTION_ENTRIES')! };
 }
 
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
@@ -250,6 +284,20 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     );
   }
   const env = parsed.data;
+  const demoMode = env.DEMO_MODE ?? env.NODE_ENV !== 'production';
+  const problems: Problems = [];
+  const upstreams = Object.fromEntries(
+    [...BUILT_IN_UPSTREAMS, ...env.UPSTREAMS].map((name) => [name, upstream(present, name, demoMode, problems)]),
+  ) as Config['upstreams'];
+  for (const [i, organisation] of env.ORGANISATIONS.entries()) {
+    if (!upstreams[organisation.upstream]) {
+      problems.push({
+        variable: 'ORGANISATIONS',
+        message: `[${i}.upstream] '${organisation.upstream}' is not a configured upstream (region, municipality, or one named in UPSTREAMS)`,
+      });
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
   const issuers: IssuerConfig[] = [];
   if (env.STAFF_TOKEN_ISSUER && env.STAFF_JWKS_URL) {
     issuers.push({ kind: 'staff', issuer: env.STAFF_TOKEN_ISSUER, audience: env.STAFF_TOKEN_AUDIENCE, jwksUrl: env.STAFF_JWKS_URL });
@@ -271,13 +319,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     fhirCanonicalBase: env.FHIR_CANONICAL_BASE ?? `${publicUrl}/fhir`,
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
-    upstreams: { region: upstream(env, 'region'), municipality: upstream(env, 'municipality') },
+    upstreams,
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     issuers,
     audiences: { staff: env.STAFF_TOKEN_AUDIENCE, citizen: env.CITIZEN_TOKEN_AUDIENCE },
     allowedOrigins: env.ALLOWED_ORIGINS,
     logLevel: env.LOG_LEVEL,
-    demoMode: env.DEMO_MODE ?? env.NODE_ENV !== 'production',
+    demoMode,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     widgetDistDir: env.WIDGET_DIST_DIR,

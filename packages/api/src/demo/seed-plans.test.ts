@@ -4,7 +4,7 @@ import type { MyPlan, MyPlanSummary, PlanView } from '@sip/shared';
 import { sql } from 'drizzle-orm';
 import { rowsOf } from '../db/rows.ts';
 import { beforeAll, expect, it } from 'vitest';
-import { createUpstream } from '../upstreams/upstream.ts';
+import { createUpstream, type Upstreams } from '../upstreams/upstream.ts';
 import { seedDemoPlans } from './seed-plans.ts';
 
 const peers = usePeers();
@@ -16,10 +16,9 @@ describeEachDatabase('the demo world’s ready-made plans', (ctx) => {
 
   beforeAll(async () => {
     const config = testConfig(peers.urls);
-    const upstreams = {
-      region: createUpstream({ ...config.upstreams.region, baseUrl: peers.urls.region }, config.upstreamTimeoutMs),
-      municipality: createUpstream({ ...config.upstreams.municipality, baseUrl: peers.urls.municipality }, config.upstreamTimeoutMs),
-    };
+    const upstreams = Object.fromEntries(
+      Object.values(config.upstreams).map((u) => [u.name, createUpstream({ ...u, baseUrl: u.baseUrl! }, config.upstreamTimeoutMs)]),
+    ) as Upstreams;
     created = await seedDemoPlans(ctx.database.db, upstreams, () => NOW);
     t = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => NOW } });
     expect(await seedDemoPlans(ctx.database.db, upstreams, () => NOW)).toBe(0);
@@ -35,7 +34,7 @@ describeEachDatabase('the demo world’s ready-made plans', (ctx) => {
   }
 
   it('creates one plan per individual, once', () => {
-    expect(created).toBe(3);
+    expect(created).toBe(4);
   });
 
   async function staffView(persona: string, personId: string): Promise<{ status: number; plan?: PlanView }> {

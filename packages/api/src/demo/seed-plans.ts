@@ -7,7 +7,7 @@ import { RelativesService } from '../relatives/relatives.service.ts';
 import { startingOrganisations, upsertOrganisations } from '../organisations/organisations.ts';
 import { PlansService, type Staff } from '../plans/plans.service.ts';
 import type { Upstreams } from '../upstreams/upstream.ts';
-import { individuals, organisations, staff } from './world.ts';
+import { individuals, municipalityOf, organisations, staff } from './world.ts';
 
 function actorFor(id: string): { principal: Staff; requestId: null } {
   const person = staff.find((s) => s.id === id);
@@ -24,15 +24,21 @@ function actorFor(id: string): { principal: Staff; requestId: null } {
   };
 }
 
-const DEMO_GOALS = ['Kunna bo kvar hemma med Bengt', 'Orka gå till affären själv igen', 'Fortsätta sjunga i kören'];
-const DEMO_NEEDS = ['Stöd med personlig hygien och insulin', 'Regelbunden kontakt och hjälp med inköp', 'Struktur i vardagen och avlastning för Lars'];
+const DEMO_GOALS = ['Kunna bo kvar hemma med Bengt', 'Orka gå till affären själv igen', 'Fortsätta sjunga i kören', 'Kunna gå ner till stranden igen'];
+const DEMO_NEEDS = [
+  'Stöd med personlig hygien och insulin',
+  'Regelbunden kontakt och hjälp med inköp',
+  'Struktur i vardagen och avlastning för Lars',
+  'Sårvård och hjälp med hemmet',
+];
 
 /**
  * Ready-made SIPs for the demo world, created and assembled from the demo upstreams
  * through the service (so they are versioned, logged and published like any other), the
  * first time demo mode starts on an empty database: Astrid's with a consent that shares
  * everything, Karl's with a consent that keeps the region's interventions from the
- * municipality, and Gunnel's a draft before consent, held by the municipality alone.
+ * municipality, Gunnel's a draft before consent, held by the municipality alone, and Ingrid's
+ * with Söderviks kommun, whose own case system is a third upstream.
  */
 export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Date): Promise<number> {
   const [existing] = await db.select({ n: count() }).from(plans);
@@ -43,15 +49,17 @@ export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Dat
   const relatives = new RelativesService(db, now);
   const regionCoordinator = actorFor('region-coordinator');
   const municipalityCoordinator = actorFor('municipality-coordinator');
-  const principals = {
-    region: { id: organisations.region.id, name: organisations.region.name },
-    municipality: { id: organisations.municipality.id, name: organisations.municipality.name },
-  };
+  const soderviksCoordinator = actorFor('sodervik-coordinator');
   const today = now();
   const inDays = (days: number) => new Date(today.getTime() + days * 86_400_000).toISOString().slice(0, 10);
 
   for (const [index, person] of individuals.entries()) {
-    const coordinator = index === 1 ? regionCoordinator : municipalityCoordinator;
+    const municipality = municipalityOf(person);
+    const principals = {
+      region: { id: organisations.region.id, name: organisations.region.name },
+      municipality: { id: municipality.id, name: municipality.name },
+    };
+    const coordinator = index === 1 ? regionCoordinator : person.livesIn === 'sodervik' ? soderviksCoordinator : municipalityCoordinator;
     const coordinatorStaff = staff.find((s) => s.hsaId === coordinator.principal.userId)!;
     let plan = await service.create(coordinator, {
       individual: { personId: person.personnummer, name: `${person.given} ${person.family}` },
@@ -75,17 +83,17 @@ export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Dat
       recordedAt: today.toISOString(),
       recordedBy: { name: coordinatorStaff.name, hsaId: coordinatorStaff.hsaId },
       scope:
-        index === 0
+        index !== 1
           ? {
               information: ['goals', 'needs', 'interventions', 'contacts', 'follow-up'],
-              actors: [organisations.region.name, organisations.municipality.name],
+              actors: [organisations.region.name, municipality.name],
               validUntil: inDays(365),
             }
           : {
               // Karl keeps his psychiatric care and medication from the municipality: only the
               // municipality's own interventions are shared, never the region's.
               information: ['goals', 'needs', 'social-interventions', 'contacts', 'follow-up'],
-              actors: [organisations.region.name, organisations.municipality.name],
+              actors: [organisations.region.name, municipality.name],
               validUntil: inDays(365),
               excluded: 'Uppgifter om psykiatrisk vård och läkemedel',
             },

@@ -11,9 +11,10 @@ import type {
   Resource,
   ServiceRequest,
 } from '@medplum/fhirtypes';
-import { individuals, organisations, staff, type DemoIndividual } from './world.ts';
+import { individuals, municipalityOf, organisations, staff, type DemoIndividual, type DemoOrganisationKey } from './world.ts';
 
-type Side = 'region' | 'municipality';
+/** A demo organisation, by key: the region or one of the municipalities, each with its own upstream. */
+type Side = DemoOrganisationKey;
 
 /** The demo upstreams' own identifier systems: theirs, not the broker's. */
 const localSystem = (side: Side, what: string) => `urn:norrvik:${side}:${what}`;
@@ -58,7 +59,7 @@ function practitioners(side: Side): (Practitioner | PractitionerRole)[] {
           practitioner: { reference: `Practitioner/pract-${s.id}`, display: s.name },
           organization: { reference: `Organization/unit-${side}` },
           code: [{ text: s.title }],
-          telecom: [{ system: 'phone', value: side === 'region' ? '+46101740100' : '+46101740200', use: 'work' }],
+          telecom: [{ system: 'phone', value: side === 'region' ? '+46101740100' : side === 'municipality' ? '+46101740200' : '+46101740400', use: 'work' }],
         },
       ];
     });
@@ -74,7 +75,7 @@ function person(side: Side, p: DemoIndividual): Resource[] {
     name: [{ given: [p.given], family: p.family }],
     gender: p.gender,
     birthDate: `${p.personnummer.slice(0, 4)}-${p.personnummer.slice(4, 6)}-${p.personnummer.slice(6, 8)}`,
-    address: [{ line: [p.address], city: 'Norrvik', country: 'SE' }],
+    address: [{ line: [p.address], city: cityOf(p), country: 'SE' }],
     managingOrganization: { reference: `Organization/org-${side}` },
   };
   const relatedPersons: RelatedPerson[] = p.relatives.map((r) => ({
@@ -85,7 +86,7 @@ function person(side: Side, p: DemoIndividual): Resource[] {
     relationship: [{ coding: [{ system: roleCodeSystem, code: r.relationship.code, display: r.relationship.display }] }],
     name: [{ given: [r.given], family: r.family }],
     telecom: [{ system: 'phone', value: r.phone }],
-    ...(r.sharesHome ? { address: [{ line: [p.address], city: 'Norrvik', country: 'SE' }] } : {}),
+    ...(r.sharesHome ? { address: [{ line: [p.address], city: cityOf(p), country: 'SE' }] } : {}),
   }));
   const members = staff.filter((s) => s.organisation === side);
   const careTeam: CareTeam = {
@@ -137,7 +138,16 @@ function person(side: Side, p: DemoIndividual): Resource[] {
   return [patient, ...relatedPersons, careTeam, ...conditions, ...serviceRequests, carePlan];
 }
 
-/** The synthetic records of one demo upstream: its organisation, staff, people and interventions. */
-export function demoUpstreamSeed(side: Side): Resource[] {
-  return [...organization(side), ...practitioners(side), ...individuals.flatMap((p) => person(side, p))];
+const cityOf = (p: DemoIndividual) => (p.livesIn === 'sodervik' ? 'Södervik' : 'Norrvik');
+
+/**
+ * The synthetic records of one demo upstream, by its name: its organisation, staff, people and
+ * interventions. The region's record knows everyone; a municipality's case system those who live there.
+ */
+export function demoUpstreamSeed(upstream: string): Resource[] {
+  const entry = Object.entries(organisations).find(([, o]) => o.upstream === upstream);
+  if (!entry) return [];
+  const side = entry[0] as Side;
+  const people = side === 'region' ? individuals : individuals.filter((p) => municipalityOf(p).upstream === upstream);
+  return [...organization(side), ...practitioners(side), ...people.flatMap((p) => person(side, p))];
 }

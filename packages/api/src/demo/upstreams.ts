@@ -4,7 +4,8 @@ import { createFhirPeer, type FhirPeer } from '@sip/fhir-peer';
 import { demoUpstreamSeed } from './upstream-seed.ts';
 
 export interface DemoUpstream {
-  name: 'region' | 'municipality';
+  /** The upstream's configured name: `region`, `municipality`, or another municipality's. */
+  name: string;
   baseUrl: string;
   peer: FhirPeer;
   close(): Promise<void>;

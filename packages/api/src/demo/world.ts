@@ -1,7 +1,8 @@
 import { isChildOn, type OrganisationKind, type Persona, type StaffRole } from '@sip/shared';
 
 /**
- * The demo world: two principals, their staff, two individuals and their relatives.
+ * The demo world: a region and two municipalities (each with its own case system, so its own
+ * upstream), their staff, the individuals and their relatives.
  * Every personnummer is a test number from Skatteverket's reserved test series
  * (birth numbers 980–999), never a real person's.
  */
@@ -9,6 +10,8 @@ export interface DemoOrganisation {
   id: string;
   name: string;
   kind: OrganisationKind;
+  /** The upstream that holds its records: the region's health record, each municipality's own case system. */
+  upstream: string;
   unit: { id: string; name: string };
 }
 
@@ -17,22 +20,36 @@ export const organisations = {
     id: 'SE2321000099-7RG1',
     name: 'Region Norrvik',
     kind: 'region',
+    upstream: 'region',
     unit: { id: 'SE2321000099-7VC1', name: 'Vårdcentralen Norrvik' },
   },
   municipality: {
     id: 'SE2120000099-7KM1',
     name: 'Norrviks kommun',
     kind: 'municipality',
+    upstream: 'municipality',
     unit: { id: 'SE2120000099-7HT1', name: 'Hemtjänsten Norrvik centrum' },
   },
-} as const satisfies Record<OrganisationKind, DemoOrganisation>;
+  sodervik: {
+    id: 'SE2120000099-7KM2',
+    name: 'Söderviks kommun',
+    kind: 'municipality',
+    upstream: 'sodervik',
+    unit: { id: 'SE2120000099-7HT2', name: 'Hemtjänsten Södervik' },
+  },
+} as const satisfies Record<string, DemoOrganisation>;
+
+/** The demo world's organisations by key: `region`, `municipality` (Norrvik) and `sodervik`. */
+export type DemoOrganisationKey = keyof typeof organisations;
+/** The demo world's municipalities. */
+export type DemoMunicipality = 'municipality' | 'sodervik';
 
 export interface DemoStaff {
   id: string;
   hsaId: string;
   name: string;
   title: string;
-  organisation: OrganisationKind;
+  organisation: DemoOrganisationKey;
   role: StaffRole;
 }
 
@@ -42,6 +59,7 @@ export const staff: DemoStaff[] = [
   { id: 'region-auditor', hsaId: 'SE2321000099-7P03', name: 'Eva Holm', title: 'Verksamhetschef, följer upp loggar', organisation: 'region', role: 'auditor' },
   { id: 'municipality-coordinator', hsaId: 'SE2120000099-7P01', name: 'Karin Ek', title: 'Biståndshandläggare, SIP-samordnare', organisation: 'municipality', role: 'coordinator' },
   { id: 'municipality-homecare', hsaId: 'SE2120000099-7P02', name: 'Jonas Berg', title: 'Undersköterska i hemtjänsten', organisation: 'municipality', role: 'staff' },
+  { id: 'sodervik-coordinator', hsaId: 'SE2120000099-7P11', name: 'Lena Sjöberg', title: 'Biståndshandläggare, SIP-samordnare', organisation: 'sodervik', role: 'coordinator' },
 ];
 
 export interface DemoRelative {
@@ -62,6 +80,8 @@ export interface DemoIndividual {
   family: string;
   gender: 'female' | 'male';
   address: string;
+  /** The municipality they live in (default Norrviks kommun): its case system holds their municipal care. */
+  livesIn?: DemoMunicipality;
   relatives: DemoRelative[];
   region: { interventions: string[]; conditions: string[] };
   municipality: { interventions: string[] };
@@ -124,7 +144,29 @@ export const individuals: DemoIndividual[] = [
       interventions: ['Dagverksamhet två dagar i veckan'],
     },
   },
+  {
+    id: 'ingrid',
+    personnummer: '194411079827',
+    given: 'Ingrid',
+    family: 'Berg',
+    gender: 'female',
+    address: 'Strandvägen 7',
+    livesIn: 'sodervik',
+    relatives: [
+      { id: 'per', personnummer: '197112039875', given: 'Per', family: 'Berg', relationship: { code: 'SON', display: 'natural son' }, phone: '+46701740006', sharesHome: false },
+    ],
+    region: {
+      interventions: ['Hemsjukvård: såromläggning tre gånger i veckan'],
+      conditions: ['Bensår'],
+    },
+    municipality: {
+      interventions: ['Hemtjänst: hjälp med städning varannan vecka', 'Trygghetslarm'],
+    },
+  },
 ];
+
+/** The organisation of the municipality the individual lives in. */
+export const municipalityOf = (person: Pick<DemoIndividual, 'livesIn'>) => organisations[person.livesIn ?? 'municipality'];
 
 /** The demo personas, as `GET /dev/personas` lists them. */
 export function demoPersonas(now: Date): Persona[] {
@@ -145,7 +187,7 @@ export function demoPersonas(now: Date): Persona[] {
       id: person.id,
       kind: 'individual' as const,
       name: `${person.given} ${person.family}`,
-      description: `Has interventions from both ${organisations.region.name} and ${organisations.municipality.name}`,
+      description: `Has interventions from both ${organisations.region.name} and ${municipalityOf(person).name}`,
       personnummer: person.personnummer,
     },
     ...person.relatives.map((r) => ({

@@ -8,6 +8,7 @@ import {
   staffClient,
   type TestApp,
   usePeers,
+  bothSides,
 } from '../test-support/index.ts';
 import type { Consent, RelatedPerson, Resource, Task } from '@medplum/fhirtypes';
 import { buildPublishBundle, patientIdentifierReference, planToFhir, sipResourceList, type PlanView } from '@sip/shared';
@@ -80,7 +81,7 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
 
   it('publishes the proposed commitment as a requested Task, and no Consent before the relative answers', async () => {
     await t.outbox.drain();
-    for (const [side, base] of Object.entries(peers.urls)) {
+    for (const [side, base] of bothSides(peers.urls)) {
       const tasks = await search<Task>(base, taskQuery());
       expect(tasks.map((task) => task.status), side).toEqual(['requested']);
       expect(await search<Consent>(base, consentQuery()), side).toEqual([]);
@@ -96,7 +97,7 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
     });
 
     it('holds on both peers one accepted Task, owned by the RelatedPerson and based on the relatives section and the SIP, and one active Consent on it by the relative', async () => {
-      for (const [side, base] of Object.entries(peers.urls)) {
+      for (const [side, base] of bothSides(peers.urls)) {
         const [task, ...moreTasks] = await search<Task>(base, taskQuery());
         expect(moreTasks, side).toEqual([]);
         expect(task, side).toMatchObject({
@@ -138,7 +139,7 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
     it('updates both in place when the relative withdraws: the Task cancelled, the Consent inactive', async () => {
       await answer({ answer: 'withdraw', comment: 'Jag flyttar' });
       await t.outbox.drain();
-      for (const [side, base] of Object.entries(peers.urls)) {
+      for (const [side, base] of bothSides(peers.urls)) {
         const tasks = await search<Task>(base, taskQuery());
         expect(tasks.map((task) => [task.id, task.status]), side).toEqual([[before[side]!.task.id, 'cancelled']]);
         expect(tasks[0]!.meta?.versionId, side).not.toBe(before[side]!.task.meta?.versionId);

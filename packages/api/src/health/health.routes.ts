@@ -35,7 +35,7 @@ export const healthRoutes = createRouter()
       method: 'get',
       path: '/ready',
       tags: ['Operations'],
-      summary: 'Readiness: the database and both upstream FHIR endpoints answer',
+      summary: 'Readiness: the database and every configured upstream FHIR endpoint answer',
       responses: {
         200: { description: 'Ready', content: { 'application/json': { schema: readySchema } } },
         503: {
@@ -48,22 +48,24 @@ export const healthRoutes = createRouter()
     }),
     async (c) => {
       const { database, upstreams } = c.get('deps');
-      const [db, region, municipality] = await Promise.all([
+      const names = Object.keys(upstreams);
+      const [db, ...answers] = await Promise.all([
         database.ping().then(
           () => ({ ok: true }) as const,
           () => ({ ok: false, reason: 'does not answer' }) as const,
         ),
-        upstreams.region.check(),
-        upstreams.municipality.check(),
+        ...names.map((name) => upstreams[name]!.check()),
       ]);
-      const checks = { database: db, region, municipality };
-      const publication: Record<string, { pending: number; setAside: number }> = {
-        region: { pending: 0, setAside: 0 },
-        municipality: { pending: 0, setAside: 0 },
-      };
+      // The database, then every configured upstream by name (`region`, `municipality`, and those `UPSTREAMS` adds).
+      const checks: Record<string, { ok: boolean; reason?: string }> = { database: db };
+      const publication: Record<string, { pending: number; setAside: number }> = {};
+      for (const [i, name] of names.entries()) {
+        checks[name] = answers[i]!;
+        publication[name] = { pending: 0, setAside: 0 };
+      }
       if (db.ok) {
         for (const count of await outboxCounts(database.db).catch(() => [])) {
-          publication[count.side] = { pending: count.pending, setAside: count.setAside };
+          publication[count.upstream] = { pending: count.pending, setAside: count.setAside };
         }
       }
       const failing = Object.entries(checks).filter(([, v]) => !v.ok);
@@ -84,7 +86,7 @@ export const healthRoutes = createRouter()
       responses: { 200: { description: 'Metrics', content: { [METRICS_CONTENT_TYPE]: { schema: z.string() } } } },
     }),
     async (c) => {
-      const { database, outbox } = c.get('deps');
-      return c.body(await metricsText(database.db, outbox?.totals), 200, { 'content-type': METRICS_CONTENT_TYPE }) as never;
+      const { database, outbox, upstreams } = c.get('deps');
+      return c.body(await metricsText(database.db, Object.keys(upstreams), outbox?.totals), 200, { 'content-type': METRICS_CONTENT_TYPE }) as never;
     },
   );

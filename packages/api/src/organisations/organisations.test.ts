@@ -12,6 +12,7 @@ import {
   OTHER_REGION,
   planInput,
   REGION,
+  SODERVIK,
   staffClient,
   type TestApp,
   type TestIssuer,
@@ -24,13 +25,15 @@ interface Organisation {
   id: string;
   name: string;
   kind: 'region' | 'municipality';
-  upstream: 'region' | 'municipality';
+  upstream: string;
 }
 
-/** The register a test app starts with: the demo world's two, and the two the test config adds. */
+/** The register a test app starts with: the demo world's three, and the two the test config adds. */
 const STARTING: Organisation[] = [
   { ...REGION, kind: 'region', upstream: 'region' },
   { ...MUNICIPALITY, kind: 'municipality', upstream: 'municipality' },
+  // The demo's second municipality, whose records are in its own case system.
+  { ...SODERVIK, kind: 'municipality', upstream: 'sodervik' },
   { ...OTHER_REGION, kind: 'region', upstream: 'region' },
   { ...OTHER_MUNICIPALITY, kind: 'municipality', upstream: 'municipality' },
 ];
@@ -73,7 +76,7 @@ describeEachDatabase('the register of organisations (GET /api/organisations)', (
 
   it('lists regions first, then municipalities, each by name, as its documentation says', async () => {
     const items = await organisationsOf(t, await t.tokenFor('region-coordinator'));
-    expect(items.map((o) => o.name)).toEqual([REGION.name, OTHER_REGION.name, MUNICIPALITY.name, OTHER_MUNICIPALITY.name]);
+    expect(items.map((o) => o.name)).toEqual([REGION.name, OTHER_REGION.name, MUNICIPALITY.name, SODERVIK.name, OTHER_MUNICIPALITY.name]);
   });
 
   it.each(['region-physician', 'municipality-homecare', 'region-coordinator', 'municipality-coordinator', 'region-auditor'])(
@@ -191,6 +194,7 @@ describeEachDatabase('the register across a restart with another ORGANISATIONS',
         { id: OTHER_REGION.id, name: RENAMED_OTHER_REGION, kind: 'region', upstream: 'region' },
         // Plans may name it: it stays in the register.
         { ...OTHER_MUNICIPALITY, kind: 'municipality', upstream: 'municipality' },
+        { ...SODERVIK, kind: 'municipality', upstream: 'sodervik' },
       ]),
     );
 

@@ -130,7 +130,7 @@ describeEachDatabase('the outbox', (ctx) => {
     );
     expect(row!.set_aside_at).not.toBeNull();
     expect(row!.last_error).toBe('refused 400');
-    expect((await outboxCounts(ctx.database.db)).find((c) => c.side === 'region')!.setAside).toBeGreaterThanOrEqual(1);
+    expect((await outboxCounts(ctx.database.db)).find((c) => c.upstream === 'region')!.setAside).toBeGreaterThanOrEqual(1);
     expect(worker.totals.get('region|set-aside')).toBe(1);
     // Not retried in a hurry…
     await worker.drain();

@@ -1,16 +1,19 @@
 import { setMaxListeners } from 'node:events';
-import { sql } from 'drizzle-orm';
+import type { Principal } from '@sip/shared';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Database, Db } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
 import type { Logger } from '../logger.ts';
 import { OUTBOX_CHANNEL } from '../plans/plans.service.ts';
-import type { UpstreamName } from '../upstreams/upstream.ts';
 import { deliveryFailure } from './delivery-failure.ts';
 
 export interface OutboxItem {
   id: number;
   planId: string;
-  side: UpstreamName;
+  /** The principal's side of the plan it goes to. */
+  side: Principal;
+  /** The configured upstream that holds that side: the one the plan's organisation on that side names. */
+  upstream: string;
   /** The revision this item delivers: the newest one queued for the plan and side. */
   revision: number;
   /**
@@ -41,10 +44,10 @@ export interface OutboxWorkerOptions {
   setAsideRetryMs: number;
   batchSize: number;
   /**
-   * Asks whether an upstream answers again. While deliveries to a side wait out their backoff,
-   * the worker asks every `probeMs`; when it answers, everything waiting for it is due at once.
+   * Asks whether an upstream (by name) answers again. While deliveries to it wait out their
+   * backoff, the worker asks every `probeMs`; when it answers, everything waiting for it is due at once.
    */
-  probe?: (side: UpstreamName) => Promise<boolean>;
+  probe?: (upstream: string) => Promise<boolean>;
   probeMs: number;
 }
 
@@ -60,23 +63,35 @@ export const defaultOutboxOptions: OutboxWorkerOptions = {
 
 /** What the outbox holds for one upstream now, for `/ready`, the metrics and the plan's publication status. */
 export interface OutboxCounts {
-  side: UpstreamName;
+  /** The configured upstream's name. */
+  upstream: string;
   /** Waiting for delivery (including those retrying). */
   pending: number;
   /** Refused for a reason a retry will not fix, blocking nothing. */
   setAside: number;
 }
 
+/**
+ * The upstream a plan's side goes to: the one the plan's organisation on that side names (read
+ * when asked, so it is always the organisation's current one), else the one named like the side.
+ */
+export const upstreamOf = (planId: SQL, side: SQL) => sql`coalesce((
+  select org.upstream from plan_parts pp join organisations org on org.id = pp.organisation_id
+  where pp.plan_id = ${planId} and pp.kind = ${side} limit 1), ${side})`;
+/** The same for the outbox row `alias`. */
+const rowUpstream = (alias: string) => upstreamOf(sql.raw(`${alias}.plan_id`), sql.raw(`${alias}.side`));
+
 /** Counts per upstream of what is waiting and what was set aside. */
 export async function outboxCounts(db: Db): Promise<OutboxCounts[]> {
-  const rows = rowsOf<{ side: UpstreamName; pending: string | number; set_aside: string | number }>(
+  const rows = rowsOf<{ upstream: string; pending: string | number; set_aside: string | number }>(
     await db.execute(sql`
-      select side,
+      select upstream,
              count(*) filter (where set_aside_at is null) as pending,
              count(*) filter (where set_aside_at is not null) as set_aside
-      from outbox where delivered_at is null group by side order by side`),
+      from (select ${rowUpstream('o')} as upstream, o.set_aside_at from outbox o where o.delivered_at is null) waiting
+      group by upstream order by upstream`),
   );
-  return rows.map((r) => ({ side: r.side, pending: Number(r.pending), setAside: Number(r.set_aside) }));
+  return rows.map((r) => ({ upstream: r.upstream, pending: Number(r.pending), setAside: Number(r.set_aside) }));
 }
 
 /**
@@ -100,8 +115,8 @@ export class OutboxWorker {
   private loop: Promise<void> | undefined;
   private unlisten: (() => Promise<void>) | undefined;
   private readonly abort = new AbortController();
-  /** Sides whose deliveries wait out a backoff: probed until they answer. */
-  private readonly waiting = new Set<UpstreamName>();
+  /** Upstreams whose deliveries wait out a backoff: probed until they answer. */
+  private readonly waiting = new Set<string>();
   private probing: NodeJS.Timeout | undefined;
   /** Deliveries since start, by side and outcome, for the metrics. */
   readonly totals = new Map<string, number>();
@@ -126,7 +141,15 @@ export class OutboxWorker {
   async claim(db: Db = this.database.db): Promise<OutboxItem[]> {
     const now = this.now().toISOString();
     const leaseUntil = new Date(this.now().getTime() + this.options.leaseMs).toISOString();
-    const rows = rowsOf<{ id: string | number; plan_id: string; side: UpstreamName; revision: number; attempts: number; revisions: number[] }>(
+    const rows = rowsOf<{
+      id: string | number;
+      plan_id: string;
+      side: Principal;
+      upstream: string;
+      revision: number;
+      attempts: number;
+      revisions: number[];
+    }>(
       await db.execute(sql`
         with claimed as (
           update outbox set leased_until = ${leaseUntil}::timestamptz, attempts = attempts + 1
@@ -145,7 +168,7 @@ export class OutboxWorker {
           )
           returning id, plan_id, side, revision, attempts
         )
-        select c.*, (
+        select c.*, ${rowUpstream('c')} as upstream, (
           select array_agg(distinct o.revision order by o.revision) from outbox o
           where o.plan_id = c.plan_id and o.side = c.side and o.delivered_at is null and o.id <= c.id
         ) as revisions
@@ -156,6 +179,7 @@ export class OutboxWorker {
         id: Number(r.id),
         planId: r.plan_id,
         side: r.side,
+        upstream: r.upstream,
         revision: r.revision,
         revisions: (r.revisions ?? [r.revision]).map(Number),
         attempts: r.attempts,
@@ -163,8 +187,8 @@ export class OutboxWorker {
       .sort((a, b) => a.id - b.id);
   }
 
-  private count(side: UpstreamName, outcome: string) {
-    const key = `${side}|${outcome}`;
+  private count(upstream: string, outcome: string) {
+    const key = `${upstream}|${outcome}`;
     this.totals.set(key, (this.totals.get(key) ?? 0) + 1);
   }
 
@@ -185,8 +209,8 @@ export class OutboxWorker {
               outcome = case when id = ${item.id} or ${outcome} = 'withheld' then ${outcome} else 'superseded' end
             where plan_id = ${item.planId} and side = ${item.side} and delivered_at is null and id <= ${item.id}`);
           delivered += 1;
-          this.count(item.side, outcome);
-          if (outcome === 'delivered') await this.answered(item.side);
+          this.count(item.upstream, outcome);
+          if (outcome === 'delivered') await this.answered(item.upstream);
         } catch (error) {
           failed += 1;
           await this.failed(item, error);
@@ -205,8 +229,8 @@ export class OutboxWorker {
         update outbox set next_attempt_at = ${next}::timestamptz, leased_until = null, last_error = ${failure.reason},
           set_aside_at = coalesce(set_aside_at, ${new Date(now).toISOString()}::timestamptz)
         where id = ${item.id}`);
-      this.count(item.side, 'set-aside');
-      this.logger.warn({ outboxId: item.id, side: item.side, attempts: item.attempts, reason: failure.reason }, 'publish refused; set aside');
+      this.count(item.upstream, 'set-aside');
+      this.logger.warn({ outboxId: item.id, side: item.side, upstream: item.upstream, attempts: item.attempts, reason: failure.reason }, 'publish refused; set aside');
       return;
     }
     const backoff = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** Math.max(0, item.attempts - 1));
@@ -215,23 +239,23 @@ export class OutboxWorker {
     await this.database.db.execute(
       sql`update outbox set next_attempt_at = ${next}::timestamptz, leased_until = null, last_error = ${failure.reason} where id = ${item.id}`,
     );
-    this.count(item.side, 'failed');
+    this.count(item.upstream, 'failed');
     // A refusal says the upstream answers; only silence is worth probing for.
-    if (!failure.answered) this.waiting.add(item.side);
-    this.logger.warn({ outboxId: item.id, side: item.side, attempts: item.attempts, reason: failure.reason }, 'publish failed; will retry');
+    if (!failure.answered) this.waiting.add(item.upstream);
+    this.logger.warn({ outboxId: item.id, side: item.side, upstream: item.upstream, attempts: item.attempts, reason: failure.reason }, 'publish failed; will retry');
   }
 
   /**
    * The upstream answers: what waits for it out of a backoff (not what was set aside, not what
    * a `Retry-After` holds back, not what is being delivered) is due at once.
    */
-  async answered(side: UpstreamName): Promise<number> {
-    this.waiting.delete(side);
+  async answered(upstream: string): Promise<number> {
+    this.waiting.delete(upstream);
     const now = this.now().toISOString();
     const rows = rowsOf<{ id: number }>(
       await this.database.db.execute(sql`
         update outbox set next_attempt_at = ${now}::timestamptz
-        where side = ${side} and delivered_at is null and set_aside_at is null and next_attempt_at > ${now}::timestamptz
+        where ${rowUpstream('outbox')} = ${upstream} and delivered_at is null and set_aside_at is null and next_attempt_at > ${now}::timestamptz
           and (leased_until is null or leased_until <= ${now}::timestamptz)
           and last_error is distinct from 'throttled'
         returning id`),
@@ -240,20 +264,20 @@ export class OutboxWorker {
     return rows.length;
   }
 
-  /** Asks each side that is waiting whether it answers again. */
+  /** Asks each upstream that is waiting whether it answers again. */
   async probeWaiting(): Promise<void> {
     const probe = this.options.probe;
     if (!probe) return;
-    for (const side of [...this.waiting]) {
+    for (const upstream of [...this.waiting]) {
       let ok = false;
       try {
-        ok = await probe(side);
+        ok = await probe(upstream);
       } catch {
         ok = false;
       }
       if (ok) {
-        const due = await this.answered(side);
-        if (due > 0) this.logger.info({ side, due }, 'upstream answers again; waiting deliveries are due');
+        const due = await this.answered(upstream);
+        if (due > 0) this.logger.info({ upstream, due }, 'upstream answers again; waiting deliveries are due');
       }
     }
   }

@@ -9,6 +9,7 @@ import { publicationOf } from './publication.ts';
 const sidePublication = z
   .object({
     side: z.enum(['region', 'municipality']),
+    upstream: z.string().describe('The configured upstream the side goes to: the one of the plan’s organisation on that side'),
     state: z.enum(['published', 'pending', 'set-aside', 'never']),
     deliveredRevision: z.number().int().nullable(),
     waitingRevision: z.number().int().nullable(),

@@ -1,11 +1,14 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
-import type { UpstreamName } from '../upstreams/upstream.ts';
+import type { Principal } from '@sip/shared';
+import { upstreamOf } from './outbox.worker.ts';
 
 /** How a plan's publication to one upstream stands. */
 export interface SidePublication {
-  side: UpstreamName;
+  side: Principal;
+  /** The configured upstream the side goes to: the one of the plan's organisation on that side. */
+  upstream: string;
   /**
    * `published`: every revision queued for the side was delivered (or withheld by consent);
    * `pending`: a revision waits or is being retried; `set-aside`: the newest one was refused for
@@ -28,7 +31,8 @@ export interface SidePublication {
 /** The plan's publication to each upstream, read off the outbox. */
 export async function publicationOf(db: Db, planId: string): Promise<SidePublication[]> {
   const rows = rowsOf<{
-    side: UpstreamName;
+    side: Principal;
+    upstream: string;
     delivered_revision: number | null;
     waiting_revision: number | null;
     reason: string | null;
@@ -38,7 +42,7 @@ export async function publicationOf(db: Db, planId: string): Promise<SidePublica
     last_outcome: string | null;
   }>(
     await db.execute(sql`
-      select s.side,
+      select s.side, ${upstreamOf(sql`${planId}::uuid`, sql.raw('s.side'))} as upstream,
         (select max(revision) from outbox where plan_id = ${planId} and side = s.side and outcome in ('delivered', 'superseded')) as delivered_revision,
         w.revision as waiting_revision, w.last_error as reason, w.attempts, w.next_attempt_at, w.set_aside_at is not null as set_aside,
         (select outcome from outbox where plan_id = ${planId} and side = s.side and delivered_at is not null order by id desc limit 1) as last_outcome
@@ -51,6 +55,7 @@ export async function publicationOf(db: Db, planId: string): Promise<SidePublica
   );
   return rows.map((r) => ({
     side: r.side,
+    upstream: r.upstream,
     state: r.waiting_revision !== null ? (r.set_aside ? 'set-aside' : 'pending') : r.last_outcome ? 'published' : 'never',
     deliveredRevision: r.delivered_revision === null ? null : Number(r.delivered_revision),
     waitingRevision: r.waiting_revision === null ? null : Number(r.waiting_revision),

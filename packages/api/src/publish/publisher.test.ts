@@ -10,6 +10,7 @@ import {
   type TestApp,
   usePeers,
   searchPeer,
+  bothSides,
 } from '../test-support/index.ts';
 import type { PlanView } from '@sip/shared';
 
@@ -66,7 +67,7 @@ describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
     );
     expect(rows.every((r) => r.delivered_at !== null)).toBe(true);
 
-    for (const [side, base] of Object.entries(peers.urls)) {
+    for (const [side, base] of bothSides(peers.urls)) {
       const [sip, ...more] = await search<CarePlan>(base, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
       expect(more, side).toEqual([]);
       expect(sip!.title).toBe(plan.fields.title);
@@ -93,6 +94,9 @@ describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
       const provenances = await search<Provenance>(base, `Provenance?target=CarePlan/${sip!.id}`);
       expect(provenances.map((p) => p.extension?.[0]?.valueInteger).sort((a, b) => a! - b!), side).toEqual(publishedTo(side));
     }
+    // Söderviks kommun takes no part in the plan: its own case system gets nothing of it.
+    expect(await search<CarePlan>(peers.urls.sodervik, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`)).toEqual([]);
+    expect(await search<Provenance>(peers.urls.sodervik, 'Provenance')).toEqual([]);
   });
 
   it('delivers the same changes again without any effect: identifiers make redelivery harmless', async () => {

@@ -244,7 +244,9 @@ function withoutId<T extends Resource>(resource: T): Resource {
  */
 export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = () => new Date()): Deliver {
   return async (item: OutboxItem, signal?: AbortSignal) => {
-    const upstream = upstreams[item.side];
+    // The upstream of the plan's organisation on that side; one no longer configured waits, set aside.
+    const upstream = upstreams[item.upstream];
+    if (!upstream) throw new CannotDeliver('upstream-not-configured');
     const current = await sharingNow(db, item.planId);
     const at = now();
     const organisation = current?.parts.find((p) => p.principal === item.side)?.organisation;

@@ -8,6 +8,7 @@ import {
   staffClient,
   type TestApp,
   usePeers,
+  bothSides,
 } from '../test-support/index.ts';
 import type { Provenance, Task } from '@medplum/fhirtypes';
 import type { Commitment, PlanView } from '@sip/shared';
@@ -116,7 +117,7 @@ describeEachDatabase('what needs attention reaches the principal responsible for
 
     it('is published to both upstreams as a requested Task owned by the responsible principal, recorded by the broker', async () => {
       await t.outbox.drain();
-      for (const [side, base] of Object.entries(peers.urls)) {
+      for (const [side, base] of bothSides(peers.urls)) {
         const [task, ...more] = await attentionTasks(base, ids.planId);
         expect(more, side).toEqual([]);
         expect(task, side).toMatchObject({
@@ -137,7 +138,7 @@ describeEachDatabase('what needs attention reaches the principal responsible for
     it('is completed upstream once the relative confirms the commitment again', async () => {
       await answer(ids, { answer: 'reconfirm' });
       await t.outbox.drain();
-      for (const [side, base] of Object.entries(peers.urls)) {
+      for (const [side, base] of bothSides(peers.urls)) {
         const tasks = await attentionTasks(base, ids.planId);
         expect(tasks.map((task) => task.status), side).toEqual(['completed']);
       }
@@ -153,7 +154,7 @@ describeEachDatabase('what needs attention reaches the principal responsible for
       const ids = await planWithCommitment('2027-06-01');
       await answer(ids, { answer: 'decline' });
       await t.outbox.drain();
-      for (const [side, base] of Object.entries(peers.urls)) {
+      for (const [side, base] of bothSides(peers.urls)) {
         const [task, ...more] = await attentionTasks(base, ids.planId);
         expect(more, side).toEqual([]);
         expect(task, side).toMatchObject({ status: 'requested', code: { coding: [{ code: 'commitment-declined' }] }, owner: { identifier: { value: MUNICIPALITY_HSA } } });
@@ -173,7 +174,7 @@ describeEachDatabase('what needs attention reaches the principal responsible for
       });
       expect(res.status).toBe(200);
       await t.outbox.drain();
-      for (const [side, base] of Object.entries(peers.urls)) {
+      for (const [side, base] of bothSides(peers.urls)) {
         expect((await attentionTasks(base, ids.planId)).map((task) => task.status), side).toEqual(['completed']);
       }
     });

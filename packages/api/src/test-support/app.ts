@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { createFhirPeer, type FhirPeer } from '@sip/fhir-peer';
 import { createApp } from '../app.ts';
 import { createTokenVerifier, type TrustedIssuer } from '../auth/tokens.ts';
-import { loadConfig, type Config } from '../config/config.ts';
+import { envPrefix, loadConfig, type Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import { createDemoIssuer, type DemoIssuer } from '../demo/issuer.ts';
 import { demoUpstreamSeed } from '../demo/upstream-seed.ts';
@@ -18,34 +18,47 @@ import { OTHER_MUNICIPALITY, OTHER_REGION } from './plans.ts';
 export interface TestPeers {
   region: FhirPeer;
   municipality: FhirPeer;
-  urls: { region: string; municipality: string };
+  /** Söderviks kommun's case system: the demo world's second municipality has its own upstream. */
+  sodervik: FhirPeer;
+  urls: { region: string; municipality: string; sodervik: string };
   close(): Promise<void>;
 }
 
-/** Two FHIR test peers over loopback HTTP, seeded with the demo world unless told not to. */
+/** The demo world's three FHIR test peers over loopback HTTP, seeded with it unless told not to. */
 export async function startTestPeers(options: { seed?: boolean } = {}): Promise<TestPeers> {
-  const region = createFhirPeer({ name: 'region' });
-  const municipality = createFhirPeer({ name: 'municipality' });
-  if (options.seed !== false) {
-    await region.seed(demoUpstreamSeed('region'));
-    await municipality.seed(demoUpstreamSeed('municipality'));
-  }
-  const [r, m] = await Promise.all([region.listen(), municipality.listen()]);
+  const names = ['region', 'municipality', 'sodervik'] as const;
+  const peers = names.map((name) => createFhirPeer({ name }));
+  if (options.seed !== false) await Promise.all(peers.map((peer, i) => peer.seed(demoUpstreamSeed(names[i]!))));
+  const servers = await Promise.all(peers.map((peer) => peer.listen()));
+  const [region, municipality, sodervik] = peers as [FhirPeer, FhirPeer, FhirPeer];
+  const [r, m, s] = servers as [(typeof servers)[number], (typeof servers)[number], (typeof servers)[number]];
   return {
     region,
     municipality,
-    urls: { region: r.baseUrl, municipality: m.baseUrl },
+    sodervik,
+    urls: { region: r.baseUrl, municipality: m.baseUrl, sodervik: s.baseUrl },
     close: async () => {
-      await Promise.all([r.close(), m.close()]);
+      await Promise.all(servers.map((server) => server.close()));
     },
   };
 }
 
+/** The region's and the municipality's peers of a plan made with the demo world's first municipality, as `[side, base URL]`. */
+export const bothSides = (urls: { region: string; municipality: string }) =>
+  [
+    ['region', urls.region],
+    ['municipality', urls.municipality],
+  ] as const;
+
 /** Retries and circuit breaking on a test's time scale. */
 const testResilience = { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 50, halfOpenAfterMs: 100 };
 
+/** Base URLs of test peers by upstream name: the region's and the municipality's, and any others (`UPSTREAMS`). */
+export type PeerUrls = { region: string; municipality: string } & Record<string, string>;
+
 /** A config for tests: demo mode on, upstreams at the given peers, quiet logs. */
-export function testConfig(peers: { region: string; municipality: string }, env: Record<string, string> = {}): Config {
+export function testConfig(peers: PeerUrls, env: Record<string, string> = {}): Config {
+  const others = Object.keys(peers).filter((name) => name !== 'region' && name !== 'municipality');
   return loadConfig({
     NODE_ENV: 'test',
     DEMO_MODE: 'true',
@@ -53,6 +66,8 @@ export function testConfig(peers: { region: string; municipality: string }, env:
     REGION_FHIR_BASE_URL: peers.region,
     MUNICIPALITY_FHIR_BASE_URL: peers.municipality,
     UPSTREAM_TIMEOUT_MS: '1000',
+    ...(others.length ? { UPSTREAMS: others.join(',') } : {}),
+    ...Object.fromEntries(others.map((name) => [`${envPrefix(name)}_FHIR_BASE_URL`, peers[name] ?? ''])),
     // Besides the demo world's two: a region and a municipality that take part in no demo plan.
     ORGANISATIONS: JSON.stringify([
       { ...OTHER_REGION, kind: 'region' },
@@ -79,7 +94,7 @@ export interface TestApp {
 /** Builds the app as the server does, on the given database and peers, with captured logs. */
 export async function buildTestApp(options: {
   database: Database;
-  peers: { region: string; municipality: string };
+  peers: PeerUrls;
   env?: Record<string, string>;
   extraIssuers?: TrustedIssuer[];
   clock?: Clock;
@@ -99,10 +114,13 @@ export async function buildTestApp(options: {
     }),
   );
   // Reading and publishing have their own upstream clients (and circuit breakers), as in the service.
-  const clients = (): Upstreams => ({
-    region: createUpstream({ ...config.upstreams.region, baseUrl: options.peers.region }, config.upstreamTimeoutMs, testResilience),
-    municipality: createUpstream({ ...config.upstreams.municipality, baseUrl: options.peers.municipality }, config.upstreamTimeoutMs, testResilience),
-  });
+  const clients = (): Upstreams =>
+    Object.fromEntries(
+      Object.values(config.upstreams).flatMap((u) => {
+        const baseUrl = options.peers[u.name] ?? u.baseUrl;
+        return baseUrl ? [[u.name, createUpstream({ ...u, baseUrl }, config.upstreamTimeoutMs, testResilience)]] : [];
+      }),
+    ) as Upstreams;
   const upstreams = clients();
   await upsertOrganisations(options.database.db, startingOrganisations(config), clock.now());
   const demo = config.demoMode
@@ -120,7 +138,7 @@ export async function buildTestApp(options: {
   const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, publishing, () => clock.now()), logger, () => clock.now(), {
     baseDelayMs: 1,
     maxDelayMs: 1,
-    probe: async (side) => (await publishing[side].check()).ok,
+    probe: async (name) => (await publishing[name]?.check())?.ok ?? false,
   });
   const app = createApp({ config, database: options.database, upstreams, clock, logger, tokens, events, outbox, ...(demo ? { demo } : {}) });
 

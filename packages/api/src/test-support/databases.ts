@@ -58,9 +58,10 @@ export function describeEachDatabase(name: string, body: (ctx: { readonly databa
     const title = missing ? `${name} [postgres: skipped, TEST_DATABASE_URL not set]` : `${name} [${kind}]`;
     describe.skipIf(missing)(title, () => {
       let test: TestDatabase | undefined;
+      // Opening PGlite and migrating takes seconds, more on a machine running many test files at once.
       beforeAll(async () => {
         test = await createTestDatabase(kind);
-      });
+      }, 120_000);
       afterAll(async () => {
         await test?.drop();
       });

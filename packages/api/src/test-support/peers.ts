@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { startTestPeers, type TestPeers } from './app.ts';
 
 /**
- * Two FHIR test peers for the whole test file: started before its tests, closed after.
+ * The demo world's FHIR test peers (region, municipality, Söderviks kommun) for the whole test file: started before its tests, closed after.
  * The returned object stands for the started peers (use it inside tests and hooks).
  */
 export function usePeers(options: { seed?: boolean } = {}): TestPeers {

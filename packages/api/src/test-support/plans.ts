@@ -3,6 +3,8 @@ import type { TestApp } from './app.ts';
 
 export const REGION = { id: 'SE2321000099-7RG1', name: 'Region Norrvik' } as const;
 export const MUNICIPALITY = { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' } as const;
+/** The demo world's second municipality: its own case system is the upstream `sodervik`. */
+export const SODERVIK = { id: 'SE2120000099-7KM2', name: 'Söderviks kommun' } as const;
 /** Known organisations that take part in no demo plan. */
 export const OTHER_REGION = { id: 'SE2321000099-7XX9', name: 'Region Söderå' } as const;
 export const OTHER_MUNICIPALITY = { id: 'SE2120000099-7KM9', name: 'Söderå kommun' } as const;

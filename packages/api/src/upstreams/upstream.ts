@@ -51,7 +51,12 @@ export interface Upstream {
   transaction(bundle: Bundle, signal?: AbortSignal): Promise<Bundle>;
 }
 
-export type Upstreams = Record<UpstreamName, Upstream>;
+/**
+ * Every configured upstream by name: `region` and `municipality` always, and those a deployment
+ * adds (one per municipality's case system, say). Which one holds a plan's side is the
+ * organisation's (see `upstreamsOfPlan`).
+ */
+export type Upstreams = Readonly<Record<string, Upstream>> & { readonly region: Upstream; readonly municipality: Upstream };
 
 /** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(value: string | null | undefined, now = Date.now()): number | undefined {
