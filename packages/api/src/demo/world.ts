@@ -63,6 +63,7 @@ export interface DemoIndividual {
   gender: 'female' | 'male';
   address: string;
   relatives: DemoRelative[];
+  /** The region's interventions and Conditions: an intervention addresses the Condition at its place in the list, if any. */
   region: { interventions: string[]; conditions: string[] };
   municipality: { interventions: string[] };
 }
