@@ -671,6 +671,20 @@ function consentActor(plan: PlanView, name: string): Reference<Organization> {
   return org ? organisationRef(org) : { display: name };
 }
 
+/**
+ * Where the individual's consent came from (IHE PCF's `Consent.source[x]`): the broker holds no
+ * document or form of it, so an attachment without content that names how it was given, by whom
+ * it was recorded (already on the Consent, in its extension) and when. A guardians' consent says so.
+ */
+function individualConsentSource(given: IndividualConsent): Consent['sourceAttachment'] {
+  const form = given.form === 'written' ? 'Skriftligt' : 'Muntligt';
+  const whose = given.basis === 'guardians' ? 'vårdnadshavarnas besked' : 'besked';
+  return {
+    title: `${form} ${whose} om samtycke till samordnad individuell plan, registrerat av ${given.recordedBy.name}`,
+    creation: given.recordedAt,
+  };
+}
+
 function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Patient>): Consent & { id: string } {
   const resource = prune<Consent & { id: string }>({
     resourceType: 'Consent',
@@ -687,7 +701,8 @@ function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Pa
     dateTime: given.recordedAt,
     performer: [patient],
     organization: plan.parts.map((p) => organisationRef(p.organisation)),
-    // IHE PCF: the policy the consent is given under (no document of the consent is held: no source).
+    // IHE PCF: where the consent came from, and the policy it is given under.
+    sourceAttachment: individualConsentSource(given),
     policy: [{ uri: ConsentPolicy.sip }],
     policyRule: { coding: [{ ...(given.given ? ConsentCoding.optIn : ConsentCoding.optOut) }] },
     verification: (given.guardians ?? []).map((guardian) => ({
@@ -715,6 +730,7 @@ function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Pa
         ['Registrerat', dateText(given.recordedAt)],
         ['Form', given.form === 'written' ? 'Skriftligt' : 'Muntligt'],
         ['Registrerat av', given.recordedBy.name],
+        ['Källa', resource.sourceAttachment?.title],
         ['Gäller till', dateText(given.scope.validUntil)],
         ['Undantaget', given.scope.excluded],
       ],
@@ -870,6 +886,14 @@ function commitmentTask(
   );
 }
 
+/** The relative's own answer to a commitment, in words. */
+const relativeAnswerText: Record<keyof typeof commitmentConsentStatus, string> = {
+  accepted: 'åtar sig',
+  reconfirmed: 'bekräftar igen',
+  declined: 'avböjer',
+  withdrawn: 'återkallar',
+};
+
 const relativeConsentStatusText: Partial<Record<Consent['status'], string>> = {
   active: 'Ja, samtycker',
   rejected: 'Nej, samtycker inte',
@@ -877,8 +901,18 @@ const relativeConsentStatusText: Partial<Record<Consent['status'], string>> = {
 };
 
 /**
- * The relative's own consent, in the shape both kinds share: scope treatment, our category beside
- * LOINC's Patient Consent, the policy it is given under, opt-in or opt-out.
+ * The relative's own consent, in the shape both kinds share: scope, our category beside LOINC's
+ * Patient Consent, where it came from, the policy it is given under, opt-in or opt-out.
+ *
+ * Scope `treatment`, not `patient-privacy`: what the relative consents to is how care is given
+ * (taking on part of it, or having it given in their home), not what information may be shared
+ * (that is the individual's own consent, scope `patient-privacy`), nor an advance directive
+ * (`adr`, the individual's own wishes for future care). FHIR R4 then asks for a patient (ppc-5):
+ * the individual whose care it is.
+ * Category LOINC 59284-0 "Patient Consent", the document class of a consent to care, beside our
+ * own: not 64292-6 "Release of information consent", which is a consent to disclosure.
+ * Source: the relative's own statement through the portal (the relative's API), an attachment
+ * without content that names it and its time; the broker keeps the answer itself, nothing more.
  */
 function relativeConsent(
   fields: {
@@ -887,6 +921,8 @@ function relativeConsent(
     policy: string;
     status: Consent['status'];
     dateTime: string;
+    /** What the relative's own statement was about, for the title of its source. */
+    statement: string;
     data?: { reference: Reference; text: string };
   },
   performer: RelatedPerson & { id: string },
@@ -903,6 +939,7 @@ function relativeConsent(
     patient,
     dateTime: fields.dateTime,
     performer: [localRef(performer)],
+    sourceAttachment: { title: fields.statement, creation: fields.dateTime },
     policy: [{ uri: fields.policy }],
     policyRule: { coding: [{ ...(given ? ConsentCoding.optIn : ConsentCoding.optOut) }] },
     provision: {
@@ -918,6 +955,7 @@ function relativeConsent(
       ['Åtagande', fields.data?.text],
       ['Svar', relativeConsentStatusText[fields.status]],
       ['Datum', dateText(fields.dateTime)],
+      ['Källa', fields.statement],
     ]),
   );
 }
@@ -930,6 +968,7 @@ function homeConsentOf(planId: string, relative: SectionRelative & { homeConsent
       policy: ConsentPolicy.homeAsPlaceOfCare,
       status: relative.homeConsent.consent ? 'active' : 'rejected',
       dateTime: relative.homeConsent.at,
+      statement: 'Den anhöriges eget svar om hemmet som vårdplats, lämnat via e-tjänsten',
     },
     performer,
     patient,
@@ -965,6 +1004,7 @@ export function commitmentResources(
             policy: ConsentPolicy.relativeCommitment,
             status: commitmentConsentStatus[answer.status],
             dateTime: answer.at,
+            statement: `Den anhöriges eget svar på åtagandet (${relativeAnswerText[answer.status]}), lämnat via e-tjänsten`,
             data: { reference: localRef(task), text: commitment.what },
           },
           person,
