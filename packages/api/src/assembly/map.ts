@@ -92,9 +92,17 @@ function conditionRefs(system: Principal, references: (Reference | undefined)[],
   return refs;
 }
 
-/** An item's `addresses`: the reasons of its own, else those of the plan it is an activity of. */
-function addressesOf(own: ConditionRef[], plans: ConditionRef[]): { addresses?: ConditionRef[] } {
-  const refs = own.length ? own : plans;
+/**
+ * An item's `addresses`: the Conditions among the reasons it gives itself; only when it gives no
+ * reason at all, those of the plan it is an activity of.
+ */
+function addressesOf(
+  system: Principal,
+  reasons: Reference[] | undefined,
+  plans: () => ConditionRef[],
+  conditions: Map<string, Condition>,
+): { addresses?: ConditionRef[] } {
+  const refs = reasons?.length ? conditionRefs(system, reasons, conditions) : plans();
   return refs.length ? { addresses: refs } : {};
 }
 
@@ -120,10 +128,7 @@ export function mapInterventions(system: Principal, record: SideRecord): Interve
         status: sr.status === 'draft' ? 'planned' : 'decided',
         ...(description ? { description } : {}),
         ...(when ? { when } : {}),
-        ...addressesOf(
-          conditionRefs(system, sr.reasonReference ?? [], conditions),
-          conditionRefs(system, plansOf(sr.id!).flatMap((plan) => plan.addresses ?? []), conditions),
-        ),
+        ...addressesOf(system, sr.reasonReference, () => conditionRefs(system, plansOf(sr.id!).flatMap((plan) => plan.addresses ?? []), conditions), conditions),
         source: source(system, sr),
       };
     });
@@ -134,7 +139,7 @@ export function mapInterventions(system: Principal, record: SideRecord): Interve
       .map(({ activity, index, title }): Intervention => ({
         title,
         status: activity.detail?.status === 'not-started' ? 'planned' : 'decided',
-        ...addressesOf(conditionRefs(system, activity.detail?.reasonReference ?? [], conditions), planAddresses(plan)),
+        ...addressesOf(system, activity.detail?.reasonReference, () => planAddresses(plan), conditions),
         source: { ...source(system, plan), id: `${plan.id}#activity-${index}` },
       })),
   );
