@@ -996,13 +996,16 @@ export function commitmentResources(
       tasks.push(task);
       const answer = lastRelativeAnswer(commitment);
       if (!answer) continue;
+      // A staff cancel ends the consent the relative gave to the commitment; their answer stays the source.
+      const answered = commitmentConsentStatus[answer.status];
+      const status = answered === 'active' && commitmentStatus(commitment) === 'cancelled' ? 'inactive' : answered;
       commitmentConsents.push(
         relativeConsent(
           {
             identifier: commitmentConsentIdentifier(planId, commitment.id),
             category: RelativeConsentCategory.commitment,
             policy: ConsentPolicy.relativeCommitment,
-            status: commitmentConsentStatus[answer.status],
+            status,
             dateTime: answer.at,
             statement: `Den anhöriges eget svar på åtagandet (${relativeAnswerText[answer.status]}), lämnat via e-tjänsten`,
             data: { reference: localRef(task), text: commitment.what },
