@@ -114,10 +114,10 @@ function addressesOf(
  */
 export function mapInterventions(system: Principal, record: SideRecord): Intervention[] {
   const conditions = addressable(record);
-  const planAddresses = (plan: CarePlan) => conditionRefs(system, plan.addresses ?? [], conditions);
-  // The plans a request is an activity of (`activity.reference`), for the Conditions they address.
-  const plansOf = (id: string) =>
-    record.carePlans.filter((plan) => plan.activity?.some((a) => a.reference?.reference === `ServiceRequest/${id}`));
+  /** What the plans address, for an item of theirs that gives no reason of its own. */
+  const addressedBy = (plans: CarePlan[]) => () => conditionRefs(system, plans.flatMap((plan) => plan.addresses ?? []), conditions);
+  /** The plans a request is an activity of (`activity.reference`). */
+  const plansOf = (id: string) => record.carePlans.filter((plan) => plan.activity?.some((a) => a.reference?.reference === `ServiceRequest/${id}`));
   const fromRequests = record.serviceRequests
     .filter((sr) => sr.id && sr.status !== 'entered-in-error')
     .map((sr): Intervention => {
@@ -128,7 +128,7 @@ export function mapInterventions(system: Principal, record: SideRecord): Interve
         status: sr.status === 'draft' ? 'planned' : 'decided',
         ...(description ? { description } : {}),
         ...(when ? { when } : {}),
-        ...addressesOf(system, sr.reasonReference, () => conditionRefs(system, plansOf(sr.id!).flatMap((plan) => plan.addresses ?? []), conditions), conditions),
+        ...addressesOf(system, sr.reasonReference, addressedBy(plansOf(sr.id!)), conditions),
         source: source(system, sr),
       };
     });
@@ -139,7 +139,7 @@ export function mapInterventions(system: Principal, record: SideRecord): Interve
       .map(({ activity, index, title }): Intervention => ({
         title,
         status: activity.detail?.status === 'not-started' ? 'planned' : 'decided',
-        ...addressesOf(system, activity.detail?.reasonReference, () => planAddresses(plan), conditions),
+        ...addressesOf(system, activity.detail?.reasonReference, addressedBy([plan]), conditions),
         source: { ...source(system, plan), id: `${plan.id}#activity-${index}` },
       })),
   );
