@@ -117,6 +117,25 @@ export const sourceRefSchema = z.strictObject({
 });
 export type SourceRef = z.infer<typeof sourceRefSchema>;
 
+/**
+ * A Condition an item addresses, as its upstream record says (a ServiceRequest's
+ * `reasonReference`, a CarePlan activity's, or the upstream CarePlan's own `addresses`): the
+ * upstream that holds it, its id there, and its identifier when it has one. Nothing of what the
+ * Condition says is kept: the receiving record that holds it reads it there.
+ */
+export const conditionRefSchema = z.strictObject({
+  system: principalSchema.describe('The upstream that holds the Condition'),
+  id: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/, 'must be a FHIR id').describe('The Condition\u2019s id at that upstream'),
+  identifier: z
+    .strictObject({
+      system: token(TEXT_SHORT).regex(/^[A-Za-z][A-Za-z0-9+.-]*:\S+$/, 'must be an absolute URI'),
+      value: token(TEXT_SHORT),
+    })
+    .optional()
+    .describe('The Condition\u2019s identifier, by which the other side can name it'),
+});
+export type ConditionRef = z.infer<typeof conditionRefSchema>;
+
 const upstreamFields = {
   source: sourceRefSchema.optional().describe('Set by sync: the upstream record this item mirrors'),
   removedUpstream: z.boolean().optional().describe('Set by sync: the upstream no longer has it; kept, not deleted'),
@@ -132,6 +151,11 @@ export const interventionSchema = z.strictObject({
   when: shortText.optional().describe('When and how often, in words'),
   startDate: isoDate.optional(),
   endDate: isoDate.optional(),
+  addresses: z
+    .array(conditionRefSchema)
+    .max(20)
+    .optional()
+    .describe('Set by sync: the upstream Conditions the intervention addresses, where the upstream record says so'),
 })
   // Published as a FHIR Period, whose start must not come after its end.
   .refine((i) => !i.startDate || !i.endDate || i.startDate <= i.endDate, { message: 'must not be before startDate', path: ['endDate'] });

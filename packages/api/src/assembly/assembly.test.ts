@@ -1,4 +1,4 @@
-import type { Patient, ServiceRequest } from '@medplum/fhirtypes';
+import type { Condition, Patient, ServiceRequest } from '@medplum/fhirtypes';
 import { IdentifierSystem, type PlanView } from '@sip/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, consentInput, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
@@ -154,6 +154,51 @@ describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
     } finally {
       await peers.municipality.seed([alarm!, { resourceType: 'ServiceRequest', id: 'sr-astrid-3', status: 'active', intent: 'plan', code: { text: 'Matdistribution, lunch dagligen' }, subject: { reference: 'Patient/patient-astrid' } }]);
     }
+  });
+
+  it('keeps on each intervention the Conditions its upstream record gives as the reason, and follows the record on re-sync', async () => {
+    const plan = await coordinator.createSharedPlan({ individual: { personId: '195202149836' } });
+    const condition = (n: number) => ({ system: 'region', id: `cond-karl-${n}`, identifier: { system: 'urn:norrvik:region:condition', value: `karl-${n}` } });
+    // Karl's two demo requests (another test may have given him more, without reasons).
+    const addresses = (p: PlanView) =>
+      part(p, 'region')
+        .content.interventions!.filter((i) => i.source?.id === 'sr-karl-1' || i.source?.id === 'sr-karl-2')
+        .map((i) => [i.source?.id, i.addresses]);
+    expect(addresses(plan)).toEqual([
+      ['sr-karl-1', [condition(1)]],
+      ['sr-karl-2', [condition(2)]],
+    ]);
+    // The municipality's record gives no reasons: its interventions address nothing.
+    expect(part(plan, 'municipality').content.interventions!.every((i) => i.addresses === undefined)).toBe(true);
+
+    // The request no longer names a reason of its own: the Conditions the region's plan addresses (it is an activity of it) stand in.
+    const review = (await (await fetch(`${peers.urls.region}/ServiceRequest/sr-karl-2`)).json()) as ServiceRequest;
+    const { reasonReference: _reason, ...withoutReason } = review;
+    await peers.region.seed([withoutReason]);
+    try {
+      const synced = await sync(plan.id);
+      expect(addresses(synced)).toEqual([
+        ['sr-karl-1', [condition(1)]],
+        ['sr-karl-2', [condition(1), condition(2)]],
+      ]);
+      // One entered in error is no reason at all.
+      const entered = (await (await fetch(`${peers.urls.region}/Condition/cond-karl-1`)).json()) as Condition;
+      const { clinicalStatus: _status, ...inError } = entered;
+      await peers.region.seed([
+        { ...inError, verificationStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'entered-in-error' }] } },
+      ]);
+      try {
+        expect(addresses(await sync(plan.id))).toEqual([
+          ['sr-karl-1', undefined],
+          ['sr-karl-2', [condition(2)]],
+        ]);
+      } finally {
+        await peers.region.seed([entered]);
+      }
+    } finally {
+      await peers.region.seed([review]);
+    }
+    expect(addresses(await sync(plan.id))).toEqual(addresses(plan));
   });
 
   it('keeps what staff entered by hand when syncing', async () => {

@@ -1,5 +1,5 @@
 import { crawlTypedValue, OperationOutcomeError, toTypedValue, validateResource } from '@medplum/core';
-import type { CarePlan, CareTeam, Patient, PractitionerRole, RelatedPerson, Resource, ServiceRequest } from '@medplum/fhirtypes';
+import type { CarePlan, CareTeam, Condition, Patient, PractitionerRole, RelatedPerson, Resource, ServiceRequest } from '@medplum/fhirtypes';
 import {
   IdentifierSystem,
   isFhirDate,
@@ -21,6 +21,8 @@ export interface SideRecord {
   careTeams: CareTeam[];
   practitionerRoles: PractitionerRole[];
   relatedPersons: RelatedPerson[];
+  /** The individual's Conditions: what the interventions and plans there may address. */
+  conditions: Condition[];
 }
 
 /**
@@ -86,7 +88,8 @@ const theirs = <T extends object>(resources: T[]): T[] => resources.filter((r) =
 /**
  * Fetches, in one parallel round, the individual's Patient and, chained on the Patient's
  * identifier, their interventions and decisions, care teams (with the PractitionerRoles
- * they name, through `_include`) and related persons, following paging to the end. The
+ * they name, through `_include`), related persons and conditions (which the requests and plans
+ * may give as their reason), following paging to the end. The
  * resources the broker itself published there (its SIP CarePlans, CareTeam, RelatedPersons)
  * are left out: they are the plan, not the upstream's own record of the individual.
  * Throws UpstreamError, and {@link InvalidUpstreamAnswer} when any resource it would read is
@@ -96,17 +99,18 @@ export async function fetchSide(upstream: Upstream, personId: string): Promise<S
   const person = parsePersonId(personId);
   const identifier = `${person?.system ?? IdentifierSystem.personnummer}|${personId}`;
   const bySubject = { 'subject:Patient.identifier': identifier };
-  const [patients, serviceRequests, carePlans, careTeams, relatedPersons] = await Promise.all([
+  const [patients, serviceRequests, carePlans, careTeams, relatedPersons, conditions] = await Promise.all([
     upstream.searchAll<Patient>('Patient', { identifier }),
     upstream.searchAll<ServiceRequest>('ServiceRequest', bySubject),
     upstream.searchAll<CarePlan>('CarePlan', bySubject),
     upstream.searchWithIncludes<CareTeam>('CareTeam', { ...bySubject, _include: 'CareTeam:participant' }),
     upstream.searchAll<RelatedPerson>('RelatedPerson', { 'patient:Patient.identifier': identifier }),
+    upstream.searchAll<Condition>('Condition', bySubject),
   ]);
   const patient = patients[0];
   if (!patient?.id) {
     if (!patients.every(validUpstreamResource)) throw new InvalidUpstreamAnswer(upstream.name);
-    return { patient: undefined, serviceRequests: [], carePlans: [], careTeams: [], practitionerRoles: [], relatedPersons: [] };
+    return { patient: undefined, serviceRequests: [], carePlans: [], careTeams: [], practitionerRoles: [], relatedPersons: [], conditions: [] };
   }
   const record: SideRecord = {
     patient,
@@ -115,6 +119,7 @@ export async function fetchSide(upstream: Upstream, personId: string): Promise<S
     careTeams: theirs(careTeams.matches),
     practitionerRoles: careTeams.included.filter((r): r is PractitionerRole => r?.resourceType === 'PractitionerRole'),
     relatedPersons: theirs(relatedPersons),
+    conditions: theirs(conditions),
   };
   const read: Resource[] = [
     ...patients,
@@ -123,6 +128,7 @@ export async function fetchSide(upstream: Upstream, personId: string): Promise<S
     ...record.careTeams,
     ...record.practitionerRoles,
     ...record.relatedPersons,
+    ...record.conditions,
   ];
   if (!read.every(validUpstreamResource)) throw new InvalidUpstreamAnswer(upstream.name);
   return record;

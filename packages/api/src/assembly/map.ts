@@ -1,5 +1,6 @@
-import type { HumanName, Patient, RelatedPerson } from '@medplum/fhirtypes';
+import type { CarePlan, Condition, HumanName, Patient, Reference, RelatedPerson } from '@medplum/fhirtypes';
 import {
+  conditionRefSchema,
   IdentifierSystem,
   interventionSchema,
   isChildOn,
@@ -11,6 +12,7 @@ import {
   TEXT_SHORT,
   type PartContent,
   type Principal,
+  type ConditionRef,
   type Relative,
   type SourceRef,
 } from '@sip/shared';
@@ -56,8 +58,66 @@ function fit<T>(schema: z.ZodType<T>, value: unknown): T | undefined {
 
 const shortWords = (text: string | undefined) => words(text, TEXT_SHORT);
 
-/** Interventions and decisions as the upstream has them: each ServiceRequest, and each inline CarePlan activity. */
+/** The most Conditions an item keeps (the plan's schema holds it to as many). */
+const MAX_ADDRESSED = 20;
+
+/** The id in a reference to a Condition of the same server (`Condition/<id>`, perhaps with `/_history/<v>`); nothing for anything else. */
+function conditionIdOf(reference: Reference | undefined): string | undefined {
+  return /^Condition\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/[A-Za-z0-9\-.]{1,64})?$/.exec(reference?.reference ?? '')?.[1];
+}
+
+/** The Conditions an item may address: the individual's own at this upstream, not entered in error or refuted. */
+function addressable(record: SideRecord): Map<string, Condition> {
+  const usable = (c: Condition) => !c.verificationStatus?.coding?.some((coding) => coding.code === 'entered-in-error' || coding.code === 'refuted');
+  return new Map(record.conditions.filter((c) => c.id && usable(c)).map((c) => [c.id!, c]));
+}
+
+/**
+ * The Conditions the references name, as the plan keeps them: only the individual's own
+ * Conditions this upstream answered with (a reference to anything else, or to a Condition it
+ * does not hold, is not kept: it would not resolve), each once, with its identifier if it has one.
+ */
+function conditionRefs(system: Principal, references: (Reference | undefined)[], conditions: Map<string, Condition>): ConditionRef[] {
+  const refs: ConditionRef[] = [];
+  for (const reference of references) {
+    const id = conditionIdOf(reference);
+    const condition = id ? conditions.get(id) : undefined;
+    if (!id || !condition || refs.some((r) => r.id === id)) continue;
+    const identifier = (condition.identifier ?? [])
+      .map((i) => fit(conditionRefSchema.shape.identifier, i.system && i.value ? { system: i.system, value: i.value } : undefined))
+      .find((i) => i !== undefined);
+    refs.push({ system, id, ...(identifier ? { identifier } : {}) });
+    if (refs.length === MAX_ADDRESSED) break;
+  }
+  return refs;
+}
+
+/**
+ * An item's `addresses`: the Conditions among the reasons it gives itself; only when it gives no
+ * reason at all, those of the plan it is an activity of.
+ */
+function addressesOf(
+  system: Principal,
+  reasons: Reference[] | undefined,
+  plans: () => ConditionRef[],
+  conditions: Map<string, Condition>,
+): { addresses?: ConditionRef[] } {
+  const refs = reasons?.length ? conditionRefs(system, reasons, conditions) : plans();
+  return refs.length ? { addresses: refs } : {};
+}
+
+/**
+ * Interventions and decisions as the upstream has them: each ServiceRequest, and each inline
+ * CarePlan activity. Each addresses the Conditions the upstream gives as its reason: a
+ * ServiceRequest's `reasonReference`, an activity's `detail.reasonReference`, and where an item
+ * gives none, the `addresses` of the upstream CarePlan it is an activity of.
+ */
 export function mapInterventions(system: Principal, record: SideRecord): Intervention[] {
+  const conditions = addressable(record);
+  /** What the plans address, for an item of theirs that gives no reason of its own. */
+  const addressedBy = (plans: CarePlan[]) => () => conditionRefs(system, plans.flatMap((plan) => plan.addresses ?? []), conditions);
+  /** The plans a request is an activity of (`activity.reference`). */
+  const plansOf = (id: string) => record.carePlans.filter((plan) => plan.activity?.some((a) => a.reference?.reference === `ServiceRequest/${id}`));
   const fromRequests = record.serviceRequests
     .filter((sr) => sr.id && sr.status !== 'entered-in-error')
     .map((sr): Intervention => {
@@ -68,6 +128,7 @@ export function mapInterventions(system: Principal, record: SideRecord): Interve
         status: sr.status === 'draft' ? 'planned' : 'decided',
         ...(description ? { description } : {}),
         ...(when ? { when } : {}),
+        ...addressesOf(system, sr.reasonReference, addressedBy(plansOf(sr.id!)), conditions),
         source: source(system, sr),
       };
     });
@@ -78,6 +139,7 @@ export function mapInterventions(system: Principal, record: SideRecord): Interve
       .map(({ activity, index, title }): Intervention => ({
         title,
         status: activity.detail?.status === 'not-started' ? 'planned' : 'decided',
+        ...addressesOf(system, activity.detail?.reasonReference, addressedBy([plan]), conditions),
         source: { ...source(system, plan), id: `${plan.id}#activity-${index}` },
       })),
   );

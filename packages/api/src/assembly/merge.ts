@@ -10,7 +10,9 @@ const key = (s: SourceRef) => `${s.system}|${s.resourceType}|${s.id}`;
  * item whose record is gone upstream is marked `removedUpstream`, never deleted. Items
  * entered by hand, or mirroring the other upstream, are left as they are.
  */
-export function mergeSourced<T extends { id?: string | undefined; source?: SourceRef | undefined; removedUpstream?: boolean | undefined }>(
+export function mergeSourced<
+  T extends { id?: string | undefined; source?: SourceRef | undefined; removedUpstream?: boolean | undefined; addresses?: unknown },
+>(
   system: Principal,
   current: T[],
   incoming: T[],
@@ -23,7 +25,9 @@ export function mergeSourced<T extends { id?: string | undefined; source?: Sourc
     const fresh = byKey.get(k);
     if (!fresh) return item.removedUpstream ? item : { ...item, removedUpstream: true };
     seen.add(k);
-    const { removedUpstream: _gone, ...rest } = { ...item, ...fresh, id: item.id };
+    // What the upstream says of the item replaces what it said before: Conditions it no longer gives as the reason are dropped.
+    const { removedUpstream: _gone, addresses: _before, ...kept } = item;
+    const { removedUpstream: _fresh, ...rest } = { ...kept, ...fresh, id: item.id };
     return rest as T;
   });
   for (const item of incoming) {

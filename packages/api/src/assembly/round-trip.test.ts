@@ -1,8 +1,9 @@
+import type { CarePlan, Condition, Reference } from '@medplum/fhirtypes';
 import type { FhirPeer } from '@sip/fhir-peer';
 import type { PlanView } from '@sip/shared';
 import { sql } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
-import { buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
+import { buildTestApp, describeEachDatabase, searchPeer, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 
 const peers = usePeers();
 
@@ -111,5 +112,70 @@ describeEachDatabase('the round trip: publish, sync, publish again', (ctx) => {
     // And a sync after that still reads nothing back.
     const res = await coordinator.request(`/api/plans/${plan.id}/sync`, { method: 'POST' });
     expect(shape((await res.json()) as PlanView)).toEqual(planShape);
+  });
+
+  it('publishes the Conditions a region ServiceRequest gives as its reason in the region’s CarePlan.addresses, resolvable there, and never as a reference to the municipality', async () => {
+    // Gunnel's region record: the demo request for her memory assessment names her Condition (which
+    // has an identifier); here a second request names one without an identifier, and one that is not there.
+    const patient = 'Patient/patient-gunnel';
+    await peers.region.seed([
+      { resourceType: 'Condition', id: 'cond-gunnel-plain', code: { text: 'Synnedsättning' }, subject: { reference: patient } },
+      {
+        resourceType: 'ServiceRequest',
+        id: 'sr-gunnel-eyes',
+        status: 'active',
+        intent: 'order',
+        code: { text: 'Syncentralen: hjälpmedel' },
+        subject: { reference: patient },
+        reasonReference: [{ reference: 'Condition/cond-gunnel-plain' }, { reference: 'Condition/cond-not-there' }],
+      },
+    ]);
+    const plan = await coordinator.createSharedPlan({ individual: { personId: '195007129827' } });
+    expect(plan.sources).toMatchObject({ region: { status: 'ok' }, municipality: { status: 'ok' } });
+    const region = plan.parts.find((p) => p.principal === 'region')!;
+    const bySource = (id: string) => region.content.interventions?.find((i) => i.source?.id === id);
+    const named = { system: 'region', id: 'cond-gunnel-1', identifier: { system: 'urn:norrvik:region:condition', value: 'gunnel-1' } };
+    expect(bySource('sr-gunnel-1')?.addresses).toEqual([named]);
+    // A reason the region does not hold for her is not kept: it would not resolve.
+    expect(bySource('sr-gunnel-eyes')?.addresses).toEqual([{ system: 'region', id: 'cond-gunnel-plain' }]);
+    await t.outbox.drain();
+
+    const published = async (side: Side) => {
+      const [sip] = await searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      const parts = await searchPeer<CarePlan>(peers.urls[side], `CarePlan?part-of=CarePlan/${sip!.id}`);
+      return { sip: sip!, regionPart: parts.find((p) => p.identifier?.some((i) => i.value === region.id))! };
+    };
+    const toRegion = await published('region');
+    const literal: Reference[] = [
+      { reference: 'Condition/cond-gunnel-1', type: 'Condition', identifier: named.identifier },
+      { reference: 'Condition/cond-gunnel-plain', type: 'Condition' },
+    ];
+    expect(toRegion.sip.addresses).toEqual(literal);
+    expect(toRegion.regionPart.addresses).toEqual(literal);
+    // Each resolves on the region's own server: the individual's Condition, read by the reference as it stands.
+    for (const reference of literal) {
+      const res = await fetch(`${peers.urls.region}/${reference.reference}`);
+      expect(res.status, reference.reference).toBe(200);
+      expect(((await res.json()) as Condition).subject?.reference).toBe(patient);
+    }
+    expect(toRegion.sip.text?.div).toContain('<li>Tillstånd Condition/cond-gunnel-1 hos Region Norrvik</li>');
+
+    // The municipality gets the one with an identifier by that identifier, the other not at all, and no Condition.
+    const toMunicipality = await published('municipality');
+    expect(toMunicipality.sip.addresses).toEqual([{ type: 'Condition', identifier: named.identifier }]);
+    expect(toMunicipality.regionPart.addresses).toEqual([{ type: 'Condition', identifier: named.identifier }]);
+    const heldThere = Object.values(holdings(peers.municipality));
+    expect(heldThere.some((r) => (r as { resourceType: string }).resourceType === 'Condition')).toBe(false);
+    expect(JSON.stringify(heldThere)).not.toMatch(/Condition\/|cond-gunnel/);
+
+    // Gone from the region's record since the sync: the next publication no longer references it there.
+    expect((await fetch(`${peers.urls.region}/Condition/cond-gunnel-plain`, { method: 'DELETE' })).status).toBeLessThan(300);
+    const res = await coordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { title: 'SIP för Gunnel' } });
+    expect(res.status).toBe(200);
+    await t.outbox.drain();
+    const again = await published('region');
+    expect(again.sip.title).toBe('SIP för Gunnel');
+    expect(again.sip.addresses).toEqual([literal[0]]);
+    expect(again.regionPart.addresses).toEqual([literal[0]]);
   });
 });

@@ -102,6 +102,17 @@ function person(side: Side, p: DemoIndividual): Resource[] {
       role: [{ text: s.title }],
     })),
   };
+  const conditions: Condition[] =
+    side === 'region'
+      ? p.region.conditions.map((text, i) => ({
+          resourceType: 'Condition',
+          id: `cond-${p.id}-${i + 1}`,
+          identifier: [{ system: localSystem(side, 'condition'), value: `${p.id}-${i + 1}` }],
+          clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+          code: { text },
+          subject: patientRef,
+        }))
+      : [];
   const interventions = side === 'region' ? p.region.interventions : p.municipality.interventions;
   const serviceRequests: ServiceRequest[] = interventions.map((text, i) => ({
     resourceType: 'ServiceRequest',
@@ -112,17 +123,9 @@ function person(side: Side, p: DemoIndividual): Resource[] {
     code: { text },
     subject: patientRef,
     requester: { reference: `Organization/unit-${side}` },
+    // The region's record says why: the intervention addresses the Condition of the same place in the list.
+    ...(conditions[i] ? { reasonReference: [{ reference: `Condition/${conditions[i]!.id}` }] } : {}),
   }));
-  const conditions: Condition[] =
-    side === 'region'
-      ? p.region.conditions.map((text, i) => ({
-          resourceType: 'Condition',
-          id: `cond-${p.id}-${i + 1}`,
-          clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
-          code: { text },
-          subject: patientRef,
-        }))
-      : [];
   const carePlan: CarePlan = {
     resourceType: 'CarePlan',
     id: `careplan-${p.id}`,

@@ -83,6 +83,7 @@ export interface DemoIndividual {
   /** The municipality they live in (default Norrviks kommun): its case system holds their municipal care. */
   livesIn?: DemoMunicipality;
   relatives: DemoRelative[];
+  /** The region's interventions and Conditions: an intervention addresses the Condition at its place in the list, if any. */
   region: { interventions: string[]; conditions: string[] };
   municipality: { interventions: string[] };
 }

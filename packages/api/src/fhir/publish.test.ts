@@ -133,6 +133,35 @@ describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
       expect(() => validateForPublish({ resourceType: 'Patient' })).toThrow(/Patient is not a resource type the SIP is published as/);
     });
 
+    it('rejects a Consent without its source, a relative’s Consent without LOINC’s Patient Consent, and addresses that are no Condition', () => {
+      const resources = planToFhir(plan, context(plan, 'p-1'));
+      expect(resources.consent!.sourceAttachment).toMatchObject({ title: expect.stringContaining('samtycke'), creation: plan.consent!.recordedAt });
+      const { sourceAttachment: _source, ...sourceless } = resources.consent!;
+      expect(() => validateForPublish(sourceless)).toThrow(/Consent\.source\[x\]: is required: sourceAttachment or sourceReference/);
+      expect(() => validateForPublish({ ...resources.consent!, sourceAttachment: { title: 'Samtycke' } })).toThrow(/Consent\.sourceAttachment: names what the consent came from and when/);
+      const answeredAt = '2026-11-23T10:00:00.000Z';
+      const bengt = { id: 'rel-b', name: 'Bengt Nilsson', relationship: { code: 'HUSB', text: 'make' }, child: false, sharesHome: true };
+      const homeConsent = { consent: true, at: answeredAt, history: [{ consent: true, at: answeredAt }] };
+      const withAnswer: PlanView = { ...plan, relativesSection: { ...plan.relativesSection, relatives: [{ ...bengt, homeConsent }] } };
+      const withRelatives = planToFhir(withAnswer, context(plan, 'p-1'));
+      const relativeConsent = withRelatives.relativeConsents[0]!;
+      expect(() => validateForPublish(relativeConsent)).not.toThrow();
+      expect(() => validateForPublish({ ...relativeConsent, category: [relativeConsent.category![0]!] })).toThrow(/Consent\.category: needs the coding http:\/\/loinc\.org\|59284-0 beside ours/);
+      expect(() => validateForPublish({ ...relativeConsent, sourceAttachment: { title: 'Svar', creation: '2020-01-01T00:00:00Z' } })).toThrow(
+        /Consent\.sourceAttachment\.creation: is the time of the relative’s own answer/,
+      );
+      const sip = resources.carePlan;
+      expect(() => validateForPublish({ ...sip, addresses: [{ reference: 'Condition/cond-1', type: 'Condition' }, { type: 'Condition', identifier: { system: 'urn:x', value: '1' } }] })).not.toThrow();
+      expect(() => validateForPublish({ ...sip, addresses: [{ reference: 'urn:uuid:00000000-0000-4000-8000-000000000000' }] })).toThrow(/CarePlan\.addresses\[0\]: urn:uuid:[0-9a-f-]+ is not a Condition the receiver holds/);
+      expect(() => validateForPublish({ ...sip, addresses: [{ reference: 'Observation/o-1' }] })).toThrow(/CarePlan\.addresses\[0\]: Observation\/o-1 is not a Condition/);
+      expect(() => validateForPublish({ ...sip, addresses: [{ display: 'Diabetes' }] })).toThrow(/CarePlan\.addresses\[0\]: a Condition is referenced as Condition\/<id>, or by type Condition/);
+      const part = resources.parts[0]!;
+      const described = part.activity!.findIndex((a) => a.detail);
+      const activity = structuredClone(part.activity!);
+      activity[described]!.detail!.reasonReference = [{ display: 'Diabetes' }];
+      expect(() => validateForPublish({ ...part, activity })).toThrow(new RegExp(`CarePlan\\.activity\\[${described}\\]\\.detail\\.reasonReference\\[0\\]: a Condition is referenced`));
+    });
+
     it('rejects a bundle whose urn:uuid references resolve to no entry, or whose updates carry no If-Match', () => {
       const bundle = buildPublishBundle(plan, context(plan, 'p-1'));
       const dangling = structuredClone(bundle);

@@ -1,5 +1,5 @@
 import { OperationOutcomeError, validateResource } from '@medplum/core';
-import type { Bundle, CarePlan, CodeableConcept, Consent, Goal, OperationOutcomeIssue, Provenance, Resource, Task } from '@medplum/fhirtypes';
+import type { Bundle, CarePlan, CodeableConcept, Consent, Goal, OperationOutcomeIssue, Provenance, Reference, Resource, Task } from '@medplum/fhirtypes';
 import {
   ATTENTION_KIND_SYSTEM,
   AttentionCoding,
@@ -61,6 +61,17 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /** A reference to another resource of the SIP (`Type/id` or `urn:uuid:`), not merely a display or identifier. */
 const isLiteral = (reference: { reference?: string } | undefined) => !!reference?.reference;
 
+/** A Condition the receiver holds (`Condition/<id>`), or one named by its identifier (`type` Condition, `identifier` with system and value). */
+function conditionReferenceIssue(reference: Reference): string | undefined {
+  if (reference.reference !== undefined) {
+    return /^Condition\/[A-Za-z0-9\-.]{1,64}$/.test(reference.reference) ? undefined : `${reference.reference} is not a Condition the receiver holds (Condition/<id>)`;
+  }
+  if (reference.type !== 'Condition' || !reference.identifier?.system || !reference.identifier.value) {
+    return 'a Condition is referenced as Condition/<id>, or by type Condition and an identifier with system and value';
+  }
+  return undefined;
+}
+
 const UUID_REFERENCE = /^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Medplum's R4 validation: structure, cardinality, types and FHIRPath invariants. Errors only. */
@@ -119,6 +130,15 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
       plan.activity?.forEach((activity, i) => {
         // cpl-3: an activity references its request (Task, ServiceRequest) or describes it, with a status.
         if (!activity.reference && !activity.detail?.status) issue(`activity[${i}].detail.status`, 'is required');
+        activity.detail?.reasonReference?.forEach((reason, j) => {
+          const wrong = conditionReferenceIssue(reason);
+          if (wrong) issue(`activity[${i}].detail.reasonReference[${j}]`, wrong);
+        });
+      });
+      // What the plan addresses is the upstreams' Conditions, never a resource of the bundle nor a bare display.
+      plan.addresses?.forEach((reference, i) => {
+        const wrong = conditionReferenceIssue(reference);
+        if (wrong) issue(`addresses[${i}]`, wrong);
       });
       break;
     }
@@ -126,6 +146,11 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
       const consent = resource as Consent;
       if (!consent.status) issue('status', 'is required');
       if (!consent.patient) issue('patient', 'is required');
+      // IHE PCF: where the consent came from.
+      if (!consent.sourceAttachment && !consent.sourceReference) issue('source[x]', 'is required: sourceAttachment or sourceReference, where the consent came from');
+      else if (consent.sourceAttachment && (!consent.sourceAttachment.title || !consent.sourceAttachment.creation)) {
+        issue('sourceAttachment', 'names what the consent came from and when: title and creation');
+      }
       const relativeCategory = relativeConsentCategory[sipIdentifierOf(resource)?.system ?? ''];
       if (relativeCategory) {
         relativeConsentIssues(consent, relativeCategory, issue);
@@ -201,6 +226,12 @@ function relativeConsentIssues(consent: Consent, category: { system: string; cod
     issue('scope', `needs the coding ${ConsentCoding.treatment.system}|${ConsentCoding.treatment.code}`);
   }
   if (!hasCoding(consent.category, category.system, category.code)) issue('category', `needs the coding ${category.system}|${category.code}`);
+  if (!hasCoding(consent.category, ConsentCoding.patientConsent.system, ConsentCoding.patientConsent.code)) {
+    issue('category', `needs the coding ${ConsentCoding.patientConsent.system}|${ConsentCoding.patientConsent.code} beside ours`);
+  }
+  if (consent.sourceAttachment?.creation && consent.dateTime && consent.sourceAttachment.creation !== consent.dateTime) {
+    issue('sourceAttachment.creation', 'is the time of the relative’s own answer: the Consent’s dateTime');
+  }
   if (!consent.dateTime) issue('dateTime', 'is required: when the relative answered');
   if (!consent.performer?.length || !consent.performer.every(isLiteral)) issue('performer', 'must reference the RelatedPerson who answered');
   const rule = consent.status === 'active' ? ConsentCoding.optIn : ConsentCoding.optOut;

@@ -213,6 +213,25 @@ function withResolvedIdentifiers<T>(value: T, resolved: ReadonlyMap<string, stri
   return value;
 }
 
+/**
+ * The Conditions the plan's interventions address on this side that the upstream holds now, for
+ * the individual (`Condition/<id>`): only those are referenced as such, so a Condition deleted
+ * there since the last sync, or one named by hand, never becomes a reference that does not resolve.
+ */
+async function conditionsHeld(upstream: Upstream, side: Principal, plan: PlanView, patient: string, signal?: AbortSignal): Promise<Set<string>> {
+  const ids = [
+    ...new Set(
+      plan.parts.flatMap((part) => (part.content.interventions ?? []).flatMap((i) => (i.addresses ?? []).filter((c) => c.system === side).map((c) => c.id))),
+    ),
+  ];
+  const held = new Set<string>();
+  for (let i = 0; i < ids.length; i += 20) {
+    const found = await upstream.searchAll<Resource>('Condition', { _id: ids.slice(i, i + 20).join(','), subject: patient }, 5, signal);
+    for (const condition of found) if (condition.resourceType === 'Condition' && condition.id) held.add(`Condition/${condition.id}`);
+  }
+  return held;
+}
+
 /** The revisions the upstream already holds a Provenance for, on the SIP CarePlan it holds. */
 async function provenancesHeld(upstream: Upstream, sipReference: string, signal?: AbortSignal): Promise<Set<number>> {
   const held = new Set<number>();
@@ -282,8 +301,10 @@ export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = 
 
     for (let attempt = 1; ; attempt++) {
       try {
-        // Interventions copied from this side's own requests are referenced there, not repeated.
-        const resources = sipResourceList(planToFhir(plan, { patient, receiver: item.side }));
+        // Interventions copied from this side's own requests are referenced there, not repeated;
+        // the Conditions they address are referenced where this side holds them.
+        const held = await conditionsHeld(upstream, item.side, plan, patientReference, signal);
+        const resources = sipResourceList(planToFhir(plan, { patient, receiver: item.side, conditionsHeld: held }));
         const existing = await lookUpExisting(upstream, resources, signal);
         const resolved = await resolveIdentifierReferences(upstream, resources, signal);
         const writes: Write[] = [];
@@ -313,13 +334,13 @@ export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = 
         const written = await writeAll(upstream, writes, known, signal);
 
         const sip = written.get(`CarePlan/${plan.id}`)!;
-        const held = await provenancesHeld(upstream, sip.reference, signal);
+        const provenanceHeld = await provenancesHeld(upstream, sip.reference, signal);
         const changed = [...written.values()].filter((w) => w.changed);
         const provenances: Write[] = revisions
-          .filter((r) => !held.has(r.revision))
+          .filter((r) => !provenanceHeld.has(r.revision))
           .sort((a, b) => a.revision - b.revision)
           .map((r) => {
-            const provenance = planToFhir(plan, { patient, receiver: item.side, change: changeOf(r) }).provenance!;
+            const provenance = planToFhir(plan, { patient, receiver: item.side, conditionsHeld: held, change: changeOf(r) }).provenance!;
             // Every record names the SIP first (so it is found by the plan), then, for the
             // newest revision, every resource it changed at the version it made. An older
             // revision superseded before it was delivered changed nothing there of its own.

@@ -166,6 +166,20 @@ describe("a relative's commitments as FHIR R4", () => {
     expect(consent.text!.div).toContain(`<p><b>Anhörig:</b> Maria Nilsson (dotter)</p><p><b>Åtagande:</b> Åtagande ${id}</p>`);
   });
 
+  it('ends the relative’s consent when staff cancel a commitment they accepted: inactive, their own answer still its date and source', () => {
+    const cancelled = commitment('c-accepted-cancelled', [requested, own('2026-11-21T08:00:00.000Z', 'accepted'), staff('2026-12-02T10:00:00.000Z', 'cancelled')]);
+    const mapped = planToFhir(fullPlan({ relativesSection: { ...base.relativesSection, relatives: [{ ...maria, commitments: [cancelled] }] } }), publishContext);
+    expect(mapped.tasks.map((t) => t.status)).toEqual(['cancelled']);
+    expect(mapped.relativeConsents).toHaveLength(1);
+    expect(mapped.relativeConsents[0]).toMatchObject({
+      status: 'inactive',
+      dateTime: '2026-11-21T08:00:00.000Z',
+      policyRule: { coding: [{ code: ConsentCoding.optOut.code }] },
+      provision: { type: 'deny' },
+      sourceAttachment: { title: 'Den anhöriges eget svar på åtagandet (åtar sig), lämnat via e-tjänsten', creation: '2026-11-21T08:00:00.000Z' },
+    });
+  });
+
   it('makes no Consent for a commitment the relative never answered, whether still requested or cancelled by staff', () => {
     expect(consentOf(SipIdentifierSystem.commitmentConsent, 'c-requested')).toBeUndefined();
     expect(consentOf(SipIdentifierSystem.commitmentConsent, 'c-cancelled')).toBeUndefined();

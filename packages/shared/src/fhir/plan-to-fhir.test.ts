@@ -210,8 +210,25 @@ describe('planToFhir', () => {
     expect(actors.every((a) => a.role.coding?.[0]?.code === 'IRCP')).toBe(true);
     expect(actors.map((a) => a.reference.identifier?.value ?? a.reference.display)).toEqual([REGION_ORG.id, MUNICIPALITY_ORG.id, 'Försäkringskassan']);
     expect(fhir.consent!.provision!.code?.map((c) => c.coding?.[0]?.code)).toEqual(['goals', 'interventions', 'contacts']);
-    // No document of the consent is held: no source to point at.
-    expect(Object.keys(fhir.consent!).filter((key) => key.startsWith('source'))).toEqual([]);
+    // IHE PCF's source: no document of the consent is held, so an attachment naming how it was given, by whom and when.
+    expect(fhir.consent!.sourceAttachment).toEqual({
+      title: 'Skriftligt besked om samtycke till samordnad individuell plan, registrerat av Sara Lind',
+      creation: '2026-11-20T10:00:00+01:00',
+    });
+    expect(fhir.consent!.sourceReference).toBeUndefined();
+    expect(fhir.consent!.text!.div).toContain('<p><b>Källa:</b> Skriftligt besked om samtycke till samordnad individuell plan, registrerat av Sara Lind</p>');
+  });
+
+  it('names an oral consent, and one that rests on the guardians, as such in its source', () => {
+    const oral = planToFhir(fullPlan({ consent: { ...fullPlan().consent!, form: 'oral', recordedBy: { name: 'Omar Haddad' } } }), publishContext).consent!;
+    expect(oral.sourceAttachment).toEqual({ title: 'Muntligt besked om samtycke till samordnad individuell plan, registrerat av Omar Haddad', creation: '2026-11-20T10:00:00+01:00' });
+    const guardians = planToFhir(
+      fullPlan({ consent: { ...fullPlan().consent!, basis: 'guardians', guardians: [{ name: 'Anna Nilsson', given: true, recordedAt: '2026-11-19T09:00:00+01:00' }] } }),
+      publishContext,
+    ).consent!;
+    expect(guardians.sourceAttachment?.title).toBe('Skriftligt vårdnadshavarnas besked om samtycke till samordnad individuell plan, registrerat av Sara Lind');
+    // Nothing beyond what the Consent already carries: the recorder is named in its extension too.
+    expect(JSON.stringify(oral.extension)).toContain('Omar Haddad');
   });
 
   it('marks a revoked consent inactive, a refused one as deny/OPTOUT, and maps no Consent without one', () => {
@@ -385,6 +402,24 @@ describe('planToFhir, in a shape a receiving record can use (IHE Dynamic Care Pl
     expect(fhir.relatives.partOf).toEqual([{ reference: `CarePlan/${plan.id}` }]);
   });
 
+  it('gives the relatives’ own consents their own statement through the portal as source, with the time of the answer', () => {
+    const commitmentConsent = fhir.relativeConsents.find((c) => c.identifier?.[0]?.value === `${plan.id}/c-shopping`)!;
+    expect(commitmentConsent.sourceAttachment).toEqual({
+      title: 'Den anhöriges eget svar på åtagandet (åtar sig), lämnat via e-tjänsten',
+      creation: '2026-11-21T08:00:00.000Z',
+    });
+    expect(commitmentConsent.dateTime).toBe('2026-11-21T08:00:00.000Z');
+    const homeConsents = fhir.relativeConsents.filter((c) => c.identifier?.[0]?.system === SipIdentifierSystem.homeConsent);
+    expect(homeConsents.map((c) => c.sourceAttachment)).toEqual([
+      { title: 'Den anhöriges eget svar om hemmet som vårdplats, lämnat via e-tjänsten', creation: '2026-11-23T10:00:00.000Z' },
+      { title: 'Den anhöriges eget svar om hemmet som vårdplats, lämnat via e-tjänsten', creation: '2026-11-24T10:00:00.000Z' },
+    ]);
+    expect(homeConsents[0]!.text!.div).toContain('<p><b>Källa:</b> Den anhöriges eget svar om hemmet som vårdplats, lämnat via e-tjänsten</p>');
+    // Nothing of the relative's comment or contact details travels in it.
+    expect(JSON.stringify(fhir.relativeConsents.map((c) => c.sourceAttachment))).not.toMatch(/Maria|Bengt|\+467/);
+    for (const consent of fhir.relativeConsents) expect(publishIssues(consent), consent.id).toEqual([]);
+  });
+
   it('gives the relatives’ own consents IHE PCF’s policy, scope treatment and LOINC’s Patient Consent beside our category', () => {
     const commitmentConsent = fhir.relativeConsents.find((c) => c.identifier?.[0]?.system === SipIdentifierSystem.commitmentConsent)!;
     expect(commitmentConsent).toMatchObject({
@@ -446,7 +481,97 @@ describe('planToFhir, in a shape a receiving record can use (IHE Dynamic Care Pl
     expect(publishIssues(forRegion)).toEqual([]);
   });
 
-  it('leaves CarePlan.addresses out: the needs are the plan’s own words, not Conditions of an upstream', () => {
+  it('leaves CarePlan.addresses out where no intervention names a Condition: the needs are the plan’s own words, published as notes', () => {
     expect([fhir.carePlan, ...fhir.parts, fhir.relatives].every((p) => p.addresses === undefined)).toBe(true);
+    expect(fhir.carePlan.note?.[0]).toEqual({ text: 'Behov: Hjälp med personlig hygien' });
+  });
+
+  describe('CarePlan.addresses: the Conditions the interventions stem from, as the receiver can resolve them', () => {
+    const regionPart = plan.parts[1]!;
+    const municipalityPart = plan.parts[0]!;
+    const diabetes = { system: 'region' as const, id: 'cond-diabetes', identifier: { system: 'urn:norrvik:region:condition', value: 'astrid-1' } };
+    const fracture = { system: 'region' as const, id: 'cond-fracture' };
+    const withReasons: typeof plan = {
+      ...plan,
+      parts: [
+        {
+          ...municipalityPart,
+          content: {
+            ...municipalityPart.content,
+            // A municipal intervention hand-entered, naming the region's Condition as its reason too.
+            interventions: [{ ...municipalityPart.content.interventions![0]!, addresses: [diabetes] }],
+          },
+        },
+        {
+          ...regionPart,
+          content: {
+            ...regionPart.content,
+            interventions: [
+              { ...regionPart.content.interventions![0]!, source: { system: 'region', resourceType: 'ServiceRequest', id: 'sr-insulin' }, addresses: [diabetes] },
+              { id: 'int-r2', title: 'Fysioterapi', status: 'decided', source: { system: 'region', resourceType: 'ServiceRequest', id: 'sr-physio' }, addresses: [fracture, diabetes] },
+            ],
+          },
+        },
+      ],
+    };
+    const forRegion = planToFhir(withReasons, { ...publishContext, receiver: 'region' });
+    const forMunicipality = planToFhir(withReasons, { ...publishContext, receiver: 'municipality' });
+
+    it('references Condition/<id> to the upstream that holds it, each Condition once, on the SIP and on the part', () => {
+      const expected = [
+        { reference: 'Condition/cond-diabetes', type: 'Condition', identifier: diabetes.identifier },
+        { reference: 'Condition/cond-fracture', type: 'Condition' },
+      ];
+      expect(forRegion.parts[1]!.addresses).toEqual(expected);
+      expect(forRegion.carePlan.addresses).toEqual([expected[0], expected[1]]);
+      // The municipality's part names only what its own intervention addresses.
+      expect(forRegion.parts[0]!.addresses).toEqual([expected[0]]);
+      expect(forRegion.relatives.addresses).toBeUndefined();
+      for (const resource of [forRegion.carePlan, ...forRegion.parts]) expect(publishIssues(resource), resource.id).toEqual([]);
+    });
+
+    it('names a Condition by its identifier to the other side, and leaves out one without an identifier: never a reference that does not resolve', () => {
+      expect(forMunicipality.carePlan.addresses).toEqual([{ type: 'Condition', identifier: diabetes.identifier }]);
+      expect(forMunicipality.parts[1]!.addresses).toEqual([{ type: 'Condition', identifier: diabetes.identifier }]);
+      expect(JSON.stringify(sipResourceList(forMunicipality))).not.toContain('Condition/');
+      expect(JSON.stringify(sipResourceList(forMunicipality))).not.toContain('cond-fracture');
+      // Our own FHIR face has no receiver: only logical references.
+      const face = planToFhir(withReasons, publishContext);
+      expect(face.carePlan.addresses).toEqual([{ type: 'Condition', identifier: diabetes.identifier }]);
+      for (const resource of [forMunicipality.carePlan, ...forMunicipality.parts]) expect(publishIssues(resource), resource.id).toEqual([]);
+    });
+
+    it('references only the Conditions the receiver was found to hold, when the publisher looked', () => {
+      const looked = planToFhir(withReasons, { ...publishContext, receiver: 'region', conditionsHeld: new Set(['Condition/cond-fracture']) });
+      expect(looked.carePlan.addresses).toEqual([
+        { type: 'Condition', identifier: diabetes.identifier },
+        { reference: 'Condition/cond-fracture', type: 'Condition' },
+      ]);
+      const none = planToFhir(withReasons, { ...publishContext, receiver: 'region', conditionsHeld: new Set() });
+      expect(none.parts[1]!.addresses).toEqual([{ type: 'Condition', identifier: diabetes.identifier }]);
+    });
+
+    it('gives an activity described in full its reasons as detail.reasonReference; one referencing the receiver’s own request carries none (the request holds them)', () => {
+      expect(forRegion.parts[1]!.activity!.map((a) => [a.reference?.reference, a.detail?.reasonReference])).toEqual([
+        ['ServiceRequest/sr-insulin', undefined],
+        ['ServiceRequest/sr-physio', undefined],
+      ]);
+      expect(forRegion.parts[0]!.activity![0]!.detail!.reasonReference).toEqual([{ reference: 'Condition/cond-diabetes', type: 'Condition', identifier: diabetes.identifier }]);
+      expect(forMunicipality.parts[1]!.activity!.map((a) => a.detail?.reasonReference)).toEqual([
+        [{ type: 'Condition', identifier: diabetes.identifier }],
+        [{ type: 'Condition', identifier: diabetes.identifier }],
+      ]);
+    });
+
+    it('lists the Conditions in the narratives of the SIP and the part, and the reasons of each activity', () => {
+      expect(forRegion.carePlan.text!.div).toContain(
+        '<p><b>Tillstånd som planen avser</b></p><ul><li>Tillstånd Condition/cond-diabetes hos Region Norrvik</li><li>Tillstånd Condition/cond-fracture hos Region Norrvik</li></ul>',
+      );
+      expect(forRegion.parts[1]!.text!.div).toContain('<p><b>Tillstånd som insatserna avser</b></p>');
+      expect(forMunicipality.parts[1]!.text!.div).toContain('<li>Tillstånd hos Region Norrvik, identifierare astrid-1 (urn:norrvik:region:condition)</li>');
+      expect(forMunicipality.parts[1]!.text!.div).toContain('<li>Fysioterapi; beslutad; avser tillstånd astrid-1</li>');
+      expect(forMunicipality.parts[1]!.text!.div).not.toContain('cond-fracture');
+      expect(fhir.carePlan.text!.div).not.toContain('Tillstånd som');
+    });
   });
 });

@@ -4,6 +4,7 @@ import type {
   CarePlanActivity,
   CareTeam,
   CareTeamParticipant,
+  Condition,
   Consent,
   Extension,
   Goal,
@@ -87,6 +88,12 @@ export interface PlanToFhirContext {
    * described in full: a reference to another server's resource would not resolve.
    */
   receiver?: Principal;
+  /**
+   * The receiver's Conditions (`Condition/<id>`) found there just before publishing: only these
+   * are referenced as `Condition/<id>`. Without it, a Condition the receiver held at the last
+   * sync is, unless the intervention that names it is gone upstream.
+   */
+  conditionsHeld?: ReadonlySet<string>;
 }
 
 /** The FHIR R4 resources that represent one SIP. */
@@ -358,12 +365,14 @@ function activityText(activity: CarePlanActivity): string {
   const when = detail.scheduledString ?? detail.scheduledTiming?.code?.text;
   const dates = periodText(detail.scheduledTiming?.repeat?.boundsPeriod);
   const performers = (detail.performer ?? []).map((p) => p.display).filter((d): d is string => !!d);
+  const reasons = (detail.reasonReference ?? []).map((r) => r.reference ?? r.identifier?.value).filter((r): r is string => !!r);
   return [
     what,
     activityStatusText[detail.status],
     when,
     dates,
     performers.length ? `utförs av ${performers.join(', ')}` : undefined,
+    reasons.length ? `avser tillstånd ${reasons.join(', ')}` : undefined,
     detail.code?.text && detail.description ? detail.description : undefined,
   ]
     .filter((part): part is string => !!part)
@@ -445,8 +454,50 @@ function sourceOnReceiver(intervention: Intervention, receiver: Principal | unde
   return { reference: `${source.resourceType}/${source.id}`, type, display: intervention.title };
 }
 
-function interventionActivity(intervention: Intervention, receiver: Principal | undefined): CarePlanActivity {
-  // FHIR's cpl-3: a reference or a detail, never both. The receiver reads the details off its own resource.
+/** A Condition an intervention addresses, as the receiver can resolve it, and in words for the narrative. */
+interface AddressedCondition {
+  reference: Reference<Condition>;
+  /** `Condition/<id>`, or `system|value` of its identifier: one Condition is listed once. */
+  key: string;
+  text: string;
+}
+
+/**
+ * The Conditions an intervention addresses, as references the receiver can resolve: `Condition/<id>`
+ * only to the upstream that holds it (the one the intervention came from), and only while it holds
+ * it; otherwise a logical reference by the Condition's identifier, if it has one; otherwise none.
+ * Nothing of what the Condition says travels with it: the record that holds it has it.
+ */
+function addressedConditions(plan: PlanView, intervention: Intervention, ctx: Pick<PlanToFhirContext, 'receiver' | 'conditionsHeld'>): AddressedCondition[] {
+  return (intervention.addresses ?? []).flatMap((condition): AddressedCondition[] => {
+    const literal = `Condition/${condition.id}`;
+    const holder = organisationOf(plan, condition.system)?.name ?? PrincipalCoding[condition.system].display;
+    const held = ctx.conditionsHeld ? ctx.conditionsHeld.has(literal) : !intervention.removedUpstream;
+    const identifier = condition.identifier ? { system: condition.identifier.system, value: condition.identifier.value } : undefined;
+    if (ctx.receiver === condition.system && held) {
+      return [{ reference: { reference: literal, type: 'Condition', ...(identifier ? { identifier } : {}) }, key: literal, text: `Tillstånd ${literal} hos ${holder}` }];
+    }
+    if (identifier) {
+      return [
+        {
+          reference: { type: 'Condition', identifier },
+          key: identifierKey(identifier),
+          text: `Tillstånd hos ${holder}, identifierare ${identifier.value} (${identifier.system})`,
+        },
+      ];
+    }
+    return [];
+  });
+}
+
+/** Each Condition once, in the order first named. */
+function distinctConditions(conditions: AddressedCondition[]): AddressedCondition[] {
+  const seen = new Set<string>();
+  return conditions.filter((c) => !seen.has(c.key) && seen.add(c.key));
+}
+
+function interventionActivity(intervention: Intervention, receiver: Principal | undefined, reasons: AddressedCondition[]): CarePlanActivity {
+  // FHIR's cpl-3: a reference or a detail, never both. The receiver reads the details (its reasons too) off its own resource.
   const reference = sourceOnReceiver(intervention, receiver);
   if (reference) return prune<CarePlanActivity>({ id: intervention.id, reference });
   const hasDates = intervention.startDate !== undefined || intervention.endDate !== undefined;
@@ -456,6 +507,7 @@ function interventionActivity(intervention: Intervention, receiver: Principal | 
     detail: {
       code: { coding: [{ ...ActivityKind.intervention }], text: intervention.title },
       status: interventionActivityStatus[intervention.status],
+      reasonReference: reasons.length ? reasons.map((r) => r.reference) : undefined,
       description: intervention.description,
       performer: intervention.performedBy ? [{ display: intervention.performedBy }] : undefined,
       // Dates and the words for when: a Timing holds both; words alone are a string.
@@ -619,6 +671,20 @@ function consentActor(plan: PlanView, name: string): Reference<Organization> {
   return org ? organisationRef(org) : { display: name };
 }
 
+/**
+ * Where the individual's consent came from (IHE PCF's `Consent.source[x]`): the broker holds no
+ * document or form of it, so an attachment without content that names how it was given, by whom
+ * it was recorded (already on the Consent, in its extension) and when. A guardians' consent says so.
+ */
+function individualConsentSource(given: IndividualConsent): Consent['sourceAttachment'] {
+  const form = given.form === 'written' ? 'Skriftligt' : 'Muntligt';
+  const whose = given.basis === 'guardians' ? 'vårdnadshavarnas besked' : 'besked';
+  return {
+    title: `${form} ${whose} om samtycke till samordnad individuell plan, registrerat av ${given.recordedBy.name}`,
+    creation: given.recordedAt,
+  };
+}
+
 function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Patient>): Consent & { id: string } {
   const resource = prune<Consent & { id: string }>({
     resourceType: 'Consent',
@@ -635,7 +701,8 @@ function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Pa
     dateTime: given.recordedAt,
     performer: [patient],
     organization: plan.parts.map((p) => organisationRef(p.organisation)),
-    // IHE PCF: the policy the consent is given under (no document of the consent is held: no source).
+    // IHE PCF: where the consent came from, and the policy it is given under.
+    sourceAttachment: individualConsentSource(given),
     policy: [{ uri: ConsentPolicy.sip }],
     policyRule: { coding: [{ ...(given.given ? ConsentCoding.optIn : ConsentCoding.optOut) }] },
     verification: (given.guardians ?? []).map((guardian) => ({
@@ -663,6 +730,7 @@ function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Pa
         ['Registrerat', dateText(given.recordedAt)],
         ['Form', given.form === 'written' ? 'Skriftligt' : 'Muntligt'],
         ['Registrerat av', given.recordedBy.name],
+        ['Källa', resource.sourceAttachment?.title],
         ['Gäller till', dateText(given.scope.validUntil)],
         ['Undantaget', given.scope.excluded],
       ],
@@ -818,6 +886,14 @@ function commitmentTask(
   );
 }
 
+/** The relative's own answer to a commitment, in words. */
+const relativeAnswerText: Record<keyof typeof commitmentConsentStatus, string> = {
+  accepted: 'åtar sig',
+  reconfirmed: 'bekräftar igen',
+  declined: 'avböjer',
+  withdrawn: 'återkallar',
+};
+
 const relativeConsentStatusText: Partial<Record<Consent['status'], string>> = {
   active: 'Ja, samtycker',
   rejected: 'Nej, samtycker inte',
@@ -825,8 +901,18 @@ const relativeConsentStatusText: Partial<Record<Consent['status'], string>> = {
 };
 
 /**
- * The relative's own consent, in the shape both kinds share: scope treatment, our category beside
- * LOINC's Patient Consent, the policy it is given under, opt-in or opt-out.
+ * The relative's own consent, in the shape both kinds share: scope, our category beside LOINC's
+ * Patient Consent, where it came from, the policy it is given under, opt-in or opt-out.
+ *
+ * Scope `treatment`, not `patient-privacy`: what the relative consents to is how care is given
+ * (taking on part of it, or having it given in their home), not what information may be shared
+ * (that is the individual's own consent, scope `patient-privacy`), nor an advance directive
+ * (`adr`, the individual's own wishes for future care). FHIR R4 then asks for a patient (ppc-5):
+ * the individual whose care it is.
+ * Category LOINC 59284-0 "Patient Consent", the document class of a consent to care, beside our
+ * own: not 64292-6 "Release of information consent", which is a consent to disclosure.
+ * Source: the relative's own statement through the portal (the relative's API), an attachment
+ * without content that names it and its time; the broker keeps the answer itself, nothing more.
  */
 function relativeConsent(
   fields: {
@@ -835,6 +921,8 @@ function relativeConsent(
     policy: string;
     status: Consent['status'];
     dateTime: string;
+    /** What the relative's own statement was about, for the title of its source. */
+    statement: string;
     data?: { reference: Reference; text: string };
   },
   performer: RelatedPerson & { id: string },
@@ -851,6 +939,7 @@ function relativeConsent(
     patient,
     dateTime: fields.dateTime,
     performer: [localRef(performer)],
+    sourceAttachment: { title: fields.statement, creation: fields.dateTime },
     policy: [{ uri: fields.policy }],
     policyRule: { coding: [{ ...(given ? ConsentCoding.optIn : ConsentCoding.optOut) }] },
     provision: {
@@ -866,6 +955,7 @@ function relativeConsent(
       ['Åtagande', fields.data?.text],
       ['Svar', relativeConsentStatusText[fields.status]],
       ['Datum', dateText(fields.dateTime)],
+      ['Källa', fields.statement],
     ]),
   );
 }
@@ -878,6 +968,7 @@ function homeConsentOf(planId: string, relative: SectionRelative & { homeConsent
       policy: ConsentPolicy.homeAsPlaceOfCare,
       status: relative.homeConsent.consent ? 'active' : 'rejected',
       dateTime: relative.homeConsent.at,
+      statement: 'Den anhöriges eget svar om hemmet som vårdplats, lämnat via e-tjänsten',
     },
     performer,
     patient,
@@ -905,14 +996,18 @@ export function commitmentResources(
       tasks.push(task);
       const answer = lastRelativeAnswer(commitment);
       if (!answer) continue;
+      // A staff cancel ends the consent the relative gave to the commitment; their answer stays the source.
+      const answered = commitmentConsentStatus[answer.status];
+      const status = answered === 'active' && commitmentStatus(commitment) === 'cancelled' ? 'inactive' : answered;
       commitmentConsents.push(
         relativeConsent(
           {
             identifier: commitmentConsentIdentifier(planId, commitment.id),
             category: RelativeConsentCategory.commitment,
             policy: ConsentPolicy.relativeCommitment,
-            status: commitmentConsentStatus[answer.status],
+            status,
             dateTime: answer.at,
+            statement: `Den anhöriges eget svar på åtagandet (${relativeAnswerText[answer.status]}), lämnat via e-tjänsten`,
             data: { reference: localRef(task), text: commitment.what },
           },
           person,
@@ -1009,7 +1104,16 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
   const period = { start: plan.createdAt, ...(plan.status === 'closed' ? { end: plan.updatedAt } : {}) };
   const commitments = commitmentResources(plan.id, plan.relativesSection, relatedPersons, patient);
   const sipTitle = plan.fields.title ?? PlanCategory.sip.display;
-  // The needs are the plan's own words, not the upstreams' Conditions: no `addresses` to reference.
+  // What each part's interventions address, where the upstream record says so. The plan's own
+  // needs (`fields.needs`) are words, not Conditions: they stay notes.
+  const reasons = new Map(
+    plan.parts.map((part) => [
+      part.id,
+      (part.content.interventions ?? []).map((intervention) => addressedConditions(plan, intervention, ctx)),
+    ]),
+  );
+  const partAddresses = (part: PartView) => distinctConditions((reasons.get(part.id) ?? []).flat());
+  const sipAddresses = distinctConditions(plan.parts.flatMap(partAddresses));
 
   const carePlan = prune<CarePlan & { id: string }>({
     resourceType: 'CarePlan',
@@ -1028,6 +1132,8 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
     author: responsible ? organisationRef(responsible) : undefined,
     contributor: plan.parts.map((p) => organisationRef(p.organisation)),
     careTeam: [localRef(team)],
+    // The SIP addresses what its parts address.
+    addresses: sipAddresses.map((c) => c.reference),
     supportingInfo: theConsent ? [localRef(theConsent)] : undefined,
     goal: ownGoals.map((g) => localRef(g)),
     activity: sipActivities(plan, patient),
@@ -1039,6 +1145,8 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
 
   const parts = plan.parts.map((part) => {
     const goals = partGoals.get(part.id) ?? [];
+    const addressed = partAddresses(part);
+    const partReasons = reasons.get(part.id) ?? [];
     const resource = prune<CarePlan & { id: string }>({
       resourceType: 'CarePlan',
       id: part.id,
@@ -1053,8 +1161,9 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
       author: organisationRef(part.organisation),
       contributor: [organisationRef(part.organisation)],
       careTeam: [localRef(team)],
+      addresses: addressed.map((c) => c.reference),
       goal: goals.map((g) => localRef(g)),
-      activity: (part.content.interventions ?? []).map((intervention) => interventionActivity(intervention, ctx.receiver)),
+      activity: (part.content.interventions ?? []).map((intervention, i) => interventionActivity(intervention, ctx.receiver, partReasons[i] ?? [])),
     });
     return narrated(
       resource,
@@ -1071,6 +1180,7 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
         ],
         [
           { heading: 'Insatser', items: (resource.activity ?? []).map(activityText) },
+          { heading: 'Tillstånd som insatserna avser', items: addressed.map((c) => c.text) },
           { heading: 'Mål', items: goals.map((g) => g.description.text ?? '') },
         ],
       ),
@@ -1141,6 +1251,7 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
         ],
         [
           { heading: 'Den enskildes mål', items: ownGoals.map((g) => g.description.text ?? '') },
+          { heading: 'Tillstånd som planen avser', items: sipAddresses.map((c) => c.text) },
           { heading: ActivityKind.individualOwnAction.display, items: activitiesOfKind(ActivityKind.individualOwnAction).map((a) => a.detail?.description ?? '') },
           {
             heading: 'Åtgärder av andra aktörer',

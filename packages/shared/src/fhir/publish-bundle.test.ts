@@ -93,6 +93,26 @@ describe('buildPublishBundle', () => {
     expect((relatives.resource as CarePlan).partOf).toEqual([{ reference: 'CarePlan/sip-on-server' }]);
   });
 
+  it('keeps Condition/<id> as it is, to the receiver that holds it, beside the urn:uuids: the bundle never defines it', () => {
+    const [municipalityPart, regionPart] = plan.parts;
+    const diabetes = { system: 'region' as const, id: 'cond-diabetes', identifier: { system: 'urn:norrvik:region:condition', value: 'astrid-1' } };
+    const withReason = {
+      ...plan,
+      parts: [
+        municipalityPart!,
+        { ...regionPart!, content: { ...regionPart!.content, interventions: [{ ...regionPart!.content.interventions![0]!, addresses: [diabetes] }] } },
+      ],
+    };
+    const toRegion = buildPublishBundle(withReason, { ...publishContext, receiver: 'region' }).entry!;
+    const sip = byKey(toRegion, sipKey).resource as CarePlan;
+    expect(sip.addresses).toEqual([{ reference: 'Condition/cond-diabetes', type: 'Condition', identifier: diabetes.identifier }]);
+    expect((byKey(toRegion, `urn:sip-broker:plan-part|${regionPart!.id}`).resource as CarePlan).addresses).toEqual(sip.addresses);
+    expect(toRegion.some((e) => e.resource?.resourceType === 'Condition')).toBe(false);
+    const toMunicipality = buildPublishBundle(withReason, { ...publishContext, receiver: 'municipality' }).entry!;
+    expect((byKey(toMunicipality, sipKey).resource as CarePlan).addresses).toEqual([{ type: 'Condition', identifier: diabetes.identifier }]);
+    expect(JSON.stringify(toMunicipality)).not.toContain('Condition/');
+  });
+
   it('is deterministic: the same plan and context give the same bundle', () => {
     expect(buildPublishBundle(plan, publishContext)).toEqual(buildPublishBundle(fullPlan(), publishContext));
   });
