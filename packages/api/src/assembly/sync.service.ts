@@ -8,6 +8,7 @@ import {
   type PlanView,
   type Principal,
   type Relative,
+  type SipSystems,
   type SourceStatus,
 } from '@sip/shared';
 import { eq, sql } from 'drizzle-orm';
@@ -60,6 +61,8 @@ export class SyncService {
   constructor(
     private readonly db: Db,
     private readonly upstreams: Upstreams,
+    /** Our own systems: what an upstream holds under them (in any form) the broker published, and a sync leaves out. */
+    private readonly systems: SipSystems,
     private readonly now: () => Date,
   ) {
     this.plans = new PlansService(db, now);
@@ -129,7 +132,7 @@ export class SyncService {
       SIDES.map(async (side): Promise<Outcome> => {
         if (!reached.has(side)) return { side, notShared: true };
         try {
-          const record = await fetchSide(this.upstreams[side], personId);
+          const record = await fetchSide(this.upstreams[side], personId, this.systems);
           return { side, content: mapSide(side, record, this.now()) };
         } catch (error) {
           return { side, error: reasonOf(error) };

@@ -20,9 +20,9 @@ describeEachDatabase('the demo world’s ready-made plans', (ctx) => {
       region: createUpstream({ ...config.upstreams.region, baseUrl: peers.urls.region }, config.upstreamTimeoutMs),
       municipality: createUpstream({ ...config.upstreams.municipality, baseUrl: peers.urls.municipality }, config.upstreamTimeoutMs),
     };
-    created = await seedDemoPlans(ctx.database.db, upstreams, () => NOW);
+    created = await seedDemoPlans(ctx.database.db, upstreams, config.fhirSystems, () => NOW);
     t = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => NOW } });
-    expect(await seedDemoPlans(ctx.database.db, upstreams, () => NOW)).toBe(0);
+    expect(await seedDemoPlans(ctx.database.db, upstreams, config.fhirSystems, () => NOW)).toBe(0);
   });
 
   async function myPlan(persona: string): Promise<MyPlan> {

@@ -117,7 +117,7 @@ export async function buildTestApp(options: {
   });
   await events.start();
   const publishing = clients();
-  const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, publishing, () => clock.now()), logger, () => clock.now(), {
+  const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, publishing, config.fhirSystems, () => clock.now()), logger, () => clock.now(), {
     baseDelayMs: 1,
     maxDelayMs: 1,
     probe: async (side) => (await publishing[side].check()).ok,
