@@ -7,6 +7,7 @@ import {
   staffClient,
   type TestApp,
   usePeers,
+  testSystems,
 } from '../test-support/index.ts';
 import { validateResource } from '@medplum/core';
 import type {
@@ -180,7 +181,7 @@ describeEachDatabase('the FHIR face', (ctx) => {
       const body = await fhirBody<CarePlan>(res);
       expect(res.headers.get('etag')).toBe(`W/"${plan.revision}"`);
       expect(res.headers.get('last-modified')).toBe(new Date(plan.updatedAt).toUTCString());
-      const expected = planToFhir(plan, { patient: patientIdentifierReference(plan) }).carePlan;
+      const expected = planToFhir(plan, { systems: testSystems, patient: patientIdentifierReference(plan) }).carePlan;
       expect(body).toMatchObject({
         id: plan.id,
         identifier: expected.identifier,
@@ -197,7 +198,7 @@ describeEachDatabase('the FHIR face', (ctx) => {
       expect(body.subject).toEqual({ reference: `Patient/${plan.id}`, type: 'Patient', identifier: { system: PNR, value: plan.individual.personId }, display: 'Astrid Nilsson' });
       expect(body.author).toMatchObject({ type: 'Organization', identifier: { system: HSA, value: MUNICIPALITY.id }, display: MUNICIPALITY.name });
       expect(body.author!.reference).toMatch(new RegExp(`^Organization/${plan.id}\\.[0-9a-f]{20}$`));
-      validateForPublish(body);
+      validateForPublish(body, testSystems);
     });
 
     it('reads a part’s and the relatives section’s sub-CarePlan by its id, partOf the SIP', async () => {

@@ -29,6 +29,7 @@ import {
   staffClient,
   type TestApp,
   usePeers,
+  testSystems,
 } from '../test-support/index.ts';
 
 const peers = usePeers();
@@ -132,9 +133,9 @@ const history = (m: Model) => (m.steps.length ? m.steps.join(' → ') : '(no ste
 function ofPlan(resource: Record<string, unknown>, ids: readonly string[]): boolean {
   const mine = (value: string | undefined) => value !== undefined && ids.some((id) => value === id || value.startsWith(`${id}/`));
   const identifiers = (resource.identifier as { system?: string; value?: string }[] | undefined) ?? [];
-  if (identifiers.some((i) => i.system?.startsWith('urn:sip-broker:') && mine(i.value))) return true;
+  if (identifiers.some((i) => testSystems.isIdentifierSystem(i.system) && mine(i.value))) return true;
   const targets = (resource.target as { identifier?: { system?: string; value?: string } }[] | undefined) ?? [];
-  return targets.some((t) => t.identifier?.system === SipIdentifierSystem.plan && mine(t.identifier.value));
+  return targets.some((t) => t.identifier?.system === testSystems.url(SipIdentifierSystem.plan) && mine(t.identifier.value));
 }
 
 /** The resource types the broker publishes. */
@@ -165,9 +166,9 @@ async function ownInterventions(base: string): Promise<number> {
     searchPeer<ServiceRequest>(base, `ServiceRequest?${subject}`),
     searchPeer<CarePlan>(base, `CarePlan?${subject}`),
   ]);
-  const fromRequests = requests.filter((r) => !publishedByBroker(r) && r.status !== 'entered-in-error').length;
+  const fromRequests = requests.filter((r) => !publishedByBroker(r, testSystems) && r.status !== 'entered-in-error').length;
   const fromActivities = carePlans
-    .filter((p) => !publishedByBroker(p))
+    .filter((p) => !publishedByBroker(p, testSystems))
     .flatMap((p) => p.activity ?? [])
     .filter((a) => a.detail?.code?.text || a.detail?.description).length;
   return fromRequests + fromActivities;

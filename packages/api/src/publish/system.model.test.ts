@@ -30,6 +30,7 @@ import {
   startTestPeers,
   type TestApp,
   type TestPeers,
+  testSystems,
 } from '../test-support/index.ts';
 import type { CarePlan, Consent, Goal, Provenance, Task } from '@medplum/fhirtypes';
 import type { FaultMode, FhirPeer } from '@sip/fhir-peer';
@@ -649,10 +650,10 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
       }
       const provenances = await search<Provenance>(peer, `Provenance?target=CarePlan/${sip.id}`);
       const revisions = provenances
-        .map((p) => p.extension?.find((e) => e.url === 'urn:sip-broker:extension:plan-revision')?.valueInteger ?? -1)
+        .map((p) => p.extension?.find((e) => e.url === 'https://sip.example/fhir/StructureDefinition/plan-revision')?.valueInteger ?? -1)
         .sort((a, b) => a - b);
       expect(revisions, `Provenances on the ${s} peer against the revisions queued to it, after ${at}`).toEqual(revisionsTo(s));
-      expect(integrityFindings(peer), `what the ${s} peer holds, after ${at}`).toEqual([]);
+      expect(integrityFindings(peer, testSystems), `what the ${s} peer holds, after ${at}`).toEqual([]);
     }
     expect(await verifyAccessLog(ctx.database.db), `the access log's chain, after ${at}`).toMatchObject({ ok: true });
   }

@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { createFhirPeer, type FhirPeer } from '@sip/fhir-peer';
+import { sipSystems } from '@sip/shared';
 import { createApp } from '../app.ts';
 import { createTokenVerifier, type TrustedIssuer } from '../auth/tokens.ts';
 import { loadConfig, type Config } from '../config/config.ts';
@@ -44,7 +45,12 @@ export async function startTestPeers(options: { seed?: boolean } = {}): Promise<
 /** Retries and circuit breaking on a test's time scale. */
 const testResilience = { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 50, halfOpenAfterMs: 100 };
 
-/** A config for tests: demo mode on, upstreams at the given peers, quiet logs. */
+/** The base the test app publishes its own systems under (`FHIR_SYSTEM_BASE`), the shared fixtures' too. */
+export const TEST_SYSTEM_BASE = 'https://sip.example/fhir';
+/** The test app's own systems. */
+export const testSystems = sipSystems(TEST_SYSTEM_BASE);
+
+/** A config for tests: demo mode on, upstreams at the given peers, quiet logs, our systems under {@link TEST_SYSTEM_BASE}. */
 export function testConfig(peers: { region: string; municipality: string }, env: Record<string, string> = {}): Config {
   return loadConfig({
     NODE_ENV: 'test',
@@ -53,6 +59,7 @@ export function testConfig(peers: { region: string; municipality: string }, env:
     REGION_FHIR_BASE_URL: peers.region,
     MUNICIPALITY_FHIR_BASE_URL: peers.municipality,
     UPSTREAM_TIMEOUT_MS: '1000',
+    FHIR_SYSTEM_BASE: TEST_SYSTEM_BASE,
     // Besides the demo world's two: a region and a municipality that take part in no demo plan.
     ORGANISATIONS: JSON.stringify([
       { ...OTHER_REGION, kind: 'region' },
