@@ -353,7 +353,7 @@ describeEachDatabase('the FHIR face', (ctx) => {
         resourceType: 'Composition',
         id: plan.id,
         status: 'final',
-        type: { coding: [DocumentLoinc.planOfCare, PlanCategory.sip] },
+        type: { coding: [DocumentLoinc.planOfCare, testSystems.publish(PlanCategory.sip)] },
         subject: { reference: `Patient/${plan.id}` },
         date: plan.updatedAt,
         title: 'SIP för Astrid',

@@ -155,7 +155,7 @@ function planVersionsOn(peer: FhirPeer, ids: readonly string[]): number {
 function partCarePlanOn(peer: FhirPeer, partId: string): CarePlan | undefined {
   return planResourcesOn(peer, [partId]).find(
     (r): r is CarePlan & { id: string } =>
-      r.resourceType === 'CarePlan' && (r as CarePlan).identifier?.some((i) => i.system === SipIdentifierSystem.planPart && i.value === partId) === true,
+      r.resourceType === 'CarePlan' && (r as CarePlan).identifier?.some((i) => i.system === testSystems.url(SipIdentifierSystem.planPart) && i.value === partId) === true,
   );
 }
 
@@ -223,7 +223,7 @@ describeEachDatabase('the individual’s consent, as a model: what crosses, what
     if (!municipalityKnows(m)) {
       const res = await read('municipality-homecare', `/api/plans/${r.planId}`);
       expect(res.status, `the municipality reads a plan no consent has reached, after ${at}`).toBe(404);
-      const published = await searchPeer(peers.urls.municipality, `CarePlan?identifier=${encodeURIComponent(`${SipIdentifierSystem.plan}|${r.planId}`)}`);
+      const published = await searchPeer(peers.urls.municipality, `CarePlan?identifier=${encodeURIComponent(`${testSystems.url(SipIdentifierSystem.plan)}|${r.planId}`)}`);
       expect(published, `the municipality's peer holds the SIP CarePlan before any consent, after ${at}`).toEqual([]);
       expect(planVersionsOn(peers.municipality, planIds(r)), `resources of the plan on the municipality's peer before any consent, after ${at}`).toBe(0);
       municipalityOwn = await storedPart(r.partIds.municipality);
