@@ -1,5 +1,5 @@
 import type { Coding, Resource } from '@medplum/fhirtypes';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ConsentPolicy, PLAN_CATEGORY_SYSTEM, SipExtension, SipIdentifierSystem } from './codesystems.ts';
 import { sipComposition, withParticipants } from './document.ts';
 import { fixtureSystems, planWithRelatives, publishContext } from './fixture.ts';
@@ -7,7 +7,7 @@ import { planToFhir, sipResourceList } from './plan-to-fhir.ts';
 import { publishedByBroker } from './provenance-marks.ts';
 import { buildPublishBundle } from './publish-bundle.ts';
 import { codeSystemResources, namingSystemResources, SIP_CODE_SYSTEMS, SIP_NAMING_SYSTEMS, sipSystems } from './systems.ts';
-import { r4Issues } from './test-support.ts';
+import { loadDefinitions, r4Issues } from './test-support.ts';
 
 const BASE = 'https://sip.example/fhir';
 
@@ -36,6 +36,9 @@ function codingsIn(value: unknown, out: Coding[] = []): Coding[] {
 }
 
 describe('our own systems under an http(s) base', () => {
+  // Indexing the R4 definitions takes seconds on a busy machine.
+  beforeAll(() => loadDefinitions(), 60_000);
+
   it('names each kind by its conventional shape under the base', () => {
     const systems = sipSystems(`${BASE}/`);
     expect(systems.base).toBe(BASE);
