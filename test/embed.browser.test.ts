@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Bundle, Consent, Resource, Task } from '@medplum/fhirtypes';
-import { createTestIssuer, startTestPeers, type TestIssuer, type TestPeers } from '@sip/api/test-support';
+import { createTestIssuer, startTestPeers, TEST_SYSTEM_BASE, type TestIssuer, type TestPeers } from '@sip/api/test-support';
 import type { MyCommitment, MyPlan, PlanView } from '@sip/shared';
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -129,7 +129,7 @@ describe('two portals embed the widget, against the service in demo mode', () =>
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sip-embed-'));
-    service = await startService({ DATA_DIR: dataDir, WIDGET_DIST_DIR: distDir });
+    service = await startService({ DATA_DIR: dataDir, WIDGET_DIST_DIR: distDir, FHIR_SYSTEM_BASE: TEST_SYSTEM_BASE });
     cleanups.push(() => service.stop(), () => rmSync(dataDir, { recursive: true, force: true }));
     const people = ['erik', 'bengt', 'maria'].map((id) => ({
       id,

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CarePlan, Provenance } from '@medplum/fhirtypes';
-import { searchPeer, startTestPeers, type TestPeers } from '@sip/api/test-support';
+import { searchPeer, startTestPeers, TEST_SYSTEM_BASE, type TestPeers } from '@sip/api/test-support';
 import type { PlanView } from '@sip/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken, startService, type ServiceProcess } from './support/service.ts';
@@ -35,7 +35,7 @@ describe('a crash between commit and delivery', () => {
   });
 
   it('delivers the committed change exactly once after a restart', async () => {
-    const env = { DATA_DIR: dataDir, REGION_FHIR_BASE_URL: peers.urls.region, MUNICIPALITY_FHIR_BASE_URL: peers.urls.municipality };
+    const env = { DATA_DIR: dataDir, REGION_FHIR_BASE_URL: peers.urls.region, MUNICIPALITY_FHIR_BASE_URL: peers.urls.municipality, FHIR_SYSTEM_BASE: TEST_SYSTEM_BASE };
     service = await startService(env);
     const port = new URL(service.url).port;
     const token = await mintToken(service.url, 'municipality-coordinator');

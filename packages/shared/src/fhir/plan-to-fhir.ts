@@ -193,6 +193,10 @@ export function lastRelativeAnswer(commitment: Pick<Commitment, 'history'>): Rel
 /** `system|value`: how an identifier is looked up, and the key of {@link ExistingResources}. */
 export const identifierKey = (identifier: { system?: string; value?: string }) => `${identifier.system ?? ''}|${identifier.value ?? ''}`;
 
+/*
+ * Our identifiers, by the local names of their systems: what planToFhir builds on (and derives
+ * ids from). Compare them with published resources through `SipSystems.publish`.
+ */
 export const planIdentifier = (plan: Pick<PlanView, 'id'>): Identifier => ({ system: SipIdentifierSystem.plan, value: plan.id });
 export const partIdentifier = (partId: string): Identifier => ({ system: SipIdentifierSystem.planPart, value: partId });
 /** A goal's identifier: scoped by the plan (the individual's own goals) or the part (professional goals), so item ids chosen by a client never collide. */
