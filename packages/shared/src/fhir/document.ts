@@ -32,7 +32,7 @@ import { ProtectedIdentityLabel } from './provenance-marks.ts';
 import { stableUuid } from './stable-uuid.ts';
 import type { SipSystems } from './systems.ts';
 
-/** Composition.section.code of the SIP document: which part of the SIP a section holds. */
+/** Composition.section.code of the SIP document: which part of the SIP a section holds (by its local name; published as `<system base>/CodeSystem/document-section`). */
 export const DOCUMENT_SECTION_SYSTEM = 'urn:sip-broker:codesystem:document-section';
 export const DocumentSection = {
   plan: { system: DOCUMENT_SECTION_SYSTEM, code: 'plan', display: 'Planen' },
@@ -58,7 +58,7 @@ export const SIP_DOCUMENT_TYPE: CodeableConcept = {
   text: 'Samordnad individuell plan (SIP)',
 };
 
-/** The Composition's identifier: one per plan, whatever the version (`urn:sip-broker:sip-document|<plan id>`). */
+/** The Composition's identifier: one per plan, whatever the version (`<system base>/NamingSystem/sip-document|<plan id>`; this is its local name). */
 export const SIP_DOCUMENT_IDENTIFIER_SYSTEM = 'urn:sip-broker:sip-document';
 
 const LIST_EMPTY_REASON = 'http://terminology.hl7.org/CodeSystem/list-empty-reason';
