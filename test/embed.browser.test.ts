@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Bundle, Consent, Resource, Task } from '@medplum/fhirtypes';
-import { createTestIssuer, startTestPeers, type TestIssuer, type TestPeers } from '@sip/api/test-support';
+import { createTestIssuer, startTestPeers, TEST_SYSTEM_BASE, type TestIssuer, type TestPeers } from '@sip/api/test-support';
 import type { MyCommitment, MyPlan, PlanView } from '@sip/shared';
 import type { Browser, BrowserContext, Locator, Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -129,7 +129,7 @@ describe('two portals embed the widget, against the service in demo mode', () =>
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sip-embed-'));
-    service = await startService({ DATA_DIR: dataDir, WIDGET_DIST_DIR: distDir });
+    service = await startService({ DATA_DIR: dataDir, WIDGET_DIST_DIR: distDir, FHIR_SYSTEM_BASE: TEST_SYSTEM_BASE });
     cleanups.push(() => service.stop(), () => rmSync(dataDir, { recursive: true, force: true }));
     const people = ['erik', 'bengt', 'maria'].map((id) => ({
       id,
@@ -166,13 +166,13 @@ describe('two portals embed the widget, against the service in demo mode', () =>
   async function published(planId: string, commitmentId: string) {
     const sides = {} as Record<'region' | 'municipality', { task: string | undefined; review: string | undefined; consent: string | undefined; consentAt: string | undefined }>;
     for (const side of ['region', 'municipality'] as const) {
-      const tasks = await fhirSearch<Task>(upstreams[side], `Task?identifier=urn:sip-broker:commitment|${planId}/${commitmentId}`);
-      const consents = await fhirSearch<Consent>(upstreams[side], `Consent?identifier=urn:sip-broker:commitment-consent|${planId}/${commitmentId}`);
+      const tasks = await fhirSearch<Task>(upstreams[side], `Task?identifier=https://sip.example/fhir/NamingSystem/commitment|${planId}/${commitmentId}`);
+      const consents = await fhirSearch<Consent>(upstreams[side], `Consent?identifier=https://sip.example/fhir/NamingSystem/commitment-consent|${planId}/${commitmentId}`);
       expect(tasks.length, `${side}: one Task per commitment`).toBeLessThanOrEqual(1);
       expect(consents.length, `${side}: one Consent per commitment`).toBeLessThanOrEqual(1);
       sides[side] = {
         task: tasks[0]?.status,
-        review: tasks[0]?.extension?.find((e) => e.url === 'urn:sip-broker:extension:review-date')?.valueDate,
+        review: tasks[0]?.extension?.find((e) => e.url === 'https://sip.example/fhir/StructureDefinition/review-date')?.valueDate,
         consent: consents[0]?.status,
         consentAt: consents[0]?.dateTime,
       };
@@ -190,7 +190,7 @@ describe('two portals embed the widget, against the service in demo mode', () =>
   async function attentionTask(planId: string, commitmentId: string, code: string) {
     const out: Record<string, { status: string | undefined; owner: string | undefined } | undefined> = {};
     for (const side of ['region', 'municipality'] as const) {
-      const [commitmentTask] = await fhirSearch<Task>(upstreams[side], `Task?identifier=urn:sip-broker:commitment|${planId}/${commitmentId}`);
+      const [commitmentTask] = await fhirSearch<Task>(upstreams[side], `Task?identifier=https://sip.example/fhir/NamingSystem/commitment|${planId}/${commitmentId}`);
       const tasks = commitmentTask ? await fhirSearch<Task>(upstreams[side], `Task?focus=Task/${commitmentTask.id}`) : [];
       const task = tasks.find((t) => t.code?.coding?.some((c) => c.code === code));
       out[side] = task ? { status: task.status, owner: task.owner?.display } : undefined;

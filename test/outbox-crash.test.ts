@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CarePlan, Provenance } from '@medplum/fhirtypes';
-import { searchPeer, startTestPeers, type TestPeers } from '@sip/api/test-support';
+import { searchPeer, startTestPeers, TEST_SYSTEM_BASE, type TestPeers } from '@sip/api/test-support';
 import type { PlanView } from '@sip/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken, startService, type ServiceProcess } from './support/service.ts';
@@ -35,7 +35,7 @@ describe('a crash between commit and delivery', () => {
   });
 
   it('delivers the committed change exactly once after a restart', async () => {
-    const env = { DATA_DIR: dataDir, REGION_FHIR_BASE_URL: peers.urls.region, MUNICIPALITY_FHIR_BASE_URL: peers.urls.municipality };
+    const env = { DATA_DIR: dataDir, REGION_FHIR_BASE_URL: peers.urls.region, MUNICIPALITY_FHIR_BASE_URL: peers.urls.municipality, FHIR_SYSTEM_BASE: TEST_SYSTEM_BASE };
     service = await startService(env);
     const port = new URL(service.url).port;
     const token = await mintToken(service.url, 'municipality-coordinator');
@@ -46,7 +46,7 @@ describe('a crash between commit and delivery', () => {
     const list = (await (await api('/api/plans?limit=10')).json()) as { items: { id: string; individual: { personId: string } }[] };
     const planId = list.items.find((p) => p.individual.personId === '194003019801')!.id;
     await until('the first publication', async () =>
-      (await search<CarePlan>(peers.urls.region, `CarePlan?identifier=urn:sip-broker:plan|${planId}`))[0],
+      (await search<CarePlan>(peers.urls.region, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${planId}`))[0],
     );
 
     await peers.region.setFault('down');
@@ -56,18 +56,18 @@ describe('a crash between commit and delivery', () => {
     const changed = (await res.json()) as PlanView;
     // Delivered to the municipality; the region is down, so its delivery is still pending.
     await until('delivery to the municipality', async () => {
-      const [sip] = await search<CarePlan>(peers.urls.municipality, `CarePlan?identifier=urn:sip-broker:plan|${planId}`);
+      const [sip] = await search<CarePlan>(peers.urls.municipality, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${planId}`);
       return sip?.title === 'SIP efter omstart' ? sip : undefined;
     });
 
     expect(await service.stop('SIGKILL')).toBeNull();
     await peers.region.setFault('none');
-    const [stale] = await search<CarePlan>(peers.urls.region, `CarePlan?identifier=urn:sip-broker:plan|${planId}`);
+    const [stale] = await search<CarePlan>(peers.urls.region, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${planId}`);
     expect(stale!.title).not.toBe('SIP efter omstart');
 
     service = await startService({ ...env, PORT: port });
     const sip = await until('delivery to the region after the restart', async () => {
-      const [found] = await search<CarePlan>(peers.urls.region, `CarePlan?identifier=urn:sip-broker:plan|${planId}`);
+      const [found] = await search<CarePlan>(peers.urls.region, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${planId}`);
       return found?.title === 'SIP efter omstart' ? found : undefined;
     });
 
@@ -79,7 +79,7 @@ describe('a crash between commit and delivery', () => {
     const sharedRevisions = Array.from({ length: changed.revision - shared + 1 }, (_, i) => shared + i);
 
     // Exactly once in effect: one SIP, and one Provenance for each revision that reached the region.
-    expect(await search(peers.urls.region, `CarePlan?identifier=urn:sip-broker:plan|${planId}`)).toHaveLength(1);
+    expect(await search(peers.urls.region, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${planId}`)).toHaveLength(1);
     const provenances = await until('every revision', async () => {
       const found = await search<Provenance>(peers.urls.region, `Provenance?target=CarePlan/${sip.id}`);
       return found.length >= sharedRevisions.length ? found : undefined;
@@ -88,7 +88,7 @@ describe('a crash between commit and delivery', () => {
     expect(revisions).toEqual(sharedRevisions);
 
     // The municipality, whose plan it is, has every revision, from the draft on, each once.
-    const [own] = await search<CarePlan>(peers.urls.municipality, `CarePlan?identifier=urn:sip-broker:plan|${planId}`);
+    const [own] = await search<CarePlan>(peers.urls.municipality, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${planId}`);
     const ownProvenances = await search<Provenance>(peers.urls.municipality, `Provenance?target=CarePlan/${own!.id}`);
     expect(ownProvenances.map((p) => p.extension?.[0]?.valueInteger).sort((a, b) => a! - b!)).toEqual(
       Array.from({ length: changed.revision }, (_, i) => i + 1),

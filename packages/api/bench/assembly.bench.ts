@@ -3,6 +3,7 @@
 // p50 at most twice that round trip, which only parallel fetching can reach.
 // Run: node --import tsx packages/api/bench/assembly.bench.ts
 import { IdentifierSystem } from '@sip/shared';
+import { loadConfig } from '../src/config/config.ts';
 import { SyncService } from '../src/assembly/sync.service.ts';
 import { organisations } from '../src/demo/world.ts';
 import { startingOrganisations, upsertOrganisations } from '../src/organisations/organisations.ts';
@@ -36,7 +37,7 @@ try {
   };
   const plans = new PlansService(bench.database.db, () => new Date());
   await upsertOrganisations(bench.database.db, startingOrganisations({ organisations: [], demoMode: true }), new Date());
-  const sync = new SyncService(bench.database.db, upstreams, () => new Date());
+  const sync = new SyncService(bench.database.db, upstreams, loadConfig({}).fhirSystems, () => new Date());
   const principals = {
     region: { id: organisations.region.id, name: organisations.region.name },
     municipality: { id: organisations.municipality.id, name: organisations.municipality.name },

@@ -76,14 +76,14 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   if (config.demoMode) {
     demo = await createDemoIssuer(database.db, `${config.publicUrl}/dev`, () => clock.now());
     trusted.push(...demo.trusted(config.audiences));
-    const seeded = await seedDemoPlans(database.db, upstreams, () => clock.now());
+    const seeded = await seedDemoPlans(database.db, upstreams, config.fhirSystems, () => clock.now());
     if (seeded) logger.info({ plans: seeded }, 'demo plans created');
   }
   const tokens = createTokenVerifier(trusted, () => clock.now());
 
   const events = new PlanEventHub(database, { logger });
   await events.start();
-  const outbox = new OutboxWorker(database, createPublisher(database.db, publishing, () => clock.now()), logger, () => clock.now(), {
+  const outbox = new OutboxWorker(database, createPublisher(database.db, publishing, config.fhirSystems, () => clock.now()), logger, () => clock.now(), {
     probe: async (name) => (await publishing[name]?.check())?.ok ?? false,
   });
   await outbox.start();

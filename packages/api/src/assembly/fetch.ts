@@ -9,6 +9,7 @@ import {
   isFhirTime,
   parsePersonId,
   publishedByBroker,
+  type SipSystems,
 } from '@sip/shared';
 import { loadFhirDefinitions } from '../fhir/definitions.ts';
 import type { Upstream } from '../upstreams/upstream.ts';
@@ -82,8 +83,11 @@ export function validUpstreamResource(resource: Resource): boolean {
   return valid;
 }
 
-/** What the upstream holds of its own: never what the broker published there, which a sync must not read back. */
-const theirs = <T extends object>(resources: T[]): T[] => resources.filter((r) => !publishedByBroker(r));
+/**
+ * What the upstream holds of its own: never what the broker published there (under our systems
+ * in any form, the legacy `urn:sip-broker:…` ones included), which a sync must not read back.
+ */
+const theirsOf = (systems: SipSystems) => <T extends object>(resources: T[]): T[] => resources.filter((r) => !publishedByBroker(r, systems));
 
 /**
  * Fetches, in one parallel round, the individual's Patient and, chained on the Patient's
@@ -95,7 +99,8 @@ const theirs = <T extends object>(resources: T[]): T[] => resources.filter((r) =
  * Throws UpstreamError, and {@link InvalidUpstreamAnswer} when any resource it would read is
  * not valid FHIR R4.
  */
-export async function fetchSide(upstream: Upstream, personId: string): Promise<SideRecord> {
+export async function fetchSide(upstream: Upstream, personId: string, systems: SipSystems): Promise<SideRecord> {
+  const theirs = theirsOf(systems);
   const person = parsePersonId(personId);
   const identifier = `${person?.system ?? IdentifierSystem.personnummer}|${personId}`;
   const bySubject = { 'subject:Patient.identifier': identifier };

@@ -13,6 +13,7 @@ import {
   type TestApp,
   type TestIssuer,
   usePeers,
+  TEST_SYSTEM_BASE,
 } from '../test-support/index.ts';
 
 /**
@@ -187,7 +188,7 @@ describeEachDatabase('skyddade personuppgifter: an individual and relatives with
     const current = (await (await coordinator.request(`/api/plans/${plan.id}`)).json()) as PlanView;
     for (const side of ['region', 'municipality'] as const) {
       const base = peers.urls[side];
-      const [sip, ...more] = await searchPeer<CarePlan>(base, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      const [sip, ...more] = await searchPeer<CarePlan>(base, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
       expect(more, side).toEqual([]);
       expect(hasLabel(sip), `${side}: the SIP carries the label`).toBe(true);
       // One relative, one record: a relative the upstream knows is its own RelatedPerson, else ours by our identifier.
@@ -199,7 +200,7 @@ describeEachDatabase('skyddade personuppgifter: an individual and relatives with
           expect(res.status, `${side}: ${name}`).toBe(200);
           return { resource: (await res.json()) as RelatedPerson, own: true };
         }
-        const found = await searchPeer<RelatedPerson>(base, `RelatedPerson?identifier=urn:sip-broker:relative|${plan.id}/${relative.id}`);
+        const found = await searchPeer<RelatedPerson>(base, `RelatedPerson?identifier=https://sip.example/fhir/NamingSystem/relative|${plan.id}/${relative.id}`);
         expect(found, `${side}: ${name}`).toHaveLength(1);
         return { resource: found[0]!, own: false };
       };
@@ -228,7 +229,7 @@ describeEachDatabase('skyddade personuppgifter: an individual and relatives with
     for (const [key, versions] of Object.entries(peers.municipality.exportState().histories)) {
       versions.forEach((version, i) => {
         const text = JSON.stringify(version.resource);
-        if (!text.includes('urn:sip-broker:')) return;
+        if (!text.includes(TEST_SYSTEM_BASE)) return;
         for (const secret of SECRETS) if (text.includes(secret)) leaks.push(`${key} (version ${i + 1}): ${secret}`);
       });
     }

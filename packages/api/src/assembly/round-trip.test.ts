@@ -86,7 +86,7 @@ describeEachDatabase('the round trip: publish, sync, publish again', (ctx) => {
     expect(sourced.length).toBeGreaterThan(0);
     const subPlanOn = (side: Side) =>
       Object.values(published[side]).find((r) =>
-        (r as { identifier?: { system?: string; value?: string }[] }).identifier?.some((i) => i.system === 'urn:sip-broker:plan-part' && i.value === regionPart.id),
+        (r as { identifier?: { system?: string; value?: string }[] }).identifier?.some((i) => i.system === 'https://sip.example/fhir/NamingSystem/plan-part' && i.value === regionPart.id),
       ) as { activity?: { reference?: { reference?: string }; detail?: { code?: { text?: string } } }[] };
     expect(subPlanOn('region').activity?.map((a) => a.reference?.reference)).toEqual(expect.arrayContaining(sourced.map((i) => `ServiceRequest/${i.source!.id}`)));
     expect(subPlanOn('municipality').activity?.map((a) => a.detail?.code?.text)).toEqual(expect.arrayContaining(sourced.map((i) => i.title)));
@@ -141,7 +141,7 @@ describeEachDatabase('the round trip: publish, sync, publish again', (ctx) => {
     await t.outbox.drain();
 
     const published = async (side: Side) => {
-      const [sip] = await searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      const [sip] = await searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
       const parts = await searchPeer<CarePlan>(peers.urls[side], `CarePlan?part-of=CarePlan/${sip!.id}`);
       return { sip: sip!, regionPart: parts.find((p) => p.identifier?.some((i) => i.value === region.id))! };
     };

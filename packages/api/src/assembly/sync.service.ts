@@ -8,6 +8,7 @@ import {
   type PlanView,
   type Principal,
   type Relative,
+  type SipSystems,
   type SourceStatus,
 } from '@sip/shared';
 import { eq, sql } from 'drizzle-orm';
@@ -61,6 +62,8 @@ export class SyncService {
   constructor(
     private readonly db: Db,
     private readonly upstreams: Upstreams,
+    /** Our own systems: what an upstream holds under them (in any form) the broker published, and a sync leaves out. */
+    private readonly systems: SipSystems,
     private readonly now: () => Date,
   ) {
     this.plans = new PlansService(db, now);
@@ -134,7 +137,7 @@ export class SyncService {
         const upstream = this.upstreams[names[side]];
         if (!upstream) return { side, error: 'not-configured' };
         try {
-          const record = await fetchSide(upstream, personId);
+          const record = await fetchSide(upstream, personId, this.systems);
           return { side, content: mapSide(side, record, this.now()) };
         } catch (error) {
           return { side, error: reasonOf(error) };

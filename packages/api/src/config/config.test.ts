@@ -137,6 +137,26 @@ describe('loadConfig', () => {
     }
   });
 
+  it('publishes our own systems under FHIR_SYSTEM_BASE, else the canonical base, and recognises FHIR_SYSTEM_BASES_EARLIER and the legacy names', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://sip.region.example' }).fhirSystems.base).toBe('https://sip.region.example/fhir');
+    expect(loadConfig({ FHIR_CANONICAL_BASE: 'https://fhir.sip.example/r4' }).fhirSystems.base).toBe('https://fhir.sip.example/r4');
+    const systems = loadConfig({
+      PUBLIC_URL: 'https://new.region.example',
+      FHIR_SYSTEM_BASE: 'https://id.region.example/sip/',
+      FHIR_SYSTEM_BASES_EARLIER: 'https://old.region.example/fhir, https://older.region.example/fhir/',
+    }).fhirSystems;
+    expect(systems.base).toBe('https://id.region.example/sip');
+    expect(systems.url('urn:sip-broker:plan')).toBe('https://id.region.example/sip/NamingSystem/plan');
+    for (const form of ['https://old.region.example/fhir/NamingSystem/plan', 'https://older.region.example/fhir/NamingSystem/plan', 'urn:sip-broker:plan']) {
+      expect(systems.isIdentifierSystem(form), form).toBe(true);
+    }
+    expect(systems.isIdentifierSystem('https://new.region.example/fhir/NamingSystem/plan')).toBe(false);
+    for (const value of ['urn:sip-broker', 'ftp://fhir.example', 'https://sip.example/fhir?x=1', 'https://sip.example/fhir#x']) {
+      expect(problemsOf({ FHIR_SYSTEM_BASE: value }).map((p) => p.variable), value).toContain('FHIR_SYSTEM_BASE');
+    }
+    expect(problemsOf({ FHIR_SYSTEM_BASES_EARLIER: 'https://ok.example/fhir,urn:sip-broker' }).map((p) => p.variable)).toContain('FHIR_SYSTEM_BASES_EARLIER');
+  });
+
   it('refuses demo mode in production even when asked for', () => {
     expect(problemsOf({ NODE_ENV: 'production', DEMO_MODE: 'true' })).toContainEqual({
       variable: 'DEMO_MODE',

@@ -1,4 +1,4 @@
-import { knownOrganisationSchema, upstreamNameSchema, type KnownOrganisation } from '@sip/shared';
+import { knownOrganisationSchema, sipSystems, upstreamNameSchema, type KnownOrganisation, type SipSystems } from '@sip/shared';
 import { z } from 'zod';
 
 const booleanString = z
@@ -9,6 +9,23 @@ const httpUrl = z
   .url({ message: 'must be an absolute http(s) URL' })
   .refine((v) => /^https?:\/\//.test(v), 'must be an absolute http(s) URL')
   .transform((v) => v.replace(/\/+$/, ''));
+
+/** A base that names are appended to: an http(s) URL without query or fragment. */
+const baseUrl = httpUrl.refine((v) => !/[?#]/.test(v), 'must be an http(s) URL without query or fragment');
+
+/** Comma-separated bases; empty: none. */
+const baseUrlList = z.string().transform((value, ctx) => {
+  const bases: string[] = [];
+  for (const raw of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const parsed = baseUrl.safeParse(raw);
+    if (!parsed.success) {
+      ctx.addIssue({ code: 'custom', message: `${raw}: must be an http(s) URL without query or fragment` });
+      return z.NEVER;
+    }
+    bases.push(parsed.data);
+  }
+  return bases;
+});
 
 const postgresUrl = z
   .string()
@@ -135,6 +152,8 @@ export const envSchema = z
     HOST: z.string().min(1).default('127.0.0.1'),
     PUBLIC_URL: httpUrl.optional(),
     FHIR_CANONICAL_BASE: httpUrl.optional(),
+    FHIR_SYSTEM_BASE: baseUrl.optional(),
+    FHIR_SYSTEM_BASES_EARLIER: baseUrlList.default([]),
     DATABASE_URL: postgresUrl.optional(),
     DATA_DIR: z.string().min(1).default('data'),
     UPSTREAMS: upstreamNameList.default([]),
@@ -206,6 +225,12 @@ export interface Config {
   publicUrl: string;
   /** The base of the canonical URLs of what the FHIR face defines (its OperationDefinitions): `FHIR_CANONICAL_BASE`, else `PUBLIC_URL` + `/fhir`. */
   fhirCanonicalBase: string;
+  /**
+   * The broker's own code and identifier systems, extensions and consent policies: published
+   * under `FHIR_SYSTEM_BASE` (else the canonical base); those published under
+   * `FHIR_SYSTEM_BASES_EARLIER`, or as `urn:sip-broker:…`, are recognised as ours too.
+   */
+  fhirSystems: SipSystems;
   databaseUrl: string | undefined;
   dataDir: string;
   /**
@@ -311,12 +336,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     });
   }
   const publicUrl = env.PUBLIC_URL ?? `http://localhost:${env.PORT}`;
+  const fhirCanonicalBase = env.FHIR_CANONICAL_BASE ?? `${publicUrl}/fhir`;
   return {
     env: env.NODE_ENV,
     port: env.PORT,
     host: env.HOST,
     publicUrl,
-    fhirCanonicalBase: env.FHIR_CANONICAL_BASE ?? `${publicUrl}/fhir`,
+    fhirCanonicalBase,
+    fhirSystems: sipSystems(env.FHIR_SYSTEM_BASE ?? fhirCanonicalBase, env.FHIR_SYSTEM_BASES_EARLIER),
     databaseUrl: env.DATABASE_URL,
     dataDir: env.DATA_DIR,
     upstreams,

@@ -19,9 +19,9 @@ describeEachDatabase('the demo world’s ready-made plans', (ctx) => {
     const upstreams = Object.fromEntries(
       Object.values(config.upstreams).map((u) => [u.name, createUpstream({ ...u, baseUrl: u.baseUrl! }, config.upstreamTimeoutMs)]),
     ) as Upstreams;
-    created = await seedDemoPlans(ctx.database.db, upstreams, () => NOW);
+    created = await seedDemoPlans(ctx.database.db, upstreams, config.fhirSystems, () => NOW);
     t = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => NOW } });
-    expect(await seedDemoPlans(ctx.database.db, upstreams, () => NOW)).toBe(0);
+    expect(await seedDemoPlans(ctx.database.db, upstreams, config.fhirSystems, () => NOW)).toBe(0);
   });
 
   async function myPlan(persona: string): Promise<MyPlan> {

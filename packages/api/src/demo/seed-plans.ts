@@ -1,4 +1,5 @@
 import { count } from 'drizzle-orm';
+import type { SipSystems } from '@sip/shared';
 import type { Db } from '../db/database.ts';
 import { plans } from '../db/schema.ts';
 import { SyncService } from '../assembly/sync.service.ts';
@@ -40,12 +41,12 @@ const DEMO_NEEDS = [
  * municipality, Gunnel's a draft before consent, held by the municipality alone, and Ingrid's
  * with Söderviks kommun, whose own case system is a third upstream.
  */
-export async function seedDemoPlans(db: Db, upstreams: Upstreams, now: () => Date): Promise<number> {
+export async function seedDemoPlans(db: Db, upstreams: Upstreams, systems: SipSystems, now: () => Date): Promise<number> {
   const [existing] = await db.select({ n: count() }).from(plans);
   if (Number(existing?.n ?? 0) > 0) return 0;
   await upsertOrganisations(db, startingOrganisations({ organisations: [], demoMode: true }), now());
   const service = new PlansService(db, now);
-  const sync = new SyncService(db, upstreams, now);
+  const sync = new SyncService(db, upstreams, systems, now);
   const relatives = new RelativesService(db, now);
   const regionCoordinator = actorFor('region-coordinator');
   const municipalityCoordinator = actorFor('municipality-coordinator');

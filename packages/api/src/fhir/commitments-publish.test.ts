@@ -9,6 +9,7 @@ import {
   type TestApp,
   usePeers,
   bothSides,
+  testSystems,
 } from '../test-support/index.ts';
 import type { Consent, RelatedPerson, Resource, Task } from '@medplum/fhirtypes';
 import { buildPublishBundle, patientIdentifierReference, planToFhir, sipResourceList, type PlanView } from '@sip/shared';
@@ -59,8 +60,8 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
     expect(res.status, await res.clone().text()).toBe(200);
   }
 
-  const taskQuery = () => `Task?identifier=urn:sip-broker:commitment|${plan.id}/${ids.commitment}`;
-  const consentQuery = () => `Consent?identifier=urn:sip-broker:commitment-consent|${plan.id}/${ids.commitment}`;
+  const taskQuery = () => `Task?identifier=https://sip.example/fhir/NamingSystem/commitment|${plan.id}/${ids.commitment}`;
+  const consentQuery = () => `Consent?identifier=https://sip.example/fhir/NamingSystem/commitment-consent|${plan.id}/${ids.commitment}`;
 
   async function current() {
     return (await (await staff.request(`/api/plans/${plan.id}`)).json()) as PlanView;
@@ -106,16 +107,16 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
           description: COMMITMENT.what,
           note: [{ text: COMMITMENT.howOften }],
           executionPeriod: { start: COMMITMENT.from, end: COMMITMENT.until },
-          extension: [{ url: 'urn:sip-broker:extension:review-date', valueDate: COMMITMENT.reviewDate }],
+          extension: [{ url: 'https://sip.example/fhir/StructureDefinition/review-date', valueDate: COMMITMENT.reviewDate }],
         });
         const owner = await read<RelatedPerson>(base, task!.owner!.reference!);
         // One relative, one record: where the upstream knows Maria, the Task is hers there; elsewhere ours, by our identifier.
         const own = (await current()).relativesSection.relatives.find((r) => r.id === ids.relative)?.sources?.find((s) => s.system === side);
         if (own) expect(task!.owner!.reference, side).toBe(`RelatedPerson/${own.id}`);
-        else expect(owner.identifier?.[0], side).toEqual({ system: 'urn:sip-broker:relative', value: `${plan.id}/${ids.relative}` });
+        else expect(owner.identifier?.[0], side).toEqual({ system: 'https://sip.example/fhir/NamingSystem/relative', value: `${plan.id}/${ids.relative}` });
         expect(owner.identifier?.some((i) => i.value === MARIA.personId), side).toBe(true);
-        const [sip] = await search(base, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
-        const [section] = await search(base, `CarePlan?identifier=urn:sip-broker:plan-part|${plan.relativesSection.id}`);
+        const [sip] = await search(base, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
+        const [section] = await search(base, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan-part|${plan.relativesSection.id}`);
         expect(task!.basedOn, side).toEqual([{ reference: `CarePlan/${section!.id}` }, { reference: `CarePlan/${sip!.id}` }]);
 
         const [consent, ...moreConsents] = await search<Consent>(base, consentQuery());
@@ -124,11 +125,11 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
           status: 'active',
           scope: { coding: [{ code: 'treatment' }] },
           category: [
-            { coding: [{ system: 'urn:sip-broker:codesystem:consent-category', code: 'relative-commitment' }] },
+            { coding: [{ system: 'https://sip.example/fhir/CodeSystem/consent-category', code: 'relative-commitment' }] },
             { coding: [{ system: 'http://loinc.org', code: '59284-0' }] },
           ],
           performer: [{ reference: task!.owner!.reference }],
-          policy: [{ uri: 'urn:sip-broker:policy:relative-commitment' }],
+          policy: [{ uri: 'https://sip.example/fhir/policy/relative-commitment' }],
           policyRule: { coding: [{ code: 'OPTIN' }] },
           provision: { type: 'permit', data: [{ meaning: 'related', reference: { reference: `Task/${task!.id}` } }] },
         });
@@ -189,19 +190,19 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
   describe('validation', () => {
     it('passes the Task and Consent of the plan as it is, in our own face and in the transaction bundle', async () => {
       const now = await current();
-      const resources = planToFhir(now, { patient: patientIdentifierReference(now) });
+      const resources = planToFhir(now, { systems: testSystems, patient: patientIdentifierReference(now) });
       expect(resources.tasks).toHaveLength(1);
       expect(resources.relativeConsents).toHaveLength(1);
-      for (const resource of sipResourceList(resources)) expect(() => validateForPublish(resource)).not.toThrow();
+      for (const resource of sipResourceList(resources)) expect(() => validateForPublish(resource, testSystems)).not.toThrow();
       const change = { revision: now.revision, changedAt: now.updatedAt, userId: 'SE2321000099-7P01', organisationId: 'SE2321000099-7RG1' };
-      expect(() => validateBundle(buildPublishBundle(now, { patient: { reference: 'Patient/p-1' }, change }))).not.toThrow();
+      expect(() => validateBundle(buildPublishBundle(now, { systems: testSystems, patient: { reference: 'Patient/p-1' }, change }), testSystems)).not.toThrow();
     });
 
     it('rejects a Task or relative Consent that lacks what the SIP needs, and references that resolve to nothing in the bundle', async () => {
       const now = await current();
-      const resources = planToFhir(now, { patient: patientIdentifierReference(now) });
+      const resources = planToFhir(now, { systems: testSystems, patient: patientIdentifierReference(now) });
       const task: Task = { ...resources.tasks[0]!, intent: 'order', owner: undefined, basedOn: undefined, extension: undefined };
-      expect(() => validateForPublish(task)).toThrow(/Task\.intent: must be 'proposal'[\s\S]*Task\.owner[\s\S]*Task\.basedOn[\s\S]*urn:sip-broker:extension:review-date/);
+      expect(() => validateForPublish(task, testSystems)).toThrow(/Task\.intent: must be 'proposal'[\s\S]*Task\.owner[\s\S]*Task\.basedOn[\s\S]*https:\/\/sip\.example\/fhir\/StructureDefinition\/review-date/);
       const consent: Consent = {
         ...resources.relativeConsents[0]!,
         scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },
@@ -210,18 +211,18 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
         policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: 'OPTIN' }] },
         provision: { type: 'deny' },
       };
-      expect(() => validateForPublish(consent)).toThrow(
-        /Consent\.scope: needs the coding [^\n]*\|treatment[\s\S]*Consent\.category: needs the coding urn:sip-broker:codesystem:consent-category\|relative-commitment[\s\S]*Consent\.performer[\s\S]*Consent\.policyRule[\s\S]*Consent\.provision\.data/,
+      expect(() => validateForPublish(consent, testSystems)).toThrow(
+        /Consent\.scope: needs the coding [^\n]*\|treatment[\s\S]*Consent\.category: needs the coding https:\/\/sip\.example\/fhir\/CodeSystem\/consent-category\|relative-commitment[\s\S]*Consent\.performer[\s\S]*Consent\.policyRule[\s\S]*Consent\.provision\.data/,
       );
 
       const change = { revision: now.revision, changedAt: now.updatedAt, userId: 'SE2321000099-7P01', organisationId: 'SE2321000099-7RG1' };
-      const bundle = buildPublishBundle(now, { patient: { reference: 'Patient/p-1' }, change });
+      const bundle = buildPublishBundle(now, { systems: testSystems, patient: { reference: 'Patient/p-1' }, change });
       const stray = structuredClone(bundle);
       const taskEntry = stray.entry!.find((e) => e.resource?.resourceType === 'Task')!;
       (taskEntry.resource as Task).owner = { reference: 'RelatedPerson/elsewhere' };
-      const consentEntry = stray.entry!.find((e) => e.resource?.resourceType === 'Consent' && e.resource.identifier?.[0]?.system === 'urn:sip-broker:commitment-consent')!;
+      const consentEntry = stray.entry!.find((e) => e.resource?.resourceType === 'Consent' && e.resource.identifier?.[0]?.system === 'https://sip.example/fhir/NamingSystem/commitment-consent')!;
       (consentEntry.resource as Consent).provision!.data![0]!.reference = { reference: (taskEntry.resource as Task).basedOn![0]!.reference! };
-      expect(() => validateBundle(stray)).toThrow(/owner\.reference: RelatedPerson\/elsewhere is no RelatedPerson in the bundle[\s\S]*provision\.data\[0\]\.reference\.reference: urn:uuid:[0-9a-f-]+ is a CarePlan, not a Task/);
+      expect(() => validateBundle(stray, testSystems)).toThrow(/owner\.reference: RelatedPerson\/elsewhere is no RelatedPerson in the bundle[\s\S]*provision\.data\[0\]\.reference\.reference: urn:uuid:[0-9a-f-]+ is a CarePlan, not a Task/);
     });
   });
 });

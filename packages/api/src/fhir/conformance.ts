@@ -4,6 +4,7 @@ import type {
   CapabilityStatementRestResourceSearchParam,
   OperationDefinition,
 } from '@medplum/fhirtypes';
+import { PLAN_CATEGORY_SYSTEM, PlanCategory, type SipSystems } from '@sip/shared';
 import { DEFAULT_COUNT, MAX_COUNT } from './search.ts';
 import { MAX_MATCHES } from './plan-search.ts';
 import type { ReadType } from './face.ts';
@@ -16,7 +17,7 @@ export const sipOperationUrl = (canonicalBase: string) => `${canonicalBase}/Oper
 const VERSION = '0.1.0';
 
 /** The `$sip` operation: the whole SIP as one document Bundle. */
-export function sipOperationDefinition(canonicalBase: string): OperationDefinition & { id: string } {
+export function sipOperationDefinition(canonicalBase: string, systems: SipSystems): OperationDefinition & { id: string } {
   return {
     resourceType: 'OperationDefinition',
     id: SIP_OPERATION_ID,
@@ -29,7 +30,7 @@ export function sipOperationDefinition(canonicalBase: string): OperationDefiniti
     publisher: 'SIP broker',
     description:
       'The SIP (samordnad individuell plan) a CarePlan belongs to, as one FHIR document: a Bundle of type document whose first entry is a ' +
-      'Composition (status final, type LOINC 18776-5 Plan of care note and urn:sip-broker:codesystem:plan-category|sip, the individual as ' +
+      `Composition (status final, type LOINC 18776-5 Plan of care note and ${systems.url(PLAN_CATEGORY_SYSTEM)}|${PlanCategory.sip.code}, the individual as ` +
       'subject, the principal responsible for the plan as author) with one section per part of the SIP: the plan, goals, the region’s and ' +
       'the municipality’s parts, the standing relatives section, the care team and the individual’s consent, each with narrative and ' +
       'references to its resources. Every resource referenced follows, the Patient, organisations and practitioners included, so every ' +
@@ -101,11 +102,11 @@ function readResource(type: ReadType, documentation: string): CapabilityStatemen
 }
 
 /** The face's CapabilityStatement: exactly what it serves. */
-export function capabilityStatement(options: { base: string; canonicalBase: string; date: string }): CapabilityStatement {
+export function capabilityStatement(options: { base: string; canonicalBase: string; systems: SipSystems; date: string }): CapabilityStatement {
   const carePlan: CapabilityStatementRestResource = {
     type: 'CarePlan',
     documentation:
-      'The SIP (category urn:sip-broker:codesystem:plan-category|sip) and its sub-CarePlans (sip-part, sip-relatives), partOf the SIP. ' +
+      `The SIP (category ${options.systems.url(PLAN_CATEGORY_SYSTEM)}|${PlanCategory.sip.code}) and its sub-CarePlans (${PlanCategory.part.code}, ${PlanCategory.relatives.code}), partOf the SIP. ` +
       `Ids are plan ids (the SIP) or part ids. Search answers SIP CarePlans of the plans my organisation takes part in (at most ${MAX_MATCHES}); ` +
       'its links name the matches by _id, never the individual. Parameters a search does not know are ignored and named in an ' +
       'OperationOutcome entry; with Prefer: handling=strict they are refused (400). ' +
@@ -132,6 +133,34 @@ export function capabilityStatement(options: { base: string; canonicalBase: stri
         definition: sipOperationUrl(options.canonicalBase),
         documentation: 'GET or POST [base]/CarePlan/[id]/$sip: the whole SIP as one document Bundle; If-None-Match with the plan’s ETag answers 304.',
       },
+    ],
+  };
+  const codeSystem: CapabilityStatementRestResource = {
+    type: 'CodeSystem',
+    documentation:
+      `The broker’s own code systems, each at the URL the resources it publishes code with (${options.systems.base}/CodeSystem/<id>): ` +
+      'content complete, Swedish displays and definitions. Read and searched without a token.',
+    interaction: [{ code: 'read' }, { code: 'search-type' }],
+    ...readOnly,
+    versioning: 'no-version',
+    searchParam: [
+      { name: 'url', definition: 'http://hl7.org/fhir/SearchParameter/conformance-url', type: 'uri', documentation: 'The canonical URL, optionally with |version' },
+      { name: '_id', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id', type: 'token' },
+      ...resultParams,
+    ],
+  };
+  const namingSystem: CapabilityStatementRestResource = {
+    type: 'NamingSystem',
+    documentation:
+      `The broker’s own identifier systems (${options.systems.base}/NamingSystem/<id>), kind identifier: the preferred uniqueId (type uri) ` +
+      'is the system the published resources carry; the earlier forms the broker recognises as the same system follow it. Read and searched without a token.',
+    interaction: [{ code: 'read' }, { code: 'search-type' }],
+    ...readOnly,
+    versioning: 'no-version',
+    searchParam: [
+      { name: 'value', definition: 'http://hl7.org/fhir/SearchParameter/NamingSystem-value', type: 'string', documentation: 'A unique id of the system: its URL, or an earlier form' },
+      { name: '_id', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id', type: 'token' },
+      ...resultParams,
     ],
   };
   const operationDefinition: CapabilityStatementRestResource = {
@@ -176,6 +205,8 @@ export function capabilityStatement(options: { base: string; canonicalBase: stri
           carePlan,
           ...(Object.entries(readDocs) as [Exclude<ReadType, 'CarePlan'>, string][]).map(([type, doc]) => readResource(type, doc)),
           operationDefinition,
+          codeSystem,
+          namingSystem,
         ],
       },
     ],

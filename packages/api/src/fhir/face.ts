@@ -11,6 +11,7 @@ import {
   type PlanView,
   type SipParticipants,
   type SipResources,
+  type SipSystems,
 } from '@sip/shared';
 
 /** The resource types the face reads: the SIP's own, and what its references name. */
@@ -105,8 +106,8 @@ export interface Face {
  * also get a literal reference to the resource the face holds for them, so each reference the
  * face gives resolves with a read on the face.
  */
-export function faceOf(plan: PlanView): Face {
-  const mapped = planToFhir(plan, { patient: patientIdentifierReference(plan) });
+export function faceOf(plan: PlanView, systems: SipSystems): Face {
+  const mapped = planToFhir(plan, { patient: patientIdentifierReference(plan), systems });
   const keep = new Set([plan.id, plan.relativesSection.id, ...plan.parts.map((part) => part.id)]);
   const renamed = new Map<string, string>();
   for (const resource of sipResourceList(mapped)) {
@@ -134,7 +135,7 @@ export function faceOf(plan: PlanView): Face {
     organizations: bare.organizations.map(meta),
     practitioners: bare.practitioners.map(meta),
   };
-  const composition = meta(sipComposition(plan, resources, participants, { id: plan.id }));
+  const composition = meta(sipComposition(plan, resources, participants, { id: plan.id, systems }));
   const contents = sipDocumentResources(resources, participants);
   const all = [composition, ...contents];
   const index = new Map(all.map((resource) => [`${resource.resourceType}/${resource.id}`, resource]));

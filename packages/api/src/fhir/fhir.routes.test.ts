@@ -7,13 +7,16 @@ import {
   staffClient,
   type TestApp,
   usePeers,
+  testSystems,
 } from '../test-support/index.ts';
 import { validateResource } from '@medplum/core';
 import type {
   Bundle,
   CapabilityStatement,
   CarePlan,
+  CodeSystem,
   Composition,
+  NamingSystem,
   OperationDefinition,
   OperationOutcome,
   Organization,
@@ -118,13 +121,18 @@ describeEachDatabase('the FHIR face', (ctx) => {
         'Organization',
         'Practitioner',
         'OperationDefinition',
+        'CodeSystem',
+        'NamingSystem',
       ]);
       const carePlan = resources[0]!;
       expect(carePlan.interaction!.map((i) => i.code)).toEqual(['read', 'search-type']);
       expect(carePlan.searchParam!.map((p) => p.name)).toEqual(['patient', '_id', '_count', '_summary', '_elements', '_total']);
       expect(carePlan.operation).toEqual([expect.objectContaining({ name: 'sip', definition: `${t.config.publicUrl}/fhir/OperationDefinition/CarePlan-sip` })]);
-      for (const resource of resources.slice(1, -1)) expect(resource.interaction!.map((i) => i.code), resource.type).toEqual(['read']);
-      expect(resources.at(-1)!.searchParam!.map((p) => p.name)).toEqual(['url', '_id', '_count', '_summary', '_elements', '_total']);
+      for (const resource of resources.slice(1, -3)) expect(resource.interaction!.map((i) => i.code), resource.type).toEqual(['read']);
+      for (const resource of resources.slice(-3)) expect(resource.interaction!.map((i) => i.code), resource.type).toEqual(['read', 'search-type']);
+      expect(resources.at(-3)!.searchParam!.map((p) => p.name)).toEqual(['url', '_id', '_count', '_summary', '_elements', '_total']);
+      expect(resources.at(-2)!.searchParam!.map((p) => p.name)).toEqual(['url', '_id', '_count', '_summary', '_elements', '_total']);
+      expect(resources.at(-1)!.searchParam!.map((p) => p.name)).toEqual(['value', '_id', '_count', '_summary', '_elements', '_total']);
     });
   });
 
@@ -174,13 +182,100 @@ describeEachDatabase('the FHIR face', (ctx) => {
     });
   });
 
+  describe('our own code systems and identifier systems', () => {
+    /** Every coding and identifier system under `systemBase` in what the face gives for the plan. */
+    async function systemsInFace(client: Client, systemBase: string) {
+      const document = await fhirBody<Bundle>(await client.request(`/fhir/CarePlan/${plan.id}/$sip`));
+      const codings = new Map<string, Set<string>>();
+      const identifiers = new Set<string>();
+      const walk = (value: unknown, key?: string) => {
+        if (Array.isArray(value)) value.forEach((v) => walk(v, key));
+        else if (value && typeof value === 'object') {
+          const o = value as { system?: unknown; code?: unknown; value?: unknown };
+          if (typeof o.system === 'string' && o.system.startsWith(`${systemBase}/`)) {
+            if (typeof o.code === 'string') codings.set(o.system, (codings.get(o.system) ?? new Set()).add(o.code));
+            else if (typeof o.value === 'string') identifiers.add(o.system);
+          }
+          for (const [k, v] of Object.entries(value)) walk(v, k);
+        }
+      };
+      walk(document);
+      return { codings, identifiers };
+    }
+
+    it('serves every code system the published resources use as a CodeSystem at that very URL, without a token', async () => {
+      const systemBase = t.config.fhirSystems.base;
+      expect(systemBase).toBe('https://sip.example/fhir');
+      const { codings } = await systemsInFace(physician, systemBase);
+      expect(codings.size).toBeGreaterThan(3);
+      for (const [url, codes] of codings) {
+        const found = await fhirBody<Bundle>(await t.app.request(`/fhir/CodeSystem?url=${encodeURIComponent(url)}`));
+        expect(found, url).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: 1 });
+        const codeSystem = found.entry![0]!.resource as CodeSystem;
+        validR4(codeSystem);
+        expect(codeSystem).toMatchObject({ resourceType: 'CodeSystem', url, status: 'active', content: 'complete', id: url.split('/').at(-1) });
+        expect(codeSystem.version).toBeTruthy();
+        for (const code of codes) {
+          const concept = codeSystem.concept?.find((c) => c.code === code);
+          expect(concept, `${url}|${code}`).toBeDefined();
+          expect(concept!.display && concept!.definition, `${url}|${code}`).toBeTruthy();
+        }
+        const read = await fhirBody<CodeSystem>(await t.app.request(`/fhir/CodeSystem/${codeSystem.id}`));
+        expect(read).toEqual(codeSystem);
+        const versioned = await fhirBody<Bundle>(await t.app.request(`/fhir/CodeSystem?url=${encodeURIComponent(`${url}|${codeSystem.version}`)}`));
+        expect(versioned.total).toBe(1);
+      }
+      const all = await fhirBody<Bundle>(await t.app.request('/fhir/CodeSystem'));
+      expect(all.total).toBeGreaterThanOrEqual(codings.size);
+      const none = await fhirBody<Bundle>(await t.app.request(`/fhir/CodeSystem?url=${encodeURIComponent('urn:sip-broker:codesystem:plan-category')}`));
+      expect(none).toMatchObject({ type: 'searchset', total: 0 });
+      const counted = await fhirBody<Bundle>(await t.app.request(`/fhir/CodeSystem?_id=plan-category&_summary=count`));
+      expect(counted.total).toBe(1);
+      expect(counted.entry).toBeUndefined();
+      await outcome(await t.app.request('/fhir/CodeSystem/nothing'), 404, 'not-found');
+    });
+
+    it('serves every identifier system the published resources carry as a NamingSystem, its URL the preferred uri, the legacy urn:sip-broker form beside it', async () => {
+      const { identifiers } = await systemsInFace(physician, t.config.fhirSystems.base);
+      expect(identifiers.size).toBeGreaterThan(3);
+      for (const system of identifiers) {
+        const found = await fhirBody<Bundle>(await t.app.request(`/fhir/NamingSystem?value=${encodeURIComponent(system)}`));
+        expect(found, system).toMatchObject({ type: 'searchset', total: 1 });
+        const namingSystem = found.entry![0]!.resource as NamingSystem;
+        validR4(namingSystem);
+        const id = system.split('/').at(-1)!;
+        expect(namingSystem).toMatchObject({ resourceType: 'NamingSystem', id, status: 'active', kind: 'identifier' });
+        expect(namingSystem.description).toBeTruthy();
+        expect(namingSystem.uniqueId[0]).toEqual({ type: 'uri', value: system, preferred: true });
+        expect(namingSystem.uniqueId.map((u) => u.value)).toContain(`urn:sip-broker:${id}`);
+        expect(await fhirBody<NamingSystem>(await t.app.request(`/fhir/NamingSystem/${id}`))).toEqual(namingSystem);
+        const byLegacy = await fhirBody<Bundle>(await t.app.request(`/fhir/NamingSystem?value=${encodeURIComponent(`urn:sip-broker:${id}`)}`));
+        expect(byLegacy.entry?.map((e) => e.resource?.id)).toEqual([id]);
+      }
+      await outcome(await t.app.request('/fhir/NamingSystem/nothing'), 404, 'not-found');
+      await outcome(await t.app.request('/fhir/NamingSystem/plan', { method: 'PUT', body: '{}' }), 405, 'not-supported');
+      await outcome(await t.app.request('/fhir/CodeSystem', { method: 'POST', body: '{}' }), 405, 'not-supported');
+    });
+
+    it('publishes the systems under the canonical base when FHIR_SYSTEM_BASE is not set', async () => {
+      const other = await buildFhirTestApp({ database: ctx.database, peers: peers.urls, env: { FHIR_SYSTEM_BASE: '', FHIR_CANONICAL_BASE: 'https://fhir.sip.example/r4' } });
+      expect(other.config.fhirSystems.base).toBe('https://fhir.sip.example/r4');
+      const codeSystem = await fhirBody<CodeSystem>(await other.app.request('/fhir/CodeSystem/plan-category'));
+      expect(codeSystem.url).toBe('https://fhir.sip.example/r4/CodeSystem/plan-category');
+      const otherPhysician = await staffClient(other, 'region-physician');
+      const carePlan = await fhirBody<CarePlan>(await otherPhysician.request(`/fhir/CarePlan/${plan.id}`));
+      expect(carePlan.identifier).toEqual([{ system: 'https://fhir.sip.example/r4/NamingSystem/plan', value: plan.id }]);
+      expect(carePlan.category?.[0]?.coding?.[0]?.system).toBe(codeSystem.url);
+    });
+  });
+
   describe('GET /fhir/CarePlan/{id}', () => {
     it('reads the SIP CarePlan with ETag, versionId and lastUpdated from the plan revision, as planToFhir maps it, the individual a readable Patient', async () => {
       const res = await physician.request(`/fhir/CarePlan/${plan.id}`);
       const body = await fhirBody<CarePlan>(res);
       expect(res.headers.get('etag')).toBe(`W/"${plan.revision}"`);
       expect(res.headers.get('last-modified')).toBe(new Date(plan.updatedAt).toUTCString());
-      const expected = planToFhir(plan, { patient: patientIdentifierReference(plan) }).carePlan;
+      const expected = planToFhir(plan, { systems: testSystems, patient: patientIdentifierReference(plan) }).carePlan;
       expect(body).toMatchObject({
         id: plan.id,
         identifier: expected.identifier,
@@ -197,7 +292,7 @@ describeEachDatabase('the FHIR face', (ctx) => {
       expect(body.subject).toEqual({ reference: `Patient/${plan.id}`, type: 'Patient', identifier: { system: PNR, value: plan.individual.personId }, display: 'Astrid Nilsson' });
       expect(body.author).toMatchObject({ type: 'Organization', identifier: { system: HSA, value: MUNICIPALITY.id }, display: MUNICIPALITY.name });
       expect(body.author!.reference).toMatch(new RegExp(`^Organization/${plan.id}\\.[0-9a-f]{20}$`));
-      validateForPublish(body);
+      validateForPublish(body, testSystems);
     });
 
     it('reads a part’s and the relatives section’s sub-CarePlan by its id, partOf the SIP', async () => {
@@ -352,7 +447,7 @@ describeEachDatabase('the FHIR face', (ctx) => {
         resourceType: 'Composition',
         id: plan.id,
         status: 'final',
-        type: { coding: [DocumentLoinc.planOfCare, PlanCategory.sip] },
+        type: { coding: [DocumentLoinc.planOfCare, testSystems.publish(PlanCategory.sip)] },
         subject: { reference: `Patient/${plan.id}` },
         date: plan.updatedAt,
         title: 'SIP för Astrid',
@@ -745,6 +840,10 @@ describeEachDatabase('the FHIR face', (ctx) => {
         `/fhir/CarePlan?patient:identifier=${PNR}|${ERIK}&_elements=${encodeURIComponent('<script>')}`,
         `/fhir/CarePlan/${plan.id}?_elements=nothing&_summary=count`,
         '/fhir/OperationDefinition?url=&_count=0',
+        '/fhir/CodeSystem?url=&_count=0',
+        `/fhir/CodeSystem?url=${'%E0%A4%A'}`,
+        '/fhir/NamingSystem/%00',
+        `/fhir/NamingSystem?value=${'x'.repeat(3000)}&_elements=,,`,
         '/fhir/metadata?_summary=true',
       ];
       for (const path of paths) {

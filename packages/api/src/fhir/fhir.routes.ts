@@ -1,5 +1,5 @@
-import type { Bundle, OperationDefinition, Parameters, Resource } from '@medplum/fhirtypes';
-import { IdentifierSystem, parsePersonId, type PlanView } from '@sip/shared';
+import type { Bundle, CodeSystem, NamingSystem, OperationDefinition, Parameters, Resource } from '@medplum/fhirtypes';
+import { codeSystemResources, IdentifierSystem, namingSystemResources, parsePersonId, type PlanView } from '@sip/shared';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
@@ -16,6 +16,8 @@ import { parseSearchParams, searchset, subset, type ResultParams } from './searc
 /** The criteria `CarePlan` search takes; everything else is a result parameter or ignored. */
 const CAREPLAN_CRITERIA = ['patient:identifier', '_id'] as const;
 const OPERATION_DEFINITION_CRITERIA = ['url', '_id'] as const;
+const CODE_SYSTEM_CRITERIA = ['url', '_id'] as const;
+const NAMING_SYSTEM_CRITERIA = ['value', '_id'] as const;
 
 const baseUrl = (c: Context<AppEnv>) => `${c.get('deps').config.publicUrl.replace(/\/$/, '')}/fhir`;
 const canonicalBase = (c: Context<AppEnv>) => c.get('deps').config.fhirCanonicalBase.replace(/\/$/, '');
@@ -68,7 +70,7 @@ async function readFace(c: Context<AppEnv>, type: ReadType, id: string): Promise
   const holder = holderOf(type, id);
   if (!holder) throw notFound(type);
   const plan = 'carePlan' in holder ? await readPlanOfCarePlan(c, holder.carePlan) : await readPlan(c, holder.plan, type);
-  const face = faceOf(plan);
+  const face = faceOf(plan, c.get('deps').config.fhirSystems);
   const resource = face.find(type, id);
   if (!resource) throw notFound(type);
   return { face, resource };
@@ -142,7 +144,7 @@ async function searchCarePlans(c: Context<AppEnv>, params: URLSearchParams): Pro
           if (error instanceof ProblemError && error.code === 'not-found') continue;
           throw error;
         }
-        const carePlan = faceOf(plan).find('CarePlan', match.id);
+        const carePlan = faceOf(plan, c.get('deps').config.fhirSystems).find('CarePlan', match.id);
         if (carePlan) page.push(carePlan);
       }
       return page;
@@ -151,24 +153,48 @@ async function searchCarePlans(c: Context<AppEnv>, params: URLSearchParams): Pro
   return fhirResponse(c, bundle);
 }
 
-/** `OperationDefinition` search: by canonical `url` (with `|version` or without) or `_id`. */
-async function searchOperationDefinitions(c: Context<AppEnv>): Promise<Response> {
+const systemsOf = (c: Context<AppEnv>) => c.get('deps').config.fhirSystems;
+
+/** What the face defines, by type: the `$sip` OperationDefinition, and our own code and identifier systems. */
+function definitionsOf(c: Context<AppEnv>) {
+  return {
+    OperationDefinition: [sipOperationDefinition(canonicalBase(c), systemsOf(c))] as (OperationDefinition & { id: string })[],
+    CodeSystem: codeSystemResources(systemsOf(c)) as (CodeSystem & { id: string })[],
+    NamingSystem: namingSystemResources(systemsOf(c)) as (NamingSystem & { id: string })[],
+  };
+}
+type DefinitionType = keyof ReturnType<typeof definitionsOf>;
+
+/** A canonical resource's URL matches `url` or `url|version`. */
+const urlMatches = (definition: { url?: string; version?: string }, url: string) =>
+  url === definition.url || (definition.version !== undefined && url === `${definition.url}|${definition.version}`);
+
+/**
+ * Search of what the face defines: `OperationDefinition` and `CodeSystem` by canonical `url`
+ * (with `|version` or without), `NamingSystem` by `value` (a unique id: the system's URL), and
+ * each by `_id`. Several values of a parameter, comma-separated, are alternatives.
+ */
+async function searchDefinitions(c: Context<AppEnv>, type: DefinitionType): Promise<Response> {
   const params = new URL(c.req.url).searchParams;
-  const { result, ignored } = parseSearchParams(params, OPERATION_DEFINITION_CRITERIA, prefersStrict(c));
-  const definitions = [sipOperationDefinition(canonicalBase(c))];
+  const known = type === 'NamingSystem' ? NAMING_SYSTEM_CRITERIA : type === 'CodeSystem' ? CODE_SYSTEM_CRITERIA : OPERATION_DEFINITION_CRITERIA;
+  const { result, ignored } = parseSearchParams(params, known, prefersStrict(c));
+  const definitions: (Resource & { id: string; url?: string; version?: string; uniqueId?: { value: string }[] })[] = definitionsOf(c)[type];
   const urls = params.getAll('url').flatMap((value) => value.split(','));
+  const values = params.getAll('value').flatMap((value) => value.split(','));
   const ids = idsOf(params);
   const matches = definitions.filter(
     (definition) =>
-      (!urls.length || urls.some((url) => url === definition.url || url === `${definition.url}|${definition.version}`)) &&
+      (!urls.length || urls.some((url) => urlMatches(definition, url))) &&
+      (!values.length || values.some((value) => definition.uniqueId?.some((u) => u.value === value))) &&
       (!ids || ids.includes(definition.id)),
   );
   const criteria: [string, string][] = [];
   for (const url of urls) criteria.push(['url', url]);
+  for (const value of values) criteria.push(['value', value]);
   if (ids) criteria.push(['_id', ids.join(',')]);
   const bundle = await searchset({
     base: baseUrl(c),
-    type: 'OperationDefinition',
+    type,
     result,
     ignored,
     total: matches.length,
@@ -176,6 +202,14 @@ async function searchOperationDefinitions(c: Context<AppEnv>): Promise<Response>
     load: async (offset, count) => matches.slice(offset, offset + count),
   });
   return fhirResponse(c, bundle);
+}
+
+/** A read of what the face defines, by id: no token needed, nothing of a person in it. */
+function readDefinition(c: Context<AppEnv>, type: DefinitionType): Response {
+  const result = readParams(c);
+  const definition = (definitionsOf(c)[type] as (Resource & { id: string })[]).find((d) => d.id === c.req.param('id'));
+  if (!definition) throw notFound(type);
+  return fhirResponse(c, subset(definition, result));
 }
 
 /**
@@ -191,7 +225,7 @@ async function sip(c: Context<AppEnv>, input?: Parameters): Promise<Response> {
   const plan = await readPlanOfCarePlan(c, c.req.param('id')!);
   const unchanged = notModified(c, plan);
   if (unchanged) return unchanged;
-  return fhirResponse(c, faceOf(plan).document(baseUrl(c)), 200, versionHeaders(plan));
+  return fhirResponse(c, faceOf(plan, c.get('deps').config.fhirSystems).document(baseUrl(c)), 200, versionHeaders(plan));
 }
 
 async function parametersOf(c: Context<AppEnv>): Promise<Parameters | undefined> {
@@ -232,8 +266,9 @@ function notSupported(c: Context<AppEnv>): never {
  * The broker's read-only FHIR R4 face, under `/fhir`: the CapabilityStatement; read of the SIP's
  * CarePlans and of every resource they reference (CareTeam, Goal, Consent, RelatedPerson, Task,
  * Patient, Organization, Practitioner, and the Composition of its document); CarePlan search
- * with paging, `_summary`, `_elements` and `_total`; `$sip` (the whole SIP as one document); and
- * the OperationDefinition of `$sip` at its canonical URL. Reads go through {@link PlansService},
+ * with paging, `_summary`, `_elements` and `_total`; `$sip` (the whole SIP as one document); the
+ * OperationDefinition of `$sip` at its canonical URL; and our own code and identifier systems as
+ * CodeSystem and NamingSystem resources, at the URLs the published resources name them by. Reads go through {@link PlansService},
  * so authorisation and the access log are the staff API's. Errors are OperationOutcome
  * (`application/fhir+json`), never problem+json. JSON only: anything else asked for is a 406.
  */
@@ -244,16 +279,15 @@ export const fhirRoutes = new Hono<AppEnv>({ strict: false })
     readParams(c);
     return fhirResponse(
       c,
-      capabilityStatement({ base: baseUrl(c), canonicalBase: canonicalBase(c), date: c.get('deps').clock.now().toISOString() }),
+      capabilityStatement({ base: baseUrl(c), canonicalBase: canonicalBase(c), systems: systemsOf(c), date: c.get('deps').clock.now().toISOString() }),
     );
   })
-  .get('/fhir/OperationDefinition', (c) => searchOperationDefinitions(c))
-  .get('/fhir/OperationDefinition/:id', (c) => {
-    const result = readParams(c);
-    const definition: OperationDefinition = sipOperationDefinition(canonicalBase(c));
-    if (c.req.param('id') !== definition.id) throw notFound('OperationDefinition');
-    return fhirResponse(c, subset(definition, result));
-  })
+  .get('/fhir/OperationDefinition', (c) => searchDefinitions(c, 'OperationDefinition'))
+  .get('/fhir/OperationDefinition/:id', (c) => readDefinition(c, 'OperationDefinition'))
+  .get('/fhir/CodeSystem', (c) => searchDefinitions(c, 'CodeSystem'))
+  .get('/fhir/CodeSystem/:id', (c) => readDefinition(c, 'CodeSystem'))
+  .get('/fhir/NamingSystem', (c) => searchDefinitions(c, 'NamingSystem'))
+  .get('/fhir/NamingSystem/:id', (c) => readDefinition(c, 'NamingSystem'))
   .get('/fhir/CarePlan', ...authz('plan.list'), (c) => searchCarePlans(c, new URL(c.req.url).searchParams))
   .post('/fhir/CarePlan/_search', ...authz('plan.list'), async (c) => {
     const type = c.req.header('content-type') ?? '';
@@ -284,6 +318,10 @@ export const fhirRoutes = new Hono<AppEnv>({ strict: false })
   .all('/fhir/metadata', notSupported)
   .all('/fhir/OperationDefinition', notSupported)
   .all('/fhir/OperationDefinition/:id', notSupported)
+  .all('/fhir/CodeSystem', notSupported)
+  .all('/fhir/CodeSystem/:id', notSupported)
+  .all('/fhir/NamingSystem', notSupported)
+  .all('/fhir/NamingSystem/:id', notSupported)
   .all('/fhir/CarePlan', notSupported)
   .all('/fhir/CarePlan/:id/$sip', notSupported)
   .all('/fhir/:type/:id', (c) => {

@@ -8,6 +8,7 @@ import {
   staffClient,
   type TestApp,
   usePeers,
+  testSystems,
 } from '../test-support/index.ts';
 import type { Bundle, CarePlan, CareTeam, Consent, Goal, Resource } from '@medplum/fhirtypes';
 import {
@@ -51,7 +52,7 @@ async function searchAll<T extends Resource>(query: string): Promise<T[]> {
 /** What the region peer holds of our identifiers: for `existing`. */
 async function lookUp(plan: PlanView): Promise<ExistingResources> {
   const found = new Map<string, { id: string; versionId: string }>();
-  for (const target of publishTargets(plan)) {
+  for (const target of publishTargets(plan, testSystems)) {
     const [resource] = await searchAll(`${target.resourceType}?${identifierQuery(target.identifier)}`);
     if (resource) found.set(target.key, { id: resource.id!, versionId: resource.meta!.versionId! });
   }
@@ -61,6 +62,7 @@ async function lookUp(plan: PlanView): Promise<ExistingResources> {
 function context(plan: PlanView, patientId: string, userId = 'SE2321000099-7P01'): PublishContext {
   return {
     patient: { reference: `Patient/${patientId}` },
+    systems: testSystems,
     change: { revision: plan.revision, changedAt: plan.updatedAt, userId, organisationId: 'SE2321000099-7RG1' },
   };
 }
@@ -87,12 +89,12 @@ describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
       expect(all.map((r) => r.resourceType).sort()).toEqual(
         ['CarePlan', 'CarePlan', 'CarePlan', 'CarePlan', 'CareTeam', 'Consent', 'Goal', 'Goal', 'Goal', 'Goal', 'Provenance'].sort(),
       );
-      for (const resource of all) expect(() => validateForPublish(resource)).not.toThrow();
-      expect(() => validateBundle(buildPublishBundle(plan, context(plan, 'p-1')))).not.toThrow();
-      const existing: ExistingResources = new Map(publishTargets(plan).map((target, i) => [target.key, { id: `id-${i}`, versionId: '1' }]));
-      expect(() => validateBundle(buildPublishBundle(plan, context(plan, 'p-1'), existing))).not.toThrow();
-      const byIdentifier = planToFhir(plan, { patient: patientIdentifierReference(plan) });
-      for (const resource of sipResourceList(byIdentifier)) expect(() => validateForPublish(resource)).not.toThrow();
+      for (const resource of all) expect(() => validateForPublish(resource, testSystems)).not.toThrow();
+      expect(() => validateBundle(buildPublishBundle(plan, context(plan, 'p-1')), testSystems)).not.toThrow();
+      const existing: ExistingResources = new Map(publishTargets(plan, testSystems).map((target, i) => [target.key, { id: `id-${i}`, versionId: '1' }]));
+      expect(() => validateBundle(buildPublishBundle(plan, context(plan, 'p-1'), existing), testSystems)).not.toThrow();
+      const byIdentifier = planToFhir(plan, { systems: testSystems, patient: patientIdentifierReference(plan) });
+      for (const resource of sipResourceList(byIdentifier)) expect(() => validateForPublish(resource, testSystems)).not.toThrow();
     });
 
     it('rejects a resource that breaks R4 (Medplum) or our own rules, listing every issue', () => {
@@ -100,7 +102,7 @@ describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
       const broken = { ...resources.carePlan, status: undefined, category: [{ text: 'SIP' }], identifier: [{ system: 'urn:other', value: '1' }], unknownField: true } as unknown as CarePlan;
       let error: unknown;
       try {
-        validateForPublish(broken);
+        validateForPublish(broken, testSystems);
       } catch (e) {
         error = e;
       }
@@ -110,8 +112,8 @@ describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
         expect.arrayContaining([
           { path: 'CarePlan.status', message: 'Missing required property' },
           { path: 'CarePlan.unknownField', message: expect.stringContaining('unknownField') },
-          { path: 'CarePlan.category', message: expect.stringContaining('urn:sip-broker:codesystem:plan-category|sip') },
-          { path: 'CarePlan.identifier', message: expect.stringContaining('urn:sip-broker:plan') },
+          { path: 'CarePlan.category', message: expect.stringContaining('https://sip.example/fhir/CodeSystem/plan-category|sip') },
+          { path: 'CarePlan.identifier', message: expect.stringContaining('https://sip.example/fhir/NamingSystem/plan') },
         ]),
       );
       expect((error as Error).message).toMatch(/^CarePlan\/[0-9a-f-]+ failed validation \(\d+ issues\):\n- CarePlan\.status/);
@@ -120,61 +122,61 @@ describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
     it('rejects a Consent, Goal or sub-CarePlan that lacks what the SIP needs, though R4 allows it', () => {
       const resources = planToFhir(plan, context(plan, 'p-1'));
       const consent: Consent = { ...resources.consent!, scope: { text: 'privacy' }, category: [{ text: 'consent' }], provision: { ...resources.consent!.provision, purpose: [] } };
-      expect(() => validateForPublish(consent)).toThrow(/Consent\.scope: needs the coding http:\/\/terminology\.hl7\.org\/CodeSystem\/consentscope\|patient-privacy/);
-      expect(() => validateForPublish(consent)).toThrow(/Consent\.category: needs the coding http:\/\/loinc\.org\|59284-0/);
+      expect(() => validateForPublish(consent, testSystems)).toThrow(/Consent\.scope: needs the coding http:\/\/terminology\.hl7\.org\/CodeSystem\/consentscope\|patient-privacy/);
+      expect(() => validateForPublish(consent, testSystems)).toThrow(/Consent\.category: needs the coding http:\/\/loinc\.org\|59284-0/);
       const goal: Goal = { ...resources.goals[0]!, description: {}, identifier: [] };
-      expect(() => validateForPublish(goal)).toThrow(/Goal\.description: [\s\S]*Goal\.identifier: needs an identifier with system urn:sip-broker:goal/);
+      expect(() => validateForPublish(goal, testSystems)).toThrow(/Goal\.description: [\s\S]*Goal\.identifier: needs an identifier with system https:\/\/sip\.example\/fhir\/NamingSystem\/goal/);
       const stateless = { ...resources.goals[0]!, lifecycleStatus: undefined } as unknown as Goal;
-      expect(() => validateForPublish(stateless)).toThrow(/Goal\.lifecycleStatus/);
+      expect(() => validateForPublish(stateless, testSystems)).toThrow(/Goal\.lifecycleStatus/);
       const orphan: CarePlan = { ...resources.parts[0]!, partOf: undefined };
-      expect(() => validateForPublish(orphan)).toThrow(/CarePlan\.partOf: a CarePlan of category sip-part must be partOf the SIP/);
+      expect(() => validateForPublish(orphan, testSystems)).toThrow(/CarePlan\.partOf: a CarePlan of category sip-part must be partOf the SIP/);
       const careTeam: CareTeam = { ...resources.careTeam, identifier: undefined };
-      expect(() => validateForPublish(careTeam)).toThrow(/CareTeam\.identifier/);
-      expect(() => validateForPublish({ resourceType: 'Patient' })).toThrow(/Patient is not a resource type the SIP is published as/);
+      expect(() => validateForPublish(careTeam, testSystems)).toThrow(/CareTeam\.identifier/);
+      expect(() => validateForPublish({ resourceType: 'Patient' }, testSystems)).toThrow(/Patient is not a resource type the SIP is published as/);
     });
 
     it('rejects a Consent without its source, a relative’s Consent without LOINC’s Patient Consent, and addresses that are no Condition', () => {
       const resources = planToFhir(plan, context(plan, 'p-1'));
       expect(resources.consent!.sourceAttachment).toMatchObject({ title: expect.stringContaining('samtycke'), creation: plan.consent!.recordedAt });
       const { sourceAttachment: _source, ...sourceless } = resources.consent!;
-      expect(() => validateForPublish(sourceless)).toThrow(/Consent\.source\[x\]: is required: sourceAttachment or sourceReference/);
-      expect(() => validateForPublish({ ...resources.consent!, sourceAttachment: { title: 'Samtycke' } })).toThrow(/Consent\.sourceAttachment: names what the consent came from and when/);
+      expect(() => validateForPublish(sourceless, testSystems)).toThrow(/Consent\.source\[x\]: is required: sourceAttachment or sourceReference/);
+      expect(() => validateForPublish({ ...resources.consent!, sourceAttachment: { title: 'Samtycke' } }, testSystems)).toThrow(/Consent\.sourceAttachment: names what the consent came from and when/);
       const answeredAt = '2026-11-23T10:00:00.000Z';
       const bengt = { id: 'rel-b', name: 'Bengt Nilsson', relationship: { code: 'HUSB', text: 'make' }, child: false, sharesHome: true };
       const homeConsent = { consent: true, at: answeredAt, history: [{ consent: true, at: answeredAt }] };
       const withAnswer: PlanView = { ...plan, relativesSection: { ...plan.relativesSection, relatives: [{ ...bengt, homeConsent }] } };
       const withRelatives = planToFhir(withAnswer, context(plan, 'p-1'));
       const relativeConsent = withRelatives.relativeConsents[0]!;
-      expect(() => validateForPublish(relativeConsent)).not.toThrow();
-      expect(() => validateForPublish({ ...relativeConsent, category: [relativeConsent.category![0]!] })).toThrow(/Consent\.category: needs the coding http:\/\/loinc\.org\|59284-0 beside ours/);
-      expect(() => validateForPublish({ ...relativeConsent, sourceAttachment: { title: 'Svar', creation: '2020-01-01T00:00:00Z' } })).toThrow(
+      expect(() => validateForPublish(relativeConsent, testSystems)).not.toThrow();
+      expect(() => validateForPublish({ ...relativeConsent, category: [relativeConsent.category![0]!] }, testSystems)).toThrow(/Consent\.category: needs the coding http:\/\/loinc\.org\|59284-0 beside ours/);
+      expect(() => validateForPublish({ ...relativeConsent, sourceAttachment: { title: 'Svar', creation: '2020-01-01T00:00:00Z' } }, testSystems)).toThrow(
         /Consent\.sourceAttachment\.creation: is the time of the relative’s own answer/,
       );
       const sip = resources.carePlan;
-      expect(() => validateForPublish({ ...sip, addresses: [{ reference: 'Condition/cond-1', type: 'Condition' }, { type: 'Condition', identifier: { system: 'urn:x', value: '1' } }] })).not.toThrow();
-      expect(() => validateForPublish({ ...sip, addresses: [{ reference: 'urn:uuid:00000000-0000-4000-8000-000000000000' }] })).toThrow(/CarePlan\.addresses\[0\]: urn:uuid:[0-9a-f-]+ is not a Condition the receiver holds/);
-      expect(() => validateForPublish({ ...sip, addresses: [{ reference: 'Observation/o-1' }] })).toThrow(/CarePlan\.addresses\[0\]: Observation\/o-1 is not a Condition/);
-      expect(() => validateForPublish({ ...sip, addresses: [{ display: 'Diabetes' }] })).toThrow(/CarePlan\.addresses\[0\]: a Condition is referenced as Condition\/<id>, or by type Condition/);
+      expect(() => validateForPublish({ ...sip, addresses: [{ reference: 'Condition/cond-1', type: 'Condition' }, { type: 'Condition', identifier: { system: 'urn:x', value: '1' } }] }, testSystems)).not.toThrow();
+      expect(() => validateForPublish({ ...sip, addresses: [{ reference: 'urn:uuid:00000000-0000-4000-8000-000000000000' }] }, testSystems)).toThrow(/CarePlan\.addresses\[0\]: urn:uuid:[0-9a-f-]+ is not a Condition the receiver holds/);
+      expect(() => validateForPublish({ ...sip, addresses: [{ reference: 'Observation/o-1' }] }, testSystems)).toThrow(/CarePlan\.addresses\[0\]: Observation\/o-1 is not a Condition/);
+      expect(() => validateForPublish({ ...sip, addresses: [{ display: 'Diabetes' }] }, testSystems)).toThrow(/CarePlan\.addresses\[0\]: a Condition is referenced as Condition\/<id>, or by type Condition/);
       const part = resources.parts[0]!;
       const described = part.activity!.findIndex((a) => a.detail);
       const activity = structuredClone(part.activity!);
       activity[described]!.detail!.reasonReference = [{ display: 'Diabetes' }];
-      expect(() => validateForPublish({ ...part, activity })).toThrow(new RegExp(`CarePlan\\.activity\\[${described}\\]\\.detail\\.reasonReference\\[0\\]: a Condition is referenced`));
+      expect(() => validateForPublish({ ...part, activity }, testSystems)).toThrow(new RegExp(`CarePlan\\.activity\\[${described}\\]\\.detail\\.reasonReference\\[0\\]: a Condition is referenced`));
     });
 
     it('rejects a bundle whose urn:uuid references resolve to no entry, or whose updates carry no If-Match', () => {
       const bundle = buildPublishBundle(plan, context(plan, 'p-1'));
       const dangling = structuredClone(bundle);
       dangling.entry![0]!.fullUrl = 'urn:uuid:00000000-0000-4000-8000-000000000000';
-      expect(() => validateBundle(dangling)).toThrow(/Bundle\.entry\[\d+\]\.resource\.partOf\[0\]\.reference: urn:uuid:[0-9a-f-]+ is the fullUrl of no entry in the bundle/);
-      const existing: ExistingResources = new Map([[publishTargets(plan)[0]!.key, { id: 'x', versionId: '1' }]]);
+      expect(() => validateBundle(dangling, testSystems)).toThrow(/Bundle\.entry\[\d+\]\.resource\.partOf\[0\]\.reference: urn:uuid:[0-9a-f-]+ is the fullUrl of no entry in the bundle/);
+      const existing: ExistingResources = new Map([[publishTargets(plan, testSystems)[0]!.key, { id: 'x', versionId: '1' }]]);
       const unguarded = buildPublishBundle(plan, context(plan, 'p-1'), existing);
       delete unguarded.entry![0]!.request!.ifMatch;
       unguarded.entry![1]!.request!.ifNoneExist = undefined;
-      expect(() => validateBundle(unguarded)).toThrow(/entry\[0\]\.request\.ifMatch[\s\S]*entry\[1\]\.request\.ifNoneExist/);
+      expect(() => validateBundle(unguarded, testSystems)).toThrow(/entry\[0\]\.request\.ifMatch[\s\S]*entry\[1\]\.request\.ifNoneExist/);
       const doubled = structuredClone(bundle);
       doubled.entry!.push(structuredClone(doubled.entry![3]!));
-      expect(() => validateBundle(doubled)).toThrow(/is also the (fullUrl|identifier) of entry 3/);
+      expect(() => validateBundle(doubled, testSystems)).toThrow(/is also the (fullUrl|identifier) of entry 3/);
     });
   });
 
@@ -193,13 +195,13 @@ describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
 
     it('accepts the transaction, and holds the SIP as the plan says', async () => {
       const bundle = buildPublishBundle(plan, context(plan, patientId));
-      validateBundle(bundle);
+      validateBundle(bundle, testSystems);
       const { status, body } = await fhir('', { method: 'POST', body: bundle });
       expect(status).toBe(200);
       expect(body.type).toBe('transaction-response');
       expect(body.entry?.map((e) => e.response?.status)).toEqual(bundle.entry!.map(() => '201 Created'));
 
-      const [sip, ...more] = await searchAll<CarePlan>(`CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      const [sip, ...more] = await searchAll<CarePlan>(`CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
       expect(more).toEqual([]);
       expect(sip).toMatchObject({
         status: 'active',
@@ -225,7 +227,7 @@ describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
         plan.fields.individualGoals!.map((g) => [g.text, `Patient/${patientId}`]),
       );
       const careTeam = (await fhir<CareTeam>(sip!.careTeam![0]!.reference!)).body;
-      expect(careTeam.identifier?.[0]).toEqual({ system: 'urn:sip-broker:careteam', value: plan.id });
+      expect(careTeam.identifier?.[0]).toEqual({ system: 'https://sip.example/fhir/NamingSystem/careteam', value: plan.id });
       const consent = (await fhir<Consent>(sip!.supportingInfo![0]!.reference!)).body;
       expect(consent).toMatchObject({ status: 'active', patient: { reference: `Patient/${patientId}` } });
       const provenances = await searchAll(`Provenance?target=CarePlan/${sip!.id}`);
@@ -239,27 +241,27 @@ describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
       expect(body.entry?.every((e) => e.response?.status === '200 OK')).toBe(true);
       expect((await searchAll('CarePlan')).length).toBe(before.carePlans);
       expect((await searchAll('Goal')).length).toBe(before.goals);
-      expect(await searchAll(`CarePlan?identifier=urn:sip-broker:plan|${plan.id}`)).toHaveLength(1);
-      const [sip] = await searchAll<CarePlan>(`CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      expect(await searchAll(`CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`)).toHaveLength(1);
+      const [sip] = await searchAll<CarePlan>(`CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
       expect(await searchAll(`Provenance?target=CarePlan/${sip!.id}`)).toHaveLength(1);
     });
 
     it('updates in place with PUT and If-Match once the caller knows what the server holds', async () => {
       firstExisting = await lookUp(plan);
-      expect(firstExisting.size).toBe(publishTargets(plan).length);
+      expect(firstExisting.size).toBe(publishTargets(plan, testSystems).length);
       const res = await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: plan.version, body: { title: 'SIP för Astrid, reviderad' } });
       expect(res.status).toBe(200);
       const changed = (await res.json()) as PlanView;
 
       const bundle = buildPublishBundle(changed, context(changed, patientId), firstExisting);
-      validateBundle(bundle);
+      validateBundle(bundle, testSystems);
       expect(bundle.entry!.slice(0, -1).every((e) => e.request?.method === 'PUT' && e.request.ifMatch === 'W/"1"')).toBe(true);
       const { status, body } = await fhir('', { method: 'POST', body: bundle });
       expect(status).toBe(200);
       expect(body.entry?.slice(0, -1).every((e) => e.response?.status === '200 OK' && e.response.etag === 'W/"2"')).toBe(true);
 
-      const sipKey = publishTargets(changed)[0]!.key;
-      const [sip, ...more] = await searchAll<CarePlan>(`CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      const sipKey = publishTargets(changed, testSystems)[0]!.key;
+      const [sip, ...more] = await searchAll<CarePlan>(`CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
       expect(more).toEqual([]);
       expect(sip).toMatchObject({ id: firstExisting.get(sipKey)!.id, title: 'SIP för Astrid, reviderad', meta: { versionId: '2' } });
       const subPlans = await searchAll<CarePlan>(`CarePlan?part-of=CarePlan/${sip!.id}`);
@@ -277,14 +279,14 @@ describeEachDatabase('publishing a SIP as FHIR R4', (ctx) => {
       });
       expect(res.status).toBe(200);
       const changed = (await res.json()) as PlanView;
-      const newGoal = publishTargets(changed).find((t) => t.resourceType === 'Goal' && !current.has(t.key))!;
+      const newGoal = publishTargets(changed, testSystems).find((t) => t.resourceType === 'Goal' && !current.has(t.key))!;
       expect(newGoal).toBeDefined();
 
       const { status, body } = await fhir<{ resourceType: string }>('', { method: 'POST', body: buildPublishBundle(changed, context(changed, patientId), firstExisting) });
       expect(status).toBe(412);
       expect(body.resourceType).toBe('OperationOutcome');
 
-      const [sip] = await searchAll<CarePlan>(`CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      const [sip] = await searchAll<CarePlan>(`CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
       expect(sip).toMatchObject({ title: 'SIP för Astrid, reviderad', meta: { versionId: '2' } });
       expect(await searchAll(`Goal?${identifierQuery(newGoal.identifier)}`)).toEqual([]);
       expect(await lookUp(plan)).toEqual(current);
@@ -311,8 +313,8 @@ describeEachDatabase('publishing only as far as the individual’s consent lets 
     }
   });
 
-  const sipOn = (side: 'region' | 'municipality', planId: string) => searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=urn:sip-broker:plan|${planId}`);
-  const partOn = (side: 'region' | 'municipality', partId: string) => searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=urn:sip-broker:plan-part|${partId}`);
+  const sipOn = (side: 'region' | 'municipality', planId: string) => searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${planId}`);
+  const partOn = (side: 'region' | 'municipality', partId: string) => searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan-part|${partId}`);
 
   async function outboxOf(planId: string) {
     return rowsOf<{ side: string; revision: number; delivered_at: unknown; outcome: string | null }>(
@@ -348,7 +350,7 @@ describeEachDatabase('publishing only as far as the individual’s consent lets 
     const [municipalitySip, ...more] = await sipOn('municipality', plan.id);
     expect(more).toEqual([]);
     expect(municipalitySip).toMatchObject({ title: 'SIP för Karl, utkast', status: 'draft' });
-    const [municipalityConsent] = await searchPeer<Consent>(peers.urls.municipality, `Consent?identifier=urn:sip-broker:consent|${plan.id}`);
+    const [municipalityConsent] = await searchPeer<Consent>(peers.urls.municipality, `Consent?identifier=https://sip.example/fhir/NamingSystem/consent|${plan.id}`);
     expect(municipalityConsent?.status).toBe('active');
 
     // A change queued for both sides, then the withdrawal, before anything is delivered.
@@ -378,7 +380,7 @@ describeEachDatabase('publishing only as far as the individual’s consent lets 
     ]);
     expect(await sipOn('municipality', plan.id)).toEqual([municipalitySip]);
     expect((await sipOn('region', plan.id)).map((sip) => [sip.title, sip.status])).toEqual([['SIP för Karl, ändrad', 'draft']]);
-    const [regionConsent] = await searchPeer<Consent>(peers.urls.region, `Consent?identifier=urn:sip-broker:consent|${plan.id}`);
+    const [regionConsent] = await searchPeer<Consent>(peers.urls.region, `Consent?identifier=https://sip.example/fhir/NamingSystem/consent|${plan.id}`);
     expect(regionConsent?.status).toBe('inactive');
   });
 

@@ -11,6 +11,7 @@ import {
   SipIdentifierSystem,
   identifierKey,
   sipIdentifierOf,
+  type SipSystems,
 } from '@sip/shared';
 import { loadFhirDefinitions } from './definitions.ts';
 
@@ -37,7 +38,7 @@ export class FhirValidationError extends Error {
 /** The resource types the SIP is published as. */
 const publishedTypes = new Set(['CarePlan', 'Goal', 'CareTeam', 'Consent', 'RelatedPerson', 'Task', 'Provenance']);
 
-/** The identifier system of ours each published type carries (the Provenance carries none). */
+/** The identifier system of ours (by its local name) each published type carries (the Provenance carries none). */
 const expectedSystems: Record<string, string[]> = {
   CarePlan: [SipIdentifierSystem.plan, SipIdentifierSystem.planPart],
   Goal: [SipIdentifierSystem.goal],
@@ -47,11 +48,20 @@ const expectedSystems: Record<string, string[]> = {
   Task: [SipIdentifierSystem.commitment, SipIdentifierSystem.attention],
 };
 
-/** The category a relative's own Consent carries, by its identifier system. */
+/** The category a relative's own Consent carries, by its identifier system's local name. */
 const relativeConsentCategory: Record<string, { system: string; code: string }> = {
   [SipIdentifierSystem.commitmentConsent]: RelativeConsentCategory.commitment,
   [SipIdentifierSystem.homeConsent]: RelativeConsentCategory.homeAsPlaceOfCare,
 };
+
+/** The relative's own consent category of a Consent, as published (`systems`), by the identifier it carries. */
+function relativeCategoryOf(resource: Resource, systems: SipSystems): { system: string; code: string } | undefined {
+  const category = relativeConsentCategory[systems.local(sipIdentifierOf(resource, systems)?.system) ?? ''];
+  return category && { ...category, system: systems.url(category.system) };
+}
+
+/** Whether the resource carries our identifier of the system named by its local name. */
+const identifiedBy = (resource: Resource, systems: SipSystems, local: string) => sipIdentifierOf(resource, systems)?.system === systems.url(local);
 
 const TASK_STATUSES = new Set<Task['status']>(['requested', 'accepted', 'rejected', 'cancelled']);
 const ATTENTION_STATUSES = new Set<Task['status']>(['requested', 'completed']);
@@ -94,8 +104,11 @@ function medplumIssues(resource: Resource, at: string): FhirValidationIssue[] {
 const hasCoding = (concepts: CodeableConcept[] | CodeableConcept | undefined, system: string, code?: string) =>
   [concepts ?? []].flat().some((c) => c.coding?.some((coding) => coding.system === system && (code === undefined || coding.code === code)));
 
-/** The checks Medplum does not make: our codes, our identifiers, what a SIP resource must say. */
-function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
+/**
+ * The checks Medplum does not make: our codes, our identifiers (as `systems` publishes them,
+ * never an earlier form), what a SIP resource must say.
+ */
+function sipIssues(resource: Resource, at: string, systems: SipSystems): FhirValidationIssue[] {
   const issues: FhirValidationIssue[] = [];
   const issue = (path: string, message: string) => issues.push({ path: `${at}.${path}`, message });
 
@@ -103,12 +116,13 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
     issue('resourceType', `${resource.resourceType} is not a resource type the SIP is published as`);
     return issues;
   }
-  const systems = expectedSystems[resource.resourceType];
-  if (systems) {
-    const identifier = sipIdentifierOf(resource);
-    if (!identifier) issue('identifier', `needs an identifier with system ${systems.join(' or ')}`);
-    else if (!systems.includes(identifier.system)) issue('identifier', `the identifier system must be ${systems.join(' or ')}, not ${identifier.system}`);
+  const expected = expectedSystems[resource.resourceType]?.map((local) => systems.url(local));
+  if (expected) {
+    const identifier = sipIdentifierOf(resource, systems);
+    if (!identifier) issue('identifier', `needs an identifier with system ${expected.join(' or ')}`);
+    else if (!expected.includes(identifier.system)) issue('identifier', `the identifier system must be ${expected.join(' or ')}, not ${identifier.system}`);
   }
+  const planCategorySystem = systems.url(PLAN_CATEGORY_SYSTEM);
 
   switch (resource.resourceType) {
     case 'CarePlan': {
@@ -116,14 +130,14 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
       if (!plan.status) issue('status', 'is required');
       if (plan.intent !== 'plan') issue('intent', `must be 'plan'`);
       if (!plan.subject) issue('subject', 'is required');
-      const categories = (plan.category ?? []).flatMap((c) => c.coding ?? []).filter((c) => c.system === PLAN_CATEGORY_SYSTEM);
+      const categories = (plan.category ?? []).flatMap((c) => c.coding ?? []).filter((c) => c.system === planCategorySystem);
       const kind = categories.find((c) => [PlanCategory.sip.code, PlanCategory.part.code, PlanCategory.relatives.code].includes(c.code as never))?.code;
       if (!kind) {
-        issue('category', `needs a coding ${PLAN_CATEGORY_SYSTEM}|${PlanCategory.sip.code} (or ${PlanCategory.part.code}, ${PlanCategory.relatives.code} for a part)`);
+        issue('category', `needs a coding ${planCategorySystem}|${PlanCategory.sip.code} (or ${PlanCategory.part.code}, ${PlanCategory.relatives.code} for a part)`);
       } else {
-        const identifier = sipIdentifierOf(resource);
-        const expected = kind === PlanCategory.sip.code ? SipIdentifierSystem.plan : SipIdentifierSystem.planPart;
-        if (identifier && identifier.system !== expected) issue('identifier', `a CarePlan of category ${kind} is identified by ${expected}`);
+        const identifier = sipIdentifierOf(resource, systems);
+        const identifiedAs = systems.url(kind === PlanCategory.sip.code ? SipIdentifierSystem.plan : SipIdentifierSystem.planPart);
+        if (identifier && identifier.system !== identifiedAs) issue('identifier', `a CarePlan of category ${kind} is identified by ${identifiedAs}`);
         if (kind !== PlanCategory.sip.code && !plan.partOf?.length) issue('partOf', `a CarePlan of category ${kind} must be partOf the SIP`);
         if (kind === PlanCategory.sip.code && plan.partOf?.length) issue('partOf', 'the SIP is not part of another plan');
       }
@@ -151,7 +165,7 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
       else if (consent.sourceAttachment && (!consent.sourceAttachment.title || !consent.sourceAttachment.creation)) {
         issue('sourceAttachment', 'names what the consent came from and when: title and creation');
       }
-      const relativeCategory = relativeConsentCategory[sipIdentifierOf(resource)?.system ?? ''];
+      const relativeCategory = relativeCategoryOf(resource, systems);
       if (relativeCategory) {
         relativeConsentIssues(consent, relativeCategory, issue);
         break;
@@ -174,8 +188,8 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
     }
     case 'Task': {
       const task = resource as Task;
-      if (sipIdentifierOf(resource)?.system === SipIdentifierSystem.attention) {
-        attentionTaskIssues(task, issue);
+      if (identifiedBy(resource, systems, SipIdentifierSystem.attention)) {
+        attentionTaskIssues(task, systems, issue);
         break;
       }
       if (!TASK_STATUSES.has(task.status)) issue('status', `must be requested, accepted, rejected or cancelled, not ${task.status ?? 'missing'}`);
@@ -185,8 +199,9 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
       if (!isLiteral(task.owner)) issue('owner', 'must reference the RelatedPerson who takes on the commitment');
       if (!task.basedOn?.some(isLiteral)) issue('basedOn', 'must reference the SIP CarePlan');
       if (!task.executionPeriod?.start) issue('executionPeriod.start', 'is required: from when the commitment holds');
-      const reviewDate = task.extension?.find((e) => e.url === SipExtension.reviewDate);
-      if (!reviewDate?.valueDate || !ISO_DATE.test(reviewDate.valueDate)) issue('extension', `needs ${SipExtension.reviewDate} with a valueDate`);
+      const reviewDateUrl = systems.url(SipExtension.reviewDate);
+      const reviewDate = task.extension?.find((e) => e.url === reviewDateUrl);
+      if (!reviewDate?.valueDate || !ISO_DATE.test(reviewDate.valueDate)) issue('extension', `needs ${reviewDateUrl} with a valueDate`);
       break;
     }    case 'Goal': {
       const goal = resource as Goal;
@@ -207,11 +222,12 @@ function sipIssues(resource: Resource, at: string): FhirValidationIssue[] {
 }
 
 /** A Task to the responsible principal about something in the relatives section: our rules. */
-function attentionTaskIssues(task: Task, issue: (path: string, message: string) => void) {
+function attentionTaskIssues(task: Task, systems: SipSystems, issue: (path: string, message: string) => void) {
   if (!ATTENTION_STATUSES.has(task.status)) issue('status', `must be requested or completed, not ${task.status ?? 'missing'}`);
   if (task.intent !== 'order') issue('intent', `must be 'order': the responsible principal is asked to act`);
-  const code = task.code?.coding?.find((c) => c.system === ATTENTION_KIND_SYSTEM);
-  if (!code || !Object.keys(AttentionCoding).includes(code.code ?? '')) issue('code', `needs a coding from ${ATTENTION_KIND_SYSTEM}`);
+  const attentionSystem = systems.url(ATTENTION_KIND_SYSTEM);
+  const code = task.code?.coding?.find((c) => c.system === attentionSystem);
+  if (!code || !Object.keys(AttentionCoding).includes(code.code ?? '')) issue('code', `needs a coding from ${attentionSystem}`);
   if (!task.for) issue('for', 'is required: the individual');
   if (!isLiteral(task.focus)) issue('focus', `must reference the commitment's Task or the RelatedPerson`);
   if (!task.basedOn?.some(isLiteral)) issue('basedOn', 'must reference the SIP CarePlan');
@@ -244,14 +260,14 @@ function relativeConsentIssues(consent: Consent, category: { system: string; cod
   }
 }
 
-/** Every issue with a resource the broker publishes: Medplum's R4 validation and our own checks. */
-export function resourceIssues(resource: Resource, at: string = resource.resourceType): FhirValidationIssue[] {
-  return [...medplumIssues(resource, at), ...sipIssues(resource, at)];
+/** Every issue with a resource the broker publishes: Medplum's R4 validation and our own checks, our systems as `systems` publishes them. */
+export function resourceIssues(resource: Resource, systems: SipSystems, at: string = resource.resourceType): FhirValidationIssue[] {
+  return [...medplumIssues(resource, at), ...sipIssues(resource, at, systems)];
 }
 
-/** Throws {@link FhirValidationError} unless the resource is a valid R4 resource of the SIP. */
-export function validateForPublish(resource: Resource): void {
-  const issues = resourceIssues(resource);
+/** Throws {@link FhirValidationError} unless the resource is a valid R4 resource of the SIP, our systems as `systems` publishes them. */
+export function validateForPublish(resource: Resource, systems: SipSystems): void {
+  const issues = resourceIssues(resource, systems);
   if (issues.length) throw new FhirValidationError(`${resource.resourceType}${resource.id ? `/${resource.id}` : ''}`, issues);
 }
 
@@ -272,7 +288,7 @@ function referencesIn(value: unknown, path: string, out: { path: string; referen
  * `held`: `Type/id` references to resources the receiving server already holds (written by an
  * earlier transaction of the same delivery, or its own), which the entries may reference too.
  */
-export function bundleIssues(bundle: Bundle, held: ReadonlySet<string> = new Set()): FhirValidationIssue[] {
+export function bundleIssues(bundle: Bundle, systems: SipSystems, held: ReadonlySet<string> = new Set()): FhirValidationIssue[] {
   const issues: FhirValidationIssue[] = [];
   const issue = (path: string, message: string) => issues.push({ path, message });
   if (bundle.resourceType !== 'Bundle') return [{ path: 'resourceType', message: 'must be Bundle' }];
@@ -292,14 +308,14 @@ export function bundleIssues(bundle: Bundle, held: ReadonlySet<string> = new Set
     }
     // The upstream's own RelatedPerson, which the broker updates instead of making a second one,
     // is its record, not ours: R4's rules apply, ours (our identifier among them) do not.
-    const theirs = resource.resourceType === 'RelatedPerson' && !sipIdentifierOf(resource) && entry.request?.method === 'PUT';
-    issues.push(...(theirs ? medplumIssues(resource, `${at}.resource`) : resourceIssues(resource, `${at}.resource`)));
+    const theirs = resource.resourceType === 'RelatedPerson' && !sipIdentifierOf(resource, systems) && entry.request?.method === 'PUT';
+    issues.push(...(theirs ? medplumIssues(resource, `${at}.resource`) : resourceIssues(resource, systems, `${at}.resource`)));
     if (entry.fullUrl) {
       const seen = fullUrls.get(entry.fullUrl);
       if (seen !== undefined) issue(`${at}.fullUrl`, `${entry.fullUrl} is also the fullUrl of entry ${seen}`);
       else fullUrls.set(entry.fullUrl, i);
     }
-    const identifier = sipIdentifierOf(resource);
+    const identifier = sipIdentifierOf(resource, systems);
     if (identifier) {
       const key = `${resource.resourceType} ${identifierKey(identifier)}`;
       const seen = identifiers.get(key);
@@ -352,12 +368,12 @@ export function bundleIssues(bundle: Bundle, held: ReadonlySet<string> = new Set
   entries.forEach((entry, i) => {
     const at = `Bundle.entry[${i}].resource`;
     const resource = entry.resource;
-    if (resource?.resourceType === 'Task' && sipIdentifierOf(resource)?.system === SipIdentifierSystem.commitment) {
+    if (resource?.resourceType === 'Task' && identifiedBy(resource, systems, SipIdentifierSystem.commitment)) {
       // A relative's commitment: theirs, on the relatives section. (An attention Task is owned by
       // the responsible organisation, which the receiver holds on its own.)
       resolves(`${at}.owner.reference`, resource.owner?.reference, 'RelatedPerson');
       resource.basedOn?.forEach((ref, j) => resolves(`${at}.basedOn[${j}].reference`, ref.reference, 'CarePlan'));
-    } else if (resource?.resourceType === 'Consent' && relativeConsentCategory[sipIdentifierOf(resource)?.system ?? '']) {
+    } else if (resource?.resourceType === 'Consent' && relativeCategoryOf(resource, systems)) {
       resource.performer?.forEach((ref, j) => resolves(`${at}.performer[${j}].reference`, ref.reference, 'RelatedPerson'));
       resource.provision?.data?.forEach((d, j) => resolves(`${at}.provision.data[${j}].reference.reference`, d.reference.reference, 'Task'));
     }
@@ -366,7 +382,7 @@ export function bundleIssues(bundle: Bundle, held: ReadonlySet<string> = new Set
 }
 
 /** Throws {@link FhirValidationError} unless every resource is valid and every `urn:uuid:` reference resolves in the bundle. */
-export function validateBundle(bundle: Bundle, held?: ReadonlySet<string>): void {
-  const issues = bundleIssues(bundle, held);
+export function validateBundle(bundle: Bundle, systems: SipSystems, held?: ReadonlySet<string>): void {
+  const issues = bundleIssues(bundle, systems, held);
   if (issues.length) throw new FhirValidationError(`Bundle (${bundle.type ?? 'no type'})`, issues);
 }

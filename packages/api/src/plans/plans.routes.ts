@@ -76,8 +76,8 @@ const actor = staffActor;
 const service = plansService;
 
 function syncService(c: Context<AppEnv>) {
-  const { database, clock, upstreams } = c.get('deps');
-  return new SyncService(database.db, upstreams, () => clock.now());
+  const { database, clock, upstreams, config } = c.get('deps');
+  return new SyncService(database.db, upstreams, config.fhirSystems, () => clock.now());
 }
 
 const ifMatch = (c: Context<AppEnv>) => parseIfMatch(c.req.header('if-match') ?? '');

@@ -25,6 +25,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { resourceIssues } from '../fhir/validate.ts';
+import { testSystems } from '../test-support/app.ts';
 
 const runs = { numRuns: Number(process.env.FC_RUNS ?? 100) };
 
@@ -275,7 +276,7 @@ describe('what the API accepts can be published', () => {
     fc.assert(
       fc.property(inputs, (input) => {
         const plan = planOf(input);
-        const resources = planToFhir(plan, {
+        const resources = planToFhir(plan, { systems: testSystems,
           patient: { reference: 'Patient/astrid-in-region' },
           change: { revision: plan.revision, changedAt: plan.updatedAt, userId: 'SE2321000099-7P02', organisationId: REGION.id },
         });
@@ -283,7 +284,7 @@ describe('what the API accepts can be published', () => {
         // The plan's every part is there: each kind of resource the values go into.
         expect(new Set(all.map((r) => r.resourceType))).toEqual(new Set(['CarePlan', 'CareTeam', 'Consent', 'Goal', 'RelatedPerson', 'Task', 'Provenance']));
         for (const resource of all) {
-          expect(resourceIssues(resource), resource.resourceType).toEqual([]);
+          expect(resourceIssues(resource, testSystems), resource.resourceType).toEqual([]);
           for (const [path, value] of strings(resource, resource.resourceType)) {
             expect(Buffer.from(value, 'utf8').toString('utf8') === value, `${path} is well-formed`).toBe(true);
             expect(value, path).toMatch(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F]+$/);

@@ -29,6 +29,7 @@ import {
   staffClient,
   type TestApp,
   usePeers,
+  testSystems,
 } from '../test-support/index.ts';
 
 const peers = usePeers();
@@ -132,9 +133,9 @@ const history = (m: Model) => (m.steps.length ? m.steps.join(' → ') : '(no ste
 function ofPlan(resource: Record<string, unknown>, ids: readonly string[]): boolean {
   const mine = (value: string | undefined) => value !== undefined && ids.some((id) => value === id || value.startsWith(`${id}/`));
   const identifiers = (resource.identifier as { system?: string; value?: string }[] | undefined) ?? [];
-  if (identifiers.some((i) => i.system?.startsWith('urn:sip-broker:') && mine(i.value))) return true;
+  if (identifiers.some((i) => testSystems.isIdentifierSystem(i.system) && mine(i.value))) return true;
   const targets = (resource.target as { identifier?: { system?: string; value?: string } }[] | undefined) ?? [];
-  return targets.some((t) => t.identifier?.system === SipIdentifierSystem.plan && mine(t.identifier.value));
+  return targets.some((t) => t.identifier?.system === testSystems.url(SipIdentifierSystem.plan) && mine(t.identifier.value));
 }
 
 /** The resource types the broker publishes. */
@@ -154,7 +155,7 @@ function planVersionsOn(peer: FhirPeer, ids: readonly string[]): number {
 function partCarePlanOn(peer: FhirPeer, partId: string): CarePlan | undefined {
   return planResourcesOn(peer, [partId]).find(
     (r): r is CarePlan & { id: string } =>
-      r.resourceType === 'CarePlan' && (r as CarePlan).identifier?.some((i) => i.system === SipIdentifierSystem.planPart && i.value === partId) === true,
+      r.resourceType === 'CarePlan' && (r as CarePlan).identifier?.some((i) => i.system === testSystems.url(SipIdentifierSystem.planPart) && i.value === partId) === true,
   );
 }
 
@@ -165,9 +166,9 @@ async function ownInterventions(base: string): Promise<number> {
     searchPeer<ServiceRequest>(base, `ServiceRequest?${subject}`),
     searchPeer<CarePlan>(base, `CarePlan?${subject}`),
   ]);
-  const fromRequests = requests.filter((r) => !publishedByBroker(r) && r.status !== 'entered-in-error').length;
+  const fromRequests = requests.filter((r) => !publishedByBroker(r, testSystems) && r.status !== 'entered-in-error').length;
   const fromActivities = carePlans
-    .filter((p) => !publishedByBroker(p))
+    .filter((p) => !publishedByBroker(p, testSystems))
     .flatMap((p) => p.activity ?? [])
     .filter((a) => a.detail?.code?.text || a.detail?.description).length;
   return fromRequests + fromActivities;
@@ -222,7 +223,7 @@ describeEachDatabase('the individual’s consent, as a model: what crosses, what
     if (!municipalityKnows(m)) {
       const res = await read('municipality-homecare', `/api/plans/${r.planId}`);
       expect(res.status, `the municipality reads a plan no consent has reached, after ${at}`).toBe(404);
-      const published = await searchPeer(peers.urls.municipality, `CarePlan?identifier=${encodeURIComponent(`${SipIdentifierSystem.plan}|${r.planId}`)}`);
+      const published = await searchPeer(peers.urls.municipality, `CarePlan?identifier=${encodeURIComponent(`${testSystems.url(SipIdentifierSystem.plan)}|${r.planId}`)}`);
       expect(published, `the municipality's peer holds the SIP CarePlan before any consent, after ${at}`).toEqual([]);
       expect(planVersionsOn(peers.municipality, planIds(r)), `resources of the plan on the municipality's peer before any consent, after ${at}`).toBe(0);
       municipalityOwn = await storedPart(r.partIds.municipality);

@@ -12,6 +12,7 @@ import {
   searchPeer,
   SODERVIK,
   staffClient,
+  testSystems,
   type TestApp,
   usePeers,
 } from '../test-support/index.ts';
@@ -27,7 +28,7 @@ describeEachDatabase('one region, two municipalities, each with its own case sys
   let ingrids: PlanView;
   let astrids: PlanView;
 
-  const sipsOf = (base: string, plan: PlanView) => searchPeer<CarePlan>(base, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+  const sipsOf = (base: string, plan: PlanView) => searchPeer<CarePlan>(base, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
 
   /** What waits in the outbox for this test's plans, as `[plan, side]`. */
   async function waiting(): Promise<[string, string][]> {
@@ -102,7 +103,7 @@ describeEachDatabase('one region, two municipalities, each with its own case sys
 
     expect(await sipsOf(peers.urls.municipality, astrids)).toHaveLength(1);
     expect(await sipsOf(peers.urls.sodervik, astrids)).toEqual([]);
-    for (const peer of [peers.region, peers.municipality, peers.sodervik]) expect(integrityFindings(peer)).toEqual([]);
+    for (const peer of [peers.region, peers.municipality, peers.sodervik]) expect(integrityFindings(peer, testSystems)).toEqual([]);
 
     const status = await (await staffClient(t, 'sodervik-coordinator')).request(`/api/plans/${ingrids.id}/publication`);
     const { sides } = (await status.json()) as { sides: { side: string; upstream: string; state: string }[] };
@@ -145,6 +146,6 @@ describeEachDatabase('one region, two municipalities, each with its own case sys
     const provenances = await searchPeer<Provenance>(peers.urls.municipality, `Provenance?target=CarePlan/${inNorrvik!.id}`);
     expect(provenances.length).toBeGreaterThanOrEqual(2);
     expect(await sipsOf(peers.urls.sodervik, astrids)).toEqual([]);
-    for (const peer of [peers.region, peers.municipality, peers.sodervik]) expect(integrityFindings(peer)).toEqual([]);
+    for (const peer of [peers.region, peers.municipality, peers.sodervik]) expect(integrityFindings(peer, testSystems)).toEqual([]);
   });
 });

@@ -68,7 +68,7 @@ describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
     expect(rows.every((r) => r.delivered_at !== null)).toBe(true);
 
     for (const [side, base] of bothSides(peers.urls)) {
-      const [sip, ...more] = await search<CarePlan>(base, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      const [sip, ...more] = await search<CarePlan>(base, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
       expect(more, side).toEqual([]);
       expect(sip!.title).toBe(plan.fields.title);
       expect(sip!.subject?.reference).toBe('Patient/patient-karl');
@@ -79,23 +79,23 @@ describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
       expect(ours.map((g) => g.description.text).sort()).toEqual(['Orka gå till affären själv', 'Stabil hjärtsviktsbehandling']);
       // One relative, one record: the upstream's own RelatedPerson, no second one of ours.
       const erik = plan.relativesSection.relatives[0]!;
-      const copies = await search<RelatedPerson>(base, `RelatedPerson?identifier=urn:sip-broker:relative|${plan.id}/${erik.id}`);
+      const copies = await search<RelatedPerson>(base, `RelatedPerson?identifier=https://sip.example/fhir/NamingSystem/relative|${plan.id}/${erik.id}`);
       const own = erik.sources?.find((s) => s.system === side);
       if (own) {
         expect(copies, side).toEqual([]);
         const forKarl = await search<RelatedPerson>(base, 'RelatedPerson?patient=Patient/patient-karl');
         expect(forKarl.map((r) => r.id), side).toContain(own.id);
-        expect(forKarl.filter((r) => r.identifier?.some((i) => i.system === 'urn:sip-broker:relative')), side).toEqual([]);
+        expect(forKarl.filter((r) => r.identifier?.some((i) => i.system === 'https://sip.example/fhir/NamingSystem/relative')), side).toEqual([]);
       } else {
         expect(copies.map((r) => r.name?.[0]?.text), side).toEqual(['Erik Johansson']);
       }
-      const [consent] = await search<Consent>(base, `Consent?identifier=urn:sip-broker:consent|${plan.id}`);
+      const [consent] = await search<Consent>(base, `Consent?identifier=https://sip.example/fhir/NamingSystem/consent|${plan.id}`);
       expect(consent?.status).toBe('active');
       const provenances = await search<Provenance>(base, `Provenance?target=CarePlan/${sip!.id}`);
       expect(provenances.map((p) => p.extension?.[0]?.valueInteger).sort((a, b) => a! - b!), side).toEqual(publishedTo(side));
     }
     // Söderviks kommun takes no part in the plan: its own case system gets nothing of it.
-    expect(await search<CarePlan>(peers.urls.sodervik, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`)).toEqual([]);
+    expect(await search<CarePlan>(peers.urls.sodervik, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`)).toEqual([]);
     expect(await search<Provenance>(peers.urls.sodervik, 'Provenance')).toEqual([]);
   });
 
@@ -124,7 +124,7 @@ describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
       await t.outbox.drain();
       const pending = (await outboxOf(plan.id)).filter((r) => r.delivered_at === null);
       expect(pending.map((r) => r.side)).toEqual(['region']);
-      const [municipalitySip] = await search<CarePlan>(peers.urls.municipality, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+      const [municipalitySip] = await search<CarePlan>(peers.urls.municipality, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
       expect(municipalitySip!.title).toBe('Reviderad SIP');
     } finally {
       await peers.region.setFault('none');
@@ -132,7 +132,7 @@ describeEachDatabase('publishing the SIP back to both upstreams', (ctx) => {
     await new Promise((r) => setTimeout(r, 150)); // the circuit lets a probe through
     await t.outbox.drain();
     expect((await outboxOf(plan.id)).every((r) => r.delivered_at !== null)).toBe(true);
-    const [regionSip] = await search<CarePlan>(peers.urls.region, `CarePlan?identifier=urn:sip-broker:plan|${plan.id}`);
+    const [regionSip] = await search<CarePlan>(peers.urls.region, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
     expect(regionSip!.title).toBe('Reviderad SIP');
   });
 });

@@ -18,6 +18,7 @@ import {
   type PlanChange,
   type PlanView,
   type Principal,
+  type SipSystems,
 } from '@sip/shared';
 import { and, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
@@ -33,17 +34,26 @@ const STALE_RETRIES = 3;
 
 type Found = { id: string; versionId: string; resource: Resource };
 
-/** What the upstream already holds of the plan's resources, by our identifiers (`system|value`). */
+/**
+ * What the upstream already holds of the plan's resources, by our identifiers, keyed by the
+ * identifier as we publish it now (`system|value`). A resource held under an earlier form of
+ * the identifier (an earlier base, or the legacy `urn:sip-broker:…`) is found too, so it is
+ * updated in place and carries the current form from then on; where the upstream holds both,
+ * the one under the current form is the one updated.
+ */
 export async function lookUpExisting(
   upstream: Upstream,
   resources: Resource[],
+  systems: SipSystems,
   signal?: AbortSignal,
 ): Promise<Map<string, Found>> {
-  const found = new Map<string, Found>();
+  const found = new Map<string, Found & { current: boolean }>();
   const byType = new Map<string, string[]>();
   for (const resource of resources) {
-    const identifier = sipIdentifierOf(resource);
-    if (identifier) byType.set(resource.resourceType, [...(byType.get(resource.resourceType) ?? []), identifierKey(identifier)]);
+    const identifier = sipIdentifierOf(resource, systems);
+    if (!identifier) continue;
+    const forms = systems.forms(systems.local(identifier.system) ?? identifier.system).map((system) => identifierKey({ system, value: identifier.value }));
+    byType.set(resource.resourceType, [...(byType.get(resource.resourceType) ?? []), ...forms]);
   }
   await Promise.all(
     [...byType].map(async ([type, keys]) => {
@@ -55,16 +65,19 @@ export async function lookUpExisting(
         for (const resource of matches) {
           for (const identifier of (resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? []) {
             if (!identifier.system || !identifier.value) continue;
-            const key = identifierKey({ system: identifier.system, value: identifier.value });
-            if (wanted.has(key) && resource.id && resource.meta?.versionId) {
-              found.set(key, { id: resource.id, versionId: resource.meta.versionId, resource });
-            }
+            if (!wanted.has(identifierKey({ system: identifier.system, value: identifier.value }))) continue;
+            if (!resource.id || !resource.meta?.versionId) continue;
+            const system = systems.url(systems.local(identifier.system)!);
+            const key = identifierKey({ system, value: identifier.value });
+            const current = system === identifier.system;
+            if (found.get(key)?.current && !current) continue;
+            found.set(key, { id: resource.id, versionId: resource.meta.versionId, resource, current });
           }
         }
       }
     }),
   );
-  return found;
+  return new Map([...found].map(([key, { current: _current, ...held }]) => [key, held]));
 }
 
 /**
@@ -123,12 +136,19 @@ type Relative = PlanView['relativesSection']['relatives'][number];
  * the upstream keeps for the individual with the relative's personnummer. Not one the broker
  * published: that is found by our identifier.
  */
-async function upstreamsOwn(upstream: Upstream, side: Principal, relative: Relative, patient: string, signal?: AbortSignal): Promise<Found | undefined> {
+async function upstreamsOwn(
+  upstream: Upstream,
+  systems: SipSystems,
+  side: Principal,
+  relative: Relative,
+  patient: string,
+  signal?: AbortSignal,
+): Promise<Found | undefined> {
   const source = relative.sources?.find((s) => s.system === side && s.resourceType === 'RelatedPerson');
   if (source) {
     try {
       const own = await upstream.read<RelatedPerson>('RelatedPerson', source.id);
-      if (own?.resourceType === 'RelatedPerson' && own.id && own.meta?.versionId && !publishedByBroker(own)) {
+      if (own?.resourceType === 'RelatedPerson' && own.id && own.meta?.versionId && !publishedByBroker(own, systems)) {
         return { id: own.id, versionId: own.meta.versionId, resource: own };
       }
     } catch (error) {
@@ -143,7 +163,7 @@ async function upstreamsOwn(upstream: Upstream, side: Principal, relative: Relat
     2,
     signal,
   );
-  const own = matches.filter((m) => !publishedByBroker(m) && m.id && m.meta?.versionId);
+  const own = matches.filter((m) => !publishedByBroker(m, systems) && m.id && m.meta?.versionId);
   return own.length === 1 ? { id: own[0]!.id!, versionId: own[0]!.meta!.versionId!, resource: own[0]! } : undefined;
 }
 
@@ -170,7 +190,7 @@ function mergedInto(theirs: RelatedPerson, ours: RelatedPerson): RelatedPerson {
  * where the upstream holds the target, made ordinary `Type/id` references, the identifier kept
  * beside it, so the upstream's own reference searches find them.
  */
-async function resolveIdentifierReferences(upstream: Upstream, bodies: Resource[], signal?: AbortSignal): Promise<Map<string, string>> {
+async function resolveIdentifierReferences(upstream: Upstream, systems: SipSystems, bodies: Resource[], signal?: AbortSignal): Promise<Map<string, string>> {
   const wanted = new Map<string, { type: string; system: string; value: string }>();
   const collect = (value: unknown) => {
     if (Array.isArray(value)) value.forEach(collect);
@@ -191,7 +211,7 @@ async function resolveIdentifierReferences(upstream: Upstream, bodies: Resource[
   await Promise.all(
     [...wanted].map(async ([key, w]) => {
       const matches = await upstream.searchAll<Resource>(w.type as Resource['resourceType'], { identifier: `${w.system}|${w.value}` }, 1, signal);
-      const own = matches.filter((m) => m.id && !publishedByBroker(m));
+      const own = matches.filter((m) => m.id && !publishedByBroker(m, systems));
       if (own.length === 1) resolved.set(key, `${w.type}/${own[0]!.id}`);
     }),
   );
@@ -232,12 +252,12 @@ async function conditionsHeld(upstream: Upstream, side: Principal, plan: PlanVie
   return held;
 }
 
-/** The revisions the upstream already holds a Provenance for, on the SIP CarePlan it holds. */
-async function provenancesHeld(upstream: Upstream, sipReference: string, signal?: AbortSignal): Promise<Set<number>> {
+/** The revisions the upstream already holds a Provenance for, on the SIP CarePlan it holds (the revision's extension in any form we published it in). */
+async function provenancesHeld(upstream: Upstream, systems: SipSystems, sipReference: string, signal?: AbortSignal): Promise<Set<number>> {
   const held = new Set<number>();
   const found = await upstream.searchAll<Provenance>('Provenance', { target: sipReference, _count: '100' }, 50, signal);
   for (const provenance of found) {
-    const revision = provenance.extension?.find((e) => e.url === SipExtension.planRevision)?.valueInteger;
+    const revision = provenance.extension?.find((e) => systems.local(e.url) === SipExtension.planRevision)?.valueInteger;
     if (typeof revision === 'number') held.add(revision);
   }
   return held;
@@ -261,7 +281,7 @@ function withoutId<T extends Resource>(resource: T): Resource {
  * Writes go in transactions small enough for the upstream, each counted only when every entry
  * was written. A 412 (someone changed it there meanwhile) is met by reading again.
  */
-export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = () => new Date()): Deliver {
+export function createPublisher(db: Db, upstreams: Upstreams, systems: SipSystems, now: () => Date = () => new Date()): Deliver {
   return async (item: OutboxItem, signal?: AbortSignal) => {
     // The upstream of the plan's organisation on that side; one no longer configured waits, set aside.
     const upstream = upstreams[item.upstream];
@@ -304,19 +324,19 @@ export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = 
         // Interventions copied from this side's own requests are referenced there, not repeated;
         // the Conditions they address are referenced where this side holds them.
         const held = await conditionsHeld(upstream, item.side, plan, patientReference, signal);
-        const resources = sipResourceList(planToFhir(plan, { patient, receiver: item.side, conditionsHeld: held }));
-        const existing = await lookUpExisting(upstream, resources, signal);
-        const resolved = await resolveIdentifierReferences(upstream, resources, signal);
+        const resources = sipResourceList(planToFhir(plan, { patient, receiver: item.side, conditionsHeld: held, systems }));
+        const existing = await lookUpExisting(upstream, resources, systems, signal);
+        const resolved = await resolveIdentifierReferences(upstream, systems, resources, signal);
         const writes: Write[] = [];
         for (const resource of resources) {
-          const identifier = sipIdentifierOf(resource)!;
+          const identifier = sipIdentifierOf(resource, systems)!;
           const local = `${resource.resourceType}/${resource.id}`;
           const body = withResolvedIdentifiers(withoutId(resource), resolved);
           if (resource.resourceType === 'RelatedPerson') {
             const relative = plan.relativesSection.relatives.find(
-              (r) => identifierKey(relativeIdentifier(plan.id, r.id)) === identifierKey(identifier),
+              (r) => identifierKey(systems.publish(relativeIdentifier(plan.id, r.id))) === identifierKey(identifier),
             );
-            const own = relative ? await upstreamsOwn(upstream, item.side, relative, patientReference, signal) : undefined;
+            const own = relative ? await upstreamsOwn(upstream, systems, item.side, relative, patientReference, signal) : undefined;
             if (own) {
               writes.push({ local, resourceType: 'RelatedPerson', body: mergedInto(own.resource as RelatedPerson, body as RelatedPerson), existing: own });
               continue;
@@ -331,22 +351,22 @@ export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = 
           });
         }
         const known = new Map<string, string>();
-        const written = await writeAll(upstream, writes, known, signal);
+        const written = await writeAll(upstream, writes, known, systems, signal);
 
         const sip = written.get(`CarePlan/${plan.id}`)!;
-        const provenanceHeld = await provenancesHeld(upstream, sip.reference, signal);
+        const provenanceHeld = await provenancesHeld(upstream, systems, sip.reference, signal);
         const changed = [...written.values()].filter((w) => w.changed);
         const provenances: Write[] = revisions
           .filter((r) => !provenanceHeld.has(r.revision))
           .sort((a, b) => a.revision - b.revision)
           .map((r) => {
-            const provenance = planToFhir(plan, { patient, receiver: item.side, conditionsHeld: held, change: changeOf(r) }).provenance!;
+            const provenance = planToFhir(plan, { patient, receiver: item.side, conditionsHeld: held, change: changeOf(r), systems }).provenance!;
             // Every record names the SIP first (so it is found by the plan), then, for the
             // newest revision, every resource it changed at the version it made. An older
             // revision superseded before it was delivered changed nothing there of its own.
             const versions: Written[] = r.revision === item.revision ? changed : [];
             const target = [
-              { reference: sip.reference, identifier: { system: SipIdentifierSystem.plan, value: plan.id } },
+              { reference: sip.reference, identifier: { system: systems.url(SipIdentifierSystem.plan), value: plan.id } },
               ...versions.map((t) => ({ reference: t.versionId ? `${t.reference}/_history/${t.versionId}` : t.reference })),
             ];
             return {
@@ -355,7 +375,7 @@ export function createPublisher(db: Db, upstreams: Upstreams, now: () => Date = 
               body: withResolvedIdentifiers({ ...provenance, target } as Resource, resolved),
             };
           });
-        await writeAll(upstream, provenances, known, signal);
+        await writeAll(upstream, provenances, known, systems, signal);
         return 'delivered';
       } catch (error) {
         const stale = error instanceof StaleWrite || (error instanceof UpstreamError && error.status === 412);

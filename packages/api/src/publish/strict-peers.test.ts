@@ -12,6 +12,7 @@ import {
   staffClient,
   type TestApp,
   usePeers,
+  testSystems,
 } from '../test-support/index.ts';
 
 /**
@@ -54,10 +55,10 @@ describeEachDatabase('publishing to strict FHIR servers', (ctx) => {
   }
 
   async function provenanceRevisions(side: Side, planId: string): Promise<number[]> {
-    const [sip] = await searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=urn:sip-broker:plan|${planId}`);
+    const [sip] = await searchPeer<CarePlan>(peers.urls[side], `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${planId}`);
     if (!sip) return [];
     const found = await searchPeer<Provenance>(peers.urls[side], `Provenance?target=CarePlan/${sip.id}`);
-    return found.map((p) => p.extension?.find((e) => e.url === 'urn:sip-broker:extension:plan-revision')?.valueInteger ?? -1).sort((a, b) => a - b);
+    return found.map((p) => p.extension?.find((e) => e.url === 'https://sip.example/fhir/StructureDefinition/plan-revision')?.valueInteger ?? -1).sort((a, b) => a - b);
   }
 
   /**
@@ -99,7 +100,7 @@ describeEachDatabase('publishing to strict FHIR servers', (ctx) => {
     expect((await outbox(plan.id)).every((r) => r.delivered_at !== null)).toBe(true);
     expect((await publication(plan.id)).region).toMatchObject({ state: 'published' });
     for (const side of SIDES) {
-      expect(integrityFindings(peers[side]), side).toEqual([]);
+      expect(integrityFindings(peers[side], testSystems), side).toEqual([]);
       expect(await provenanceRevisions(side, plan.id), side).toEqual(
         (await outbox(plan.id)).filter((r) => r.side === side).map((r) => r.revision),
       );
@@ -111,7 +112,7 @@ describeEachDatabase('publishing to strict FHIR servers', (ctx) => {
     const plan = await sharedPlan('SIP, strict isolation');
     await t.outbox.drain();
     expect((await outbox(plan.id)).every((r) => r.outcome === 'delivered' || r.outcome === 'superseded')).toBe(true);
-    for (const side of SIDES) expect(integrityFindings(peers[side]), side).toEqual([]);
+    for (const side of SIDES) expect(integrityFindings(peers[side], testSystems), side).toEqual([]);
 
     // A broker told the region takes more than it does: the region refuses, for good, until that is fixed.
     const wide = await buildTestApp({ database: ctx.database, peers: peers.urls, env: { REGION_FHIR_MAX_TRANSACTION_ENTRIES: '30' } });
@@ -135,10 +136,10 @@ describeEachDatabase('publishing to strict FHIR servers', (ctx) => {
     current = await edit(other, 'SIP, rättad');
     await wide.outbox.drain();
     expect((await outbox(other.id)).every((r) => r.delivered_at !== null)).toBe(true);
-    const [sip] = await searchPeer<CarePlan>(peers.urls.region, `CarePlan?identifier=urn:sip-broker:plan|${other.id}`);
+    const [sip] = await searchPeer<CarePlan>(peers.urls.region, `CarePlan?identifier=https://sip.example/fhir/NamingSystem/plan|${other.id}`);
     expect(sip!.title).toBe(current.fields.title);
     expect(await provenanceRevisions('region', other.id)).toEqual((await outbox(other.id)).filter((r) => r.side === 'region').map((r) => r.revision));
-    expect(integrityFindings(peers.region)).toEqual([]);
+    expect(integrityFindings(peers.region, testSystems)).toEqual([]);
   });
 
   it('answers the publication status only to who may read the plan, with a problem otherwise', async () => {
@@ -202,7 +203,7 @@ describeEachDatabase('publishing to strict FHIR servers', (ctx) => {
     for (const side of SIDES) peers[side].setStrictness({ transactions: 'batch', maxTransactionEntries: 4 });
     const plan = await sharedPlan('SIP, rundtur');
     await settle(plan.id);
-    const state = () => SIDES.map((side) => JSON.stringify([...integrityFindings(peers[side]), peers[side].exportState().histories]));
+    const state = () => SIDES.map((side) => JSON.stringify([...integrityFindings(peers[side], testSystems), peers[side].exportState().histories]));
     const published = state();
     for (let round = 0; round < 3; round++) {
       const res = await coordinator.request(`/api/plans/${plan.id}/sync`, { method: 'POST' });
@@ -211,6 +212,6 @@ describeEachDatabase('publishing to strict FHIR servers', (ctx) => {
       await settle(plan.id);
       expect(state(), `round ${round}`).toEqual(published);
     }
-    for (const side of SIDES) expect(integrityFindings(peers[side]), side).toEqual([]);
+    for (const side of SIDES) expect(integrityFindings(peers[side], testSystems), side).toEqual([]);
   });
 });

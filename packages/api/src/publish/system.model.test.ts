@@ -30,6 +30,7 @@ import {
   startTestPeers,
   type TestApp,
   type TestPeers,
+  testSystems,
 } from '../test-support/index.ts';
 import type { CarePlan, Consent, Goal, Provenance, Task } from '@medplum/fhirtypes';
 import type { FaultMode, FhirPeer } from '@sip/fhir-peer';
@@ -625,34 +626,34 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
     for (const s of SIDES) {
       const peer: FhirPeer = r.peers[s];
       const held = latestResources(peer);
-      const sips = await byIdentifier<CarePlan>(peer, 'CarePlan', SipIdentifierSystem.plan, r.planId);
+      const sips = await byIdentifier<CarePlan>(peer, 'CarePlan', testSystems.url(SipIdentifierSystem.plan), r.planId);
       expect(sips.length, `SIP CarePlans on the ${s} peer, after ${at}`).toBe(1);
       const sip = sips[0]!;
       expect([sip.title, sip.status], `the SIP on the ${s} peer, after ${at}`).toEqual([m.title, carePlanStatus[m.status]]);
       for (const principal of SIDES) {
-        const parts = await byIdentifier<CarePlan>(peer, 'CarePlan', SipIdentifierSystem.planPart, r.partIds[principal]);
+        const parts = await byIdentifier<CarePlan>(peer, 'CarePlan', testSystems.url(SipIdentifierSystem.planPart), r.partIds[principal]);
         expect(parts.length, `the ${principal} part on the ${s} peer, after ${at}`).toBe(1);
         const goals = (parts[0]!.goal ?? []).map((ref) => (held.get(ref.reference!) as Goal | undefined)?.description.text);
         expect(goals, `the ${principal} goals on the ${s} peer, after ${at}`).toEqual(m.goals[principal]);
       }
       for (const commitment of m.commitments) {
         const value = `${r.planId}/${commitment.id}`;
-        const tasks = await byIdentifier<Task>(peer, 'Task', SipIdentifierSystem.commitment, value);
+        const tasks = await byIdentifier<Task>(peer, 'Task', testSystems.url(SipIdentifierSystem.commitment), value);
         expect(tasks.map((task) => task.status), `commitment ${commitment.id}'s Task on the ${s} peer, after ${at}`).toEqual([
           commitmentTaskStatus[status(commitment)],
         ]);
         const answers = commitment.history.filter((h) => h !== 'requested');
-        const consents = await byIdentifier<Consent>(peer, 'Consent', SipIdentifierSystem.commitmentConsent, value);
+        const consents = await byIdentifier<Consent>(peer, 'Consent', testSystems.url(SipIdentifierSystem.commitmentConsent), value);
         expect(consents.map((c) => c.status), `the relative's Consent to commitment ${commitment.id} on the ${s} peer, after ${at}`).toEqual(
           answers.length ? [commitmentConsentStatus[answers.at(-1) as keyof typeof commitmentConsentStatus]] : [],
         );
       }
       const provenances = await search<Provenance>(peer, `Provenance?target=CarePlan/${sip.id}`);
       const revisions = provenances
-        .map((p) => p.extension?.find((e) => e.url === 'urn:sip-broker:extension:plan-revision')?.valueInteger ?? -1)
+        .map((p) => p.extension?.find((e) => e.url === 'https://sip.example/fhir/StructureDefinition/plan-revision')?.valueInteger ?? -1)
         .sort((a, b) => a - b);
       expect(revisions, `Provenances on the ${s} peer against the revisions queued to it, after ${at}`).toEqual(revisionsTo(s));
-      expect(integrityFindings(peer), `what the ${s} peer holds, after ${at}`).toEqual([]);
+      expect(integrityFindings(peer, testSystems), `what the ${s} peer holds, after ${at}`).toEqual([]);
     }
     expect(await verifyAccessLog(ctx.database.db), `the access log's chain, after ${at}`).toMatchObject({ ok: true });
   }

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
-import { referencesIn, rewriteReferences, stableUuid } from '@sip/shared';
+import { referencesIn, rewriteReferences, stableUuid, type SipSystems } from '@sip/shared';
 import { validateBundle } from '../fhir/validate.ts';
 import { UpstreamError, type Upstream } from '../upstreams/upstream.ts';
 import { EntriesRefused } from './delivery-failure.ts';
@@ -135,12 +135,14 @@ function etagVersion(etag: string | undefined): string | undefined {
  * counts only when the answer is a `transaction-response` whose every entry has a 2xx status
  * (a server that runs transactions as batches answers 200 with failed entries): otherwise it
  * throws, and a later attempt finds what did get written by its identifiers. `known` maps
- * `local` references to `Type/id` on the upstream and grows with what is created.
+ * `local` references to `Type/id` on the upstream and grows with what is created; `systems`
+ * are the URLs our own systems must be published as.
  */
 export async function writeAll(
   upstream: Upstream,
   writes: Write[],
   known: Map<string, string>,
+  systems: SipSystems,
   signal?: AbortSignal,
 ): Promise<Map<string, Written>> {
   const results = new Map<string, Written>();
@@ -172,7 +174,7 @@ export async function writeAll(
       };
     });
     const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: entries };
-    validateBundle(bundle, new Set(known.values()));
+    validateBundle(bundle, systems, new Set(known.values()));
     const answer = await upstream.transaction(bundle, signal);
     if (answer?.resourceType !== 'Bundle' || (answer.entry ?? []).length !== entries.length) {
       throw new UpstreamError(upstream.name, 'bad-response', 200);

@@ -80,7 +80,7 @@ describeEachDatabase('what needs attention reaches the principal responsible for
 
   /** The plan's attention Tasks on a peer. */
   const attentionTasks = async (base: string, planId: string) =>
-    (await search<Task>(base, 'Task')).filter((task) => task.identifier?.some((i) => i.system === 'urn:sip-broker:attention' && i.value?.startsWith(`${planId}/`)));
+    (await search<Task>(base, 'Task')).filter((task) => task.identifier?.some((i) => i.system === 'https://sip.example/fhir/NamingSystem/attention' && i.value?.startsWith(`${planId}/`)));
 
   describe('a commitment past its review date', () => {
     let ids: { planId: string; relativeId: string; commitmentId: string };
@@ -123,12 +123,12 @@ describeEachDatabase('what needs attention reaches the principal responsible for
         expect(task, side).toMatchObject({
           status: 'requested',
           intent: 'order',
-          code: { coding: [{ system: 'urn:sip-broker:codesystem:attention', code: 'commitment-review-due' }] },
-          identifier: [{ system: 'urn:sip-broker:attention', value: `${ids.planId}/${ids.relativeId}/${ids.commitmentId}/review-due/2027-06-01` }],
+          code: { coding: [{ system: 'https://sip.example/fhir/CodeSystem/attention', code: 'commitment-review-due' }] },
+          identifier: [{ system: 'https://sip.example/fhir/NamingSystem/attention', value: `${ids.planId}/${ids.relativeId}/${ids.commitmentId}/review-due/2027-06-01` }],
           owner: { type: 'Organization', identifier: { value: MUNICIPALITY_HSA } },
           authoredOn: '2027-06-01',
         });
-        const [commitmentTask] = await search<Task>(base, `Task?identifier=urn:sip-broker:commitment|${ids.planId}/${ids.commitmentId}`);
+        const [commitmentTask] = await search<Task>(base, `Task?identifier=https://sip.example/fhir/NamingSystem/commitment|${ids.planId}/${ids.commitmentId}`);
         expect(task!.focus, side).toEqual({ reference: `Task/${commitmentTask!.id}` });
         const provenances = await search<Provenance>(base, 'Provenance');
         expect(provenances.some((p) => p.agent?.[0]?.who?.identifier?.value === REVIEW_DUE_USER), side).toBe(true);
@@ -159,7 +159,7 @@ describeEachDatabase('what needs attention reaches the principal responsible for
         expect(more, side).toEqual([]);
         expect(task, side).toMatchObject({ status: 'requested', code: { coding: [{ code: 'commitment-declined' }] }, owner: { identifier: { value: MUNICIPALITY_HSA } } });
         // One relative, one record: Maria's own RelatedPerson where the upstream knows her, else ours.
-        const [ours] = await search<{ id: string }>(base, `RelatedPerson?identifier=urn:sip-broker:relative|${ids.planId}/${ids.relativeId}`);
+        const [ours] = await search<{ id: string }>(base, `RelatedPerson?identifier=https://sip.example/fhir/NamingSystem/relative|${ids.planId}/${ids.relativeId}`);
         const plan = (await (await (await staffClient(t, 'region-coordinator')).request(`/api/plans/${ids.planId}`)).json()) as PlanView;
         const own = plan.relativesSection.relatives.find((r) => r.id === ids.relativeId)?.sources?.find((s) => s.system === side && s.resourceType === 'RelatedPerson');
         expect(task!.requester, side).toEqual({ reference: `RelatedPerson/${own?.id ?? ours!.id}` });

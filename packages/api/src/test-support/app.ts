@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
 import { createFhirPeer, type FhirPeer } from '@sip/fhir-peer';
+import { sipSystems } from '@sip/shared';
 import { createApp } from '../app.ts';
 import { createTokenVerifier, type TrustedIssuer } from '../auth/tokens.ts';
 import { envPrefix, loadConfig, type Config } from '../config/config.ts';
@@ -53,10 +54,15 @@ export const bothSides = (urls: { region: string; municipality: string }) =>
 /** Retries and circuit breaking on a test's time scale. */
 const testResilience = { maxAttempts: 2, initialDelayMs: 10, maxDelayMs: 50, halfOpenAfterMs: 100 };
 
+/** The base the test app publishes its own systems under (`FHIR_SYSTEM_BASE`), the shared fixtures' too. */
+export const TEST_SYSTEM_BASE = 'https://sip.example/fhir';
+/** The test app's own systems. */
+export const testSystems = sipSystems(TEST_SYSTEM_BASE);
+
 /** Base URLs of test peers by upstream name: the region's and the municipality's, and any others (`UPSTREAMS`). */
 export type PeerUrls = { region: string; municipality: string } & Record<string, string>;
 
-/** A config for tests: demo mode on, upstreams at the given peers, quiet logs. */
+/** A config for tests: demo mode on, upstreams at the given peers, quiet logs, our systems under {@link TEST_SYSTEM_BASE}. */
 export function testConfig(peers: PeerUrls, env: Record<string, string> = {}): Config {
   const others = Object.keys(peers).filter((name) => name !== 'region' && name !== 'municipality');
   return loadConfig({
@@ -68,6 +74,7 @@ export function testConfig(peers: PeerUrls, env: Record<string, string> = {}): C
     UPSTREAM_TIMEOUT_MS: '1000',
     ...(others.length ? { UPSTREAMS: others.join(',') } : {}),
     ...Object.fromEntries(others.map((name) => [`${envPrefix(name)}_FHIR_BASE_URL`, peers[name] ?? ''])),
+    FHIR_SYSTEM_BASE: TEST_SYSTEM_BASE,
     // Besides the demo world's two: a region and a municipality that take part in no demo plan.
     ORGANISATIONS: JSON.stringify([
       { ...OTHER_REGION, kind: 'region' },
@@ -135,7 +142,7 @@ export async function buildTestApp(options: {
   });
   await events.start();
   const publishing = clients();
-  const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, publishing, () => clock.now()), logger, () => clock.now(), {
+  const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, publishing, config.fhirSystems, () => clock.now()), logger, () => clock.now(), {
     baseDelayMs: 1,
     maxDelayMs: 1,
     probe: async (name) => (await publishing[name]?.check())?.ok ?? false,

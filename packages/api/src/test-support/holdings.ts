@@ -1,4 +1,4 @@
-import { referencesIn } from '@sip/shared';
+import { referencesIn, type SipSystems } from '@sip/shared';
 import type { FhirPeer } from '@sip/fhir-peer';
 import type { Resource } from '@medplum/fhirtypes';
 
@@ -12,17 +12,30 @@ export function latestResources(peer: FhirPeer): Map<string, Resource> {
   return held;
 }
 
+/** Whether a value names one of our systems anywhere (an identifier, a code, an extension, a policy), in any form. */
+function namesOurSystems(value: unknown, systems: SipSystems): boolean {
+  if (Array.isArray(value)) return value.some((v) => namesOurSystems(v, systems));
+  if (value && typeof value === 'object') {
+    return Object.entries(value).some(([key, child]) =>
+      typeof child === 'string' ? ['system', 'url', 'uri'].includes(key) && systems.local(child) !== undefined : namesOurSystems(child, systems),
+    );
+  }
+  return false;
+}
+
 /**
  * What is wrong with what a peer holds of the broker's publications, as a list of findings
  * (empty when all is well): a reference that resolves to nothing there (a placeholder left
  * behind, an id that never existed, a version that does not exist), two resources with the same
- * identifier of ours, or two RelatedPersons for the same person and individual.
+ * identifier of ours (in whichever forms they carry it: a copy under the legacy
+ * `urn:sip-broker:…` system beside one under the current is two), or two RelatedPersons for the
+ * same person and individual.
  */
-export function integrityFindings(peer: FhirPeer): string[] {
+export function integrityFindings(peer: FhirPeer, systems: SipSystems): string[] {
   const findings: string[] = [];
   const held = latestResources(peer);
   const histories = peer.exportState().histories;
-  const ours = [...held.entries()].filter(([, r]) => JSON.stringify(r).includes('urn:sip-broker:'));
+  const ours = [...held.entries()].filter(([, r]) => namesOurSystems(r, systems));
   for (const [key, resource] of ours) {
     for (const reference of referencesIn(resource)) {
       if (/^urn:uuid:/i.test(reference)) {
@@ -42,8 +55,9 @@ export function integrityFindings(peer: FhirPeer): string[] {
   for (const [key, resource] of held) {
     const identifiers = (resource as { identifier?: { system?: string; value?: string }[] }).identifier ?? [];
     for (const identifier of identifiers) {
-      if (!identifier.system?.startsWith('urn:sip-broker:')) continue;
-      const id = `${resource.resourceType} ${identifier.system}|${identifier.value}`;
+      const local = systems.local(identifier.system);
+      if (!local || !systems.isIdentifierSystem(local)) continue;
+      const id = `${resource.resourceType} ${systems.url(local)}|${identifier.value}`;
       const other = seen.get(id);
       if (other) findings.push(`${key} and ${other} both carry ${id}`);
       else seen.set(id, key);

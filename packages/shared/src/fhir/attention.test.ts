@@ -2,7 +2,7 @@ import type { Task } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import type { CommitmentEvent, PlanView } from '../plan.ts';
 import { ATTENTION_KIND_SYSTEM, SipIdentifierSystem } from './codesystems.ts';
-import { fullPlan, MUNICIPALITY_ORG, publishContext, REGION_ORG } from './fixture.ts';
+import { fixtureSystems, fullPlan, MUNICIPALITY_ORG, publishContext, REGION_ORG } from './fixture.ts';
 import { identifierKey, planToFhir } from './plan-to-fhir.ts';
 import { buildPublishBundle } from './publish-bundle.ts';
 import { stableUuid } from './stable-uuid.ts';
@@ -55,12 +55,12 @@ describe('what needs attention, as Tasks to the principal responsible for the pl
           '<p><b>Anhörig:</b> Maria Nilsson (dotter)</p><p><b>Åtagande:</b> Handla mat</p><p><b>Sedan:</b> 2027-03-01</p>' +
           '<p><b>Ansvarig huvudman:</b> Norrviks kommun</p></div>',
       },
-      identifier: [identifier],
+      identifier: [fixtureSystems.publish(identifier)],
       basedOn: [{ reference: `CarePlan/${plan.id}` }],
       status: 'requested',
       intent: 'order',
       priority: 'routine',
-      code: { coding: [{ system: ATTENTION_KIND_SYSTEM, code: 'commitment-review-due', display: 'Åtagandets omprövningsdatum har passerats' }], text: 'Åtagandets omprövningsdatum har passerats' },
+      code: { coding: [{ system: fixtureSystems.url(ATTENTION_KIND_SYSTEM), code: 'commitment-review-due', display: 'Åtagandets omprövningsdatum har passerats' }], text: 'Åtagandets omprövningsdatum har passerats' },
       description: 'Åtagandets omprövningsdatum har passerats',
       focus: { reference: `Task/${commitmentTaskOf('c-due').id}` },
       for: { reference: 'Patient/astrid-in-region', type: 'Patient' },
@@ -101,7 +101,7 @@ describe('what needs attention, as Tasks to the principal responsible for the pl
     expect(due.request).toEqual({
       method: 'POST',
       url: 'Task',
-      ifNoneExist: `identifier=urn:sip-broker:attention|${plan.id}/rel-maria/c-due/review-due/2027-03-01`,
+      ifNoneExist: `identifier=https://sip.example/fhir/NamingSystem/attention|${plan.id}/rel-maria/c-due/review-due/2027-03-01`,
     });
     const commitmentEntry = entries.find((e) => (e.resource as Task | undefined)?.identifier?.[0]?.value === `${plan.id}/c-due` && e.resource?.resourceType === 'Task')!;
     expect((due.resource as Task).focus).toEqual({ reference: commitmentEntry.fullUrl });

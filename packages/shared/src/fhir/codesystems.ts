@@ -1,7 +1,14 @@
 /**
  * The code systems, identifier systems and extensions the SIP's FHIR R4 representation uses:
- * our own (`urn:sip-broker:…`) and the standard ones it draws on.
+ * our own and the standard ones it draws on.
+ *
+ * Our own are named here by their local names, `urn:sip-broker:…`: the names the broker first
+ * published them under. What leaves the broker carries them as http(s) URLs under the
+ * deployment's system base instead ({@link sipSystems} in `systems.ts` maps one to the other,
+ * and recognises every form the broker ever published).
  */
+import type { ConsentCategory } from '../plan.ts';
+
 
 /** Identifier systems of the resources the broker publishes; the value is our own id. */
 export const SipIdentifierSystem = {
@@ -116,6 +123,17 @@ export const ConsentPolicy = {
 
 /** Consent.provision.code: the categories of information the individual lets the SIP share. */
 export const CONSENT_INFORMATION_SYSTEM = 'urn:sip-broker:codesystem:consent-information';
+/** How each category of information is named in Swedish (the codes are {@link ConsentCategory}). */
+export const ConsentInformationText: Record<ConsentCategory, string> = {
+  goals: 'mål',
+  needs: 'behov',
+  interventions: 'insatser',
+  'health-interventions': 'hälso- och sjukvårdens insatser',
+  'social-interventions': 'socialtjänstens insatser',
+  contacts: 'kontaktuppgifter',
+  meetings: 'möten',
+  'follow-up': 'uppföljning',
+};
 
 /**
  * Consent.category of a relative's own consent (no standard profile exists for it): to a

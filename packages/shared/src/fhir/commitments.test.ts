@@ -2,7 +2,7 @@ import type { BundleEntry, Consent, Task } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
 import type { Commitment, CommitmentEvent, PlanView } from '../plan.ts';
 import { ConsentCoding, RelativeConsentCategory, SipExtension, SipIdentifierSystem } from './codesystems.ts';
-import { fullPlan, publishContext } from './fixture.ts';
+import { fullPlan, publishContext, fixtureSystems } from './fixture.ts';
 import { identifierKey, planToFhir, sipResourceList } from './plan-to-fhir.ts';
 import { buildPublishBundle, publishTargets, sipIdentifierOf, type ExistingResources } from './publish-bundle.ts';
 import { stableUuid } from './stable-uuid.ts';
@@ -85,7 +85,7 @@ const base = fullPlan();
 const plan = fullPlan({ relativesSection: { ...base.relativesSection, relatives: [maria, bengt, refusing, gone] } });
 const fhir = planToFhir(plan, publishContext);
 const relatedPersonOf = (relativeId: string) =>
-  fhir.relatedPersons.find((p) => p.identifier?.some((i) => i.system === SipIdentifierSystem.relative && i.value === `${plan.id}/${relativeId}`))!;
+  fhir.relatedPersons.find((p) => p.identifier?.some((i) => i.system === fixtureSystems.url(SipIdentifierSystem.relative) && i.value === `${plan.id}/${relativeId}`))!;
 const taskOf = (id: string) => fhir.tasks.find((t) => t.identifier?.[0]?.value === `${plan.id}/${id}`);
 const consentOf = (system: string, id: string) =>
   fhir.relativeConsents.find((c) => c.identifier?.[0]?.system === system && c.identifier[0].value === `${plan.id}/${id}`);
@@ -100,17 +100,19 @@ describe("a relative's commitments as FHIR R4", () => {
 
   it('maps each commitment to a Task: our identifier, a proposal for the individual, owned by the RelatedPerson, based on the relatives section and the SIP', () => {
     const task = taskOf('c-requested')!;
-    const identifier = { system: 'urn:sip-broker:commitment', value: `${plan.id}/c-requested` };
+    const identifier = { system: 'https://sip.example/fhir/NamingSystem/commitment', value: `${plan.id}/c-requested` };
+    // The id derives from the identifier by its local name: the same whatever base the systems are published under.
+    const local = { system: 'urn:sip-broker:commitment', value: identifier.value };
     expect(task).toEqual<Task>({
       resourceType: 'Task',
-      id: stableUuid(`Task|${identifierKey(identifier)}`),
+      id: stableUuid(`Task|${identifierKey(local)}`),
       text: { status: 'generated', div: expect.stringContaining('<p><b>Åtagande:</b> Åtagande c-requested</p>') },
-      extension: [{ url: 'urn:sip-broker:extension:review-date', valueDate: '2027-06-01' }],
+      extension: [{ url: 'https://sip.example/fhir/StructureDefinition/review-date', valueDate: '2027-06-01' }],
       identifier: [identifier],
       basedOn: [{ reference: `CarePlan/${plan.relativesSection.id}` }, { reference: `CarePlan/${plan.id}` }],
       status: 'requested',
       intent: 'proposal',
-      code: { coding: [{ system: 'urn:sip-broker:codesystem:task-kind', code: 'relative-commitment', display: 'Anhörigs frivilliga åtagande' }] },
+      code: { coding: [{ system: 'https://sip.example/fhir/CodeSystem/task-kind', code: 'relative-commitment', display: 'Anhörigs frivilliga åtagande' }] },
       description: 'Åtagande c-requested',
       for: { reference: 'Patient/astrid-in-region', type: 'Patient' },
       executionPeriod: { start: '2026-12-01', end: '2027-12-31' },
@@ -134,8 +136,8 @@ describe("a relative's commitments as FHIR R4", () => {
 
   it('stamps the Task with its last event, and the review date in force (a reconfirmation’s, else the one proposed)', () => {
     expect(taskOf('c-withdrawn')!.lastModified).toBe('2027-01-10T12:00:00.000Z');
-    expect(taskOf('c-reconfirmed')!.extension).toEqual([{ url: SipExtension.reviewDate, valueDate: '2027-11-23' }]);
-    expect(taskOf('c-accepted')!.extension).toEqual([{ url: SipExtension.reviewDate, valueDate: '2027-06-01' }]);
+    expect(taskOf('c-reconfirmed')!.extension).toEqual([{ url: fixtureSystems.url(SipExtension.reviewDate), valueDate: '2027-11-23' }]);
+    expect(taskOf('c-accepted')!.extension).toEqual([{ url: fixtureSystems.url(SipExtension.reviewDate), valueDate: '2027-06-01' }]);
     expect(taskOf('c-accepted')!.executionPeriod).toEqual({ start: '2026-12-01' });
     expect(taskOf('c-reconfirmed')!.text!.div).toContain('<p><b>Omprövas senast:</b> 2027-11-23</p>');
   });
@@ -146,20 +148,20 @@ describe("a relative's commitments as FHIR R4", () => {
     ['c-withdrawn', 'inactive', ConsentCoding.optOut.code, 'deny', '2027-01-10T12:00:00.000Z'],
     ['c-reconfirmed', 'active', ConsentCoding.optIn.code, 'permit', '2027-05-25T09:00:00.000Z'],
   ])("maps the relative's answer to commitment %s to a Consent %s (%s, %s) dated by that answer", (id, status, rule, type, at) => {
-    const consent = consentOf(SipIdentifierSystem.commitmentConsent, id)!;
+    const consent = consentOf(fixtureSystems.url(SipIdentifierSystem.commitmentConsent), id)!;
     expect(consent).toMatchObject<Consent>({
       resourceType: 'Consent',
-      identifier: [{ system: 'urn:sip-broker:commitment-consent', value: `${plan.id}/${id}` }],
+      identifier: [{ system: 'https://sip.example/fhir/NamingSystem/commitment-consent', value: `${plan.id}/${id}` }],
       status: status as Consent['status'],
       scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'treatment' }] },
       category: [
-        { coding: [{ system: 'urn:sip-broker:codesystem:consent-category', code: 'relative-commitment' }] },
+        { coding: [{ system: 'https://sip.example/fhir/CodeSystem/consent-category', code: 'relative-commitment' }] },
         { coding: [{ system: 'http://loinc.org', code: '59284-0' }] },
       ],
       patient: { reference: 'Patient/astrid-in-region' },
       dateTime: at,
       performer: [{ reference: `RelatedPerson/${relatedPersonOf('rel-maria').id}` }],
-      policy: [{ uri: 'urn:sip-broker:policy:relative-commitment' }],
+      policy: [{ uri: 'https://sip.example/fhir/policy/relative-commitment' }],
       policyRule: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ActCode', code: rule }] },
       provision: { type: type as 'permit' | 'deny', data: [{ meaning: 'related', reference: { reference: `Task/${taskOf(id)!.id}` } }] },
     });
@@ -181,23 +183,23 @@ describe("a relative's commitments as FHIR R4", () => {
   });
 
   it('makes no Consent for a commitment the relative never answered, whether still requested or cancelled by staff', () => {
-    expect(consentOf(SipIdentifierSystem.commitmentConsent, 'c-requested')).toBeUndefined();
-    expect(consentOf(SipIdentifierSystem.commitmentConsent, 'c-cancelled')).toBeUndefined();
+    expect(consentOf(fixtureSystems.url(SipIdentifierSystem.commitmentConsent), 'c-requested')).toBeUndefined();
+    expect(consentOf(fixtureSystems.url(SipIdentifierSystem.commitmentConsent), 'c-cancelled')).toBeUndefined();
   });
 
   it('maps the home as a place of care to a Consent of its own category: active when given, rejected when refused', () => {
-    expect(consentOf(SipIdentifierSystem.homeConsent, 'rel-bengt')).toMatchObject({
-      identifier: [{ system: 'urn:sip-broker:home-consent', value: `${plan.id}/rel-bengt` }],
+    expect(consentOf(fixtureSystems.url(SipIdentifierSystem.homeConsent), 'rel-bengt')).toMatchObject({
+      identifier: [{ system: 'https://sip.example/fhir/NamingSystem/home-consent', value: `${plan.id}/rel-bengt` }],
       status: 'active',
-      category: [{ coding: [RelativeConsentCategory.homeAsPlaceOfCare] }, { coding: [ConsentCoding.patientConsent] }],
-      policy: [{ uri: 'urn:sip-broker:policy:home-as-place-of-care' }],
+      category: [{ coding: [fixtureSystems.publish(RelativeConsentCategory.homeAsPlaceOfCare)] }, { coding: [ConsentCoding.patientConsent] }],
+      policy: [{ uri: 'https://sip.example/fhir/policy/home-as-place-of-care' }],
       dateTime: '2026-11-23T10:00:00.000Z',
       performer: [{ reference: `RelatedPerson/${relatedPersonOf('rel-bengt').id}` }],
       policyRule: { coding: [ConsentCoding.optIn] },
       provision: { type: 'permit' },
     });
-    expect(consentOf(SipIdentifierSystem.homeConsent, 'rel-bengt')!.provision?.data).toBeUndefined();
-    expect(consentOf(SipIdentifierSystem.homeConsent, 'rel-nils')).toMatchObject({
+    expect(consentOf(fixtureSystems.url(SipIdentifierSystem.homeConsent), 'rel-bengt')!.provision?.data).toBeUndefined();
+    expect(consentOf(fixtureSystems.url(SipIdentifierSystem.homeConsent), 'rel-nils')).toMatchObject({
       status: 'rejected',
       dateTime: '2026-11-24T10:00:00.000Z',
       policyRule: { coding: [ConsentCoding.optOut] },
@@ -207,8 +209,8 @@ describe("a relative's commitments as FHIR R4", () => {
 
   it('leaves out the commitments and consents of relatives the upstreams no longer know', () => {
     expect(taskOf('c-gone')).toBeUndefined();
-    expect(consentOf(SipIdentifierSystem.commitmentConsent, 'c-gone')).toBeUndefined();
-    expect(consentOf(SipIdentifierSystem.homeConsent, 'rel-gone')).toBeUndefined();
+    expect(consentOf(fixtureSystems.url(SipIdentifierSystem.commitmentConsent), 'c-gone')).toBeUndefined();
+    expect(consentOf(fixtureSystems.url(SipIdentifierSystem.homeConsent), 'rel-gone')).toBeUndefined();
     expect(fhir.tasks).toHaveLength(6);
     expect(fhir.relativeConsents).toHaveLength(6);
   });
@@ -231,37 +233,37 @@ describe("a relative's commitments as FHIR R4", () => {
 
 describe("publishing a relative's commitments", () => {
   const entries = buildPublishBundle(plan, publishContext).entry!;
-  const keyOf = (entry: BundleEntry) => identifierKey(sipIdentifierOf(entry.resource!)!);
+  const keyOf = (entry: BundleEntry) => identifierKey(sipIdentifierOf(entry.resource!, fixtureSystems)!);
   const entryOf = (list: BundleEntry[], system: string, value: string) =>
-    list.find((e) => e.resource && sipIdentifierOf(e.resource) && keyOf(e) === `${system}|${value}`)!;
+    list.find((e) => e.resource && sipIdentifierOf(e.resource, fixtureSystems) && keyOf(e) === `${system}|${value}`)!;
 
   it('lists every Task and relative Consent in publishTargets, with its type', () => {
     const carried = entries.filter((e) => e.resource?.resourceType !== 'Provenance');
-    const targets = publishTargets(plan);
+    const targets = publishTargets(plan, fixtureSystems);
     expect(new Set(targets.map((t) => t.key))).toEqual(new Set(carried.map(keyOf)));
     expect(targets).toHaveLength(carried.length);
     const types = new Map(carried.map((e) => [keyOf(e), e.resource!.resourceType]));
     for (const target of targets) expect(types.get(target.key)).toBe(target.resourceType);
-    expect(targets.filter((t) => t.identifier.system === SipIdentifierSystem.commitment)).toHaveLength(6);
-    expect(targets.filter((t) => t.identifier.system === SipIdentifierSystem.attention)).toHaveLength(planToFhir(plan, publishContext).attentionTasks.length);
+    expect(targets.filter((t) => t.identifier.system === fixtureSystems.url(SipIdentifierSystem.commitment))).toHaveLength(6);
+    expect(targets.filter((t) => t.identifier.system === fixtureSystems.url(SipIdentifierSystem.attention))).toHaveLength(planToFhir(plan, publishContext).attentionTasks.length);
     expect(targets.filter((t) => t.resourceType === 'Consent').map((t) => t.identifier.system).sort()).toEqual(
-      [SipIdentifierSystem.consent, ...Array(4).fill(SipIdentifierSystem.commitmentConsent), ...Array(2).fill(SipIdentifierSystem.homeConsent)].sort(),
+      [fixtureSystems.url(SipIdentifierSystem.consent), ...Array(4).fill(fixtureSystems.url(SipIdentifierSystem.commitmentConsent)), ...Array(2).fill(fixtureSystems.url(SipIdentifierSystem.homeConsent))].sort(),
     );
   });
 
   it('creates them conditionally and rewrites owner, basedOn, performer and provision.data to the urn:uuids of the bundle', () => {
     const fullUrl = (system: string, value: string) => entryOf(entries, system, value).fullUrl;
-    const task = entryOf(entries, SipIdentifierSystem.commitment, `${plan.id}/c-withdrawn`);
-    expect(task.request).toEqual({ method: 'POST', url: 'Task', ifNoneExist: `identifier=urn:sip-broker:commitment|${plan.id}/c-withdrawn` });
+    const task = entryOf(entries, fixtureSystems.url(SipIdentifierSystem.commitment), `${plan.id}/c-withdrawn`);
+    expect(task.request).toEqual({ method: 'POST', url: 'Task', ifNoneExist: `identifier=https://sip.example/fhir/NamingSystem/commitment|${plan.id}/c-withdrawn` });
     expect((task.resource as Task).id).toBeUndefined();
-    expect((task.resource as Task).owner).toEqual({ reference: fullUrl(SipIdentifierSystem.relative, `${plan.id}/rel-maria`) });
+    expect((task.resource as Task).owner).toEqual({ reference: fullUrl(fixtureSystems.url(SipIdentifierSystem.relative), `${plan.id}/rel-maria`) });
     expect((task.resource as Task).basedOn).toEqual([
-      { reference: fullUrl(SipIdentifierSystem.planPart, plan.relativesSection.id) },
-      { reference: fullUrl(SipIdentifierSystem.plan, plan.id) },
+      { reference: fullUrl(fixtureSystems.url(SipIdentifierSystem.planPart), plan.relativesSection.id) },
+      { reference: fullUrl(fixtureSystems.url(SipIdentifierSystem.plan), plan.id) },
     ]);
-    const consent = entryOf(entries, SipIdentifierSystem.commitmentConsent, `${plan.id}/c-withdrawn`);
-    expect(consent.request?.ifNoneExist).toBe(`identifier=urn:sip-broker:commitment-consent|${plan.id}/c-withdrawn`);
-    expect((consent.resource as Consent).performer).toEqual([{ reference: fullUrl(SipIdentifierSystem.relative, `${plan.id}/rel-maria`) }]);
+    const consent = entryOf(entries, fixtureSystems.url(SipIdentifierSystem.commitmentConsent), `${plan.id}/c-withdrawn`);
+    expect(consent.request?.ifNoneExist).toBe(`identifier=https://sip.example/fhir/NamingSystem/commitment-consent|${plan.id}/c-withdrawn`);
+    expect((consent.resource as Consent).performer).toEqual([{ reference: fullUrl(fixtureSystems.url(SipIdentifierSystem.relative), `${plan.id}/rel-maria`) }]);
     expect((consent.resource as Consent).provision?.data).toEqual([{ meaning: 'related', reference: { reference: task.fullUrl } }]);
     const references = JSON.stringify(entries).match(/"reference":"[^"]+"/g) ?? [];
     const fullUrls = new Set(entries.map((e) => e.fullUrl));
@@ -273,22 +275,22 @@ describe("publishing a relative's commitments", () => {
   });
 
   it('updates the ones the server holds with If-Match, and references them by their ids there', () => {
-    const targets = publishTargets(plan);
+    const targets = publishTargets(plan, fixtureSystems);
     const existing: ExistingResources = new Map(targets.map((t, i) => [t.key, { id: `srv-${i}`, versionId: '3' }]));
     const updated = buildPublishBundle(plan, publishContext, existing).entry!;
     const idOf = (system: string, value: string) => existing.get(`${system}|${value}`)!.id;
-    const task = entryOf(updated, SipIdentifierSystem.commitment, `${plan.id}/c-accepted`);
-    const taskId = idOf(SipIdentifierSystem.commitment, `${plan.id}/c-accepted`);
+    const task = entryOf(updated, fixtureSystems.url(SipIdentifierSystem.commitment), `${plan.id}/c-accepted`);
+    const taskId = idOf(fixtureSystems.url(SipIdentifierSystem.commitment), `${plan.id}/c-accepted`);
     expect(task.request).toEqual({ method: 'PUT', url: `Task/${taskId}`, ifMatch: 'W/"3"' });
-    expect((task.resource as Task).owner).toEqual({ reference: `RelatedPerson/${idOf(SipIdentifierSystem.relative, `${plan.id}/rel-maria`)}` });
+    expect((task.resource as Task).owner).toEqual({ reference: `RelatedPerson/${idOf(fixtureSystems.url(SipIdentifierSystem.relative), `${plan.id}/rel-maria`)}` });
     expect((task.resource as Task).basedOn).toEqual([
-      { reference: `CarePlan/${idOf(SipIdentifierSystem.planPart, plan.relativesSection.id)}` },
-      { reference: `CarePlan/${idOf(SipIdentifierSystem.plan, plan.id)}` },
+      { reference: `CarePlan/${idOf(fixtureSystems.url(SipIdentifierSystem.planPart), plan.relativesSection.id)}` },
+      { reference: `CarePlan/${idOf(fixtureSystems.url(SipIdentifierSystem.plan), plan.id)}` },
     ]);
-    const consent = entryOf(updated, SipIdentifierSystem.commitmentConsent, `${plan.id}/c-accepted`);
+    const consent = entryOf(updated, fixtureSystems.url(SipIdentifierSystem.commitmentConsent), `${plan.id}/c-accepted`);
     expect(consent.request).toMatchObject({ method: 'PUT', ifMatch: 'W/"3"' });
     expect((consent.resource as Consent).provision?.data?.[0]?.reference).toEqual({ reference: `Task/${taskId}` });
-    const home = entryOf(updated, SipIdentifierSystem.homeConsent, `${plan.id}/rel-bengt`);
-    expect((home.resource as Consent).performer).toEqual([{ reference: `RelatedPerson/${idOf(SipIdentifierSystem.relative, `${plan.id}/rel-bengt`)}` }]);
+    const home = entryOf(updated, fixtureSystems.url(SipIdentifierSystem.homeConsent), `${plan.id}/rel-bengt`);
+    expect((home.resource as Consent).performer).toEqual([{ reference: `RelatedPerson/${idOf(fixtureSystems.url(SipIdentifierSystem.relative), `${plan.id}/rel-bengt`)}` }]);
   });
 });

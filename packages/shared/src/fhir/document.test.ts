@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { IdentifierSystem } from '../identifiers.ts';
 import type { PlanView } from '../plan.ts';
 import { DocumentSection, SIP_DOCUMENT_TYPE, sipComposition, sipDocument, sipDocumentResources, withParticipants, type ParticipantIds } from './document.ts';
-import { fullPlan, MUNICIPALITY_ORG, REGION_ORG } from './fixture.ts';
+import { fullPlan, MUNICIPALITY_ORG, REGION_ORG, fixtureSystems } from './fixture.ts';
 import { patientIdentifierReference, planToFhir, sipResourceList } from './plan-to-fhir.ts';
 import { ProtectedIdentityLabel } from './provenance-marks.ts';
 
@@ -49,9 +49,9 @@ function withRelative(plan: PlanView): PlanView {
 }
 
 function build(plan: PlanView) {
-  const mapped = planToFhir(plan, { patient: patientIdentifierReference(plan) });
+  const mapped = planToFhir(plan, { systems: fixtureSystems, patient: patientIdentifierReference(plan) });
   const { resources, participants } = withParticipants(plan, mapped, ids);
-  const composition = sipComposition(plan, resources, participants, { id: plan.id });
+  const composition = sipComposition(plan, resources, participants, { systems: fixtureSystems, id: plan.id });
   const bundle = sipDocument(composition, sipDocumentResources(resources, participants), {
     fullUrl: (resource) => `${BASE}/${resource.resourceType}/${resource.id}`,
     timestamp: plan.updatedAt,
@@ -123,7 +123,7 @@ describe('sipComposition', () => {
       resourceType: 'Composition',
       id: plan.id,
       status: 'final',
-      type: SIP_DOCUMENT_TYPE,
+      type: fixtureSystems.publish(SIP_DOCUMENT_TYPE),
       subject: { reference: 'Patient/the-patient' },
       date: plan.updatedAt,
       title: 'SIP för Astrid',

@@ -30,8 +30,9 @@ import { ConsentCoding, FhirSystem, PlanCategory } from './codesystems.ts';
 import { sipResourceList, type SipResources } from './plan-to-fhir.ts';
 import { ProtectedIdentityLabel } from './provenance-marks.ts';
 import { stableUuid } from './stable-uuid.ts';
+import type { SipSystems } from './systems.ts';
 
-/** Composition.section.code of the SIP document: which part of the SIP a section holds. */
+/** Composition.section.code of the SIP document: which part of the SIP a section holds (by its local name; published as `<system base>/CodeSystem/document-section`). */
 export const DOCUMENT_SECTION_SYSTEM = 'urn:sip-broker:codesystem:document-section';
 export const DocumentSection = {
   plan: { system: DOCUMENT_SECTION_SYSTEM, code: 'plan', display: 'Planen' },
@@ -57,7 +58,7 @@ export const SIP_DOCUMENT_TYPE: CodeableConcept = {
   text: 'Samordnad individuell plan (SIP)',
 };
 
-/** The Composition's identifier: one per plan, whatever the version (`urn:sip-broker:sip-document|<plan id>`). */
+/** The Composition's identifier: one per plan, whatever the version (`<system base>/NamingSystem/sip-document|<plan id>`; this is its local name). */
 export const SIP_DOCUMENT_IDENTIFIER_SYSTEM = 'urn:sip-broker:sip-document';
 
 const LIST_EMPTY_REASON = 'http://terminology.hl7.org/CodeSystem/list-empty-reason';
@@ -367,14 +368,15 @@ const sectionCode = (...codings: Coding[]): CodeableConcept => ({ coding: coding
  * The document's Composition: status final, type a plan of care note (and our SIP code), the
  * individual as subject, the principal responsible for the plan (else the one that initiated it)
  * as author and custodian, and one section per part of the SIP, each with narrative and
- * references to its resources. `resources` and `participants` are those of
+ * references to its resources, our own systems named by their URLs (`options.systems`).
+ * `resources` and `participants` are those of
  * {@link withParticipants}, with the ids the document uses.
  */
 export function sipComposition(
   plan: PlanView,
   resources: SipResources,
   participants: SipParticipants,
-  options: { id: string },
+  options: { id: string; systems: SipSystems },
 ): Composition & { id: string } {
   const responsible = plan.fields.overallResponsibility ?? plan.initiator;
   const authorOrg = plan.parts.find((part) => part.principal === responsible)?.organisation ?? plan.parts[0]?.organisation;
@@ -431,7 +433,7 @@ export function sipComposition(
   );
 
   const title = plan.fields.title ?? PlanCategory.sip.display;
-  return {
+  return options.systems.publish<Composition & { id: string }>({
     resourceType: 'Composition',
     id: options.id,
     ...(plan.protectedIdentity ? { meta: { security: [{ ...ProtectedIdentityLabel }] } } : {}),
@@ -446,7 +448,7 @@ export function sipComposition(
     ...(author ? { custodian: authorRef } : {}),
     event: [{ period: resources.carePlan.period ?? { start: plan.createdAt } }],
     section: sections,
-  };
+  });
 }
 
 /** What a document holds after its Composition, in order: the individual, the SIP's resources, then who they name. */

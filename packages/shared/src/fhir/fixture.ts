@@ -1,5 +1,6 @@
 import type { PlanView } from '../plan.ts';
 import type { PublishContext } from './publish-bundle.ts';
+import { sipSystems } from './systems.ts';
 
 export const REGION_ORG = { id: 'SE2321000099-7RG1', name: 'Region Norrvik' };
 export const MUNICIPALITY_ORG = { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' };
@@ -78,8 +79,12 @@ export function fullPlan(overrides: Partial<PlanView> = {}): PlanView {
   };
 }
 
+/** The systems the fixtures publish under. */
+export const fixtureSystems = sipSystems('https://sip.example/fhir');
+
 export const publishContext: PublishContext = {
   patient: { reference: 'Patient/astrid-in-region' },
+  systems: fixtureSystems,
   change: { revision: 7, changedAt: '2026-11-21T10:00:00.000Z', userId: 'SE2321000099-7P02', organisationId: REGION_ORG.id },
 };
 

@@ -5,3 +5,4 @@ export { stableUuid } from './stable-uuid.ts';
 export * from './provenance-marks.ts';
 export * from './document.ts';
 export { escapeXhtml, narrativeIssues, XHTML_NAMESPACE } from './narrative.ts';
+export * from './systems.ts';

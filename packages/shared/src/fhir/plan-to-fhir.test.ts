@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { IdentifierSystem } from '../identifiers.ts';
 import type { PlanStatus } from '../plan.ts';
 import { CareTeamRole, ConsentCoding, ConsentPolicy, FhirSystem, GoalCategory, PlanCategory, SipExtension, SipIdentifierSystem, StandardCoding } from './codesystems.ts';
-import { fullPlan, MUNICIPALITY_ORG, planWithRelatives, publishContext, REGION_ORG } from './fixture.ts';
+import { fullPlan, MUNICIPALITY_ORG, planWithRelatives, publishContext, REGION_ORG, fixtureSystems } from './fixture.ts';
 import { goalResourceId, patientIdentifierReference, planToFhir, relatedPersonsFromRelativesSection, sipResourceList } from './plan-to-fhir.ts';
 import { loadDefinitions, publishIssues, r4Issues } from './test-support.ts';
 
@@ -18,11 +18,11 @@ describe('planToFhir', () => {
     expect(cp).toMatchObject({
       resourceType: 'CarePlan',
       id: plan.id,
-      identifier: [{ system: 'urn:sip-broker:plan', value: plan.id }],
+      identifier: [{ system: 'https://sip.example/fhir/NamingSystem/plan', value: plan.id }],
       status: 'active',
       intent: 'plan',
       category: [
-        { coding: [{ system: 'urn:sip-broker:codesystem:plan-category', code: 'sip', display: 'Samordnad individuell plan' }] },
+        { coding: [{ system: 'https://sip.example/fhir/CodeSystem/plan-category', code: 'sip', display: 'Samordnad individuell plan' }] },
         { coding: [{ system: 'http://snomed.info/sct', code: '734163000', display: 'Care plan' }] },
       ],
       title: 'SIP för Astrid',
@@ -42,7 +42,7 @@ describe('planToFhir', () => {
     const cp = fhir.carePlan;
     expect(cp.extension).toEqual([
       {
-        url: SipExtension.followUp,
+        url: fixtureSystems.url(SipExtension.followUp),
         extension: [
           { url: 'date', valueDate: '2027-02-01' },
           { url: 'by', valueReference: { type: 'Practitioner', identifier: hsa('SE2321000099-7P01'), display: 'Sara Lind' } },
@@ -77,7 +77,7 @@ describe('planToFhir', () => {
     expect(fhir.parts.map((p) => p.id)).toEqual(plan.parts.map((p) => p.id));
     const municipality = fhir.parts[0]!;
     expect(municipality).toMatchObject({
-      identifier: [{ system: 'urn:sip-broker:plan-part', value: plan.parts[0]!.id }],
+      identifier: [{ system: 'https://sip.example/fhir/NamingSystem/plan-part', value: plan.parts[0]!.id }],
       partOf: [{ reference: `CarePlan/${plan.id}` }],
       intent: 'plan',
       subject: { reference: 'Patient/astrid-in-region' },
@@ -88,7 +88,7 @@ describe('planToFhir', () => {
       {
         id: 'int-m1',
         detail: {
-          code: { coding: [{ system: 'urn:sip-broker:codesystem:activity-kind', code: 'intervention', display: 'Insats' }], text: 'Hemtjänst: dusch' },
+          code: { coding: [{ system: 'https://sip.example/fhir/CodeSystem/activity-kind', code: 'intervention', display: 'Insats' }], text: 'Hemtjänst: dusch' },
           status: 'not-started',
           performer: [{ display: 'Hemtjänsten Norrvik centrum' }],
           scheduledString: 'tisdag och fredag',
@@ -97,7 +97,7 @@ describe('planToFhir', () => {
       {
         id: 'int-m2',
         detail: {
-          code: { coding: [{ system: 'urn:sip-broker:codesystem:activity-kind', code: 'intervention', display: 'Insats' }], text: 'Trygghetslarm' },
+          code: { coding: [{ system: 'https://sip.example/fhir/CodeSystem/activity-kind', code: 'intervention', display: 'Insats' }], text: 'Trygghetslarm' },
           status: 'scheduled',
           description: 'Larm kopplat till larmcentralen',
           scheduledTiming: { repeat: { boundsPeriod: { start: '2026-12-01', end: '2027-06-30' } }, code: { text: 'dygnet runt' } },
@@ -111,7 +111,7 @@ describe('planToFhir', () => {
   it('keeps the standing relatives section as a sub-CarePlan even when empty', () => {
     expect(fhir.relatives).toMatchObject({
       id: plan.relativesSection.id,
-      identifier: [{ system: SipIdentifierSystem.planPart, value: plan.relativesSection.id }],
+      identifier: [{ system: fixtureSystems.url(SipIdentifierSystem.planPart), value: plan.relativesSection.id }],
       partOf: [{ reference: `CarePlan/${plan.id}` }],
       category: [{ coding: [{ code: PlanCategory.relatives.code }] }, { coding: [StandardCoding.carePlan] }],
     });
@@ -125,10 +125,10 @@ describe('planToFhir', () => {
     const gone = { id: 'rel-2', name: 'Nils Nilsson', relationship: { text: 'bror' }, child: false, sharesHome: false, removedUpstream: true };
     const [related, ...rest] = relatedPersonsFromRelativesSection(plan.id, { ...plan.relativesSection, relatives: [bengt, gone] }, { reference: 'Patient/x' });
     expect(rest).toEqual([]);
-    expect(related).toMatchObject({
+    expect(fixtureSystems.publish(related)).toMatchObject({
       resourceType: 'RelatedPerson',
       identifier: [
-        { system: 'urn:sip-broker:relative', value: `${plan.id}/rel-1` },
+        { system: 'https://sip.example/fhir/NamingSystem/relative', value: `${plan.id}/rel-1` },
         { system: 'http://electronichealth.se/identifier/personnummer', value: '193805129818' },
       ],
       patient: { reference: 'Patient/x' },
@@ -142,9 +142,9 @@ describe('planToFhir', () => {
     const [own, ...professional] = fhir.goals;
     expect(own).toMatchObject({
       resourceType: 'Goal',
-      identifier: [{ system: 'urn:sip-broker:goal', value: `${plan.id}/${plan.fields.individualGoals![0]!.id}` }],
+      identifier: [{ system: 'https://sip.example/fhir/NamingSystem/goal', value: `${plan.id}/${plan.fields.individualGoals![0]!.id}` }],
       lifecycleStatus: 'active',
-      category: [{ coding: [GoalCategory.individual, StandardCoding.personalHealthGoal] }],
+      category: [{ coding: [fixtureSystems.publish(GoalCategory.individual), StandardCoding.personalHealthGoal] }],
       description: { text: 'Kunna bo kvar hemma' },
       subject: { reference: 'Patient/astrid-in-region' },
       expressedBy: { reference: 'Patient/astrid-in-region' },
@@ -164,7 +164,7 @@ describe('planToFhir', () => {
     const team = fhir.careTeam;
     expect(team).toMatchObject({
       id: plan.id,
-      identifier: [{ system: 'urn:sip-broker:careteam', value: plan.id }],
+      identifier: [{ system: 'https://sip.example/fhir/NamingSystem/careteam', value: plan.id }],
       subject: { reference: 'Patient/astrid-in-region' },
       managingOrganization: [{ identifier: hsa(MUNICIPALITY_ORG.id) }],
     });
@@ -179,11 +179,11 @@ describe('planToFhir', () => {
       [CareTeamRole.invited.code, 'Försäkringskassan', undefined, undefined],
     ]);
     expect(team.participant?.[0]).toEqual({
-      role: [{ coding: [CareTeamRole.individual, { system: 'http://snomed.info/sct', code: '116154003', display: 'Patient' }] }],
+      role: [{ coding: [fixtureSystems.publish(CareTeamRole.individual), { system: 'http://snomed.info/sct', code: '116154003', display: 'Patient' }] }],
       member: { reference: 'Patient/astrid-in-region', type: 'Patient' },
     });
     expect(team.category).toEqual([
-      { coding: [PlanCategory.sip] },
+      { coding: [fixtureSystems.publish(PlanCategory.sip)] },
       { coding: [{ system: 'http://loinc.org', code: 'LA28865-6', display: 'Longitudinal care-coordination focused care team' }] },
     ]);
   });
@@ -191,13 +191,13 @@ describe('planToFhir', () => {
   it('maps the individual’s consent IHE PCF style: patient-privacy, LOINC 59284-0, IRCP actors, purpose COC, valid until', () => {
     expect(fhir.consent).toMatchObject({
       resourceType: 'Consent',
-      identifier: [{ system: 'urn:sip-broker:consent', value: plan.id }],
+      identifier: [{ system: 'https://sip.example/fhir/NamingSystem/consent', value: plan.id }],
       status: 'active',
       scope: { coding: [ConsentCoding.patientPrivacy] },
       category: [{ coding: [{ system: 'http://loinc.org', code: '59284-0' }] }],
       patient: { reference: 'Patient/astrid-in-region' },
       dateTime: '2026-11-20T10:00:00+01:00',
-      policy: [{ uri: 'urn:sip-broker:policy:sip-consent' }],
+      policy: [{ uri: 'https://sip.example/fhir/policy/sip-consent' }],
       policyRule: { coding: [{ code: 'OPTIN' }] },
       provision: {
         type: 'permit',
@@ -244,8 +244,8 @@ describe('planToFhir', () => {
   it('records the change as a Provenance: the SIP as target, when, who on behalf of which organisation', () => {
     expect(fhir.provenance).toEqual({
       resourceType: 'Provenance',
-      extension: [{ url: SipExtension.planRevision, valueInteger: 7 }],
-      target: [{ reference: `CarePlan/${plan.id}`, identifier: { system: 'urn:sip-broker:plan', value: plan.id } }],
+      extension: [{ url: fixtureSystems.url(SipExtension.planRevision), valueInteger: 7 }],
+      target: [{ reference: `CarePlan/${plan.id}`, identifier: { system: 'https://sip.example/fhir/NamingSystem/plan', value: plan.id } }],
       occurredDateTime: '2026-11-21T10:00:00.000Z',
       recorded: '2026-11-21T10:00:00.000Z',
       activity: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-DataOperation', code: 'UPDATE' }] },
@@ -257,12 +257,12 @@ describe('planToFhir', () => {
         },
       ],
     });
-    expect(planToFhir(plan, { patient: publishContext.patient }).provenance).toBeNull();
+    expect(planToFhir(plan, { systems: fixtureSystems, patient: publishContext.patient }).provenance).toBeNull();
   });
 
   it('names a relative who answered for themself as a RelatedPerson author, on nobody’s behalf', () => {
     const change = { ...publishContext.change, userId: 'citizen:196807059826', organisationId: 'citizen' };
-    const { provenance } = planToFhir(plan, { patient: publishContext.patient, change });
+    const { provenance } = planToFhir(plan, { systems: fixtureSystems, patient: publishContext.patient, change });
     expect(provenance?.agent).toEqual([
       {
         type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }] },
@@ -272,7 +272,7 @@ describe('planToFhir', () => {
   });
 
   it('references the individual by personnummer or samordningsnummer when no Patient id is known', () => {
-    const byIdentifier = planToFhir(plan, { patient: patientIdentifierReference(plan) });
+    const byIdentifier = planToFhir(plan, { systems: fixtureSystems, patient: patientIdentifierReference(plan) });
     expect(byIdentifier.carePlan.subject).toEqual({
       type: 'Patient',
       identifier: { system: 'http://electronichealth.se/identifier/personnummer', value: '194003019801' },
@@ -313,7 +313,7 @@ describe('planToFhir, in a shape a receiving record can use (IHE Dynamic Care Pl
     for (const resource of sipResourceList(fhir)) expect(publishIssues(resource), `${resource.resourceType}/${resource.id}`).toEqual([]);
     expect(r4Issues(fhir.provenance!)).toEqual([]);
     for (const status of ['draft', 'followed_up', 'consent_withdrawn', 'closed'] as const) {
-      const other = planToFhir(planWithRelatives({ status, consent: null }), { patient: patientIdentifierReference(plan) });
+      const other = planToFhir(planWithRelatives({ status, consent: null }), { systems: fixtureSystems, patient: patientIdentifierReference(plan) });
       for (const resource of sipResourceList(other)) expect(publishIssues(resource), `${status}: ${resource.resourceType}/${resource.id}`).toEqual([]);
     }
   });
@@ -378,17 +378,17 @@ describe('planToFhir, in a shape a receiving record can use (IHE Dynamic Care Pl
 
   it('puts the individual and the relatives who take part in the SIP’s CareTeam: caregivers where they carry a commitment, their relationship from v3-RoleCode', () => {
     const participants = fhir.careTeam.participant!;
-    expect(participants[0]).toMatchObject({ role: [{ coding: [CareTeamRole.individual, StandardCoding.patient] }], member: { reference: 'Patient/astrid-in-region' } });
+    expect(participants[0]).toMatchObject({ role: [{ coding: [fixtureSystems.publish(CareTeamRole.individual), StandardCoding.patient] }], member: { reference: 'Patient/astrid-in-region' } });
     const relatives = participants.filter((p) => p.member?.type === 'RelatedPerson');
     expect(relatives.map((p) => p.member?.reference)).toEqual(['rel-maria', 'rel-bengt', 'rel-sven'].map((id) => `RelatedPerson/${personOf(id)!.id}`));
     expect(relatives[0]).toEqual({
       role: [
-        { coding: [CareTeamRole.relative, { system: 'http://snomed.info/sct', code: '133932002', display: 'Caregiver' }] },
+        { coding: [fixtureSystems.publish(CareTeamRole.relative), { system: 'http://snomed.info/sct', code: '133932002', display: 'Caregiver' }] },
         { coding: [{ system: FhirSystem.roleCode, code: 'DAU' }], text: 'dotter' },
       ],
       member: { reference: `RelatedPerson/${personOf('rel-maria')!.id}`, type: 'RelatedPerson', display: 'Maria Nilsson' },
     });
-    expect(relatives[1]!.role).toEqual([{ coding: [CareTeamRole.relative] }, { coding: [{ system: FhirSystem.roleCode, code: 'HUSB' }], text: 'make' }]);
+    expect(relatives[1]!.role).toEqual([{ coding: [fixtureSystems.publish(CareTeamRole.relative)] }, { coding: [{ system: FhirSystem.roleCode, code: 'HUSB' }], text: 'make' }]);
     // A protected relative is in the team, named nowhere but on their own RelatedPerson.
     expect(relatives[2]!.member).toEqual({ reference: `RelatedPerson/${personOf('rel-sven')!.id}`, type: 'RelatedPerson' });
   });
@@ -397,7 +397,7 @@ describe('planToFhir, in a shape a receiving record can use (IHE Dynamic Care Pl
     expect(fhir.tasks).toHaveLength(2);
     for (const task of fhir.tasks) {
       expect(task.basedOn).toEqual([{ reference: `CarePlan/${fhir.relatives.id}` }, { reference: `CarePlan/${plan.id}` }]);
-      expect(task.code).toEqual({ coding: [{ system: 'urn:sip-broker:codesystem:task-kind', code: 'relative-commitment', display: 'Anhörigs frivilliga åtagande' }] });
+      expect(task.code).toEqual({ coding: [{ system: 'https://sip.example/fhir/CodeSystem/task-kind', code: 'relative-commitment', display: 'Anhörigs frivilliga åtagande' }] });
     }
     expect(fhir.relatives.partOf).toEqual([{ reference: `CarePlan/${plan.id}` }]);
   });
@@ -421,29 +421,29 @@ describe('planToFhir, in a shape a receiving record can use (IHE Dynamic Care Pl
   });
 
   it('gives the relatives’ own consents IHE PCF’s policy, scope treatment and LOINC’s Patient Consent beside our category', () => {
-    const commitmentConsent = fhir.relativeConsents.find((c) => c.identifier?.[0]?.system === SipIdentifierSystem.commitmentConsent)!;
+    const commitmentConsent = fhir.relativeConsents.find((c) => c.identifier?.[0]?.system === fixtureSystems.url(SipIdentifierSystem.commitmentConsent))!;
     expect(commitmentConsent).toMatchObject({
       scope: { coding: [ConsentCoding.treatment] },
       category: [{ coding: [{ code: 'relative-commitment' }] }, { coding: [{ system: 'http://loinc.org', code: '59284-0', display: 'Patient Consent' }] }],
-      policy: [{ uri: ConsentPolicy.relativeCommitment }],
+      policy: [{ uri: fixtureSystems.url(ConsentPolicy.relativeCommitment) }],
       provision: { data: [{ meaning: 'related', reference: { reference: `Task/${taskOf('c-shopping').id}` } }] },
     });
-    const homeConsents = fhir.relativeConsents.filter((c) => c.identifier?.[0]?.system === SipIdentifierSystem.homeConsent);
+    const homeConsents = fhir.relativeConsents.filter((c) => c.identifier?.[0]?.system === fixtureSystems.url(SipIdentifierSystem.homeConsent));
     expect(homeConsents.map((c) => [c.status, c.policy, c.category?.[1]?.coding?.[0]?.code])).toEqual([
-      ['active', [{ uri: 'urn:sip-broker:policy:home-as-place-of-care' }], '59284-0'],
-      ['rejected', [{ uri: 'urn:sip-broker:policy:home-as-place-of-care' }], '59284-0'],
+      ['active', [{ uri: 'https://sip.example/fhir/policy/home-as-place-of-care' }], '59284-0'],
+      ['rejected', [{ uri: 'https://sip.example/fhir/policy/home-as-place-of-care' }], '59284-0'],
     ]);
-    expect(fhir.consent!.policy).toEqual([{ uri: ConsentPolicy.sip }]);
+    expect(fhir.consent!.policy).toEqual([{ uri: fixtureSystems.url(ConsentPolicy.sip) }]);
   });
 
   it('keeps our own codings, with standard ones beside them', () => {
     const codings = (concepts: { coding?: { system?: string; code?: string }[] }[] | undefined) => (concepts ?? []).flatMap((c) => c.coding ?? []).map((c) => `${c.system}|${c.code}`);
     for (const carePlan of [fhir.carePlan, ...fhir.parts, fhir.relatives]) {
       expect(codings(carePlan.category)).toContain('http://snomed.info/sct|734163000');
-      expect(codings(carePlan.category).some((c) => c.startsWith('urn:sip-broker:codesystem:plan-category|'))).toBe(true);
+      expect(codings(carePlan.category).some((c) => c.startsWith('https://sip.example/fhir/CodeSystem/plan-category|'))).toBe(true);
     }
-    expect(codings(fhir.goals[0]!.category)).toEqual(['urn:sip-broker:codesystem:goal-category|individual', 'http://loinc.org|87528-6']);
-    expect(codings(fhir.careTeam.category)).toEqual(['urn:sip-broker:codesystem:plan-category|sip', 'http://loinc.org|LA28865-6']);
+    expect(codings(fhir.goals[0]!.category)).toEqual(['https://sip.example/fhir/CodeSystem/goal-category|individual', 'http://loinc.org|87528-6']);
+    expect(codings(fhir.careTeam.category)).toEqual(['https://sip.example/fhir/CodeSystem/plan-category|sip', 'http://loinc.org|LA28865-6']);
     expect(fhir.relativeConsents.every((c) => codings(c.category).includes('http://loinc.org|59284-0'))).toBe(true);
   });
 

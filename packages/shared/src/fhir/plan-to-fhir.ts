@@ -40,6 +40,7 @@ import {
   AttentionCoding,
   CareTeamRole,
   CONSENT_INFORMATION_SYSTEM,
+  ConsentInformationText,
   ConsentCoding,
   ConsentPolicy,
   FhirSystem,
@@ -55,6 +56,7 @@ import {
 import { dateText, generatedNarrative, periodText } from './narrative.ts';
 import { protectedIdentity, ProtectedIdentityLabel } from './provenance-marks.ts';
 import { stableUuid } from './stable-uuid.ts';
+import type { SipSystems } from './systems.ts';
 
 /**
  * The individual as the receiving server knows them: a literal reference to its own Patient
@@ -78,6 +80,8 @@ export interface PlanChange {
 
 export interface PlanToFhirContext {
   patient: PatientReference;
+  /** The URLs our own systems are published as: every resource carries them, never the local names. */
+  systems: SipSystems;
   /** Without it, no Provenance is produced (a read of the plan as it is). */
   change?: PlanChange;
   /**
@@ -196,6 +200,10 @@ export function lastRelativeAnswer(commitment: Pick<Commitment, 'history'>): Rel
 /** `system|value`: how an identifier is looked up, and the key of {@link ExistingResources}. */
 export const identifierKey = (identifier: { system?: string; value?: string }) => `${identifier.system ?? ''}|${identifier.value ?? ''}`;
 
+/*
+ * Our identifiers, by the local names of their systems: what planToFhir builds on (and derives
+ * ids from). Compare them with published resources through `SipSystems.publish`.
+ */
 export const planIdentifier = (plan: Pick<PlanView, 'id'>): Identifier => ({ system: SipIdentifierSystem.plan, value: plan.id });
 export const partIdentifier = (partId: string): Identifier => ({ system: SipIdentifierSystem.planPart, value: partId });
 /** A goal's identifier: scoped by the plan (the individual's own goals) or the part (professional goals), so item ids chosen by a client never collide. */
@@ -326,17 +334,6 @@ const commitmentTaskStatusText: Partial<Record<Task['status'], string>> = {
   accepted: 'Åtaget av den anhörige',
   rejected: 'Avböjt av den anhörige',
   cancelled: 'Avslutat',
-};
-
-const informationText: Record<ConsentCategory, string> = {
-  goals: 'mål',
-  needs: 'behov',
-  interventions: 'insatser',
-  'health-interventions': 'hälso- och sjukvårdens insatser',
-  'social-interventions': 'socialtjänstens insatser',
-  contacts: 'kontaktuppgifter',
-  meetings: 'möten',
-  'follow-up': 'uppföljning',
 };
 
 /**
@@ -736,7 +733,7 @@ function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Pa
       ],
       [
         { heading: 'Får ta del av planen', items: (resource.provision?.actor ?? []).map((a) => a.reference.display ?? a.reference.identifier?.value ?? '') },
-        { heading: 'Uppgifter som får delas', items: given.scope.information.map((category) => informationText[category]) },
+        { heading: 'Uppgifter som får delas', items: given.scope.information.map((category) => ConsentInformationText[category]) },
         {
           heading: 'Vårdnadshavares samtycke',
           items: (given.guardians ?? []).map((g) => `${g.name}: ${g.given ? 'samtycker' : 'samtycker inte'} (${dateText(g.recordedAt)})`),
@@ -1086,7 +1083,9 @@ export function attentionTasks(
 }
 
 /**
- * The FHIR R4 resources of one SIP. Resources carry our own ids (the CarePlan's id is the plan
+ * The FHIR R4 resources of one SIP, our own systems named by their URLs (`ctx.systems`); the
+ * ids derived from identifiers are derived from the local names, so they stay the same whatever
+ * the base. Resources carry our own ids (the CarePlan's id is the plan
  * id, a part's CarePlan's the part id, the CareTeam's and the Consent's the plan id; the ids of
  * Goals, commitments' Tasks and the relatives' Consents derived from their identifiers), and
  * reference each other as `Type/id`: this is our own FHIR face as it is; {@link buildPublishBundle} rewrites the references for a receiving server.
@@ -1233,7 +1232,7 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
     ),
   );
 
-  return {
+  return ctx.systems.publish<SipResources>({
     carePlan: narrated(
       carePlan,
       generatedNarrative(
@@ -1272,7 +1271,7 @@ export function planToFhir(plan: PlanView, ctx: PlanToFhirContext): SipResources
     ...commitments,
     attentionTasks: attentionTasks(plan, relatedPersons, commitments.tasks, patient),
     provenance: ctx.change ? provenance(plan, ctx.change) : null,
-  };
+  });
 }
 
 /** The resources of a SIP that carry an identifier, in the order a bundle holds them: the SIP first. */

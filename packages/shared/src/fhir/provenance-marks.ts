@@ -3,9 +3,8 @@
  * the broker itself published it (so a sync never reads it back as the upstream's own), and
  * whether it names a person with protected personal data (skyddade personuppgifter).
  */
-import { PLAN_CATEGORY_SYSTEM, SipIdentifierSystem } from './codesystems.ts';
-
-const OUR_IDENTIFIER_SYSTEMS: ReadonlySet<string> = new Set(Object.values(SipIdentifierSystem));
+import { PLAN_CATEGORY_SYSTEM } from './codesystems.ts';
+import type { SipSystems } from './systems.ts';
 
 interface Marked {
   identifier?: { system?: string }[] | undefined;
@@ -15,12 +14,14 @@ interface Marked {
 
 /**
  * Whether the broker published this resource: it carries one of our identifiers, or (for
- * CarePlans and CareTeams) one of our plan categories. A receiving server keeps both.
+ * CarePlans and CareTeams) one of our plan categories. A receiving server keeps both. Every
+ * form the broker published them in counts: under the current base, an earlier one, or the
+ * local name (`urn:sip-broker:…`) it first published them under.
  */
-export function publishedByBroker(resource: object): boolean {
+export function publishedByBroker(resource: object, systems: SipSystems): boolean {
   const r = resource as Marked;
-  if (r.identifier?.some((i) => i.system !== undefined && OUR_IDENTIFIER_SYSTEMS.has(i.system))) return true;
-  return r.category?.some((c) => c.coding?.some((coding) => coding.system === PLAN_CATEGORY_SYSTEM)) ?? false;
+  if (r.identifier?.some((i) => systems.isIdentifierSystem(i.system))) return true;
+  return r.category?.some((c) => c.coding?.some((coding) => systems.local(coding.system) === PLAN_CATEGORY_SYSTEM)) ?? false;
 }
 
 /** HL7 Sweden's security labels (SE base profiles). */

@@ -1,13 +1,13 @@
 import type { BundleEntry, CarePlan, Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { fullPlan, publishContext } from './fixture.ts';
+import { fullPlan, publishContext, fixtureSystems } from './fixture.ts';
 import { identifierKey } from './plan-to-fhir.ts';
 import { buildPublishBundle, identifierQuery, publishIdentifiers, publishTargets, sipIdentifierOf, type ExistingResources } from './publish-bundle.ts';
 
 const plan = fullPlan();
-const keyOf = (entry: BundleEntry) => identifierKey(sipIdentifierOf(entry.resource!)!);
-const byKey = (entries: BundleEntry[], key: string) => entries.find((e) => e.resource && sipIdentifierOf(e.resource) && keyOf(e) === key)!;
-const sipKey = `urn:sip-broker:plan|${plan.id}`;
+const keyOf = (entry: BundleEntry) => identifierKey(sipIdentifierOf(entry.resource!, fixtureSystems)!);
+const byKey = (entries: BundleEntry[], key: string) => entries.find((e) => e.resource && sipIdentifierOf(e.resource, fixtureSystems) && keyOf(e) === key)!;
+const sipKey = `https://sip.example/fhir/NamingSystem/plan|${plan.id}`;
 
 describe('buildPublishBundle', () => {
   it('creates every resource conditionally on its identifier, with urn:uuid fullUrls that the other entries reference', () => {
@@ -18,18 +18,18 @@ describe('buildPublishBundle', () => {
     for (const entry of identified) {
       expect(entry.fullUrl).toMatch(/^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
       expect(entry.resource!.id).toBeUndefined();
-      expect(entry.request).toEqual({ method: 'POST', url: entry.resource!.resourceType, ifNoneExist: identifierQuery(sipIdentifierOf(entry.resource!)!) });
+      expect(entry.request).toEqual({ method: 'POST', url: entry.resource!.resourceType, ifNoneExist: identifierQuery(sipIdentifierOf(entry.resource!, fixtureSystems)!) });
     }
     const sip = byKey(entries, sipKey);
-    expect(sip.request?.ifNoneExist).toBe(`identifier=urn:sip-broker:plan|${plan.id}`);
-    const careTeam = byKey(entries, `urn:sip-broker:careteam|${plan.id}`);
-    const consent = byKey(entries, `urn:sip-broker:consent|${plan.id}`);
+    expect(sip.request?.ifNoneExist).toBe(`identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}`);
+    const careTeam = byKey(entries, `https://sip.example/fhir/NamingSystem/careteam|${plan.id}`);
+    const consent = byKey(entries, `https://sip.example/fhir/NamingSystem/consent|${plan.id}`);
     expect((sip.resource as CarePlan).careTeam).toEqual([{ reference: careTeam.fullUrl }]);
     expect((sip.resource as CarePlan).supportingInfo).toEqual([{ reference: consent.fullUrl }]);
-    const part = byKey(entries, `urn:sip-broker:plan-part|${plan.parts[0]!.id}`);
+    const part = byKey(entries, `https://sip.example/fhir/NamingSystem/plan-part|${plan.parts[0]!.id}`);
     expect((part.resource as CarePlan).partOf).toEqual([{ reference: sip.fullUrl }]);
     const goalRefs = (part.resource as CarePlan).goal!.map((g) => g.reference);
-    expect(goalRefs).toEqual([byKey(entries, `urn:sip-broker:goal|${plan.parts[0]!.id}/goal-m1`).fullUrl]);
+    expect(goalRefs).toEqual([byKey(entries, `https://sip.example/fhir/NamingSystem/goal|${plan.parts[0]!.id}/goal-m1`).fullUrl]);
 
     // Every reference to another entry is a urn:uuid of the bundle: no local `Type/id` is left.
     const fullUrls = new Set(entries.map((e) => e.fullUrl));
@@ -47,7 +47,7 @@ describe('buildPublishBundle', () => {
     expect(provenance.request).toEqual({
       method: 'POST',
       url: 'Provenance',
-      ifNoneExist: `target:identifier=urn:sip-broker:plan|${plan.id}&recorded=${encodeURIComponent(publishContext.change.changedAt)}`,
+      ifNoneExist: `target:identifier=https://sip.example/fhir/NamingSystem/plan|${plan.id}&recorded=${encodeURIComponent(publishContext.change.changedAt)}`,
     });
     expect(provenance.resource).toMatchObject({ resourceType: 'Provenance', target: [{ reference: byKey(entries, sipKey).fullUrl }] });
     expect(entries.filter((e) => e.resource?.resourceType === 'Provenance')).toHaveLength(1);
@@ -56,16 +56,16 @@ describe('buildPublishBundle', () => {
   it('lists in publishIdentifiers exactly the identifiers the bundle carries', () => {
     const entries = buildPublishBundle(plan, publishContext).entry!;
     const carried = entries.filter((e) => e.resource?.resourceType !== 'Provenance').map(keyOf);
-    expect(new Set(publishIdentifiers(plan))).toEqual(new Set(carried));
-    expect(publishIdentifiers(plan)).toHaveLength(carried.length);
-    expect(publishTargets(plan)[0]).toEqual({ resourceType: 'CarePlan', identifier: { system: 'urn:sip-broker:plan', value: plan.id }, key: sipKey });
+    expect(new Set(publishIdentifiers(plan, fixtureSystems))).toEqual(new Set(carried));
+    expect(publishIdentifiers(plan, fixtureSystems)).toHaveLength(carried.length);
+    expect(publishTargets(plan, fixtureSystems)[0]).toEqual({ resourceType: 'CarePlan', identifier: { system: 'https://sip.example/fhir/NamingSystem/plan', value: plan.id }, key: sipKey });
     const types = new Map(entries.filter((e) => e.resource?.resourceType !== 'Provenance').map((e) => [keyOf(e), e.resource!.resourceType]));
-    for (const target of publishTargets(plan)) expect(types.get(target.key)).toBe(target.resourceType);
+    for (const target of publishTargets(plan, fixtureSystems)) expect(types.get(target.key)).toBe(target.resourceType);
   });
 
   it('updates what the server already holds with PUT Type/id and If-Match, and references it by its id there', () => {
     const existing: ExistingResources = new Map(
-      publishIdentifiers(plan).map((key, i) => [key, { id: `srv-${i}`, versionId: String(i + 1) }]),
+      publishIdentifiers(plan, fixtureSystems).map((key, i) => [key, { id: `srv-${i}`, versionId: String(i + 1) }]),
     );
     const entries = buildPublishBundle(plan, publishContext, existing).entry!;
     for (const entry of entries.filter((e) => e.resource?.resourceType !== 'Provenance')) {
@@ -75,7 +75,7 @@ describe('buildPublishBundle', () => {
       expect(entry.resource!.id).toBe(found.id);
     }
     const sipId = existing.get(sipKey)!.id;
-    const part = byKey(entries, `urn:sip-broker:plan-part|${plan.parts[1]!.id}`);
+    const part = byKey(entries, `https://sip.example/fhir/NamingSystem/plan-part|${plan.parts[1]!.id}`);
     expect((part.resource as CarePlan).partOf).toEqual([{ reference: `CarePlan/${sipId}` }]);
     expect(entries.at(-1)!.resource).toMatchObject({ target: [{ reference: `CarePlan/${sipId}` }] });
     expect(entries.at(-1)!.request).toMatchObject({ method: 'POST', url: 'Provenance' });
@@ -86,10 +86,10 @@ describe('buildPublishBundle', () => {
     const entries = buildPublishBundle(plan, publishContext, existing).entry!;
     const sip = byKey(entries, sipKey);
     expect(sip.request).toEqual({ method: 'PUT', url: 'CarePlan/sip-on-server', ifMatch: 'W/"3"' });
-    const goal = byKey(entries, `urn:sip-broker:goal|${plan.id}/${plan.fields.individualGoals![0]!.id}`);
+    const goal = byKey(entries, `https://sip.example/fhir/NamingSystem/goal|${plan.id}/${plan.fields.individualGoals![0]!.id}`);
     expect(goal.request?.method).toBe('POST');
     expect((sip.resource as CarePlan).goal).toEqual([{ reference: goal.fullUrl }]);
-    const relatives = byKey(entries, `urn:sip-broker:plan-part|${plan.relativesSection.id}`);
+    const relatives = byKey(entries, `https://sip.example/fhir/NamingSystem/plan-part|${plan.relativesSection.id}`);
     expect((relatives.resource as CarePlan).partOf).toEqual([{ reference: 'CarePlan/sip-on-server' }]);
   });
 
@@ -124,8 +124,8 @@ describe('buildPublishBundle', () => {
   });
 
   it('percent-encodes what a query needs encoded in ifNoneExist, and nothing else', () => {
-    expect(identifierQuery({ system: 'urn:sip-broker:goal', value: 'a/b c&d' })).toBe('identifier=urn:sip-broker:goal|a/b%20c%26d');
-    const resource: Resource = { resourceType: 'Goal', identifier: [{ system: 'other', value: '1' }, { system: 'urn:sip-broker:goal', value: 'x' }] } as never;
-    expect(sipIdentifierOf(resource)).toEqual({ system: 'urn:sip-broker:goal', value: 'x' });
+    expect(identifierQuery({ system: 'https://sip.example/fhir/NamingSystem/goal', value: 'a/b c&d' })).toBe('identifier=https://sip.example/fhir/NamingSystem/goal|a/b%20c%26d');
+    const resource: Resource = { resourceType: 'Goal', identifier: [{ system: 'other', value: '1' }, { system: 'https://sip.example/fhir/NamingSystem/goal', value: 'x' }] } as never;
+    expect(sipIdentifierOf(resource, fixtureSystems)).toEqual({ system: 'https://sip.example/fhir/NamingSystem/goal', value: 'x' });
   });
 });

@@ -10,6 +10,7 @@ import {
   type PlanToFhirContext,
 } from './plan-to-fhir.ts';
 import { stableUuid } from './stable-uuid.ts';
+import type { SipSystems } from './systems.ts';
 
 /** What the receiving server already holds: `system|value` of our identifier → its id and current version. */
 export type ExistingResources = ReadonlyMap<string, { id: string; versionId: string }>;
@@ -26,29 +27,27 @@ export interface PublishTarget {
   key: string;
 }
 
-const ourSystems = new Set<string>(Object.values(SipIdentifierSystem));
-
 /**
  * Every resource the publish bundle carries except the Provenance (which has no identifier), SIP
  * first: read off the resources themselves, so the list cannot drift from the bundle.
  */
-export function publishTargets(plan: PlanView): PublishTarget[] {
-  return sipResourceList(planToFhir(plan, { patient: patientIdentifierReference(plan) })).map((resource) => {
-    const identifier = sipIdentifierOf(resource);
+export function publishTargets(plan: PlanView, systems: SipSystems): PublishTarget[] {
+  return sipResourceList(planToFhir(plan, { patient: patientIdentifierReference(plan), systems })).map((resource) => {
+    const identifier = sipIdentifierOf(resource, systems);
     if (!identifier) throw new Error(`${resource.resourceType}/${resource.id} carries no identifier of ours`);
     return { resourceType: resource.resourceType as PublishTarget['resourceType'], identifier, key: identifierKey(identifier) };
   });
 }
 
 /** Every `system|value` the publish bundle will carry, so a caller can look them up on the receiving server first. */
-export function publishIdentifiers(plan: PlanView): string[] {
-  return publishTargets(plan).map((t) => t.key);
+export function publishIdentifiers(plan: PlanView, systems: SipSystems): string[] {
+  return publishTargets(plan, systems).map((t) => t.key);
 }
 
-/** The identifier of ours a resource carries. */
-export function sipIdentifierOf(resource: Resource): (Identifier & { system: string; value: string }) | undefined {
+/** The identifier of ours a resource carries, in whichever form it carries it (see {@link SipSystems.local}). */
+export function sipIdentifierOf(resource: Resource, systems: SipSystems): (Identifier & { system: string; value: string }) | undefined {
   const identifiers = (resource as { identifier?: Identifier[] }).identifier ?? [];
-  return identifiers.find((i): i is Identifier & { system: string; value: string } => !!i.system && ourSystems.has(i.system) && !!i.value);
+  return identifiers.find((i): i is Identifier & { system: string; value: string } => systems.isIdentifierSystem(i.system) && !!i.value);
 }
 
 /** `ifNoneExist`/search value of an identifier: each part percent-encoded where a query needs it. */
@@ -96,7 +95,7 @@ export function buildPublishBundle(plan: PlanView, ctx: PublishContext, existing
   const list = sipResourceList(resources);
 
   const placements = list.map((resource) => {
-    const identifier = sipIdentifierOf(resource);
+    const identifier = sipIdentifierOf(resource, ctx.systems);
     if (!identifier) throw new Error(`${resource.resourceType}/${resource.id} carries no identifier of ours`);
     const local = `${resource.resourceType}/${resource.id}`;
     const found = existing.get(identifierKey(identifier));
@@ -128,7 +127,7 @@ export function buildPublishBundle(plan: PlanView, ctx: PublishContext, existing
       request: {
         method: 'POST',
         url: 'Provenance',
-        ifNoneExist: `target:${identifierQuery({ system: SipIdentifierSystem.plan, value: plan.id })}&recorded=${encodeURIComponent(ctx.change.changedAt)}`,
+        ifNoneExist: `target:${identifierQuery({ system: ctx.systems.url(SipIdentifierSystem.plan), value: plan.id })}&recorded=${encodeURIComponent(ctx.change.changedAt)}`,
       },
     });
   }
