@@ -409,7 +409,7 @@ describe('planToFhir, in a shape a receiving record can use (IHE Dynamic Care Pl
       creation: '2026-11-21T08:00:00.000Z',
     });
     expect(commitmentConsent.dateTime).toBe('2026-11-21T08:00:00.000Z');
-    const homeConsents = fhir.relativeConsents.filter((c) => c.identifier?.[0]?.system === SipIdentifierSystem.homeConsent);
+    const homeConsents = fhir.relativeConsents.filter((c) => c.identifier?.[0]?.system === fixtureSystems.url(SipIdentifierSystem.homeConsent));
     expect(homeConsents.map((c) => c.sourceAttachment)).toEqual([
       { title: 'Den anhöriges eget svar om hemmet som vårdplats, lämnat via e-tjänsten', creation: '2026-11-23T10:00:00.000Z' },
       { title: 'Den anhöriges eget svar om hemmet som vårdplats, lämnat via e-tjänsten', creation: '2026-11-24T10:00:00.000Z' },

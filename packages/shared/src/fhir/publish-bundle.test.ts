@@ -106,7 +106,7 @@ describe('buildPublishBundle', () => {
     const toRegion = buildPublishBundle(withReason, { ...publishContext, receiver: 'region' }).entry!;
     const sip = byKey(toRegion, sipKey).resource as CarePlan;
     expect(sip.addresses).toEqual([{ reference: 'Condition/cond-diabetes', type: 'Condition', identifier: diabetes.identifier }]);
-    expect((byKey(toRegion, `urn:sip-broker:plan-part|${regionPart!.id}`).resource as CarePlan).addresses).toEqual(sip.addresses);
+    expect((byKey(toRegion, `https://sip.example/fhir/NamingSystem/plan-part|${regionPart!.id}`).resource as CarePlan).addresses).toEqual(sip.addresses);
     expect(toRegion.some((e) => e.resource?.resourceType === 'Condition')).toBe(false);
     const toMunicipality = buildPublishBundle(withReason, { ...publishContext, receiver: 'municipality' }).entry!;
     expect((byKey(toMunicipality, sipKey).resource as CarePlan).addresses).toEqual([{ type: 'Condition', identifier: diabetes.identifier }]);
