@@ -35,7 +35,7 @@ describe('a crash between commit and delivery', () => {
   });
 
   it('delivers the committed change exactly once after a restart', async () => {
-    const env = { DATA_DIR: dataDir, REGION_FHIR_BASE_URL: peers.urls.region, MUNICIPALITY_FHIR_BASE_URL: peers.urls.municipality, FHIR_SYSTEM_BASE: TEST_SYSTEM_BASE };
+    const env = { DATA_DIR: dataDir, DEMO_MODE: 'on', REGION_FHIR_BASE_URL: peers.urls.region, MUNICIPALITY_FHIR_BASE_URL: peers.urls.municipality, FHIR_SYSTEM_BASE: TEST_SYSTEM_BASE };
     service = await startService(env);
     const port = new URL(service.url).port;
     const token = await mintToken(service.url, 'municipality-coordinator');

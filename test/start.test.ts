@@ -111,6 +111,8 @@ describe('graceful shutdown on SIGTERM', () => {
     try {
       const service = await startService({
         DATA_DIR: dataDir,
+        // Upstreams configured: demo mode only when asked for.
+        DEMO_MODE: 'on',
         REGION_FHIR_BASE_URL: r.baseUrl,
         MUNICIPALITY_FHIR_BASE_URL: m.baseUrl,
         UPSTREAM_TIMEOUT_MS: '10000',

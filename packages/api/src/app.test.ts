@@ -252,4 +252,19 @@ describeEachDatabase('demo mode off', (ctx) => {
       404,
     );
   });
+
+  it('is off, with no /dev routes, when real settings are given and DEMO_MODE is not', async () => {
+    const t = await buildTestApp({
+      database: ctx.database,
+      peers: peers.urls,
+      // DEMO_MODE unset; an identity provider and a public address: a real deployment.
+      env: { DEMO_MODE: '', STAFF_TOKEN_ISSUER: 'https://idp.example', STAFF_JWKS_URL: 'https://idp.example/jwks', PUBLIC_URL: 'https://sip.region.example' },
+    });
+    expect(t.config.demoMode).toBe(false);
+    await expectProblem(await t.app.request('/dev/personas'), 404);
+    await expectProblem(
+      await t.app.request('/dev/token', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"persona":"region-coordinator"}' }),
+      404,
+    );
+  });
 });

@@ -8,10 +8,14 @@ const logger = createLogger(config.logLevel);
 const server = await startServer(config, logger);
 const publicUrl = config.publicUrl;
 logger.info({ url: server.url, database: server.database.kind, demoMode: config.demoMode }, 'listening');
+if (config.demoMode) {
+  logger.warn('DEMO MODE: /dev/token mints staff and citizen tokens for anyone; never run it with real data (DEMO_MODE=off)');
+}
 process.stdout.write(
   [
     '',
     `SIP broker is running on ${server.url}`,
+    ...(config.demoMode ? ['', '  *** DEMO MODE: anyone can mint tokens at /dev/token; synthetic data only, never real data ***', ''] : []),
     `  API:        ${publicUrl}/api`,
     `  API docs:   ${publicUrl}/docs/`,
     `  OpenAPI:    ${publicUrl}/openapi.json`,

@@ -13,6 +13,14 @@ function problemsOf(env: Record<string, string>) {
   throw new Error('expected a ConfigError');
 }
 
+/** The least a real deployment sets: an identity provider and both upstreams (demo mode then off). */
+const REAL = {
+  STAFF_TOKEN_ISSUER: 'https://idp.region.example',
+  STAFF_JWKS_URL: 'https://idp.region.example/jwks',
+  REGION_FHIR_BASE_URL: 'https://fhir.region.example',
+  MUNICIPALITY_FHIR_BASE_URL: 'https://fhir.kommun.example',
+};
+
 describe('loadConfig', () => {
   it('runs on embedded defaults with nothing set: port 8787, PGlite, demo mode', () => {
     const config = loadConfig({});
@@ -128,19 +136,56 @@ describe('loadConfig', () => {
     expect(problemsOf(env).map((p) => p.variable)).toContain(variable);
   });
 
+  describe('demo mode: only when asked for or when nothing real is configured', () => {
+    const idp = { STAFF_TOKEN_ISSUER: 'https://idp.region.example', STAFF_JWKS_URL: 'https://idp.region.example/jwks' };
+
+    it('is on with nothing configured, and when asked for beside upstreams on this machine', () => {
+      expect(loadConfig({}).demoMode).toBe(true);
+      expect(loadConfig({ DEMO_MODE: 'on', REGION_FHIR_BASE_URL: 'http://127.0.0.1:8101/fhir', PUBLIC_URL: 'http://localhost:8787' }).demoMode).toBe(true);
+    });
+
+    it.each([
+      ['an upstream', { REGION_FHIR_BASE_URL: 'https://fhir.region.example' }],
+      ['an upstream only on this machine', { MUNICIPALITY_FHIR_BASE_URL: 'http://localhost:8102' }],
+      ['an identity provider', { ...idp }],
+      ['a public address', { PUBLIC_URL: 'https://sip.region.example' }],
+    ])('is off, unless asked for, with %s configured', (_what, env: Record<string, string>) => {
+      expect(loadConfig({ ...REAL, ...env }).demoMode).toBe(false);
+      // Without an identity provider of its own, such a start names what it lacks, rather than minting tokens for anyone.
+      if (!env.STAFF_TOKEN_ISSUER) expect(problemsOf(env).map((p) => p.variable)).toContain('STAFF_TOKEN_ISSUER');
+    });
+
+    it.each([
+      ['REGION_FHIR_BASE_URL', { REGION_FHIR_BASE_URL: 'https://fhir.region.example' }],
+      ['SODERVIK_FHIR_BASE_URL', { UPSTREAMS: 'sodervik', SODERVIK_FHIR_BASE_URL: 'https://fhir.sodervik.example' }],
+      ['STAFF_TOKEN_ISSUER', idp],
+      ['CITIZEN_TOKEN_ISSUER', { CITIZEN_TOKEN_ISSUER: 'https://login.example', CITIZEN_JWKS_URL: 'https://login.example/jwks' }],
+      ['PUBLIC_URL', { PUBLIC_URL: 'https://sip.region.example' }],
+    ])('is refused when asked for beside %s', (variable, env) => {
+      const problems = problemsOf({ DEMO_MODE: 'on', ...env });
+      expect(problems.find((p) => p.variable === 'DEMO_MODE')?.message).toContain(variable);
+    });
+
+    it('is refused in production, and production without it needs an identity provider', () => {
+      expect(problemsOf({ NODE_ENV: 'production', DEMO_MODE: 'on' }).map((p) => p.variable)).toContain('DEMO_MODE');
+      expect(problemsOf({ NODE_ENV: 'production' }).map((p) => p.variable)).toContain('STAFF_TOKEN_ISSUER');
+    });
+  });
+
   it('gives the FHIR face a canonical base: PUBLIC_URL + /fhir unless FHIR_CANONICAL_BASE names an http(s) URL', () => {
     expect(loadConfig({}).fhirCanonicalBase).toBe('http://localhost:8787/fhir');
-    expect(loadConfig({ PUBLIC_URL: 'https://sip.region.example/' }).fhirCanonicalBase).toBe('https://sip.region.example/fhir');
-    expect(loadConfig({ PUBLIC_URL: 'https://sip.region.example', FHIR_CANONICAL_BASE: 'https://fhir.sip.example/r4/' }).fhirCanonicalBase).toBe('https://fhir.sip.example/r4');
+    expect(loadConfig({ ...REAL, PUBLIC_URL: 'https://sip.region.example/' }).fhirCanonicalBase).toBe('https://sip.region.example/fhir');
+    expect(loadConfig({ ...REAL, PUBLIC_URL: 'https://sip.region.example', FHIR_CANONICAL_BASE: 'https://fhir.sip.example/r4/' }).fhirCanonicalBase).toBe('https://fhir.sip.example/r4');
     for (const value of ['urn:sip-broker', 'ftp://fhir.example', 'not a url']) {
       expect(problemsOf({ FHIR_CANONICAL_BASE: value }).map((p) => p.variable), value).toContain('FHIR_CANONICAL_BASE');
     }
   });
 
   it('publishes our own systems under FHIR_SYSTEM_BASE, else the canonical base, and recognises FHIR_SYSTEM_BASES_EARLIER and the legacy names', () => {
-    expect(loadConfig({ PUBLIC_URL: 'https://sip.region.example' }).fhirSystems.base).toBe('https://sip.region.example/fhir');
+    expect(loadConfig({ ...REAL, PUBLIC_URL: 'https://sip.region.example' }).fhirSystems.base).toBe('https://sip.region.example/fhir');
     expect(loadConfig({ FHIR_CANONICAL_BASE: 'https://fhir.sip.example/r4' }).fhirSystems.base).toBe('https://fhir.sip.example/r4');
     const systems = loadConfig({
+      ...REAL,
       PUBLIC_URL: 'https://new.region.example',
       FHIR_SYSTEM_BASE: 'https://id.region.example/sip/',
       FHIR_SYSTEM_BASES_EARLIER: 'https://old.region.example/fhir, https://older.region.example/fhir/',

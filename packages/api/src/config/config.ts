@@ -2,8 +2,19 @@ import { knownOrganisationSchema, sipSystems, upstreamNameSchema, type KnownOrga
 import { z } from 'zod';
 
 const booleanString = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be on or off (true or false)' })
+  .transform((v) => v === 'true' || v === '1' || v === 'yes' || v === 'on');
+
+/** Whether a URL points at this machine (loopback): a local peer or a development address, nothing real. */
+export function isLoopback(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
 
 const httpUrl = z
   .url({ message: 'must be an absolute http(s) URL' })
@@ -173,10 +184,6 @@ export const envSchema = z
     ORGANISATIONS: organisationList.default([]),
   })
   .superRefine((env, ctx) => {
-    const demo = env.DEMO_MODE ?? env.NODE_ENV !== 'production';
-    if (demo && env.NODE_ENV === 'production') {
-      ctx.addIssue({ code: 'custom', path: ['DEMO_MODE'], message: 'demo mode is refused when NODE_ENV=production' });
-    }
     for (const who of ['STAFF', 'CITIZEN'] as const) {
       if (env[`${who}_TOKEN_ISSUER`] && !env[`${who}_JWKS_URL`]) {
         ctx.addIssue({ code: 'custom', path: [`${who}_JWKS_URL`], message: `required when ${who}_TOKEN_ISSUER is set` });
@@ -185,14 +192,30 @@ export const envSchema = z
         ctx.addIssue({ code: 'custom', path: [`${who}_TOKEN_ISSUER`], message: `required when ${who}_JWKS_URL is set` });
       }
     }
-    if (!demo && !env.STAFF_TOKEN_ISSUER && !env.CITIZEN_TOKEN_ISSUER) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['STAFF_TOKEN_ISSUER'],
-        message: 'without demo mode at least one token issuer must be configured',
-      });
-    }
   });
+
+/**
+ * Demo mode (its own token issuer minting staff tokens for anyone, seeded demo plans) is on only
+ * when asked for (`DEMO_MODE=on`) or when nothing real is configured: no upstream, no identity
+ * provider, no `PUBLIC_URL` off this machine. Asked for, it is refused in production and beside
+ * anything real (an upstream or `PUBLIC_URL` off this machine, an identity provider).
+ */
+function demoModeOf(env: Env, upstreamUrls: [variable: string, url: string][], problems: Problems): boolean {
+  const real = [
+    ...upstreamUrls.filter(([, url]) => !isLoopback(url)).map(([variable]) => variable),
+    ...(['STAFF_TOKEN_ISSUER', 'CITIZEN_TOKEN_ISSUER'] as const).filter((variable) => env[variable]),
+    ...(env.PUBLIC_URL && !isLoopback(env.PUBLIC_URL) ? ['PUBLIC_URL'] : []),
+  ];
+  if (env.DEMO_MODE === true) {
+    if (env.NODE_ENV === 'production') problems.push({ variable: 'DEMO_MODE', message: 'demo mode is refused when NODE_ENV=production' });
+    if (real.length > 0) {
+      problems.push({ variable: 'DEMO_MODE', message: `demo mode is refused beside real settings (${real.join(', ')}): it mints tokens for anyone` });
+    }
+    return true;
+  }
+  if (env.DEMO_MODE === false) return false;
+  return env.NODE_ENV !== 'production' && real.length === 0 && upstreamUrls.length === 0;
+}
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -309,11 +332,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     );
   }
   const env = parsed.data;
-  const demoMode = env.DEMO_MODE ?? env.NODE_ENV !== 'production';
   const problems: Problems = [];
-  const upstreams = Object.fromEntries(
-    [...BUILT_IN_UPSTREAMS, ...env.UPSTREAMS].map((name) => [name, upstream(present, name, demoMode, problems)]),
-  ) as Config['upstreams'];
+  const upstreamNames = [...BUILT_IN_UPSTREAMS, ...env.UPSTREAMS];
+  const upstreamUrls = upstreamNames.flatMap((name): [string, string][] => {
+    const variable = `${envPrefix(name)}_FHIR_BASE_URL`;
+    const url = present[variable];
+    return url ? [[variable, url]] : [];
+  });
+  const demoMode = demoModeOf(env, upstreamUrls, problems);
+  if (!demoMode && !env.STAFF_TOKEN_ISSUER && !env.CITIZEN_TOKEN_ISSUER) {
+    problems.push({ variable: 'STAFF_TOKEN_ISSUER', message: 'without demo mode at least one token issuer must be configured (demo mode: DEMO_MODE=on, with nothing real configured)' });
+  }
+  const upstreams = Object.fromEntries(upstreamNames.map((name) => [name, upstream(present, name, demoMode, problems)])) as Config['upstreams'];
   for (const [i, organisation] of env.ORGANISATIONS.entries()) {
     if (!upstreams[organisation.upstream]) {
       problems.push({
