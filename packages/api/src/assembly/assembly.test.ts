@@ -14,7 +14,8 @@ describeEachDatabase('assembling a SIP from both upstreams', (ctx) => {
   let coordinator: Awaited<ReturnType<typeof staffClient>>;
 
   beforeAll(async () => {
-    t = await buildTestApp({ database: ctx.database, peers: peers.urls });
+    // A slow side (the peer answers after 5 s) is given up on after 1 s.
+    t = await buildTestApp({ database: ctx.database, peers: peers.urls, env: { UPSTREAM_TIMEOUT_MS: '1000' } });
     coordinator = await staffClient(t, 'region-coordinator');
   });
   afterEach(async () => {

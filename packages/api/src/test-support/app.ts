@@ -71,7 +71,9 @@ export function testConfig(peers: PeerUrls, env: Record<string, string> = {}): C
     LOG_LEVEL: 'info',
     REGION_FHIR_BASE_URL: peers.region,
     MUNICIPALITY_FHIR_BASE_URL: peers.municipality,
-    UPSTREAM_TIMEOUT_MS: '1000',
+    // Long enough that a loopback peer on a machine busy with many test files answers in time;
+    // tests about slow upstreams set their own.
+    UPSTREAM_TIMEOUT_MS: '3000',
     ...(others.length ? { UPSTREAMS: others.join(',') } : {}),
     ...Object.fromEntries(others.map((name) => [`${envPrefix(name)}_FHIR_BASE_URL`, peers[name] ?? ''])),
     FHIR_SYSTEM_BASE: TEST_SYSTEM_BASE,
