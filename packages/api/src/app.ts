@@ -1,7 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { accessLogRoutes } from './access-log/access-log.routes.ts';
 import { sessionRoutes } from './auth/session.routes.ts';
@@ -20,7 +19,7 @@ import { createWidgetRoutes } from './widget/widget.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { publicationRoutes } from './publish/publication.routes.ts';
 import { fhirResponse, operationOutcome } from './fhir/outcome.ts';
-import { requestLog, requireJsonBody } from './http/middleware.ts';
+import { requestIds, requestLog, requireJsonBody } from './http/middleware.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
 
 const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/;
@@ -58,7 +57,7 @@ const pageHeaders = secureHeaders({
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
 
-  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', requestIds);
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();

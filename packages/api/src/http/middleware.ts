@@ -1,7 +1,26 @@
+import { randomUUID } from 'node:crypto';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from './context.ts';
 import { ProblemError } from './errors.ts';
+
+/** What a client's own request id may look like to be logged at all: a short token of safe characters. */
+export const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/**
+ * Every request gets the service's own id, generated here: it is the `X-Request-Id` of the
+ * response, the `requestId` of problems, log lines and the access log. An `X-Request-Id` the
+ * client sent is never taken as ours; when it is a short token of safe characters it is kept
+ * as `clientRequestId`, logged beside ours for correlation, and otherwise ignored.
+ */
+export const requestIds = createMiddleware<AppEnv>(async (c, next) => {
+  const id = randomUUID();
+  c.set('requestId', id);
+  const client = c.req.header('x-request-id');
+  if (client !== undefined && CLIENT_REQUEST_ID.test(client)) c.set('clientRequestId', client);
+  c.header('X-Request-Id', id);
+  await next();
+});
 
 /**
  * One log line per request: id, method, route pattern, status and duration. The route
@@ -16,6 +35,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   c.get('deps').logger.info(
     {
       requestId: c.get('requestId'),
+      ...(c.get('clientRequestId') !== undefined ? { clientRequestId: c.get('clientRequestId') } : {}),
       method: c.req.method,
       route,
       status: c.res.status,
