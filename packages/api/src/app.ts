@@ -19,7 +19,7 @@ import { createWidgetRoutes } from './widget/widget.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { publicationRoutes } from './publish/publication.routes.ts';
 import { fhirResponse, operationOutcome } from './fhir/outcome.ts';
-import { requestIds, requestLog, requireJsonBody } from './http/middleware.ts';
+import { noStore, requestIds, requestLog, requireJsonBody } from './http/middleware.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
 
 const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/;
@@ -63,6 +63,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use('*', requestLog);
+  for (const path of ['/api', '/api/*', '/fhir', '/fhir/*']) app.use(path, noStore);
   const demoPage = deps.config.demoMode && deps.demo !== undefined;
   app.use('*', (c, next) => {
     const path = c.req.path;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 
@@ -48,6 +49,66 @@ describeEachDatabase('HTTP hygiene', (ctx) => {
       const { items } = (await res.json()) as { items: { action: string; requestId: string | null }[] };
       expect(items.map((i) => i.requestId)).not.toContain('chosen-by-the-client');
       expect(items.find((i) => i.action === 'plan.read')?.requestId).toBe(ours);
+    });
+  });
+  describe('caching', () => {
+    /** The API's and the FHIR face's routes, each method and path once, as the app has them. */
+    const routesOf = (app: TestApp['app']) => [
+      ...new Map(
+        app.routes
+          .filter((r) => r.method !== 'ALL' && /^\/(api|fhir)(\/|$)/.test(r.path))
+          .map((r) => [`${r.method} ${r.path}`, { method: r.method, path: r.path }]),
+      ).values(),
+    ];
+
+    it('every response of the API and the FHIR face, success or error, carries Cache-Control: no-store', async () => {
+      const coordinator = await staffClient(t, 'region-coordinator');
+      const auditor = await staffClient(t, 'region-auditor');
+      const citizen = await t.tokenFor('maria');
+      const plan = await coordinator.createPlan();
+      const values: Record<string, string> = { planId: plan.id, id: plan.id, partId: plan.parts[0]!.id, type: 'CarePlan', revision: '1' };
+      const routes = routesOf(t.app);
+      expect(routes.length).toBeGreaterThan(40);
+      const statuses = new Set<number>();
+      for (const route of routes) {
+        const path = route.path.replace(/:([A-Za-z]+)/g, (_m, name: string) => values[name] ?? randomUUID());
+        const token = path.startsWith('/api/me') ? citizen : path.startsWith('/api/access-log') ? auditor.token : coordinator.token;
+        const form = path === '/fhir/CarePlan/_search';
+        const hasBody = ['POST', 'PUT', 'PATCH'].includes(route.method);
+        for (const authorization of [`Bearer ${token}`, undefined]) {
+          const res = await t.app.request(path, {
+            method: route.method,
+            headers: {
+              ...(authorization ? { Authorization: authorization } : {}),
+              ...(hasBody ? { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' } : {}),
+            },
+            ...(hasBody ? { body: form ? `_id=${plan.id}` : '{}' } : {}),
+          });
+          statuses.add(res.status);
+          expect(res.headers.get('cache-control'), `${route.method} ${path} (${res.status})`).toBe('no-store');
+          await res.body?.cancel();
+        }
+      }
+      // The walk met successes and errors alike.
+      expect([...statuses]).toEqual(expect.arrayContaining([200, 401]));
+    });
+
+    it('a conditional FHIR read still answers 304 by ETag, and with no-store', async () => {
+      const coordinator = await staffClient(t, 'region-coordinator');
+      const plan = await coordinator.createPlan();
+      const read = await coordinator.request(`/fhir/CarePlan/${plan.id}`);
+      expect(read.status).toBe(200);
+      expect(read.headers.get('cache-control')).toBe('no-store');
+      const etag = read.headers.get('etag')!;
+      expect(etag).toBeTruthy();
+      const again = await coordinator.request(`/fhir/CarePlan/${plan.id}`, { headers: { 'If-None-Match': etag } });
+      expect(again.status).toBe(304);
+      expect(again.headers.get('cache-control')).toBe('no-store');
+      expect(again.headers.get('etag')).toBe(etag);
+    });
+
+    it('the API docs are not personal data: their own caching stays', async () => {
+      expect((await t.app.request('/docs/init.js')).headers.get('cache-control')).not.toBe('no-store');
     });
   });
 });

@@ -57,3 +57,21 @@ export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   }
   await next();
 });
+
+/**
+ * `Cache-Control: no-store` on every response of the API and the FHIR face: what they answer
+ * is personal data, or says whether there is any, and no browser or proxy may keep it.
+ * Conditional reads still work: `ETag` and `If-None-Match` need no cache to be stored.
+ */
+export const noStore = createMiddleware<AppEnv>(async (c, next) => {
+  c.header('Cache-Control', 'no-store');
+  await next();
+  if (c.res.headers.get('cache-control') === 'no-store') return;
+  try {
+    c.res.headers.set('Cache-Control', 'no-store');
+  } catch {
+    // A response with immutable headers: copy it.
+    c.res = new Response(c.res.body, c.res);
+    c.res.headers.set('Cache-Control', 'no-store');
+  }
+});
