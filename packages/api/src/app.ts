@@ -20,6 +20,7 @@ import type { AppDeps, AppEnv } from './http/context.ts';
 import { publicationRoutes } from './publish/publication.routes.ts';
 import { fhirResponse, operationOutcome } from './fhir/outcome.ts';
 import { noStore, requestIds, requestLog, requireJsonBody } from './http/middleware.ts';
+import { allowedMethods } from './http/methods.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
 
 const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/;
@@ -125,7 +126,16 @@ export function createApp(deps: AppDeps) {
     servers: [{ url: deps.config.publicUrl }],
   });
 
-  app.notFound((c) => problemResponse(c, 'not-found', `No route for ${c.req.method} ${c.req.path}`));
+  app.notFound((c) => {
+    // A known path asked with a method it does not have: 405, naming the ones it has.
+    const allow = allowedMethods(app, c.req.path);
+    if (allow.length > 0) {
+      return problemResponse(c, 'method-not-allowed', `${c.req.method} is not allowed here; this path takes ${allow.join(', ')}`, {
+        headers: { Allow: allow.join(', ') },
+      });
+    }
+    return problemResponse(c, 'not-found', `No route for ${c.req.method} ${c.req.path}`);
+  });
   app.onError((error, c) => errorToResponse(error, c, deps.logger));
   return app;
 }

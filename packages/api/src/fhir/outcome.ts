@@ -32,6 +32,8 @@ export class FhirError extends Error {
     readonly status: number,
     readonly code: IssueCode,
     readonly diagnostics: string,
+    /** Headers the answer carries (`Allow` of a 405). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(diagnostics);
     this.name = 'FhirError';
@@ -58,7 +60,7 @@ export function fhirResponse(c: Context, body: unknown, status = 200, headers: R
  */
 export function errorToOperationOutcome(error: unknown, c: Context, logger: Logger): Response {
   if (error instanceof FhirError) {
-    return fhirResponse(c, operationOutcome(error.code, error.diagnostics), error.status);
+    return fhirResponse(c, operationOutcome(error.code, error.diagnostics), error.status, error.headers);
   }
   if (error instanceof ProblemError) {
     const { status, title } = problemTypes[error.code];

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
+import { buildTestApp, describeEachDatabase, expectProblem, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 
 const peers = usePeers();
 
@@ -109,6 +109,49 @@ describeEachDatabase('HTTP hygiene', (ctx) => {
 
     it('the API docs are not personal data: their own caching stays', async () => {
       expect((await t.app.request('/docs/init.js')).headers.get('cache-control')).not.toBe('no-store');
+    });
+  });
+  describe('a method a known path does not have', () => {
+    it('is a 405 problem on the API, with Allow naming the methods the path has', async () => {
+      const coordinator = await staffClient(t, 'region-coordinator');
+      const plan = await coordinator.createPlan();
+      for (const [method, path, allow] of [
+        ['DELETE', `/api/plans/${plan.id}`, 'GET, HEAD, PATCH'],
+        ['PUT', '/api/plans', 'GET, HEAD, POST'],
+        ['GET', `/api/plans/${plan.id}/sync`, 'POST'],
+        ['PATCH', `/api/plans/${plan.id}/consent`, 'PUT'],
+        ['POST', '/health', 'GET, HEAD'],
+      ] as const) {
+        const res = await coordinator.request(path, { method });
+        const body = await expectProblem(res, 405);
+        expect(body.type).toBe('urn:sip-broker:problem:method-not-allowed');
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+      }
+    });
+
+    it('is still a 404 where the path is not known at all', async () => {
+      const res = await t.app.request('/api/plans/x/nothing-here', { method: 'DELETE' });
+      await expectProblem(res, 404);
+      expect(res.headers.get('allow')).toBeNull();
+    });
+
+    it('is a 405 OperationOutcome on the FHIR face, with Allow', async () => {
+      const coordinator = await staffClient(t, 'region-coordinator');
+      const plan = await coordinator.createPlan();
+      for (const [method, path, allow] of [
+        ['DELETE', `/fhir/CarePlan/${plan.id}`, 'GET, HEAD'],
+        ['PUT', `/fhir/CarePlan/${plan.id}/$sip`, 'GET, HEAD, POST'],
+        ['POST', '/fhir/metadata', 'GET, HEAD'],
+        ['DELETE', '/fhir/CarePlan', 'GET, HEAD'],
+      ] as const) {
+        const res = await coordinator.request(path, { method });
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+        expect(res.headers.get('allow'), `${method} ${path}`).toBe(allow);
+        const outcome = (await res.json()) as { resourceType: string; issue: { code: string }[] };
+        expect(outcome.resourceType).toBe('OperationOutcome');
+        expect(outcome.issue[0]?.code).toBe('not-supported');
+      }
     });
   });
 });
