@@ -6,6 +6,11 @@ import { ProblemError, problemTypes, type ProblemCode } from '../http/errors.ts'
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
+/** Whether a path is the FHIR face's (`/fhir` and below): its errors are OperationOutcomes. */
+export function isFhirPath(path: string): boolean {
+  return path === '/fhir' || path.startsWith('/fhir/');
+}
+
 type IssueCode = OperationOutcomeIssue['code'];
 
 /** The OperationOutcome issue code of each of our problem types. */

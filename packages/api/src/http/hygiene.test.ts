@@ -154,4 +154,32 @@ describeEachDatabase('HTTP hygiene', (ctx) => {
       }
     });
   });
+  describe('each face answers in its own error format', () => {
+    const expectOutcome = async (res: Response, status: number, code: string) => {
+      expect(res.status).toBe(status);
+      expect(res.headers.get('content-type')).toMatch(/^application\/fhir\+json/);
+      const outcome = (await res.json()) as { resourceType: string; issue: { code: string }[] };
+      expect(outcome.resourceType).toBe('OperationOutcome');
+      expect(outcome.issue[0]?.code).toBe(code);
+    };
+
+    it('a body over the limit on any FHIR path is a 413 OperationOutcome', async () => {
+      const huge = 'x'.repeat(t.config.bodyLimitBytes + 10);
+      const coordinator = await staffClient(t, 'region-coordinator');
+      const plan = await coordinator.createPlan();
+      for (const path of ['/fhir', '/fhir/', `/fhir/CarePlan/${plan.id}/$sip`, '/fhir/CarePlan/_search']) {
+        await expectOutcome(await coordinator.request(path, { method: 'POST', body: huge }), 413, 'too-long');
+        await expectOutcome(
+          await t.app.request(path, { method: 'POST', headers: { 'content-type': 'application/fhir+json', 'content-length': String(huge.length) }, body: huge }),
+          413,
+          'too-long',
+        );
+      }
+    });
+
+    it('a body over the limit on the API is still a 413 problem', async () => {
+      const coordinator = await staffClient(t, 'region-coordinator');
+      await expectProblem(await coordinator.request('/api/plans', { method: 'POST', body: 'x'.repeat(t.config.bodyLimitBytes + 10) }), 413);
+    });
+  });
 });
