@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { connect, type AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, describeEachDatabase, expectProblem, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 
@@ -6,6 +8,20 @@ const peers = usePeers();
 
 type LogLine = Record<string, unknown> & { msg?: string; requestId?: string; clientRequestId?: string };
 const logLines = (t: TestApp): LogLine[] => t.logs.flatMap((chunk) => chunk.split('\n').filter(Boolean).map((line) => JSON.parse(line) as LogLine));
+
+/** Sends a request as raw HTTP/1.1 (so nothing adds a Content-Length), and returns the status and the body. */
+function rawRequest(port: number, head: string[], body = ''): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`${head.join('\r\n')}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n${body}`);
+    });
+    let received = '';
+    socket.setEncoding('utf8');
+    socket.on('data', (chunk: string) => (received += chunk));
+    socket.on('error', reject);
+    socket.on('end', () => resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(received)?.[1]), text: received }));
+  });
+}
 
 describeEachDatabase('HTTP hygiene', (ctx) => {
   let t: TestApp;
@@ -180,6 +196,56 @@ describeEachDatabase('HTTP hygiene', (ctx) => {
     it('a body over the limit on the API is still a 413 problem', async () => {
       const coordinator = await staffClient(t, 'region-coordinator');
       await expectProblem(await coordinator.request('/api/plans', { method: 'POST', body: 'x'.repeat(t.config.bodyLimitBytes + 10) }), 413);
+    });
+  });
+  describe('a POST without a body', () => {
+    let server: ServerType;
+    let port: number;
+    beforeAll(async () => {
+      server = await new Promise<ServerType>((resolve) => {
+        const s = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' }, () => resolve(s));
+      });
+      port = (server.address() as AddressInfo).port;
+      return () => new Promise<void>((resolve) => server.close(() => resolve()));
+    });
+
+    it('is accepted where the operation takes none: no Content-Length, no Content-Type', async () => {
+      const coordinator = await staffClient(t, 'region-coordinator');
+      const plan = await coordinator.createPlan();
+      const sync = [`POST /api/plans/${plan.id}/sync HTTP/1.1`, `Authorization: Bearer ${coordinator.token}`];
+      // No framing at all: a request without Content-Length or Transfer-Encoding has no body.
+      const bare = await rawRequest(port, sync);
+      expect(bare.status, bare.text).toBe(200);
+      // Chunked, with no chunk but the last.
+      const chunked = await rawRequest(port, [...sync, 'Transfer-Encoding: chunked'], '0\r\n\r\n');
+      expect(chunked.status, chunked.text).toBe(200);
+      // The same through fetch's Request, whose empty body has no length.
+      const empty = await coordinator.request(`/api/plans/${plan.id}/sync`, { method: 'POST', body: '', headers: { 'content-type': '' } });
+      expect(empty.status).toBe(200);
+    });
+
+    it('a body that is there and not JSON is still a 415, however it is framed', async () => {
+      const coordinator = await staffClient(t, 'region-coordinator');
+      const plan = await coordinator.createPlan();
+      const chunked = await rawRequest(
+        port,
+        [`POST /api/plans/${plan.id}/sync HTTP/1.1`, `Authorization: Bearer ${coordinator.token}`, 'Content-Type: text/plain', 'Transfer-Encoding: chunked'],
+        '5\r\nhello\r\n0\r\n\r\n',
+      );
+      expect(chunked.status, chunked.text).toBe(415);
+      expect(chunked.text).toContain('application/problem+json');
+    });
+
+    it('a JSON body read to see it is there still reaches the operation', async () => {
+      const coordinator = await staffClient(t, 'region-coordinator');
+      const body = JSON.stringify({ individual: { personId: '195202149836' }, principals: { region: { id: 'SE2321000099-7RG1', name: 'Region Norrvik' }, municipality: { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' } }, title: 'SIP' });
+      const chunk = `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
+      const created = await rawRequest(
+        port,
+        ['POST /api/plans HTTP/1.1', `Authorization: Bearer ${coordinator.token}`, 'Content-Type: application/json', 'Transfer-Encoding: chunked'],
+        chunk,
+      );
+      expect(created.status, created.text).toBe(201);
     });
   });
 });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
 import { matchedRoutes } from 'hono/route';
 import type { AppEnv } from './context.ts';
@@ -45,13 +46,27 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   );
 });
 
-/** Requests that carry a body must say it is JSON: anything else is a clear 415. */
+/**
+ * Whether a request carries a body of at least one byte. `Content-Length` says so when it is
+ * sent; otherwise (chunked, or no length at all) the body is read to see, and stays cached on the
+ * request for whoever reads it next. The body limit has bounded it already.
+ */
+async function carriesBody(c: Context<AppEnv>): Promise<boolean> {
+  const length = c.req.header('content-length');
+  if (length !== undefined && c.req.header('transfer-encoding') === undefined) return length.trim() !== '0';
+  if (c.req.raw.body === null) return false;
+  return (await c.req.arrayBuffer()).byteLength > 0;
+}
+
+/**
+ * Requests that carry a body must say it is JSON: anything else is a clear 415. A request with
+ * no body (no bytes, however it is framed) needs no content type: an operation that takes no
+ * body, such as a sync, is asked with a bare POST.
+ */
 export const requireJsonBody = createMiddleware<AppEnv>(async (c, next) => {
   if (['POST', 'PUT', 'PATCH'].includes(c.req.method)) {
     const type = c.req.header('content-type') ?? '';
-    const length = c.req.header('content-length');
-    const hasBody = length !== undefined ? length !== '0' : c.req.raw.body !== null;
-    if (hasBody && !/^application\/([a-z.+-]*\+)?json\b/i.test(type)) {
+    if (!/^application\/([a-z.+-]*\+)?json\b/i.test(type) && (await carriesBody(c))) {
       throw new ProblemError('unsupported-media-type', 'Send the body as application/json');
     }
   }
