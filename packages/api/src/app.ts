@@ -1,7 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { accessLogRoutes } from './access-log/access-log.routes.ts';
 import { sessionRoutes } from './auth/session.routes.ts';
@@ -19,8 +18,9 @@ import { defaultWidgetDistDir } from './widget/widget-build.ts';
 import { createWidgetRoutes } from './widget/widget.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { publicationRoutes } from './publish/publication.routes.ts';
-import { fhirResponse, operationOutcome } from './fhir/outcome.ts';
-import { requestLog, requireJsonBody } from './http/middleware.ts';
+import { errorToOperationOutcome, fhirResponse, isFhirPath, operationOutcome } from './fhir/outcome.ts';
+import { noStore, requestIds, requestLog, requireJsonBody } from './http/middleware.ts';
+import { allowedMethods } from './http/methods.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
 
 const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/;
@@ -58,12 +58,13 @@ const pageHeaders = secureHeaders({
 export function createApp(deps: AppDeps) {
   const app = new OpenAPIHono<AppEnv>({ strict: false });
 
-  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use('*', requestIds);
   app.use('*', async (c, next) => {
     c.set('deps', deps);
     await next();
   });
   app.use('*', requestLog);
+  for (const path of ['/api', '/api/*', '/fhir', '/fhir/*']) app.use(path, noStore);
   const demoPage = deps.config.demoMode && deps.demo !== undefined;
   app.use('*', (c, next) => {
     const path = c.req.path;
@@ -84,7 +85,7 @@ export function createApp(deps: AppDeps) {
   const limitBody = bodyLimit({
     maxSize: deps.config.bodyLimitBytes,
     onError: (c) =>
-      c.req.path.startsWith('/fhir/')
+      isFhirPath(c.req.path)
         ? fhirResponse(c, operationOutcome('too-long', `The body may be at most ${deps.config.bodyLimitBytes} bytes`), 413)
         : problemResponse(c, 'payload-too-large', `The body may be at most ${deps.config.bodyLimitBytes} bytes`),
   });
@@ -125,8 +126,21 @@ export function createApp(deps: AppDeps) {
     servers: [{ url: deps.config.publicUrl }],
   });
 
-  app.notFound((c) => problemResponse(c, 'not-found', `No route for ${c.req.method} ${c.req.path}`));
-  app.onError((error, c) => errorToResponse(error, c, deps.logger));
+  // Each face answers in its own error format: the FHIR face with OperationOutcome, the rest with
+  // problem+json, whichever layer the error comes from.
+  app.notFound((c) => {
+    // A known path asked with a method it does not have: 405, naming the ones it has.
+    const allow = allowedMethods(app, c.req.path);
+    if (allow.length > 0) {
+      const detail = `${c.req.method} is not allowed here; this path takes ${allow.join(', ')}`;
+      const headers = { Allow: allow.join(', ') };
+      if (isFhirPath(c.req.path)) return fhirResponse(c, operationOutcome('not-supported', detail), 405, headers);
+      return problemResponse(c, 'method-not-allowed', detail, { headers });
+    }
+    if (isFhirPath(c.req.path)) return fhirResponse(c, operationOutcome('not-found', 'Not supported by this FHIR server: see /fhir/metadata'), 404);
+    return problemResponse(c, 'not-found', `No route for ${c.req.method} ${c.req.path}`);
+  });
+  app.onError((error, c) => (isFhirPath(c.req.path) ? errorToOperationOutcome(error, c, deps.logger) : errorToResponse(error, c, deps.logger)));
   return app;
 }
 

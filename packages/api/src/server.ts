@@ -79,7 +79,10 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     const seeded = await seedDemoPlans(database.db, upstreams, config.fhirSystems, () => clock.now());
     if (seeded) logger.info({ plans: seeded }, 'demo plans created');
   }
-  const tokens = createTokenVerifier(trusted, () => clock.now());
+  const tokens = createTokenVerifier(trusted, () => clock.now(), {
+    maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
+    audiences: [config.audiences.staff, config.audiences.citizen],
+  });
 
   const events = new PlanEventHub(database, { logger });
   await events.start();

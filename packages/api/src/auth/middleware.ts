@@ -16,11 +16,12 @@ export function requireAuth(...kinds: Principal['kind'][]) {
         headers: { 'WWW-Authenticate': 'Bearer' },
       });
     }
-    const principal = await c.get('deps').tokens.verify(match[1]);
+    const { principal, expiresAt } = await c.get('deps').tokens.authenticate(match[1]);
     if (kinds.length > 0 && !kinds.includes(principal.kind)) {
       throw new ProblemError('forbidden', `This endpoint is for ${kinds.join(' or ')} tokens`);
     }
     c.set('principal', principal);
+    c.set('tokenExpiresAt', expiresAt);
     await next();
   });
 }

@@ -4,7 +4,7 @@ import { base64url, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ProblemError } from '../http/errors.ts';
 import { createTestIssuer, type TestIssuer } from '../test-support/tokens.ts';
-import { createTokenVerifier, remoteIssuer, type TokenVerifier } from './tokens.ts';
+import { createTokenVerifier, DEFAULT_TOKEN_MAX_LIFETIME_SECONDS, remoteIssuer, type TokenVerifier } from './tokens.ts';
 
 const staffClaims = { sub: 'SE2321000099-7P01', org: 'SE2321000099-7RG1', role: 'coordinator' };
 
@@ -15,6 +15,23 @@ async function rejection(verifier: TokenVerifier, token: string): Promise<Proble
   );
   expect(error).toBeInstanceOf(ProblemError);
   return error as ProblemError;
+}
+
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** A token of the issuer's, signed with its key, with the header and times a test sets. */
+function signed(
+  idp: TestIssuer,
+  claims: Record<string, unknown>,
+  options: { typ?: unknown; iat?: number | null; exp?: number; audience?: string | string[] } = {},
+): Promise<string> {
+  const iat = options.iat === undefined ? nowSeconds() : options.iat;
+  const jwt = new SignJWT({ ...claims, ...(iat === null ? {} : { iat }) })
+    .setProtectedHeader({ alg: idp.jwks.keys[0]!.alg!, kid: 'test-key', ...(options.typ !== undefined ? { typ: options.typ as string } : {}) })
+    .setIssuer(idp.issuer)
+    .setAudience(options.audience ?? 'sip-broker-staff')
+    .setExpirationTime(options.exp ?? nowSeconds() + 300);
+  return jwt.sign(idp.privateKey);
 }
 
 describe('token verification', () => {
@@ -133,6 +150,113 @@ describe('token verification', () => {
       expect(error.status).toBe(401);
       expect(error.detail).toMatch(/HSA-id/);
       expect(error.headers['WWW-Authenticate']).toMatch(/invalid_token/);
+    });
+  });
+
+  describe('lifetime', () => {
+    it('refuses a token that expires in the year 9999', async () => {
+      const token = await signed(staffIdp, staffClaims, { exp: Math.floor(Date.UTC(9999, 11, 31) / 1000) });
+      const error = await rejection(verifier, token);
+      expect(error.status).toBe(401);
+      expect(error.detail).toMatch(/lives longer/);
+    });
+
+    it('refuses a token issued a year ahead', async () => {
+      const iat = nowSeconds() + 365 * 86_400;
+      const error = await rejection(verifier, await signed(staffIdp, staffClaims, { iat, exp: iat + 300 }));
+      expect(error.status).toBe(401);
+      expect(error.detail).toMatch(/'iat'/);
+    });
+
+    it('refuses a token issued a few minutes ahead, beyond the clock tolerance', async () => {
+      const iat = nowSeconds() + 120;
+      expect((await rejection(verifier, await signed(staffIdp, staffClaims, { iat, exp: iat + 300 }))).status).toBe(401);
+    });
+
+    it('accepts a token issued a few seconds ahead, within the clock tolerance', async () => {
+      const iat = nowSeconds() + 10;
+      expect((await verifier.verify(await signed(staffIdp, staffClaims, { iat, exp: iat + 300 }))).kind).toBe('staff');
+    });
+
+    it('refuses a token without iat', async () => {
+      const error = await rejection(verifier, await signed(staffIdp, staffClaims, { iat: null }));
+      expect(error.status).toBe(401);
+      expect(error.detail).toMatch(/'iat'/);
+    });
+
+    it('refuses a token older than the longest lifetime, though its exp has not passed', async () => {
+      const iat = nowSeconds() - DEFAULT_TOKEN_MAX_LIFETIME_SECONDS - 120;
+      expect((await rejection(verifier, await signed(staffIdp, staffClaims, { iat, exp: nowSeconds() + 60 }))).status).toBe(401);
+    });
+
+    it('accepts a token of exactly the longest lifetime, and refuses one a minute longer', async () => {
+      const iat = nowSeconds();
+      expect((await verifier.verify(await signed(staffIdp, staffClaims, { iat, exp: iat + DEFAULT_TOKEN_MAX_LIFETIME_SECONDS }))).kind).toBe('staff');
+      const longer = await signed(staffIdp, staffClaims, { iat, exp: iat + DEFAULT_TOKEN_MAX_LIFETIME_SECONDS + 60 });
+      expect((await rejection(verifier, longer)).detail).toMatch(/lives longer/);
+    });
+
+    it('takes the longest lifetime from its options', async () => {
+      const strict = createTokenVerifier([{ kind: 'staff', issuer: staffIdp.issuer, audience: 'sip-broker-staff', keys: staffIdp.keys }], undefined, {
+        maxLifetimeSeconds: 600,
+      });
+      const iat = nowSeconds();
+      expect((await strict.verify(await signed(staffIdp, staffClaims, { iat, exp: iat + 600 }))).kind).toBe('staff');
+      expect((await rejection(strict, await signed(staffIdp, staffClaims, { iat, exp: iat + 900 }))).detail).toMatch(/at most 600 s/);
+    });
+
+    it('gives the expiry with the principal', async () => {
+      const exp = nowSeconds() + 240;
+      const { principal, expiresAt } = await verifier.authenticate(await signed(staffIdp, staffClaims, { exp }));
+      expect(principal.kind).toBe('staff');
+      expect(expiresAt).toEqual(new Date(exp * 1000));
+    });
+  });
+
+  describe('the typ header', () => {
+    it.each(['JWT', 'jwt', 'at+jwt', 'AT+JWT', 'application/jwt', 'application/at+jwt'])('accepts typ %j', async (typ) => {
+      expect((await verifier.verify(await signed(staffIdp, staffClaims, { typ }))).kind).toBe('staff');
+    });
+
+    it('accepts a token without typ', async () => {
+      expect((await verifier.verify(await signed(staffIdp, staffClaims))).kind).toBe('staff');
+    });
+
+    it.each(['dpop+jwt', 'secevent+jwt', 'logout+jwt', 'JOSE', 'application/jwt+other', 'text/jwt', ''])('refuses typ %j', async (typ) => {
+      const error = await rejection(verifier, await signed(staffIdp, staffClaims, { typ }));
+      expect(error.status).toBe(401);
+      expect(error.detail).toMatch(/typ/);
+    });
+  });
+
+  describe('audiences', () => {
+    it('refuses a token that names both the staff and the citizen audience, whichever comes first', async () => {
+      for (const audience of [
+        ['sip-broker-staff', 'sip-broker-citizen'],
+        ['sip-broker-citizen', 'sip-broker-staff'],
+      ]) {
+        const error = await rejection(verifier, await signed(staffIdp, staffClaims, { audience }));
+        expect(error.status).toBe(401);
+        expect(error.detail).toMatch(/more than one audience/);
+      }
+    });
+
+    it('refuses it from the citizen issuer too', async () => {
+      const token = await signed(citizenIdp, { sub: '196807059826' }, { audience: ['sip-broker-citizen', 'sip-broker-staff'] });
+      expect((await rejection(verifier, token)).status).toBe(401);
+    });
+
+    it('refuses both audiences even where only one kind of issuer is trusted', async () => {
+      const staffOnly = createTokenVerifier([{ kind: 'staff', issuer: staffIdp.issuer, audience: 'sip-broker-staff', keys: staffIdp.keys }], undefined, {
+        audiences: ['sip-broker-staff', 'sip-broker-citizen'],
+      });
+      const token = await signed(staffIdp, staffClaims, { audience: ['sip-broker-staff', 'sip-broker-citizen'] });
+      expect((await rejection(staffOnly, token)).status).toBe(401);
+    });
+
+    it('accepts a token that names one audience of this service beside another service’s', async () => {
+      const token = await signed(staffIdp, staffClaims, { audience: ['sip-broker-staff', 'https://other-api.example'] });
+      expect((await verifier.verify(token)).kind).toBe('staff');
     });
   });
 

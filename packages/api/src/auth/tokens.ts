@@ -1,5 +1,5 @@
 import { hsaIdSchema, parsePersonId, staffRoleSchema } from '@sip/shared';
-import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTVerifyGetKey } from 'jose';
+import { createRemoteJWKSet, decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { z } from 'zod';
 import { ProblemError } from '../http/errors.ts';
 import type { Principal } from './principal.ts';
@@ -14,9 +14,35 @@ export interface TrustedIssuer {
   keys: JWTVerifyGetKey;
 }
 
+/** What a verified token establishes: who calls, and until when the token speaks for them. */
+export interface Authentication {
+  principal: Principal;
+  /** The token's `exp`: after it the token is refused, and a live stream opened with it ends. */
+  expiresAt: Date;
+}
+
 export interface TokenVerifier {
   /** Verifies a bearer token and returns the principal, or throws a 401 ProblemError. */
   verify(token: string): Promise<Principal>;
+  /** As {@link verify}, with the token's expiry. */
+  authenticate(token: string): Promise<Authentication>;
+}
+
+/** The longest lifetime (`exp` − `iat`) a token may have by default: eight hours, a working day. */
+export const DEFAULT_TOKEN_MAX_LIFETIME_SECONDS = 8 * 3600;
+/** How far the issuer's clock may be from ours, in seconds: for `exp`, `nbf` and `iat`. */
+export const CLOCK_TOLERANCE_SECONDS = 30;
+/** The `typ` header values of an access token (RFC 7519 `JWT`, RFC 9068 `at+jwt`), as jose normalises them. */
+const ACCEPTED_TYPES = new Set(['application/jwt', 'application/at+jwt']);
+
+export interface TokenVerifierOptions {
+  /** The longest lifetime (`exp` − `iat`) and age (now − `iat`) of a token, in seconds. */
+  maxLifetimeSeconds?: number;
+  /**
+   * The service's audiences, of every kind of token: a token naming more than one of them is
+   * refused. Default: the audiences of the trusted issuers.
+   */
+  audiences?: string[];
 }
 
 /**
@@ -34,6 +60,12 @@ const citizenClaims = z.object({
   sub: z.string().refine((v) => parsePersonId(v)?.value === v, 'sub must be a 12-digit personnummer or samordningsnummer'),
 });
 
+/** A `typ` header value as jose compares them: lower case, `application/` added when there is no slash. */
+function normaliseTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.includes('/') ? lower : `application/${lower}`;
+}
+
 function unauthenticated(description: string): ProblemError {
   return new ProblemError('unauthenticated', description, {
     headers: { 'WWW-Authenticate': `Bearer error="invalid_token", error_description="${description}"` },
@@ -46,29 +78,41 @@ export function remoteIssuer(kind: Principal['kind'], issuer: string, audience: 
 
 /**
  * Verifies access tokens against a fixed list of trusted issuers. The issuer and audience
- * pair picks which keys, and which kind of principal, a token can be; the signature,
- * algorithm, issuer, audience, expiry and not-before are then checked by jose.
+ * pair picks which keys, and which kind of principal, a token can be; a token naming more than
+ * one of the service's audiences is refused, as it would be both kinds. The signature,
+ * algorithm, issuer, audience, expiry, not-before, and the issue time (`iat`: required, not in
+ * the future, not older than the longest lifetime) are then checked by jose; then the lifetime
+ * (`exp` − `iat`) and the `typ` header (when present: `JWT` or `at+jwt`).
  */
-export function createTokenVerifier(issuers: TrustedIssuer[], now: () => Date = () => new Date()): TokenVerifier {
+export function createTokenVerifier(
+  issuers: TrustedIssuer[],
+  now: () => Date = () => new Date(),
+  options: TokenVerifierOptions = {},
+): TokenVerifier {
+  const maxLifetime = options.maxLifetimeSeconds ?? DEFAULT_TOKEN_MAX_LIFETIME_SECONDS;
+  const serviceAudiences = new Set(options.audiences ?? issuers.map((i) => i.audience));
   // A verified token is trusted until it expires; a bounded cache spares the signature check.
-  const verified = new Map<string, { principal: Principal; expiresAt: number }>();
+  const verified = new Map<string, Authentication>();
   const CACHE_MAX = 10_000;
+  async function authenticate(token: string): Promise<Authentication> {
+    const hit = verified.get(token);
+    if (hit) {
+      if (hit.expiresAt.getTime() > now().getTime()) return hit;
+      verified.delete(token);
+    }
+    const authentication = await verifyUncached(token);
+    if (verified.size >= CACHE_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(token, authentication);
+    return authentication;
+  }
   return {
+    authenticate,
     async verify(token) {
-      const hit = verified.get(token);
-      if (hit) {
-        if (hit.expiresAt > now().getTime()) return hit.principal;
-        verified.delete(token);
-      }
-      const principal = await verifyUncached(token);
-      const exp = (decodeJwt(token).exp ?? 0) * 1000;
-      if (verified.size >= CACHE_MAX) verified.delete(verified.keys().next().value!);
-      verified.set(token, { principal, expiresAt: exp });
-      return principal;
+      return (await authenticate(token)).principal;
     },
   };
 
-  async function verifyUncached(token: string): Promise<Principal> {
+  async function verifyUncached(token: string): Promise<Authentication> {
     {
       let unverified: ReturnType<typeof decodeJwt>;
       try {
@@ -77,20 +121,32 @@ export function createTokenVerifier(issuers: TrustedIssuer[], now: () => Date = 
         throw unauthenticated('The token is not a JWT');
       }
       const audiences = Array.isArray(unverified.aud) ? unverified.aud : [unverified.aud];
+      if (new Set(audiences.filter((a) => a !== undefined && serviceAudiences.has(a))).size > 1) {
+        throw unauthenticated('The token names more than one audience of this service: a token is for staff or for a citizen, never both');
+      }
       const trusted = issuers.find((i) => i.issuer === unverified.iss && audiences.includes(i.audience));
       if (!trusted) throw unauthenticated('The token is not from a trusted issuer for this service');
-      let payload: Record<string, unknown>;
+      let payload: JWTPayload;
       try {
         const result = await jwtVerify(token, trusted.keys, {
           issuer: trusted.issuer,
           audience: trusted.audience,
           algorithms: ALLOWED_ALGORITHMS,
-          requiredClaims: ['exp', 'sub'],
-          clockTolerance: 30,
+          requiredClaims: ['exp', 'iat', 'sub'],
+          maxTokenAge: maxLifetime,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
           currentDate: now(),
         });
         payload = result.payload;
+        const typ = result.protectedHeader.typ;
+        if (typ !== undefined && !(typeof typ === 'string' && ACCEPTED_TYPES.has(normaliseTyp(typ)))) {
+          throw unauthenticated("The token's typ header is not JWT or at+jwt: it is not an access token");
+        }
+        if (payload.exp! - payload.iat! > maxLifetime) {
+          throw unauthenticated(`The token lives longer than this service accepts (exp - iat may be at most ${maxLifetime} s)`);
+        }
       } catch (error) {
+        if (error instanceof ProblemError) throw error;
         if (error instanceof joseErrors.JWTExpired) throw unauthenticated('The token has expired');
         if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported) {
           throw unauthenticated('The token is signed with an algorithm that is not allowed');
@@ -106,20 +162,24 @@ export function createTokenVerifier(issuers: TrustedIssuer[], now: () => Date = 
         }
         throw unauthenticated('The token could not be verified');
       }
+      const expiresAt = new Date(payload.exp! * 1000);
       if (trusted.kind === 'staff') {
         const claims = staffClaims.safeParse(payload);
         if (!claims.success) throw unauthenticated('The staff token lacks valid sub, org or role claims (sub and org are HSA-ids)');
         return {
-          kind: 'staff',
-          userId: claims.data.sub,
-          organisationId: claims.data.org,
-          role: claims.data.role,
-          issuer: trusted.issuer,
+          principal: {
+            kind: 'staff',
+            userId: claims.data.sub,
+            organisationId: claims.data.org,
+            role: claims.data.role,
+            issuer: trusted.issuer,
+          },
+          expiresAt,
         };
       }
       const claims = citizenClaims.safeParse(payload);
       if (!claims.success) throw unauthenticated('The token subject is not a valid personnummer');
-      return { kind: 'citizen', personId: claims.data.sub, issuer: trusted.issuer };
+      return { principal: { kind: 'citizen', personId: claims.data.sub, issuer: trusted.issuer }, expiresAt };
     }
   }
 }

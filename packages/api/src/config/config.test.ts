@@ -202,6 +202,18 @@ describe('loadConfig', () => {
     expect(problemsOf({ FHIR_SYSTEM_BASES_EARLIER: 'https://ok.example/fhir,urn:sip-broker' }).map((p) => p.variable)).toContain('FHIR_SYSTEM_BASES_EARLIER');
   });
 
+  it('bounds the lifetime of access tokens: eight hours unless TOKEN_MAX_LIFETIME_SECONDS says otherwise, within a day', () => {
+    expect(loadConfig({}).tokenMaxLifetimeSeconds).toBe(8 * 3600);
+    expect(loadConfig({ TOKEN_MAX_LIFETIME_SECONDS: '3600' }).tokenMaxLifetimeSeconds).toBe(3600);
+    for (const value of ['0', '59', '86401', 'an hour', '1.5']) {
+      expect(problemsOf({ TOKEN_MAX_LIFETIME_SECONDS: value }).map((p) => p.variable), value).toContain('TOKEN_MAX_LIFETIME_SECONDS');
+    }
+  });
+
+  it('refuses one audience for both staff and citizen tokens', () => {
+    expect(problemsOf({ STAFF_TOKEN_AUDIENCE: 'sip-broker', CITIZEN_TOKEN_AUDIENCE: 'sip-broker' }).map((p) => p.variable)).toContain('CITIZEN_TOKEN_AUDIENCE');
+  });
+
   it('refuses demo mode in production even when asked for', () => {
     expect(problemsOf({ NODE_ENV: 'production', DEMO_MODE: 'true' })).toContainEqual({
       variable: 'DEMO_MODE',

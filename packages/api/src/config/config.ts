@@ -175,6 +175,7 @@ export const envSchema = z
     CITIZEN_TOKEN_ISSUER: z.string().min(1).optional(),
     CITIZEN_TOKEN_AUDIENCE: z.string().min(1).default('sip-broker-citizen'),
     CITIZEN_JWKS_URL: httpUrl.optional(),
+    TOKEN_MAX_LIFETIME_SECONDS: z.coerce.number({ message: 'must be a whole number of seconds' }).int().min(60).max(86_400).default(8 * 3600),
     ALLOWED_ORIGINS: originList.default([]),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     DEMO_MODE: booleanString.optional(),
@@ -264,6 +265,8 @@ export interface Config {
   upstreamTimeoutMs: number;
   issuers: IssuerConfig[];
   audiences: { staff: string; citizen: string };
+  /** The longest lifetime (`exp` − `iat`) and age of an access token, in seconds (`TOKEN_MAX_LIFETIME_SECONDS`). */
+  tokenMaxLifetimeSeconds: number;
   allowedOrigins: string[];
   logLevel: Env['LOG_LEVEL'];
   demoMode: boolean;
@@ -352,6 +355,9 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       });
     }
   }
+  if (env.STAFF_TOKEN_AUDIENCE === env.CITIZEN_TOKEN_AUDIENCE) {
+    problems.push({ variable: 'CITIZEN_TOKEN_AUDIENCE', message: 'must differ from STAFF_TOKEN_AUDIENCE: a token is for staff or for a citizen' });
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   const issuers: IssuerConfig[] = [];
   if (env.STAFF_TOKEN_ISSUER && env.STAFF_JWKS_URL) {
@@ -380,6 +386,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     issuers,
     audiences: { staff: env.STAFF_TOKEN_AUDIENCE, citizen: env.CITIZEN_TOKEN_AUDIENCE },
+    tokenMaxLifetimeSeconds: env.TOKEN_MAX_LIFETIME_SECONDS,
     allowedOrigins: env.ALLOWED_ORIGINS,
     logLevel: env.LOG_LEVEL,
     demoMode,

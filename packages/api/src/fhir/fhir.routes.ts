@@ -2,6 +2,7 @@ import type { Bundle, CodeSystem, NamingSystem, OperationDefinition, Parameters,
 import { codeSystemResources, IdentifierSystem, namingSystemResources, parsePersonId, type PlanView } from '@sip/shared';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../http/context.ts';
+import { allowedMethods } from '../http/methods.ts';
 import { ProblemError } from '../http/errors.ts';
 import { plansService, staffActor } from '../plans/context.ts';
 import { etag } from '../plans/plans.service.ts';
@@ -258,8 +259,14 @@ function servedType(c: Context<AppEnv>): ReadType {
   return type;
 }
 
+const router = new Hono<AppEnv>({ strict: false });
+
+/** 405 for a method the path does not have, with `Allow` naming the ones it has. */
 function notSupported(c: Context<AppEnv>): never {
-  throw new FhirError(405, 'not-supported', `${c.req.method} is not supported here: this FHIR face is read-only`);
+  const allow = allowedMethods(router, c.req.path);
+  throw new FhirError(405, 'not-supported', `${c.req.method} is not supported here: this FHIR face is read-only (this path takes ${allow.join(', ')})`, {
+    Allow: allow.join(', '),
+  });
 }
 
 /**
@@ -272,7 +279,7 @@ function notSupported(c: Context<AppEnv>): never {
  * so authorisation and the access log are the staff API's. Errors are OperationOutcome
  * (`application/fhir+json`), never problem+json. JSON only: anything else asked for is a 406.
  */
-export const fhirRoutes = new Hono<AppEnv>({ strict: false })
+export const fhirRoutes = router
   .use('/fhir', negotiateJson)
   .use('/fhir/*', negotiateJson)
   .get('/fhir/metadata', (c) => {

@@ -6,6 +6,11 @@ import { ProblemError, problemTypes, type ProblemCode } from '../http/errors.ts'
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
 
+/** Whether a path is the FHIR face's (`/fhir` and below): its errors are OperationOutcomes. */
+export function isFhirPath(path: string): boolean {
+  return path === '/fhir' || path.startsWith('/fhir/');
+}
+
 type IssueCode = OperationOutcomeIssue['code'];
 
 /** The OperationOutcome issue code of each of our problem types. */
@@ -32,6 +37,8 @@ export class FhirError extends Error {
     readonly status: number,
     readonly code: IssueCode,
     readonly diagnostics: string,
+    /** Headers the answer carries (`Allow` of a 405). */
+    readonly headers: Record<string, string> = {},
   ) {
     super(diagnostics);
     this.name = 'FhirError';
@@ -58,7 +65,7 @@ export function fhirResponse(c: Context, body: unknown, status = 200, headers: R
  */
 export function errorToOperationOutcome(error: unknown, c: Context, logger: Logger): Response {
   if (error instanceof FhirError) {
-    return fhirResponse(c, operationOutcome(error.code, error.diagnostics), error.status);
+    return fhirResponse(c, operationOutcome(error.code, error.diagnostics), error.status, error.headers);
   }
   if (error instanceof ProblemError) {
     const { status, title } = problemTypes[error.code];

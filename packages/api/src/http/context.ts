@@ -32,7 +32,12 @@ export interface AppDeps {
 export interface AppEnv {
   Variables: {
     deps: AppDeps;
+    /** The service's own id of this request (generated, never the client's). */
     requestId: string;
+    /** The client's `X-Request-Id`, when it is a short token of safe characters: logged beside ours. */
+    clientRequestId?: string;
+    /** When the bearer token of this request expires (set with `principal`). */
+    tokenExpiresAt?: Date;
     principal: Principal;
   };
 }

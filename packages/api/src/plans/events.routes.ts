@@ -8,6 +8,7 @@ import type { Db } from '../db/database.ts';
 import { planEvents } from '../db/schema.ts';
 import type { AppEnv } from '../http/context.ts';
 import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { ProblemError } from '../http/errors.ts';
 import { createRouter } from '../http/router.ts';
 import type { PlanEventSubscription } from './events.ts';
 
@@ -16,6 +17,8 @@ import type { PlanEventSubscription } from './events.ts';
 const BATCH = 200;
 /** How long an EventSource waits before it reconnects after the stream ends. */
 const RETRY_MS = 3000;
+/** The longest delay a timer takes (about 24 days); a token lives a day at most. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 const planEvent = z
   .object({
@@ -106,6 +109,7 @@ export const planEventsRoutes = createRouter().openapi(
       'Event `id` is the event id, `event` its type (`part.updated`, `plan.updated`, `consent.updated`, `status.changed`, `participants.updated`), `data` a PlanEvent as JSON.',
       'With `Last-Event-ID`, the events after that id are sent first, in order, then new ones as they happen; without it, only new ones.',
       'A comment line is sent when nothing has happened for a while, so that proxies keep the stream open.',
+      "The stream ends when the access token it was opened with expires (after a comment line `: token expired`): reconnect with a new token and Last-Event-ID.",
       'Authorised as reading the plan, and logged in the access log.',
     ].join(' '),
     security: bearerSecurity,
@@ -113,7 +117,7 @@ export const planEventsRoutes = createRouter().openapi(
     request: { params, headers },
     responses: {
       200: {
-        description: 'The event stream; it ends when the service shuts down (reconnect with Last-Event-ID)',
+        description: 'The event stream; it ends when the access token expires or the service shuts down (reconnect with a valid token and Last-Event-ID)',
         headers: {
           'Cache-Control': { schema: { type: 'string' }, description: 'no-store' },
           'X-Accel-Buffering': { schema: { type: 'string' }, description: 'no: proxies must not buffer the stream' },
@@ -126,8 +130,16 @@ export const planEventsRoutes = createRouter().openapi(
   async (c) => {
     const { planId } = c.req.valid('param');
     const lastEventId = c.req.valid('header')['last-event-id'];
-    const { database, events, logger } = c.get('deps');
+    const { database, events, logger, clock } = c.get('deps');
     const db = database.db;
+    const expiresAt = c.get('tokenExpiresAt');
+    // Other requests allow the issuer's clock some skew past `exp`; a stream is opened only with
+    // a token still live, or it would end at once and the client reconnect with it again.
+    if (expiresAt !== undefined && expiresAt.getTime() <= clock.now().getTime()) {
+      throw new ProblemError('unauthenticated', 'The token has expired: open the stream with a new token', {
+        headers: { 'WWW-Authenticate': 'Bearer error="invalid_token", error_description="The token has expired"' },
+      });
+    }
     await plansService(c).authorizeEvents(actor(c), planId);
 
     // Subscribe before reading where the stream starts: whatever commits after that read wakes it.
@@ -144,6 +156,19 @@ export const planEventsRoutes = createRouter().openapi(
     const requestId = c.get('requestId');
     const response = streamSSE(c, async (stream) => {
       stream.onAbort(() => subscription.close());
+      // The stream speaks for its token no longer than the token lives: at its `exp` it ends,
+      // and the client reconnects with a new token (and Last-Event-ID, so nothing is missed).
+      let expired = false;
+      const expiry =
+        expiresAt === undefined
+          ? undefined
+          : setTimeout(
+              () => {
+                expired = true;
+                subscription.close();
+              },
+              Math.min(MAX_TIMER_MS, Math.max(0, expiresAt.getTime() - clock.now().getTime())),
+            );
       try {
         await stream.write(`: plan events\nretry: ${RETRY_MS}\n\n`);
         cursor = await sendAfter(db, stream, subscription, planId, cursor);
@@ -154,9 +179,11 @@ export const planEventsRoutes = createRouter().openapi(
           // A heartbeat also reads: a notification lost while the listener reconnected is caught up.
           cursor = await sendAfter(db, stream, subscription, planId, cursor);
         }
+        if (expired && !stream.aborted) await stream.write(': token expired\n\n');
       } catch (error) {
         if (!stream.aborted) logger.error({ err: error, requestId }, 'plan event stream failed');
       } finally {
+        clearTimeout(expiry);
         subscription.close();
       }
     });

@@ -15,6 +15,7 @@ import {
   buildTestApp,
   consentInput,
   createTestDatabase,
+  createTestIssuer,
   describeEachDatabase,
   expectProblem,
   OTHER_MUNICIPALITY,
@@ -458,8 +459,15 @@ describeEachDatabase('live plan events', (ctx) => {
     let shortServed: Served;
     let plan: PlanView;
 
+    const staffIdp = createTestIssuer('https://idp.region.example');
+
     beforeAll(async () => {
-      short = await buildTestApp({ database: ctx.database, peers: peers.urls, eventHeartbeatMs: 100 });
+      short = await buildTestApp({
+        database: ctx.database,
+        peers: peers.urls,
+        eventHeartbeatMs: 100,
+        extraIssuers: [{ kind: 'staff', issuer: (await staffIdp).issuer, audience: 'sip-broker-staff', keys: (await staffIdp).keys }],
+      });
       shortServed = await serveApp(short);
       plan = await createSharedPlan(api('region-coordinator'));
     });
@@ -477,6 +485,28 @@ describeEachDatabase('live plan events', (ctx) => {
         stream.close();
       }
     });
+
+    it('ends when its token expires, and not before; a stream opened with a longer-lived token goes on', async () => {
+      const exp = Math.floor(Date.now() / 1000) + 2;
+      const token = await (await staffIdp).sign({ sub: 'SE2321000099-7P02', org: REGION.id, role: 'staff' }, { expiresIn: exp });
+      const expiring = await openEvents(shortServed.url, plan.id, token);
+      const lasting = await openEvents(shortServed.url, plan.id, tokens['region-physician']!);
+      await expiring.until(() => expiring.comments.includes('heartbeat'), 2000, 'a heartbeat before the token expires');
+      await expiring.until(() => expiring.done, 5000, 'the stream to end when its token expires');
+      expect(Date.now()).toBeGreaterThanOrEqual(exp * 1000);
+      expect(Date.now()).toBeLessThan(exp * 1000 + 1500);
+      expect(expiring.comments).toContain('token expired');
+      // The other stream is still open and still told of changes.
+      expect(lasting.done).toBe(false);
+      const region = partOf(plan, 'region');
+      await editPart(api('region-physician'), plan.id, region.id, region.version, { goals: [{ text: 'Promenad varje dag' }] });
+      expect((await lasting.next()).event).toBe('part.updated');
+      lasting.close();
+      await expectSubscriptions(short.events, 0);
+      // Reconnecting with the expired token is refused.
+      const again = await fetch(`${shortServed.url}/api/plans/${plan.id}/events`, { headers: { Authorization: `Bearer ${token}` } });
+      expect(again.status).toBe(401);
+    }, 15_000);
 
     it('ends every open stream promptly when the hub closes, and refuses new ones with 503', async () => {
       const streams = [

@@ -135,9 +135,10 @@ export async function buildTestApp(options: {
   const demo = config.demoMode
     ? await createDemoIssuer(options.database.db, `${config.publicUrl}/dev`, () => clock.now())
     : undefined;
-  const tokens = createTokenVerifier([...(demo?.trusted(config.audiences) ?? []), ...(options.extraIssuers ?? [])], () =>
-    clock.now(),
-  );
+  const tokens = createTokenVerifier([...(demo?.trusted(config.audiences) ?? []), ...(options.extraIssuers ?? [])], () => clock.now(), {
+    maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
+    audiences: [config.audiences.staff, config.audiences.citizen],
+  });
   const events = new PlanEventHub(options.database, {
     logger,
     ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
