@@ -21,6 +21,7 @@ import { publicationRoutes } from './publish/publication.routes.ts';
 import { errorToOperationOutcome, fhirResponse, isFhirPath, operationOutcome } from './fhir/outcome.ts';
 import { noStore, requestIds, requestLog, requireJsonBody } from './http/middleware.ts';
 import { allowedMethods } from './http/methods.ts';
+import { refuseUnstorable } from './http/storable.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
 
 const LOOPBACK_ORIGIN = /^https?:\/\/(localhost|127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\])(:\d{1,5})?$/;
@@ -93,6 +94,8 @@ export function createApp(deps: AppDeps) {
   app.use('*', (c, next) => (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) ? next() : limitBody(c, next)));
   app.use('/api/*', requireJsonBody);
   app.use('/dev/*', requireJsonBody);
+  app.use('/api/*', refuseUnstorable);
+  app.use('/dev/*', refuseUnstorable);
 
   app.route('/', healthRoutes);
   app.route('/', sessionRoutes);

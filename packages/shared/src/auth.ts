@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { apiText, apiToken } from './fhir-types.ts';
 import { hsaIdSchema } from './identifiers.ts';
 
 /** Roles a staff member can have in the broker. */
@@ -28,7 +29,7 @@ export const personaSchema = z.object({
 export type Persona = z.infer<typeof personaSchema>;
 
 export const tokenRequestSchema = z.strictObject({
-  persona: z.string().min(1).max(100),
+  persona: apiToken(100),
 });
 
 export const tokenResponseSchema = z.object({
@@ -52,7 +53,7 @@ export const upstreamNameSchema = z
 export const knownOrganisationSchema = z
   .strictObject({
     id: hsaIdSchema,
-    name: z.string().trim().min(1).max(200),
+    name: apiText(200),
     kind: organisationKindSchema,
     upstream: upstreamNameSchema.optional().describe('The configured upstream that holds its records; default: its kind'),
   })

@@ -116,6 +116,61 @@ export const apiTime = (message = 'must be a time of day with seconds (hh:mm:ss)
 
 export const WELL_FORMED_MESSAGE = 'must be well-formed Unicode (no lone surrogates)';
 export const CONTROL_MESSAGE = 'must not contain control characters other than tab and line breaks';
+export const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+
+/** The control characters no FHIR string holds (all below U+0020 but tab, CR and LF; NUL among them). */
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
+
+/**
+ * Whether Postgres can store the text, in a `text` column or in any string of a `jsonb` value:
+ * no NUL (U+0000, refused by both) and no lone surrogate (not Unicode, refused as JSON).
+ */
+export const isStorable = (value: string): boolean => !value.includes('\u0000') && isWellFormed(value);
+
+/**
+ * A value the API takes exactly as sent (an id, a key, a tag it handed out, a name to look up):
+ * `min` to `max` characters, well-formed Unicode, no control characters but tab and line
+ * breaks, so never a NUL. Every request string that is neither {@link apiText} nor an
+ * identifier of its own shape is one of these.
+ */
+export const apiToken = (max: number, min = 1) =>
+  z
+    .string()
+    .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
+    .max(max)
+    .refine(isWellFormed, WELL_FORMED_MESSAGE)
+    .refine((s) => !CONTROL.test(s), CONTROL_MESSAGE);
+
+/** Where in a JSON value a string (a value or a key) cannot be stored, and why; null when every one can. */
+export interface UnstorablePlace {
+  /** The path to the string: keys and array indexes (a key's own path ends with the key). */
+  path: (string | number)[];
+  message: string;
+}
+
+/**
+ * The first string in a JSON value, value or key, that Postgres cannot store (a NUL or a lone
+ * surrogate, which `jsonb` refuses as it refuses them in text), or null when there is none.
+ */
+export function findUnstorable(value: unknown, path: (string | number)[] = []): UnstorablePlace | null {
+  const check = (s: string, at: (string | number)[]): UnstorablePlace | null =>
+    s.includes('\u0000') ? { path: at, message: NUL_MESSAGE } : isWellFormed(s) ? null : { path: at, message: WELL_FORMED_MESSAGE };
+  if (typeof value === 'string') return check(value, path);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = findUnstorable(value[i], [...path, i]);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const found = check(key, [...path, key]) ?? findUnstorable(item, [...path, key]);
+      if (found) return found;
+    }
+  }
+  return null;
+}
 
 /**
  * Text the API takes: trimmed, non-empty, at most `max` characters, and a FHIR `string`
@@ -125,7 +180,7 @@ export const apiText = (max: number, min = 1) =>
   z
     .string()
     .refine(isWellFormed, WELL_FORMED_MESSAGE)
-    .refine((s) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/.test(s), CONTROL_MESSAGE)
+    .refine((s) => !CONTROL.test(s), CONTROL_MESSAGE)
     .trim()
     .min(min, min === 1 ? 'must not be empty' : `must be at least ${min} characters`)
     .max(max);

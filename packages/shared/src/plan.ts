@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { apiCode, apiDate, apiDateTime, apiText, isFhirString } from './fhir-types.ts';
+import { apiCode, apiDate, apiDateTime, apiText, apiToken } from './fhir-types.ts';
 import { personIdSchema } from './identifiers.ts';
 
 // The FHIR primitive types the schemas below are made of, for every user of the plan's schemas.
@@ -20,7 +20,7 @@ const phone = apiText(40, 3);
 const isoDate = apiDate();
 const isoDateTime = apiDateTime();
 /** A value the sync sets and a client sends back as it got it: a FHIR string, not trimmed. */
-const token = (max: number) => z.string().min(1).max(max).refine(isFhirString, 'must be well-formed text without control characters');
+const token = apiToken;
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(LIST_MAX);
 /** An item id: given by the server when the client leaves it out. */
 const itemId = z.string().min(1).max(64).regex(/^[A-Za-z0-9._-]+$/, 'may hold letters, digits, dot, dash and underscore');

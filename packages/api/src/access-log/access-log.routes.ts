@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { personIdSchema } from '@sip/shared';
+import { apiDateTime, apiToken, personIdSchema } from '@sip/shared';
 import type { Context } from 'hono';
 import { authz } from '../policy/authorize.ts';
 import type { AppEnv } from '../http/context.ts';
@@ -24,14 +24,14 @@ const entry = z
   .meta({ id: 'AccessLogEntry' });
 
 const page = z.object({ items: z.array(entry), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
-const isoDateTime = z.iso.datetime({ offset: true, message: 'must be a date-time with time zone (RFC 3339)' });
+const isoDateTime = apiDateTime();
 const paging = { limit: z.number().int().min(1).max(1000).default(100), offset: z.number().int().min(0).default(0) };
 
 // Personal identity numbers travel in the body, never in the URL.
 const searchSchema = z
   .strictObject({
     individual: personIdSchema.optional(),
-    userId: z.string().min(1).max(64).optional(),
+    userId: apiToken(64).optional(),
     from: isoDateTime.optional(),
     to: isoDateTime.optional(),
     ...paging,

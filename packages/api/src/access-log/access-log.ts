@@ -2,32 +2,38 @@ import { and, asc, eq, gte, lte, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
 import { accessLog } from '../db/schema.ts';
+import { isValueRefusal } from '../db/refusal.ts';
+import { ProblemError } from '../http/errors.ts';
+import { isStorable } from '@sip/shared';
 
 /** What was done to personal data. */
-export type AccessAction =
-  | 'plan.create'
-  | 'plan.read'
-  | 'plan.list'
-  | 'plan.update'
-  | 'plan.sync'
-  | 'part.read'
-  | 'part.update'
-  | 'consent.update'
-  | 'participants.update'
-  | 'status.update'
-  | 'versions.read'
-  | 'events.read'
-  | 'access-log.read'
-  | 'access-log.extract'
-  | 'relatives.read'
-  | 'relatives.update'
-  | 'worklist.read'
-  | 'worklist.raise'
-  | 'me.read'
-  | 'me.answer';
+export const accessActions = [
+  'plan.create',
+  'plan.read',
+  'plan.list',
+  'plan.update',
+  'plan.sync',
+  'part.read',
+  'part.update',
+  'consent.update',
+  'participants.update',
+  'status.update',
+  'versions.read',
+  'events.read',
+  'access-log.read',
+  'access-log.extract',
+  'relatives.read',
+  'relatives.update',
+  'worklist.read',
+  'worklist.raise',
+  'me.read',
+  'me.answer',
+] as const;
+export type AccessAction = (typeof accessActions)[number];
 
 /** Why: care coordination for plan work, log follow-up for the log's own readers. */
-export type AccessPurpose = 'care-coordination' | 'log-follow-up' | 'individual-extract';
+export const accessPurposes = ['care-coordination', 'log-follow-up', 'individual-extract'] as const;
+export type AccessPurpose = (typeof accessPurposes)[number];
 
 export interface AccessEntry {
   at: Date;
@@ -40,12 +46,59 @@ export interface AccessEntry {
   requestId: string | null;
 }
 
+const ACTIONS: ReadonlySet<string> = new Set(accessActions);
+const PURPOSES: ReadonlySet<string> = new Set(accessPurposes);
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const FIRST_INSTANT = Date.parse('0001-01-01T00:00:00Z');
+const LAST_INSTANT = Date.parse('9999-12-31T23:59:59.999Z');
+/** Longest id, user or organisation, a log entry holds; an HSA-id is at most 37 characters. */
+const ID_MAX = 200;
+
+const storableId = (value: string | null, nullable: boolean) =>
+  value === null ? nullable : typeof value === 'string' && value.length > 0 && value.length <= ID_MAX && isStorable(value);
+
+/**
+ * Why the database could not store an entry, or null when it can: an instant in the years
+ * 0001–9999, ids that are storable text (no NUL, no lone surrogate), a plan id that is a UUID,
+ * a known action and purpose. Never the value itself: the reason goes into an error.
+ */
+export function accessEntryFault(e: AccessEntry): string | null {
+  if (!(e.at instanceof Date) || !(e.at.getTime() >= FIRST_INSTANT && e.at.getTime() <= LAST_INSTANT)) return 'its time is not an instant in the years 0001 to 9999';
+  if (!storableId(e.userId, false)) return 'its user id is not text the log can hold';
+  if (!storableId(e.organisationId, false)) return 'its organisation id is not text the log can hold';
+  if (!storableId(e.individualId, true)) return 'its individual id is not text the log can hold';
+  if (!storableId(e.requestId, true)) return 'its request id is not text the log can hold';
+  if (e.planId !== null && !(typeof e.planId === 'string' && UUID.test(e.planId))) return 'its plan id is not a UUID';
+  if (!ACTIONS.has(e.action)) return 'its action is not one the log knows';
+  if (!PURPOSES.has(e.purpose)) return 'its purpose is not one the log knows';
+  return null;
+}
+
+/** The answer to a request whose access cannot be recorded: a 422, and the request does not proceed. */
+function unrecordable(reason: string): ProblemError {
+  return new ProblemError('validation', `This access cannot be recorded in the access log (${reason}), so it is not done`);
+}
+
+/** Refuses, before any of them reaches the database, entries the database could not store. */
+function checkEntries(entries: readonly AccessEntry[]): void {
+  for (const e of entries) {
+    const fault = accessEntryFault(e);
+    if (fault) throw unrecordable(`an entry: ${fault}`);
+  }
+}
+
 /**
  * Appends entries to the access log in the caller's transaction. The database assigns the
- * sequence number and the hash chain; it refuses updates and deletes.
+ * sequence number and the hash chain; it refuses updates and deletes. An entry it could not
+ * store is refused first (a 422), so a bad entry never becomes a database error.
  */
 export async function recordAccess(db: Db, entries: AccessEntry[]): Promise<void> {
   if (entries.length === 0) return;
+  checkEntries(entries);
+  await insertEntries(db, entries);
+}
+
+async function insertEntries(db: Db, entries: readonly AccessEntry[]): Promise<void> {
   const values = entries.map(
     (e) =>
       sql`(0, ${e.at.toISOString()}::timestamptz, ${e.userId}, ${e.organisationId}, ${e.individualId}, ${e.planId}::uuid, ${e.action}, ${e.purpose}, ${e.requestId}, '', '')`,
@@ -143,6 +196,12 @@ export async function verifyAccessLog(db: Db, batchSize = 5000): Promise<ChainVe
  * Group commit for access-log entries written outside a change's transaction (reads):
  * entries queue while one insert is in flight and go together in the next, each caller
  * answered once its entry is committed. One chain lock per batch instead of per read.
+ *
+ * One caller's entry never fails another's: entries the database could not store are refused
+ * before they join a batch, and should the database still refuse a batch, each caller's
+ * entries are inserted again on their own, so only the caller whose entry it refuses fails.
+ * A statement the database refuses leaves no row and takes no link of the chain (the chain
+ * is made row by row, under its lock, by the insert trigger), so the chain stays whole.
  */
 class AccessLogWriter {
   private queue: { entries: AccessEntry[]; resolve: () => void; reject: (error: unknown) => void }[] = [];
@@ -151,6 +210,12 @@ class AccessLogWriter {
   constructor(private readonly db: Db) {}
 
   record(entries: AccessEntry[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    try {
+      checkEntries(entries);
+    } catch (error) {
+      return Promise.reject(error);
+    }
     return new Promise((resolve, reject) => {
       this.queue.push({ entries, resolve, reject });
       if (!this.flushing) void this.flush();
@@ -162,14 +227,31 @@ class AccessLogWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, 500);
       try {
-        await recordAccess(this.db, batch.flatMap((b) => b.entries));
+        await insertEntries(this.db, batch.flatMap((b) => b.entries));
         for (const b of batch) b.resolve();
       } catch (error) {
-        for (const b of batch) b.reject(error);
+        if (batch.length === 1 || !isValueRefusal(error)) {
+          // Alone in the batch, or not about a value (the database is away): every caller learns it.
+          for (const b of batch) b.reject(refusalOf(error));
+          continue;
+        }
+        for (const b of batch) {
+          try {
+            await insertEntries(this.db, b.entries);
+            b.resolve();
+          } catch (own) {
+            b.reject(refusalOf(own));
+          }
+        }
       }
     }
     this.flushing = false;
   }
+}
+
+/** A value the database refused is a 422 for the request it belongs to; anything else stays what it was. */
+function refusalOf(error: unknown): unknown {
+  return isValueRefusal(error) ? unrecordable('the database refuses a value of it') : error;
 }
 
 const writers = new WeakMap<Db, AccessLogWriter>();

@@ -1,4 +1,5 @@
 import type { Bundle, CodeSystem, NamingSystem, OperationDefinition, Parameters, Resource } from '@medplum/fhirtypes';
+import { refuseUnstorable } from '../http/storable.ts';
 import { codeSystemResources, IdentifierSystem, namingSystemResources, parsePersonId, type PlanView } from '@sip/shared';
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../http/context.ts';
@@ -282,6 +283,7 @@ function notSupported(c: Context<AppEnv>): never {
 export const fhirRoutes = router
   .use('/fhir', negotiateJson)
   .use('/fhir/*', negotiateJson)
+  .use('/fhir/*', refuseUnstorable)
   .get('/fhir/metadata', (c) => {
     readParams(c);
     return fhirResponse(

@@ -2,6 +2,7 @@ import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
+import { sqlState } from '../db/refusal.ts';
 import { ProblemError, problemTypes, type ProblemCode } from '../http/errors.ts';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -77,6 +78,12 @@ export function errorToOperationOutcome(error: unknown, c: Context, logger: Logg
     if (authenticate) headers['WWW-Authenticate'] = authenticate;
     const code: IssueCode = error.status === 401 ? 'login' : error.status === 403 ? 'forbidden' : error.status === 404 ? 'not-found' : 'invalid';
     return fhirResponse(c, operationOutcome(code, error.message || undefined), error.status, headers);
+  }
+  const state = sqlState(error);
+  if (state?.startsWith('22')) {
+    // A value the database refused (see errorToResponse): the request's fault, and nothing was written.
+    logger.error({ err: error, requestId: c.get('requestId'), sqlState: state }, 'database refused a value');
+    return fhirResponse(c, operationOutcome('invalid', 'The request holds a value that cannot be stored; nothing was changed'), 422);
   }
   logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error');
   return fhirResponse(c, operationOutcome('exception', undefined, problemTypes.internal.title), 500);

@@ -2,6 +2,7 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { Problem } from '@sip/shared';
+import { sqlState } from '../db/refusal.ts';
 import { ProblemError, problemTypes, type ProblemCode } from './errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
@@ -42,8 +43,9 @@ export function problemResponse(
 
 /**
  * The one place errors become HTTP responses. Domain errors keep their detail; HTTP
- * exceptions from middleware keep theirs for client errors; anything else is a 500
- * whose body says nothing about the cause (the cause goes to the log, by request id).
+ * exceptions from middleware keep theirs for client errors; a value the database refused
+ * (SQLSTATE class 22) is a 422; anything else is a 500 whose body says nothing about the
+ * cause (the cause goes to the log, by request id).
  */
 export function errorToResponse(error: unknown, c: Context, logger: Logger): Response {
   if (error instanceof ProblemError) {
@@ -58,6 +60,14 @@ export function errorToResponse(error: unknown, c: Context, logger: Logger): Res
     });
     const detail = status < 500 ? error.message || undefined : undefined;
     return problemResponse(c, code, detail, { headers, status });
+  }
+  const state = sqlState(error);
+  if (state?.startsWith('22')) {
+    // A data exception: the database refused a value the request carried (the checks before it
+    // should have refused it first; the log says which kind, never the value). Nothing was
+    // written: the statement, and the transaction it was in, did not commit.
+    logger.error({ err: error, requestId: c.get('requestId'), sqlState: state }, 'database refused a value');
+    return problemResponse(c, 'validation', 'The request holds a value that cannot be stored; nothing was changed');
   }
   logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error');
   return problemResponse(c, 'internal');

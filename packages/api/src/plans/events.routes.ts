@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { apiToken } from '@sip/shared';
 import { plansService, staffActor } from './context.ts';
 import { and, asc, eq, gt, max } from 'drizzle-orm';
 import type { Context } from 'hono';
@@ -37,7 +38,7 @@ const planEvent = z
 export type PlanEventData = z.infer<typeof planEvent>;
 
 const params = z.object({
-  planId: z.string().openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' }),
+  planId: apiToken(100).openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' }),
 });
 const headers = z.object({
   'last-event-id': z

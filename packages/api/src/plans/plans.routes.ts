@@ -2,6 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { idempotencyKeyValue } from '../http/idempotency.ts';
 import { plansService, staffActor } from './context.ts';
 import {
+  apiToken,
   createPlanSchema,
   individualConsentSchema,
   participantSchema,
@@ -23,10 +24,10 @@ import { etag, idempotencyKey, parseIfMatch } from './plans.service.ts';
 
 const planView = planViewSchema.meta({ id: 'Plan' });
 const partView = planViewSchema.shape.parts.element.meta({ id: 'PlanPart' });
-const planId = z.string().openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' });
-const partId = z.string().openapi({ param: { name: 'partId', in: 'path' } });
+const planId = apiToken(100).openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' });
+const partId = apiToken(100).openapi({ param: { name: 'partId', in: 'path' } });
 const ifMatchHeader = z.object({
-  'if-match': z.string().optional().openapi({ description: 'The ETag you read, e.g. W/"3" (required)' }),
+  'if-match': apiToken(100).optional().openapi({ description: 'The ETag you read, e.g. W/"3" (required)' }),
 });
 const idempotencyHeader = z.object({
   'idempotency-key': idempotencyKeyValue
@@ -226,7 +227,7 @@ export const plansRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('participants.update'), requireIfMatch],
       request: {
-        params: z.object({ planId, participantId: z.string().max(64).openapi({ param: { name: 'participantId', in: 'path' } }) }),
+        params: z.object({ planId, participantId: apiToken(64).openapi({ param: { name: 'participantId', in: 'path' } }) }),
         headers: ifMatchHeader,
       },
       responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },

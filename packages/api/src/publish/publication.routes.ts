@@ -1,4 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
+import { apiToken } from '@sip/shared';
 import type { Db } from '../db/database.ts';
 import { bearerSecurity, problemResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
@@ -30,7 +31,7 @@ export const publicationRoutes = createRouter().openapi(
       'Per upstream: the newest revision delivered, the one waiting, and whether it was set aside (refused for a reason a retry will not fix: it blocks nothing and is tried again when the cause is fixed or a later revision comes).',
     security: bearerSecurity,
     middleware: [...authz('plan.read')],
-    request: { params: z.object({ planId: z.string().openapi({ param: { name: 'planId', in: 'path' } }) }) },
+    request: { params: z.object({ planId: apiToken(100).openapi({ param: { name: 'planId', in: 'path' } }) }) },
     responses: {
       200: { description: 'Per upstream', content: { 'application/json': { schema: z.object({ sides: z.array(sidePublication) }) } } },
       ...problemResponses(401, 403, 404),

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { idempotencyKeyValue } from '../http/idempotency.ts';
 import {
+  apiToken,
   commitmentAnswerSchema as answerBody,
   homeConsentAnswerBodySchema as homeConsentBody,
   homeConsentSchema,
@@ -19,8 +20,8 @@ import { bearerSecurity, problemResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { MeService, type Citizen, type StoredResponse } from './me.service.ts';
 
-const planId = z.string().openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' });
-const commitmentId = z.string().min(1).max(64).openapi({ param: { name: 'commitmentId', in: 'path' } });
+const planId = apiToken(100).openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' });
+const commitmentId = apiToken(64).openapi({ param: { name: 'commitmentId', in: 'path' } });
 const idempotencyHeader = z.object({
   'idempotency-key': idempotencyKeyValue
     .openapi({ description: 'A key you choose per answer (1–100 characters); a retry with the same key and body returns the first response' }),

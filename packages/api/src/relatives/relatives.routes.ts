@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import {
+  apiToken,
   commitmentCancelSchema,
   commitmentProposalSchema,
   commitmentSchema,
@@ -88,12 +89,12 @@ const worklistItem = z
   })
   .meta({ id: 'WorklistItem' });
 
-const itemIdParam = (name: string) => z.string().min(1).max(64).openapi({ param: { name, in: 'path' } });
-const planId = z.string().openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' });
+const itemIdParam = (name: string) => apiToken(64).openapi({ param: { name, in: 'path' } });
+const planId = apiToken(100).openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' });
 const relativeParams = z.object({ planId, relativeId: itemIdParam('relativeId') });
 const commitmentParams = relativeParams.extend({ commitmentId: itemIdParam('commitmentId') });
 const ifMatchHeader = z.object({
-  'if-match': z.string().optional().openapi({ description: 'The relatives section ETag you read, e.g. W/"3" (required)' }),
+  'if-match': apiToken(100).optional().openapi({ description: 'The relatives section ETag you read, e.g. W/"3" (required)' }),
 });
 const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
 const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
