@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { afterEach, beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '../db/rows.ts';
 import { ProblemError } from '../http/errors.ts';
-import { buildTestApp, describeEachDatabase, expectProblem, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
+import { accessEntry, buildTestApp, describeEachDatabase, expectProblem, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 import { accessEntryFault, recordAccessCommitted, verifyAccessLog, type AccessEntry } from './access-log.ts';
 
 const peers = usePeers({ seed: false });
@@ -10,17 +10,7 @@ const peers = usePeers({ seed: false });
 /** A request id the database is made to refuse below, by a constraint of its own: an entry only the database finds wrong. */
 const REFUSED = 'refused-by-the-database';
 
-const entry = (overrides: Partial<AccessEntry> = {}): AccessEntry => ({
-  at: new Date('2026-11-22T10:00:00Z'),
-  userId: 'SE2321000099-7P02',
-  organisationId: 'SE2321000099-7RG1',
-  individualId: '194003019801',
-  planId: null,
-  action: 'plan.read',
-  purpose: 'care-coordination',
-  requestId: 'req',
-  ...overrides,
-});
+const entry = accessEntry;
 
 describeEachDatabase('one bad access-log entry never fails another request', (ctx) => {
   let t: TestApp;

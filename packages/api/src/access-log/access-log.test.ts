@@ -7,22 +7,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
-import { buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
+import { accessEntry, buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 import { recordAccess, verifyAccessLog, type AccessEntry } from './access-log.ts';
 
 const peers = usePeers({ seed: false });
 
-const entry = (overrides: Partial<AccessEntry> = {}): AccessEntry => ({
-  at: new Date('2026-11-22T10:00:00Z'),
-  userId: 'SE2321000099-7P02',
-  organisationId: 'SE2321000099-7RG1',
-  individualId: '194003019801',
-  planId: null,
-  action: 'plan.read',
-  purpose: 'care-coordination',
-  requestId: 'req-1',
-  ...overrides,
-});
+const entry = accessEntry;
 
 type Entry = { seq: number; userId: string; organisationId: string; individualId: string | null; planId: string | null; action: string; purpose: string; requestId: string | null };
 

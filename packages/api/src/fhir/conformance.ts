@@ -135,46 +135,31 @@ export function capabilityStatement(options: { base: string; canonicalBase: stri
       },
     ],
   };
-  const codeSystem: CapabilityStatementRestResource = {
-    type: 'CodeSystem',
-    documentation:
-      `The broker’s own code systems, each at the URL the resources it publishes code with (${options.systems.base}/CodeSystem/<id>): ` +
-      'content complete, Swedish displays and definitions. Read and searched without a token.',
+  /** A definitional resource served read-only and without a token, searched by its own key and `_id`. */
+  const definitions = (type: CapabilityStatementRestResource['type'], documentation: string, key: CapabilityStatementRestResource['searchParam'] & {}): CapabilityStatementRestResource => ({
+    type,
+    documentation: `${documentation} Read and searched without a token.`,
     interaction: [{ code: 'read' }, { code: 'search-type' }],
     ...readOnly,
     versioning: 'no-version',
-    searchParam: [
-      { name: 'url', definition: 'http://hl7.org/fhir/SearchParameter/conformance-url', type: 'uri', documentation: 'The canonical URL, optionally with |version' },
-      { name: '_id', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id', type: 'token' },
-      ...resultParams,
-    ],
-  };
-  const namingSystem: CapabilityStatementRestResource = {
-    type: 'NamingSystem',
-    documentation:
-      `The broker’s own identifier systems (${options.systems.base}/NamingSystem/<id>), kind identifier: the preferred uniqueId (type uri) ` +
-      'is the system the published resources carry; the earlier forms the broker recognises as the same system follow it. Read and searched without a token.',
-    interaction: [{ code: 'read' }, { code: 'search-type' }],
-    ...readOnly,
-    versioning: 'no-version',
-    searchParam: [
-      { name: 'value', definition: 'http://hl7.org/fhir/SearchParameter/NamingSystem-value', type: 'string', documentation: 'A unique id of the system: its URL, or an earlier form' },
-      { name: '_id', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id', type: 'token' },
-      ...resultParams,
-    ],
-  };
-  const operationDefinition: CapabilityStatementRestResource = {
-    type: 'OperationDefinition',
-    documentation: 'The definitions of the operations this server serves. Read and searched without a token.',
-    interaction: [{ code: 'read' }, { code: 'search-type' }],
-    ...readOnly,
-    versioning: 'no-version',
-    searchParam: [
-      { name: 'url', definition: 'http://hl7.org/fhir/SearchParameter/conformance-url', type: 'uri', documentation: 'The canonical URL, optionally with |version' },
-      { name: '_id', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id', type: 'token' },
-      ...resultParams,
-    ],
-  };
+    searchParam: [...key, { name: '_id', definition: 'http://hl7.org/fhir/SearchParameter/Resource-id', type: 'token' }, ...resultParams],
+  });
+  const byCanonicalUrl = [
+    { name: 'url', definition: 'http://hl7.org/fhir/SearchParameter/conformance-url', type: 'uri' as const, documentation: 'The canonical URL, optionally with |version' },
+  ];
+  const codeSystem = definitions(
+    'CodeSystem',
+    `The broker’s own code systems, each at the URL the resources it publishes code with (${options.systems.base}/CodeSystem/<id>): ` +
+      'content complete, Swedish displays and definitions.',
+    byCanonicalUrl,
+  );
+  const namingSystem = definitions(
+    'NamingSystem',
+    `The broker’s own identifier systems (${options.systems.base}/NamingSystem/<id>), kind identifier: the preferred uniqueId (type uri) ` +
+      'is the system the published resources carry; the earlier forms the broker recognises as the same system follow it.',
+    [{ name: 'value', definition: 'http://hl7.org/fhir/SearchParameter/NamingSystem-value', type: 'string', documentation: 'A unique id of the system: its URL, or an earlier form' }],
+  );
+  const operationDefinition = definitions('OperationDefinition', 'The definitions of the operations this server serves.', byCanonicalUrl);
   return {
     resourceType: 'CapabilityStatement',
     status: 'active',

@@ -6,3 +6,4 @@ export * from './token-server.ts';
 export * from './peers.ts';
 export * from './problem.ts';
 export * from './holdings.ts';
+export * from './access-entries.ts';
