@@ -160,6 +160,50 @@ describe('searching an upstream', () => {
   });
 });
 
+describe('a next link that leads off the upstream', () => {
+  it('is not followed: its credentials and our request go to no other host', async () => {
+    const peer = createFhirPeer({ name: 'region' });
+    await peer.seed([patient('p1')]);
+    const elsewhere: { url: string; authorization: string | undefined }[] = [];
+    const other = createServer((req, res) => {
+      elsewhere.push({ url: req.url ?? '', authorization: req.headers.authorization });
+      res.writeHead(200, { 'content-type': 'application/fhir+json' });
+      res.end(JSON.stringify({ resourceType: 'Bundle', type: 'searchset', entry: [] }));
+    });
+    await new Promise<void>((resolve) => other.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => other.close(() => resolve())));
+    const otherPort = (other.address() as AddressInfo).port;
+    // The upstream answers its search with a next page on another host (or, once, on itself with a password in it).
+    let nextLink = `http://127.0.0.1:${otherPort}/Patient?page=2`;
+    const front = createServer(async (req, res) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of req) chunks.push(chunk as Buffer);
+      const answer = await peer.fetch(
+        new Request(`http://${req.headers.host}${req.url}`, {
+          method: req.method,
+          headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' },
+          ...(chunks.length ? { body: Buffer.concat(chunks) } : {}),
+        }),
+      );
+      const bundle = (await answer.json()) as { link?: { relation: string; url: string }[] };
+      bundle.link = [...(bundle.link ?? []), { relation: 'next', url: nextLink }];
+      res.writeHead(200, { 'content-type': 'application/fhir+json' });
+      res.end(JSON.stringify(bundle));
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => front.close(() => resolve())));
+    const { port } = front.address() as AddressInfo;
+    const upstream = createUpstream({ name: 'region', baseUrl: `http://127.0.0.1:${port}`, auth: { kind: 'bearer', token: 'upstream-secret' } }, 2000, {
+      maxAttempts: 1,
+    });
+    for (const link of [nextLink, `http://user:pw@127.0.0.1:${port}/Patient?page=2`, `http://127.0.0.1:${otherPort}/`]) {
+      nextLink = link;
+      expect((await failure(upstream.searchAll('Patient', { identifier: `${IdentifierSystem.personnummer}|194003019801` }))).reason).toBe('bad-response');
+    }
+    expect(elsewhere).toEqual([]);
+  });
+});
+
 describe('what an upstream search puts on the wire', () => {
   it('sends the personnummer in a POST _search body, never in a URL', async () => {
     const peer = createFhirPeer({ name: 'region' });

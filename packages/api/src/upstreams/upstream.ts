@@ -124,6 +124,18 @@ export function createUpstream(
     }
   }
 
+  /** A link the upstream gives, when it stays on the upstream (same origin, under its base path); else null. */
+  function onThisUpstream(link: string): string | null {
+    const base = new URL(`${config.baseUrl.replace(/\/+$/, '')}/`);
+    let url: URL;
+    try {
+      url = new URL(link, base);
+    } catch {
+      return null;
+    }
+    return url.origin === base.origin && url.pathname.startsWith(base.pathname) && !url.username && !url.password ? url.toString() : null;
+  }
+
   async function searchPages(type: string, params: Record<string, string>, maxPages: number, cancel?: AbortSignal) {
     const matches: Resource[] = [];
     const included: Resource[] = [];
@@ -141,8 +153,12 @@ export function createUpstream(
         if ((entry.search?.mode ?? 'match') === 'match') matches.push(entry.resource);
         else included.push(entry.resource);
       }
-      const next = bundle.link?.find((l) => l.relation === 'next')?.url;
-      if (!next || page >= maxPages) break;
+      const link = bundle.link?.find((l) => l.relation === 'next')?.url;
+      if (!link || page >= maxPages) break;
+      const next = onThisUpstream(link);
+      // A next page elsewhere would take this upstream's credentials, and our request, to a
+      // host the upstream names: refused as a bad answer, never followed.
+      if (!next) throw new UpstreamError(name, 'bad-response', 200);
       bundle = await call<Bundle>(true, (signal) => client.request(next, { options: { signal } }), cancel);
     }
     return { matches, included };
