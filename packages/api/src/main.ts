@@ -1,11 +1,15 @@
 import { loadConfigOrExit } from './config/config.ts';
 import { createLogger } from './logger.ts';
-import { startServer } from './server.ts';
+import { StartRefused, startServer } from './server.ts';
 
 const config = loadConfigOrExit();
 
 const logger = createLogger(config.logLevel);
-const server = await startServer(config, logger);
+const server = await startServer(config, logger).catch((error: unknown) => {
+  if (!(error instanceof StartRefused)) throw error;
+  process.stderr.write(`Refusing to start: ${error.message}\n`);
+  process.exit(78);
+});
 const publicUrl = config.publicUrl;
 logger.info({ url: server.url, database: server.database.kind, demoMode: config.demoMode }, 'listening');
 if (config.demoMode) {

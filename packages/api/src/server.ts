@@ -4,7 +4,9 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createTokenVerifier, remoteIssuer, type TrustedIssuer } from './auth/tokens.ts';
 import type { Config, UpstreamConfig } from './config/config.ts';
+import { CheckpointWriter, openCheckpointStore } from './access-log/checkpoints.ts';
 import { openDatabase, type Database } from './db/database.ts';
+import { accessLogGuard } from './db/service-role.ts';
 import { createDemoIssuer, type DemoIssuer } from './demo/issuer.ts';
 import { seedDemoPlans } from './demo/seed-plans.ts';
 import { startDemoUpstream, type DemoUpstream } from './demo/upstreams.ts';
@@ -29,15 +31,46 @@ export interface RunningServer {
 /** Opens the database named by the config: a server, or the embedded one under the data folder. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   const database = config.databaseUrl
-    ? await openDatabase({ kind: 'postgres', url: config.databaseUrl })
+    ? await openDatabase({ kind: 'postgres', url: config.databaseUrl, ...(config.databaseMigrationUrl ? { migrationUrl: config.databaseMigrationUrl } : {}) })
     : await openDatabase({ kind: 'pglite', dataDir: join(resolve(config.dataDir), 'pg') });
   await database.migrate();
+  if (database.kind === 'pglite') await database.assumeServiceRole();
   return database;
+}
+
+export class StartRefused extends Error {
+  override name = 'StartRefused';
+}
+
+/**
+ * The service's role may only insert into and read the access log, or the log is no evidence:
+ * in production a role that may change it (the owner, a superuser) is refused; elsewhere it
+ * is a warning. A role that may not record accesses at all is refused everywhere.
+ */
+async function checkAccessLogGuard(database: Database, config: Config, logger: Logger): Promise<void> {
+  const guard = await accessLogGuard(database.db);
+  if (!guard.canRecord) throw new StartRefused(`the access log cannot be written: ${guard.because}`);
+  if (guard.appendOnly) {
+    logger.info({ role: guard.role }, 'access log: the service may only insert into and read it');
+    return;
+  }
+  const how = 'run migrations as the owner with DATABASE_MIGRATION_URL, and set DATABASE_URL to a login role granted sip_service';
+  if (config.env === 'production') throw new StartRefused(`the access log is no evidence: ${guard.because}; ${how}`);
+  logger.warn({ role: guard.role }, `the access log is not guarded from the service itself (${guard.because}); in production: ${how}`);
 }
 
 /** Assembles and starts the whole service from its configuration. */
 export async function startServer(config: Config, logger: Logger, clock: Clock = systemClock): Promise<RunningServer> {
   const database = await openConfiguredDatabase(config);
+  try {
+    await checkAccessLogGuard(database, config, logger);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+  const checkpoints = config.accessLogCheckpoints ? await openCheckpointStore(config.accessLogCheckpoints) : undefined;
+  if (checkpoints) logger.info({ store: checkpoints.where, signed: Boolean(config.accessLogCheckpoints?.key) }, 'access log checkpoints kept outside the database');
+  else logger.warn('no access log checkpoints are kept (ACCESS_LOG_CHECKPOINTS): deleting or rewriting the newest entries could not be detected');
   const known = startingOrganisations(config);
   await upsertOrganisations(database.db, known, clock.now());
   if (!known.some((o) => o.kind === 'region') || !known.some((o) => o.kind === 'municipality')) {
@@ -92,7 +125,22 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   await outbox.start();
   const reviewDue = new ReviewDueWatcher(database, logger, () => clock.now());
   reviewDue.start();
-  const app = createApp({ config, database, upstreams, clock, logger, tokens, events, outbox, ...(demo ? { demo } : {}) });
+  const checkpointWriter = checkpoints
+    ? new CheckpointWriter(database.db, checkpoints, logger, config.accessLogCheckpointIntervalMs, () => clock.now())
+    : undefined;
+  await checkpointWriter?.start();
+  const app = createApp({
+    config,
+    database,
+    upstreams,
+    clock,
+    logger,
+    tokens,
+    events,
+    outbox,
+    ...(demo ? { demo } : {}),
+    ...(checkpoints ? { accessLogCheckpoints: checkpoints } : {}),
+  });
   const server: ServerType = await new Promise((resolveServer) => {
     const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolveServer(s));
   });
@@ -131,6 +179,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
         // A delivery cut short here is redelivered at the next start; identifiers make that harmless.
         await reviewDue.stop();
         await outbox.stop();
+        await checkpointWriter?.stop();
         await Promise.all(demoUpstreams.map((u) => u.close()));
         await database.close();
       })();

@@ -18,8 +18,8 @@ describeEachDatabase('one bad access-log entry never fails another request', (ct
     t = await buildTestApp({ database: ctx.database, peers: peers.urls });
   });
   afterEach(async () => {
-    await ctx.database.db.execute(sql`alter table access_log drop constraint if exists refuse_one_request_id`);
-    await ctx.database.db.execute(sql`alter table access_log drop constraint if exists refuse_one_user`);
+    await ctx.asOwner((db) => db.execute(sql`alter table access_log drop constraint if exists refuse_one_request_id`));
+    await ctx.asOwner((db) => db.execute(sql`alter table access_log drop constraint if exists refuse_one_user`));
   });
 
   const rowsWithRequestIds = async (prefix: string) =>
@@ -62,7 +62,7 @@ describeEachDatabase('one bad access-log entry never fails another request', (ct
   });
 
   it('when the database refuses an entry of a batch, each is inserted on its own: only that one fails, the chain verifies', async () => {
-    await ctx.database.db.execute(sql.raw(`alter table access_log add constraint refuse_one_request_id check (request_id is distinct from '${REFUSED}')`));
+    await ctx.asOwner((db) => db.execute(sql.raw(`alter table access_log add constraint refuse_one_request_id check (request_id is distinct from '${REFUSED}')`)));
     const bad = entry({ requestId: REFUSED });
     expect(accessEntryFault(bad)).toBeNull();
     const { goodResults, badResult } = await twentyGoodAndOneBad('batched', bad);
@@ -85,7 +85,7 @@ describeEachDatabase('one bad access-log entry never fails another request', (ct
       Number(
         rowsOf<{ n: string | number }>(await ctx.database.db.execute(sql`select count(*) as n from access_log where user_id = ${userId}`))[0]?.n ?? 0,
       );
-    await ctx.database.db.execute(sql.raw(`alter table access_log add constraint refuse_one_user check (user_id is distinct from '${COORDINATOR}') not valid`));
+    await ctx.asOwner((db) => db.execute(sql.raw(`alter table access_log add constraint refuse_one_user check (user_id is distinct from '${COORDINATOR}') not valid`)));
     const coordinatorRows = await countFor(COORDINATOR);
 
     // Several rounds, the bad read at a different place in each: reads that arrive while an
@@ -103,7 +103,7 @@ describeEachDatabase('one bad access-log entry never fails another request', (ct
       expect((await countFor(PHYSICIAN)) - before, `round ${round}`).toBe(20);
     }
     expect(await countFor(COORDINATOR)).toBe(coordinatorRows);
-    await ctx.database.db.execute(sql.raw('alter table access_log drop constraint refuse_one_user'));
+    await ctx.asOwner((db) => db.execute(sql.raw('alter table access_log drop constraint refuse_one_user')));
     expect(await verifyAccessLog(ctx.database.db)).toMatchObject({ ok: true });
     expect(t.logs.join('')).not.toMatch(/unhandled error/);
   });

@@ -7,7 +7,8 @@ import { ProblemError } from '../http/errors.ts';
 import { bearerSecurity, problemResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import type { Db } from '../db/database.ts';
-import { recordAccess, searchAccessLog, verifyAccessLog, type AccessLogQuery } from './access-log.ts';
+import { recordAccess, searchAccessLog, type AccessLogQuery } from './access-log.ts';
+import { verifyWithCheckpoints } from './checkpoints.ts';
 
 const entry = z
   .object({
@@ -134,7 +135,7 @@ export const accessLogRoutes = createRouter()
       method: 'get',
       path: '/api/access-log/verify',
       tags: ['Access log'],
-      summary: 'Check the hash chain of the whole access log; reports the first broken link',
+      summary: 'Check the whole access log: hash chain, numbering without gaps, and the checkpoints kept outside the database; reports the first broken entry',
       security: bearerSecurity,
       middleware: [...authz('access-log.read')],
       responses: {
@@ -142,7 +143,27 @@ export const accessLogRoutes = createRouter()
           description: 'The verdict',
           content: {
             'application/json': {
-              schema: z.object({ ok: z.boolean(), rows: z.number().int(), brokenAt: z.number().int().optional(), reason: z.enum(['hash', 'link']).optional() }),
+              schema: z
+                .object({
+                  ok: z.boolean(),
+                  rows: z.number().int().meta({ description: 'entries read' }),
+                  newest: z.number().int().nullable().optional().meta({ description: 'the newest entry, when intact' }),
+                  brokenAt: z.number().int().optional().meta({ description: 'the first entry that is broken, missing or differs from a checkpoint' }),
+                  reason: z
+                    .enum(['hash', 'link', 'gap', 'checkpoint', 'missing', 'checkpoints'])
+                    .optional()
+                    .meta({
+                      description:
+                        'hash: contents do not match the hash; link: not linked to the entry before; gap: the entry is missing from the numbering; checkpoint: differs from what a checkpoint recorded; missing: entries a checkpoint names are gone; checkpoints: the checkpoints cannot be read or their signatures do not verify',
+                    }),
+                  detail: z.string().optional(),
+                  checkpoint: z
+                    .object({ seq: z.number().int(), hash: z.string(), writtenAt: z.string() })
+                    .nullable()
+                    .meta({ description: 'the newest checkpoint kept outside the database, compared with the log' }),
+                  checkpointsKept: z.boolean().meta({ description: 'whether checkpoints are kept at all (ACCESS_LOG_CHECKPOINTS)' }),
+                })
+                .meta({ id: 'AccessLogVerdict' }),
             },
           },
         },
@@ -151,6 +172,7 @@ export const accessLogRoutes = createRouter()
     }),
     async (c) => {
       auditor(c);
-      return c.json(await verifyAccessLog(c.get('deps').database.db), 200);
+      const { database, accessLogCheckpoints } = c.get('deps');
+      return c.json(await verifyWithCheckpoints(database.db, accessLogCheckpoints), 200);
     },
   );

@@ -162,34 +162,96 @@ export async function searchAccessLog(db: Db, q: AccessLogQuery): Promise<{ item
   return { items: rows.map((r) => ({ ...r, at: r.at.toISOString() })), total: Number(count?.n ?? 0) };
 }
 
+/** A checkpoint kept outside the database: the newest entry's number and hash when it was written. */
+export interface Checkpoint {
+  seq: number;
+  hash: string;
+  writtenAt: string;
+}
+
+export type ChainBreak =
+  /** The entry's contents do not match its hash. */
+  | 'hash'
+  /** The entry does not link to the entry before it. */
+  | 'link'
+  /** The entry numbered `brokenAt` is missing: numbering has no gaps. */
+  | 'gap'
+  /** The entry differs from what a checkpoint recorded of it. */
+  | 'checkpoint'
+  /** A checkpoint names entries up to `brokenAt` and later, which are no longer there. */
+  | 'missing';
+
 export type ChainVerdict =
-  | { ok: true; rows: number }
-  | { ok: false; rows: number; brokenAt: number; reason: 'hash' | 'link' };
+  | { ok: true; rows: number; newest: number | null; checkpoint: Checkpoint | null }
+  | { ok: false; rows: number; brokenAt: number; reason: ChainBreak; checkpoint: Checkpoint | null };
 
 /**
  * Walks the chain in sequence order and reports the first broken link: a row whose hash
- * does not match its contents, or whose `prev_hash` is not the previous row's hash.
+ * does not match its contents, whose `prev_hash` is not the previous row's hash, or whose
+ * number is not one more than the previous row's (after the point where numbering became
+ * gap-free). With checkpoints kept outside the database, also a row that differs from what a
+ * checkpoint recorded, and rows a checkpoint names that are gone: deleting or rewriting the
+ * newest entries, and recomputing the chain, is then found too.
  */
-export async function verifyAccessLog(db: Db, batchSize = 5000): Promise<ChainVerdict> {
+export async function verifyAccessLog(
+  db: Db,
+  options: {
+    checkpoints?: readonly Checkpoint[];
+    /** Start at this checkpoint (its entry must still be as it recorded) instead of the first entry: what came after it. */
+    from?: Checkpoint;
+    batchSize?: number;
+  } = {},
+): Promise<ChainVerdict> {
+  const batchSize = options.batchSize ?? 5000;
+  const recorded = new Map<number, string[]>();
+  let checkpoint: Checkpoint | null = null;
+  for (const c of options.checkpoints ?? []) {
+    recorded.set(c.seq, [...(recorded.get(c.seq) ?? []), c.hash]);
+    if (!checkpoint || c.seq > checkpoint.seq) checkpoint = c;
+  }
+  const [numbering] = rowsOf<{ gap_free_after: string | number }>(await db.execute(sql`select gap_free_after from access_log_numbering limit 1`));
+  // Without the row (someone removed it), every number must follow the one before.
+  const gapFreeAfter = numbering ? Number(numbering.gap_free_after) : 0;
   let previous = 'genesis';
+  let previousSeq = 0;
   let after = -1;
   let count = 0;
+  const broken = (brokenAt: number, reason: ChainBreak): ChainVerdict => ({ ok: false, rows: count, brokenAt, reason, checkpoint });
+  if (options.from) {
+    const [row] = rowsOf<{ hash: string }>(await db.execute(sql`select hash from access_log where seq = ${options.from.seq}`));
+    if (!row) return broken(options.from.seq, 'missing');
+    if (row.hash !== options.from.hash) return broken(options.from.seq, 'checkpoint');
+    previous = row.hash;
+    previousSeq = options.from.seq;
+    after = options.from.seq;
+  }
   for (;;) {
     const rows = rowsOf<{ seq: string | number; prev_hash: string; hash: string; expected: string }>(
       await db.execute(sql`
         select seq, prev_hash, hash, access_log_digest(prev_hash, access_log) as expected
         from access_log where seq > ${after} order by seq limit ${batchSize}`),
     );
-    if (rows.length === 0) return { ok: true, rows: count };
+    if (rows.length === 0) break;
     for (const row of rows) {
       const seq = Number(row.seq);
       count += 1;
-      if (row.prev_hash !== previous) return { ok: false, rows: count, brokenAt: seq, reason: 'link' };
-      if (row.hash !== row.expected) return { ok: false, rows: count, brokenAt: seq, reason: 'hash' };
+      if (seq > gapFreeAfter && seq !== previousSeq + 1) return broken(previousSeq + 1, 'gap');
+      if (row.prev_hash !== previous) return broken(seq, 'link');
+      if (row.hash !== row.expected) return broken(seq, 'hash');
+      if (recorded.get(seq)?.some((hash) => hash !== row.hash)) return broken(seq, 'checkpoint');
       previous = row.hash;
+      previousSeq = seq;
       after = seq;
     }
   }
+  if (checkpoint && checkpoint.seq > previousSeq) return broken(previousSeq + 1, 'missing');
+  return { ok: true, rows: count, newest: count > 0 ? previousSeq : null, checkpoint };
+}
+
+/** The newest entry's number and hash, or null while the log is empty. */
+export async function newestAccessEntry(db: Db): Promise<{ seq: number; hash: string } | null> {
+  const [row] = rowsOf<{ seq: string | number; hash: string }>(await db.execute(sql`select seq, hash from access_log order by seq desc limit 1`));
+  return row ? { seq: Number(row.seq), hash: row.hash } : null;
 }
 
 /**

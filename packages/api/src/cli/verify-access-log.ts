@@ -1,24 +1,41 @@
-// Verifies the access log's hash chain in the configured database (DATABASE_URL, or the
-// embedded one under DATA_DIR) and reports the first broken link. Exit 0 when intact,
-// 1 when broken, 78 on bad configuration.
+// Verifies the access log in the configured database (DATABASE_URL, or the embedded one under
+// DATA_DIR): every entry's hash, every link, numbering without gaps, and agreement with the
+// checkpoints kept outside the database (ACCESS_LOG_CHECKPOINTS). Reports the first broken
+// entry. Exit 0 when intact, 1 when broken, 78 on bad configuration.
 import { loadConfigOrExit } from '../config/config.ts';
-import { verifyAccessLog } from '../access-log/access-log.ts';
+import { openCheckpointStore, verifyWithCheckpoints, type LogVerdict } from '../access-log/checkpoints.ts';
 import { openConfiguredDatabase } from '../server.ts';
 
 const config = loadConfigOrExit();
 const database = await openConfiguredDatabase(config);
+const store = config.accessLogCheckpoints ? await openCheckpointStore(config.accessLogCheckpoints) : undefined;
+
+const broken: Record<Extract<LogVerdict, { ok: false }>['reason'], string> = {
+  hash: 'its contents do not match its hash',
+  link: 'it does not link to the entry before it',
+  gap: 'it is missing: the entries are numbered without gaps',
+  checkpoint: 'it differs from what a checkpoint kept outside the database recorded',
+  missing: 'it and the entries after it are gone, though a checkpoint kept outside the database names them',
+  checkpoints: 'the checkpoints cannot be trusted',
+};
+
 try {
-  const verdict = await verifyAccessLog(database.db);
+  const verdict = await verifyWithCheckpoints(database.db, store);
+  const lines: string[] = [];
   if (verdict.ok) {
-    process.stdout.write(`access log intact: ${verdict.rows} entries, every link verified\n`);
+    lines.push(`access log intact: ${verdict.rows} entries, every link verified, numbered without gaps`);
+    if (verdict.checkpoint) lines.push(`newest checkpoint (entry ${verdict.checkpoint.seq}, written ${verdict.checkpoint.writtenAt}) agrees, in ${store!.where}`);
+    else if (store) lines.push(`no checkpoint in ${store.where} yet`);
+    else lines.push('WARNING: no checkpoints are kept (ACCESS_LOG_CHECKPOINTS): deleting or rewriting the newest entries could not be detected');
+  } else if (verdict.reason === 'checkpoints') {
+    lines.push(`access log NOT VERIFIED: ${broken.checkpoints}: ${verdict.detail}`);
+    process.exitCode = 1;
   } else {
-    process.stdout.write(
-      `access log BROKEN at entry ${verdict.brokenAt}: ${
-        verdict.reason === 'hash' ? 'its contents do not match its hash' : 'it does not link to the entry before it'
-      } (${verdict.rows} entries read)\n`,
-    );
+    lines.push(`access log BROKEN at entry ${verdict.brokenAt}: ${broken[verdict.reason]} (${verdict.rows} entries read)`);
     process.exitCode = 1;
   }
+  process.stdout.write(`${lines.join('\n')}\n`);
 } finally {
+  await store?.close();
   await database.close();
 }

@@ -272,6 +272,35 @@ describe('ORGANISATIONS', () => {
   });
 });
 
+describe('the database roles and the access log checkpoints', () => {
+  const server = 'postgres://sip_app@db.example:5432/sip';
+  it('keeps checkpoints of the embedded database in a file beside it, and those of a server only where configured', () => {
+    expect(loadConfig({ DATA_DIR: '/srv/sip' }).accessLogCheckpoints).toEqual({ location: { kind: 'file', path: '/srv/sip/access-log-checkpoints.jsonl' } });
+    expect(loadConfig({ DATABASE_URL: server }).accessLogCheckpoints).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: server, ACCESS_LOG_CHECKPOINTS: 'file:///var/lib/sip-audit/checkpoints.jsonl' }).accessLogCheckpoints).toEqual({
+      location: { kind: 'file', path: '/var/lib/sip-audit/checkpoints.jsonl' },
+    });
+    expect(loadConfig({ ACCESS_LOG_CHECKPOINT_INTERVAL_SECONDS: '60' }).accessLogCheckpointIntervalMs).toBe(60_000);
+  });
+
+  it("refuses a checkpoint store in the access log's own database, a migration URL without the service's, and a key that cannot sign", () => {
+    expect(problemsOf({ DATABASE_URL: server, ACCESS_LOG_CHECKPOINTS: 'postgres://audit@db.example/sip' })).toContainEqual({
+      variable: 'ACCESS_LOG_CHECKPOINTS',
+      message: "must be a store outside the access log's database: whoever can rewrite the log must not reach its checkpoints",
+    });
+    expect(() => loadConfig({ DATABASE_URL: server, ACCESS_LOG_CHECKPOINTS: 'postgres://audit@audit.example/checkpoints' })).not.toThrow();
+    expect(problemsOf({ DATABASE_MIGRATION_URL: 'postgres://sip_owner@db.example/sip' }).map((p) => p.variable)).toContain('DATABASE_URL');
+    expect(problemsOf({ ACCESS_LOG_CHECKPOINTS: 'checkpoints.jsonl' }).map((p) => p.variable)).toContain('ACCESS_LOG_CHECKPOINTS');
+    expect(problemsOf({ ACCESS_LOG_CHECKPOINT_KEY: JSON.stringify({ kty: 'oct', k: 'c2VjcmV0', alg: 'HS256' }) }).map((p) => p.variable)).toContain(
+      'ACCESS_LOG_CHECKPOINT_KEY',
+    );
+    expect(problemsOf({ ACCESS_LOG_CHECKPOINT_KEY: JSON.stringify({ kty: 'OKP', crv: 'Ed25519', x: 'x', d: 'd', alg: 'RS384' }) })).toContainEqual({
+      variable: 'ACCESS_LOG_CHECKPOINT_KEY',
+      message: 'the key must carry alg EdDSA, ES256 or ES384',
+    });
+  });
+});
+
 describe('the service entry point', () => {
   it('exits non-zero with a message naming the bad variable', () => {
     const main = fileURLToPath(new URL('../main.ts', import.meta.url));

@@ -1,5 +1,8 @@
 import { knownOrganisationSchema, sipSystems, upstreamNameSchema, type KnownOrganisation, type SipSystems } from '@sip/shared';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import type { CheckpointSettings } from '../access-log/checkpoints.ts';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be on or off (true or false)' })
@@ -155,6 +158,52 @@ const jwkJson = z.string().transform((value, ctx) => {
   }
 });
 
+/** `ACCESS_LOG_CHECKPOINTS`: `file:<path>` (or a `file://` URL), or a `postgres://` URL of a second store. */
+const checkpointLocation = z.string().transform((value, ctx): CheckpointSettings['location'] => {
+  if (/^postgres(ql)?:\/\/.+/.test(value)) return { kind: 'postgres', url: value };
+  if (value.startsWith('file://')) {
+    try {
+      return { kind: 'file', path: fileURLToPath(value) };
+    } catch {
+      ctx.addIssue({ code: 'custom', message: `'${value}' is not a file URL` });
+      return z.NEVER;
+    }
+  }
+  if (value.startsWith('file:') && value.length > 'file:'.length) return { kind: 'file', path: resolve(value.slice('file:'.length)) };
+  ctx.addIssue({ code: 'custom', message: 'must be file:<path> or a postgres:// URL of a store outside the database' });
+  return z.NEVER;
+});
+
+/** `ACCESS_LOG_CHECKPOINT_KEY`: a private JWK checkpoints are signed with. */
+const checkpointKey = z.string().transform((value, ctx) => {
+  let jwk: Record<string, unknown>;
+  try {
+    jwk = JSON.parse(value) as Record<string, unknown>;
+  } catch {
+    jwk = {};
+  }
+  if (typeof jwk !== 'object' || jwk === null || typeof jwk.kty !== 'string' || typeof jwk.d !== 'string') {
+    ctx.addIssue({ code: 'custom', message: 'must be a private key as a JSON Web Key (JSON with kty, d and alg)' });
+    return z.NEVER;
+  }
+  if (jwk.alg !== 'EdDSA' && jwk.alg !== 'ES256' && jwk.alg !== 'ES384') {
+    ctx.addIssue({ code: 'custom', message: 'the key must carry alg EdDSA, ES256 or ES384' });
+    return z.NEVER;
+  }
+  return jwk as NonNullable<CheckpointSettings['key']>;
+});
+
+/** Whether two Postgres URLs name the same database on the same server. */
+function sameDatabase(a: string, b: string): boolean {
+  try {
+    const [x, y] = [new URL(a), new URL(b)];
+    const port = (u: URL) => u.port || '5432';
+    return x.hostname === y.hostname && port(x) === port(y) && x.pathname.replace(/\/+$/, '') === y.pathname.replace(/\/+$/, '');
+  } catch {
+    return false;
+  }
+}
+
 /** The environment variables the service reads, validated once at start. */
 export const envSchema = z
   .object({
@@ -166,6 +215,10 @@ export const envSchema = z
     FHIR_SYSTEM_BASE: baseUrl.optional(),
     FHIR_SYSTEM_BASES_EARLIER: baseUrlList.default([]),
     DATABASE_URL: postgresUrl.optional(),
+    DATABASE_MIGRATION_URL: postgresUrl.optional(),
+    ACCESS_LOG_CHECKPOINTS: checkpointLocation.optional(),
+    ACCESS_LOG_CHECKPOINT_KEY: checkpointKey.optional(),
+    ACCESS_LOG_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a whole number of seconds' }).int().min(5).max(86_400).default(300),
     DATA_DIR: z.string().min(1).default('data'),
     UPSTREAMS: upstreamNameList.default([]),
     UPSTREAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
@@ -185,6 +238,13 @@ export const envSchema = z
     ORGANISATIONS: organisationList.default([]),
   })
   .superRefine((env, ctx) => {
+    if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
+      ctx.addIssue({ code: 'custom', path: ['DATABASE_URL'], message: "required when DATABASE_MIGRATION_URL is set: the service's own role" });
+    }
+    const store = env.ACCESS_LOG_CHECKPOINTS;
+    if (store?.kind === 'postgres' && [env.DATABASE_URL, env.DATABASE_MIGRATION_URL].some((url) => url && sameDatabase(url, store.url))) {
+      ctx.addIssue({ code: 'custom', path: ['ACCESS_LOG_CHECKPOINTS'], message: "must be a store outside the access log's database: whoever can rewrite the log must not reach its checkpoints" });
+    }
     for (const who of ['STAFF', 'CITIZEN'] as const) {
       if (env[`${who}_TOKEN_ISSUER`] && !env[`${who}_JWKS_URL`]) {
         ctx.addIssue({ code: 'custom', path: [`${who}_JWKS_URL`], message: `required when ${who}_TOKEN_ISSUER is set` });
@@ -256,7 +316,15 @@ export interface Config {
    */
   fhirSystems: SipSystems;
   databaseUrl: string | undefined;
+  /** The owner's connection, for migrations (`DATABASE_MIGRATION_URL`); `databaseUrl` is then the service's own role. */
+  databaseMigrationUrl: string | undefined;
   dataDir: string;
+  /**
+   * Where checkpoints of the access log are kept, outside its database (`ACCESS_LOG_CHECKPOINTS`,
+   * by default a file in the data folder for the embedded database), and the key they are signed with.
+   */
+  accessLogCheckpoints: CheckpointSettings | undefined;
+  accessLogCheckpointIntervalMs: number;
   /**
    * The upstream FHIR endpoints by name: `region` and `municipality` always, and those `UPSTREAMS`
    * names. Each organisation's records are in the one its `upstream` names.
@@ -322,6 +390,13 @@ function upstream(source: Record<string, string | undefined>, name: string, demo
   return { name, baseUrl, auth, maxTransactionEntries: get<number>('MAX_TRANSACTION_ENTRIES')! };
 }
 
+/** The checkpoint store: as configured, else for the embedded database a file beside it (a server's must be configured). */
+function checkpointsOf(env: Env): CheckpointSettings | undefined {
+  const location = env.ACCESS_LOG_CHECKPOINTS ?? (env.DATABASE_URL ? undefined : { kind: 'file' as const, path: join(resolve(env.DATA_DIR), 'access-log-checkpoints.jsonl') });
+  if (!location) return undefined;
+  return { location, ...(env.ACCESS_LOG_CHECKPOINT_KEY ? { key: env.ACCESS_LOG_CHECKPOINT_KEY } : {}) };
+}
+
 /** Reads and validates the configuration; throws a ConfigError naming every bad variable. */
 export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
   const present = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -381,7 +456,10 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     fhirCanonicalBase,
     fhirSystems: sipSystems(env.FHIR_SYSTEM_BASE ?? fhirCanonicalBase, env.FHIR_SYSTEM_BASES_EARLIER),
     databaseUrl: env.DATABASE_URL,
+    databaseMigrationUrl: env.DATABASE_MIGRATION_URL,
     dataDir: env.DATA_DIR,
+    accessLogCheckpoints: checkpointsOf(env),
+    accessLogCheckpointIntervalMs: env.ACCESS_LOG_CHECKPOINT_INTERVAL_SECONDS * 1000,
     upstreams,
     upstreamTimeoutMs: env.UPSTREAM_TIMEOUT_MS,
     issuers,

@@ -9,6 +9,7 @@ import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import * as schema from './schema.ts';
+import { SERVICE_ROLE } from './service-role.ts';
 
 export type Schema = typeof schema;
 /** The drizzle database, whichever driver is underneath. */
@@ -18,8 +19,18 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Database {
   readonly kind: 'pglite' | 'postgres';
   readonly db: Db;
-  /** Applies the committed migrations that have not run yet. */
+  /**
+   * Applies the committed migrations that have not run yet, as the owner (the migration URL's
+   * role where one is given), then grants the service's role (`sip_service`) what it needs: of
+   * the access log, only to insert and read.
+   */
   migrate(): Promise<void>;
+  /**
+   * The embedded database only: its queries from now on run as the service's role, which may
+   * only insert into and read the access log. (Whoever holds the data folder holds the
+   * database; the checkpoints are what guard the log there.)
+   */
+  assumeServiceRole(): Promise<void>;
   /** Resolves when the database answers a trivial query. */
   ping(): Promise<void>;
   /**
@@ -34,7 +45,8 @@ export interface Database {
 export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; max?: number }
+  /** `migrationUrl`: the owner's connection, for migrations; `url` is then the service's own role. */
+  | { kind: 'postgres'; url: string; migrationUrl?: string; max?: number }
   /** `dataDir` undefined keeps the database in memory. */
   | { kind: 'pglite'; dataDir?: string };
 
@@ -45,7 +57,18 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     return {
       kind: 'postgres',
       db,
-      migrate: () => migratePostgres(drizzlePostgres(client), { migrationsFolder }),
+      migrate: async () => {
+        const owner = options.migrationUrl ? postgres(options.migrationUrl, { max: 1, onnotice: () => {} }) : client;
+        try {
+          await migratePostgres(drizzlePostgres(owner), { migrationsFolder });
+          await owner`select sip_grant_service_role()`;
+        } finally {
+          if (owner !== client) await owner.end({ timeout: 5 });
+        }
+      },
+      assumeServiceRole: async () => {
+        throw new Error('a Postgres server is reached as the role its URL names');
+      },
       ping: async () => {
         await client`select 1`;
       },
@@ -60,10 +83,21 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   const client = new PGlite(options.dataDir);
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
+  let asService = false;
   return {
     kind: 'pglite',
     db,
-    migrate: () => migratePglite(drizzlePglite(client), { migrationsFolder }),
+    migrate: async () => {
+      // One connection: migrations run as its owner, whatever role the service took since.
+      if (asService) await client.query('reset role');
+      await migratePglite(drizzlePglite(client), { migrationsFolder });
+      await client.query('select sip_grant_service_role()');
+      if (asService) await client.query(`set role ${SERVICE_ROLE}`);
+    },
+    assumeServiceRole: async () => {
+      await client.query(`set role ${SERVICE_ROLE}`);
+      asService = true;
+    },
     ping: async () => {
       await db.execute(sql`select 1`);
     },

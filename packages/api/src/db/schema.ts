@@ -170,6 +170,15 @@ export const accessLog = pgTable(
   ],
 );
 
+/**
+ * Where the access log's numbering became gap-free: every entry after `gap_free_after` is
+ * numbered one more than the entry before it. Entries up to it were numbered from a sequence,
+ * where a rolled-back insert left a hole. One row, written by the migration; never changed.
+ */
+export const accessLogNumbering = pgTable('access_log_numbering', {
+  gapFreeAfter: bigint('gap_free_after', { mode: 'number' }).notNull(),
+});
+
 /** Per plan and upstream: how the last sync went, so a plan opens even when one side is down. */
 export const planSources = pgTable(
   'plan_sources',

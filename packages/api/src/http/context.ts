@@ -1,3 +1,4 @@
+import type { CheckpointStore } from '../access-log/checkpoints.ts';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
@@ -27,6 +28,8 @@ export interface AppDeps {
   demo?: DemoIssuer;
   /** The outbox worker, for its delivery counts in the metrics; absent where none runs. */
   outbox?: { readonly totals: ReadonlyMap<string, number> };
+  /** Where checkpoints of the access log are kept, outside its database: the verification compares with them. */
+  accessLogCheckpoints?: CheckpointStore;
 }
 
 export interface AppEnv {

@@ -1,3 +1,4 @@
+import type { CheckpointStore } from '../access-log/checkpoints.ts';
 import { Writable } from 'node:stream';
 import { createFhirPeer, type FhirPeer } from '@sip/fhir-peer';
 import { sipSystems } from '@sip/shared';
@@ -109,6 +110,8 @@ export async function buildTestApp(options: {
   clock?: Clock;
   /** Heartbeat interval of the plan event streams (default 15 s). */
   eventHeartbeatMs?: number;
+  /** Where the access log's checkpoints are kept, for its verification. */
+  accessLogCheckpoints?: CheckpointStore;
 }): Promise<TestApp> {
   const config = testConfig(options.peers, options.env);
   const clock = options.clock ?? { now: () => new Date() };
@@ -150,7 +153,18 @@ export async function buildTestApp(options: {
     maxDelayMs: 1,
     probe: async (name) => (await publishing[name]?.check())?.ok ?? false,
   });
-  const app = createApp({ config, database: options.database, upstreams, clock, logger, tokens, events, outbox, ...(demo ? { demo } : {}) });
+  const app = createApp({
+    config,
+    database: options.database,
+    upstreams,
+    clock,
+    logger,
+    tokens,
+    events,
+    outbox,
+    ...(demo ? { demo } : {}),
+    ...(options.accessLogCheckpoints ? { accessLogCheckpoints: options.accessLogCheckpoints } : {}),
+  });
 
   return {
     outbox,
