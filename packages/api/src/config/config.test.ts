@@ -272,6 +272,23 @@ describe('ORGANISATIONS', () => {
   });
 });
 
+describe('addresses that carry tokens, keys or personal data', () => {
+  it('must be https, but for one on this machine', () => {
+    const problems = problemsOf({
+      ...REAL,
+      REGION_FHIR_BASE_URL: 'http://fhir.region.example/r4',
+      MUNICIPALITY_FHIR_AUTH: 'smart-backend',
+      MUNICIPALITY_FHIR_TOKEN_URL: 'http://auth.kommun.example/token',
+      MUNICIPALITY_FHIR_CLIENT_ID: 'sip',
+      MUNICIPALITY_FHIR_PRIVATE_KEY: JSON.stringify({ kty: 'EC', crv: 'P-384', x: 'x', y: 'y', d: 'd', alg: 'ES384' }),
+      STAFF_JWKS_URL: 'http://idp.region.example/jwks',
+    });
+    const message = 'must be https: only an address on this machine may be plain http';
+    for (const variable of ['REGION_FHIR_BASE_URL', 'MUNICIPALITY_FHIR_TOKEN_URL', 'STAFF_JWKS_URL']) expect(problems).toContainEqual({ variable, message });
+    expect(() => loadConfig({ ...REAL, REGION_FHIR_BASE_URL: 'http://127.0.0.1:8101/fhir', STAFF_JWKS_URL: 'http://localhost:9000/jwks' })).not.toThrow();
+  });
+});
+
 describe('the database roles and the access log checkpoints', () => {
   const server = 'postgres://sip_app@db.example:5432/sip';
   it('keeps checkpoints of the embedded database in a file beside it, and those of a server only where configured', () => {

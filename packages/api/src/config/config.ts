@@ -430,6 +430,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
       });
     }
   }
+  // What carries tokens, keys or personal data goes over TLS; plain http only to this machine.
+  const clearText = [
+    ...upstreamNames.flatMap((name) => ['BASE_URL', 'TOKEN_URL'].map((what) => `${envPrefix(name)}_FHIR_${what}`)),
+    'STAFF_JWKS_URL',
+    'CITIZEN_JWKS_URL',
+  ].filter((variable) => present[variable]?.startsWith('http://') && !isLoopback(present[variable]));
+  for (const variable of clearText) problems.push({ variable, message: 'must be https: only an address on this machine may be plain http' });
   if (env.STAFF_TOKEN_AUDIENCE === env.CITIZEN_TOKEN_AUDIENCE) {
     problems.push({ variable: 'CITIZEN_TOKEN_AUDIENCE', message: 'must differ from STAFF_TOKEN_AUDIENCE: a token is for staff or for a citizen' });
   }
