@@ -165,6 +165,9 @@ function fhirOperations(): Op[] {
   ];
 }
 
+/** The demo routes `/openapi.json` does not list. */
+const devOperations = (): Op[] => [{ method: 'GET', template: '/dev/jwks.json', face: 'dev', pathParams: [], query: [], headers: [], as: 'none' }];
+
 // ---------------------------------------------------------------------------------------------
 // The world the corpus attacks: real plans, relatives, commitments, tokens
 // ---------------------------------------------------------------------------------------------
@@ -732,7 +735,7 @@ describeEachDatabase('our own attacker’s corpus', (ctx) => {
     // among them) must not take away what later operations are attacked through.
     const weight = (op: Op) =>
       op.method === 'GET' ? 0 : op.template.startsWith('/api/me') ? 1 : op.method === 'DELETE' ? 4 : /\/(cancel|status)$/.test(op.template) ? 3 : 2;
-    ops = [...operationsOf(doc), ...fhirOperations()].sort((a, b) => weight(a) - weight(b));
+    ops = [...operationsOf(doc), ...fhirOperations(), ...devOperations()].sort((a, b) => weight(a) - weight(b));
     tables = rowsOf<{ table_name: string }>(
       await ctx.database.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`),
     ).map((r) => r.table_name);
@@ -868,6 +871,9 @@ describeEachDatabase('our own attacker’s corpus', (ctx) => {
             if (problem) fail(`${where}: ${res.status} ${problem}`);
           }
           if (attempt.expectStatus && !attempt.expectStatus.includes(res.status)) fail(`${where}: ${res.status}, expected ${attempt.expectStatus.join(' or ')}`);
+          // The request id is always the service's own; nothing of the API or the FHIR face is kept by a cache.
+          if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(res.headers.get('x-request-id') ?? '')) fail(`${where}: X-Request-Id ${res.headers.get('x-request-id')?.slice(0, 40)}`);
+          if ((face === 'api' || face === 'fhir') && res.headers.get('cache-control') !== 'no-store') fail(`${where}: Cache-Control ${res.headers.get('cache-control')}`);
           // A method the path does not have names the ones it has.
           if (res.status === 405 && !res.headers.get('allow')) fail(`${where}: 405 without Allow`);
           if (attempt.expectAllow !== undefined && res.headers.get('allow') !== attempt.expectAllow) fail(`${where}: Allow ${res.headers.get('allow')}, expected ${attempt.expectAllow}`);
