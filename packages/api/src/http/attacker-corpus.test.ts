@@ -326,6 +326,7 @@ const HOSTILE_CLASSES: HostileClass[] = [
           ['very long', 'a'.repeat(10_000), false],
           ['not a UUID', 'not-a-uuid', false],
           ['nil UUID', '00000000-0000-0000-0000-000000000000', false],
+          // Found a 500 (after the access was logged) on a part read by its id in upper case.
           ['upper-case UUID', (w.ids[name] ?? 'x').toUpperCase(), false],
           ['UUID with braces', `{${w.ids[name] ?? 'x'}}`, false],
           ['number', '-1', false],
@@ -539,6 +540,7 @@ const HOSTILE_CLASSES: HostileClass[] = [
         raw('JSON array', '[]', 'application/json'),
         raw('duplicated keys', json.replace(/^\{/, '{"title":"first","title":"second",'), 'application/json'),
         raw('__proto__ key', json.replace(/^\{/, '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},'), 'application/json'),
+        // Found a 500 (the check of every body overflowed the call stack, after seconds of work).
         raw('deeply nested arrays', '['.repeat(100_000) + ']'.repeat(100_000), 'application/json'),
         raw('deeply nested objects', deepObject(30_000), 'application/json'),
         raw('huge array', `[${Array.from({ length: 60_000 }, () => '0').join(',')}]`, 'application/json'),
@@ -548,7 +550,8 @@ const HOSTILE_CLASSES: HostileClass[] = [
     },
   },
   {
-    // Who asks comes first: without a valid token, nothing else about the request is looked at.
+    // Who asks comes first: without a valid token, nothing else about the request is looked at
+    // (found a 422 or 415 before the 401).
     name: 'hostile input without a token',
     attempts: (op, w) => {
       if (op.face !== 'api') return [];
@@ -607,7 +610,7 @@ const HOSTILE_CLASSES: HostileClass[] = [
         cases.push({ what: 'FHIR form: bad percent-encoding', url: '/fhir/CarePlan/_search', body: '_id=%zz%&%FF=%ED%A0%80', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
       }
       if (op.template === '/fhir/CarePlan/_search') {
-        // A search by form is a POST: a GET of `_search` is no read of a CarePlan of that id.
+        // A search by form is a POST: a GET of `_search` is no read of a CarePlan of that id (found a 404).
         cases.push({ what: 'GET of _search', method: 'GET', url: '/fhir/CarePlan/_search', expectStatus: [405], expectAllow: 'POST' });
         cases.push({ what: 'GET of _search with criteria', method: 'GET', url: `/fhir/CarePlan/_search?_id=${w.ids.planId}`, expectStatus: [405], expectAllow: 'POST' });
       }
@@ -623,6 +626,7 @@ const HOSTILE_CLASSES: HostileClass[] = [
           body: `{"resourceType":"Parameters","parameter":${'['.repeat(50_000)}${']'.repeat(50_000)}}`,
           headers: { 'Content-Type': 'application/fhir+json' },
         });
+        // Found a 500 (null, a name that is no string) and "undefined" in the answer (no name).
         for (const parameter of ['[null]', '[5]', '[{"name":{"toString":1}}]', '[{"name":["a"]}]', '[{}]']) {
           cases.push({
             what: `$sip input: strict with parameters ${parameter}`,
