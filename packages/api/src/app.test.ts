@@ -159,7 +159,9 @@ describeEachDatabase('the service skeleton', (ctx) => {
       failing.app.get('/api/test-failure', () => {
         throw new Error('lookup failed for 194003019801');
       });
-      const res = await failing.app.request('/api/test-failure');
+      // Every path of the API asks for a token first.
+      const token = await failing.tokenFor('region-coordinator');
+      const res = await failing.app.request('/api/test-failure', { headers: { Authorization: `Bearer ${token}` } });
       const body = await expectProblem(res, 500);
       expect(JSON.stringify(body)).not.toContain('194003019801');
       expect(JSON.stringify(body)).not.toContain('lookup failed');

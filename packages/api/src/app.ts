@@ -3,6 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { accessLogRoutes } from './access-log/access-log.routes.ts';
+import { authenticate } from './auth/middleware.ts';
 import { sessionRoutes } from './auth/session.routes.ts';
 import { devRoutes } from './demo/dev.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
@@ -92,6 +93,9 @@ export function createApp(deps: AppDeps) {
   });
   // Only requests that may carry a body: reading one on a GET costs every read.
   app.use('*', (c, next) => (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) ? next() : limitBody(c, next)));
+  // Who asks comes first: on a known path of the API, a request without a valid token is a 401
+  // before its body or its values are looked at (a path the API does not have stays a 404).
+  app.use('/api/*', (c, next) => (allowedMethods(app, c.req.path).length > 0 ? authenticate(c, next) : next()));
   app.use('/api/*', requireJsonBody);
   app.use('/dev/*', requireJsonBody);
   app.use('/api/*', refuseUnstorable);

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { apiCode, apiDate, apiDateTime, apiText, apiTime, fhirPrimitive, FHIR_REGEX } from './fhir-types.ts';
+import { apiCode, apiDate, apiDateTime, apiText, apiTime, fhirPrimitive, FHIR_REGEX, findUnstorable, NUL_MESSAGE, WELL_FORMED_MESSAGE } from './fhir-types.ts';
 import { individualConsentSchema, meetingSchema, planFieldsSchema, relativeSchema } from './plan.ts';
 
 const runs = { numRuns: Number(process.env.FC_RUNS ?? 2000) };
@@ -210,5 +210,24 @@ describe('the plan’s schemas are made of these types', () => {
       scope: { information: [], actors: [''] },
     };
     expect(paths(individualConsentSchema.safeParse(consent)).sort()).toEqual(['recordedAt', 'recordedBy/name', 'scope/actors/0']);
+  });
+});
+
+describe('what Postgres cannot store, found in a JSON value', () => {
+  it('is the first NUL or lone surrogate, value or key, in document order, by its path', () => {
+    expect(findUnstorable({ a: ['ok', { 'b\u0000': 'x' }], c: '\uD800' })).toEqual({ path: ['a', 1, 'b\u0000'], message: NUL_MESSAGE });
+    expect(findUnstorable({ a: ['ok', { b: 'x' }], c: 'y\uD800' })).toEqual({ path: ['c'], message: WELL_FORMED_MESSAGE });
+    expect(findUnstorable('a\u0000', ['query', 'q'])).toEqual({ path: ['query', 'q'], message: NUL_MESSAGE });
+    expect(findUnstorable({ a: [1, true, null, { b: 'fine' }] })).toBeNull();
+  });
+
+  it('walks a value nested however deep without the call stack, in time proportional to its size', () => {
+    const depth = 100_000;
+    const deep = JSON.parse(`${'['.repeat(depth)}"\\u0000"${']'.repeat(depth)}`) as unknown;
+    const started = performance.now();
+    const found = findUnstorable(deep);
+    expect(found?.path).toHaveLength(depth);
+    expect(findUnstorable(JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`))).toBeNull();
+    expect(performance.now() - started).toBeLessThan(2_000);
   });
 });

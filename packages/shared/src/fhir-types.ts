@@ -151,22 +151,37 @@ export interface UnstorablePlace {
 /**
  * The first string in a JSON value, value or key, that Postgres cannot store (a NUL or a lone
  * surrogate, which `jsonb` refuses as it refuses them in text), or null when there is none.
+ * The walk keeps its own stack, in document order: a value nested however deep (a body of nothing
+ * but brackets) costs time in proportion to its size, and never the call stack.
  */
 export function findUnstorable(value: unknown, path: (string | number)[] = []): UnstorablePlace | null {
-  const check = (s: string, at: (string | number)[]): UnstorablePlace | null =>
-    s.includes('\u0000') ? { path: at, message: NUL_MESSAGE } : isWellFormed(s) ? null : { path: at, message: WELL_FORMED_MESSAGE };
-  if (typeof value === 'string') return check(value, path);
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const found = findUnstorable(value[i], [...path, i]);
-      if (found) return found;
-    }
-    return null;
+  /** A place still to look at, with the way back to the root (the path is built only for what is found). */
+  interface Place {
+    value: unknown;
+    key?: string | number;
+    parent?: Place;
   }
-  if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) {
-      const found = check(key, [...path, key]) ?? findUnstorable(item, [...path, key]);
-      if (found) return found;
+  const pathOf = (place: Place): (string | number)[] => {
+    const keys: (string | number)[] = [];
+    for (let at: Place | undefined = place; at?.key !== undefined; at = at.parent) keys.push(at.key);
+    return [...path, ...keys.reverse()];
+  };
+  const stack: Place[] = [{ value }];
+  while (stack.length) {
+    const place = stack.pop()!;
+    const current = place.value;
+    if (typeof current === 'string') {
+      if (current.includes('\u0000')) return { path: pathOf(place), message: NUL_MESSAGE };
+      if (!isWellFormed(current)) return { path: pathOf(place), message: WELL_FORMED_MESSAGE };
+    } else if (Array.isArray(current)) {
+      for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], key: i, parent: place });
+    } else if (current !== null && typeof current === 'object') {
+      const entries = Object.entries(current);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const [key, item] = entries[i]!;
+        // The key is looked at before its value, at the value's path.
+        stack.push({ value: item, key, parent: place }, { value: key, key, parent: place });
+      }
     }
   }
   return null;

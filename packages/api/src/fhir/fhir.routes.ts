@@ -222,12 +222,18 @@ async function sip(c: Context<AppEnv>, input?: Parameters): Promise<Response> {
   const strict = prefersStrict(c);
   parseSearchParams(new URL(c.req.url).searchParams, [], strict);
   if (strict && input?.parameter?.length) {
-    throw new FhirError(400, 'not-supported', `$sip takes no parameters: ${input.parameter.map((p) => JSON.stringify(String(p.name).slice(0, 64))).join(', ')}`);
+    throw new FhirError(400, 'not-supported', `$sip takes no parameters: ${input.parameter.map(parameterName).join(', ')}`);
   }
   const plan = await readPlanOfCarePlan(c, c.req.param('id')!);
   const unchanged = notModified(c, plan);
   if (unchanged) return unchanged;
   return fhirResponse(c, faceOf(plan, c.get('deps').config.fhirSystems).document(baseUrl(c)), 200, versionHeaders(plan));
+}
+
+/** How a refusal names a parameter it was sent: its name, quoted and cut short, whatever the client sent as the parameter. */
+function parameterName(parameter: unknown): string {
+  const name = parameter !== null && typeof parameter === 'object' ? (parameter as { name?: unknown }).name : undefined;
+  return typeof name === 'string' ? JSON.stringify(name.slice(0, 64)) : '(a parameter without a name)';
 }
 
 async function parametersOf(c: Context<AppEnv>): Promise<Parameters | undefined> {
@@ -306,6 +312,10 @@ export const fhirRoutes = router
     const params = new URLSearchParams(await c.req.text());
     for (const [key, value] of new URL(c.req.url).searchParams) params.append(key, value);
     return searchCarePlans(c, params);
+  })
+  // A search by form is a POST: `_search` is no CarePlan id to read (searching by GET is `GET /fhir/CarePlan?…`).
+  .all('/fhir/CarePlan/_search', (c) => {
+    throw new FhirError(405, 'not-supported', `${c.req.method} is not supported here: search with POST and a form body, or GET /fhir/CarePlan?…`, { Allow: 'POST' });
   })
   .get('/fhir/CarePlan/:id/$sip', ...authz('plan.read'), (c) => sip(c))
   .post('/fhir/CarePlan/:id/$sip', ...authz('plan.read'), async (c) => sip(c, await parametersOf(c)))

@@ -841,7 +841,8 @@ export class PlansService {
       const part = await this.findPart(tx, planId, partId);
       await recordAccess(tx, [this.entry(actor, 'part.read', plan)]);
       const full = toView(plan, [part, ...(await this.parts(tx, planId)).filter((p) => p.kind === 'relatives')]);
-      return this.viewFor(full, as).parts.find((p) => p.id === partId)!;
+      // By the stored id: a UUID is the same in any case, and the id asked for may be upper-case.
+      return this.viewFor(full, as).parts.find((p) => p.id === part.id)!;
     });
   }
 
