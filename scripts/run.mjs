@@ -29,8 +29,9 @@ function installIfNeeded() {
 }
 
 function build() {
-  if (existsSync(join(root, 'packages', 'widget', 'build.mjs'))) {
-    run(process.execPath, [join(root, 'packages', 'widget', 'build.mjs')]);
+  for (const pkg of ['widget', 'staff']) {
+    const script = join(root, 'packages', pkg, 'build.mjs');
+    if (existsSync(script)) run(process.execPath, [script]);
   }
 }
 

@@ -15,8 +15,8 @@ import { meRoutes } from './relatives/me.routes.ts';
 import { organisationsRoutes } from './organisations/organisations.routes.ts';
 import { relativesRoutes } from './relatives/relatives.routes.ts';
 import { createDemoPageRoutes, demoPageHeaders } from './widget/demo.routes.ts';
-import { defaultWidgetDistDir } from './widget/widget-build.ts';
-import { createWidgetRoutes } from './widget/widget.routes.ts';
+import { defaultStaffDistDir, defaultWidgetDistDir } from './widget/widget-build.ts';
+import { createStaffElementRoutes, createWidgetRoutes } from './widget/widget.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { publicationRoutes } from './publish/publication.routes.ts';
 import { errorToOperationOutcome, fhirResponse, isFhirPath, operationOutcome } from './fhir/outcome.ts';
@@ -71,7 +71,7 @@ export function createApp(deps: AppDeps) {
   app.use('*', (c, next) => {
     const path = c.req.path;
     if (path.startsWith('/docs')) return pageHeaders(c, next);
-    if (path.startsWith('/widget/')) return widgetHeaders(c, next);
+    if (path.startsWith('/widget/') || path.startsWith('/staff/')) return widgetHeaders(c, next);
     if (demoPage && (path === '/demo' || path.startsWith('/demo/'))) return demoPageHeaders(c, next);
     return apiHeaders(c, next);
   });
@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps) {
     maxAge: 600,
     credentials: false,
   });
-  for (const path of ['/api/*', '/dev/*', '/fhir/*', '/widget/*']) app.use(path, corsMiddleware);
+  for (const path of ['/api/*', '/dev/*', '/fhir/*', '/widget/*', '/staff/*']) app.use(path, corsMiddleware);
   const limitBody = bodyLimit({
     maxSize: deps.config.bodyLimitBytes,
     onError: (c) =>
@@ -113,6 +113,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', fhirRoutes);
   app.route('/', docsRoutes);
   app.route('/', createWidgetRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
+  app.route('/', createStaffElementRoutes({ distDir: deps.config.staffDistDir ?? defaultStaffDistDir }));
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
   if (demoPage) app.route('/', createDemoPageRoutes());
 

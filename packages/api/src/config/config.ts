@@ -235,6 +235,7 @@ export const envSchema = z
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     WIDGET_DIST_DIR: z.string().min(1).optional(),
+    STAFF_DIST_DIR: z.string().min(1).optional(),
     ORGANISATIONS: organisationList.default([]),
   })
   .superRefine((env, ctx) => {
@@ -342,6 +343,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Where the widget's build is read from; absent: the widget package's own `dist`. */
   widgetDistDir: string | undefined;
+  /** Where the staff elements' build is read from; absent: the staff package's own `dist`. */
+  staffDistDir: string | undefined;
   /** The organisations the deployment serves as principals (`ORGANISATIONS`), recorded at start. */
   organisations: KnownOrganisation[];
 }
@@ -478,6 +481,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
     widgetDistDir: env.WIDGET_DIST_DIR,
+    staffDistDir: env.STAFF_DIST_DIR,
     organisations: env.ORGANISATIONS,
   };
 }

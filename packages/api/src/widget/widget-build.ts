@@ -7,9 +7,51 @@ import { z } from 'zod';
 
 /** The widget package's build output, beside this package in the workspace. */
 export const defaultWidgetDistDir = fileURLToPath(new URL('../../../widget/dist/', import.meta.url));
+/** The staff elements' build output, beside this package in the workspace. */
+export const defaultStaffDistDir = fileURLToPath(new URL('../../../staff/dist/', import.meta.url));
 
 export const WIDGET_FILE = 'sip-relative-view.js' as const;
 export const WIDGET_METADATA_FILE = 'widget.json';
+
+/** One of the element bundles the service serves: where its URLs live and what its build writes. */
+export interface ElementBundle {
+  /** What it is called in messages. */
+  name: string;
+  /** The title of the problem a request gets before it is built. */
+  notBuiltTitle: string;
+  /** The OpenAPI tag of its routes. */
+  tag: string;
+  /** The URL path it is served under, e.g. `/widget`. */
+  prefix: string;
+  /** The bundle's file name, in its dist folder and in its URLs. */
+  file: string;
+  /** The metadata file its build writes beside the bundle. */
+  metadataFile: string;
+  /** How to build it, for the message a request gets before it is built. */
+  buildCommand: string;
+}
+
+/** `<sip-relative-view>`, the relatives' widget. */
+export const widgetBundle: ElementBundle = {
+  name: 'widget',
+  notBuiltTitle: 'The widget is not built',
+  tag: 'Widget',
+  prefix: '/widget',
+  file: WIDGET_FILE,
+  metadataFile: WIDGET_METADATA_FILE,
+  buildCommand: 'node packages/widget/build.mjs',
+};
+
+/** The staff elements (`<sip-plan-editor>` and the others), one module. */
+export const staffBundle: ElementBundle = {
+  name: 'staff elements',
+  notBuiltTitle: 'The staff elements are not built',
+  tag: 'Staff elements',
+  prefix: '/staff',
+  file: 'sip-staff.js',
+  metadataFile: 'staff.json',
+  buildCommand: 'node packages/staff/build.mjs',
+};
 
 /** What the widget build writes beside the bundle; the hash and integrity are checked against the bytes. */
 const metadataSchema = z.object({
@@ -37,17 +79,18 @@ function digest(algorithm: 'sha256' | 'sha384', bytes: Uint8Array, encoding: 'he
 }
 
 /** Reads one build from a dist folder; a missing, partial or inconsistent build is a reason, not an exception. */
-export async function readWidgetBuild(distDir: string): Promise<WidgetLoad> {
+export async function readWidgetBuild(distDir: string, bundle: ElementBundle = widgetBundle): Promise<WidgetLoad> {
+  const { file, metadataFile } = bundle;
   let body: Uint8Array;
   let metadataText: string;
   try {
     [body, metadataText] = await Promise.all([
-      readFile(join(distDir, WIDGET_FILE)),
-      readFile(join(distDir, WIDGET_METADATA_FILE), 'utf8'),
+      readFile(join(distDir, file)),
+      readFile(join(distDir, metadataFile), 'utf8'),
     ]);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return { built: false, reason: `${WIDGET_FILE} and ${WIDGET_METADATA_FILE} are not both there` };
+      return { built: false, reason: `${file} and ${metadataFile} are not both there` };
     }
     throw error;
   }
@@ -55,12 +98,12 @@ export async function readWidgetBuild(distDir: string): Promise<WidgetLoad> {
   try {
     metadata = metadataSchema.parse(JSON.parse(metadataText));
   } catch {
-    return { built: false, reason: `${WIDGET_METADATA_FILE} is not a widget build's metadata` };
+    return { built: false, reason: `${metadataFile} is not a build's metadata` };
   }
   const hash = digest('sha256', body, 'hex').slice(0, 12);
   const integrity = `sha384-${digest('sha384', body, 'base64')}`;
   if (metadata.hash !== hash || metadata.integrity !== integrity) {
-    return { built: false, reason: `${WIDGET_METADATA_FILE} does not describe ${WIDGET_FILE} (a build in progress?)` };
+    return { built: false, reason: `${metadataFile} does not describe ${file} (a build in progress?)` };
   }
   return { built: true, build: { version: metadata.version, hash, integrity, body, gzip: gzipSync(body, { level: 9 }) } };
 }
@@ -70,10 +113,10 @@ export async function readWidgetBuild(distDir: string): Promise<WidgetLoad> {
  * that is not there yet is looked for again at the next request, so building the widget
  * after the service started needs no restart; a new build once one was served does.
  */
-export function widgetBuildSource(distDir: string): () => Promise<WidgetLoad> {
+export function widgetBuildSource(distDir: string, bundle: ElementBundle = widgetBundle): () => Promise<WidgetLoad> {
   let loaded: Promise<WidgetLoad> | undefined;
   return () => {
-    loaded ??= readWidgetBuild(distDir).then(
+    loaded ??= readWidgetBuild(distDir, bundle).then(
       (load) => {
         if (!load.built) loaded = undefined;
         return load;

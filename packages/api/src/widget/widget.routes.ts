@@ -6,34 +6,34 @@ import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../http/problem-response.ts';
 import { createRouter } from '../http/router.ts';
-import { WIDGET_FILE, widgetBuildSource, type WidgetBuild } from './widget-build.ts';
+import { staffBundle, widgetBuildSource, widgetBundle, type ElementBundle, type WidgetBuild } from './widget-build.ts';
 
 const JAVASCRIPT = 'text/javascript; charset=utf-8';
 const REVALIDATE = 'no-cache';
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 
-const widgetMetadataSchema = z
+const bundleMetadataSchema = (bundle: ElementBundle, id: string) => z
   .object({
-    file: z.literal(WIDGET_FILE),
+    file: z.literal(bundle.file),
     version: z.string().describe('The widget package version'),
     hash: z.string().describe("The first 12 hex digits of the bundle's SHA-256"),
     integrity: z.string().describe('Subresource Integrity of the bundle, for the script tag'),
     path: z.string().describe('The versioned, immutable URL path of this build'),
     url: z.string().describe('The same, absolute'),
   })
-  .meta({ id: 'WidgetMetadata' });
+  .meta({ id });
 
 /** The current path of a build's bundle: changes with every build, so it can be cached for a year. */
-export function versionedPath(build: Pick<WidgetBuild, 'hash'>): string {
-  return `/widget/${build.hash}/${WIDGET_FILE}`;
+export function versionedPath(build: Pick<WidgetBuild, 'hash'>, bundle: ElementBundle = widgetBundle): string {
+  return `${bundle.prefix}/${build.hash}/${bundle.file}`;
 }
 
-/** 503 `widget-not-built`: a clear answer, never a 500, while the widget has not been built. */
-function notBuilt(c: Context<AppEnv>, reason: string): Response {
+/** 503 `widget-not-built`: a clear answer, never a 500, while the bundle has not been built. */
+function notBuilt(c: Context<AppEnv>, bundle: ElementBundle, reason: string): Response {
   const body = {
-    ...problemBody(c, 'not-ready', `The widget is not built (${reason}). Build it with: node packages/widget/build.mjs`),
+    ...problemBody(c, 'not-ready', `${bundle.notBuiltTitle} (${reason}). Build it with: ${bundle.buildCommand}`),
     type: 'urn:sip-broker:problem:widget-not-built',
-    title: 'The widget is not built',
+    title: bundle.notBuiltTitle,
   };
   return c.body(JSON.stringify(body), 503, { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' });
 }
@@ -78,36 +78,37 @@ function serveBundle(c: Context<AppEnv>, build: WidgetBuild, cacheControl: strin
 }
 
 /**
- * The embeddable widget: its module at a revalidated URL and at an immutable versioned one,
- * and the metadata a portal needs for its script tag. No authentication: the bundle is public
- * code; CORS and `Cross-Origin-Resource-Policy: cross-origin` are set for the whole path in app.ts.
+ * An element bundle: its module at a revalidated URL and at an immutable versioned one, and the
+ * metadata a host page needs for its script tag. No authentication: the bundle is public code;
+ * CORS and `Cross-Origin-Resource-Policy: cross-origin` are set for the whole path in app.ts.
  */
-export function createWidgetRoutes(options: { distDir: string }) {
-  const loadBuild = widgetBuildSource(options.distDir);
+function createBundleRoutes(bundle: ElementBundle, distDir: string, summary: string, metadataId: string) {
+  const loadBuild = widgetBuildSource(distDir, bundle);
+  const metadataSchema = bundleMetadataSchema(bundle, metadataId);
 
   return createRouter()
     .openapi(
       createRoute({
         method: 'get',
-        path: '/widget/widget.json',
-        tags: ['Widget'],
-        summary: "The current widget build: its versioned URL and the integrity for the portal's script tag",
+        path: `${bundle.prefix}/${bundle.metadataFile}`,
+        tags: [bundle.tag],
+        summary,
         responses: {
-          200: { description: 'The current build', content: { 'application/json': { schema: widgetMetadataSchema } } },
+          200: { description: 'The current build', content: { 'application/json': { schema: metadataSchema } } },
           503: {
-            description: 'The widget is not built (`type` ends in `widget-not-built`)',
+            description: `${bundle.notBuiltTitle} (\`type\` ends in \`widget-not-built\`)`,
             content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } },
           },
         },
       }),
       async (c) => {
         const load = await loadBuild();
-        if (!load.built) return notBuilt(c, load.reason) as never;
+        if (!load.built) return notBuilt(c, bundle, load.reason) as never;
         const { build } = load;
-        const path = versionedPath(build);
+        const path = versionedPath(build, bundle);
         const { publicUrl } = c.get('deps').config;
         const metadata = {
-          file: WIDGET_FILE,
+          file: bundle.file,
           version: build.version,
           hash: build.hash,
           integrity: build.integrity,
@@ -120,20 +121,40 @@ export function createWidgetRoutes(options: { distDir: string }) {
         return c.json(metadata, 200, headers);
       },
     )
-    .get(`/widget/${WIDGET_FILE}`, async (c) => {
+    .get(`${bundle.prefix}/${bundle.file}`, async (c) => {
       const load = await loadBuild();
-      if (!load.built) return notBuilt(c, load.reason);
+      if (!load.built) return notBuilt(c, bundle, load.reason);
       return serveBundle(c, load.build, REVALIDATE);
     })
-    .get(`/widget/:hash/${WIDGET_FILE}`, async (c) => {
+    .get(`${bundle.prefix}/:hash/${bundle.file}`, async (c) => {
       const load = await loadBuild();
-      if (!load.built) return notBuilt(c, load.reason);
+      if (!load.built) return notBuilt(c, bundle, load.reason);
       if (c.req.param('hash') !== load.build.hash) {
         // Not cached: during a rolling deploy another instance may already serve that build.
-        throw new ProblemError('not-found', `No such widget build; the current one is at ${versionedPath(load.build)}`, {
+        throw new ProblemError('not-found', `No such ${bundle.name} build; the current one is at ${versionedPath(load.build, bundle)}`, {
           headers: { 'cache-control': 'no-store' },
         });
       }
       return serveBundle(c, load.build, IMMUTABLE);
     });
+}
+
+/** `<sip-relative-view>`, for relatives' portals. */
+export function createWidgetRoutes(options: { distDir: string }) {
+  return createBundleRoutes(
+    widgetBundle,
+    options.distDir,
+    "The current widget build: its versioned URL and the integrity for the portal's script tag",
+    'WidgetMetadata',
+  );
+}
+
+/** The staff elements, for case systems and health records. */
+export function createStaffElementRoutes(options: { distDir: string }) {
+  return createBundleRoutes(
+    staffBundle,
+    options.distDir,
+    "The current build of the staff elements: its versioned URL and the integrity for the host system's script tag",
+    'StaffElementsMetadata',
+  );
 }

@@ -1,0 +1,11 @@
+import { html } from 'lit';
+import { SipStaffElement } from './base.ts';
+
+/**
+ * @summary Not built yet.
+ */
+export class SipPlanList extends SipStaffElement {
+  override render() {
+    return html``;
+  }
+}
