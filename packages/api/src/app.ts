@@ -14,6 +14,7 @@ import { plansRoutes } from './plans/plans.routes.ts';
 import { meRoutes } from './relatives/me.routes.ts';
 import { organisationsRoutes } from './organisations/organisations.routes.ts';
 import { relativesRoutes } from './relatives/relatives.routes.ts';
+import { createStaffDemoRoutes, staffDemoHeaders } from './staff-demo/staff-demo.routes.ts';
 import { createDemoPageRoutes, demoPageHeaders } from './widget/demo.routes.ts';
 import { defaultStaffDistDir, defaultWidgetDistDir } from './widget/widget-build.ts';
 import { createStaffElementRoutes, createWidgetRoutes } from './widget/widget.routes.ts';
@@ -72,6 +73,7 @@ export function createApp(deps: AppDeps) {
     const path = c.req.path;
     if (path.startsWith('/docs')) return pageHeaders(c, next);
     if (path.startsWith('/widget/') || path.startsWith('/staff/')) return widgetHeaders(c, next);
+    if (demoPage && (path === '/demo/staff' || path.startsWith('/demo/staff/'))) return staffDemoHeaders(c, next);
     if (demoPage && (path === '/demo' || path.startsWith('/demo/'))) return demoPageHeaders(c, next);
     return apiHeaders(c, next);
   });
@@ -116,6 +118,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createStaffElementRoutes({ distDir: deps.config.staffDistDir ?? defaultStaffDistDir }));
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
   if (demoPage) app.route('/', createDemoPageRoutes());
+  if (demoPage) app.route('/', createStaffDemoRoutes());
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
