@@ -37,6 +37,25 @@ const planEvent = z
 
 export type PlanEventData = z.infer<typeof planEvent>;
 
+const planPresenceData = z
+  .object({
+    planId: z.uuid(),
+    organisations: z
+      .array(
+        z.object({
+          organisationId: z.string().openapi({ description: 'HSA-id of the organisation', example: 'SE2120000099-7KM1' }),
+          count: z.number().int().min(1).openapi({ description: "How many of the plan's event streams its staff have open" }),
+        }),
+      )
+      .openapi({ description: 'Sorted by organisationId; the reader\'s own stream included' }),
+  })
+  .openapi('PlanPresence', {
+    description:
+      "The `data` of a `presence` event: who else has the plan open, as the plan's open event streams counted per organisation. Organisation ids and counts only, never users or other personal data.",
+  });
+
+export type PlanPresenceData = z.infer<typeof planPresenceData>;
+
 const params = z.object({
   planId: apiToken(100).openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' }),
 });
@@ -109,6 +128,8 @@ export const planEventsRoutes = createRouter().openapi(
       'An event stream: one event per change to the plan, from any instance of the broker.',
       'Event `id` is the event id, `event` its type (`part.updated`, `plan.updated`, `consent.updated`, `status.changed`, `participants.updated`), `data` a PlanEvent as JSON.',
       'With `Last-Event-ID`, the events after that id are sent first, in order, then new ones as they happen; without it, only new ones.',
+      'Presence: an event `presence`, without an `id` (so it never moves Last-Event-ID), whose `data` is a PlanPresence: every open event stream of the plan, on any instance of the broker, counted per organisation, the reader\'s own included.',
+      'It is sent once when the stream opens (after the events sent first) and again whenever those counts change, as streams open and close anywhere; a stream of an instance that stopped without closing it stops counting within three heartbeats (45 s).',
       'A comment line is sent when nothing has happened for a while, so that proxies keep the stream open.',
       "The stream ends when the access token it was opened with expires (after a comment line `: token expired`): reconnect with a new token and Last-Event-ID.",
       'Authorised as reading the plan, and logged in the access log.',
@@ -123,7 +144,7 @@ export const planEventsRoutes = createRouter().openapi(
           'Cache-Control': { schema: { type: 'string' }, description: 'no-store' },
           'X-Accel-Buffering': { schema: { type: 'string' }, description: 'no: proxies must not buffer the stream' },
         },
-        content: { 'text/event-stream': { schema: planEvent } },
+        content: { 'text/event-stream': { schema: z.union([planEvent, planPresenceData]) } },
       },
       ...problemResponses(401, 403, 404, 422, 503),
     },
@@ -141,7 +162,8 @@ export const planEventsRoutes = createRouter().openapi(
         headers: { 'WWW-Authenticate': 'Bearer error="invalid_token", error_description="The token has expired"' },
       });
     }
-    await plansService(c).authorizeEvents(actor(c), planId);
+    const reader = actor(c);
+    await plansService(c).authorizeEvents(reader, planId);
 
     // Subscribe before reading where the stream starts: whatever commits after that read wakes it.
     const subscription = events.subscribe(planId);
@@ -149,6 +171,8 @@ export const planEventsRoutes = createRouter().openapi(
     try {
       const latest = await latestEventId(db, planId);
       cursor = lastEventId === undefined ? latest : Math.min(Number(lastEventId), latest);
+      // A staff member's stream counts as present for their organisation, on every instance, until it ends.
+      if (reader.principal.kind === 'staff') await events.enter(subscription, reader.principal.organisationId);
     } catch (error) {
       subscription.close();
       throw error;
@@ -170,15 +194,30 @@ export const planEventsRoutes = createRouter().openapi(
               },
               Math.min(MAX_TIMER_MS, Math.max(0, expiresAt.getTime() - clock.now().getTime())),
             );
+      // Presence is sent when it differs from what this stream was last sent: however many
+      // streams open or close at once, one event per change the stream sees.
+      let presenceSent: string | undefined;
+      const sendPresence = async () => {
+        const organisations = await events.presence(planId);
+        if (subscription.closed || stream.aborted) return;
+        const data = JSON.stringify({ planId, organisations } satisfies PlanPresenceData);
+        if (data === presenceSent) return;
+        presenceSent = data;
+        // No id: presence is not stored, and must not move the client's Last-Event-ID.
+        await stream.writeSSE({ event: 'presence', data });
+      };
       try {
         await stream.write(`: plan events\nretry: ${RETRY_MS}\n\n`);
         cursor = await sendAfter(db, stream, subscription, planId, cursor);
+        await sendPresence();
         for (;;) {
           const signal = await subscription.next();
           if (signal === 'closed' || stream.aborted) break;
           if (signal === 'heartbeat') await stream.write(': heartbeat\n\n');
           // A heartbeat also reads: a notification lost while the listener reconnected is caught up.
-          cursor = await sendAfter(db, stream, subscription, planId, cursor);
+          if (signal !== 'presence') cursor = await sendAfter(db, stream, subscription, planId, cursor);
+          // And presence is read again: a stopped instance's streams stop counting as they expire.
+          if (signal !== 'changed') await sendPresence();
         }
         if (expired && !stream.aborted) await stream.write(': token expired\n\n');
       } catch (error) {

@@ -72,7 +72,10 @@ interface SseEvent {
 
 /** Reads an event stream as EventSource would: events, comments, and when it ends. */
 class SseStream {
+  /** The stored plan events, in order. */
   readonly events: SseEvent[] = [];
+  /** The `presence` events, kept apart: they are not stored events and come in between. */
+  readonly presence: SseEvent[] = [];
   readonly comments: string[] = [];
   readonly ended: Promise<void>;
   done = false;
@@ -132,7 +135,8 @@ class SseStream {
     }
     if (data.length === 0) return; // a retry-only block dispatches nothing
     event.data = data.join('\n');
-    this.events.push(event);
+    if (event.event === 'presence') this.presence.push(event);
+    else this.events.push(event);
     this.signal();
   }
 
