@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { apiToken } from '@sip/shared';
+import { apiToken, planEventSchema, planPresenceSchema, type PlanEvent, type PlanPresence } from '@sip/shared';
 import { plansService, staffActor } from './context.ts';
 import { and, asc, eq, gt, max } from 'drizzle-orm';
 import type { Context } from 'hono';
@@ -21,40 +21,15 @@ const RETRY_MS = 3000;
 /** The longest delay a timer takes (about 24 days); a token lives a day at most. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const planEvent = z
-  .object({
-    planId: z.uuid(),
-    type: z.string().openapi({ example: 'part.updated' }),
-    partId: z.uuid().nullable().openapi({ description: 'The part that changed; null for plan-level changes' }),
-    version: z.number().int().openapi({ description: 'The version of what changed (the part, or the plan-level record)' }),
-    revision: z.number().int().openapi({ description: 'The revision of the whole plan after the change' }),
-    organisationId: z.string().openapi({ description: 'HSA-id of the organisation whose staff made the change' }),
-    at: z.string().openapi({ description: 'When the change was made (RFC 3339)' }),
-  })
-  .openapi('PlanEvent', {
-    description: 'The `data` of each event: ids and versions only, never content or personal data. Read the plan or part to see what changed.',
-  });
-
-export type PlanEventData = z.infer<typeof planEvent>;
-
-const planPresenceData = z
-  .object({
-    planId: z.uuid(),
-    organisations: z
-      .array(
-        z.object({
-          organisationId: z.string().openapi({ description: 'HSA-id of the organisation', example: 'SE2120000099-7KM1' }),
-          count: z.number().int().min(1).openapi({ description: "How many of the plan's event streams its staff have open" }),
-        }),
-      )
-      .openapi({ description: 'Sorted by organisationId; the reader\'s own stream included' }),
-  })
-  .openapi('PlanPresence', {
-    description:
-      "The `data` of a `presence` event: who else has the plan open, as the plan's open event streams counted per organisation. Organisation ids and counts only, never users or other personal data.",
-  });
-
-export type PlanPresenceData = z.infer<typeof planPresenceData>;
+const planEvent = planEventSchema.meta({
+  id: 'PlanEvent',
+  description: 'The `data` of each change event: ids and versions only, never content or personal data. Read the plan or part to see what changed.',
+});
+const planPresence = planPresenceSchema.meta({
+  id: 'PlanPresence',
+  description:
+    "The `data` of a `presence` event: who else has the plan open, as the plan's open event streams counted per organisation. Organisation ids and counts only, never users or other personal data.",
+});
 
 const params = z.object({
   planId: apiToken(100).openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' }),
@@ -71,7 +46,7 @@ const actor = staffActor;
 
 type EventRow = typeof planEvents.$inferSelect;
 
-function toData(row: EventRow): PlanEventData {
+function toData(row: EventRow): PlanEvent {
   return {
     planId: row.planId,
     type: row.type,
@@ -144,7 +119,7 @@ export const planEventsRoutes = createRouter().openapi(
           'Cache-Control': { schema: { type: 'string' }, description: 'no-store' },
           'X-Accel-Buffering': { schema: { type: 'string' }, description: 'no: proxies must not buffer the stream' },
         },
-        content: { 'text/event-stream': { schema: z.union([planEvent, planPresenceData]) } },
+        content: { 'text/event-stream': { schema: z.union([planEvent, planPresence]) } },
       },
       ...problemResponses(401, 403, 404, 422, 503),
     },
@@ -200,7 +175,7 @@ export const planEventsRoutes = createRouter().openapi(
       const sendPresence = async () => {
         const organisations = await events.presence(planId);
         if (subscription.closed || stream.aborted) return;
-        const data = JSON.stringify({ planId, organisations } satisfies PlanPresenceData);
+        const data = JSON.stringify({ planId, organisations } satisfies PlanPresence);
         if (data === presenceSent) return;
         presenceSent = data;
         // No id: presence is not stored, and must not move the client's Last-Event-ID.

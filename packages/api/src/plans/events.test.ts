@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { serve, type ServerType } from '@hono/node-server';
-import type { PlanView } from '@sip/shared';
+import { planPresenceSchema, type PlanPresence, type PlanView } from '@sip/shared';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../db/database.ts';
@@ -176,18 +176,18 @@ class SseStream {
   }
 
   /** The next presence event not yet taken. */
-  async nextPresence(timeoutMs = LIVE_MS): Promise<SseEvent & { json: PresenceData }> {
+  async nextPresence(timeoutMs = LIVE_MS): Promise<SseEvent & { json: PlanPresence }> {
     await this.until(() => this.presence.length > this.presenceRead || this.done, timeoutMs, 'the next presence event');
     const event = this.presence[this.presenceRead++];
     if (!event) throw new Error('the stream ended');
-    return { ...event, json: JSON.parse(event.data) as PresenceData };
+    return { ...event, json: JSON.parse(event.data) as PlanPresence };
   }
 
   /** Waits until the latest presence event counts exactly `organisations`, and returns it. */
-  async presenceOf(organisations: PresenceData['organisations'], timeoutMs = LIVE_MS): Promise<PresenceData> {
+  async presenceOf(organisations: PlanPresence['organisations'], timeoutMs = LIVE_MS): Promise<PlanPresence> {
     const latest = () => {
       const last = this.presence.at(-1);
-      return last ? (JSON.parse(last.data) as PresenceData) : undefined;
+      return last ? (JSON.parse(last.data) as PlanPresence) : undefined;
     };
     try {
       await this.until(() => JSON.stringify(latest()?.organisations) === JSON.stringify(organisations), timeoutMs, 'presence');
@@ -219,11 +219,6 @@ async function openEvents(baseUrl: string, planId: string, token: string, lastEv
   const stream = new SseStream(res, abortController);
   opened.push(stream);
   return stream;
-}
-
-interface PresenceData {
-  planId: string;
-  organisations: { organisationId: string; count: number }[];
 }
 
 // --- the staff API, as personas ----------------------------------------------------------
@@ -541,6 +536,8 @@ describeEachDatabase('live plan events', (ctx) => {
         for (const event of stream.presence) {
           expect(event.id).toBeUndefined();
           expect(Object.keys(JSON.parse(event.data) as object)).toEqual(['planId', 'organisations']);
+          // As the shared schema says, which the staff elements read it with.
+          expect(planPresenceSchema.parse(JSON.parse(event.data))).toEqual(JSON.parse(event.data));
           for (const secret of personal) expect(event.raw).not.toContain(secret);
         }
       }

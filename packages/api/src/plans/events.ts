@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PlanPresence } from '@sip/shared';
 import { and, count, eq, gt, lt, sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import { planPresence } from '../db/schema.ts';
@@ -14,11 +15,7 @@ import { PLAN_EVENTS_CHANNEL } from './plans.service.ts';
 export type PlanEventSignal = 'changed' | 'presence' | 'heartbeat' | 'closed';
 
 /** How many open event streams of a plan one organisation's staff have. */
-export interface PresenceCount {
-  /** HSA-id of the organisation. */
-  organisationId: string;
-  count: number;
-}
+export type PresenceCount = PlanPresence['organisations'][number];
 
 /** One open event stream's interest in one plan. */
 export interface PlanEventSubscription {
