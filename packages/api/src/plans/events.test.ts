@@ -672,6 +672,31 @@ describeEachDatabase('live plan events', (ctx) => {
       }
     });
 
+    it('writes its open streams again when another instance removed them as expired, after this one was held up', async () => {
+      const live = await buildTestApp({ database: ctx.database, peers: peers.urls, eventHeartbeatMs: 100 });
+      const liveServed = await serveApp(live);
+      try {
+        const plan = await createSharedPlan(api('region-coordinator'));
+        const stream = await openEvents(liveServed.url, plan.id, tokens['municipality-homecare']!);
+        await stream.presenceOf(present([MUNICIPALITY.id, 1]));
+        // What another instance does to rows it finds expired.
+        await ctx.database.db.delete(planPresence).where(eq(planPresence.instanceId, live.events.instanceId));
+        // At its next heartbeat the instance writes the stream again: it counts, as it is still open.
+        const rowsOfPlan = () => ctx.database.db.select().from(planPresence).where(eq(planPresence.planId, plan.id));
+        const deadline = Date.now() + 2000;
+        let rows = await rowsOfPlan();
+        while (rows.length === 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          rows = await rowsOfPlan();
+        }
+        expect(rows.map((r) => [r.instanceId, r.organisationId])).toEqual([[live.events.instanceId, MUNICIPALITY.id]]);
+        await stream.presenceOf(present([MUNICIPALITY.id, 1]));
+      } finally {
+        await live.events.close();
+        await liveServed.close();
+      }
+    });
+
     it('refuses presence with the stream: nobody outside the plan is counted or told', async () => {
       const plan = await createPlan(api('region-coordinator'), OTHER_MUNICIPALITY);
       const stream = await openEvents(served.url, plan.id, tokens['region-physician']!);

@@ -207,7 +207,8 @@ export class PlanEventHub {
     subscriber.presence = { organisationId, openedAt };
     this.present.set(subscriber.streamId, subscriber);
     try {
-      await this.database.db.insert(planPresence).values(this.row(subscriber, openedAt));
+      // A renewal running at this moment may have written it already.
+      await this.database.db.insert(planPresence).values(this.row(subscriber, openedAt)).onConflictDoNothing();
     } catch (error) {
       this.present.delete(subscriber.streamId);
       subscriber.presence = undefined;
@@ -345,6 +346,8 @@ export class PlanEventHub {
               .values(missing.map((s) => this.row(s, now)))
               .onConflictDoNothing();
             changed.push(...missing.map((s) => s.planId));
+            // Closed meanwhile: their removal may have run before this wrote them again.
+            await Promise.all(missing.filter((s) => s.closed).map((s) => this.leave(s.streamId, s.planId)));
           }
         }
         const expired = await this.database.db
