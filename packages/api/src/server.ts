@@ -117,7 +117,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     audiences: [config.audiences.staff, config.audiences.citizen],
   });
 
-  const events = new PlanEventHub(database, { logger });
+  const events = new PlanEventHub(database, { logger, now: () => clock.now() });
   await events.start();
   const outbox = new OutboxWorker(database, createPublisher(database.db, publishing, config.fhirSystems, () => clock.now()), logger, () => clock.now(), {
     probe: async (name) => (await publishing[name]?.check())?.ok ?? false,

@@ -451,3 +451,36 @@ export const partContentPatchSchema = z.strictObject(
   ) as { [K in keyof PartContent]-?: z.ZodOptional<z.ZodNullable<z.ZodType<NonNullable<PartContent[K]>>>> },
 );
 export type PartContentPatch = z.infer<typeof partContentPatchSchema>;
+
+/**
+ * The `data` of each change event on a plan's live stream (`GET /api/plans/{planId}/events`):
+ * ids and versions only, never content or personal data. Read the plan or part to see what changed.
+ */
+export const planEventSchema = z.object({
+  planId: z.uuid(),
+  type: z.string().describe('The kind of change, as the event name: `part.updated`, `plan.updated`, `consent.updated`, …'),
+  partId: z.uuid().nullable().describe('The part that changed; null for plan-level changes'),
+  version: z.number().int().describe('The version of what changed (the part, or the plan-level record)'),
+  revision: z.number().int().describe('The revision of the whole plan after the change'),
+  organisationId: z.string().describe('HSA-id of the organisation whose staff made the change'),
+  at: z.string().describe('When the change was made (RFC 3339)'),
+});
+export type PlanEvent = z.infer<typeof planEventSchema>;
+
+/**
+ * The `data` of a `presence` event on a plan's live stream: who else has the plan open, as the
+ * plan's open event streams (on every instance of the broker) counted per organisation, the
+ * reader's own included. Organisation ids and counts only, never users or other personal data.
+ */
+export const planPresenceSchema = z.object({
+  planId: z.uuid(),
+  organisations: z
+    .array(
+      z.object({
+        organisationId: z.string().describe('HSA-id of the organisation'),
+        count: z.number().int().min(1).describe("How many of the plan's event streams its staff have open"),
+      }),
+    )
+    .describe("Sorted by organisationId; the reader's own stream included"),
+});
+export type PlanPresence = z.infer<typeof planPresenceSchema>;

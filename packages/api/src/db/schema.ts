@@ -144,6 +144,36 @@ export const planEvents = pgTable(
 );
 
 /**
+ * Presence: every open live event stream of a plan, by the organisation whose staff opened it,
+ * so that co-editors see who else has the plan open. Written by the broker instance serving the
+ * stream: inserted when it opens, removed when it closes, and kept alive by that instance
+ * (`seen_at`, `expires_at`) on each of its heartbeats. An instance that dies leaves its rows
+ * behind: they stop counting at `expires_at` and any instance removes them. Ids only.
+ */
+export const planPresence = pgTable(
+  'plan_presence',
+  {
+    /** The stream's own id, made by the instance that serves it. */
+    streamId: uuid('stream_id').primaryKey(),
+    planId: uuid('plan_id').notNull(),
+    /** HSA-id of the organisation whose staff opened the stream. */
+    organisationId: text('organisation_id').notNull(),
+    /** The broker instance serving the stream (an id it makes when it starts). */
+    instanceId: uuid('instance_id').notNull(),
+    openedAt: timestamp('opened_at', { withTimezone: true }).notNull(),
+    /** When the serving instance last said the stream is still open. */
+    seenAt: timestamp('seen_at', { withTimezone: true }).notNull(),
+    /** From then on the row no longer counts, unless renewed: the serving instance is gone. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [
+    index('plan_presence_plan_idx').on(t.planId, t.expiresAt),
+    index('plan_presence_instance_idx').on(t.instanceId),
+    index('plan_presence_expires_idx').on(t.expiresAt),
+  ],
+);
+
+/**
  * The access log (Patientdatalagen; HSLF-FS 2016:40 4 kap. 9 §): every read and write of
  * personal data. Append-only and hash-chained in the database itself (see the migration
  * `access_log_guard`): updates and deletes are refused, and each row's hash covers the

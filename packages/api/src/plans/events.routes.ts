@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { apiToken } from '@sip/shared';
+import { apiToken, planEventSchema, planPresenceSchema, type PlanEvent, type PlanPresence } from '@sip/shared';
 import { plansService, staffActor } from './context.ts';
 import { and, asc, eq, gt, max } from 'drizzle-orm';
 import type { Context } from 'hono';
@@ -21,21 +21,15 @@ const RETRY_MS = 3000;
 /** The longest delay a timer takes (about 24 days); a token lives a day at most. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-const planEvent = z
-  .object({
-    planId: z.uuid(),
-    type: z.string().openapi({ example: 'part.updated' }),
-    partId: z.uuid().nullable().openapi({ description: 'The part that changed; null for plan-level changes' }),
-    version: z.number().int().openapi({ description: 'The version of what changed (the part, or the plan-level record)' }),
-    revision: z.number().int().openapi({ description: 'The revision of the whole plan after the change' }),
-    organisationId: z.string().openapi({ description: 'HSA-id of the organisation whose staff made the change' }),
-    at: z.string().openapi({ description: 'When the change was made (RFC 3339)' }),
-  })
-  .openapi('PlanEvent', {
-    description: 'The `data` of each event: ids and versions only, never content or personal data. Read the plan or part to see what changed.',
-  });
-
-export type PlanEventData = z.infer<typeof planEvent>;
+const planEvent = planEventSchema.meta({
+  id: 'PlanEvent',
+  description: 'The `data` of each change event: ids and versions only, never content or personal data. Read the plan or part to see what changed.',
+});
+const planPresence = planPresenceSchema.meta({
+  id: 'PlanPresence',
+  description:
+    "The `data` of a `presence` event: who else has the plan open, as the plan's open event streams counted per organisation. Organisation ids and counts only, never users or other personal data.",
+});
 
 const params = z.object({
   planId: apiToken(100).openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' }),
@@ -52,7 +46,7 @@ const actor = staffActor;
 
 type EventRow = typeof planEvents.$inferSelect;
 
-function toData(row: EventRow): PlanEventData {
+function toData(row: EventRow): PlanEvent {
   return {
     planId: row.planId,
     type: row.type,
@@ -109,6 +103,8 @@ export const planEventsRoutes = createRouter().openapi(
       'An event stream: one event per change to the plan, from any instance of the broker.',
       'Event `id` is the event id, `event` its type (`part.updated`, `plan.updated`, `consent.updated`, `status.changed`, `participants.updated`), `data` a PlanEvent as JSON.',
       'With `Last-Event-ID`, the events after that id are sent first, in order, then new ones as they happen; without it, only new ones.',
+      'Presence: an event `presence`, without an `id` (so it never moves Last-Event-ID), whose `data` is a PlanPresence: every open event stream of the plan, on any instance of the broker, counted per organisation, the reader\'s own included.',
+      'It is sent once when the stream opens (after the events sent first) and again whenever those counts change, as streams open and close anywhere; a stream of an instance that stopped without closing it stops counting within three heartbeats (45 s).',
       'A comment line is sent when nothing has happened for a while, so that proxies keep the stream open.',
       "The stream ends when the access token it was opened with expires (after a comment line `: token expired`): reconnect with a new token and Last-Event-ID.",
       'Authorised as reading the plan, and logged in the access log.',
@@ -123,7 +119,7 @@ export const planEventsRoutes = createRouter().openapi(
           'Cache-Control': { schema: { type: 'string' }, description: 'no-store' },
           'X-Accel-Buffering': { schema: { type: 'string' }, description: 'no: proxies must not buffer the stream' },
         },
-        content: { 'text/event-stream': { schema: planEvent } },
+        content: { 'text/event-stream': { schema: z.union([planEvent, planPresence]) } },
       },
       ...problemResponses(401, 403, 404, 422, 503),
     },
@@ -141,7 +137,8 @@ export const planEventsRoutes = createRouter().openapi(
         headers: { 'WWW-Authenticate': 'Bearer error="invalid_token", error_description="The token has expired"' },
       });
     }
-    await plansService(c).authorizeEvents(actor(c), planId);
+    const reader = actor(c);
+    await plansService(c).authorizeEvents(reader, planId);
 
     // Subscribe before reading where the stream starts: whatever commits after that read wakes it.
     const subscription = events.subscribe(planId);
@@ -149,6 +146,8 @@ export const planEventsRoutes = createRouter().openapi(
     try {
       const latest = await latestEventId(db, planId);
       cursor = lastEventId === undefined ? latest : Math.min(Number(lastEventId), latest);
+      // A staff member's stream counts as present for their organisation, on every instance, until it ends.
+      if (reader.principal.kind === 'staff') await events.enter(subscription, reader.principal.organisationId);
     } catch (error) {
       subscription.close();
       throw error;
@@ -170,15 +169,30 @@ export const planEventsRoutes = createRouter().openapi(
               },
               Math.min(MAX_TIMER_MS, Math.max(0, expiresAt.getTime() - clock.now().getTime())),
             );
+      // Presence is sent when it differs from what this stream was last sent: however many
+      // streams open or close at once, one event per change the stream sees.
+      let presenceSent: string | undefined;
+      const sendPresence = async () => {
+        const organisations = await events.presence(planId);
+        if (subscription.closed || stream.aborted) return;
+        const data = JSON.stringify({ planId, organisations } satisfies PlanPresence);
+        if (data === presenceSent) return;
+        presenceSent = data;
+        // No id: presence is not stored, and must not move the client's Last-Event-ID.
+        await stream.writeSSE({ event: 'presence', data });
+      };
       try {
         await stream.write(`: plan events\nretry: ${RETRY_MS}\n\n`);
         cursor = await sendAfter(db, stream, subscription, planId, cursor);
+        await sendPresence();
         for (;;) {
           const signal = await subscription.next();
           if (signal === 'closed' || stream.aborted) break;
           if (signal === 'heartbeat') await stream.write(': heartbeat\n\n');
           // A heartbeat also reads: a notification lost while the listener reconnected is caught up.
-          cursor = await sendAfter(db, stream, subscription, planId, cursor);
+          if (signal !== 'presence') cursor = await sendAfter(db, stream, subscription, planId, cursor);
+          // And presence is read again: a stopped instance's streams stop counting as they expire.
+          if (signal !== 'changed') await sendPresence();
         }
         if (expired && !stream.aborted) await stream.write(': token expired\n\n');
       } catch (error) {

@@ -1,14 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { serve, type ServerType } from '@hono/node-server';
-import type { PlanView } from '@sip/shared';
+import { planPresenceSchema, type PlanPresence, type PlanView } from '@sip/shared';
 import { and, asc, eq } from 'drizzle-orm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database } from '../db/database.ts';
-import { accessLog, planEvents } from '../db/schema.ts';
+import { accessLog, planEvents, planPresence } from '../db/schema.ts';
 import { createLogger } from '../logger.ts';
 import { startServer } from '../server.ts';
 import {
@@ -72,7 +73,13 @@ interface SseEvent {
 
 /** Reads an event stream as EventSource would: events, comments, and when it ends. */
 class SseStream {
+  /** The stored plan events, in order. */
   readonly events: SseEvent[] = [];
+  /** The `presence` events, kept apart: they are not stored events and come in between. */
+  readonly presence: SseEvent[] = [];
+  /** Every event, stored or presence, in the order received. */
+  readonly all: SseEvent[] = [];
+  private presenceRead = 0;
   readonly comments: string[] = [];
   readonly ended: Promise<void>;
   done = false;
@@ -132,7 +139,9 @@ class SseStream {
     }
     if (data.length === 0) return; // a retry-only block dispatches nothing
     event.data = data.join('\n');
-    this.events.push(event);
+    this.all.push(event);
+    if (event.event === 'presence') this.presence.push(event);
+    else this.events.push(event);
     this.signal();
   }
 
@@ -164,6 +173,29 @@ class SseStream {
     const event = this.events[this.read++];
     if (!event) throw new Error('the stream ended');
     return { ...event, json: JSON.parse(event.data) as Record<string, unknown> };
+  }
+
+  /** The next presence event not yet taken. */
+  async nextPresence(timeoutMs = LIVE_MS): Promise<SseEvent & { json: PlanPresence }> {
+    await this.until(() => this.presence.length > this.presenceRead || this.done, timeoutMs, 'the next presence event');
+    const event = this.presence[this.presenceRead++];
+    if (!event) throw new Error('the stream ended');
+    return { ...event, json: JSON.parse(event.data) as PlanPresence };
+  }
+
+  /** Waits until the latest presence event counts exactly `organisations`, and returns it. */
+  async presenceOf(organisations: PlanPresence['organisations'], timeoutMs = LIVE_MS): Promise<PlanPresence> {
+    const latest = () => {
+      const last = this.presence.at(-1);
+      return last ? (JSON.parse(last.data) as PlanPresence) : undefined;
+    };
+    try {
+      await this.until(() => JSON.stringify(latest()?.organisations) === JSON.stringify(organisations), timeoutMs, 'presence');
+    } catch (error) {
+      throw new Error(`${(error as Error).message}: ${JSON.stringify(organisations)}, last seen ${JSON.stringify(latest())}`);
+    }
+    this.presenceRead = this.presence.length;
+    return latest()!;
   }
 
   /** Asserts that no further event arrives within `ms`. */
@@ -451,7 +483,232 @@ describeEachDatabase('live plan events', (ctx) => {
     };
     const op = doc.paths['/api/plans/{planId}/events']?.get;
     expect(Object.keys(op?.responses['200']?.content ?? {})).toEqual(['text/event-stream']);
+    // Presence is part of the contract: its event and its schema.
+    expect((op as { description?: string } | undefined)?.description).toContain('`presence`');
+    const schemas = (doc as unknown as { components: { schemas: Record<string, { properties?: Record<string, unknown> }> } }).components.schemas;
+    expect(Object.keys(schemas['PlanPresence']?.properties ?? {})).toEqual(['planId', 'organisations']);
     expect(Object.keys(op?.responses ?? {})).toEqual(expect.arrayContaining(['401', '403', '404']));
+  });
+
+  describe('presence: who else has the plan open', () => {
+    const present = (...counts: [string, number][]) => counts.map(([organisationId, count]) => ({ organisationId, count }));
+    /** What a presence event must never carry: the readers, their names, the individual. */
+    const personal = ['7P01', '7P02', 'Sara', 'Omar', 'Karin', 'Jonas', 'Lind', 'Haddad', PERSON_ID, '19400301', PERSON_NAME, 'Astrid', 'userId', 'name'];
+
+    it('counts every open stream of the plan per organisation, the reader’s own included, as streams open and close', async () => {
+      const plan = await createSharedPlan(api('region-coordinator'));
+      const other = await createSharedPlan(api('region-coordinator'));
+
+      const physician = await openEvents(served.url, plan.id, tokens['region-physician']!);
+      const first = await physician.nextPresence();
+      expect(first.id).toBeUndefined();
+      expect(first.raw).not.toMatch(/^id:/m);
+      expect(first.json).toEqual({ planId: plan.id, organisations: present([REGION.id, 1]) });
+
+      // The municipality opens it: both see both, sorted by organisation id.
+      const homecare = await openEvents(served.url, plan.id, tokens['municipality-homecare']!);
+      expect((await homecare.nextPresence()).json).toEqual({ planId: plan.id, organisations: present([MUNICIPALITY.id, 1], [REGION.id, 1]) });
+      expect(await physician.presenceOf(present([MUNICIPALITY.id, 1], [REGION.id, 1]))).toEqual({
+        planId: plan.id,
+        organisations: present([MUNICIPALITY.id, 1], [REGION.id, 1]),
+      });
+
+      // A second region stream counts as two; a stream of another plan counts there only.
+      const coordinator = await openEvents(served.url, plan.id, tokens['region-coordinator']!);
+      const elsewhere = await openEvents(served.url, other.id, tokens['municipality-coordinator']!);
+      expect((await elsewhere.nextPresence()).json).toEqual({ planId: other.id, organisations: present([MUNICIPALITY.id, 1]) });
+      await physician.presenceOf(present([MUNICIPALITY.id, 1], [REGION.id, 2]));
+      await homecare.presenceOf(present([MUNICIPALITY.id, 1], [REGION.id, 2]));
+      expect((await coordinator.nextPresence()).json.organisations).toEqual(present([MUNICIPALITY.id, 1], [REGION.id, 2]));
+
+      // The municipality closes it: the others see it go, well before any heartbeat.
+      homecare.close();
+      await physician.presenceOf(present([REGION.id, 2]));
+      await coordinator.presenceOf(present([REGION.id, 2]));
+      coordinator.close();
+      await physician.presenceOf(present([REGION.id, 1]));
+      // The other plan's reader was told nothing of this plan.
+      await elsewhere.expectQuiet(100);
+      expect(elsewhere.presence).toHaveLength(1);
+
+      // Ids and counts only.
+      for (const stream of [physician, homecare, coordinator, elsewhere]) {
+        for (const event of stream.presence) {
+          expect(event.id).toBeUndefined();
+          expect(Object.keys(JSON.parse(event.data) as object)).toEqual(['planId', 'organisations']);
+          // As the shared schema says, which the staff elements read it with.
+          expect(planPresenceSchema.parse(JSON.parse(event.data))).toEqual(JSON.parse(event.data));
+          for (const secret of personal) expect(event.raw).not.toContain(secret);
+        }
+      }
+      // Presence is not stored as a plan event.
+      expect((await storedEvents(ctx.database, plan.id)).map((e) => e.type)).toEqual(['plan.created', 'consent.updated']);
+      // Every stream is a read of the plan, in the access log.
+      const logged = await ctx.database.db
+        .select()
+        .from(accessLog)
+        .where(and(eq(accessLog.planId, plan.id), eq(accessLog.action, 'events.read')))
+        .orderBy(asc(accessLog.seq));
+      expect(logged.map((r) => [r.userId, r.organisationId])).toEqual([
+        ['SE2321000099-7P02', REGION.id],
+        ['SE2120000099-7P02', MUNICIPALITY.id],
+        ['SE2321000099-7P01', REGION.id],
+      ]);
+    });
+
+    it('a resumed stream gets exactly the missed stored events, then presence, which leaves Last-Event-ID where it was', async () => {
+      const plan = await createSharedPlan(api('region-coordinator'));
+      const region = partOf(plan, 'region');
+      const municipality = partOf(plan, 'municipality');
+      const first = await openEvents(served.url, plan.id, tokens['region-physician']!);
+      await first.nextPresence();
+      await editPart(api('region-physician'), plan.id, region.id, region.version, { goals: [{ text: 'Blodtrycket under kontroll' }] });
+      const seen = await first.next();
+      // A presence change in between: the municipality looks in, and leaves.
+      const homecare = await openEvents(served.url, plan.id, tokens['municipality-homecare']!);
+      await first.presenceOf(present([MUNICIPALITY.id, 1], [REGION.id, 1]));
+      homecare.close();
+      await first.presenceOf(present([REGION.id, 1]));
+      first.close();
+      await first.ended;
+      // What an EventSource would send on reconnect: the last `id` it saw, which presence never set.
+      const lastEventId = first.all.filter((e) => e.id !== undefined).at(-1)?.id;
+      expect(lastEventId).toBe(seen.id);
+
+      await editPart(api('municipality-homecare'), plan.id, municipality.id, municipality.version, { goals: [{ text: 'Trygg i hemmet' }] });
+      await editPart(api('region-physician'), plan.id, region.id, region.version + 1, { goals: [{ text: 'Promenad varje dag' }] });
+
+      const resumed = await openEvents(served.url, plan.id, tokens['region-physician']!, lastEventId);
+      // The server may notice the old stream is gone only just after the new one opened: then it counts one moment longer.
+      expect(await resumed.presenceOf(present([REGION.id, 1]))).toEqual({ planId: plan.id, organisations: present([REGION.id, 1]) });
+      // Nothing more comes: no stored event twice.
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const stored = (await storedEvents(ctx.database, plan.id)).filter((e) => e.id > Number(seen.id));
+      expect(stored).toHaveLength(2);
+      expect(resumed.events.map((e) => e.id)).toEqual(stored.map((e) => String(e.id)));
+      // In that order: the backlog first, presence after it.
+      expect(resumed.all.slice(0, 3).map((e) => e.event)).toEqual(['part.updated', 'part.updated', 'presence']);
+      expect(resumed.all.slice(2).every((e) => e.event === 'presence' && e.id === undefined)).toBe(true);
+    });
+
+    it('two instances on one database see each other’s streams', async () => {
+      const other = await buildTestApp({ database: ctx.database, peers: peers.urls });
+      const otherServed = await serveApp(other);
+      try {
+        const plan = await createSharedPlan(api('region-coordinator'));
+        const onA = await openEvents(served.url, plan.id, tokens['region-physician']!);
+        await onA.presenceOf(present([REGION.id, 1]));
+        const onB = await openEvents(otherServed.url, plan.id, await other.tokenFor('municipality-homecare'));
+        expect((await onB.nextPresence()).json.organisations).toEqual(present([MUNICIPALITY.id, 1], [REGION.id, 1]));
+        await onA.presenceOf(present([MUNICIPALITY.id, 1], [REGION.id, 1]));
+        // Each instance keeps its own streams.
+        expect([t.events.size, other.events.size]).toEqual([1, 1]);
+        onB.close();
+        await onA.presenceOf(present([REGION.id, 1]));
+        // An instance shutting down takes its streams with it.
+        const again = await openEvents(otherServed.url, plan.id, await other.tokenFor('municipality-coordinator'));
+        await onA.presenceOf(present([MUNICIPALITY.id, 1], [REGION.id, 1]));
+        await other.events.close();
+        await again.ended;
+        await onA.presenceOf(present([REGION.id, 1]));
+        const left = await ctx.database.db.select().from(planPresence).where(eq(planPresence.instanceId, other.events.instanceId));
+        expect(left).toEqual([]);
+      } finally {
+        await other.events.close();
+        await otherServed.close();
+      }
+    });
+
+    it('stops counting the streams of an instance that stopped without closing them, once they expire, and removes them', async () => {
+      let offsetMs = 0;
+      const live = await buildTestApp({
+        database: ctx.database,
+        peers: peers.urls,
+        eventHeartbeatMs: 100,
+        clock: { now: () => new Date(Date.now() + offsetMs) },
+      });
+      const liveServed = await serveApp(live);
+      try {
+        const plan = await createSharedPlan(api('region-coordinator'));
+        // What an instance that crashed leaves behind: two municipality streams it last renewed just now.
+        const deadInstance = randomUUID();
+        const now = new Date();
+        await ctx.database.db.insert(planPresence).values(
+          [randomUUID(), randomUUID()].map((streamId) => ({
+            streamId,
+            planId: plan.id,
+            organisationId: MUNICIPALITY.id,
+            instanceId: deadInstance,
+            openedAt: now,
+            seenAt: now,
+            expiresAt: new Date(now.getTime() + live.events.presenceTtlMs),
+          })),
+        );
+        const stream = await openEvents(liveServed.url, plan.id, tokens['region-physician']!);
+        expect((await stream.nextPresence()).json.organisations).toEqual(present([MUNICIPALITY.id, 2], [REGION.id, 1]));
+        // Within the bound they count: heartbeats come and go, and nothing changes (nor is sent again).
+        await stream.until(() => stream.comments.filter((c) => c === 'heartbeat').length >= 3, 2000, 'three heartbeats');
+        expect(stream.presence).toHaveLength(1);
+
+        // Past the bound they no longer count, and are removed; the live stream, renewed, still counts.
+        offsetMs = live.events.presenceTtlMs + 1000;
+        await stream.presenceOf(present([REGION.id, 1]));
+        const deadline = Date.now() + 2000;
+        let left = await ctx.database.db.select().from(planPresence).where(eq(planPresence.instanceId, deadInstance));
+        while (left.length > 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          left = await ctx.database.db.select().from(planPresence).where(eq(planPresence.instanceId, deadInstance));
+        }
+        expect(left).toEqual([]);
+        const mine = await ctx.database.db.select().from(planPresence).where(eq(planPresence.planId, plan.id));
+        expect(mine.map((r) => [r.instanceId, r.organisationId])).toEqual([[live.events.instanceId, REGION.id]]);
+        expect(mine[0]!.expiresAt.getTime()).toBeGreaterThan(Date.now() + offsetMs);
+        // Still one stream of the region, several heartbeats later.
+        await stream.expectQuiet(400);
+        expect(JSON.parse(stream.presence.at(-1)!.data)).toEqual({ planId: plan.id, organisations: present([REGION.id, 1]) });
+      } finally {
+        await live.events.close();
+        await liveServed.close();
+      }
+    });
+
+    it('writes its open streams again when another instance removed them as expired, after this one was held up', async () => {
+      const live = await buildTestApp({ database: ctx.database, peers: peers.urls, eventHeartbeatMs: 100 });
+      const liveServed = await serveApp(live);
+      try {
+        const plan = await createSharedPlan(api('region-coordinator'));
+        const stream = await openEvents(liveServed.url, plan.id, tokens['municipality-homecare']!);
+        await stream.presenceOf(present([MUNICIPALITY.id, 1]));
+        // What another instance does to rows it finds expired.
+        await ctx.database.db.delete(planPresence).where(eq(planPresence.instanceId, live.events.instanceId));
+        // At its next heartbeat the instance writes the stream again: it counts, as it is still open.
+        const rowsOfPlan = () => ctx.database.db.select().from(planPresence).where(eq(planPresence.planId, plan.id));
+        const deadline = Date.now() + 2000;
+        let rows = await rowsOfPlan();
+        while (rows.length === 0 && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 50));
+          rows = await rowsOfPlan();
+        }
+        expect(rows.map((r) => [r.instanceId, r.organisationId])).toEqual([[live.events.instanceId, MUNICIPALITY.id]]);
+        await stream.presenceOf(present([MUNICIPALITY.id, 1]));
+      } finally {
+        await live.events.close();
+        await liveServed.close();
+      }
+    });
+
+    it('refuses presence with the stream: nobody outside the plan is counted or told', async () => {
+      const plan = await createPlan(api('region-coordinator'), OTHER_MUNICIPALITY);
+      const stream = await openEvents(served.url, plan.id, tokens['region-physician']!);
+      await stream.presenceOf(present([REGION.id, 1]));
+      // The municipality does not see the plan: 404, and it is not counted.
+      await expectProblem(await api('municipality-coordinator')(`/api/plans/${plan.id}/events`), 404);
+      await expectProblem(await api('region-auditor')(`/api/plans/${plan.id}/events`), 403);
+      await stream.expectQuiet(200);
+      expect(stream.presence).toHaveLength(1);
+      const rows = await ctx.database.db.select().from(planPresence).where(eq(planPresence.planId, plan.id));
+      expect(rows.map((r) => r.organisationId)).toEqual([REGION.id]);
+    });
   });
 
   describe('stream lifetime', () => {
@@ -481,6 +738,8 @@ describeEachDatabase('live plan events', (ctx) => {
       try {
         await stream.until(() => stream.comments.filter((c) => c === 'heartbeat').length >= 2, 2000, 'two heartbeats');
         expect(stream.events).toEqual([]);
+        // Presence once, when it opened: not again with each heartbeat, as nothing changed.
+        expect(stream.presence).toHaveLength(1);
       } finally {
         stream.close();
       }
@@ -519,6 +778,8 @@ describeEachDatabase('live plan events', (ctx) => {
       await Promise.all(streams.map((s) => s.ended));
       expect(Date.now() - started).toBeLessThan(1000);
       expect(short.events.size).toBe(0);
+      // Their presence went with them.
+      expect(await ctx.database.db.select().from(planPresence).where(eq(planPresence.instanceId, short.events.instanceId))).toEqual([]);
 
       const res = await fetch(`${shortServed.url}/api/plans/${plan.id}/events`, {
         headers: { Authorization: `Bearer ${tokens['region-physician']}` },
@@ -568,6 +829,26 @@ describeEachDatabase('live plan events', (ctx) => {
         } finally {
           stream.close();
         }
+      });
+
+      it('a stream opened on instance A counts in the presence seen on instance B, and its close too', async () => {
+        const plan = await createSharedPlan(apiAs(a, await a.tokenFor('region-coordinator')));
+        const onB = await openEvents(servedB.url, plan.id, await b.tokenFor('region-physician'));
+        expect((await onB.nextPresence()).json.organisations).toEqual([{ organisationId: REGION.id, count: 1 }]);
+        const onA = await openEvents(servedA.url, plan.id, await a.tokenFor('municipality-homecare'));
+        const started = Date.now();
+        await onB.presenceOf([
+          { organisationId: MUNICIPALITY.id, count: 1 },
+          { organisationId: REGION.id, count: 1 },
+        ]);
+        expect(Date.now() - started).toBeLessThan(LIVE_MS);
+        expect((await onA.nextPresence()).json.organisations).toEqual([
+          { organisationId: MUNICIPALITY.id, count: 1 },
+          { organisationId: REGION.id, count: 1 },
+        ]);
+        onA.close();
+        await onB.presenceOf([{ organisationId: REGION.id, count: 1 }]);
+        onB.close();
       });
 
       // The whole server, as main.ts starts it: one more instance on the same database. On the

@@ -62,13 +62,20 @@ const listQuery = z.object({
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
 
-const versionEntry = z.object({
-  revision: z.number().int(),
-  change: z.string(),
-  partId: z.string().nullable(),
-  changedBy: z.object({ userId: z.string(), organisationId: z.string() }),
-  changedAt: z.string(),
-});
+const versionEntry = z
+  .object({
+    revision: z.number().int().openapi({ description: 'The revision of the whole plan this change made' }),
+    change: z.string().openapi({ description: 'What kind of change: the live event type (`part.updated`, `plan.updated`, `consent.updated`, …)', example: 'part.updated' }),
+    partId: z.string().nullable().openapi({ description: 'The part that changed; null for plan-level changes' }),
+    changedBy: z
+      .object({
+        userId: z.string().openapi({ description: 'HSA-id of the staff member who made the change', example: 'SE2120000099-7P02' }),
+        organisationId: z.string().openapi({ description: 'HSA-id of the organisation they acted for', example: 'SE2120000099-7KM1' }),
+      })
+      .openapi({ description: 'Who made the change' }),
+    changedAt: z.string().openapi({ description: 'When the change was made (RFC 3339)' }),
+  })
+  .openapi('PlanVersion', { description: 'One version of the plan: which change made it, who made it and when.' });
 
 const revisionParam = z.coerce.number().int().min(1).max(1_000_000_000);
 
@@ -343,6 +350,9 @@ export const plansRoutes = createRouter()
               from: z.number().int(),
               to: z.number().int(),
               operations: z.array(z.object({ op: z.string(), path: z.string(), value: z.unknown().optional(), from: z.string().optional() })),
+              versions: z.array(versionEntry).openapi({
+                description: 'Who changed what in between: the versions after the older of `from` and `to`, up to and including the newer, oldest first',
+              }),
             }),
           ),
         },
@@ -351,9 +361,9 @@ export const plansRoutes = createRouter()
     }),
     async (c) => {
       const { from, to } = c.req.valid('query');
-      const snapshots = await service(c).snapshots(actor(c), c.req.valid('param').planId, [from, to]);
+      const { snapshots, versions } = await service(c).diff(actor(c), c.req.valid('param').planId, from, to);
       const operations = createPatch(snapshots.get(from), snapshots.get(to));
-      return c.json({ from, to, operations }, 200);
+      return c.json({ from, to, operations, versions }, 200);
     },
   )
   .openapi(

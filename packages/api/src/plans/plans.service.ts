@@ -28,7 +28,7 @@ import {
   type Principal as PlanPrincipal,
   type Situation,
 } from '@sip/shared';
-import { and, asc, count, desc, eq, inArray, lte, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
 import { recordAccess, recordAccessCommitted, type AccessAction, type AccessEntry } from '../access-log/access-log.ts';
 import { rowsOf } from '../db/rows.ts';
 import type { Principal } from '../auth/principal.ts';
@@ -167,6 +167,42 @@ export function revisionTime(now: Date, previous: Date | undefined): Date {
 }
 
 /** A plan checked and authorised for creation, with its ids: what {@link PlansService.insertPlan} writes. */
+/** One version of a plan in its history: what kind of change made it, who (staff HSA-id and organisation) and when. */
+export interface VersionEntry {
+  revision: number;
+  change: string;
+  partId: string | null;
+  changedBy: { userId: string; organisationId: string };
+  changedAt: string;
+}
+
+/** The plan's versions, oldest first; with a range, those after `after` up to and including `upTo`. */
+async function versionEntries(tx: Db, planId: string, range?: { after: number; upTo: number }): Promise<VersionEntry[]> {
+  const rows = await tx
+    .select({
+      revision: planRevisions.revision,
+      change: planRevisions.change,
+      partId: planRevisions.partId,
+      changedByUser: planRevisions.changedByUser,
+      changedByOrganisation: planRevisions.changedByOrganisation,
+      changedAt: planRevisions.changedAt,
+    })
+    .from(planRevisions)
+    .where(
+      range
+        ? and(eq(planRevisions.planId, planId), gt(planRevisions.revision, range.after), lte(planRevisions.revision, range.upTo))
+        : eq(planRevisions.planId, planId),
+    )
+    .orderBy(asc(planRevisions.revision));
+  return rows.map((r) => ({
+    revision: r.revision,
+    change: r.change,
+    partId: r.partId,
+    changedBy: { userId: r.changedByUser, organisationId: r.changedByOrganisation },
+    changedAt: r.changedAt.toISOString(),
+  }));
+}
+
 export interface NewPlan {
   id: string;
   individual: { personId: string; kind: string; name: string | null };
@@ -887,26 +923,23 @@ export class PlansService {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const { plan } = await this.authorized(tx, actor, planId, 'versions.read');
-      const rows = await tx
-        .select({
-          revision: planRevisions.revision,
-          change: planRevisions.change,
-          partId: planRevisions.partId,
-          changedByUser: planRevisions.changedByUser,
-          changedByOrganisation: planRevisions.changedByOrganisation,
-          changedAt: planRevisions.changedAt,
-        })
-        .from(planRevisions)
-        .where(eq(planRevisions.planId, planId))
-        .orderBy(asc(planRevisions.revision));
+      const entries = await versionEntries(tx, planId);
       await recordAccess(tx, [this.entry(actor, 'versions.read', plan)]);
-      return rows.map((r) => ({
-        revision: r.revision,
-        change: r.change,
-        partId: r.partId,
-        changedBy: { userId: r.changedByUser, organisationId: r.changedByOrganisation },
-        changedAt: r.changedAt.toISOString(),
-      }));
+      return entries;
+    });
+  }
+
+  /**
+   * What changed between two versions: the plan at each, as {@link snapshots} gives them, and the
+   * versions the change spans (after the older, up to and including the newer), each with who
+   * made it and when. One read of the history, logged once.
+   */
+  async diff(actor: Actor, planId: string, from: number, to: number): Promise<{ snapshots: Map<number, PlanView>; versions: VersionEntry[] }> {
+    return this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const snapshots = await this.snapshotsIn(tx, actor, planId, [from, to]);
+      const versions = await versionEntries(tx, planId, { after: Math.min(from, to), upTo: Math.max(from, to) });
+      return { snapshots, versions };
     });
   }
 
@@ -915,9 +948,11 @@ export class PlansService {
    * cut by the consent then and the consent now, so a withdrawal also closes the history.
    */
   async snapshots(actor: Actor, planId: string, revisions: number[]): Promise<Map<number, PlanView>> {
-    return this.db.transaction(async (txRaw) => {
-      const tx = txRaw as unknown as Db;
-      const { plan, as } = await this.authorized(tx, actor, planId, 'versions.read');
+    return this.db.transaction(async (txRaw) => this.snapshotsIn(txRaw as unknown as Db, actor, planId, revisions));
+  }
+
+  private async snapshotsIn(tx: Db, actor: Actor, planId: string, revisions: number[]): Promise<Map<number, PlanView>> {
+    const { plan, as } = await this.authorized(tx, actor, planId, 'versions.read');
       const rows = await tx
         .select({ revision: planRevisions.revision, snapshot: planRevisions.snapshot })
         .from(planRevisions)
@@ -933,7 +968,6 @@ export class PlansService {
           return [revision, planViewFor(whole, as!, this.now(), consentNow)];
         }),
       );
-    });
   }
 
   /** Checks that the actor may follow the plan's live events; logs the access. */

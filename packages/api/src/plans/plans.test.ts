@@ -490,15 +490,16 @@ describeEachDatabase('the shared SIP', (ctx) => {
 
       // The upstream peers hold nothing for Astrid: the syncs change nothing and leave no version.
       const shared = plan.revision;
-      const versions = (await (await homecare.request(`/api/plans/${plan.id}/versions`)).json()) as {
-        versions: { revision: number; change: string; changedBy: { organisationId: string } }[];
-      };
-      expect(versions.versions.map((v) => [v.revision, v.change, v.changedBy.organisationId])).toEqual([
-        [1, 'plan.created', REGION.id],
-        [2, 'consent.updated', REGION.id],
-        [3, 'part.updated', REGION.id],
-        [4, 'plan.updated', REGION.id],
+      type Version = { revision: number; change: string; partId: string | null; changedBy: { userId: string; organisationId: string }; changedAt: string };
+      const versions = (await (await homecare.request(`/api/plans/${plan.id}/versions`)).json()) as { versions: Version[] };
+      // Who changed what: the staff member's HSA-id and organisation, for each version.
+      expect(versions.versions.map((v) => [v.revision, v.change, v.changedBy.userId, v.changedBy.organisationId])).toEqual([
+        [1, 'plan.created', 'SE2321000099-7P01', REGION.id],
+        [2, 'consent.updated', 'SE2321000099-7P01', REGION.id],
+        [3, 'part.updated', 'SE2321000099-7P02', REGION.id],
+        [4, 'plan.updated', 'SE2321000099-7P01', REGION.id],
       ]);
+      expect(versions.versions[2]).toMatchObject({ partId: part(plan, 'region').id, changedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
       // Before the consent nothing of the region's plan had crossed to the municipality, nor does it in the history.
       const v1 = (await (await homecare.request(`/api/plans/${plan.id}/versions/1`)).json()) as PlanView;
       expect(v1.fields).toEqual({});
@@ -508,7 +509,14 @@ describeEachDatabase('the shared SIP', (ctx) => {
 
       const diff = (await (await homecare.request(`/api/plans/${plan.id}/diff?from=${shared}&to=${shared + 2}`)).json()) as {
         operations: { op: string; path: string; value?: unknown }[];
+        versions: Version[];
       };
+      // The diff says who made the changes it spans: the versions after `from`, up to `to`.
+      expect(diff.versions).toEqual(versions.versions.slice(shared, shared + 2));
+      const backwards = (await (await homecare.request(`/api/plans/${plan.id}/diff?from=${shared + 2}&to=${shared + 1}`)).json()) as { versions: Version[] };
+      expect(backwards.versions).toEqual([versions.versions[shared + 1]]);
+      const none = (await (await homecare.request(`/api/plans/${plan.id}/diff?from=${shared}&to=${shared}`)).json()) as { operations: unknown[]; versions: Version[] };
+      expect(none).toMatchObject({ operations: [], versions: [] });
       const regionIndex = atConsent.parts.findIndex((p) => p.principal === 'region');
       expect(diff.operations).toEqual(
         expect.arrayContaining([
@@ -518,6 +526,20 @@ describeEachDatabase('the shared SIP', (ctx) => {
       );
       await expectProblem(await homecare.request(`/api/plans/${plan.id}/versions/99`), 404);
       await expectProblem(await homecare.request(`/api/plans/${plan.id}/diff?from=1`), 422);
+    });
+
+    it('describes who changed each version in the OpenAPI document, for the versions and the diff', async () => {
+      type Schema = { properties?: Record<string, Schema>; items?: Schema; $ref?: string; required?: string[] };
+      const doc = (await (await t.app.request('/openapi.json')).json()) as {
+        paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, { schema: Schema }> }> } }>;
+        components: { schemas: Record<string, Schema> };
+      };
+      const version = doc.components.schemas['PlanVersion'];
+      expect(Object.keys(version?.properties?.['changedBy']?.properties ?? {})).toEqual(['userId', 'organisationId']);
+      expect(version?.required).toEqual(expect.arrayContaining(['revision', 'change', 'changedBy', 'changedAt']));
+      const body = (path: string) => doc.paths[path]?.get?.responses['200']?.content?.['application/json']?.schema;
+      expect(body('/api/plans/{planId}/versions')?.properties?.['versions']?.items?.$ref).toBe('#/components/schemas/PlanVersion');
+      expect(body('/api/plans/{planId}/diff')?.properties?.['versions']?.items?.$ref).toBe('#/components/schemas/PlanVersion');
     });
   });
 

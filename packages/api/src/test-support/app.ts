@@ -144,6 +144,7 @@ export async function buildTestApp(options: {
   });
   const events = new PlanEventHub(options.database, {
     logger,
+    now: () => clock.now(),
     ...(options.eventHeartbeatMs !== undefined ? { heartbeatMs: options.eventHeartbeatMs } : {}),
   });
   await events.start();
