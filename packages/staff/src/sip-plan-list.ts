@@ -374,8 +374,9 @@ export class SipPlanList extends SipListElement<ListData> {
       this.form = undefined;
       this.created = this.#m.created(this.#name);
       this.dispatchEvent(new SipPlanCreatedEvent({ planId: created.body.id }));
-      await this.reload();
       await this.focusAfterRender('#created');
+      // The new plan is in the list now, and the offer becomes a way to open it.
+      await this.reload();
     } catch (error) {
       const failure = failureOf(this, error);
       const fieldErrors: NewPlanForm['errors'] = {};
