@@ -387,8 +387,9 @@ describe('the staff lists in Chromium against the service', () => {
 
   describe('<sip-access-log>', () => {
     it('searches, makes an extract and checks the chain for an auditor; no personnummer in any URL', async () => {
-      // Something to find: the coordinator reads Astrid's plan.
-      const astridPlan = await planIdOf('municipality-coordinator', ASTRID);
+      // Something to find: the region's coordinator reads Astrid's plan.
+      const astridPlan = await planIdOf('region-coordinator', ASTRID);
+      expect((await (await harness.staffApi('region-coordinator'))(`/api/plans/${astridPlan}`)).status).toBe(200);
       const { page, errors, requests } = await open({ element: 'sip-access-log', persona: 'region-auditor' });
       await ready(page);
       const log = page.locator('sip-access-log');
@@ -398,7 +399,10 @@ describe('the staff lists in Chromium against the service', () => {
       await tabTo(page, 'sip-access-log', (f) => f.id === 'individual', 'the personnummer field');
       await page.keyboard.type('19400301-9801');
       await tabTo(page, 'sip-access-log', (f) => f.id === 'search', 'the search button');
+      const searched = page.waitForResponse((r) => r.url().endsWith('/api/access-log/search') && r.request().postDataJSON()?.individual === ASTRID);
       await page.keyboard.press('Enter');
+      await searched;
+      await page.waitForFunction(() => document.querySelector('sip-access-log')!.shadowRoot!.activeElement?.id === 'search-region');
       await log.locator('#search-caption').getByText(/Åtkomster 1–\d+ av \d+/).waitFor();
       const people = await log.locator('#search-region tbody tr td:nth-child(5)').allTextContents();
       expect(people.length).toBeGreaterThan(0);
@@ -421,7 +425,7 @@ describe('the staff lists in Chromium against the service', () => {
       expect(await extract.locator('tbody tr').count()).toBeGreaterThan(0);
       const sent = requests.find((r) => r.url().endsWith('/api/access-log/extract'))!;
       expect(sent.postDataJSON()).toMatchObject({ individual: ASTRID });
-      expect(astridPlan).toBeTruthy();
+      expect(await extract.locator('tbody tr', { hasText: astridPlan }).count()).toBeGreaterThan(0);
 
       // The chain.
       await log.getByRole('button', { name: 'Kontrollera loggen' }).click();
