@@ -289,8 +289,8 @@ export class SipPlanHistory extends SipListElement<HistoryData> {
 
   #renderCompare(data: HistoryData, m: Messages): TemplateResult {
     const options = (selected: number) => data.versions.map((v) => html`<option value=${v.revision} ?selected=${v.revision === selected}>${m.version(v.revision)}</option>`);
-    return html`<form class="filters" part="compare" aria-labelledby="compare-heading" @submit=${(e: SubmitEvent) => void this.#compare(e)}>
-        <h3 id="compare-heading">${m.compare}</h3>
+    return html`<h3 id="compare-heading">${m.compare}</h3>
+      <form class="filters" part="compare" aria-labelledby="compare-heading" @submit=${(e: SubmitEvent) => void this.#compare(e)}>
         <div class="field">
           <label for="from">${m.from}</label>
           <select id="from" name="from" part="field">

@@ -3,7 +3,7 @@
  * and field, what was added, removed or changed, with the value before and after. The value
  * before is read from the earlier version itself, since a patch carries only the new one.
  */
-import type { PlanStatus } from '@sip/shared';
+import type { CommitmentEventStatus, PlanStatus } from '@sip/shared';
 import { formatDate, formatDateTime, type Lang } from '../i18n.ts';
 
 export interface PatchOperation {
@@ -123,13 +123,33 @@ interface DiffMessages {
   part: Record<'region' | 'municipality', string>;
   relative: string;
   item: string;
-  newItem: string;
   empty: string;
   yes: string;
   no: string;
   status: Record<PlanStatus, string>;
+  commitment: Record<CommitmentEventStatus, string>;
   principal: Record<'region' | 'municipality', string>;
+  /** Coded values of the consent, by code. */
+  codes: Record<ConsentCode, string>;
 }
+
+const CONSENT_CODES = [
+  'written',
+  'oral',
+  'individual',
+  'guardians',
+  'goals',
+  'needs',
+  'interventions',
+  'health-interventions',
+  'social-interventions',
+  'contacts',
+  'meetings',
+  'follow-up',
+] as const;
+type ConsentCode = (typeof CONSENT_CODES)[number];
+/** The fields whose values are codes. */
+const CODED = new Set(['form', 'basis', 'information', 'categories']);
 
 export const diffMessages = {
   sv: {
@@ -222,12 +242,33 @@ export const diffMessages = {
     part: { region: 'Regionens del', municipality: 'Kommunens del' },
     relative: 'Närstående',
     item: 'Post',
-    newItem: 'ny',
     empty: '(tomt)',
     yes: 'ja',
     no: 'nej',
     status: { draft: 'Utkast', active: 'Aktiv', followed_up: 'Uppföljd', consent_withdrawn: 'Samtycket återkallat', closed: 'Avslutad' },
+    commitment: {
+      requested: 'föreslaget',
+      accepted: 'accepterat',
+      declined: 'avböjt',
+      withdrawn: 'avslutat av den närstående',
+      cancelled: 'avslutat av personalen',
+      reconfirmed: 'bekräftat igen',
+    },
     principal: { region: 'Regionen', municipality: 'Kommunen' },
+    codes: {
+      written: 'skriftligt',
+      oral: 'muntligt',
+      individual: 'den enskilde',
+      guardians: 'vårdnadshavarna',
+      goals: 'mål',
+      needs: 'behov',
+      interventions: 'insatser',
+      'health-interventions': 'hälso- och sjukvårdsinsatser',
+      'social-interventions': 'socialtjänstens insatser',
+      contacts: 'kontakter',
+      meetings: 'möten',
+      'follow-up': 'uppföljning',
+    },
   },
   en: {
     fields: {
@@ -319,12 +360,33 @@ export const diffMessages = {
     part: { region: 'The region’s part', municipality: 'The municipality’s part' },
     relative: 'Relative',
     item: 'Item',
-    newItem: 'new',
     empty: '(empty)',
     yes: 'yes',
     no: 'no',
     status: { draft: 'Draft', active: 'Active', followed_up: 'Followed up', consent_withdrawn: 'Consent withdrawn', closed: 'Closed' },
+    commitment: {
+      requested: 'proposed',
+      accepted: 'accepted',
+      declined: 'declined',
+      withdrawn: 'ended by the relative',
+      cancelled: 'cancelled by staff',
+      reconfirmed: 'confirmed again',
+    },
     principal: { region: 'The region', municipality: 'The municipality' },
+    codes: {
+      written: 'written',
+      oral: 'oral',
+      individual: 'the individual',
+      guardians: 'the guardians',
+      goals: 'goals',
+      needs: 'needs',
+      interventions: 'interventions',
+      'health-interventions': 'health care interventions',
+      'social-interventions': 'social services’ interventions',
+      contacts: 'contacts',
+      meetings: 'meetings',
+      'follow-up': 'follow-up',
+    },
   },
 } satisfies Record<Lang, DiffMessages>;
 
@@ -367,16 +429,18 @@ export function valueInWords(value: unknown, lang: Lang, key?: string, depth = 0
   if (typeof value === 'number') return String(value);
   if (typeof value === 'string') {
     if (key === 'status' && value in t.status) return t.status[value as PlanStatus];
+    if (key === 'status' && value in t.commitment) return t.commitment[value as CommitmentEventStatus];
     if ((key === 'overallResponsibility' || key === 'initiator' || key === 'principal') && value in t.principal) {
       return t.principal[value as 'region' | 'municipality'];
     }
+    if (key && CODED.has(key) && (CONSENT_CODES as readonly string[]).includes(value)) return t.codes[value as ConsentCode];
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value, lang);
     if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return formatDateTime(value, lang);
     return value;
   }
   if (Array.isArray(value)) {
     if (value.length === 0) return t.empty;
-    return value.map((v) => valueInWords(v, lang, undefined, depth + 1)).join('; ');
+    return value.map((v) => valueInWords(v, lang, key && CODED.has(key) ? key : undefined, depth + 1)).join('; ');
   }
   if (typeof value === 'object') {
     const o = value as Record<string, unknown>;
@@ -412,7 +476,7 @@ function describe(segments: readonly string[], before: unknown, after: unknown, 
   let tail: string[] = rest;
   if (head === 'fields') {
     const key = rest[0];
-    if (key && key !== 'title' && key !== 'overallResponsibility' && isFieldKey(key)) section = sectionName(key, lang);
+    if (key && !PLAN_LEVEL.has(key) && isFieldKey(key)) section = sectionName(key, lang);
   } else if (head === 'individual') {
     section = t.individual;
   } else if (head === 'consent') {
@@ -422,25 +486,29 @@ function describe(segments: readonly string[], before: unknown, after: unknown, 
     prefix = [t.participant];
   } else if (head === 'parts' && rest[0] !== undefined) {
     const principal = either(['parts', rest[0], 'principal']);
-    section = principal === 'region' || principal === 'municipality' ? t.part[principal] : `${t.item} ${ordinal(rest[0], ['parts'], before)}`;
+    section = principal === 'region' || principal === 'municipality' ? t.part[principal] : `${t.item} ${ordinal(rest[0])}`;
     tail = rest[1] === 'content' ? rest.slice(2) : rest.slice(1);
   } else if (head === 'relativesSection') {
     section = t.relatives;
     if (rest[0] === 'relatives' && rest[1] !== undefined) {
       const name = either(['relativesSection', 'relatives', rest[1], 'name']);
-      if (typeof name === 'string' && name) {
+      // The relative as a whole is named by the value itself ("Närstående: tillagt – Maria"); a field of theirs by their name.
+      if (typeof name === 'string' && name && rest.length > 2) {
         prefix = [name];
         tail = rest.slice(2);
       } else {
         prefix = [t.relative];
-        tail = rest.slice(1);
+        tail = rest.length > 2 ? rest.slice(1) : [];
       }
     } else tail = rest.filter((s) => s !== 'relatives');
   } else if (head !== undefined) {
     tail = segments.slice();
   }
-  return finish(section, prefix, tail, segments, before, lang);
+  return finish(section, prefix, tail, lang);
 }
+
+/** Plan-level fields of one value, shown under the plan itself. */
+const PLAN_LEVEL = new Set(['title', 'overallResponsibility', 'outOfHours']);
 
 function sectionName(key: FieldKey, lang: Lang): string {
   const sv: Partial<Record<FieldKey, string>> = {
@@ -466,23 +534,22 @@ function sectionName(key: FieldKey, lang: Lang): string {
   return (lang === 'sv' ? sv : en)[key] ?? diffMessages[lang].fields[key];
 }
 
-/** "2" for index 1; "ny"/"new" for an append (`-`). */
-function ordinal(segment: string, arrayPath: readonly string[], before: unknown): string {
-  if (segment === '-') {
-    const list = valueAt(before, arrayPath);
-    return String((Array.isArray(list) ? list.length : 0) + 1);
-  }
-  return String(Number(segment) + 1);
+/** "2" for index 1; nothing for an item appended (`-`), whose place the patch does not say. */
+function ordinal(segment: string): string {
+  return segment === '-' ? '' : String(Number(segment) + 1);
 }
 
-function finish(section: string, prefix: string[], tail: readonly string[], whole: readonly string[], before: unknown, lang: Lang): Where {
+function finish(section: string, prefix: string[], tail: readonly string[], lang: Lang): Where {
   const t = diffMessages[lang];
   const labels = [...prefix];
   let key: string | undefined;
-  const offset = whole.length - tail.length;
-  tail.forEach((segment, i) => {
+  tail.forEach((segment) => {
     if (isIndex(segment)) {
-      const ord = ordinal(segment, whole.slice(0, offset + i), before);
+      const ord = ordinal(segment);
+      if (!ord) {
+        if (!labels.length) labels.push(t.item);
+        return;
+      }
       if (labels.length) labels[labels.length - 1] = `${labels[labels.length - 1]} ${ord}`;
       else labels.push(`${t.item} ${ord}`);
       return;
@@ -515,7 +582,14 @@ export function diffInWords(operations: readonly PatchOperation[], before: unkno
     } else if (op.op === 'remove') {
       change = { kind: 'removed', field: where.field, before: valueInWords(old, lang, key) };
     } else if (op.op === 'replace') {
-      change = { kind: 'changed', field: where.field, before: valueInWords(old, lang, key), after: valueInWords(op.value, lang, key) };
+      const was = old !== undefined && old !== null && old !== '';
+      const is = op.value !== undefined && op.value !== null && op.value !== '';
+      change =
+        was && is
+          ? { kind: 'changed', field: where.field, before: valueInWords(old, lang, key), after: valueInWords(op.value, lang, key) }
+          : is
+            ? { kind: 'added', field: where.field, after: valueInWords(op.value, lang, key) }
+            : { kind: 'removed', field: where.field, before: valueInWords(old, lang, key) };
     } else if (op.op === 'move' || op.op === 'copy') {
       const moved = valueAt(before, parsePointer(op.from ?? ''));
       change = { kind: 'changed', field: where.field, before: valueInWords(old, lang, key), after: valueInWords(moved, lang, key) };

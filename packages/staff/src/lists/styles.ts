@@ -210,6 +210,8 @@ export const listStyles = css`
   }
   th,
   td {
+    overflow-wrap: normal;
+    min-width: 4em;
     text-align: start;
     vertical-align: top;
     padding: 0.5em;
