@@ -473,6 +473,34 @@ describe('the staff lists in Chromium against the service', () => {
       await list.locator('[part~="empty"]').waitFor();
     };
 
+    /** The new-plan form, sent without the other principal: the error summary and the marked field. */
+    const formWithErrors = async (page: Page) => {
+      await ready(page);
+      const list = page.locator('sip-plan-list');
+      await list.locator('#start').click();
+      await list.locator('#other').waitFor();
+      await list.locator('#create').click();
+      await list.locator('#error-summary').waitFor();
+    };
+    /** Two versions far apart, compared. */
+    const diffShown = async (page: Page) => {
+      await ready(page);
+      const history = page.locator('sip-plan-history');
+      await history.locator('#from').selectOption({ index: 0 });
+      await history.locator('#show-diff').click();
+      await history.locator('[part="diff"]').waitFor();
+    };
+    /** An extract and the verdict on the chain, besides the search. */
+    const extractAndVerdict = async (page: Page) => {
+      await ready(page);
+      const log = page.locator('sip-access-log');
+      await log.locator('#extract-individual').fill(ASTRID);
+      await log.locator('#extract').click();
+      await log.locator('#extract-result table, #extract-result [part~="empty"]').first().waitFor();
+      await log.locator('#verify-button').click();
+      await log.locator('[part="verdict"]').waitFor();
+    };
+
     const cases: Case[] = [
       {
         name: 'sip-worklist loaded',
@@ -498,7 +526,25 @@ describe('the staff lists in Chromium against the service', () => {
         fail: '**/versions',
         settled: ready,
       },
+      {
+        name: 'sip-plan-list new-plan form with errors',
+        options: async () => ({ element: 'sip-plan-list', persona: 'region-coordinator', attributes: { 'person-id': testPersonnummer('19620707', 985), 'person-name': 'Olle Testsson' } }),
+        fail: '**/api/organisations',
+        settled: formWithErrors,
+      },
+      {
+        name: 'sip-plan-history with a diff',
+        options: async () => ({ element: 'sip-plan-history', persona: 'region-coordinator', attributes: { 'plan-id': await planIdOf('region-coordinator', KARL) } }),
+        fail: '**/diff*',
+        settled: diffShown,
+      },
       { name: 'sip-access-log loaded', options: async () => ({ element: 'sip-access-log', persona: 'region-auditor' }), fail: '**/api/access-log/search', settled: ready },
+      {
+        name: 'sip-access-log with an extract and a verdict',
+        options: async () => ({ element: 'sip-access-log', persona: 'region-auditor' }),
+        fail: '**/api/access-log/search',
+        settled: extractAndVerdict,
+      },
       {
         name: 'sip-access-log forbidden',
         options: async () => ({ element: 'sip-access-log', persona: 'region-coordinator' }),
@@ -528,22 +574,25 @@ describe('the staff lists in Chromium against the service', () => {
       }
     }
 
-    for (const c of cases.filter((c) => !c.name.includes('forbidden') && !c.name.includes('empty'))) {
-      it(`${c.name}: the error state names the request id, passes axe, and tries again`, async () => {
-        const options = await c.options();
+    const tryAgain = { sv: ['Referens: req-test-123', 'Försök igen'], en: ['Reference: req-test-123', 'Try again'] } as const;
+    for (const c of cases.filter((c) => !/forbidden|empty|errors|diff|extract/.test(c.name))) {
+      for (const lang of ['sv', 'en'] as const) {
+      it(`${c.name} (${lang}): the error state names the request id, passes axe, and tries again`, async () => {
+        const options = { ...(await c.options()), lang };
         let fail = true;
         const { page, errors } = await open(options, {
           before: (p) =>
             p.route(c.fail, (route) => (fail && route.request().method() !== 'OPTIONS' ? route.fulfill({ ...problem(503), headers: { 'access-control-allow-origin': '*' } }) : route.continue())),
         });
         const alert = page.locator(options.element).getByRole('alert');
-        await alert.getByText('Referens: req-test-123').waitFor();
+        await alert.getByText(tryAgain[lang][0]).waitFor();
         expect(await axe(page)).toEqual([]);
         fail = false;
-        await alert.getByRole('button', { name: 'Försök igen' }).click();
+        await alert.getByRole('button', { name: tryAgain[lang][1] }).click();
         await ready(page);
         expect(errors.filter((e) => !EXPECTED_NETWORK_ERRORS.test(e))).toEqual([]);
       });
+      }
     }
   });
 });
