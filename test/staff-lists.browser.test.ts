@@ -228,8 +228,12 @@ describe('the staff lists in Chromium against the service', () => {
 
       await list.locator('#status').selectOption('');
       await list.locator('#followUpDue').check();
+      const due = page.waitForResponse((r) => new URL(r.url()).searchParams.get('followUpDue') === 'true');
       await list.locator('#apply').click();
+      await due;
+      await list.locator('[role="status"]', { hasText: /1–1 av 1/ }).waitFor({ state: 'attached' });
       await list.getByRole('table', { name: /1–1 av 1/ }).waitFor();
+      await list.locator('tbody tr', { hasText: 'SIP för Karl Johansson' }).waitFor();
       expect(await rowsOf(page).allTextContents()).toEqual([expect.stringContaining('SIP för Karl Johansson')]);
       expect(requests.some((r) => new URL(r.url()).searchParams.get('followUpDue') === 'true')).toBe(true);
       expect(errors).toEqual([]);
