@@ -213,12 +213,23 @@ describe('the staff lists in Chromium against the service', () => {
       expect(errors).toEqual([]);
     });
 
+    it('with href-template, each row links to its plan', async () => {
+      const { page, errors } = await open({ element: 'sip-plan-list', persona: 'municipality-coordinator', attributes: { 'href-template': '/case/plans/{planId}' } });
+      await ready(page);
+      const link = page.locator('sip-plan-list').getByRole('link', { name: 'SIP för Karl Johansson' });
+      expect(await link.getAttribute('href')).toBe(`/case/plans/${await planIdOf('municipality-coordinator', KARL)}`);
+      expect(await page.locator('sip-plan-list').locator('tbody button').count()).toBe(0);
+      expect(errors).toEqual([]);
+    });
+
     it('filters by status and by follow-up due, with the keyboard', async () => {
       const { page, errors, requests } = await open({ element: 'sip-plan-list', persona: 'municipality-coordinator' });
       await ready(page);
       const list = page.locator('sip-plan-list');
       await tabTo(page, 'sip-plan-list', (f) => f.id === 'status', 'the status filter');
-      await list.locator('#status').selectOption('draft');
+      // All, then Draft.
+      await page.keyboard.press('ArrowDown');
+      expect(await list.locator('#status').inputValue()).toBe('draft');
       await tabTo(page, 'sip-plan-list', (f) => f.id === 'apply', 'the filter button');
       await page.keyboard.press('Enter');
       await list.getByRole('table', { name: /1–1 av 1/ }).waitFor();
@@ -287,8 +298,11 @@ describe('the staff lists in Chromium against the service', () => {
       expect(await list.locator('#other').getAttribute('aria-invalid')).toBe('true');
       // Region Norrvik is the only region; my own organisation is the municipality.
       await list.getByText('Din organisation: Norrviks kommun').waitFor();
-      await list.locator('#other').selectOption({ label: 'Region Norrvik' });
-      await list.locator('#create').click();
+      await tabTo(page, 'sip-plan-list', (f) => f.id === 'other', 'the other principal');
+      await page.keyboard.press('ArrowDown');
+      expect(await list.locator('#other option:checked').textContent()).toBe('Region Norrvik');
+      await tabTo(page, 'sip-plan-list', (f) => f.id === 'create', 'the create button');
+      await page.keyboard.press('Enter');
       await list.getByText('SIP:en för Greta Testsson är skapad.').waitFor();
       expect((await focused(page, 'sip-plan-list')).id).toBe('created');
 
