@@ -456,6 +456,27 @@ describe('the staff lists in Chromium against the service', () => {
       expect(errors).toEqual([]);
     });
 
+    it("pages through a user's accesses with the API's offset, keeping the focus on the table", async () => {
+      const planId = await planIdOf('region-coordinator', KARL);
+      const api = await harness.staffApi('region-coordinator');
+      for (let i = 0; i < 55; i++) expect((await api(`/api/plans/${planId}`)).status).toBe(200);
+      const { page, errors, requests } = await open({ element: 'sip-access-log', persona: 'region-auditor', lang: 'en' });
+      await ready(page);
+      const log = page.locator('sip-access-log');
+      await log.locator('#userId').fill('SE2321000099-7P01');
+      const searched = page.waitForResponse((r) => r.url().endsWith('/api/access-log/search') && r.request().postDataJSON()?.userId === 'SE2321000099-7P01');
+      await log.locator('#search').click();
+      await searched;
+      await log.getByRole('table', { name: /Accesses 1–50 of \d+/ }).waitFor();
+      const users = new Set(await log.locator('#search-region tbody tr td:nth-child(3)').allTextContents());
+      expect(users).toEqual(new Set(['SE2321000099-7P01']));
+      await log.getByRole('button', { name: 'Next page' }).click();
+      await log.getByRole('table', { name: /Accesses 51–\d+ of \d+/ }).waitFor();
+      expect((await focused(page, 'sip-access-log')).id).toBe('search-region');
+      expect(requests.some((r) => r.url().endsWith('/api/access-log/search') && r.postDataJSON()?.offset === 50)).toBe(true);
+      expect(errors).toEqual([]);
+    });
+
     it('explains to a coordinator why the log is not for them', async () => {
       const { page, errors } = await open({ element: 'sip-access-log', persona: 'municipality-coordinator' });
       const alert = page.locator('sip-access-log').getByRole('alert');
