@@ -180,7 +180,7 @@ const messages = {
   en: {
     heading: 'Access log',
     forbidden:
-      'The access log is followed up by those whose task is to review logs (a head of service or a log reviewer, say). Your role gives no access to it. Ask your head of service if you need an extract.',
+      'The access log is followed up by those appointed to review logs (a head of service or a log reviewer, say). Your role gives no access to it. Ask your head of service if you need an extract.',
     search: 'Search the log',
     individual: 'Personal identity number',
     individualHint: 'Whose data was read or changed, 12 digits.',
