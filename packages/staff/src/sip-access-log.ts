@@ -98,7 +98,7 @@ const messages = {
   sv: {
     heading: 'Åtkomstlogg',
     forbidden:
-      'Åtkomstloggen följs upp av den som har uppdrag att granska loggar (till exempel verksamhetschef eller logggranskare). Din roll ger inte tillgång till den. Kontakta din verksamhetschef om du behöver ett utdrag.',
+      'Åtkomstloggen följs upp av den som är utsedd att granska loggar, till exempel en verksamhetschef. Din roll ger inte tillgång till den. Kontakta din verksamhetschef om du behöver ett utdrag.',
     search: 'Sök i loggen',
     individual: 'Personnummer',
     individualHint: 'Den vars uppgifter lästes eller ändrades, 12 siffror.',
