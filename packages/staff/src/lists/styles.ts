@@ -203,10 +203,17 @@ export const listStyles = css`
     border-collapse: collapse;
     width: 100%;
   }
+  /* The caption stays in view and wraps within the region while a wide table scrolls sideways. */
+  .table-wrap {
+    container-type: inline-size;
+  }
   caption {
     text-align: start;
     font-weight: 700;
     padding-bottom: 0.5em;
+    position: sticky;
+    inset-inline-start: 0;
+    max-width: 100cqi;
   }
   th,
   td {
