@@ -21,6 +21,24 @@ export const metadataFile = 'staff.json';
  */
 export const GZIP_BUDGET_BYTES = 120 * 1024;
 
+/**
+ * zod exposes every locale's error messages as `z.locales`, which keeps all of them in a bundle
+ * that uses `z` at all. The elements show their own texts, so only the default (English) stays.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(build) {
+    build.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]v4[\\/](classic|core)$/.test(args.resolveDir) ? { path: join(args.resolveDir, '..', 'locales', 'en.js'), namespace: 'zod-locales' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
 async function writeAtomically(path, data) {
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, data);
@@ -50,6 +68,7 @@ export async function buildStaff({ outDir = distDir } = {}) {
     logLevel: 'silent',
     conditions: ['production'],
     define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [zodEnglishOnly],
   });
   const inputs = Object.keys(result.metafile.inputs);
   const serverCode = inputs.filter((path) => /node_modules\/(drizzle-orm|hono|postgres|pino|jose)\//.test(path) || /packages\/api\//.test(path));

@@ -2,6 +2,8 @@
  * The staff elements, one module: importing it defines each element once. Loading it again
  * (host systems do) leaves the first definitions in place.
  */
+// First: how the API's schemas run under a strict CSP.
+import './zod-config.ts';
 import { SipAccessLog } from './sip-access-log.ts';
 import { SipPlanEditor } from './sip-plan-editor.ts';
 import { SipPlanHistory } from './sip-plan-history.ts';
