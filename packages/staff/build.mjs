@@ -21,6 +21,25 @@ export const metadataFile = 'staff.json';
  */
 export const GZIP_BUDGET_BYTES = 120 * 1024;
 
+/**
+ * Zod's classic API re-exports every one of its message locales, and none of them can be
+ * shaken out; the schemas speak English to the elements (which put the problems in their own
+ * words), so only the English locale comes in.
+ */
+const zodEnglishOnly = {
+  name: 'zod-english-only',
+  setup(b) {
+    b.onResolve({ filter: /\/locales\/index\.js$/ }, (args) =>
+      /[\\/]zod[\\/]/.test(args.importer) ? { path: join(dirname(args.importer), args.path), namespace: 'zod-locales' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'zod-locales' }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(join(dirname(args.path), 'en.js'))};`,
+      loader: 'js',
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
+
 async function writeAtomically(path, data) {
   const temporary = `${path}.${process.pid}.tmp`;
   await writeFile(temporary, data);
@@ -50,6 +69,7 @@ export async function buildStaff({ outDir = distDir } = {}) {
     logLevel: 'silent',
     conditions: ['production'],
     define: { 'process.env.NODE_ENV': '"production"' },
+    plugins: [zodEnglishOnly],
   });
   const inputs = Object.keys(result.metafile.inputs);
   const serverCode = inputs.filter((path) => /node_modules\/(drizzle-orm|hono|postgres|pino|jose)\//.test(path) || /packages\/api\//.test(path));
