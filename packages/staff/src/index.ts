@@ -2,6 +2,8 @@
  * The staff elements, one module: importing it defines each element once. Loading it again
  * (host systems do) leaves the first definitions in place.
  */
+// First: zod must know it may not compile with `new Function` before any schema is made.
+import './editor/zod-config.ts';
 import { SipAccessLog } from './sip-access-log.ts';
 import { SipPlanEditor } from './sip-plan-editor.ts';
 import { SipPlanHistory } from './sip-plan-history.ts';

@@ -1,3 +1,4 @@
+import './editor/zod-config.ts';
 import {
   commitmentReviewDate,
   commitmentStatus,
@@ -138,6 +139,8 @@ export class SipPlanEditor extends SipStaffElement {
 
   #stopLive: (() => void) | undefined;
   #pending: PlanEventData[] = [];
+  /** The change events heard lately, to tell who made a change a re-read shows. */
+  #seen: PlanEventData[] = [];
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
   #refreshing: Promise<void> | undefined;
   #clock: ReturnType<typeof setInterval> | undefined;
@@ -222,6 +225,7 @@ export class SipPlanEditor extends SipStaffElement {
     this.#stopLive = followPlan(api, this.planId, {
       onChange: (event) => {
         this.#pending.push(event);
+        this.#seen = [...this.#seen.slice(-99), event];
         clearTimeout(this.#refreshTimer);
         this.#refreshTimer = setTimeout(() => void this.#refresh(), 150);
       },
@@ -245,7 +249,7 @@ export class SipPlanEditor extends SipStaffElement {
       if (this.#pending.length === 0) return;
     }
     this.#refreshing = (async () => {
-      const events = this.#pending.splice(0);
+      this.#pending.splice(0);
       const api = this.api;
       const before = this.plan;
       if (!api || !before || !this.me) return;
@@ -257,8 +261,7 @@ export class SipPlanEditor extends SipStaffElement {
         return;
       }
       if (plan.revision < before.revision) return;
-      const foreign = [...events].reverse().find((e) => e.organisationId !== this.me!.organisationId);
-      this.#apply(plan, foreign, events.at(-1));
+      this.#apply(plan);
     })();
     try {
       await this.#refreshing;
@@ -268,10 +271,13 @@ export class SipPlanEditor extends SipStaffElement {
   }
 
   /** Shows a newer plan: marks what another organisation changed, and tells open forms. */
-  #apply(plan: PlanView, foreign: PlanEventData | undefined, latest: PlanEventData | undefined): void {
+  #apply(plan: PlanView): void {
     const before = this.plan;
     this.plan = plan;
-    if (!before) return;
+    if (!before || !this.me) return;
+    const events = this.#seen.filter((e) => e.revision > before.revision && e.revision <= plan.revision);
+    const foreign = [...events].reverse().find((e) => e.organisationId !== this.me!.organisationId);
+    const latest = events.at(-1);
     const was = sectionFingerprints(before);
     const now = sectionFingerprints(plan);
     const changedSections = [...now.keys()].filter((key) => was.get(key) !== now.get(key));
@@ -415,7 +421,7 @@ export class SipPlanEditor extends SipStaffElement {
       const forms = new Map(this.forms);
       forms.delete(id);
       this.forms = forms;
-      this.#apply(fresh, undefined, undefined);
+      this.#apply(fresh);
       const marks = new Map(this.marks);
       marks.delete(spec.section);
       this.marks = marks;
@@ -438,7 +444,7 @@ export class SipPlanEditor extends SipStaffElement {
       try {
         const fresh = (await api.get<PlanView>(path`/api/plans/${this.plan.id}`)).body;
         const form = this.forms.get(id);
-        this.#apply(fresh, undefined, undefined);
+        this.#apply(fresh);
         const now = formSpec(id, fresh, this.t);
         const version = now?.versionOf(fresh);
         if (!form || !now || version === undefined) return;
@@ -499,7 +505,7 @@ export class SipPlanEditor extends SipStaffElement {
     try {
       await run();
       const fresh = (await api.get<PlanView>(path`/api/plans/${plan.id}`)).body;
-      this.#apply(fresh, undefined, undefined);
+      this.#apply(fresh);
       this.dispatchEvent(new SipSavedEvent({ planId: plan.id, section, revision: fresh.revision }));
       this.#announce(done);
     } catch (error) {
@@ -508,7 +514,7 @@ export class SipPlanEditor extends SipStaffElement {
       if (error instanceof ApiError && error.code === 'precondition-failed') {
         text = this.t.staleAction;
         try {
-          this.#apply((await api.get<PlanView>(path`/api/plans/${plan.id}`)).body, undefined, undefined);
+          this.#apply((await api.get<PlanView>(path`/api/plans/${plan.id}`)).body);
         } catch {
           // The message stands.
         }
@@ -687,7 +693,7 @@ export class SipPlanEditor extends SipStaffElement {
       id=${`form-${id}`}
       part="form"
       novalidate
-      aria-label=${spec.title}
+      aria-label=${t.editWhat(spec.title)}
       @keydown=${onKey}
       @submit=${(e: Event) => {
         e.preventDefault();
