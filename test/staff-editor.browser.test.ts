@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { PlanView } from '@sip/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { mintToken } from './support/service.ts';
 import { startStaffHarness, staffHostState, type StaffHarness, type StaffHostOptions } from './support/staff-host.ts';
 
 /**
@@ -15,7 +16,7 @@ import { startStaffHarness, staffHostState, type StaffHarness, type StaffHostOpt
 const WCAG = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
 
 let h: StaffHarness;
-const ids: Record<'astrid' | 'karl', string> = { astrid: '', karl: '' };
+const ids: Record<'astrid' | 'karl' | 'ingrid', string> = { astrid: '', karl: '', ingrid: '' };
 
 beforeAll(async () => {
   h = await startStaffHarness();
@@ -24,6 +25,7 @@ beforeAll(async () => {
   const items = list.body.items as { id: string; title: string | null }[];
   ids.astrid = items.find((p) => p.title === 'SIP för Astrid Nilsson')!.id;
   ids.karl = items.find((p) => p.title === 'SIP för Karl Johansson')!.id;
+  ids.ingrid = items.find((p) => p.title === 'SIP för Ingrid Berg')!.id;
 });
 
 afterEach(async () => {
@@ -34,10 +36,17 @@ afterAll(async () => {
   await h?.close();
 });
 
-async function openEditor(planId: string, persona: string, extra: Partial<StaffHostOptions> = {}, system: 0 | 1 = 0, viewport?: { width: number; height: number }) {
+async function openEditor(
+  planId: string,
+  persona: string,
+  extra: Partial<StaffHostOptions> = {},
+  system: 0 | 1 = 0,
+  viewport?: { width: number; height: number },
+  before?: (page: Page) => Promise<unknown>,
+) {
   const opened = await h.open(
     { element: 'sip-plan-editor', persona, attributes: { 'plan-id': planId, ...extra.attributes }, ...(extra.lang ? { lang: extra.lang } : {}), ...(extra.zoom ? { zoom: extra.zoom } : {}) },
-    { system, ...(viewport ? { context: { viewport } } : {}) },
+    { system, ...(viewport ? { context: { viewport } } : {}), ...(before ? { before } : {}) },
   );
   await opened.page.locator('sip-plan-editor h2').waitFor({ timeout: 20_000 });
   return opened;
@@ -57,6 +66,9 @@ async function axe(page: Page, what: string) {
   const results = await new AxeBuilder({ page }).withTags(WCAG).include('sip-plan-editor').analyze();
   expect(results.violations.map((v) => `${what}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
+
+/** Without the live stream: what the service answers a write is all the editor learns. */
+const withoutLiveStream = (page: Page) => page.route('**/events', (route) => route.abort());
 
 /** The focused element inside the editor: its id and its text. */
 const focused = (page: Page) =>
@@ -223,9 +235,8 @@ describe('<sip-plan-editor>', () => {
   });
 
   it('keeps what the user typed when someone saved first, shows both, and saves theirs with "use mine"', async () => {
-    const { page, errors } = await openEditor(ids.karl, 'region-coordinator');
     // Without the live stream, the service's 412 is what tells the editor.
-    await page.route('**/events', (route) => route.abort());
+    const { page, errors } = await openEditor(ids.karl, 'region-coordinator', {}, 0, undefined, withoutLiveStream);
     const followUp = section(page, 'Uppföljning');
     await followUp.getByRole('button', { name: 'Ändra uppföljning' }).click();
     await followUp.getByLabel('Följs upp av (obligatoriskt)').fill('Sara Lind och Karin Ek');
@@ -337,6 +348,84 @@ describe('<sip-plan-editor>', () => {
     const followUp = await openEditor(ids.astrid, 'region-coordinator', { attributes: { focus: 'follow-up' } });
     await expect.poll(() => focused(followUp.page)).toMatchObject({ id: 'section-follow-up' });
     expect([...errors, ...followUp.errors]).toEqual([]);
+  });
+
+  it('proposes a commitment to a relative, records the individual’s sharing with them, and ends a commitment', async () => {
+    const { plan } = await readPlan('region-physician', ids.astrid);
+    const bengt = plan.relativesSection.relatives.find((r) => r.name === 'Bengt Nilsson')!;
+    const { page, errors } = await openEditor(ids.astrid, 'region-physician');
+    const relative = section(page, 'Bengt Nilsson');
+    await relative.getByRole('button', { name: 'Föreslå åtagande' }).click();
+    await relative.getByLabel('Vad (obligatoriskt)').fill('Följa med på tandläkarbesök');
+    await relative.getByLabel('Hur ofta (obligatoriskt)').fill('Två gånger om året');
+    await relative.getByRole('button', { name: 'Spara' }).click();
+    await expect.poll(() => relative.innerText()).toContain('Följa med på tandläkarbesök');
+    await expect(focused(page)).resolves.toMatchObject({ id: `edit-relative:${bengt.id}:propose` });
+
+    await relative.getByRole('button', { name: /^Ändra individens samtycke till att dela/ }).click();
+    await relative.getByRole('checkbox', { name: 'Behov' }).check();
+    await relative.getByRole('button', { name: 'Spara' }).click();
+    await expect.poll(() => relative.innerText()).toContain('Mål, Insatser, Kontaktuppgifter, Uppföljning, Behov');
+
+    let after = (await readPlan('region-physician', ids.astrid)).plan.relativesSection.relatives.find((r) => r.id === bengt.id)!;
+    const proposed = after.commitments!.find((c) => c.what === 'Följa med på tandläkarbesök')!;
+    expect(proposed).toMatchObject({ howOften: 'Två gånger om året', history: [{ status: 'requested', by: 'staff' }] });
+    expect(after.sharing!.categories).toContain('needs');
+
+    const commitment = relative.locator('.item').filter({ has: page.getByRole('heading', { name: 'Följa med på tandläkarbesök' }) });
+    await commitment.getByRole('button', { name: 'Avsluta åtagandet' }).click();
+    await commitment.getByLabel('Kommentar').fill('Bengt hinner inte');
+    await commitment.getByRole('button', { name: 'Spara' }).click();
+    await expect.poll(() => commitment.innerText()).toContain('Avslutat');
+    after = (await readPlan('region-physician', ids.astrid)).plan.relativesSection.relatives.find((r) => r.id === bengt.id)!;
+    expect(after.commitments!.find((c) => c.id === proposed.id)!.history.at(-1)).toMatchObject({ status: 'cancelled', comment: 'Bengt hinner inte' });
+    expect(errors).toEqual([]);
+  });
+
+  it('opens at a relative’s request and offers to mark it handled', async () => {
+    const maria = await mintToken(h.service.url, 'maria');
+    const asked = await fetch(`${h.service.url}/api/me/plans/${ids.astrid}/requests`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${maria}`, 'content-type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+      body: JSON.stringify({ kind: 'needs-assessment', note: 'Jag orkar inte längre' }),
+    });
+    expect(asked.status).toBeLessThan(300);
+    const { plan } = await readPlan('municipality-homecare', ids.astrid);
+    const relative = plan.relativesSection.relatives.find((r) => r.name === 'Maria Nilsson')!;
+    const index = relative.support!.requests.findIndex((r) => !r.handledAt);
+    const { page, errors } = await openEditor(ids.astrid, 'municipality-homecare', { attributes: { focus: `relative:${relative.id}:request:${index}` } });
+    await expect.poll(() => focused(page)).toMatchObject({ id: `request-${relative.id}-${index}` });
+    await page.keyboard.press('Tab');
+    await expect(focused(page)).resolves.toMatchObject({ text: 'Markera som hanterad' });
+    await page.keyboard.press('Enter');
+    await expect.poll(async () => (await readPlan('municipality-homecare', ids.astrid)).plan.relativesSection.relatives.find((r) => r.id === relative.id)!.support!.requests[index]!.handledAt).toBeTruthy();
+    await expect.poll(() => section(page, 'Maria Nilsson').innerText()).toContain('Hanterad');
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the service’s refusal with its reason and keeps what was typed', async () => {
+    const { page, errors } = await openEditor(ids.ingrid, 'region-coordinator', {}, 0, undefined, withoutLiveStream);
+    const outOfHours = section(page, 'Kontakt utanför kontorstid');
+    await outOfHours.getByRole('button', { name: /^Ändra kontakt/ }).click();
+    await outOfHours.getByLabel('Vart närstående vänder sig utanför kontorstid').fill('Ring jouren');
+    // The plan is closed meanwhile: the service refuses the change (409), in its words.
+    const { etag } = await readPlan('region-coordinator', ids.ingrid);
+    const api = await h.staffApi('region-coordinator');
+    expect((await api(`/api/plans/${ids.ingrid}/status`, { method: 'POST', ifMatch: etag, body: { status: 'closed' } })).status).toBe(200);
+    await outOfHours.getByRole('button', { name: 'Spara' }).click();
+    const refusal = outOfHours.locator('[role="alert"]');
+    await refusal.waitFor();
+    await expect(refusal.innerText()).resolves.toBe(
+      'SIP-tjänsten sa nej: The individual has withdrawn the consent to the plan (or it is closed): record a new consent, or close the plan',
+    );
+    await expect.poll(() => focused(page)).toMatchObject({ id: 'refusal-out-of-hours' });
+    await expect(outOfHours.getByLabel('Vart närstående vänder sig utanför kontorstid').inputValue()).resolves.toBe('Ring jouren');
+    await axe(page, 'refused');
+    // The plan read again shows why, once the form is closed.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => outOfHours.innerText()).toContain('Planen är avslutad');
+    await expect(outOfHours.getByRole('button').count()).resolves.toBe(0);
+    expect(errors.filter((e) => !/ERR_FAILED|status of 4(09|12)/.test(e))).toEqual([]);
   });
 
   for (const [what, options, viewport] of [

@@ -448,6 +448,13 @@ export class SipPlanEditor extends SipStaffElement {
         const now = formSpec(id, fresh, this.t);
         const version = now?.versionOf(fresh);
         if (!form || !now || version === undefined) return;
+        if (form.conflict && form.version === version) {
+          // A live change already brought the form up to this version, with the comparison.
+          this.#update(id, { saving: false });
+          await this.updateComplete;
+          this.renderRoot.querySelector<HTMLElement>(`[id="conflict-${CSS.escape(id)}"]`)?.focus();
+          return;
+        }
         const current = now.draft(fresh, new Date());
         if (spec.additive) {
           this.#update(id, { version, saving: false });
@@ -481,6 +488,14 @@ export class SipPlanEditor extends SipStaffElement {
         ? this.t.serverRefused(reason)
         : this.t.errors[error.code === 'session-expired' ? 'session-expired' : error.code];
     this.#update(id, { saving: false, refusal });
+    if ((error.code === 'forbidden' || error.code === 'conflict') && api && this.plan) {
+      // What made the service refuse (a closed plan, a consent withdrawn) shows once read again.
+      try {
+        this.#apply((await api.get<PlanView>(path`/api/plans/${this.plan.id}`)).body);
+      } catch {
+        // The refusal stands as it is.
+      }
+    }
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`[id="refusal-${CSS.escape(id)}"]`)?.focus();
   }
@@ -731,7 +746,7 @@ export class SipPlanEditor extends SipStaffElement {
           : group.fields.map((f) => this.#field(id, f, form)),
       )}
       <div class="actions">
-        <button class="button primary" part="button" type="submit" ?disabled=${form.saving}>${form.saving ? t.saving : t.save}</button>
+        <button class="button primary" part="button" type="submit" aria-disabled=${form.saving ? 'true' : 'false'}>${form.saving ? t.saving : t.save}</button>
         <button class="button" part="button" type="button" @click=${() => void this.#close(id, t.cancelled)}>${t.cancel}</button>
       </div>
     </form>`;
@@ -942,7 +957,7 @@ export class SipPlanEditor extends SipStaffElement {
           (p) => html`<li class="item">
             ${p.name}${p.role ? html`, ${p.role}` : nothing} <span class="muted">(${t.participantKind[p.kind]})</span>
             ${p.kind === 'invited' && access.allowed
-              ? html`<button class="button warning" part="button" type="button" ?disabled=${this.busy !== ''} @click=${() => this.#removeParticipant(p.id, p.name)}>
+              ? html`<button class="button warning" part="button" type="button" aria-disabled=${this.busy !== '' ? 'true' : 'false'} @click=${() => this.#removeParticipant(p.id, p.name)}>
                   ${t.removeParticipant(p.name)}
                 </button>`
               : nothing}
@@ -1045,7 +1060,7 @@ export class SipPlanEditor extends SipStaffElement {
         : access.allowed
           ? html`<div class="actions">
               ${next.map(
-                (s) => html`<button class="button" part="button" type="button" ?disabled=${this.busy !== ''} @click=${() => this.#changeStatus(s)}>
+                (s) => html`<button class="button" part="button" type="button" aria-disabled=${this.busy !== '' ? 'true' : 'false'} @click=${() => this.#changeStatus(s)}>
                   ${t.changeStatusTo(t.status[s])}
                 </button>`,
               )}
@@ -1171,7 +1186,7 @@ export class SipPlanEditor extends SipStaffElement {
                     ${q.handledAt
                       ? nothing
                       : supportAccess.allowed
-                        ? html`<button class="button" part="button" type="button" ?disabled=${this.busy !== ''} @click=${() => this.#markHandled(relative, index)}>
+                        ? html`<button class="button" part="button" type="button" aria-disabled=${this.busy !== '' ? 'true' : 'false'} @click=${() => this.#markHandled(relative, index)}>
                             ${r.markHandled}
                           </button>`
                         : this.#reason(supportAccess)}

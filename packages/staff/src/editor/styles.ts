@@ -161,7 +161,7 @@ export const styles = css`
     border-color: var(--_danger);
     color: var(--_danger);
   }
-  .button[disabled] {
+  .button[aria-disabled='true'] {
     cursor: progress;
     opacity: 0.8;
   }
