@@ -428,6 +428,29 @@ describe('<sip-plan-editor>', () => {
     expect(errors.filter((e) => !/ERR_FAILED|status of 4(09|12)/.test(e))).toEqual([]);
   });
 
+  it('moves the plan’s status along its allowed transitions, and adds and removes an invited participant', async () => {
+    const { page, errors } = await openEditor(ids.karl, 'region-coordinator');
+    const status = section(page, 'Status');
+    await expect(status.getByRole('button').allInnerTexts()).resolves.toEqual(['Ändra status till uppföljd', 'Ändra status till avslutad']);
+    await status.getByRole('button', { name: 'Ändra status till uppföljd' }).click();
+    await expect.poll(() => status.getByRole('button').allInnerTexts()).toEqual(['Ändra status till aktiv', 'Ändra status till avslutad']);
+    expect((await readPlan('region-coordinator', ids.karl)).plan.status).toBe('followed_up');
+    await expect(focused(page)).resolves.toMatchObject({ id: 'heading-status' });
+
+    const participants = section(page, 'Deltagare');
+    await participants.getByRole('button', { name: 'Lägg till deltagare' }).click();
+    await participants.getByLabel('Namn (obligatoriskt)').fill('Anna Ström');
+    await participants.getByLabel('Roll').fill('Kurator, Försäkringskassan');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => participants.innerText()).toContain('Anna Ström, Kurator, Försäkringskassan');
+    const added = (await readPlan('region-coordinator', ids.karl)).plan.participants.find((p) => p.name === 'Anna Ström');
+    expect(added).toMatchObject({ kind: 'invited', role: 'Kurator, Försäkringskassan' });
+    await participants.getByRole('button', { name: 'Ta bort Anna Ström' }).click();
+    await expect.poll(() => participants.innerText()).not.toContain('Anna Ström');
+    expect((await readPlan('region-coordinator', ids.karl)).plan.participants.some((p) => p.name === 'Anna Ström')).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
   for (const [what, options, viewport] of [
     ['at 320 CSS pixels', {}, { width: 320, height: 800 }],
     ['at 200 % zoom', { zoom: 2 }, { width: 1280, height: 800 }],

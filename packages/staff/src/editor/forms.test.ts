@@ -1,4 +1,4 @@
-import { partContentPatchSchema, planFieldsPatchSchema } from '@sip/shared';
+import { individualConsentSchema, partContentPatchSchema, planFieldsPatchSchema, relativeSharingSchema, relativeSupportSchema } from '@sip/shared';
 import { describe, expect, it } from 'vitest';
 import { fieldForPath, formSpec, fromLocalInput, itemsOf, sectionFingerprints, toLocalInput } from './forms.ts';
 import { planFixture } from './fixture.test-support.ts';
@@ -83,5 +83,34 @@ describe('the forms', () => {
     const before = sectionFingerprints(planFixture());
     const after = sectionFingerprints(planFixture({ fields: { ...planFixture().fields, needs: [{ text: 'Ny' }] } }));
     expect([...after.keys()].filter((k) => after.get(k) !== before.get(k))).toEqual(['needs']);
+  });
+
+  it('record a consent, the sharing with a relative and the support offered as the API’s schemas take them', () => {
+    const plan = planFixture();
+    const consent = formSpec('consent', plan, t)!;
+    const draft = { ...consent.draft(plan, now), given: 'true', 'scope.information': ['goals', 'needs'], 'scope.actors': 'Region Norrvik\nNorrviks kommun', 'recordedBy.name': 'Karin Ek' };
+    const body = consent.body(draft, plan, now);
+    expect(body).toEqual({
+      given: true,
+      form: 'written',
+      recordedAt: now.toISOString(),
+      recordedBy: { name: 'Karin Ek' },
+      scope: { information: ['goals', 'needs'], actors: ['Region Norrvik', 'Norrviks kommun'] },
+    });
+    expect(individualConsentSchema.safeParse(body).success).toBe(true);
+    expect(consent.body({ ...draft, revoke: 'true' }, plan, now)).toMatchObject({ revokedAt: now.toISOString() });
+
+    const sharing = formSpec('relative:rel-1:sharing', plan, t)!;
+    const shared = sharing.body({ ...sharing.draft(plan, now), categories: ['goals'], 'recordedBy.name': 'Sara Lind', validUntil: '2027-12-03' }, plan, now);
+    expect(relativeSharingSchema.safeParse(shared).success).toBe(true);
+    expect(shared).toMatchObject({ categories: ['goals'], form: 'written', validUntil: '2027-12-03', recordedBy: { name: 'Sara Lind' } });
+    expect(sharing.schema.safeParse(sharing.body({ ...sharing.draft(plan, now), 'recordedBy.name': '' }, plan, now)).success).toBe(false);
+
+    const withRequest = planFixture();
+    withRequest.relativesSection.relatives[0]!.support = { offered: [], requests: [{ kind: 'needs-assessment', at: '2026-12-01T10:00:00.000Z' }] };
+    const support = formSpec('relative:rel-1:support', withRequest, t)!;
+    const offered = support.body({ offered: ['respite', 'groups'] }, withRequest, now);
+    expect(offered).toEqual({ offered: ['respite', 'groups'], requests: [{ kind: 'needs-assessment', at: '2026-12-01T10:00:00.000Z' }] });
+    expect(relativeSupportSchema.safeParse(offered).success).toBe(true);
   });
 });
