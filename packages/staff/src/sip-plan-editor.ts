@@ -19,7 +19,7 @@ import { accessTo, type Access, type Me, type Target } from './editor/access.ts'
 import { focusHeadingId, parseFocus } from './editor/focus.ts';
 import { draftChanged, fieldForPath, formSpec, sectionFingerprints, type FieldSpec, type FormSpec, type Issue } from './editor/forms.ts';
 import { followPlan, type PlanEventData } from './editor/live.ts';
-import { compareDrafts, mergeMine, textOf, type Draft, type FieldComparison } from './editor/merge.ts';
+import { compareDrafts, linesAgainst, mergeMine, type Draft, type DraftValue, type FieldComparison } from './editor/merge.ts';
 import { messages, type Messages } from './editor/messages.ts';
 import { presenceText, type PresenceData } from './editor/presence.ts';
 import { styles } from './editor/styles.ts';
@@ -393,7 +393,7 @@ export class SipPlanEditor extends SipStaffElement {
     this.renderRoot.querySelector<HTMLElement>(`[id="summary-${CSS.escape(id)}"]`)?.focus();
   }
 
-  async #save(id: string): Promise<void> {
+  async #save(id: string, retry = true): Promise<void> {
     const plan = this.plan;
     const form = this.forms.get(id);
     const api = this.api;
@@ -428,11 +428,11 @@ export class SipPlanEditor extends SipStaffElement {
       this.dispatchEvent(new SipSavedEvent({ planId: plan.id, section: id, revision: fresh.revision }));
       await this.#close(id, this.t.saved(spec.title));
     } catch (error) {
-      await this.#saveFailed(id, spec, error, keys, labelOf);
+      await this.#saveFailed(id, spec, error, keys, labelOf, retry);
     }
   }
 
-  async #saveFailed(id: string, spec: FormSpec, error: unknown, keys: string[], labelOf: (key: string) => string): Promise<void> {
+  async #saveFailed(id: string, spec: FormSpec, error: unknown, keys: string[], labelOf: (key: string) => string, retry: boolean): Promise<void> {
     const api = this.api;
     if (!(error instanceof ApiError)) {
       this.reportError(error);
@@ -456,9 +456,10 @@ export class SipPlanEditor extends SipStaffElement {
           return;
         }
         const current = now.draft(fresh, new Date());
-        if (spec.additive) {
+        if (spec.additive && retry) {
+          // Something new added beside another change collides with nothing: send it again, once.
           this.#update(id, { version, saving: false });
-          await this.#save(id);
+          await this.#save(id, false);
           return;
         }
         this.forms = new Map(this.forms).set(id, this.#withConflict({ ...form, errors: [] }, current, version, 'precondition'));
@@ -759,7 +760,18 @@ export class SipPlanEditor extends SipStaffElement {
       return field ? (field.group ? `${field.group}: ${field.label}` : field.label) : key;
     };
     const shown = conflict.comparisons.filter((c) => c.differs || c.theirsChanged);
-    const show = (value: string | string[] | undefined) => textOf(value) || t.empty;
+    // Each line the other version lacks is marked, in words for screen readers and underlined.
+    const show = (value: DraftValue | undefined, other: DraftValue | undefined, field: FieldSpec | undefined) => {
+      const lines = linesAgainst(value, other);
+      if (lines.length === 0) return html`<span class="muted">${t.empty}</span>`;
+      const label = (text: string) =>
+        field?.kind === 'checkbox' ? (text === 'true' ? t.yes : t.no) : (field?.options?.find((o) => o.value === text)?.label ?? text);
+      return lines.map((line) =>
+        line.changed
+          ? html`<div><mark><span class="visually-hidden">${t.conflict.differs}: </span>${label(line.text)}</mark></div>`
+          : html`<div>${label(line.text)}</div>`,
+      );
+    };
     const title = conflict.kind === 'live' ? t.conflict.whileWriting(this.#orgName(conflict.organisationId)) : t.conflict.heading;
     return html`<div id=${`conflict-${id}`} class="conflict" part="conflict" role="group" tabindex="-1" aria-labelledby=${`conflict-title-${id}`}>
       <p id=${`conflict-title-${id}`} class="conflict-title">${title}</p>
@@ -767,12 +779,12 @@ export class SipPlanEditor extends SipStaffElement {
       <ul class="comparison">
         ${shown.map(
           (c) => html`<li class=${c.differs ? 'differs' : ''}>
-            <span>${labelOf(c.key)}: ${c.differs ? html`<mark>${t.conflict.differs}</mark>` : t.conflict.same}</span>
+            <span class="comparison-field">${labelOf(c.key)}: ${c.differs ? t.conflict.differs : t.conflict.same}</span>
             <dl>
               <dt>${t.conflict.mine}</dt>
-              <dd class="pre">${show(c.mine)}</dd>
+              <dd class="pre">${show(c.mine, c.current, fields.find((f) => f.key === c.key))}</dd>
               <dt>${t.conflict.current}</dt>
-              <dd class="pre">${show(c.current)}</dd>
+              <dd class="pre">${show(c.current, c.mine, fields.find((f) => f.key === c.key))}</dd>
             </dl>
           </li>`,
         )}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareDrafts, hasCollision, mergeMine, sameValue, textOf } from './merge.ts';
+import { compareDrafts, hasCollision, linesAgainst, mergeMine, sameValue, textOf } from './merge.ts';
 
 describe('comparing my version with the current one', () => {
   const base = { title: 'SIP för Karl', needs: 'Stöd med mat', 'coordinator.name': 'Sara Lind', info: ['goals'] };
@@ -37,5 +37,19 @@ describe('comparing my version with the current one', () => {
     expect(sameValue('a', undefined)).toBe(false);
     expect(textOf(['needs', 'goals'])).toBe('goals, needs');
     expect(textOf(undefined)).toBe('');
+  });
+});
+
+describe('the lines that differ', () => {
+  it('marks each line of one version the other lacks', () => {
+    expect(linesAgainst('Mat\nPost', 'Mat\nStäd')).toEqual([
+      { text: 'Mat', changed: false },
+      { text: 'Post', changed: true },
+    ]);
+    expect(linesAgainst(['needs', 'goals'], ['goals'])).toEqual([
+      { text: 'goals', changed: false },
+      { text: 'needs', changed: true },
+    ]);
+    expect(linesAgainst('', 'x')).toEqual([]);
   });
 });

@@ -58,3 +58,10 @@ export function mergeMine(base: Draft, mine: Draft, current: Draft): Draft {
   }
   return merged;
 }
+
+/** The lines of one version, each marked when the other version does not have it. */
+export function linesAgainst(value: DraftValue | undefined, other: DraftValue | undefined): { text: string; changed: boolean }[] {
+  const split = (v: DraftValue | undefined) => (Array.isArray(v) ? [...v].sort() : textOf(v).split('\n')).filter((line) => line !== '');
+  const theirs = new Set(split(other));
+  return split(value).map((text) => ({ text, changed: !theirs.has(text) }));
+}

@@ -262,8 +262,11 @@ export const styles = css`
     border-top: 0.0625rem solid var(--_border);
     padding: 0.25em 0;
   }
-  .comparison .differs {
+  .comparison-field {
     font-weight: 700;
+  }
+  .comparison dd {
+    margin-inline-start: 1em;
   }
   .comparison mark {
     background: var(--_notice);
