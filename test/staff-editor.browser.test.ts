@@ -415,9 +415,8 @@ describe('<sip-plan-editor>', () => {
     await outOfHours.getByRole('button', { name: 'Spara' }).click();
     const refusal = outOfHours.locator('[role="alert"]');
     await refusal.waitFor();
-    await expect(refusal.innerText()).resolves.toBe(
-      'SIP-tjänsten sa nej: The individual has withdrawn the consent to the plan (or it is closed): record a new consent, or close the plan',
-    );
+    // The policy's reason, in the user's words (the plan is read again to tell closed from withdrawn).
+    await expect(refusal.innerText()).resolves.toBe('SIP-tjänsten sa nej: Planen är avslutad');
     await expect.poll(() => focused(page)).toMatchObject({ id: 'refusal-out-of-hours' });
     await expect(outOfHours.getByLabel('Vart närstående vänder sig utanför kontorstid').inputValue()).resolves.toBe('Ring jouren');
     await axe(page, 'refused');

@@ -15,7 +15,7 @@ import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { ApiError, path } from './api.ts';
 import { SipStaffElement } from './base.ts';
-import { accessTo, type Access, type Me, type Target } from './editor/access.ts';
+import { accessTo, refusalCode, type Access, type Me, type Target } from './editor/access.ts';
 import { focusHeadingId, parseFocus } from './editor/focus.ts';
 import { draftChanged, fieldForPath, formSpec, sectionFingerprints, type FieldSpec, type FormSpec, type Issue } from './editor/forms.ts';
 import { followPlan, type PlanEventData } from './editor/live.ts';
@@ -222,6 +222,7 @@ export class SipPlanEditor extends SipStaffElement {
   #startLive(): void {
     const api = this.api;
     if (!api || !this.planId || this.#stopLive || !this.isConnected) return;
+    let opened = 0;
     this.#stopLive = followPlan(api, this.planId, {
       onChange: (event) => {
         this.#pending.push(event);
@@ -233,8 +234,9 @@ export class SipPlanEditor extends SipStaffElement {
         this.presence = presence;
       },
       onOpen: () => {
-        // Reconnected: whatever happened while the stream was down is read again.
-        if (this.plan) {
+        // Reconnected: whatever happened while the stream was down is read again. (The stream
+        // also sends what it missed after Last-Event-ID; a first connection missed nothing.)
+        if (opened++ > 0 && this.plan) {
           clearTimeout(this.#refreshTimer);
           this.#refreshTimer = setTimeout(() => void this.#refresh(), 150);
         }
@@ -483,22 +485,29 @@ export class SipPlanEditor extends SipStaffElement {
       await this.#focusSummary(id);
       return;
     }
-    const reason = error.problem?.detail ?? error.problem?.title;
-    const refusal =
-      (error.code === 'forbidden' || error.code === 'conflict' || error.code === 'validation') && reason
-        ? this.t.serverRefused(reason)
-        : this.t.errors[error.code === 'session-expired' ? 'session-expired' : error.code];
-    this.#update(id, { saving: false, refusal });
-    if ((error.code === 'forbidden' || error.code === 'conflict') && api && this.plan) {
+    let plan = this.plan;
+    if ((error.code === 'forbidden' || error.code === 'conflict') && api && plan) {
       // What made the service refuse (a closed plan, a consent withdrawn) shows once read again.
       try {
-        this.#apply((await api.get<PlanView>(path`/api/plans/${this.plan.id}`)).body);
+        plan = (await api.get<PlanView>(path`/api/plans/${plan.id}`)).body;
+        this.#apply(plan);
       } catch {
         // The refusal stands as it is.
       }
     }
+    this.#update(id, { saving: false, refusal: this.#refusalText(error, plan) });
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLElement>(`[id="refusal-${CSS.escape(id)}"]`)?.focus();
+  }
+
+  /** The service's refusal in the user's words where the policy's reason is known, else in the service's own. */
+  #refusalText(error: ApiError, plan: PlanView | undefined): string {
+    const reason = error.problem?.detail ?? error.problem?.title;
+    if ((error.code === 'forbidden' || error.code === 'conflict' || error.code === 'validation') && reason) {
+      const code = plan ? refusalCode(reason, plan.status) : undefined;
+      return this.t.serverRefused(code ? this.t.denial(code) : reason);
+    }
+    return this.t.errors[error.code === 'session-expired' ? 'session-expired' : error.code];
   }
 
   #codeOf(error: unknown): SipErrorCode | 'session-expired' {
@@ -535,7 +544,7 @@ export class SipPlanEditor extends SipStaffElement {
           // The message stands.
         }
       } else if (error instanceof ApiError && (error.code === 'forbidden' || error.code === 'conflict') && (error.problem?.detail ?? error.problem?.title)) {
-        text = this.t.serverRefused((error.problem?.detail ?? error.problem?.title)!);
+        text = this.#refusalText(error, this.plan);
       }
       this.actionErrors = new Map(this.actionErrors).set(section, text);
     } finally {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accessTo, situationFor, type Me } from './access.ts';
+import { requirements } from '@sip/shared';
+import { accessTo, refusalCode, situationFor, type Me } from './access.ts';
 import { planFixture, REGION_ORG } from './fixture.test-support.ts';
 import { messages } from './messages.ts';
 
@@ -59,5 +60,13 @@ describe('what the user may change, asked of the policy', () => {
   it('reads the standing from whose plan it is', () => {
     expect(situationFor(plan, coordinator).standing).toBe('member');
     expect(situationFor(planFixture({ initiator: 'region' }), coordinator).standing).toBe('initiator');
+  });
+
+  it('puts the service’s own refusals in the user’s words', () => {
+    expect(refusalCode(requirements['consent-not-withdrawn'].refusal.reason, 'closed')).toBe('closed');
+    expect(refusalCode(requirements['consent-not-withdrawn'].refusal.reason, 'consent_withdrawn')).toBe('consent-withdrawn');
+    expect(messages.sv.denial(refusalCode(requirements['own-part'].refusal.reason, 'active')!)).toBe('Varje huvudman redigerar bara sin egen del');
+    expect(messages.en.denial(refusalCode(requirements['shared-with-me'].refusal.reason, 'active')!)).toBe('The individual’s consent does not let this reach your organisation');
+    expect(refusalCode('Something the policy never says', 'active')).toBeUndefined();
   });
 });

@@ -64,23 +64,32 @@ export function accessTo(operation: Operation, plan: PlanView, me: Me, target: T
   const decision = decide(operation, me.role, situation);
   if (decision.allowed) return decision;
   if (decision.reason === policy[operation].refused) return { allowed: false, code: me.role === 'auditor' ? 'auditor' : 'coordinators-only' };
-  const requirement = (Object.keys(requirements) as (keyof typeof requirements)[]).find((name) => requirements[name].refusal.reason === decision.reason);
+  const part = plan.parts.find((p) => p.id === target.partId);
+  return { allowed: false, code: refusalCode(decision.reason, plan.status) ?? 'not-visible', ...(part ? { principal: part.principal } : {}) };
+}
+
+/**
+ * The code of a refusal the policy gives, in its words (the service sends the same words as a
+ * problem's `detail`), so the element can say it in the user's language; undefined for others.
+ */
+export function refusalCode(reason: string | undefined, status: PlanView['status']): DenialCode | undefined {
+  const requirement = (Object.keys(requirements) as (keyof typeof requirements)[]).find((name) => requirements[name].refusal.reason === reason);
   switch (requirement) {
-    case 'own-part': {
-      const part = plan.parts.find((p) => p.id === target.partId);
-      return { allowed: false, code: 'not-own-part', ...(part ? { principal: part.principal } : {}) };
-    }
+    case 'own-part':
+      return 'not-own-part';
     case 'not-closed':
-      return { allowed: false, code: 'closed' };
+      return 'closed';
     case 'consent-not-withdrawn':
-      return { allowed: false, code: plan.status === 'closed' ? 'closed' : 'consent-withdrawn' };
+      return status === 'closed' ? 'closed' : 'consent-withdrawn';
     case 'nothing-withheld':
-      return { allowed: false, code: 'withheld' };
+      return 'withheld';
     case 'shared-with-me':
-      return { allowed: false, code: 'not-shared' };
+      return 'not-shared';
     case 'adult':
-      return { allowed: false, code: 'child' };
+      return 'child';
+    case 'sees-plan':
+      return 'not-visible';
     default:
-      return { allowed: false, code: 'not-visible' };
+      return undefined;
   }
 }

@@ -208,7 +208,11 @@ const sv = {
       case 'auditor':
         return 'Granskare läser loggar, inte planer';
       case 'not-own-part':
-        return principal === 'municipality' ? 'Kommunens del redigeras bara av kommunens personal' : 'Regionens del redigeras bara av regionens personal';
+        return principal === 'municipality'
+          ? 'Kommunens del redigeras bara av kommunens personal'
+          : principal === 'region'
+            ? 'Regionens del redigeras bara av regionens personal'
+            : 'Varje huvudman redigerar bara sin egen del';
       case 'closed':
         return 'Planen är avslutad';
       case 'consent-withdrawn':
@@ -452,7 +456,11 @@ const en: Messages = {
       case 'auditor':
         return 'Auditors read logs, not plans';
       case 'not-own-part':
-        return principal === 'municipality' ? 'The municipality’s part is edited only by the municipality’s staff' : 'The region’s part is edited only by the region’s staff';
+        return principal === 'municipality'
+          ? 'The municipality’s part is edited only by the municipality’s staff'
+          : principal === 'region'
+            ? 'The region’s part is edited only by the region’s staff'
+            : 'Each principal edits only its own part';
       case 'closed':
         return 'The plan is closed';
       case 'consent-withdrawn':
