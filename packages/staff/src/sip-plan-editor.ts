@@ -222,7 +222,6 @@ export class SipPlanEditor extends SipStaffElement {
   #startLive(): void {
     const api = this.api;
     if (!api || !this.planId || this.#stopLive || !this.isConnected) return;
-    let opened = 0;
     this.#stopLive = followPlan(api, this.planId, {
       onChange: (event) => {
         this.#pending.push(event);
@@ -234,9 +233,9 @@ export class SipPlanEditor extends SipStaffElement {
         this.presence = presence;
       },
       onOpen: () => {
-        // Reconnected: whatever happened while the stream was down is read again. (The stream
-        // also sends what it missed after Last-Event-ID; a first connection missed nothing.)
-        if (opened++ > 0 && this.plan) {
+        // (Re)connected: whatever happened while the stream was not open (before its first
+        // connection too: it sends only what comes after it) is read again.
+        if (this.plan) {
           clearTimeout(this.#refreshTimer);
           this.#refreshTimer = setTimeout(() => void this.#refresh(), 150);
         }
