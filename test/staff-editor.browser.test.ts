@@ -70,6 +70,10 @@ async function axe(page: Page, what: string) {
 /** Without the live stream: what the service answers a write is all the editor learns. */
 const withoutLiveStream = (page: Page) => page.route('**/events', (route) => route.abort());
 
+/** What the editor's polite live region says. */
+const liveRegion = (page: Page) =>
+  page.evaluate(() => document.querySelector('sip-plan-editor')!.shadowRoot!.querySelector('[aria-live="polite"]')?.textContent ?? '');
+
 /** The focused element inside the editor: its id and its text. */
 const focused = (page: Page) =>
   page.evaluate(() => {
@@ -217,6 +221,7 @@ describe('<sip-plan-editor>', () => {
     expect(res.status).toBe(200);
     await expect.poll(() => needs.innerText(), { timeout: 8000 }).toContain('Hjälp med att komma ut varje dag');
     await expect.poll(() => needs.innerText()).toContain('Ändrad av Norrviks kommun just nu');
+    await expect.poll(() => liveRegion(page)).toContain('Behov ändrades av Norrviks kommun.');
     await expect(goals.getByLabel('Individens egna mål', { exact: true }).inputValue()).resolves.toBe('Mitt utkast');
     expect(errors).toEqual([]);
   });
@@ -283,6 +288,7 @@ describe('<sip-plan-editor>', () => {
     await conflict.waitFor({ timeout: 8000 });
     expect(await conflict.innerText()).toContain('Norrviks kommun har ändrat detta medan du skrev');
     expect(await conflict.innerText()).toContain('Ringer sin syster på söndagar');
+    await expect.poll(() => liveRegion(page)).toContain('Det individen gör själv: Norrviks kommun har ändrat detta medan du skrev.');
     await conflict.getByRole('button', { name: 'Behåll den nya' }).click();
     await expect.poll(() => own.innerText()).toContain('Ringer sin syster på söndagar');
     expect(await own.innerText()).not.toContain('Löser korsord');
@@ -326,8 +332,7 @@ describe('<sip-plan-editor>', () => {
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => focused(page)).toMatchObject({ id: 'edit-needs' });
     expect(await section(page, 'Behov').innerText()).toContain('Hjälp att hålla ordning på posten');
-    const live = await page.evaluate(() => document.querySelector('sip-plan-editor')!.shadowRoot!.querySelector('[aria-live="polite"]')!.textContent);
-    expect(live).toContain('Behov: sparat.');
+    await expect.poll(() => liveRegion(page)).toContain('Behov: sparat.');
 
     await page.keyboard.press('Enter');
     await page.keyboard.type('x');

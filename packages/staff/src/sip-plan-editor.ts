@@ -282,12 +282,15 @@ export class SipPlanEditor extends SipStaffElement {
     const was = sectionFingerprints(before);
     const now = sectionFingerprints(plan);
     const changedSections = [...now.keys()].filter((key) => was.get(key) !== now.get(key));
+    const said: string[] = [];
+    const warnings: string[] = [];
     if (foreign && changedSections.length) {
       const marks = new Map(this.marks);
       for (const key of changedSections) marks.set(key, { organisationId: foreign.organisationId, at: foreign.at });
       this.marks = marks;
       const org = this.#orgName(foreign.organisationId);
-      this.#announce(changedSections.map((key) => this.t.changedNow(this.#sectionTitle(key, plan), org)).join(' '));
+      said.push(...changedSections.map((key) => this.t.changedNow(this.#sectionTitle(key, plan), org)));
+      this.#announce(said.join(' '));
     }
     const forms = new Map(this.forms);
     for (const [id, form] of forms) {
@@ -299,9 +302,11 @@ export class SipPlanEditor extends SipStaffElement {
         forms.set(id, { ...form, version, ...(spec.additive ? {} : { base: current }) });
       } else {
         forms.set(id, this.#withConflict(form, current, version, 'live', latest?.organisationId));
+        warnings.push(`${spec.title}: ${this.t.conflict.whileWriting(this.#orgName(latest?.organisationId))}.`);
       }
     }
     this.forms = forms;
+    if (warnings.length) this.#announce([...said, ...warnings].join(' '));
   }
 
   #withConflict(form: OpenForm, current: Draft, version: number, kind: Conflict['kind'], organisationId?: string): OpenForm {
