@@ -239,6 +239,30 @@ describe('<sip-plan-editor>', () => {
     expect([...a.errors, ...b.errors]).toEqual([]);
   });
 
+  it('follows the plan again after the stream fails, and catches up on what it missed', async () => {
+    let failing = true;
+    let attempts = 0;
+    const { page, errors } = await openEditor(ids.astrid, 'municipality-coordinator', {}, 1, undefined, (p) =>
+      p.route('**/events', (route) => {
+        attempts++;
+        return failing ? route.abort() : route.continue();
+      }),
+    );
+    const { etag } = await readPlan('region-coordinator', ids.astrid);
+    const region = await h.staffApi('region-coordinator');
+    const res = await region(`/api/plans/${ids.astrid}`, { method: 'PATCH', ifMatch: etag, body: { title: 'SIP för Astrid Nilsson, hemma' } });
+    expect(res.status).toBe(200);
+    await expect.poll(() => attempts).toBeGreaterThan(1);
+    failing = false;
+    await expect.poll(() => page.locator('sip-plan-editor h2').innerText(), { timeout: 15_000 }).toBe('SIP för Astrid Nilsson, hemma');
+    // Live again: the next change comes by the stream.
+    const next = await readPlan('region-coordinator', ids.astrid);
+    await region(`/api/plans/${ids.astrid}`, { method: 'PATCH', ifMatch: next.etag, body: { title: 'SIP för Astrid Nilsson' } });
+    await expect.poll(() => page.locator('sip-plan-editor h2').innerText(), { timeout: 8000 }).toBe('SIP för Astrid Nilsson');
+    await expect.poll(() => section(page, 'Plan och ansvar').innerText()).toContain('Ändrad av Region Norrvik just nu');
+    expect(errors.filter((e) => !/ERR_FAILED/.test(e))).toEqual([]);
+  });
+
   it('keeps what the user typed when someone saved first, shows both, and saves theirs with "use mine"', async () => {
     // Without the live stream, the service's 412 is what tells the editor.
     const { page, errors } = await openEditor(ids.karl, 'region-coordinator', {}, 0, undefined, withoutLiveStream);
