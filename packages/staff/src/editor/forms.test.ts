@@ -1,0 +1,116 @@
+import { individualConsentSchema, partContentPatchSchema, planFieldsPatchSchema, relativeSharingSchema, relativeSupportSchema } from '@sip/shared';
+import { describe, expect, it } from 'vitest';
+import { fieldForPath, formSpec, fromLocalInput, itemsOf, sectionFingerprints, toLocalInput } from './forms.ts';
+import { planFixture } from './fixture.test-support.ts';
+import { messages } from './messages.ts';
+
+const t = messages.sv;
+const now = new Date('2026-12-03T10:00:00Z');
+
+describe('the forms', () => {
+  it('turn lines into items, keeping the ids of lines that stayed', () => {
+    expect(itemsOf('Kunna bo kvar hemma\n\n  Sjunga i kören ', [{ id: 'g1', text: 'Kunna bo kvar hemma' }])).toEqual([
+      { id: 'g1', text: 'Kunna bo kvar hemma' },
+      { text: 'Sjunga i kören' },
+    ]);
+    expect(itemsOf('', [{ id: 'g1', text: 'x' }])).toEqual([]);
+  });
+
+  it('send only the section’s own fields, as a PATCH the API’s schema takes', () => {
+    const plan = planFixture();
+    const spec = formSpec('individual-goals', plan, t)!;
+    const draft = spec.draft(plan, now);
+    expect(draft).toEqual({ individualGoals: 'Kunna bo kvar hemma' });
+    const body = spec.body({ individualGoals: 'Kunna bo kvar hemma\nSjunga' }, plan, now);
+    expect(body).toEqual({ individualGoals: [{ id: 'g1', text: 'Kunna bo kvar hemma' }, { text: 'Sjunga' }] });
+    expect(planFieldsPatchSchema.safeParse(body).success).toBe(true);
+    expect(spec.body({ individualGoals: '' }, plan, now)).toEqual({ individualGoals: null });
+  });
+
+  it('keep what the form does not show (an item’s upstream source, a contact’s HSA-id)', () => {
+    const plan = planFixture();
+    const part = plan.parts[0]!;
+    const spec = formSpec(`part:${part.id}`, plan, t)!;
+    const draft = spec.draft(plan, now);
+    expect(draft['interventions.0.title']).toBe('Hemsjukvård');
+    const body = spec.body({ ...draft, 'interventions.0.when': 'Morgon och kväll', 'interventions.1.title': 'Ny insats' }, plan, now) as {
+      interventions: Record<string, unknown>[];
+    };
+    expect(body.interventions[0]).toMatchObject({ id: 'i1', source: { id: 'sr-1' }, when: 'Morgon och kväll', status: 'decided' });
+    expect(body.interventions[1]).toEqual({ title: 'Ny insats', status: 'planned' });
+    expect(partContentPatchSchema.safeParse(body).success).toBe(true);
+    const removed = spec.body({ ...draft, 'interventions.0.remove': 'true' }, plan, now) as { interventions: unknown };
+    expect(removed.interventions).toBeNull();
+    const overview = formSpec('overview', plan, t)!;
+    const o = overview.body({ ...overview.draft(plan, now), 'coordinator.phone': '' }, plan, now) as { coordinator: Record<string, unknown> };
+    expect(o.coordinator).toEqual({ name: 'Karin Ek', hsaId: 'SE2120000099-7P01' });
+  });
+
+  it('find what the schema refuses, by the field’s key', () => {
+    const plan = planFixture();
+    const spec = formSpec('follow-up', plan, t)!;
+    const result = spec.schema.safeParse(spec.body({ 'followUp.date': '', 'followUp.by.name': 'Karin Ek' }, plan, now));
+    expect(result.success).toBe(false);
+    const keys = spec.fields(plan).map((f) => f.key);
+    expect(result.error!.issues.map((i) => fieldForPath(i.path.map(String).join('.'), keys))).toContain('followUp.date');
+  });
+
+  it('map the service’s JSON pointers to fields', () => {
+    const keys = ['coordinator.name', 'interventions.0.title', 'individualGoals', 'title'];
+    expect(fieldForPath('/coordinator/name', keys)).toBe('coordinator.name');
+    expect(fieldForPath('/body/interventions/0/title', keys)).toBe('interventions.0.title');
+    expect(fieldForPath('/individualGoals/2/text', keys)).toBe('individualGoals');
+    expect(fieldForPath('individualGoals.0.text', keys)).toBe('individualGoals');
+    expect(fieldForPath('/titles', keys)).toBeUndefined();
+  });
+
+  it('propose nothing to a relative that is not in the plan', () => {
+    const plan = planFixture();
+    expect(formSpec('relative:nobody:propose', plan, t)).toBeUndefined();
+    expect(formSpec('relative:rel-1:propose', plan, t)!.versionOf(plan)).toBe(7);
+    expect(formSpec('relative:rel-2:propose', plan, t)!.target).toEqual({ child: true });
+    expect(formSpec('part:nope', plan, t)).toBeUndefined();
+  });
+
+  it('give moments to a datetime-local field in local time and back as UTC', () => {
+    const local = toLocalInput('2026-12-03T10:30:00.000Z');
+    expect(local).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d$/);
+    expect(fromLocalInput(local)).toBe('2026-12-03T10:30:00.000Z');
+    expect(fromLocalInput('nonsense')).toBe('nonsense');
+  });
+
+  it('tell which sections changed between two versions of a plan', () => {
+    const before = sectionFingerprints(planFixture());
+    const after = sectionFingerprints(planFixture({ fields: { ...planFixture().fields, needs: [{ text: 'Ny' }] } }));
+    expect([...after.keys()].filter((k) => after.get(k) !== before.get(k))).toEqual(['needs']);
+  });
+
+  it('record a consent, the sharing with a relative and the support offered as the API’s schemas take them', () => {
+    const plan = planFixture();
+    const consent = formSpec('consent', plan, t)!;
+    const draft = { ...consent.draft(plan, now), given: 'true', 'scope.information': ['goals', 'needs'], 'scope.actors': 'Region Norrvik\nNorrviks kommun', 'recordedBy.name': 'Karin Ek' };
+    const body = consent.body(draft, plan, now);
+    expect(body).toEqual({
+      given: true,
+      form: 'written',
+      recordedAt: now.toISOString(),
+      recordedBy: { name: 'Karin Ek' },
+      scope: { information: ['goals', 'needs'], actors: ['Region Norrvik', 'Norrviks kommun'] },
+    });
+    expect(individualConsentSchema.safeParse(body).success).toBe(true);
+    expect(consent.body({ ...draft, revoke: 'true' }, plan, now)).toMatchObject({ revokedAt: now.toISOString() });
+
+    const sharing = formSpec('relative:rel-1:sharing', plan, t)!;
+    const shared = sharing.body({ ...sharing.draft(plan, now), categories: ['goals'], 'recordedBy.name': 'Sara Lind', validUntil: '2027-12-03' }, plan, now);
+    expect(relativeSharingSchema.safeParse(shared).success).toBe(true);
+    expect(shared).toMatchObject({ categories: ['goals'], form: 'written', validUntil: '2027-12-03', recordedBy: { name: 'Sara Lind' } });
+    expect(sharing.schema.safeParse(sharing.body({ ...sharing.draft(plan, now), 'recordedBy.name': '' }, plan, now)).success).toBe(false);
+
+    const withRequest = planFixture();
+    withRequest.relativesSection.relatives[0]!.support = { offered: [], requests: [{ kind: 'needs-assessment', at: '2026-12-01T10:00:00.000Z' }] };
+    const support = formSpec('relative:rel-1:support', withRequest, t)!;
+    const offered = support.body({ offered: ['respite', 'groups'] }, withRequest, now);
+    expect(offered).toEqual({ offered: ['respite', 'groups'], requests: [{ kind: 'needs-assessment', at: '2026-12-01T10:00:00.000Z' }] });
+    expect(relativeSupportSchema.safeParse(offered).success).toBe(true);
+  });
+});
