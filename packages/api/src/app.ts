@@ -5,6 +5,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { accessLogRoutes } from './access-log/access-log.routes.ts';
 import { authenticate } from './auth/middleware.ts';
 import { sessionRoutes } from './auth/session.routes.ts';
+import { tokenExchangeRoutes } from './auth/token-exchange.routes.ts';
 import { devRoutes } from './demo/dev.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { fhirRoutes } from './fhir/fhir.routes.ts';
@@ -103,6 +104,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes);
   app.route('/', sessionRoutes);
+  if (deps.tokenExchange) app.route('/', tokenExchangeRoutes);
   app.route('/', organisationsRoutes);
   app.route('/', plansRoutes);
   app.route('/', publicationRoutes);

@@ -52,6 +52,32 @@ export const devRoutes = createRouter()
       return c.json({ access_token: accessToken, token_type: 'Bearer' as const, expires_in: DEMO_TOKEN_TTL_SECONDS }, 200);
     },
   )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/dev/smart',
+      tags: ['Demo'],
+      summary: "The demo region's health record, which launches the SMART app (demo mode only)",
+      description:
+        'POST `{ "practitioner": "<Practitioner id>", "patient": "<Patient id>" }` to `launchEndpoint` for a `launch`, then open `launchUrl?iss=<iss>&launch=<launch>`.',
+      responses: {
+        200: {
+          description: 'Where to launch from',
+          content: {
+            'application/json': {
+              schema: z.object({ iss: z.string(), clientId: z.string(), launchEndpoint: z.string(), launchUrl: z.string() }).meta({ id: 'DemoSmart' }),
+            },
+          },
+        },
+        ...problemResponses(404),
+      },
+    }),
+    (c) => {
+      const { demoEhr, config } = c.get('deps');
+      if (!demoEhr) throw new ProblemError('not-found', 'The demo region has no health record of its own here');
+      return c.json({ ...demoEhr, launchEndpoint: `${demoEhr.iss}/auth/launch`, launchUrl: `${config.publicUrl}/smart/launch` }, 200);
+    },
+  )
   .get('/dev/jwks.json', (c) => {
     const { demo } = c.get('deps');
     if (!demo) throw new ProblemError('not-found');
