@@ -6,6 +6,7 @@ import { accessLogRoutes } from './access-log/access-log.routes.ts';
 import { authenticate } from './auth/middleware.ts';
 import { sessionRoutes } from './auth/session.routes.ts';
 import { tokenExchangeRoutes } from './auth/token-exchange.routes.ts';
+import { createSmartRoutes, smartPageHeaders } from './smart/smart.routes.ts';
 import { devRoutes } from './demo/dev.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { fhirRoutes } from './fhir/fhir.routes.ts';
@@ -69,9 +70,13 @@ export function createApp(deps: AppDeps) {
   app.use('*', requestLog);
   for (const path of ['/api', '/api/*', '/fhir', '/fhir/*']) app.use(path, noStore);
   const demoPage = deps.config.demoMode && deps.demo !== undefined;
+  // The SMART app, launched from a health record: wherever launches are exchanged for staff tokens.
+  const smartApp = deps.tokenExchange !== undefined;
+  const smartHeaders = smartPageHeaders(deps);
   app.use('*', (c, next) => {
     const path = c.req.path;
     if (path.startsWith('/docs')) return pageHeaders(c, next);
+    if (smartApp && path.startsWith('/smart/')) return smartHeaders(c, next);
     if (path.startsWith('/widget/') || path.startsWith('/staff/')) return widgetHeaders(c, next);
     if (demoPage && (path === '/demo' || path.startsWith('/demo/'))) return demoPageHeaders(c, next);
     return apiHeaders(c, next);
@@ -118,6 +123,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', createStaffElementRoutes({ distDir: deps.config.staffDistDir ?? defaultStaffDistDir }));
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
   if (demoPage) app.route('/', createDemoPageRoutes());
+  if (smartApp) app.route('/', createSmartRoutes({ distDir: deps.config.staffDistDir ?? defaultStaffDistDir }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',
