@@ -68,7 +68,7 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use('*', requestLog);
-  for (const path of ['/api', '/api/*', '/fhir', '/fhir/*']) app.use(path, noStore);
+  for (const path of ['/api', '/api/*', '/fhir', '/fhir/*', '/token']) app.use(path, noStore);
   const demoPage = deps.config.demoMode && deps.demo !== undefined;
   // The SMART app, launched from a health record: wherever launches are exchanged for staff tokens.
   const smartApp = deps.tokenExchange !== undefined;
