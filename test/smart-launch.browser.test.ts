@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
+import { IdentifierSystem } from '@sip/shared';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildSmartLaunch, buildStaff } from '../packages/staff/build.mjs';
@@ -177,6 +178,36 @@ describe('the SMART app, launched from the health record', () => {
     const { page, errors } = await openPage();
     await launchInto(page, { iss: smart.iss });
     await expect.poll(() => page.locator('sip-plan-editor').getAttribute('plan-id'), { timeout: 20_000 }).toBe(karlsPlan);
+    expect(errors).toEqual([]);
+  });
+
+  it("launches from the demo's own link, and reflows at 320 px wide without scrolling sideways", async () => {
+    const INGRID = '194411079827';
+    const [ingridsPlan] = await plansFor('region-coordinator', INGRID);
+    const context = await browser.newContext({ viewport: { width: 320, height: 640 } });
+    contexts.push(context);
+    const page = await context.newPage();
+    const errors = collectPageErrors(page);
+    await page.goto(`${service.url}/dev/smart/launch?patient=patient-ingrid`);
+    await expect.poll(() => page.locator('sip-plan-editor').getAttribute('plan-id'), { timeout: 20_000 }).toBe(ingridsPlan);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await axe(page);
+    // A patient new to the record, without a SIP: the offer reflows too.
+    const created = await fetch(`${smart.iss}/Patient`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/fhir+json' },
+      body: JSON.stringify({
+        resourceType: 'Patient',
+        identifier: [{ system: IdentifierSystem.personnummer, value: '191212121212' }],
+        name: [{ given: ['Tolvan'], family: 'Tolvansson' }],
+      }),
+    });
+    expect(created.status).toBe(201);
+    const tolvan = ((await created.json()) as { id: string }).id;
+    await page.goto(`${service.url}/dev/smart/launch?${new URLSearchParams({ patient: tolvan, lang: 'en' })}`);
+    await expect.poll(() => page.locator('h1').textContent(), { timeout: 20_000 }).toBe('SIP for Tolvan Tolvansson');
+    await expect.poll(() => page.getByRole('button', { name: 'Start a SIP' }).count(), { timeout: 20_000 }).toBe(1);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
     expect(errors).toEqual([]);
   });
 

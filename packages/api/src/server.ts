@@ -117,10 +117,14 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     if (seeded) logger.info({ plans: seeded }, 'demo plans created');
   }
   const demoRegion = demoUpstreams.find((u) => u.name === 'region' && u.peer.smart);
-  const demoEhr = demoRegion ? { iss: demoRegion.baseUrl, clientId: DEMO_SMART_CLIENT_ID } : undefined;
+  const demoSmart = demoRegion?.peer.smart;
+  const demoEhr =
+    demoRegion && demoSmart
+      ? { iss: demoRegion.baseUrl, clientId: DEMO_SMART_CLIENT_ID, createLaunch: demoSmart.createLaunch.bind(demoSmart) }
+      : undefined;
   const smartIssuers = [
     ...config.smartIssuers,
-    ...(demoEhr ? [{ ...demoEhr, organisationId: demoOrganisations.region.id, role: 'coordinator' as const }] : []),
+    ...(demoEhr ? [{ iss: demoEhr.iss, clientId: demoEhr.clientId, organisationId: demoOrganisations.region.id, role: 'coordinator' as const }] : []),
   ];
   const exchange = await tokenExchangeFor(config, smartIssuers, demo, () => clock.now());
   if (exchange) trusted.push(...exchange.trusted);

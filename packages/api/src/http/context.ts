@@ -30,7 +30,7 @@ export interface AppDeps {
   /** The token exchange of SMART launches: present in demo mode and when `SMART_ISSUERS` is set. */
   tokenExchange?: TokenExchange;
   /** Demo mode: the region's health record (a FHIR peer) that launches the broker's SMART app. */
-  demoEhr?: { iss: string; clientId: string };
+  demoEhr?: { iss: string; clientId: string; createLaunch(context: { practitioner: string; patient?: string }): string };
   /** The outbox worker, for its delivery counts in the metrics; absent where none runs. */
   outbox?: { readonly totals: ReadonlyMap<string, number> };
   /** Where checkpoints of the access log are kept, outside its database: the verification compares with them. */

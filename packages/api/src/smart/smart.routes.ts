@@ -11,7 +11,7 @@ const SMART_LAUNCH_FILE = 'smart-launch.js';
 
 /** The health records the app may be launched from: configured, and in demo mode the demo region's. */
 export function smartIssuersOf(deps: Pick<AppDeps, 'config' | 'demoEhr'>): { iss: string; clientId: string }[] {
-  return [...deps.config.smartIssuers.map(({ iss, clientId }) => ({ iss, clientId })), ...(deps.demoEhr ? [deps.demoEhr] : [])];
+  return [...deps.config.smartIssuers.map(({ iss, clientId }) => ({ iss, clientId })), ...(deps.demoEhr ? [{ iss: deps.demoEhr.iss, clientId: deps.demoEhr.clientId }] : [])];
 }
 
 /**
