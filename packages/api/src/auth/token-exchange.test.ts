@@ -1,5 +1,6 @@
+import { IdentifierSystem } from '@sip/shared';
 import { createFhirPeer, smartAuthorize, smartRedeem, type FhirPeer, type PeerServer } from '@sip/fhir-peer';
-import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUpstreamSeed } from '../demo/upstream-seed.ts';
 import { organisations, staff } from '../demo/world.ts';
@@ -196,5 +197,77 @@ describeEachDatabase('the token exchange of a SMART launch', (ctx) => {
     // The replay revoked the access token the code gave: the exchange cannot read the practitioner with it.
     const tokens = { idToken: String(first.body.id_token), accessToken: String(first.body.access_token) };
     await expectOAuthError(await exchange(form(tokens)), 400, 'invalid_request', /refused actor_token/);
+  });
+});
+
+describeEachDatabase('the token exchange outside demo mode', (ctx) => {
+  let t: TestApp;
+  let ehr: { peer: FhirPeer; server: PeerServer };
+
+  beforeAll(async () => {
+    ehr = await startEhr('ehr-real');
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const key = { ...(await exportJWK(privateKey)), alg: 'ES256', kid: 'exchange-1' };
+    t = await buildTestApp({
+      database: ctx.database,
+      peers: peers.urls,
+      env: {
+        DEMO_MODE: 'false',
+        PUBLIC_URL: 'http://127.0.0.1:8787',
+        STAFF_TOKEN_ISSUER: 'https://idp.test.example/staff',
+        STAFF_JWKS_URL: 'http://127.0.0.1:9/jwks',
+        ORGANISATIONS: JSON.stringify([
+          { ...organisations.region, kind: 'region' },
+          { ...organisations.municipality, kind: 'municipality' },
+        ].map(({ id, name, kind }) => ({ id, name, kind }))),
+        SMART_ISSUERS: JSON.stringify([{ iss: ehr.server.baseUrl, clientId: CLIENT, organisationId: organisations.region.id, role: 'staff' }]),
+        TOKEN_EXCHANGE_KEY: JSON.stringify(key),
+      },
+    });
+    expect(t.config.demoMode).toBe(false);
+  });
+  afterAll(async () => {
+    await ehr?.server.close();
+  });
+
+  it("signs the staff token with TOKEN_EXCHANGE_KEY as the service's own issuer, which the service then trusts", async () => {
+    const launchValue = ehr.peer.smart!.createLaunch({ practitioner: 'pract-region-physician', patient: 'patient-karl' });
+    const authorization = await smartAuthorize({ base: ehr.server.baseUrl, clientId: CLIENT, redirectUri: REDIRECT, scope: SCOPE, launch: launchValue });
+    const redeemed = await smartRedeem(ehr.server.baseUrl, { code: authorization.code!, verifier: authorization.verifier, clientId: CLIENT, redirectUri: REDIRECT });
+    const res = await t.app.request('/token', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: TOKEN_EXCHANGE_GRANT,
+        subject_token: String(redeemed.body.id_token),
+        subject_token_type: ID_TOKEN_TYPE,
+        actor_token: String(redeemed.body.access_token),
+        actor_token_type: ACCESS_TOKEN_TYPE,
+      }).toString(),
+    });
+    expect(res.status).toBe(200);
+    const { access_token: token } = (await res.json()) as { access_token: string };
+    expect(decodeJwt(token)).toMatchObject({ iss: 'http://127.0.0.1:8787/token', aud: 'sip-broker-staff' });
+    expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', kid: 'exchange-1' });
+    const session = await t.app.request('/api/session', { headers: { authorization: `Bearer ${token}` } });
+    expect(await session.json()).toEqual({ kind: 'staff', userId: 'SE2321000099-7P02', organisationId: organisations.region.id, role: 'staff' });
+    // Demo mode is off: no demo issuer, no demo launch.
+    expect((await t.app.request('/dev/smart')).status).toBe(404);
+  });
+
+  it('serves the SMART app for the configured records: the records it may be launched from, under a policy that names them', async () => {
+    const config = await t.app.request('/smart/config.json');
+    expect(await config.json()).toEqual({
+      issuers: [{ iss: ehr.server.baseUrl, clientId: CLIENT }],
+      personIdSystems: [IdentifierSystem.personnummer, IdentifierSystem.samordningsnummer],
+    });
+    const page = await t.app.request('/smart/launch');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    const origin = new URL(ehr.server.baseUrl).origin;
+    for (const directive of [`connect-src 'self' ${origin}`, `frame-ancestors 'self' ${origin}`, "script-src 'self'", "require-trusted-types-for 'script'", 'trusted-types lit-html']) {
+      expect(csp).toContain(directive);
+    }
   });
 });
