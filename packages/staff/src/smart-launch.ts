@@ -41,6 +41,7 @@ interface Messages {
   noPlan: string;
   startPlan: string;
   starting: string;
+  onlyCoordinators: string;
   partner: { region: string; municipality: string };
   choosePartner: string;
   opened: string;
@@ -59,6 +60,7 @@ const messages = {
     noPlan: 'Det finns ingen SIP för patienten som din organisation deltar i.',
     startPlan: 'Starta en SIP',
     starting: 'Startar SIP …',
+    onlyCoordinators: 'En SIP-samordnare i din organisation kan starta en.',
     partner: { region: 'Region', municipality: 'Kommun' },
     choosePartner: 'Den andra huvudmannen',
     opened: 'SIP:en är öppnad.',
@@ -85,6 +87,7 @@ const messages = {
     noPlan: 'There is no SIP for this patient that your organisation takes part in.',
     startPlan: 'Start a SIP',
     starting: 'Starting the SIP …',
+    onlyCoordinators: 'A SIP coordinator in your organisation can start one.',
     partner: { region: 'Region', municipality: 'Municipality' },
     choosePartner: 'The other principal',
     opened: 'The SIP is open.',
@@ -178,6 +181,10 @@ function render(next: View, focus = true): void {
       break;
     }
     case 'no-plan': {
+      if (next.partners.length === 0) {
+        body = el('section', {}, el('h1', { tabindex: '-1' }, t.planFor(next.name)), el('p', {}, t.noPlan), el('p', {}, t.onlyCoordinators));
+        break;
+      }
       const form = el('form', { novalidate: '' });
       const select = el('select', { id: 'partner', name: 'partner', required: '' });
       for (const partner of next.partners) select.append(el('option', { value: partner.id }, partner.name));
@@ -316,11 +323,12 @@ async function app(): Promise<void> {
     return;
   }
   const [session, organisations] = await Promise.all([
-    api('/api/session').then((r) => json<{ organisationId: string }>(r)),
+    api('/api/session').then((r) => json<{ organisationId: string; role: string }>(r)),
     api('/api/organisations').then((r) => json<{ items: Organisation[] }>(r)),
   ]);
   const own = organisations.items.find((o) => o.id === session.organisationId);
-  const partners = organisations.items.filter((o) => o.kind !== own?.kind);
+  // Only a coordinator starts a SIP, with a principal of the other kind.
+  const partners = own && session.role === 'coordinator' ? organisations.items.filter((o) => o.kind !== own.kind) : [];
   startPlan = (partnerId) => {
     const partner = partners.find((p) => p.id === partnerId);
     if (!own || !partner) return;
