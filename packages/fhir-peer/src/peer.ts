@@ -183,7 +183,7 @@ class Peer implements FhirPeer {
     this.slowMs = options.slowMs ?? 5000;
     this.api = new RestApi(
       this.repo,
-      { name: this.name, defaultPageSize: options.defaultPageSize ?? 20, startedAt: new Date().toISOString() },
+      { name: this.name, defaultPageSize: options.defaultPageSize ?? 20, startedAt: new Date().toISOString(), smart: Boolean(options.smart) },
       this.strict
     );
   }

@@ -39,6 +39,17 @@ describe('SMART App Launch authorisation server', () => {
     }
   });
 
+  it('names SMART-on-FHIR and its endpoints in its CapabilityStatement', async () => {
+    const reply = await send(`${running.base}/metadata`);
+    expect(reply.body.rest[0].security.service[0].coding[0].code).toBe('SMART-on-FHIR');
+    const uris = reply.body.rest[0].security.extension[0];
+    expect(uris.url).toBe('http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris');
+    expect(uris.extension).toEqual([
+      { url: 'authorize', valueUri: `${running.base}/auth/authorize` },
+      { url: 'token', valueUri: `${running.base}/auth/token` },
+    ]);
+  });
+
   it('runs an EHR launch: code, token with the patient, an id token with fhirUser signed by its keys, and the token opens the FHIR API', async () => {
     await seedPeople();
     const authorization = await launchAndAuthorize({ nonce: 'n-123' });
