@@ -136,6 +136,11 @@ describe('the SMART app, launched from the health record', () => {
     expect(await sessionOf(token)).toEqual({ kind: 'staff', userId: SARA_LIND, organisationId: REGION, role: 'coordinator' });
     await expectNoTokenKept(page, token);
     await axe(page);
+
+    // When the editor says the session has expired, the page says to launch again and forgets the token.
+    await page.evaluate(() => document.querySelector('sip-plan-editor')!.dispatchEvent(new Event('sip-session-expired', { bubbles: true, composed: true })));
+    await expect.poll(() => page.getByRole('alert').textContent()).toBe('Din inloggning har gått ut. Starta appen från journalen igen.');
+    expect(await page.locator('sip-plan-editor').count()).toBe(0);
     expect(errors).toEqual([]);
   });
 

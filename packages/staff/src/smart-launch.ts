@@ -10,6 +10,7 @@
  * storage for the redirect is removed as soon as the launch completes.
  */
 import FHIR from 'fhirclient/lib/entry/browser.js';
+import { SipSessionExpiredEvent } from './events.ts';
 import { langOf, type Lang } from './i18n.ts';
 
 /** Scopes of an EHR launch: the launch context, who the user is, and the patient. */
@@ -30,7 +31,8 @@ type ErrorCode =
   | 'exchange-refused'
   | 'unavailable'
   | 'forbidden'
-  | 'create-failed';
+  | 'create-failed'
+  | 'session-expired';
 
 interface Messages {
   title: string;
@@ -76,6 +78,7 @@ const messages = {
       unavailable: 'SIP-tjänsten eller journalen svarar inte just nu. Försök igen om en stund.',
       forbidden: 'Du har inte behörighet att starta en SIP.',
       'create-failed': 'Det gick inte att starta SIP:en. Försök igen.',
+      'session-expired': 'Din inloggning har gått ut. Starta appen från journalen igen.',
     },
   },
   en: {
@@ -103,6 +106,7 @@ const messages = {
       unavailable: 'The SIP service or the health record is not answering right now. Try again in a while.',
       forbidden: 'You are not allowed to start a SIP.',
       'create-failed': 'The SIP could not be started. Try again.',
+      'session-expired': 'Your sign-in has expired. Start the app from the health record again.',
     },
   },
 } satisfies Record<Lang, Messages>;
@@ -361,6 +365,11 @@ function start(): void {
   lang = langOf(new URLSearchParams(location.search).get('lang') ?? sessionStorage.getItem(LANG_KEY));
   sessionStorage.setItem(LANG_KEY, lang);
   const page = document.body.dataset.page;
+  // The staff token is not renewed (the launch's id token is spent): when it runs out, launch again.
+  main().addEventListener(SipSessionExpiredEvent.eventName, () => {
+    staffToken = undefined;
+    render({ kind: 'error', code: 'session-expired' });
+  });
   render({ kind: 'busy', text: page === 'app' ? 'loading' : 'connecting' }, false);
   (page === 'app' ? app() : launch()).catch(fail);
 }
