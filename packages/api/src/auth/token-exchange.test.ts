@@ -222,6 +222,7 @@ describeEachDatabase('the token exchange outside demo mode', (ctx) => {
         ].map(({ id, name, kind }) => ({ id, name, kind }))),
         SMART_ISSUERS: JSON.stringify([{ iss: ehr.server.baseUrl, clientId: CLIENT, organisationId: organisations.region.id, role: 'staff' }]),
         TOKEN_EXCHANGE_KEY: JSON.stringify(key),
+        TOKEN_MAX_LIFETIME_SECONDS: '900',
       },
     });
     expect(t.config.demoMode).toBe(false);
@@ -246,8 +247,12 @@ describeEachDatabase('the token exchange outside demo mode', (ctx) => {
       }).toString(),
     });
     expect(res.status).toBe(200);
-    const { access_token: token } = (await res.json()) as { access_token: string };
-    expect(decodeJwt(token)).toMatchObject({ iss: 'http://127.0.0.1:8787/token', aud: 'sip-broker-staff' });
+    const { access_token: token, expires_in: expiresIn } = (await res.json()) as { access_token: string; expires_in: number };
+    // No longer than the service takes a token for (TOKEN_MAX_LIFETIME_SECONDS).
+    expect(expiresIn).toBe(900);
+    const claims = decodeJwt(token);
+    expect(claims).toMatchObject({ iss: 'http://127.0.0.1:8787/token', aud: 'sip-broker-staff' });
+    expect(claims.exp! - claims.iat!).toBe(900);
     expect(decodeProtectedHeader(token)).toMatchObject({ alg: 'ES256', kid: 'exchange-1' });
     const session = await t.app.request('/api/session', { headers: { authorization: `Bearer ${token}` } });
     expect(await session.json()).toEqual({ kind: 'staff', userId: 'SE2321000099-7P02', organisationId: organisations.region.id, role: 'staff' });

@@ -21,7 +21,7 @@ export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exch
 export const ID_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:id_token';
 export const ACCESS_TOKEN_TYPE = 'urn:ietf:params:oauth:token-type:access_token';
 
-/** How long a staff token given for a launch lives, in seconds. */
+/** How long a staff token given for a launch lives, in seconds (at most `TOKEN_MAX_LIFETIME_SECONDS`). */
 export const EXCHANGED_TOKEN_TTL_SECONDS = 3600;
 /** How old an id token may be when it is exchanged, in seconds: it is exchanged right after the launch. */
 export const ID_TOKEN_MAX_AGE_SECONDS = 600;
@@ -288,7 +288,7 @@ export function createTokenExchange(options: {
  * demo mode by the demo issuer. `trusted` is what the token verifier must trust for its tokens.
  */
 export async function tokenExchangeFor(
-  config: Pick<Config, 'demoMode' | 'publicUrl' | 'tokenExchangeKey' | 'audiences'>,
+  config: Pick<Config, 'demoMode' | 'publicUrl' | 'tokenExchangeKey' | 'audiences' | 'tokenMaxLifetimeSeconds'>,
   smartIssuers: SmartIssuerConfig[],
   demo: DemoIssuer | undefined,
   now: () => Date,
@@ -299,7 +299,14 @@ export async function tokenExchangeFor(
     : await demo?.staffMinter();
   if (!minter) return undefined;
   return {
-    exchange: createTokenExchange({ issuers: smartIssuers, minter, staffAudience: config.audiences.staff, now }),
+    exchange: createTokenExchange({
+      issuers: smartIssuers,
+      minter,
+      staffAudience: config.audiences.staff,
+      now,
+      // Never longer than the service itself takes a token for.
+      ttlSeconds: Math.min(EXCHANGED_TOKEN_TTL_SECONDS, config.tokenMaxLifetimeSeconds),
+    }),
     trusted: [minter.trusted(config.audiences.staff)],
   };
 }
