@@ -20,3 +20,9 @@ export declare const GZIP_BUDGET_BYTES: number;
 
 /** Builds dist/sip-staff.js and dist/staff.json (or into `outDir`). */
 export declare function buildStaff(options?: { outDir?: string }): Promise<StaffBuildResult>;
+
+export declare const smartLaunchFile: string;
+export declare const SMART_GZIP_BUDGET_BYTES: number;
+
+/** Builds the SMART launch app into dist/smart-launch.js (or into `outDir`). */
+export declare function buildSmartLaunch(options?: { outDir?: string }): Promise<{ path: string; bytes: number; gzipBytes: number }>;

@@ -96,8 +96,53 @@ export async function buildStaff({ outDir = distDir } = {}) {
   return { ...metadata, path: join(outDir, bundleFile) };
 }
 
+export const smartLaunchFile = 'smart-launch.js';
+/** The budget of the SMART launch app, gzipped: the SMART client library and the page. */
+export const SMART_GZIP_BUDGET_BYTES = 40 * 1024;
+
+/**
+ * Builds the SMART launch app (`src/smart-launch.ts`, with the SMART client library `fhirclient`)
+ * into `dist/smart-launch.js`, which the service serves under `/smart/`. It loads the staff
+ * elements' module itself, from its versioned URL, when it opens a plan.
+ * @returns {Promise<{ path: string, bytes: number, gzipBytes: number }>}
+ */
+export async function buildSmartLaunch({ outDir = distDir } = {}) {
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: ['src/smart-launch.ts'],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022', 'chrome110', 'firefox110', 'safari16.4'],
+    minify: true,
+    legalComments: 'eof',
+    charset: 'utf8',
+    sourcemap: false,
+    metafile: true,
+    write: false,
+    logLevel: 'silent',
+    conditions: ['production'],
+    // fhirclient's build for current browsers: no fetch polyfill.
+    define: { 'process.env.NODE_ENV': '"production"', FHIRCLIENT_PURE: 'true' },
+  });
+  const serverCode = Object.keys(result.metafile.inputs).filter((path) => /node_modules\/(drizzle-orm|hono|postgres|pino)\//.test(path) || /packages\/api\//.test(path));
+  if (serverCode.length > 0) throw new Error(`the SMART launch app must not include server code:\n  ${serverCode.join('\n  ')}`);
+  const output = result.outputFiles[0];
+  if (!output) throw new Error('esbuild wrote no output');
+  const body = Buffer.from(output.contents);
+  const gzipBytes = gzipSync(body, { level: 9 }).length;
+  if (gzipBytes > SMART_GZIP_BUDGET_BYTES) {
+    throw new Error(`the SMART launch app is ${gzipBytes} bytes gzipped, over the budget of ${SMART_GZIP_BUDGET_BYTES}`);
+  }
+  await mkdir(outDir, { recursive: true });
+  await writeAtomically(join(outDir, smartLaunchFile), body);
+  return { path: join(outDir, smartLaunchFile), bytes: body.length, gzipBytes };
+}
+
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   const built = await buildStaff();
   const where = relative(process.cwd(), built.path) || built.path;
   process.stdout.write(`staff elements: ${where} ${built.bytes} bytes, ${built.gzipBytes} gzipped, ${built.integrity}\n`);
+  const smart = await buildSmartLaunch();
+  process.stdout.write(`SMART launch app: ${relative(process.cwd(), smart.path) || smart.path} ${smart.bytes} bytes, ${smart.gzipBytes} gzipped\n`);
 }

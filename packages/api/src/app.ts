@@ -5,6 +5,8 @@ import { secureHeaders } from 'hono/secure-headers';
 import { accessLogRoutes } from './access-log/access-log.routes.ts';
 import { authenticate } from './auth/middleware.ts';
 import { sessionRoutes } from './auth/session.routes.ts';
+import { tokenExchangeRoutes } from './auth/token-exchange.routes.ts';
+import { createSmartRoutes, smartPageHeaders } from './smart/smart.routes.ts';
 import { devRoutes } from './demo/dev.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { fhirRoutes } from './fhir/fhir.routes.ts';
@@ -67,11 +69,15 @@ export function createApp(deps: AppDeps) {
     await next();
   });
   app.use('*', requestLog);
-  for (const path of ['/api', '/api/*', '/fhir', '/fhir/*']) app.use(path, noStore);
+  for (const path of ['/api', '/api/*', '/fhir', '/fhir/*', '/token']) app.use(path, noStore);
   const demoPage = deps.config.demoMode && deps.demo !== undefined;
+  // The SMART app, launched from a health record: wherever launches are exchanged for staff tokens.
+  const smartApp = deps.tokenExchange !== undefined;
+  const smartHeaders = smartPageHeaders(deps);
   app.use('*', (c, next) => {
     const path = c.req.path;
     if (path.startsWith('/docs')) return pageHeaders(c, next);
+    if (smartApp && path.startsWith('/smart/')) return smartHeaders(c, next);
     if (path.startsWith('/widget/') || path.startsWith('/staff/')) return widgetHeaders(c, next);
     if (demoPage && (path === '/demo/staff' || path.startsWith('/demo/staff/'))) return staffDemoHeaders(c, next);
     if (demoPage && (path === '/demo' || path.startsWith('/demo/'))) return demoPageHeaders(c, next);
@@ -105,6 +111,7 @@ export function createApp(deps: AppDeps) {
 
   app.route('/', healthRoutes);
   app.route('/', sessionRoutes);
+  if (deps.tokenExchange) app.route('/', tokenExchangeRoutes);
   app.route('/', organisationsRoutes);
   app.route('/', plansRoutes);
   app.route('/', publicationRoutes);
@@ -119,6 +126,7 @@ export function createApp(deps: AppDeps) {
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
   if (demoPage) app.route('/', createDemoPageRoutes());
   if (demoPage) app.route('/', createStaffDemoRoutes());
+  if (smartApp) app.route('/', createSmartRoutes({ distDir: deps.config.staffDistDir ?? defaultStaffDistDir }));
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', {
     type: 'http',

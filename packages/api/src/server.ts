@@ -9,7 +9,9 @@ import { openDatabase, type Database } from './db/database.ts';
 import { accessLogGuard } from './db/service-role.ts';
 import { createDemoIssuer, type DemoIssuer } from './demo/issuer.ts';
 import { seedDemoPlans } from './demo/seed-plans.ts';
-import { startDemoUpstream, type DemoUpstream } from './demo/upstreams.ts';
+import { DEMO_SMART_CLIENT_ID, demoSmartRedirectUris, startDemoUpstream, type DemoUpstream } from './demo/upstreams.ts';
+import { tokenExchangeFor } from './auth/token-exchange.ts';
+import { organisations as demoOrganisations } from './demo/world.ts';
 import { systemClock, type Clock } from './http/context.ts';
 import type { Logger } from './logger.ts';
 import { startingOrganisations, upsertOrganisations } from './organisations/organisations.ts';
@@ -88,7 +90,9 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
       let baseUrl = upstreamConfig.baseUrl;
       if (!baseUrl) {
         // Only demo mode gets here: without it, configuration requires every base URL.
-        const demoUpstream = await startDemoUpstream(name, join(resolve(config.dataDir), 'demo-upstreams'));
+        // The region's health record also launches the broker's SMART app.
+        const smart = name === 'region' ? { clients: [{ clientId: DEMO_SMART_CLIENT_ID, redirectUris: demoSmartRedirectUris(config.publicUrl, config.port) }] } : undefined;
+        const demoUpstream = await startDemoUpstream(name, join(resolve(config.dataDir), 'demo-upstreams'), smart);
         demoUpstreams.push(demoUpstream);
         baseUrl = demoUpstream.baseUrl;
       }
@@ -112,6 +116,18 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     const seeded = await seedDemoPlans(database.db, upstreams, config.fhirSystems, () => clock.now());
     if (seeded) logger.info({ plans: seeded }, 'demo plans created');
   }
+  const demoRegion = demoUpstreams.find((u) => u.name === 'region' && u.peer.smart);
+  const demoSmart = demoRegion?.peer.smart;
+  const demoEhr =
+    demoRegion && demoSmart
+      ? { iss: demoRegion.baseUrl, clientId: DEMO_SMART_CLIENT_ID, createLaunch: demoSmart.createLaunch.bind(demoSmart) }
+      : undefined;
+  const smartIssuers = [
+    ...config.smartIssuers,
+    ...(demoEhr ? [{ iss: demoEhr.iss, clientId: demoEhr.clientId, organisationId: demoOrganisations.region.id, role: 'coordinator' as const }] : []),
+  ];
+  const exchange = await tokenExchangeFor(config, smartIssuers, demo, () => clock.now());
+  if (exchange) trusted.push(...exchange.trusted);
   const tokens = createTokenVerifier(trusted, () => clock.now(), {
     maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
     audiences: [config.audiences.staff, config.audiences.citizen],
@@ -139,6 +155,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     events,
     outbox,
     ...(demo ? { demo } : {}),
+    ...(exchange ? { tokenExchange: exchange.exchange } : {}),
+    ...(demoEhr ? { demoEhr } : {}),
     ...(checkpoints ? { accessLogCheckpoints: checkpoints } : {}),
   });
   const server: ServerType = await new Promise((resolveServer) => {

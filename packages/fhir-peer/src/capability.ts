@@ -25,9 +25,10 @@ let resourceCapabilities: CapabilityStatementRestResource[] | undefined;
 /**
  * The peer's CapabilityStatement (`GET [base]/metadata`): FHIR 4.0.1, JSON only, every R4
  * resource type with the instance and type interactions the peer implements, and the system
- * interactions `transaction` and `batch`.
+ * interactions `transaction` and `batch`. With SMART on, `rest.security` names SMART-on-FHIR and
+ * the authorisation and token endpoints (the `oauth-uris` extension), as SMART App Launch asks.
  */
-export function capabilityStatement(baseUrl: string, name: string, startedAt: string): CapabilityStatement {
+export function capabilityStatement(baseUrl: string, name: string, startedAt: string, smart = false): CapabilityStatement {
   resourceCapabilities ??= getResourceTypes()
     .sort()
     .map((type) => describeResourceType(type));
@@ -44,6 +45,22 @@ export function capabilityStatement(baseUrl: string, name: string, startedAt: st
     rest: [
       {
         mode: 'server',
+        ...(smart
+          ? {
+              security: {
+                service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+                extension: [
+                  {
+                    url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+                    extension: [
+                      { url: 'authorize', valueUri: `${baseUrl}/auth/authorize` },
+                      { url: 'token', valueUri: `${baseUrl}/auth/token` },
+                    ],
+                  },
+                ],
+              },
+            }
+          : {}),
         resource: resourceCapabilities,
         interaction: [{ code: 'transaction' }, { code: 'batch' }],
       },

@@ -55,6 +55,15 @@
  * are not checked, and references to other resources need not resolve (except `urn:uuid:`
  * placeholders, which must be resolved within their transaction).
  *
+ * - With the `smart` option, a SMART App Launch authorisation server as a health record has one:
+ *   `[base]/.well-known/smart-configuration`, `GET [base]/auth/authorize` (registered public
+ *   clients, exact redirect URIs, `state`, PKCE S256 required, `aud` must be the FHIR base; an EHR
+ *   launch is approved for the practitioner its `launch` is bound to, a standalone one for the user
+ *   set with `setStandaloneUser`), `POST [base]/auth/token` (single-use codes, short-lived; errors as
+ *   RFC 6749 §5.2 JSON; an ES256 `id_token` with `fhirUser`), `[base]/auth/jwks`, and for tests and
+ *   the demo `POST [base]/auth/launch` and `POST [base]/auth/standalone` with
+ *   `{ "practitioner": id, "patient": id }`. Resource scopes are recorded, not enforced.
+ *
  * The peer writes nothing to the console.
  */
 export type { FaultMode } from './faults.ts';
@@ -71,3 +80,6 @@ export { createFhirPeer } from './peer.ts';
 export type { PeerState, ResourceVersion } from './repository.ts';
 export { PeerRepository } from './repository.ts';
 export { MAX_PAGE_SIZE } from './paging.ts';
+export type { LaunchContext, SmartClient, SmartGrant, SmartOptions, SmartServer } from './smart.ts';
+export type { SmartAuthorization, SmartAuthorizeRequest } from './smart-login.ts';
+export { smartAuthorize, smartRedeem } from './smart-login.ts';

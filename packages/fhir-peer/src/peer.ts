@@ -12,6 +12,7 @@ import { PeerRepository } from './repository.ts';
 import { RestApi } from './rest.ts';
 import type { Strictness, StrictnessCounters, StrictnessOptions } from './strictness.ts';
 import { StrictnessControl } from './strictness.ts';
+import { SMART_PATHS, SmartAuthorisationServer, type SmartOptions, type SmartServer } from './smart.ts';
 
 /**
  * Options for {@link createFhirPeer}. The strict behaviours of a real server ({@link StrictnessOptions}:
@@ -35,6 +36,15 @@ export interface FhirPeerOptions extends StrictnessOptions {
    * `/metadata` stays open, as FHIR servers keep it.
    */
   authorize?: (authorization: string | null) => boolean;
+  /**
+   * When given, the peer is also a SMART App Launch authorisation server, as a health record is:
+   * `[base]/.well-known/smart-configuration`, `[base]/auth/authorize`, `[base]/auth/token` and
+   * `[base]/auth/jwks`, with EHR launches made by `[base]/auth/launch` or
+   * {@link SmartServer.createLaunch}. Every answer then carries CORS headers (apps call it from
+   * the browser). A request with a bearer token must carry a live token the peer issued (or one
+   * `authorize` accepts); one without is answered only when `authorize` is not set.
+   */
+  smart?: SmartOptions;
 }
 
 /** Where {@link FhirPeer.listen} binds. */
@@ -61,6 +71,8 @@ export interface PeerServer {
 export interface FhirPeer {
   /** The label given in the options. */
   readonly name: string;
+  /** The SMART authorisation server, when the `smart` option was given. */
+  readonly smart: SmartServer | undefined;
   /** The resource store behind the REST API, for direct inspection in tests. */
   readonly repo: PeerRepository;
   /** How many HTTP requests the peer has received, whether answered, faulted or failed. */
@@ -155,11 +167,13 @@ class Peer implements FhirPeer {
   private requests = 0;
   private readonly authorize: FhirPeerOptions['authorize'];
   private readonly strict: StrictnessControl;
+  private readonly smartServer: SmartAuthorisationServer | undefined;
 
   constructor(options: FhirPeerOptions) {
     const { transactions, maxTransactionEntries, serializationFailures, rateLimit } = options;
     this.strict = new StrictnessControl({ transactions, maxTransactionEntries, serializationFailures, rateLimit });
     this.authorize = options.authorize;
+    this.smartServer = options.smart ? new SmartAuthorisationServer(options.smart) : undefined;
     this.name = options.name ?? 'fhir-peer';
     this.basePath = (options.basePath ?? '').replace(/\/+$/, '');
     if (this.basePath && !this.basePath.startsWith('/')) {
@@ -169,9 +183,13 @@ class Peer implements FhirPeer {
     this.slowMs = options.slowMs ?? 5000;
     this.api = new RestApi(
       this.repo,
-      { name: this.name, defaultPageSize: options.defaultPageSize ?? 20, startedAt: new Date().toISOString() },
+      { name: this.name, defaultPageSize: options.defaultPageSize ?? 20, startedAt: new Date().toISOString(), smart: Boolean(options.smart) },
       this.strict
     );
+  }
+
+  get smart(): SmartServer | undefined {
+    return this.smartServer;
   }
 
   get requestCount(): number {
@@ -195,6 +213,31 @@ class Peer implements FhirPeer {
   }
 
   readonly fetch = async (request: Request): Promise<Response> => {
+    if (!this.smartServer) return this.handle(request);
+    // An app in the browser calls the SMART endpoints and the FHIR API from its own origin.
+    const cors = {
+      'access-control-allow-origin': '*',
+      'access-control-expose-headers': 'ETag, Location, Content-Location',
+    };
+    if (request.method === 'OPTIONS' && request.headers.get('access-control-request-method')) {
+      this.requests++;
+      return new Response(null, {
+        status: 204,
+        headers: {
+          ...cors,
+          'access-control-allow-methods': 'GET, HEAD, POST, PUT, PATCH, DELETE',
+          'access-control-allow-headers': 'Authorization, Content-Type, Accept, If-Match, If-None-Match, If-None-Exist, Prefer',
+          'access-control-max-age': '600',
+        },
+      });
+    }
+    const response = await this.handle(request);
+    const headers = new Headers(response.headers);
+    for (const [name, value] of Object.entries(cors)) headers.set(name, value);
+    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+  };
+
+  private async handle(request: Request): Promise<Response> {
     this.requests++;
     try {
       await delay(this.latency, request.signal);
@@ -210,8 +253,16 @@ class Peer implements FhirPeer {
         const outcome = StrictnessControl.throttledOutcome(retryAfter);
         return jsonResponse(429, outcome, { 'retry-after': String(retryAfter) });
       }
+      if (this.smartServer) {
+        const url = new URL(request.url);
+        const path = url.pathname.startsWith(`${this.basePath}/`) ? url.pathname.slice(this.basePath.length + 1) : undefined;
+        if (path !== undefined && SMART_PATHS.includes(path)) {
+          const answer = await this.smartServer.handle(request, path, url.origin + this.basePath);
+          if (answer) return answer;
+        }
+      }
       const parsed = await parseRequest(request, this.basePath);
-      if (this.authorize && !/\/metadata$/.test(new URL(request.url).pathname) && !this.authorize(request.headers.get('authorization'))) {
+      if (!/\/metadata$/.test(new URL(request.url).pathname) && !this.admits(request.headers.get('authorization'))) {
         return jsonResponse(401, errorOutcome('login', 'A valid bearer token is required'));
       }
       const result = await this.exclusive(() => this.api.execute(parsed.interaction, { baseUrl: parsed.baseUrl }));
@@ -220,7 +271,16 @@ class Peer implements FhirPeer {
       const { status, outcome } = describeError(error);
       return jsonResponse(status, outcome);
     }
-  };
+  }
+
+  /** Whether a request with this `Authorization` header may use the FHIR API. */
+  private admits(authorization: string | null): boolean {
+    if (this.authorize?.(authorization)) return true;
+    if (this.smartServer?.grantOf(authorization)) return true;
+    if (this.authorize) return false;
+    // An open peer: without SMART anything goes; with it, a token that is presented must be valid.
+    return !this.smartServer || !authorization;
+  }
 
   async listen(options: ListenOptions = {}): Promise<PeerServer> {
     const listener = new Listener(this.fetch, options.host ?? '127.0.0.1', options.port ?? 0);

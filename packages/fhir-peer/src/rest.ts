@@ -33,7 +33,7 @@ export class RestApi {
 
   constructor(
     private readonly repository: PeerRepository,
-    private readonly settings: { name: string; defaultPageSize: number; startedAt: string },
+    private readonly settings: { name: string; defaultPageSize: number; startedAt: string; smart?: boolean },
     private readonly strictness: StrictnessControl
   ) {}
 
@@ -64,8 +64,8 @@ export class RestApi {
       if (method !== 'GET') {
         throw new HttpProblem(405, 'not-supported', 'metadata supports GET only');
       }
-      const { name, startedAt } = this.settings;
-      return { status: 200, body: capabilityStatement(context.baseUrl, name, startedAt) };
+      const { name, startedAt, smart } = this.settings;
+      return { status: 200, body: capabilityStatement(context.baseUrl, name, startedAt, smart ?? false) };
     }
     if (!isResourceType(resourceType)) {
       throw new HttpProblem(404, 'not-found', `Unknown resource type: ${resourceType}`);

@@ -334,3 +334,40 @@ describe('the service entry point', () => {
     expect(result.stdout).not.toContain('running');
   });
 });
+
+describe('SMART_ISSUERS and TOKEN_EXCHANGE_KEY', () => {
+  const region = { id: 'SE2321000099-7RG9', name: 'Region Väst', kind: 'region' };
+  const ehr = { iss: 'https://ehr.region.example/fhir/', clientId: 'sip-broker', organisationId: region.id, role: 'staff' };
+  const key = JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'x', y: 'y', d: 'd', alg: 'ES256' });
+  const real = { ...REAL, ORGANISATIONS: JSON.stringify([region]) };
+
+  it('is empty when unset', () => {
+    expect(loadConfig({}).smartIssuers).toEqual([]);
+  });
+
+  it('reads the trusted health records, each with its client id, organisation and role, and the key of the exchanged tokens', () => {
+    const config = loadConfig({ ...real, SMART_ISSUERS: JSON.stringify([ehr]), TOKEN_EXCHANGE_KEY: key });
+    expect(config.smartIssuers).toEqual([{ ...ehr, iss: 'https://ehr.region.example/fhir' }]);
+    expect(config.tokenExchangeKey).toMatchObject({ kty: 'EC', alg: 'ES256' });
+  });
+
+  it.each([
+    ['not JSON', 'SMART_ISSUERS', { SMART_ISSUERS: '[{' }],
+    ['plain http off this machine', 'SMART_ISSUERS', { SMART_ISSUERS: JSON.stringify([{ ...ehr, iss: 'http://ehr.region.example/fhir' }]), TOKEN_EXCHANGE_KEY: key }],
+    ['an unknown organisation', 'SMART_ISSUERS', { SMART_ISSUERS: JSON.stringify([{ ...ehr, organisationId: 'SE2321000099-7XX1' }]), TOKEN_EXCHANGE_KEY: key }],
+    ['a role that may not be given', 'SMART_ISSUERS', { SMART_ISSUERS: JSON.stringify([{ ...ehr, role: 'auditor' }]), TOKEN_EXCHANGE_KEY: key }],
+    ['an unknown field', 'SMART_ISSUERS', { SMART_ISSUERS: JSON.stringify([{ ...ehr, secret: 'x' }]), TOKEN_EXCHANGE_KEY: key }],
+    ['a record listed twice', 'SMART_ISSUERS', { SMART_ISSUERS: JSON.stringify([ehr, ehr]), TOKEN_EXCHANGE_KEY: key }],
+    ['no key outside demo mode', 'TOKEN_EXCHANGE_KEY', { SMART_ISSUERS: JSON.stringify([ehr]) }],
+    ['a public key', 'TOKEN_EXCHANGE_KEY', { SMART_ISSUERS: JSON.stringify([ehr]), TOKEN_EXCHANGE_KEY: JSON.stringify({ kty: 'EC', alg: 'ES256' }) }],
+    ['a symmetric algorithm', 'TOKEN_EXCHANGE_KEY', { SMART_ISSUERS: JSON.stringify([ehr]), TOKEN_EXCHANGE_KEY: JSON.stringify({ kty: 'oct', k: 'x', d: 'x', alg: 'HS256' }) }],
+  ])('is refused with %s, naming %s', (_what, variable, env) => {
+    expect(problemsOf({ ...real, ...env }).map((p) => p.variable)).toContain(variable);
+  });
+
+  it('needs no key in demo mode, and a health record off this machine is a real setting that refuses demo mode', () => {
+    const local = { ...ehr, iss: 'http://127.0.0.1:4000/fhir', organisationId: 'SE2321000099-7RG1' };
+    expect(loadConfig({ SMART_ISSUERS: JSON.stringify([local]) }).smartIssuers).toHaveLength(1);
+    expect(problemsOf({ DEMO_MODE: 'on', SMART_ISSUERS: JSON.stringify([{ ...local, iss: 'https://ehr.region.example/fhir' }]) }).map((p) => p.variable)).toContain('DEMO_MODE');
+  });
+});

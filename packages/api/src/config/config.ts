@@ -1,8 +1,9 @@
-import { knownOrganisationSchema, sipSystems, upstreamNameSchema, type KnownOrganisation, type SipSystems } from '@sip/shared';
+import { hsaIdSchema, knownOrganisationSchema, sipSystems, upstreamNameSchema, type KnownOrganisation, type SipSystems } from '@sip/shared';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { CheckpointSettings } from '../access-log/checkpoints.ts';
+import { organisations as demoOrganisations } from '../demo/world.ts';
 
 const booleanString = z
   .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { message: 'must be on or off (true or false)' })
@@ -158,6 +159,56 @@ const jwkJson = z.string().transform((value, ctx) => {
   }
 });
 
+/** One health record whose SMART launches the broker accepts: its FHIR base, our app's client id there, and what its users act as. */
+const smartIssuerSchema = z.strictObject({
+  iss: baseUrl,
+  clientId: z.string().min(1).max(200),
+  organisationId: hsaIdSchema,
+  role: z.enum(['staff', 'coordinator']),
+});
+
+/** `SMART_ISSUERS`: a JSON array of `{ iss, clientId, organisationId, role }`. */
+const smartIssuerList = z.string().transform((value, ctx) => {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'must be a JSON array of { iss, clientId, organisationId, role }' });
+    return z.NEVER;
+  }
+  const list = z.array(smartIssuerSchema).max(100).safeParse(parsed);
+  if (!list.success) {
+    const issue = list.error.issues[0];
+    ctx.addIssue({ code: 'custom', message: `${issue?.path.length ? `[${issue.path.join('.')}] ` : ''}${issue?.message ?? 'invalid'}` });
+    return z.NEVER;
+  }
+  const twice = list.data.map((i) => i.iss).find((iss, i, all) => all.indexOf(iss) !== i);
+  if (twice) {
+    ctx.addIssue({ code: 'custom', message: `lists ${twice} twice` });
+    return z.NEVER;
+  }
+  return list.data;
+});
+
+/** `TOKEN_EXCHANGE_KEY`: the private JWK the broker signs the staff tokens it gives for a SMART launch with. */
+const exchangeKey = z.string().transform((value, ctx) => {
+  let jwk: Record<string, unknown>;
+  try {
+    jwk = JSON.parse(value) as Record<string, unknown>;
+  } catch {
+    jwk = {};
+  }
+  if (typeof jwk !== 'object' || jwk === null || typeof jwk.kty !== 'string' || typeof jwk.d !== 'string') {
+    ctx.addIssue({ code: 'custom', message: 'must be a private key as a JSON Web Key (JSON with kty, d and alg)' });
+    return z.NEVER;
+  }
+  if (!['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'].includes(String(jwk.alg))) {
+    ctx.addIssue({ code: 'custom', message: 'the key must carry alg ES256, ES384, EdDSA, RS256 or PS256' });
+    return z.NEVER;
+  }
+  return jwk as unknown as JsonWebKey & { alg: string; kid?: string };
+});
+
 /** `ACCESS_LOG_CHECKPOINTS`: `file:<path>` (or a `file://` URL), or a `postgres://` URL of a second store. */
 const checkpointLocation = z.string().transform((value, ctx): CheckpointSettings['location'] => {
   if (/^postgres(ql)?:\/\/.+/.test(value)) return { kind: 'postgres', url: value };
@@ -237,6 +288,8 @@ export const envSchema = z
     WIDGET_DIST_DIR: z.string().min(1).optional(),
     STAFF_DIST_DIR: z.string().min(1).optional(),
     ORGANISATIONS: organisationList.default([]),
+    SMART_ISSUERS: smartIssuerList.default([]),
+    TOKEN_EXCHANGE_KEY: exchangeKey.optional(),
   })
   .superRefine((env, ctx) => {
     if (env.DATABASE_MIGRATION_URL && !env.DATABASE_URL) {
@@ -266,6 +319,7 @@ function demoModeOf(env: Env, upstreamUrls: [variable: string, url: string][], p
   const real = [
     ...upstreamUrls.filter(([, url]) => !isLoopback(url)).map(([variable]) => variable),
     ...(['STAFF_TOKEN_ISSUER', 'CITIZEN_TOKEN_ISSUER'] as const).filter((variable) => env[variable]),
+    ...(env.SMART_ISSUERS.some((smart) => !isLoopback(smart.iss)) ? ['SMART_ISSUERS'] : []),
     ...(env.PUBLIC_URL && !isLoopback(env.PUBLIC_URL) ? ['PUBLIC_URL'] : []),
   ];
   if (env.DEMO_MODE === true) {
@@ -293,6 +347,17 @@ export interface UpstreamConfig {
   auth: UpstreamAuth;
   /** The most entries one transaction Bundle to this upstream carries (default 4). */
   maxTransactionEntries?: number;
+}
+
+/** A health record whose SMART launches are exchanged for staff tokens (`SMART_ISSUERS`). */
+export interface SmartIssuerConfig {
+  /** Its FHIR base: the `iss` of its launches and id tokens. */
+  iss: string;
+  /** The broker's client id there: the `aud` of its id tokens. */
+  clientId: string;
+  /** The organisation (HSA-id) its users act for. */
+  organisationId: string;
+  role: 'staff' | 'coordinator';
 }
 
 export interface IssuerConfig {
@@ -347,6 +412,10 @@ export interface Config {
   staffDistDir: string | undefined;
   /** The organisations the deployment serves as principals (`ORGANISATIONS`), recorded at start. */
   organisations: KnownOrganisation[];
+  /** The health records whose SMART launches the broker accepts (`SMART_ISSUERS`); demo mode adds its region's. */
+  smartIssuers: SmartIssuerConfig[];
+  /** The key of the staff tokens given for a SMART launch (`TOKEN_EXCHANGE_KEY`); demo mode uses its own issuer's. */
+  tokenExchangeKey: (JsonWebKey & { alg: string; kid?: string }) | undefined;
 }
 
 export class ConfigError extends Error {
@@ -440,6 +509,18 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     'CITIZEN_JWKS_URL',
   ].filter((variable) => present[variable]?.startsWith('http://') && !isLoopback(present[variable]));
   for (const variable of clearText) problems.push({ variable, message: 'must be https: only an address on this machine may be plain http' });
+  for (const [i, smart] of env.SMART_ISSUERS.entries()) {
+    if (smart.iss.startsWith('http://') && !isLoopback(smart.iss)) {
+      problems.push({ variable: 'SMART_ISSUERS', message: `[${i}.iss] must be https: only an address on this machine may be plain http` });
+    }
+    const known = startingOrganisationIds(env.ORGANISATIONS, demoMode);
+    if (!known.has(smart.organisationId)) {
+      problems.push({ variable: 'SMART_ISSUERS', message: `[${i}.organisationId] ${smart.organisationId} is not a known organisation (ORGANISATIONS)` });
+    }
+  }
+  if (env.SMART_ISSUERS.length > 0 && !demoMode && !env.TOKEN_EXCHANGE_KEY) {
+    problems.push({ variable: 'TOKEN_EXCHANGE_KEY', message: 'required when SMART_ISSUERS is set: the key the staff tokens given for a launch are signed with' });
+  }
   if (env.STAFF_TOKEN_AUDIENCE === env.CITIZEN_TOKEN_AUDIENCE) {
     problems.push({ variable: 'CITIZEN_TOKEN_AUDIENCE', message: 'must differ from STAFF_TOKEN_AUDIENCE: a token is for staff or for a citizen' });
   }
@@ -483,7 +564,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     widgetDistDir: env.WIDGET_DIST_DIR,
     staffDistDir: env.STAFF_DIST_DIR,
     organisations: env.ORGANISATIONS,
+    smartIssuers: env.SMART_ISSUERS,
+    tokenExchangeKey: env.TOKEN_EXCHANGE_KEY,
   };
+}
+
+/** The ids of the organisations known at start: those configured, and in demo mode the demo world's. */
+function startingOrganisationIds(configured: { id: string }[], demoMode: boolean): Set<string> {
+  return new Set([...configured.map((o) => o.id), ...(demoMode ? Object.values(demoOrganisations).map((o) => o.id) : [])]);
 }
 
 /** For entry points: the configuration, or a message naming each bad variable and exit code 78. */

@@ -52,6 +52,61 @@ export const devRoutes = createRouter()
       return c.json({ access_token: accessToken, token_type: 'Bearer' as const, expires_in: DEMO_TOKEN_TTL_SECONDS }, 200);
     },
   )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/dev/smart',
+      tags: ['Demo'],
+      summary: "The demo region's health record, which launches the SMART app (demo mode only)",
+      description:
+        'POST `{ "practitioner": "<Practitioner id>", "patient": "<Patient id>" }` to `launchEndpoint` for a `launch`, then open `launchUrl?iss=<iss>&launch=<launch>`.',
+      responses: {
+        200: {
+          description: 'Where to launch from',
+          content: {
+            'application/json': {
+              schema: z.object({ iss: z.string(), clientId: z.string(), launchEndpoint: z.string(), launchUrl: z.string() }).meta({ id: 'DemoSmart' }),
+            },
+          },
+        },
+        ...problemResponses(404),
+      },
+    }),
+    (c) => {
+      const { demoEhr, config } = c.get('deps');
+      if (!demoEhr) throw new ProblemError('not-found', 'The demo region has no health record of its own here');
+      const { iss, clientId } = demoEhr;
+      return c.json({ iss, clientId, launchEndpoint: `${iss}/auth/launch`, launchUrl: `${config.publicUrl}/smart/launch` }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'get',
+      path: '/dev/smart/launch',
+      tags: ['Demo'],
+      summary: 'Launch the SMART app from the demo region’s health record, as a user of the record would (demo mode only)',
+      description: 'Makes a `launch` at the record for the practitioner and patient (resource ids of the record) and sends the browser to the app with it.',
+      request: {
+        query: z.object({
+          practitioner: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/).default('pract-region-coordinator').openapi({ description: 'A Practitioner id of the record' }),
+          patient: z.string().regex(/^[A-Za-z0-9\-.]{1,64}$/).default('patient-astrid').openapi({ description: 'A Patient id of the record' }),
+          lang: z.enum(['sv', 'en']).optional(),
+        }),
+      },
+      responses: {
+        302: { description: 'To `/smart/launch?iss=…&launch=…`' },
+        ...problemResponses(404, 422),
+      },
+    }),
+    (c) => {
+      const { demoEhr } = c.get('deps');
+      if (!demoEhr) throw new ProblemError('not-found', 'The demo region has no health record of its own here');
+      const { practitioner, patient, lang } = c.req.valid('query');
+      const launch = demoEhr.createLaunch({ practitioner, patient });
+      const target = new URLSearchParams({ iss: demoEhr.iss, launch, ...(lang ? { lang } : {}) });
+      return c.redirect(`/smart/launch?${target}`, 302);
+    },
+  )
   .get('/dev/jwks.json', (c) => {
     const { demo } = c.get('deps');
     if (!demo) throw new ProblemError('not-found');

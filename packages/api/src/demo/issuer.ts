@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Db } from '../db/database.ts';
 import { demoIssuerKeys } from '../db/schema.ts';
 import type { TrustedIssuer } from '../auth/tokens.ts';
+import { createStaffTokenMinter, type StaffTokenMinter } from '../auth/token-exchange.ts';
 
 const ALG = 'ES256';
 export const DEMO_TOKEN_TTL_SECONDS = 3600;
@@ -16,6 +17,8 @@ export interface DemoIssuer {
   /** Trust entries for the token verifier: the same verification as for real issuers. */
   trusted(audiences: { staff: string; citizen: string }): TrustedIssuer[];
   mint(persona: Persona, audiences: { staff: string; citizen: string }): Promise<string>;
+  /** Signs the staff tokens of SMART launches in demo mode, with the same key and as the same issuer. */
+  staffMinter(): Promise<StaffTokenMinter>;
 }
 
 async function loadOrCreateKey(db: Db): Promise<{ kid: string; publicJwk: JWK; privateJwk: JWK }> {
@@ -45,6 +48,7 @@ export async function createDemoIssuer(db: Db, issuer: string, now: () => Date):
       { kind: 'staff', issuer, audience: audiences.staff, keys: keySet },
       { kind: 'citizen', issuer, audience: audiences.citizen, keys: keySet },
     ],
+    staffMinter: () => createStaffTokenMinter(issuer, key.privateJwk as JsonWebKey & { alg: string; kid?: string }, now),
     async mint(persona, audiences) {
       const iat = Math.floor(now().getTime() / 1000);
       const jwt =

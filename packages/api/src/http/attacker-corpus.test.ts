@@ -40,7 +40,7 @@ const ERIK_RELATIVE = { name: 'Erik Johansson', relationship: { code: 'SON', tex
 // The operations attacked
 // ---------------------------------------------------------------------------------------------
 
-type Face = 'api' | 'dev' | 'fhir' | 'other';
+type Face = 'api' | 'dev' | 'fhir' | 'oauth' | 'other';
 /** Whose token an operation is asked with by default: the one it is for, so input reaches the handler. */
 type Caller = 'coordinator' | 'auditor' | 'citizen' | 'none';
 
@@ -64,7 +64,7 @@ interface OpenApi {
 }
 
 const faceOf = (path: string): Face =>
-  path === '/fhir' || path.startsWith('/fhir/') ? 'fhir' : path.startsWith('/api/') ? 'api' : path.startsWith('/dev/') ? 'dev' : 'other';
+  path === '/token' ? 'oauth' : path === '/fhir' || path.startsWith('/fhir/') ? 'fhir' : path.startsWith('/api/') ? 'api' : path.startsWith('/dev/') ? 'dev' : 'other';
 
 const callerOf = (template: string, secured: boolean): Caller =>
   !secured && !template.startsWith('/api/')
@@ -107,6 +107,17 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /dev/token': { persona: 'region-physician' },
 };
 
+/** The form bodies of the OAuth endpoint (the token exchange): the shape of a request, with tokens that are refused. */
+const FORM_BODIES: Record<string, Record<string, string>> = {
+  'POST /token': {
+    grant_type: 'urn:ietf:params:oauth:grant-type:token-exchange',
+    subject_token: 'eyJhbGciOiJFUzI1NiJ9.eyJpc3MiOiJodHRwczovL2Voci5leGFtcGxlIn0.c2ln',
+    subject_token_type: 'urn:ietf:params:oauth:token-type:id_token',
+    actor_token: 'opaque-access-token',
+    actor_token_type: 'urn:ietf:params:oauth:token-type:access_token',
+  },
+};
+
 /** The query an operation requires to reach its handler. */
 const BASE_QUERIES: Record<string, string> = { 'GET /api/plans/{planId}/diff': 'from=1&to=2' };
 
@@ -123,7 +134,11 @@ function operationsOf(doc: OpenApi): Op[] {
         pathParams: parameters.filter((p) => p.in === 'path').map((p) => p.name),
         query: parameters.filter((p) => p.in === 'query').map((p) => p.name),
         headers: parameters.filter((p) => p.in === 'header').map((p) => p.name.toLowerCase()),
-        ...(operation.requestBody ? { body: { kind: 'json' as const, sample: VALID_BODIES[key] ?? {} } } : {}),
+        ...(FORM_BODIES[key]
+          ? { body: { kind: 'form' as const, sample: FORM_BODIES[key] } }
+          : operation.requestBody
+            ? { body: { kind: 'json' as const, sample: VALID_BODIES[key] ?? {} } }
+            : {}),
         as: callerOf(template, (operation.security ?? []).length > 0),
         ...(BASE_QUERIES[key] ? { baseQuery: BASE_QUERIES[key] } : {}),
       });
@@ -871,13 +886,13 @@ describeEachDatabase('our own attacker’s corpus', (ctx) => {
           const widgetNotBuilt = res.status === 503 && /widget-not-built/.test(text);
           if (res.status >= 500 && !widgetNotBuilt) fail(`${where}: ${res.status} ${text.slice(0, 200)}`);
           if (res.status >= 400) {
-            const problem = face !== 'fhir' ? shapeOfProblem(type, text, res.status) : shapeOfOutcome(type, text);
+            const problem = face === 'fhir' ? shapeOfOutcome(type, text) : face === 'oauth' ? shapeOfOAuthError(type, text) : shapeOfProblem(type, text, res.status);
             if (problem) fail(`${where}: ${res.status} ${problem}`);
           }
           if (attempt.expectStatus && !attempt.expectStatus.includes(res.status)) fail(`${where}: ${res.status}, expected ${attempt.expectStatus.join(' or ')}`);
           // The request id is always the service's own; nothing of the API or the FHIR face is kept by a cache.
           if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(res.headers.get('x-request-id') ?? '')) fail(`${where}: X-Request-Id ${res.headers.get('x-request-id')?.slice(0, 40)}`);
-          if ((face === 'api' || face === 'fhir') && res.headers.get('cache-control') !== 'no-store') fail(`${where}: Cache-Control ${res.headers.get('cache-control')}`);
+          if ((face === 'api' || face === 'fhir' || face === 'oauth') && res.headers.get('cache-control') !== 'no-store') fail(`${where}: Cache-Control ${res.headers.get('cache-control')}`);
           // A method the path does not have names the ones it has.
           if (res.status === 405 && !res.headers.get('allow')) fail(`${where}: 405 without Allow`);
           if (attempt.expectAllow !== undefined && res.headers.get('allow') !== attempt.expectAllow) fail(`${where}: Allow ${res.headers.get('allow')}, expected ${attempt.expectAllow}`);
@@ -941,6 +956,19 @@ function shapeOfProblem(type: string, text: string, status: number): string | un
   try {
     const body = JSON.parse(text) as { type?: unknown; title?: unknown; status?: unknown };
     if (typeof body.type !== 'string' || typeof body.title !== 'string' || body.status !== status) return `is no problem: ${text.slice(0, 200)}`;
+  } catch {
+    return 'is not JSON';
+  }
+  return undefined;
+}
+
+/** What is wrong with an error of the OAuth endpoint: RFC 6749 §5.2 error JSON, when it answers itself (a gate before it answers problem+json). */
+function shapeOfOAuthError(type: string, text: string): string | undefined {
+  if (type.startsWith('application/problem+json')) return undefined;
+  if (!type.startsWith('application/json')) return `is ${type || 'no content type'}, not application/json`;
+  try {
+    const body = JSON.parse(text) as { error?: unknown };
+    if (typeof body.error !== 'string' || !/^[a-z_]+$/.test(body.error)) return `is no OAuth error: ${text.slice(0, 200)}`;
   } catch {
     return 'is not JSON';
   }

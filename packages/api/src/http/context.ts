@@ -2,6 +2,7 @@ import type { CheckpointStore } from '../access-log/checkpoints.ts';
 import type { Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import type { TokenVerifier } from '../auth/tokens.ts';
+import type { TokenExchange } from '../auth/token-exchange.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { DemoIssuer } from '../demo/issuer.ts';
 import type { Upstreams } from '../upstreams/upstream.ts';
@@ -26,6 +27,10 @@ export interface AppDeps {
   events: PlanEventHub;
   /** Present in demo mode only. */
   demo?: DemoIssuer;
+  /** The token exchange of SMART launches: present in demo mode and when `SMART_ISSUERS` is set. */
+  tokenExchange?: TokenExchange;
+  /** Demo mode: the region's health record (a FHIR peer) that launches the broker's SMART app. */
+  demoEhr?: { iss: string; clientId: string; createLaunch(context: { practitioner: string; patient?: string }): string };
   /** The outbox worker, for its delivery counts in the metrics; absent where none runs. */
   outbox?: { readonly totals: ReadonlyMap<string, number> };
   /** Where checkpoints of the access log are kept, outside its database: the verification compares with them. */

@@ -5,6 +5,7 @@ import {
   apiToken,
   createPlanSchema,
   individualConsentSchema,
+  personIdSchema,
   participantSchema,
   partContentPatchSchema,
   planFieldsPatchSchema,
@@ -61,6 +62,19 @@ const listQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 });
+
+/** The same filters in a body, with the individual's personnummer: personal data is never put in a URL. */
+const searchBody = z
+  .strictObject({
+    personId: personIdSchema.optional().openapi({ description: "Only the individual's plans: a personnummer or samordningsnummer" }),
+    status: planStatusSchema.optional(),
+    followUpDue: z.boolean().optional().openapi({ description: 'Only active or followed-up plans whose follow-up date has come' }),
+    limit: z.number().int().min(1).max(100).default(20),
+    offset: z.number().int().min(0).max(1_000_000).default(0),
+  })
+  .meta({ id: 'PlanSearch' });
+
+const planPage = z.object({ items: z.array(planSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 
 const versionEntry = z
   .object({
@@ -151,6 +165,27 @@ export const plansRoutes = createRouter()
       const query = c.req.valid('query');
       const page = await service(c).list(actor(c), query);
       return c.json({ ...page, limit: query.limit, offset: query.offset }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: 'post',
+      path: '/api/plans/search',
+      tags: ['Plans'],
+      summary: "The plans my organisation takes part in, searched by a body: also by the individual's personnummer",
+      description: 'As `GET /api/plans`, with the filters in the body, so that a personnummer never appears in a URL.',
+      security: bearerSecurity,
+      middleware: [...authz('plan.list')],
+      request: body(searchBody),
+      responses: {
+        200: { description: 'A page of plans, most recently changed first', content: json(planPage) },
+        ...errors,
+      },
+    }),
+    async (c) => {
+      const search = c.req.valid('json');
+      const page = await service(c).list(actor(c), search);
+      return c.json({ ...page, limit: search.limit, offset: search.offset }, 200);
     },
   )
   .openapi(

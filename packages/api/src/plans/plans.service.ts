@@ -671,10 +671,11 @@ export class PlansService {
 
   async list(
     actor: Actor,
-    query: { status?: PlanStatus | undefined; followUpDue?: boolean | undefined; limit: number; offset: number },
+    query: { status?: PlanStatus | undefined; followUpDue?: boolean | undefined; personId?: string | undefined; limit: number; offset: number },
   ): Promise<{ items: PlanSummary[]; total: number }> {
     authorize('plan.list', actor.principal.role, {});
     const conditions: SQL[] = [visibleMembership(actor.principal.organisationId)];
+    if (query.personId) conditions.push(eq(plans.individualId, query.personId));
     if (query.status) conditions.push(eq(plans.status, query.status));
     if (query.followUpDue) {
       const today = this.now().toISOString().slice(0, 10);

@@ -4,6 +4,7 @@ import { createFhirPeer, type FhirPeer } from '@sip/fhir-peer';
 import { sipSystems } from '@sip/shared';
 import { createApp } from '../app.ts';
 import { createTokenVerifier, type TrustedIssuer } from '../auth/tokens.ts';
+import { tokenExchangeFor } from '../auth/token-exchange.ts';
 import { envPrefix, loadConfig, type Config } from '../config/config.ts';
 import type { Database } from '../db/database.ts';
 import { createDemoIssuer, type DemoIssuer } from '../demo/issuer.ts';
@@ -138,7 +139,8 @@ export async function buildTestApp(options: {
   const demo = config.demoMode
     ? await createDemoIssuer(options.database.db, `${config.publicUrl}/dev`, () => clock.now())
     : undefined;
-  const tokens = createTokenVerifier([...(demo?.trusted(config.audiences) ?? []), ...(options.extraIssuers ?? [])], () => clock.now(), {
+  const exchange = await tokenExchangeFor(config, config.smartIssuers, demo, () => clock.now());
+  const tokens = createTokenVerifier([...(demo?.trusted(config.audiences) ?? []), ...(exchange?.trusted ?? []), ...(options.extraIssuers ?? [])], () => clock.now(), {
     maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
     audiences: [config.audiences.staff, config.audiences.citizen],
   });
@@ -164,6 +166,7 @@ export async function buildTestApp(options: {
     events,
     outbox,
     ...(demo ? { demo } : {}),
+    ...(exchange ? { tokenExchange: exchange.exchange } : {}),
     ...(options.accessLogCheckpoints ? { accessLogCheckpoints: options.accessLogCheckpoints } : {}),
   });
 
