@@ -48,8 +48,8 @@ describe('the staff elements module, as served', () => {
     expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
     expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     expect(res.headers.get('access-control-allow-origin')).toBe(caseSystem);
-    const body = gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8');
-    expect(body).toContain("customElements.define");
+    const body = gunzipSync(Buffer.from(await res.arrayBuffer()));
+    expect(body.toString('utf8')).toContain('customElements.define');
     expect(body.length).toBe(built.bytes);
   });
 
