@@ -79,7 +79,7 @@ const errorId = (formId: string, key: string) => `error-${formId}-${key}`;
  * @attr {string} lang - `sv` (default) or `en`.
  * @attr {string} focus - (property `focusItem`) An item to open the plan at: `relative:<relativeId>`,
  *   `relative:<relativeId>:commitment:<commitmentId>`, `relative:<relativeId>:request:<index>`,
- *   `part:<partId>` or `follow-up`.
+ *   `part:<partId>`, `follow-up` or `consent`.
  *
  * @prop {AccessTokenProvider} getAccessToken - Gives the element a staff access token; never an attribute.
  *

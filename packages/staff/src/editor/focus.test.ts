@@ -9,6 +9,7 @@ describe('the focus attribute', () => {
     expect(parseFocus('part:4f6e')).toEqual({ kind: 'part', partId: '4f6e' });
     expect(parseFocus('follow-up')).toEqual({ kind: 'follow-up' });
     expect(parseFocus(' follow-up ')).toEqual({ kind: 'follow-up' });
+    expect(parseFocus('consent')).toEqual({ kind: 'consent' });
   });
 
   it('names nothing when it is anything else', () => {
@@ -24,6 +25,7 @@ describe('the focus attribute', () => {
       'relative:r:note:1',
       'part:p:extra',
       'follow-up:1',
+      'consent:x',
       'plan:x',
       'relative:r:commitment:c:more',
       'relative:<script>',
@@ -38,5 +40,6 @@ describe('the focus attribute', () => {
     expect(focusHeadingId({ kind: 'request', relativeId: 'r', index: 0 })).toBe('request-r-0');
     expect(focusHeadingId({ kind: 'part', partId: 'p' })).toBe('part-p');
     expect(focusHeadingId({ kind: 'follow-up' })).toBe('section-follow-up');
+    expect(focusHeadingId({ kind: 'consent' })).toBe('heading-consent');
   });
 });

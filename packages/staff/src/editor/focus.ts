@@ -7,7 +7,8 @@ export type PlanFocus =
   | { kind: 'commitment'; relativeId: string; commitmentId: string }
   | { kind: 'request'; relativeId: string; index: number }
   | { kind: 'part'; partId: string }
-  | { kind: 'follow-up' };
+  | { kind: 'follow-up' }
+  | { kind: 'consent' };
 
 const ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -18,6 +19,7 @@ export function parseFocus(value: string | null | undefined): PlanFocus | undefi
   const [kind, id, sub, subId, ...rest] = parts;
   if (rest.length > 0) return undefined;
   if (kind === 'follow-up' && parts.length === 1) return { kind: 'follow-up' };
+  if (kind === 'consent' && parts.length === 1) return { kind: 'consent' };
   if (!id || !ID.test(id)) return undefined;
   if (kind === 'part' && parts.length === 2) return { kind: 'part', partId: id };
   if (kind !== 'relative') return undefined;
@@ -40,5 +42,7 @@ export function focusHeadingId(focus: PlanFocus): string {
       return `part-${focus.partId}`;
     case 'follow-up':
       return 'section-follow-up';
+    case 'consent':
+      return 'heading-consent';
   }
 }
