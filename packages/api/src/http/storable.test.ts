@@ -164,8 +164,8 @@ function requestSchemas(app: TestApp['app']): { name: string; schema: unknown }[
   return schemas;
 }
 
-/** The schemas of the shared package that describe what is taken in and stored (the views the service answers with are its own output). */
-const OUTPUT = /View|Summary|^my|^problem|^fieldError|^persona|^tokenResponse|^sourceStatus|^planVisibility/;
+/** The schemas of the shared package that describe what is taken in and stored (the views and live events the service sends are its own output). */
+const OUTPUT = /View|Summary|^my|^problem|^fieldError|^persona|^tokenResponse|^sourceStatus|^planVisibility|^planEvent|^planPresence/;
 const sharedInputSchemas = Object.entries(shared)
   .filter(([name, value]) => name.endsWith('Schema') && value instanceof z.ZodType && !OUTPUT.test(name))
   .map(([name, schema]) => ({ name: `@sip/shared ${name}`, schema }));
