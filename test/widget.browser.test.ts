@@ -183,7 +183,20 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect(await focusedId(page)).toBe(`withdraw-${commitment.id}`);
     await card.getByText('Du har tackat ja').waitFor();
 
+    // Closed and opened again at once, before the browser has delivered the close event: the
+    // late close must not make the open dialog forget which commitment it is about.
     await withdraw.click();
+    await dialog.waitFor();
+    const reopened = await page.evaluate(async (id) => {
+      const root = document.querySelector('sip-relative-view')!.shadowRoot!;
+      const cancel = [...root.querySelectorAll<HTMLButtonElement>('dialog button')].find((b) => b.textContent!.includes('Nej, fortsätt som förut'))!;
+      cancel.click();
+      root.querySelector<HTMLButtonElement>(`[id="withdraw-${id}"]`)!.click();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      return root.querySelector('dialog')!.open;
+    }, commitment.id);
+    expect(reopened).toBe(true);
+    await dialog.getByText(commitment.what).waitFor();
     await dialog.getByRole('textbox', { name: 'Vill du säga något om varför? (frivilligt)' }).fill('Jag orkar inte just nu');
     await dialog.getByRole('button', { name: 'Ja, avsluta åtagandet' }).click();
     await dialog.waitFor({ state: 'hidden' });

@@ -396,10 +396,11 @@ export class SipRelativeView extends LitElement {
     });
   }
 
-  async #openWithdrawal(commitment: MyCommitment) {
+  #openWithdrawal(commitment: MyCommitment) {
     this.#setErrors('withdraw', []);
     this.withdrawing = commitment;
-    await this.updateComplete;
+    // Opened at once, in the same task as the press: the dialog is always rendered with the
+    // open plan, and its text follows `withdrawing` on the next update.
     const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog');
     const comment = dialog?.querySelector<HTMLTextAreaElement>('textarea');
     if (comment) comment.value = '';
@@ -422,7 +423,11 @@ export class SipRelativeView extends LitElement {
     });
   }
 
-  #dialogClosed() {
+  #dialogClosed(event: Event) {
+    // A dialog's close event comes in a later task. When the relative has opened it again
+    // by then (Escape, then at once the button again), it is the old closing: ignore it, or
+    // it would forget the commitment the open dialog is about.
+    if ((event.currentTarget as HTMLDialogElement).open) return;
     const commitment = this.withdrawing;
     this.withdrawing = undefined;
     this.#setErrors('withdraw', []);
