@@ -158,6 +158,23 @@ describe('searching an upstream', () => {
     expect(new Set(found.map((t) => t.id)).size).toBe(45);
     expect(peer.requestCount - before).toBe(3);
   });
+
+  it('takes many searches at once, as a busy sync does, without piling listeners on one shared signal', async () => {
+    const { peer, server } = await peerWith();
+    await peer.seed([patient('p1')]);
+    const upstream = createUpstream({ name: 'region', baseUrl: server.baseUrl, auth: { kind: 'none' } }, 2000);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error) => warnings.push(`${warning.name}: ${warning.message}`);
+    process.on('warning', onWarning);
+    try {
+      const found = await Promise.all(Array.from({ length: 24 }, () => upstream.searchAll<Patient>('Patient', { identifier: `${IdentifierSystem.personnummer}|194003019801` })));
+      expect(found.map((f) => f.map((p) => p.id))).toEqual(Array.from({ length: 24 }, () => ['p1']));
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
 });
 
 describe('a next link that leads off the upstream', () => {

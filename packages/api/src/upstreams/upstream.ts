@@ -108,6 +108,9 @@ export function createUpstream(
 
   async function call<T>(idempotent: boolean, fn: (signal: AbortSignal) => Promise<unknown>, cancel?: AbortSignal): Promise<T> {
     const policy = idempotent ? policies.idempotent : policies.once;
+    // Without a caller's signal, one of the call's own: the policy would otherwise hang every
+    // call's listener on the one never-aborted signal it shares across the whole process.
+    const stop = cancel ?? new AbortController().signal;
     try {
       return (await policy.execute(async ({ signal }) => {
         try {
@@ -118,7 +121,7 @@ export function createUpstream(
           if ((error as { response?: { status?: number } }).response?.status === 401) tokens?.invalidate();
           throw error;
         }
-      }, cancel)) as T;
+      }, stop)) as T;
     } catch (error) {
       throw classify(name, error);
     }
