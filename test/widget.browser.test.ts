@@ -620,4 +620,48 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
   });
+
+  it('asks before a decline, and lets the relative change the no to a yes until staff have planned anew', async () => {
+    const { planId, ids } = await shareGunnelsPlanWithLars();
+    expect((await myPlan('lars')).me.commitments.find((c) => c.id === ids.requested)).toMatchObject({ status: 'requested' });
+    const { page, errors } = await open({ persona: 'lars', planId });
+    const card = commitmentCard(page, FOR_GUNNEL.requested.what);
+    const axe = async () =>
+      (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze()).violations.map((v) => v.id);
+
+    // "Tacka nej" opens a dialog; going back changes nothing and returns focus to the button.
+    const dialog = page.getByRole('dialog', { name: 'Vill du tacka nej?' });
+    await card.getByRole('textbox', { name: 'Kommentar (frivillig)' }).fill('Jag arbetar de dagarna');
+    await card.getByRole('button', { name: 'Tacka nej' }).click();
+    await dialog.waitFor();
+    await dialog.getByText(/Du kan ändra dig och tacka ja/).waitFor();
+    await dialog.getByText(FOR_GUNNEL.requested.what).waitFor();
+    expect(await dialog.getByRole('textbox').count(), 'the comment was written on the card').toBe(0);
+    expect(await axe()).toEqual([]);
+    await dialog.getByRole('button', { name: 'Nej, gå tillbaka' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await focusedId(page)).toBe(`decline-${ids.requested}`);
+    expect((await myPlan('lars')).me.commitments.find((c) => c.id === ids.requested)!.status).toBe('requested');
+
+    // Confirmed: declined with the card's comment, and the way back is offered.
+    await card.getByRole('button', { name: 'Tacka nej' }).click();
+    await dialog.getByRole('button', { name: 'Ja, tacka nej' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await card.getByText('Du har tackat nej').first().waitFor();
+    expect(await focusedId(page)).toBe(`state-c-${ids.requested}`);
+    await card.getByText(/Har du ändrat dig\? Du kan tacka ja så länge/).waitFor();
+    expect(await card.getByRole('button', { name: 'Tacka nej' }).count()).toBe(0);
+    expect(await axe()).toEqual([]);
+
+    await card.getByRole('button', { name: 'Ändra mig och tacka ja' }).click();
+    await card.getByText('Du har tackat ja').first().waitFor();
+    const after = (await myPlan('lars')).me.commitments.find((c) => c.id === ids.requested)!;
+    expect(after.history.map((h) => [h.status, h.comment ?? null])).toEqual([
+      ['requested', null],
+      ['declined', 'Jag arbetar de dagarna'],
+      ['accepted', null],
+    ]);
+    expect(after.allowedAnswers).toEqual(['withdraw']);
+    expect(errors).toEqual([]);
+  });
 });

@@ -18,9 +18,19 @@ describe('a commitment’s life', () => {
     expect(allowedAnswers(commitment(['requested']), adult)).toEqual(['accept', 'decline']);
     expect(allowedAnswers(commitment(['requested', 'accepted']), adult)).toEqual(['withdraw']);
     expect(allowedAnswers(commitment(['requested', 'accepted'], '2026-12-10'), adult)).toEqual(['reconfirm', 'withdraw']);
-    for (const ended of [['requested', 'declined'], ['requested', 'accepted', 'withdrawn'], ['requested', 'cancelled']] as const) {
+    for (const ended of [['requested', 'accepted', 'withdrawn'], ['requested', 'cancelled'], ['requested', 'declined', 'cancelled']] as const) {
       expect(allowedAnswers(commitment([...ended]), adult), ended.join()).toEqual([]);
     }
+  });
+
+  it('lets a decline be changed to an accept until staff act on it, never a second decline', () => {
+    expect(allowedAnswers(commitment(['requested', 'declined']), adult)).toEqual(['accept']);
+    expect(answerRefusal(commitment(['requested', 'declined']), 'decline', adult)).toMatchObject({ status: 409 });
+    expect(allowedAnswers(commitment(['requested', 'declined', 'accepted']), adult)).toEqual(['withdraw']);
+    // Staff proposed it anew after the no: a fresh request, answered as any other.
+    expect(allowedAnswers(commitment(['requested', 'declined', 'requested']), adult)).toEqual(['accept', 'decline']);
+    expect(allowedAnswers(commitment(['requested', 'declined', 'cancelled']), adult)).toEqual([]);
+    expect(allowedAnswers(commitment(['requested', 'declined']), { ...adult, child: true })).toEqual([]);
   });
 
   it('offers a child nothing to take on, and nothing at all on a closed plan', () => {

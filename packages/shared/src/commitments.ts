@@ -1,6 +1,6 @@
 /**
  * The life of a relative's voluntary commitment, once: which answers the relative can give in
- * which state, when a commitment may be confirmed again, who may cancel it, and who counts as
+ * which state (a decline can be changed to an accept until staff act on it), when a commitment may be confirmed again, who may cancel it, and who counts as
  * a child. The service enforces it, the relative's API lists `allowedAnswers` from it, and the
  * widget offers exactly those.
  */
@@ -62,8 +62,13 @@ export function answerRefusal(
   }
   switch (answer) {
     case 'accept':
+      // A relative who said no may change their mind while the no stands: until staff act on the
+      // commitment (cancel it, or propose it anew), the decline is theirs to take back.
+      return status === 'requested' || status === 'declined'
+        ? null
+        : { status: 409, reason: `The commitment is ${status}: only a requested commitment, or one you declined, can be accepted` };
     case 'decline':
-      return status === 'requested' ? null : { status: 409, reason: `The commitment is ${status}: only a requested commitment can be ${answer}d` };
+      return status === 'requested' ? null : { status: 409, reason: `The commitment is ${status}: only a requested commitment can be declined` };
     case 'withdraw':
       return status === 'accepted' ? null : { status: 409, reason: `The commitment is ${status}: only an accepted commitment can be withdrawn` };
     case 'reconfirm': {

@@ -130,6 +130,16 @@ export const sv = {
   withdrawConfirm: 'Ja, avsluta åtagandet',
   withdrawCancel: 'Nej, fortsätt som förut',
 
+  // The decline dialog, and changing one's mind
+  declineTitle: 'Vill du tacka nej?',
+  declineBody: (responsible: string | null) =>
+    `Det är helt i sin ordning att tacka nej. ${responsible ? `${responsible}, som ansvarar för planen,` : 'Den som ansvarar för planen'} får veta det och ordnar hjälpen på annat sätt. Du kan ändra dig och tacka ja så länge de inte har planerat om.`,
+  declineConfirm: 'Ja, tacka nej',
+  declineCancel: 'Nej, gå tillbaka',
+  declinedHelp: (responsible: string | null) =>
+    `Har du ändrat dig? Du kan tacka ja så länge ${responsible ?? 'den som ansvarar för planen'} inte har planerat om.`,
+  changeToAccept: 'Ändra mig och tacka ja',
+
   // Saving
   saving: 'Sparar …',
   saved: (time: string) => `Sparat ${time}.`,
@@ -352,6 +362,15 @@ export const en: Messages = {
   withdrawComment: 'Do you want to say why? (optional)',
   withdrawConfirm: 'Yes, withdraw',
   withdrawCancel: 'No, carry on as before',
+
+  declineTitle: 'Do you want to decline?',
+  declineBody: (responsible: string | null) =>
+    `It is quite all right to decline. ${responsible ? `${responsible}, who is responsible for the plan,` : 'Whoever is responsible for the plan'} will be told and will arrange the help another way. You can change your mind and accept as long as they have not planned anew.`,
+  declineConfirm: 'Yes, decline',
+  declineCancel: 'No, go back',
+  declinedHelp: (responsible: string | null) =>
+    `Changed your mind? You can accept as long as ${responsible ?? 'whoever is responsible for the plan'} has not planned anew.`,
+  changeToAccept: 'Change my mind and accept',
 
   saving: 'Saving …',
   saved: (time: string) => `Saved ${time}.`,

@@ -105,8 +105,10 @@ export class SipRelativeView extends LitElement {
   #generation = 0;
   #ready = false;
   #loadQueued = false;
-  /** The withdraw dialog was closed by its confirm button: focus goes to the new status, not back. */
+  /** The confirm dialog was closed by its confirm button: focus goes to the new status, not back. */
   #confirmingWithdrawal = false;
+  /** A decline waiting for the relative's confirmation: the comment they wrote on the card. */
+  #declineComment: string | undefined;
   /** The relative asked for what is loading: focus goes to it, or to the message that it failed. */
   #focusAfterLoad = false;
 
@@ -114,7 +116,9 @@ export class SipRelativeView extends LitElement {
   @state() private accessor outcomes: ReadonlyMap<string, Outcome> = new Map();
   @state() private accessor formErrors: ReadonlyMap<string, FieldProblem[]> = new Map();
   @state() private accessor announcement = '';
+  /** The commitment the confirm dialog asks about, and whether it is a withdrawal or a decline. */
   @state() private accessor withdrawing: MyCommitment | undefined;
+  @state() private accessor confirming: 'withdraw' | 'decline' = 'withdraw';
   @state() private accessor printing = false;
 
   /**
@@ -388,6 +392,12 @@ export class SipRelativeView extends LitElement {
     if (!plan) return;
     const text = this.#readText(`form-c-${commitment.id}`, `comment-${commitment.id}`);
     if (!text.ok) return;
+    // A no is asked to be confirmed, as a withdrawal is: one slip of the finger is not an answer.
+    if (answer === 'decline') {
+      this.#declineComment = text.value;
+      this.#openWithdrawal(commitment, 'decline');
+      return;
+    }
     void this.#submit({
       kind: 'commitment',
       planId: plan.planId,
@@ -396,22 +406,30 @@ export class SipRelativeView extends LitElement {
     });
   }
 
-  #openWithdrawal(commitment: MyCommitment) {
+  #openWithdrawal(commitment: MyCommitment, answer: 'withdraw' | 'decline' = 'withdraw') {
     this.#setErrors('withdraw', []);
     this.withdrawing = commitment;
+    this.confirming = answer;
     // Opened at once, in the same task as the press: the dialog is always rendered with the
     // open plan, and its text follows `withdrawing` on the next update.
     const dialog = this.renderRoot.querySelector<HTMLDialogElement>('dialog');
     const comment = dialog?.querySelector<HTMLTextAreaElement>('textarea');
     if (comment) comment.value = '';
-    if (dialog && !dialog.open) dialog.showModal();
+    if (!dialog) return;
+    if (!dialog.open) dialog.showModal();
+    // Its content follows on the next update (a withdrawal has a comment field, a decline none):
+    // then focus goes to its first control.
+    void this.updateComplete.then(() => {
+      if (dialog.open) dialog.querySelector<HTMLElement>('textarea, button')?.focus();
+    });
   }
 
   #confirmWithdrawal() {
     const plan = this.#openPlanData();
     const commitment = this.withdrawing;
     if (!plan || !commitment) return;
-    const text = this.#readText('withdraw', 'withdraw-comment');
+    const answer = this.confirming;
+    const text = answer === 'decline' ? ({ ok: true, value: this.#declineComment } as const) : this.#readText('withdraw', 'withdraw-comment');
     if (!text.ok) return;
     this.#confirmingWithdrawal = true;
     this.renderRoot.querySelector<HTMLDialogElement>('dialog')?.close();
@@ -419,7 +437,7 @@ export class SipRelativeView extends LitElement {
       kind: 'commitment',
       planId: plan.planId,
       commitmentId: commitment.id,
-      body: { answer: 'withdraw', ...(text.value ? { comment: text.value } : {}) },
+      body: { answer, ...(text.value ? { comment: text.value } : {}) },
     });
   }
 
@@ -436,7 +454,7 @@ export class SipRelativeView extends LitElement {
       return;
     }
     // Cancelled: back to the button that opened the dialog.
-    if (commitment) this.#focus(`withdraw-${commitment.id}`);
+    if (commitment) this.#focus(`${this.confirming}-${commitment.id}`);
   }
 
   #answerHome() {
@@ -501,6 +519,9 @@ export class SipRelativeView extends LitElement {
             ...plan,
             me: { ...plan.me, commitments: plan.me.commitments.map((c) => (c.id === updated.id ? updated : c)) },
           }));
+          // The comment went with this answer (it is in the history now): the next starts empty.
+          const comment = this.#byId<HTMLTextAreaElement>(`comment-${request.commitmentId}`);
+          if (comment) comment.value = '';
           const answered = request.body.answer === 'reconfirm' ? 'reconfirmed' : updated.status;
           if (answered === 'accepted' || answered === 'declined' || answered === 'withdrawn' || answered === 'reconfirmed') {
             status = answered;
@@ -813,7 +834,15 @@ export class SipRelativeView extends LitElement {
     const sending = this.outcomes.get(target)?.state === 'sending';
     const button = (answer: 'accept' | 'decline' | 'reconfirm', kind: 'primary' | 'secondary', label: string) =>
       allowed.has(answer)
-        ? html`<button part="button" class=${`button ${kind}`} type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#answerCommitment(c, answer)}>
+        ? html`<button
+            part="button"
+            class=${`button ${kind}`}
+            type="button"
+            id=${`${answer}-${c.id}`}
+            aria-haspopup=${answer === 'decline' ? 'dialog' : nothing}
+            aria-disabled=${sending ? 'true' : 'false'}
+            @click=${() => !sending && this.#answerCommitment(c, answer)}
+          >
             ${label}
           </button>`
         : nothing;
@@ -840,6 +869,7 @@ export class SipRelativeView extends LitElement {
         </p>`)}
       ${c.status === 'cancelled' ? html`<p class="help">${t.cancelledHelp}</p>` : nothing}
       ${c.status === 'withdrawn' ? html`<p class="help">${t.withdrawnHelp(plan.responsible?.organisation ?? null)}</p>` : nothing}
+      ${c.status === 'declined' && allowed.has('accept') ? html`<p class="help">${t.declinedHelp(plan.responsible?.organisation ?? null)}</p>` : nothing}
       ${c.status === 'accepted'
         ? html`<p class="help">${due ? t.reconfirmDue(l.date(c.currentReviewDate)) : t.reconfirmFrom(l.date(reconfirmOpensOn(c.currentReviewDate)))}</p>`
         : nothing}
@@ -848,7 +878,7 @@ export class SipRelativeView extends LitElement {
             ${this.#renderErrorSummary(form)}
             ${commented ? this.#renderTextField(form, `comment-${c.id}`, t.comment, t.commentHint) : nothing}
             <div class="actions" role="group" aria-labelledby=${`title-${c.id}`}>
-              ${button('accept', 'primary', t.accept)} ${button('decline', 'secondary', t.decline)} ${button('reconfirm', 'primary', t.reconfirm)}
+              ${button('accept', 'primary', c.status === 'declined' ? t.changeToAccept : t.accept)} ${button('decline', 'secondary', t.decline)} ${button('reconfirm', 'primary', t.reconfirm)}
               ${allowed.has('withdraw')
                 ? html`<button
                     part="button"
@@ -955,16 +985,22 @@ export class SipRelativeView extends LitElement {
   #renderWithdrawDialog(plan: MyPlan) {
     const t = this.#localize.t;
     const c = this.withdrawing;
-    return html`<dialog part="dialog" class="dialog" aria-labelledby="withdraw-title" aria-describedby="withdraw-body" @close=${this.#dialogClosed}>
-      <h3 id="withdraw-title">${t.withdrawTitle}</h3>
+    const responsible = plan.responsible?.organisation ?? null;
+    const decline = this.confirming === 'decline';
+    return html`<dialog part="dialog" class="dialog" aria-labelledby="confirm-title" aria-describedby="confirm-body" @close=${this.#dialogClosed}>
+      <h3 id="confirm-title">${decline ? t.declineTitle : t.withdrawTitle}</h3>
       ${c ? html`<p class="dialog-what">${c.what}</p>` : nothing}
-      <p id="withdraw-body">${t.withdrawBody(plan.responsible?.organisation ?? null)}</p>
+      <p id="confirm-body">${decline ? t.declineBody(responsible) : t.withdrawBody(responsible)}</p>
       <form novalidate @submit=${(e: Event) => e.preventDefault()}>
-        ${this.#renderErrorSummary('withdraw')} ${this.#renderTextField('withdraw', 'withdraw-comment', t.withdrawComment, t.commentHint)}
+        ${decline
+          ? nothing
+          : html`${this.#renderErrorSummary('withdraw')} ${this.#renderTextField('withdraw', 'withdraw-comment', t.withdrawComment, t.commentHint)}`}
         <div class="actions">
-          <button part="button" class="button warning" type="button" @click=${this.#confirmWithdrawal}>${t.withdrawConfirm}</button>
+          <button part="button" class=${decline ? 'button primary' : 'button warning'} type="button" @click=${this.#confirmWithdrawal}>
+            ${decline ? t.declineConfirm : t.withdrawConfirm}
+          </button>
           <button part="button" class="button secondary" type="button" @click=${() => this.renderRoot.querySelector('dialog')?.close()}>
-            ${t.withdrawCancel}
+            ${decline ? t.declineCancel : t.withdrawCancel}
           </button>
         </div>
       </form>

@@ -178,5 +178,26 @@ describeEachDatabase('what needs attention reaches the principal responsible for
         expect((await attentionTasks(base, ids.planId)).map((task) => task.status), side).toEqual(['completed']);
       }
     });
+
+    it('is taken back when the relative changes the no to a yes before staff act: the Task is completed, the work list clear', async () => {
+      now = new Date('2026-11-22T09:00:00Z');
+      const ids = await planWithCommitment('2027-06-01');
+      await answer(ids, { answer: 'decline' });
+      await t.outbox.drain();
+      const staff = await staffClient(t, 'municipality-coordinator');
+      const open = async () =>
+        ((await (await staff.request('/api/worklist')).json()) as { items: { planId: string; kind: string }[] }).items.filter((i) => i.planId === ids.planId);
+      expect((await open()).map((i) => i.kind)).toEqual(['commitment-declined']);
+
+      await answer(ids, { answer: 'accept' });
+      await t.outbox.drain();
+      expect(await open()).toEqual([]);
+      for (const [side, base] of bothSides(peers.urls)) {
+        expect((await attentionTasks(base, ids.planId)).map((task) => task.status), side).toEqual(['completed']);
+      }
+      const plan = (await (await staff.request(`/api/plans/${ids.planId}`)).json()) as PlanView;
+      const commitment = plan.relativesSection.relatives.find((r) => r.id === ids.relativeId)!.commitments!.find((c) => c.id === ids.commitmentId)!;
+      expect(commitment.history.map((h) => h.status)).toEqual(['requested', 'declined', 'accepted']);
+    });
   });
 });

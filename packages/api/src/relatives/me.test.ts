@@ -480,8 +480,11 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       for (const c of [declined, accepted, cancelled]) await expectOffered(id, c, ['accept', 'decline']);
       let res = await answerIn(id, token.maria, declined, { answer: 'decline' });
       expect(res.status).toBe(200);
-      expect(((await res.json()) as Commitment).allowedAnswers).toEqual([]);
-      await expectOffered(id, declined, []);
+      // Declined: the relative may change the no to a yes until staff act on it, not decline again.
+      expect(((await res.json()) as Commitment).allowedAnswers).toEqual(['accept']);
+      await expectOffered(id, declined, ['accept']);
+      res = await answerIn(id, token.maria, declined, { answer: 'decline' });
+      expect(res.status).toBe(409);
       res = await answerIn(id, token.maria, accepted, { answer: 'accept' });
       expect(res.status).toBe(200);
       expect(((await res.json()) as Commitment).allowedAnswers).toEqual(['withdraw']);
@@ -501,9 +504,12 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(((await res.json()) as Commitment).allowedAnswers).toEqual([]);
       await expectOffered(id, accepted, [], later);
 
-      // Cancelled by staff: nothing to answer.
+      // Cancelled by staff: nothing to answer, a decline no longer to be taken back either.
       await staffWrite('POST', `/${maria}/commitments/${cancelled}/cancel`, { comment: 'Behövs inte längre' }, id);
       await expectOffered(id, cancelled, []);
+      await staffWrite('POST', `/${maria}/commitments/${declined}/cancel`, { comment: 'Vi planerar om' }, id);
+      await expectOffered(id, declined, []);
+      expect((await answerIn(id, token.maria, declined, { answer: 'accept' })).status).toBe(409);
     });
   });
 
