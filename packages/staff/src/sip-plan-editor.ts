@@ -1102,9 +1102,8 @@ export class SipPlanEditor extends SipStaffElement {
       <h3 id="heading-relatives" tabindex="-1">${t.sections.relatives}</h3>
       ${!readable.allowed
         ? this.#reason(readable)
-        : relatives.length === 0
-          ? html`<p class="muted">${t.relatives.none}</p>`
-          : relatives.map((r) => this.#relative(r))}
+        : html`${relatives.length === 0 ? html`<p class="muted">${t.relatives.none}</p>` : relatives.map((r) => this.#relative(r))}
+          ${this.#addButton('relatives-add', t.relatives.add)}`}
     </section>`;
   }
 
