@@ -189,7 +189,13 @@ describe('a SIP from start to close, by two coordinators in two systems', () => 
     expect(lisaStored.sharing).toMatchObject({ categories: ['goals', 'follow-up'], recordedBy: { name: 'Karin Ek' } });
     expect(lisaStored.commitments).toEqual([expect.objectContaining({ what: 'Handla mat på lördagar', howOften: 'En gång i veckan', history: [expect.objectContaining({ status: 'requested', by: 'staff' })] })]);
 
-    // 5. Activation: who holds the overall responsibility, then the status.
+    // 5. Activation. Asked too early, the service says what is missing, in the user's words.
+    const status = section(a, 'Status');
+    await status.getByRole('button', { name: 'Ändra status till aktiv' }).click();
+    const refusal = status.getByRole('alert');
+    await refusal.waitFor(WAIT);
+    expect(await refusal.innerText()).toBe('SIP-tjänsten sa nej: Planen kan bli aktiv först när en huvudman har det övergripande ansvaret (under Plan och ansvar)');
+    expect((await stored(planId)).status).toBe('draft');
     const overview = section(a, 'Plan och ansvar');
     await overview.getByRole('button', { name: 'Ändra plan och ansvar' }).click();
     await overview.getByLabel('Övergripande ansvar').selectOption({ label: 'Kommunen' });
@@ -197,10 +203,12 @@ describe('a SIP from start to close, by two coordinators in two systems', () => 
     await overview.getByRole('button', { name: 'Spara' }).click();
     await overview.getByRole('button', { name: 'Ändra plan och ansvar' }).waitFor(WAIT);
     expect(await overview.innerText()).toContain('Karin Ek');
-    const status = section(a, 'Status');
+    // Pressed twice: one change of status.
+    const statusPosts = writesTo(regionWrites, 'POST', /\/status$/).length;
     await status.getByRole('button', { name: 'Ändra status till aktiv' }).dblclick();
     await expect.poll(() => status.getByRole('button').allInnerTexts(), WAIT).toEqual(['Ändra status till uppföljd', 'Ändra status till avslutad']);
-    expect(writesTo(regionWrites, 'POST', /\/status$/)).toHaveLength(1);
+    expect(writesTo(regionWrites, 'POST', /\/status$/)).toHaveLength(statusPosts + 1);
+    await expect(status.getByRole('alert').count()).resolves.toBe(0);
     await expect.poll(() => section(b, 'Status').innerText(), WAIT).toContain('Aktiv');
     expect((await stored(planId)).status).toBe('active');
 
@@ -312,6 +320,9 @@ describe('a SIP from start to close, by two coordinators in two systems', () => 
     expect(versions.filter((v) => v.change === 'relatives.updated')).toHaveLength(3);
     expect(await axeViolations(history.page, 'history')).toEqual([]);
 
-    expect([...region.errors, ...municipality.errors, ...physician.errors, ...history.errors]).toEqual([]);
+    // The one request that failed is the activation asked too early.
+    expect(region.errors.filter((e) => !/status of 409/.test(e))).toEqual([]);
+    expect(region.errors.filter((e) => /status of 409/.test(e))).toHaveLength(1);
+    expect([...municipality.errors, ...physician.errors, ...history.errors]).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { CommitmentStatus, ConsentCategory, PlanStatus, Principal } from '@sip/shared';
 import { common, type Lang } from '../i18n.ts';
-import type { DenialCode } from './access.ts';
+import type { ActivationGap, DenialCode } from './access.ts';
 
 type SupportOffer = 'conversation' | 'respite' | 'groups' | 'training';
 type RequestKind = 'contact-consultant' | 'needs-assessment';
@@ -234,6 +234,10 @@ const sv = {
     }
   },
   serverRefused: (reason: string) => `SIP-tjänsten sa nej: ${reason}`,
+  cannotActivate: (gaps: ActivationGap[]): string =>
+    `Planen kan bli aktiv först när ${gaps
+      .map((g) => (g === 'consent' ? 'individens samtycke är registrerat och gäller' : 'en huvudman har det övergripande ansvaret (under Plan och ansvar)'))
+      .join(' och ')}`,
   changedBy: (org: string, ago: string) => `Ändrad av ${org} ${ago}`,
   changedNow: (what: string, org: string) => `${what} ändrades av ${org}.`,
   unknownOrganisation: 'en annan organisation',
@@ -489,6 +493,10 @@ const en: Messages = {
     }
   },
   serverRefused: (reason: string) => `The SIP service refused: ${reason}`,
+  cannotActivate: (gaps: ActivationGap[]): string =>
+    `The plan can become active only when ${gaps
+      .map((g) => (g === 'consent' ? 'the individual’s consent is recorded and in force' : 'a principal has the overall responsibility (under Plan and responsibility)'))
+      .join(' and ')}`,
   changedBy: (org: string, ago: string) => `Changed by ${org} ${ago}`,
   changedNow: (what: string, org: string) => `${what} was changed by ${org}.`,
   unknownOrganisation: 'another organisation',
