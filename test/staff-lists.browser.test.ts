@@ -2,7 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mintToken } from './support/service.ts';
-import { staffHostState, startStaffHarness, type StaffHarness, type StaffHostOptions } from './support/staff-host.ts';
+import { staffHostState, startStaffHarness, testPersonnummer, type StaffHarness, type StaffHostOptions } from './support/staff-host.ts';
 
 /**
  * The staff lists in real Chromium — <sip-worklist>, <sip-plan-list>, <sip-plan-history> and
@@ -19,18 +19,6 @@ const KARL = '195202149836';
 const INGRID = '194411079827';
 
 type Tag = StaffHostOptions['element'];
-
-/** A test personnummer (birth number 980–999) with a valid check digit, for a person the demo does not know. */
-function testPersonnummer(date: string, birth: number): string {
-  const base = `${date.slice(2)}${birth}`;
-  let sum = 0;
-  for (let i = 0; i < 9; i++) {
-    let d = Number(base[i]) * (i % 2 === 0 ? 2 : 1);
-    if (d > 9) d -= 9;
-    sum += d;
-  }
-  return `${date.slice(0, 2)}${base}${(10 - (sum % 10)) % 10}`;
-}
 
 describe('the staff lists in Chromium against the service', () => {
   let harness: StaffHarness;

@@ -1,10 +1,11 @@
+import AxeBuilder from '@axe-core/playwright';
 import { readFile } from 'node:fs/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { buildStaff } from '../../packages/staff/build.mjs';
 import { collectPageErrors, launchBrowser } from './browser.ts';
 import { mintToken, startService, type ServiceProcess } from './service.ts';
@@ -31,7 +32,7 @@ declare global {
 /** The system page's script: hands each element a token callback and records the events it hears. */
 const HOST_SCRIPT = `
 const params = new URLSearchParams(location.search);
-const element = document.querySelector('[data-sip-element]');
+let element = document.querySelector('[data-sip-element]');
 const api = element.getAttribute('api-base');
 let persona = params.get('persona');
 const mode = params.get('token') ?? 'valid';
@@ -68,6 +69,20 @@ state.setPersona = (next) => {
   element.getAccessToken = async (request) => provider(request);
 };
 element.getAccessToken = provider;
+if (params.get('opens') === 'editor') {
+  // As a system that shows a plan where the list was: the plan a list opens (or starts) opens in the editor.
+  document.addEventListener('sip-open-plan', (event) => {
+    const editor = document.createElement('sip-plan-editor');
+    editor.setAttribute('data-sip-element', '');
+    editor.setAttribute('api-base', api);
+    if (element.hasAttribute('lang')) editor.setAttribute('lang', element.getAttribute('lang'));
+    editor.setAttribute('plan-id', event.detail.planId);
+    if (event.detail.focus) editor.setAttribute('focus', event.detail.focus);
+    editor.getAccessToken = element.getAccessToken;
+    element.replaceWith(editor);
+    element = editor;
+  });
+}
 await import('/sip-staff.js');
 `;
 
@@ -84,6 +99,8 @@ export interface StaffHostOptions {
   zoom?: number;
   /** The system's name in its page heading. */
   system?: string;
+  /** The system opens the plan a list opens (`sip-open-plan`) in `<sip-plan-editor>`, in the list's place. */
+  opensPlans?: boolean;
 }
 
 function escapeAttribute(value: string): string {
@@ -194,6 +211,7 @@ export async function startStaffHarness(env: Record<string, string> = {}): Promi
     if (options.token) q.set('token', options.token);
     if (options.zoom) q.set('zoom', String(options.zoom));
     if (options.system) q.set('system', options.system);
+    if (options.opensPlans) q.set('opens', 'editor');
     for (const [name, value] of Object.entries(options.attributes ?? {})) q.set(`attr-${name}`, value);
     return `${systems[system].url}/?${q}`;
   };
@@ -241,3 +259,29 @@ export async function startStaffHarness(env: Record<string, string> = {}): Promi
 }
 
 export const staffHostState = (page: Page) => page.evaluate(() => JSON.parse(JSON.stringify(window.sipStaff)) as StaffHostState);
+
+/** A test personnummer (birth number 980–999) with a valid check digit, for a person the demo does not know. */
+export function testPersonnummer(date: string, birth: number): string {
+  const base = `${date.slice(2)}${birth}`;
+  let sum = 0;
+  for (let i = 0; i < 9; i++) {
+    let d = Number(base[i]) * (i % 2 === 0 ? 2 : 1);
+    if (d > 9) d -= 9;
+    sum += d;
+  }
+  return `${date.slice(0, 2)}${base}${(10 - (sum % 10)) % 10}`;
+}
+
+/** The WCAG 2.2 AA rules the staff elements are checked against. */
+export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+
+/** Axe's violations on the page (or inside `include`), each as `what: rule targets`. */
+export async function axeViolations(page: Page, what: string, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page }).withTags(WCAG_TAGS);
+  const results = await (include ? builder.include(include) : builder).analyze();
+  return results.violations.map((v) => `${what}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** The section of `<sip-plan-editor>` headed `heading` (the innermost, when sections nest). */
+export const editorSection = (page: Page, heading: string | RegExp): Locator =>
+  page.locator('sip-plan-editor section').filter({ has: page.getByRole('heading', { name: heading, exact: typeof heading === 'string' }) }).last();

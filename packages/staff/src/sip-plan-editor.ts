@@ -15,7 +15,7 @@ import { property, state } from 'lit/decorators.js';
 import { live } from 'lit/directives/live.js';
 import { ApiError, path } from './api.ts';
 import { SipStaffElement } from './base.ts';
-import { accessTo, refusalCode, type Access, type Me, type Target } from './editor/access.ts';
+import { accessTo, activationGaps, refusalCode, type Access, type Me, type Target } from './editor/access.ts';
 import { focusHeadingId, parseFocus } from './editor/focus.ts';
 import { draftChanged, fieldForPath, formSpec, sectionFingerprints, type FieldSpec, type FormSpec, type Issue } from './editor/forms.ts';
 import { followPlan, type PlanEventData } from './editor/live.ts';
@@ -506,6 +506,8 @@ export class SipPlanEditor extends SipStaffElement {
 
   /** The service's refusal in the user's words where the policy's reason is known, else in the service's own. */
   #refusalText(error: ApiError, plan: PlanView | undefined): string {
+    const gaps = error.code === 'conflict' ? activationGaps(error.problem) : [];
+    if (gaps.length) return this.t.serverRefused(this.t.cannotActivate(gaps));
     const reason = error.problem?.detail ?? error.problem?.title;
     if ((error.code === 'forbidden' || error.code === 'conflict' || error.code === 'validation') && reason) {
       const code = plan ? refusalCode(reason, plan.status) : undefined;
@@ -1102,9 +1104,8 @@ export class SipPlanEditor extends SipStaffElement {
       <h3 id="heading-relatives" tabindex="-1">${t.sections.relatives}</h3>
       ${!readable.allowed
         ? this.#reason(readable)
-        : relatives.length === 0
-          ? html`<p class="muted">${t.relatives.none}</p>`
-          : relatives.map((r) => this.#relative(r))}
+        : html`${relatives.length === 0 ? html`<p class="muted">${t.relatives.none}</p>` : relatives.map((r) => this.#relative(r))}
+          ${this.#addButton('relatives-add', t.relatives.add)}`}
     </section>`;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { requirements } from '@sip/shared';
-import { accessTo, refusalCode, situationFor, type Me } from './access.ts';
+import { accessTo, activationGaps, refusalCode, situationFor, type Me } from './access.ts';
 import { planFixture, REGION_ORG } from './fixture.test-support.ts';
 import { messages } from './messages.ts';
 
@@ -68,5 +68,22 @@ describe('what the user may change, asked of the policy', () => {
     expect(messages.sv.denial(refusalCode(requirements['own-part'].refusal.reason, 'active')!)).toBe('Varje huvudman redigerar bara sin egen del');
     expect(messages.en.denial(refusalCode(requirements['shared-with-me'].refusal.reason, 'active')!)).toBe('The individual’s consent does not let this reach your organisation');
     expect(refusalCode('Something the policy never says', 'active')).toBeUndefined();
+  });
+
+  it('tells what a plan lacks to become active from the service’s refusal, in the user’s language', () => {
+    const refusal = {
+      errors: [
+        { path: '/consent', message: 'the individual has not consented to the SIP' },
+        { path: '/fields/overallResponsibility', message: 'no principal has overall responsibility' },
+      ],
+    };
+    expect(activationGaps(refusal)).toEqual(['consent', 'overall-responsibility']);
+    expect(activationGaps({ errors: [refusal.errors[1]!] })).toEqual(['overall-responsibility']);
+    expect(activationGaps({ errors: [{ path: '/title', message: 'x' }] })).toEqual([]);
+    expect(activationGaps(undefined)).toEqual([]);
+    expect(messages.sv.cannotActivate(['overall-responsibility'])).toBe('Planen kan bli aktiv först när en huvudman har det övergripande ansvaret (under Plan och ansvar)');
+    expect(messages.en.cannotActivate(['consent', 'overall-responsibility'])).toBe(
+      'The plan can become active only when the individual’s consent is recorded and in force and a principal has the overall responsibility (under Plan and responsibility)',
+    );
   });
 });

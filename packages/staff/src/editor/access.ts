@@ -93,3 +93,15 @@ export function refusalCode(reason: string | undefined, status: PlanView['status
       return undefined;
   }
 }
+
+/** What a plan still lacks to become active. */
+export type ActivationGap = 'consent' | 'overall-responsibility';
+
+/** What the service said a plan lacks when it refused to make it active (the problem's `errors[].path`); none for other refusals. */
+export function activationGaps(problem: { errors?: readonly { path: string; message: string }[] } | undefined): ActivationGap[] {
+  const paths = new Set((problem?.errors ?? []).map((e) => e.path));
+  const gaps: ActivationGap[] = [];
+  if (paths.has('/consent')) gaps.push('consent');
+  if (paths.has('/fields/overallResponsibility')) gaps.push('overall-responsibility');
+  return gaps;
+}

@@ -113,4 +113,19 @@ describe('the forms', () => {
     expect(offered).toEqual({ offered: ['respite', 'groups'], requests: [{ kind: 'needs-assessment', at: '2026-12-01T10:00:00.000Z' }] });
     expect(relativeSupportSchema.safeParse(offered).success).toBe(true);
   });
+
+  it('add a relative as the API takes a new one, under the relatives section’s version', () => {
+    const plan = planFixture();
+    const add = formSpec('relatives-add', plan, t)!;
+    expect(add).toMatchObject({ method: 'POST', operation: 'relatives.update', additive: true });
+    expect(add.path(plan.id)).toBe(`/api/plans/${plan.id}/relatives`);
+    expect(add.versionOf(plan)).toBe(plan.relativesSection.version);
+    const draft = { ...add.draft(plan, now), name: ' Lisa Ström ', 'relationship.text': 'Dotter', phone: '+46701740123', sharesHome: 'true' };
+    const body = add.body(draft, plan, now);
+    expect(body).toEqual({ name: 'Lisa Ström', relationship: { text: 'Dotter' }, phone: '+46701740123', child: false, sharesHome: true });
+    expect(add.schema.safeParse(body).success).toBe(true);
+    // What the service refuses, the form refuses before sending: no name, an id of the service's own.
+    expect(add.schema.safeParse(add.body({ ...draft, name: '' }, plan, now)).success).toBe(false);
+    expect(add.schema.safeParse({ ...(body as object), id: 'x' }).success).toBe(false);
+  });
 });

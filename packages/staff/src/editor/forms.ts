@@ -209,6 +209,8 @@ function relativeOf(plan: PlanView, relativeId: string): (Relative & { id: strin
 const relativesVersion = (relativeId: string) => (plan: PlanView) => (relativeOf(plan, relativeId) ? plan.relativesSection.version : undefined);
 
 const relativeInformationPatch = relativeSchema.pick({ information: true });
+/** A relative added by staff, as `POST /api/plans/{id}/relatives` takes one. */
+const newRelativeSchema = relativeSchema.pick({ name: true, relationship: true, personId: true, phone: true, email: true, child: true, sharesHome: true });
 
 /** The form with this id, or undefined when the plan has no such thing. */
 export function formSpec(id: string, plan: PlanView, t: Messages): FormSpec | undefined {
@@ -379,6 +381,41 @@ export function formSpec(id: string, plan: PlanView, t: Messages): FormSpec | un
         method: 'PUT',
         path: (planId) => path`/api/plans/${planId}/consent`,
       };
+  }
+
+  if (id === 'relatives-add') {
+    return {
+      id,
+      section: 'relatives',
+      title: t.relatives.add,
+      operation: 'relatives.update',
+      target: {},
+      additive: true,
+      versionOf: (p) => p.relativesSection.version,
+      fields: () => [
+        { key: 'name', label: f.relativeName, kind: 'text', required: true },
+        { key: 'relationship.text', label: f.relationship, kind: 'text', required: true },
+        { key: 'personId', label: f.relativePersonId, kind: 'text' },
+        { key: 'phone', label: f.relativePhone, kind: 'tel' },
+        { key: 'email', label: f.relativeEmail, kind: 'text' },
+        { key: 'sharesHome', label: t.relatives.sharesHome, kind: 'checkbox' },
+        { key: 'child', label: f.relativeChild, kind: 'checkbox' },
+      ],
+      draft: () => ({ name: '', 'relationship.text': '', personId: '', phone: '', email: '', sharesHome: '', child: '' }),
+      body: (draft) =>
+        defined({
+          name: str(draft, 'name'),
+          relationship: { text: str(draft, 'relationship.text') },
+          personId: opt(draft, 'personId'),
+          phone: opt(draft, 'phone'),
+          email: opt(draft, 'email'),
+          child: str(draft, 'child') === 'true',
+          sharesHome: str(draft, 'sharesHome') === 'true',
+        }),
+      schema: newRelativeSchema,
+      method: 'POST',
+      path: (planId) => path`/api/plans/${planId}/relatives`,
+    };
   }
 
   const [kind, itemId, sub, subId, action] = id.split(':');

@@ -4,7 +4,7 @@
  */
 import type { CommitmentStatus, ConsentCategory, PlanStatus, Principal } from '@sip/shared';
 import { common, type Lang } from '../i18n.ts';
-import type { DenialCode } from './access.ts';
+import type { ActivationGap, DenialCode } from './access.ts';
 
 type SupportOffer = 'conversation' | 'respite' | 'groups' | 'training';
 type RequestKind = 'contact-consultant' | 'needs-assessment';
@@ -111,6 +111,12 @@ const sv = {
     reviewDate: 'Omprövas',
     comment: 'Kommentar',
     offered: 'Stöd som erbjudits',
+    relativeName: 'Namn',
+    relationship: 'Relation till individen',
+    relativePersonId: 'Personnummer',
+    relativePhone: 'Telefon',
+    relativeEmail: 'E-post',
+    relativeChild: 'Under 18 år',
   },
   interventionStatus: { planned: 'Planerad', decided: 'Beslutad' },
   participantKind: { principal: 'Kallad huvudman', invited: 'Inbjuden' },
@@ -141,6 +147,7 @@ const sv = {
   noMeetings: 'Inga möten inbokade.',
   relatives: {
     none: 'Inga närstående registrerade.',
+    add: 'Lägg till närstående',
     child: 'Barn',
     sharesHome: 'Delar hem med individen',
     contact: 'Kontakt',
@@ -227,6 +234,10 @@ const sv = {
     }
   },
   serverRefused: (reason: string) => `SIP-tjänsten sa nej: ${reason}`,
+  cannotActivate: (gaps: ActivationGap[]): string =>
+    `Planen kan bli aktiv först när ${gaps
+      .map((g) => (g === 'consent' ? 'individens samtycke är registrerat och gäller' : 'en huvudman har det övergripande ansvaret (under Plan och ansvar)'))
+      .join(' och ')}`,
   changedBy: (org: string, ago: string) => `Ändrad av ${org} ${ago}`,
   changedNow: (what: string, org: string) => `${what} ändrades av ${org}.`,
   unknownOrganisation: 'en annan organisation',
@@ -359,6 +370,12 @@ const en: Messages = {
     reviewDate: 'Review date',
     comment: 'Comment',
     offered: 'Support offered',
+    relativeName: 'Name',
+    relationship: 'Relationship to the individual',
+    relativePersonId: 'Personal identity number',
+    relativePhone: 'Phone',
+    relativeEmail: 'Email',
+    relativeChild: 'Under 18',
   },
   interventionStatus: { planned: 'Planned', decided: 'Decided' },
   participantKind: { principal: 'Summoned principal', invited: 'Invited' },
@@ -389,6 +406,7 @@ const en: Messages = {
   noMeetings: 'No meetings booked.',
   relatives: {
     none: 'No relatives recorded.',
+    add: 'Add a relative',
     child: 'Child',
     sharesHome: 'Shares a home with the individual',
     contact: 'Contact',
@@ -475,6 +493,10 @@ const en: Messages = {
     }
   },
   serverRefused: (reason: string) => `The SIP service refused: ${reason}`,
+  cannotActivate: (gaps: ActivationGap[]): string =>
+    `The plan can become active only when ${gaps
+      .map((g) => (g === 'consent' ? 'the individual’s consent is recorded and in force' : 'a principal has the overall responsibility (under Plan and responsibility)'))
+      .join(' and ')}`,
   changedBy: (org: string, ago: string) => `Changed by ${org} ${ago}`,
   changedNow: (what: string, org: string) => `${what} was changed by ${org}.`,
   unknownOrganisation: 'another organisation',
