@@ -664,4 +664,40 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect(after.allowedAnswers).toEqual(['withdraw']);
     expect(errors).toEqual([]);
   });
+
+  it('lets a relative ask to step out of the role, after a confirmation, once, onto the work list', async () => {
+    const { planId } = await shareGunnelsPlanWithLars();
+    const { page, errors } = await open({ persona: 'lars', planId });
+    const section = page.getByRole('region', { name: 'Din roll som anhörig' });
+    await section.getByText(/Att vara anhörig i planen är frivilligt/).waitFor();
+    const dialog = page.getByRole('dialog', { name: 'Vill du kliva av din roll i planen?' });
+
+    // Going back asks nothing of anyone.
+    await section.getByRole('button', { name: 'Jag vill kliva av min roll' }).click();
+    await dialog.waitFor();
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await focusedId(page)).toBe('leave-role');
+    expect((await myPlan('lars')).me.support?.requests ?? []).toEqual([]);
+
+    const axe = async () =>
+      (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze()).violations.map((v) => v.id);
+    await section.getByRole('button', { name: 'Jag vill kliva av min roll' }).click();
+    await dialog.waitFor();
+    expect(await axe()).toEqual([]);
+    await dialog.getByRole('button', { name: 'Ja, jag vill kliva av' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await section.getByText(/Du bad .* om att få kliva av din roll\./).waitFor();
+    await page.getByRole('status').filter({ hasText: 'Sparat. Din begäran är skickad.' }).waitFor({ state: 'attached' });
+    // Asked once: no button to ask again while it waits, and the support requests do not list it.
+    expect(await section.getByRole('button', { name: 'Jag vill kliva av min roll' }).count()).toBe(0);
+    expect(await page.getByRole('region', { name: 'Stöd till dig som anhörig' }).getByText(/kliva av/).count()).toBe(0);
+    expect((await myPlan('lars')).me.support?.requests.map((r) => r.kind)).toEqual(['leave-role']);
+    expect(await axe()).toEqual([]);
+
+    const api = await staffApi('municipality-coordinator');
+    const worklist = await api<{ items: { planId: string; kind: string }[] }>('/api/worklist?limit=100');
+    expect(worklist.body.items.filter((i) => i.planId === planId).map((i) => i.kind)).toContain('leave-role-request');
+    expect(errors).toEqual([]);
+  });
 });

@@ -36,7 +36,12 @@ export const commitmentAnswerSchema = z
   .meta({ id: 'CommitmentAnswer' });
 export const homeConsentAnswerBodySchema = z.strictObject({ consent: z.boolean(), comment: freeText }).meta({ id: 'HomeConsentAnswer' });
 export const supportRequestSchema = z
-  .strictObject({ kind: z.enum(['contact-consultant', 'needs-assessment']), note: freeText })
+  .strictObject({
+    kind: z
+      .enum(['contact-consultant', 'needs-assessment', 'leave-role'])
+      .describe('`leave-role`: I ask to step out of the relative role in this plan; the principal responsible for it re-plans with me'),
+    note: freeText,
+  })
   .meta({ id: 'SupportRequest' });
 
 export const myCommitmentSchema = commitmentSchema

@@ -305,7 +305,9 @@ export const relativeSupportSchema = z.strictObject({
   offered: z.array(supportOfferSchema).max(4).describe('Support offered to the relative'),
   requests: list(
     z.strictObject({
-      kind: z.enum(['contact-consultant', 'needs-assessment']),
+      kind: z
+        .enum(['contact-consultant', 'needs-assessment', 'leave-role'])
+        .describe('`leave-role`: the relative asks to step out of the relative role in the plan (it is voluntary)'),
       at: isoDateTime,
       note: longText.optional(),
       handledAt: isoDateTime.optional().describe('When staff dealt with it; until then it is on the work list'),

@@ -5,7 +5,20 @@
  */
 import { commitmentReviewDate, commitmentStatus, type Commitment, type Relative } from './plan.ts';
 
-export type AttentionKind = 'commitment-declined' | 'commitment-withdrawn' | 'commitment-review-due' | 'contact-request' | 'needs-assessment-request';
+export type AttentionKind =
+  | 'commitment-declined'
+  | 'commitment-withdrawn'
+  | 'commitment-review-due'
+  | 'contact-request'
+  | 'needs-assessment-request'
+  | 'leave-role-request';
+
+/** The work-list item a relative's request gives rise to. */
+export const REQUEST_ATTENTION = {
+  'contact-consultant': 'contact-request',
+  'needs-assessment': 'needs-assessment-request',
+  'leave-role': 'leave-role-request',
+} as const satisfies Record<string, AttentionKind>;
 
 export interface AttentionItem {
   /** Stable within the plan: `<relative id>/<what>`; the FHIR Task's identifier is built on it. */
@@ -37,7 +50,7 @@ export function attentionItems(relatives: readonly SectionRelative[], today: str
     for (const commitment of relative.commitments ?? []) items.push(...commitmentItems(relative.id, commitment, today));
     const referred = relative.support?.referredToConsultantAt;
     for (const request of relative.support?.requests ?? []) {
-      const kind: AttentionKind = request.kind === 'contact-consultant' ? 'contact-request' : 'needs-assessment-request';
+      const kind: AttentionKind = REQUEST_ATTENTION[request.kind];
       const referredAfter = request.kind === 'contact-consultant' && referred && Date.parse(referred) >= Date.parse(request.at) ? referred : undefined;
       const resolvedAt = request.handledAt ?? referredAfter;
       items.push({

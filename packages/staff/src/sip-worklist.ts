@@ -4,7 +4,7 @@ import { path } from './api.ts';
 import { formatDate, formatDateTime, type Lang } from './i18n.ts';
 import { SipListElement } from './lists/list-element.ts';
 import { listStyles } from './lists/styles.ts';
-import { focusOf, groupByUrgency, keyOf, requestIndexOf, type WorkItem, type WorkKind, type WorklistApiItem } from './lists/worklist.ts';
+import { focusOf, groupByUrgency, isRequestKind, keyOf, requestIndexOf, type WorkItem, type WorkKind, type WorklistApiItem } from './lists/worklist.ts';
 
 interface Page<T> {
   items: T[];
@@ -57,6 +57,7 @@ const messages = {
       'commitment-review-due': 'Åtaganden att ompröva',
       'contact-request': 'Vill få kontakt med anhörigkonsulent',
       'needs-assessment-request': 'Vill få en egen behovsbedömning',
+      'leave-role-request': 'Vill kliva av anhörigrollen',
     },
     what: {
       'consent-withdrawn': () => 'Den enskilde har återkallat sitt samtycke till planen',
@@ -67,6 +68,7 @@ const messages = {
       'commitment-review-due': (name) => `Dags att ompröva åtagandet med ${name}`,
       'contact-request': (name) => `${name} vill få kontakt med anhörigkonsulent`,
       'needs-assessment-request': (name) => `${name} vill få en egen behovsbedömning`,
+      'leave-role-request': (name) => `${name} vill inte längre ha en roll i planen`,
     },
     since: (when) => `Sedan ${when}`,
     plan: (title) => `Plan: ${title}`,
@@ -90,6 +92,7 @@ const messages = {
       'commitment-review-due': 'Commitments to review',
       'contact-request': 'Asking for the relatives’ consultant',
       'needs-assessment-request': 'Asking for their own needs assessment',
+      'leave-role-request': 'Asking to step out of the relative role',
     },
     what: {
       'consent-withdrawn': () => 'The individual has withdrawn their consent to the plan',
@@ -100,6 +103,7 @@ const messages = {
       'commitment-review-due': (name) => `Time to review the commitment with ${name}`,
       'contact-request': (name) => `${name} asks to be contacted by the relatives’ consultant`,
       'needs-assessment-request': (name) => `${name} asks for their own needs assessment`,
+      'leave-role-request': (name) => `${name} asks to no longer have a role in the plan`,
     },
     since: (when) => `Since ${when}`,
     plan: (title) => `Plan: ${title}`,
@@ -194,7 +198,7 @@ export class SipWorklist extends SipListElement<WorklistData> {
       ),
     ];
     // A request is named in the plan by its place among the relative's requests: read it from the section.
-    const withRequests = [...new Set(items.filter((i) => i.relativeId && (i.kind === 'contact-request' || i.kind === 'needs-assessment-request')).map((i) => i.planId))];
+    const withRequests = [...new Set(items.filter((i) => i.relativeId && isRequestKind(i.kind)).map((i) => i.planId))];
     await Promise.all(
       withRequests.map(async (planId) => {
         try {

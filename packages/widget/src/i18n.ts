@@ -140,6 +140,19 @@ export const sv = {
     `Har du ändrat dig? Du kan tacka ja så länge ${responsible ?? 'den som ansvarar för planen'} inte har planerat om.`,
   changeToAccept: 'Ändra mig och tacka ja',
 
+  // The relative role itself, and stepping out of it
+  roleHeading: 'Din roll som anhörig',
+  roleIntro: (responsible: string | null) =>
+    `Att vara anhörig i planen är frivilligt. Vill du inte längre ha en roll i planen kan du säga det här. ${responsible ?? 'Den som ansvarar för planen'} kontaktar dig då för att planera om. Det du har tackat ja till gäller tills ni har pratat; vill du sluta med något direkt kan du avsluta det ovan.`,
+  leaveButton: 'Jag vill kliva av min roll',
+  leaveTitle: 'Vill du kliva av din roll i planen?',
+  leaveBody: (responsible: string | null) =>
+    `${responsible ?? 'Den som ansvarar för planen'} får veta det och kontaktar dig för att planera om, så att hjälpen blir av ändå. Du behöver inte förklara varför.`,
+  leaveConfirm: 'Ja, jag vill kliva av',
+  leaveCancel: 'Nej, gå tillbaka',
+  leaveAsked: (date: string) => `Du bad ${date} om att få kliva av din roll.`,
+  leaveWaiting: (responsible: string | null) => `${responsible ?? 'Den som ansvarar för planen'} kontaktar dig.`,
+
   // Saving
   saving: 'Sparar …',
   saved: (time: string) => `Sparat ${time}.`,
@@ -371,6 +384,18 @@ export const en: Messages = {
   declinedHelp: (responsible: string | null) =>
     `Changed your mind? You can accept as long as ${responsible ?? 'whoever is responsible for the plan'} has not planned anew.`,
   changeToAccept: 'Change my mind and accept',
+
+  roleHeading: 'Your role as a relative',
+  roleIntro: (responsible: string | null) =>
+    `Being a relative in the plan is voluntary. If you no longer want a role in the plan, you can say so here. ${responsible ?? 'Whoever is responsible for the plan'} will then contact you to plan anew. What you have accepted stands until you have talked; if you want to stop something at once, you can withdraw from it above.`,
+  leaveButton: 'I want to step out of my role',
+  leaveTitle: 'Do you want to step out of your role in the plan?',
+  leaveBody: (responsible: string | null) =>
+    `${responsible ?? 'Whoever is responsible for the plan'} will be told and will contact you to plan anew, so that the help still happens. You do not need to say why.`,
+  leaveConfirm: 'Yes, I want to step out',
+  leaveCancel: 'No, go back',
+  leaveAsked: (date: string) => `On ${date} you asked to step out of your role.`,
+  leaveWaiting: (responsible: string | null) => `${responsible ?? 'Whoever is responsible for the plan'} will contact you.`,
 
   saving: 'Saving …',
   saved: (time: string) => `Saved ${time}.`,

@@ -118,7 +118,7 @@ export class SipRelativeView extends LitElement {
   @state() private accessor announcement = '';
   /** The commitment the confirm dialog asks about, and whether it is a withdrawal or a decline. */
   @state() private accessor withdrawing: MyCommitment | undefined;
-  @state() private accessor confirming: 'withdraw' | 'decline' = 'withdraw';
+  @state() private accessor confirming: 'withdraw' | 'decline' | 'leave-role' = 'withdraw';
   @state() private accessor printing = false;
 
   /**
@@ -406,7 +406,7 @@ export class SipRelativeView extends LitElement {
     });
   }
 
-  #openWithdrawal(commitment: MyCommitment, answer: 'withdraw' | 'decline' = 'withdraw') {
+  #openWithdrawal(commitment: MyCommitment | undefined, answer: 'withdraw' | 'decline' | 'leave-role' = 'withdraw') {
     this.#setErrors('withdraw', []);
     this.withdrawing = commitment;
     this.confirming = answer;
@@ -426,8 +426,15 @@ export class SipRelativeView extends LitElement {
 
   #confirmWithdrawal() {
     const plan = this.#openPlanData();
+    if (!plan) return;
+    if (this.confirming === 'leave-role') {
+      this.#confirmingWithdrawal = true;
+      this.renderRoot.querySelector<HTMLDialogElement>('dialog')?.close();
+      void this.#submit({ kind: 'request', planId: plan.planId, body: { kind: 'leave-role' } });
+      return;
+    }
     const commitment = this.withdrawing;
-    if (!plan || !commitment) return;
+    if (!commitment) return;
     const answer = this.confirming;
     const text = answer === 'decline' ? ({ ok: true, value: this.#declineComment } as const) : this.#readText('withdraw', 'withdraw-comment');
     if (!text.ok) return;
@@ -454,7 +461,8 @@ export class SipRelativeView extends LitElement {
       return;
     }
     // Cancelled: back to the button that opened the dialog.
-    if (commitment) this.#focus(`${this.confirming}-${commitment.id}`);
+    if (this.confirming === 'leave-role') this.#focus('leave-role');
+    else if (commitment) this.#focus(`${this.confirming}-${commitment.id}`);
   }
 
   #answerHome() {
@@ -768,7 +776,7 @@ export class SipRelativeView extends LitElement {
         <h2 id="plan-title" part="heading" tabindex="-1">${this.#title(plan)}</h2>
         <p class="muted">${t.planStatusLabel(t.planStatus[plan.status])}. ${t.youAre(plan.me.name, relationship)}</p>
         ${this.#renderContact(plan)} ${this.#renderCommitments(plan)} ${plan.me.sharesHome ? this.#renderHome(plan) : nothing}
-        ${this.#renderShared(plan)} ${this.#renderInformation(plan)} ${this.#renderSupport(plan)}
+        ${this.#renderShared(plan)} ${this.#renderInformation(plan)} ${this.#renderSupport(plan)} ${this.#renderRole(plan)}
       </article>
       ${this.#renderWithdrawDialog(plan)}
     `;
@@ -986,21 +994,26 @@ export class SipRelativeView extends LitElement {
     const t = this.#localize.t;
     const c = this.withdrawing;
     const responsible = plan.responsible?.organisation ?? null;
-    const decline = this.confirming === 'decline';
+    const kind = this.confirming;
+    const text = {
+      withdraw: { title: t.withdrawTitle, body: t.withdrawBody(responsible), confirm: t.withdrawConfirm, cancel: t.withdrawCancel },
+      decline: { title: t.declineTitle, body: t.declineBody(responsible), confirm: t.declineConfirm, cancel: t.declineCancel },
+      'leave-role': { title: t.leaveTitle, body: t.leaveBody(responsible), confirm: t.leaveConfirm, cancel: t.leaveCancel },
+    }[kind];
     return html`<dialog part="dialog" class="dialog" aria-labelledby="confirm-title" aria-describedby="confirm-body" @close=${this.#dialogClosed}>
-      <h3 id="confirm-title">${decline ? t.declineTitle : t.withdrawTitle}</h3>
-      ${c ? html`<p class="dialog-what">${c.what}</p>` : nothing}
-      <p id="confirm-body">${decline ? t.declineBody(responsible) : t.withdrawBody(responsible)}</p>
+      <h3 id="confirm-title">${text.title}</h3>
+      ${c && kind !== 'leave-role' ? html`<p class="dialog-what">${c.what}</p>` : nothing}
+      <p id="confirm-body">${text.body}</p>
       <form novalidate @submit=${(e: Event) => e.preventDefault()}>
-        ${decline
-          ? nothing
-          : html`${this.#renderErrorSummary('withdraw')} ${this.#renderTextField('withdraw', 'withdraw-comment', t.withdrawComment, t.commentHint)}`}
+        ${kind === 'withdraw'
+          ? html`${this.#renderErrorSummary('withdraw')} ${this.#renderTextField('withdraw', 'withdraw-comment', t.withdrawComment, t.commentHint)}`
+          : nothing}
         <div class="actions">
-          <button part="button" class=${decline ? 'button primary' : 'button warning'} type="button" @click=${this.#confirmWithdrawal}>
-            ${decline ? t.declineConfirm : t.withdrawConfirm}
+          <button part="button" class=${kind === 'withdraw' ? 'button warning' : 'button primary'} type="button" @click=${this.#confirmWithdrawal}>
+            ${text.confirm}
           </button>
           <button part="button" class="button secondary" type="button" @click=${() => this.renderRoot.querySelector('dialog')?.close()}>
-            ${decline ? t.declineCancel : t.withdrawCancel}
+            ${text.cancel}
           </button>
         </div>
       </form>
@@ -1185,7 +1198,9 @@ export class SipRelativeView extends LitElement {
     const t = this.#localize.t;
     const l = this.#localize;
     const support = plan.me.support ?? { offered: [], requests: [] };
-    const open = (kind: RequestKind) => support.requests.some((r) => r.kind === kind && !r.handledAt);
+    // Asking to step out of the role has its own section.
+    const requests = support.requests.filter((r): r is (typeof r & { kind: RequestKind }) => r.kind !== 'leave-role');
+    const open = (kind: RequestKind) => requests.some((r) => r.kind === kind && !r.handledAt);
     const askable = REQUEST_KINDS.filter((kind) => !open(kind));
     const form = 'form-support';
     return this.#section(
@@ -1198,14 +1213,14 @@ export class SipRelativeView extends LitElement {
           ? html`<ul>${support.offered.map((o) => html`<li>${t.supportOffers[o]}</li>`)}</ul>`
           : html`<p class="muted">${t.supportNoneOffered}</p>`}
         <h4>${t.myRequests}</h4>
-        ${support.requests.length ? nothing : html`<p class="muted">${t.none}</p>`}
+        ${requests.length ? nothing : html`<p class="muted">${t.none}</p>`}
         ${REQUEST_KINDS.map((kind) =>
           this.#renderState(
             plan.planId,
             `req-${kind}`,
-            support.requests.some((r) => r.kind === kind)
+            requests.some((r) => r.kind === kind)
               ? html`<ul class="requests">
-                  ${support.requests
+                  ${requests
                     .filter((r) => r.kind === kind)
                     .map(
                       (r) => html`<li>
@@ -1231,6 +1246,50 @@ export class SipRelativeView extends LitElement {
             </form>`
           : nothing}
       `,
+    );
+  }
+
+  /** The relative role is voluntary: the relative can ask to step out of it, and the responsible principal re-plans. */
+  #renderRole(plan: MyPlan) {
+    const t = this.#localize.t;
+    const l = this.#localize;
+    const responsible = plan.responsible?.organisation ?? null;
+    const asked = (plan.me.support?.requests ?? []).filter((r) => r.kind === 'leave-role');
+    const open = asked.find((r) => !r.handledAt);
+    const sending = this.outcomes.get('req-leave-role')?.state === 'sending';
+    return this.#section(
+      'role-title',
+      t.roleHeading,
+      html`<p>${t.roleIntro(responsible)}</p>
+        ${this.#renderState(
+          plan.planId,
+          'req-leave-role',
+          asked.length
+            ? html`<ul class="requests">
+                ${asked.map(
+                  (r) => html`<li>
+                    <strong>${t.leaveAsked(l.date(r.at))}</strong>
+                    ${r.handledAt ? t.requestHandled(l.date(r.handledAt)) : t.leaveWaiting(responsible)}
+                  </li>`,
+                )}
+              </ul>`
+            : nothing,
+        )}
+        ${open || plan.status === 'closed'
+          ? nothing
+          : html`<div class="actions">
+              <button
+                part="button"
+                class="button secondary"
+                type="button"
+                id="leave-role"
+                aria-haspopup="dialog"
+                aria-disabled=${sending ? 'true' : 'false'}
+                @click=${() => !sending && this.#openWithdrawal(undefined, 'leave-role')}
+              >
+                ${t.leaveButton}
+              </button>
+            </div>`}`,
     );
   }
 }

@@ -1,5 +1,5 @@
 import { requestHash } from '../http/idempotency.ts';
-import { CITIZEN_PREFIX } from '@sip/shared';
+import { CITIZEN_PREFIX, REQUEST_ATTENTION } from '@sip/shared';
 import type { WorklistKind } from './relatives.service.ts';
 import {
   allowedAnswers,
@@ -36,7 +36,7 @@ const RELATIVES_KIND = 'relatives';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type Answer = 'accept' | 'decline' | 'withdraw' | 'reconfirm';
-export type RequestKind = 'contact-consultant' | 'needs-assessment';
+export type RequestKind = 'contact-consultant' | 'needs-assessment' | 'leave-role';
 
 /** The citizen behind a request: their personnummer, and how the logs and history name them. */
 export interface Citizen {
@@ -384,12 +384,16 @@ export class MeService {
     return this.answerOnce(citizen, planId, 'me.request', idem, (me) => {
       const support: RelativeSupport = me.support ?? { offered: [], requests: [] };
       if (support.requests.length >= 100) throw new ProblemError('conflict', 'Too many requests on record: contact your SIP coordinator');
+      // Stepping out is asked once: while it waits for staff, a second ask adds nothing.
+      if (input.kind === 'leave-role' && support.requests.some((r) => r.kind === 'leave-role' && !r.handledAt)) {
+        throw new ProblemError('conflict', 'You have already asked to step out of the relative role; the principal responsible for the plan will contact you');
+      }
       const request = { kind: input.kind, at: this.now().toISOString(), ...(input.note ? { note: input.note } : {}) };
       return {
         next: { ...me, support: { ...support, requests: [...support.requests, request] } },
         status: 201,
         body: (r: Relative) => r.support,
-        attention: input.kind === 'contact-consultant' ? 'contact-request' : 'needs-assessment-request',
+        attention: REQUEST_ATTENTION[input.kind],
       };
     });
   }

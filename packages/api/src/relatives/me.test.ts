@@ -277,6 +277,32 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(page.items.filter((i) => i.planId === planId && i.relativeId === ids.bengt).map((i) => i.kind)).toContain('contact-request');
     });
 
+    it('takes a request to step out of the relative role once while it waits, onto the work list until staff deal with it', async () => {
+      const worklist = async () =>
+        ((await (await staff.request('/api/worklist?limit=100')).json()) as { items: { planId: string; relativeId: string; kind: string }[] }).items
+          .filter((i) => i.planId === planId && i.relativeId === ids.maria)
+          .map((i) => i.kind);
+      const ask = (key = newKey()) => me(token.maria, `/plans/${planId}/requests`, { method: 'POST', key, body: { kind: 'leave-role' } });
+      const res = await ask();
+      expect(res.status, await res.clone().text()).toBe(201);
+      expect(await worklist()).toContain('leave-role-request');
+      // Asked again while it waits: refused, nothing added.
+      await expectProblem(await ask(), 409);
+      const asked = (await view(token.maria)).me.support!.requests.filter((r) => r.kind === 'leave-role');
+      expect(asked).toHaveLength(1);
+
+      // Staff deal with it (mark it handled): off the work list, and it can be asked again.
+      const section = (await (await staff.request(`/api/plans/${planId}/relatives`)).json()) as { relatives: { id: string; support?: { requests: { kind: string; handledAt?: string }[] } }[] };
+      const support = section.relatives.find((r) => r.id === ids.maria)!.support!;
+      await staffWrite('PUT', `/${ids.maria}/support`, {
+        ...support,
+        requests: support.requests.map((r) => (r.kind === 'leave-role' ? { ...r, handledAt: new Date().toISOString() } : r)),
+      });
+      expect(await worklist()).not.toContain('leave-role-request');
+      expect((await ask()).status).toBe(201);
+      expect(await worklist()).toContain('leave-role-request');
+    });
+
     it('moves a short review interval beyond the window, so one confirmation ends the review', async () => {
       const short = await staffWrite('POST', `/${ids.maria}/commitments`, { ...COMMITMENT, what: 'Ringa varje kväll', reviewDate: '2026-12-08' });
       const later = await buildTestApp({ database: ctx.database, peers: peers.urls, clock: { now: () => new Date('2026-12-05T09:00:00Z') } });

@@ -78,6 +78,7 @@ const worklistItem = z
         'commitment-review-due',
         'contact-request',
         'needs-assessment-request',
+        'leave-role-request',
         'consent-withdrawn',
         'consent-expired',
       ])

@@ -47,6 +47,7 @@ export const AttentionCoding = {
   'commitment-review-due': { system: ATTENTION_KIND_SYSTEM, code: 'commitment-review-due', display: 'Åtagandets omprövningsdatum har passerats' },
   'contact-request': { system: ATTENTION_KIND_SYSTEM, code: 'contact-request', display: 'Anhörig vill bli kontaktad av anhörigkonsulent' },
   'needs-assessment-request': { system: ATTENTION_KIND_SYSTEM, code: 'needs-assessment-request', display: 'Anhörig ber om en egen behovsbedömning' },
+  'leave-role-request': { system: ATTENTION_KIND_SYSTEM, code: 'leave-role-request', display: 'Anhörig vill kliva av sin roll i planen' },
 } as const;
 
 /** CarePlan.category: what kind of plan this is (beside it, the standard {@link StandardCoding.carePlan}). */

@@ -155,6 +155,7 @@ export const SIP_CODE_SYSTEMS: readonly SipCodeSystemDefinition[] = [
       'commitment-review-due': 'Åtagandets omprövningsdatum har passerats: den anhörige behöver bekräfta det på nytt.',
       'contact-request': 'En anhörig vill bli kontaktad av kommunens anhörigkonsulent.',
       'needs-assessment-request': 'En anhörig ber om en egen behovsbedömning eller stödplan.',
+      'leave-role-request': 'En anhörig vill inte längre ha en roll i planen (anhörigrollen är frivillig): planen behöver ses över tillsammans med hen.',
     }),
   },
   {

@@ -7,7 +7,7 @@ import { common, type Lang } from '../i18n.ts';
 import type { ActivationGap, DenialCode } from './access.ts';
 
 type SupportOffer = 'conversation' | 'respite' | 'groups' | 'training';
-type RequestKind = 'contact-consultant' | 'needs-assessment';
+type RequestKind = 'contact-consultant' | 'needs-assessment' | 'leave-role';
 
 const sv = {
   ...common.sv,
@@ -207,6 +207,7 @@ const sv = {
   requestKind: {
     'contact-consultant': 'Vill bli kontaktad av anhörigkonsulent',
     'needs-assessment': 'Vill ha en egen behovsbedömning',
+    'leave-role': 'Vill kliva av anhörigrollen',
   } satisfies Record<RequestKind, string>,
   denial: (code: DenialCode, principal?: Principal): string => {
     switch (code) {
@@ -466,6 +467,7 @@ const en: Messages = {
   requestKind: {
     'contact-consultant': 'Wants to be contacted by the relatives’ consultant',
     'needs-assessment': 'Wants an own needs assessment',
+    'leave-role': 'Asks to step out of the relative role',
   },
   denial: (code: DenialCode, principal?: Principal): string => {
     switch (code) {

@@ -40,13 +40,21 @@ export const URGENCY: readonly WorkKind[] = [
   'consent-expired',
   'commitment-withdrawn',
   'commitment-declined',
+  'leave-role-request',
   'follow-up-due',
   'commitment-review-due',
   'contact-request',
   'needs-assessment-request',
 ];
 
-export const REQUEST_KINDS = { 'contact-request': 'contact-consultant', 'needs-assessment-request': 'needs-assessment' } as const;
+export const REQUEST_KINDS = {
+  'contact-request': 'contact-consultant',
+  'needs-assessment-request': 'needs-assessment',
+  'leave-role-request': 'leave-role',
+} as const;
+
+/** Whether the item is a relative's request, which the editor marks handled. */
+export const isRequestKind = (kind: WorkKind): kind is keyof typeof REQUEST_KINDS => kind in REQUEST_KINDS;
 
 /** The moment an item arose, in milliseconds; a date (a review date) counts from its start. */
 function sinceOf(item: WorkItem): number {
@@ -83,6 +91,7 @@ export function focusOf(item: WorkItem): string {
       return item.relativeId ? `relative:${item.relativeId}` : 'relatives';
     case 'contact-request':
     case 'needs-assessment-request':
+    case 'leave-role-request':
       if (!item.relativeId) return 'relatives';
       return item.requestIndex === undefined ? `relative:${item.relativeId}` : `relative:${item.relativeId}:request:${item.requestIndex}`;
   }
@@ -96,7 +105,7 @@ export function requestIndexOf(
   item: Pick<WorkItem, 'kind' | 'since'>,
   requests: readonly { kind: string; at: string }[] | undefined,
 ): number | undefined {
-  if (item.kind !== 'contact-request' && item.kind !== 'needs-assessment-request') return undefined;
+  if (!isRequestKind(item.kind)) return undefined;
   const kind = REQUEST_KINDS[item.kind];
   const at = Date.parse(item.since);
   const index = (requests ?? []).findIndex((r) => r.kind === kind && (r.at === item.since || Date.parse(r.at) === at));
