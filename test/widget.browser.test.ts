@@ -227,7 +227,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     const { page, errors } = await open({ persona: 'bengt', lang: 'en' });
 
     await page.getByRole('heading', { name: 'My plans' }).waitFor();
-    await page.getByText('You are a relative in 1 plan.').waitFor();
+    await page.getByText('You are a relative in 1 coordinated individual plan (SIP).').waitFor();
     await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
     await page.getByRole('heading', { name: 'Your commitments' }).waitFor();
     await page.getByRole('heading', { name: 'Who does what' }).waitFor();
@@ -663,6 +663,35 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     ]);
     expect(after.allowedAnswers).toEqual(['withdraw']);
     expect(errors).toEqual([]);
+  });
+
+  it('spells out SIP, and never calls a follow-up date that has passed the next one', async () => {
+    const plan = await myPlan('maria');
+    expect(plan.shared.followUp, 'the demo shares a follow-up with Maria').toBeTruthy();
+    const withPast = await open(
+      { persona: 'maria', planId: plan.planId },
+      {
+        before: (p) =>
+          p.route(`**/api/me/plans/${plan.planId}`, async (route) => {
+            const response = await route.fetch();
+            const body = (await response.json()) as MyPlan;
+            body.shared.followUp = { date: '2020-01-15' };
+            await route.fulfill({ response, json: body });
+          }),
+      },
+    );
+    await withPast.page.getByText(/^SIP betyder samordnad individuell plan/).waitFor();
+    await withPast.page.getByRole('heading', { name: 'Uppföljning', exact: true }).waitFor();
+    await withPast.page.getByText(/^Uppföljningen var planerad till .*2020\. Samordnaren hör av sig om en ny tid\.$/).waitFor();
+    expect(await withPast.page.getByRole('heading', { name: 'Nästa uppföljning' }).count()).toBe(0);
+
+    // A date ahead is the next one.
+    const ahead = await open({ persona: 'maria', planId: plan.planId });
+    await ahead.page.getByRole('heading', { name: 'Nästa uppföljning' }).waitFor();
+    expect(await ahead.page.getByText(/Uppföljningen var planerad/).count()).toBe(0);
+    const list = await open({ persona: 'maria' });
+    await list.page.getByText(/^Du är anhörig i \d+ samordnade? individuella? plan(er)? \(SIP\)\.$/).waitFor();
+    expect([...withPast.errors, ...ahead.errors, ...list.errors]).toEqual([]);
   });
 
   it('lets a relative ask to step out of the role, after a confirmation, once, onto the work list', async () => {

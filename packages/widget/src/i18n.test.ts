@@ -29,10 +29,10 @@ describe('the dictionaries', () => {
   });
 
   it('use plural forms', () => {
-    expect(sv.plansCount(1)).toBe('Du är anhörig i 1 plan.');
-    expect(sv.plansCount(2)).toBe('Du är anhörig i 2 planer.');
-    expect(en.plansCount(1)).toBe('You are a relative in 1 plan.');
-    expect(en.plansCount(3)).toBe('You are a relative in 3 plans.');
+    expect(sv.plansCount(1)).toBe('Du är anhörig i 1 samordnad individuell plan (SIP).');
+    expect(sv.plansCount(2)).toBe('Du är anhörig i 2 samordnade individuella planer (SIP).');
+    expect(en.plansCount(1)).toBe('You are a relative in 1 coordinated individual plan (SIP).');
+    expect(en.plansCount(3)).toBe('You are a relative in 3 coordinated individual plans (SIPs).');
   });
 });
 

@@ -39,7 +39,10 @@ export const sv = {
 
   // The list of plans
   myPlans: 'Mina planer',
-  plansCount: (n: number) => (n === 1 ? 'Du är anhörig i 1 plan.' : `Du är anhörig i ${n} planer.`),
+  plansCount: (n: number) =>
+    n === 1 ? 'Du är anhörig i 1 samordnad individuell plan (SIP).' : `Du är anhörig i ${n} samordnade individuella planer (SIP).`,
+  sipMeans:
+    'SIP betyder samordnad individuell plan: planen där kommunen och regionen tillsammans skriver vad som ska göras och vem som gör det.',
   untitledPlan: 'Samordnad individuell plan',
   planStatus: {
     draft: 'Utkast',
@@ -243,6 +246,8 @@ export const sv = {
   contacts: 'Kontaktpersoner',
   followUp: 'Nästa uppföljning',
   followUpNone: 'Ingen uppföljning är bestämd ännu.',
+  followUpPassed: 'Uppföljning',
+  followUpWas: (date: string) => `Uppföljningen var planerad till ${date}. Samordnaren hör av sig om en ny tid.`,
   needs: 'Behov',
   meetings: 'Möten',
   none: 'Inget ännu.',
@@ -287,7 +292,9 @@ export const en: Messages = {
   waitingForSignIn: 'Waiting for sign-in …',
 
   myPlans: 'My plans',
-  plansCount: (n: number) => (n === 1 ? 'You are a relative in 1 plan.' : `You are a relative in ${n} plans.`),
+  plansCount: (n: number) =>
+    n === 1 ? 'You are a relative in 1 coordinated individual plan (SIP).' : `You are a relative in ${n} coordinated individual plans (SIPs).`,
+  sipMeans: 'SIP stands for coordinated individual plan: the plan in which the municipality and the region write down together what is to be done and who does it.',
   untitledPlan: 'Coordinated individual plan',
   planStatus: {
     draft: 'Draft',
@@ -483,6 +490,8 @@ export const en: Messages = {
   contacts: 'Contact people',
   followUp: 'Next follow-up',
   followUpNone: 'No follow-up has been set yet.',
+  followUpPassed: 'Follow-up',
+  followUpWas: (date: string) => `The follow-up was planned for ${date}. The coordinator will be in touch about a new time.`,
   needs: 'Needs',
   meetings: 'Meetings',
   none: 'Nothing yet.',

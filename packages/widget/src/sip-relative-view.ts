@@ -775,6 +775,7 @@ export class SipRelativeView extends LitElement {
         </div>
         <h2 id="plan-title" part="heading" tabindex="-1">${this.#title(plan)}</h2>
         <p class="muted">${t.planStatusLabel(t.planStatus[plan.status])}. ${t.youAre(plan.me.name, relationship)}</p>
+        <p class="muted">${t.sipMeans}</p>
         ${this.#renderContact(plan)} ${this.#renderCommitments(plan)} ${plan.me.sharesHome ? this.#renderHome(plan) : nothing}
         ${this.#renderShared(plan)} ${this.#renderInformation(plan)} ${this.#renderSupport(plan)} ${this.#renderRole(plan)}
       </article>
@@ -1156,10 +1157,7 @@ export class SipRelativeView extends LitElement {
                   </ul>`
                 : html`<p class="muted">${t.none}</p>`}`
           : nothing}
-        ${shared.followUp !== undefined
-          ? html`<h4>${t.followUp}</h4>
-              <p>${shared.followUp ? l.date(shared.followUp.date) : t.followUpNone}</p>`
-          : nothing}
+        ${shared.followUp !== undefined ? this.#renderFollowUp(shared.followUp) : nothing}
         ${shared.needs ? html`<h4>${t.needs}</h4>${list(shared.needs)}` : nothing}
         ${shared.meetings
           ? html`<h4>${t.meetings}</h4>
@@ -1291,5 +1289,17 @@ export class SipRelativeView extends LitElement {
               </button>
             </div>`}`,
     );
+  }
+
+  /** The next follow-up; a date that has passed is not "next": it says so, and who gets in touch. */
+  #renderFollowUp(followUp: { date: string } | null) {
+    const t = this.#localize.t;
+    const l = this.#localize;
+    if (!followUp) return html`<h4>${t.followUp}</h4><p>${t.followUpNone}</p>`;
+    const now = new Date();
+    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+    return followUp.date < today
+      ? html`<h4>${t.followUpPassed}</h4><p>${t.followUpWas(l.date(followUp.date))}</p>`
+      : html`<h4>${t.followUp}</h4><p>${l.date(followUp.date)}</p>`;
   }
 }
