@@ -1,0 +1,5 @@
+/**
+ * What the embeddable elements (the relatives' widget and the staff elements) share in the
+ * browser: dependency-free, without schema code, so that each bundle takes only what it uses.
+ */
+export * from './http.ts';
