@@ -1,4 +1,5 @@
-import { css } from 'lit';
+import { focusRing, hiddenAndBoxSizing, visuallyHidden } from '@sip/shared/client';
+import { css, unsafeCSS } from 'lit';
 
 /**
  * Adopted stylesheets only (no inline styles), so the element runs under a strict CSP. Colours
@@ -21,15 +22,7 @@ export const styles = css`
     --_radius: var(--sip-radius, 0.25rem);
   }
 
-  :host([hidden]) {
-    display: none;
-  }
-
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
-  }
+  ${unsafeCSS(hiddenAndBoxSizing)}
 
   .base {
     padding: var(--_space);
@@ -78,27 +71,12 @@ export const styles = css`
     color: var(--_muted);
   }
 
-  .visually-hidden {
-    position: absolute !important;
-    width: 1px !important;
-    height: 1px !important;
-    margin: 0 !important;
-    padding: 0 !important;
-    overflow: hidden !important;
-    clip: rect(0 0 0 0) !important;
-    clip-path: inset(50%) !important;
-    border: 0 !important;
-    white-space: nowrap !important;
-  }
+  ${unsafeCSS(visuallyHidden)}
 
   /* Focus: a two-tone ring, visible on light and dark backgrounds. It also shows where the
      element moved focus after an answer or a failed load (the status, the message, the error
      summary); only a heading focused at the top of a new view goes without. */
-  :focus-visible {
-    outline: 0.1875rem solid var(--sip-color-focus, #ffdd00);
-    outline-offset: 0;
-    box-shadow: 0 0 0 0.375rem var(--sip-color-focus-contrast, #0b0c0c);
-  }
+  ${unsafeCSS(focusRing)}
   h2[tabindex='-1']:focus {
     outline: none;
     box-shadow: none;

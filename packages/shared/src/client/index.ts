@@ -3,3 +3,4 @@
  * browser: dependency-free, without schema code, so that each bundle takes only what it uses.
  */
 export * from './http.ts';
+export * from './styles.ts';

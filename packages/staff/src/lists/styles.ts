@@ -1,4 +1,5 @@
-import { css } from 'lit';
+import { hiddenAndBoxSizing } from '@sip/shared/client';
+import { css, unsafeCSS } from 'lit';
 
 /**
  * The lists' shared look. Adopted stylesheets only (no inline styles), so the elements run
@@ -25,14 +26,7 @@ export const listStyles = css`
     --_focus-contrast: var(--sip-color-focus-contrast, #0b0c0c);
     --_radius: var(--sip-radius, 0.25rem);
   }
-  :host([hidden]) {
-    display: none;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
-  }
+  ${unsafeCSS(hiddenAndBoxSizing)}
   .base {
     padding: var(--_space);
     max-width: 100%;
