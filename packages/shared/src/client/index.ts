@@ -4,3 +4,4 @@
  */
 export * from './http.ts';
 export * from './styles.ts';
+export * from './events.ts';
