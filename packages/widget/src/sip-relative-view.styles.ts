@@ -1,4 +1,4 @@
-import { focusRing, hiddenAndBoxSizing, visuallyHidden } from '@sip/shared/client';
+import { focusRing, hiddenAndBoxSizing, hostTheme, visuallyHidden } from '@sip/shared/client';
 import { css, unsafeCSS } from 'lit';
 
 /**
@@ -9,17 +9,7 @@ import { css, unsafeCSS } from 'lit';
  */
 export const styles = css`
   :host {
-    display: block;
-    color: var(--sip-color-text, #0b0c0c);
-    background: var(--sip-color-background, #ffffff);
-    line-height: 1.5;
-    overflow-wrap: anywhere;
-    --_space: var(--sip-spacing, 1rem);
-    --_border: var(--sip-color-border, #6f777b);
-    --_primary: var(--sip-color-primary, #1d70b8);
-    --_danger: var(--sip-color-danger, #c3310f);
-    --_muted: var(--sip-color-muted, #505a5f);
-    --_radius: var(--sip-radius, 0.25rem);
+    ${unsafeCSS(hostTheme)}
   }
 
   ${unsafeCSS(hiddenAndBoxSizing)}

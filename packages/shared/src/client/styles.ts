@@ -4,6 +4,25 @@
  * caller or the service sends.
  */
 
+/**
+ * The declarations of an element's `:host` rule: a block in the host's text colour on its
+ * background, and the `--sip-` custom properties it is themed by, with their defaults, under
+ * short private names.
+ */
+export const hostTheme = `
+    display: block;
+    color: var(--sip-color-text, #0b0c0c);
+    background: var(--sip-color-background, #ffffff);
+    line-height: 1.5;
+    overflow-wrap: anywhere;
+    --_space: var(--sip-spacing, 1rem);
+    --_border: var(--sip-color-border, #6f777b);
+    --_primary: var(--sip-color-primary, #1d70b8);
+    --_danger: var(--sip-color-danger, #c3310f);
+    --_muted: var(--sip-color-muted, #505a5f);
+    --_radius: var(--sip-radius, 0.25rem);
+`;
+
 /** `hidden` hides the element; every box is sized by its border box. */
 export const hiddenAndBoxSizing = `
   :host([hidden]) {
