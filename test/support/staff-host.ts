@@ -4,17 +4,8 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { buildStaff } from '../../packages/staff/build.mjs';
 import { launchBrowser } from './browser.ts';
-import {
-  escapeAttribute,
-  hostScriptStart,
-  pageOpener,
-  staffApiAs,
-  startHostServer,
-  type HostServer,
-  type PageOptions,
-  type RecordedEvent,
-  type StaffApi,
-} from './host-page.ts';
+import { escapeAttribute, hostScriptStart, pageOpener, staffApiAs, startHostServer } from './host-page.ts';
+import type { HostServer, PageOptions, RecordedEvent, StaffApi } from './host-page.ts';
 import { startService, type ServiceProcess } from './service.ts';
 
 /**

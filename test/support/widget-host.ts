@@ -5,17 +5,8 @@ import type { MyPlan } from '@sip/shared';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { buildWidget } from '../../packages/widget/build.mjs';
 import { launchBrowser } from './browser.ts';
-import {
-  escapeAttribute,
-  hostScriptStart,
-  pageOpener,
-  staffApiAs,
-  startHostServer,
-  type HostServer,
-  type PageOptions,
-  type RecordedEvent,
-  type StaffApi,
-} from './host-page.ts';
+import { escapeAttribute, hostScriptStart, pageOpener, staffApiAs, startHostServer } from './host-page.ts';
+import type { HostServer, PageOptions, RecordedEvent, StaffApi } from './host-page.ts';
 import { mintToken, startService, type ServiceProcess } from './service.ts';
 
 /**
