@@ -13,7 +13,6 @@ import type {
   RelativeSupport,
   SupportRequest,
 } from '@sip/shared';
-
 import { ApiError as HttpApiError, codeFor as httpCodeFor, sendWithToken, type HttpErrorCode, type TokenSource } from '@sip/shared/client';
 
 export { normaliseBase, type AccessTokenProvider, type FieldError, type ProblemDocument, type TokenSource } from '@sip/shared/client';
