@@ -13,15 +13,18 @@ import type {
   RelativeSupport,
   SupportRequest,
 } from '@sip/shared';
-import { ApiError as HttpApiError, codeFor as httpCodeFor, sendWithToken, type HttpErrorCode, type TokenSource } from '@sip/shared/client';
+import { ApiError as HttpApiError, codeFor as httpCodeFor, sendWithToken, type HttpErrorCode, type ProblemDocument, type TokenSource } from '@sip/shared/client';
 
 export { normaliseBase, type AccessTokenProvider, type FieldError, type ProblemDocument, type TokenSource } from '@sip/shared/client';
 
 /** What went wrong, in terms the element can act on: no If-Match is sent, so no failed precondition. */
 export type ApiErrorCode = Exclude<HttpErrorCode, 'precondition-failed'>;
 
-export const ApiError = HttpApiError<ApiErrorCode>;
-export type ApiError = HttpApiError<ApiErrorCode>;
+/** An ApiError of the shared client, with the codes the widget reads. */
+export interface ApiError extends HttpApiError {
+  readonly code: ApiErrorCode;
+}
+export const ApiError = HttpApiError as new (code: ApiErrorCode, status?: number, problem?: ProblemDocument) => ApiError;
 
 /** The code of an HTTP error status as the widget reads it: 412 is a conflict, 428 and 503 a server error. */
 function codeFor(status: number): ApiErrorCode {

@@ -46,9 +46,9 @@ export interface ProblemDocument {
   requestId?: string;
 }
 
-export class ApiError<Code extends HttpErrorCode = HttpErrorCode> extends Error {
+export class ApiError extends Error {
   constructor(
-    readonly code: Code,
+    readonly code: HttpErrorCode,
     readonly status?: number,
     readonly problem?: ProblemDocument,
   ) {
@@ -160,9 +160,9 @@ export async function send(method: string, url: string, token: string, options: 
  * new one and sends the same request again. Answers the 2xx response; any other status is an
  * ApiError with the code `codeOf` gives it and the problem document.
  */
-export async function sendWithToken<Code extends HttpErrorCode>(
+export async function sendWithToken(
   tokens: TokenSource,
-  codeOf: (status: number) => Code,
+  codeOf: (status: number) => HttpErrorCode,
   method: string,
   url: string,
   options: SendOptions = {},
