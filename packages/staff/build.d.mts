@@ -1,17 +1,7 @@
-/** What `buildStaff()` wrote: the metadata in dist/widget.json, and where the bundle is. */
-export interface StaffBuildResult {
-  file: string;
-  /** The widget package's version. */
-  version: string;
-  /** The first 12 hex digits of the bundle's SHA-256. */
-  hash: string;
-  /** Subresource Integrity of the bundle: `sha384-<base64>`. */
-  integrity: string;
-  bytes: number;
-  gzipBytes: number;
-  /** The bundle's absolute path. */
-  path: string;
-}
+import type { BundleBuildResult } from '../../scripts/element-bundle.mjs';
+
+/** What `buildStaff()` wrote: the metadata in dist/staff.json, and where the bundle is. */
+export type StaffBuildResult = BundleBuildResult;
 
 export declare const distDir: string;
 export declare const bundleFile: string;

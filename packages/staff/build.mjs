@@ -4,12 +4,11 @@
 // Subresource Integrity, sizes) for the service that serves it under a versioned URL.
 // The same sources give the same bytes. Run it (`node packages/staff/build.mjs`) or import
 // it (`await buildStaff()`).
-import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { browserModule, checkedBundle, describeBundle, writeBundle } from '../../scripts/element-bundle.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(root, 'dist');
@@ -39,12 +38,6 @@ const zodEnglishOnly = {
   },
 };
 
-async function writeAtomically(path, data) {
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, path);
-}
-
 /**
  * Builds the bundle and its metadata into `dist/`. Fails when the bundle pulls in server code
  * (the database, the HTTP framework) or grows past the gzip budget.
@@ -53,47 +46,22 @@ async function writeAtomically(path, data) {
 export async function buildStaff({ outDir = distDir } = {}) {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
   const result = await build({
+    ...browserModule,
     absWorkingDir: root,
     entryPoints: ['src/index.ts'],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
     target: ['es2022', 'chrome110', 'firefox110', 'safari16.4'],
-    minify: true,
-    legalComments: 'eof',
-    charset: 'utf8',
-    sourcemap: false,
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
-    conditions: ['production'],
     define: { 'process.env.NODE_ENV': '"production"' },
     plugins: [zodEnglishOnly],
   });
-  const inputs = Object.keys(result.metafile.inputs);
-  const serverCode = inputs.filter((path) => /node_modules\/(drizzle-orm|hono|postgres|pino|jose)\//.test(path) || /packages\/api\//.test(path));
-  if (serverCode.length > 0) {
-    throw new Error(`the staff bundle must not include server code:\n  ${serverCode.join('\n  ')}`);
-  }
-  const output = result.outputFiles[0];
-  if (!output) throw new Error('esbuild wrote no output');
-  const body = Buffer.from(output.contents);
-  const gzipBytes = gzipSync(body, { level: 9 }).length;
-  if (gzipBytes > GZIP_BUDGET_BYTES) {
-    throw new Error(`the staff bundle is ${gzipBytes} bytes gzipped, over the budget of ${GZIP_BUDGET_BYTES}`);
-  }
-  const metadata = {
-    file: bundleFile,
-    version: pkg.version,
-    hash: createHash('sha256').update(body).digest('hex').slice(0, 12),
-    integrity: `sha384-${createHash('sha384').update(body).digest('base64')}`,
-    bytes: body.length,
-    gzipBytes,
-  };
-  await mkdir(outDir, { recursive: true });
-  await writeAtomically(join(outDir, bundleFile), body);
-  await writeAtomically(join(outDir, metadataFile), `${JSON.stringify(metadata, null, 2)}\n`);
-  return { ...metadata, path: join(outDir, bundleFile) };
+  const { body, gzipBytes } = checkedBundle(result, {
+    name: 'the staff bundle',
+    budget: GZIP_BUDGET_BYTES,
+    forbiddenWhat: 'server code',
+    forbidden: (path) => /node_modules\/(drizzle-orm|hono|postgres|pino|jose)\//.test(path) || /packages\/api\//.test(path),
+  });
+  const metadata = describeBundle({ file: bundleFile, version: pkg.version, body, gzipBytes });
+  const path = await writeBundle(outDir, { file: bundleFile, body, metadataFile, metadata });
+  return { ...metadata, path };
 }
 
 export const smartLaunchFile = 'smart-launch.js';
@@ -108,35 +76,21 @@ export const SMART_GZIP_BUDGET_BYTES = 40 * 1024;
  */
 export async function buildSmartLaunch({ outDir = distDir } = {}) {
   const result = await build({
+    ...browserModule,
     absWorkingDir: root,
     entryPoints: ['src/smart-launch.ts'],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
     target: ['es2022', 'chrome110', 'firefox110', 'safari16.4'],
-    minify: true,
-    legalComments: 'eof',
-    charset: 'utf8',
-    sourcemap: false,
-    metafile: true,
-    write: false,
-    logLevel: 'silent',
-    conditions: ['production'],
     // fhirclient's build for current browsers: no fetch polyfill.
     define: { 'process.env.NODE_ENV': '"production"', FHIRCLIENT_PURE: 'true' },
   });
-  const serverCode = Object.keys(result.metafile.inputs).filter((path) => /node_modules\/(drizzle-orm|hono|postgres|pino)\//.test(path) || /packages\/api\//.test(path));
-  if (serverCode.length > 0) throw new Error(`the SMART launch app must not include server code:\n  ${serverCode.join('\n  ')}`);
-  const output = result.outputFiles[0];
-  if (!output) throw new Error('esbuild wrote no output');
-  const body = Buffer.from(output.contents);
-  const gzipBytes = gzipSync(body, { level: 9 }).length;
-  if (gzipBytes > SMART_GZIP_BUDGET_BYTES) {
-    throw new Error(`the SMART launch app is ${gzipBytes} bytes gzipped, over the budget of ${SMART_GZIP_BUDGET_BYTES}`);
-  }
-  await mkdir(outDir, { recursive: true });
-  await writeAtomically(join(outDir, smartLaunchFile), body);
-  return { path: join(outDir, smartLaunchFile), bytes: body.length, gzipBytes };
+  const { body, gzipBytes } = checkedBundle(result, {
+    name: 'the SMART launch app',
+    budget: SMART_GZIP_BUDGET_BYTES,
+    forbiddenWhat: 'server code',
+    forbidden: (path) => /node_modules\/(drizzle-orm|hono|postgres|pino)\//.test(path) || /packages\/api\//.test(path),
+  });
+  const path = await writeBundle(outDir, { file: smartLaunchFile, body });
+  return { path, bytes: body.length, gzipBytes };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -1,17 +1,7 @@
+import type { BundleBuildResult } from '../../scripts/element-bundle.mjs';
+
 /** What `buildWidget()` wrote: the metadata in dist/widget.json, and where the bundle is. */
-export interface WidgetBuildResult {
-  file: string;
-  /** The widget package's version. */
-  version: string;
-  /** The first 12 hex digits of the bundle's SHA-256. */
-  hash: string;
-  /** Subresource Integrity of the bundle: `sha384-<base64>`. */
-  integrity: string;
-  bytes: number;
-  gzipBytes: number;
-  /** The bundle's absolute path. */
-  path: string;
-}
+export type WidgetBuildResult = BundleBuildResult;
 
 export declare const distDir: string;
 export declare const bundleFile: string;

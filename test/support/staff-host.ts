@@ -1,15 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
-import { readFile } from 'node:fs/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { buildStaff } from '../../packages/staff/build.mjs';
-import { collectPageErrors, launchBrowser } from './browser.ts';
-import { mintToken, startService, type ServiceProcess } from './service.ts';
-import type { RecordedEvent, StaffApi } from './widget-host.ts';
+import { launchBrowser } from './browser.ts';
+import { escapeAttribute, hostScriptStart, pageOpener, staffApiAs, startHostServer } from './host-page.ts';
+import type { HostServer, PageOptions, RecordedEvent, StaffApi } from './host-page.ts';
+import { startService, type ServiceProcess } from './service.ts';
 
 /**
  * The staff elements embedded in a "system" page (a case system, a health record) on its own
@@ -30,31 +28,14 @@ declare global {
 }
 
 /** The system page's script: hands each element a token callback and records the events it hears. */
-const HOST_SCRIPT = `
-const params = new URLSearchParams(location.search);
-let element = document.querySelector('[data-sip-element]');
-const api = element.getAttribute('api-base');
-let persona = params.get('persona');
-const mode = params.get('token') ?? 'valid';
-const state = (window.sipStaff = { tokenCalls: [], events: [] });
-for (const type of ['sip-ready', 'sip-open-plan', 'sip-plan-created', 'sip-saved', 'sip-error', 'sip-session-expired']) {
-  document.addEventListener(type, (event) => {
-    state.events.push({
-      type,
-      bubbles: event.bubbles,
-      composed: event.composed,
-      detail: event.detail === undefined ? null : JSON.parse(JSON.stringify(event.detail)),
-    });
-  });
-}
-async function mint() {
-  const response = await fetch(api + '/dev/token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ persona }),
-  });
-  return (await response.json()).access_token;
-}
+const HOST_SCRIPT = `${hostScriptStart('[data-sip-element]', 'window.sipStaff = { tokenCalls: [], events: [] }', [
+  'sip-ready',
+  'sip-open-plan',
+  'sip-plan-created',
+  'sip-saved',
+  'sip-error',
+  'sip-session-expired',
+])}
 const provider = async ({ renew }) => {
   state.tokenCalls.push(renew);
   if (mode === 'invalid-then-valid' && state.tokenCalls.length === 1) return 'not-a-valid-token';
@@ -62,7 +43,7 @@ const provider = async ({ renew }) => {
     if (renew) return null;
     return 'not-a-valid-token';
   }
-  return mint();
+  return fetchToken();
 };
 state.setPersona = (next) => {
   persona = next;
@@ -103,83 +84,29 @@ export interface StaffHostOptions {
   opensPlans?: boolean;
 }
 
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-}
-
-export interface StaffHost {
-  url: string;
-  close(): Promise<void>;
-}
+export type StaffHost = HostServer;
 
 /** A system page on its own loopback origin that embeds one staff element, under a strict CSP with Trusted Types. */
-export async function startStaffHost(serviceUrl: string, bundlePath: string): Promise<StaffHost> {
-  const serviceOrigin = new URL(serviceUrl).origin;
-  const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://host.invalid');
-    if (url.pathname === '/') {
-      const q = url.searchParams;
+export function startStaffHost(serviceUrl: string, bundlePath: string): Promise<StaffHost> {
+  return startHostServer({
+    serviceUrl,
+    bundlePath,
+    bundleName: 'sip-staff.js',
+    script: HOST_SCRIPT,
+    content: (q) => {
       const tag = q.get('element') ?? 'sip-plan-editor';
-      if (!/^sip-[a-z-]+$/.test(tag)) {
-        res.writeHead(400);
-        res.end();
-        return;
-      }
+      if (!/^sip-[a-z-]+$/.test(tag)) return undefined;
       const attributes = [`data-sip-element`, `api-base="${escapeAttribute(serviceUrl)}"`];
       if (q.get('lang')) attributes.push(`lang="${escapeAttribute(q.get('lang')!)}"`);
       for (const [name, value] of q) {
         if (name.startsWith('attr-') && /^[a-z-]+$/.test(name.slice(5))) attributes.push(`${name.slice(5)}="${escapeAttribute(value)}"`);
       }
-      const zoom = Number(q.get('zoom'));
-      const csp = [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        `connect-src ${serviceOrigin}`,
-        "base-uri 'none'",
-        "form-action 'none'",
-        "require-trusted-types-for 'script'",
-        'trusted-types lit-html',
-      ].join('; ');
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
-      res.end(`<!doctype html>
-<html lang="${escapeAttribute(q.get('doclang') ?? 'sv')}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeAttribute(q.get('system') ?? 'Verksamhetssystem')}</title>${
-        zoom > 0 ? `<link rel="stylesheet" href="/zoom.css?zoom=${zoom}">` : ''
-      }</head>
-<body>
-<main>
-<h1>${escapeAttribute(q.get('system') ?? 'Verksamhetssystem')}</h1>
-<${tag} ${attributes.join(' ')}></${tag}>
-</main>
-<script type="module" src="/host.js"></script>
-</body>
-</html>`);
-    } else if (url.pathname === '/zoom.css') {
-      res.writeHead(200, { 'content-type': 'text/css; charset=utf-8' });
-      res.end(`html { zoom: ${Number(url.searchParams.get('zoom')) || 1}; }\n`);
-    } else if (url.pathname === '/host.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
-      res.end(HOST_SCRIPT);
-    } else if (url.pathname === '/sip-staff.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(await readFile(bundlePath));
-    } else if (url.pathname === '/favicon.ico') {
-      res.writeHead(204);
-      res.end();
-    } else {
-      res.writeHead(404);
-      res.end();
-    }
+      return { title: q.get('system') ?? 'Verksamhetssystem', element: `<${tag} ${attributes.join(' ')}></${tag}>`, trustedTypes: 'lit-html' };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-export interface StaffOpenOptions {
-  context?: BrowserContextOptions;
-  before?: (page: Page) => Promise<unknown>;
+export interface StaffOpenOptions extends PageOptions {
   /** Which of the two systems (origins) embeds it: 0 the health record, 1 the case system. */
   system?: 0 | 1;
 }
@@ -203,7 +130,7 @@ export async function startStaffHarness(env: Record<string, string> = {}): Promi
   const built = await buildStaff();
   const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir, ...env })]);
   const systems = (await Promise.all([startStaffHost(service.url, built.path), startStaffHost(service.url, built.path)])) as [StaffHost, StaffHost];
-  const contexts: BrowserContext[] = [];
+  const pages = pageOpener(browser);
 
   const urlFor = (options: StaffHostOptions, system: 0 | 1 = 0) => {
     const q = new URLSearchParams({ element: options.element, persona: options.persona });
@@ -221,34 +148,9 @@ export async function startStaffHarness(env: Record<string, string> = {}): Promi
     service,
     systems,
     urlFor,
-    async open(options, how = {}) {
-      const context = await browser.newContext(how.context);
-      contexts.push(context);
-      const page = await context.newPage();
-      const errors = collectPageErrors(page);
-      await how.before?.(page);
-      await page.goto(urlFor(options, how.system ?? 0));
-      return { page, errors };
-    },
-    async staffApi(persona) {
-      const token = await mintToken(service.url, persona);
-      return async (path, init = {}) => {
-        const res = await fetch(`${service.url}${path}`, {
-          method: init.method ?? 'GET',
-          headers: {
-            Authorization: `Bearer ${token}`,
-            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...(init.ifMatch ? { 'If-Match': init.ifMatch } : {}),
-          },
-          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-        });
-        const text = await res.text();
-        return { status: res.status, etag: res.headers.get('etag'), body: text ? JSON.parse(text) : undefined, text };
-      };
-    },
-    async closePages() {
-      await Promise.all(contexts.splice(0).map((context) => context.close()));
-    },
+    open: (options, how = {}) => pages.open(urlFor(options, how.system ?? 0), how),
+    staffApi: (persona) => staffApiAs(service.url, persona),
+    closePages: pages.closePages,
     async close() {
       await browser?.close();
       await Promise.all(systems.map((s) => s?.close()));

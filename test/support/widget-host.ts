@@ -1,13 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MyPlan } from '@sip/shared';
-import type { Browser, BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { buildWidget } from '../../packages/widget/build.mjs';
-import { collectPageErrors, launchBrowser } from './browser.ts';
+import { launchBrowser } from './browser.ts';
+import { escapeAttribute, hostScriptStart, pageOpener, staffApiAs, startHostServer } from './host-page.ts';
+import type { HostServer, PageOptions, RecordedEvent, StaffApi } from './host-page.ts';
 import { mintToken, startService, type ServiceProcess } from './service.ts';
 
 /**
@@ -16,12 +15,7 @@ import { mintToken, startService, type ServiceProcess } from './service.ts';
  * tests of the widget share.
  */
 
-export interface RecordedEvent {
-  type: string;
-  bubbles: boolean;
-  composed: boolean;
-  detail: Record<string, unknown> | null;
-}
+export type { RecordedEvent, StaffApi } from './host-page.ts';
 
 export interface HostState {
   tokenCalls: boolean[];
@@ -38,30 +32,15 @@ declare global {
 }
 
 /** The host page's script: a portal that hands the element a token callback, and records what it hears. */
-const HOST_SCRIPT = `
-const params = new URLSearchParams(location.search);
-const element = document.querySelector('sip-relative-view');
-const api = element.getAttribute('api-base');
-const persona = params.get('persona');
-const mode = params.get('token') ?? 'valid';
-const sip = (window.sip = { tokenCalls: [], events: [], newGlobals: [], lastToken: undefined });
-for (const type of ['sip-ready', 'sip-consent-change', 'sip-error', 'sip-session-expired']) {
-  document.addEventListener(type, (event) => {
-    sip.events.push({
-      type,
-      bubbles: event.bubbles,
-      composed: event.composed,
-      detail: event.detail === undefined ? null : JSON.parse(JSON.stringify(event.detail)),
-    });
-  });
-}
+const HOST_SCRIPT = `${hostScriptStart('sip-relative-view', 'window.sip = { tokenCalls: [], events: [], newGlobals: [], lastToken: undefined }', [
+  'sip-ready',
+  'sip-consent-change',
+  'sip-error',
+  'sip-session-expired',
+])}
+const sip = state;
 async function mint() {
-  const response = await fetch(api + '/dev/token', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ persona }),
-  });
-  sip.lastToken = (await response.json()).access_token;
+  sip.lastToken = await fetchToken();
   return sip.lastToken;
 }
 sip.setToken = async (valid) => {
@@ -110,85 +89,30 @@ export interface HostOptions {
   zoom?: number;
 }
 
-function escapeAttribute(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
-}
-
-export interface Host {
-  url: string;
-  close(): Promise<void>;
-}
+export type Host = HostServer;
 
 /** A portal on its own loopback origin that embeds the widget, under a strict CSP with Trusted Types. */
-export async function startHost(serviceUrl: string, bundlePath: string): Promise<Host> {
-  const serviceOrigin = new URL(serviceUrl).origin;
-  const server: Server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', 'http://host.invalid');
-    if (url.pathname === '/') {
-      const q = url.searchParams;
+export function startHost(serviceUrl: string, bundlePath: string): Promise<Host> {
+  return startHostServer({
+    serviceUrl,
+    bundlePath,
+    bundleName: 'sip-relative-view.js',
+    script: HOST_SCRIPT,
+    content: (q) => {
       const attributes = [`api-base="${escapeAttribute(serviceUrl)}"`];
       if (q.get('lang')) attributes.push(`lang="${escapeAttribute(q.get('lang')!)}"`);
       if (q.get('plan')) attributes.push(`plan-id="${escapeAttribute(q.get('plan')!)}"`);
-      const zoom = Number(q.get('zoom'));
-      const csp = [
-        "default-src 'none'",
-        "script-src 'self'",
-        "style-src 'self'",
-        `connect-src ${serviceOrigin}`,
-        "base-uri 'none'",
-        "form-action 'none'",
-        "require-trusted-types-for 'script'",
+      return {
+        title: 'Mina sidor',
+        element: `<sip-relative-view ${attributes.join(' ')}></sip-relative-view>`,
         // Two copies of Lit each ask for the lit-html policy.
-        `trusted-types lit-html${q.has('twice') ? " 'allow-duplicates'" : ''}`,
-      ].join('; ');
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': csp });
-      res.end(`<!doctype html>
-<html lang="${escapeAttribute(q.get('doclang') ?? 'sv')}">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Mina sidor</title>${
-        zoom > 0 ? `<link rel="stylesheet" href="/zoom.css?zoom=${zoom}">` : ''
-      }</head>
-<body>
-<main>
-<h1>Mina sidor</h1>
-<sip-relative-view ${attributes.join(' ')}></sip-relative-view>
-</main>
-<script type="module" src="/host.js"></script>
-</body>
-</html>`);
-    } else if (url.pathname === '/zoom.css') {
-      res.writeHead(200, { 'content-type': 'text/css; charset=utf-8' });
-      res.end(`html { zoom: ${Number(url.searchParams.get('zoom')) || 1}; }\n`);
-    } else if (url.pathname === '/host.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' });
-      res.end(HOST_SCRIPT);
-    } else if (url.pathname === '/sip-relative-view.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
-      res.end(await readFile(bundlePath));
-    } else if (url.pathname === '/favicon.ico') {
-      res.writeHead(204);
-      res.end();
-    } else {
-      res.writeHead(404);
-      res.end();
-    }
+        trustedTypes: `lit-html${q.has('twice') ? " 'allow-duplicates'" : ''}`,
+      };
+    },
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-export interface OpenOptions {
-  /** For the page's context: viewport, reduced motion, ... */
-  context?: BrowserContextOptions;
-  /** Runs before the host page is loaded: routes, media emulation. */
-  before?: (page: Page) => Promise<unknown>;
-}
-
-/** One call to the staff API: its status, ETag and body (parsed JSON), and the body as text for messages. */
-export type StaffApi = <T = Record<string, unknown>>(
-  path: string,
-  init?: { method?: string; body?: unknown; ifMatch?: string | null },
-) => Promise<{ status: number; etag: string | null; body: T; text: string }>;
+export type OpenOptions = PageOptions;
 
 /** One built widget, one service, one host page server and one browser, shared by a test file. */
 export interface WidgetHarness {
@@ -213,7 +137,7 @@ export async function startWidgetHarness(): Promise<WidgetHarness> {
   const built = await buildWidget();
   const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir })]);
   const host = await startHost(service.url, built.path);
-  const contexts: BrowserContext[] = [];
+  const pages = pageOpener(browser);
 
   const urlFor = (options: HostOptions) => {
     const q = new URLSearchParams({ persona: options.persona });
@@ -231,15 +155,7 @@ export async function startWidgetHarness(): Promise<WidgetHarness> {
     service,
     host,
     urlFor,
-    async open(options, how = {}) {
-      const context = await browser.newContext(how.context);
-      contexts.push(context);
-      const page = await context.newPage();
-      const errors = collectPageErrors(page);
-      await how.before?.(page);
-      await page.goto(urlFor(options));
-      return { page, errors };
-    },
+    open: (options, how = {}) => pages.open(urlFor(options), how),
     async myPlan(persona) {
       const token = await mintToken(service.url, persona);
       const headers = { Authorization: `Bearer ${token}` };
@@ -247,25 +163,8 @@ export async function startWidgetHarness(): Promise<WidgetHarness> {
       const planId = list.items[0]!.planId;
       return (await (await fetch(`${service.url}/api/me/plans/${planId}`, { headers })).json()) as MyPlan;
     },
-    async staffApi(persona) {
-      const token = await mintToken(service.url, persona);
-      return async (path, init = {}) => {
-        const res = await fetch(`${service.url}${path}`, {
-          method: init.method ?? 'GET',
-          headers: {
-            Authorization: `Bearer ${token}`,
-            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-            ...(init.ifMatch ? { 'If-Match': init.ifMatch } : {}),
-          },
-          ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-        });
-        const text = await res.text();
-        return { status: res.status, etag: res.headers.get('etag'), body: text ? JSON.parse(text) : undefined, text };
-      };
-    },
-    async closePages() {
-      await Promise.all(contexts.splice(0).map((context) => context.close()));
-    },
+    staffApi: (persona) => staffApiAs(service.url, persona),
+    closePages: pages.closePages,
     async close() {
       await browser?.close();
       await host?.close();

@@ -5,109 +5,15 @@
  * through it, and the token never leaves it (no URL, no storage, no event).
  */
 
-/**
- * Gives the element an access token. Called with `renew: true` after the service refused the last
- * one (it expired): return a fresh token, or nothing when the user must sign in again.
- */
-export type AccessTokenProvider = (request: { renew: boolean }) => string | null | undefined | Promise<string | null | undefined>;
+import { ApiError, codeFor, sendWithToken, type AccessTokenProvider, type HttpErrorCode, type SendOptions, type TokenSource as Tokens } from '@sip/shared/client';
+
+export { ApiError, codeFor, normaliseBase, problemOf, type AccessTokenProvider, type FieldError, type ProblemDocument } from '@sip/shared/client';
 
 /** What went wrong, in terms an element can act on. */
-export type ApiErrorCode =
-  | 'session-expired'
-  | 'network'
-  | 'timeout'
-  | 'unavailable'
-  | 'not-found'
-  | 'forbidden'
-  | 'conflict'
-  | 'precondition-failed'
-  | 'validation'
-  | 'server'
-  | 'bad-response';
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** An RFC 9457 problem document, as far as the elements need it. */
-export interface ProblemDocument {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  errors?: FieldError[];
-  requestId?: string;
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly code: ApiErrorCode,
-    readonly status?: number,
-    readonly problem?: ProblemDocument,
-  ) {
-    // A code only: the message never carries personal data or a token.
-    super(status ? `${code} (HTTP ${status})` : code);
-    this.name = 'ApiError';
-  }
-
-  get requestId(): string | undefined {
-    return this.problem?.requestId;
-  }
-}
-
-const READ_TIMEOUT_MS = 20_000;
-const WRITE_TIMEOUT_MS = 30_000;
-
-export function codeFor(status: number): ApiErrorCode {
-  if (status === 401) return 'session-expired';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not-found';
-  if (status === 412) return 'precondition-failed';
-  if (status === 409) return 'conflict';
-  if (status === 400 || status === 413 || status === 422 || status === 428) return 'validation';
-  if (status === 502 || status === 503 || status === 504) return 'unavailable';
-  return 'server';
-}
-
-export async function problemOf(response: Response): Promise<ProblemDocument | undefined> {
-  if (!/json/i.test(response.headers.get('content-type') ?? '')) return undefined;
-  try {
-    const body = (await response.json()) as unknown;
-    if (!body || typeof body !== 'object') return undefined;
-    const p = body as Record<string, unknown>;
-    const errors = Array.isArray(p.errors)
-      ? p.errors.filter(
-          (e): e is FieldError => !!e && typeof e === 'object' && typeof (e as FieldError).path === 'string' && typeof (e as FieldError).message === 'string',
-        )
-      : undefined;
-    return {
-      ...(typeof p.type === 'string' ? { type: p.type } : {}),
-      ...(typeof p.title === 'string' ? { title: p.title } : {}),
-      ...(typeof p.status === 'number' ? { status: p.status } : {}),
-      ...(typeof p.detail === 'string' ? { detail: p.detail } : {}),
-      ...(typeof p.requestId === 'string' ? { requestId: p.requestId } : {}),
-      ...(errors ? { errors } : {}),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The base URL's origin and path, without a trailing slash; undefined unless an absolute http(s) URL. */
-export function normaliseBase(base: string | null | undefined): string | undefined {
-  if (!base) return undefined;
-  try {
-    const url = new URL(base);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return undefined;
-  }
-}
+export type ApiErrorCode = HttpErrorCode;
 
 /** Where the client gets its token; the element keeps it in memory only. */
-export class TokenSource {
+export class TokenSource implements Tokens {
   #token: string | undefined;
   #renewing: Promise<string | undefined> | undefined;
 
@@ -142,13 +48,8 @@ export class TokenSource {
   }
 }
 
-export interface RequestOptions {
-  body?: unknown;
-  /** The ETag read, sent as If-Match. */
-  ifMatch?: string;
-  idempotencyKey?: string;
+export interface RequestOptions extends SendOptions {
   query?: Record<string, string | number | boolean | undefined>;
-  signal?: AbortSignal;
 }
 
 export interface ApiResponse<T> {
@@ -171,15 +72,7 @@ export class StaffApi {
 
   /** Sends a request with the token, renewing it once on 401; a non-2xx answer is an ApiError. */
   async request<T>(method: Method, path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
-    let token = await this.tokens.current();
-    if (!token) throw new ApiError('session-expired');
-    let response = await this.#send(method, path, token, options);
-    if (response.status === 401) {
-      token = await this.tokens.renew(token);
-      if (!token) throw new ApiError('session-expired', 401);
-      response = await this.#send(method, path, token, options);
-    }
-    if (!response.ok) throw new ApiError(codeFor(response.status), response.status, await problemOf(response));
+    const response = await sendWithToken(this.tokens, codeFor, method, this.url(path, options.query), options);
     const etag = response.headers.get('etag') ?? undefined;
     if (response.status === 204) return { status: 204, body: undefined as T, etag };
     try {
@@ -194,29 +87,6 @@ export class StaffApi {
     const url = new URL(`${this.base}${path}`);
     for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) url.searchParams.set(key, String(value));
     return url.href;
-  }
-
-  async #send(method: Method, path: string, token: string, options: RequestOptions): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
-    if (options.body !== undefined) headers['Content-Type'] = 'application/json';
-    if (options.ifMatch) headers['If-Match'] = options.ifMatch;
-    if (options.idempotencyKey) headers['Idempotency-Key'] = options.idempotencyKey;
-    const timeout = AbortSignal.timeout(method === 'GET' ? READ_TIMEOUT_MS : WRITE_TIMEOUT_MS);
-    try {
-      return await fetch(this.url(path, options.query), {
-        method,
-        headers,
-        ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
-        credentials: 'omit',
-        cache: 'no-store',
-        referrerPolicy: 'no-referrer',
-        signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
-      });
-    } catch (error) {
-      if (error instanceof DOMException && error.name === 'TimeoutError') throw new ApiError('timeout');
-      if (error instanceof DOMException && error.name === 'AbortError') throw error;
-      throw new ApiError('network');
-    }
   }
 }
 

@@ -3,7 +3,7 @@
  * personal data or content: a host that logs them logs nothing about the individual.
  * All bubble and cross shadow roots (`composed`), so a host can listen on any ancestor.
  */
-const init: EventInit = { bubbles: true, composed: true };
+import { eventInit as init, type ErrorEventDetail } from '@sip/shared/client';
 
 /** The element has loaded what it shows. */
 export class SipReadyEvent extends Event {
@@ -53,13 +53,7 @@ export type SipErrorCode =
   | 'server'
   | 'bad-response';
 
-export interface SipErrorDetail {
-  code: SipErrorCode;
-  /** The HTTP status, when the service answered. */
-  status?: number;
-  /** The service's request id, for support (no personal data). */
-  requestId?: string;
-}
+export type SipErrorDetail = ErrorEventDetail<SipErrorCode>;
 
 /** Loading or saving failed; the element shows the user what happened. */
 export class SipErrorEvent extends Event {

@@ -13,117 +13,24 @@ import type {
   RelativeSupport,
   SupportRequest,
 } from '@sip/shared';
+import { ApiError as HttpApiError, codeFor as httpCodeFor, sendWithToken, type HttpErrorCode, type ProblemDocument, type TokenSource } from '@sip/shared/client';
 
-/**
- * Gives the element an access token. Called with `renew: true` after the service refused the
- * last one (it expired): return a fresh token, or nothing when the relative must sign in again.
- */
-export type AccessTokenProvider = (request: { renew: boolean }) => string | null | undefined | Promise<string | null | undefined>;
+export { normaliseBase, type AccessTokenProvider, type FieldError, type ProblemDocument, type TokenSource } from '@sip/shared/client';
 
-/** Where the client gets its token; the element keeps the token itself, in memory only. */
-export interface TokenSource {
-  current(): Promise<string | undefined>;
-  /** A new token after `rejected` was refused; undefined when there is none. */
-  renew(rejected: string): Promise<string | undefined>;
+/** What went wrong, in terms the element can act on: no If-Match is sent, so no failed precondition. */
+export type ApiErrorCode = Exclude<HttpErrorCode, 'precondition-failed'>;
+
+/** An ApiError of the shared client, with the codes the widget reads. */
+export interface ApiError extends HttpApiError {
+  readonly code: ApiErrorCode;
 }
+export const ApiError = HttpApiError as new (code: ApiErrorCode, status?: number, problem?: ProblemDocument) => ApiError;
 
-/** What went wrong, in terms the element can act on. */
-export type ApiErrorCode =
-  | 'session-expired'
-  | 'network'
-  | 'timeout'
-  | 'unavailable'
-  | 'not-found'
-  | 'forbidden'
-  | 'conflict'
-  | 'validation'
-  | 'server'
-  | 'bad-response';
-
-export interface FieldError {
-  path: string;
-  message: string;
-}
-
-/** An RFC 9457 problem document, as far as the client needs it. */
-export interface ProblemDocument {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  errors?: FieldError[];
-  requestId?: string;
-}
-
-export class ApiError extends Error {
-  constructor(
-    readonly code: ApiErrorCode,
-    readonly status?: number,
-    readonly problem?: ProblemDocument,
-  ) {
-    // A code only: the message never carries personal data or a token.
-    super(status ? `${code} (HTTP ${status})` : code);
-    this.name = 'ApiError';
-  }
-
-  get requestId(): string | undefined {
-    return this.problem?.requestId;
-  }
-
-  /** Whether the service may have carried out the request although no answer came. */
-  get outcomeUnknown(): boolean {
-    return this.code === 'timeout' || this.code === 'unavailable';
-  }
-}
-
-const READ_TIMEOUT_MS = 20_000;
-const WRITE_TIMEOUT_MS = 30_000;
-
+/** The code of an HTTP error status as the widget reads it: 412 is a conflict, 428 and 503 a server error. */
 function codeFor(status: number): ApiErrorCode {
-  if (status === 401) return 'session-expired';
-  if (status === 403) return 'forbidden';
-  if (status === 404) return 'not-found';
-  if (status === 409 || status === 412) return 'conflict';
-  if (status === 400 || status === 413 || status === 422) return 'validation';
-  if (status === 502 || status === 504) return 'unavailable';
-  return 'server';
-}
-
-async function problemOf(response: Response): Promise<ProblemDocument | undefined> {
-  const type = response.headers.get('content-type') ?? '';
-  if (!/json/i.test(type)) return undefined;
-  try {
-    const body = (await response.json()) as unknown;
-    if (!body || typeof body !== 'object') return undefined;
-    const p = body as Record<string, unknown>;
-    const errors = Array.isArray(p.errors)
-      ? p.errors.filter(
-          (e): e is FieldError => !!e && typeof e === 'object' && typeof (e as FieldError).path === 'string' && typeof (e as FieldError).message === 'string',
-        )
-      : undefined;
-    return {
-      ...(typeof p.type === 'string' ? { type: p.type } : {}),
-      ...(typeof p.title === 'string' ? { title: p.title } : {}),
-      ...(typeof p.status === 'number' ? { status: p.status } : {}),
-      ...(typeof p.detail === 'string' ? { detail: p.detail } : {}),
-      ...(typeof p.requestId === 'string' ? { requestId: p.requestId } : {}),
-      ...(errors ? { errors } : {}),
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-/** The base URL's origin and path, without a trailing slash; undefined unless an absolute http(s) URL. */
-export function normaliseBase(base: string | null | undefined): string | undefined {
-  if (!base) return undefined;
-  try {
-    const url = new URL(base);
-    if (url.protocol !== 'https:' && url.protocol !== 'http:') return undefined;
-    return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
-  } catch {
-    return undefined;
-  }
+  if (status === 428 || status === 503) return 'server';
+  const code = httpCodeFor(status);
+  return code === 'precondition-failed' ? 'conflict' : code;
 }
 
 export class RelativeApi {
@@ -154,40 +61,11 @@ export class RelativeApi {
   }
 
   async #json<T>(method: 'GET' | 'POST', path: string, body?: unknown, idempotencyKey?: string): Promise<T> {
-    let token = await this.tokens.current();
-    if (!token) throw new ApiError('session-expired');
-    let response = await this.#send(method, path, token, body, idempotencyKey);
-    if (response.status === 401) {
-      // The token expired: ask the host once for a new one, then send the same request again.
-      token = await this.tokens.renew(token);
-      if (!token) throw new ApiError('session-expired', 401);
-      response = await this.#send(method, path, token, body, idempotencyKey);
-    }
-    if (!response.ok) throw new ApiError(codeFor(response.status), response.status, await problemOf(response));
+    const response = await sendWithToken(this.tokens, codeFor, method, `${this.base}${path}`, { body, idempotencyKey });
     try {
       return (await response.json()) as T;
     } catch {
       throw new ApiError('bad-response', response.status);
-    }
-  }
-
-  async #send(method: string, path: string, token: string, body: unknown, idempotencyKey: string | undefined): Promise<Response> {
-    const headers: Record<string, string> = { Accept: 'application/json', Authorization: `Bearer ${token}` };
-    if (body !== undefined) headers['Content-Type'] = 'application/json';
-    if (idempotencyKey) headers['Idempotency-Key'] = idempotencyKey;
-    try {
-      return await fetch(`${this.base}${path}`, {
-        method,
-        headers,
-        ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-        credentials: 'omit',
-        cache: 'no-store',
-        referrerPolicy: 'no-referrer',
-        signal: AbortSignal.timeout(method === 'GET' ? READ_TIMEOUT_MS : WRITE_TIMEOUT_MS),
-      });
-    } catch (error) {
-      if (error instanceof DOMException && (error.name === 'TimeoutError' || error.name === 'AbortError')) throw new ApiError('timeout');
-      throw new ApiError('network');
     }
   }
 }

@@ -2,8 +2,7 @@
  * The events `<sip-relative-view>` dispatches. Each one bubbles and crosses shadow roots, and
  * carries ids and status only: never a name, a comment, a message text or a token.
  */
-
-const init = { bubbles: true, composed: true } as const;
+import { eventInit as init, type ErrorEventDetail } from '@sip/shared/client';
 
 export interface SipReadyDetail {
   /** What the first render with data shows: the list of plans, or one plan. */
@@ -58,13 +57,7 @@ export type SipErrorCode =
   | 'server'
   | 'bad-response';
 
-export interface SipErrorDetail {
-  code: SipErrorCode;
-  /** The HTTP status, when the service answered. */
-  status?: number;
-  /** The service's request id, for support (no personal data). */
-  requestId?: string;
-}
+export type SipErrorDetail = ErrorEventDetail<SipErrorCode>;
 
 /** Loading or saving failed; the element shows the relative what happened. */
 export class SipErrorEvent extends Event {

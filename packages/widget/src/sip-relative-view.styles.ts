@@ -1,4 +1,5 @@
-import { css } from 'lit';
+import { focusRing, hiddenAndBoxSizing, hostTheme, visuallyHidden } from '@sip/shared/client';
+import { css, unsafeCSS } from 'lit';
 
 /**
  * Adopted stylesheets only (no inline styles), so the element runs under a strict CSP. Colours
@@ -8,28 +9,10 @@ import { css } from 'lit';
  */
 export const styles = css`
   :host {
-    display: block;
-    color: var(--sip-color-text, #0b0c0c);
-    background: var(--sip-color-background, #ffffff);
-    line-height: 1.5;
-    overflow-wrap: anywhere;
-    --_space: var(--sip-spacing, 1rem);
-    --_border: var(--sip-color-border, #6f777b);
-    --_primary: var(--sip-color-primary, #1d70b8);
-    --_danger: var(--sip-color-danger, #c3310f);
-    --_muted: var(--sip-color-muted, #505a5f);
-    --_radius: var(--sip-radius, 0.25rem);
+    ${unsafeCSS(hostTheme)}
   }
 
-  :host([hidden]) {
-    display: none;
-  }
-
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
-  }
+  ${unsafeCSS(hiddenAndBoxSizing)}
 
   .base {
     padding: var(--_space);
@@ -78,27 +61,12 @@ export const styles = css`
     color: var(--_muted);
   }
 
-  .visually-hidden {
-    position: absolute !important;
-    width: 1px !important;
-    height: 1px !important;
-    margin: 0 !important;
-    padding: 0 !important;
-    overflow: hidden !important;
-    clip: rect(0 0 0 0) !important;
-    clip-path: inset(50%) !important;
-    border: 0 !important;
-    white-space: nowrap !important;
-  }
+  ${unsafeCSS(visuallyHidden)}
 
   /* Focus: a two-tone ring, visible on light and dark backgrounds. It also shows where the
      element moved focus after an answer or a failed load (the status, the message, the error
      summary); only a heading focused at the top of a new view goes without. */
-  :focus-visible {
-    outline: 0.1875rem solid var(--sip-color-focus, #ffdd00);
-    outline-offset: 0;
-    box-shadow: 0 0 0 0.375rem var(--sip-color-focus-contrast, #0b0c0c);
-  }
+  ${unsafeCSS(focusRing)}
   h2[tabindex='-1']:focus {
     outline: none;
     box-shadow: none;

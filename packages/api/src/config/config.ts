@@ -190,24 +190,34 @@ const smartIssuerList = z.string().transform((value, ctx) => {
   return list.data;
 });
 
+/**
+ * A private key as a JSON Web Key (JSON with kty, d and alg) whose alg is one of `algs`; the
+ * message names them when it is not.
+ */
+const privateJwk = <Key>(algs: readonly string[], algMessage: string) =>
+  z.string().transform((value, ctx): Key => {
+    let jwk: Record<string, unknown>;
+    try {
+      jwk = JSON.parse(value) as Record<string, unknown>;
+    } catch {
+      jwk = {};
+    }
+    if (typeof jwk !== 'object' || jwk === null || typeof jwk.kty !== 'string' || typeof jwk.d !== 'string') {
+      ctx.addIssue({ code: 'custom', message: 'must be a private key as a JSON Web Key (JSON with kty, d and alg)' });
+      return z.NEVER;
+    }
+    if (typeof jwk.alg !== 'string' || !algs.includes(jwk.alg)) {
+      ctx.addIssue({ code: 'custom', message: algMessage });
+      return z.NEVER;
+    }
+    return jwk as Key;
+  });
+
 /** `TOKEN_EXCHANGE_KEY`: the private JWK the broker signs the staff tokens it gives for a SMART launch with. */
-const exchangeKey = z.string().transform((value, ctx) => {
-  let jwk: Record<string, unknown>;
-  try {
-    jwk = JSON.parse(value) as Record<string, unknown>;
-  } catch {
-    jwk = {};
-  }
-  if (typeof jwk !== 'object' || jwk === null || typeof jwk.kty !== 'string' || typeof jwk.d !== 'string') {
-    ctx.addIssue({ code: 'custom', message: 'must be a private key as a JSON Web Key (JSON with kty, d and alg)' });
-    return z.NEVER;
-  }
-  if (!['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'].includes(String(jwk.alg))) {
-    ctx.addIssue({ code: 'custom', message: 'the key must carry alg ES256, ES384, EdDSA, RS256 or PS256' });
-    return z.NEVER;
-  }
-  return jwk as unknown as JsonWebKey & { alg: string; kid?: string };
-});
+const exchangeKey = privateJwk<JsonWebKey & { alg: string; kid?: string }>(
+  ['ES256', 'ES384', 'EdDSA', 'RS256', 'PS256'],
+  'the key must carry alg ES256, ES384, EdDSA, RS256 or PS256',
+);
 
 /** `ACCESS_LOG_CHECKPOINTS`: `file:<path>` (or a `file://` URL), or a `postgres://` URL of a second store. */
 const checkpointLocation = z.string().transform((value, ctx): CheckpointSettings['location'] => {
@@ -226,23 +236,7 @@ const checkpointLocation = z.string().transform((value, ctx): CheckpointSettings
 });
 
 /** `ACCESS_LOG_CHECKPOINT_KEY`: a private JWK checkpoints are signed with. */
-const checkpointKey = z.string().transform((value, ctx) => {
-  let jwk: Record<string, unknown>;
-  try {
-    jwk = JSON.parse(value) as Record<string, unknown>;
-  } catch {
-    jwk = {};
-  }
-  if (typeof jwk !== 'object' || jwk === null || typeof jwk.kty !== 'string' || typeof jwk.d !== 'string') {
-    ctx.addIssue({ code: 'custom', message: 'must be a private key as a JSON Web Key (JSON with kty, d and alg)' });
-    return z.NEVER;
-  }
-  if (jwk.alg !== 'EdDSA' && jwk.alg !== 'ES256' && jwk.alg !== 'ES384') {
-    ctx.addIssue({ code: 'custom', message: 'the key must carry alg EdDSA, ES256 or ES384' });
-    return z.NEVER;
-  }
-  return jwk as NonNullable<CheckpointSettings['key']>;
-});
+const checkpointKey = privateJwk<NonNullable<CheckpointSettings['key']>>(['EdDSA', 'ES256', 'ES384'], 'the key must carry alg EdDSA, ES256 or ES384');
 
 /** Whether two Postgres URLs name the same database on the same server. */
 function sameDatabase(a: string, b: string): boolean {

@@ -7,3 +7,4 @@ export * from './peers.ts';
 export * from './problem.ts';
 export * from './holdings.ts';
 export * from './access-entries.ts';
+export * from './demo.ts';

@@ -1,35 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildTestApp, createTestDatabase, expectProblem, type TestApp, type TestDatabase } from '../test-support/index.ts';
-
-/** The demo page never calls an upstream: these addresses are never dialled. */
-const noPeers = { region: 'http://127.0.0.1:9/region', municipality: 'http://127.0.0.1:9/municipality' };
-
-/** The CSP directives, by name. */
-function directives(header: string | null): Map<string, string> {
-  return new Map(
-    (header ?? '')
-      .split(';')
-      .map((d) => d.trim())
-      .filter(Boolean)
-      .map((d) => {
-        const [name = '', ...values] = d.split(/\s+/);
-        return [name, values.join(' ')] as const;
-      }),
-  );
-}
+import { describe, expect, it } from 'vitest';
+import { cspDirectives, expectProblem, useDemoApp } from '../test-support/index.ts';
 
 describe('the /demo portal page in demo mode', () => {
-  let database: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    t = await buildTestApp({ database: database.database, peers: noPeers });
-  });
-  afterAll(async () => {
-    await t?.events.close();
-    await database?.drop();
-  });
+  const t = useDemoApp({ demoMode: true });
 
   it('serves the page, its script and its stylesheet, each under the strict CSP', async () => {
     for (const [path, type] of [
@@ -38,10 +11,10 @@ describe('the /demo portal page in demo mode', () => {
       ['/demo/demo.js', 'text/javascript; charset=utf-8'],
       ['/demo/demo.css', 'text/css; charset=utf-8'],
     ] as const) {
-      const res = await t.app.request(path);
+      const res = await t().app.request(path);
       expect(res.status, path).toBe(200);
       expect(res.headers.get('content-type'), path).toBe(type);
-      const csp = directives(res.headers.get('content-security-policy'));
+      const csp = cspDirectives(res.headers.get('content-security-policy'));
       expect(csp.get('script-src'), path).toBe("'self'");
       expect(csp.get('style-src'), path).toBe("'self'");
       expect(csp.get('connect-src'), path).toBe("'self'");
@@ -53,7 +26,7 @@ describe('the /demo portal page in demo mode', () => {
   });
 
   it('has no inline script, style or event handler: everything comes from its own files', async () => {
-    const html = await (await t.app.request('/demo')).text();
+    const html = await (await t().app.request('/demo')).text();
     const scripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)];
     expect(scripts.map((m) => m[0].match(/src="([^"]+)"/)?.[1])).toEqual(['/widget/sip-relative-view.js', '/demo/demo.js']);
     for (const [tag, body] of scripts) {
@@ -67,7 +40,7 @@ describe('the /demo portal page in demo mode', () => {
   });
 
   it('is a Swedish page with a main landmark, headings and a labelled persona picker', async () => {
-    const html = await (await t.app.request('/demo')).text();
+    const html = await (await t().app.request('/demo')).text();
     expect(html).toMatch(/<html lang="sv">/);
     expect(html).toMatch(/<main\b/);
     expect(html).toMatch(/<h1\b/);
@@ -78,7 +51,7 @@ describe('the /demo portal page in demo mode', () => {
   });
 
   it('its script writes no HTML strings, as Trusted Types demand, and calls only its own origin', async () => {
-    const script = await (await t.app.request('/demo/demo.js')).text();
+    const script = await (await t().app.request('/demo/demo.js')).text();
     expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
     expect(script).toContain("'/dev/personas'");
     expect(script).toContain("'/dev/token'");
@@ -86,34 +59,20 @@ describe('the /demo portal page in demo mode', () => {
   });
 
   it('offers the personas the page picks from, and mints their tokens', async () => {
-    const { personas } = (await (await t.app.request('/dev/personas')).json()) as { personas: { id: string; kind: string }[] };
+    const { personas } = (await (await t().app.request('/dev/personas')).json()) as { personas: { id: string; kind: string }[] };
     const relative = personas.find((p) => p.kind === 'relative');
     expect(relative).toBeDefined();
-    const token = await t.tokenFor(relative?.id ?? '');
+    const token = await t().tokenFor(relative?.id ?? '');
     expect(token.split('.')).toHaveLength(3);
   });
 });
 
 describe('the /demo page outside demo mode', () => {
-  let database: TestDatabase;
-  let t: TestApp;
-
-  beforeAll(async () => {
-    database = await createTestDatabase('pglite');
-    t = await buildTestApp({
-      database: database.database,
-      peers: noPeers,
-      env: { DEMO_MODE: 'false', STAFF_TOKEN_ISSUER: 'https://idp.example', STAFF_JWKS_URL: 'https://idp.example/jwks.json' },
-    });
-  });
-  afterAll(async () => {
-    await t?.events.close();
-    await database?.drop();
-  });
+  const t = useDemoApp({ demoMode: false });
 
   it('is not there: 404 for the page and its files', async () => {
     for (const path of ['/demo', '/demo/demo.js', '/demo/demo.css']) {
-      const res = await t.app.request(path);
+      const res = await t().app.request(path);
       await expectProblem(res, 404);
       expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     }

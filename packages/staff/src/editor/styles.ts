@@ -1,4 +1,5 @@
-import { css } from 'lit';
+import { focusRing, hiddenAndBoxSizing, hostTheme, visuallyHidden } from '@sip/shared/client';
+import { css, unsafeCSS } from 'lit';
 
 /**
  * Adopted stylesheets only (no inline styles), so the element runs under a strict CSP. Colours
@@ -7,27 +8,10 @@ import { css } from 'lit';
  */
 export const styles = css`
   :host {
-    display: block;
-    color: var(--sip-color-text, #0b0c0c);
-    background: var(--sip-color-background, #ffffff);
-    line-height: 1.5;
-    overflow-wrap: anywhere;
-    --_space: var(--sip-spacing, 1rem);
-    --_border: var(--sip-color-border, #6f777b);
-    --_primary: var(--sip-color-primary, #1d70b8);
-    --_danger: var(--sip-color-danger, #c3310f);
-    --_muted: var(--sip-color-muted, #505a5f);
+    ${unsafeCSS(hostTheme)}
     --_notice: var(--sip-color-notice, #fff7bf);
-    --_radius: var(--sip-radius, 0.25rem);
   }
-  :host([hidden]) {
-    display: none;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
-  }
+  ${unsafeCSS(hiddenAndBoxSizing)}
   .base {
     padding: var(--_space);
     max-width: 60rem;
@@ -72,23 +56,8 @@ export const styles = css`
   .muted {
     color: var(--_muted);
   }
-  .visually-hidden {
-    position: absolute !important;
-    width: 1px !important;
-    height: 1px !important;
-    margin: 0 !important;
-    padding: 0 !important;
-    overflow: hidden !important;
-    clip: rect(0 0 0 0) !important;
-    clip-path: inset(50%) !important;
-    border: 0 !important;
-    white-space: nowrap !important;
-  }
-  :focus-visible {
-    outline: 0.1875rem solid var(--sip-color-focus, #ffdd00);
-    outline-offset: 0;
-    box-shadow: 0 0 0 0.375rem var(--sip-color-focus-contrast, #0b0c0c);
-  }
+  ${unsafeCSS(visuallyHidden)}
+  ${unsafeCSS(focusRing)}
   [tabindex='-1']:focus {
     outline: 0.1875rem solid var(--sip-color-focus, #ffdd00);
   }

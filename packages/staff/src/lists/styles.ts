@@ -1,4 +1,5 @@
-import { css } from 'lit';
+import { hiddenAndBoxSizing, hostTheme } from '@sip/shared/client';
+import { css, unsafeCSS } from 'lit';
 
 /**
  * The lists' shared look. Adopted stylesheets only (no inline styles), so the elements run
@@ -8,31 +9,14 @@ import { css } from 'lit';
  */
 export const listStyles = css`
   :host {
-    display: block;
-    color: var(--sip-color-text, #0b0c0c);
-    background: var(--sip-color-background, #ffffff);
-    line-height: 1.5;
-    overflow-wrap: anywhere;
+    ${unsafeCSS(hostTheme)}
     min-width: 0;
-    --_space: var(--sip-spacing, 1rem);
-    --_border: var(--sip-color-border, #6f777b);
-    --_primary: var(--sip-color-primary, #1d70b8);
     --_primary-text: var(--sip-color-primary-text, #ffffff);
-    --_danger: var(--sip-color-danger, #c3310f);
     --_success: var(--sip-color-success, #00703c);
-    --_muted: var(--sip-color-muted, #505a5f);
     --_focus: var(--sip-color-focus, #ffdd00);
     --_focus-contrast: var(--sip-color-focus-contrast, #0b0c0c);
-    --_radius: var(--sip-radius, 0.25rem);
   }
-  :host([hidden]) {
-    display: none;
-  }
-  *,
-  *::before,
-  *::after {
-    box-sizing: border-box;
-  }
+  ${unsafeCSS(hiddenAndBoxSizing)}
   .base {
     padding: var(--_space);
     max-width: 100%;

@@ -1,0 +1,61 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { ApiError, RelativeApi, type TokenSource } from './api.ts';
+
+function tokens(renewed: string | undefined): TokenSource & { renewals: string[] } {
+  const renewals: string[] = [];
+  return {
+    renewals,
+    current: async () => 'old',
+    renew: async (rejected) => {
+      renewals.push(rejected);
+      return renewed;
+    },
+  };
+}
+
+const problem = (status: number, body: unknown = { title: 'x', requestId: 'r-1' }) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/problem+json' } });
+
+describe('RelativeApi', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('sends the token, and once more with a new one after a 401', async () => {
+    const sent: (string | null)[] = [];
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (_url: string, init: RequestInit) => {
+        const auth = new Headers(init.headers).get('authorization');
+        sent.push(auth);
+        return auth === 'Bearer new' ? Response.json({ items: [] }) : problem(401);
+      }),
+    );
+    const source = tokens('new');
+    await expect(new RelativeApi('https://sip.example', source).listPlans()).resolves.toEqual({ items: [] });
+    expect(sent).toEqual(['Bearer old', 'Bearer new']);
+    expect(source.renewals).toEqual(['old']);
+  });
+
+  it('is session-expired when no new token comes', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => problem(401)));
+    const error = await new RelativeApi('https://sip.example', tokens(undefined)).listPlans().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ code: 'session-expired', status: 401 });
+  });
+
+  it.each([
+    [409, 'conflict'],
+    [412, 'conflict'],
+    [422, 'validation'],
+    [428, 'server'],
+    [502, 'unavailable'],
+    [503, 'server'],
+    [504, 'unavailable'],
+  ] as const)('reads HTTP %i as %s, with the problem document', async (status, code) => {
+    vi.stubGlobal('fetch', vi.fn(async () => problem(status)));
+    const error = (await new RelativeApi('https://sip.example', tokens('new')).readPlan('p').catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.code).toBe(code);
+    expect(error.requestId).toBe('r-1');
+    expect(error.outcomeUnknown).toBe(code === 'unavailable');
+  });
+});
