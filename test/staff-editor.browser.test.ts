@@ -479,6 +479,121 @@ describe('<sip-plan-editor>', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps a status change and a removal that met a newer version, shows them beside the current plan, and makes them again', async () => {
+    const region = await h.staffApi('region-coordinator');
+    const municipality = await h.staffApi('municipality-coordinator');
+    /** Someone else saves a change to the plan: every version the editor holds is then old. */
+    const someoneSaves = async (title: string) => {
+      const { etag } = await readPlan('municipality-coordinator', ids.karl);
+      expect((await municipality(`/api/plans/${ids.karl}`, { method: 'PATCH', ifMatch: etag, body: { title } })).status).toBe(200);
+    };
+    let { plan, etag } = await readPlan('region-coordinator', ids.karl);
+    expect((await region(`/api/plans/${ids.karl}/participants`, { method: 'POST', ifMatch: etag, body: { kind: 'invited', name: 'Erik Berg', role: 'Skolkurator' } })).status).toBeLessThan(300);
+    ({ plan } = await readPlan('region-coordinator', ids.karl));
+    const from = plan.status;
+    const to = from === 'active' ? 'followed_up' : 'active';
+    const toLabel = to === 'active' ? 'aktiv' : 'uppföljd';
+    const fromLabel = from === 'active' ? 'Aktiv' : 'Uppföljd';
+
+    // Without the live stream, the service's 412 is what tells the editor.
+    const { page, errors } = await openEditor(ids.karl, 'region-coordinator', {}, 0, undefined, withoutLiveStream);
+    await someoneSaves('SIP för Karl Johansson, ny');
+    const status = section(page, 'Status');
+    await status.getByRole('button', { name: `Ändra status till ${toLabel}` }).click();
+    const statusConflict = status.locator('[part="conflict"]');
+    await statusConflict.waitFor();
+    await expect.poll(() => focused(page)).toMatchObject({ id: 'conflict-status' });
+    const statusText = await statusConflict.innerText();
+    expect(statusText).toContain('Någon annan sparade en ändring innan din hann sparas. Din ändring är inte gjord.');
+    expect(statusText).toContain(`Din ändring\nÄndra status till ${toLabel}`);
+    expect(statusText).toContain(`Gäller nu\nStatus: ${fromLabel}`);
+    await expect.poll(() => liveRegion(page)).toContain('Din ändring är inte gjord.');
+    expect((await readPlan('region-coordinator', ids.karl)).plan.status).toBe(from);
+    // The version read again is shown.
+    await expect.poll(() => page.locator('sip-plan-editor h2').innerText()).toBe('SIP för Karl Johansson, ny');
+    await axe(page, 'status conflict');
+    await statusConflict.getByRole('button', { name: 'Gör min ändring igen' }).click();
+    await expect.poll(async () => (await readPlan('region-coordinator', ids.karl)).plan.status).toBe(to);
+    await expect.poll(() => status.locator('[part="conflict"]').count()).toBe(0);
+    await expect.poll(() => focused(page)).toMatchObject({ id: 'heading-status' });
+
+    // A removal: made again once; dropped when the participant is gone meanwhile.
+    await someoneSaves('SIP för Karl Johansson');
+    const participants = section(page, 'Deltagare');
+    await participants.getByRole('button', { name: 'Ta bort Erik Berg' }).click();
+    const removal = participants.locator('[part="conflict"]');
+    await removal.waitFor();
+    expect(await removal.innerText()).toContain('Din ändring\nTa bort Erik Berg');
+    expect(await removal.innerText()).toContain('Gäller nu\nErik Berg är deltagare');
+    expect((await readPlan('region-coordinator', ids.karl)).plan.participants.some((p) => p.name === 'Erik Berg')).toBe(true);
+    await axe(page, 'removal conflict');
+    await removal.getByRole('button', { name: 'Gör min ändring igen' }).click();
+    await expect.poll(async () => (await readPlan('region-coordinator', ids.karl)).plan.participants.some((p) => p.name === 'Erik Berg')).toBe(false);
+    await expect.poll(() => participants.innerText()).not.toContain('Erik Berg');
+
+    ({ etag } = await readPlan('region-coordinator', ids.karl));
+    const added = await region(`/api/plans/${ids.karl}/participants`, { method: 'POST', ifMatch: etag, body: { kind: 'invited', name: 'Nils Åberg' } });
+    expect(added.status).toBeLessThan(300);
+    await page.reload();
+    await page.locator('sip-plan-editor h2').waitFor();
+    const nils = (await readPlan('region-coordinator', ids.karl)).plan.participants.find((p) => p.name === 'Nils Åberg')!;
+    ({ etag } = await readPlan('municipality-coordinator', ids.karl));
+    expect((await municipality(`/api/plans/${ids.karl}/participants/${nils.id}`, { method: 'DELETE', ifMatch: etag })).status).toBeLessThan(300);
+    await section(page, 'Deltagare').getByRole('button', { name: 'Ta bort Nils Åberg' }).click();
+    const gone = section(page, 'Deltagare').locator('[part="conflict"]');
+    await gone.waitFor();
+    expect(await gone.innerText()).toContain('Nils Åberg är inte längre deltagare');
+    expect(await gone.innerText()).toContain('Planen är redan så som du ville');
+    await expect(gone.getByRole('button', { name: 'Gör min ändring igen' }).count()).resolves.toBe(0);
+    await gone.getByRole('button', { name: 'Stäng' }).click();
+    await expect.poll(() => section(page, 'Deltagare').locator('[part="conflict"]').count()).toBe(0);
+    await expect.poll(() => focused(page)).toMatchObject({ id: 'heading-participants' });
+    expect(errors.filter((e) => !/ERR_FAILED|status of 412/.test(e))).toEqual([]);
+  });
+
+  it('keeps a request marked handled that met a newer version, and marks that very request when made again', async () => {
+    const maria = await mintToken(h.service.url, 'maria');
+    const ask = async (kind: string, note: string) => {
+      const asked = await fetch(`${h.service.url}/api/me/plans/${ids.astrid}/requests`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${maria}`, 'content-type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+        body: JSON.stringify({ kind, note }),
+      });
+      expect(asked.status).toBeLessThan(300);
+    };
+    await ask('contact-consultant', 'Ring mig på eftermiddagen');
+    const { plan } = await readPlan('municipality-homecare', ids.astrid);
+    const relative = plan.relativesSection.relatives.find((r) => r.name === 'Maria Nilsson')!;
+    const index = relative.support!.requests.findLastIndex((r) => !r.handledAt);
+    const request = relative.support!.requests[index]!;
+    const { page, errors } = await openEditor(ids.astrid, 'municipality-homecare', { lang: 'en', attributes: { focus: `relative:${relative.id}:request:${index}` } }, 1, undefined, withoutLiveStream);
+    await expect.poll(() => focused(page)).toMatchObject({ id: `request-${relative.id}-${index}` });
+    // Meanwhile the relative asks again: the relatives' section has a newer version.
+    await ask('needs-assessment', 'Jag behöver avlösning');
+    await page.keyboard.press('Tab');
+    await expect(focused(page)).resolves.toMatchObject({ text: 'Mark as handled' });
+    await page.keyboard.press('Enter');
+    const maria2 = section(page, 'Maria Nilsson');
+    const conflict = maria2.locator('[part="conflict"]');
+    await conflict.waitFor();
+    await expect.poll(() => focused(page)).toMatchObject({ id: `conflict-relative:${relative.id}` });
+    const text = await conflict.innerText();
+    expect(text).toContain('Someone else saved a change before yours. Your change has not been made.');
+    expect(text).toContain('Your change\nMark as handled: Wants to be contacted by the relatives’ consultant');
+    expect(text).toContain('In force now\nNot handled');
+    expect((await readPlan('municipality-homecare', ids.astrid)).plan.relativesSection.relatives.find((r) => r.id === relative.id)!.support!.requests[index]!.handledAt).toBeUndefined();
+    await axe(page, 'request conflict');
+    await page.keyboard.press('Tab');
+    await expect(focused(page)).resolves.toMatchObject({ text: 'Make my change again' });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => conflict.count()).toBe(0);
+    const after = (await readPlan('municipality-homecare', ids.astrid)).plan.relativesSection.relatives.find((r) => r.id === relative.id)!.support!.requests;
+    expect(after.find((r) => r.at === request.at && r.kind === request.kind)!.handledAt).toBeTruthy();
+    // The request that came meanwhile is still open.
+    expect(after.find((r) => r.note === 'Jag behöver avlösning')!.handledAt).toBeUndefined();
+    expect(errors.filter((e) => !/ERR_FAILED|status of 412/.test(e))).toEqual([]);
+  });
+
   for (const [what, options, viewport] of [
     ['at 320 CSS pixels', {}, { width: 320, height: 800 }],
     ['at 200 % zoom', { zoom: 2 }, { width: 1280, height: 800 }],

@@ -16,6 +16,7 @@ import { live } from 'lit/directives/live.js';
 import { ApiError, path } from './api.ts';
 import { SipStaffElement } from './base.ts';
 import { accessTo, refusalCode, type Access, type Me, type Target } from './editor/access.ts';
+import { intentRequest, intentSection, intentState, type Intent } from './editor/actions.ts';
 import { focusHeadingId, parseFocus } from './editor/focus.ts';
 import { draftChanged, fieldForPath, formSpec, sectionFingerprints, type FieldSpec, type FormSpec, type Issue } from './editor/forms.ts';
 import { followPlan, type PlanEventData } from './editor/live.ts';
@@ -66,6 +67,12 @@ type Load = { kind: 'idle' } | { kind: 'loading' } | { kind: 'error'; code: SipE
 const EDITABLE_PLAN_SECTIONS = ['overview', 'individual-goals', 'needs'] as const;
 
 const fieldId = (formId: string, key: string) => `field-${formId}-${key}`;
+/** A copy of the map without the key. */
+const withoutKey = <V>(map: Map<string, V>, key: string): Map<string, V> => {
+  const copy = new Map(map);
+  copy.delete(key);
+  return copy;
+};
 const errorId = (formId: string, key: string) => `error-${formId}-${key}`;
 
 /**
@@ -134,6 +141,8 @@ export class SipPlanEditor extends SipStaffElement {
   @state() private accessor presence: PresenceData | undefined;
   @state() private accessor announcement = '';
   @state() private accessor actionErrors = new Map<string, string>();
+  /** Changes without a form that met a newer version (412), by section: what the user meant. */
+  @state() private accessor actionConflicts = new Map<string, Intent>();
   @state() private accessor busy = '';
   @state() private accessor now = new Date();
 
@@ -208,6 +217,7 @@ export class SipPlanEditor extends SipStaffElement {
       this.plan = plan.body;
       this.forms = new Map();
       this.marks = new Map();
+      this.actionConflicts = new Map();
       this.load = { kind: 'ready' };
       this.#startLive();
       await this.updateComplete;
@@ -522,75 +532,91 @@ export class SipPlanEditor extends SipStaffElement {
     await this.#close(id, this.t.conflict.kept);
   }
 
-  /** A change without a form (a status, a removal, a request handled), under If-Match. */
-  async #act(section: string, focusAfter: string | undefined, run: () => Promise<unknown>, done: string): Promise<void> {
+  /**
+   * A change without a form (a status, a removal, a request handled), under If-Match. When
+   * someone saved first (412), what the user meant is kept and shown beside the plan as it is
+   * now, to be made again or dropped.
+   */
+  async #perform(intent: Intent): Promise<void> {
     const api = this.api;
     const plan = this.plan;
+    const section = intentSection(intent);
     if (!api || !plan || this.busy) return;
+    const request = intentRequest(intent, plan, new Date());
+    if (!request) return;
     this.busy = section;
-    const errors = new Map(this.actionErrors);
-    errors.delete(section);
-    this.actionErrors = errors;
+    this.actionErrors = withoutKey(this.actionErrors, section);
+    this.actionConflicts = withoutKey(this.actionConflicts, section);
+    let focusOn: string | undefined;
     try {
-      await run();
+      await api.request(request.method, request.path, { ...(request.body !== undefined ? { body: request.body } : {}), ifMatch: request.ifMatch });
       const fresh = (await api.get<PlanView>(path`/api/plans/${plan.id}`)).body;
       this.#apply(fresh);
       this.dispatchEvent(new SipSavedEvent({ planId: plan.id, section, revision: fresh.revision }));
-      this.#announce(done);
+      this.#announce(this.#intentDone(intent));
+      focusOn = this.#focusAfter(intent);
     } catch (error) {
       const code = this.reportError(error);
-      let text: string = this.t.errors[code];
       if (error instanceof ApiError && error.code === 'precondition-failed') {
-        text = this.t.staleAction;
         try {
           this.#apply((await api.get<PlanView>(path`/api/plans/${plan.id}`)).body);
-        } catch {
-          // The message stands.
+          this.actionConflicts = new Map(this.actionConflicts).set(section, intent);
+          this.#announce(this.t.conflict.actionPrecondition);
+          focusOn = `conflict-${section}`;
+        } catch (again) {
+          this.actionErrors = new Map(this.actionErrors).set(section, this.t.errors[this.#codeOf(again)]);
         }
-      } else if (error instanceof ApiError && (error.code === 'forbidden' || error.code === 'conflict') && (error.problem?.detail ?? error.problem?.title)) {
-        text = this.#refusalText(error, this.plan);
+      } else {
+        let text: string = this.t.errors[code];
+        if (error instanceof ApiError && (error.code === 'forbidden' || error.code === 'conflict') && (error.problem?.detail ?? error.problem?.title)) {
+          text = this.#refusalText(error, this.plan);
+        }
+        this.actionErrors = new Map(this.actionErrors).set(section, text);
       }
-      this.actionErrors = new Map(this.actionErrors).set(section, text);
     } finally {
       this.busy = '';
     }
     await this.updateComplete;
-    const target = this.actionErrors.has(section) ? `action-error-${section}` : focusAfter;
+    const target = this.actionErrors.has(section) ? `action-error-${section}` : focusOn;
     if (target) this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(target)}"]`)?.focus();
   }
 
-  #changeStatus(status: PlanStatus): void {
-    const plan = this.plan!;
-    void this.#act(
-      'status',
-      'heading-status',
-      () => this.api!.request('POST', path`/api/plans/${plan.id}/status`, { body: { status }, ifMatch: `W/"${plan.version}"` }),
-      this.t.statusChanged(this.t.status[status]),
-    );
+  /** Where focus goes once an intent is carried out: the item it was about, or its section. */
+  #focusAfter(intent: Intent): string {
+    if (intent.kind === 'status') return 'heading-status';
+    if (intent.kind === 'remove-participant') return 'heading-participants';
+    const requests = this.plan?.relativesSection.relatives.find((r) => r.id === intent.relativeId)?.support?.requests ?? [];
+    const index = requests.findIndex((r) => r.at === intent.requestAt && r.kind === intent.requestKind);
+    return index >= 0 ? `request-${intent.relativeId}-${index}` : `relative-${intent.relativeId}`;
   }
 
-  #removeParticipant(id: string, name: string): void {
-    const plan = this.plan!;
-    void this.#act(
-      'participants',
-      'heading-participants',
-      () => this.api!.request('DELETE', path`/api/plans/${plan.id}/participants/${id}`, { ifMatch: `W/"${plan.version}"` }),
-      this.t.participantRemoved(name),
-    );
+  async #dropIntent(intent: Intent): Promise<void> {
+    this.actionConflicts = withoutKey(this.actionConflicts, intentSection(intent));
+    this.#announce(this.t.conflict.kept);
+    await this.updateComplete;
+    const target = intent.kind === 'mark-handled' ? `relative-${intent.relativeId}` : this.#focusAfter(intent);
+    this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(target)}"]`)?.focus();
+  }
+
+  #intentDone(intent: Intent): string {
+    const t = this.t;
+    if (intent.kind === 'status') return t.statusChanged(t.status[intent.status]);
+    if (intent.kind === 'remove-participant') return t.participantRemoved(intent.name);
+    return t.relatives.requestHandled;
+  }
+
+  #changeStatus(status: PlanStatus): void {
+    void this.#perform({ kind: 'status', status });
+  }
+
+  #removeParticipant(participantId: string, name: string): void {
+    void this.#perform({ kind: 'remove-participant', participantId, name });
   }
 
   #markHandled(relative: Relative & { id: string }, index: number): void {
-    const plan = this.plan!;
-    const support = relative.support;
-    if (!support) return;
-    const now = new Date().toISOString();
-    const body = { ...support, requests: support.requests.map((r, i) => (i === index ? { ...r, handledAt: now } : r)) };
-    void this.#act(
-      `relative:${relative.id}`,
-      `request-${relative.id}-${index}`,
-      () => this.api!.request('PUT', path`/api/plans/${plan.id}/relatives/${relative.id}/support`, { body, ifMatch: `W/"${plan.relativesSection.version}"` }),
-      this.t.relatives.requestHandled,
-    );
+    const request = relative.support?.requests[index];
+    if (!request) return;
+    void this.#perform({ kind: 'mark-handled', relativeId: relative.id, requestAt: request.at, requestKind: request.kind });
   }
 
   // --- rendering -------------------------------------------------------------------------------
@@ -630,6 +656,50 @@ export class SipPlanEditor extends SipStaffElement {
       ${this.#parts(plan)} ${this.#linesSection('own-actions', plan.fields.individualOwnActions)} ${this.#otherActors(plan)}
       ${this.#participants(plan)} ${this.#meetings(plan)} ${this.#followUp(plan)} ${this.#outOfHours(plan)} ${this.#consent(plan)}
       ${this.#status(plan)} ${this.#relatives(plan)}
+    </div>`;
+  }
+
+  /** A change without a form that met a newer version: what the user tried beside what holds now. */
+  #actionConflict(section: string, plan: PlanView): TemplateResult | typeof nothing {
+    const intent = this.actionConflicts.get(section);
+    if (!intent) return nothing;
+    const t = this.t;
+    const c = t.conflict;
+    const state = intentState(intent, plan);
+    let tried: string;
+    let current: string;
+    if (intent.kind === 'status') {
+      tried = t.changeStatusTo(t.status[intent.status]);
+      current = `${t.sections.status}: ${t.status[plan.status]}`;
+    } else if (intent.kind === 'remove-participant') {
+      tried = t.removeParticipant(intent.name);
+      current = plan.participants.some((p) => p.id === intent.participantId) ? c.participantListed(intent.name) : c.participantGone(intent.name);
+    } else {
+      tried = c.markHandled(`${t.requestKind[intent.requestKind]}, ${formatDateTime(intent.requestAt, this.language)}`);
+      const request = plan.relativesSection.relatives
+        .find((r) => r.id === intent.relativeId)
+        ?.support?.requests.find((r) => r.at === intent.requestAt && r.kind === intent.requestKind);
+      current = !request ? c.requestGone : request.handledAt ? t.relatives.handled(formatDateTime(request.handledAt, this.language)) : t.relatives.open;
+    }
+    const busy = this.busy !== '' ? 'true' : 'false';
+    return html`<div id=${`conflict-${section}`} class="conflict" part="conflict" role="group" tabindex="-1" aria-labelledby=${`conflict-title-${section}`}>
+      <p id=${`conflict-title-${section}`} class="conflict-title">${c.heading}</p>
+      <p>${c.actionPrecondition}</p>
+      <dl>
+        <dt>${c.yourChange}</dt>
+        <dd>${tried}</dd>
+        <dt>${c.current}</dt>
+        <dd>${current}</dd>
+      </dl>
+      ${state === 'done' ? html`<p>${c.alreadyDone}</p>` : state === 'impossible' ? html`<p>${c.notPossible}</p>` : nothing}
+      <div class="actions">
+        ${state === 'possible'
+          ? html`<button class="button primary" part="button" type="button" aria-disabled=${busy} @click=${() => void this.#perform(intent)}>
+                ${c.reapply}
+              </button>
+              <button class="button" part="button" type="button" @click=${() => void this.#dropIntent(intent)}>${c.drop}</button>`
+          : html`<button class="button" part="button" type="button" @click=${() => void this.#dropIntent(intent)}>${c.close}</button>`}
+      </div>
     </div>`;
   }
 
@@ -977,6 +1047,7 @@ export class SipPlanEditor extends SipStaffElement {
       <h3 id="heading-participants" tabindex="-1">${t.sections.participants}</h3>
       ${this.#mark('participants')}
       ${error ? html`<p id="action-error-participants" class="form-error" tabindex="-1" role="alert">${error}</p>` : nothing}
+      ${this.#actionConflict('participants', plan)}
       <ul>
         ${plan.participants.map(
           (p) => html`<li class="item">
@@ -1080,6 +1151,7 @@ export class SipPlanEditor extends SipStaffElement {
       ${this.#mark('status')}
       <p><span class="pill">${t.status[plan.status]}</span></p>
       ${error ? html`<p id="action-error-status" class="form-error" tabindex="-1" role="alert">${error}</p>` : nothing}
+      ${this.#actionConflict('status', plan)}
       ${next.length === 0
         ? html`<p class="muted">${t.noTransitions}</p>`
         : access.allowed
@@ -1137,6 +1209,7 @@ export class SipPlanEditor extends SipStaffElement {
       <h4 id=${`relative-${relative.id}`} tabindex="-1">${relative.name}</h4>
       ${this.#mark(key)}
       ${error ? html`<p id=${`action-error-${key}`} class="form-error" tabindex="-1" role="alert">${error}</p>` : nothing}
+      ${this.plan ? this.#actionConflict(key, this.plan) : nothing}
       <p>
         ${relative.relationship.text}${relative.child ? html`, ${r.child}` : nothing}${relative.sharesHome ? html`, ${r.sharesHome.toLowerCase()}` : nothing}
         ${relative.protectedIdentity ? html`<br /><strong>${r.protectedIdentity}</strong>` : nothing}

@@ -244,6 +244,17 @@ const sv = {
     keepNew: 'Behåll den nya',
     kept: 'Din ändring togs bort; den nya versionen visas.',
     compare: 'Jämför versionerna',
+    actionPrecondition: 'Någon annan sparade en ändring innan din hann sparas. Din ändring är inte gjord.',
+    yourChange: 'Din ändring',
+    reapply: 'Gör min ändring igen',
+    drop: 'Avbryt min ändring',
+    close: 'Stäng',
+    alreadyDone: 'Planen är redan så som du ville; det finns inget kvar att göra.',
+    notPossible: 'Din ändring går inte att göra med planen som den är nu.',
+    markHandled: (what: string) => `Markera som hanterad: ${what}`,
+    participantListed: (name: string) => `${name} är deltagare`,
+    participantGone: (name: string) => `${name} är inte längre deltagare`,
+    requestGone: 'Förfrågan finns inte längre',
   },
   errorSummary: 'Det finns problem',
   fieldRequired: (label: string) => `Fyll i ${label.toLowerCase()}`,
@@ -252,7 +263,6 @@ const sv = {
   fieldOrder: (label: string) => `${label} får inte vara före startdatum`,
   fieldServer: (label: string, message: string) => `${label}: ${message}`,
   acted: 'Klart.',
-  staleAction: 'Planen hade ändrats. Den nya versionen visas; försök igen.',
 }
 
 export type Messages = typeof sv;
@@ -492,6 +502,17 @@ const en: Messages = {
     keepNew: 'Keep the new one',
     kept: 'Your change was dropped; the new version is shown.',
     compare: 'Compare the versions',
+    actionPrecondition: 'Someone else saved a change before yours. Your change has not been made.',
+    yourChange: 'Your change',
+    reapply: 'Make my change again',
+    drop: 'Drop my change',
+    close: 'Close',
+    alreadyDone: 'The plan already is as you wanted; nothing is left to do.',
+    notPossible: 'Your change cannot be made to the plan as it is now.',
+    markHandled: (what: string) => `Mark as handled: ${what}`,
+    participantListed: (name: string) => `${name} is a participant`,
+    participantGone: (name: string) => `${name} is no longer a participant`,
+    requestGone: 'The request is no longer there',
   },
   errorSummary: 'There is a problem',
   fieldRequired: (label: string) => `Enter ${label.toLowerCase()}`,
@@ -500,7 +521,6 @@ const en: Messages = {
   fieldOrder: (label: string) => `${label} must not be before the start date`,
   fieldServer: (label: string, message: string) => `${label}: ${message}`,
   acted: 'Done.',
-  staleAction: 'The plan had changed. The new version is shown; try again.',
 };
 
 export const messages: Record<Lang, Messages> = { sv, en };
