@@ -11,7 +11,6 @@ type RequestKind = 'contact-consultant' | 'needs-assessment';
 
 const sv = {
   ...common.sv,
-  planHeading: (title: string) => title,
   untitled: 'SIP utan rubrik',
   individual: 'Individ',
   edit: 'Ändra',
@@ -20,7 +19,6 @@ const sv = {
   saved: (what: string) => `${what}: sparat.`,
   cancelled: 'Ändringen avbröts.',
   empty: 'Inget angivet.',
-  readOnly: 'Kan inte ändras här',
   keyboardHint: 'Ctrl+Enter sparar, Escape avbryter.',
   required: '(obligatoriskt)',
   linesHint: 'En per rad.',
@@ -158,7 +156,6 @@ const sv = {
     propose: 'Föreslå åtagande',
     history: 'Svarshistorik',
     cancel: 'Avsluta åtagandet',
-    cancelConfirm: 'Avsluta åtagandet',
     byStaff: 'personal',
     byRelative: 'den närstående',
     support: 'Stöd till den närstående',
@@ -235,7 +232,6 @@ const sv = {
     whileWriting: (org: string) => `${org} har ändrat detta medan du skrev`,
     precondition: 'Någon annan sparade en ändring innan du. Din text finns kvar.',
     intro: 'Jämför din version med den som gäller nu. Formuläret visar din version ovanpå den nya; du kan ändra den innan du sparar.',
-    field: 'Fält',
     mine: 'Din version',
     current: 'Gäller nu',
     differs: 'Skiljer sig',
@@ -243,7 +239,6 @@ const sv = {
     useMine: 'Använd min version',
     keepNew: 'Behåll den nya',
     kept: 'Din ändring togs bort; den nya versionen visas.',
-    compare: 'Jämför versionerna',
     actionPrecondition: 'Någon annan sparade en ändring innan din hann sparas. Din ändring är inte gjord.',
     yourChange: 'Din ändring',
     reapply: 'Gör min ändring igen',
@@ -262,14 +257,12 @@ const sv = {
   fieldInvalid: (label: string) => `${label} har fel format`,
   fieldOrder: (label: string) => `${label} får inte vara före startdatum`,
   fieldServer: (label: string, message: string) => `${label}: ${message}`,
-  acted: 'Klart.',
 }
 
 export type Messages = typeof sv;
 
 const en: Messages = {
   ...common.en,
-  planHeading: (title: string) => title,
   untitled: 'Untitled SIP',
   individual: 'Individual',
   edit: 'Edit',
@@ -278,7 +271,6 @@ const en: Messages = {
   saved: (what: string) => `${what}: saved.`,
   cancelled: 'The change was cancelled.',
   empty: 'Nothing given.',
-  readOnly: 'Cannot be changed here',
   keyboardHint: 'Ctrl+Enter saves, Escape cancels.',
   required: '(required)',
   linesHint: 'One per line.',
@@ -416,7 +408,6 @@ const en: Messages = {
     propose: 'Propose a commitment',
     history: 'Answer history',
     cancel: 'End the commitment',
-    cancelConfirm: 'End the commitment',
     byStaff: 'staff',
     byRelative: 'the relative',
     support: 'Support for the relative',
@@ -493,7 +484,6 @@ const en: Messages = {
     whileWriting: (org: string) => `${org} changed this while you were writing`,
     precondition: 'Someone else saved a change before you. What you wrote is kept.',
     intro: 'Compare your version with the one now in force. The form shows your version on top of the new one; you can change it before saving.',
-    field: 'Field',
     mine: 'Your version',
     current: 'In force now',
     differs: 'Differs',
@@ -501,7 +491,6 @@ const en: Messages = {
     useMine: 'Use my version',
     keepNew: 'Keep the new one',
     kept: 'Your change was dropped; the new version is shown.',
-    compare: 'Compare the versions',
     actionPrecondition: 'Someone else saved a change before yours. Your change has not been made.',
     yourChange: 'Your change',
     reapply: 'Make my change again',
@@ -520,7 +509,6 @@ const en: Messages = {
   fieldInvalid: (label: string) => `${label} is not in the right format`,
   fieldOrder: (label: string) => `${label} must not be before the start date`,
   fieldServer: (label: string, message: string) => `${label}: ${message}`,
-  acted: 'Done.',
 };
 
 export const messages: Record<Lang, Messages> = { sv, en };
