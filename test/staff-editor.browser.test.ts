@@ -263,6 +263,66 @@ describe('<sip-plan-editor>', () => {
     expect(errors.filter((e) => !/ERR_FAILED/.test(e))).toEqual([]);
   });
 
+  it('renews the live stream’s token when it expires, catches up on what it missed, and goes on', async () => {
+    let minted = 0;
+    let streams = 0;
+    let changed: () => void = () => {};
+    const changeMade = new Promise<void>((resolve) => (changed = resolve));
+    const { page, errors } = await openEditor(ids.karl, 'municipality-coordinator', {}, 1, undefined, async (p) => {
+      // The system's first token lives three seconds; the service ends the stream when it expires.
+      await p.route('**/dev/token', (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>;
+        return route.continue({ postData: JSON.stringify(minted++ === 0 ? { ...body, expiresIn: 3 } : body) });
+      });
+      // Every connection after the first waits until a change is made while the stream is down.
+      await p.route('**/events', async (route) => {
+        if (streams++ > 0) await changeMade;
+        return route.continue();
+      });
+    });
+    await expect.poll(() => streams, { timeout: 10_000 }).toBeGreaterThan(1);
+    const region = await h.staffApi('region-coordinator');
+    let { etag } = await readPlan('region-coordinator', ids.karl);
+    expect((await region(`/api/plans/${ids.karl}`, { method: 'PATCH', ifMatch: etag, body: { title: 'SIP för Karl Johansson, medan strömmen var nere' } })).status).toBe(200);
+    changed();
+    await expect.poll(() => page.locator('sip-plan-editor h2').innerText(), { timeout: 10_000 }).toBe('SIP för Karl Johansson, medan strömmen var nere');
+    // The host was asked for a new token once the old one was refused.
+    await expect.poll(async () => (await staffHostState(page)).tokenCalls).toContain(true);
+    // Live again, with the new token: the next change comes by the stream.
+    ({ etag } = await readPlan('region-coordinator', ids.karl));
+    expect((await region(`/api/plans/${ids.karl}`, { method: 'PATCH', ifMatch: etag, body: { title: 'SIP för Karl Johansson' } })).status).toBe(200);
+    await expect.poll(() => page.locator('sip-plan-editor h2').innerText(), { timeout: 8000 }).toBe('SIP för Karl Johansson');
+    await expect.poll(() => section(page, 'Plan och ansvar').innerText()).toContain('Ändrad av Region Norrvik just nu');
+    const state = await staffHostState(page);
+    expect(state.events.filter((e) => e.type === 'sip-session-expired' || e.type === 'sip-error')).toEqual([]);
+    await expect(page.locator('sip-plan-editor [role="alert"]').count()).resolves.toBe(0);
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+
+  it('says the session expired when the live stream’s token expires and the host has no new one, and keeps the plan shown', async () => {
+    const { page, errors } = await openEditor(ids.karl, 'region-coordinator');
+    const res = await fetch(`${h.service.url}/dev/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ persona: 'region-coordinator', expiresIn: 3 }),
+    });
+    const { access_token: shortLived } = (await res.json()) as { access_token: string };
+    // The host hands over a token that lives three seconds, and none after it.
+    await page.evaluate((token) => {
+      const editor = document.querySelector('sip-plan-editor') as HTMLElement & { getAccessToken: unknown };
+      editor.getAccessToken = ({ renew }: { renew: boolean }) => (renew ? null : token);
+    }, shortLived);
+    const alert = page.locator('sip-plan-editor [role="alert"]');
+    await alert.waitFor({ timeout: 10_000 });
+    await expect(alert.innerText()).resolves.toBe('Din inloggning har gått ut. Logga in igen för att fortsätta.');
+    await expect.poll(async () => (await staffHostState(page)).events.filter((e) => e.type === 'sip-session-expired').length).toBe(1);
+    await expect(page.locator('sip-plan-editor h2').innerText()).resolves.toBe('SIP för Karl Johansson');
+    await expect(section(page, 'Behov').getByRole('button', { name: 'Ändra behov' }).count()).resolves.toBe(1);
+    await axe(page, 'session expired');
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+
   it('keeps what the user typed when someone saved first, shows both, and saves theirs with "use mine"', async () => {
     // Without the live stream, the service's 412 is what tells the editor.
     const { page, errors } = await openEditor(ids.karl, 'region-coordinator', {}, 0, undefined, withoutLiveStream);

@@ -16,7 +16,7 @@ import { live } from 'lit/directives/live.js';
 import { ApiError, path } from './api.ts';
 import { SipStaffElement } from './base.ts';
 import { accessTo, refusalCode, type Access, type Me, type Target } from './editor/access.ts';
-import { intentRequest, intentSection, intentState, type Intent } from './editor/actions.ts';
+import { intentRequest, intentSection, intentState, requestIndex, requestOf, type Intent } from './editor/actions.ts';
 import { focusHeadingId, parseFocus } from './editor/focus.ts';
 import { draftChanged, fieldForPath, formSpec, sectionFingerprints, type FieldSpec, type FormSpec, type Issue } from './editor/forms.ts';
 import { followPlan, type PlanEventData } from './editor/live.ts';
@@ -24,7 +24,7 @@ import { compareDrafts, linesAgainst, mergeMine, type Draft, type DraftValue, ty
 import { messages, type Messages } from './editor/messages.ts';
 import { presenceText, type PresenceData } from './editor/presence.ts';
 import { styles } from './editor/styles.ts';
-import { SipReadyEvent, SipSavedEvent, type SipErrorCode } from './events.ts';
+import { SipReadyEvent, SipSavedEvent, SipSessionExpiredEvent, type SipErrorCode } from './events.ts';
 import { formatAgo, formatDate, formatDateTime } from './i18n.ts';
 
 // Native form controls, <details> and plain lists rather than a component library: they are
@@ -144,6 +144,8 @@ export class SipPlanEditor extends SipStaffElement {
   /** Changes without a form that met a newer version (412), by section: what the user meant. */
   @state() private accessor actionConflicts = new Map<string, Intent>();
   @state() private accessor busy = '';
+  /** The live stream stopped as no token could be had: the plan shown may be old. */
+  @state() private accessor liveExpired = false;
   @state() private accessor now = new Date();
 
   #stopLive: (() => void) | undefined;
@@ -218,6 +220,7 @@ export class SipPlanEditor extends SipStaffElement {
       this.forms = new Map();
       this.marks = new Map();
       this.actionConflicts = new Map();
+      this.liveExpired = false;
       this.load = { kind: 'ready' };
       this.#startLive();
       await this.updateComplete;
@@ -241,6 +244,14 @@ export class SipPlanEditor extends SipStaffElement {
       },
       onPresence: (presence) => {
         this.presence = presence;
+      },
+      onSessionExpired: () => {
+        // The host gave no new token: say so, as the rest of the element does; what is shown and
+        // typed stays. A new token from the host (a new getAccessToken) loads the plan again.
+        this.#stopLive = undefined;
+        this.presence = undefined;
+        this.liveExpired = true;
+        this.dispatchEvent(new SipSessionExpiredEvent());
       },
       onOpen: () => {
         // (Re)connected: whatever happened while the stream was not open (before its first
@@ -585,8 +596,7 @@ export class SipPlanEditor extends SipStaffElement {
   #focusAfter(intent: Intent): string {
     if (intent.kind === 'status') return 'heading-status';
     if (intent.kind === 'remove-participant') return 'heading-participants';
-    const requests = this.plan?.relativesSection.relatives.find((r) => r.id === intent.relativeId)?.support?.requests ?? [];
-    const index = requests.findIndex((r) => r.at === intent.requestAt && r.kind === intent.requestKind);
+    const index = this.plan ? requestIndex(intent, this.plan) : -1;
     return index >= 0 ? `request-${intent.relativeId}-${index}` : `relative-${intent.relativeId}`;
   }
 
@@ -647,6 +657,7 @@ export class SipPlanEditor extends SipStaffElement {
         <dd><span class="pill">${t.status[plan.status]}</span></dd>
       </dl>
       <p class="presence" part="presence" role="status">${presence ?? nothing}</p>
+      ${this.liveExpired ? html`<p id="live-expired" class="form-error" part="message" role="alert">${t.errors['session-expired']}</p>` : nothing}
       ${(['region', 'municipality'] as const).map((side) =>
         plan.sources && (plan.sources[side].status === 'unavailable' || plan.sources[side].status === 'not-found')
           ? html`<p class="muted">${t.syncProblem(side)}</p>`
@@ -676,9 +687,7 @@ export class SipPlanEditor extends SipStaffElement {
       current = plan.participants.some((p) => p.id === intent.participantId) ? c.participantListed(intent.name) : c.participantGone(intent.name);
     } else {
       tried = c.markHandled(`${t.requestKind[intent.requestKind]}, ${formatDateTime(intent.requestAt, this.language)}`);
-      const request = plan.relativesSection.relatives
-        .find((r) => r.id === intent.relativeId)
-        ?.support?.requests.find((r) => r.at === intent.requestAt && r.kind === intent.requestKind);
+      const request = requestOf(intent, plan);
       current = !request ? c.requestGone : request.handledAt ? t.relatives.handled(formatDateTime(request.handledAt, this.language)) : t.relatives.open;
     }
     const busy = this.busy !== '' ? 'true' : 'false';

@@ -48,9 +48,17 @@ export function intentState(intent: Intent, plan: PlanView): 'possible' | 'done'
   }
 }
 
-function requestOf(intent: Extract<Intent, { kind: 'mark-handled' }>, plan: PlanView) {
+type MarkHandled = Extract<Intent, { kind: 'mark-handled' }>;
+
+/** Where the request is in its relative's list now; -1 when it is gone. */
+export function requestIndex(intent: MarkHandled, plan: PlanView): number {
   const support = plan.relativesSection.relatives.find((r) => r.id === intent.relativeId)?.support;
-  return support?.requests.find((r) => r.at === intent.requestAt && r.kind === intent.requestKind);
+  return support?.requests.findIndex((r) => r.at === intent.requestAt && r.kind === intent.requestKind) ?? -1;
+}
+
+/** The request as it is now. */
+export function requestOf(intent: MarkHandled, plan: PlanView) {
+  return plan.relativesSection.relatives.find((r) => r.id === intent.relativeId)?.support?.requests[requestIndex(intent, plan)];
 }
 
 export interface IntentRequest {
