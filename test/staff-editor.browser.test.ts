@@ -399,6 +399,42 @@ describe('<sip-plan-editor>', () => {
     expect(errors).toEqual([]);
   });
 
+  it('points each error at its own item when an item before it is marked for removal', async () => {
+    const { plan } = await readPlan('region-coordinator', ids.karl);
+    const part = plan.parts.find((p) => p.principal === 'region')!;
+    const before = part.content.interventions ?? [];
+    const api = await h.staffApi('region-coordinator');
+    const added = await api(`/api/plans/${ids.karl}/parts/${part.id}`, {
+      method: 'PATCH',
+      ifMatch: `W/"${part.version}"`,
+      body: { interventions: [...before, { title: 'Testinsats A', status: 'planned' }, { title: 'Testinsats B', status: 'planned' }] },
+    });
+    expect(added.status).toBe(200);
+    const { page, errors } = await openEditor(ids.karl, 'region-coordinator');
+    const region = section(page, 'Regionens del: Region Norrvik');
+    await region.getByRole('button', { name: /^Ändra regionens del/ }).click();
+    const a = region.getByRole('group', { name: `Insats nr ${before.length + 1}` });
+    const b = region.getByRole('group', { name: `Insats nr ${before.length + 2}` });
+    await expect(a.getByLabel('Insats (obligatoriskt)').inputValue()).resolves.toBe('Testinsats A');
+    await a.getByRole('checkbox', { name: 'Ta bort' }).check();
+    await b.getByLabel('Insats (obligatoriskt)').fill('');
+    await region.getByRole('button', { name: 'Spara' }).click();
+    const summary = region.locator('[part="error-summary"]');
+    await summary.waitFor();
+    await expect(summary.getByRole('link').allInnerTexts()).resolves.toEqual(['Fyll i insats']);
+    await expect(b.getByLabel('Insats (obligatoriskt)').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(a.getByLabel('Insats (obligatoriskt)').getAttribute('aria-invalid')).resolves.toBeNull();
+    await expect(region.locator('[aria-invalid="true"]').count()).resolves.toBe(1);
+    await axe(page, 'list errors');
+    await summary.getByRole('link').click();
+    const bId = await b.getByLabel('Insats (obligatoriskt)').getAttribute('id');
+    await expect(focused(page)).resolves.toMatchObject({ id: bId });
+    // Nothing was sent.
+    const after = (await readPlan('region-coordinator', ids.karl)).plan.parts.find((p) => p.id === part.id)!;
+    expect(after.content.interventions!.map((i) => i.title)).toEqual([...before.map((i) => i.title), 'Testinsats A', 'Testinsats B']);
+    expect(errors).toEqual([]);
+  });
+
   it('is used with the keyboard alone: Enter opens, Ctrl+Enter saves, Escape cancels, focus returns', async () => {
     const { page, errors } = await openEditor(ids.karl, 'region-coordinator');
     await axe(page, 'loaded');

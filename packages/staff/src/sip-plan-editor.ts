@@ -407,11 +407,9 @@ export class SipPlanEditor extends SipStaffElement {
 
   #issueMessage(issue: Pick<Issue, 'code' | 'message' | 'minimum'>, label: string): string {
     const t = this.t;
-    if (issue.code === 'too_small' && issue.minimum === 1) return t.fieldRequired(label);
+    if (issue.code === 'too_small') return t.fieldRequired(label);
     if (issue.code === 'too_big') return t.fieldTooLong(label);
     if (issue.code === 'custom' && /before/.test(issue.message)) return t.fieldOrder(label);
-    if (issue.code === 'too_small' || issue.code === 'invalid_format' || issue.code === 'invalid_type' || issue.code === 'custom' || issue.code === 'invalid_value')
-      return issue.code === 'too_small' ? t.fieldRequired(label) : t.fieldInvalid(label);
     return t.fieldInvalid(label);
   }
 
@@ -430,11 +428,12 @@ export class SipPlanEditor extends SipStaffElement {
     const keys = fields.map((f) => f.key);
     const labelOf = (key: string) => fields.find((f) => f.key === key)?.label ?? key;
     const body = spec.body(form.draft, plan, new Date());
+    const rows = spec.rows?.(form.draft, plan);
     const checked = spec.schema.safeParse(body);
     if (!checked.success) {
       const errors: FieldError[] = [];
       for (const issue of checked.error?.issues ?? []) {
-        const key = fieldForPath(issue.path.map(String).join('.'), keys) ?? keys[0] ?? '';
+        const key = fieldForPath(issue.path.map(String).join('.'), keys, rows) ?? keys[0] ?? '';
         if (!errors.some((e) => e.key === key)) errors.push({ key, message: this.#issueMessage(issue, labelOf(key)) });
       }
       this.#update(id, { errors, refusal: undefined });
@@ -455,11 +454,19 @@ export class SipPlanEditor extends SipStaffElement {
       this.dispatchEvent(new SipSavedEvent({ planId: plan.id, section: id, revision: fresh.revision }));
       await this.#close(id, this.t.saved(spec.title));
     } catch (error) {
-      await this.#saveFailed(id, spec, error, keys, labelOf, retry);
+      await this.#saveFailed(id, spec, error, keys, labelOf, retry, rows);
     }
   }
 
-  async #saveFailed(id: string, spec: FormSpec, error: unknown, keys: string[], labelOf: (key: string) => string, retry: boolean): Promise<void> {
+  async #saveFailed(
+    id: string,
+    spec: FormSpec,
+    error: unknown,
+    keys: string[],
+    labelOf: (key: string) => string,
+    retry: boolean,
+    rows: Record<string, string[]> | undefined,
+  ): Promise<void> {
     const api = this.api;
     if (!(error instanceof ApiError)) {
       this.reportError(error);
@@ -503,7 +510,7 @@ export class SipPlanEditor extends SipStaffElement {
     if (error.code === 'validation' && error.problem?.errors?.length) {
       const errors: FieldError[] = [];
       for (const e of error.problem.errors) {
-        const key = fieldForPath(e.path, keys) ?? keys[0] ?? '';
+        const key = fieldForPath(e.path, keys, rows) ?? keys[0] ?? '';
         if (!errors.some((x) => x.key === key)) errors.push({ key, message: this.t.fieldServer(labelOf(key), e.message) });
       }
       this.#update(id, { saving: false, errors });
@@ -560,7 +567,7 @@ export class SipPlanEditor extends SipStaffElement {
     this.actionConflicts = withoutKey(this.actionConflicts, section);
     let focusOn: string | undefined;
     try {
-      await api.request(request.method, request.path, { ...(request.body !== undefined ? { body: request.body } : {}), ifMatch: request.ifMatch });
+      await api.request(request.method, request.path, request);
       const fresh = (await api.get<PlanView>(path`/api/plans/${plan.id}`)).body;
       this.#apply(fresh);
       this.dispatchEvent(new SipSavedEvent({ planId: plan.id, section, revision: fresh.revision }));
@@ -604,8 +611,7 @@ export class SipPlanEditor extends SipStaffElement {
     this.actionConflicts = withoutKey(this.actionConflicts, intentSection(intent));
     this.#announce(this.t.conflict.kept);
     await this.updateComplete;
-    const target = intent.kind === 'mark-handled' ? `relative-${intent.relativeId}` : this.#focusAfter(intent);
-    this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(target)}"]`)?.focus();
+    this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(this.#focusAfter(intent))}"]`)?.focus();
   }
 
   #intentDone(intent: Intent): string {
@@ -670,8 +676,10 @@ export class SipPlanEditor extends SipStaffElement {
     </div>`;
   }
 
-  /** A change without a form that met a newer version: what the user tried beside what holds now. */
-  #actionConflict(section: string, plan: PlanView): TemplateResult | typeof nothing {
+  /** Why a change without a form failed; or, when it met a newer version, what the user tried beside what holds now. */
+  #feedback(section: string, plan: PlanView): TemplateResult | typeof nothing {
+    const error = this.actionErrors.get(section);
+    if (error) return html`<p id=${`action-error-${section}`} class="form-error" tabindex="-1" role="alert">${error}</p>`;
     const intent = this.actionConflicts.get(section);
     if (!intent) return nothing;
     const t = this.t;
@@ -686,7 +694,7 @@ export class SipPlanEditor extends SipStaffElement {
       tried = t.removeParticipant(intent.name);
       current = plan.participants.some((p) => p.id === intent.participantId) ? c.participantListed(intent.name) : c.participantGone(intent.name);
     } else {
-      tried = c.markHandled(`${t.requestKind[intent.requestKind]}, ${formatDateTime(intent.requestAt, this.language)}`);
+      tried = `${t.relatives.markHandled}: ${t.requestKind[intent.requestKind]}, ${formatDateTime(intent.requestAt, this.language)}`;
       const request = requestOf(intent, plan);
       current = !request ? c.requestGone : request.handledAt ? t.relatives.handled(formatDateTime(request.handledAt, this.language)) : t.relatives.open;
     }
@@ -1051,12 +1059,10 @@ export class SipPlanEditor extends SipStaffElement {
   #participants(plan: PlanView): TemplateResult {
     const t = this.t;
     const access = this.#access('participants.update');
-    const error = this.actionErrors.get('participants');
     return html`<section class="section" part="section" aria-labelledby="heading-participants">
       <h3 id="heading-participants" tabindex="-1">${t.sections.participants}</h3>
       ${this.#mark('participants')}
-      ${error ? html`<p id="action-error-participants" class="form-error" tabindex="-1" role="alert">${error}</p>` : nothing}
-      ${this.#actionConflict('participants', plan)}
+      ${this.#feedback('participants', plan)}
       <ul>
         ${plan.participants.map(
           (p) => html`<li class="item">
@@ -1154,13 +1160,11 @@ export class SipPlanEditor extends SipStaffElement {
     const t = this.t;
     const access = this.#access('status.change');
     const next = planTransitions[plan.status];
-    const error = this.actionErrors.get('status');
     return html`<section class="section" part="section" aria-labelledby="heading-status">
       <h3 id="heading-status" tabindex="-1">${t.sections.status}</h3>
       ${this.#mark('status')}
       <p><span class="pill">${t.status[plan.status]}</span></p>
-      ${error ? html`<p id="action-error-status" class="form-error" tabindex="-1" role="alert">${error}</p>` : nothing}
-      ${this.#actionConflict('status', plan)}
+      ${this.#feedback('status', plan)}
       ${next.length === 0
         ? html`<p class="muted">${t.noTransitions}</p>`
         : access.allowed
@@ -1193,7 +1197,6 @@ export class SipPlanEditor extends SipStaffElement {
     const t = this.t;
     const r = t.relatives;
     const key = `relative:${relative.id}`;
-    const error = this.actionErrors.get(key);
     const sharing = relative.sharing;
     const inForce = sharingInEffect(sharing, this.now);
     const lang = this.language;
@@ -1217,8 +1220,7 @@ export class SipPlanEditor extends SipStaffElement {
     return html`<section class="sub" part="section" aria-labelledby=${`relative-${relative.id}`}>
       <h4 id=${`relative-${relative.id}`} tabindex="-1">${relative.name}</h4>
       ${this.#mark(key)}
-      ${error ? html`<p id=${`action-error-${key}`} class="form-error" tabindex="-1" role="alert">${error}</p>` : nothing}
-      ${this.plan ? this.#actionConflict(key, this.plan) : nothing}
+      ${this.#feedback(key, this.plan!)}
       <p>
         ${relative.relationship.text}${relative.child ? html`, ${r.child}` : nothing}${relative.sharesHome ? html`, ${r.sharesHome.toLowerCase()}` : nothing}
         ${relative.protectedIdentity ? html`<br /><strong>${r.protectedIdentity}</strong>` : nothing}
