@@ -323,6 +323,33 @@ describe('<sip-plan-editor>', () => {
     expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
 
+  it('reads the plan once after its own save, not again for the change event that save causes', async () => {
+    let reads = 0;
+    const { page, errors } = await openEditor(ids.karl, 'region-coordinator', {}, 0, undefined, async (p) => {
+      p.on('request', (request) => {
+        if (request.method() === 'GET' && new URL(request.url()).pathname === `/api/plans/${ids.karl}`) reads++;
+      });
+    });
+    // Loaded, and read again once the stream is open (what happened before it is caught up).
+    await expect.poll(() => reads).toBe(2);
+    const outOfHours = section(page, 'Kontakt utanför kontorstid');
+    await outOfHours.getByRole('button', { name: /^Ändra kontakt/ }).click();
+    await outOfHours.getByLabel('Vart närstående vänder sig utanför kontorstid').fill('Ring jouren på 0101-740 500');
+    await outOfHours.getByRole('button', { name: 'Spara' }).click();
+    await expect.poll(() => outOfHours.innerText()).toContain('Ring jouren på 0101-740 500');
+    // The save's own change event comes by the stream too; the version shown has it already.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(reads).toBe(3);
+    // Another organisation's change is read, once.
+    const { etag } = await readPlan('municipality-coordinator', ids.karl);
+    const municipality = await h.staffApi('municipality-coordinator');
+    expect((await municipality(`/api/plans/${ids.karl}`, { method: 'PATCH', ifMatch: etag, body: { outOfHours: 'Ring Trygghetsjouren' } })).status).toBe(200);
+    await expect.poll(() => outOfHours.innerText(), { timeout: 8000 }).toContain('Ring Trygghetsjouren');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(reads).toBe(4);
+    expect(errors).toEqual([]);
+  });
+
   it('keeps what the user typed when someone saved first, shows both, and saves theirs with "use mine"', async () => {
     // Without the live stream, the service's 412 is what tells the editor.
     const { page, errors } = await openEditor(ids.karl, 'region-coordinator', {}, 0, undefined, withoutLiveStream);
@@ -638,8 +665,8 @@ describe('<sip-plan-editor>', () => {
     await section(page, 'Deltagare').getByRole('button', { name: 'Ta bort Nils Åberg' }).click();
     const gone = section(page, 'Deltagare').locator('[part="conflict"]');
     await gone.waitFor();
-    expect(await gone.innerText()).toContain('Nils Åberg är inte längre deltagare');
-    expect(await gone.innerText()).toContain('Planen är redan så som du ville');
+    expect(await gone.innerText()).toContain('Gäller nu\nNils Åberg är borttagen.');
+    expect(await gone.innerText()).toContain('Det är redan gjort.');
     await expect(gone.getByRole('button', { name: 'Gör min ändring igen' }).count()).resolves.toBe(0);
     await gone.getByRole('button', { name: 'Stäng' }).click();
     await expect.poll(() => section(page, 'Deltagare').locator('[part="conflict"]').count()).toBe(0);

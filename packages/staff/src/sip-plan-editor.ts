@@ -153,6 +153,8 @@ export class SipPlanEditor extends SipStaffElement {
   /** The change events heard lately, to tell who made a change a re-read shows. */
   #seen: PlanEventData[] = [];
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The stream (re)opened: what happened while it was not open is read, whatever was heard. */
+  #catchUp = false;
   #refreshing: Promise<void> | undefined;
   #clock: ReturnType<typeof setInterval> | undefined;
   #focusDone = '';
@@ -257,6 +259,7 @@ export class SipPlanEditor extends SipStaffElement {
         // (Re)connected: whatever happened while the stream was not open (before its first
         // connection too: it sends only what comes after it) is read again.
         if (this.plan) {
+          this.#catchUp = true;
           clearTimeout(this.#refreshTimer);
           this.#refreshTimer = setTimeout(() => void this.#refresh(), 150);
         }
@@ -266,10 +269,15 @@ export class SipPlanEditor extends SipStaffElement {
 
   /** Reads the plan again after a change, and updates what changed in place. */
   async #refresh(): Promise<void> {
-    if (this.#refreshing) {
-      await this.#refreshing;
-      if (this.#pending.length === 0) return;
+    if (this.#refreshing) await this.#refreshing;
+    const shown = this.plan?.revision ?? -1;
+    // Changes already in the version shown (this element's own, read back after saving) need no
+    // new read: each read is one more entry in the access log.
+    if (!this.#catchUp && this.#pending.every((e) => e.revision <= shown)) {
+      this.#pending.splice(0);
+      return;
     }
+    this.#catchUp = false;
     this.#refreshing = (async () => {
       this.#pending.splice(0);
       const api = this.api;
@@ -390,7 +398,7 @@ export class SipPlanEditor extends SipStaffElement {
     this.forms = forms;
     this.#announce(announcement);
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[id="edit-${CSS.escape(id)}"]`)?.focus();
+    this.#focusOn(`edit-${id}`);
   }
 
   #update(id: string, change: Partial<OpenForm>): void {
@@ -413,9 +421,13 @@ export class SipPlanEditor extends SipStaffElement {
     return t.fieldInvalid(label);
   }
 
+  #focusOn(id: string): void {
+    this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(id)}"]`)?.focus();
+  }
+
   async #focusSummary(id: string): Promise<void> {
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[id="summary-${CSS.escape(id)}"]`)?.focus();
+    this.#focusOn(`summary-${id}`);
   }
 
   async #save(id: string, retry = true): Promise<void> {
@@ -486,7 +498,7 @@ export class SipPlanEditor extends SipStaffElement {
           // A live change already brought the form up to this version, with the comparison.
           this.#update(id, { saving: false });
           await this.updateComplete;
-          this.renderRoot.querySelector<HTMLElement>(`[id="conflict-${CSS.escape(id)}"]`)?.focus();
+          this.#focusOn(`conflict-${id}`);
           return;
         }
         const current = now.draft(fresh, new Date());
@@ -499,7 +511,7 @@ export class SipPlanEditor extends SipStaffElement {
         this.forms = new Map(this.forms).set(id, this.#withConflict({ ...form, errors: [] }, current, version, 'precondition'));
         this.#announce(this.t.conflict.precondition);
         await this.updateComplete;
-        this.renderRoot.querySelector<HTMLElement>(`[id="conflict-${CSS.escape(id)}"]`)?.focus();
+        this.#focusOn(`conflict-${id}`);
       } catch (again) {
         this.reportError(again);
         this.#update(id, { saving: false, refusal: this.t.errors[this.#codeOf(again)] });
@@ -529,7 +541,7 @@ export class SipPlanEditor extends SipStaffElement {
     }
     this.#update(id, { saving: false, refusal: this.#refusalText(error, plan) });
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[id="refusal-${CSS.escape(id)}"]`)?.focus();
+    this.#focusOn(`refusal-${id}`);
   }
 
   /** The service's refusal in the user's words where the policy's reason is known, else in the service's own. */
@@ -596,7 +608,7 @@ export class SipPlanEditor extends SipStaffElement {
     }
     await this.updateComplete;
     const target = this.actionErrors.has(section) ? `action-error-${section}` : focusOn;
-    if (target) this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(target)}"]`)?.focus();
+    if (target) this.#focusOn(target);
   }
 
   /** Where focus goes once an intent is carried out: the item it was about, or its section. */
@@ -611,7 +623,7 @@ export class SipPlanEditor extends SipStaffElement {
     this.actionConflicts = withoutKey(this.actionConflicts, intentSection(intent));
     this.#announce(this.t.conflict.kept);
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(this.#focusAfter(intent))}"]`)?.focus();
+    this.#focusOn(this.#focusAfter(intent));
   }
 
   #intentDone(intent: Intent): string {
@@ -692,7 +704,7 @@ export class SipPlanEditor extends SipStaffElement {
       current = `${t.sections.status}: ${t.status[plan.status]}`;
     } else if (intent.kind === 'remove-participant') {
       tried = t.removeParticipant(intent.name);
-      current = plan.participants.some((p) => p.id === intent.participantId) ? c.participantListed(intent.name) : c.participantGone(intent.name);
+      current = plan.participants.some((p) => p.id === intent.participantId) ? c.participantListed(intent.name) : t.participantRemoved(intent.name);
     } else {
       tried = `${t.relatives.markHandled}: ${t.requestKind[intent.requestKind]}, ${formatDateTime(intent.requestAt, this.language)}`;
       const request = requestOf(intent, plan);
@@ -826,7 +838,7 @@ export class SipPlanEditor extends SipStaffElement {
                     href=${`#${fieldId(id, e.key)}`}
                     @click=${(event: Event) => {
                       event.preventDefault();
-                      this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(fieldId(id, e.key))}"]`)?.focus();
+                      this.#focusOn(fieldId(id, e.key));
                     }}
                     >${e.message}</a
                   >
