@@ -263,6 +263,93 @@ describe('<sip-plan-editor>', () => {
     expect(errors.filter((e) => !/ERR_FAILED/.test(e))).toEqual([]);
   });
 
+  it('renews the live stream’s token when it expires, catches up on what it missed, and goes on', async () => {
+    let minted = 0;
+    let streams = 0;
+    let changed: () => void = () => {};
+    const changeMade = new Promise<void>((resolve) => (changed = resolve));
+    const { page, errors } = await openEditor(ids.karl, 'municipality-coordinator', {}, 1, undefined, async (p) => {
+      // The system's first token lives three seconds; the service ends the stream when it expires.
+      await p.route('**/dev/token', (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        const body = JSON.parse(route.request().postData() ?? '{}') as Record<string, unknown>;
+        return route.continue({ postData: JSON.stringify(minted++ === 0 ? { ...body, expiresIn: 3 } : body) });
+      });
+      // Every connection after the first waits until a change is made while the stream is down.
+      await p.route('**/events', async (route) => {
+        if (streams++ > 0) await changeMade;
+        return route.continue();
+      });
+    });
+    await expect.poll(() => streams, { timeout: 10_000 }).toBeGreaterThan(1);
+    const region = await h.staffApi('region-coordinator');
+    let { etag } = await readPlan('region-coordinator', ids.karl);
+    expect((await region(`/api/plans/${ids.karl}`, { method: 'PATCH', ifMatch: etag, body: { title: 'SIP för Karl Johansson, medan strömmen var nere' } })).status).toBe(200);
+    changed();
+    await expect.poll(() => page.locator('sip-plan-editor h2').innerText(), { timeout: 10_000 }).toBe('SIP för Karl Johansson, medan strömmen var nere');
+    // The host was asked for a new token once the old one was refused.
+    await expect.poll(async () => (await staffHostState(page)).tokenCalls).toContain(true);
+    // Live again, with the new token: the next change comes by the stream.
+    ({ etag } = await readPlan('region-coordinator', ids.karl));
+    expect((await region(`/api/plans/${ids.karl}`, { method: 'PATCH', ifMatch: etag, body: { title: 'SIP för Karl Johansson' } })).status).toBe(200);
+    await expect.poll(() => page.locator('sip-plan-editor h2').innerText(), { timeout: 8000 }).toBe('SIP för Karl Johansson');
+    await expect.poll(() => section(page, 'Plan och ansvar').innerText()).toContain('Ändrad av Region Norrvik just nu');
+    const state = await staffHostState(page);
+    expect(state.events.filter((e) => e.type === 'sip-session-expired' || e.type === 'sip-error')).toEqual([]);
+    await expect(page.locator('sip-plan-editor [role="alert"]').count()).resolves.toBe(0);
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+
+  it('says the session expired when the live stream’s token expires and the host has no new one, and keeps the plan shown', async () => {
+    const { page, errors } = await openEditor(ids.karl, 'region-coordinator');
+    const res = await fetch(`${h.service.url}/dev/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ persona: 'region-coordinator', expiresIn: 3 }),
+    });
+    const { access_token: shortLived } = (await res.json()) as { access_token: string };
+    // The host hands over a token that lives three seconds, and none after it.
+    await page.evaluate((token) => {
+      const editor = document.querySelector('sip-plan-editor') as HTMLElement & { getAccessToken: unknown };
+      editor.getAccessToken = ({ renew }: { renew: boolean }) => (renew ? null : token);
+    }, shortLived);
+    const alert = page.locator('sip-plan-editor [role="alert"]');
+    await alert.waitFor({ timeout: 10_000 });
+    await expect(alert.innerText()).resolves.toBe('Din inloggning har gått ut. Logga in igen för att fortsätta.');
+    await expect.poll(async () => (await staffHostState(page)).events.filter((e) => e.type === 'sip-session-expired').length).toBe(1);
+    await expect(page.locator('sip-plan-editor h2').innerText()).resolves.toBe('SIP för Karl Johansson');
+    await expect(section(page, 'Behov').getByRole('button', { name: 'Ändra behov' }).count()).resolves.toBe(1);
+    await axe(page, 'session expired');
+    expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+  });
+
+  it('reads the plan once after its own save, not again for the change event that save causes', async () => {
+    let reads = 0;
+    const { page, errors } = await openEditor(ids.karl, 'region-coordinator', {}, 0, undefined, async (p) => {
+      p.on('request', (request) => {
+        if (request.method() === 'GET' && new URL(request.url()).pathname === `/api/plans/${ids.karl}`) reads++;
+      });
+    });
+    // Loaded, and read again once the stream is open (what happened before it is caught up).
+    await expect.poll(() => reads).toBe(2);
+    const outOfHours = section(page, 'Kontakt utanför kontorstid');
+    await outOfHours.getByRole('button', { name: /^Ändra kontakt/ }).click();
+    await outOfHours.getByLabel('Vart närstående vänder sig utanför kontorstid').fill('Ring jouren på 0101-740 500');
+    await outOfHours.getByRole('button', { name: 'Spara' }).click();
+    await expect.poll(() => outOfHours.innerText()).toContain('Ring jouren på 0101-740 500');
+    // The save's own change event comes by the stream too; the version shown has it already.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(reads).toBe(3);
+    // Another organisation's change is read, once.
+    const { etag } = await readPlan('municipality-coordinator', ids.karl);
+    const municipality = await h.staffApi('municipality-coordinator');
+    expect((await municipality(`/api/plans/${ids.karl}`, { method: 'PATCH', ifMatch: etag, body: { outOfHours: 'Ring Trygghetsjouren' } })).status).toBe(200);
+    await expect.poll(() => outOfHours.innerText(), { timeout: 8000 }).toContain('Ring Trygghetsjouren');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(reads).toBe(4);
+    expect(errors).toEqual([]);
+  });
+
   it('keeps what the user typed when someone saved first, shows both, and saves theirs with "use mine"', async () => {
     // Without the live stream, the service's 412 is what tells the editor.
     const { page, errors } = await openEditor(ids.karl, 'region-coordinator', {}, 0, undefined, withoutLiveStream);
@@ -336,6 +423,42 @@ describe('<sip-plan-editor>', () => {
     await axe(page, 'validation errors');
     await summary.getByRole('link').first().click();
     await expect(focused(page)).resolves.toMatchObject({ id: 'field-follow-up-followUp.date' });
+    expect(errors).toEqual([]);
+  });
+
+  it('points each error at its own item when an item before it is marked for removal', async () => {
+    const { plan } = await readPlan('region-coordinator', ids.karl);
+    const part = plan.parts.find((p) => p.principal === 'region')!;
+    const before = part.content.interventions ?? [];
+    const api = await h.staffApi('region-coordinator');
+    const added = await api(`/api/plans/${ids.karl}/parts/${part.id}`, {
+      method: 'PATCH',
+      ifMatch: `W/"${part.version}"`,
+      body: { interventions: [...before, { title: 'Testinsats A', status: 'planned' }, { title: 'Testinsats B', status: 'planned' }] },
+    });
+    expect(added.status).toBe(200);
+    const { page, errors } = await openEditor(ids.karl, 'region-coordinator');
+    const region = section(page, 'Regionens del: Region Norrvik');
+    await region.getByRole('button', { name: /^Ändra regionens del/ }).click();
+    const a = region.getByRole('group', { name: `Insats nr ${before.length + 1}` });
+    const b = region.getByRole('group', { name: `Insats nr ${before.length + 2}` });
+    await expect(a.getByLabel('Insats (obligatoriskt)').inputValue()).resolves.toBe('Testinsats A');
+    await a.getByRole('checkbox', { name: 'Ta bort' }).check();
+    await b.getByLabel('Insats (obligatoriskt)').fill('');
+    await region.getByRole('button', { name: 'Spara' }).click();
+    const summary = region.locator('[part="error-summary"]');
+    await summary.waitFor();
+    await expect(summary.getByRole('link').allInnerTexts()).resolves.toEqual(['Fyll i insats']);
+    await expect(b.getByLabel('Insats (obligatoriskt)').getAttribute('aria-invalid')).resolves.toBe('true');
+    await expect(a.getByLabel('Insats (obligatoriskt)').getAttribute('aria-invalid')).resolves.toBeNull();
+    await expect(region.locator('[aria-invalid="true"]').count()).resolves.toBe(1);
+    await axe(page, 'list errors');
+    await summary.getByRole('link').click();
+    const bId = await b.getByLabel('Insats (obligatoriskt)').getAttribute('id');
+    await expect(focused(page)).resolves.toMatchObject({ id: bId });
+    // Nothing was sent.
+    const after = (await readPlan('region-coordinator', ids.karl)).plan.parts.find((p) => p.id === part.id)!;
+    expect(after.content.interventions!.map((i) => i.title)).toEqual([...before.map((i) => i.title), 'Testinsats A', 'Testinsats B']);
     expect(errors).toEqual([]);
   });
 
@@ -477,6 +600,121 @@ describe('<sip-plan-editor>', () => {
     await expect.poll(() => participants.innerText()).not.toContain('Anna Ström');
     expect((await readPlan('region-coordinator', ids.karl)).plan.participants.some((p) => p.name === 'Anna Ström')).toBe(false);
     expect(errors).toEqual([]);
+  });
+
+  it('keeps a status change and a removal that met a newer version, shows them beside the current plan, and makes them again', async () => {
+    const region = await h.staffApi('region-coordinator');
+    const municipality = await h.staffApi('municipality-coordinator');
+    /** Someone else saves a change to the plan: every version the editor holds is then old. */
+    const someoneSaves = async (title: string) => {
+      const { etag } = await readPlan('municipality-coordinator', ids.karl);
+      expect((await municipality(`/api/plans/${ids.karl}`, { method: 'PATCH', ifMatch: etag, body: { title } })).status).toBe(200);
+    };
+    let { plan, etag } = await readPlan('region-coordinator', ids.karl);
+    expect((await region(`/api/plans/${ids.karl}/participants`, { method: 'POST', ifMatch: etag, body: { kind: 'invited', name: 'Erik Berg', role: 'Skolkurator' } })).status).toBeLessThan(300);
+    ({ plan } = await readPlan('region-coordinator', ids.karl));
+    const from = plan.status;
+    const to = from === 'active' ? 'followed_up' : 'active';
+    const toLabel = to === 'active' ? 'aktiv' : 'uppföljd';
+    const fromLabel = from === 'active' ? 'Aktiv' : 'Uppföljd';
+
+    // Without the live stream, the service's 412 is what tells the editor.
+    const { page, errors } = await openEditor(ids.karl, 'region-coordinator', {}, 0, undefined, withoutLiveStream);
+    await someoneSaves('SIP för Karl Johansson, ny');
+    const status = section(page, 'Status');
+    await status.getByRole('button', { name: `Ändra status till ${toLabel}` }).click();
+    const statusConflict = status.locator('[part="conflict"]');
+    await statusConflict.waitFor();
+    await expect.poll(() => focused(page)).toMatchObject({ id: 'conflict-status' });
+    const statusText = await statusConflict.innerText();
+    expect(statusText).toContain('Någon annan sparade en ändring innan din hann sparas. Din ändring är inte gjord.');
+    expect(statusText).toContain(`Din ändring\nÄndra status till ${toLabel}`);
+    expect(statusText).toContain(`Gäller nu\nStatus: ${fromLabel}`);
+    await expect.poll(() => liveRegion(page)).toContain('Din ändring är inte gjord.');
+    expect((await readPlan('region-coordinator', ids.karl)).plan.status).toBe(from);
+    // The version read again is shown.
+    await expect.poll(() => page.locator('sip-plan-editor h2').innerText()).toBe('SIP för Karl Johansson, ny');
+    await axe(page, 'status conflict');
+    await statusConflict.getByRole('button', { name: 'Gör min ändring igen' }).click();
+    await expect.poll(async () => (await readPlan('region-coordinator', ids.karl)).plan.status).toBe(to);
+    await expect.poll(() => status.locator('[part="conflict"]').count()).toBe(0);
+    await expect.poll(() => focused(page)).toMatchObject({ id: 'heading-status' });
+
+    // A removal: made again once; dropped when the participant is gone meanwhile.
+    await someoneSaves('SIP för Karl Johansson');
+    const participants = section(page, 'Deltagare');
+    await participants.getByRole('button', { name: 'Ta bort Erik Berg' }).click();
+    const removal = participants.locator('[part="conflict"]');
+    await removal.waitFor();
+    expect(await removal.innerText()).toContain('Din ändring\nTa bort Erik Berg');
+    expect(await removal.innerText()).toContain('Gäller nu\nErik Berg är deltagare');
+    expect((await readPlan('region-coordinator', ids.karl)).plan.participants.some((p) => p.name === 'Erik Berg')).toBe(true);
+    await axe(page, 'removal conflict');
+    await removal.getByRole('button', { name: 'Gör min ändring igen' }).click();
+    await expect.poll(async () => (await readPlan('region-coordinator', ids.karl)).plan.participants.some((p) => p.name === 'Erik Berg')).toBe(false);
+    await expect.poll(() => participants.innerText()).not.toContain('Erik Berg');
+
+    ({ etag } = await readPlan('region-coordinator', ids.karl));
+    const added = await region(`/api/plans/${ids.karl}/participants`, { method: 'POST', ifMatch: etag, body: { kind: 'invited', name: 'Nils Åberg' } });
+    expect(added.status).toBeLessThan(300);
+    await page.reload();
+    await page.locator('sip-plan-editor h2').waitFor();
+    const nils = (await readPlan('region-coordinator', ids.karl)).plan.participants.find((p) => p.name === 'Nils Åberg')!;
+    ({ etag } = await readPlan('municipality-coordinator', ids.karl));
+    expect((await municipality(`/api/plans/${ids.karl}/participants/${nils.id}`, { method: 'DELETE', ifMatch: etag })).status).toBeLessThan(300);
+    await section(page, 'Deltagare').getByRole('button', { name: 'Ta bort Nils Åberg' }).click();
+    const gone = section(page, 'Deltagare').locator('[part="conflict"]');
+    await gone.waitFor();
+    expect(await gone.innerText()).toContain('Gäller nu\nNils Åberg är borttagen.');
+    expect(await gone.innerText()).toContain('Det är redan gjort.');
+    await expect(gone.getByRole('button', { name: 'Gör min ändring igen' }).count()).resolves.toBe(0);
+    await gone.getByRole('button', { name: 'Stäng' }).click();
+    await expect.poll(() => section(page, 'Deltagare').locator('[part="conflict"]').count()).toBe(0);
+    await expect.poll(() => focused(page)).toMatchObject({ id: 'heading-participants' });
+    expect(errors.filter((e) => !/ERR_FAILED|status of 412/.test(e))).toEqual([]);
+  });
+
+  it('keeps a request marked handled that met a newer version, and marks that very request when made again', async () => {
+    const maria = await mintToken(h.service.url, 'maria');
+    const ask = async (kind: string, note: string) => {
+      const asked = await fetch(`${h.service.url}/api/me/plans/${ids.astrid}/requests`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${maria}`, 'content-type': 'application/json', 'Idempotency-Key': crypto.randomUUID() },
+        body: JSON.stringify({ kind, note }),
+      });
+      expect(asked.status).toBeLessThan(300);
+    };
+    await ask('contact-consultant', 'Ring mig på eftermiddagen');
+    const { plan } = await readPlan('municipality-homecare', ids.astrid);
+    const relative = plan.relativesSection.relatives.find((r) => r.name === 'Maria Nilsson')!;
+    const index = relative.support!.requests.findLastIndex((r) => !r.handledAt);
+    const request = relative.support!.requests[index]!;
+    const { page, errors } = await openEditor(ids.astrid, 'municipality-homecare', { lang: 'en', attributes: { focus: `relative:${relative.id}:request:${index}` } }, 1, undefined, withoutLiveStream);
+    await expect.poll(() => focused(page)).toMatchObject({ id: `request-${relative.id}-${index}` });
+    // Meanwhile the relative asks again: the relatives' section has a newer version.
+    await ask('needs-assessment', 'Jag behöver avlösning');
+    await page.keyboard.press('Tab');
+    await expect(focused(page)).resolves.toMatchObject({ text: 'Mark as handled' });
+    await page.keyboard.press('Enter');
+    const maria2 = section(page, 'Maria Nilsson');
+    const conflict = maria2.locator('[part="conflict"]');
+    await conflict.waitFor();
+    await expect.poll(() => focused(page)).toMatchObject({ id: `conflict-relative:${relative.id}` });
+    const text = await conflict.innerText();
+    expect(text).toContain('Someone else saved a change before yours. Your change has not been made.');
+    expect(text).toContain('Your change\nMark as handled: Wants to be contacted by the relatives’ consultant');
+    expect(text).toContain('In force now\nNot handled');
+    expect((await readPlan('municipality-homecare', ids.astrid)).plan.relativesSection.relatives.find((r) => r.id === relative.id)!.support!.requests[index]!.handledAt).toBeUndefined();
+    await axe(page, 'request conflict');
+    await page.keyboard.press('Tab');
+    await expect(focused(page)).resolves.toMatchObject({ text: 'Make my change again' });
+    await page.keyboard.press('Enter');
+    await expect.poll(() => conflict.count()).toBe(0);
+    const after = (await readPlan('municipality-homecare', ids.astrid)).plan.relativesSection.relatives.find((r) => r.id === relative.id)!.support!.requests;
+    expect(after.find((r) => r.at === request.at && r.kind === request.kind)!.handledAt).toBeTruthy();
+    // The request that came meanwhile is still open.
+    expect(after.find((r) => r.note === 'Jag behöver avlösning')!.handledAt).toBeUndefined();
+    expect(errors.filter((e) => !/ERR_FAILED|status of 412/.test(e))).toEqual([]);
   });
 
   for (const [what, options, viewport] of [

@@ -125,6 +125,19 @@ describeEachDatabase('the service skeleton', (ctx) => {
       expect(body.errors?.[0]?.path).toBe('/persona');
     });
 
+    it('a token lifetime out of range: 422 naming it; in range, the token lives that long', async () => {
+      for (const expiresIn of [0, 3601, 1.5]) {
+        const body = await expectProblem(await post(JSON.stringify({ persona: 'maria', expiresIn })), 422);
+        expect(body.errors?.[0]?.path).toBe('/expiresIn');
+      }
+      const res = await post(JSON.stringify({ persona: 'region-coordinator', expiresIn: 5 }));
+      expect(res.status).toBe(200);
+      const token = (await res.json()) as { access_token: string; expires_in: number };
+      expect(token.expires_in).toBe(5);
+      const claims = JSON.parse(Buffer.from(token.access_token.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number };
+      expect(claims.exp - claims.iat).toBe(5);
+    });
+
     it('a body that is not JSON: 415', async () => {
       await expectProblem(await post('persona=maria', { 'content-type': 'application/x-www-form-urlencoded' }), 415);
     });

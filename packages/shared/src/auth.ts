@@ -30,6 +30,13 @@ export type Persona = z.infer<typeof personaSchema>;
 
 export const tokenRequestSchema = z.strictObject({
   persona: apiToken(100),
+  expiresIn: z
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .optional()
+    .describe('Seconds the token lives (default 3600): a short-lived token shows what a client does when its token expires'),
 });
 
 export const tokenResponseSchema = z.object({

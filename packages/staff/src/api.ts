@@ -15,16 +15,30 @@ export type ApiErrorCode = HttpErrorCode;
 /** Where the client gets its token; the element keeps it in memory only. */
 export class TokenSource implements Tokens {
   #token: string | undefined;
+  #getting: Promise<string | undefined> | undefined;
+  /** Counts resets: a token asked of a provider since replaced is not kept. */
+  #generation = 0;
   #renewing: Promise<string | undefined> | undefined;
 
   constructor(private readonly provider: () => AccessTokenProvider | undefined) {}
 
-  async current(): Promise<string | undefined> {
-    if (this.#token) return this.#token;
-    const get = this.provider();
-    if (!get) return undefined;
-    this.#token = (await get({ renew: false })) ?? undefined;
-    return this.#token;
+  /** The token in use; the host is asked once however many requests start together. */
+  current(): Promise<string | undefined> {
+    if (this.#token) return Promise.resolve(this.#token);
+    this.#getting ??= this.#get();
+    return this.#getting;
+  }
+
+  async #get(): Promise<string | undefined> {
+    const generation = this.#generation;
+    try {
+      const get = this.provider();
+      const token = get ? ((await get({ renew: false })) ?? undefined) : undefined;
+      if (generation === this.#generation) this.#token = token;
+      return token;
+    } finally {
+      if (generation === this.#generation) this.#getting = undefined;
+    }
   }
 
   /** A new token after `rejected` was refused; one renewal at a time, shared by every caller. */
@@ -45,6 +59,8 @@ export class TokenSource implements Tokens {
   /** Forget the token (the host set a new provider). */
   reset(): void {
     this.#token = undefined;
+    this.#getting = undefined;
+    this.#generation++;
   }
 }
 

@@ -16,6 +16,7 @@ import { live } from 'lit/directives/live.js';
 import { ApiError, path } from './api.ts';
 import { SipStaffElement } from './base.ts';
 import { accessTo, activationGaps, refusalCode, type Access, type Me, type Target } from './editor/access.ts';
+import { intentRequest, intentSection, intentState, requestIndex, requestOf, type Intent } from './editor/actions.ts';
 import { focusHeadingId, parseFocus } from './editor/focus.ts';
 import { draftChanged, fieldForPath, formSpec, sectionFingerprints, type FieldSpec, type FormSpec, type Issue } from './editor/forms.ts';
 import { followPlan, type PlanEventData } from './editor/live.ts';
@@ -23,7 +24,7 @@ import { compareDrafts, linesAgainst, mergeMine, type Draft, type DraftValue, ty
 import { messages, type Messages } from './editor/messages.ts';
 import { presenceText, type PresenceData } from './editor/presence.ts';
 import { styles } from './editor/styles.ts';
-import { SipReadyEvent, SipSavedEvent, type SipErrorCode } from './events.ts';
+import { SipReadyEvent, SipSavedEvent, SipSessionExpiredEvent, type SipErrorCode } from './events.ts';
 import { formatAgo, formatDate, formatDateTime } from './i18n.ts';
 
 // Native form controls, <details> and plain lists rather than a component library: they are
@@ -66,6 +67,12 @@ type Load = { kind: 'idle' } | { kind: 'loading' } | { kind: 'error'; code: SipE
 const EDITABLE_PLAN_SECTIONS = ['overview', 'individual-goals', 'needs'] as const;
 
 const fieldId = (formId: string, key: string) => `field-${formId}-${key}`;
+/** A copy of the map without the key. */
+const withoutKey = <V>(map: Map<string, V>, key: string): Map<string, V> => {
+  const copy = new Map(map);
+  copy.delete(key);
+  return copy;
+};
 const errorId = (formId: string, key: string) => `error-${formId}-${key}`;
 
 /**
@@ -134,7 +141,11 @@ export class SipPlanEditor extends SipStaffElement {
   @state() private accessor presence: PresenceData | undefined;
   @state() private accessor announcement = '';
   @state() private accessor actionErrors = new Map<string, string>();
+  /** Changes without a form that met a newer version (412), by section: what the user meant. */
+  @state() private accessor actionConflicts = new Map<string, Intent>();
   @state() private accessor busy = '';
+  /** The live stream stopped as no token could be had: the plan shown may be old. */
+  @state() private accessor liveExpired = false;
   @state() private accessor now = new Date();
 
   #stopLive: (() => void) | undefined;
@@ -142,6 +153,8 @@ export class SipPlanEditor extends SipStaffElement {
   /** The change events heard lately, to tell who made a change a re-read shows. */
   #seen: PlanEventData[] = [];
   #refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The stream (re)opened: what happened while it was not open is read, whatever was heard. */
+  #catchUp = false;
   #refreshing: Promise<void> | undefined;
   #clock: ReturnType<typeof setInterval> | undefined;
   #focusDone = '';
@@ -208,6 +221,8 @@ export class SipPlanEditor extends SipStaffElement {
       this.plan = plan.body;
       this.forms = new Map();
       this.marks = new Map();
+      this.actionConflicts = new Map();
+      this.liveExpired = false;
       this.load = { kind: 'ready' };
       this.#startLive();
       await this.updateComplete;
@@ -232,10 +247,19 @@ export class SipPlanEditor extends SipStaffElement {
       onPresence: (presence) => {
         this.presence = presence;
       },
+      onSessionExpired: () => {
+        // The host gave no new token: say so, as the rest of the element does; what is shown and
+        // typed stays. A new token from the host (a new getAccessToken) loads the plan again.
+        this.#stopLive = undefined;
+        this.presence = undefined;
+        this.liveExpired = true;
+        this.dispatchEvent(new SipSessionExpiredEvent());
+      },
       onOpen: () => {
         // (Re)connected: whatever happened while the stream was not open (before its first
         // connection too: it sends only what comes after it) is read again.
         if (this.plan) {
+          this.#catchUp = true;
           clearTimeout(this.#refreshTimer);
           this.#refreshTimer = setTimeout(() => void this.#refresh(), 150);
         }
@@ -245,10 +269,15 @@ export class SipPlanEditor extends SipStaffElement {
 
   /** Reads the plan again after a change, and updates what changed in place. */
   async #refresh(): Promise<void> {
-    if (this.#refreshing) {
-      await this.#refreshing;
-      if (this.#pending.length === 0) return;
+    if (this.#refreshing) await this.#refreshing;
+    const shown = this.plan?.revision ?? -1;
+    // Changes already in the version shown (this element's own, read back after saving) need no
+    // new read: each read is one more entry in the access log.
+    if (!this.#catchUp && this.#pending.every((e) => e.revision <= shown)) {
+      this.#pending.splice(0);
+      return;
     }
+    this.#catchUp = false;
     this.#refreshing = (async () => {
       this.#pending.splice(0);
       const api = this.api;
@@ -369,7 +398,7 @@ export class SipPlanEditor extends SipStaffElement {
     this.forms = forms;
     this.#announce(announcement);
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[id="edit-${CSS.escape(id)}"]`)?.focus();
+    this.#focusOn(`edit-${id}`);
   }
 
   #update(id: string, change: Partial<OpenForm>): void {
@@ -386,17 +415,19 @@ export class SipPlanEditor extends SipStaffElement {
 
   #issueMessage(issue: Pick<Issue, 'code' | 'message' | 'minimum'>, label: string): string {
     const t = this.t;
-    if (issue.code === 'too_small' && issue.minimum === 1) return t.fieldRequired(label);
+    if (issue.code === 'too_small') return t.fieldRequired(label);
     if (issue.code === 'too_big') return t.fieldTooLong(label);
     if (issue.code === 'custom' && /before/.test(issue.message)) return t.fieldOrder(label);
-    if (issue.code === 'too_small' || issue.code === 'invalid_format' || issue.code === 'invalid_type' || issue.code === 'custom' || issue.code === 'invalid_value')
-      return issue.code === 'too_small' ? t.fieldRequired(label) : t.fieldInvalid(label);
     return t.fieldInvalid(label);
+  }
+
+  #focusOn(id: string): void {
+    this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(id)}"]`)?.focus();
   }
 
   async #focusSummary(id: string): Promise<void> {
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[id="summary-${CSS.escape(id)}"]`)?.focus();
+    this.#focusOn(`summary-${id}`);
   }
 
   async #save(id: string, retry = true): Promise<void> {
@@ -409,11 +440,12 @@ export class SipPlanEditor extends SipStaffElement {
     const keys = fields.map((f) => f.key);
     const labelOf = (key: string) => fields.find((f) => f.key === key)?.label ?? key;
     const body = spec.body(form.draft, plan, new Date());
+    const rows = spec.rows?.(form.draft, plan);
     const checked = spec.schema.safeParse(body);
     if (!checked.success) {
       const errors: FieldError[] = [];
       for (const issue of checked.error?.issues ?? []) {
-        const key = fieldForPath(issue.path.map(String).join('.'), keys) ?? keys[0] ?? '';
+        const key = fieldForPath(issue.path.map(String).join('.'), keys, rows) ?? keys[0] ?? '';
         if (!errors.some((e) => e.key === key)) errors.push({ key, message: this.#issueMessage(issue, labelOf(key)) });
       }
       this.#update(id, { errors, refusal: undefined });
@@ -434,11 +466,19 @@ export class SipPlanEditor extends SipStaffElement {
       this.dispatchEvent(new SipSavedEvent({ planId: plan.id, section: id, revision: fresh.revision }));
       await this.#close(id, this.t.saved(spec.title));
     } catch (error) {
-      await this.#saveFailed(id, spec, error, keys, labelOf, retry);
+      await this.#saveFailed(id, spec, error, keys, labelOf, retry, rows);
     }
   }
 
-  async #saveFailed(id: string, spec: FormSpec, error: unknown, keys: string[], labelOf: (key: string) => string, retry: boolean): Promise<void> {
+  async #saveFailed(
+    id: string,
+    spec: FormSpec,
+    error: unknown,
+    keys: string[],
+    labelOf: (key: string) => string,
+    retry: boolean,
+    rows: Record<string, string[]> | undefined,
+  ): Promise<void> {
     const api = this.api;
     if (!(error instanceof ApiError)) {
       this.reportError(error);
@@ -458,7 +498,7 @@ export class SipPlanEditor extends SipStaffElement {
           // A live change already brought the form up to this version, with the comparison.
           this.#update(id, { saving: false });
           await this.updateComplete;
-          this.renderRoot.querySelector<HTMLElement>(`[id="conflict-${CSS.escape(id)}"]`)?.focus();
+          this.#focusOn(`conflict-${id}`);
           return;
         }
         const current = now.draft(fresh, new Date());
@@ -471,7 +511,7 @@ export class SipPlanEditor extends SipStaffElement {
         this.forms = new Map(this.forms).set(id, this.#withConflict({ ...form, errors: [] }, current, version, 'precondition'));
         this.#announce(this.t.conflict.precondition);
         await this.updateComplete;
-        this.renderRoot.querySelector<HTMLElement>(`[id="conflict-${CSS.escape(id)}"]`)?.focus();
+        this.#focusOn(`conflict-${id}`);
       } catch (again) {
         this.reportError(again);
         this.#update(id, { saving: false, refusal: this.t.errors[this.#codeOf(again)] });
@@ -482,7 +522,7 @@ export class SipPlanEditor extends SipStaffElement {
     if (error.code === 'validation' && error.problem?.errors?.length) {
       const errors: FieldError[] = [];
       for (const e of error.problem.errors) {
-        const key = fieldForPath(e.path, keys) ?? keys[0] ?? '';
+        const key = fieldForPath(e.path, keys, rows) ?? keys[0] ?? '';
         if (!errors.some((x) => x.key === key)) errors.push({ key, message: this.t.fieldServer(labelOf(key), e.message) });
       }
       this.#update(id, { saving: false, errors });
@@ -501,7 +541,7 @@ export class SipPlanEditor extends SipStaffElement {
     }
     this.#update(id, { saving: false, refusal: this.#refusalText(error, plan) });
     await this.updateComplete;
-    this.renderRoot.querySelector<HTMLElement>(`[id="refusal-${CSS.escape(id)}"]`)?.focus();
+    this.#focusOn(`refusal-${id}`);
   }
 
   /** The service's refusal in the user's words where the policy's reason is known, else in the service's own. */
@@ -524,75 +564,89 @@ export class SipPlanEditor extends SipStaffElement {
     await this.#close(id, this.t.conflict.kept);
   }
 
-  /** A change without a form (a status, a removal, a request handled), under If-Match. */
-  async #act(section: string, focusAfter: string | undefined, run: () => Promise<unknown>, done: string): Promise<void> {
+  /**
+   * A change without a form (a status, a removal, a request handled), under If-Match. When
+   * someone saved first (412), what the user meant is kept and shown beside the plan as it is
+   * now, to be made again or dropped.
+   */
+  async #perform(intent: Intent): Promise<void> {
     const api = this.api;
     const plan = this.plan;
+    const section = intentSection(intent);
     if (!api || !plan || this.busy) return;
+    const request = intentRequest(intent, plan, new Date());
+    if (!request) return;
     this.busy = section;
-    const errors = new Map(this.actionErrors);
-    errors.delete(section);
-    this.actionErrors = errors;
+    this.actionErrors = withoutKey(this.actionErrors, section);
+    this.actionConflicts = withoutKey(this.actionConflicts, section);
+    let focusOn: string | undefined;
     try {
-      await run();
+      await api.request(request.method, request.path, request);
       const fresh = (await api.get<PlanView>(path`/api/plans/${plan.id}`)).body;
       this.#apply(fresh);
       this.dispatchEvent(new SipSavedEvent({ planId: plan.id, section, revision: fresh.revision }));
-      this.#announce(done);
+      this.#announce(this.#intentDone(intent));
+      focusOn = this.#focusAfter(intent);
     } catch (error) {
       const code = this.reportError(error);
-      let text: string = this.t.errors[code];
       if (error instanceof ApiError && error.code === 'precondition-failed') {
-        text = this.t.staleAction;
         try {
           this.#apply((await api.get<PlanView>(path`/api/plans/${plan.id}`)).body);
-        } catch {
-          // The message stands.
+          this.actionConflicts = new Map(this.actionConflicts).set(section, intent);
+          this.#announce(this.t.conflict.actionPrecondition);
+          focusOn = `conflict-${section}`;
+        } catch (again) {
+          this.actionErrors = new Map(this.actionErrors).set(section, this.t.errors[this.#codeOf(again)]);
         }
-      } else if (error instanceof ApiError && (error.code === 'forbidden' || error.code === 'conflict') && (error.problem?.detail ?? error.problem?.title)) {
-        text = this.#refusalText(error, this.plan);
+      } else {
+        let text: string = this.t.errors[code];
+        if (error instanceof ApiError && (error.code === 'forbidden' || error.code === 'conflict') && (error.problem?.detail ?? error.problem?.title)) {
+          text = this.#refusalText(error, this.plan);
+        }
+        this.actionErrors = new Map(this.actionErrors).set(section, text);
       }
-      this.actionErrors = new Map(this.actionErrors).set(section, text);
     } finally {
       this.busy = '';
     }
     await this.updateComplete;
-    const target = this.actionErrors.has(section) ? `action-error-${section}` : focusAfter;
-    if (target) this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(target)}"]`)?.focus();
+    const target = this.actionErrors.has(section) ? `action-error-${section}` : focusOn;
+    if (target) this.#focusOn(target);
+  }
+
+  /** Where focus goes once an intent is carried out: the item it was about, or its section. */
+  #focusAfter(intent: Intent): string {
+    if (intent.kind === 'status') return 'heading-status';
+    if (intent.kind === 'remove-participant') return 'heading-participants';
+    const index = this.plan ? requestIndex(intent, this.plan) : -1;
+    return index >= 0 ? `request-${intent.relativeId}-${index}` : `relative-${intent.relativeId}`;
+  }
+
+  async #dropIntent(intent: Intent): Promise<void> {
+    this.actionConflicts = withoutKey(this.actionConflicts, intentSection(intent));
+    this.#announce(this.t.conflict.kept);
+    await this.updateComplete;
+    this.#focusOn(this.#focusAfter(intent));
+  }
+
+  #intentDone(intent: Intent): string {
+    const t = this.t;
+    if (intent.kind === 'status') return t.statusChanged(t.status[intent.status]);
+    if (intent.kind === 'remove-participant') return t.participantRemoved(intent.name);
+    return t.relatives.requestHandled;
   }
 
   #changeStatus(status: PlanStatus): void {
-    const plan = this.plan!;
-    void this.#act(
-      'status',
-      'heading-status',
-      () => this.api!.request('POST', path`/api/plans/${plan.id}/status`, { body: { status }, ifMatch: `W/"${plan.version}"` }),
-      this.t.statusChanged(this.t.status[status]),
-    );
+    void this.#perform({ kind: 'status', status });
   }
 
-  #removeParticipant(id: string, name: string): void {
-    const plan = this.plan!;
-    void this.#act(
-      'participants',
-      'heading-participants',
-      () => this.api!.request('DELETE', path`/api/plans/${plan.id}/participants/${id}`, { ifMatch: `W/"${plan.version}"` }),
-      this.t.participantRemoved(name),
-    );
+  #removeParticipant(participantId: string, name: string): void {
+    void this.#perform({ kind: 'remove-participant', participantId, name });
   }
 
   #markHandled(relative: Relative & { id: string }, index: number): void {
-    const plan = this.plan!;
-    const support = relative.support;
-    if (!support) return;
-    const now = new Date().toISOString();
-    const body = { ...support, requests: support.requests.map((r, i) => (i === index ? { ...r, handledAt: now } : r)) };
-    void this.#act(
-      `relative:${relative.id}`,
-      `request-${relative.id}-${index}`,
-      () => this.api!.request('PUT', path`/api/plans/${plan.id}/relatives/${relative.id}/support`, { body, ifMatch: `W/"${plan.relativesSection.version}"` }),
-      this.t.relatives.requestHandled,
-    );
+    const request = relative.support?.requests[index];
+    if (!request) return;
+    void this.#perform({ kind: 'mark-handled', relativeId: relative.id, requestAt: request.at, requestKind: request.kind });
   }
 
   // --- rendering -------------------------------------------------------------------------------
@@ -623,6 +677,7 @@ export class SipPlanEditor extends SipStaffElement {
         <dd><span class="pill">${t.status[plan.status]}</span></dd>
       </dl>
       <p class="presence" part="presence" role="status">${presence ?? nothing}</p>
+      ${this.liveExpired ? html`<p id="live-expired" class="form-error" part="message" role="alert">${t.errors['session-expired']}</p>` : nothing}
       ${(['region', 'municipality'] as const).map((side) =>
         plan.sources && (plan.sources[side].status === 'unavailable' || plan.sources[side].status === 'not-found')
           ? html`<p class="muted">${t.syncProblem(side)}</p>`
@@ -632,6 +687,50 @@ export class SipPlanEditor extends SipStaffElement {
       ${this.#parts(plan)} ${this.#linesSection('own-actions', plan.fields.individualOwnActions)} ${this.#otherActors(plan)}
       ${this.#participants(plan)} ${this.#meetings(plan)} ${this.#followUp(plan)} ${this.#outOfHours(plan)} ${this.#consent(plan)}
       ${this.#status(plan)} ${this.#relatives(plan)}
+    </div>`;
+  }
+
+  /** Why a change without a form failed; or, when it met a newer version, what the user tried beside what holds now. */
+  #feedback(section: string, plan: PlanView): TemplateResult | typeof nothing {
+    const error = this.actionErrors.get(section);
+    if (error) return html`<p id=${`action-error-${section}`} class="form-error" tabindex="-1" role="alert">${error}</p>`;
+    const intent = this.actionConflicts.get(section);
+    if (!intent) return nothing;
+    const t = this.t;
+    const c = t.conflict;
+    const state = intentState(intent, plan);
+    let tried: string;
+    let current: string;
+    if (intent.kind === 'status') {
+      tried = t.changeStatusTo(t.status[intent.status]);
+      current = `${t.sections.status}: ${t.status[plan.status]}`;
+    } else if (intent.kind === 'remove-participant') {
+      tried = t.removeParticipant(intent.name);
+      current = plan.participants.some((p) => p.id === intent.participantId) ? c.participantListed(intent.name) : t.participantRemoved(intent.name);
+    } else {
+      tried = `${t.relatives.markHandled}: ${t.requestKind[intent.requestKind]}, ${formatDateTime(intent.requestAt, this.language)}`;
+      const request = requestOf(intent, plan);
+      current = !request ? c.requestGone : request.handledAt ? t.relatives.handled(formatDateTime(request.handledAt, this.language)) : t.relatives.open;
+    }
+    const busy = this.busy !== '' ? 'true' : 'false';
+    return html`<div id=${`conflict-${section}`} class="conflict" part="conflict" role="group" tabindex="-1" aria-labelledby=${`conflict-title-${section}`}>
+      <p id=${`conflict-title-${section}`} class="conflict-title">${c.heading}</p>
+      <p>${c.actionPrecondition}</p>
+      <dl>
+        <dt>${c.yourChange}</dt>
+        <dd>${tried}</dd>
+        <dt>${c.current}</dt>
+        <dd>${current}</dd>
+      </dl>
+      ${state === 'done' ? html`<p>${c.alreadyDone}</p>` : state === 'impossible' ? html`<p>${c.notPossible}</p>` : nothing}
+      <div class="actions">
+        ${state === 'possible'
+          ? html`<button class="button primary" part="button" type="button" aria-disabled=${busy} @click=${() => void this.#perform(intent)}>
+                ${c.reapply}
+              </button>
+              <button class="button" part="button" type="button" @click=${() => void this.#dropIntent(intent)}>${c.drop}</button>`
+          : html`<button class="button" part="button" type="button" @click=${() => void this.#dropIntent(intent)}>${c.close}</button>`}
+      </div>
     </div>`;
   }
 
@@ -741,7 +840,7 @@ export class SipPlanEditor extends SipStaffElement {
                     href=${`#${fieldId(id, e.key)}`}
                     @click=${(event: Event) => {
                       event.preventDefault();
-                      this.renderRoot.querySelector<HTMLElement>(`[id="${CSS.escape(fieldId(id, e.key))}"]`)?.focus();
+                      this.#focusOn(fieldId(id, e.key));
                     }}
                     >${e.message}</a
                   >
@@ -974,11 +1073,10 @@ export class SipPlanEditor extends SipStaffElement {
   #participants(plan: PlanView): TemplateResult {
     const t = this.t;
     const access = this.#access('participants.update');
-    const error = this.actionErrors.get('participants');
     return html`<section class="section" part="section" aria-labelledby="heading-participants">
       <h3 id="heading-participants" tabindex="-1">${t.sections.participants}</h3>
       ${this.#mark('participants')}
-      ${error ? html`<p id="action-error-participants" class="form-error" tabindex="-1" role="alert">${error}</p>` : nothing}
+      ${this.#feedback('participants', plan)}
       <ul>
         ${plan.participants.map(
           (p) => html`<li class="item">
@@ -1076,12 +1174,11 @@ export class SipPlanEditor extends SipStaffElement {
     const t = this.t;
     const access = this.#access('status.change');
     const next = planTransitions[plan.status];
-    const error = this.actionErrors.get('status');
     return html`<section class="section" part="section" aria-labelledby="heading-status">
       <h3 id="heading-status" tabindex="-1">${t.sections.status}</h3>
       ${this.#mark('status')}
       <p><span class="pill">${t.status[plan.status]}</span></p>
-      ${error ? html`<p id="action-error-status" class="form-error" tabindex="-1" role="alert">${error}</p>` : nothing}
+      ${this.#feedback('status', plan)}
       ${next.length === 0
         ? html`<p class="muted">${t.noTransitions}</p>`
         : access.allowed
@@ -1113,7 +1210,6 @@ export class SipPlanEditor extends SipStaffElement {
     const t = this.t;
     const r = t.relatives;
     const key = `relative:${relative.id}`;
-    const error = this.actionErrors.get(key);
     const sharing = relative.sharing;
     const inForce = sharingInEffect(sharing, this.now);
     const lang = this.language;
@@ -1137,7 +1233,7 @@ export class SipPlanEditor extends SipStaffElement {
     return html`<section class="sub" part="section" aria-labelledby=${`relative-${relative.id}`}>
       <h4 id=${`relative-${relative.id}`} tabindex="-1">${relative.name}</h4>
       ${this.#mark(key)}
-      ${error ? html`<p id=${`action-error-${key}`} class="form-error" tabindex="-1" role="alert">${error}</p>` : nothing}
+      ${this.#feedback(key, this.plan!)}
       <p>
         ${relative.relationship.text}${relative.child ? html`, ${r.child}` : nothing}${relative.sharesHome ? html`, ${r.sharesHome.toLowerCase()}` : nothing}
         ${relative.protectedIdentity ? html`<br /><strong>${r.protectedIdentity}</strong>` : nothing}

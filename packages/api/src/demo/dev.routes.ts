@@ -39,7 +39,7 @@ export const devRoutes = createRouter()
     }),
     async (c) => {
       const { demo, config, clock } = c.get('deps');
-      const { persona: personaId } = c.req.valid('json');
+      const { persona: personaId, expiresIn = DEMO_TOKEN_TTL_SECONDS } = c.req.valid('json');
       const persona = demoPersonas(clock.now()).find((p) => p.id === personaId);
       if (!demo) throw new ProblemError('not-found');
       if (!persona) {
@@ -47,9 +47,9 @@ export const devRoutes = createRouter()
           errors: [{ path: '/persona', message: 'No such demo persona (see GET /dev/personas)' }],
         });
       }
-      const accessToken = await demo.mint(persona, config.audiences);
+      const accessToken = await demo.mint(persona, config.audiences, expiresIn);
       c.header('Cache-Control', 'no-store');
-      return c.json({ access_token: accessToken, token_type: 'Bearer' as const, expires_in: DEMO_TOKEN_TTL_SECONDS }, 200);
+      return c.json({ access_token: accessToken, token_type: 'Bearer' as const, expires_in: expiresIn }, 200);
     },
   )
   .openapi(

@@ -16,7 +16,8 @@ export interface DemoIssuer {
   readonly jwks: { keys: JWK[] };
   /** Trust entries for the token verifier: the same verification as for real issuers. */
   trusted(audiences: { staff: string; citizen: string }): TrustedIssuer[];
-  mint(persona: Persona, audiences: { staff: string; citizen: string }): Promise<string>;
+  /** A token for the persona, living `ttlSeconds` (at most, and by default, an hour). */
+  mint(persona: Persona, audiences: { staff: string; citizen: string }, ttlSeconds?: number): Promise<string>;
   /** Signs the staff tokens of SMART launches in demo mode, with the same key and as the same issuer. */
   staffMinter(): Promise<StaffTokenMinter>;
 }
@@ -49,7 +50,7 @@ export async function createDemoIssuer(db: Db, issuer: string, now: () => Date):
       { kind: 'citizen', issuer, audience: audiences.citizen, keys: keySet },
     ],
     staffMinter: () => createStaffTokenMinter(issuer, key.privateJwk as JsonWebKey & { alg: string; kid?: string }, now),
-    async mint(persona, audiences) {
+    async mint(persona, audiences, ttlSeconds = DEMO_TOKEN_TTL_SECONDS) {
       const iat = Math.floor(now().getTime() / 1000);
       const jwt =
         persona.kind === 'staff'
@@ -61,7 +62,7 @@ export async function createDemoIssuer(db: Db, issuer: string, now: () => Date):
         .setProtectedHeader({ alg: ALG, kid: key.kid, typ: 'JWT' })
         .setIssuer(issuer)
         .setIssuedAt(iat)
-        .setExpirationTime(iat + DEMO_TOKEN_TTL_SECONDS)
+        .setExpirationTime(iat + Math.min(ttlSeconds, DEMO_TOKEN_TTL_SECONDS))
         .setJti(randomUUID())
         .sign(privateKey);
     },

@@ -32,14 +32,14 @@ describe('the forms', () => {
     const part = plan.parts[0]!;
     const spec = formSpec(`part:${part.id}`, plan, t)!;
     const draft = spec.draft(plan, now);
-    expect(draft['interventions.0.title']).toBe('Hemsjukvård');
-    const body = spec.body({ ...draft, 'interventions.0.when': 'Morgon och kväll', 'interventions.1.title': 'Ny insats' }, plan, now) as {
+    expect(draft['interventions.i1.title']).toBe('Hemsjukvård');
+    const body = spec.body({ ...draft, 'interventions.i1.when': 'Morgon och kväll', 'interventions.~new.title': 'Ny insats' }, plan, now) as {
       interventions: Record<string, unknown>[];
     };
     expect(body.interventions[0]).toMatchObject({ id: 'i1', source: { id: 'sr-1' }, when: 'Morgon och kväll', status: 'decided' });
     expect(body.interventions[1]).toEqual({ title: 'Ny insats', status: 'planned' });
     expect(partContentPatchSchema.safeParse(body).success).toBe(true);
-    const removed = spec.body({ ...draft, 'interventions.0.remove': 'true' }, plan, now) as { interventions: unknown };
+    const removed = spec.body({ ...draft, 'interventions.i1.remove': 'true' }, plan, now) as { interventions: unknown };
     expect(removed.interventions).toBeNull();
     const overview = formSpec('overview', plan, t)!;
     const o = overview.body({ ...overview.draft(plan, now), 'coordinator.phone': '' }, plan, now) as { coordinator: Record<string, unknown> };
@@ -56,12 +56,43 @@ describe('the forms', () => {
   });
 
   it('map the service’s JSON pointers to fields', () => {
-    const keys = ['coordinator.name', 'interventions.0.title', 'individualGoals', 'title'];
+    const keys = ['coordinator.name', 'interventions.i1.title', 'individualGoals', 'title'];
     expect(fieldForPath('/coordinator/name', keys)).toBe('coordinator.name');
-    expect(fieldForPath('/body/interventions/0/title', keys)).toBe('interventions.0.title');
+    expect(fieldForPath('/body/interventions/0/title', keys, { interventions: ['i1'] })).toBe('interventions.i1.title');
     expect(fieldForPath('/individualGoals/2/text', keys)).toBe('individualGoals');
     expect(fieldForPath('individualGoals.0.text', keys)).toBe('individualGoals');
     expect(fieldForPath('/titles', keys)).toBeUndefined();
+  });
+
+  it('point an error in a list at the item it is about, by its id, when an item before it is removed', () => {
+    const base = planFixture();
+    const region = base.parts[0]!;
+    const interventions = [
+      { id: 'i1', title: 'Hemsjukvård', status: 'decided' as const },
+      { id: 'i2', title: 'Läkemedelsgenomgång', status: 'planned' as const },
+      { id: 'i3', title: 'Fallprevention', status: 'planned' as const },
+    ];
+    const plan = planFixture({ parts: [{ ...region, content: { ...region.content, interventions } }, base.parts[1]!] });
+    const spec = formSpec(`part:${region.id}`, plan, t)!;
+    const keys = spec.fields(plan).map((f) => f.key);
+    // The first removed, the third's title emptied, a new one with no title but a description.
+    const draft = { ...spec.draft(plan, now), 'interventions.i1.remove': 'true', 'interventions.i3.title': '', 'interventions.~new.description': 'Något' };
+    const rows = spec.rows!(draft, plan);
+    expect(rows).toEqual({ interventions: ['i2', 'i3', '~new'] });
+    const result = spec.schema.safeParse(spec.body(draft, plan, now));
+    expect(result.success).toBe(false);
+    const fields = result.error!.issues.map((i) => fieldForPath(i.path.map(String).join('.'), keys, rows));
+    expect(fields).toEqual(['interventions.i3.title', 'interventions.~new.title']);
+    // The service's pointers too.
+    expect(fieldForPath('/interventions/1/title', keys, rows)).toBe('interventions.i3.title');
+    // What the user typed stays with its item when someone else removes one before it.
+    const after = planFixture({ parts: [{ ...region, content: { ...region.content, interventions: interventions.slice(1) } }, base.parts[1]!] });
+    const typed = { ...spec.draft(plan, now), 'interventions.i3.when': 'Varje vecka' };
+    const sent = spec.body(typed, after, now) as { interventions: { id: string; when?: string }[] };
+    expect(sent.interventions.map((i) => [i.id, i.when])).toEqual([
+      ['i2', undefined],
+      ['i3', 'Varje vecka'],
+    ]);
   });
 
   it('propose nothing to a relative that is not in the plan', () => {

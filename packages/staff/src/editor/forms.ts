@@ -66,6 +66,12 @@ export interface FormSpec {
   fields(plan: PlanView): FieldSpec[];
   draft(plan: PlanView, now: Date): Draft;
   body(draft: Draft, plan: PlanView, now: Date): unknown;
+  /**
+   * For a form with lists of records: by the list's path in the body, the row key (item id) of
+   * each item the body holds, in order, so that an error at `interventions/1` finds the field of
+   * the item sent second (an item removed before it is not sent).
+   */
+  rows?(draft: Draft, plan: PlanView): Record<string, string[]>;
   schema: Checker;
   method: 'PATCH' | 'PUT' | 'POST';
   path(planId: string): string;
@@ -130,40 +136,50 @@ interface RecordField {
   options?: { value: string; label: string }[];
 }
 
-function recordFields(prefix: string, count: number, groupLabel: (n: number) => string, newLabel: string, defs: RecordField[], t: Messages): FieldSpec[] {
+/**
+ * A record's row in a form: its id, so that what the user typed stays with its item when another
+ * change adds, removes or reorders items (`~n` for an item without one, `~new` for the new row;
+ * an id never holds `~`).
+ */
+const rowKey = (item: { id?: string } | undefined, index: number): string => item?.id ?? `~${index}`;
+const NEW_ROW = '~new';
+
+function recordFields(prefix: string, items: { id?: string }[], groupLabel: (n: number) => string, newLabel: string, defs: RecordField[], t: Messages): FieldSpec[] {
   const out: FieldSpec[] = [];
-  for (let i = 0; i <= count; i++) {
-    const group = i < count ? groupLabel(i + 1) : newLabel;
+  for (const [i, row] of [...items.map(rowKey), NEW_ROW].entries()) {
+    const group = row === NEW_ROW ? newLabel : groupLabel(i + 1);
     for (const def of defs) {
-      out.push({ key: `${prefix}.${i}.${def.name}`, label: def.label, kind: def.kind, group, ...(def.required ? { required: true } : {}), ...(def.options ? { options: def.options } : {}) });
+      out.push({ key: `${prefix}.${row}.${def.name}`, label: def.label, kind: def.kind, group, ...(def.required ? { required: true } : {}), ...(def.options ? { options: def.options } : {}) });
     }
-    if (i < count) out.push({ key: `${prefix}.${i}.remove`, label: t.removeItem, kind: 'checkbox', group });
+    if (row !== NEW_ROW) out.push({ key: `${prefix}.${row}.remove`, label: t.removeItem, kind: 'checkbox', group });
   }
   return out;
 }
 
-function recordDraft<T>(prefix: string, items: T[], defs: RecordField[], value: (item: T | undefined, name: string) => string): Draft {
+function recordDraft<T extends { id?: string }>(prefix: string, items: T[], defs: RecordField[], value: (item: T | undefined, name: string) => string): Draft {
   const draft: Draft = {};
   items.forEach((item, i) => {
-    for (const def of defs) draft[`${prefix}.${i}.${def.name}`] = value(item, def.name);
-    draft[`${prefix}.${i}.remove`] = '';
+    for (const def of defs) draft[`${prefix}.${rowKey(item, i)}.${def.name}`] = value(item, def.name);
+    draft[`${prefix}.${rowKey(item, i)}.remove`] = '';
   });
-  for (const def of defs) draft[`${prefix}.${items.length}.${def.name}`] = value(undefined, def.name);
+  for (const def of defs) draft[`${prefix}.${NEW_ROW}.${def.name}`] = value(undefined, def.name);
   return draft;
 }
 
-function recordBody<T, R>(draft: Draft, prefix: string, items: T[], defs: RecordField[], build: (get: (name: string) => string, existing: T | undefined) => R): R[] {
-  const out: R[] = [];
-  for (let i = 0; i <= items.length; i++) {
-    const get = (name: string) => str(draft, `${prefix}.${i}.${name}`);
-    if (i < items.length) {
-      if (str(draft, `${prefix}.${i}.remove`) === 'true') continue;
-      out.push(build(get, items[i]));
-    } else if (defs.some((d) => d.kind !== 'select' && get(d.name) !== '')) {
-      out.push(build(get, undefined));
-    }
-  }
-  return out;
+/** The rows the body holds, in order: every item not marked for removal, then the new one if filled in. */
+function recordRows(draft: Draft, prefix: string, items: { id?: string }[], defs: RecordField[]): string[] {
+  const rows = items.map(rowKey).filter((row) => str(draft, `${prefix}.${row}.remove`) !== 'true');
+  if (defs.some((d) => d.kind !== 'select' && str(draft, `${prefix}.${NEW_ROW}.${d.name}`) !== '')) rows.push(NEW_ROW);
+  return rows;
+}
+
+function recordBody<T extends { id?: string }, R>(draft: Draft, prefix: string, items: T[], defs: RecordField[], build: (get: (name: string) => string, existing: T | undefined) => R): R[] {
+  return recordRows(draft, prefix, items, defs).map((row) =>
+    build(
+      (name) => str(draft, `${prefix}.${row}.${name}`),
+      items.find((item, i) => rowKey(item, i) === row),
+    ),
+  );
 }
 
 // --- the forms ---------------------------------------------------------------------------------
@@ -174,7 +190,7 @@ function planForm(
   id: string,
   title: string,
   keys: (keyof PlanFields)[],
-  spec: Pick<FormSpec, 'fields' | 'draft'> & { body(draft: Draft, plan: PlanView, now: Date): Partial<Record<keyof PlanFields, unknown>> },
+  spec: Pick<FormSpec, 'fields' | 'draft' | 'rows'> & { body(draft: Draft, plan: PlanView, now: Date): Partial<Record<keyof PlanFields, unknown>> },
 ): FormSpec {
   return {
     id,
@@ -258,7 +274,8 @@ export function formSpec(id: string, plan: PlanView, t: Messages): FormSpec | un
       ];
       const items = (plan: PlanView) => plan.fields.otherActorMeasures ?? [];
       return planForm(id, t.sections['other-actors'], ['otherActorMeasures'], {
-        fields: (plan) => recordFields('otherActorMeasures', items(plan).length, (n) => `${f.measure} ${t.item(n)}`, `${t.newItem}: ${f.measure.toLowerCase()}`, defs, t),
+        rows: (draft, plan) => ({ otherActorMeasures: recordRows(draft, 'otherActorMeasures', items(plan), defs) }),
+        fields: (plan) => recordFields('otherActorMeasures', items(plan), (n) => `${f.measure} ${t.item(n)}`, `${t.newItem}: ${f.measure.toLowerCase()}`, defs, t),
         draft: (plan) => recordDraft('otherActorMeasures', items(plan), defs, (item, name) => String((item as Record<string, unknown> | undefined)?.[name] ?? '')),
         body: (draft, plan) => {
           const out = recordBody(draft, 'otherActorMeasures', items(plan), defs, (get, existing) =>
@@ -276,7 +293,8 @@ export function formSpec(id: string, plan: PlanView, t: Messages): FormSpec | un
       ];
       const items = (plan: PlanView) => plan.fields.meetings ?? [];
       return planForm(id, t.sections.meetings, ['meetings'], {
-        fields: (plan) => recordFields('meetings', items(plan).length, (n) => `${f.meeting} ${t.item(n)}`, `${t.newItem}: ${f.meeting.toLowerCase()}`, defs, t),
+        rows: (draft, plan) => ({ meetings: recordRows(draft, 'meetings', items(plan), defs) }),
+        fields: (plan) => recordFields('meetings', items(plan), (n) => `${f.meeting} ${t.item(n)}`, `${t.newItem}: ${f.meeting.toLowerCase()}`, defs, t),
         draft: (plan) =>
           recordDraft('meetings', items(plan), defs, (item, name) => (name === 'at' ? toLocalInput(item?.at) : String((item as Record<string, unknown> | undefined)?.[name] ?? ''))),
         body: (draft, plan) => {
@@ -440,12 +458,13 @@ export function formSpec(id: string, plan: PlanView, t: Messages): FormSpec | un
       operation: 'part.update',
       target: { partId: itemId },
       versionOf: (p) => partOf(p)?.version,
+      rows: (draft, p) => ({ interventions: recordRows(draft, 'interventions', items(p), defs) }),
       fields: (p) => [
         { key: 'contactPerson.name', label: f.contactName, kind: 'text' },
         { key: 'contactPerson.title', label: f.contactTitle, kind: 'text' },
         { key: 'contactPerson.phone', label: f.contactPhone, kind: 'tel' },
         { key: 'goals', label: f.goals, kind: 'lines' },
-        ...recordFields('interventions', items(p).length, (n) => `${f.intervention} ${t.item(n)}`, `${t.newItem}: ${f.intervention.toLowerCase()}`, defs, t),
+        ...recordFields('interventions', items(p), (n) => `${f.intervention} ${t.item(n)}`, `${t.newItem}: ${f.intervention.toLowerCase()}`, defs, t),
       ],
       draft: (p) => {
         const content = partOf(p)?.content;
@@ -555,7 +574,8 @@ export function formSpec(id: string, plan: PlanView, t: Messages): FormSpec | un
         ...base,
         id,
         title: `${relative.name}: ${t.relatives.information.toLowerCase()}`,
-        fields: (p) => recordFields('information', items(p).length, (n) => `${f.what} ${t.item(n)}`, `${t.newItem}: ${f.what.toLowerCase()}`, defs, t),
+        rows: (draft, p) => ({ information: recordRows(draft, 'information', items(p), defs) }),
+        fields: (p) => recordFields('information', items(p), (n) => `${f.what} ${t.item(n)}`, `${t.newItem}: ${f.what.toLowerCase()}`, defs, t),
         draft: (p) => recordDraft('information', items(p), defs, (item, name) => String((item as Record<string, unknown> | undefined)?.[name] ?? '')),
         body: (draft, p) => {
           const out = recordBody(draft, 'information', items(p), defs, (get, existing) => defined({ ...existing, what: get('what'), how: get('how'), howOften: get('howOften') }));
@@ -654,11 +674,15 @@ export function draftChanged(base: Draft, current: Draft): boolean {
 
 /**
  * The field a path of the request body (`coordinator.name`, or a JSON pointer
- * `/coordinator/name`) is about: the longest field key that is the path or a prefix of it.
+ * `/coordinator/name`) is about: the longest field key that is the path or a prefix of it. An
+ * item of a list of records (`interventions.1`) is found by its row (see {@link FormSpec.rows}).
  */
-export function fieldForPath(errorPath: string, keys: string[]): string | undefined {
+export function fieldForPath(errorPath: string, keys: string[], rows: Record<string, string[]> = {}): string | undefined {
   const dotted = errorPath.replace(/^\/+/, '').replace(/^body\//, '').split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
-  const normal = errorPath.startsWith('/') ? dotted : errorPath;
+  let normal = errorPath.startsWith('/') ? dotted : errorPath;
+  const [list = '', index = '', ...rest] = normal.split('.');
+  const row = rows[list]?.[Number(index)];
+  if (row !== undefined && /^\d+$/.test(index)) normal = [list, row, ...rest].join('.');
   let best: string | undefined;
   for (const key of keys) {
     if ((normal === key || normal.startsWith(`${key}.`)) && (!best || key.length > best.length)) best = key;

@@ -2,7 +2,9 @@
  * Follows a plan's event stream (`GET /api/plans/{id}/events`). EventSource cannot send a
  * bearer token, so the stream is read with fetch-event-source: the token in the Authorization
  * header (renewed once on 401), `Last-Event-ID` on every reconnect, a growing wait after errors,
- * and a new connection when the service ends the stream (it does when the token expires).
+ * and a new connection when the service ends the stream (it does when the token expires: the
+ * connection after it is refused with 401, and the token is renewed). When no token can be had,
+ * the stream stops and says so.
  */
 import { fetchEventSource, type EventSourceMessage } from '@microsoft/fetch-event-source';
 import { path, type StaffApi } from '../api.ts';
@@ -26,9 +28,12 @@ export interface LiveHandlers {
   onOpen?(): void;
   /** The service will not let this user follow the plan (403/404): the stream stops. */
   onRefused?(status: number): void;
+  /** No token could be had (the host gave none on renewal): the stream stops. */
+  onSessionExpired?(): void;
 }
 
 class Fatal extends Error {}
+class SessionExpired extends Fatal {}
 class Retry extends Error {}
 
 const MIN_WAIT_MS = 1000;
@@ -58,13 +63,13 @@ export function followPlan(api: StaffApi, planId: string, handlers: LiveHandlers
 
   const authorisedFetch: typeof fetch = async (input, init) => {
     let token = await api.tokens.current();
-    if (!token) throw new Fatal('no token');
+    if (!token) throw new SessionExpired('no token');
     const send = (bearer: string) =>
       fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), Authorization: `Bearer ${bearer}` }, credentials: 'omit', cache: 'no-store', referrerPolicy: 'no-referrer' });
     let response = await send(token);
     if (response.status === 401) {
       token = await api.tokens.renew(token);
-      if (!token) throw new Fatal('session expired');
+      if (!token) throw new SessionExpired('session expired');
       response = await send(token);
     }
     sentToken = token;
@@ -85,7 +90,7 @@ export function followPlan(api: StaffApi, planId: string, handlers: LiveHandlers
         handlers.onRefused?.(response.status);
         throw new Fatal(`refused ${response.status}`);
       }
-      if (response.status === 401 && sentToken) await api.tokens.renew(sentToken);
+      if (response.status === 401 && !(sentToken && (await api.tokens.renew(sentToken)))) throw new SessionExpired('session expired');
       throw new Retry(`HTTP ${response.status}`);
     },
     onmessage(message: EventSourceMessage) {
@@ -106,8 +111,9 @@ export function followPlan(api: StaffApi, planId: string, handlers: LiveHandlers
       if (error instanceof Fatal) throw error;
       return backoff(attempt++);
     },
-  }).catch(() => {
+  }).catch((error: unknown) => {
     // Stopped for good (refused, or signed out); the element still works without live updates.
+    if (error instanceof SessionExpired && !controller.signal.aborted) handlers.onSessionExpired?.();
   });
 
   return () => controller.abort();
