@@ -341,6 +341,7 @@ export class SmartAuthorisationServer implements SmartServer {
         .setSubject(pending.context.practitioner)
         .setIssuedAt(iat)
         .setExpirationTime(expiresAt)
+        .setJti(random())
         .sign(privateKey);
     }
     return json(200, body);

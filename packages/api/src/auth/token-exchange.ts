@@ -11,8 +11,11 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { randomUUID } from 'node:crypto';
+import { lt } from 'drizzle-orm';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Config, SmartIssuerConfig } from '../config/config.ts';
+import type { Db } from '../db/database.ts';
+import { exchangedIdTokens } from '../db/schema.ts';
 import type { DemoIssuer } from '../demo/issuer.ts';
 import { ALLOWED_ALGORITHMS, CLOCK_TOLERANCE_SECONDS, type TrustedIssuer } from './tokens.ts';
 
@@ -95,6 +98,44 @@ export interface TokenExchange {
   exchange(form: URLSearchParams): Promise<TokenExchangeResult>;
 }
 
+/**
+ * The id tokens already exchanged: each is exchanged once (RFC 8693 leaves replay to the server;
+ * a launch gives one id token, and its app exchanges it once).
+ */
+export interface SpentIdTokens {
+  /** Records the id token as exchanged; `false` if it already was (by this or another request, at the same moment too). */
+  spend(digest: string, expiresAt: Date, now: Date): Promise<boolean>;
+}
+
+/**
+ * The spent id tokens in the database: one row per id token, inserted or found already there in
+ * one statement, so of two exchanges of one id token at the same moment exactly one wins, on any
+ * instance. Rows of id tokens that have expired are removed on the way.
+ */
+export function spentIdTokensIn(db: Db): SpentIdTokens {
+  return {
+    async spend(digest, expiresAt, now) {
+      await db.delete(exchangedIdTokens).where(lt(exchangedIdTokens.expiresAt, now));
+      const inserted = await db
+        .insert(exchangedIdTokens)
+        .values({ digest, exchangedAt: now, expiresAt })
+        .onConflictDoNothing({ target: exchangedIdTokens.digest })
+        .returning({ digest: exchangedIdTokens.digest });
+      return inserted.length === 1;
+    },
+  };
+}
+
+/**
+ * What names an id token for its single use: its issuer and `jti`, or without a `jti` all of its
+ * verified claims (the signature is not part of it: an ECDSA signature can be altered and still
+ * verify, the claims cannot).
+ */
+export function idTokenDigest(issuer: string, payload: JWTPayload): string {
+  const name = typeof payload.jti === 'string' && payload.jti.length > 0 ? `jti\n${payload.jti}` : `claims\n${JSON.stringify(payload)}`;
+  return createHash('sha256').update(`${issuer}\n${name}`).digest('base64url');
+}
+
 interface Trusted extends SmartIssuerConfig {
   keys: JWTVerifyGetKey;
 }
@@ -150,6 +191,8 @@ export function createTokenExchange(options: {
   issuers: SmartIssuerConfig[];
   minter: StaffTokenMinter;
   staffAudience: string;
+  /** Where exchanged id tokens are recorded, so that each is exchanged once. */
+  spent: SpentIdTokens;
   now: () => Date;
   /** For the discovery and the Practitioner read; default global fetch. */
   fetch?: typeof fetch;
@@ -269,6 +312,18 @@ export function createTokenExchange(options: {
       const { issuer, payload } = await verifyIdToken(subjectToken);
       const id = practitionerId(issuer, payload.fhirUser);
       const userId = await hsaIdOf(issuer, id, actorToken);
+      // Last, once everything else holds: a launch refused for a reason that passes (the record
+      // was down) can be exchanged again; one that was exchanged cannot.
+      const expiresAt = new Date(((payload.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000);
+      let first: boolean;
+      try {
+        first = await options.spent.spend(idTokenDigest(issuer.iss, payload), expiresAt, options.now());
+      } catch {
+        throw new OAuthError(503, 'temporarily_unavailable', 'The exchange could not be recorded: try again');
+      }
+      if (!first) {
+        throw new OAuthError(400, 'invalid_grant', 'subject_token has already been exchanged: launch again from the health record');
+      }
       const staff: ExchangedStaff = { userId, organisationId: issuer.organisationId, role: issuer.role };
       return {
         access_token: await options.minter.mint(staff, options.staffAudience, ttl),
@@ -291,6 +346,7 @@ export async function tokenExchangeFor(
   config: Pick<Config, 'demoMode' | 'publicUrl' | 'tokenExchangeKey' | 'audiences' | 'tokenMaxLifetimeSeconds'>,
   smartIssuers: SmartIssuerConfig[],
   demo: DemoIssuer | undefined,
+  db: Db,
   now: () => Date,
 ): Promise<{ exchange: TokenExchange; trusted: TrustedIssuer[] } | undefined> {
   if (smartIssuers.length === 0 && !config.demoMode) return undefined;
@@ -303,6 +359,7 @@ export async function tokenExchangeFor(
       issuers: smartIssuers,
       minter,
       staffAudience: config.audiences.staff,
+      spent: spentIdTokensIn(db),
       now,
       // Never longer than the service itself takes a token for.
       ttlSeconds: Math.min(EXCHANGED_TOKEN_TTL_SECONDS, config.tokenMaxLifetimeSeconds),

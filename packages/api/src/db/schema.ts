@@ -299,3 +299,20 @@ export const worklistNotices = pgTable(
   },
   (t) => [primaryKey({ columns: [t.planId, t.itemKey] })],
 );
+
+/**
+ * The EHR id tokens already exchanged for a staff token (`POST /token`): each is exchanged once.
+ * Kept until the id token itself expires; then any instance removes the row. No token is stored:
+ * only a digest of the issuer and the token's id (or of its verified claims).
+ */
+export const exchangedIdTokens = pgTable(
+  'exchanged_id_tokens',
+  {
+    /** SHA-256 (base64url) of the issuer and the id token's `jti`, or of its verified claims. */
+    digest: text('digest').primaryKey(),
+    exchangedAt: timestamp('exchanged_at', { withTimezone: true }).notNull(),
+    /** The id token's expiry (with the clock tolerance): from then on it is refused anyway. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('exchanged_id_tokens_expires_idx').on(t.expiresAt)],
+);
