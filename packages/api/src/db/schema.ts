@@ -197,6 +197,7 @@ export const accessLog = pgTable(
   (t) => [
     index('access_log_org_at_idx').on(t.organisationId, t.at),
     index('access_log_individual_idx').on(t.individualId, t.at),
+    index('access_log_plan_idx').on(t.planId, t.at),
   ],
 );
 

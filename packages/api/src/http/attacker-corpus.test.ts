@@ -103,7 +103,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/me/plans/{planId}/home-consent': { consent: true, comment: 'Ja' },
   'POST /api/me/plans/{planId}/requests': { kind: 'contact-consultant', note: 'Ring mig' },
   'POST /api/plans/search': { personId: '194003019801', status: 'draft', followUpDue: false, limit: 5, offset: 0 },
-  'POST /api/access-log/search': { individual: '194003019801' },
+  'POST /api/access-log/search': { individual: '194003019801', planId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/access-log/extract': { individual: '194003019801' },
   'POST /dev/token': { persona: 'region-physician' },
 };
