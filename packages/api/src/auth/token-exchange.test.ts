@@ -96,6 +96,8 @@ describeEachDatabase('the token exchange of a SMART launch', (ctx) => {
     const session = await t.app.request('/api/session', { headers: { authorization: `Bearer ${String(body.access_token)}` } });
     expect(session.status).toBe(200);
     expect(await session.json()).toEqual({ kind: 'staff', userId: coordinator.hsaId, organisationId: organisations.region.id, role: 'coordinator' });
+    // The Practitioner's name in the record goes with the token, for the plan's history.
+    expect(decodeJwt(String(body.access_token)).name).toBe(coordinator.name);
     // The token reaches the plans the region takes part in, as the region's coordinator.
     const plans = await t.app.request('/api/plans', { headers: { authorization: `Bearer ${String(body.access_token)}` } });
     expect(plans.status).toBe(200);

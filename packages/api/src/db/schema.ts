@@ -118,6 +118,10 @@ export const planRevisions = pgTable(
     partId: uuid('part_id'),
     changedByUser: text('changed_by_user').notNull(),
     changedByOrganisation: text('changed_by_organisation').notNull(),
+    /** The staff member's name, as their token gave it when they made the change; null when it gave none. */
+    changedByName: text('changed_by_name'),
+    /** Their organisation's name, as the service knew it when the change was made; null when it did not. */
+    changedByOrganisationName: text('changed_by_organisation_name'),
     changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
     snapshot: jsonb('snapshot').notNull(),
   },
