@@ -351,7 +351,10 @@ describe('the staff lists in Chromium against the service', () => {
       expect(await history.locator('tbody tr').count()).toBe(versions.length);
       const last = history.locator(`tbody tr[data-revision="${versions.at(-1)!.revision}"]`);
       await last.getByText('Norrviks kommun').waitFor();
-      await last.getByText('SE2120000099-7P01').waitFor();
+      // Who, by the name kept with the version, with the HSA-id beside it.
+      const who = last.locator('td').nth(2);
+      await who.getByText('Karin Ek').waitFor();
+      expect((await who.textContent())?.replace(/\s+/g, ' ').trim()).toBe('Karin Ek SE2120000099-7P01');
       await last.getByText('Planens uppgifter ändrades').waitFor();
       expect((await eventsOf(page, 'sip-ready'))[0]!.detail).toEqual({ planId, revision: versions.at(-1)!.revision });
 
