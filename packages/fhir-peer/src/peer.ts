@@ -266,8 +266,10 @@ class Peer implements FhirPeer {
         return jsonResponse(401, errorOutcome('login', 'A valid bearer token is required'));
       }
       // A SMART access token reaches what its scopes grant, and no more.
-      const grant = this.smartServer?.grantOf(request.headers.get('authorization'));
-      if (grant && !/\/metadata$/.test(new URL(request.url).pathname) && !this.authorize?.(request.headers.get('authorization')) && !grantPermits(grant, parsed.interaction.method, parsed.interaction.path)) {
+      const authorization = request.headers.get('authorization');
+      const grant = this.smartServer?.grantOf(authorization);
+      const metadata = /\/metadata$/.test(new URL(request.url).pathname);
+      if (grant && !metadata && !this.authorize?.(authorization) && !grantPermits(grant, parsed.interaction.method, parsed.interaction.path)) {
         return jsonResponse(403, errorOutcome('forbidden', 'The access token’s scopes do not grant this request'));
       }
       const result = await this.exclusive(() => this.api.execute(parsed.interaction, { baseUrl: parsed.baseUrl }));
