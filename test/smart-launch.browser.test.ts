@@ -144,6 +144,31 @@ describe('the SMART app, launched from the health record', () => {
     expect(errors).toEqual([]);
   });
 
+  it('says beside the plan, five minutes before the staff token runs out, to save and launch again, and keeps the editor', async () => {
+    const { page, errors } = await openPage();
+    await page.clock.install();
+    const token = await launchInto(page, { iss: smart.iss, launch: await ehrLaunch('patient-astrid'), lang: 'en' });
+    const editor = page.locator('sip-plan-editor');
+    await expect.poll(() => editor.getAttribute('plan-id'), { timeout: 20_000 }).toBeTruthy();
+    const expiry = page.locator('#expiry');
+    expect(await expiry.getAttribute('role')).toBe('status');
+    expect(await expiry.textContent()).toBe('');
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as { iat: number; exp: number };
+    const lifetime = claims.exp - claims.iat;
+    // Not yet six minutes before.
+    await page.clock.runFor((lifetime - 360) * 1000);
+    expect(await expiry.textContent()).toBe('');
+    await page.clock.runFor(61_000);
+    await expect.poll(() => expiry.textContent()).toBe('Your sign-in runs out in a few minutes. Save what you have written, then start the app from the health record again.');
+    // The plan and the editor stay; the warning stays in the other language too.
+    expect(await editor.count()).toBe(1);
+    await page.getByRole('button', { name: 'På svenska' }).click();
+    await expect.poll(() => expiry.textContent()).toBe('Din inloggning går ut om några minuter. Spara det du har skrivit och starta sedan appen från journalen igen.');
+    expect(await page.locator('sip-plan-editor').count()).toBe(1);
+    await axe(page);
+    expect(errors).toEqual([]);
+  });
+
   it('offers to start a SIP for a patient who has none the region takes part in, and opens the new one', async () => {
     // Gunnel's plan is the municipality's draft: the region does not take part in it.
     expect(await plansFor('region-coordinator', GUNNEL)).toEqual([]);

@@ -339,7 +339,10 @@ describe('the staff lists in Chromium against the service', () => {
       expect(await history.locator('tbody tr').count()).toBe(versions.length);
       const last = history.locator(`tbody tr[data-revision="${versions.at(-1)!.revision}"]`);
       await last.getByText('Norrviks kommun').waitFor();
-      await last.getByText('SE2120000099-7P01').waitFor();
+      // Who, by the name kept with the version, with the HSA-id beside it.
+      const who = last.locator('td').nth(2);
+      await who.getByText('Karin Ek').waitFor();
+      expect((await who.textContent())?.replace(/\s+/g, ' ').trim()).toBe('Karin Ek SE2120000099-7P01');
       await last.getByText('Planens uppgifter ändrades').waitFor();
       expect((await eventsOf(page, 'sip-ready'))[0]!.detail).toEqual({ planId, revision: versions.at(-1)!.revision });
 
@@ -462,6 +465,52 @@ describe('the staff lists in Chromium against the service', () => {
       await log.getByRole('table', { name: /Accesses 51–\d+ of \d+/ }).waitFor();
       expect((await focused(page, 'sip-access-log')).id).toBe('search-region');
       expect(requests.some((r) => r.url().endsWith('/api/access-log/search') && r.postDataJSON()?.offset === 50)).toBe(true);
+      expect(errors).toEqual([]);
+    });
+
+    it("searches by plan: that plan's accesses only, and a plan id that is not one is said at the field", async () => {
+      const karlPlan = await planIdOf('region-coordinator', KARL);
+      const astridPlan = await planIdOf('region-coordinator', ASTRID);
+      const api = await harness.staffApi('region-coordinator');
+      expect((await api(`/api/plans/${karlPlan}`)).status).toBe(200);
+      expect((await api(`/api/plans/${astridPlan}`)).status).toBe(200);
+      const { page, errors, requests } = await open({ element: 'sip-access-log', persona: 'region-auditor' });
+      await ready(page);
+      const log = page.locator('sip-access-log');
+      await log.getByLabel('Plan (id)').waitFor();
+
+      // Not a plan id: said at the field, with the focus on the summary, and nothing sent.
+      const before = requests.length;
+      await log.locator('#planId').fill('karls-plan');
+      await log.locator('#search').click();
+      await log.locator('#search-errors').getByText(/Skriv planens id/).waitFor();
+      expect(await log.locator('#planId').getAttribute('aria-invalid')).toBe('true');
+      expect((await focused(page, 'sip-access-log')).id).toBe('search-errors');
+      expect(requests.length).toBe(before);
+
+      // Karl's plan, with the keyboard: its accesses only, from the week's start the form has.
+      await log.locator('#planId').fill('');
+      await log.locator('#userId').focus();
+      await tabTo(page, 'sip-access-log', (f) => f.id === 'planId', 'the plan field');
+      await page.keyboard.type(karlPlan.toUpperCase());
+      const searched = page.waitForResponse((r) => r.url().endsWith('/api/access-log/search') && r.request().postDataJSON()?.planId === karlPlan);
+      await page.keyboard.press('Enter');
+      await searched;
+      await page.waitForFunction(() => document.querySelector('sip-access-log')!.shadowRoot!.activeElement?.id === 'search-region');
+      const plans = await log.locator('#search-region tbody tr td:nth-child(8)').allTextContents();
+      expect(plans.length).toBeGreaterThan(0);
+      expect(new Set(plans)).toEqual(new Set([karlPlan]));
+      expect(errors).toEqual([]);
+    });
+
+    it('has the plan field in English', async () => {
+      const { page, errors } = await open({ element: 'sip-access-log', persona: 'region-auditor', lang: 'en' });
+      await ready(page);
+      const log = page.locator('sip-access-log');
+      await log.getByLabel('Plan (id)').fill('nope');
+      await log.locator('#search').click();
+      await log.locator('#search-errors').getByText(/Enter the plan’s id/).waitFor();
+      await log.getByText('The plan’s id, as in the Plan column.', { exact: false }).waitFor();
       expect(errors).toEqual([]);
     });
 

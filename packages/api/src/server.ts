@@ -126,7 +126,7 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     ...config.smartIssuers,
     ...(demoEhr ? [{ iss: demoEhr.iss, clientId: demoEhr.clientId, organisationId: demoOrganisations.region.id, role: 'coordinator' as const }] : []),
   ];
-  const exchange = await tokenExchangeFor(config, smartIssuers, demo, () => clock.now());
+  const exchange = await tokenExchangeFor(config, smartIssuers, demo, database.db, () => clock.now());
   if (exchange) trusted.push(...exchange.trusted);
   const tokens = createTokenVerifier(trusted, () => clock.now(), {
     maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,

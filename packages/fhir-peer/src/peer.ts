@@ -12,7 +12,7 @@ import { PeerRepository } from './repository.ts';
 import { RestApi } from './rest.ts';
 import type { Strictness, StrictnessCounters, StrictnessOptions } from './strictness.ts';
 import { StrictnessControl } from './strictness.ts';
-import { SMART_PATHS, SmartAuthorisationServer, type SmartOptions, type SmartServer } from './smart.ts';
+import { grantPermits, SMART_PATHS, SmartAuthorisationServer, type SmartOptions, type SmartServer } from './smart.ts';
 
 /**
  * Options for {@link createFhirPeer}. The strict behaviours of a real server ({@link StrictnessOptions}:
@@ -264,6 +264,13 @@ class Peer implements FhirPeer {
       const parsed = await parseRequest(request, this.basePath);
       if (!/\/metadata$/.test(new URL(request.url).pathname) && !this.admits(request.headers.get('authorization'))) {
         return jsonResponse(401, errorOutcome('login', 'A valid bearer token is required'));
+      }
+      // A SMART access token reaches what its scopes grant, and no more.
+      const authorization = request.headers.get('authorization');
+      const grant = this.smartServer?.grantOf(authorization);
+      const metadata = /\/metadata$/.test(new URL(request.url).pathname);
+      if (grant && !metadata && !this.authorize?.(authorization) && !grantPermits(grant, parsed.interaction.method, parsed.interaction.path)) {
+        return jsonResponse(403, errorOutcome('forbidden', 'The access token’s scopes do not grant this request'));
       }
       const result = await this.exclusive(() => this.api.execute(parsed.interaction, { baseUrl: parsed.baseUrl }));
       return renderResponse(result, parsed);

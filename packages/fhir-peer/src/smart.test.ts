@@ -160,6 +160,44 @@ describe('SMART App Launch authorisation server', () => {
     expect(launch).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
   });
 
+  it('grants only the scopes it supports, names only those, and gives a patient only with launch or launch/patient', async () => {
+    await seedPeople();
+    await running.peer.seed([{ resourceType: 'Patient', id: 'pat-2', identifier: [{ system: 'http://electronichealth.se/identifier/personnummer', value: '194003019801' }] }]);
+    const redeem = async (scope: string) => {
+      const launch = running.peer.smart!.createLaunch({ practitioner: 'pract-1', patient: 'pat-1' });
+      const authorization = await smartAuthorize({ base: running.base, clientId: CLIENT, redirectUri: REDIRECT, scope, launch });
+      const token = await smartRedeem(running.base, { code: authorization.code!, verifier: authorization.verifier, clientId: CLIENT, redirectUri: REDIRECT });
+      expect(token.status).toBe(200);
+      return token.body;
+    };
+    // Write scopes, refresh tokens and unknown scopes are not granted, nor named in the answer.
+    const asked = await redeem('launch openid fhirUser patient/Patient.read patient/Patient.write user/*.cruds offline_access system/*.read made-up');
+    expect(asked.scope).toBe('launch openid fhirUser patient/Patient.read');
+    expect(asked).not.toHaveProperty('refresh_token');
+    // Without launch (or launch/patient): no patient in context, and no patient/ scope reaches anything.
+    const noContext = await redeem('openid fhirUser patient/Patient.read');
+    expect(noContext).not.toHaveProperty('patient');
+    expect(noContext.scope).toBe('openid fhirUser patient/Patient.read');
+    expect((await send(`${running.base}/Patient/pat-1`, { headers: { authorization: `Bearer ${String(noContext.access_token)}` } })).status).toBe(403);
+
+    const headers = { authorization: `Bearer ${String(asked.access_token)}` };
+    // The patient in context, and the user's own Practitioner (fhirUser): yes.
+    expect((await send(`${running.base}/Patient/pat-1`, { headers })).status).toBe(200);
+    expect((await send(`${running.base}/Practitioner/pract-1`, { headers })).status).toBe(200);
+    // Another patient, another resource type, a write: no.
+    expect((await send(`${running.base}/Patient/pat-2`, { headers })).status).toBe(403);
+    expect((await send(`${running.base}/Organization?_count=1`, { headers })).status).toBe(403);
+    const write = await send(`${running.base}/Patient/pat-1`, { method: 'PUT', headers, json: { resourceType: 'Patient', id: 'pat-1' } });
+    expect(write.status).toBe(403);
+    expect(write.body).toMatchObject({ resourceType: 'OperationOutcome', issue: [{ code: 'forbidden' }] });
+    // Without fhirUser, not even the user's own Practitioner.
+    const withoutUser = await redeem('launch openid patient/Patient.read');
+    expect((await send(`${running.base}/Practitioner/pract-1`, { headers: { authorization: `Bearer ${String(withoutUser.access_token)}` } })).status).toBe(403);
+    // A user/ read scope reaches every resource of its type.
+    const user = await redeem('launch openid fhirUser user/Practitioner.rs');
+    expect((await send(`${running.base}/Practitioner?_count=1`, { headers: { authorization: `Bearer ${String(user.access_token)}` } })).status).toBe(200);
+  });
+
   it('answers a CORS preflight for the token endpoint', async () => {
     const reply = await fetch(`${running.base}/auth/token`, {
       method: 'OPTIONS',

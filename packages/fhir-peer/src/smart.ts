@@ -54,6 +54,40 @@ const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 const CHALLENGE = /^[A-Za-z0-9\-_]{43}$/;
 const ID = /^[A-Za-z0-9\-.]{1,64}$/;
+/** The scopes the peer grants besides resource scopes: identity, launch context. */
+const CONTEXT_SCOPES = new Set(['openid', 'fhirUser', 'profile', 'launch', 'launch/patient', 'online_access']);
+/** A read scope on a resource type, SMART v1 (`.read`) or v2 (`.r`, `.s`, `.rs`): the peer grants reads only. */
+const READ_SCOPE = /^(patient|user)\/(\*|[A-Z][A-Za-z]{1,63})\.(read|rs|r|s)$/;
+
+/**
+ * What the peer grants of the scopes asked for, as a real authorisation server does: identity and
+ * launch context, and read scopes on resources; never write scopes, `offline_access` (no refresh
+ * tokens here) or a scope it does not know. The token answer names only these.
+ */
+export function grantedScopes(requested: string[]): string[] {
+  return [...new Set(requested.filter((s) => CONTEXT_SCOPES.has(s) || READ_SCOPE.test(s)))];
+}
+
+/**
+ * Whether a grant lets its token make a FHIR request: only reads (and searches), of a type a
+ * granted read scope names (`patient/` scopes only with a patient in context, and a Patient read
+ * only of that patient), or of the user's own Practitioner under `fhirUser`.
+ */
+export function grantPermits(grant: SmartGrant, method: string, path: string): boolean {
+  const search = method === 'POST' && /^[A-Z][A-Za-z]+\/_search$/.test(path);
+  if (method !== 'GET' && method !== 'HEAD' && !search) return false;
+  const [type, id] = path.split('/');
+  if (!type) return false;
+  const scopes = grant.scope.split(' ');
+  if (scopes.includes('fhirUser') && type === 'Practitioner' && id === grant.practitioner) return true;
+  return scopes.some((scope) => {
+    const match = READ_SCOPE.exec(scope);
+    if (!match || (match[2] !== '*' && match[2] !== type)) return false;
+    if (match[1] === 'user') return true;
+    if (!grant.patient) return false;
+    return type !== 'Patient' || id === undefined || id === '_search' || id === grant.patient;
+  });
+}
 
 interface PendingCode {
   clientId: string;
@@ -250,13 +284,15 @@ export class SmartAuthorisationServer implements SmartServer {
     if (single('code_challenge_method') !== 'S256' || !challenge || !CHALLENGE.test(challenge)) {
       return fail('invalid_request', 'PKCE is required: code_challenge_method=S256 and a code_challenge');
     }
-    const scopes = scope.split(' ');
+    const scopes = grantedScopes(scope.split(' '));
     let context: LaunchContext | undefined;
     const launch = single('launch');
     if (launch !== undefined || scopes.includes('launch')) {
       const bound = launch ? this.launches.get(launch) : undefined;
       if (!bound || bound.expiresAt <= this.seconds()) return fail('invalid_request', 'launch is missing, unknown or expired');
-      context = { practitioner: bound.practitioner, ...(bound.patient ? { patient: bound.patient } : {}) };
+      // The launch's patient only when the app asked for launch context.
+      const wantsContext = scopes.includes('launch') || scopes.includes('launch/patient');
+      context = { practitioner: bound.practitioner, ...(bound.patient && wantsContext ? { patient: bound.patient } : {}) };
     } else {
       if (!this.standalone) return fail('access_denied', 'No user is signed in for a standalone launch');
       context = { practitioner: this.standalone.practitioner };
@@ -271,7 +307,7 @@ export class SmartAuthorisationServer implements SmartServer {
       clientId: client.clientId,
       redirectUri,
       challenge,
-      scope,
+      scope: scopes.join(' '),
       nonce,
       context,
       expiresAt: this.seconds() + this.codeLifetime,
@@ -341,6 +377,7 @@ export class SmartAuthorisationServer implements SmartServer {
         .setSubject(pending.context.practitioner)
         .setIssuedAt(iat)
         .setExpirationTime(expiresAt)
+        .setJti(random())
         .sign(privateKey);
     }
     return json(200, body);

@@ -36,6 +36,7 @@ interface Verdict {
 interface SearchFilters {
   individual?: string;
   userId?: string;
+  planId?: string;
   from?: string;
   to?: string;
 }
@@ -45,7 +46,7 @@ interface LogData {
   organisations: Map<string, string>;
 }
 
-type SearchField = 'individual' | 'userId' | 'from' | 'to';
+type SearchField = 'individual' | 'userId' | 'planId' | 'from' | 'to';
 type Extract =
   | { kind: 'idle' }
   | { kind: 'loading'; individual: string; offset: number }
@@ -54,6 +55,8 @@ type Extract =
 type Verify = { kind: 'idle' } | { kind: 'loading' } | { kind: 'error'; failure: Failure } | { kind: 'loaded'; verdict: Verdict };
 
 const PAGE_SIZE = 50;
+/** A plan's id, as the service gives it: a UUID. */
+const PLAN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 type Messages = {
   heading: string;
@@ -63,6 +66,8 @@ type Messages = {
   individualHint: string;
   userId: string;
   userIdHint: string;
+  planId: string;
+  planIdHint: string;
   from: string;
   to: string;
   timeHint: string;
@@ -104,6 +109,8 @@ const messages = {
     individualHint: 'Den vars uppgifter lästes eller ändrades, 12 siffror.',
     userId: 'Användare (HSA-id)',
     userIdHint: 'Till exempel SE2321000099-7P01.',
+    planId: 'Plan (id)',
+    planIdHint: 'Planens id, som i kolumnen Plan. Till exempel 3f2b8c1e-5d4a-4c7b-9e1f-2a6d8b0c4e71.',
     from: 'Från',
     to: 'Till',
     timeHint: 'Datum och tid.',
@@ -112,6 +119,7 @@ const messages = {
     invalid: {
       individual: 'Skriv ett giltigt personnummer eller samordningsnummer, 12 siffror',
       userId: 'Skriv ett HSA-id på högst 64 tecken',
+      planId: 'Skriv planens id: 32 tecken 0–9 och a–f i grupper om 8, 4, 4, 4 och 12, med bindestreck',
       from: 'Skriv en giltig tidpunkt för Från',
       to: 'Skriv en giltig tidpunkt för Till',
     },
@@ -186,6 +194,8 @@ const messages = {
     individualHint: 'Whose data was read or changed, 12 digits.',
     userId: 'User (HSA id)',
     userIdHint: 'For example SE2321000099-7P01.',
+    planId: 'Plan (id)',
+    planIdHint: 'The plan’s id, as in the Plan column. For example 3f2b8c1e-5d4a-4c7b-9e1f-2a6d8b0c4e71.',
     from: 'From',
     to: 'To',
     timeHint: 'Date and time.',
@@ -194,6 +204,7 @@ const messages = {
     invalid: {
       individual: 'Enter a valid personnummer or samordningsnummer, 12 digits',
       userId: 'Enter an HSA id of at most 64 characters',
+      planId: 'Enter the plan’s id: 32 characters 0–9 and a–f in groups of 8, 4, 4, 4 and 12, with hyphens',
       from: 'Enter a valid time for From',
       to: 'Enter a valid time for To',
     },
@@ -276,7 +287,7 @@ function localInput(date: Date): string {
 /**
  * @tag sip-access-log
  * @summary The access log for those who follow it up (auditors): search my organisation's
- * entries by person, user and time; the extract a person has a right to; and whether the log is
+ * entries by person, user, plan and time; the extract a person has a right to; and whether the log is
  * intact. Personal identity numbers go in request bodies, never in URLs. Others are told why
  * they have no access.
  *
@@ -317,7 +328,7 @@ export class SipAccessLog extends SipListElement<LogData> {
   static override styles = listStyles;
 
   @state() private accessor filters: SearchFilters = {};
-  @state() private accessor inputs: Record<SearchField, string> = { individual: '', userId: '', from: localInput(new Date(Date.now() - 7 * 86_400_000)), to: '' };
+  @state() private accessor inputs: Record<SearchField, string> = { individual: '', userId: '', planId: '', from: localInput(new Date(Date.now() - 7 * 86_400_000)), to: '' };
   @state() private accessor offset = 0;
   @state() private accessor searchErrors: Partial<Record<SearchField, string>> = {};
   @state() private accessor extract: Extract = { kind: 'idle' };
@@ -357,6 +368,7 @@ export class SipAccessLog extends SipListElement<LogData> {
     const inputs = {
       individual: String(data.get('individual') ?? '').trim(),
       userId: String(data.get('userId') ?? '').trim(),
+      planId: String(data.get('planId') ?? '').trim(),
       from: String(data.get('from') ?? ''),
       to: String(data.get('to') ?? ''),
     };
@@ -372,6 +384,10 @@ export class SipAccessLog extends SipListElement<LogData> {
     if (inputs.userId) {
       if (inputs.userId.length > 64) errors.userId = m.invalid.userId;
       else filters.userId = inputs.userId;
+    }
+    if (inputs.planId) {
+      if (PLAN_ID.test(inputs.planId)) filters.planId = inputs.planId.toLowerCase();
+      else errors.planId = m.invalid.planId;
     }
     for (const key of ['from', 'to'] as const) {
       if (!inputs[key]) continue;
@@ -505,6 +521,7 @@ export class SipAccessLog extends SipListElement<LogData> {
       <div class="filters">
         ${this.#field('individual', m.individual, m.individualHint, 'text', this.searchErrors.individual)}
         ${this.#field('userId', m.userId, m.userIdHint, 'text', this.searchErrors.userId)}
+        ${this.#field('planId', m.planId, m.planIdHint, 'text', this.searchErrors.planId)}
         ${this.#field('from', m.from, m.timeHint, 'datetime-local', this.searchErrors.from)}
         ${this.#field('to', m.to, m.timeHint, 'datetime-local', this.searchErrors.to)}
         <div class="field"><button id="search" type="submit" part="button">${m.submit}</button></div>

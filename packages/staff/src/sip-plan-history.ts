@@ -6,12 +6,12 @@ import { diffInWords, type PatchOperation, type SectionChanges } from './lists/d
 import { failureOf, SipListElement, type Failure } from './lists/list-element.ts';
 import { listStyles } from './lists/styles.ts';
 
-/** One version as `GET /api/plans/{planId}/versions` gives it; names of who changed it are used when the service gives them. */
+/** One version as `GET /api/plans/{planId}/versions` gives it: who changed it by HSA-id, and by name where the service kept one. */
 interface VersionEntry {
   revision: number;
   change: string;
   partId: string | null;
-  changedBy: { userId: string; organisationId: string; name?: string; userName?: string; organisationName?: string };
+  changedBy: { userId: string; organisationId: string; name?: string | null; organisationName?: string | null };
   changedAt: string;
 }
 
@@ -251,8 +251,10 @@ export class SipPlanHistory extends SipListElement<HistoryData> {
     </section>`;
   }
 
-  #who(entry: VersionEntry): string {
-    return entry.changedBy.name ?? entry.changedBy.userName ?? entry.changedBy.userId;
+  /** The name the service kept with the version, with the HSA-id beside it; the HSA-id alone when it kept none. */
+  #who(entry: VersionEntry): TemplateResult | string {
+    const { name, userId } = entry.changedBy;
+    return name ? html`${name} <span class="muted">${userId}</span>` : userId;
   }
 
   #renderHistory(data: HistoryData, m: Messages): TemplateResult {

@@ -18,6 +18,8 @@ export const EHR_SCOPE = 'launch openid fhirUser patient/Patient.read';
 /** Scopes of a standalone launch: the record lets the user pick the patient. */
 export const STANDALONE_SCOPE = 'launch/patient openid fhirUser patient/Patient.read';
 const LANG_KEY = 'sip-smart-lang';
+/** How long before the staff token runs out the app says so, in seconds. */
+export const EXPIRY_WARNING_SECONDS = 300;
 
 /** The SMART client of a completed launch. */
 type Client = Awaited<ReturnType<typeof FHIR.oauth2.ready>>;
@@ -47,6 +49,7 @@ interface Messages {
   partner: { region: string; municipality: string };
   choosePartner: string;
   opened: string;
+  expiring: string;
   switchLang: string;
   switchLangCode: Lang;
   errors: Record<ErrorCode, string>;
@@ -66,6 +69,7 @@ const messages = {
     partner: { region: 'Region', municipality: 'Kommun' },
     choosePartner: 'Den andra huvudmannen',
     opened: 'SIP:en är öppnad.',
+    expiring: 'Din inloggning går ut om några minuter. Spara det du har skrivit och starta sedan appen från journalen igen.',
     switchLang: 'In English',
     switchLangCode: 'en',
     errors: {
@@ -94,6 +98,7 @@ const messages = {
     partner: { region: 'Region', municipality: 'Municipality' },
     choosePartner: 'The other principal',
     opened: 'The SIP is open.',
+    expiring: 'Your sign-in runs out in a few minutes. Save what you have written, then start the app from the health record again.',
     switchLang: 'På svenska',
     switchLangCode: 'sv',
     errors: {
@@ -135,6 +140,8 @@ let view: View = { kind: 'busy', text: 'connecting' };
 /** The broker's staff token: in memory only, handed to the editor as a property. */
 let staffToken: string | undefined;
 let startPlan: ((partnerId: string) => void) | undefined;
+/** Whether the staff token runs out within {@link EXPIRY_WARNING_SECONDS}. */
+let expiringSoon = false;
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<Record<string, string>> = {}, ...children: (Node | string)[]) {
   const node = document.createElement(tag);
@@ -181,7 +188,15 @@ function render(next: View, focus = true): void {
         if (!staffToken) throw new Error('no staff token');
         return staffToken;
       };
-      body = el('section', {}, el('h1', { tabindex: '-1' }, t.planFor(next.name)), el('p', { role: 'status', class: 'visually-hidden' }, t.opened), editor);
+      body = el(
+        'section',
+        {},
+        el('h1', { tabindex: '-1' }, t.planFor(next.name)),
+        el('p', { role: 'status', class: 'visually-hidden' }, t.opened),
+        // Present from the start, so that the warning is announced when it comes.
+        el('div', { id: 'expiry', role: 'status' }, ...(expiringSoon ? [el('p', { class: 'notice' }, t.expiring)] : [])),
+        editor,
+      );
       break;
     }
     case 'no-plan': {
@@ -260,7 +275,7 @@ function forgetLaunchState(): void {
   sessionStorage.removeItem('SMART_KEY');
 }
 
-async function exchange(client: Client): Promise<string> {
+async function exchange(client: Client): Promise<{ token: string; expiresIn: number }> {
   const { id_token: idToken, access_token: accessToken } = client.state.tokenResponse ?? {};
   if (!idToken || !accessToken) throw new LaunchError('launch-failed');
   const response = await fetch('/token', {
@@ -276,7 +291,22 @@ async function exchange(client: Client): Promise<string> {
   });
   if (response.status >= 500) throw new LaunchError('unavailable');
   if (!response.ok) throw new LaunchError('exchange-refused');
-  return (await json<{ access_token: string }>(response)).access_token;
+  const { access_token: token, expires_in: expiresIn } = await json<{ access_token: string; expires_in: number }>(response);
+  return { token, expiresIn };
+}
+
+/**
+ * The staff token is not renewed (the launch's id token is spent, and the record gives no refresh
+ * token): shortly before it runs out the app says so beside the plan, leaving the editor and what
+ * the user is writing as they are, so that they save and launch again.
+ */
+function warnBeforeExpiry(expiresIn: number): void {
+  const after = Math.max(0, expiresIn - EXPIRY_WARNING_SECONDS) * 1000;
+  setTimeout(() => {
+    expiringSoon = true;
+    const region = document.getElementById('expiry');
+    if (region && !region.firstChild) region.append(el('p', { class: 'notice' }, messages[lang].expiring));
+  }, after);
 }
 
 function api(path: string, init: RequestInit = {}): Promise<Response> {
@@ -316,7 +346,9 @@ async function app(): Promise<void> {
   if (!personId) throw new LaunchError('no-personnummer');
   const first = patient.name?.[0];
   const name = first?.text ?? [...(first?.given ?? []), first?.family ?? ''].join(' ').trim();
-  staffToken = await exchange(client);
+  const exchanged = await exchange(client);
+  staffToken = exchanged.token;
+  warnBeforeExpiry(exchanged.expiresIn);
 
   const search = await api('/api/plans/search', { method: 'POST', body: JSON.stringify({ personId, limit: 1 }) });
   if (!search.ok) throw new LaunchError(search.status === 403 ? 'forbidden' : 'unavailable');

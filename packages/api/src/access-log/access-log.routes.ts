@@ -33,6 +33,11 @@ const searchSchema = z
   .strictObject({
     individual: personIdSchema.optional(),
     userId: apiToken(64).optional(),
+    planId: z
+      .uuid()
+      .transform((v) => v.toLowerCase())
+      .optional()
+      .openapi({ description: 'Only entries of this plan (its id)' }),
     from: isoDateTime.optional(),
     to: isoDateTime.optional(),
     ...paging,
@@ -90,7 +95,7 @@ export const accessLogRoutes = createRouter()
       method: 'post',
       path: '/api/access-log/search',
       tags: ['Access log'],
-      summary: "Follow up my organisation's access log: filter by individual, user and time",
+      summary: "Follow up my organisation's access log: filter by individual, user, plan and time",
       security: bearerSecurity,
       middleware: [...authz('access-log.read')],
       request: { body: { required: true, content: { 'application/json': { schema: searchSchema } } } },
@@ -103,6 +108,7 @@ export const accessLogRoutes = createRouter()
         {
           ...(q.individual ? { individualId: q.individual } : {}),
           ...(q.userId ? { userId: q.userId } : {}),
+          ...(q.planId ? { planId: q.planId } : {}),
           ...(q.from ? { from: new Date(q.from) } : {}),
           ...(q.to ? { to: new Date(q.to) } : {}),
           limit: q.limit,

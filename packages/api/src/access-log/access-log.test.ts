@@ -98,6 +98,40 @@ describeEachDatabase('the access log', (ctx) => {
     });
   });
 
+  it("filters by plan: only that plan's entries of the organisation, and a plan id that is no UUID is refused", async () => {
+    const coordinator = await staffClient(t, 'region-coordinator');
+    const physician = await staffClient(t, 'region-physician');
+    const auditor = await staffClient(t, 'region-auditor');
+    const plan = await coordinator.createPlan({ individual: { personId: '197109259858' } });
+    const other = await coordinator.createPlan({ individual: { personId: '197203149831' } });
+    await physician.request(`/api/plans/${plan.id}`);
+    await physician.request(`/api/plans/${other.id}`);
+    const search = (body: object) => auditor.request('/api/access-log/search', { method: 'POST', body });
+    const res = await search({ planId: plan.id.toUpperCase(), from: '2000-01-01T00:00:00Z' });
+    expect(res.status).toBe(200);
+    const { items, total } = (await res.json()) as { items: Entry[]; total: number };
+    expect(items.map((i) => [i.userId, i.action])).toEqual([
+      ['SE2321000099-7P01', 'plan.create'],
+      ['SE2321000099-7P01', 'plan.sync'],
+      ['SE2321000099-7P02', 'plan.read'],
+    ]);
+    expect(total).toBe(3);
+    expect(items.every((i) => i.planId === plan.id)).toBe(true);
+    // With the other filters: the plan's entries by that user.
+    const byUser = (await (await search({ planId: plan.id, userId: 'SE2321000099-7P02' })).json()) as { items: Entry[] };
+    expect(byUser.items.map((i) => i.action)).toEqual(['plan.read']);
+    // A plan of no entries: none.
+    expect(((await (await search({ planId: '00000000-0000-4000-8000-000000000000' })).json()) as { items: Entry[] }).items).toEqual([]);
+    for (const planId of ['not-a-uuid', '', 5, null, `${plan.id}x`]) {
+      const bad = await search({ planId });
+      expect(bad.status).toBe(422);
+      expect(bad.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(((await bad.json()) as { errors: { path: string }[] }).errors[0]?.path).toBe('/planId');
+    }
+    // Auditors only, as every search of the log.
+    expect((await physician.request('/api/access-log/search', { method: 'POST', body: { planId: plan.id } })).status).toBe(403);
+  });
+
   it("produces an individual's extract, and logs that it was produced", async () => {
     const regionCoordinator = await staffClient(t, 'region-coordinator');
     const auditor = await staffClient(t, 'region-auditor');

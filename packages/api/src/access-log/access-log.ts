@@ -124,6 +124,7 @@ export interface AccessLogQuery {
   organisationId?: string;
   individualId?: string;
   userId?: string;
+  planId?: string;
   from?: Date;
   to?: Date;
   limit: number;
@@ -136,6 +137,7 @@ export async function searchAccessLog(db: Db, q: AccessLogQuery): Promise<{ item
   if (q.organisationId) conditions.push(eq(accessLog.organisationId, q.organisationId));
   if (q.individualId) conditions.push(eq(accessLog.individualId, q.individualId));
   if (q.userId) conditions.push(eq(accessLog.userId, q.userId));
+  if (q.planId) conditions.push(eq(accessLog.planId, q.planId));
   if (q.from) conditions.push(gte(accessLog.at, q.from));
   if (q.to) conditions.push(lte(accessLog.at, q.to));
   const where = conditions.length ? and(...conditions) : undefined;

@@ -10,6 +10,8 @@ export type Principal =
       organisationId: string;
       role: StaffRole;
       issuer: string;
+      /** The user's name, when the token gives one (`name`): for the plan's history, never for authorisation. */
+      name?: string;
     }
   | {
       kind: 'citizen';

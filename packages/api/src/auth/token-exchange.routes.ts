@@ -8,7 +8,7 @@ const FORM = /^application\/x-www-form-urlencoded\s*(;|$)/i;
 
 const oauthErrorSchema = z
   .object({
-    error: z.enum(['invalid_request', 'unsupported_grant_type', 'temporarily_unavailable']),
+    error: z.enum(['invalid_request', 'invalid_grant', 'unsupported_grant_type', 'temporarily_unavailable']),
     error_description: z.string(),
   })
   .meta({ id: 'OAuthError' });
@@ -38,7 +38,9 @@ export const tokenExchangeRoutes = createRouter().openapi(
       '`subject_token_type=urn:ietf:params:oauth:token-type:id_token`,',
       '`actor_token` = the launch’s access token, `actor_token_type=urn:ietf:params:oauth:token-type:access_token`.',
       'The user is the HSA-id of the `fhirUser` Practitioner, read from the health record with the actor token;',
-      'the organisation and role are those configured for the record. Errors are OAuth error JSON (RFC 6749 §5.2).',
+      'the organisation and role are those configured for the record (`SMART_ISSUERS`), never a claim of the token.',
+      'Each id token is exchanged once: a second exchange of it is refused with `invalid_grant`, and the app launches again.',
+      'Errors are OAuth error JSON (RFC 6749 §5.2).',
     ].join(' '),
     responses: {
       200: {
@@ -56,7 +58,7 @@ export const tokenExchangeRoutes = createRouter().openapi(
           },
         },
       },
-      400: { description: 'Refused (`invalid_request`, `unsupported_grant_type`)', content: { 'application/json': { schema: oauthErrorSchema } } },
+      400: { description: 'Refused (`invalid_request`, `unsupported_grant_type`; `invalid_grant`: the id token was exchanged before)', content: { 'application/json': { schema: oauthErrorSchema } } },
       503: { description: 'The health record could not be reached (`temporarily_unavailable`)', content: { 'application/json': { schema: oauthErrorSchema } } },
     },
   }),

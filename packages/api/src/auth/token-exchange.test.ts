@@ -1,7 +1,10 @@
 import { IdentifierSystem } from '@sip/shared';
 import { createFhirPeer, smartAuthorize, smartRedeem, type FhirPeer, type PeerServer } from '@sip/fhir-peer';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowsOf } from '../db/rows.ts';
+import { exchangedIdTokens } from '../db/schema.ts';
 import { demoUpstreamSeed } from '../demo/upstream-seed.ts';
 import { organisations, staff } from '../demo/world.ts';
 import { buildTestApp, describeEachDatabase, type TestApp, usePeers } from '../test-support/index.ts';
@@ -93,6 +96,8 @@ describeEachDatabase('the token exchange of a SMART launch', (ctx) => {
     const session = await t.app.request('/api/session', { headers: { authorization: `Bearer ${String(body.access_token)}` } });
     expect(session.status).toBe(200);
     expect(await session.json()).toEqual({ kind: 'staff', userId: coordinator.hsaId, organisationId: organisations.region.id, role: 'coordinator' });
+    // The Practitioner's name in the record goes with the token, for the plan's history.
+    expect(decodeJwt(String(body.access_token)).name).toBe(coordinator.name);
     // The token reaches the plans the region takes part in, as the region's coordinator.
     const plans = await t.app.request('/api/plans', { headers: { authorization: `Bearer ${String(body.access_token)}` } });
     expect(plans.status).toBe(200);
@@ -153,7 +158,7 @@ describeEachDatabase('the token exchange of a SMART launch', (ctx) => {
     await expectOAuthError(await exchange(withoutActor), 400, 'invalid_request', /actor_token/);
   });
 
-  it('answers temporarily_unavailable while the health record is down', async () => {
+  it('answers temporarily_unavailable while the health record is down, and the launch can be exchanged once it is back', async () => {
     const tokens = await launch();
     await ehr.peer.setFault('down');
     try {
@@ -161,6 +166,53 @@ describeEachDatabase('the token exchange of a SMART launch', (ctx) => {
     } finally {
       await ehr.peer.setFault('none');
     }
+    expect((await exchange(form(tokens))).status).toBe(200);
+  });
+
+  it('exchanges an id token once: a replay is refused with invalid_grant, by any instance of the service', async () => {
+    const tokens = await launch();
+    expect((await exchange(form(tokens))).status).toBe(200);
+    await expectOAuthError(await exchange(form(tokens)), 400, 'invalid_grant', /already been exchanged/);
+    // Another instance on the same database refuses it too: the record is in the database.
+    const other = await buildTestApp({
+      database: ctx.database,
+      peers: peers.urls,
+      env: { SMART_ISSUERS: JSON.stringify([{ iss: ehr.server.baseUrl, clientId: CLIENT, organisationId: organisations.region.id, role: 'coordinator' }]) },
+    });
+    const replayed = await other.app.request('/token', { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(form(tokens)).toString() });
+    await expectOAuthError(replayed, 400, 'invalid_grant');
+    // Nothing of the token is stored: a digest only.
+    const stored = rowsOf<{ digest: string }>(await ctx.database.db.execute(sql`select digest from exchanged_id_tokens`));
+    expect(stored.length).toBeGreaterThan(0);
+    for (const row of stored) {
+      expect(row.digest).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(tokens.idToken).not.toContain(row.digest);
+    }
+  });
+
+  it('of two exchanges of one id token at the same moment, exactly one gets a token', async () => {
+    for (let round = 0; round < 3; round++) {
+      const tokens = await launch();
+      const answers = await Promise.all([exchange(form(tokens)), exchange(form(tokens)), exchange(form(tokens))]);
+      const statuses = answers.map((r) => r.status).sort();
+      expect(statuses).toEqual([200, 400, 400]);
+      for (const res of answers.filter((r) => r.status === 400)) await expectOAuthError(res, 400, 'invalid_grant');
+    }
+  });
+
+  it('forgets exchanged id tokens once they have expired', async () => {
+    const past = new Date(Date.now() - 60_000);
+    await ctx.database.db.insert(exchangedIdTokens).values([
+      { digest: 'expired-1', exchangedAt: past, expiresAt: past },
+      { digest: 'expired-2', exchangedAt: past, expiresAt: past },
+    ]);
+    const tokens = await launch();
+    expect((await exchange(form(tokens))).status).toBe(200);
+    const left = rowsOf<{ digest: string; expires_at: unknown }>(await ctx.database.db.execute(sql`select digest, expires_at from exchanged_id_tokens`));
+    expect(left.map((r) => r.digest)).not.toContain('expired-1');
+    expect(left.map((r) => r.digest)).not.toContain('expired-2');
+    // The one just exchanged stays until its id token expires.
+    for (const row of left) expect(new Date(String(row.expires_at)).getTime()).toBeGreaterThan(Date.now());
   });
 
   it('answers malformed requests with OAuth errors, never a 500', async () => {

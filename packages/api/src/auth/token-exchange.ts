@@ -11,10 +11,13 @@ import {
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
-import { randomUUID } from 'node:crypto';
+import { lt } from 'drizzle-orm';
+import { createHash, randomUUID } from 'node:crypto';
 import type { Config, SmartIssuerConfig } from '../config/config.ts';
+import type { Db } from '../db/database.ts';
+import { exchangedIdTokens } from '../db/schema.ts';
 import type { DemoIssuer } from '../demo/issuer.ts';
-import { ALLOWED_ALGORITHMS, CLOCK_TOLERANCE_SECONDS, type TrustedIssuer } from './tokens.ts';
+import { ALLOWED_ALGORITHMS, CLOCK_TOLERANCE_SECONDS, staffNameClaim, type TrustedIssuer } from './tokens.ts';
 
 /** RFC 8693 names. */
 export const TOKEN_EXCHANGE_GRANT = 'urn:ietf:params:oauth:grant-type:token-exchange';
@@ -45,6 +48,8 @@ export interface ExchangedStaff {
   userId: string;
   organisationId: string;
   role: StaffRole;
+  /** The Practitioner's name in the health record, when it has one: the staff token's `name`. */
+  name?: string;
 }
 
 /** Signs the staff tokens the exchange gives: the broker's own issuer, which its verifier trusts. */
@@ -67,7 +72,7 @@ export async function createStaffTokenMinter(issuer: string, privateJwk: JsonWeb
     trusted: (audience) => ({ kind: 'staff', issuer, audience, keys }),
     async mint(staff, audience, ttl) {
       const iat = Math.floor(now().getTime() / 1000);
-      return new SignJWT({ org: staff.organisationId, role: staff.role })
+      return new SignJWT({ org: staff.organisationId, role: staff.role, ...(staff.name ? { name: staff.name } : {}) })
         .setProtectedHeader({ alg, kid, typ: 'JWT' })
         .setIssuer(issuer)
         .setSubject(staff.userId)
@@ -95,6 +100,44 @@ export interface TokenExchange {
   exchange(form: URLSearchParams): Promise<TokenExchangeResult>;
 }
 
+/**
+ * The id tokens already exchanged: each is exchanged once (RFC 8693 leaves replay to the server;
+ * a launch gives one id token, and its app exchanges it once).
+ */
+export interface SpentIdTokens {
+  /** Records the id token as exchanged; `false` if it already was (by this or another request, at the same moment too). */
+  spend(digest: string, expiresAt: Date, now: Date): Promise<boolean>;
+}
+
+/**
+ * The spent id tokens in the database: one row per id token, inserted or found already there in
+ * one statement, so of two exchanges of one id token at the same moment exactly one wins, on any
+ * instance. Rows of id tokens that have expired are removed on the way.
+ */
+export function spentIdTokensIn(db: Db): SpentIdTokens {
+  return {
+    async spend(digest, expiresAt, now) {
+      await db.delete(exchangedIdTokens).where(lt(exchangedIdTokens.expiresAt, now));
+      const inserted = await db
+        .insert(exchangedIdTokens)
+        .values({ digest, exchangedAt: now, expiresAt })
+        .onConflictDoNothing({ target: exchangedIdTokens.digest })
+        .returning({ digest: exchangedIdTokens.digest });
+      return inserted.length === 1;
+    },
+  };
+}
+
+/**
+ * What names an id token for its single use: its issuer and `jti`, or without a `jti` all of its
+ * verified claims (the signature is not part of it: an ECDSA signature can be altered and still
+ * verify, the claims cannot).
+ */
+export function idTokenDigest(issuer: string, payload: JWTPayload): string {
+  const name = typeof payload.jti === 'string' && payload.jti.length > 0 ? `jti\n${payload.jti}` : `claims\n${JSON.stringify(payload)}`;
+  return createHash('sha256').update(`${issuer}\n${name}`).digest('base64url');
+}
+
 interface Trusted extends SmartIssuerConfig {
   keys: JWTVerifyGetKey;
 }
@@ -104,6 +147,18 @@ const single = (form: URLSearchParams, name: string): string | undefined => {
   if (values.length > 1) throw new OAuthError(400, 'invalid_request', `${name} is given more than once`);
   return values[0] || undefined;
 };
+
+/** A FHIR HumanName as one string: the official name if there is one, else the first; its `text`, else given names and family. */
+function nameOf(names: unknown): string | undefined {
+  if (!Array.isArray(names)) return undefined;
+  const all = names.filter((n): n is Record<string, unknown> => typeof n === 'object' && n !== null);
+  const chosen = all.find((n) => n.use === 'official') ?? all.find((n) => n.use !== 'old') ?? all[0];
+  if (!chosen) return undefined;
+  const given = Array.isArray(chosen.given) ? chosen.given.filter((g): g is string => typeof g === 'string') : [];
+  const text = typeof chosen.text === 'string' ? chosen.text : [...given, typeof chosen.family === 'string' ? chosen.family : ''].join(' ');
+  const parsed = staffNameClaim.safeParse(text.replace(/\s+/g, ' '));
+  return parsed.success ? parsed.data : undefined;
+}
 
 /** A compact JWS: three base64url parts. */
 const COMPACT_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/;
@@ -150,6 +205,8 @@ export function createTokenExchange(options: {
   issuers: SmartIssuerConfig[];
   minter: StaffTokenMinter;
   staffAudience: string;
+  /** Where exchanged id tokens are recorded, so that each is exchanged once. */
+  spent: SpentIdTokens;
   now: () => Date;
   /** For the discovery and the Practitioner read; default global fetch. */
   fetch?: typeof fetch;
@@ -210,7 +267,8 @@ export function createTokenExchange(options: {
     return match[1];
   }
 
-  async function hsaIdOf(issuer: Trusted, id: string, accessToken: string): Promise<string> {
+  /** The Practitioner's HSA-id, and its name in the record (the official one first) when it has a usable one. */
+  async function practitionerOf(issuer: Trusted, id: string, accessToken: string): Promise<{ hsaId: string; name?: string }> {
     let response: Response;
     try {
       response = await fetcher(`${issuer.iss}/Practitioner/${id}`, {
@@ -226,7 +284,7 @@ export function createTokenExchange(options: {
     }
     if (response.status === 404 || response.status === 410) throw new OAuthError(400, 'invalid_request', "The health record has no such Practitioner (fhirUser)");
     if (!response.ok) throw new OAuthError(503, 'temporarily_unavailable', `The health record answered ${response.status}`);
-    let practitioner: { resourceType?: unknown; id?: unknown; identifier?: unknown };
+    let practitioner: { resourceType?: unknown; id?: unknown; identifier?: unknown; name?: unknown };
     try {
       practitioner = (await response.json()) as typeof practitioner;
     } catch {
@@ -243,7 +301,8 @@ export function createTokenExchange(options: {
     if (!hsaId) throw new OAuthError(400, 'invalid_request', 'The Practitioner has no HSA-id in the health record');
     if (others.length > 0) throw new OAuthError(400, 'invalid_request', 'The Practitioner has more than one HSA-id in the health record');
     if (!hsaIdSchema.safeParse(hsaId).success) throw new OAuthError(400, 'invalid_request', "The Practitioner's HSA-id is not a valid HSA-id");
-    return hsaId;
+    const name = nameOf(practitioner.name);
+    return name ? { hsaId, name } : { hsaId };
   }
 
   return {
@@ -268,8 +327,20 @@ export function createTokenExchange(options: {
       if (actorToken.length > 8192 || !BEARER.test(actorToken)) throw new OAuthError(400, 'invalid_request', 'actor_token is not a bearer token');
       const { issuer, payload } = await verifyIdToken(subjectToken);
       const id = practitionerId(issuer, payload.fhirUser);
-      const userId = await hsaIdOf(issuer, id, actorToken);
-      const staff: ExchangedStaff = { userId, organisationId: issuer.organisationId, role: issuer.role };
+      const { hsaId: userId, name } = await practitionerOf(issuer, id, actorToken);
+      // Last, once everything else holds: a launch refused for a reason that passes (the record
+      // was down) can be exchanged again; one that was exchanged cannot.
+      const expiresAt = new Date(((payload.exp ?? 0) + CLOCK_TOLERANCE_SECONDS) * 1000);
+      let first: boolean;
+      try {
+        first = await options.spent.spend(idTokenDigest(issuer.iss, payload), expiresAt, options.now());
+      } catch {
+        throw new OAuthError(503, 'temporarily_unavailable', 'The exchange could not be recorded: try again');
+      }
+      if (!first) {
+        throw new OAuthError(400, 'invalid_grant', 'subject_token has already been exchanged: launch again from the health record');
+      }
+      const staff: ExchangedStaff = { userId, organisationId: issuer.organisationId, role: issuer.role, ...(name ? { name } : {}) };
       return {
         access_token: await options.minter.mint(staff, options.staffAudience, ttl),
         issued_token_type: ACCESS_TOKEN_TYPE,
@@ -291,6 +362,7 @@ export async function tokenExchangeFor(
   config: Pick<Config, 'demoMode' | 'publicUrl' | 'tokenExchangeKey' | 'audiences' | 'tokenMaxLifetimeSeconds'>,
   smartIssuers: SmartIssuerConfig[],
   demo: DemoIssuer | undefined,
+  db: Db,
   now: () => Date,
 ): Promise<{ exchange: TokenExchange; trusted: TrustedIssuer[] } | undefined> {
   if (smartIssuers.length === 0 && !config.demoMode) return undefined;
@@ -303,6 +375,7 @@ export async function tokenExchangeFor(
       issuers: smartIssuers,
       minter,
       staffAudience: config.audiences.staff,
+      spent: spentIdTokensIn(db),
       now,
       // Never longer than the service itself takes a token for.
       ttlSeconds: Math.min(EXCHANGED_TOKEN_TTL_SECONDS, config.tokenMaxLifetimeSeconds),

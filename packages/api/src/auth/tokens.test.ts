@@ -48,6 +48,15 @@ describe('token verification', () => {
     ]);
   });
 
+  it("reads the user's name when the staff token gives a usable one, and leaves out one that is not", async () => {
+    expect(await verifier.verify(await staffIdp.sign({ ...staffClaims, name: '  Sara   Lind ' }))).toMatchObject({ name: 'Sara   Lind' });
+    for (const name of ['', '   ', 'Sara\u0000Lind', 'Sara\u202eLind', 'x'.repeat(201), 5, ['Sara'], { text: 'Sara' }]) {
+      const principal = await verifier.verify(await staffIdp.sign({ ...staffClaims, name }));
+      expect(principal).not.toHaveProperty('name');
+      expect(principal).toMatchObject({ kind: 'staff', userId: staffClaims.sub });
+    }
+  });
+
   it('accepts a staff token and reads organisation and role', async () => {
     const principal = await verifier.verify(await staffIdp.sign(staffClaims));
     expect(principal).toEqual({

@@ -56,6 +56,17 @@ const staffClaims = z.object({
   role: staffRoleSchema,
 });
 
+/**
+ * The user's name, when the staff token gives one (OpenID Connect `name`): kept with the changes
+ * they make, for the plan's history. A name of another shape is left out, not refused.
+ */
+export const staffNameClaim = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((v) => !/[\p{Cc}\p{Cf}\p{Co}\p{Cs}\u2028\u2029]/u.test(v), 'no control or format characters');
+
 const citizenClaims = z.object({
   sub: z.string().refine((v) => parsePersonId(v)?.value === v, 'sub must be a 12-digit personnummer or samordningsnummer'),
 });
@@ -173,6 +184,7 @@ export function createTokenVerifier(
             organisationId: claims.data.org,
             role: claims.data.role,
             issuer: trusted.issuer,
+            ...(staffNameClaim.safeParse(payload.name).success ? { name: staffNameClaim.parse(payload.name) } : {}),
           },
           expiresAt,
         };

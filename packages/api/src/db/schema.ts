@@ -118,6 +118,10 @@ export const planRevisions = pgTable(
     partId: uuid('part_id'),
     changedByUser: text('changed_by_user').notNull(),
     changedByOrganisation: text('changed_by_organisation').notNull(),
+    /** The staff member's name, as their token gave it when they made the change; null when it gave none. */
+    changedByName: text('changed_by_name'),
+    /** Their organisation's name, as the service knew it when the change was made; null when it did not. */
+    changedByOrganisationName: text('changed_by_organisation_name'),
     changedAt: timestamp('changed_at', { withTimezone: true }).notNull(),
     snapshot: jsonb('snapshot').notNull(),
   },
@@ -197,6 +201,7 @@ export const accessLog = pgTable(
   (t) => [
     index('access_log_org_at_idx').on(t.organisationId, t.at),
     index('access_log_individual_idx').on(t.individualId, t.at),
+    index('access_log_plan_idx').on(t.planId, t.at),
   ],
 );
 
@@ -298,4 +303,21 @@ export const worklistNotices = pgTable(
     raisedAt: timestamp('raised_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.planId, t.itemKey] })],
+);
+
+/**
+ * The EHR id tokens already exchanged for a staff token (`POST /token`): each is exchanged once.
+ * Kept until the id token itself expires; then any instance removes the row. No token is stored:
+ * only a digest of the issuer and the token's id (or of its verified claims).
+ */
+export const exchangedIdTokens = pgTable(
+  'exchanged_id_tokens',
+  {
+    /** SHA-256 (base64url) of the issuer and the id token's `jti`, or of its verified claims. */
+    digest: text('digest').primaryKey(),
+    exchangedAt: timestamp('exchanged_at', { withTimezone: true }).notNull(),
+    /** The id token's expiry (with the clock tolerance): from then on it is refused anyway. */
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('exchanged_id_tokens_expires_idx').on(t.expiresAt)],
 );

@@ -20,6 +20,7 @@ function actorFor(id: string): { principal: Staff; requestId: null } {
       organisationId: organisations[person.organisation].id,
       role: person.role,
       issuer: 'demo',
+      name: person.name,
     },
     requestId: null,
   };

@@ -102,7 +102,8 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/me/plans/{planId}/commitments/{commitmentId}/answer': { answer: 'accept', comment: 'Gärna' },
   'POST /api/me/plans/{planId}/home-consent': { consent: true, comment: 'Ja' },
   'POST /api/me/plans/{planId}/requests': { kind: 'contact-consultant', note: 'Ring mig' },
-  'POST /api/access-log/search': { individual: '194003019801' },
+  'POST /api/plans/search': { personId: '194003019801', status: 'draft', followUpDue: false, limit: 5, offset: 0 },
+  'POST /api/access-log/search': { individual: '194003019801', planId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/access-log/extract': { individual: '194003019801' },
   'POST /dev/token': { persona: 'region-physician' },
 };
@@ -182,6 +183,37 @@ function fhirOperations(): Op[] {
 
 /** The demo routes `/openapi.json` does not list. */
 const devOperations = (): Op[] => [{ method: 'GET', template: '/dev/jwks.json', face: 'dev', pathParams: [], query: [], headers: [], as: 'none' }];
+
+/**
+ * The pages and files `/openapi.json` does not list: the SMART app (`/smart/*`), the staff
+ * elements' bundle (`/staff/*`) and the two-pane staff demo (`/demo/staff`). Public, no token:
+ * they carry no personal data, and answer what they do not have with problem+json.
+ */
+const pageOperations = (): Op[] => {
+  const page = (template: string, query: string[] = []): Op => ({
+    method: 'GET',
+    template,
+    face: 'other',
+    pathParams: [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!),
+    query,
+    headers: [],
+    as: 'none',
+  });
+  return [
+    page('/smart/launch', ['iss', 'launch', 'lang']),
+    page('/smart/app', ['code', 'state', 'error', 'lang']),
+    page('/smart/smart.css'),
+    page('/smart/config.json'),
+    page('/smart/smart-launch.js'),
+    page('/staff/sip-staff.js'),
+    page('/staff/{staffBuild}/sip-staff.js'),
+    page('/demo/staff', ['lang']),
+    page('/demo/staff/system', ['side', 'lang']),
+    page('/demo/staff/staff-demo.js'),
+    page('/demo/staff/system.js'),
+    page('/demo/staff/staff-demo.css'),
+  ];
+};
 
 // ---------------------------------------------------------------------------------------------
 // The world the corpus attacks: real plans, relatives, commitments, tokens
@@ -679,7 +711,7 @@ const LEAKS: [string, RegExp][] = [
 ];
 
 /** Answers that are documents, not data: their words are the service's own documentation. */
-const DOCUMENTATION = /^\/(openapi\.json|docs|widget\/sip-relative-view\.js|dev\/jwks\.json)/;
+const DOCUMENTATION = /^\/(openapi\.json|docs|widget\/sip-relative-view\.js|dev\/jwks\.json|staff\/(?:[^/]+\/)?sip-staff\.js$|smart\/smart-launch\.js$|demo\/staff\/[\w-]+\.js$)/;
 
 describeEachDatabase('our own attacker’s corpus', (ctx) => {
   let w: World;
@@ -730,6 +762,7 @@ describeEachDatabase('our own attacker’s corpus', (ctx) => {
         commitmentId: plan.commitmentId,
         participantId: plan.participantId,
         revision: '1',
+        staffBuild: ((await (await t.app.request('/staff/staff.json')).json()) as { hash?: string }).hash ?? 'not-built',
         definitionId: 'CarePlan-sip',
         codeSystemId: 'plan-category',
         namingSystemId: 'plan',
@@ -754,7 +787,7 @@ describeEachDatabase('our own attacker’s corpus', (ctx) => {
     // among them) must not take away what later operations are attacked through.
     const weight = (op: Op) =>
       op.method === 'GET' ? 0 : op.template.startsWith('/api/me') ? 1 : op.method === 'DELETE' ? 4 : /\/(cancel|status)$/.test(op.template) ? 3 : 2;
-    ops = [...operationsOf(doc), ...fhirOperations(), ...devOperations()].sort((a, b) => weight(a) - weight(b));
+    ops = [...operationsOf(doc), ...fhirOperations(), ...devOperations(), ...pageOperations()].sort((a, b) => weight(a) - weight(b));
     tables = rowsOf<{ table_name: string }>(
       await ctx.database.db.execute(sql`select table_name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by table_name`),
     ).map((r) => r.table_name);

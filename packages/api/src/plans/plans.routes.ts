@@ -85,6 +85,11 @@ const versionEntry = z
       .object({
         userId: z.string().openapi({ description: 'HSA-id of the staff member who made the change', example: 'SE2120000099-7P02' }),
         organisationId: z.string().openapi({ description: 'HSA-id of the organisation they acted for', example: 'SE2120000099-7KM1' }),
+        name: z.string().nullable().openapi({ description: "Their name, as their token gave it when they made the change (`name`); null when it gave none", example: 'Sara Lind' }),
+        organisationName: z
+          .string()
+          .nullable()
+          .openapi({ description: "The organisation's name, as the service knew it when the change was made; null when it did not", example: 'Norrviks kommun' }),
       })
       .openapi({ description: 'Who made the change' }),
     changedAt: z.string().openapi({ description: 'When the change was made (RFC 3339)' }),

@@ -52,7 +52,7 @@ export interface Actor {
  * pseudonymous user id and the organisation id `citizen`.
  */
 export interface Recorder {
-  principal: { userId: string; organisationId: string };
+  principal: { userId: string; organisationId: string; name?: string };
   requestId: string | null;
 }
 
@@ -172,7 +172,7 @@ export interface VersionEntry {
   revision: number;
   change: string;
   partId: string | null;
-  changedBy: { userId: string; organisationId: string };
+  changedBy: { userId: string; organisationId: string; name: string | null; organisationName: string | null };
   changedAt: string;
 }
 
@@ -185,6 +185,8 @@ async function versionEntries(tx: Db, planId: string, range?: { after: number; u
       partId: planRevisions.partId,
       changedByUser: planRevisions.changedByUser,
       changedByOrganisation: planRevisions.changedByOrganisation,
+      changedByName: planRevisions.changedByName,
+      changedByOrganisationName: planRevisions.changedByOrganisationName,
       changedAt: planRevisions.changedAt,
     })
     .from(planRevisions)
@@ -198,7 +200,7 @@ async function versionEntries(tx: Db, planId: string, range?: { after: number; u
     revision: r.revision,
     change: r.change,
     partId: r.partId,
-    changedBy: { userId: r.changedByUser, organisationId: r.changedByOrganisation },
+    changedBy: { userId: r.changedByUser, organisationId: r.changedByOrganisation, name: r.changedByName, organisationName: r.changedByOrganisationName },
     changedAt: r.changedAt.toISOString(),
   }));
 }
@@ -479,6 +481,8 @@ export class PlansService {
       .returning();
     if (!plan) throw new ProblemError('not-found', 'No such plan');
     const view = toView(plan, await this.parts(tx, planId));
+    // Who, by name, as known now: the name the token gave, the organisation's as the service has it.
+    const organisation = (await findOrganisations(tx, [actor.principal.organisationId])).get(actor.principal.organisationId);
     await tx.insert(planRevisions).values({
       planId,
       revision: plan.revision,
@@ -486,6 +490,8 @@ export class PlansService {
       partId: change.partId,
       changedByUser: actor.principal.userId,
       changedByOrganisation: actor.principal.organisationId,
+      changedByName: actor.principal.name ?? null,
+      changedByOrganisationName: organisation?.name ?? null,
       changedAt: at,
       snapshot: view,
     });

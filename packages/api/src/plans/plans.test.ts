@@ -490,7 +490,13 @@ describeEachDatabase('the shared SIP', (ctx) => {
 
       // The upstream peers hold nothing for Astrid: the syncs change nothing and leave no version.
       const shared = plan.revision;
-      type Version = { revision: number; change: string; partId: string | null; changedBy: { userId: string; organisationId: string }; changedAt: string };
+      type Version = {
+        revision: number;
+        change: string;
+        partId: string | null;
+        changedBy: { userId: string; organisationId: string; name: string | null; organisationName: string | null };
+        changedAt: string;
+      };
       const versions = (await (await homecare.request(`/api/plans/${plan.id}/versions`)).json()) as { versions: Version[] };
       // Who changed what: the staff member's HSA-id and organisation, for each version.
       expect(versions.versions.map((v) => [v.revision, v.change, v.changedBy.userId, v.changedBy.organisationId])).toEqual([
@@ -498,6 +504,14 @@ describeEachDatabase('the shared SIP', (ctx) => {
         [2, 'consent.updated', 'SE2321000099-7P01', REGION.id],
         [3, 'part.updated', 'SE2321000099-7P02', REGION.id],
         [4, 'plan.updated', 'SE2321000099-7P01', REGION.id],
+      ]);
+      // And by name: the name each token gave (\`name\`), the organisation's as the service knew it, kept with the version.
+      const names = (v: Version) => [v.changedBy.name, v.changedBy.organisationName];
+      expect(versions.versions.map(names)).toEqual([
+        ['Sara Lind', 'Region Norrvik'],
+        ['Sara Lind', 'Region Norrvik'],
+        ['Omar Haddad', 'Region Norrvik'],
+        ['Sara Lind', 'Region Norrvik'],
       ]);
       expect(versions.versions[2]).toMatchObject({ partId: part(plan, 'region').id, changedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/) });
       // Before the consent nothing of the region's plan had crossed to the municipality, nor does it in the history.
@@ -535,7 +549,7 @@ describeEachDatabase('the shared SIP', (ctx) => {
         components: { schemas: Record<string, Schema> };
       };
       const version = doc.components.schemas['PlanVersion'];
-      expect(Object.keys(version?.properties?.['changedBy']?.properties ?? {})).toEqual(['userId', 'organisationId']);
+      expect(Object.keys(version?.properties?.['changedBy']?.properties ?? {})).toEqual(['userId', 'organisationId', 'name', 'organisationName']);
       expect(version?.required).toEqual(expect.arrayContaining(['revision', 'change', 'changedBy', 'changedAt']));
       const body = (path: string) => doc.paths[path]?.get?.responses['200']?.content?.['application/json']?.schema;
       expect(body('/api/plans/{planId}/versions')?.properties?.['versions']?.items?.$ref).toBe('#/components/schemas/PlanVersion');

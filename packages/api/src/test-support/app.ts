@@ -139,7 +139,7 @@ export async function buildTestApp(options: {
   const demo = config.demoMode
     ? await createDemoIssuer(options.database.db, `${config.publicUrl}/dev`, () => clock.now())
     : undefined;
-  const exchange = await tokenExchangeFor(config, config.smartIssuers, demo, () => clock.now());
+  const exchange = await tokenExchangeFor(config, config.smartIssuers, demo, options.database.db, () => clock.now());
   const tokens = createTokenVerifier([...(demo?.trusted(config.audiences) ?? []), ...(exchange?.trusted ?? []), ...(options.extraIssuers ?? [])], () => clock.now(), {
     maxLifetimeSeconds: config.tokenMaxLifetimeSeconds,
     audiences: [config.audiences.staff, config.audiences.citizen],
