@@ -239,4 +239,33 @@ describeEachDatabase('the outbox', (ctx) => {
     expect(delivered.map((d) => d.id).sort()).toEqual(claimed.map((i) => i.id).sort());
     expect((await pending(planId)).every((r) => r.delivered_at !== null)).toBe(true);
   });
+
+  it('holds the lease while a delivery runs longer than the lease, so no other worker delivers it twice', async () => {
+    const { planId } = await planWithChanges(0);
+    let release: () => void = () => {};
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    let started = 0;
+    const first = new OutboxWorker(
+      ctx.database,
+      async (item) => {
+        if (item.planId !== planId) return;
+        started += 1;
+        await slow;
+      },
+      quiet,
+      undefined,
+      { leaseMs: 300 },
+    );
+    const running = first.runOnce();
+    while (started < 2) await new Promise((r) => setTimeout(r, 20));
+    // Three leases later the first worker is still at it: the other finds nothing of the plan to take.
+    await new Promise((r) => setTimeout(r, 900));
+    const taken: OutboxItem[] = [];
+    const other = new OutboxWorker(ctx.database, async (item) => void (item.planId === planId && taken.push(item)), quiet, undefined, { leaseMs: 300 });
+    await other.runOnce();
+    expect(taken).toEqual([]);
+    release();
+    await running;
+    expect((await pending(planId)).every((r) => r.delivered_at !== null)).toBe(true);
+  });
 });

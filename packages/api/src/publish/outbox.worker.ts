@@ -52,7 +52,9 @@ export interface OutboxWorkerOptions {
 }
 
 export const defaultOutboxOptions: OutboxWorkerOptions = {
-  leaseMs: 60_000,
+  // Short, and renewed while the delivery runs: after a crash, another worker (or this one
+  // restarted) takes the item over within this time, however long a healthy delivery takes.
+  leaseMs: 15_000,
   pollMs: 1000,
   baseDelayMs: 500,
   maxDelayMs: 60_000,
@@ -195,6 +197,31 @@ export class OutboxWorker {
   /** Delivers everything that is due now; resolves with how many were acknowledged. */
   async runOnce(): Promise<{ delivered: number; failed: number }> {
     const items = await this.claim();
+    if (items.length === 0) return { delivered: 0, failed: 0 };
+    const inFlight = new Set(items.map((i) => i.id));
+    const renewal = setInterval(() => void this.renewLeases([...inFlight]), Math.max(50, Math.floor(this.options.leaseMs / 3)));
+    try {
+      return await this.deliverAll(items, inFlight);
+    } finally {
+      clearInterval(renewal);
+    }
+  }
+
+  /** Holds on to the items still being delivered: their leases run a whole lease on from now. */
+  private async renewLeases(ids: number[]) {
+    if (ids.length === 0) return;
+    const until = new Date(this.now().getTime() + this.options.leaseMs).toISOString();
+    try {
+      await this.database.db.execute(
+        sql`update outbox set leased_until = ${until}::timestamptz where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) and delivered_at is null and leased_until is not null`,
+      );
+    } catch (error) {
+      // A missed renewal costs at most a second delivery attempt, which identifiers make harmless.
+      this.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'outbox lease renewal failed');
+    }
+  }
+
+  private async deliverAll(items: OutboxItem[], inFlight: Set<number>): Promise<{ delivered: number; failed: number }> {
     let delivered = 0;
     let failed = 0;
     // Different plans and upstreams in parallel; each claim holds one item per plan and side.
@@ -214,6 +241,8 @@ export class OutboxWorker {
         } catch (error) {
           failed += 1;
           await this.failed(item, error);
+        } finally {
+          inFlight.delete(item.id);
         }
       }),
     );
