@@ -132,6 +132,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await card.getByText('Väntar på ditt svar').waitFor();
     await card.getByRole('button', { name: 'Tacka ja' }).waitFor();
     await card.getByRole('button', { name: 'Tacka nej' }).waitFor();
+    // In Swedish, nothing staff wrote needs a language of its own.
+    expect(await page.locator('sip-relative-view').evaluate((el) => el.shadowRoot!.querySelectorAll('.view [lang]').length)).toBe(0);
 
     // Back to the list: focus returns to the plan's button.
     await page.getByRole('button', { name: 'Alla mina planer' }).click();
@@ -236,6 +238,19 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await page.getByText(utcDate(expected.shared.followUp!.date, 'en-GB')).first().waitFor();
     const text = await page.locator('sip-relative-view').evaluate((el) => el.shadowRoot!.textContent ?? '');
     for (const swedish of ['Tacka ja', 'Mina planer', 'Dina åtaganden', 'Skriv ut', 'Väntar på ditt svar']) expect(text).not.toContain(swedish);
+    // What staff wrote stays Swedish, and says so, so a screen reader reads it with a Swedish voice;
+    // the widget lays itself out left to right whatever the host page's direction.
+    const marks = await page.locator('sip-relative-view').evaluate((el, what) => {
+      const root = el.shadowRoot!;
+      const heading = [...root.querySelectorAll('h4')].find((h) => h.textContent!.trim() === what)!;
+      const base = root.querySelector('[part="base"]')!;
+      return {
+        commitment: heading.querySelector('[lang]')?.getAttribute('lang') ?? null,
+        title: root.querySelector('#plan-title [lang]')?.getAttribute('lang') ?? null,
+        base: [base.getAttribute('lang'), base.getAttribute('dir')],
+      };
+    }, expected.me.commitments[0]!.what);
+    expect(marks).toEqual({ commitment: 'sv', title: 'sv', base: ['en', 'ltr'] });
 
     await page.getByRole('radio', { name: 'Yes, I agree' }).check();
     await page.getByRole('button', { name: 'Save my answer' }).click();

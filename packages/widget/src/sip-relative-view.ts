@@ -688,13 +688,26 @@ export class SipRelativeView extends LitElement {
     return plan.title ?? this.#localize.t.untitledPlan;
   }
 
+  /** The plan's title as shown: staff wrote it in Swedish, and it keeps that language in another. */
+  #titleShown(plan: Pick<MyPlan, 'title'>) {
+    return plan.title ? this.#staffText(plan.title) : this.#localize.t.untitledPlan;
+  }
+
+  /**
+   * Text staff wrote (in Swedish): marked `lang="sv"` when the widget speaks another language,
+   * so a screen reader reads it with a Swedish voice.
+   */
+  #staffText(text: string) {
+    return this.#localize.lang === 'sv' ? text : html`<span lang="sv">${text}</span>`;
+  }
+
   // ---------------------------------------------------------------- rendering
 
   protected override render() {
     const busy = this.view.kind === 'loading' || this.view.kind === 'idle';
     // The live region stays outside the busy part: screen readers may hold back what changes in it.
     return html`
-      <div part="base" class="base" lang=${this.#localize.lang}>
+      <div part="base" class="base" lang=${this.#localize.lang} dir="ltr">
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
         <div class="view" aria-busy=${busy ? 'true' : 'false'}>${this.#renderView()}</div>
       </div>
@@ -751,7 +764,7 @@ export class SipRelativeView extends LitElement {
                       aria-describedby=${`status-${plan.planId}`}
                       @click=${() => this.#open(plan.planId)}
                     >
-                      ${this.#title(plan)}
+                      ${this.#titleShown(plan)}
                     </button>
                     <span class="muted" id=${`status-${plan.planId}`}>${t.planStatusLabel(t.planStatus[plan.status])}</span>
                   </li>`,
@@ -773,7 +786,7 @@ export class SipRelativeView extends LitElement {
             : html`<button part="button" class="button link back" type="button" @click=${this.#back}>${t.backToPlans}</button>`}
           <button part="button" class="button secondary print" type="button" @click=${this.#print}>${t.print}</button>
         </div>
-        <h2 id="plan-title" part="heading" tabindex="-1">${this.#title(plan)}</h2>
+        <h2 id="plan-title" part="heading" tabindex="-1">${this.#titleShown(plan)}</h2>
         <p class="muted">${t.planStatusLabel(t.planStatus[plan.status])}. ${t.youAre(plan.me.name, relationship)}</p>
         <p class="muted">${t.sipMeans}</p>
         ${this.#renderContact(plan)} ${this.#renderCommitments(plan)} ${plan.me.sharesHome ? this.#renderHome(plan) : nothing}
@@ -809,7 +822,7 @@ export class SipRelativeView extends LitElement {
           </div>
           <div>
             <dt>${t.outOfHours}</dt>
-            <dd>${plan.outOfHours ?? t.outOfHoursGeneral}</dd>
+            <dd>${plan.outOfHours ? this.#staffText(plan.outOfHours) : t.outOfHoursGeneral}</dd>
           </div>
         </dl>
       `,
@@ -856,11 +869,11 @@ export class SipRelativeView extends LitElement {
           </button>`
         : nothing;
     return html`<li part="commitment" class="commitment">
-      <h4 id=${`title-${c.id}`}>${c.what}</h4>
+      <h4 id=${`title-${c.id}`}>${this.#staffText(c.what)}</h4>
       <dl class="facts facts--inline">
         <div>
           <dt>${t.howOften}</dt>
-          <dd>${c.howOften}</dd>
+          <dd>${this.#staffText(c.howOften)}</dd>
         </div>
         <div>
           <dt>${t.period}</dt>
@@ -1003,7 +1016,7 @@ export class SipRelativeView extends LitElement {
     }[kind];
     return html`<dialog part="dialog" class="dialog" aria-labelledby="confirm-title" aria-describedby="confirm-body" @close=${this.#dialogClosed}>
       <h3 id="confirm-title">${text.title}</h3>
-      ${c && kind !== 'leave-role' ? html`<p class="dialog-what">${c.what}</p>` : nothing}
+      ${c && kind !== 'leave-role' ? html`<p class="dialog-what">${this.#staffText(c.what)}</p>` : nothing}
       <p id="confirm-body">${text.body}</p>
       <form novalidate @submit=${(e: Event) => e.preventDefault()}>
         ${kind === 'withdraw'
@@ -1096,7 +1109,7 @@ export class SipRelativeView extends LitElement {
       );
     }
     const list = (items: { text: string }[]) =>
-      items.length ? html`<ul>${items.map((i) => html`<li>${i.text}</li>`)}</ul>` : html`<p class="muted">${t.none}</p>`;
+      items.length ? html`<ul>${items.map((i) => html`<li>${this.#staffText(i.text)}</li>`)}</ul>` : html`<p class="muted">${t.none}</p>`;
     return this.#section(
       'shared-title',
       t.sharedHeading,
@@ -1116,17 +1129,17 @@ export class SipRelativeView extends LitElement {
                 ? html`<ul class="cards">
                     ${shared.interventions.map(
                       (i) => html`<li class="card">
-                        <p class="card-title">${i.title}</p>
+                        <p class="card-title">${this.#staffText(i.title)}</p>
                         <dl class="facts facts--inline">
                           <div>
                             <dt>${t.performedBy}</dt>
-                            <dd>${i.performedBy ? html`${i.performedBy}, ` : nothing}${t.principal[i.principal]}</dd>
+                            <dd>${i.performedBy ? html`${this.#staffText(i.performedBy)}, ` : nothing}${t.principal[i.principal]}</dd>
                           </div>
                           ${i.when || i.startDate
                             ? html`<div>
                                 <dt>${t.when}</dt>
                                 <dd>
-                                  ${i.when ?? nothing}${i.when && i.startDate ? ', ' : nothing}${i.startDate
+                                  ${i.when ? this.#staffText(i.when) : nothing}${i.when && i.startDate ? ', ' : nothing}${i.startDate
                                     ? i.endDate
                                       ? t.periodFromUntil(l.date(i.startDate), l.date(i.endDate))
                                       : t.periodFrom(l.date(i.startDate))
@@ -1162,7 +1175,7 @@ export class SipRelativeView extends LitElement {
         ${shared.meetings
           ? html`<h4>${t.meetings}</h4>
               ${shared.meetings.length
-                ? html`<ul>${shared.meetings.map((m) => html`<li>${l.dateTime(m.at)}${m.place ? html`, ${m.place}` : nothing}</li>`)}</ul>`
+                ? html`<ul>${shared.meetings.map((m) => html`<li>${l.dateTime(m.at)}${m.place ? html`, ${this.#staffText(m.place)}` : nothing}</li>`)}</ul>`
                 : html`<p class="muted">${t.none}</p>`}`
           : nothing}
       `,
@@ -1179,7 +1192,7 @@ export class SipRelativeView extends LitElement {
       html`
         ${information.length
           ? html`<ul>
-              ${information.map((i) => html`<li>${i.what} <span class="muted">(${t.informationHow(i.how, i.howOften)})</span></li>`)}
+              ${information.map((i) => html`<li>${this.#staffText(i.what)} <span class="muted">(${t.informationHow(i.how, i.howOften)})</span></li>`)}
             </ul>`
           : html`<p>${t.informationNone}</p>`}
         ${informed.length
