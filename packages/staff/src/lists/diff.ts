@@ -3,7 +3,7 @@
  * and field, what was added, removed or changed, with the value before and after. The value
  * before is read from the earlier version itself, since a patch carries only the new one.
  */
-import type { CommitmentEventStatus, PlanStatus } from '@sip/shared';
+import { consentCategorySchema, type CommitmentEventStatus, type PlanStatus } from '@sip/shared';
 import { formatDate, formatDateTime, type Lang } from '../i18n.ts';
 
 export interface PatchOperation {
@@ -133,20 +133,8 @@ interface DiffMessages {
   codes: Record<ConsentCode, string>;
 }
 
-const CONSENT_CODES = [
-  'written',
-  'oral',
-  'individual',
-  'guardians',
-  'goals',
-  'needs',
-  'interventions',
-  'health-interventions',
-  'social-interventions',
-  'contacts',
-  'meetings',
-  'follow-up',
-] as const;
+/** The consent's coded values: its form, whose consent it is, and the categories it shares (the API's own list). */
+const CONSENT_CODES = ['written', 'oral', 'individual', 'guardians', ...consentCategorySchema.options] as const;
 type ConsentCode = (typeof CONSENT_CODES)[number];
 /** The fields whose values are codes. */
 const CODED = new Set(['form', 'basis', 'information', 'categories']);
