@@ -1,6 +1,5 @@
 import type { CommitmentAnswerKind, HomeConsent, MyCommitment, MyPlan, MyPlanSummary, RelativeSupport } from '@sip/shared';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import {
   checkComment,
   COMMENT_MAX,
@@ -19,7 +18,7 @@ import {
   type ConsentStatus,
   type SipErrorCode,
 } from './events.ts';
-import { LocaleController } from './i18n.ts';
+import { LANGUAGE_NAMES, LocaleController } from './i18n.ts';
 import { styles } from './sip-relative-view.styles.ts';
 
 type View =
@@ -50,8 +49,11 @@ function loadErrorCode(code: ApiErrorCode): SipErrorCode {
  * @summary The relatives' view of a SIP (samordnad individuell plan): what the individual lets
  * the relative see, and the relative's own answers to the voluntary commitments proposed to them.
  *
- * @attr {string} lang - `sv` (default) or `en`. Without it the language follows the nearest
- *   ancestor with a `lang` attribute, then the document.
+ * @attr {string} lang - `sv` (default), `sv-x-lattlast` (lättläst svenska, easy-to-read Swedish),
+ *   `en`, `fi` or `ar` (laid out right to left). Without it the language follows the nearest
+ *   ancestor with a `lang` attribute, then the document; a language it does not speak is Swedish.
+ *   Languages besides Swedish are fetched when asked for, from beside the element's module.
+ * @attr {number} heading-level - The level of the element's first heading, 1 to 6 (default 2).
  *
  * @event {SipReadyEvent} sip-ready - The first render with data from the service. `detail`: `{ view, planId? }`.
  * @event {SipConsentChangeEvent} sip-consent-change - The relative's answer was saved. `detail`:
@@ -90,11 +92,32 @@ function loadErrorCode(code: ApiErrorCode): SipErrorCode {
 export class SipRelativeView extends LitElement {
   static override styles = styles;
 
+  // Reactive properties declared without decorators: the module stays smaller, and its private
+  // fields stay the browser's own.
+  static override properties = {
+    apiBase: { attribute: 'api-base' },
+    planId: { attribute: 'plan-id' },
+    headingLevel: { attribute: 'heading-level', type: Number },
+    view: { state: true },
+    outcomes: { state: true },
+    formErrors: { state: true },
+    announcement: { state: true },
+    withdrawing: { state: true },
+    confirming: { state: true },
+    printing: { state: true },
+  };
+
   /** The base URL of the SIP broker, e.g. `https://sip.example.se`. */
-  @property({ attribute: 'api-base' }) accessor apiBase = '';
+  declare apiBase: string;
 
   /** Show this plan only. Without it the relative's plans are listed, and they can open one. */
-  @property({ attribute: 'plan-id' }) accessor planId: string | null = null;
+  declare planId: string | null;
+
+  /**
+   * The level of the element's first heading, 1 to 6 (default 2), to fit the host page's
+   * outline; the headings below it follow one level deeper each, and stop at 6.
+   */
+  declare headingLevel: number;
 
   #localize = new LocaleController(this);
   #provider: AccessTokenProvider | undefined;
@@ -112,14 +135,27 @@ export class SipRelativeView extends LitElement {
   /** The relative asked for what is loading: focus goes to it, or to the message that it failed. */
   #focusAfterLoad = false;
 
-  @state() private accessor view: View = { kind: 'idle' };
-  @state() private accessor outcomes: ReadonlyMap<string, Outcome> = new Map();
-  @state() private accessor formErrors: ReadonlyMap<string, FieldProblem[]> = new Map();
-  @state() private accessor announcement = '';
+  private declare view: View;
+  private declare outcomes: ReadonlyMap<string, Outcome>;
+  private declare formErrors: ReadonlyMap<string, FieldProblem[]>;
+  private declare announcement: string;
   /** The commitment the confirm dialog asks about, and whether it is a withdrawal or a decline. */
-  @state() private accessor withdrawing: MyCommitment | undefined;
-  @state() private accessor confirming: 'withdraw' | 'decline' | 'leave-role' = 'withdraw';
-  @state() private accessor printing = false;
+  private declare withdrawing: MyCommitment | undefined;
+  private declare confirming: 'withdraw' | 'decline' | 'leave-role';
+  private declare printing: boolean;
+
+  constructor() {
+    super();
+    this.apiBase = '';
+    this.planId = null;
+    this.headingLevel = 2;
+    this.view = { kind: 'idle' };
+    this.outcomes = new Map();
+    this.formErrors = new Map();
+    this.announcement = '';
+    this.confirming = 'withdraw';
+    this.printing = false;
+  }
 
   /**
    * An async function that gives an access token for the relative (`(request: { renew }) =>
@@ -277,6 +313,7 @@ export class SipRelativeView extends LitElement {
     this.view = { kind: 'loading', what: 'list' };
     try {
       const { items } = await this.#api()!.listPlans();
+      await this.#localize.ready();
       if (generation !== this.#generation) return;
       if (!Array.isArray(items)) throw new ApiError('bad-response');
       this.view = { kind: 'list', plans: items };
@@ -296,6 +333,7 @@ export class SipRelativeView extends LitElement {
     if (byUser) this.#announce(this.#localize.t.loadingPlan);
     try {
       const plan = await this.#api()!.readPlan(planId);
+      await this.#localize.ready();
       if (generation !== this.#generation) return;
       if (!plan || typeof plan !== 'object' || !plan.me) throw new ApiError('bad-response');
       this.view = { kind: 'plan', plan };
@@ -695,21 +733,30 @@ export class SipRelativeView extends LitElement {
 
   /**
    * Text staff wrote (in Swedish): marked `lang="sv"` when the widget speaks another language,
-   * so a screen reader reads it with a Swedish voice.
+   * so a screen reader reads it with a Swedish voice, and laid out left to right in Arabic.
    */
   #staffText(text: string) {
-    return this.#localize.lang === 'sv' ? text : html`<span lang="sv">${text}</span>`;
+    return this.#localize.lang.startsWith('sv') ? text : html`<span lang="sv" dir="ltr">${text}</span>`;
   }
 
   // ---------------------------------------------------------------- rendering
 
   protected override render() {
-    const busy = this.view.kind === 'loading' || this.view.kind === 'idle';
+    const l = this.#localize;
+    const busy = this.view.kind === 'loading' || this.view.kind === 'idle' || l.loading;
     // The live region stays outside the busy part: screen readers may hold back what changes in it.
+    // While the language asked for is fetched, a neutral state: no text in a language not asked for.
     return html`
-      <div part="base" class="base" lang=${this.#localize.lang} dir="ltr">
+      <div part="base" class="base" lang=${l.lang} dir=${l.dir}>
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-        <div class="view" aria-busy=${busy ? 'true' : 'false'}>${this.#renderView()}</div>
+        ${l.failed
+          ? html`<p part="message" class="message message--warning">
+              Texterna på <span lang=${l.failed} dir="auto">${LANGUAGE_NAMES[l.failed]}</span> gick inte att hämta. Därför står allt här på svenska.
+            </p>`
+          : nothing}
+        <div class="view" aria-busy=${busy ? 'true' : 'false'}>
+          ${l.loading ? html`<p part="message" class="message loading"><span class="spinner" aria-hidden="true"></span></p>` : this.#renderView()}
+        </div>
       </div>
     `;
   }
@@ -748,7 +795,7 @@ export class SipRelativeView extends LitElement {
     const t = this.#localize.t;
     return html`
       <section class="list" aria-labelledby="list-title">
-        <h2 id="list-title" part="heading" tabindex="-1">${t.myPlans}</h2>
+        ${this.#h(0, t.myPlans, 'list-title')}
         ${plans.length === 0
           ? html`<p part="message" class="message">${t.noPlans}</p>`
           : html`
@@ -786,7 +833,7 @@ export class SipRelativeView extends LitElement {
             : html`<button part="button" class="button link back" type="button" @click=${this.#back}>${t.backToPlans}</button>`}
           <button part="button" class="button secondary print" type="button" @click=${this.#print}>${t.print}</button>
         </div>
-        <h2 id="plan-title" part="heading" tabindex="-1">${this.#titleShown(plan)}</h2>
+        ${this.#h(0, this.#titleShown(plan), 'plan-title')}
         <p class="muted">${t.planStatusLabel(t.planStatus[plan.status])}. ${t.youAre(plan.me.name, relationship)}</p>
         <p class="muted">${t.sipMeans}</p>
         ${this.#renderContact(plan)} ${this.#renderCommitments(plan)} ${plan.me.sharesHome ? this.#renderHome(plan) : nothing}
@@ -796,9 +843,33 @@ export class SipRelativeView extends LitElement {
     `;
   }
 
+  /**
+   * A heading `depth` levels below the element's first (`heading-level`, default 2), never
+   * deeper than h6. The top level is the `heading` part, and can take focus: the element moves
+   * focus to it after a navigation.
+   */
+  #h(depth: number, content: unknown, id?: string) {
+    const level = Math.min(6, Math.min(6, Math.max(1, Math.trunc(this.headingLevel) || 2)) + depth);
+    const a = { id: id ?? nothing, part: depth ? nothing : 'heading', tabindex: depth ? nothing : '-1' };
+    switch (level) {
+      case 1:
+        return html`<h1 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h1>`;
+      case 2:
+        return html`<h2 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h2>`;
+      case 3:
+        return html`<h3 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h3>`;
+      case 4:
+        return html`<h4 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h4>`;
+      case 5:
+        return html`<h5 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h5>`;
+      default:
+        return html`<h6 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h6>`;
+    }
+  }
+
   #section(id: string, heading: string, content: unknown) {
     return html`<section part="section" class="section" aria-labelledby=${id}>
-      <h3 id=${id}>${heading}</h3>
+      ${this.#h(1, heading, id)}
       ${content}
     </section>`;
   }
@@ -816,7 +887,7 @@ export class SipRelativeView extends LitElement {
             <dd>
               ${c
                 ? html`${c.name}${c.title ? html`, ${c.title}` : nothing}${c.unit ? html`, ${c.unit}` : nothing}
-                  ${c.phone ? html`<br />${t.phone}: <a href=${`tel:${c.phone.replace(/[^\d+]/g, '')}`}>${c.phone}</a>` : nothing}`
+                  ${c.phone ? html`<br />${t.phone}: <a href=${`tel:${c.phone.replace(/[^\d+]/g, '')}`} dir="ltr">${c.phone}</a>` : nothing}`
                 : t.noCoordinator}
             </dd>
           </div>
@@ -869,7 +940,7 @@ export class SipRelativeView extends LitElement {
           </button>`
         : nothing;
     return html`<li part="commitment" class="commitment">
-      <h4 id=${`title-${c.id}`}>${this.#staffText(c.what)}</h4>
+      ${this.#h(2, this.#staffText(c.what), `title-${c.id}`)}
       <dl class="facts facts--inline">
         <div>
           <dt>${t.howOften}</dt>
@@ -1015,7 +1086,7 @@ export class SipRelativeView extends LitElement {
       'leave-role': { title: t.leaveTitle, body: t.leaveBody(responsible), confirm: t.leaveConfirm, cancel: t.leaveCancel },
     }[kind];
     return html`<dialog part="dialog" class="dialog" aria-labelledby="confirm-title" aria-describedby="confirm-body" @close=${this.#dialogClosed}>
-      <h3 id="confirm-title">${text.title}</h3>
+      ${this.#h(1, text.title, 'confirm-title')}
       ${c && kind !== 'leave-role' ? html`<p class="dialog-what">${this.#staffText(c.what)}</p>` : nothing}
       <p id="confirm-body">${text.body}</p>
       <form novalidate @submit=${(e: Event) => e.preventDefault()}>
@@ -1116,15 +1187,15 @@ export class SipRelativeView extends LitElement {
       html`
         <p class="muted">${sharing?.validUntil ? t.sharedUntil(l.date(sharing.validUntil)) : t.sharedOpen}</p>
         ${shared.goals
-          ? html`<h4>${t.goals}</h4>
-              <h5>${t.individualGoals}</h5>
+          ? html`${this.#h(2, t.goals)}
+              ${this.#h(3, t.individualGoals)}
               ${list(shared.goals.individual)}
               ${shared.goals.professional
                 .filter((p) => p.goals.length > 0)
-                .map((p) => html`<h5>${t.professionalGoals(p.organisation || t.principal[p.principal])}</h5>${list(p.goals)}`)}`
+                .map((p) => html`${this.#h(3, t.professionalGoals(p.organisation || t.principal[p.principal]))}${list(p.goals)}`)}`
           : nothing}
         ${shared.interventions
-          ? html`<h4>${t.whoDoesWhat}</h4>
+          ? html`${this.#h(2, t.whoDoesWhat)}
               ${shared.interventions.length
                 ? html`<ul class="cards">
                     ${shared.interventions.map(
@@ -1158,22 +1229,22 @@ export class SipRelativeView extends LitElement {
                 : html`<p class="muted">${t.none}</p>`}`
           : nothing}
         ${shared.contacts
-          ? html`<h4>${t.contacts}</h4>
+          ? html`${this.#h(2, t.contacts)}
               ${shared.contacts.length
                 ? html`<ul>
                     ${shared.contacts.map(
                       (c) => html`<li>
                         ${c.name}${c.title ? html`, ${c.title}` : nothing} – ${c.organisation || t.principal[c.principal]}${c.unit ? html`, ${c.unit}` : nothing}
-                        ${c.phone ? html`<br />${t.phone}: <a href=${`tel:${c.phone.replace(/[^\d+]/g, '')}`}>${c.phone}</a>` : nothing}
+                        ${c.phone ? html`<br />${t.phone}: <a href=${`tel:${c.phone.replace(/[^\d+]/g, '')}`} dir="ltr">${c.phone}</a>` : nothing}
                       </li>`,
                     )}
                   </ul>`
                 : html`<p class="muted">${t.none}</p>`}`
           : nothing}
         ${shared.followUp !== undefined ? this.#renderFollowUp(shared.followUp) : nothing}
-        ${shared.needs ? html`<h4>${t.needs}</h4>${list(shared.needs)}` : nothing}
+        ${shared.needs ? html`${this.#h(2, t.needs)}${list(shared.needs)}` : nothing}
         ${shared.meetings
-          ? html`<h4>${t.meetings}</h4>
+          ? html`${this.#h(2, t.meetings)}
               ${shared.meetings.length
                 ? html`<ul>${shared.meetings.map((m) => html`<li>${l.dateTime(m.at)}${m.place ? html`, ${this.#staffText(m.place)}` : nothing}</li>`)}</ul>`
                 : html`<p class="muted">${t.none}</p>`}`
@@ -1196,7 +1267,7 @@ export class SipRelativeView extends LitElement {
             </ul>`
           : html`<p>${t.informationNone}</p>`}
         ${informed.length
-          ? html`<h4>${t.informedHeading}</h4>
+          ? html`${this.#h(2, t.informedHeading)}
               <ul>
                 ${informed.map((i) => html`<li><span class="when">${l.date(i.at)}</span>: ${i.what} ${t.informedBy(i.by.name)}</li>`)}
               </ul>`
@@ -1219,11 +1290,11 @@ export class SipRelativeView extends LitElement {
       t.supportHeading,
       html`
         <p>${t.supportIntro}</p>
-        <h4>${t.supportOffered}</h4>
+        ${this.#h(2, t.supportOffered)}
         ${support.offered.length
           ? html`<ul>${support.offered.map((o) => html`<li>${t.supportOffers[o]}</li>`)}</ul>`
           : html`<p class="muted">${t.supportNoneOffered}</p>`}
-        <h4>${t.myRequests}</h4>
+        ${this.#h(2, t.myRequests)}
         ${requests.length ? nothing : html`<p class="muted">${t.none}</p>`}
         ${REQUEST_KINDS.map((kind) =>
           this.#renderState(
@@ -1308,11 +1379,11 @@ export class SipRelativeView extends LitElement {
   #renderFollowUp(followUp: { date: string } | null) {
     const t = this.#localize.t;
     const l = this.#localize;
-    if (!followUp) return html`<h4>${t.followUp}</h4><p>${t.followUpNone}</p>`;
+    if (!followUp) return html`${this.#h(2, t.followUp)}<p>${t.followUpNone}</p>`;
     const now = new Date();
     const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
     return followUp.date < today
-      ? html`<h4>${t.followUpPassed}</h4><p>${t.followUpWas(l.date(followUp.date))}</p>`
-      : html`<h4>${t.followUp}</h4><p>${l.date(followUp.date)}</p>`;
+      ? html`${this.#h(2, t.followUpPassed)}<p>${t.followUpWas(l.date(followUp.date))}</p>`
+      : html`${this.#h(2, t.followUp)}<p>${l.date(followUp.date)}</p>`;
   }
 }

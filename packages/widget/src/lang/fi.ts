@@ -1,0 +1,255 @@
+/** Suomi (Finnish), a national minority language in Sweden. */
+import type { Messages } from '../i18n.ts';
+
+const group = (n: number) => new Intl.NumberFormat('fi-FI').format(n);
+/** The responsible organisation as the subject of a sentence, or who it is when it has no name. */
+const who = (responsible: string | null) => (responsible ? `${responsible}, joka vastaa suunnitelmasta,` : 'Suunnitelmasta vastaava taho');
+const whoShort = (responsible: string | null) => responsible ?? 'suunnitelmasta vastaava taho';
+
+const fi: Messages = {
+  loading: 'Haetaan …',
+  loadingPlan: 'Haetaan suunnitelmaa …',
+  noPlans: 'Et ole tällä hetkellä omaisena missään yhteensovitetussa yksilöllisessä suunnitelmassa (SIP).',
+  errorTitle: 'Jokin meni vikaan',
+  tryAgain: 'Yritä uudelleen',
+  errors: {
+    config: 'Palvelua ei ole asetettu oikein tälle sivulle. Ota yhteyttä sivuston ylläpitäjään.',
+    network: 'Emme saa yhteyttä palveluun. Tarkista internetyhteytesi ja yritä uudelleen.',
+    timeout: 'Palvelu ei vastaa juuri nyt. Yritä hetken kuluttua uudelleen.',
+    'not-found': 'Suunnitelmaa ei ole, tai sinulla ei ole enää pääsyä siihen.',
+    forbidden: 'Sinulla ei ole oikeutta nähdä tätä.',
+    server: 'Palvelussa tapahtui virhe. Yritä hetken kuluttua uudelleen.',
+    'bad-response': 'Palvelu antoi vastauksen, jota emme ymmärrä. Yritä hetken kuluttua uudelleen.',
+    conflict: 'Tallennus ei onnistunut, koska jotain on muuttunut. Olemme hakeneet uusimmat tiedot.',
+    validation: 'Kirjoittamaasi tekstiä ei voitu tallentaa. Korjaa virhe ja yritä uudelleen.',
+  },
+  sessionExpiredTitle: 'Olet kirjautunut ulos',
+  sessionExpired: 'Kirjautumisesi on vanhentunut. Kirjaudu uudelleen sisään jatkaaksesi.',
+  waitingForSignIn: 'Odotetaan kirjautumista …',
+
+  myPlans: 'Omat suunnitelmani',
+  plansCount: (n: number) =>
+    n === 1
+      ? 'Olet omaisena yhdessä yhteensovitetussa yksilöllisessä suunnitelmassa (SIP).'
+      : `Olet omaisena ${n} yhteensovitetussa yksilöllisessä suunnitelmassa (SIP).`,
+  sipMeans:
+    'SIP tarkoittaa yhteensovitettua yksilöllistä suunnitelmaa (ruotsiksi samordnad individuell plan). Siihen kunta ja alue kirjaavat yhdessä, mitä tehdään ja kuka sen tekee.',
+  untitledPlan: 'Yhteensovitettu yksilöllinen suunnitelma',
+  planStatus: {
+    draft: 'Luonnos',
+    active: 'Voimassa',
+    followed_up: 'Seurattu',
+    consent_withdrawn: 'Keskeytetty: suostumus on peruttu',
+    closed: 'Päättynyt',
+  },
+  planStatusLabel: (status: string) => `Tila: ${status}`,
+
+  backToPlans: 'Kaikki suunnitelmani',
+  print: 'Tulosta',
+  youAre: (name: string, relationship: string) => `Olet ${name} (${relationship}).`,
+  relationships: {
+    SPS: 'puoliso',
+    HUSB: 'aviomies',
+    WIFE: 'vaimo',
+    DOMPART: 'avopuoliso',
+    CHILD: 'lapsi',
+    DAU: 'tytär',
+    SON: 'poika',
+    PRN: 'vanhempi',
+    MTH: 'äiti',
+    FTH: 'isä',
+    SIB: 'sisarus',
+    SIS: 'sisko',
+    BRO: 'veli',
+    GRNDCHILD: 'lapsenlapsi',
+    GRNDDAU: 'lapsenlapsi',
+    GRNDSON: 'lapsenlapsi',
+    FRND: 'ystävä',
+    NBOR: 'naapuri',
+  },
+
+  contactHeading: 'Keneen voit ottaa yhteyttä',
+  coordinator: 'Suunnitelman koordinaattori',
+  noCoordinator: 'Suunnitelmalla ei ole vielä koordinaattoria.',
+  phone: 'Puhelin',
+  outOfHours: 'Virka-ajan ulkopuolella',
+  outOfHoursGeneral:
+    'Soita numeroon 1177, jos tarvitset terveysneuvontaa. Numero palvelee ympäri vuorokauden. Hätätilanteessa soita 112. Ota yhteyttä koordinaattoriin seuraavana arkipäivänä.',
+
+  commitmentsHeading: 'Sitoumuksesi',
+  commitmentsIntro:
+    'Sinulta on kysytty, haluatko tehdä nämä asiat. Se on vapaaehtoista. Mikään ei ole voimassa ennen kuin olet suostunut, ja voit lopettaa sitoumuksen milloin haluat.',
+  noCommitments: 'Sinulta ei ole pyydetty mitään sitoumusta.',
+  childNoCommitments: 'Lapsilta ei pyydetä sitoumuksia. Voit silti saada tietoa ja tukea.',
+  howOften: 'Kuinka usein',
+  period: 'Aika',
+  periodFrom: (from: string) => `${from} alkaen`,
+  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
+  reviewDate: 'Tarkistetaan',
+  statusLabel: 'Tila',
+  commitmentStatus: {
+    requested: 'Odottaa vastaustasi',
+    accepted: 'Olet suostunut',
+    declined: 'Olet kieltäytynyt',
+    withdrawn: 'Olet lopettanut sitoumuksen',
+    cancelled: 'Henkilökunta on perunut sen',
+  },
+  reconfirmDue: (date: string) => `On aika tarkistaa: voitko jatkaa tätä? Vastaa viimeistään ${date}.`,
+  reconfirmFrom: (date: string) => `Sinulta kysytään uudelleen ${date} alkaen.`,
+  cancelledHelp: 'Henkilökunta on poistanut tämän sitoumuksen. Sinun ei tarvitse tehdä mitään. Onko sinulla kysyttävää? Ota yhteyttä koordinaattoriin.',
+  withdrawnHelp: (responsible: string | null) =>
+    `${who(responsible)} on saanut tiedon ja suunnittelee asian uudelleen, jotta apu järjestyy silti.`,
+  accept: 'Suostun',
+  decline: 'Kieltäydyn',
+  withdraw: 'Lopeta sitoumus',
+  reconfirm: 'Kyllä, jatkan',
+  comment: 'Kommentti (vapaaehtoinen)',
+  commentHint: 'Enintään 2 000 merkkiä. Suunnitelman parissa työskentelevä henkilökunta voi lukea sen.',
+  history: 'Tähänastiset vastauksesi',
+  historyEntry: {
+    requested: 'Henkilökunta kysyi sinulta',
+    accepted: 'Suostuit',
+    declined: 'Kieltäydyit',
+    withdrawn: 'Lopetit sitoumuksen',
+    cancelled: 'Henkilökunta perui sitoumuksen',
+    reconfirmed: 'Vahvistit, että jatkat',
+  },
+  nextReview: (date: string) => `seuraava tarkistus ${date}`,
+
+  withdrawTitle: 'Haluatko lopettaa sitoumuksen?',
+  withdrawBody: (responsible: string | null) =>
+    `Lopetat silloin tämän. ${who(responsible)} saa tiedon ja suunnittelee asian uudelleen, jotta apu järjestyy toisella tavalla. Sinun ei tarvitse kertoa syytä.`,
+  withdrawComment: 'Haluatko kertoa syyn? (vapaaehtoinen)',
+  withdrawConfirm: 'Kyllä, lopeta sitoumus',
+  withdrawCancel: 'Ei, jatkan kuten ennenkin',
+
+  declineTitle: 'Haluatko kieltäytyä?',
+  declineBody: (responsible: string | null) =>
+    `On täysin hyväksyttävää kieltäytyä. ${who(responsible)} saa tiedon ja järjestää avun toisella tavalla. Voit muuttaa mielesi ja suostua niin kauan kuin asiaa ei ole suunniteltu uudelleen.`,
+  declineConfirm: 'Kyllä, kieltäydyn',
+  declineCancel: 'Ei, palaa takaisin',
+  declinedHelp: (responsible: string | null) =>
+    `Muutitko mielesi? Voit suostua niin kauan kuin ${whoShort(responsible)} ei ole suunnitellut asiaa uudelleen.`,
+  changeToAccept: 'Muutan mieleni ja suostun',
+
+  roleHeading: 'Roolisi omaisena',
+  roleIntro: (responsible: string | null) =>
+    `Omaisena mukana oleminen on vapaaehtoista. Jos et enää halua olla mukana suunnitelmassa, voit kertoa sen tässä. ${who(responsible)} ottaa silloin sinuun yhteyttä suunnitellakseen asiat uudelleen. Se, mihin olet suostunut, on voimassa, kunnes olette puhuneet. Jos haluat lopettaa jonkin asian heti, voit lopettaa sen yllä.`,
+  leaveButton: 'Haluan luopua roolistani',
+  leaveTitle: 'Haluatko luopua roolistasi suunnitelmassa?',
+  leaveBody: (responsible: string | null) =>
+    `${who(responsible)} saa tiedon ja ottaa sinuun yhteyttä suunnitellakseen asiat uudelleen, jotta apu järjestyy silti. Sinun ei tarvitse kertoa syytä.`,
+  leaveConfirm: 'Kyllä, haluan luopua roolistani',
+  leaveCancel: 'Ei, palaa takaisin',
+  leaveAsked: (date: string) => `Pyysit ${date}, että saisit luopua roolistasi.`,
+  leaveWaiting: (responsible: string | null) =>
+    responsible ? `${responsible} ottaa sinuun yhteyttä.` : 'Suunnitelmasta vastaava taho ottaa sinuun yhteyttä.',
+
+  saving: 'Tallennetaan …',
+  saved: (time: string) => `Tallennettu klo ${time}.`,
+  notSaved: 'Ei tallennettu.',
+  unknown: 'Emme tiedä, tallentuiko vastauksesi.',
+  outcomeHelp: {
+    network: 'Emme saaneet yhteyttä palveluun. Tarkista internetyhteytesi ja yritä uudelleen.',
+    session: 'Kirjautumisesi on vanhentunut. Kirjaudu uudelleen sisään ja paina sitten Yritä uudelleen.',
+    server: 'Palvelussa tapahtui virhe. Yritä hetken kuluttua uudelleen.',
+    unknown: 'Palvelu ei vastannut ajoissa. Yritä uudelleen – jos vastauksesi on jo tallennettu, sitä ei tallenneta toiseen kertaan.',
+    conflict: 'Jotain on muuttunut sen jälkeen, kun avasit suunnitelman, esimerkiksi henkilökunnan tekemänä. Olemme hakeneet uusimmat tiedot.',
+    validation: 'Kirjoittamaasi tekstiä ei voitu tallentaa. Korjaa virhe ja yritä uudelleen.',
+  },
+  retrySafe: 'Voit turvallisesti yrittää uudelleen: vastauksesi tallennetaan vain kerran.',
+  announce: {
+    accepted: (what: string) => `Tallennettu. Olet suostunut tähän: ${what}.`,
+    declined: (what: string) => `Tallennettu. Olet kieltäytynyt tästä: ${what}.`,
+    withdrawn: (what: string) => `Tallennettu. Olet lopettanut tämän: ${what}.`,
+    reconfirmed: (what: string) => `Tallennettu. Jatkat tätä: ${what}.`,
+    homeConsent: 'Tallennettu. Vastauksesi kodista on kirjattu.',
+    request: 'Tallennettu. Pyyntösi on lähetetty.',
+    notSaved: 'Ei tallennettu.',
+    unknown: 'Emme tiedä, tallentuiko vastauksesi.',
+    planOpened: (title: string) => `${title} on avattu.`,
+  },
+
+  homeHeading: 'Yhteinen kotinne',
+  homeIntro:
+    'Asut yhdessä henkilön kanssa. Kun hoitoa ja hoivaa annetaan kotona, yhteisestä kodistanne tulee henkilökunnan työpaikka. Siihen tarvitaan sinun suostumuksesi.',
+  homeQuestion: 'Suostutko siihen, että yhteistä kotianne käytetään hoitoon ja hoivaan?',
+  homeYes: 'Kyllä, suostun',
+  homeNo: 'Ei, en suostu',
+  homeSave: 'Tallenna vastaukseni',
+  homeCurrentYes: (date: string) => `Suostuit ${date}.`,
+  homeCurrentNo: (date: string) => `Et suostunut ${date}.`,
+  homeNotAnswered: 'Et ole vielä vastannut.',
+  homeChoose: 'Valitse kyllä tai ei',
+  homeHistory: 'Vastauksesi kodista',
+  homeHistoryYes: 'Kyllä',
+  homeHistoryNo: 'Ei',
+
+  supportHeading: 'Tukea sinulle omaisena',
+  supportIntro: 'Kunnan on tarjottava tukea sinulle, joka autat läheistäsi.',
+  supportOffered: 'Sinulle tarjottu tuki',
+  supportOffers: {
+    conversation: 'Keskusteluapu',
+    respite: 'Lomitus, jotta saat aikaa itsellesi',
+    groups: 'Tapaamiset muiden omaisten kanssa',
+    training: 'Koulutus omaisille',
+  },
+  supportNoneOffered: 'Tukea ei ole vielä tarjottu.',
+  myRequests: 'Mitä olet pyytänyt',
+  requestKinds: {
+    'contact-consultant': 'Että omaisneuvoja ottaa sinuun yhteyttä',
+    'needs-assessment': 'Omien tarpeidesi arviointi',
+  },
+  requestAsked: (date: string) => `Pyysit sitä ${date}.`,
+  requestHandled: (date: string) => `Valmis ${date}.`,
+  requestOpen: 'Ei vielä valmis.',
+  requestButtons: {
+    'contact-consultant': 'Pyydä omaisneuvojaa ottamaan minuun yhteyttä',
+    'needs-assessment': 'Pyydä omien tarpeideni arviointia',
+  },
+  requestNote: 'Haluatko kertoa jotain muuta? (vapaaehtoinen)',
+
+  sharedHeading: 'Tämän näet suunnitelmasta',
+  sharedUntil: (date: string) => `Henkilö on antanut suostumuksensa siihen, että näet tämän ${date} asti.`,
+  sharedOpen: 'Henkilö on antanut suostumuksensa siihen, että näet tämän.',
+  nothingShared: 'Henkilö ei jaa sinulle tällä hetkellä mitään suunnitelmasta. Näet vain sen, mikä koskee sinua itseäsi.',
+  consentWithdrawn:
+    'Henkilö on perunut suostumuksensa suunnitelmaan. Oma osuutesi on edelleen voimassa: sitoumuksesi ja vastauksesi, tieto, jota saat, ja tukesi.',
+  goals: 'Tavoitteet',
+  individualGoals: 'Tämä on henkilölle tärkeintä',
+  professionalGoals: (organisation: string) => `Tavoitteet: ${organisation}`,
+  whoDoesWhat: 'Kuka tekee mitä',
+  principal: {
+    region: 'Alue (terveyden- ja sairaanhoito)',
+    municipality: 'Kunta (sosiaalipalvelut ja hoiva)',
+  },
+  interventionStatus: {
+    planned: 'Suunniteltu',
+    decided: 'Päätetty',
+  },
+  performedBy: 'Kuka',
+  when: 'Milloin',
+  contacts: 'Yhteyshenkilöt',
+  followUp: 'Seuraava seuranta',
+  followUpNone: 'Seurantaa ei ole vielä sovittu.',
+  followUpPassed: 'Seuranta',
+  followUpWas: (date: string) => `Seuranta oli tarkoitus pitää ${date}. Koordinaattori ottaa sinuun yhteyttä uuden ajan sopimiseksi.`,
+  needs: 'Tarpeet',
+  meetings: 'Tapaamiset',
+  none: 'Ei vielä mitään.',
+
+  informationHeading: 'Tietoa sinulle',
+  informationNone: 'Sinulle ei ole vielä suunniteltu tiedottamista.',
+  informationHow: (how: string, howOften: string) => `${how}, ${howOften}`,
+  informedHeading: 'Milloin sait tietoa',
+  informedBy: (name: string) => `(kertoja: ${name})`,
+
+  errorSummaryTitle: 'Jotain on korjattava',
+  errorPrefix: 'Virhe:',
+  commentTooLong: (max: number, length: number) =>
+    `Kommentissa saa olla enintään ${group(max)} merkkiä. Siinä on nyt ${group(length)} merkkiä.`,
+  commentControl: 'Kommentissa on merkkejä, joita ei voi tallentaa. Poista ne ja yritä uudelleen.',
+  commentRejected: 'Kommenttia ei voitu tallentaa. Tarkista sen pituus ja merkit.',
+};
+
+export default fi;
