@@ -105,8 +105,11 @@ export async function buildWidget({ outDir = distDir } = {}) {
     target,
     define: { 'process.env.NODE_ENV': '"production"' },
     plugins: [languagesPlugin(languages)],
+    // Lit's licence notices, once for all its modules (below), not once per module.
+    legalComments: 'none',
   });
   lastMetafile = result.metafile;
+  result.outputFiles[0] = { contents: compact(result.outputFiles[0].text) };
   // From shared, only its modules without dependencies, for browsers: the review window the
   // service reads too, and what the elements' clients share.
   const sharedForBrowsers = /(^|\/)shared\/src\/(review-window\.ts|client\/[\w-]+\.ts)$/;
@@ -128,6 +131,16 @@ export async function buildWidget({ outDir = distDir } = {}) {
   }));
   const path = await writeBundle(outDir, { file: bundleFile, body, metadataFile, metadata });
   return { ...metadata, path };
+}
+
+/**
+ * The module with the indentation of its templates (Lit's html and css) collapsed, which esbuild
+ * leaves as written: a line break followed by spaces is one space, as the browser reads it in
+ * HTML and CSS (no template of the element's keeps white space, as in <pre>). Lit's licence at the end.
+ */
+function compact(text) {
+  const body = text.replace(/\n {2,}/g, ' ');
+  return Buffer.from(`${body}/*! Lit | Copyright 2017-2022 Google LLC | SPDX-License-Identifier: BSD-3-Clause */\n`);
 }
 
 /** The last build's esbuild metafile, for `--profile`. */

@@ -87,6 +87,8 @@ export interface HostOptions {
   twice?: boolean;
   /** CSS `zoom` on the host page's `<html>`, as a reader who zooms the text. */
   zoom?: number;
+  /** The element's `heading-level` attribute. */
+  headingLevel?: string;
 }
 
 export type Host = HostServer;
@@ -102,6 +104,7 @@ export function startHost(serviceUrl: string, bundlePath: string): Promise<Host>
       const attributes = [`api-base="${escapeAttribute(serviceUrl)}"`];
       if (q.get('lang')) attributes.push(`lang="${escapeAttribute(q.get('lang')!)}"`);
       if (q.get('plan')) attributes.push(`plan-id="${escapeAttribute(q.get('plan')!)}"`);
+      if (q.get('heading-level')) attributes.push(`heading-level="${escapeAttribute(q.get('heading-level')!)}"`);
       return {
         title: 'Mina sidor',
         element: `<sip-relative-view ${attributes.join(' ')}></sip-relative-view>`,
@@ -147,6 +150,7 @@ export async function startWidgetHarness(): Promise<WidgetHarness> {
     if (options.token) q.set('token', options.token);
     if (options.twice) q.set('twice', '');
     if (options.zoom) q.set('zoom', String(options.zoom));
+    if (options.headingLevel) q.set('heading-level', options.headingLevel);
     return `${host.url}/?${q}`;
   };
 

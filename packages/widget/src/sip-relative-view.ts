@@ -117,7 +117,7 @@ export class SipRelativeView extends LitElement {
    * The level of the element's first heading, 1 to 6 (default 2), to fit the host page's
    * outline; the headings below it follow one level deeper each, and stop at 6.
    */
-  declare headingLevel: number;
+  declare headingLevel: number | null;
 
   #localize = new LocaleController(this);
   #provider: AccessTokenProvider | undefined;
@@ -849,7 +849,9 @@ export class SipRelativeView extends LitElement {
    * focus to it after a navigation.
    */
   #h(depth: number, content: unknown, id?: string) {
-    const level = Math.min(6, Math.min(6, Math.max(1, Math.trunc(this.headingLevel) || 2)) + depth);
+    // Not a number (or no attribute): 2.
+    const first = Math.trunc(this.headingLevel ?? NaN);
+    const level = Math.min(6, (Number.isNaN(first) ? 2 : Math.min(6, Math.max(1, first))) + depth);
     const a = { id: id ?? nothing, part: depth ? nothing : 'heading', tabindex: depth ? nothing : '-1' };
     switch (level) {
       case 1:
