@@ -645,6 +645,55 @@ describe('<sip-relative-view> meets WCAG 2.1 AA in Chromium', () => {
     it('at 200 % zoom, as CSS zoom on the host page', async () => {
       expect(await checkLayouts({ context: { viewport: { width: 1280, height: 800 } } }, 2)).toEqual({});
     });
+
+    it('right to left, in Arabic, at 320 CSS pixels: mirrored, nothing cut off, nothing on top of another', async () => {
+      const problems: Record<string, string[]> = {};
+      for (const persona of ['bengt', 'erik']) {
+        const plan = planOf(persona);
+        const { page, errors } = await open({ persona, lang: 'ar' }, { context: { viewport: { width: 320, height: 640 } } });
+        await pressOn(page, `open-${plan.planId}`);
+        await page.getByRole('heading', { name: ar.commitmentsHeading }).waitFor();
+        for (const summary of await shadow(page).locator('summary').all()) await summary.press('Enter');
+        problems[persona] = await layoutProblems(page);
+        problems[`${persona}: overlapping`] = await page.evaluate(() => {
+          const root = document.querySelector('sip-relative-view')!.shadowRoot!;
+          const found: string[] = [];
+          const name = (el: Element) => `${el.localName}.${el.getAttribute('class') ?? ''} "${(el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30)}"`;
+          for (const group of root.querySelectorAll('.toolbar, .actions, .facts > div, .radio, li, .field')) {
+            const boxes = [...group.children].filter((c) => c.checkVisibility()).map((c) => [c, c.getBoundingClientRect()] as const);
+            for (let i = 0; i < boxes.length; i++)
+              for (let j = i + 1; j < boxes.length; j++) {
+                const [a, ra] = boxes[i]!;
+                const [b, rb] = boxes[j]!;
+                const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+                const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+                if (w > 1 && h > 1) found.push(`${name(a)} over ${name(b)}`);
+              }
+          }
+          return found;
+        });
+        // Mirrored: lists indented on the right, headings and text starting at the right edge, the back arrow pointing right.
+        const mirrored = await page.evaluate(() => {
+          const root = document.querySelector('sip-relative-view')!.shadowRoot!;
+          const base = root.querySelector('[part="base"]')!.getBoundingClientRect();
+          const list = getComputedStyle(root.querySelector('ul:not([class])')!);
+          const title = root.querySelector('#plan-title')!;
+          const range = document.createRange();
+          range.selectNodeContents(title);
+          const text = range.getBoundingClientRect();
+          return {
+            direction: getComputedStyle(root.querySelector('[part="base"]')!).direction,
+            listIndent: [list.paddingLeft, parseFloat(list.paddingRight) > 0],
+            titleAtRight: Math.abs(base.right - parseFloat(getComputedStyle(root.querySelector('[part="base"]')!).paddingRight) - text.right) < 2,
+            back: getComputedStyle(root.querySelector('.back')!, '::before').content,
+          };
+        });
+        expect(mirrored, persona).toEqual({ direction: 'rtl', listIndent: ['0px', true], titleAtRight: true, back: '"→" / ""' });
+        await expectNoAxeViolations(page, `${persona} in Arabic at 320 px`);
+        expect(errors).toEqual([]);
+      }
+      expect(Object.fromEntries(Object.entries(problems).filter(([, found]) => found.length > 0))).toEqual({});
+    });
   });
 
   describe('motion', () => {
