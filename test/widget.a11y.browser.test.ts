@@ -492,7 +492,7 @@ describe('<sip-relative-view> meets WCAG 2.1 AA in Chromium', () => {
       ['fi', fi, 'ltr'],
       ['ar', ar, 'rtl'],
     ] as const) {
-      it(`in ${lang}: the list, a plan, the dialog and an error summary, written ${dir}`, async () => {
+      it(`in ${lang}: the list, a plan, the dialog, an error summary, a load error, a session expired and no plans, written ${dir}`, async () => {
         const { page, errors } = await open({ persona: 'erik', lang });
         await page.getByRole('heading', { name: t.myPlans }).waitFor();
         const base = await shadow(page).evaluate((el) => {
@@ -527,6 +527,22 @@ describe('<sip-relative-view> meets WCAG 2.1 AA in Chromium', () => {
         await page.getByRole('dialog', { name: t.withdrawTitle }).waitFor();
         await expectNoAxeViolations(page, `dialog (${lang})`);
         expect(errors).toEqual([]);
+
+        // The states without a plan: the service fails, the session has expired, no plans at all.
+        const failing = await open(
+          { persona: 'erik', lang },
+          { before: (p) => p.route('**/api/me/plans', (route) => route.fulfill({ status: 500, contentType: 'application/problem+json', body: '{"status":500}' })) },
+        );
+        await failing.page.getByRole('alert').filter({ hasText: t.errors.server }).waitFor();
+        await expectNoAxeViolations(failing.page, `load error (${lang})`);
+        const expired = await open({ persona: 'erik', lang, token: 'invalid' });
+        await expired.page.getByRole('alert').filter({ hasText: t.sessionExpiredTitle }).waitFor();
+        await expectNoAxeViolations(expired.page, `session expired (${lang})`);
+        const empty = await open({ persona: 'astrid', lang });
+        await empty.page.getByText(t.noPlans).waitFor();
+        await expectNoAxeViolations(empty.page, `no plans (${lang})`);
+        expect([...failing.errors, ...expired.errors].filter((e) => !EXPECTED_NETWORK_ERRORS.test(e))).toEqual([]);
+        expect(empty.errors).toEqual([]);
       });
     }
   });
