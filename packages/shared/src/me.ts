@@ -147,7 +147,7 @@ export const receiptAnswers = [
 export type ReceiptAnswer = (typeof receiptAnswers)[number];
 
 /** The receipt of one answer: the same on an idempotent replay; staff find the answer by its reference. */
-export const answerReceiptSchema = z
+export const myAnswerReceiptSchema = z
   .object({
     reference: z.string().describe('Kept with the answer in the relatives section (the commitment history, the home consent, the request)'),
     at: z.string().describe('When the answer was saved (date-time)'),
@@ -157,12 +157,12 @@ export const answerReceiptSchema = z
     coordinator: z.string().nullable().describe('The SIP coordinator, who sees it too'),
   })
   .meta({ id: 'AnswerReceipt' });
-const receipt = { receipt: answerReceiptSchema };
+const receipt = { receipt: myAnswerReceiptSchema };
 export const myCommitmentAnsweredSchema = myCommitmentSchema.extend(receipt).meta({ id: 'MyCommitmentAnswered' });
-export const homeConsentAnsweredSchema = homeConsentSchema.extend(receipt).meta({ id: 'HomeConsentAnswered' });
-export const supportRequestedSchema = relativeSupportSchema.extend(receipt).meta({ id: 'SupportRequested' });
+export const myHomeConsentAnsweredSchema = homeConsentSchema.extend(receipt).meta({ id: 'HomeConsentAnswered' });
+export const mySupportRequestedSchema = relativeSupportSchema.extend(receipt).meta({ id: 'SupportRequested' });
 
-export type AnswerReceipt = z.infer<typeof answerReceiptSchema>;
+export type AnswerReceipt = z.infer<typeof myAnswerReceiptSchema>;
 export type CommitmentAnswer = z.input<typeof commitmentAnswerSchema>;
 export type HomeConsentAnswerBody = z.input<typeof homeConsentAnswerBodySchema>;
 export type SupportRequest = z.input<typeof supportRequestSchema>;

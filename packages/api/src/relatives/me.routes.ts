@@ -4,11 +4,11 @@ import {
   apiToken,
   commitmentAnswerSchema as answerBody,
   homeConsentAnswerBodySchema as homeConsentBody,
-  homeConsentAnsweredSchema,
+  myHomeConsentAnsweredSchema,
   myCommitmentAnsweredSchema as myCommitmentAnswered,
   myPlanSchema as myPlan,
   myPlanSummarySchema as myPlanSummary,
-  supportRequestedSchema,
+  mySupportRequestedSchema,
   supportRequestSchema as supportRequestBody,
 } from '@sip/shared';
 import type { Context } from 'hono';
@@ -120,7 +120,7 @@ export const meRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('me.home-consent'), requireIdempotencyKey],
       request: { params: z.object({ planId }), headers: idempotencyHeader, ...body(homeConsentBody) },
-      responses: { 200: { description: 'My home consent, with its history, and the receipt of the answer', content: json(homeConsentAnsweredSchema) }, ...answerErrors },
+      responses: { 200: { description: 'My home consent, with its history, and the receipt of the answer', content: json(myHomeConsentAnsweredSchema) }, ...answerErrors },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -138,7 +138,7 @@ export const meRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('me.request'), requireIdempotencyKey],
       request: { params: z.object({ planId }), headers: idempotencyHeader, ...body(supportRequestBody) },
-      responses: { 201: { description: 'My support, with the request added, and the receipt of the request', content: json(supportRequestedSchema) }, ...answerErrors },
+      responses: { 201: { description: 'My support, with the request added, and the receipt of the request', content: json(mySupportRequestedSchema) }, ...answerErrors },
     }),
     async (c) => {
       const input = c.req.valid('json');
