@@ -601,8 +601,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     const english = await open({ persona: 'lars', planId, lang: 'en' });
     await english.page.getByText('Status: Paused: consent withdrawn.', { exact: false }).waitFor();
     const sharedEn = english.page.getByRole('region', { name: 'What you can see of the plan' });
-    await sharedEn.getByText('The person does not share anything of the plan with you at the moment.', { exact: false }).waitFor();
-    await sharedEn.getByText('The person has withdrawn their consent to the plan. Your own part still stands', { exact: false }).waitFor();
+    await sharedEn.getByText('Gunnel does not share anything of the plan with you at the moment.', { exact: false }).waitFor();
+    await sharedEn.getByText('Gunnel has withdrawn their consent to the plan. Your own part still stands', { exact: false }).waitFor();
     await commitmentCard(english.page, FOR_GUNNEL.accepted.what).getByRole('button', { name: 'Withdraw' }).waitFor();
     expect(errors).toEqual([]);
     expect(english.errors).toEqual([]);
@@ -801,7 +801,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect(errors).toEqual([]);
   });
 
-  it('spells out SIP, and never calls a follow-up date that has passed the next one', async () => {
+  it('spells out SIP, never calls a follow-up date that has passed the next one, and has a neutral phrase for an individual with no name', async () => {
     const plan = await myPlan('maria');
     expect(plan.shared.followUp, 'the demo shares a follow-up with Maria').toBeTruthy();
     const withPast = await open(
@@ -812,6 +812,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
             const response = await route.fetch();
             const body = (await response.json()) as MyPlan;
             body.shared.followUp = { date: '2020-01-15' };
+            // A plan with no name for the individual: a neutral phrase instead.
+            body.individual = { givenName: null };
             await route.fulfill({ response, json: body });
           }),
       },
@@ -820,6 +822,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await withPast.page.getByRole('heading', { name: 'Uppföljning', exact: true }).waitFor();
     await withPast.page.getByText(/^Uppföljningen var planerad till .*2020\. Samordnaren hör av sig om en ny tid\.$/).waitFor();
     expect(await withPast.page.getByRole('heading', { name: 'Nästa uppföljning' }).count()).toBe(0);
+    await withPast.page.getByRole('heading', { name: 'Det här är viktigast för personen som planen gäller' }).waitFor();
+    await withPast.page.getByText(/^Personen som planen gäller har samtyckt till att du ser det här/).waitFor();
 
     // A date ahead is the next one.
     const ahead = await open({ persona: 'maria', planId: plan.planId });
