@@ -12,7 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { browserModule, checkedBundle, describeBundle, writeAtomically, writeBundle } from '../../scripts/element-bundle.mjs';
+import { browserModule, checkedBundle, describeBundle, withoutTemplateIndentation, writeBundle } from '../../scripts/element-bundle.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(root, 'dist');
@@ -109,7 +109,6 @@ export async function buildWidget({ outDir = distDir } = {}) {
     legalComments: 'none',
   });
   lastMetafile = result.metafile;
-  result.outputFiles[0] = { contents: compact(result.outputFiles[0].text) };
   // From shared, only its modules without dependencies, for browsers: the review window the
   // service reads too, and what the elements' clients share.
   const sharedForBrowsers = /(^|\/)shared\/src\/(review-window\.ts|client\/[\w-]+\.ts)$/;
@@ -117,6 +116,8 @@ export async function buildWidget({ outDir = distDir } = {}) {
     name: 'the widget bundle',
     budget: GZIP_BUDGET_BYTES,
     forbiddenWhat: 'server code or schemas',
+    // The widget's templates are HTML and CSS with no preformatted text: their indentation is dead weight.
+    transform: withLitLicence,
     forbidden: (path) =>
       /node_modules\/(zod|drizzle-orm|hono)\//.test(path) ||
       ((/packages\/shared\//.test(path) || /(^|\/)shared\/src\//.test(path)) && !sharedForBrowsers.test(path)),
@@ -146,13 +147,11 @@ const stylesWithoutComments = {
 };
 
 /**
- * The module with the indentation of its templates (Lit's html and css) collapsed, which esbuild
- * leaves as written: a line break followed by spaces is one space, as the browser reads it in
- * HTML and CSS (no template of the element's keeps white space, as in <pre>). Lit's licence at the end.
+ * The module with its templates' indentation dropped (Lit's html and css, which esbuild keeps as
+ * written) and Lit's licence notice once at the end, for all its modules.
  */
-function compact(text) {
-  const body = text.replace(/\n {2,}/g, ' ');
-  return Buffer.from(`${body}/*! Lit | Copyright 2017-2022 Google LLC | SPDX-License-Identifier: BSD-3-Clause */\n`);
+function withLitLicence(code) {
+  return `${withoutTemplateIndentation(code)}/*! Lit | Copyright 2017-2022 Google LLC | SPDX-License-Identifier: BSD-3-Clause */\n`;
 }
 
 /** The last build's esbuild metafile, for `--profile`. */

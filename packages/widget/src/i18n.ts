@@ -23,6 +23,9 @@ type Principal = 'region' | 'municipality';
 type SupportOffer = 'conversation' | 'respite' | 'groups' | 'training';
 type RequestKind = 'contact-consultant' | 'needs-assessment';
 
+/** A sentence that starts with a name or "personen": its first letter upper-case. */
+const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 const group = (n: number) => new Intl.NumberFormat('sv-SE').format(n);
 
 export const sv = {
@@ -92,6 +95,9 @@ export const sv = {
   coordinator: 'Samordnare för planen',
   noCoordinator: 'Planen har ingen samordnare ännu.',
   phone: 'Telefon',
+  phoneHours: 'Telefontid',
+  /** The individual, when the plan gives no given name. */
+  someone: 'personen som planen gäller',
   outOfHours: 'Utanför kontorstid',
   outOfHoursGeneral: 'Ring 1177 för råd om vård, dygnet runt. Ring 112 om det är akut. Kontakta samordnaren nästa vardag.',
 
@@ -166,6 +172,68 @@ export const sv = {
   leaveAsked: (date: string) => `Du bad ${date} om att få kliva av din roll.`,
   leaveWaiting: (responsible: string | null) => `${responsible ?? 'Den som ansvarar för planen'} kontaktar dig.`,
 
+  // What waits for the relative's answer
+  todo: {
+    heading: 'Att göra',
+    none: 'Du har inget att svara på just nu.',
+    answer: 'Svara på:',
+    reconfirm: (date: string) => `Stäm av senast ${date}:`,
+    home: 'Svara om ert gemensamma hem',
+  },
+
+  // The receipt of an answer
+  receipt: {
+    title: 'Kvitto på ditt svar',
+    answer: 'Ditt svar',
+    comment: 'Din kommentar',
+    at: 'Sparat',
+    reference: 'Referens',
+    told: 'Har fått veta',
+    coordinator: (name: string) => `samordnaren ${name}`,
+    next: 'Vad händer nu',
+    keep: 'Spara kvittot. Ange referensen om du vill fråga om ditt svar.',
+    print: 'Skriv ut kvittot',
+    answers: {
+      accepted: 'Du tackade ja till',
+      declined: 'Du tackade nej till',
+      withdrawn: 'Du avslutade',
+      reconfirmed: 'Du fortsätter med',
+      'home-consent-yes': 'Ja, du samtycker till att ert gemensamma hem används för vård och omsorg',
+      'home-consent-no': 'Nej, du samtycker inte till att ert gemensamma hem används för vård och omsorg',
+      'contact-consultant': 'Du bad anhörigkonsulenten kontakta dig',
+      'needs-assessment': 'Du bad om en bedömning av dina egna behov',
+      'leave-role': 'Du bad om att få kliva av din roll i planen',
+    },
+    nextSteps: {
+      accepted: 'Åtagandet gäller nu. Du kan avsluta det när du vill. Inför avstämningen blir du tillfrågad om du vill fortsätta.',
+      declined: (r: string) => `${r} ordnar hjälpen på annat sätt. Du kan ändra dig och tacka ja så länge de inte har planerat om.`,
+      withdrawn: (r: string) => `${r} planerar om, så att hjälpen blir av på annat sätt. Du behöver inte göra något mer.`,
+      reconfirmed: 'Du fortsätter som förut. Du blir tillfrågad igen inför nästa avstämning.',
+      'home-consent-yes': 'Personalen får ge vård och omsorg i ert hem. Du kan ändra ditt svar när du vill.',
+      'home-consent-no': (r: string) => `${r} planerar hur vården och omsorgen kan ges utan ert hem. Du kan ändra ditt svar när du vill.`,
+      'contact-consultant': 'Anhörigkonsulenten kontaktar dig.',
+      'needs-assessment': 'Kommunen kontaktar dig för att bedöma vilket stöd du behöver.',
+      'leave-role': (r: string) => `${r} kontaktar dig för att planera om. Det du har tackat ja till gäller tills ni har pratat.`,
+    },
+    responsible: 'Den som ansvarar för planen',
+  },
+  /** An error's reference, and where the portal says to ask for help. */
+  errorReference: (id: string) => `Ange referens ${id} om du kontaktar oss.`,
+  help: 'Behöver du hjälp? Ring',
+
+  // A child relative's own view
+  child: {
+    heading: 'Vad händer?',
+    what: (who: string) =>
+      `Kommunen och regionen hjälper ${who}. De vuxna har skrivit en plan tillsammans, så att hjälpen fungerar. Du behöver inte göra något.`,
+    feelings: 'Det är vanligt att känna oro eller bli ledsen när någon i familjen behöver hjälp. Du får prata med någon om det.',
+    talkHeading: 'Vem kan du prata med?',
+    counsellor: 'Skolkuratorn på din skola',
+    bris: 'BRIS, för dig under 18 år. Ring eller chatta:',
+    umo: 'UMO, för dig mellan 13 och 25 år:',
+    coordinator: (name: string) => `${name}, som samordnar planen`,
+  },
+
   // Saving
   saving: 'Sparar …',
   saved: (time: string) => `Sparat ${time}.`,
@@ -194,8 +262,13 @@ export const sv = {
 
   // Home as a place of care
   homeHeading: 'Ert gemensamma hem',
-  homeIntro:
-    'Du bor tillsammans med personen. När vård och omsorg ges i hemmet blir ert gemensamma hem en arbetsplats för personalen. Det kräver ditt samtycke.',
+  homeIntro: (who: string) =>
+    `Du bor tillsammans med ${who}. När vård och omsorg ges i hemmet blir ert gemensamma hem en arbetsplats för personalen. Det kräver ditt samtycke.`,
+  homeMeans: [
+    'Ja betyder att personal kommer hem till er, till exempel för att hjälpa till med mat, hygien eller läkemedel. De kan behöva ställa i ordning ett hjälpmedel, till exempel en säng.',
+    'Nej betyder att personalen inte arbetar i ert hem. Vården och omsorgen planeras då på ett annat sätt, och den som ansvarar för planen pratar med er om hur.',
+    'Du kan ändra ditt svar när du vill, här eller genom samordnaren.',
+  ],
   homeQuestion: 'Samtycker du till att ert gemensamma hem används för vård och omsorg?',
   homeYes: 'Ja, jag samtycker',
   homeNo: 'Nej, jag samtycker inte',
@@ -235,12 +308,13 @@ export const sv = {
 
   // What is shared
   sharedHeading: 'Det här får du se av planen',
-  sharedUntil: (date: string) => `Personen har samtyckt till att du ser det här, till och med ${date}.`,
-  sharedOpen: 'Personen har samtyckt till att du ser det här.',
-  nothingShared: 'Personen delar ingenting av planen med dig just nu. Du ser bara det som gäller dig själv.',
-  consentWithdrawn: 'Personen har återkallat sitt samtycke till planen. Din egen del står kvar: dina åtaganden och svar, det du får veta och ditt stöd.',
+  sharedUntil: (date: string, who: string) => `${cap(who)} har samtyckt till att du ser det här, till och med ${date}.`,
+  sharedOpen: (who: string) => `${cap(who)} har samtyckt till att du ser det här.`,
+  nothingShared: (who: string) => `${cap(who)} delar ingenting av planen med dig just nu. Du ser bara det som gäller dig själv.`,
+  consentWithdrawn: (who: string) =>
+    `${cap(who)} har återkallat sitt samtycke till planen. Din egen del står kvar: dina åtaganden och svar, det du får veta och ditt stöd.`,
   goals: 'Mål',
-  individualGoals: 'Det här är viktigast för personen',
+  individualGoals: (who: string) => `Det här är viktigast för ${who}`,
   professionalGoals: (organisation: string) => `Mål för ${organisation}`,
   whoDoesWhat: 'Vem gör vad',
   principal: {
@@ -460,6 +534,18 @@ export class LocaleController implements ReactiveController {
     const date = new Date(value);
     if (Number.isNaN(date.getTime())) return value;
     return new Intl.DateTimeFormat(this.locale, { dateStyle: 'long', timeStyle: 'short' }).format(date);
+  }
+
+  /** A moment in full, as a receipt gives it: "torsdag 3 december 2026 kl. 09:03". */
+  fullDateTime(value: string): string {
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) return value;
+    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'full', timeStyle: 'short' }).format(date);
+  }
+
+  /** "a, b och c". */
+  list(items: string[]): string {
+    return new Intl.ListFormat(this.locale, { type: 'conjunction' }).format(items);
   }
 
   /** A moment, as a time of day. */

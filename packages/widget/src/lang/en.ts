@@ -1,6 +1,7 @@
 /** English. */
 import type { Messages } from '../i18n.ts';
 
+const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const group = (n: number) => new Intl.NumberFormat('en-GB').format(n);
 
 const en: Messages = {
@@ -66,6 +67,8 @@ const en: Messages = {
   coordinator: 'Coordinator of the plan',
   noCoordinator: 'The plan has no coordinator yet.',
   phone: 'Phone',
+  phoneHours: 'Phone hours',
+  someone: 'the person the plan is for',
   outOfHours: 'Out of office hours',
   outOfHoursGeneral: 'Call 1177 for health care advice, day and night. Call 112 in an emergency. Contact the coordinator on the next working day.',
 
@@ -137,6 +140,64 @@ const en: Messages = {
   leaveAsked: (date: string) => `On ${date} you asked to step out of your role.`,
   leaveWaiting: (responsible: string | null) => `${responsible ?? 'Whoever is responsible for the plan'} will contact you.`,
 
+  todo: {
+    heading: 'To do',
+    none: 'There is nothing for you to answer at the moment.',
+    answer: 'Answer:',
+    reconfirm: (date: string) => `Check by ${date}:`,
+    home: 'Answer about your shared home',
+  },
+
+  receipt: {
+    title: 'Receipt for your answer',
+    answer: 'Your answer',
+    comment: 'Your comment',
+    at: 'Saved',
+    reference: 'Reference',
+    told: 'Has been told',
+    coordinator: (name: string) => `the coordinator ${name}`,
+    next: 'What happens now',
+    keep: 'Keep the receipt. Give the reference if you want to ask about your answer.',
+    print: 'Print the receipt',
+    answers: {
+      accepted: 'You accepted',
+      declined: 'You declined',
+      withdrawn: 'You withdrew from',
+      reconfirmed: 'You will carry on with',
+      'home-consent-yes': 'Yes, you agree that your shared home is used for care',
+      'home-consent-no': 'No, you do not agree that your shared home is used for care',
+      'contact-consultant': "You asked the relatives' consultant to contact you",
+      'needs-assessment': 'You asked for an assessment of your own needs',
+      'leave-role': 'You asked to step out of your role in the plan',
+    },
+    nextSteps: {
+      accepted: 'The commitment applies now. You can withdraw whenever you want. Before the review you will be asked whether you want to carry on.',
+      declined: (r: string) => `${r} will arrange the help another way. You can change your mind and accept as long as they have not planned anew.`,
+      withdrawn: (r: string) => `${r} will plan again, so that the help happens another way. You do not need to do anything more.`,
+      reconfirmed: 'You carry on as before. You will be asked again before the next review.',
+      'home-consent-yes': 'Staff may give care in your home. You can change your answer whenever you want.',
+      'home-consent-no': (r: string) => `${r} will plan how the care can be given without your home. You can change your answer whenever you want.`,
+      'contact-consultant': "The relatives' consultant will contact you.",
+      'needs-assessment': 'The municipality will contact you to assess what support you need.',
+      'leave-role': (r: string) => `${r} will contact you to plan anew. What you have accepted stands until you have talked.`,
+    },
+    responsible: 'Whoever is responsible for the plan',
+  },
+  errorReference: (id: string) => `Give the reference ${id} if you contact us.`,
+  help: 'Need help? Call',
+
+  child: {
+    heading: 'What is happening?',
+    what: (who: string) =>
+      `The municipality and the region are helping ${who}. The adults have written a plan together, so that the help works. You do not need to do anything.`,
+    feelings: 'It is common to feel worried or sad when someone in the family needs help. You may talk to someone about it.',
+    talkHeading: 'Who can you talk to?',
+    counsellor: 'The school counsellor at your school',
+    bris: 'BRIS, for you under 18. Call or chat:',
+    umo: 'UMO, for you aged 13 to 25:',
+    coordinator: (name: string) => `${name}, who coordinates the plan`,
+  },
+
   saving: 'Saving …',
   saved: (time: string) => `Saved ${time}.`,
   notSaved: 'Not saved.',
@@ -163,8 +224,13 @@ const en: Messages = {
   },
 
   homeHeading: 'Your shared home',
-  homeIntro:
-    'You live with the person. When care is given at home, your shared home becomes a workplace for staff. That needs your consent.',
+  homeIntro: (who: string) =>
+    `You live with ${who}. When care is given at home, your shared home becomes a workplace for staff. That needs your consent.`,
+  homeMeans: [
+    'Yes means that staff come to your home, for example to help with meals, washing or medicines. They may need to set up an aid, for example a bed.',
+    'No means that staff do not work in your home. The care is then planned another way, and whoever is responsible for the plan talks with you about how.',
+    'You can change your answer whenever you want, here or through the coordinator.',
+  ],
   homeQuestion: 'Do you agree that your shared home is used for care?',
   homeYes: 'Yes, I agree',
   homeNo: 'No, I do not agree',
@@ -202,12 +268,13 @@ const en: Messages = {
   requestNote: 'Anything you want to add? (optional)',
 
   sharedHeading: 'What you can see of the plan',
-  sharedUntil: (date: string) => `The person has agreed that you can see this, until ${date}.`,
-  sharedOpen: 'The person has agreed that you can see this.',
-  nothingShared: 'The person does not share anything of the plan with you at the moment. You only see what concerns you.',
-  consentWithdrawn: 'The person has withdrawn their consent to the plan. Your own part still stands: your commitments and answers, what you are told and your support.',
+  sharedUntil: (date: string, who: string) => `${cap(who)} has agreed that you can see this, until ${date}.`,
+  sharedOpen: (who: string) => `${cap(who)} has agreed that you can see this.`,
+  nothingShared: (who: string) => `${cap(who)} does not share anything of the plan with you at the moment. You only see what concerns you.`,
+  consentWithdrawn: (who: string) =>
+    `${cap(who)} has withdrawn their consent to the plan. Your own part still stands: your commitments and answers, what you are told and your support.`,
   goals: 'Goals',
-  individualGoals: 'What matters most to the person',
+  individualGoals: (who: string) => `What matters most to ${who}`,
   professionalGoals: (organisation: string) => `Goals of ${organisation}`,
   whoDoesWhat: 'Who does what',
   principal: {

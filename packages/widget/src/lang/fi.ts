@@ -1,6 +1,8 @@
 /** Suomi (Finnish), a national minority language in Sweden. */
 import type { Messages } from '../i18n.ts';
 
+/** A sentence that starts with a name: its first letter upper-case. */
+const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const group = (n: number) => new Intl.NumberFormat('fi-FI').format(n);
 /** The responsible organisation as the subject of a sentence, or who it is when it has no name. */
 const who = (responsible: string | null) => (responsible ? `${responsible}, joka vastaa suunnitelmasta,` : 'Suunnitelmasta vastaava taho');
@@ -145,6 +147,80 @@ const fi: Messages = {
   leaveWaiting: (responsible: string | null) =>
     responsible ? `${responsible} ottaa sinuun yhteyttä.` : 'Suunnitelmasta vastaava taho ottaa sinuun yhteyttä.',
 
+  phoneHours: 'Puhelinaika',
+  someone: 'läheisesi',
+  todo: {
+    heading: 'Tehtävät',
+    none: 'Sinun ei tarvitse vastata mihinkään juuri nyt.',
+    answer: 'Vastaa:',
+    reconfirm: (date: string) => `Tarkista viimeistään ${date}:`,
+    home: 'Vastaa kysymykseen yhteisestä kodistanne',
+  },
+
+  receipt: {
+    title: 'Kuitti vastauksestasi',
+    answer: 'Vastauksesi',
+    comment: 'Kommenttisi',
+    at: 'Tallennettu',
+    reference: 'Viite',
+    told: 'Tiedon ovat saaneet',
+    coordinator: (name: string) => `koordinaattori ${name}`,
+    next: 'Mitä nyt tapahtuu',
+    keep: 'Säilytä kuitti. Kerro viite, jos haluat kysyä vastauksestasi.',
+    print: 'Tulosta kuitti',
+    answers: {
+      accepted: 'Suostuit tähän',
+      declined: 'Kieltäydyit tästä',
+      withdrawn: 'Lopetit tämän',
+      reconfirmed: 'Jatkat tätä',
+      'home-consent-yes': 'Kyllä, suostut siihen, että yhteistä kotianne käytetään hoitoon ja hoivaan',
+      'home-consent-no': 'Ei, et suostu siihen, että yhteistä kotianne käytetään hoitoon ja hoivaan',
+      'contact-consultant': 'Pyysit omaisneuvojaa ottamaan sinuun yhteyttä',
+      'needs-assessment': 'Pyysit omien tarpeidesi arviointia',
+      'leave-role': 'Pyysit saada luopua roolistasi suunnitelmassa',
+    },
+    nextSteps: {
+      accepted: 'Sitoumus on nyt voimassa. Voit lopettaa sen milloin haluat. Ennen tarkistusta sinulta kysytään, haluatko jatkaa.',
+      declined: (r: string) => `${r} järjestää avun toisella tavalla. Voit muuttaa mielesi ja suostua niin kauan kuin asiaa ei ole suunniteltu uudelleen.`,
+      withdrawn: (r: string) => `${r} suunnittelee asian uudelleen, jotta apu järjestyy toisella tavalla. Sinun ei tarvitse tehdä muuta.`,
+      reconfirmed: 'Jatkat kuten ennenkin. Sinulta kysytään uudelleen ennen seuraavaa tarkistusta.',
+      'home-consent-yes': 'Henkilökunta saa antaa hoitoa ja hoivaa kodissanne. Voit muuttaa vastaustasi milloin haluat.',
+      'home-consent-no': (r: string) => `${r} suunnittelee, miten hoito ja hoiva voidaan antaa ilman kotianne. Voit muuttaa vastaustasi milloin haluat.`,
+      'contact-consultant': 'Omaisneuvoja ottaa sinuun yhteyttä.',
+      'needs-assessment': 'Kunta ottaa sinuun yhteyttä arvioidakseen, millaista tukea tarvitset.',
+      'leave-role': (r: string) => `${r} ottaa sinuun yhteyttä suunnitellakseen asiat uudelleen. Se, mihin olet suostunut, on voimassa, kunnes olette puhuneet.`,
+    },
+    responsible: 'Suunnitelmasta vastaava taho',
+  },
+  errorReference: (id: string) => `Kerro viite ${id}, jos otat meihin yhteyttä.`,
+  help: 'Tarvitsetko apua? Soita',
+
+  child: {
+    heading: 'Mitä tapahtuu?',
+    what: (who: string) =>
+      `Kunta ja alue antavat apua, jota ${who} tarvitsee. Aikuiset ovat kirjoittaneet yhdessä suunnitelman, jotta apu toimii. Sinun ei tarvitse tehdä mitään.`,
+    feelings: 'On tavallista olla huolissaan tai surullinen, kun joku perheessä tarvitsee apua. Saat puhua siitä jonkun kanssa.',
+    talkHeading: 'Kenen kanssa voit puhua?',
+    counsellor: 'Koulusi kuraattori',
+    bris: 'BRIS, alle 18-vuotiaille. Soita tai chattaa:',
+    umo: 'UMO, 13–25-vuotiaille:',
+    coordinator: (name: string) => `${name}, joka koordinoi suunnitelmaa`,
+  },
+
+  homeIntro: (who: string) =>
+    `Te asutte yhdessä, sinä ja ${who}. Kun hoitoa ja hoivaa annetaan kotona, yhteisestä kodistanne tulee henkilökunnan työpaikka. Siihen tarvitaan sinun suostumuksesi.`,
+  homeMeans: [
+    'Kyllä tarkoittaa, että henkilökunta tulee kotiinne esimerkiksi auttamaan ruoassa, peseytymisessä tai lääkkeissä. He voivat joutua järjestämään apuvälineen, esimerkiksi sängyn.',
+    'Ei tarkoittaa, että henkilökunta ei työskentele kodissanne. Hoito ja hoiva suunnitellaan silloin toisella tavalla, ja suunnitelmasta vastaava taho keskustelee kanssanne siitä, miten.',
+    'Voit muuttaa vastaustasi milloin haluat, täällä tai koordinaattorin kautta.',
+  ],
+  sharedUntil: (date: string, who: string) => `${cap(who)} on antanut suostumuksensa siihen, että näet tämän ${date} asti.`,
+  sharedOpen: (who: string) => `${cap(who)} on antanut suostumuksensa siihen, että näet tämän.`,
+  nothingShared: (who: string) => `${cap(who)} ei jaa sinulle tällä hetkellä mitään suunnitelmasta. Näet vain sen, mikä koskee sinua itseäsi.`,
+  consentWithdrawn: (who: string) =>
+    `${cap(who)} on perunut suostumuksensa suunnitelmaan. Oma osuutesi on edelleen voimassa: sitoumuksesi ja vastauksesi, tieto, jota saat, ja tukesi.`,
+  individualGoals: (who: string) => `Tärkeintä, mitä ${who} toivoo`,
+
   saving: 'Tallennetaan …',
   saved: (time: string) => `Tallennettu klo ${time}.`,
   notSaved: 'Ei tallennettu.',
@@ -171,8 +247,6 @@ const fi: Messages = {
   },
 
   homeHeading: 'Yhteinen kotinne',
-  homeIntro:
-    'Asut yhdessä henkilön kanssa. Kun hoitoa ja hoivaa annetaan kotona, yhteisestä kodistanne tulee henkilökunnan työpaikka. Siihen tarvitaan sinun suostumuksesi.',
   homeQuestion: 'Suostutko siihen, että yhteistä kotianne käytetään hoitoon ja hoivaan?',
   homeYes: 'Kyllä, suostun',
   homeNo: 'Ei, en suostu',
@@ -210,13 +284,7 @@ const fi: Messages = {
   requestNote: 'Haluatko kertoa jotain muuta? (vapaaehtoinen)',
 
   sharedHeading: 'Tämän näet suunnitelmasta',
-  sharedUntil: (date: string) => `Henkilö on antanut suostumuksensa siihen, että näet tämän ${date} asti.`,
-  sharedOpen: 'Henkilö on antanut suostumuksensa siihen, että näet tämän.',
-  nothingShared: 'Henkilö ei jaa sinulle tällä hetkellä mitään suunnitelmasta. Näet vain sen, mikä koskee sinua itseäsi.',
-  consentWithdrawn:
-    'Henkilö on perunut suostumuksensa suunnitelmaan. Oma osuutesi on edelleen voimassa: sitoumuksesi ja vastauksesi, tieto, jota saat, ja tukesi.',
   goals: 'Tavoitteet',
-  individualGoals: 'Tämä on henkilölle tärkeintä',
   professionalGoals: (organisation: string) => `Tavoitteet: ${organisation}`,
   whoDoesWhat: 'Kuka tekee mitä',
   principal: {

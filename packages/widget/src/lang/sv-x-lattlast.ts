@@ -4,6 +4,8 @@
  */
 import type { Messages } from '../i18n.ts';
 
+/** A sentence that starts with a name: its first letter upper-case. */
+const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const group = (n: number) => new Intl.NumberFormat('sv-SE').format(n);
 const who = (responsible: string | null) => responsible ?? 'De som har hand om planen';
 
@@ -142,6 +144,80 @@ const lattlast: Messages = {
   leaveAsked: (date: string) => `${date} sa du att du inte vill vara med längre.`,
   leaveWaiting: (responsible: string | null) => `${who(responsible)} ringer dig.`,
 
+  phoneHours: 'Du kan ringa',
+  someone: 'personen som planen handlar om',
+  todo: {
+    heading: 'Att göra',
+    none: 'Du behöver inte svara på något just nu.',
+    answer: 'Svara på:',
+    reconfirm: (date: string) => `Svara senast ${date}:`,
+    home: 'Svara om ert hem',
+  },
+
+  receipt: {
+    title: 'Kvitto på ditt svar',
+    answer: 'Du svarade',
+    comment: 'Det du skrev',
+    at: 'Sparat',
+    reference: 'Nummer',
+    told: 'De här vet om ditt svar',
+    coordinator: (name: string) => `samordnaren ${name}`,
+    next: 'Det här händer nu',
+    keep: 'Spara kvittot. Vill du fråga om ditt svar? Säg då numret.',
+    print: 'Skriv ut kvittot',
+    answers: {
+      accepted: 'Du sa ja till',
+      declined: 'Du sa nej till',
+      withdrawn: 'Du slutade med',
+      reconfirmed: 'Du fortsätter med',
+      'home-consent-yes': 'Ja, det är okej att personal ger vård och hjälp hemma hos er',
+      'home-consent-no': 'Nej, det är inte okej att personal ger vård och hjälp hemma hos er',
+      'contact-consultant': 'Du bad att någon som hjälper anhöriga ska ringa dig',
+      'needs-assessment': 'Du bad kommunen att titta på vad du själv behöver',
+      'leave-role': 'Du sa att du inte vill vara med i planen längre',
+    },
+    nextSteps: {
+      accepted: 'Nu gäller det. Du kan sluta när du vill. Innan vi pratar om det igen frågar vi om du vill fortsätta.',
+      declined: (r: string) => `${r} ordnar hjälpen på ett annat sätt. Du kan ändra dig och säga ja. Det går tills de har ordnat något annat.`,
+      withdrawn: (r: string) => `${r} ordnar hjälpen på ett annat sätt. Du behöver inte göra något mer.`,
+      reconfirmed: 'Du fortsätter som förut. Vi frågar dig igen nästa gång.',
+      'home-consent-yes': 'Personal får ge vård och hjälp hemma hos er. Du kan ändra ditt svar när du vill.',
+      'home-consent-no': (r: string) => `${r} ordnar vården och hjälpen på ett annat sätt, utan ert hem. Du kan ändra ditt svar när du vill.`,
+      'contact-consultant': 'Någon som hjälper anhöriga ringer dig.',
+      'needs-assessment': 'Kommunen ringer dig. Ni pratar om vilket stöd du behöver.',
+      'leave-role': (r: string) => `${r} ringer dig. Det du har sagt ja till gäller tills ni har pratat.`,
+    },
+    responsible: 'De som har hand om planen',
+  },
+  errorReference: (id: string) => `Vill du fråga oss om felet? Säg då numret ${id}.`,
+  help: 'Vill du ha hjälp? Ring',
+
+  child: {
+    heading: 'Vad händer?',
+    what: (who: string) =>
+      `Kommunen och regionen hjälper ${who}. De vuxna har skrivit en plan tillsammans. Planen gör att hjälpen fungerar. Du behöver inte göra något.`,
+    feelings: 'Det är vanligt att bli orolig eller ledsen när någon i familjen behöver hjälp. Du får prata med någon om det.',
+    talkHeading: 'Vem kan du prata med?',
+    counsellor: 'Kuratorn på din skola',
+    bris: 'BRIS, om du är under 18 år. Ring eller chatta:',
+    umo: 'UMO, om du är mellan 13 och 25 år:',
+    coordinator: (name: string) => `${name}, som samordnar planen`,
+  },
+
+  homeIntro: (who: string) =>
+    `Du bor tillsammans med ${who}. Personal kan komma och ge vård och hjälp hemma hos er. Då blir ert hem en plats där personalen arbetar. Därför måste du säga om det är okej.`,
+  homeMeans: [
+    'Ja betyder att personal kommer hem till er. De kan till exempel hjälpa till med mat, att tvätta sig eller med mediciner. Ibland behöver de ställa in något, till exempel en säng.',
+    'Nej betyder att personalen inte arbetar hemma hos er. Då ordnas vården och hjälpen på ett annat sätt. De som har hand om planen pratar med er om hur.',
+    'Du kan ändra ditt svar när du vill. Du kan göra det här eller prata med samordnaren.',
+  ],
+  sharedUntil: (date: string, who: string) => `${cap(who)} har sagt att du får se det här. Det gäller till och med ${date}.`,
+  sharedOpen: (who: string) => `${cap(who)} har sagt att du får se det här.`,
+  nothingShared: (who: string) => `${cap(who)} vill inte visa något av planen för dig just nu. Du ser bara det som handlar om dig.`,
+  consentWithdrawn: (who: string) =>
+    `${cap(who)} vill inte längre att planen används. Det som handlar om dig finns kvar: det du har sagt ja till, dina svar och ditt stöd.`,
+  individualGoals: (who: string) => `Det här är viktigast för ${who}`,
+
   saving: 'Vi sparar …',
   saved: (time: string) => `Sparat klockan ${time}.`,
   notSaved: 'Det sparades inte.',
@@ -168,8 +244,6 @@ const lattlast: Messages = {
   },
 
   homeHeading: 'Ert hem',
-  homeIntro:
-    'Du bor tillsammans med personen. Personal kan komma och ge vård och hjälp hemma hos er. Då blir ert hem en plats där personalen arbetar. Därför måste du säga om det är okej.',
   homeQuestion: 'Är det okej att personal ger vård och hjälp hemma hos er?',
   homeYes: 'Ja, det är okej',
   homeNo: 'Nej, det är inte okej',
@@ -207,12 +281,7 @@ const lattlast: Messages = {
   requestNote: 'Vill du berätta något mer? (du behöver inte)',
 
   sharedHeading: 'Det här får du se',
-  sharedUntil: (date: string) => `Personen har sagt att du får se det här. Det gäller till och med ${date}.`,
-  sharedOpen: 'Personen har sagt att du får se det här.',
-  nothingShared: 'Personen vill inte visa något av planen för dig just nu. Du ser bara det som handlar om dig.',
-  consentWithdrawn: 'Personen vill inte längre att planen används. Det som handlar om dig finns kvar: det du har sagt ja till, dina svar och ditt stöd.',
   goals: 'Mål',
-  individualGoals: 'Det här är viktigast för personen',
   professionalGoals: (organisation: string) => `Mål för ${organisation}`,
   whoDoesWhat: 'Vem gör vad',
   principal: {
