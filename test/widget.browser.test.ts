@@ -400,7 +400,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     });
     expect(waiting).toEqual({ busy: 'true', text: '' });
     release();
-    await page.getByRole('heading', { name: 'Omat suunnitelmani' }).waitFor();
+    // Erik's one plan opens directly.
+    await page.getByRole('heading', { name: 'Sitoumuksesi' }).waitFor();
     expect(modules).toEqual([expect.stringMatching(/^\/sip-relative-view\.fi\.[0-9a-f]{12}\.js$/)]);
     // A second element in the same language fetches nothing more.
     await page.evaluate(() => {
@@ -420,7 +421,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
       ['other bytes than its integrity names', { status: 200, contentType: 'text/javascript', body: 'export default { myPlans: "Omat suunnitelmat" };' }],
     ] as const) {
       const { page, errors } = await open({ persona: 'erik', lang: 'ar' }, { before: (p) => p.route(/sip-relative-view\.ar\.[0-9a-f]{12}\.js$/, (route) => route.fulfill(fulfil)) });
-      await page.getByRole('heading', { name: 'Mina planer' }).waitFor();
+      await page.getByRole('heading', { name: 'Dina åtaganden' }).waitFor();
       await page.getByText('gick inte att hämta. Därför står allt här på svenska.').waitFor();
       const base = await page.locator('sip-relative-view').evaluate((el) => {
         const root = el.shadowRoot!.querySelector('[part="base"]')!;

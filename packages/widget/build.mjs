@@ -18,8 +18,12 @@ const root = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(root, 'dist');
 export const bundleFile = 'sip-relative-view.js';
 export const metadataFile = 'widget.json';
-/** The budget for the bundle (the element with its Swedish messages), gzipped. */
-export const GZIP_BUDGET_BYTES = 30 * 1024;
+/**
+ * The budget for the bundle (the element with its Swedish messages), gzipped. The aim is 20 KB;
+ * with the content it has it is 24.3 KB (`--profile` says what costs what: Lit about 6 KB, the
+ * Swedish messages about 5.5 KB, the styles about 2 KB), and the budget keeps it from growing.
+ */
+export const GZIP_BUDGET_BYTES = 25 * 1024;
 
 // Browsers of 2022 on: their own class fields and private members, not rewritten.
 const target = ['es2022', 'chrome100', 'firefox100', 'safari15.4'];
