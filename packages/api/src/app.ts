@@ -19,7 +19,7 @@ import { relativesRoutes } from './relatives/relatives.routes.ts';
 import { createStaffDemoRoutes, staffDemoHeaders } from './staff-demo/staff-demo.routes.ts';
 import { createDemoPageRoutes, demoPageHeaders } from './widget/demo.routes.ts';
 import { defaultStaffDistDir, defaultWidgetDistDir } from './widget/widget-build.ts';
-import { createStaffElementRoutes, createWidgetRoutes } from './widget/widget.routes.ts';
+import { createIndividualViewRoutes, createStaffElementRoutes, createWidgetRoutes } from './widget/widget.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { publicationRoutes } from './publish/publication.routes.ts';
 import { errorToOperationOutcome, fhirResponse, isFhirPath, operationOutcome } from './fhir/outcome.ts';
@@ -122,6 +122,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', fhirRoutes);
   app.route('/', docsRoutes);
   app.route('/', createWidgetRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
+  app.route('/', createIndividualViewRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
   app.route('/', createStaffElementRoutes({ distDir: deps.config.staffDistDir ?? defaultStaffDistDir }));
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
   if (demoPage) app.route('/', createDemoPageRoutes());

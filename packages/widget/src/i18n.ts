@@ -4,6 +4,7 @@
  */
 import type { ReactiveControllerHost } from 'lit';
 import { Localization, type Lang } from './locale.ts';
+import { relationshipNames } from './relationships.ts';
 
 export { inheritedLang, resolveLang, type Lang } from './locale.ts';
 
@@ -58,26 +59,7 @@ export const sv = {
   backToPlans: 'Alla mina planer',
   print: 'Skriv ut',
   youAre: (name: string, relationship: string) => `Du är ${name} (${relationship}).`,
-  relationships: {
-    SPS: 'make eller maka',
-    HUSB: 'make',
-    WIFE: 'maka',
-    DOMPART: 'sambo',
-    CHILD: 'barn',
-    DAU: 'dotter',
-    SON: 'son',
-    PRN: 'förälder',
-    MTH: 'mamma',
-    FTH: 'pappa',
-    SIB: 'syskon',
-    SIS: 'syster',
-    BRO: 'bror',
-    GRNDCHILD: 'barnbarn',
-    GRNDDAU: 'barnbarn',
-    GRNDSON: 'barnbarn',
-    FRND: 'vän',
-    NBOR: 'granne',
-  } as Record<string, string>,
+  relationships: relationshipNames.sv,
 
   contactHeading: 'Hit vänder du dig',
   coordinator: 'Samordnare för planen',
@@ -309,26 +291,7 @@ export const en: Messages = {
   backToPlans: 'All my plans',
   print: 'Print',
   youAre: (name: string, relationship: string) => `You are ${name} (${relationship}).`,
-  relationships: {
-    SPS: 'spouse',
-    HUSB: 'husband',
-    WIFE: 'wife',
-    DOMPART: 'partner',
-    CHILD: 'child',
-    DAU: 'daughter',
-    SON: 'son',
-    PRN: 'parent',
-    MTH: 'mother',
-    FTH: 'father',
-    SIB: 'sibling',
-    SIS: 'sister',
-    BRO: 'brother',
-    GRNDCHILD: 'grandchild',
-    GRNDDAU: 'granddaughter',
-    GRNDSON: 'grandson',
-    FRND: 'friend',
-    NBOR: 'neighbour',
-  },
+  relationships: relationshipNames.en,
 
   contactHeading: 'Who to contact',
   coordinator: 'Coordinator of the plan',

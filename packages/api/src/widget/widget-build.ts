@@ -42,6 +42,20 @@ export const widgetBundle: ElementBundle = {
   buildCommand: 'node packages/widget/build.mjs',
 };
 
+/**
+ * `<sip-individual-view>`, the individual's own view: built by the widget package beside the
+ * relatives' widget, served under the same path, a module of its own.
+ */
+export const individualViewBundle: ElementBundle = {
+  name: "individual's view",
+  notBuiltTitle: "The individual's view is not built",
+  tag: 'Widget',
+  prefix: '/widget',
+  file: 'sip-individual-view.js',
+  metadataFile: 'individual-view.json',
+  buildCommand: 'node packages/widget/build.mjs',
+};
+
 /** The staff elements (`<sip-plan-editor>` and the others), one module. */
 export const staffBundle: ElementBundle = {
   name: 'staff elements',
