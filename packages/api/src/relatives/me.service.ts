@@ -226,6 +226,7 @@ export class MeService {
         title: (plan.fields as PlanFields).title ?? null,
         status: plan.status as PlanStatus,
         relativeId: me.id,
+        role: 'relative' as const,
       }));
     });
   }
