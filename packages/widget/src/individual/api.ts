@@ -4,15 +4,13 @@
  * only from `@sip/shared`: no schema code reaches the bundle.
  */
 import { ApiError, sendWithToken, codeFor, type TokenSource } from '@sip/shared/client';
-import type {
-  IndividualAccessLog,
-  IndividualConsentBody,
-  IndividualConsentWithdrawal,
-  IndividualPlan,
-  IndividualSharingBody,
-  MyPlanListItem,
-  OwnWordsBody,
-} from './types.ts';
+import type { MyPlanListItem, OwnAccessLog, OwnConsentDecision, OwnGoals, OwnPlan, OwnSharingDecision } from './types.ts';
+
+/** A plan as the service answered it, with the ETag its changes are made on. */
+export interface PlanAnswer {
+  plan: OwnPlan;
+  etag: string;
+}
 
 export class IndividualApi {
   constructor(
@@ -24,26 +22,40 @@ export class IndividualApi {
     return this.#json('GET', '/api/me/plans').then((r) => r.body as { items: MyPlanListItem[] });
   }
 
-  async readPlan(planId: string): Promise<{ plan: IndividualPlan; etag: string | undefined }> {
-    const { body, etag } = await this.#json('GET', `/api/me/plans/${encodeURIComponent(planId)}`);
-    return { plan: body as IndividualPlan, etag };
+  /** My plan, whole, and its ETag (the version my changes are made on). */
+  readPlan(planId: string): Promise<PlanAnswer> {
+    return this.#plan('GET', this.#path(planId));
   }
 
-  setConsent(planId: string, body: IndividualConsentBody | IndividualConsentWithdrawal, key: string) {
-    return this.#json('PUT', `/api/me/plans/${encodeURIComponent(planId)}/consent`, { body, idempotencyKey: key });
+  /** Gives, narrows or withdraws my consent to the plan: the plan as it is after, as a read gives it. */
+  decideConsent(planId: string, body: OwnConsentDecision, key: string): Promise<PlanAnswer> {
+    return this.#plan('PUT', this.#path(planId, '/consent'), { body, idempotencyKey: key });
   }
 
-  setSharing(planId: string, relativeId: string, body: IndividualSharingBody, key: string) {
-    const path = `/api/me/plans/${encodeURIComponent(planId)}/relatives/${encodeURIComponent(relativeId)}/sharing`;
-    return this.#json('PUT', path, { body, idempotencyKey: key });
+  /** Shares with one relative, narrows it, or withdraws it. */
+  decideSharing(planId: string, relativeId: string, body: OwnSharingDecision, key: string): Promise<PlanAnswer> {
+    return this.#plan('PUT', this.#path(planId, `/relatives/${encodeURIComponent(relativeId)}/sharing`), { body, idempotencyKey: key });
   }
 
-  saveOwnWords(planId: string, body: OwnWordsBody, ifMatch: string, key: string) {
-    return this.#json('PATCH', `/api/me/plans/${encodeURIComponent(planId)}/own-words`, { body, ifMatch, idempotencyKey: key });
+  /** My own goals and what I do myself, on the version read (412 when the plan changed since). */
+  saveOwnGoals(planId: string, body: OwnGoals, ifMatch: string, key: string): Promise<PlanAnswer> {
+    return this.#plan('PUT', this.#path(planId, '/own-goals'), { body, ifMatch, idempotencyKey: key });
   }
 
-  async readAccessLog(planId: string): Promise<IndividualAccessLog> {
-    return (await this.#json('GET', `/api/me/plans/${encodeURIComponent(planId)}/access-log`)).body as IndividualAccessLog;
+  /** Who has read my plan, newest first. */
+  async readAccessLog(planId: string): Promise<OwnAccessLog> {
+    return (await this.#json('GET', this.#path(planId, '/access-log'))).body as OwnAccessLog;
+  }
+
+  #path(planId: string, rest = ''): string {
+    return `/api/me/own-plans/${encodeURIComponent(planId)}${rest}`;
+  }
+
+  async #plan(method: 'GET' | 'PUT', path: string, options: { body?: unknown; ifMatch?: string; idempotencyKey?: string } = {}): Promise<PlanAnswer> {
+    const { body, etag } = await this.#json(method, path, options);
+    const plan = body as OwnPlan;
+    if (!plan || typeof plan !== 'object' || typeof plan.planId !== 'string') throw new ApiError('bad-response');
+    return { plan, etag: etag ?? `W/"${plan.version}"` };
   }
 
   async #json(

@@ -4,7 +4,7 @@
  * on their own words and on a last day, and the reference a receipt names.
  */
 import type { ChangeStatus } from './events.ts';
-import type { ConsentCategory, IndividualConsentBody, IndividualConsentWithdrawal, IndividualSharingBody, OwnWordsBody } from './types.ts';
+import type { ConsentCategory, OwnConsentDecision, OwnGoals, OwnPlan, OwnSharingDecision } from './types.ts';
 
 /** The categories a consent or a relative's sharing names, in the order the forms list them. */
 export const consentCategories: readonly ConsentCategory[] = [
@@ -19,9 +19,9 @@ export const consentCategories: readonly ConsentCategory[] = [
 
 /** One change, as it goes to the service, with the status it gives when saved. */
 export type Change =
-  | { kind: 'consent'; planId: string; body: IndividualConsentBody | IndividualConsentWithdrawal; status: ChangeStatus }
-  | { kind: 'sharing'; planId: string; relativeId: string; body: IndividualSharingBody; status: ChangeStatus }
-  | { kind: 'own-words'; planId: string; body: OwnWordsBody; ifMatch: string; status: ChangeStatus };
+  | { kind: 'consent'; planId: string; body: OwnConsentDecision; status: ChangeStatus }
+  | { kind: 'sharing'; planId: string; relativeId: string; body: OwnSharingDecision; status: ChangeStatus }
+  | { kind: 'own-words'; planId: string; body: OwnGoals; ifMatch: string; status: ChangeStatus };
 
 /** What a change is about, within a plan. */
 export function targetOf(change: Change): string {
@@ -43,13 +43,19 @@ export type Outcome =
   | { state: 'unknown' };
 
 /** The longest line of their own words, and the most lines, as the service takes them. */
-export const OWN_LINE_MAX = 2000;
-export const OWN_LINES_MAX = 50;
+export const OWN_LINE_MAX = 4000;
+export const OWN_LINES_MAX = 100;
 /** Control characters other than tab and newline: the service refuses them. */
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
-/** Their own words in a box, one item a line (empty lines dropped), or why they cannot be sent. */
-export function checkOwnWords(value: string): { ok: true; items: { text: string }[] } | { ok: false; problem: 'too-long' | 'too-many' | 'control' } {
+/**
+ * Their own words in a box, one item a line (empty lines dropped), or why they cannot be sent.
+ * A line the plan already has keeps its item's id, so what staff linked to it stays linked.
+ */
+export function checkOwnWords(
+  value: string,
+  before: readonly { id?: string | undefined; text: string }[] = [],
+): { ok: true; items: { id?: string; text: string }[] } | { ok: false; problem: 'too-long' | 'too-many' | 'control' } {
   const lines = value
     .split(/\r?\n/)
     .map((line) => line.trim())
@@ -57,7 +63,15 @@ export function checkOwnWords(value: string): { ok: true; items: { text: string 
   if (lines.some((line) => CONTROL.test(line.replace(/\t/g, ' ')))) return { ok: false, problem: 'control' };
   if (lines.some((line) => line.length > OWN_LINE_MAX)) return { ok: false, problem: 'too-long' };
   if (lines.length > OWN_LINES_MAX) return { ok: false, problem: 'too-many' };
-  return { ok: true, items: lines.map((text) => ({ text })) };
+  const unused = [...before];
+  return {
+    ok: true,
+    items: lines.map((text) => {
+      const index = unused.findIndex((item) => item.text.trim() === text && item.id);
+      const id = index >= 0 ? unused.splice(index, 1)[0]!.id : undefined;
+      return id ? { id, text } : { text };
+    }),
+  };
 }
 
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -70,17 +84,27 @@ export function readUntil(value: string, today: Date): { ok: true; value: string
   if (!match) return { ok: false };
   const date = new Date(`${typed}T00:00:00Z`);
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== typed) return { ok: false };
-  const day = `${today.getFullYear()}-${String(today.getMonth() + 1).padStart(2, '0')}-${String(today.getDate()).padStart(2, '0')}`;
-  if (typed < day) return { ok: false };
+  if (typed < localDay(today)) return { ok: false };
   return { ok: true, value: typed };
 }
 
 /**
- * The reference a receipt names: the service's own for the change when it gives one, otherwise
- * the first part of the idempotency key the change was sent under (the same for a retry).
+ * The reference a receipt names: the plan and the version of it the change made, which the
+ * plan's history keeps (who changed what, when), so staff find it by it.
  */
-export function receiptReference(answer: unknown, key: string): string {
-  const reference = answer && typeof answer === 'object' ? (answer as { reference?: unknown }).reference : undefined;
-  if (typeof reference === 'string' && reference) return reference;
-  return key.slice(0, 8).toUpperCase();
+export function receiptReference(plan: Pick<OwnPlan, 'planId' | 'revision'>): string {
+  return `${plan.planId.slice(0, 8).toUpperCase()}-${plan.revision}`;
+}
+
+/** The calendar day of a moment in the reader's time zone, as `YYYY-MM-DD`. */
+export function localDay(now: Date): string {
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
+}
+
+/** Whether what the individual shares with a relative holds today: given, not withdrawn, within its days. */
+export function sharingInForce(relative: Pick<OwnPlan['relatives'][number], 'sharing'>, now = new Date()): boolean {
+  const sharing = relative.sharing;
+  if (!sharing || sharing.revokedAt || sharing.categories.length === 0) return false;
+  const today = localDay(now);
+  return !(sharing.validFrom && today < sharing.validFrom) && !(sharing.validUntil && today > sharing.validUntil);
 }

@@ -3,7 +3,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import { PendingRequests } from '../answers.ts';
 import { relationshipNames } from '../relationships.ts';
-import { IndividualApi } from './api.ts';
+import { IndividualApi, type PlanAnswer } from './api.ts';
 import { SipChangeEvent, SipErrorEvent, SipReadyEvent, SipSessionExpiredEvent, type ChangeStatus, type SipErrorCode } from './events.ts';
 import { IndividualLocale } from './i18n.ts';
 import {
@@ -12,13 +12,15 @@ import {
   OWN_LINE_MAX,
   OWN_LINES_MAX,
   readUntil,
+  localDay,
   receiptReference,
+  sharingInForce,
   targetOf,
   type Change,
   type Outcome,
 } from './changes.ts';
 import { styles } from './sip-individual-view.styles.ts';
-import type { ConsentCategory, IndividualAccessLog, IndividualPlan, MyPlanListItem } from './types.ts';
+import type { ConsentCategory, MyPlanListItem, OwnAccessEntry, OwnAccessLog, OwnPlan } from './types.ts';
 
 type View =
   | { kind: 'idle' }
@@ -27,9 +29,9 @@ type View =
   | { kind: 'error'; code: SipErrorCode; planId?: string }
   | { kind: 'session-expired' }
   | { kind: 'list'; plans: MyPlanListItem[] }
-  | { kind: 'plan'; plan: IndividualPlan; etag: string | undefined };
+  | { kind: 'plan'; plan: OwnPlan; etag: string };
 
-type LogState = { state: 'closed' } | { state: 'loading' } | { state: 'loaded'; log: IndividualAccessLog } | { state: 'error'; code: SipErrorCode };
+type LogState = { state: 'closed' } | { state: 'loading' } | { state: 'loaded'; log: OwnAccessLog } | { state: 'error'; code: SipErrorCode };
 
 interface FieldProblem {
   field: string;
@@ -114,7 +116,7 @@ export class SipIndividualView extends LitElement {
   @state() private accessor confirming: Confirming | undefined;
   @state() private accessor log: LogState = { state: 'closed' };
   /** Their own words as the plan has them now, after a save refused because the plan had changed. */
-  @state() private accessor ownConflict: IndividualPlan | undefined;
+  @state() private accessor ownConflict: OwnPlan | undefined;
 
   /**
    * An async function that gives an access token for the individual (`(request: { renew }) =>
@@ -235,7 +237,7 @@ export class SipIndividualView extends LitElement {
   }
 
   /** Reads the open plan again, keeping what is shown until it arrives; answers it, or undefined. */
-  async #refreshPlan(planId: string): Promise<IndividualPlan | undefined> {
+  async #refreshPlan(planId: string): Promise<OwnPlan | undefined> {
     const generation = ++this.#generation;
     try {
       const { plan, etag } = await this.#api()!.readPlan(planId);
@@ -325,11 +327,14 @@ export class SipIndividualView extends LitElement {
     if (!plan) return;
     const scope = this.#readScope('form-consent', 'consent');
     if (!scope) return;
+    const inForce = plan.consent?.state === 'in-force';
+    // Between the plan's principals; a consent in force keeps the organisations it names.
+    const actors = inForce && plan.consent!.scope.actors.length ? plan.consent!.scope.actors : plan.parts.map((p) => p.organisation.id);
     void this.#submit({
       kind: 'consent',
       planId: plan.planId,
-      body: { given: true, information: scope.categories, ...(scope.validUntil ? { validUntil: scope.validUntil } : {}) },
-      status: plan.consent.state === 'in-force' ? 'changed' : 'given',
+      body: { decision: 'give', information: scope.categories, actors, ...(scope.validUntil ? { validUntil: scope.validUntil } : {}) },
+      status: inForce ? 'changed' : 'given',
     });
   }
 
@@ -343,8 +348,8 @@ export class SipIndividualView extends LitElement {
       kind: 'sharing',
       planId: plan.planId,
       relativeId,
-      body: { categories: scope.categories, ...(scope.validUntil ? { validUntil: scope.validUntil } : {}) },
-      status: relative?.sharing?.inEffect ? 'changed' : 'given',
+      body: { decision: 'share', categories: scope.categories, ...(scope.validUntil ? { validUntil: scope.validUntil } : {}) },
+      status: relative && sharingInForce(relative) ? 'changed' : 'given',
     });
   }
 
@@ -354,9 +359,9 @@ export class SipIndividualView extends LitElement {
     const t = this.#localize.t;
     const read = (id: string) => this.#byId<HTMLTextAreaElement>(id)?.value ?? '';
     const problems: FieldProblem[] = [];
-    const lists: Record<'own-goals' | 'own-actions', { text: string }[]> = { 'own-goals': [], 'own-actions': [] };
+    const lists: Record<'own-goals' | 'own-actions', { id?: string; text: string }[]> = { 'own-goals': [], 'own-actions': [] };
     for (const field of ['own-goals', 'own-actions'] as const) {
-      const checked = checkOwnWords(read(field));
+      const checked = checkOwnWords(read(field), field === 'own-goals' ? view.plan.individualGoals : view.plan.individualOwnActions);
       if (checked.ok) lists[field] = checked.items;
       else
         problems.push({
@@ -373,7 +378,7 @@ export class SipIndividualView extends LitElement {
       kind: 'own-words',
       planId: view.plan.planId,
       body: { individualGoals: lists['own-goals'], individualOwnActions: lists['own-actions'] },
-      ifMatch: view.etag ?? '',
+      ifMatch: view.etag,
       status: 'saved',
     });
   }
@@ -395,9 +400,9 @@ export class SipIndividualView extends LitElement {
     this.#confirmed = true;
     this.renderRoot.querySelector<HTMLDialogElement>('dialog')?.close();
     if (confirming.kind === 'consent') {
-      void this.#submit({ kind: 'consent', planId: plan.planId, body: { given: false }, status: 'withdrawn' });
+      void this.#submit({ kind: 'consent', planId: plan.planId, body: { decision: 'withdraw' }, status: 'withdrawn' });
     } else {
-      void this.#submit({ kind: 'sharing', planId: plan.planId, relativeId: confirming.relativeId, body: { categories: [] }, status: 'withdrawn' });
+      void this.#submit({ kind: 'sharing', planId: plan.planId, relativeId: confirming.relativeId, body: { decision: 'withdraw' }, status: 'withdrawn' });
     }
   }
 
@@ -433,23 +438,23 @@ export class SipIndividualView extends LitElement {
     const t = this.#localize.t;
     this.#setOutcome(target, { state: 'sending' });
     try {
-      let answer: { body: unknown; etag: string | undefined };
+      let answer: PlanAnswer;
       switch (change.kind) {
         case 'consent':
-          answer = await api.setConsent(change.planId, change.body, key);
+          answer = await api.decideConsent(change.planId, change.body, key);
           break;
         case 'sharing':
-          answer = await api.setSharing(change.planId, change.relativeId, change.body, key);
+          answer = await api.decideSharing(change.planId, change.relativeId, change.body, key);
           break;
         case 'own-words':
-          answer = await api.saveOwnWords(change.planId, change.body, change.ifMatch, key);
+          answer = await api.saveOwnGoals(change.planId, change.body, change.ifMatch, key);
           break;
       }
       this.#pending.settle(change);
       if (change.kind === 'own-words') this.ownConflict = undefined;
-      // What is in force now, read back: the plan as the service has it after the change.
-      await this.#refreshPlan(change.planId);
-      this.#setOutcome(target, { state: 'saved', at: new Date(), reference: receiptReference(answer.body, key), status: change.status });
+      // The service answers with the plan as it is now: what is in force is shown at once.
+      if (this.#openPlanData()?.planId === change.planId) this.view = { kind: 'plan', plan: answer.plan, etag: answer.etag };
+      this.#setOutcome(target, { state: 'saved', at: new Date(), reference: receiptReference(answer.plan), status: change.status });
       this.#announce(t.announce.saved);
       this.dispatchEvent(
         new SipChangeEvent({
@@ -553,7 +558,7 @@ export class SipIndividualView extends LitElement {
     this.#queueLoad();
   }
 
-  #openPlanData(): IndividualPlan | undefined {
+  #openPlanData(): OwnPlan | undefined {
     return this.view.kind === 'plan' ? this.view.plan : undefined;
   }
 
@@ -579,7 +584,7 @@ export class SipIndividualView extends LitElement {
     input?.scrollIntoView({ block: 'center' });
   }
 
-  #title(plan: Pick<IndividualPlan, 'title'>): string {
+  #title(plan: Pick<OwnPlan, 'title'>): string {
     return plan.title ?? this.#localize.t.untitledPlan;
   }
 
@@ -666,7 +671,7 @@ export class SipIndividualView extends LitElement {
     `;
   }
 
-  #renderPlan(plan: IndividualPlan) {
+  #renderPlan(plan: OwnPlan) {
     const t = this.#localize.t;
     // A single plan is opened directly: there is no list to go back to.
     const single = this.#ownPlans <= 1;
@@ -711,7 +716,7 @@ export class SipIndividualView extends LitElement {
     ${c.phone ? html`<br />${t.phone}: <a href=${`tel:${c.phone.replace(/[^\d+]/g, '')}`}>${c.phone}</a>` : nothing}`;
   }
 
-  #renderOwnWords(plan: IndividualPlan) {
+  #renderOwnWords(plan: OwnPlan) {
     const t = this.#localize.t;
     const form = 'form-own';
     const sending = this.outcomes.get('own-words')?.state === 'sending';
@@ -747,7 +752,7 @@ export class SipIndividualView extends LitElement {
     );
   }
 
-  #renderContact(plan: IndividualPlan) {
+  #renderContact(plan: OwnPlan) {
     const t = this.#localize.t;
     const contacts = plan.parts.filter((p) => p.contactPerson);
     return this.#section(
@@ -764,7 +769,7 @@ export class SipIndividualView extends LitElement {
                 <dt>${t.contacts}</dt>
                 <dd>
                   <ul>
-                    ${contacts.map((p) => html`<li>${this.#contact(p.contactPerson!)} – ${p.organisation || t.principal[p.principal]}</li>`)}
+                    ${contacts.map((p) => html`<li>${this.#contact(p.contactPerson!)} – ${p.organisation.name || t.principal[p.principal]}</li>`)}
                   </ul>
                 </dd>
               </div>`
@@ -778,7 +783,7 @@ export class SipIndividualView extends LitElement {
     );
   }
 
-  #renderContent(plan: IndividualPlan) {
+  #renderContent(plan: OwnPlan) {
     const t = this.#localize.t;
     const l = this.#localize;
     return this.#section(
@@ -788,8 +793,8 @@ export class SipIndividualView extends LitElement {
         <h4>${t.needs}</h4>
         ${this.#staffList(plan.needs)}
         ${plan.parts.map(
-          (part) => html`<h4>${t.partOf(part.organisation || t.principal[part.principal])}</h4>
-            ${part.goals.length ? html`<h5>${t.goalsOf(part.organisation || t.principal[part.principal])}</h5>${this.#staffList(part.goals)}` : nothing}
+          (part) => html`<h4>${t.partOf(part.organisation.name || t.principal[part.principal])}</h4>
+            ${part.goals.length ? html`<h5>${t.goalsOf(part.organisation.name || t.principal[part.principal])}</h5>${this.#staffList(part.goals)}` : nothing}
             <h5>${t.whoDoesWhat}</h5>
             ${part.interventions.length
               ? html`<ul class="cards">
@@ -842,13 +847,11 @@ export class SipIndividualView extends LitElement {
     );
   }
 
-  #renderFollowUp(followUp: { date: string } | null) {
+  #renderFollowUp(followUp: OwnPlan['followUp']) {
     const t = this.#localize.t;
     const l = this.#localize;
     if (!followUp) return html`<h4>${t.followUp}</h4><p>${t.followUpNone}</p>`;
-    const now = new Date();
-    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-    return followUp.date < today
+    return followUp.date < localDay(new Date())
       ? html`<h4>${t.followUpPassed}</h4><p>${t.followUpWas(l.date(followUp.date))}</p>`
       : html`<h4>${t.followUp}</h4><p>${l.date(followUp.date)}</p>`;
   }
@@ -897,13 +900,26 @@ export class SipIndividualView extends LitElement {
     `;
   }
 
-  #renderConsent(plan: IndividualPlan) {
+  /** An organisation a consent names, by HSA-id or name: its name as the plan knows it. */
+  #organisationName(plan: OwnPlan, actor: string): string {
+    return plan.parts.find((p) => p.organisation.id === actor)?.organisation.name || actor;
+  }
+
+  #categories(categories: readonly ConsentCategory[]): string {
+    const t = this.#localize.t;
+    return categories.map((c) => t.category[c]).join(', ');
+  }
+
+  #renderConsent(plan: OwnPlan) {
     const t = this.#localize.t;
     const l = this.#localize;
     const consent = plan.consent;
-    const inForce = consent.state === 'in-force';
+    const state = consent?.state ?? 'none';
+    const inForce = state === 'in-force';
     const form = 'form-consent';
     const sending = this.outcomes.get('consent')?.state === 'sending';
+    // Under 18 the consent rests on the guardians: the individual can withdraw it, not give it alone.
+    const canGive = !plan.child && plan.status !== 'closed';
     return this.#section(
       'consent-title',
       t.consentHeading,
@@ -912,36 +928,48 @@ export class SipIndividualView extends LitElement {
         ${this.#renderState(
           plan.planId,
           'consent',
-          html`<p part="status" class=${`status status--${inForce ? 'accepted' : 'requested'}`}>${t.consentState[consent.state]}</p>
-            ${inForce
+          html`<p part="status" class=${`status status--${inForce ? 'accepted' : 'requested'}`}>${t.consentState[state]}</p>
+            ${inForce && consent
               ? html`<dl class="facts">
                   <div>
                     <dt>${t.consentWhat}</dt>
-                    <dd>${consent.information.map((c) => t.category[c]).join(', ')}</dd>
+                    <dd>${this.#categories(consent.scope.information)}</dd>
                   </div>
-                  ${consent.actors.length
+                  ${consent.scope.actors.length
                     ? html`<div>
                         <dt>${t.consentWho}</dt>
-                        <dd>${consent.actors.join(', ')}</dd>
+                        <dd>${consent.scope.actors.map((a) => this.#organisationName(plan, a)).join(', ')}</dd>
                       </div>`
                     : nothing}
                   <div>
                     <dt>${t.consentUntil}</dt>
-                    <dd>${consent.validUntil ? l.date(consent.validUntil) : t.consentUntilOpen}</dd>
+                    <dd>${consent.scope.validUntil ? l.date(consent.scope.validUntil) : t.consentUntilOpen}</dd>
                   </div>
                 </dl>`
               : nothing}
-            ${consent.recordedAt ? html`<p class="muted">${t.consentGivenOn(l.dateTime(consent.recordedAt))}</p>` : nothing}`,
+            ${consent ? html`<p class="muted">${t.consentGivenOn(l.dateTime(consent.revokedAt ?? consent.recordedAt))}</p>` : nothing}`,
         )}
-        ${plan.status === 'closed'
+        ${plan.child ? html`<p class="note">${inForce ? t.childConsent : t.childNoConsent}</p>` : nothing}
+        ${plan.status === 'closed' || (!canGive && !inForce)
           ? nothing
           : html`<form class="controls" id=${form} novalidate @submit=${(e: Event) => e.preventDefault()}>
-              ${this.#renderErrorSummary(form)}
-              ${this.#renderScopeFields(form, 'consent', t.consentFormLegend, t.consentFormHint, inForce ? consent.information : [], inForce ? consent.validUntil : undefined)}
+              ${canGive
+                ? html`${this.#renderErrorSummary(form)}
+                  ${this.#renderScopeFields(
+                    form,
+                    'consent',
+                    t.consentFormLegend,
+                    t.consentFormHint,
+                    inForce && consent ? consent.scope.information : [],
+                    inForce && consent ? consent.scope.validUntil : undefined,
+                  )}`
+                : nothing}
               <div class="actions">
-                <button part="button" class="button primary" type="button" id="consent-save" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#saveConsent()}>
-                  ${inForce ? t.consentSave : t.consentGive}
-                </button>
+                ${canGive
+                  ? html`<button part="button" class="button primary" type="button" id="consent-save" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#saveConsent()}>
+                      ${inForce ? t.consentSave : t.consentGive}
+                    </button>`
+                  : nothing}
                 ${inForce
                   ? html`<button
                       part="button"
@@ -961,7 +989,7 @@ export class SipIndividualView extends LitElement {
     );
   }
 
-  #renderRelatives(plan: IndividualPlan) {
+  #renderRelatives(plan: OwnPlan) {
     const t = this.#localize.t;
     const l = this.#localize;
     return this.#section(
@@ -976,33 +1004,39 @@ export class SipIndividualView extends LitElement {
                 const target = `sharing-${r.relativeId}`;
                 const form = `form-${target}`;
                 const sending = this.outcomes.get(target)?.state === 'sending';
-                const sharing = r.sharing?.inEffect ? r.sharing : null;
+                const sharing = sharingInForce(r) ? r.sharing : null;
+                const canShare = !plan.child && plan.status !== 'closed';
                 return html`<li class="relative">
                   <h4 id=${`relative-${r.relativeId}`}>${t.relativeOf(r.name, this.#relationship(r.relationship))}</h4>
                   ${this.#renderState(
                     plan.planId,
                     target,
-                    sharing
-                      ? html`<p>${sharing.categories.map((c) => t.category[c]).join(', ')}.</p>
-                          <p class="muted">${sharing.validUntil ? t.sharesUntil(l.date(sharing.validUntil)) : t.sharesOpen}</p>`
-                      : html`<p>${t.sharesNothing(r.name)}</p>`,
+                    r.sharedNow.length
+                      ? html`<p>${t.seesNow(r.name)}: ${this.#categories(r.sharedNow)}.</p>
+                          <p class="muted">${sharing?.validUntil ? t.sharesUntil(l.date(sharing.validUntil)) : t.sharesOpen}</p>`
+                      : html`<p>${t.sharesNothing(r.name)}</p>
+                          ${sharing && plan.consent?.state !== 'in-force' ? html`<p class="muted">${t.sharingNeedsConsent}</p>` : nothing}`,
                   )}
-                  ${plan.status === 'closed'
+                  ${plan.status === 'closed' || (!canShare && !sharing)
                     ? nothing
                     : html`<form class="controls" id=${form} novalidate @submit=${(e: Event) => e.preventDefault()}>
-                        ${this.#renderErrorSummary(form)}
-                        ${this.#renderScopeFields(form, target, t.sharingLegend(r.name), undefined, sharing?.categories ?? [], sharing?.validUntil)}
+                        ${canShare
+                          ? html`${this.#renderErrorSummary(form)}
+                            ${this.#renderScopeFields(form, target, t.sharingLegend(r.name), undefined, sharing?.categories ?? [], sharing?.validUntil)}`
+                          : nothing}
                         <div class="actions" role="group" aria-labelledby=${`relative-${r.relativeId}`}>
-                          <button
-                            part="button"
-                            class="button primary"
-                            type="button"
-                            id=${`${target}-save`}
-                            aria-disabled=${sending ? 'true' : 'false'}
-                            @click=${() => !sending && this.#saveSharing(r.relativeId)}
-                          >
-                            ${t.sharingSave}
-                          </button>
+                          ${canShare
+                            ? html`<button
+                                part="button"
+                                class="button primary"
+                                type="button"
+                                id=${`${target}-save`}
+                                aria-disabled=${sending ? 'true' : 'false'}
+                                @click=${() => !sending && this.#saveSharing(r.relativeId)}
+                              >
+                                ${t.sharingSave(r.name)}
+                              </button>`
+                            : nothing}
                           ${sharing
                             ? html`<button
                                 part="button"
@@ -1025,6 +1059,19 @@ export class SipIndividualView extends LitElement {
     );
   }
 
+  /** One access, in plain words: who (the organisation and its role, a relative, me), what. */
+  #logLine(e: OwnAccessEntry) {
+    const t = this.#localize.t;
+    const organisation = e.organisation?.name || e.organisation?.id || t.logUnknownOrganisation;
+    const who =
+      e.who === 'relative'
+        ? t.logRelative(e.relative?.name ?? t.logSomeRelative)
+        : e.who === 'staff' || e.who === 'auditor'
+          ? t.logWhoText(organisation, t.logRole[e.who])
+          : t.logRole[e.who];
+    return `${who} ${t.logWhat[e.what][e.kind]}.`;
+  }
+
   #renderLog() {
     const t = this.#localize.t;
     const l = this.#localize;
@@ -1034,20 +1081,16 @@ export class SipIndividualView extends LitElement {
     else if (log.state === 'error') result = html`<p class="message message--error">${t.errors[log.code]}</p>`;
     else if (log.state === 'loaded')
       result = log.log.items.length
-        ? html`<ol class="log">
-            ${log.log.items.map(
-              (e) => html`<li>
-                <span class="when">${l.dateTime(e.at)}</span>:
-                ${t.logWhoText(e.organisation ?? t.logUnknownOrganisation, t.logRole[e.role] ?? e.role)}, ${t.logAction[e.action] ?? t.logAction.other}.
-              </li>`,
-            )}
-          </ol>`
+        ? html`<p class="muted">${t.logCount(log.log.items.length, log.log.total)}</p>
+            <ol class="log">
+              ${log.log.items.map((e) => html`<li><span class="when">${l.dateTime(e.at)}</span>: ${this.#logLine(e)}</li>`)}
+            </ol>`
         : html`<p>${t.logEmpty}</p>`;
     return this.#section(
       'log-title',
       t.logHeading,
       html`<p>${t.logIntro}</p>
-        <div class="state" id="log-result" tabindex="-1" aria-labelledby="log-title">${result}</div>
+        <div class="state" id="log-result" tabindex="-1">${result}</div>
         <div class="actions controls">
           <button
             part="button"
