@@ -182,7 +182,7 @@ export const sv = {
   next: {
     consent: 'Det gäller från och med nu. Din samordnare ser ändringen i planen.',
     consentWithdrawn: 'Det gäller från och med nu. Planen är pausad, och din samordnare får veta det och hör av sig.',
-    sharing: (name: string) => `Det gäller från och med nu. Nästa gång ${name} tittar på planen ser hen bara det du har valt.`,
+    sharing: (name: string) => `Det gäller från och med nu. Nästa gång ${name} tittar på planen visas bara det du har valt.`,
     own: 'Personalen ser det du skrev i planen.',
   },
   print: 'Skriv ut kvittot',
