@@ -193,7 +193,7 @@ export const ownAccessEntrySchema = z
       .object({ id: z.string(), name: z.string().nullable() })
       .nullable()
       .describe('For staff and auditors: their organisation (HSA-id, and its name when known)'),
-    relative: z.object({ name: z.string() }).nullable().describe('For a relative: their name as the plan has it'),
+    relative: z.object({ name: z.string() }).nullable().describe('For a relative: their name as the plan has it (null when the plan no longer names them)'),
     what: ownAccessWhatSchema,
     kind: z.enum(['read', 'change']),
     planId: z.uuid().nullable().describe('The plan; null for an access to the log as a whole (an auditor’s extract)'),
