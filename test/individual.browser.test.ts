@@ -270,4 +270,70 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
     expect(await sideways(page)).toEqual([]);
     expect(errors).toEqual([]);
   });
+
+  it('says plainly when it waits, has no plan, cannot reach the service or the sign-in has expired, axe clean in both languages', async () => {
+    const states: { name: string; persona: string; answer?: (path: string) => { status: number; body?: unknown } | undefined; text: Record<'sv' | 'en', string> }[] = [
+      { name: 'no plan of her own', persona: 'maria', text: { sv: 'Du har ingen samordnad individuell plan (SIP) just nu.', en: 'You do not have a coordinated individual plan (SIP) at the moment.' } },
+      {
+        name: 'two plans, listed',
+        persona: 'astrid',
+        answer: (path) =>
+          path === '/api/me/plans'
+            ? {
+                status: 200,
+                body: {
+                  items: [
+                    { planId: astrid.plan.planId, title: 'SIP för Astrid Nilsson', status: 'active', role: 'individual' },
+                    { planId: '00000000-0000-4000-8000-000000000002', title: null, status: 'draft', role: 'individual' },
+                  ],
+                },
+              }
+            : undefined,
+        text: { sv: 'Du har 2 samordnade individuella planer (SIP).', en: 'You have 2 coordinated individual plans (SIP).' },
+      },
+      { name: 'the service failing', persona: 'astrid', answer: () => ({ status: 500, body: { status: 500, title: 'Internal Server Error' } }), text: { sv: 'Det blev ett fel i tjänsten.', en: 'Something went wrong in the service.' } },
+      { name: 'the sign-in expired', persona: 'astrid', answer: () => ({ status: 401 }), text: { sv: 'Din inloggning har gått ut.', en: 'Your sign-in has expired.' } },
+    ];
+    for (const lang of ['sv', 'en'] as const) {
+      for (const state of states) {
+        const { page } = await h.open(h.urlFor({ persona: state.persona, lang }), {
+          before: (p) =>
+            p.route('**/api/me/**', async (route) => {
+              const answer = state.answer?.(new URL(route.request().url()).pathname);
+              if (!answer) return route.continue();
+              await route.fulfill({ status: answer.status, contentType: 'application/problem+json', body: JSON.stringify(answer.body ?? {}) });
+            }),
+        });
+        await view(page).getByText(state.text[lang]).waitFor();
+        await expectAxeClean(page, `${state.name}, ${lang}`);
+        if (state.name === 'two plans, listed') {
+          // The list opens a plan; the plan has a way back to the list, and focus returns to its button.
+          await view(page).getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
+          await expect.poll(() => focusedInView(page)).toBe('plan-title');
+          await view(page).getByRole('button', { name: lang === 'sv' ? 'Alla mina planer' : 'All my plans' }).click();
+          await expect.poll(() => focusedInView(page)).toBe(`open-${astrid.plan.planId}`);
+        }
+      }
+    }
+    const expired = (await h.open(h.urlFor({ persona: 'astrid' }), { before: (p) => p.route('**/api/me/**', (route) => route.fulfill({ status: 401 })) })).page;
+    await view(expired).getByText('Din inloggning har gått ut.').waitFor();
+    expect((await individualEvents(expired)).map((e) => e.type)).toContain('sip-session-expired');
+  });
+
+  it('is what the /demo portal shows when an individual signs in, loaded only then, beside the relatives’ widget', async () => {
+    const { page, errors } = await h.open(`${h.service.url}/demo`);
+    const picker = page.getByRole('combobox', { name: 'Person' });
+    await expect.poll(() => picker.isEnabled()).toBe(true);
+    expect(await page.evaluate(() => customElements.get('sip-individual-view') === undefined)).toBe(true);
+    await picker.selectOption({ label: 'Astrid Nilsson' });
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.locator('sip-individual-view').getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
+    await page.locator('#events code').filter({ hasText: 'sip-ready' }).waitFor();
+    await expectAxeClean(page, 'the demo portal with the individual’s view');
+    // Both elements on one page, each with its own Lit, each asking for the lit-html policy.
+    await picker.selectOption({ label: 'Maria Nilsson' });
+    await page.getByRole('button', { name: 'Logga in' }).click();
+    await page.locator('sip-relative-view').getByRole('button', { name: 'SIP för Astrid Nilsson' }).waitFor();
+    expect(errors).toEqual([]);
+  });
 });
