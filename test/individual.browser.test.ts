@@ -272,7 +272,14 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
   });
 
   it('says plainly when it waits, has no plan, cannot reach the service or the sign-in has expired, axe clean in both languages', async () => {
-    const states: { name: string; persona: string; answer?: (path: string) => { status: number; body?: unknown } | undefined; text: Record<'sv' | 'en', string> }[] = [
+    const states: {
+      name: string;
+      persona: string;
+      token?: 'none';
+      answer?: (path: string) => { status: number; body?: unknown } | undefined;
+      text: Record<'sv' | 'en', string>;
+    }[] = [
+      { name: 'waiting for the sign-in', persona: 'astrid', token: 'none', text: { sv: 'Väntar på inloggning …', en: 'Waiting for sign-in …' } },
       { name: 'no plan of her own', persona: 'maria', text: { sv: 'Du har ingen samordnad individuell plan (SIP) just nu.', en: 'You do not have a coordinated individual plan (SIP) at the moment.' } },
       {
         name: 'two plans, listed',
@@ -296,7 +303,7 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
     ];
     for (const lang of ['sv', 'en'] as const) {
       for (const state of states) {
-        const { page } = await h.open(h.urlFor({ persona: state.persona, lang }), {
+        const { page } = await h.open(h.urlFor({ persona: state.persona, lang, ...(state.token ? { token: state.token } : {}) }), {
           before: (p) =>
             p.route('**/api/me/**', async (route) => {
               const answer = state.answer?.(new URL(route.request().url()).pathname);

@@ -33,16 +33,21 @@ const HOST_SCRIPT = `${hostScriptStart('sip-individual-view', 'window.individual
   'sip-error',
   'sip-session-expired',
 ])}
-element.getAccessToken = async ({ renew }) => {
-  state.tokenCalls.push(renew);
-  return fetchToken();
-};
+// token=none: the portal has not signed the individual in yet.
+if (mode !== 'none') {
+  element.getAccessToken = async ({ renew }) => {
+    state.tokenCalls.push(renew);
+    return fetchToken();
+  };
+}
 await import('/sip-individual-view.js');
 `;
 
 export interface IndividualHostOptions {
   persona: string;
   lang?: string;
+  /** `none`: the host gives no token (the individual is not signed in yet). */
+  token?: 'none';
 }
 
 export interface IndividualHarness {
@@ -80,7 +85,7 @@ export async function startIndividualHarness(): Promise<IndividualHarness> {
   return {
     browser,
     service,
-    urlFor: ({ persona, lang }) => `${host!.url}/?${new URLSearchParams({ persona, ...(lang ? { lang } : {}) })}`,
+    urlFor: ({ persona, lang, token }) => `${host!.url}/?${new URLSearchParams({ persona, ...(lang ? { lang } : {}), ...(token ? { token } : {}) })}`,
     relativeUrlFor: (persona) => `${relativeHost!.url}/?${new URLSearchParams({ persona })}`,
     open: (url, how = {}) => pages.open(url, how),
     staffApi: (persona) => staffApiAs(service.url, persona),
