@@ -218,7 +218,10 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
     expect(await focusedInView(page)).toBe('state-consent');
     expect(puts).toHaveLength(1);
     expect(puts[0]!.postDataJSON()).toEqual({ decision: 'withdraw' });
-    await view(page).getByText('Pausad, eftersom du har tagit tillbaka ditt samtycke').waitFor();
+    await view(page).getByText('Pausad sedan samtycket togs tillbaka').waitFor();
+    // Nothing can be shared with a relative while it is withdrawn; what is shared can still be stopped.
+    await view(page).getByText('Du kan välja vad dina anhöriga får se när du har samtyckt till planen igen.').waitFor();
+    expect(await view(page).getByRole('button', { name: /^Spara det .* får se$/ }).count()).toBe(0);
     await expectAxeClean(page, 'consent withdrawn, sv');
 
     // Given again, as she ticks it; the button pressed twice.
@@ -227,6 +230,8 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
     }
     await view(page).getByRole('button', { name: 'Ja, jag samtycker' }).dblclick();
     await consentState.getByText('Du sa ja till att uppgifter delas, så som du kryssade för.').waitFor();
+    // The plan stays paused until the coordinator starts it again, and the receipt says so.
+    await consentState.getByText('Planen är pausad tills din samordnare har startat den igen.').waitFor();
     expect(puts).toHaveLength(2);
     expect(puts[1]!.headers()['idempotency-key']).not.toBe(puts[0]!.headers()['idempotency-key']);
     expect(puts[1]!.postDataJSON()).toMatchObject({ decision: 'give', information: ['goals', 'needs', 'health-interventions', 'social-interventions', 'contacts'] });

@@ -43,7 +43,7 @@ export const sv = {
     draft: 'Utkast, planen är inte klar ännu',
     active: 'Gäller',
     followed_up: 'Uppföljd',
-    consent_withdrawn: 'Pausad, eftersom du har tagit tillbaka ditt samtycke',
+    consent_withdrawn: 'Pausad sedan samtycket togs tillbaka',
     closed: 'Avslutad',
   } satisfies Record<PlanStatus, string>,
   planStatusLabel: (status: string) => `Status: ${status}`,
@@ -152,6 +152,7 @@ export const sv = {
   sharingSave: (name: string) => `Spara det ${name} får se`,
   seesNow: (name: string) => `Det här ser ${name} nu`,
   sharingNeedsConsent: 'Det du har valt gäller igen när du samtycker till planen.',
+  sharingAfterConsent: 'Du kan välja vad dina anhöriga får se när du har samtyckt till planen igen.',
   sharingStop: (name: string) => `Sluta dela med ${name}`,
 
   // The confirm dialog
@@ -181,6 +182,7 @@ export const sv = {
   },
   next: {
     consent: 'Det gäller från och med nu. Din samordnare ser ändringen i planen.',
+    consentPaused: 'Det gäller från och med nu. Planen är pausad tills din samordnare har startat den igen.',
     consentWithdrawn: 'Det gäller från och med nu. Planen är pausad, och din samordnare får veta det och hör av sig.',
     sharing: (name: string) => `Det gäller från och med nu. Nästa gång ${name} tittar på planen visas bara det du har valt.`,
     own: 'Personalen ser det du skrev i planen.',
@@ -272,7 +274,7 @@ export const en: Messages = {
     draft: 'Draft, the plan is not ready yet',
     active: 'In force',
     followed_up: 'Followed up',
-    consent_withdrawn: 'Paused, because you have withdrawn your consent',
+    consent_withdrawn: 'Paused since the consent was withdrawn',
     closed: 'Closed',
   },
   planStatusLabel: (status: string) => `Status: ${status}`,
@@ -376,6 +378,7 @@ export const en: Messages = {
   sharingSave: (name: string) => `Save what ${name} may see`,
   seesNow: (name: string) => `This is what ${name} sees now`,
   sharingNeedsConsent: 'What you have chosen applies again when you consent to the plan.',
+  sharingAfterConsent: 'You can choose what your relatives may see once you have consented to the plan again.',
   sharingStop: (name: string) => `Stop sharing with ${name}`,
 
   withdrawConsentTitle: 'Do you want to withdraw your consent?',
@@ -403,6 +406,7 @@ export const en: Messages = {
   },
   next: {
     consent: 'It applies from now on. Your coordinator sees the change in the plan.',
+    consentPaused: 'It applies from now on. The plan is paused until your coordinator has started it again.',
     consentWithdrawn: 'It applies from now on. The plan is paused, and your coordinator is told and will be in touch.',
     sharing: (name: string) => `It applies from now on. The next time ${name} looks at the plan, they see only what you have chosen.`,
     own: 'Staff see what you wrote in the plan.',

@@ -992,11 +992,14 @@ export class SipIndividualView extends LitElement {
   #renderRelatives(plan: OwnPlan) {
     const t = this.#localize.t;
     const l = this.#localize;
+    // While the consent to the plan is withdrawn, nothing is shared: a relative's sharing can be withdrawn, not given.
+    const consentWithdrawn = plan.consent?.state === 'withdrawn';
     return this.#section(
       'relatives-title',
       t.relativesHeading,
       html`
         <p>${t.relativesIntro}</p>
+        ${consentWithdrawn && plan.relatives.length ? html`<p class="note">${t.sharingAfterConsent}</p>` : nothing}
         ${plan.relatives.length === 0
           ? html`<p class="muted">${t.noRelatives}</p>`
           : html`<ul class="relatives">
@@ -1005,7 +1008,7 @@ export class SipIndividualView extends LitElement {
                 const form = `form-${target}`;
                 const sending = this.outcomes.get(target)?.state === 'sending';
                 const sharing = sharingInForce(r) ? r.sharing : null;
-                const canShare = !plan.child && plan.status !== 'closed';
+                const canShare = !plan.child && plan.status !== 'closed' && !consentWithdrawn;
                 return html`<li class="relative">
                   <h4 id=${`relative-${r.relativeId}`}>${t.relativeOf(r.name, this.#relationship(r.relationship))}</h4>
                   ${this.#renderState(
@@ -1135,7 +1138,8 @@ export class SipIndividualView extends LitElement {
     const t = this.#localize.t;
     if (target === 'consent') {
       if (status === 'withdrawn') return { what: t.receipt.consentWithdrawn, next: t.next.consentWithdrawn };
-      return { what: status === 'given' ? t.receipt.consentGiven : t.receipt.consentChanged, next: t.next.consent };
+      const paused = this.#openPlanData()?.status === 'consent_withdrawn';
+      return { what: status === 'given' ? t.receipt.consentGiven : t.receipt.consentChanged, next: paused ? t.next.consentPaused : t.next.consent };
     }
     if (target === 'own-words') return { what: t.receipt.ownSaved, next: t.next.own };
     const relativeId = target.slice('sharing-'.length);
