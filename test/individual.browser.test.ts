@@ -177,6 +177,7 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
     await conflict.getByText('Planen har ändrats medan du skrev').waitFor();
     await conflict.getByText('Promenera varje dag').waitFor();
     expect(await box.inputValue()).toBe(mine);
+    expect(await focusedInView(page)).toBe('own-conflict');
     await expectAxeClean(page, 'a conflict on her own words, sv');
 
     await view(page).getByRole('button', { name: 'Spara det jag har skrivit' }).click();

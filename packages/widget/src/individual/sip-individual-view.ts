@@ -468,7 +468,8 @@ export class SipIndividualView extends LitElement {
       await this.#changeFailed(change, target, error instanceof ApiError ? error : new ApiError('bad-response'));
     }
     await this.updateComplete;
-    this.#focus(`state-${target}`);
+    // After a conflict on their own words, to the plan's words now beside theirs; else to what the change did.
+    this.#focus(...(change.kind === 'own-words' && this.ownConflict ? ['own-conflict'] : []), `state-${target}`);
   }
 
   async #changeFailed(change: Change, target: string, error: ApiError) {
@@ -729,7 +730,7 @@ export class SipIndividualView extends LitElement {
         <p>${t.ownIntro}</p>
         ${this.#renderState(plan.planId, 'own-words', nothing)}
         ${conflict
-          ? html`<div class="conflict" role="alert">
+          ? html`<div class="conflict" id="own-conflict" tabindex="-1" role="alert">
               <p class="message-title">${t.ownConflictTitle}</p>
               <p>${t.ownConflict}</p>
               <h4>${t.ownNow}: ${t.ownGoals}</h4>
