@@ -74,7 +74,13 @@ export const styles = [
       padding: 0.5em 0;
       border-bottom: 0.0625rem solid var(--_border);
     }
+    .print-only {
+      display: none;
+    }
     @media print {
+      .print-only {
+        display: block;
+      }
       .receipt {
         border-color: #000000;
       }

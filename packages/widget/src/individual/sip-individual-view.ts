@@ -723,6 +723,8 @@ export class SipIndividualView extends LitElement {
     const sending = this.outcomes.get('own-words')?.state === 'sending';
     const conflict = this.ownConflict;
     const lines = (items: { text: string }[]) => items.map((i) => i.text).join('\n');
+    // A closed plan is read, not written; on paper, what they wrote is shown as a list.
+    const closed = plan.status === 'closed';
     return this.#section(
       'own-title',
       t.ownHeading,
@@ -739,16 +741,24 @@ export class SipIndividualView extends LitElement {
               ${this.#list(conflict.individualOwnActions)}
             </div>`
           : nothing}
-        <form class="controls" id=${form} novalidate @submit=${(e: Event) => e.preventDefault()}>
-          ${this.#renderErrorSummary(form)}
-          ${this.#renderTextArea(form, 'own-goals', t.ownGoals, t.ownHint, lines(plan.individualGoals))}
-          ${this.#renderTextArea(form, 'own-actions', t.ownActions, t.ownHint, lines(plan.individualOwnActions))}
-          <div class="actions">
-            <button part="button" class="button primary" type="button" id="own-save" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#saveOwnWords()}>
-              ${t.ownSave}
-            </button>
-          </div>
-        </form>
+        <div class=${closed ? '' : 'print-only'}>
+          <h4>${t.ownGoals}</h4>
+          ${this.#list(plan.individualGoals)}
+          <h4>${t.ownActions}</h4>
+          ${this.#list(plan.individualOwnActions)}
+        </div>
+        ${closed
+          ? nothing
+          : html`<form class="controls" id=${form} novalidate @submit=${(e: Event) => e.preventDefault()}>
+              ${this.#renderErrorSummary(form)}
+              ${this.#renderTextArea(form, 'own-goals', t.ownGoals, t.ownHint, lines(plan.individualGoals))}
+              ${this.#renderTextArea(form, 'own-actions', t.ownActions, t.ownHint, lines(plan.individualOwnActions))}
+              <div class="actions">
+                <button part="button" class="button primary" type="button" id="own-save" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#saveOwnWords()}>
+                  ${t.ownSave}
+                </button>
+              </div>
+            </form>`}
       `,
     );
   }
