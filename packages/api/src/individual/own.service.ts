@@ -8,7 +8,6 @@
  */
 import {
   CITIZEN_PREFIX,
-  consentNames,
   consentState,
   isChildOn,
   SYSTEM_PREFIX,
@@ -43,6 +42,9 @@ type PartRow = typeof planParts.$inferSelect;
 
 const RELATIVES_KIND = 'relatives';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Names compared as the consent compares them. */
+const norm = (s: string) => s.trim().toLocaleLowerCase('sv');
 
 const withoutUndefined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -239,10 +241,10 @@ export class OwnPlansService {
       } else {
         const parts = await this.plans.parts(tx, planId);
         const principals = parts.filter((p) => p.kind === 'region' || p.kind === 'municipality');
+        // Each actor is one of the plan's principals (by HSA-id or name), or one the consent already names.
+        const known = [...principals.flatMap((p) => [p.organisationId ?? '', p.organisationName ?? '']), ...(current?.scope.actors ?? [])].map(norm);
         decision.actors.forEach((actor, i) => {
-          const named = principals.some((p) => consentNames({ scope: { actors: [actor] } } as IndividualConsent, { id: p.organisationId ?? '', name: p.organisationName ?? '' }));
-          const before = current?.scope.actors.some((a) => a.trim().toLocaleLowerCase('sv') === actor.trim().toLocaleLowerCase('sv')) ?? false;
-          if (!named && !before) throw invalidField(`/actors/${i}`, 'names neither a principal of the plan nor an actor your consent already names');
+          if (!known.includes(norm(actor))) throw invalidField(`/actors/${i}`, 'names neither a principal of the plan nor an actor your consent already names');
         });
         if (decision.validUntil && decision.validUntil < now.toISOString().slice(0, 10)) throw invalidField('/validUntil', 'must not be in the past');
         next = withoutUndefined({
