@@ -258,7 +258,8 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
     expect(errors).toEqual([]);
   });
 
-  it('in English: the plan, who has read it and the dialog, axe clean, with what staff wrote kept Swedish', async () => {
+  it('in English: the plan, who has read it, stopping a relative’s sharing from the keyboard and its receipt, axe clean, with what staff wrote kept Swedish', async () => {
+    expect((await (await h.staffApi('region-coordinator'))(`/api/plans/${astrid.plan.planId}`)).status).toBe(200);
     const { page, errors } = await h.open(h.urlFor({ persona: 'astrid', lang: 'en' }));
     await view(page).getByRole('heading', { level: 3, name: 'This is important to me' }).waitFor();
     await view(page).getByText('A relative cannot do it for you in this service').waitFor();
@@ -272,6 +273,19 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
     await expectAxeClean(page, 'the stop-sharing dialog, en');
     await page.getByRole('button', { name: 'No, leave it as it is' }).click();
     await expect.poll(() => focusedInView(page)).toMatch(/^sharing-stop-/);
+    // Confirmed with the keyboard: Bengt sees nothing from now on, and the receipt says so.
+    const bengt = astrid.plan.relatives.find((r) => r.name === 'Bengt Nilsson')!;
+    await page.keyboard.press('Enter');
+    await page.getByRole('dialog', { name: 'Do you want to stop sharing the plan with Bengt Nilsson?' }).waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Shift+Tab');
+    expect(await focusedInView(page)).toBe('confirm-yes');
+    await page.keyboard.press('Enter');
+    const stopped = view(page).locator(`#state-sharing-${bengt.relativeId}`);
+    await stopped.getByText('You stopped sharing the plan with Bengt Nilsson.').waitFor();
+    await stopped.getByText('Bengt Nilsson may not see anything of the plan.').waitFor();
+    expect(await focusedInView(page)).toBe(`state-sharing-${bengt.relativeId}`);
+    await expectAxeClean(page, 'a receipt, en');
     await page.setViewportSize({ width: 320, height: 700 });
     expect(await sideways(page)).toEqual([]);
     expect(errors).toEqual([]);
