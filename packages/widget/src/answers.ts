@@ -51,25 +51,22 @@ export type Outcome =
   | { state: 'not-saved'; reason: 'network' | 'session' | 'server' | 'conflict' | 'validation'; retry: boolean }
   | { state: 'unknown' };
 
-interface Pending<R> {
+interface Pending {
   key: string;
   json: string;
-  request: R;
+  request: AnswerRequest;
 }
 
 /**
- * Requests not yet known to be saved, each with the one Idempotency-Key it is sent under, by
- * what they are about (`targetOf`) within a plan. Sending the same request again (a retry, or
- * the same button pressed again) reuses the key, so the service saves it once; a different one
- * gets a new key. Memory only.
+ * Answers not yet known to be saved, each with the one Idempotency-Key it is sent under.
+ * Sending the same answer again (a retry, or the same button pressed again) reuses the key,
+ * so the service saves it once; a different answer gets a new key. Memory only.
  */
-export class PendingRequests<R extends { planId: string }> {
-  #byTarget = new Map<string, Pending<R>>();
+export class PendingAnswers {
+  #byTarget = new Map<string, Pending>();
 
-  constructor(private readonly targetOf: (request: R) => string) {}
-
-  keyFor(request: R): string {
-    const id = `${request.planId}/${this.targetOf(request)}`;
+  keyFor(request: AnswerRequest): string {
+    const id = `${request.planId}/${targetOf(request)}`;
     const json = JSON.stringify(request);
     const pending = this.#byTarget.get(id);
     if (pending && pending.json === json) return pending.key;
@@ -78,20 +75,13 @@ export class PendingRequests<R extends { planId: string }> {
     return key;
   }
 
-  /** The request waiting for a retry on this target, if any. */
-  get(planId: string, target: string): R | undefined {
+  /** The answer waiting for a retry on this target, if any. */
+  get(planId: string, target: string): AnswerRequest | undefined {
     return this.#byTarget.get(`${planId}/${target}`)?.request;
   }
 
   /** The service saved it, or refused it for good: the key is not needed again. */
-  settle(request: R): void {
-    this.#byTarget.delete(`${request.planId}/${this.targetOf(request)}`);
-  }
-}
-
-/** The relative's answers not yet known to be saved. */
-export class PendingAnswers extends PendingRequests<AnswerRequest> {
-  constructor() {
-    super(targetOf);
+  settle(request: AnswerRequest): void {
+    this.#byTarget.delete(`${request.planId}/${targetOf(request)}`);
   }
 }

@@ -1,12 +1,10 @@
 /**
- * The relatives' widget's texts: one typed dictionary per language, and the controller that
- * gives an element the one of its language.
+ * Localisation: one typed dictionary per language and a small controller per element.
+ * No global configuration, so two embeds on one page can speak different languages.
  */
-import type { ReactiveControllerHost } from 'lit';
-import { Localization, type Lang } from './locale.ts';
-import { relationshipNames } from './relationships.ts';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-export { inheritedLang, resolveLang, type Lang } from './locale.ts';
+export type Lang = 'sv' | 'en';
 
 type CommitmentStatus = 'requested' | 'accepted' | 'declined' | 'withdrawn' | 'cancelled';
 type HistoryStatus = CommitmentStatus | 'reconfirmed';
@@ -59,7 +57,26 @@ export const sv = {
   backToPlans: 'Alla mina planer',
   print: 'Skriv ut',
   youAre: (name: string, relationship: string) => `Du är ${name} (${relationship}).`,
-  relationships: relationshipNames.sv,
+  relationships: {
+    SPS: 'make eller maka',
+    HUSB: 'make',
+    WIFE: 'maka',
+    DOMPART: 'sambo',
+    CHILD: 'barn',
+    DAU: 'dotter',
+    SON: 'son',
+    PRN: 'förälder',
+    MTH: 'mamma',
+    FTH: 'pappa',
+    SIB: 'syskon',
+    SIS: 'syster',
+    BRO: 'bror',
+    GRNDCHILD: 'barnbarn',
+    GRNDDAU: 'barnbarn',
+    GRNDSON: 'barnbarn',
+    FRND: 'vän',
+    NBOR: 'granne',
+  } as Record<string, string>,
 
   contactHeading: 'Hit vänder du dig',
   coordinator: 'Samordnare för planen',
@@ -291,7 +308,26 @@ export const en: Messages = {
   backToPlans: 'All my plans',
   print: 'Print',
   youAre: (name: string, relationship: string) => `You are ${name} (${relationship}).`,
-  relationships: relationshipNames.en,
+  relationships: {
+    SPS: 'spouse',
+    HUSB: 'husband',
+    WIFE: 'wife',
+    DOMPART: 'partner',
+    CHILD: 'child',
+    DAU: 'daughter',
+    SON: 'son',
+    PRN: 'parent',
+    MTH: 'mother',
+    FTH: 'father',
+    SIB: 'sibling',
+    SIS: 'sister',
+    BRO: 'brother',
+    GRNDCHILD: 'grandchild',
+    GRNDDAU: 'granddaughter',
+    GRNDSON: 'grandson',
+    FRND: 'friend',
+    NBOR: 'neighbour',
+  },
 
   contactHeading: 'Who to contact',
   coordinator: 'Coordinator of the plan',
@@ -476,9 +512,101 @@ export const en: Messages = {
 
 export const dictionaries: Record<Lang, Messages> = { sv, en };
 
-/** The widget's language and its messages in it. */
-export class LocaleController extends Localization<Messages> {
-  constructor(host: ReactiveControllerHost & HTMLElement) {
-    super(host, dictionaries);
+/** The first non-empty `lang` on the element or its ancestors, across shadow roots; then the document's. */
+export function inheritedLang(element: Element): string {
+  let node: Element | null = element;
+  while (node) {
+    const found = node.closest('[lang]:not([lang=""])');
+    if (found) return found.getAttribute('lang') ?? '';
+    const root = node.getRootNode();
+    node = root instanceof ShadowRoot ? root.host : null;
+  }
+  return element.ownerDocument?.documentElement.lang ?? '';
+}
+
+/** A language tag reduced to the languages the widget speaks (Swedish unless English). */
+export function resolveLang(tag: string | null | undefined): { lang: Lang; locale: string } {
+  const value = (tag ?? '').trim();
+  const primary = value.toLowerCase().split('-')[0];
+  if (primary === 'en') return { lang: 'en', locale: value.includes('-') ? value : 'en-GB' };
+  if (primary === 'sv') return { lang: 'sv', locale: value.includes('-') ? value : 'sv-SE' };
+  return { lang: 'sv', locale: 'sv-SE' };
+}
+
+/** Elements whose language follows the page: told when any `lang` attribute in the document changes. */
+const listeners = new Set<ReactiveControllerHost>();
+let observer: MutationObserver | undefined;
+
+function watchDocumentLang(host: ReactiveControllerHost, doc: Document) {
+  listeners.add(host);
+  if (!observer) {
+    observer = new MutationObserver(() => listeners.forEach((h) => h.requestUpdate()));
+    observer.observe(doc.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
+  }
+}
+
+function unwatchDocumentLang(host: ReactiveControllerHost) {
+  listeners.delete(host);
+  if (listeners.size === 0) {
+    observer?.disconnect();
+    observer = undefined;
+  }
+}
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * The language of one element, its messages, and date formatting in that language. The
+ * language is looked up again before every update, so changing `lang` anywhere takes effect.
+ */
+export class LocaleController implements ReactiveController {
+  lang: Lang = 'sv';
+  locale = 'sv-SE';
+  t: Messages = sv;
+
+  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
+    host.addController(this);
+  }
+
+  hostConnected() {
+    watchDocumentLang(this.host, this.host.ownerDocument);
+    this.#resolve();
+  }
+
+  hostDisconnected() {
+    unwatchDocumentLang(this.host);
+  }
+
+  hostUpdate() {
+    this.#resolve();
+  }
+
+  #resolve() {
+    const { lang, locale } = resolveLang(inheritedLang(this.host));
+    this.lang = lang;
+    this.locale = locale;
+    this.t = dictionaries[lang];
+  }
+
+  /** A calendar date (`YYYY-MM-DD`) or a moment, as a date: "3 mars 2026". */
+  date(value: string): string {
+    const date = DATE_ONLY.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
+    if (Number.isNaN(date.getTime())) return value;
+    return new Intl.DateTimeFormat(this.locale, {
+      dateStyle: 'long',
+      ...(DATE_ONLY.test(value) ? { timeZone: 'UTC' } : {}),
+    }).format(date);
+  }
+
+  /** A moment, as date and time in the reader's time zone. */
+  dateTime(value: string): string {
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) return value;
+    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'long', timeStyle: 'short' }).format(date);
+  }
+
+  /** A moment, as a time of day. */
+  time(value: Date): string {
+    return new Intl.DateTimeFormat(this.locale, { timeStyle: 'short' }).format(value);
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PendingRequests } from '../pending.ts';
 import { checkOwnWords, OWN_LINE_MAX, OWN_LINES_MAX, readUntil, receiptReference, sharingInForce, targetOf, type Change } from './changes.ts';
 
 describe("the individual's own words", () => {
@@ -71,5 +72,26 @@ describe('changes', () => {
 
   it('are referred to in a receipt by the plan and the version the change made', () => {
     expect(receiptReference({ planId: '6f1c2a3b-0000-4000-8000-000000000000', revision: 12 })).toBe('6F1C2A3B-12');
+  });
+});
+
+describe('a change pressed twice, or retried', () => {
+  it('goes under one idempotency key until it is settled; another change on the same target gets a new one', () => {
+    const pending = new PendingRequests<Change>(targetOf);
+    const withdraw: Change = { kind: 'consent', planId: 'p', body: { decision: 'withdraw' }, status: 'withdrawn' };
+    const key = pending.keyFor(withdraw);
+    expect(pending.keyFor({ ...withdraw })).toBe(key);
+    expect(pending.get('p', 'consent')).toEqual(withdraw);
+    const give: Change = { kind: 'consent', planId: 'p', body: { decision: 'give', information: ['goals'], actors: ['SE1'] }, status: 'given' };
+    const other = pending.keyFor(give);
+    expect(other).not.toBe(key);
+    // Another target keeps its own.
+    const sharing: Change = { kind: 'sharing', planId: 'p', relativeId: 'r1', body: { decision: 'withdraw' }, status: 'withdrawn' };
+    const sharingKey = pending.keyFor(sharing);
+    expect(pending.keyFor(give)).toBe(other);
+    pending.settle(give);
+    expect(pending.get('p', 'consent')).toBeUndefined();
+    expect(pending.keyFor(give)).not.toBe(other);
+    expect(pending.keyFor(sharing)).toBe(sharingKey);
   });
 });

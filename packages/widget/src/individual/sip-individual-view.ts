@@ -1,7 +1,7 @@
 import { ApiError, normaliseBase, ProvidedTokens, type AccessTokenProvider } from '@sip/shared/client';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { PendingRequests } from '../answers.ts';
+import { PendingRequests } from '../pending.ts';
 import { relationshipNames } from '../relationships.ts';
 import { IndividualApi, type PlanAnswer } from './api.ts';
 import { SipChangeEvent, SipErrorEvent, SipReadyEvent, SipSessionExpiredEvent, type ChangeStatus, type SipErrorCode } from './events.ts';
