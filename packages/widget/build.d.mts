@@ -10,10 +10,3 @@ export declare const GZIP_BUDGET_BYTES: number;
 
 /** Builds dist/sip-relative-view.js and dist/widget.json (or into `outDir`). */
 export declare function buildWidget(options?: { outDir?: string }): Promise<WidgetBuildResult>;
-
-export declare const individualBundleFile: string;
-export declare const individualMetadataFile: string;
-export declare const INDIVIDUAL_GZIP_BUDGET_BYTES: number;
-
-/** Builds dist/sip-individual-view.js and dist/individual-view.json (or into `outDir`). */
-export declare function buildIndividualView(options?: { outDir?: string }): Promise<WidgetBuildResult>;

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { GZIP_BUDGET_BYTES as STAFF_GZIP_BUDGET_BYTES, buildStaff } from '../../packages/staff/build.mjs';
-import { GZIP_BUDGET_BYTES, INDIVIDUAL_GZIP_BUDGET_BYTES, buildIndividualView, buildWidget } from '../../packages/widget/build.mjs';
+import { GZIP_BUDGET_BYTES, buildWidget } from '../../packages/widget/build.mjs';
 import { launchBrowser } from '../support/browser.ts';
 import { startService } from '../support/service.ts';
 
@@ -79,7 +79,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const p90 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(xs.length * 0.9) - 1)]!;
 
 async function main() {
-  await Promise.all([buildWidget(), buildIndividualView(), buildStaff()]);
+  await Promise.all([buildWidget(), buildStaff()]);
   const dataDir = await mkdtemp(join(tmpdir(), 'sip-widget-metrics-'));
   const service = await startService({ DATA_DIR: dataDir, DEMO_MODE: 'true', LOG_LEVEL: 'warn' });
   const browser = await launchBrowser();
@@ -93,10 +93,6 @@ async function main() {
     if (servedStaff.status !== 200) throw new Error(`the service answered ${servedStaff.status} for the staff module`);
     const staffModule = Buffer.from(await servedStaff.arrayBuffer());
     const staffGzipBytes = gzipSync(staffModule, { level: 9 }).length;
-    const servedIndividual = await fetch(`${service.url}/widget/sip-individual-view.js`);
-    if (servedIndividual.status !== 200) throw new Error(`the service answered ${servedIndividual.status} for the individual's view`);
-    const individualModule = Buffer.from(await servedIndividual.arrayBuffer());
-    const individualGzipBytes = gzipSync(individualModule, { level: 9 }).length;
 
     const tokenRes = await fetch(`${service.url}/dev/token`, {
       method: 'POST',
@@ -145,15 +141,12 @@ async function main() {
         `gzip budget ${kb(GZIP_BUDGET_BYTES)}: ${gzipBytes <= GZIP_BUDGET_BYTES ? 'PASS' : 'FAIL'} (${((gzipBytes / GZIP_BUDGET_BYTES) * 100).toFixed(0)}% of it)`,
         `time to first rendered plan: ${(median(timings.widget) / median(timings.bare)).toFixed(2)}× the bare element's (p50)`,
         '',
-        `${'<sip-individual-view> (served)'.padEnd(34)} ${kb(individualModule.length).padStart(9)} ${kb(individualGzipBytes).padStart(9)}`,
-        `individual's view gzip budget ${kb(INDIVIDUAL_GZIP_BUDGET_BYTES)}: ${individualGzipBytes <= INDIVIDUAL_GZIP_BUDGET_BYTES ? 'PASS' : 'FAIL'} (${((individualGzipBytes / INDIVIDUAL_GZIP_BUDGET_BYTES) * 100).toFixed(0)}% of it; a module of its own, never loaded by a relatives' portal)`,
-        '',
         `${'staff elements (served), all five'.padEnd(34)} ${kb(staffModule.length).padStart(9)} ${kb(staffGzipBytes).padStart(9)}`,
         `staff gzip budget ${kb(STAFF_GZIP_BUDGET_BYTES)}: ${staffGzipBytes <= STAFF_GZIP_BUDGET_BYTES ? 'PASS' : 'FAIL'} (${((staffGzipBytes / STAFF_GZIP_BUDGET_BYTES) * 100).toFixed(0)}% of it; ${(staffGzipBytes / gzipBytes).toFixed(1)}× the relatives' widget)`,
         '',
       ].join('\n'),
     );
-    if (gzipBytes > GZIP_BUDGET_BYTES || staffGzipBytes > STAFF_GZIP_BUDGET_BYTES || individualGzipBytes > INDIVIDUAL_GZIP_BUDGET_BYTES) process.exitCode = 1;
+    if (gzipBytes > GZIP_BUDGET_BYTES || staffGzipBytes > STAFF_GZIP_BUDGET_BYTES) process.exitCode = 1;
   } finally {
     await browser.close();
     host?.close();

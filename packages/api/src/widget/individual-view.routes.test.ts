@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildIndividualView, buildWidget, type WidgetBuildResult } from '../../../widget/build.mjs';
+import { buildIndividualView, type IndividualViewBuildResult } from '../../../widget/build-individual.mjs';
+import { buildWidget, type WidgetBuildResult } from '../../../widget/build.mjs';
 import { buildTestApp, createTestDatabase, expectProblem, type TestApp, type TestDatabase } from '../test-support/index.ts';
 
 const noPeers = { region: 'http://127.0.0.1:9/region', municipality: 'http://127.0.0.1:9/municipality' };
@@ -13,7 +14,7 @@ describe("the individual's view module, as served", () => {
   let database: TestDatabase;
   let dist: string;
   let onlyRelatives: string;
-  let built: WidgetBuildResult;
+  let built: IndividualViewBuildResult;
   let relatives: WidgetBuildResult;
   let t: TestApp;
   let unbuilt: TestApp;
@@ -65,7 +66,7 @@ describe("the individual's view module, as served", () => {
   it('answers an old build with 404 and an unbuilt one with 503, as problems', async () => {
     await expectProblem(await t.app.request('/widget/000000000000/sip-individual-view.js'), 404);
     const problem = await expectProblem(await unbuilt.app.request('/widget/sip-individual-view.js'), 503);
-    expect(problem.detail).toContain('node packages/widget/build.mjs');
+    expect(problem.detail).toContain('node packages/widget/build-individual.mjs');
     // The relatives' widget is served all the same.
     expect((await unbuilt.app.request('/widget/sip-relative-view.js')).status).toBe(200);
   });

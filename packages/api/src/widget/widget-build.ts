@@ -53,7 +53,7 @@ export const individualViewBundle: ElementBundle = {
   prefix: '/widget',
   file: 'sip-individual-view.js',
   metadataFile: 'individual-view.json',
-  buildCommand: 'node packages/widget/build.mjs',
+  buildCommand: 'node packages/widget/build-individual.mjs',
 };
 
 /** The staff elements (`<sip-plan-editor>` and the others), one module. */
