@@ -50,6 +50,16 @@ async function expectAxeClean(page: Page, state: string) {
 
 const view = (page: Page) => page.locator('sip-individual-view');
 
+/** Astrid's plan in the relatives' widget: opened from the relative's list, or at once when it is their only one. */
+async function openAstridsPlanAsRelative(page: Page) {
+  const widget = page.locator('sip-relative-view');
+  const heading = widget.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' });
+  const button = widget.getByRole('button', { name: 'SIP för Astrid Nilsson' });
+  await heading.or(button).first().waitFor();
+  if (!(await heading.isVisible())) await button.click();
+  await heading.waitFor();
+}
+
 /** Presses Tab until the element focused in the view has this id; fails after `max` presses. */
 async function tabTo(page: Page, id: string, max = 120) {
   for (let i = 0; i < max; i++) {
@@ -102,7 +112,7 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
 
     // Maria's own widget, open in her portal: Astrid's own goal is shared with her.
     const relative = await h.open(h.relativeUrlFor('maria'));
-    await relative.page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
+    await openAstridsPlanAsRelative(relative.page);
     await relative.page.getByText(ownGoal).first().waitFor();
 
     const { page, errors } = await h.open(h.urlFor({ persona: 'astrid' }));
@@ -131,8 +141,7 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
 
     // Maria loads her widget again: Astrid's own goal is no longer there; the follow-up still is.
     await relative.page.reload();
-    await relative.page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
-    await relative.page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
+    await openAstridsPlanAsRelative(relative.page);
     await relative.page.locator('sip-relative-view').getByRole('heading', { name: 'Nästa uppföljning' }).waitFor();
     expect(await relative.page.getByText(ownGoal).count()).toBe(0);
     expect(errors).toEqual([]);
@@ -360,7 +369,7 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
     // Both elements on one page, each with its own Lit, each asking for the lit-html policy.
     await picker.selectOption({ label: 'Maria Nilsson' });
     await page.getByRole('button', { name: 'Logga in' }).click();
-    await page.locator('sip-relative-view').getByRole('button', { name: 'SIP för Astrid Nilsson' }).waitFor();
+    await openAstridsPlanAsRelative(page);
     expect(errors).toEqual([]);
   });
 });
