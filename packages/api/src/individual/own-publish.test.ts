@@ -1,7 +1,7 @@
 // The app first: @hono/zod-openapi must extend zod before @sip/shared builds its schemas.
 import { buildTestApp, describeEachDatabase, etagVersion, searchPeer, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 import type { Consent, Goal, Provenance } from '@medplum/fhirtypes';
-import type { OwnPlan } from '@sip/shared';
+import type { OwnPlan, PlanView } from '@sip/shared';
 import { eq } from 'drizzle-orm';
 import { beforeAll, expect, it } from 'vitest';
 import { outbox } from '../db/schema.ts';
@@ -16,9 +16,11 @@ describeEachDatabase("the individual's own changes reach both upstreams as their
     t = await buildTestApp({ database: ctx.database, peers: peers.urls });
   });
 
-  it('a consent given and goals written with the individual\u2019s e-ID are delivered, each named as the individual\u2019s own', async () => {
+  it('a consent given (the plan then assembled from the side it reaches) and goals written with the individual\u2019s e-ID are delivered, each named as the individual\u2019s own', async () => {
     const staff = await staffClient(t, 'region-coordinator');
-    const plan = await staff.createSharedPlan({ title: 'SIP för Astrid (publicering)' });
+    // A draft before any consent: the municipality's side is neither read nor written.
+    const plan = await staff.createPlan({ title: 'SIP för Astrid (publicering)' });
+    expect(plan.sources?.municipality.status).toBe('not-shared');
     const astrid = await t.tokenFor('astrid');
     const put = (path: string, body: unknown, ifMatch?: number) =>
       t.app.request(`/api/me/own-plans/${plan.id}${path}`, {
@@ -33,6 +35,10 @@ describeEachDatabase("the individual's own changes reach both upstreams as their
       });
     const given = await put('/consent', { decision: 'give', information: ['goals', 'interventions', 'contacts'], actors: ['Region Norrvik', 'Norrviks kommun'] });
     expect(given.status, await given.clone().text()).toBe(200);
+    // As when the coordinator records it: the plan is assembled from the side the consent now reaches.
+    const assembled = (await (await staff.request(`/api/plans/${plan.id}`)).json()) as PlanView;
+    expect(assembled.sources?.municipality.status).toBe('ok');
+    expect(assembled.parts.find((p) => p.principal === 'municipality')?.content.interventions?.length).toBeGreaterThan(0);
     const goal = 'Att få gå till kyrkan på söndagar';
     const goals = await put('/own-goals', { individualGoals: [{ text: goal }] }, etagVersion(given));
     expect(goals.status, await goals.clone().text()).toBe(200);

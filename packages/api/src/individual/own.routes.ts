@@ -5,6 +5,7 @@ import {
   ownConsentDecisionSchema,
   ownGoalsSchema,
   ownPlanSchema,
+  type OwnPlan,
   ownSharingDecisionSchema,
 } from '@sip/shared';
 import type { Context } from 'hono';
@@ -17,7 +18,8 @@ import { bearerSecurity, problemResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import { etag, parseIfMatch } from '../plans/plans.service.ts';
 import { authz } from '../policy/authorize.ts';
-import type { Citizen, StoredResponse } from '../relatives/me.service.ts';
+import { citizenRecorder, type Citizen, type StoredResponse } from '../relatives/me.service.ts';
+import { SyncService } from '../assembly/sync.service.ts';
 import { OwnPlansService } from './own.service.ts';
 
 const planId = apiToken(100).openapi({ param: { name: 'planId', in: 'path' }, description: 'The plan id (UUID)' });
@@ -109,7 +111,15 @@ export const ownRoutes = createRouter()
       const input = c.req.valid('json');
       const headers = c.req.valid('header');
       const expected = headers['if-match'] === undefined ? undefined : parseIfMatch(headers['if-match']);
-      return reply(c, await service(c).consent(citizen(c), c.req.valid('param').planId, input, expected, idempotency(c, headers['idempotency-key'], input)));
+      const who = citizen(c);
+      const planId = c.req.valid('param').planId;
+      const result = await service(c).consent(who, planId, input, expected, idempotency(c, headers['idempotency-key'], input));
+      // A consent in force may let the plan reach the other side: assemble it from there too, as when staff record it.
+      if (!result.replayed && (result.body as OwnPlan).consent?.state === 'in-force') {
+        const { database, clock, upstreams, config } = c.get('deps');
+        await new SyncService(database.db, upstreams, config.fhirSystems, () => clock.now()).syncAfterOwnConsent(citizenRecorder(who), planId);
+      }
+      return reply(c, result);
     },
   )
   .openapi(

@@ -270,13 +270,14 @@ export class MeService {
         status: plan.status as PlanStatus,
         role: 'individual' as const,
       }));
-      return [...ownItems, ...mine.map(({ plan, me }) => ({
+      const relativeItems = mine.map(({ plan, me }) => ({
         planId: plan.id,
         title: (plan.fields as PlanFields).title ?? null,
         status: plan.status as PlanStatus,
         relativeId: me.id,
         role: 'relative' as const,
-      }))];
+      }));
+      return [...ownItems, ...relativeItems];
     });
   }
 
