@@ -956,6 +956,12 @@ export class SipIndividualView extends LitElement {
                     <dt>${t.consentUntil}</dt>
                     <dd>${consent.scope.validUntil ? l.date(consent.scope.validUntil) : t.consentUntilOpen}</dd>
                   </div>
+                  ${consent.scope.excluded
+                    ? html`<div>
+                        <dt>${t.consentExcluded}</dt>
+                        <dd>${this.#staffText(consent.scope.excluded)}</dd>
+                      </div>`
+                    : nothing}
                 </dl>`
               : nothing}
             ${consent ? html`<p class="muted">${t.consentGivenOn(l.dateTime(consent.revokedAt ?? consent.recordedAt))}</p>` : nothing}`,
