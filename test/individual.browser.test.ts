@@ -300,6 +300,21 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows every demo individual their own plan: Karl’s narrower consent, Gunnel’s draft before any consent, Ingrid’s with Södervik; axe clean', async () => {
+    for (const [persona, title, state] of [
+      ['karl', 'SIP för Karl Johansson', 'Du har sagt ja till att uppgifter delas.'],
+      ['gunnel', 'SIP för Gunnel Persson', 'Du har inte lämnat något samtycke ännu.'],
+      ['ingrid', 'SIP för Ingrid Berg', 'Du har sagt ja till att uppgifter delas.'],
+    ] as const) {
+      const { page, errors } = await h.open(h.urlFor({ persona }));
+      await view(page).getByRole('heading', { level: 2, name: title }).waitFor();
+      await view(page).locator('#state-consent').getByText(state).waitFor();
+      if (persona === 'gunnel') await view(page).getByRole('button', { name: 'Ja, jag samtycker' }).waitFor();
+      await expectAxeClean(page, `${persona}'s plan, sv`);
+      expect(errors, persona).toEqual([]);
+    }
+  });
+
   it('says plainly when it waits, has no plan, cannot reach the service or the sign-in has expired, axe clean in both languages', async () => {
     const states: {
       name: string;
