@@ -1,7 +1,8 @@
 /**
- * The language of an element: looked up on the element, its ancestors and the document, reduced
- * to the languages the citizen elements speak, and the dates in it. No global configuration, so
- * two embeds on one page can speak different languages. Each element brings its own dictionaries.
+ * The language of an element, for an element with dictionaries of its own (the individual's
+ * view): looked up on the element, its ancestors and the document, as the relatives' widget
+ * looks up its own, reduced to Swedish and English, and the dates in it. No global
+ * configuration, so two embeds on one page can speak different languages.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 

@@ -1,5 +1,6 @@
 /**
- * What a relative is to the individual, by its v3-RoleCode, in words: both citizen elements say it.
+ * What a relative is to the individual, by its v3-RoleCode, in words, as the relatives' widget
+ * says it: for the individual's view, which names each of their relatives.
  */
 import type { Lang } from './locale.ts';
 
