@@ -100,6 +100,27 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
     expect((await individualEvents(page)).filter((e) => e.type === 'sip-ready').map((e) => e.detail)).toEqual([{ view: 'plan', planId: astrid.plan.planId }]);
     await expectAxeClean(page, 'the plan, sv');
 
+    // From the keyboard: every control is reached, and shows where the focus is with the elements' two-tone ring.
+    const reached: string[] = [];
+    const unmarked: string[] = [];
+    for (let i = 0; i < 200; i++) {
+      await page.keyboard.press('Tab');
+      const focus = await page.evaluate(() => {
+        const el = document.querySelector('sip-individual-view')!.shadowRoot!.activeElement as HTMLElement | null;
+        if (!el || document.activeElement?.localName !== 'sip-individual-view') return null;
+        const style = getComputedStyle(el);
+        return { id: el.id || `${el.localName} ${(el.textContent ?? '').trim().slice(0, 30)}`, marked: style.outlineStyle === 'solid' && parseFloat(style.outlineWidth) >= 2 && style.boxShadow !== 'none' };
+      });
+      if (!focus) {
+        if (reached.length) break;
+        continue;
+      }
+      reached.push(focus.id);
+      if (!focus.marked) unmarked.push(focus.id);
+    }
+    expect(reached).toEqual(expect.arrayContaining(['own-goals', 'own-actions', 'own-save', 'consent-goals', 'consent-until', 'consent-save', 'consent-withdraw', 'log-show']));
+    expect(unmarked).toEqual([]);
+
     await page.setViewportSize({ width: 320, height: 700 });
     expect(await sideways(page)).toEqual([]);
     expect(errors).toEqual([]);
