@@ -14,6 +14,7 @@ import { healthRoutes } from './health/health.routes.ts';
 import { planEventsRoutes } from './plans/events.routes.ts';
 import { plansRoutes } from './plans/plans.routes.ts';
 import { meRoutes } from './relatives/me.routes.ts';
+import { ownRoutes } from './individual/own.routes.ts';
 import { organisationsRoutes } from './organisations/organisations.routes.ts';
 import { relativesRoutes } from './relatives/relatives.routes.ts';
 import { createStaffDemoRoutes, staffDemoHeaders } from './staff-demo/staff-demo.routes.ts';
@@ -117,6 +118,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', publicationRoutes);
   app.route('/', relativesRoutes);
   app.route('/', meRoutes);
+  app.route('/', ownRoutes);
   app.route('/', planEventsRoutes);
   app.route('/', accessLogRoutes);
   app.route('/', fhirRoutes);

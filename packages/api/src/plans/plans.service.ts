@@ -81,7 +81,7 @@ function withIds<T extends { id?: string | undefined }>(items: T[] | undefined):
 }
 
 /** Gives every list item an id, so later edits and diffs can name it. */
-function normaliseFields(fields: PlanFields): PlanFields {
+export function normaliseFields(fields: PlanFields): PlanFields {
   return {
     ...fields,
     ...(fields.individualGoals ? { individualGoals: withIds(fields.individualGoals) } : {}),
@@ -100,7 +100,7 @@ function normalisePart(content: PartContent): PartContent {
   };
 }
 
-function applyPatch<T extends object>(current: T, patch: Record<string, unknown>): T {
+export function applyPatch<T extends object>(current: T, patch: Record<string, unknown>): T {
   const next = { ...current } as Record<string, unknown>;
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
@@ -336,6 +336,24 @@ function withBasis(consent: IndividualConsent, individualId: string, on: Date): 
     }
   }
   return { ...consent, basis: 'guardians' };
+}
+
+/**
+ * A consent recorded on a plan, by staff or by the individual: the consent with its basis (a
+ * child's rests on the guardians), the status it leaves the plan in (withdrawn, or no longer in
+ * force, the plan cannot stay active), and the kind of change it is.
+ */
+export function consentChange(plan: PlanRow, input: IndividualConsent, now: Date): { type: string; changes: Partial<typeof plans.$inferInsert> } {
+  const before = consentState(plan.consent as IndividualConsent | null, now);
+  const consent = withBasis(input, plan.individualId, now);
+  const state = consentState(consent, now);
+  const status = plan.status as PlanStatus;
+  // Withdrawn, the plan can no longer be active: it says why until a new consent is recorded.
+  const stops = status !== 'closed' && (state === 'withdrawn' ? true : state !== 'in-force' && (status === 'active' || status === 'followed_up'));
+  return {
+    type: state === 'withdrawn' && before !== 'withdrawn' ? 'consent.withdrawn' : 'consent.updated',
+    changes: { consent, ...(stops ? { status: 'consent_withdrawn' } : {}) },
+  };
 }
 
 /**
@@ -745,17 +763,33 @@ export class PlansService {
       const { plan, as } = await this.authorized(tx, actor, planId, operation, { lock: true, ...(facts ? { facts } : {}) });
       if (plan.version !== expectedVersion) throw stale(plan.version, 'plan');
       const changeType = typeof type === 'function' ? type(plan) : type;
-      const changes = mutate(plan, as!);
-      const [updated] = await tx
-        .update(plans)
-        .set({ ...changes, version: plan.version + 1 })
-        .where(and(eq(plans.id, planId), eq(plans.version, expectedVersion)))
-        .returning();
-      if (!updated) throw stale(plan.version + 1, 'plan');
-      if (changes.consent !== undefined) await this.updateMembership(tx, updated);
-      const full = await this.commitChange(tx, actor, planId, { type: changeType, partId: null, version: updated.version, action });
+      const full = await this.writePlanRecord(tx, actor, plan, changeType, action, mutate(plan, as!));
       return this.viewFor(full, as);
     });
+  }
+
+  /**
+   * Writes a change of the plan-level record, on the version read (the plan row locked by the
+   * caller, who checked it and the policy): the version raised, the other principal's access
+   * following a consent, and the change committed ({@link commitChange}). Staff and the
+   * individual's own changes both come through here. Returns the whole plan.
+   */
+  async writePlanRecord(
+    tx: Db,
+    recorder: Recorder,
+    plan: PlanRow,
+    type: string,
+    action: AccessAction,
+    changes: Partial<typeof plans.$inferInsert>,
+  ): Promise<PlanView> {
+    const [updated] = await tx
+      .update(plans)
+      .set({ ...changes, version: plan.version + 1 })
+      .where(and(eq(plans.id, plan.id), eq(plans.version, plan.version)))
+      .returning();
+    if (!updated) throw stale(plan.version + 1, 'plan');
+    if (changes.consent !== undefined) await this.updateMembership(tx, updated);
+    return this.commitChange(tx, recorder, plan.id, { type, partId: null, version: updated.version, action });
   }
 
   /** The other principal knows of the plan exactly while the individual's consent (in any state) names it. */
@@ -802,25 +836,16 @@ export class PlansService {
 
   setConsent(actor: Actor, planId: string, expectedVersion: number, input: IndividualConsent): Promise<PlanView> {
     const now = this.now();
+    // Only the individual's own e-ID records a consent as theirs: staff cannot say so.
+    const { recordedWith: _notStaffs, ...recorded } = input;
     return this.changePlan(
       actor,
       planId,
       expectedVersion,
       'consent.update',
-      (plan) => {
-        const before = consentState(plan.consent as IndividualConsent | null, now);
-        const after = consentState(input, now);
-        return after === 'withdrawn' && before !== 'withdrawn' ? 'consent.withdrawn' : 'consent.updated';
-      },
+      (plan) => consentChange(plan, recorded, now).type,
       'consent.update',
-      (plan) => {
-        const consent = withBasis(input, plan.individualId, now);
-        const state = consentState(consent, now);
-        const status = plan.status as PlanStatus;
-        // Withdrawn, the plan can no longer be active: it says why until a new consent is recorded.
-        const stops = status !== 'closed' && (state === 'withdrawn' ? true : state !== 'in-force' && (status === 'active' || status === 'followed_up'));
-        return { consent, ...(stops ? { status: 'consent_withdrawn' } : {}) };
-      },
+      (plan) => consentChange(plan, recorded, now).changes,
     );
   }
 
