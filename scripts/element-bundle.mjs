@@ -24,18 +24,30 @@ export const browserModule = Object.freeze({
 });
 
 /**
+ * The indentation of the template literals in a minified module dropped: esbuild keeps a
+ * template's text as written, and outside templates its minified output has no line starting
+ * with blanks. Only for modules whose templates are HTML and CSS without preformatted text,
+ * where a line break is as much white space as a line break and its indentation.
+ * @param {string} code
+ */
+export function withoutTemplateIndentation(code) {
+  return code.replace(/\n[ \t]+/g, '\n');
+}
+
+/**
  * The module esbuild made, checked: fails when an input is `forbidden` (it says which, as
  * `forbiddenWhat`) or the module gzipped is over `budget` bytes. `name` names the bundle in errors.
+ * `transform`, when given, rewrites the module's text before it is checked.
  * @param {import('esbuild').BuildResult<{ metafile: true, write: false }>} result
- * @param {{ name: string, budget: number, forbidden: (path: string) => boolean, forbiddenWhat: string }} check
+ * @param {{ name: string, budget: number, forbidden: (path: string) => boolean, forbiddenWhat: string, transform?: (code: string) => string }} check
  * @returns {{ body: Buffer, gzipBytes: number }}
  */
-export function checkedBundle(result, { name, budget, forbidden, forbiddenWhat }) {
+export function checkedBundle(result, { name, budget, forbidden, forbiddenWhat, transform }) {
   const refused = Object.keys(result.metafile.inputs).filter(forbidden);
   if (refused.length > 0) throw new Error(`${name} must not include ${forbiddenWhat}:\n  ${refused.join('\n  ')}`);
   const output = result.outputFiles[0];
   if (!output) throw new Error('esbuild wrote no output');
-  const body = Buffer.from(output.contents);
+  const body = transform ? Buffer.from(transform(output.text), 'utf8') : Buffer.from(output.contents);
   const gzipBytes = gzipSync(body, { level: 9 }).length;
   if (gzipBytes > budget) throw new Error(`${name} is ${gzipBytes} bytes gzipped, over the budget of ${budget}`);
   return { body, gzipBytes };

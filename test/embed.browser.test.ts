@@ -295,12 +295,11 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     // Signed in with the portal's own e-ID session; the page hands the element its token callback.
     await signIn(page, norrvik, 'Logga in med e-legitimation som', 'Logga in', 'Erik Johansson');
     await page.getByText('Inloggad som Erik Johansson').waitFor();
-    await page.getByRole('heading', { name: 'Mina planer' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: /^SIP för / }).waitFor();
     await expectModuleLoadedCrossOrigin(watched, norrvik);
     expect(norrvik.tokenRequests[0]).toEqual({ renew: false });
 
     // View: the plan, its coordinator, what Karl shares with Erik (goals and the follow-up, not who does what).
-    await page.getByRole('button', { name: 'SIP för Karl Johansson' }).click();
     await page.getByRole('heading', { level: 2, name: 'SIP för Karl Johansson' }).waitFor();
     await page.getByText(`${before.coordinator!.name}, ${before.coordinator!.title}`).first().waitFor();
     expect(before.coordinator!.name).toBe('Sara Lind');
@@ -322,7 +321,7 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     await first.getByText('Väntar på ditt svar').waitFor();
     await first.getByRole('button', { name: 'Tacka ja' }).click();
     await first.getByText('Du har tackat ja').waitFor();
-    await first.getByText(/Sparat \d/).waitFor();
+    await first.getByRole('group', { name: 'Kvitto på ditt svar' }).waitFor();
     await page.getByText('Mina sidor: ditt svar är registrerat (accepted).').waitFor();
     expect((await myCommitment('erik', requested!.id)).status).toBe('accepted');
     expect((await staffCommitment(before.planId, requested!.id)).history.map((h) => [h.by, h.status])).toEqual([
@@ -361,7 +360,7 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     const second = commitmentCard(page, due!.what);
     await second.getByText(`Dags att stämma av: kan du fortsätta med det här? Senast ${utcDate(due!.currentReviewDate)}.`).waitFor();
     await second.getByRole('button', { name: 'Ja, jag fortsätter' }).click();
-    await second.getByText(/Sparat \d/).waitFor();
+    await second.getByRole('group', { name: 'Kvitto på ditt svar' }).waitFor();
     await second.getByText('Du har tackat ja').waitFor();
     await page.getByText('Mina sidor: ditt svar är registrerat (reconfirmed).').waitFor();
     const reconfirmed = await myCommitment('erik', due!.id);
@@ -384,7 +383,6 @@ describe('two portals embed the widget, against the service in demo mode', () =>
 
     // A reload shows it all as saved.
     await page.reload();
-    await page.getByRole('button', { name: 'SIP för Karl Johansson' }).click();
     await commitmentCard(page, requested!.what).getByText('Du har avslutat åtagandet').waitFor();
     await commitmentCard(page, due!.what).getByText('Dina svar hittills (3)').waitFor();
 
@@ -414,11 +412,10 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     await page.setViewportSize({ width: 1280, height: 900 });
     await signIn(page, vardguiden, 'Välj vem du är', 'Fortsätt', 'Bengt Nilsson');
     await page.getByRole('heading', { level: 1, name: 'Min vårdplan' }).waitFor();
-    await page.getByRole('heading', { name: 'Mina planer' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: /^SIP för / }).waitFor();
     await expectModuleLoadedCrossOrigin(watched, vardguiden);
 
     // View: Astrid shares goals, who does what, contacts and the follow-up with Bengt, who lives with her.
-    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
     const title = page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' });
     await title.waitFor();
     await page.getByText(`${before.coordinator!.name}, ${before.coordinator!.title}`).first().waitFor();
@@ -462,7 +459,7 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     const first = commitmentCard(page, requested!.what);
     await first.getByRole('button', { name: 'Tacka ja' }).click();
     await first.getByText('Du har tackat ja').waitFor();
-    await first.getByText(/Sparat \d/).waitFor();
+    await first.getByRole('group', { name: 'Kvitto på ditt svar' }).waitFor();
     expect((await myCommitment('bengt', requested!.id)).status).toBe('accepted');
     await expectPublished(before.planId, requested!.id, { task: 'accepted', consent: 'active' });
 
@@ -486,7 +483,7 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     await third.getByText('Du har tackat ja').waitFor();
     await third.getByText(`Dags att stämma av: kan du fortsätta med det här? Senast ${utcDate(addDays(today(), 7))}.`).waitFor();
     await third.getByRole('button', { name: 'Ja, jag fortsätter' }).click();
-    await third.getByText(/Sparat \d/).waitFor();
+    await third.getByRole('group', { name: 'Kvitto på ditt svar' }).waitFor();
     // Confirmed for another period as long as the first (90 days), counted from the date that
     // was due: not up for review any more.
     const next = addDays(today(), 7 + 90);
@@ -511,7 +508,7 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     const watched = await openPage();
     const { page } = watched;
     await signIn(page, norrvik, 'Logga in med e-legitimation som', 'Logga in', 'Maria Nilsson');
-    await page.getByRole('heading', { name: 'Mina planer' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: /^SIP för / }).waitFor();
     expect(watched.violations).toEqual([]);
     const refused = await page.evaluate(() => {
       try {
@@ -532,11 +529,11 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     // cached answer names the first portal's origin, and must not be reused for the second.
     const first = await openPage();
     await signIn(first.page, norrvik, 'Logga in med e-legitimation som', 'Logga in', 'Maria Nilsson');
-    await first.page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).waitFor();
+    await first.page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
     const second = await first.page.context().newPage();
     const errors = collectPageErrors(second);
     await signIn(second, vardguiden, 'Välj vem du är', 'Fortsätt', 'Maria Nilsson');
-    await second.getByRole('button', { name: 'SIP för Astrid Nilsson' }).waitFor();
+    await second.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
     expect(await second.evaluate(() => customElements.get('sip-relative-view') !== undefined)).toBe(true);
     expect(errors).toEqual([]);
     expect(first.errors).toEqual([]);
@@ -574,7 +571,6 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     await page.getByRole('button', { name: 'Logga in' }).focus();
     await page.keyboard.press('Enter');
     await page.getByRole('status').filter({ hasText: 'Inloggad som Maria Nilsson.' }).waitFor();
-    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
     await page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
     const maria = await myPlan('maria');
     await commitmentCard(page, maria.me.commitments[0]!.what).getByRole('button', { name: 'Tacka ja' }).waitFor();

@@ -6,6 +6,8 @@ import {
   commitmentCard,
   eventsOf,
   focusedId,
+  giveMariaTwoPlans,
+  HELP,
   hostState,
   LIT_GLOBALS,
   startWidgetHarness,
@@ -24,7 +26,15 @@ describe('<sip-relative-view> in Chromium against the service', () => {
 
   beforeAll(async () => {
     harness = await startWidgetHarness();
+    // Maria is a relative in two plans, and sees them listed; everyone else has one, opened directly.
+    await giveMariaTwoPlans(harness);
   });
+
+  const axeOn = async (page: Page) =>
+    (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze()).violations.map((v) => ({
+      id: v.id,
+      nodes: v.nodes.map((n) => n.target.join(' ')),
+    }));
   afterEach(async () => {
     await harness.closePages();
   });
@@ -108,41 +118,52 @@ describe('<sip-relative-view> in Chromium against the service', () => {
       return { planId, ids };
     })());
 
-  it('lists my plans, and opening one shows what the individual shares and my commitments', async () => {
+  it('opens my only plan directly, and shows what Astrid shares, by her given name, with what waits for my answer first', async () => {
     const { page, errors } = await open({ persona: 'bengt' });
     const expected = await myPlan('bengt');
+    expect(expected.individual).toEqual({ givenName: 'Astrid' });
 
-    await page.getByRole('heading', { name: 'Mina planer' }).waitFor();
-    const openButton = page.getByRole('button', { name: 'SIP för Astrid Nilsson' });
-    await openButton.click();
-
+    // One plan: no list of one, and nothing to go back to.
     await page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
-    expect(await focusedId(page)).toBe('plan-title');
-    // The one way in: the coordinator, and where to turn out of office hours.
-    await page.getByText('Karin Ek, Biståndshandläggare, SIP-samordnare').first().waitFor();
+    expect(await page.getByRole('button', { name: 'Alla mina planer' }).count()).toBe(0);
+    // The one way in: the coordinator, once, with the number as written in Sweden, linked in E.164, and when to call.
+    await page.getByText('Karin Ek, Biståndshandläggare, SIP-samordnare').waitFor();
+    const coordinatorPhone = page.getByRole('link', { name: '010-174 03 00' });
+    expect(await coordinatorPhone.count()).toBe(1);
+    expect(await coordinatorPhone.getAttribute('href')).toBe('tel:+46101740300');
+    await page.getByText('Telefontid: Vardagar 8–12').first().waitFor();
+    expect(await page.getByText('+46101740300').count()).toBe(0);
     await page.getByText('Utanför kontorstid').waitFor();
-    // What is shared: goals, who does what, contacts, the next follow-up.
+    // What is shared: goals, who does what, contacts, the next follow-up; Astrid by her given name.
+    await page.getByRole('heading', { name: 'Det här är viktigast för Astrid' }).waitFor();
     await page.getByText('Kunna bo kvar hemma med Bengt').waitFor();
+    await page.getByText('Astrid har samtyckt till att du ser det här', { exact: false }).waitFor();
+    await page.getByText('Du bor tillsammans med Astrid.', { exact: false }).waitFor();
+    expect(await page.getByText(/personen/).count()).toBe(0);
     await page.getByRole('heading', { name: 'Vem gör vad' }).waitFor();
     await page.getByText('Hemsjukvård: insulin morgon och kväll').waitFor();
     await page.getByText('Sara Lind, Distriktssköterska, SIP-samordnare').waitFor();
     await page.getByText(utcDate(expected.shared.followUp!.date, 'sv-SE')).first().waitFor();
     // My commitment, waiting for my answer.
-    const card = commitmentCard(page, 'Vara kontaktperson för hemtjänsten och ta emot vid besöken');
+    const commitment = expected.me.commitments[0]!;
+    const card = commitmentCard(page, commitment.what);
     await card.getByText('Väntar på ditt svar').waitFor();
     await card.getByRole('button', { name: 'Tacka ja' }).waitFor();
     await card.getByRole('button', { name: 'Tacka nej' }).waitFor();
     // In Swedish, nothing staff wrote needs a language of its own.
     expect(await page.locator('sip-relative-view').evaluate((el) => el.shadowRoot!.querySelectorAll('.view [lang]').length)).toBe(0);
 
-    // Back to the list: focus returns to the plan's button.
-    await page.getByRole('button', { name: 'Alla mina planer' }).click();
-    await openButton.waitFor();
-    expect(await focusedId(page)).toBe(`open-${expected.planId}`);
+    // "Att göra" first: what waits for my answer, each leading to its place.
+    const todo = page.getByRole('region', { name: 'Att göra' });
+    expect(await todo.getByRole('link').allTextContents()).toEqual([`Svara på: ${commitment.what}`, 'Svara om ert gemensamma hem']);
+    await todo.getByRole('link', { name: `Svara på: ${commitment.what}` }).click();
+    expect(await focusedId(page)).toBe(`title-${commitment.id}`);
+    await todo.getByRole('link', { name: 'Svara om ert gemensamma hem' }).click();
+    expect(await focusedId(page)).toBe('home-title');
 
     const state = await hostState(page);
     expect(state.events.filter((e) => e.type === 'sip-ready')).toEqual([
-      { type: 'sip-ready', bubbles: true, composed: true, detail: { view: 'list' } },
+      { type: 'sip-ready', bubbles: true, composed: true, detail: { view: 'plan', planId: expected.planId } },
     ]);
     expect(state.tokenCalls).toEqual([false]);
     // Nothing of the widget's own on window; the token is nowhere but in memory.
@@ -168,11 +189,38 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     const { page, errors } = await open({ persona: 'maria', planId: before.planId });
     const card = commitmentCard(page, commitment.what);
 
+    await card.getByRole('textbox', { name: 'Kommentar (frivillig)' }).fill('Jag handlar på lördagar');
     await card.getByRole('button', { name: 'Tacka ja' }).click();
     await card.getByText('Du har tackat ja').waitFor();
-    await card.getByText(/Sparat \d/).waitFor();
     expect(await focusedId(page)).toBe(`state-c-${commitment.id}`);
     await page.getByRole('status').filter({ hasText: `Sparat. Du har tackat ja till: ${commitment.what}.` }).waitFor({ state: 'attached' });
+
+    // A receipt to keep, from the service: what I answered, my comment, when in full, a
+    // reference, who has been told, and what happens next. No bare "Sparat 07:03".
+    const receipt = card.getByRole('group', { name: 'Kvitto på ditt svar' });
+    await receipt.getByText(`Du tackade ja till: ${commitment.what}`).waitFor();
+    await receipt.getByText('Jag handlar på lördagar').waitFor();
+    await receipt.getByText(/^(måndag|tisdag|onsdag|torsdag|fredag|lördag|söndag) \d{1,2} \p{L}+ \d{4} (kl\. )?\d{2}:\d{2}$/u).waitFor();
+    const reference = ((await receipt.locator('.reference').textContent()) ?? '').trim();
+    expect(reference).toMatch(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/);
+    await receipt.getByText('Norrviks kommun, Region Norrvik och samordnaren Karin Ek').waitFor();
+    await receipt.getByText(/^Åtagandet gäller nu\./).waitFor();
+    expect(await card.getByText(/^Sparat \d/).count()).toBe(0);
+    expect(await axeOn(page)).toEqual([]);
+
+    // Printed alone: the receipt and the plan it belongs to, nothing else of the plan.
+    await page.evaluate(() => (window.print = () => undefined));
+    await receipt.getByRole('button', { name: 'Skriv ut kvittot' }).click();
+    await page.emulateMedia({ media: 'print' });
+    const printed = page.locator('.printed-receipt');
+    await printed.getByText(reference).waitFor();
+    await printed.getByText('SIP för Astrid Nilsson').waitFor();
+    expect(await page.getByRole('heading', { level: 2 }).isVisible()).toBe(false);
+    expect(await page.getByRole('button', { name: 'Skriv ut kvittot' }).isVisible()).toBe(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    await page.emulateMedia({ media: 'screen' });
+    await page.getByRole('heading', { level: 2 }).waitFor();
+    expect(await printed.count()).toBe(0);
 
     // The dialog says what happens next; Escape closes it and focus goes back to its button.
     const withdraw = card.getByRole('button', { name: 'Avsluta åtagandet' });
@@ -204,6 +252,12 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await dialog.waitFor({ state: 'hidden' });
     await card.getByText('Du har avslutat åtagandet').waitFor();
     expect(await focusedId(page)).toBe(`state-c-${commitment.id}`);
+    // The withdrawal's receipt: a new reference, and what happens now.
+    await receipt.getByText(`Du avslutade: ${commitment.what}`).waitFor();
+    await receipt.getByText('Jag orkar inte just nu').waitFor();
+    await receipt.getByText('Norrviks kommun planerar om, så att hjälpen blir av på annat sätt.', { exact: false }).waitFor();
+    const withdrawal = ((await receipt.locator('.reference').textContent()) ?? '').trim();
+    expect(withdrawal).not.toBe(reference);
 
     const changes = await eventsOf(page, 'sip-consent-change');
     expect(changes).toEqual([
@@ -221,6 +275,11 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await card.getByText('Jag orkar inte just nu').waitFor();
     const after = await myPlan('maria');
     expect(after.me.commitments[0]!.history.map((h) => h.status)).toEqual(['requested', 'accepted', 'withdrawn']);
+    // The references on the receipts are kept with the answers, where staff find them too.
+    expect(after.me.commitments[0]!.history.map((h) => h.reference ?? null)).toEqual([null, reference, withdrawal]);
+    await card.getByText(`(Referens ${reference})`).waitFor();
+    const staff = await staffApi('municipality-coordinator');
+    expect((await staff(`/api/plans/${before.planId}/relatives`)).text).toContain(withdrawal);
     expect(errors).toEqual([]);
   });
 
@@ -228,16 +287,15 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     const expected = await myPlan('bengt');
     const { page, errors } = await open({ persona: 'bengt', lang: 'en' });
 
-    await page.getByRole('heading', { name: 'My plans' }).waitFor();
-    await page.getByText('You are a relative in 1 coordinated individual plan (SIP).').waitFor();
-    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
     await page.getByRole('heading', { name: 'Your commitments' }).waitFor();
+    await page.getByRole('heading', { name: 'To do' }).waitFor();
+    await page.getByText('You live with Astrid.', { exact: false }).waitFor();
     await page.getByRole('heading', { name: 'Who does what' }).waitFor();
     await page.getByRole('button', { name: 'Accept' }).waitFor();
     await page.getByRole('button', { name: 'Print' }).waitFor();
     await page.getByText(utcDate(expected.shared.followUp!.date, 'en-GB')).first().waitFor();
     const text = await page.locator('sip-relative-view').evaluate((el) => el.shadowRoot!.textContent ?? '');
-    for (const swedish of ['Tacka ja', 'Mina planer', 'Dina åtaganden', 'Skriv ut', 'Väntar på ditt svar']) expect(text).not.toContain(swedish);
+    for (const swedish of ['Tacka ja', 'Mina planer', 'Dina åtaganden', 'Skriv ut', 'Väntar på ditt svar', 'Att göra', 'personen']) expect(text).not.toContain(swedish);
     // What staff wrote stays Swedish, and says so, so a screen reader reads it with a Swedish voice;
     // the widget lays itself out left to right whatever the host page's direction.
     const marks = await page.locator('sip-relative-view').evaluate((el, what) => {
@@ -252,11 +310,23 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     }, expected.me.commitments[0]!.what);
     expect(marks).toEqual({ commitment: 'sv', title: 'sv', base: ['en', 'ltr'] });
 
+    // What a yes and a no mean in practice, and that the answer can be changed.
+    const homeRegion = page.getByRole('region', { name: 'Your shared home' });
+    await homeRegion.getByText(/^Yes means that staff come to your home/).waitFor();
+    await homeRegion.getByText(/^No means that staff do not work in your home/).waitFor();
+    await homeRegion.getByText(/^You can change your answer whenever you want/).waitFor();
     await page.getByRole('radio', { name: 'Yes, I agree' }).check();
     await page.getByRole('button', { name: 'Save my answer' }).click();
     const home = page.locator('#state-home');
     await home.getByText(/You agreed on/).waitFor();
     expect(await focusedId(page)).toBe('state-home');
+    const receipt = home.getByRole('group', { name: 'Receipt for your answer' });
+    await receipt.getByText('Yes, you agree that your shared home is used for care').waitFor();
+    await receipt.getByText(/^Staff may give care in your home\./).waitFor();
+    await receipt.getByRole('button', { name: 'Print the receipt' }).waitFor();
+    expect(await axeOn(page)).toEqual([]);
+    // Answered: nothing waits for me about the home any more.
+    expect(await page.getByRole('link', { name: 'Answer about your shared home' }).count()).toBe(0);
     expect(await eventsOf(page, 'sip-consent-change')).toEqual([
       { type: 'sip-consent-change', bubbles: true, composed: true, detail: { planId: expected.planId, kind: 'home-consent', itemId: 'home-consent', status: 'consented' } },
     ]);
@@ -275,13 +345,13 @@ describe('<sip-relative-view> in Chromium against the service', () => {
 
   it('follows the document language when the element has none', async () => {
     const { page, errors } = await open({ persona: 'erik', docLang: 'en-GB' });
-    await page.getByRole('heading', { name: 'My plans' }).waitFor();
+    await page.getByRole('heading', { name: 'Your commitments' }).waitFor();
     expect(errors).toEqual([]);
   });
 
   it('asks getAccessToken again when the service refuses the token', async () => {
     const { page, errors } = await open({ persona: 'erik', token: 'invalid-then-valid' });
-    await page.getByRole('button', { name: 'SIP för Karl Johansson' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'SIP för Karl Johansson' }).waitFor();
     const state = await hostState(page);
     expect(state.tokenCalls).toEqual([false, true]);
     expect(state.events.map((e) => e.type)).toEqual(['sip-ready']);
@@ -302,13 +372,13 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await page.getByRole('alert').filter({ hasText: 'Du är utloggad' }).waitFor();
 
     await page.evaluate(() => window.sip.signIn());
-    await page.getByRole('button', { name: 'SIP för Karl Johansson' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'SIP för Karl Johansson' }).waitFor();
     expect(errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
 
   it('takes the token as the accessToken property too, never reading it back, and says when it is refused', async () => {
     const { page, errors } = await open({ persona: 'erik', token: 'property' });
-    await page.getByRole('button', { name: 'SIP för Karl Johansson' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'SIP för Karl Johansson' }).waitFor();
     expect(await page.locator('sip-relative-view').evaluate((el) => (el as unknown as { accessToken: unknown }).accessToken)).toBeUndefined();
     expect(errors).toEqual([]);
 
@@ -317,7 +387,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect((await hostState(refused.page)).events.map((e) => e.type)).toEqual(['sip-session-expired']);
     // A new token from the host: the element loads again.
     await refused.page.evaluate(() => window.sip.setToken(true));
-    await refused.page.getByRole('button', { name: 'SIP för Karl Johansson' }).waitFor();
+    await refused.page.getByRole('heading', { level: 2, name: 'SIP för Karl Johansson' }).waitFor();
     expect(refused.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
   });
 
@@ -347,7 +417,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
 
     await card.getByRole('button', { name: 'Försök igen' }).click();
     await card.getByText('Du har tackat ja').waitFor();
-    await card.getByText(/Sparat \d/).waitFor();
+    await card.getByRole('group', { name: 'Kvitto på ditt svar' }).waitFor();
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
     expect(keys[1]).toBe(keys[0]);
@@ -375,7 +445,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     const state = page.locator('#state-req-contact-consultant');
     await state.getByText('Inte sparat.').waitFor();
     await state.getByRole('button', { name: 'Försök igen' }).click();
-    await state.getByText(/Sparat \d/).waitFor();
+    await state.getByRole('group', { name: 'Kvitto på ditt svar' }).waitFor();
     await state.getByText('Att anhörigkonsulenten kontaktar dig').waitFor();
     const requests = (await myPlan('bengt')).me.support?.requests ?? [];
     expect(requests.filter((r) => r.kind === 'contact-consultant').map((r) => r.note)).toEqual(['Helst på förmiddagen']);
@@ -421,7 +491,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     const card = commitmentCard(page, due.what);
     await card.getByText(/Dags att stämma av: kan du fortsätta med det här\?/).waitFor();
     await card.getByRole('button', { name: 'Ja, jag fortsätter' }).click();
-    await card.getByText(/Sparat \d/).waitFor();
+    await card.getByRole('group', { name: 'Kvitto på ditt svar' }).waitFor();
     await card.getByText('Du har tackat ja').waitFor();
     const after = (await myPlan('erik')).me.commitments.find((c) => c.id === due.id)!;
     expect(after.history.map((h) => h.status)).toEqual(['requested', 'accepted', 'reconfirmed']);
@@ -517,8 +587,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await page.reload();
     await page.getByText('Status: Pausad: samtycket är återkallat.', { exact: false }).waitFor();
     const shared = page.getByRole('region', { name: 'Det här får du se av planen' });
-    await shared.getByText('Personen delar ingenting av planen med dig just nu.', { exact: false }).waitFor();
-    await shared.getByText('Personen har återkallat sitt samtycke till planen. Din egen del står kvar', { exact: false }).waitFor();
+    await shared.getByText('Gunnel delar ingenting av planen med dig just nu.', { exact: false }).waitFor();
+    await shared.getByText('Gunnel har återkallat sitt samtycke till planen. Din egen del står kvar', { exact: false }).waitFor();
     expect(await page.getByText('Fortsätta sjunga i kören').count()).toBe(0);
     expect(await page.getByRole('heading', { name: 'Vem gör vad' }).count()).toBe(0);
     const card = commitmentCard(page, FOR_GUNNEL.accepted.what);
@@ -531,8 +601,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     const english = await open({ persona: 'lars', planId, lang: 'en' });
     await english.page.getByText('Status: Paused: consent withdrawn.', { exact: false }).waitFor();
     const sharedEn = english.page.getByRole('region', { name: 'What you can see of the plan' });
-    await sharedEn.getByText('The person does not share anything of the plan with you at the moment.', { exact: false }).waitFor();
-    await sharedEn.getByText('The person has withdrawn their consent to the plan. Your own part still stands', { exact: false }).waitFor();
+    await sharedEn.getByText('Gunnel does not share anything of the plan with you at the moment.', { exact: false }).waitFor();
+    await sharedEn.getByText('Gunnel has withdrawn their consent to the plan. Your own part still stands', { exact: false }).waitFor();
     await commitmentCard(english.page, FOR_GUNNEL.accepted.what).getByRole('button', { name: 'Withdraw' }).waitFor();
     expect(errors).toEqual([]);
     expect(english.errors).toEqual([]);
@@ -541,10 +611,9 @@ describe('<sip-relative-view> in Chromium against the service', () => {
   it('prints without its controls, and reflows at 320 CSS pixels', async () => {
     const { page, errors } = await open({ persona: 'bengt' });
     await page.setViewportSize({ width: 320, height: 640 });
-    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
     await page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
-    const controls = ['Skriv ut', 'Alla mina planer', 'Tacka ja', 'Spara mitt svar'];
+    const controls = ['Skriv ut', 'Tacka ja', 'Spara mitt svar'];
     for (const name of controls) await page.getByRole('button', { name }).waitFor();
 
     await page.emulateMedia({ media: 'print' });
@@ -564,14 +633,66 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect(errors).toEqual([]);
   });
 
-  it('shows a child what concerns them, and asks nothing of them', async () => {
-    const { page, errors } = await open({ persona: 'elsa' });
-    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
-    await page.getByText('Barn blir inte tillfrågade om att ta på sig åtaganden.', { exact: false }).waitFor();
-    await page.getByText('Personen delar ingenting av planen med dig just nu.', { exact: false }).waitFor();
-    await page.getByRole('heading', { name: 'Stöd till dig som anhörig' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Tacka ja' }).count()).toBe(0);
-    expect(errors).toEqual([]);
+  it('shows a child, in words for a child, what is happening and who to talk to, and asks nothing of them', async () => {
+    for (const [lang, texts] of [
+      ['sv', { heading: 'Vad händer?', what: 'Kommunen och regionen hjälper Astrid.', talk: 'Vem kan du prata med?', counsellor: 'Skolkuratorn på din skola' }],
+      ['en', { heading: 'What is happening?', what: 'The municipality and the region are helping Astrid.', talk: 'Who can you talk to?', counsellor: 'The school counsellor at your school' }],
+    ] as const) {
+      const { page, errors } = await open({ persona: 'elsa', lang });
+      const child = page.getByRole('region', { name: texts.heading });
+      await child.getByText(texts.what, { exact: false }).waitFor();
+      await child.getByRole('heading', { name: texts.talk }).waitFor();
+      await child.getByText(texts.counsellor).waitFor();
+      expect(await child.getByRole('link', { name: '116 111' }).getAttribute('href')).toBe('tel:116111');
+      expect(await child.getByRole('link', { name: 'bris.se' }).getAttribute('href')).toBe('https://www.bris.se');
+      expect(await child.getByRole('link', { name: 'umo.se' }).getAttribute('href')).toBe('https://www.umo.se');
+      await child.getByText(/Karin Ek/).waitFor();
+      // No adult forms: no free text, no buttons to ask for things, no commitments, no home consent.
+      expect(await page.getByRole('textbox').count()).toBe(0);
+      expect(await page.getByRole('radio').count()).toBe(0);
+      expect(await page.getByRole('heading', { name: lang === 'sv' ? 'Dina åtaganden' : 'Your commitments' }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: lang === 'sv' ? 'Be om en bedömning av mina egna behov' : 'Ask for an assessment of my own needs' }).count()).toBe(0);
+      expect(await page.getByRole('heading', { name: lang === 'sv' ? 'Att göra' : 'To do' }).count()).toBe(0);
+      expect(await axeOn(page)).toEqual([]);
+      expect(errors).toEqual([]);
+    }
+  });
+
+  it("shows the service's reference and the portal's help line with an error, loading or answering", async () => {
+    const requestId = '5b0c6f0e-3f7d-4a63-9f1e-8d1c2b7a9e10';
+    const problem = { type: 'about:blank', title: 'Internal Server Error', status: 500, requestId };
+    for (const [lang, texts] of [
+      ['sv', { reference: `Ange referens ${requestId} om du kontaktar oss.`, help: 'Behöver du hjälp? Ring 0771-11 22 33, vardagar 8–17.' }],
+      ['en', { reference: `Give the reference ${requestId} if you contact us.`, help: 'Need help? Call 0771-11 22 33, vardagar 8–17.' }],
+    ] as const) {
+      const { page, errors } = await open(
+        { persona: 'maria', lang, help: true },
+        { before: (p) => p.route('**/api/me/plans', (route) => route.fulfill({ status: 500, contentType: 'application/problem+json', body: JSON.stringify(problem) })) },
+      );
+      const alert = page.getByRole('alert');
+      await alert.getByText(texts.reference).waitFor();
+      await alert.getByText(texts.help).waitFor();
+      expect(await alert.getByRole('link', { name: HELP.phone }).getAttribute('href')).toBe('tel:0771112233');
+      await alert.getByText(HELP.text).waitFor();
+      expect((await eventsOf(page, 'sip-error')).map((e) => e.detail)).toEqual([{ code: 'server', status: 500, requestId }]);
+      expect(await axeOn(page)).toEqual([]);
+      expect(errors.filter((e) => !/status of 500/.test(e))).toEqual([]);
+    }
+
+    // An answer the service refuses: the reference with the answer not saved, the real service's own.
+    const plan = await myPlan('bengt');
+    const { page, errors } = await open(
+      { persona: 'bengt', planId: plan.planId, help: true },
+      { before: (p) => p.route('**/home-consent', (route) => route.fulfill({ status: 500, contentType: 'application/problem+json', body: JSON.stringify(problem) })) },
+    );
+    await page.getByRole('radio', { name: 'Nej, jag samtycker inte' }).check();
+    await page.getByRole('button', { name: 'Spara mitt svar' }).click();
+    const home = page.locator('#state-home');
+    await home.getByText('Inte sparat.').waitFor();
+    await home.getByText(`Ange referens ${requestId} om du kontaktar oss.`).waitFor();
+    await home.getByText('Behöver du hjälp? Ring 0771-11 22 33, vardagar 8–17.').waitFor();
+    expect(await axeOn(page)).toEqual([]);
+    expect(errors.filter((e) => !/status of 500/.test(e))).toEqual([]);
   });
 
   it('shows an error when the plans cannot be loaded, and loads them on "Försök igen"', async () => {
@@ -607,7 +728,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect(errors).toEqual([]);
   });
 
-  it('has no axe violations on the list, a plan, an error summary and the dialog', async () => {
+  it('has no axe violations on a plan, the list, an error summary and the dialog', async () => {
     const before = await myPlan('bengt');
     const { page, errors } = await open({ persona: 'bengt' });
     const axe = async () =>
@@ -615,11 +736,11 @@ describe('<sip-relative-view> in Chromium against the service', () => {
         id: v.id,
         nodes: v.nodes.map((n) => n.target.join(' ')),
       }));
-    await page.getByRole('heading', { name: 'Mina planer' }).waitFor();
-    expect(await axe()).toEqual([]);
-    await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
     await page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
     expect(await axe()).toEqual([]);
+    const list = await open({ persona: 'maria' });
+    await list.page.getByRole('heading', { name: 'Mina planer' }).waitFor();
+    expect(await axeOn(list.page)).toEqual([]);
 
     const card = commitmentCard(page, before.me.commitments[0]!.what);
     await card.getByRole('textbox', { name: 'Kommentar (frivillig)' }).fill('\u0007');
@@ -680,7 +801,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect(errors).toEqual([]);
   });
 
-  it('spells out SIP, and never calls a follow-up date that has passed the next one', async () => {
+  it('spells out SIP, never calls a follow-up date that has passed the next one, and has a neutral phrase for an individual with no name', async () => {
     const plan = await myPlan('maria');
     expect(plan.shared.followUp, 'the demo shares a follow-up with Maria').toBeTruthy();
     const withPast = await open(
@@ -691,6 +812,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
             const response = await route.fetch();
             const body = (await response.json()) as MyPlan;
             body.shared.followUp = { date: '2020-01-15' };
+            // A plan with no name for the individual: a neutral phrase instead.
+            body.individual = { givenName: null };
             await route.fulfill({ response, json: body });
           }),
       },
@@ -699,6 +822,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await withPast.page.getByRole('heading', { name: 'Uppföljning', exact: true }).waitFor();
     await withPast.page.getByText(/^Uppföljningen var planerad till .*2020\. Samordnaren hör av sig om en ny tid\.$/).waitFor();
     expect(await withPast.page.getByRole('heading', { name: 'Nästa uppföljning' }).count()).toBe(0);
+    await withPast.page.getByRole('heading', { name: 'Det här är viktigast för personen som planen gäller' }).waitFor();
+    await withPast.page.getByText(/^Personen som planen gäller har samtyckt till att du ser det här/).waitFor();
 
     // A date ahead is the next one.
     const ahead = await open({ persona: 'maria', planId: plan.planId });

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { browserModule, checkedBundle, describeBundle, writeBundle } from '../../scripts/element-bundle.mjs';
+import { browserModule, checkedBundle, describeBundle, withoutTemplateIndentation, writeBundle } from '../../scripts/element-bundle.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(root, 'dist');
@@ -39,6 +39,8 @@ export async function buildWidget({ outDir = distDir } = {}) {
     name: 'the widget bundle',
     budget: GZIP_BUDGET_BYTES,
     forbiddenWhat: 'server code or schemas',
+    // The widget's templates are HTML and CSS with no preformatted text: their indentation is dead weight.
+    transform: withoutTemplateIndentation,
     forbidden: (path) =>
       /node_modules\/(zod|drizzle-orm|hono)\//.test(path) ||
       ((/packages\/shared\//.test(path) || /(^|\/)shared\/src\//.test(path)) && !sharedForBrowsers.test(path)),

@@ -87,7 +87,12 @@ export interface HostOptions {
   twice?: boolean;
   /** CSS `zoom` on the host page's `<html>`, as a reader who zooms the text. */
   zoom?: number;
+  /** The portal's help line on the element: {@link HELP}. */
+  help?: boolean;
 }
+
+/** The help line the test portal configures with `help`. */
+export const HELP = { phone: '0771-11 22 33', hours: 'vardagar 8–17', text: 'Du kan också besöka kommunens kontaktcenter.' } as const;
 
 export type Host = HostServer;
 
@@ -102,6 +107,7 @@ export function startHost(serviceUrl: string, bundlePath: string): Promise<Host>
       const attributes = [`api-base="${escapeAttribute(serviceUrl)}"`];
       if (q.get('lang')) attributes.push(`lang="${escapeAttribute(q.get('lang')!)}"`);
       if (q.get('plan')) attributes.push(`plan-id="${escapeAttribute(q.get('plan')!)}"`);
+      if (q.has('help')) attributes.push(...Object.entries(HELP).map(([name, value]) => `help-${name}="${escapeAttribute(value)}"`));
       return {
         title: 'Mina sidor',
         element: `<sip-relative-view ${attributes.join(' ')}></sip-relative-view>`,
@@ -147,6 +153,7 @@ export async function startWidgetHarness(): Promise<WidgetHarness> {
     if (options.token) q.set('token', options.token);
     if (options.twice) q.set('twice', '');
     if (options.zoom) q.set('zoom', String(options.zoom));
+    if (options.help) q.set('help', '');
     return `${host.url}/?${q}`;
   };
 
@@ -189,3 +196,22 @@ export const commitmentCard = (page: Page, what: string): Locator =>
 /** A calendar date as the widget writes it. */
 export const utcDate = (day: string, locale: string) =>
   new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${day}T00:00:00Z`));
+
+/**
+ * Makes Maria (Astrid's daughter) a relative in Karl's plan too, as staff add her: she then has
+ * two plans, and sees them listed. Everyone else in the demo has one, which opens directly.
+ * Astrid's plan, the older, stays her first.
+ */
+export async function giveMariaTwoPlans(harness: WidgetHarness): Promise<void> {
+  const api = await harness.staffApi('region-coordinator');
+  const list = await api<{ items: { id: string; individual: { personId: string } }[] }>('/api/plans?limit=100');
+  const karls = list.body.items.find((p) => p.individual.personId === '195202149836');
+  if (!karls) throw new Error("Karl's plan is not in the demo");
+  const section = await api(`/api/plans/${karls.id}/relatives`);
+  const added = await api(`/api/plans/${karls.id}/relatives`, {
+    method: 'POST',
+    ifMatch: section.etag,
+    body: { name: 'Maria Nilsson', relationship: { code: 'FRND', text: 'vän' }, personId: '196807059826', child: false, sharesHome: false },
+  });
+  if (added.status !== 201) throw new Error(`adding Maria to Karl's plan: HTTP ${added.status} ${added.text}`);
+}

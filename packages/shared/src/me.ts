@@ -65,13 +65,22 @@ export const myPlanSummarySchema = z
   .meta({ id: 'MyPlanSummary' });
 
 const sharedItem = { principal: principalSchema };
+/** A phone number as relatives see it: the number for a `tel:` link, and as it is written in Sweden. */
+const phoneFields = {
+  phone: z.string().optional().describe('The number in E.164 (+46101740300) for a tel: link; as recorded when it cannot be read as a number'),
+  phoneDisplay: z.string().optional().describe('The number as it is written in Sweden (010-174 03 00); as recorded when it cannot be read as a number'),
+  phoneHours: z.string().optional().describe('When the phone is answered, as staff wrote it'),
+};
 export const myPlanSchema = z
   .object({
     planId: z.uuid(),
     title: z.string().nullable(),
     status: planStatusSchema,
+    individual: z
+      .object({ givenName: z.string().nullable().describe('The given name of the person the plan is for; null when the plan has none') })
+      .describe('Who the plan is for, as a relative addresses them: never the personnummer'),
     coordinator: z
-      .object({ name: z.string(), title: z.string().optional(), unit: z.string().optional(), phone: z.string().optional() })
+      .object({ name: z.string(), title: z.string().optional(), unit: z.string().optional(), ...phoneFields })
       .nullable()
       .describe('The SIP coordinator: the one way in'),
     responsible: z
@@ -119,7 +128,7 @@ export const myPlanSchema = z
           )
           .optional(),
         contacts: z
-          .array(z.object({ ...sharedItem, organisation: z.string(), name: z.string(), title: z.string().optional(), unit: z.string().optional(), phone: z.string().optional() }))
+          .array(z.object({ ...sharedItem, organisation: z.string(), name: z.string(), title: z.string().optional(), unit: z.string().optional(), ...phoneFields }))
           .optional(),
         followUp: z.object({ date: z.string() }).nullable().optional(),
         needs: z.array(z.object({ text: z.string() })).optional(),
@@ -129,6 +138,37 @@ export const myPlanSchema = z
   })
   .meta({ id: 'MyPlan' });
 
+/** What a relative's answer can be, as its receipt names it. */
+export const receiptAnswers = [
+  'accepted',
+  'declined',
+  'withdrawn',
+  'reconfirmed',
+  'home-consent-yes',
+  'home-consent-no',
+  'contact-consultant',
+  'needs-assessment',
+  'leave-role',
+] as const;
+export type ReceiptAnswer = (typeof receiptAnswers)[number];
+
+/** The receipt of one answer: the same on an idempotent replay; staff find the answer by its reference. */
+export const myAnswerReceiptSchema = z
+  .object({
+    reference: z.string().describe('Kept with the answer in the relatives section (the commitment history, the home consent, the request)'),
+    at: z.string().describe('When the answer was saved (date-time)'),
+    answer: z.enum(receiptAnswers),
+    comment: z.string().optional().describe('The comment or note sent with the answer'),
+    told: z.array(z.string()).describe('The organisations whose staff see the answer in the plan; the one responsible for the plan first'),
+    coordinator: z.string().nullable().describe('The SIP coordinator, who sees it too'),
+  })
+  .meta({ id: 'AnswerReceipt' });
+const receipt = { receipt: myAnswerReceiptSchema };
+export const myCommitmentAnsweredSchema = myCommitmentSchema.extend(receipt).meta({ id: 'MyCommitmentAnswered' });
+export const myHomeConsentAnsweredSchema = homeConsentSchema.extend(receipt).meta({ id: 'HomeConsentAnswered' });
+export const mySupportRequestedSchema = relativeSupportSchema.extend(receipt).meta({ id: 'SupportRequested' });
+
+export type AnswerReceipt = z.infer<typeof myAnswerReceiptSchema>;
 export type CommitmentAnswer = z.input<typeof commitmentAnswerSchema>;
 export type HomeConsentAnswerBody = z.input<typeof homeConsentAnswerBodySchema>;
 export type SupportRequest = z.input<typeof supportRequestSchema>;

@@ -63,6 +63,7 @@ export const staffContactSchema = z.strictObject({
   hsaId: directoryId.optional(),
   unit: shortText.optional(),
   phone: phone.optional(),
+  phoneHours: shortText.optional().describe('When the phone is answered, as staff write it (e.g. "vardagar 8–12"): shown to relatives beside the number'),
   organisationId: directoryId.optional(),
 });
 
@@ -245,6 +246,12 @@ export const informedEntrySchema = z.strictObject({
   by: staffContactSchema,
 });
 
+/** The reference on the receipt a relative is given for an answer: staff find the answer by it. */
+export const receiptReference = z
+  .string()
+  .regex(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/, 'must be a receipt reference, e.g. K7M3-Q9X2')
+  .describe('The reference on the receipt the relative was given for this answer (set by the service)');
+
 export const commitmentEventStatusSchema = z.enum(['requested', 'accepted', 'declined', 'withdrawn', 'cancelled', 'reconfirmed']);
 export type CommitmentEventStatus = z.infer<typeof commitmentEventStatusSchema>;
 
@@ -257,6 +264,7 @@ export const commitmentEventSchema = z.strictObject({
   userId: token(64).optional().describe('Staff: the HSA-id of who recorded it'),
   organisationId: token(64).optional(),
   reviewDate: isoDate.optional().describe('On reconfirmation: the next review date'),
+  reference: receiptReference.optional(),
 });
 export type CommitmentEvent = z.infer<typeof commitmentEventSchema>;
 
@@ -319,6 +327,7 @@ export const relativeSupportSchema = z.strictObject({
       at: isoDateTime,
       note: longText.optional(),
       handledAt: isoDateTime.optional().describe('When staff dealt with it; until then it is on the work list'),
+      reference: receiptReference.optional(),
     })
       // Published as a FHIR Task whose lastModified must not come before its authoredOn.
       .refine((r) => !r.handledAt || Date.parse(r.handledAt) >= Date.parse(r.at), { message: 'must not be before at', path: ['handledAt'] }),
@@ -332,6 +341,7 @@ export const homeConsentAnswerSchema = z.strictObject({
   consent: z.boolean(),
   at: isoDateTime,
   comment: longText.optional(),
+  reference: receiptReference.optional(),
 });
 
 /** The relative's own consent to the home as a place of care: the answer in force, and every answer given. */

@@ -4,7 +4,7 @@
  * answer until the service has saved it. Which answers a commitment takes today is not decided
  * here: the service lists them (`allowedAnswers`), and the element offers exactly those.
  */
-import type { CommitmentAnswer, HomeConsentAnswerBody, SupportRequest } from '@sip/shared';
+import type { AnswerReceipt, CommitmentAnswer, HomeConsentAnswerBody, SupportRequest } from '@sip/shared';
 
 export const COMMENT_MAX = 2000;
 /** Control characters other than tab and newline: the service refuses them. */
@@ -47,8 +47,10 @@ export function targetOf(request: AnswerRequest): string {
 /** What the relative sees about an answer. */
 export type Outcome =
   | { state: 'sending' }
-  | { state: 'saved'; at: Date }
-  | { state: 'not-saved'; reason: 'network' | 'session' | 'server' | 'conflict' | 'validation'; retry: boolean }
+  /** `receipt`: the service's, for the relative to keep; `what`: the commitment answered. */
+  | { state: 'saved'; at: Date; receipt?: AnswerReceipt | undefined; what?: string | undefined }
+  /** `requestId`: the service's id of the refused request, for the relative to quote. */
+  | { state: 'not-saved'; reason: 'network' | 'session' | 'server' | 'conflict' | 'validation'; retry: boolean; requestId?: string | undefined }
   | { state: 'unknown' };
 
 interface Pending {

@@ -65,4 +65,17 @@ describe('RelativeApi', () => {
     expect(error.requestId).toBe('r-1');
     expect(error.outcomeUnknown).toBe(code === 'unavailable');
   });
+
+  it("takes the service's X-Request-Id when the error has no problem document, or one without an id", async () => {
+    const answers = [
+      new Response('<h1>Bad Gateway</h1>', { status: 502, headers: { 'content-type': 'text/html', 'x-request-id': 'r-2' } }),
+      new Response(JSON.stringify({ title: 'x' }), { status: 500, headers: { 'content-type': 'application/problem+json', 'x-request-id': 'r-3' } }),
+      new Response('', { status: 500 }),
+    ];
+    vi.stubGlobal('fetch', vi.fn(async () => answers.shift()!));
+    const api = new RelativeApi('https://sip.example', tokens('new'));
+    const ids = [];
+    for (let i = 0; i < 3; i++) ids.push(((await api.readPlan('p').catch((e: unknown) => e)) as ApiError).requestId);
+    expect(ids).toEqual(['r-2', 'r-3', undefined]);
+  });
 });

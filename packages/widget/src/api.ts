@@ -4,6 +4,7 @@
  * `@sip/shared`: no schema code reaches the bundle.
  */
 import type {
+  AnswerReceipt,
   CommitmentAnswer,
   HomeConsent,
   HomeConsentAnswerBody,
@@ -34,6 +35,11 @@ function codeFor(status: number): ApiErrorCode {
   return code === 'precondition-failed' ? 'conflict' : code;
 }
 
+/** An answer's response carries its receipt (absent from a service too old to give one). */
+export interface Receipted {
+  receipt?: AnswerReceipt;
+}
+
 export class RelativeApi {
   constructor(
     private readonly base: string,
@@ -50,16 +56,16 @@ export class RelativeApi {
     return this.#json('GET', `/api/me/plans/${encodeURIComponent(planId)}`);
   }
 
-  answerCommitment(planId: string, commitmentId: string, body: CommitmentAnswer, key: string): Promise<MyCommitment> {
+  answerCommitment(planId: string, commitmentId: string, body: CommitmentAnswer, key: string): Promise<MyCommitment & Receipted> {
     const path = `/api/me/plans/${encodeURIComponent(planId)}/commitments/${encodeURIComponent(commitmentId)}/answer`;
     return this.#json('POST', path, body, key);
   }
 
-  answerHomeConsent(planId: string, body: HomeConsentAnswerBody, key: string): Promise<HomeConsent> {
+  answerHomeConsent(planId: string, body: HomeConsentAnswerBody, key: string): Promise<HomeConsent & Receipted> {
     return this.#json('POST', `/api/me/plans/${encodeURIComponent(planId)}/home-consent`, body, key);
   }
 
-  requestSupport(planId: string, body: SupportRequest, key: string): Promise<RelativeSupport> {
+  requestSupport(planId: string, body: SupportRequest, key: string): Promise<RelativeSupport & Receipted> {
     return this.#json('POST', `/api/me/plans/${encodeURIComponent(planId)}/requests`, body, key);
   }
 

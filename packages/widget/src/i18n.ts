@@ -13,6 +13,9 @@ type Principal = 'region' | 'municipality';
 type SupportOffer = 'conversation' | 'respite' | 'groups' | 'training';
 type RequestKind = 'contact-consultant' | 'needs-assessment';
 
+/** A sentence that starts with a name or "personen": its first letter upper-case. */
+const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 const group = (n: number, lang: Lang) => new Intl.NumberFormat(lang === 'sv' ? 'sv-SE' : 'en-GB').format(n);
 
 export const sv = {
@@ -82,6 +85,9 @@ export const sv = {
   coordinator: 'Samordnare för planen',
   noCoordinator: 'Planen har ingen samordnare ännu.',
   phone: 'Telefon',
+  phoneHours: 'Telefontid',
+  /** The individual, when the plan gives no given name. */
+  someone: 'personen som planen gäller',
   outOfHours: 'Utanför kontorstid',
   outOfHoursGeneral: 'Ring 1177 för råd om vård, dygnet runt. Ring 112 om det är akut. Kontakta samordnaren nästa vardag.',
 
@@ -156,6 +162,68 @@ export const sv = {
   leaveAsked: (date: string) => `Du bad ${date} om att få kliva av din roll.`,
   leaveWaiting: (responsible: string | null) => `${responsible ?? 'Den som ansvarar för planen'} kontaktar dig.`,
 
+  // What waits for the relative's answer
+  todo: {
+    heading: 'Att göra',
+    none: 'Du har inget att svara på just nu.',
+    answer: 'Svara på:',
+    reconfirm: (date: string) => `Stäm av senast ${date}:`,
+    home: 'Svara om ert gemensamma hem',
+  },
+
+  // The receipt of an answer
+  receipt: {
+    title: 'Kvitto på ditt svar',
+    answer: 'Ditt svar',
+    comment: 'Din kommentar',
+    at: 'Sparat',
+    reference: 'Referens',
+    told: 'Har fått veta',
+    coordinator: (name: string) => `samordnaren ${name}`,
+    next: 'Vad händer nu',
+    keep: 'Spara kvittot. Ange referensen om du vill fråga om ditt svar.',
+    print: 'Skriv ut kvittot',
+    answers: {
+      accepted: 'Du tackade ja till',
+      declined: 'Du tackade nej till',
+      withdrawn: 'Du avslutade',
+      reconfirmed: 'Du fortsätter med',
+      'home-consent-yes': 'Ja, du samtycker till att ert gemensamma hem används för vård och omsorg',
+      'home-consent-no': 'Nej, du samtycker inte till att ert gemensamma hem används för vård och omsorg',
+      'contact-consultant': 'Du bad anhörigkonsulenten kontakta dig',
+      'needs-assessment': 'Du bad om en bedömning av dina egna behov',
+      'leave-role': 'Du bad om att få kliva av din roll i planen',
+    },
+    nextSteps: {
+      accepted: 'Åtagandet gäller nu. Du kan avsluta det när du vill. Inför avstämningen blir du tillfrågad om du vill fortsätta.',
+      declined: (r: string) => `${r} ordnar hjälpen på annat sätt. Du kan ändra dig och tacka ja så länge de inte har planerat om.`,
+      withdrawn: (r: string) => `${r} planerar om, så att hjälpen blir av på annat sätt. Du behöver inte göra något mer.`,
+      reconfirmed: 'Du fortsätter som förut. Du blir tillfrågad igen inför nästa avstämning.',
+      'home-consent-yes': 'Personalen får ge vård och omsorg i ert hem. Du kan ändra ditt svar när du vill.',
+      'home-consent-no': (r: string) => `${r} planerar hur vården och omsorgen kan ges utan ert hem. Du kan ändra ditt svar när du vill.`,
+      'contact-consultant': 'Anhörigkonsulenten kontaktar dig.',
+      'needs-assessment': 'Kommunen kontaktar dig för att bedöma vilket stöd du behöver.',
+      'leave-role': (r: string) => `${r} kontaktar dig för att planera om. Det du har tackat ja till gäller tills ni har pratat.`,
+    },
+    responsible: 'Den som ansvarar för planen',
+  },
+  /** An error's reference, and where the portal says to ask for help. */
+  errorReference: (id: string) => `Ange referens ${id} om du kontaktar oss.`,
+  help: 'Behöver du hjälp? Ring',
+
+  // A child relative's own view
+  child: {
+    heading: 'Vad händer?',
+    what: (who: string) =>
+      `Kommunen och regionen hjälper ${who}. De vuxna har skrivit en plan tillsammans, så att hjälpen fungerar. Du behöver inte göra något.`,
+    feelings: 'Det är vanligt att känna oro eller bli ledsen när någon i familjen behöver hjälp. Du får prata med någon om det.',
+    talkHeading: 'Vem kan du prata med?',
+    counsellor: 'Skolkuratorn på din skola',
+    bris: 'BRIS, för dig under 18 år. Ring eller chatta:',
+    umo: 'UMO, för dig mellan 13 och 25 år:',
+    coordinator: (name: string) => `${name}, som samordnar planen`,
+  },
+
   // Saving
   saving: 'Sparar …',
   saved: (time: string) => `Sparat ${time}.`,
@@ -184,8 +252,13 @@ export const sv = {
 
   // Home as a place of care
   homeHeading: 'Ert gemensamma hem',
-  homeIntro:
-    'Du bor tillsammans med personen. När vård och omsorg ges i hemmet blir ert gemensamma hem en arbetsplats för personalen. Det kräver ditt samtycke.',
+  homeIntro: (who: string) =>
+    `Du bor tillsammans med ${who}. När vård och omsorg ges i hemmet blir ert gemensamma hem en arbetsplats för personalen. Det kräver ditt samtycke.`,
+  homeMeans: [
+    'Ja betyder att personal kommer hem till er, till exempel för att hjälpa till med mat, hygien eller läkemedel. De kan behöva ställa i ordning ett hjälpmedel, till exempel en säng.',
+    'Nej betyder att personalen inte arbetar i ert hem. Vården och omsorgen planeras då på ett annat sätt, och den som ansvarar för planen pratar med er om hur.',
+    'Du kan ändra ditt svar när du vill, här eller genom samordnaren.',
+  ],
   homeQuestion: 'Samtycker du till att ert gemensamma hem används för vård och omsorg?',
   homeYes: 'Ja, jag samtycker',
   homeNo: 'Nej, jag samtycker inte',
@@ -225,12 +298,13 @@ export const sv = {
 
   // What is shared
   sharedHeading: 'Det här får du se av planen',
-  sharedUntil: (date: string) => `Personen har samtyckt till att du ser det här, till och med ${date}.`,
-  sharedOpen: 'Personen har samtyckt till att du ser det här.',
-  nothingShared: 'Personen delar ingenting av planen med dig just nu. Du ser bara det som gäller dig själv.',
-  consentWithdrawn: 'Personen har återkallat sitt samtycke till planen. Din egen del står kvar: dina åtaganden och svar, det du får veta och ditt stöd.',
+  sharedUntil: (date: string, who: string) => `${cap(who)} har samtyckt till att du ser det här, till och med ${date}.`,
+  sharedOpen: (who: string) => `${cap(who)} har samtyckt till att du ser det här.`,
+  nothingShared: (who: string) => `${cap(who)} delar ingenting av planen med dig just nu. Du ser bara det som gäller dig själv.`,
+  consentWithdrawn: (who: string) =>
+    `${cap(who)} har återkallat sitt samtycke till planen. Din egen del står kvar: dina åtaganden och svar, det du får veta och ditt stöd.`,
   goals: 'Mål',
-  individualGoals: 'Det här är viktigast för personen',
+  individualGoals: (who: string) => `Det här är viktigast för ${who}`,
   professionalGoals: (organisation: string) => `Mål för ${organisation}`,
   whoDoesWhat: 'Vem gör vad',
   principal: {
@@ -333,6 +407,8 @@ export const en: Messages = {
   coordinator: 'Coordinator of the plan',
   noCoordinator: 'The plan has no coordinator yet.',
   phone: 'Phone',
+  phoneHours: 'Phone hours',
+  someone: 'the person the plan is for',
   outOfHours: 'Out of office hours',
   outOfHoursGeneral: 'Call 1177 for health care advice, day and night. Call 112 in an emergency. Contact the coordinator on the next working day.',
 
@@ -404,6 +480,64 @@ export const en: Messages = {
   leaveAsked: (date: string) => `On ${date} you asked to step out of your role.`,
   leaveWaiting: (responsible: string | null) => `${responsible ?? 'Whoever is responsible for the plan'} will contact you.`,
 
+  todo: {
+    heading: 'To do',
+    none: 'There is nothing for you to answer at the moment.',
+    answer: 'Answer:',
+    reconfirm: (date: string) => `Check by ${date}:`,
+    home: 'Answer about your shared home',
+  },
+
+  receipt: {
+    title: 'Receipt for your answer',
+    answer: 'Your answer',
+    comment: 'Your comment',
+    at: 'Saved',
+    reference: 'Reference',
+    told: 'Has been told',
+    coordinator: (name: string) => `the coordinator ${name}`,
+    next: 'What happens now',
+    keep: 'Keep the receipt. Give the reference if you want to ask about your answer.',
+    print: 'Print the receipt',
+    answers: {
+      accepted: 'You accepted',
+      declined: 'You declined',
+      withdrawn: 'You withdrew from',
+      reconfirmed: 'You will carry on with',
+      'home-consent-yes': 'Yes, you agree that your shared home is used for care',
+      'home-consent-no': 'No, you do not agree that your shared home is used for care',
+      'contact-consultant': "You asked the relatives' consultant to contact you",
+      'needs-assessment': 'You asked for an assessment of your own needs',
+      'leave-role': 'You asked to step out of your role in the plan',
+    },
+    nextSteps: {
+      accepted: 'The commitment applies now. You can withdraw whenever you want. Before the review you will be asked whether you want to carry on.',
+      declined: (r: string) => `${r} will arrange the help another way. You can change your mind and accept as long as they have not planned anew.`,
+      withdrawn: (r: string) => `${r} will plan again, so that the help happens another way. You do not need to do anything more.`,
+      reconfirmed: 'You carry on as before. You will be asked again before the next review.',
+      'home-consent-yes': 'Staff may give care in your home. You can change your answer whenever you want.',
+      'home-consent-no': (r: string) => `${r} will plan how the care can be given without your home. You can change your answer whenever you want.`,
+      'contact-consultant': "The relatives' consultant will contact you.",
+      'needs-assessment': 'The municipality will contact you to assess what support you need.',
+      'leave-role': (r: string) => `${r} will contact you to plan anew. What you have accepted stands until you have talked.`,
+    },
+    responsible: 'Whoever is responsible for the plan',
+  },
+  errorReference: (id: string) => `Give the reference ${id} if you contact us.`,
+  help: 'Need help? Call',
+
+  child: {
+    heading: 'What is happening?',
+    what: (who: string) =>
+      `The municipality and the region are helping ${who}. The adults have written a plan together, so that the help works. You do not need to do anything.`,
+    feelings: 'It is common to feel worried or sad when someone in the family needs help. You may talk to someone about it.',
+    talkHeading: 'Who can you talk to?',
+    counsellor: 'The school counsellor at your school',
+    bris: 'BRIS, for you under 18. Call or chat:',
+    umo: 'UMO, for you aged 13 to 25:',
+    coordinator: (name: string) => `${name}, who coordinates the plan`,
+  },
+
   saving: 'Saving …',
   saved: (time: string) => `Saved ${time}.`,
   notSaved: 'Not saved.',
@@ -430,8 +564,13 @@ export const en: Messages = {
   },
 
   homeHeading: 'Your shared home',
-  homeIntro:
-    'You live with the person. When care is given at home, your shared home becomes a workplace for staff. That needs your consent.',
+  homeIntro: (who: string) =>
+    `You live with ${who}. When care is given at home, your shared home becomes a workplace for staff. That needs your consent.`,
+  homeMeans: [
+    'Yes means that staff come to your home, for example to help with meals, washing or medicines. They may need to set up an aid, for example a bed.',
+    'No means that staff do not work in your home. The care is then planned another way, and whoever is responsible for the plan talks with you about how.',
+    'You can change your answer whenever you want, here or through the coordinator.',
+  ],
   homeQuestion: 'Do you agree that your shared home is used for care?',
   homeYes: 'Yes, I agree',
   homeNo: 'No, I do not agree',
@@ -469,12 +608,13 @@ export const en: Messages = {
   requestNote: 'Anything you want to add? (optional)',
 
   sharedHeading: 'What you can see of the plan',
-  sharedUntil: (date: string) => `The person has agreed that you can see this, until ${date}.`,
-  sharedOpen: 'The person has agreed that you can see this.',
-  nothingShared: 'The person does not share anything of the plan with you at the moment. You only see what concerns you.',
-  consentWithdrawn: 'The person has withdrawn their consent to the plan. Your own part still stands: your commitments and answers, what you are told and your support.',
+  sharedUntil: (date: string, who: string) => `${cap(who)} has agreed that you can see this, until ${date}.`,
+  sharedOpen: (who: string) => `${cap(who)} has agreed that you can see this.`,
+  nothingShared: (who: string) => `${cap(who)} does not share anything of the plan with you at the moment. You only see what concerns you.`,
+  consentWithdrawn: (who: string) =>
+    `${cap(who)} has withdrawn their consent to the plan. Your own part still stands: your commitments and answers, what you are told and your support.`,
   goals: 'Goals',
-  individualGoals: 'What matters most to the person',
+  individualGoals: (who: string) => `What matters most to ${who}`,
   professionalGoals: (organisation: string) => `Goals of ${organisation}`,
   whoDoesWhat: 'Who does what',
   principal: {
@@ -603,6 +743,18 @@ export class LocaleController implements ReactiveController {
     const date = new Date(value);
     if (Number.isNaN(date.getTime())) return value;
     return new Intl.DateTimeFormat(this.locale, { dateStyle: 'long', timeStyle: 'short' }).format(date);
+  }
+
+  /** A moment in full, as a receipt gives it: "torsdag 3 december 2026 kl. 09:03". */
+  fullDateTime(value: string): string {
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) return value;
+    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'full', timeStyle: 'short' }).format(date);
+  }
+
+  /** "a, b och c". */
+  list(items: string[]): string {
+    return new Intl.ListFormat(this.locale, { type: 'conjunction' }).format(items);
   }
 
   /** A moment, as a time of day. */

@@ -282,6 +282,18 @@ export const styles = css`
     content: '✓ ';
     content: '✓ ' / '';
   }
+  .receipt {
+    padding: calc(var(--_space) * 0.75);
+    border-inline-start: 0.3125rem solid var(--sip-color-success, #00703c);
+  }
+  .reference {
+    font-family: monospace;
+    font-size: 1.125em;
+    letter-spacing: 0.05em;
+  }
+  .printed-receipt {
+    display: none;
+  }
   .outcome--not-saved,
   .outcome--unknown {
     padding: calc(var(--_space) * 0.75);
@@ -434,6 +446,16 @@ export const styles = css`
     }
     .base {
       padding: 0;
+    }
+    /* A receipt printed alone: only it, with the plan it belongs to. */
+    .print-receipt .view {
+      display: none;
+    }
+    .print-receipt .printed-receipt {
+      display: block;
+    }
+    .receipt {
+      border: 0.0625rem solid #000000;
     }
     .section,
     .commitment,

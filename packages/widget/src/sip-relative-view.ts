@@ -1,4 +1,4 @@
-import type { CommitmentAnswerKind, HomeConsent, MyCommitment, MyPlan, MyPlanSummary, RelativeSupport } from '@sip/shared';
+import type { AnswerReceipt, CommitmentAnswerKind, HomeConsent, MyCommitment, MyPlan, MyPlanSummary, RelativeSupport } from '@sip/shared';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import {
@@ -26,8 +26,8 @@ type View =
   | { kind: 'idle' }
   | { kind: 'waiting' }
   | { kind: 'loading'; what: 'list' | 'plan' }
-  /** `planId`: the plan that could not be opened, opened again by "Try again". */
-  | { kind: 'error'; code: SipErrorCode; planId?: string }
+  /** `planId`: the plan that could not be opened, opened again by "Try again"; `requestId`: the service's, to quote. */
+  | { kind: 'error'; code: SipErrorCode; planId?: string; requestId?: string }
   | { kind: 'session-expired' }
   | { kind: 'list'; plans: MyPlanSummary[] }
   | { kind: 'plan'; plan: MyPlan };
@@ -52,6 +52,9 @@ function loadErrorCode(code: ApiErrorCode): SipErrorCode {
  *
  * @attr {string} lang - `sv` (default) or `en`. Without it the language follows the nearest
  *   ancestor with a `lang` attribute, then the document.
+ * @attr {string} help-phone - The portal's help line, shown with every error: "Behöver du hjälp? Ring …".
+ * @attr {string} help-hours - When the help line answers, shown after its number.
+ * @attr {string} help-text - More help, in the portal's own words, shown with every error.
  *
  * @event {SipReadyEvent} sip-ready - The first render with data from the service. `detail`: `{ view, planId? }`.
  * @event {SipConsentChangeEvent} sip-consent-change - The relative's answer was saved. `detail`:
@@ -68,6 +71,7 @@ function loadErrorCode(code: ApiErrorCode): SipErrorCode {
  * @csspart commitment - One voluntary commitment.
  * @csspart status - A commitment's or an answer's current status.
  * @csspart outcome - Whether an answer was saved, not saved, or is unknown.
+ * @csspart receipt - The receipt of a saved answer: what was answered, when, its reference, who has been told.
  * @csspart button - Every button.
  * @csspart field - Every text field.
  * @csspart error-summary - The list of problems in a form.
@@ -93,8 +97,17 @@ export class SipRelativeView extends LitElement {
   /** The base URL of the SIP broker, e.g. `https://sip.example.se`. */
   @property({ attribute: 'api-base' }) accessor apiBase = '';
 
-  /** Show this plan only. Without it the relative's plans are listed, and they can open one. */
+  /** Show this plan only. Without it the relative's plans are listed, and they can open one; a single plan opens directly. */
   @property({ attribute: 'plan-id' }) accessor planId: string | null = null;
+
+  /** The portal's help line, shown with every error, e.g. `0771-11 22 33`. */
+  @property({ attribute: 'help-phone' }) accessor helpPhone: string | null = null;
+
+  /** When the help line answers, e.g. `vardagar 8–17`. */
+  @property({ attribute: 'help-hours' }) accessor helpHours: string | null = null;
+
+  /** More help in the portal's own words, shown with every error. */
+  @property({ attribute: 'help-text' }) accessor helpText: string | null = null;
 
   #localize = new LocaleController(this);
   #provider: AccessTokenProvider | undefined;
@@ -120,6 +133,10 @@ export class SipRelativeView extends LitElement {
   @state() private accessor withdrawing: MyCommitment | undefined;
   @state() private accessor confirming: 'withdraw' | 'decline' | 'leave-role' = 'withdraw';
   @state() private accessor printing = false;
+  /** The answer whose receipt is being printed: everything else is left off the paper. */
+  @state() private accessor printingReceipt: string | undefined;
+  /** The relative has one plan only: it is opened directly, with no list to go back to. */
+  @state() private accessor onlyPlan = false;
 
   /**
    * An async function that gives an access token for the relative (`(request: { renew }) =>
@@ -181,6 +198,7 @@ export class SipRelativeView extends LitElement {
   };
   #afterPrint = () => {
     this.printing = false;
+    this.printingReceipt = undefined;
   };
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -279,6 +297,9 @@ export class SipRelativeView extends LitElement {
       const { items } = await this.#api()!.listPlans();
       if (generation !== this.#generation) return;
       if (!Array.isArray(items)) throw new ApiError('bad-response');
+      // One plan: no list of one, it is opened at once.
+      this.onlyPlan = items.length === 1;
+      if (this.onlyPlan) return void (await this.#openPlan(items[0]!.planId, byUser));
       this.view = { kind: 'list', plans: items };
       await this.updateComplete;
       this.#announceReady({ view: 'list' });
@@ -338,7 +359,12 @@ export class SipRelativeView extends LitElement {
     }
     const code = loadErrorCode(apiError.code);
     // A plan the relative opened from the list is opened again by "Try again".
-    this.view = { kind: 'error', code, ...(planId && planId !== this.planId ? { planId } : {}) };
+    this.view = {
+      kind: 'error',
+      code,
+      ...(planId && planId !== this.planId && !this.onlyPlan ? { planId } : {}),
+      ...(apiError.requestId ? { requestId: apiError.requestId } : {}),
+    };
     if (byUser) void this.#focus('message');
     this.dispatchEvent(
       new SipErrorEvent({
@@ -520,9 +546,13 @@ export class SipRelativeView extends LitElement {
     try {
       let status: ConsentStatus | undefined;
       let announcement: string;
+      let receipt: AnswerReceipt | undefined;
+      let what: string | undefined;
       switch (request.kind) {
         case 'commitment': {
-          const updated = await api.answerCommitment(request.planId, request.commitmentId, request.body, key);
+          const { receipt: given, ...updated } = await api.answerCommitment(request.planId, request.commitmentId, request.body, key);
+          receipt = given;
+          what = updated.what;
           this.#updatePlan(request.planId, (plan) => ({
             ...plan,
             me: { ...plan.me, commitments: plan.me.commitments.map((c) => (c.id === updated.id ? updated : c)) },
@@ -540,14 +570,16 @@ export class SipRelativeView extends LitElement {
           break;
         }
         case 'home-consent': {
-          const homeConsent: HomeConsent = await api.answerHomeConsent(request.planId, request.body, key);
+          const { receipt: given, ...homeConsent }: HomeConsent & { receipt?: AnswerReceipt } = await api.answerHomeConsent(request.planId, request.body, key);
+          receipt = given;
           this.#updatePlan(request.planId, (plan) => ({ ...plan, me: { ...plan.me, homeConsent } }));
           status = homeConsent.consent ? 'consented' : 'not-consented';
           announcement = t.announce.homeConsent;
           break;
         }
         case 'request': {
-          const support: RelativeSupport = await api.requestSupport(request.planId, request.body, key);
+          const { receipt: given, ...support }: RelativeSupport & { receipt?: AnswerReceipt } = await api.requestSupport(request.planId, request.body, key);
+          receipt = given;
           this.#updatePlan(request.planId, (plan) => ({ ...plan, me: { ...plan.me, support } }));
           announcement = t.announce.request;
           const note = this.#byId<HTMLTextAreaElement>('request-note');
@@ -556,7 +588,7 @@ export class SipRelativeView extends LitElement {
         }
       }
       this.#pending.settle(request);
-      this.#setOutcome(target, { state: 'saved', at: new Date() });
+      this.#setOutcome(target, { state: 'saved', at: new Date(), receipt, what });
       this.#announce(announcement);
       if (status) {
         this.dispatchEvent(
@@ -597,6 +629,7 @@ export class SipRelativeView extends LitElement {
     } else {
       outcome = { state: 'not-saved', reason: 'server', retry: true };
     }
+    if (outcome.state === 'not-saved') outcome.requestId = error.requestId;
     this.#setOutcome(target, outcome);
     this.#announce(outcome.state === 'unknown' ? t.announce.unknown : t.announce.notSaved);
     if (error.code !== 'session-expired') {
@@ -684,6 +717,18 @@ export class SipRelativeView extends LitElement {
     window.print();
   }
 
+  /** Prints one receipt alone: the rest of the plan is left off the paper until printing ends. */
+  async #printReceipt(target: string) {
+    this.printingReceipt = target;
+    await this.updateComplete;
+    window.print();
+  }
+
+  /** The individual as the relative knows them: by given name, or a neutral phrase when the plan gives none. */
+  #who(plan: MyPlan): string {
+    return plan.individual?.givenName || this.#localize.t.someone;
+  }
+
   #title(plan: Pick<MyPlan, 'title'>): string {
     return plan.title ?? this.#localize.t.untitledPlan;
   }
@@ -707,9 +752,10 @@ export class SipRelativeView extends LitElement {
     const busy = this.view.kind === 'loading' || this.view.kind === 'idle';
     // The live region stays outside the busy part: screen readers may hold back what changes in it.
     return html`
-      <div part="base" class="base" lang=${this.#localize.lang} dir="ltr">
+      <div part="base" class=${this.printingReceipt ? 'base print-receipt' : 'base'} lang=${this.#localize.lang} dir="ltr">
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
         <div class="view" aria-busy=${busy ? 'true' : 'false'}>${this.#renderView()}</div>
+        ${this.#renderPrintedReceipt()}
       </div>
     `;
   }
@@ -733,6 +779,7 @@ export class SipRelativeView extends LitElement {
         return html`<div part="message" class="message message--error" role="alert" id="message" tabindex="-1">
           <p class="message-title">${t.errorTitle}</p>
           <p>${t.errors[view.code]}</p>
+          ${this.#renderHelp(view.requestId)}
           ${view.code === 'config'
             ? nothing
             : html`<button part="button" class="button secondary" type="button" @click=${this.#retryLoad}>${t.tryAgain}</button>`}
@@ -781,7 +828,7 @@ export class SipRelativeView extends LitElement {
     return html`
       <article class="plan" aria-labelledby="plan-title">
         <div class="toolbar controls">
-          ${this.planId
+          ${this.planId || this.onlyPlan
             ? nothing
             : html`<button part="button" class="button link back" type="button" @click=${this.#back}>${t.backToPlans}</button>`}
           <button part="button" class="button secondary print" type="button" @click=${this.#print}>${t.print}</button>
@@ -789,8 +836,12 @@ export class SipRelativeView extends LitElement {
         <h2 id="plan-title" part="heading" tabindex="-1">${this.#titleShown(plan)}</h2>
         <p class="muted">${t.planStatusLabel(t.planStatus[plan.status])}. ${t.youAre(plan.me.name, relationship)}</p>
         <p class="muted">${t.sipMeans}</p>
-        ${this.#renderContact(plan)} ${this.#renderCommitments(plan)} ${plan.me.sharesHome ? this.#renderHome(plan) : nothing}
-        ${this.#renderShared(plan)} ${this.#renderInformation(plan)} ${this.#renderSupport(plan)} ${this.#renderRole(plan)}
+        ${plan.me.child
+          ? // A child is told what happens and who to talk to; no forms, no commitments, no home consent.
+            html`${this.#renderChild(plan)} ${this.#renderContact(plan)} ${this.#renderShared(plan)} ${this.#renderInformation(plan)}`
+          : html`${this.#renderTodo(plan)} ${this.#renderContact(plan)} ${this.#renderCommitments(plan)}
+            ${plan.me.sharesHome ? this.#renderHome(plan) : nothing} ${this.#renderShared(plan)} ${this.#renderInformation(plan)}
+            ${this.#renderSupport(plan)} ${this.#renderRole(plan)}`}
       </article>
       ${this.#renderWithdrawDialog(plan)}
     `;
@@ -798,7 +849,7 @@ export class SipRelativeView extends LitElement {
 
   #section(id: string, heading: string, content: unknown) {
     return html`<section part="section" class="section" aria-labelledby=${id}>
-      <h3 id=${id}>${heading}</h3>
+      <h3 id=${id} tabindex="-1">${heading}</h3>
       ${content}
     </section>`;
   }
@@ -814,10 +865,7 @@ export class SipRelativeView extends LitElement {
           <div>
             <dt>${t.coordinator}</dt>
             <dd>
-              ${c
-                ? html`${c.name}${c.title ? html`, ${c.title}` : nothing}${c.unit ? html`, ${c.unit}` : nothing}
-                  ${c.phone ? html`<br />${t.phone}: <a href=${`tel:${c.phone.replace(/[^\d+]/g, '')}`}>${c.phone}</a>` : nothing}`
-                : t.noCoordinator}
+              ${c ? html`${c.name}${c.title ? html`, ${c.title}` : nothing}${c.unit ? html`, ${c.unit}` : nothing} ${this.#phone(c)}` : t.noCoordinator}
             </dd>
           </div>
           <div>
@@ -826,6 +874,60 @@ export class SipRelativeView extends LitElement {
           </div>
         </dl>
       `,
+    );
+  }
+
+  /** A number as written in Sweden, linked in E.164, and when it is answered. */
+  #phone(p: { phone?: string | undefined; phoneDisplay?: string | undefined; phoneHours?: string | undefined }) {
+    const t = this.#localize.t;
+    const shown = p.phoneDisplay || p.phone;
+    return html`${shown ? html`<br />${t.phone}: <a href=${`tel:${(p.phone || shown).replace(/[^\d+]/g, '')}`}>${shown}</a>` : nothing}${p.phoneHours
+      ? html`<br />${t.phoneHours}: ${this.#staffText(p.phoneHours)}`
+      : nothing}`;
+  }
+
+  /** What waits for the relative's answer, each linking to its place. */
+  #renderTodo(plan: MyPlan) {
+    const t = this.#localize.t;
+    const l = this.#localize;
+    const items: { id: string; label: string; what?: string }[] = [];
+    for (const c of plan.me.commitments) {
+      const allowed = Array.isArray(c.allowedAnswers) ? c.allowedAnswers : [];
+      if (c.status === 'requested' && allowed.includes('accept')) items.push({ id: `title-${c.id}`, label: t.todo.answer, what: c.what });
+      else if (allowed.includes('reconfirm')) items.push({ id: `title-${c.id}`, label: t.todo.reconfirm(l.date(c.currentReviewDate)), what: c.what });
+    }
+    if (plan.me.sharesHome && !plan.me.homeConsent && plan.status !== 'closed') items.push({ id: 'home-title', label: t.todo.home });
+    return this.#section(
+      'todo-title',
+      t.todo.heading,
+      items.length
+        ? html`<ul class="todo">
+            ${items.map(
+              (i) => html`<li>
+                <a href=${`#${i.id}`} @click=${(e: Event) => this.#focusField(e, i.id)}>${i.label}${i.what ? html` ${this.#staffText(i.what)}` : nothing}</a>
+              </li>`,
+            )}
+          </ul>`
+        : html`<p>${t.todo.none}</p>`,
+    );
+  }
+
+  /** A child's own view: what is happening, in plain words, and who to talk to. */
+  #renderChild(plan: MyPlan) {
+    const t = this.#localize.t;
+    const c = plan.coordinator;
+    return this.#section(
+      'child-title',
+      t.child.heading,
+      html`<p>${t.child.what(this.#who(plan))}</p>
+        <p>${t.child.feelings}</p>
+        <h4>${t.child.talkHeading}</h4>
+        <ul class="talk">
+          <li>${t.child.counsellor}</li>
+          <li>${t.child.bris} <a href="tel:116111">116 111</a>, <a href="https://www.bris.se">bris.se</a></li>
+          <li>${t.child.umo} <a href="https://www.umo.se">umo.se</a></li>
+          ${c ? html`<li>${t.child.coordinator(c.name)} ${this.#phone(c)}</li>` : nothing}
+        </ul>`,
     );
   }
 
@@ -869,7 +971,7 @@ export class SipRelativeView extends LitElement {
           </button>`
         : nothing;
     return html`<li part="commitment" class="commitment">
-      <h4 id=${`title-${c.id}`}>${this.#staffText(c.what)}</h4>
+      <h4 id=${`title-${c.id}`} tabindex="-1">${this.#staffText(c.what)}</h4>
       <dl class="facts facts--inline">
         <div>
           <dt>${t.howOften}</dt>
@@ -930,7 +1032,7 @@ export class SipRelativeView extends LitElement {
         ${c.history.map(
           (event) => html`<li>
             <span class="when">${l.dateTime(event.at)}</span>: ${t.historyEntry[event.status]}${event.reviewDate ? html`, ${t.nextReview(l.date(event.reviewDate))}` : nothing}.
-            ${event.comment ? html`<q>${event.comment}</q>` : nothing}
+            ${event.comment ? html`<q>${event.comment}</q>` : nothing} ${this.#referenceOf(event)}
           </li>`,
         )}
       </ol>
@@ -951,7 +1053,9 @@ export class SipRelativeView extends LitElement {
       case 'sending':
         return html`<p part="outcome" class="outcome outcome--sending">${t.saving}</p>`;
       case 'saved':
-        return html`<p part="outcome" class="outcome outcome--saved">${t.saved(this.#localize.time(outcome.at))}</p>`;
+        return outcome.receipt
+          ? this.#renderReceipt(target, outcome.receipt, outcome.what, true)
+          : html`<p part="outcome" class="outcome outcome--saved">${t.saved(this.#localize.time(outcome.at))}</p>`;
       case 'unknown':
       case 'not-saved': {
         const retry = outcome.state === 'unknown' || outcome.retry;
@@ -959,6 +1063,7 @@ export class SipRelativeView extends LitElement {
         return html`<div part="outcome" class=${`outcome outcome--${outcome.state}`}>
           <p class="outcome-title">${outcome.state === 'unknown' ? t.unknown : t.notSaved}</p>
           <p>${help}</p>
+          ${this.#renderHelp(outcome.state === 'not-saved' ? outcome.requestId : undefined)}
           ${retry
             ? html`<p>${t.retrySafe}</p>
                 <button part="button" class="button primary controls" type="button" @click=${() => this.#retry(planId, target)}>${t.tryAgain}</button>`
@@ -966,6 +1071,67 @@ export class SipRelativeView extends LitElement {
         </div>`;
       }
     }
+  }
+
+  /** An answer's reference in a history, for the relative to quote. */
+  #referenceOf(entry: { reference?: string | undefined }) {
+    return entry.reference ? html`<span class="muted">(${this.#localize.t.receipt.reference} ${entry.reference})</span>` : nothing;
+  }
+
+  /**
+   * The receipt of a saved answer, from the service: what was answered, when, its reference, who
+   * has been told, and what happens next. `live`: the one on the page, with its print button.
+   */
+  #renderReceipt(target: string, r: AnswerReceipt, what: string | undefined, live: boolean) {
+    const t = this.#localize.t;
+    const l = this.#localize;
+    const rt = t.receipt;
+    const next = rt.nextSteps[r.answer];
+    const responsible = this.#openPlanData()?.responsible?.organisation ?? rt.responsible;
+    const id = `receipt-${live ? '' : 'print-'}${target}`;
+    const fact = (term: string, value: unknown) => html`<div>
+      <dt>${term}</dt>
+      <dd>${value}</dd>
+    </div>`;
+    return html`<div part="outcome receipt" class="outcome receipt" role="group" aria-labelledby=${id}>
+      <p class="outcome-title" id=${id}>${rt.title}</p>
+      <dl class="facts">
+        ${fact(rt.answer, html`${rt.answers[r.answer]}${what ? html`: ${this.#staffText(what)}` : nothing}`)}
+        ${r.comment ? fact(rt.comment, html`<q>${r.comment}</q>`) : nothing} ${fact(rt.at, l.fullDateTime(r.at))}
+        ${fact(rt.reference, html`<span class="reference">${r.reference}</span>`)}
+        ${fact(rt.told, l.list([...r.told, ...(r.coordinator ? [rt.coordinator(r.coordinator)] : [])]))}
+        ${fact(rt.next, typeof next === 'function' ? next(responsible) : next)}
+      </dl>
+      <p>${rt.keep}</p>
+      ${live
+        ? html`<button part="button" class="button secondary controls" type="button" @click=${() => this.#printReceipt(target)}>${rt.print}</button>`
+        : nothing}
+    </div>`;
+  }
+
+  /** The receipt being printed, alone, with the plan it belongs to: shown on paper only. */
+  #renderPrintedReceipt() {
+    const target = this.printingReceipt;
+    const outcome = target ? this.outcomes.get(target) : undefined;
+    const plan = this.#openPlanData();
+    if (!target || outcome?.state !== 'saved' || !outcome.receipt || !plan) return nothing;
+    return html`<div class="printed-receipt">
+      <p class="card-title">${this.#titleShown(plan)}</p>
+      ${this.#renderReceipt(target, outcome.receipt, outcome.what, false)}
+    </div>`;
+  }
+
+  /** With an error: the service's reference for it, and the portal's help line. */
+  #renderHelp(requestId: string | undefined) {
+    const t = this.#localize.t;
+    const phone = this.helpPhone;
+    return html`${requestId ? html`<p>${t.errorReference(requestId)}</p>` : nothing}
+    ${phone
+      ? html`<p>
+          ${t.help} <a href=${`tel:${phone.replace(/[^\d+]/g, '')}`}>${phone}</a>${this.helpHours ? `, ${this.helpHours}` : nothing}.
+        </p>`
+      : nothing}
+    ${this.helpText ? html`<p>${this.helpText}</p>` : nothing}`;
   }
 
   #renderErrorSummary(form: string) {
@@ -1045,7 +1211,10 @@ export class SipRelativeView extends LitElement {
       'home-title',
       t.homeHeading,
       html`
-        <p id="home-intro">${t.homeIntro}</p>
+        <p id="home-intro">${t.homeIntro(this.#who(plan))}</p>
+        <ul class="means">
+          ${t.homeMeans.map((m) => html`<li>${m}</li>`)}
+        </ul>
         ${this.#renderState(
           plan.planId,
           'home',
@@ -1084,7 +1253,7 @@ export class SipRelativeView extends LitElement {
                 ${consent.history.map(
                   (h) => html`<li>
                     <span class="when">${l.dateTime(h.at)}</span>: ${h.consent ? t.homeHistoryYes : t.homeHistoryNo}.
-                    ${h.comment ? html`<q>${h.comment}</q>` : nothing}
+                    ${h.comment ? html`<q>${h.comment}</q>` : nothing} ${this.#referenceOf(h)}
                   </li>`,
                 )}
               </ol>
@@ -1104,20 +1273,22 @@ export class SipRelativeView extends LitElement {
       return this.#section(
         'shared-title',
         t.sharedHeading,
-        html`<p>${t.nothingShared}</p>
-          ${plan.status === 'consent_withdrawn' ? html`<p>${t.consentWithdrawn}</p>` : nothing}`,
+        html`<p>${t.nothingShared(this.#who(plan))}</p>
+          ${plan.status === 'consent_withdrawn' ? html`<p>${t.consentWithdrawn(this.#who(plan))}</p>` : nothing}`,
       );
     }
+    // The coordinator is named at the top, with their number: not listed a second time.
+    const contacts = shared.contacts?.filter((c) => c.name !== plan.coordinator?.name);
     const list = (items: { text: string }[]) =>
       items.length ? html`<ul>${items.map((i) => html`<li>${this.#staffText(i.text)}</li>`)}</ul>` : html`<p class="muted">${t.none}</p>`;
     return this.#section(
       'shared-title',
       t.sharedHeading,
       html`
-        <p class="muted">${sharing?.validUntil ? t.sharedUntil(l.date(sharing.validUntil)) : t.sharedOpen}</p>
+        <p class="muted">${sharing?.validUntil ? t.sharedUntil(l.date(sharing.validUntil), this.#who(plan)) : t.sharedOpen(this.#who(plan))}</p>
         ${shared.goals
           ? html`<h4>${t.goals}</h4>
-              <h5>${t.individualGoals}</h5>
+              <h5>${t.individualGoals(this.#who(plan))}</h5>
               ${list(shared.goals.individual)}
               ${shared.goals.professional
                 .filter((p) => p.goals.length > 0)
@@ -1157,14 +1328,14 @@ export class SipRelativeView extends LitElement {
                   </ul>`
                 : html`<p class="muted">${t.none}</p>`}`
           : nothing}
-        ${shared.contacts
+        ${contacts && (contacts.length || !shared.contacts?.length)
           ? html`<h4>${t.contacts}</h4>
-              ${shared.contacts.length
+              ${contacts.length
                 ? html`<ul>
-                    ${shared.contacts.map(
+                    ${contacts.map(
                       (c) => html`<li>
                         ${c.name}${c.title ? html`, ${c.title}` : nothing} – ${c.organisation || t.principal[c.principal]}${c.unit ? html`, ${c.unit}` : nothing}
-                        ${c.phone ? html`<br />${t.phone}: <a href=${`tel:${c.phone.replace(/[^\d+]/g, '')}`}>${c.phone}</a>` : nothing}
+                        ${this.#phone(c)}
                       </li>`,
                     )}
                   </ul>`

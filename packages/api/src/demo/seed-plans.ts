@@ -68,7 +68,7 @@ export async function seedDemoPlans(db: Db, upstreams: Upstreams, systems: SipSy
       principals,
       title: `SIP för ${person.given} ${person.family}`,
       overallResponsibility: index === 1 ? 'region' : 'municipality',
-      coordinator: { name: coordinatorStaff.name, title: coordinatorStaff.title, hsaId: coordinatorStaff.hsaId, phone: '+46101740300' },
+      coordinator: { name: coordinatorStaff.name, title: coordinatorStaff.title, hsaId: coordinatorStaff.hsaId, phone: '+46101740300', phoneHours: 'Vardagar 8–12' },
       individualGoals: [{ text: DEMO_GOALS[index] ?? 'Må bra hemma' }],
       needs: [{ text: DEMO_NEEDS[index] ?? 'Stöd i vardagen' }],
       individualOwnActions: [{ text: index === 0 ? 'Går en promenad varje dag' : 'Tar sina läkemedel enligt dosett' }],

@@ -4,11 +4,11 @@ import {
   apiToken,
   commitmentAnswerSchema as answerBody,
   homeConsentAnswerBodySchema as homeConsentBody,
-  homeConsentSchema,
-  myCommitmentSchema as myCommitment,
+  myHomeConsentAnsweredSchema,
+  myCommitmentAnsweredSchema as myCommitmentAnswered,
   myPlanSchema as myPlan,
   myPlanListItemSchema as myPlanListItem,
-  relativeSupportSchema,
+  mySupportRequestedSchema,
   supportRequestSchema as supportRequestBody,
 } from '@sip/shared';
 import type { Context } from 'hono';
@@ -104,7 +104,7 @@ export const meRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('me.answer'), requireIdempotencyKey],
       request: { params: z.object({ planId, commitmentId }), headers: idempotencyHeader, ...body(answerBody) },
-      responses: { 200: { description: 'The commitment after my answer', content: json(myCommitment) }, ...answerErrors },
+      responses: { 200: { description: 'The commitment after my answer, and the receipt of the answer', content: json(myCommitmentAnswered) }, ...answerErrors },
     }),
     async (c) => {
       const params = c.req.valid('param');
@@ -122,7 +122,7 @@ export const meRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('me.home-consent'), requireIdempotencyKey],
       request: { params: z.object({ planId }), headers: idempotencyHeader, ...body(homeConsentBody) },
-      responses: { 200: { description: 'My home consent, with its history', content: json(homeConsentSchema.meta({ id: 'HomeConsent' })) }, ...answerErrors },
+      responses: { 200: { description: 'My home consent, with its history, and the receipt of the answer', content: json(myHomeConsentAnsweredSchema) }, ...answerErrors },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -140,7 +140,7 @@ export const meRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('me.request'), requireIdempotencyKey],
       request: { params: z.object({ planId }), headers: idempotencyHeader, ...body(supportRequestBody) },
-      responses: { 201: { description: 'My support, with the request added', content: json(relativeSupportSchema) }, ...answerErrors },
+      responses: { 201: { description: 'My support, with the request added, and the receipt of the request', content: json(mySupportRequestedSchema) }, ...answerErrors },
     }),
     async (c) => {
       const input = c.req.valid('json');

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { requestHash } from '../http/idempotency.ts';
 import { CITIZEN_PREFIX, REQUEST_ATTENTION } from '@sip/shared';
 import type { WorklistKind } from './relatives.service.ts';
@@ -10,7 +11,10 @@ import {
   intersectCategories,
   isChildOn,
   nextReviewDate,
+  reaches,
   sharingInEffect,
+  type AnswerReceipt,
+  type ReceiptAnswer,
   type Commitment,
   type ConsentCategory,
   type IndividualConsent,
@@ -31,6 +35,7 @@ import { ProblemError } from '../http/errors.ts';
 import { PlansService, type Recorder } from '../plans/plans.service.ts';
 import { authorize } from '../policy/authorize.ts';
 import { commitmentView, relativesOf, type StoredRelative } from './relatives.service.ts';
+import { phoneForRelatives } from './phone.ts';
 
 
 const RELATIVES_KIND = 'relatives';
@@ -127,6 +132,21 @@ function meIn(relatives: StoredRelative[], personId: string): StoredRelative | u
 
 
 
+/** Crockford's base 32: no I, L, O or U, so a reference read aloud over the phone is not misheard. */
+const REFERENCE_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/** A new receipt reference, e.g. `K7M3-Q9X2`: short enough to read out, one in a trillion. */
+export function newReceiptReference(): string {
+  const chars = Array.from({ length: 8 }, () => REFERENCE_ALPHABET[randomInt(REFERENCE_ALPHABET.length)]);
+  return `${chars.slice(0, 4).join('')}-${chars.slice(4).join('')}`;
+}
+
+/** The given name of the individual, as a relative addresses them: the first name of the plan's name. */
+export function givenNameOf(name: string | null | undefined): string | null {
+  const first = name?.trim().split(/\s+/)[0];
+  return first ? first : null;
+}
+
 const withoutUndefined = <T extends object>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 
@@ -193,7 +213,14 @@ export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative
       .filter((p) => p.content.contactPerson)
       .map((p) => {
         const c = p.content.contactPerson!;
-        return withoutUndefined({ principal: p.principal, organisation: p.organisation, name: c.name, title: c.title, unit: c.unit, phone: c.phone });
+        return withoutUndefined({
+          principal: p.principal,
+          organisation: p.organisation,
+          name: c.name,
+          title: c.title,
+          unit: c.unit,
+          ...phoneForRelatives(c.phone, c.phoneHours),
+        });
       });
   }
   if (categories.has('follow-up')) shared.followUp = fields.followUp ? { date: fields.followUp.date } : null;
@@ -201,12 +228,19 @@ export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative
   if (categories.has('meetings')) shared.meetings = kept(fields.meetings).map((m) => withoutUndefined({ at: m.at, place: m.place }));
 
   const coordinator = fields.coordinator
-    ? withoutUndefined({ name: fields.coordinator.name, title: fields.coordinator.title, unit: fields.coordinator.unit, phone: fields.coordinator.phone })
+    ? withoutUndefined({
+        name: fields.coordinator.name,
+        title: fields.coordinator.title,
+        unit: fields.coordinator.unit,
+        ...phoneForRelatives(fields.coordinator.phone, fields.coordinator.phoneHours),
+      })
     : null;
   return {
     planId: plan.id,
     title: fields.title ?? null,
     status: plan.status as PlanStatus,
+    // The given name only: never the personnummer, and no more of the name than a relative says.
+    individual: { givenName: givenNameOf(plan.individualName) },
     coordinator,
     responsible: responsible ? { principal: responsible.principal, organisation: responsible.organisation } : null,
     // Null: the plan names none of its own, and the relative's portal shows the general guidance in their language.
@@ -230,6 +264,23 @@ export function relativeView(plan: PlanRow, parts: PartRow[], me: StoredRelative
 }
 
 export type RelativePlanView = ReturnType<typeof relativeView>;
+
+/**
+ * Who is told of a relative's answer: the organisations whose staff the relatives section
+ * reaches (the plan's initiator, and the other principal once the individual's consent names
+ * it), the one responsible for the plan first.
+ */
+function toldOf(plan: PlanRow, parts: PartRow[], now: Date): string[] {
+  const fields = plan.fields as PlanFields;
+  const consent = (plan.consent as IndividualConsent | null) ?? null;
+  return parts
+    .filter((p) => (p.kind === 'region' || p.kind === 'municipality') && p.organisationName)
+    .filter((p) =>
+      reaches({ initiator: plan.initiator as 'region' | 'municipality', consent }, p.kind as 'region' | 'municipality', p.organisationId ? { id: p.organisationId, name: p.organisationName! } : undefined, now),
+    )
+    .sort((a, b) => Number(b.kind === fields.overallResponsibility) - Number(a.kind === fields.overallResponsibility) || a.kind.localeCompare(b.kind))
+    .map((p) => p.organisationName!);
+}
 
 /**
  * The relative's own side of the standing relatives section: what the individual has let
@@ -329,7 +380,14 @@ export class MeService {
     mutate: (
       me: StoredRelative,
       today: string,
-    ) => { next: StoredRelative; status: number; body: (me: StoredRelative) => unknown; attention?: WorklistKind },
+      stamp: { at: string; reference: string },
+    ) => {
+      next: StoredRelative;
+      status: number;
+      body: (me: StoredRelative) => object;
+      attention?: WorklistKind;
+      receipt: { answer: ReceiptAnswer; comment?: string | undefined };
+    },
   ): Promise<StoredResponse> {
     const recorder = citizenRecorder(citizen);
     return this.db.transaction(async (txRaw) => {
@@ -342,9 +400,10 @@ export class MeService {
       });
       if (replay) return replay;
 
-      const { part, me } = await this.load(tx, citizen, planId, operation, true);
+      const { plan, part, me } = await this.load(tx, citizen, planId, operation, true);
       const today = at.toISOString().slice(0, 10);
-      const change = mutate(structuredClone(me), today);
+      const stamp = { at: at.toISOString(), reference: newReceiptReference() };
+      const change = mutate(structuredClone(me), today, stamp);
       const relatives = relativesOf(part.content).map((r) => (r.id === me.id ? change.next : r));
       const [updated] = await tx
         .update(planParts)
@@ -359,17 +418,27 @@ export class MeService {
         version: updated.version,
         action: 'me.answer',
       });
-      return storeAnswer(tx, recorder, idem, change.status, change.body(change.next));
+      // The receipt is stored with the response: a replay gives the same reference and time.
+      const receipt: AnswerReceipt = {
+        reference: stamp.reference,
+        at: stamp.at,
+        answer: change.receipt.answer,
+        ...(change.receipt.comment ? { comment: change.receipt.comment } : {}),
+        told: toldOf(plan, await this.plans.parts(tx, planId), at),
+        coordinator: (plan.fields as PlanFields).coordinator?.name ?? null,
+      };
+      const body = { ...change.body(change.next), receipt };
+      return storeAnswer(tx, recorder, idem, change.status, body);
     });
   }
 
   /** The relative's answer on a commitment proposed to them. */
   answer(citizen: Citizen, planId: string, commitmentId: string, input: { answer: Answer; comment?: string | undefined }, idem: Idempotency) {
-    return this.answerOnce(citizen, planId, 'me.answer', idem, (me, today) => {
+    return this.answerOnce(citizen, planId, 'me.answer', idem, (me, today, stamp) => {
       const commitments = me.commitments ?? [];
       const target = commitments.find((c) => c.id === commitmentId);
       if (!target) throw new ProblemError('not-found', 'No such commitment');
-      const event = this.answerEvent(me, target, input, today);
+      const event = { ...this.answerEvent(me, target, input, today), reference: stamp.reference };
       if (target.history.length >= 500) throw new ProblemError('conflict', 'The history of this commitment is full');
       const next: Commitment = { ...target, history: [...target.history, event] };
       const attention: Partial<Record<string, WorklistKind>> = { declined: 'commitment-declined', withdrawn: 'commitment-withdrawn' };
@@ -378,6 +447,7 @@ export class MeService {
         status: 200,
         body: () => ({ ...commitmentView(next), allowedAnswers: allowedAnswers(next, { child: isChildOn(me, this.now()), today }) }),
         ...(attention[event.status] ? { attention: attention[event.status]! } : {}),
+        receipt: { answer: event.status, comment: input.comment },
       };
     });
   }
@@ -396,31 +466,37 @@ export class MeService {
 
   /** The relative's own consent to the home as a place of care: only where they share it. */
   homeConsent(citizen: Citizen, planId: string, input: { consent: boolean; comment?: string | undefined }, idem: Idempotency) {
-    return this.answerOnce(citizen, planId, 'me.home-consent', idem, (me) => {
+    return this.answerOnce(citizen, planId, 'me.home-consent', idem, (me, _today, stamp) => {
       if (!me.sharesHome) throw new ProblemError('conflict', 'You are not recorded as sharing a home with the individual: there is no home consent to give');
-      const answer = { consent: input.consent, at: this.now().toISOString(), ...(input.comment ? { comment: input.comment } : {}) };
+      const answer = { consent: input.consent, at: stamp.at, ...(input.comment ? { comment: input.comment } : {}), reference: stamp.reference };
       const history = [...(me.homeConsent?.history ?? []), answer];
       if (history.length > 500) throw new ProblemError('conflict', 'The home consent history is full');
       const homeConsent: HomeConsent = { ...answer, history };
-      return { next: { ...me, homeConsent }, status: 200, body: (r: Relative) => r.homeConsent };
+      return {
+        next: { ...me, homeConsent },
+        status: 200,
+        body: (r: Relative) => r.homeConsent!,
+        receipt: { answer: input.consent ? 'home-consent-yes' : 'home-consent-no', comment: input.comment },
+      };
     });
   }
 
   /** A request for contact with the relatives' consultant, or for an own needs assessment. */
   request(citizen: Citizen, planId: string, input: { kind: RequestKind; note?: string | undefined }, idem: Idempotency) {
-    return this.answerOnce(citizen, planId, 'me.request', idem, (me) => {
+    return this.answerOnce(citizen, planId, 'me.request', idem, (me, _today, stamp) => {
       const support: RelativeSupport = me.support ?? { offered: [], requests: [] };
       if (support.requests.length >= 100) throw new ProblemError('conflict', 'Too many requests on record: contact your SIP coordinator');
       // Stepping out is asked once: while it waits for staff, a second ask adds nothing.
       if (input.kind === 'leave-role' && support.requests.some((r) => r.kind === 'leave-role' && !r.handledAt)) {
         throw new ProblemError('conflict', 'You have already asked to step out of the relative role; the principal responsible for the plan will contact you');
       }
-      const request = { kind: input.kind, at: this.now().toISOString(), ...(input.note ? { note: input.note } : {}) };
+      const request = { kind: input.kind, at: stamp.at, ...(input.note ? { note: input.note } : {}), reference: stamp.reference };
       return {
         next: { ...me, support: { ...support, requests: [...support.requests, request] } },
         status: 201,
-        body: (r: Relative) => r.support,
+        body: (r: Relative) => r.support!,
         attention: REQUEST_ATTENTION[input.kind],
+        receipt: { answer: input.kind, comment: input.note },
       };
     });
   }

@@ -23,13 +23,23 @@ interface Commitment {
   status: string;
   currentReviewDate: string;
   allowedAnswers: string[];
-  history: { at: string; status: string; by: string; comment?: string; reviewDate?: string }[];
+  history: { at: string; status: string; by: string; comment?: string; reviewDate?: string; reference?: string }[];
+  receipt: Receipt;
+}
+interface Receipt {
+  reference: string;
+  at: string;
+  answer: string;
+  comment?: string;
+  told: string[];
+  coordinator: string | null;
 }
 interface MyPlan {
   planId: string;
   title: string | null;
   status: string;
-  coordinator: { name: string } | null;
+  individual: { givenName: string | null };
+  coordinator: { name: string; phone?: string; phoneDisplay?: string; phoneHours?: string } | null;
   responsible: { principal: string; organisation: string } | null;
   outOfHours: string | null;
   me: {
@@ -127,7 +137,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
     token = { maria: await t.tokenFor('maria'), bengt: await t.tokenFor('bengt'), erik: await t.tokenFor('erik') };
     const plan = await staff.createSharedPlan(
       {
-        coordinator: { name: 'Sara Lind', title: 'SIP-samordnare', phone: '+46101234567' },
+        coordinator: { name: 'Sara Lind', title: 'SIP-samordnare', phone: '010-123 45 67', phoneHours: 'Vardagar 8–12' },
         overallResponsibility: 'region',
         individualGoals: [{ text: 'Bo kvar hemma' }],
         needs: [{ text: 'Hjälp med inköp' }],
@@ -170,7 +180,11 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       for (const hidden of ['interventions', 'contacts', 'needs', 'meetings']) expect(plan.shared).not.toHaveProperty(hidden);
       expect(plan.me.commitments.map((c) => [c.id, c.status])).toEqual([[ids.mariaCommitment, 'requested']]);
       expect(plan.me.sharing?.categories).toEqual(['goals', 'follow-up']);
-      expect(plan.coordinator).toMatchObject({ name: 'Sara Lind' });
+      // The coordinator's number as it is written in Sweden, E.164 for the link, and when to call.
+      expect(plan.coordinator).toEqual({ name: 'Sara Lind', title: 'SIP-samordnare', phone: '+46101234567', phoneDisplay: '010-123 45 67', phoneHours: 'Vardagar 8–12' });
+      // The individual by their given name, never by the personnummer or the full name.
+      expect(plan.individual).toEqual({ givenName: 'Astrid' });
+      expect(JSON.stringify(plan)).not.toContain('Astrid Nilsson');
       expect(plan.responsible).toEqual({ principal: 'region', organisation: 'Region Norrvik' });
       expect(plan.outOfHours).toBeNull();
       const text = JSON.stringify(plan);
@@ -226,7 +240,16 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(first.status).toBe(200);
       const accepted = (await first.json()) as Commitment;
       expect(accepted.status).toBe('accepted');
-      expect(accepted.history.at(-1)).toEqual({ at: new Date(NOW).toISOString(), status: 'accepted', by: 'relative', comment: body.comment });
+      expect(accepted.history.at(-1)).toEqual({ at: new Date(NOW).toISOString(), status: 'accepted', by: 'relative', comment: body.comment, reference: accepted.receipt.reference });
+      // The receipt: what was answered, when, under which reference, and who sees it.
+      expect(accepted.receipt).toEqual({
+        reference: expect.stringMatching(/^[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}$/),
+        at: new Date(NOW).toISOString(),
+        answer: 'accepted',
+        comment: body.comment,
+        told: ['Region Norrvik', 'Norrviks kommun'],
+        coordinator: 'Sara Lind',
+      });
       const before = await sectionVersion();
 
       const replay = await answer(token.maria, ids.mariaCommitment, { comment: body.comment, answer: 'accept' }, key);
@@ -236,6 +259,9 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       reads.count += 1;
       expect(await replay.json()).toEqual(accepted);
       expect(await sectionVersion()).toBe(before);
+      // Staff find the answer by the reference on the relative's receipt, in the commitment's history.
+      const section = await (await staff.request(`/api/plans/${planId}/relatives`)).text();
+      expect(section).toContain(`"reference":"${accepted.receipt.reference}"`);
       expect((await view(token.maria)).me.commitments[0]?.history.map((e) => e.status)).toEqual(['requested', 'accepted']);
 
       const reused = await expectProblem(await answer(token.maria, ids.mariaCommitment, { answer: 'decline' }, key), 422);
@@ -271,7 +297,10 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       // One wrote, the other replayed it (and is logged as a read).
       expect([a, b].filter((r) => r.headers.get('idempotent-replayed') === 'true')).toHaveLength(1);
       reads.count += 1;
-      expect(await a.json()).toEqual(await b.json());
+      const requested = (await a.json()) as { receipt: Receipt; requests: { reference?: string }[] };
+      expect(await b.json()).toEqual(requested);
+      expect(requested.receipt).toMatchObject({ answer: 'contact-consultant', comment: 'Ring gärna', told: ['Region Norrvik', 'Norrviks kommun'] });
+      expect(requested.requests.at(-1)?.reference).toBe(requested.receipt.reference);
       expect((await view(token.bengt)).me.support?.requests).toHaveLength(1);
       const page = (await (await staff.request('/api/worklist?limit=100')).json()) as { items: { planId: string; relativeId: string; kind: string }[] };
       expect(page.items.filter((i) => i.planId === planId && i.relativeId === ids.bengt).map((i) => i.kind)).toContain('contact-request');
@@ -353,9 +382,16 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
 
   describe('home consent', () => {
     it('is given by bengt, who shares the home, and refused to maria', async () => {
-      const res = await me(token.bengt, `/plans/${planId}/home-consent`, { method: 'POST', key: newKey(), body: { consent: true, comment: 'Det går bra' } });
+      const key = newKey();
+      const res = await me(token.bengt, `/plans/${planId}/home-consent`, { method: 'POST', key, body: { consent: true, comment: 'Det går bra' } });
       expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ consent: true, comment: 'Det går bra', history: [{ consent: true }] });
+      const given = (await res.json()) as { receipt: Receipt };
+      expect(given).toMatchObject({ consent: true, comment: 'Det går bra', history: [{ consent: true, reference: given.receipt.reference }] });
+      expect(given.receipt).toMatchObject({ answer: 'home-consent-yes', comment: 'Det går bra', at: new Date(NOW).toISOString(), coordinator: 'Sara Lind' });
+      // A replay gives the same receipt: the same reference and time.
+      const replay = await me(token.bengt, `/plans/${planId}/home-consent`, { method: 'POST', key, body: { consent: true, comment: 'Det går bra' } });
+      reads.count += 1;
+      expect(((await replay.json()) as { receipt: Receipt }).receipt).toEqual(given.receipt);
       expect((await view(token.bengt)).me.homeConsent).toMatchObject({ consent: true });
       await expectProblem(await me(token.maria, `/plans/${planId}/home-consent`, { method: 'POST', key: newKey(), body: { consent: true } }), 409);
       await expectProblem(await me(token.bengt, `/plans/${planId}/home-consent`, { method: 'POST', body: { consent: false } }), 428);
@@ -380,7 +416,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(plan.shared.interventions).toEqual([
         { principal: 'region', title: 'Diabetesuppföljning', status: 'decided', performedBy: 'Vårdcentralen', when: 'Var tredje månad' },
       ]);
-      expect(plan.shared.contacts).toEqual([{ principal: 'region', organisation: 'Region Norrvik', name: 'Sara Lind', phone: '+46101234567' }]);
+      expect(plan.shared.contacts).toEqual([{ principal: 'region', organisation: 'Region Norrvik', name: 'Sara Lind', phone: '+46101234567', phoneDisplay: '010-123 45 67' }]);
       expect(plan.shared).not.toHaveProperty('goals');
     });
   });
@@ -427,7 +463,10 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
     it('shows only the categories both the relative’s sharing and the consent to the SIP allow', async () => {
       let view = await viewOf(token.maria, plan.planId);
       expect(view.shared.categories.sort()).toEqual(['contacts', 'follow-up', 'goals', 'interventions']);
-      expect(view.shared.contacts).toEqual([{ principal: 'region', organisation: 'Region Norrvik', name: 'Ulla Berg', phone: '+46101234599' }]);
+      // The number written the Swedish way, with E.164 beside it for the link.
+      expect(view.shared.contacts).toEqual([
+        { principal: 'region', organisation: 'Region Norrvik', name: 'Ulla Berg', phone: '+46101234599', phoneDisplay: '010-123 45 99' },
+      ]);
       expect(view.shared.followUp).toEqual({ date: '2027-03-01' });
 
       // The consent to the SIP no longer lists contacts and follow-up: maria's sharing of them gives her nothing.

@@ -82,8 +82,18 @@ export function codeFor(status: number): HttpErrorCode {
   return 'server';
 }
 
-/** The problem document of an error answer, its known fields only; undefined unless JSON. */
+/**
+ * The problem document of an error answer, its known fields only. Its `requestId` is the
+ * service's `X-Request-Id` when the body names none; undefined when there is neither.
+ */
 export async function problemOf(response: Response): Promise<ProblemDocument | undefined> {
+  const header = response.headers.get('x-request-id');
+  const problem = await problemBody(response);
+  if (!header || problem?.requestId) return problem;
+  return { ...problem, requestId: header };
+}
+
+async function problemBody(response: Response): Promise<ProblemDocument | undefined> {
   if (!/json/i.test(response.headers.get('content-type') ?? '')) return undefined;
   try {
     const body = (await response.json()) as unknown;
