@@ -123,8 +123,10 @@ export function createApp(deps: AppDeps) {
   app.route('/', accessLogRoutes);
   app.route('/', fhirRoutes);
   app.route('/', docsRoutes);
-  app.route('/', createWidgetRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
+  // The individual's view first: its module has a name of its own under the relatives' widget's
+  // path, and is answered before any route of the widget's that takes a module by name.
   app.route('/', createIndividualViewRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
+  app.route('/', createWidgetRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
   app.route('/', createStaffElementRoutes({ distDir: deps.config.staffDistDir ?? defaultStaffDistDir }));
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
   if (demoPage) app.route('/', createDemoPageRoutes());

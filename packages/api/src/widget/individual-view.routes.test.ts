@@ -49,6 +49,17 @@ describe("the individual's view module, as served", () => {
     expect(widget).toMatchObject({ file: 'sip-relative-view.js', hash: relatives.hash });
   });
 
+  it('serves the current bundle, revalidated, at its own name beside the relatives’ widget’s', async () => {
+    const res = await t.app.request('/widget/sip-individual-view.js');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-cache');
+    expect(res.headers.get('etag')).toBe(`"${built.hash}"`);
+    expect((await res.arrayBuffer()).byteLength).toBe(built.bytes);
+    const widget = await t.app.request('/widget/sip-relative-view.js');
+    expect(widget.status).toBe(200);
+    expect(widget.headers.get('etag')).toBe(`"${relatives.hash}"`);
+  });
+
   it('serves the versioned bundle for a year, gzipped when asked, to a portal on another site', async () => {
     const res = await t.app.request(`/widget/${built.hash}/sip-individual-view.js`, { headers: { 'Accept-Encoding': 'gzip', Origin: portal } });
     expect(res.status).toBe(200);

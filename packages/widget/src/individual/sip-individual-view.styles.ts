@@ -3,12 +3,40 @@ import { styles as citizenStyles } from '../sip-relative-view.styles.ts';
 
 /**
  * The relatives' widget's stylesheet (theme, type, buttons, forms, dialog, print), and what only
- * the individual's view has: check boxes, a date field, the receipt and the access-log list.
+ * the individual's view has: its headings, check boxes, a date field, the receipt and the
+ * access-log list.
  * Adopted stylesheets only, sizes in em/rem, so it runs under a strict CSP and reflows at 320 px.
  */
 export const styles = [
   citizenStyles,
   css`
+    /* Its own headings, h2 to h5, whatever the relatives' widget styles its own by. */
+    h2,
+    h3,
+    h4,
+    h5 {
+      line-height: 1.25;
+      margin: 0 0 calc(var(--_space) * 0.5);
+    }
+    h2 {
+      font-size: 1.5em;
+    }
+    h3 {
+      font-size: 1.25em;
+    }
+    h4 {
+      font-size: 1.1em;
+      margin-top: var(--_space);
+    }
+    h5 {
+      font-size: 1em;
+      margin-top: calc(var(--_space) * 0.75);
+    }
+    /* A heading focused at the top of a new view goes without the ring; what a change moved focus to keeps it. */
+    h2[tabindex='-1']:focus {
+      outline: none;
+      box-shadow: none;
+    }
     .checkbox {
       display: flex;
       align-items: flex-start;
