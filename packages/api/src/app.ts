@@ -123,8 +123,8 @@ export function createApp(deps: AppDeps) {
   app.route('/', accessLogRoutes);
   app.route('/', fhirRoutes);
   app.route('/', docsRoutes);
-  // The individual's view first: its module has a name of its own under the relatives' widget's
-  // path, and is answered before any route of the widget's that takes a module by name.
+  // The individual's view first: its path is within the relatives' widget's, and is answered
+  // before any route of the widget's that takes a build's hash and a file by name.
   app.route('/', createIndividualViewRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
   app.route('/', createWidgetRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
   app.route('/', createStaffElementRoutes({ distDir: deps.config.staffDistDir ?? defaultStaffDistDir }));

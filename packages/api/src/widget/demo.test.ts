@@ -57,7 +57,7 @@ describe('the /demo portal page in demo mode', () => {
     expect(script).toContain("'/dev/personas'");
     expect(script).toContain("'/dev/token'");
     // The individual's view comes from its own module, loaded only when an individual signs in.
-    expect(script).toContain("'/widget/individual-view.json'");
+    expect(script).toContain("'/widget/individual/individual-view.json'");
     expect(script).not.toMatch(/https?:\/\//);
   });
 

@@ -35,22 +35,22 @@ describe("the individual's view module, as served", () => {
   });
 
   it("names the current build, its versioned URL and its integrity, beside the relatives' widget's own", async () => {
-    const res = await t.app.request('/widget/individual-view.json');
+    const res = await t.app.request('/widget/individual/individual-view.json');
     expect(res.status).toBe(200);
     const metadata = (await res.json()) as Record<string, string>;
     expect(metadata).toMatchObject({
       file: 'sip-individual-view.js',
       hash: built.hash,
       integrity: built.integrity,
-      path: `/widget/${built.hash}/sip-individual-view.js`,
+      path: `/widget/individual/${built.hash}/sip-individual-view.js`,
     });
-    expect(metadata.url).toMatch(new RegExp(`/widget/${built.hash}/sip-individual-view\\.js$`));
+    expect(metadata.url).toMatch(new RegExp(`/widget/individual/${built.hash}/sip-individual-view\\.js$`));
     const widget = (await (await t.app.request('/widget/widget.json')).json()) as Record<string, string>;
     expect(widget).toMatchObject({ file: 'sip-relative-view.js', hash: relatives.hash });
   });
 
   it('serves the current bundle, revalidated, at its own name beside the relatives’ widget’s', async () => {
-    const res = await t.app.request('/widget/sip-individual-view.js');
+    const res = await t.app.request('/widget/individual/sip-individual-view.js');
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-cache');
     expect(res.headers.get('etag')).toBe(`"${built.hash}"`);
@@ -61,7 +61,7 @@ describe("the individual's view module, as served", () => {
   });
 
   it('serves the versioned bundle for a year, gzipped when asked, to a portal on another site', async () => {
-    const res = await t.app.request(`/widget/${built.hash}/sip-individual-view.js`, { headers: { 'Accept-Encoding': 'gzip', Origin: portal } });
+    const res = await t.app.request(`/widget/individual/${built.hash}/sip-individual-view.js`, { headers: { 'Accept-Encoding': 'gzip', Origin: portal } });
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
@@ -71,12 +71,12 @@ describe("the individual's view module, as served", () => {
     expect(body.toString('utf8')).toContain('sip-individual-view');
     expect(body.length).toBe(built.bytes);
     // The relatives' widget's hash names no build of this module.
-    await expectProblem(await t.app.request(`/widget/${relatives.hash}/sip-individual-view.js`), 404);
+    await expectProblem(await t.app.request(`/widget/individual/${relatives.hash}/sip-individual-view.js`), 404);
   });
 
   it('answers an old build with 404 and an unbuilt one with 503, as problems', async () => {
-    await expectProblem(await t.app.request('/widget/000000000000/sip-individual-view.js'), 404);
-    const problem = await expectProblem(await unbuilt.app.request('/widget/sip-individual-view.js'), 503);
+    await expectProblem(await t.app.request('/widget/individual/000000000000/sip-individual-view.js'), 404);
+    const problem = await expectProblem(await unbuilt.app.request('/widget/individual/sip-individual-view.js'), 503);
     expect(problem.detail).toContain('node packages/widget/build-individual.mjs');
     // The relatives' widget is served all the same.
     expect((await unbuilt.app.request('/widget/sip-relative-view.js')).status).toBe(200);

@@ -213,7 +213,7 @@ function signOut() {
  */
 async function elementDefined(tag, timeoutMs = 10_000) {
   if (tag === INDIVIDUAL_TAG && !customElements.get(tag)) {
-    const { path } = await fetchJson('/widget/individual-view.json').catch(() => ({ path: '/widget/sip-individual-view.js' }));
+    const { path } = await fetchJson('/widget/individual/individual-view.json').catch(() => ({ path: '/widget/individual/sip-individual-view.js' }));
     import(path).catch(() => undefined);
   }
   return Promise.race([
