@@ -160,6 +160,22 @@ describe('<sip-individual-view>, Astrid in her own plan', () => {
     ]);
     await expectAxeClean(page, 'a receipt, sv');
 
+    // Printed alone, with the plan it belongs to, in the view's place.
+    await page.evaluate(() => {
+      window.print = () => void ((window as unknown as { printed: number }).printed = ((window as unknown as { printed?: number }).printed ?? 0) + 1);
+    });
+    await receipt.getByRole('button', { name: 'Skriv ut kvittot' }).click();
+    await expect.poll(() => page.evaluate(() => (window as unknown as { printed?: number }).printed)).toBe(1);
+    await page.emulateMedia({ media: 'print' });
+    const printed = view(page).locator('.printed-receipt');
+    expect(await printed.isVisible()).toBe(true);
+    expect(await printed.innerText()).toContain('SIP för Astrid Nilsson');
+    expect(await printed.innerText()).toContain('Du ändrade vad Maria Nilsson får se.');
+    expect(await view(page).locator('.view').isVisible()).toBe(false);
+    await page.evaluate(() => window.dispatchEvent(new Event('afterprint')));
+    await page.emulateMedia({ media: 'screen' });
+    await expect.poll(() => printed.count()).toBe(0);
+
     // Maria loads her widget again: Astrid's own goal is no longer there; the follow-up still is.
     await relative.page.reload();
     await openAstridsPlanAsRelative(relative.page);

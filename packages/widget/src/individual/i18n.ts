@@ -168,6 +168,7 @@ export const sv = {
   // Receipts and outcomes
   saving: 'Sparar …',
   receiptTitle: 'Klart. Det här har du gjort',
+  receiptPlan: 'Planen',
   receiptWhat: 'Vad',
   receiptWhen: 'När',
   receiptReference: 'Referens',
@@ -392,6 +393,7 @@ export const en: Messages = {
 
   saving: 'Saving …',
   receiptTitle: 'Done. This is what you did',
+  receiptPlan: 'The plan',
   receiptWhat: 'What',
   receiptWhen: 'When',
   receiptReference: 'Reference',

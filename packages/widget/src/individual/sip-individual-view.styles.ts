@@ -105,8 +105,18 @@ export const styles = [
     .print-only {
       display: none;
     }
+    .printed-receipt {
+      display: none;
+    }
     @media print {
       .print-only {
+        display: block;
+      }
+      /* One receipt printed alone, in the view's place. */
+      .print-receipt .view {
+        display: none;
+      }
+      .print-receipt .printed-receipt {
         display: block;
       }
       .receipt {

@@ -117,6 +117,8 @@ export class SipIndividualView extends LitElement {
   @state() private accessor log: LogState = { state: 'closed' };
   /** Their own words as the plan has them now, after a save refused because the plan had changed. */
   @state() private accessor ownConflict: OwnPlan | undefined;
+  /** The receipt being printed alone (its target), until the print is done. */
+  @state() private accessor printing: string | undefined;
 
   /**
    * An async function that gives an access token for the individual (`(request: { renew }) =>
@@ -151,6 +153,23 @@ export class SipIndividualView extends LitElement {
       delete (this as Record<string, unknown>).getAccessToken;
       this.getAccessToken = value;
     }
+    window.addEventListener('afterprint', this.#afterPrint);
+  }
+
+  override disconnectedCallback() {
+    super.disconnectedCallback();
+    window.removeEventListener('afterprint', this.#afterPrint);
+  }
+
+  #afterPrint = () => {
+    this.printing = undefined;
+  };
+
+  /** Prints one receipt alone, with the plan it belongs to. */
+  async #printReceipt(target: string) {
+    this.printing = target;
+    await this.updateComplete;
+    window.print();
   }
 
   protected override willUpdate(changed: PropertyValues<this>) {
@@ -603,11 +622,18 @@ export class SipIndividualView extends LitElement {
   protected override render() {
     const busy = this.view.kind === 'loading' || this.view.kind === 'idle';
     return html`
-      <div part="base" class="base" lang=${this.#localize.lang} dir="ltr">
+      <div part="base" class=${this.printing ? 'base print-receipt' : 'base'} lang=${this.#localize.lang} dir="ltr">
+        ${this.#renderPrintedReceipt()}
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
         <div class="view" aria-busy=${busy ? 'true' : 'false'}>${this.#renderView()}</div>
       </div>
     `;
+  }
+
+  /** The receipt being printed, alone: on paper it takes the view's place. */
+  #renderPrintedReceipt() {
+    const outcome = this.printing ? this.outcomes.get(this.printing) : undefined;
+    return outcome?.state === 'saved' ? html`<div class="printed-receipt">${this.#receipt(this.printing!, outcome, false)}</div>` : nothing;
   }
 
   #renderView() {
@@ -1167,37 +1193,51 @@ export class SipIndividualView extends LitElement {
     };
   }
 
-  #renderOutcome(planId: string, target: string, outcome: Outcome) {
+  /** What a saved change did, when, its reference and what happens next; with a button that prints it alone. */
+  #receipt(target: string, outcome: Extract<Outcome, { state: 'saved' }>, printable: boolean) {
     const t = this.#localize.t;
     const l = this.#localize;
+    const text = this.#receiptText(target, outcome.status);
+    const plan = this.#openPlanData();
+    return html`<div part="receipt" class="receipt">
+      <p class="message-title">${t.receiptTitle}</p>
+      <dl class="facts">
+        ${plan
+          ? html`<div>
+              <dt>${t.receiptPlan}</dt>
+              <dd>${plan.title ? this.#staffText(plan.title) : t.untitledPlan}</dd>
+            </div>`
+          : nothing}
+        <div>
+          <dt>${t.receiptWhat}</dt>
+          <dd>${text.what}</dd>
+        </div>
+        <div>
+          <dt>${t.receiptWhen}</dt>
+          <dd>${l.dateTime(outcome.at.toISOString())}</dd>
+        </div>
+        <div>
+          <dt>${t.receiptReference}</dt>
+          <dd>${outcome.reference}</dd>
+        </div>
+        <div>
+          <dt>${t.receiptNext}</dt>
+          <dd>${text.next}</dd>
+        </div>
+      </dl>
+      ${printable
+        ? html`<button part="button" class="button secondary" type="button" @click=${() => void this.#printReceipt(target)}>${t.print}</button>`
+        : nothing}
+    </div>`;
+  }
+
+  #renderOutcome(planId: string, target: string, outcome: Outcome) {
+    const t = this.#localize.t;
     switch (outcome.state) {
       case 'sending':
         return html`<p part="outcome" class="outcome outcome--sending">${t.saving}</p>`;
-      case 'saved': {
-        const text = this.#receiptText(target, outcome.status);
-        return html`<div part="receipt" class="receipt">
-          <p class="message-title">${t.receiptTitle}</p>
-          <dl class="facts">
-            <div>
-              <dt>${t.receiptWhat}</dt>
-              <dd>${text.what}</dd>
-            </div>
-            <div>
-              <dt>${t.receiptWhen}</dt>
-              <dd>${l.dateTime(outcome.at.toISOString())}</dd>
-            </div>
-            <div>
-              <dt>${t.receiptReference}</dt>
-              <dd>${outcome.reference}</dd>
-            </div>
-            <div>
-              <dt>${t.receiptNext}</dt>
-              <dd>${text.next}</dd>
-            </div>
-          </dl>
-          <button part="button" class="button secondary" type="button" @click=${() => window.print()}>${t.print}</button>
-        </div>`;
-      }
+      case 'saved':
+        return this.#receipt(target, outcome, true);
       case 'unknown':
       case 'not-saved': {
         const retry = outcome.state === 'unknown' || outcome.retry;
