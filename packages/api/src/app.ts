@@ -20,7 +20,7 @@ import { relativesRoutes } from './relatives/relatives.routes.ts';
 import { createStaffDemoRoutes, staffDemoHeaders } from './staff-demo/staff-demo.routes.ts';
 import { createDemoPageRoutes, demoPageHeaders } from './widget/demo.routes.ts';
 import { defaultStaffDistDir, defaultWidgetDistDir } from './widget/widget-build.ts';
-import { createStaffElementRoutes, createWidgetRoutes } from './widget/widget.routes.ts';
+import { createIndividualViewRoutes, createStaffElementRoutes, createWidgetRoutes } from './widget/widget.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { publicationRoutes } from './publish/publication.routes.ts';
 import { errorToOperationOutcome, fhirResponse, isFhirPath, operationOutcome } from './fhir/outcome.ts';
@@ -123,6 +123,9 @@ export function createApp(deps: AppDeps) {
   app.route('/', accessLogRoutes);
   app.route('/', fhirRoutes);
   app.route('/', docsRoutes);
+  // The individual's view first: its path is within the relatives' widget's, and is answered
+  // before any route of the widget's that takes a build's hash and a file by name.
+  app.route('/', createIndividualViewRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
   app.route('/', createWidgetRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
   app.route('/', createStaffElementRoutes({ distDir: deps.config.staffDistDir ?? defaultStaffDistDir }));
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);
