@@ -12,6 +12,7 @@ import {
   planTransitions,
   planViewFor,
   reaches,
+  reviewDueOn,
   withheldFrom,
   type NamedOrganisation,
   type Operation,
@@ -25,6 +26,7 @@ import {
   type PlanFieldsPatch,
   type PlanStatus,
   type PlanView,
+  type Relative,
   type Principal as PlanPrincipal,
   type Situation,
 } from '@sip/shared';
@@ -247,6 +249,7 @@ interface RawPlanRow {
   version: number;
   revision: number;
   follow_up_date: string | Date | null;
+  review_due_on: string | Date | null;
   created_at: string | Date;
   updated_at: string | Date;
   parts_json: unknown;
@@ -259,8 +262,9 @@ const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
 const asJson = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
 const jsonRows = (v: unknown) => (asJson(v) ?? []) as Record<string, unknown>[];
 
+const dayOfRaw = (v: string | Date | null) => (v === null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
+
 function planFromRaw(r: RawPlanRow): PlanRow {
-  const followUp = r.follow_up_date;
   return {
     id: r.id,
     individualId: r.individual_id,
@@ -274,7 +278,8 @@ function planFromRaw(r: RawPlanRow): PlanRow {
     participants: asJson(r.participants),
     version: Number(r.version),
     revision: Number(r.revision),
-    followUpDate: followUp === null ? null : followUp instanceof Date ? followUp.toISOString().slice(0, 10) : String(followUp).slice(0, 10),
+    followUpDate: dayOfRaw(r.follow_up_date),
+    reviewDueOn: dayOfRaw(r.review_due_on),
     createdAt: asDate(r.created_at),
     updatedAt: asDate(r.updated_at),
   };
@@ -492,13 +497,15 @@ export class PlansService {
       .where(and(eq(planRevisions.planId, planId), eq(planRevisions.revision, locked.revision)));
     const now = this.now();
     const at = revisionTime(now, previous?.changedAt);
+    const parts = await this.parts(tx, planId);
+    const relativesPart = parts.find((p) => p.kind === 'relatives');
     const [plan] = await tx
       .update(plans)
-      .set({ revision: locked.revision + 1, updatedAt: at })
+      .set({ revision: locked.revision + 1, updatedAt: at, reviewDueOn: reviewDueOnOf(relativesPart?.content) })
       .where(eq(plans.id, planId))
       .returning();
     if (!plan) throw new ProblemError('not-found', 'No such plan');
-    const view = toView(plan, await this.parts(tx, planId));
+    const view = toView(plan, parts);
     // Who, by name, as known now: the name the token gave, the organisation's as the service has it.
     const organisation = (await findOrganisations(tx, [actor.principal.organisationId])).get(actor.principal.organisationId);
     await tx.insert(planRevisions).values({
@@ -1070,4 +1077,9 @@ export interface PlanSummary {
   version: number;
   revision: number;
   updatedAt: string;
+}
+
+/** The earliest review date in force in a relatives section's content (none without one). */
+function reviewDueOnOf(content: unknown): string | null {
+  return reviewDueOn((content as { relatives?: Relative[] } | null | undefined)?.relatives ?? []);
 }
