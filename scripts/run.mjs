@@ -29,9 +29,9 @@ function installIfNeeded() {
 }
 
 function build() {
-  for (const pkg of ['widget', 'staff']) {
-    const script = join(root, 'packages', pkg, 'build.mjs');
-    if (existsSync(script)) run(process.execPath, [script]);
+  for (const script of ['widget/build.mjs', 'widget/build-individual.mjs', 'staff/build.mjs']) {
+    const path = join(root, 'packages', script);
+    if (existsSync(path)) run(process.execPath, [path]);
   }
 }
 

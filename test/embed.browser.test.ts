@@ -563,7 +563,7 @@ describe('two portals embed the widget, against the service in demo mode', () =>
     const watched = await openPage();
     const { page } = watched;
     await page.goto(`${service.url}/demo`);
-    const picker = page.getByRole('combobox', { name: 'Anhörig' });
+    const picker = page.getByRole('combobox', { name: 'Person' });
     await expect.poll(() => picker.isEnabled()).toBe(true);
     await picker.selectOption({ label: 'Maria Nilsson' });
     await page.getByText('Relative of Astrid Nilsson (natural daughter)').waitFor();

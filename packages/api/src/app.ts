@@ -14,12 +14,13 @@ import { healthRoutes } from './health/health.routes.ts';
 import { planEventsRoutes } from './plans/events.routes.ts';
 import { plansRoutes } from './plans/plans.routes.ts';
 import { meRoutes } from './relatives/me.routes.ts';
+import { ownRoutes } from './individual/own.routes.ts';
 import { organisationsRoutes } from './organisations/organisations.routes.ts';
 import { relativesRoutes } from './relatives/relatives.routes.ts';
 import { createStaffDemoRoutes, staffDemoHeaders } from './staff-demo/staff-demo.routes.ts';
 import { createDemoPageRoutes, demoPageHeaders } from './widget/demo.routes.ts';
 import { defaultStaffDistDir, defaultWidgetDistDir } from './widget/widget-build.ts';
-import { createStaffElementRoutes, createWidgetRoutes } from './widget/widget.routes.ts';
+import { createIndividualViewRoutes, createStaffElementRoutes, createWidgetRoutes } from './widget/widget.routes.ts';
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { publicationRoutes } from './publish/publication.routes.ts';
 import { errorToOperationOutcome, fhirResponse, isFhirPath, operationOutcome } from './fhir/outcome.ts';
@@ -117,10 +118,14 @@ export function createApp(deps: AppDeps) {
   app.route('/', publicationRoutes);
   app.route('/', relativesRoutes);
   app.route('/', meRoutes);
+  app.route('/', ownRoutes);
   app.route('/', planEventsRoutes);
   app.route('/', accessLogRoutes);
   app.route('/', fhirRoutes);
   app.route('/', docsRoutes);
+  // The individual's view first: its path is within the relatives' widget's, and is answered
+  // before any route of the widget's that takes a build's hash and a file by name.
+  app.route('/', createIndividualViewRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
   app.route('/', createWidgetRoutes({ distDir: deps.config.widgetDistDir ?? defaultWidgetDistDir }));
   app.route('/', createStaffElementRoutes({ distDir: deps.config.staffDistDir ?? defaultStaffDistDir }));
   if (deps.config.demoMode && deps.demo) app.route('/', devRoutes);

@@ -27,7 +27,7 @@ process.stdout.write(
     ...(config.demoMode
       ? [
           `  Demo:       ${publicUrl}/dev/personas  (mint a token: POST ${publicUrl}/dev/token {"persona":"region-coordinator"})`,
-          `  Relatives:  ${publicUrl}/demo  (a portal page with the relatives' widget: pick a demo relative)`,
+          `  Citizens:   ${publicUrl}/demo  (a portal page: pick a demo relative for the relatives' widget, or the person a plan is about for their own view)`,
           `  Staff:      ${publicUrl}/demo/staff  (the region's and the municipality's coordinators co-editing one plan, each in their own system)`,
           ...server.demoUpstreams.map((u) => `  Demo ${u.name} FHIR upstream: ${u.baseUrl}`),
         ]

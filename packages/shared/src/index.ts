@@ -3,6 +3,7 @@ export * from './problem.ts';
 export * from './auth.ts';
 export * from './plan.ts';
 export * from './me.ts';
+export * from './me-individual.ts';
 export * from './worklist.ts';
 export * from './fhir/index.ts';
 export * from './consent.ts';

@@ -55,7 +55,13 @@ export const myCommitmentSchema = commitmentSchema
   .meta({ id: 'MyCommitment' });
 
 export const myPlanSummarySchema = z
-  .object({ planId: z.uuid(), title: z.string().nullable(), status: planStatusSchema, relativeId: z.string() })
+  .object({
+    planId: z.uuid(),
+    title: z.string().nullable(),
+    status: planStatusSchema,
+    relativeId: z.string(),
+    role: z.literal('relative').describe('I am a relative in this plan (`individual`: the plan is about me, see `/api/me/own-plans`)'),
+  })
   .meta({ id: 'MyPlanSummary' });
 
 const sharedItem = { principal: principalSchema };

@@ -79,6 +79,12 @@ export const consentCategorySchema = z.enum([
 ]);
 export type ConsentCategory = z.infer<typeof consentCategorySchema>;
 
+/** Set by the service: the individual recorded it themself, signed in with their own e-ID; `recordedBy` then names them. Never taken from staff. */
+const recordedWithSchema = z
+  .literal('e-id')
+  .optional()
+  .describe('Set by the service: the individual recorded it themself, signed in with their own e-ID (`recordedBy` names them); ignored when staff send it');
+
 /** The individual's consent to the SIP and to sharing within it. */
 export const individualConsentSchema = z.strictObject({
   given: z.boolean(),
@@ -102,6 +108,7 @@ export const individualConsentSchema = z.strictObject({
     .optional()
     .describe('Set by the service: whose consent it rests on (the guardians\u2019 when the individual is under 18)'),
   revokedAt: isoDateTime.optional().describe('The individual withdrew the consent: nothing crosses any more, at once'),
+  recordedWith: recordedWithSchema,
 });
 export type IndividualConsent = z.infer<typeof individualConsentSchema>;
 
@@ -210,6 +217,7 @@ export const relativeSharingSchema = z.strictObject({
   recordedAt: isoDateTime,
   recordedBy: staffContactSchema,
   revokedAt: isoDateTime.optional(),
+  recordedWith: recordedWithSchema,
 });
 export type RelativeSharing = z.infer<typeof relativeSharingSchema>;
 

@@ -34,6 +34,12 @@ export interface Situation {
   isRelative?: boolean;
   /** The relative acted for is a child on the day. */
   child?: boolean;
+  /** A citizen: the plan is about them (they are its individual). */
+  isIndividual?: boolean;
+  /** The individual is under 18 on the day: their consent rests on their guardians. */
+  individualChild?: boolean;
+  /** What the individual withdraws (their consent, or their sharing with a relative) is given and not withdrawn. */
+  withdrawable?: boolean;
   /** The broker: the upstream side acted on is the initiator's, or the consent in force names its organisation. */
   sideReached?: boolean;
 }
@@ -117,6 +123,27 @@ export const requirements = {
     holds: (s) => s.child === false,
     refusal: { status: 422, reason: 'The relative is a child: children are not asked to take on care commitments or to consent to the home as a place of care' },
   },
+  'is-individual': {
+    reads: ['isIndividual'],
+    says: 'the citizen is the individual the plan is about',
+    holds: (s) => s.isIndividual === true,
+    refusal: { status: 404, reason: 'No such plan' },
+  },
+  'individual-adult': {
+    reads: ['individualChild'],
+    says: 'the individual is 18 or older',
+    holds: (s) => s.individualChild === false,
+    refusal: {
+      status: 422,
+      reason: 'You are under 18: your consent rests on your guardians, so you cannot give it alone. You can withdraw it. Talk to your SIP coordinator',
+    },
+  },
+  withdrawable: {
+    reads: ['withdrawable'],
+    says: 'what is withdrawn is given and not already withdrawn',
+    holds: (s) => s.withdrawable === true,
+    refusal: { status: 409, reason: 'There is nothing in force to withdraw: it was never given, or is already withdrawn' },
+  },
   'side-reached': {
     reads: ['sideReached'],
     says: 'the upstream is the initiator’s, or the individual’s consent in force names its organisation',
@@ -142,6 +169,7 @@ export interface Rule {
 
 const STAFF = ['staff', 'coordinator'] as const;
 const NOT_AUDITORS = 'Auditors follow up the access log; they do not read or edit plans. Citizens use their own API.';
+const OWN = 'For the individual the plan is about, signed in with their own e-ID: nobody acts for them here';
 const COORDINATORS = 'Only a SIP coordinator creates plans and edits the plan-level fields, the consent, the participants and the status';
 
 /** The policy: every operation, who may ask for it, and what must hold. */
@@ -280,9 +308,9 @@ export const policy = {
     requires: [],
   },
   'me.list': {
-    summary: 'list the plans I am a relative in',
+    summary: 'list the plans I am a relative in, and those I am the individual in',
     via: 'GET /api/me/plans',
-    actors: ['relative'],
+    actors: ['relative', 'individual'],
     refused: 'For citizens signed in with their own e-ID',
     requires: [],
   },
@@ -313,6 +341,55 @@ export const policy = {
     actors: ['relative'],
     refused: 'For citizens signed in with their own e-ID',
     requires: ['is-relative', 'not-closed'],
+  },
+  'own.read': {
+    summary: 'read my own SIP whole: goals, needs, each principal’s part, my consent, each relative’s sharing',
+    via: 'GET /api/me/own-plans/{id}',
+    actors: ['individual'],
+    refused: OWN,
+    requires: ['is-individual'],
+  },
+  'own.access-log': {
+    summary: 'read who has read my plan (my extract of the access log)',
+    via: 'GET /api/me/own-plans/{id}/access-log',
+    actors: ['individual'],
+    refused: OWN,
+    requires: ['is-individual'],
+  },
+  'own.consent.give': {
+    summary: 'give or narrow my consent to the SIP myself',
+    via: 'PUT /api/me/own-plans/{id}/consent',
+    actors: ['individual'],
+    refused: OWN,
+    requires: ['is-individual', 'not-closed', 'individual-adult'],
+  },
+  'own.consent.withdraw': {
+    summary: 'withdraw my consent to the SIP myself',
+    via: 'PUT /api/me/own-plans/{id}/consent',
+    actors: ['individual'],
+    refused: OWN,
+    requires: ['is-individual', 'not-closed', 'withdrawable'],
+  },
+  'own.sharing.give': {
+    summary: 'share with a relative, or narrow what a relative sees',
+    via: 'PUT /api/me/own-plans/{id}/relatives/{relativeId}/sharing',
+    actors: ['individual'],
+    refused: OWN,
+    requires: ['is-individual', 'consent-not-withdrawn', 'individual-adult'],
+  },
+  'own.sharing.withdraw': {
+    summary: 'withdraw what I share with a relative',
+    via: 'PUT /api/me/own-plans/{id}/relatives/{relativeId}/sharing',
+    actors: ['individual'],
+    refused: OWN,
+    requires: ['is-individual', 'not-closed', 'withdrawable'],
+  },
+  'own.goals': {
+    summary: 'write my own goals and what I do myself',
+    via: 'PUT /api/me/own-plans/{id}/own-goals',
+    actors: ['individual'],
+    refused: OWN,
+    requires: ['is-individual', 'not-closed'],
   },
   'upstream.read': {
     summary: 'read an upstream into the plan',

@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Commitment, CommitmentEvent, RelativeSupport } from './plan.ts';
-import { attentionItems } from './worklist.ts';
+import { attentionItems, reviewDueOn } from './worklist.ts';
 
 const staff = (at: string, status: CommitmentEvent['status']): CommitmentEvent => ({ at, status, by: 'staff' });
 const own = (at: string, status: CommitmentEvent['status'], extra: Partial<CommitmentEvent> = {}): CommitmentEvent => ({ at, status, by: 'relative', ...extra });
@@ -77,5 +78,44 @@ describe('what in the relatives section needs attention', () => {
       ['maria/needs-assessment-request/2026-11-26T09:00:00+01:00', false, '2026-11-28T10:00:00+01:00'],
       ['maria/contact-request/2026-12-02T09:00:00+01:00', true, null],
     ]);
+  });
+});
+
+describe('the earliest review date in force', () => {
+  const day = fc.integer({ min: 0, max: 60 }).map((n) => new Date(Date.UTC(2027, 0, 1 + n)).toISOString().slice(0, 10));
+  const event = fc.record({
+    at: day.map((d) => `${d}T09:00:00.000Z`),
+    status: fc.constantFrom<CommitmentEvent['status']>('requested', 'accepted', 'declined', 'withdrawn', 'cancelled', 'reconfirmed'),
+    by: fc.constantFrom<CommitmentEvent['by']>('staff', 'relative'),
+    reviewDate: fc.option(day, { nil: undefined }),
+  });
+  const aCommitment = fc.record({ id: fc.constantFrom('c1', 'c2', 'c3'), reviewDate: day, history: fc.array(event, { minLength: 1, maxLength: 5 }) });
+  const section = fc.array(
+    fc.record({ id: fc.constantFrom('maria', 'bengt'), commitments: fc.uniqueArray(aCommitment, { selector: (c) => c.id, maxLength: 3 }) }),
+    { maxLength: 3 },
+  );
+
+  it('is passed exactly when the work list has an open review-due item', () => {
+    fc.assert(
+      fc.property(section, day, (relatives, today) => {
+        const sectionRelatives = relatives.map((r) => ({
+          id: r.id,
+          commitments: r.commitments.map((c) => ({ ...c, what: 'Handla mat', howOften: 'En gång i veckan', from: '2027-01-01', history: c.history.map((e) => (e.reviewDate ? e : { at: e.at, status: e.status, by: e.by })) })),
+        }));
+        const open = attentionItems(sectionRelatives, today).some((i) => i.kind === 'commitment-review-due' && i.open);
+        const due = reviewDueOn(sectionRelatives);
+        expect(open).toBe(due !== null && due < today);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('is the earliest date of the commitments in force, and none without one', () => {
+    expect(reviewDueOn(relative([]))).toBeNull();
+    expect(reviewDueOn(relative([commitment('c1', [requested, own('2026-11-22T08:00:00.000Z', 'declined')])]))).toBeNull();
+    const later = { ...commitment('c2', [requested, accepted]), reviewDate: '2027-09-01' };
+    expect(reviewDueOn(relative([later, commitment('c1', [requested])]))).toBe('2027-06-01');
+    const reconfirmed = commitment('c1', [requested, accepted, own('2027-05-20T08:00:00.000Z', 'reconfirmed', { reviewDate: '2027-12-01' })]);
+    expect(reviewDueOn(relative([reconfirmed, later]))).toBe('2027-09-01');
   });
 });

@@ -36,6 +36,25 @@ export interface AttentionItem {
 
 type SectionRelative = Pick<Relative, 'commitments' | 'support'> & { id: string };
 
+/**
+ * The earliest review date among the section's commitments still in force (accepted, or
+ * proposed and unanswered), or null: the day after it, {@link attentionItems} has an open
+ * review-due item, and not before. The service keeps it with the plan, so that the plans whose
+ * review dates have passed are found by an index.
+ */
+export function reviewDueOn(relatives: readonly Pick<SectionRelative, 'commitments'>[]): string | null {
+  let earliest: string | null = null;
+  for (const relative of relatives) {
+    for (const commitment of relative.commitments ?? []) {
+      const status = commitmentStatus(commitment);
+      if (status !== 'accepted' && status !== 'requested') continue;
+      const date = commitmentReviewDate(commitment);
+      if (earliest === null || date < earliest) earliest = date;
+    }
+  }
+  return earliest;
+}
+
 /** The UTC day of an instant, as the work list counts days. */
 const dayOf = (instant: string) => new Date(instant).toISOString().slice(0, 10);
 

@@ -5,7 +5,7 @@
  * through it, and the token never leaves it (no URL, no storage, no event).
  */
 
-import { ApiError, codeFor, sendWithToken, type AccessTokenProvider, type HttpErrorCode, type SendOptions, type TokenSource as Tokens } from '@sip/shared/client';
+import { ApiError, codeFor, ProvidedTokens, sendWithToken, type HttpErrorCode, type SendOptions } from '@sip/shared/client';
 
 export { ApiError, codeFor, normaliseBase, problemOf, type AccessTokenProvider, type FieldError, type ProblemDocument } from '@sip/shared/client';
 
@@ -13,56 +13,8 @@ export { ApiError, codeFor, normaliseBase, problemOf, type AccessTokenProvider, 
 export type ApiErrorCode = HttpErrorCode;
 
 /** Where the client gets its token; the element keeps it in memory only. */
-export class TokenSource implements Tokens {
-  #token: string | undefined;
-  #getting: Promise<string | undefined> | undefined;
-  /** Counts resets: a token asked of a provider since replaced is not kept. */
-  #generation = 0;
-  #renewing: Promise<string | undefined> | undefined;
-
-  constructor(private readonly provider: () => AccessTokenProvider | undefined) {}
-
-  /** The token in use; the host is asked once however many requests start together. */
-  current(): Promise<string | undefined> {
-    if (this.#token) return Promise.resolve(this.#token);
-    this.#getting ??= this.#get();
-    return this.#getting;
-  }
-
-  async #get(): Promise<string | undefined> {
-    const generation = this.#generation;
-    try {
-      const get = this.provider();
-      const token = get ? ((await get({ renew: false })) ?? undefined) : undefined;
-      if (generation === this.#generation) this.#token = token;
-      return token;
-    } finally {
-      if (generation === this.#generation) this.#getting = undefined;
-    }
-  }
-
-  /** A new token after `rejected` was refused; one renewal at a time, shared by every caller. */
-  renew(rejected: string): Promise<string | undefined> {
-    if (this.#token && this.#token !== rejected) return Promise.resolve(this.#token);
-    this.#renewing ??= (async () => {
-      try {
-        const get = this.provider();
-        this.#token = get ? ((await get({ renew: true })) ?? undefined) : undefined;
-        return this.#token;
-      } finally {
-        this.#renewing = undefined;
-      }
-    })();
-    return this.#renewing;
-  }
-
-  /** Forget the token (the host set a new provider). */
-  reset(): void {
-    this.#token = undefined;
-    this.#getting = undefined;
-    this.#generation++;
-  }
-}
+export const TokenSource = ProvidedTokens;
+export type TokenSource = ProvidedTokens;
 
 export interface RequestOptions extends SendOptions {
   query?: Record<string, string | number | boolean | undefined>;

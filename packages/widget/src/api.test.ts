@@ -35,6 +35,13 @@ describe('RelativeApi', () => {
     expect(source.renewals).toEqual(['old']);
   });
 
+  it('lists only the plans I am a relative in: a plan I am the individual in is not this widget\'s', async () => {
+    const relative = { planId: '00000000-0000-4000-8000-000000000001', title: 'A', status: 'active', relativeId: 'r1', role: 'relative' };
+    const own = { planId: '00000000-0000-4000-8000-000000000002', title: 'B', status: 'active', role: 'individual' };
+    vi.stubGlobal('fetch', vi.fn(async () => Response.json({ items: [own, relative] })));
+    await expect(new RelativeApi('https://sip.example', tokens('old')).listPlans()).resolves.toEqual({ items: [relative] });
+  });
+
   it('is session-expired when no new token comes', async () => {
     vi.stubGlobal('fetch', vi.fn(async () => problem(401)));
     const error = await new RelativeApi('https://sip.example', tokens(undefined)).listPlans().catch((e: unknown) => e);

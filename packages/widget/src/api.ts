@@ -10,6 +10,7 @@ import type {
   HomeConsentAnswerBody,
   MyCommitment,
   MyPlan,
+  MyPlanListItem,
   MyPlanSummary,
   RelativeSupport,
   SupportRequest,
@@ -45,8 +46,10 @@ export class RelativeApi {
     private readonly tokens: TokenSource,
   ) {}
 
-  listPlans(): Promise<{ items: MyPlanSummary[] }> {
-    return this.#json('GET', '/api/me/plans');
+  /** The plans I am a relative in: the list also names those I am the individual in, which are not this widget's. */
+  async listPlans(): Promise<{ items: MyPlanSummary[] }> {
+    const { items } = await this.#json<{ items: MyPlanListItem[] }>('GET', '/api/me/plans');
+    return { items: items.filter((item): item is MyPlanSummary => item.role === 'relative') };
   }
 
   readPlan(planId: string): Promise<MyPlan> {

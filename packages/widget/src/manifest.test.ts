@@ -50,4 +50,20 @@ describe('custom-elements.json', () => {
     expect(properties.length).toBeGreaterThanOrEqual(10);
     for (const property of properties) expect(property).toMatch(/^--sip-/);
   });
+
+  it('lists the public contract of <sip-individual-view>: the same as the relatives’ widget’s, in a module of its own', () => {
+    const manifest = JSON.parse(committed) as Manifest;
+    const module = manifest.modules.find((m) => (m.declarations ?? []).some((d) => d.tagName === 'sip-individual-view'));
+    expect(module?.path).toBe('src/individual/sip-individual-view.ts');
+    const element = module!.declarations!.find((d) => d.tagName === 'sip-individual-view')!;
+    const names = (list: Named[] | undefined) => (list ?? []).map((x) => x.name).sort();
+    expect(names(element.attributes)).toEqual(['api-base', 'lang']);
+    expect(names(element.events)).toEqual(['sip-change', 'sip-error', 'sip-ready', 'sip-session-expired']);
+    expect(names(element.members)).toEqual(['apiBase', 'getAccessToken']);
+    expect(element.members!.find((m) => m.name === 'getAccessToken')!.attribute).toBeUndefined();
+    expect(names(element.cssParts)).toEqual(
+      ['base', 'button', 'dialog', 'error-summary', 'field', 'heading', 'message', 'outcome', 'plan-button', 'plan-list', 'receipt', 'section'].sort(),
+    );
+    for (const property of names(element.cssProperties)) expect(property).toMatch(/^--sip-/);
+  });
 });

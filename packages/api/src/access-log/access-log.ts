@@ -28,6 +28,8 @@ export const accessActions = [
   'worklist.raise',
   'me.read',
   'me.answer',
+  'own.read',
+  'own.access-log',
 ] as const;
 export type AccessAction = (typeof accessActions)[number];
 

@@ -14,7 +14,7 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { planParts, plans, planSources } from '../db/schema.ts';
-import { PlansService, SIDES, type Actor, type IdempotencyKey, type PlanRow } from '../plans/plans.service.ts';
+import { PlansService, SIDES, type Actor, type IdempotencyKey, type PlanRow, type Recorder } from '../plans/plans.service.ts';
 import { UpstreamError, type Upstreams } from '../upstreams/upstream.ts';
 import { fetchSide, InvalidUpstreamAnswer } from './fetch.ts';
 import { mapSide, type Demographics, type SideContent } from './map.ts';
@@ -82,6 +82,22 @@ export class SyncService {
   }
 
   /**
+   * Assembles the plan again after the individual's own decision on their consent (which the
+   * policy has allowed them), as a coordinator's recording of it does: each side the consent now
+   * lets it reach is read, and the sync is recorded as theirs. Never throws for an upstream failure.
+   */
+  async syncAfterOwnConsent(recorder: Recorder, planId: string): Promise<boolean> {
+    const [plan] = await this.db.select().from(plans).where(eq(plans.id, planId));
+    if (!plan) return false;
+    const outcomes = await this.fetch(plan.individualId, await this.reachOf(this.db, plan));
+    return this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const [locked] = await tx.select().from(plans).where(eq(plans.id, planId)).for('update');
+      return locked ? this.applyAndRecord(tx, recorder, locked, outcomes) : false;
+    });
+  }
+
+  /**
    * Creates a plan and assembles it from the upstream it reaches (before the individual's
    * consent, the initiator's alone), as one: the upstream is read first, then the plan is
    * written and filled in one transaction, so a failure leaves nothing behind. Under an
@@ -111,7 +127,7 @@ export class SyncService {
   }
 
   /** Applies the outcomes to the locked plan and records the sync: a revision when anything changed, else the access alone. */
-  private async applyAndRecord(tx: Db, actor: Actor, locked: PlanRow, outcomes: Outcome[]): Promise<boolean> {
+  private async applyAndRecord(tx: Db, actor: Recorder, locked: PlanRow, outcomes: Outcome[]): Promise<boolean> {
     const changed = await this.apply(tx, locked, outcomes);
     if (changed) {
       await this.plans.commitChange(tx, actor, locked.id, { type: 'plan.synced', partId: null, version: locked.version, action: 'plan.sync' });

@@ -62,10 +62,20 @@ export const plans = pgTable(
     /** Version of the whole plan: any change to it or its parts raises it. */
     revision: integer('revision').notNull().default(1),
     followUpDate: date('follow_up_date'),
+    /**
+     * The earliest review date among the relatives' commitments still in force (accepted or
+     * proposed), kept with every change: the review-due watcher finds the plans whose date has
+     * passed by this index, at a cost that follows the due items, not the number of plans.
+     */
+    reviewDueOn: date('review_due_on'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
   },
-  (t) => [index('plans_individual_idx').on(t.individualId), index('plans_follow_up_idx').on(t.followUpDate)],
+  (t) => [
+    index('plans_individual_idx').on(t.individualId),
+    index('plans_follow_up_idx').on(t.followUpDate),
+    index('plans_review_due_idx').on(t.reviewDueOn).where(sql`${t.reviewDueOn} is not null and ${t.status} <> 'closed'`),
+  ],
 );
 
 /** One principal's part of a plan, or its relatives section: each versions on its own. */

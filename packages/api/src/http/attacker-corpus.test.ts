@@ -45,7 +45,7 @@ const ERIK_RELATIVE = { name: 'Erik Johansson', relationship: { code: 'SON', tex
 
 type Face = 'api' | 'dev' | 'fhir' | 'oauth' | 'other';
 /** Whose token an operation is asked with by default: the one it is for, so input reaches the handler. */
-type Caller = 'coordinator' | 'auditor' | 'citizen' | 'none';
+type Caller = 'coordinator' | 'auditor' | 'citizen' | 'individual' | 'none';
 
 interface Op {
   method: string;
@@ -72,8 +72,10 @@ const faceOf = (path: string): Face =>
 const callerOf = (template: string, secured: boolean): Caller =>
   !secured && !template.startsWith('/api/')
     ? 'none'
-    : template.startsWith('/api/me')
-      ? 'citizen'
+    : template.startsWith('/api/me/own-plans')
+      ? 'individual'
+      : template.startsWith('/api/me')
+        ? 'citizen'
       : template.startsWith('/api/access-log')
         ? 'auditor'
         : 'coordinator';
@@ -105,6 +107,10 @@ const VALID_BODIES: Record<string, unknown> = {
   'POST /api/me/plans/{planId}/commitments/{commitmentId}/answer': { answer: 'accept', comment: 'Gärna' },
   'POST /api/me/plans/{planId}/home-consent': { consent: true, comment: 'Ja' },
   'POST /api/me/plans/{planId}/requests': { kind: 'contact-consultant', note: 'Ring mig' },
+  // The individual's own decisions, as they stand: the consent and sharing the plan already has, the goals it holds.
+  'PUT /api/me/own-plans/{planId}/consent': { decision: 'give', information: ['goals', 'interventions', 'contacts'], actors: ['Region Norrvik', 'Norrviks kommun'], validUntil: '2027-11-20' },
+  'PUT /api/me/own-plans/{planId}/relatives/{relativeId}/sharing': { decision: 'share', categories: ['goals', 'interventions'], validUntil: '2027-11-20' },
+  'PUT /api/me/own-plans/{planId}/own-goals': { individualGoals: [{ text: 'Bo kvar hemma' }], individualOwnActions: [{ text: 'Tar mina mediciner' }] },
   'POST /api/plans/search': { personId: '194003019801', status: 'draft', followUpDue: false, limit: 5, offset: 0 },
   'POST /api/access-log/search': { individual: '194003019801', planId: '00000000-0000-4000-8000-000000000000' },
   'POST /api/access-log/extract': { individual: '194003019801' },
@@ -505,7 +511,12 @@ const HOSTILE_CLASSES: HostileClass[] = [
               ['staff token on the relative’s API', w.tokens.coordinator],
               ['auditor token on the relative’s API', w.tokens.auditor],
             ]
-          : [
+          : op.as === 'individual'
+            ? [
+                ['staff token on the individual’s API', w.tokens.coordinator],
+                ['auditor token on the individual’s API', w.tokens.auditor],
+              ]
+            : [
               ['citizen token on a staff route', w.tokens.citizen],
               ...(op.as === 'auditor' ? ([['coordinator token on an auditor’s route', w.tokens.coordinator]] as [string, string][]) : []),
               ...(op.as === 'coordinator' ? ([['auditor token on a staff route', w.tokens.auditor]] as [string, string][]) : []),
@@ -525,6 +536,12 @@ const HOSTILE_CLASSES: HostileClass[] = [
       }
       if (op.as === 'citizen') {
         cases.push(as('a citizen who is no relative in the plan', `Bearer ${w.tokens.unrelatedCitizen}`, { mustNotShow: w.ownSecrets }));
+      }
+      if (op.as === 'individual') {
+        // A relative never acts for the individual; nor does anyone else: the plan is not there for them (404).
+        const planScoped = op.pathParams.length > 0 ? { expectStatus: [404] } : {};
+        cases.push(as('a relative in the plan, on the individual’s API', `Bearer ${w.tokens.citizen}`, { mustNotShow: w.ownSecrets, ...planScoped }));
+        cases.push(as('a citizen the plan is not about', `Bearer ${w.tokens.unrelatedCitizen}`, { mustNotShow: w.ownSecrets, ...planScoped }));
       }
       return cases;
     },
@@ -752,6 +769,7 @@ describeEachDatabase('our own attacker’s corpus', (ctx) => {
       coordinator: coordinator.token,
       auditor: await t.tokenFor('region-auditor'),
       citizen: await t.tokenFor('maria'),
+      individual: await t.tokenFor('astrid'),
       otherOrganisation: sodervik.token,
       otherOrganisationViaIssuer: await staffIssuer.sign({ sub: 'SE2321000099-7X01', org: OTHER_REGION.id, role: 'coordinator' }),
       unrelatedCitizen: await t.tokenFor('per'),

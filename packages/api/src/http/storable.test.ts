@@ -165,7 +165,7 @@ function requestSchemas(app: TestApp['app']): { name: string; schema: unknown }[
 }
 
 /** The schemas of the shared package that describe what is taken in and stored (the views and live events the service sends are its own output). */
-const OUTPUT = /View|Summary|^my|^problem|^fieldError|^persona|^tokenResponse|^sourceStatus|^planVisibility|^planEvent|^planPresence/;
+const OUTPUT = /View|Summary|^my|^ownPlanSchema|^ownAccess|^problem|^fieldError|^persona|^tokenResponse|^sourceStatus|^planVisibility|^planEvent|^planPresence/;
 const sharedInputSchemas = Object.entries(shared)
   .filter(([name, value]) => name.endsWith('Schema') && value instanceof z.ZodType && !OUTPUT.test(name))
   .map(([name, schema]) => ({ name: `@sip/shared ${name}`, schema }));

@@ -3,7 +3,7 @@
  * face, every kind of caller and every state of the individual's consent, the service answers
  * exactly what `decide` says. A new operation without a probe here does not type-check.
  */
-import { decide, operations, type ActorKind, type Operation, type PlanView, type Situation } from '@sip/shared';
+import { decide, operations, policy, type ActorKind, type Operation, type PlanView, type Situation } from '@sip/shared';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../db/rows.ts';
@@ -32,7 +32,8 @@ type Who =
   | 'municipalityStaff'
   | 'outsider'
   | 'relative'
-  | 'stranger';
+  | 'stranger'
+  | 'individual';
 
 /** What kind of actor each caller is, in the policy's terms. */
 const kinds: Record<Who, ActorKind> = {
@@ -44,7 +45,19 @@ const kinds: Record<Who, ActorKind> = {
   outsider: 'coordinator',
   relative: 'relative',
   stranger: 'relative',
+  individual: 'relative',
 };
+
+/**
+ * The kind a caller acts as in an operation: a citizen is a relative or the individual, as the
+ * plan shows, so on the individual's own routes every citizen is asked about as the individual.
+ */
+function kindFor(operation: Operation, who: Who): ActorKind {
+  const kind = kinds[who];
+  if (kind !== 'relative') return kind;
+  const actors: readonly ActorKind[] = policy[operation].actors;
+  return actors.includes('individual') && !actors.includes('relative') ? 'individual' : 'relative';
+}
 const callers = Object.keys(kinds) as Who[];
 
 /** The states of the individual's consent a plan is probed in. */
@@ -57,9 +70,13 @@ interface Fixture {
   /** Bengt: the relative who signs in (shares the home); a commitment proposed to him. */
   bengtId: string;
   commitmentId: string;
-  /** Maria: the relative staff edit. */
+  /** Maria: the relative staff edit; the individual shares goals with her. */
   mariaId: string;
 }
+
+/** The individual's own facts: Astrid is an adult; what she withdraws is in force when the scenario says so. */
+const own = (who: Who, withdrawable = false): Situation => ({ isIndividual: who === 'individual', individualChild: false, withdrawable });
+const idempotent = () => ({ 'Idempotency-Key': crypto.randomUUID() });
 
 type Send = (path: string, init?: { method?: string; body?: unknown; ifMatch?: number; headers?: Record<string, string> }) => Promise<Response>;
 
@@ -173,6 +190,48 @@ const probes: Record<Operation, Probe | 'broker'> = {
     run: (f, send) =>
       send(`/api/me/plans/${f.plan.id}/requests`, { method: 'POST', headers: { 'Idempotency-Key': crypto.randomUUID() }, body: { kind: 'contact-consultant' } }),
   },
+  'own.read': { ok: 200, facts: (who) => own(who), run: (f, send) => send(`/api/me/own-plans/${f.plan.id}`) },
+  'own.access-log': { ok: 200, facts: (who) => own(who), run: (f, send) => send(`/api/me/own-plans/${f.plan.id}/access-log`) },
+  'own.consent.give': {
+    ok: 200,
+    once: true,
+    facts: (who) => own(who),
+    run: (f, send) =>
+      send(`/api/me/own-plans/${f.plan.id}/consent`, {
+        method: 'PUT',
+        headers: idempotent(),
+        body: { decision: 'give', information: ['goals', 'contacts'], actors: [regionPart(f.plan).organisation.id] },
+      }),
+  },
+  'own.consent.withdraw': {
+    ok: 200,
+    once: true,
+    facts: (who, scenario) => own(who, scenario === 'consent in force'),
+    run: (f, send) => send(`/api/me/own-plans/${f.plan.id}/consent`, { method: 'PUT', headers: idempotent(), body: { decision: 'withdraw' } }),
+  },
+  'own.sharing.give': {
+    ok: 200,
+    facts: (who) => own(who, true),
+    run: (f, send) =>
+      send(`/api/me/own-plans/${f.plan.id}/relatives/${f.mariaId}/sharing`, { method: 'PUT', headers: idempotent(), body: { decision: 'share', categories: ['goals'] } }),
+  },
+  'own.sharing.withdraw': {
+    ok: 200,
+    once: true,
+    facts: (who) => own(who, true),
+    run: (f, send) => send(`/api/me/own-plans/${f.plan.id}/relatives/${f.mariaId}/sharing`, { method: 'PUT', headers: idempotent(), body: { decision: 'withdraw' } }),
+  },
+  'own.goals': {
+    ok: 200,
+    facts: (who) => own(who),
+    run: async (f, send, current) =>
+      send(`/api/me/own-plans/${f.plan.id}/own-goals`, {
+        method: 'PUT',
+        headers: idempotent(),
+        ifMatch: (await current()).version,
+        body: { individualGoals: [{ text: 'Att få bo kvar hemma' }] },
+      }),
+  },
   'upstream.read': 'broker',
   'upstream.publish': 'broker',
   'worklist.raise': 'broker',
@@ -190,7 +249,7 @@ function situation(who: Who, scenario: Scenario, probe: Probe): Situation {
 }
 
 function expected(operation: Operation, who: Who, scenario: Scenario, probe: Probe): number {
-  const decision = decide(operation, kinds[who], situation(who, scenario, probe));
+  const decision = decide(operation, kindFor(operation, who), situation(who, scenario, probe));
   return decision.allowed ? probe.ok : decision.status;
 }
 
@@ -243,6 +302,7 @@ describeEachDatabase('who may do what with a plan, as the policy table says', (c
     tokens.municipalityStaff = await t.tokenFor('municipality-homecare');
     tokens.relative = await t.tokenFor('bengt');
     tokens.stranger = await t.tokenFor('erik');
+    tokens.individual = await t.tokenFor('astrid');
     tokens.outsider = await outsiderIdp.sign({ sub: 'SE2321000099-7Z01', org: OTHER_REGION.id, role: 'coordinator' });
   });
 
@@ -261,6 +321,14 @@ describeEachDatabase('who may do what with a plan, as the policy table says', (c
     });
     expect(proposed.status).toBe(201);
     const commitmentId = ((await proposed.json()) as { id: string }).id;
+    plan = await read(plan.id);
+    // The individual shares her goals with Maria, as staff recorded it.
+    const shared = await region.request(`/api/plans/${plan.id}/relatives/${mariaId}/sharing`, {
+      method: 'PUT',
+      ifMatch: plan.relativesSection.version,
+      body: { categories: ['goals'], form: 'oral', recordedAt: '2026-11-20T10:00:00+01:00', recordedBy: { name: 'Sara Lind' } },
+    });
+    expect(shared.status).toBe(200);
     plan = await read(plan.id);
     if (scenario !== 'before consent') {
       const res = await region.request(`/api/plans/${plan.id}/consent`, { method: 'PUT', ifMatch: plan.version, body: consentInput() });

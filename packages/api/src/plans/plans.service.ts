@@ -12,6 +12,7 @@ import {
   planTransitions,
   planViewFor,
   reaches,
+  reviewDueOn,
   withheldFrom,
   type NamedOrganisation,
   type Operation,
@@ -25,6 +26,7 @@ import {
   type PlanFieldsPatch,
   type PlanStatus,
   type PlanView,
+  type Relative,
   type Principal as PlanPrincipal,
   type Situation,
 } from '@sip/shared';
@@ -81,7 +83,7 @@ function withIds<T extends { id?: string | undefined }>(items: T[] | undefined):
 }
 
 /** Gives every list item an id, so later edits and diffs can name it. */
-function normaliseFields(fields: PlanFields): PlanFields {
+export function normaliseFields(fields: PlanFields): PlanFields {
   return {
     ...fields,
     ...(fields.individualGoals ? { individualGoals: withIds(fields.individualGoals) } : {}),
@@ -100,7 +102,7 @@ function normalisePart(content: PartContent): PartContent {
   };
 }
 
-function applyPatch<T extends object>(current: T, patch: Record<string, unknown>): T {
+export function applyPatch<T extends object>(current: T, patch: Record<string, unknown>): T {
   const next = { ...current } as Record<string, unknown>;
   for (const [key, value] of Object.entries(patch)) {
     if (value === undefined) continue;
@@ -247,6 +249,7 @@ interface RawPlanRow {
   version: number;
   revision: number;
   follow_up_date: string | Date | null;
+  review_due_on: string | Date | null;
   created_at: string | Date;
   updated_at: string | Date;
   parts_json: unknown;
@@ -259,8 +262,9 @@ const asDate = (v: string | Date) => (v instanceof Date ? v : new Date(v));
 const asJson = (v: unknown) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v);
 const jsonRows = (v: unknown) => (asJson(v) ?? []) as Record<string, unknown>[];
 
+const dayOfRaw = (v: string | Date | null) => (v === null ? null : v instanceof Date ? v.toISOString().slice(0, 10) : String(v).slice(0, 10));
+
 function planFromRaw(r: RawPlanRow): PlanRow {
-  const followUp = r.follow_up_date;
   return {
     id: r.id,
     individualId: r.individual_id,
@@ -274,7 +278,8 @@ function planFromRaw(r: RawPlanRow): PlanRow {
     participants: asJson(r.participants),
     version: Number(r.version),
     revision: Number(r.revision),
-    followUpDate: followUp === null ? null : followUp instanceof Date ? followUp.toISOString().slice(0, 10) : String(followUp).slice(0, 10),
+    followUpDate: dayOfRaw(r.follow_up_date),
+    reviewDueOn: dayOfRaw(r.review_due_on),
     createdAt: asDate(r.created_at),
     updatedAt: asDate(r.updated_at),
   };
@@ -336,6 +341,24 @@ function withBasis(consent: IndividualConsent, individualId: string, on: Date): 
     }
   }
   return { ...consent, basis: 'guardians' };
+}
+
+/**
+ * A consent recorded on a plan, by staff or by the individual: the consent with its basis (a
+ * child's rests on the guardians), the status it leaves the plan in (withdrawn, or no longer in
+ * force, the plan cannot stay active), and the kind of change it is.
+ */
+export function consentChange(plan: PlanRow, input: IndividualConsent, now: Date): { type: string; changes: Partial<typeof plans.$inferInsert> } {
+  const before = consentState(plan.consent as IndividualConsent | null, now);
+  const consent = withBasis(input, plan.individualId, now);
+  const state = consentState(consent, now);
+  const status = plan.status as PlanStatus;
+  // Withdrawn, the plan can no longer be active: it says why until a new consent is recorded.
+  const stops = status !== 'closed' && (state === 'withdrawn' ? true : state !== 'in-force' && (status === 'active' || status === 'followed_up'));
+  return {
+    type: state === 'withdrawn' && before !== 'withdrawn' ? 'consent.withdrawn' : 'consent.updated',
+    changes: { consent, ...(stops ? { status: 'consent_withdrawn' } : {}) },
+  };
 }
 
 /**
@@ -474,13 +497,15 @@ export class PlansService {
       .where(and(eq(planRevisions.planId, planId), eq(planRevisions.revision, locked.revision)));
     const now = this.now();
     const at = revisionTime(now, previous?.changedAt);
+    const parts = await this.parts(tx, planId);
+    const relativesPart = parts.find((p) => p.kind === 'relatives');
     const [plan] = await tx
       .update(plans)
-      .set({ revision: locked.revision + 1, updatedAt: at })
+      .set({ revision: locked.revision + 1, updatedAt: at, reviewDueOn: reviewDueOnOf(relativesPart?.content) })
       .where(eq(plans.id, planId))
       .returning();
     if (!plan) throw new ProblemError('not-found', 'No such plan');
-    const view = toView(plan, await this.parts(tx, planId));
+    const view = toView(plan, parts);
     // Who, by name, as known now: the name the token gave, the organisation's as the service has it.
     const organisation = (await findOrganisations(tx, [actor.principal.organisationId])).get(actor.principal.organisationId);
     await tx.insert(planRevisions).values({
@@ -745,17 +770,33 @@ export class PlansService {
       const { plan, as } = await this.authorized(tx, actor, planId, operation, { lock: true, ...(facts ? { facts } : {}) });
       if (plan.version !== expectedVersion) throw stale(plan.version, 'plan');
       const changeType = typeof type === 'function' ? type(plan) : type;
-      const changes = mutate(plan, as!);
-      const [updated] = await tx
-        .update(plans)
-        .set({ ...changes, version: plan.version + 1 })
-        .where(and(eq(plans.id, planId), eq(plans.version, expectedVersion)))
-        .returning();
-      if (!updated) throw stale(plan.version + 1, 'plan');
-      if (changes.consent !== undefined) await this.updateMembership(tx, updated);
-      const full = await this.commitChange(tx, actor, planId, { type: changeType, partId: null, version: updated.version, action });
+      const full = await this.writePlanRecord(tx, actor, plan, changeType, action, mutate(plan, as!));
       return this.viewFor(full, as);
     });
+  }
+
+  /**
+   * Writes a change of the plan-level record, on the version read (the plan row locked by the
+   * caller, who checked it and the policy): the version raised, the other principal's access
+   * following a consent, and the change committed ({@link commitChange}). Staff and the
+   * individual's own changes both come through here. Returns the whole plan.
+   */
+  async writePlanRecord(
+    tx: Db,
+    recorder: Recorder,
+    plan: PlanRow,
+    type: string,
+    action: AccessAction,
+    changes: Partial<typeof plans.$inferInsert>,
+  ): Promise<PlanView> {
+    const [updated] = await tx
+      .update(plans)
+      .set({ ...changes, version: plan.version + 1 })
+      .where(and(eq(plans.id, plan.id), eq(plans.version, plan.version)))
+      .returning();
+    if (!updated) throw stale(plan.version + 1, 'plan');
+    if (changes.consent !== undefined) await this.updateMembership(tx, updated);
+    return this.commitChange(tx, recorder, plan.id, { type, partId: null, version: updated.version, action });
   }
 
   /** The other principal knows of the plan exactly while the individual's consent (in any state) names it. */
@@ -802,25 +843,16 @@ export class PlansService {
 
   setConsent(actor: Actor, planId: string, expectedVersion: number, input: IndividualConsent): Promise<PlanView> {
     const now = this.now();
+    // Only the individual's own e-ID records a consent as theirs: staff cannot say so.
+    const { recordedWith: _notStaffs, ...recorded } = input;
     return this.changePlan(
       actor,
       planId,
       expectedVersion,
       'consent.update',
-      (plan) => {
-        const before = consentState(plan.consent as IndividualConsent | null, now);
-        const after = consentState(input, now);
-        return after === 'withdrawn' && before !== 'withdrawn' ? 'consent.withdrawn' : 'consent.updated';
-      },
+      (plan) => consentChange(plan, recorded, now).type,
       'consent.update',
-      (plan) => {
-        const consent = withBasis(input, plan.individualId, now);
-        const state = consentState(consent, now);
-        const status = plan.status as PlanStatus;
-        // Withdrawn, the plan can no longer be active: it says why until a new consent is recorded.
-        const stops = status !== 'closed' && (state === 'withdrawn' ? true : state !== 'in-force' && (status === 'active' || status === 'followed_up'));
-        return { consent, ...(stops ? { status: 'consent_withdrawn' } : {}) };
-      },
+      (plan) => consentChange(plan, recorded, now).changes,
     );
   }
 
@@ -1045,4 +1077,9 @@ export interface PlanSummary {
   version: number;
   revision: number;
   updatedAt: string;
+}
+
+/** The earliest review date in force in a relatives section's content (none without one). */
+function reviewDueOnOf(content: unknown): string | null {
+  return reviewDueOn((content as { relatives?: Relative[] } | null | undefined)?.relatives ?? []);
 }

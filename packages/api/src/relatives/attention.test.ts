@@ -15,7 +15,7 @@ import type { Commitment, PlanView } from '@sip/shared';
 import { and, eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { searchAccessLog, verifyAccessLog } from '../access-log/access-log.ts';
-import { planEvents } from '../db/schema.ts';
+import { planEvents, plans } from '../db/schema.ts';
 import { createLogger } from '../logger.ts';
 import { REVIEW_DUE_USER, ReviewDueWatcher } from './review-due.ts';
 
@@ -145,6 +145,51 @@ describeEachDatabase('what needs attention reaches the principal responsible for
       const staff = await staffClient(t, 'municipality-coordinator');
       const page = (await (await staff.request('/api/worklist?limit=100')).json()) as { items: { planId: string }[] };
       expect(page.items.filter((i) => i.planId === ids.planId)).toEqual([]);
+    });
+  });
+
+  describe('the earliest review date, kept with the plan for the watcher', () => {
+    const kept = async (planId: string) => {
+      const [row] = await ctx.database.db.select({ reviewDueOn: plans.reviewDueOn, revision: plans.revision }).from(plans).where(eq(plans.id, planId));
+      return row!;
+    };
+
+    it('follows every change: proposed, confirmed again, ended', async () => {
+      now = new Date('2026-11-22T09:00:00Z');
+      const ids = await planWithCommitment('2027-03-01');
+      expect((await kept(ids.planId)).reviewDueOn).toBe('2027-03-01');
+      await answer(ids, { answer: 'accept' });
+      now = new Date('2027-02-20T09:00:00Z');
+      await answer(ids, { answer: 'reconfirm' });
+      const next = (await kept(ids.planId)).reviewDueOn;
+      expect(next! > '2027-03-01').toBe(true);
+      await answer(ids, { answer: 'withdraw' });
+      expect((await kept(ids.planId)).reviewDueOn).toBeNull();
+    });
+
+    it('finds a passed date only by what is kept: a plan whose kept date is ahead is not read, one written before is read once and set right', async () => {
+      now = new Date('2026-11-22T09:00:00Z');
+      const hidden = await planWithCommitment('2027-04-01');
+      const unknown = await planWithCommitment('2027-09-01');
+      // As if kept wrongly, and as if made before the date was kept (what the migration sets).
+      await ctx.database.db.update(plans).set({ reviewDueOn: '2099-01-01' }).where(eq(plans.id, hidden.planId));
+      await ctx.database.db.update(plans).set({ reviewDueOn: '0001-01-01' }).where(eq(plans.id, unknown.planId));
+      now = new Date('2027-04-05T06:00:00Z');
+      await watcher().tick();
+      expect(await eventsOf(hidden.planId, 'worklist.commitment-review-due')).toEqual([]);
+      expect(await eventsOf(unknown.planId, 'worklist.commitment-review-due')).toEqual([]);
+      expect((await kept(unknown.planId)).reviewDueOn).toBe('2027-09-01');
+    });
+
+    it('makes no change for an item already raised, however often it looks', async () => {
+      now = new Date('2026-11-22T09:00:00Z');
+      const ids = await planWithCommitment('2027-05-01');
+      now = new Date('2027-05-03T06:00:00Z');
+      expect(await watcher().tick()).toBeGreaterThanOrEqual(1);
+      const after = await kept(ids.planId);
+      expect(await watcher().tick()).toBe(0);
+      expect(await kept(ids.planId)).toEqual(after);
+      expect(await eventsOf(ids.planId, 'worklist.commitment-review-due')).toHaveLength(1);
     });
   });
 

@@ -7,7 +7,7 @@ import {
   myHomeConsentAnsweredSchema,
   myCommitmentAnsweredSchema as myCommitmentAnswered,
   myPlanSchema as myPlan,
-  myPlanSummarySchema as myPlanSummary,
+  myPlanListItemSchema as myPlanListItem,
   mySupportRequestedSchema,
   supportRequestSchema as supportRequestBody,
 } from '@sip/shared';
@@ -69,10 +69,12 @@ export const meRoutes = createRouter()
       method: 'get',
       path: '/api/me/plans',
       tags,
-      summary: 'The plans I am a relative in',
+      summary: 'The plans I am the individual in, and those I am a relative in, each with my role in it',
+      description:
+        'A plan with `role: individual` is about me: read it at `/api/me/own-plans/{planId}`. One with `role: relative` I take part in as a relative: read it at `/api/me/plans/{planId}`.',
       security: bearerSecurity,
       middleware: [...authz('me.list')],
-      responses: { 200: { description: 'My plans', content: json(z.object({ items: z.array(myPlanSummary) })) }, ...readErrors },
+      responses: { 200: { description: 'My plans', content: json(z.object({ items: z.array(myPlanListItem) })) }, ...readErrors },
     }),
     async (c) => c.json({ items: await service(c).list(citizen(c)) }, 200),
   )

@@ -20,6 +20,7 @@ import {
   type IndividualConsent,
   type Operation,
   type HomeConsent,
+  type MyPlanListItem,
   type PartContent,
   type PlanFields,
   type PlanStatus,
@@ -75,6 +76,46 @@ export interface Idempotency {
   key: string;
   /** Method, path and body, as the caller sent them. */
   request: { method: string; path: string; body: unknown };
+}
+
+/**
+ * Claims a citizen's idempotency key in the caller's transaction, before anything is read: a
+ * concurrent request with the same key waits for it. A key already answered returns its stored
+ * answer (after `onReplay`, which logs the access) and nothing is written; the same key with
+ * another request is a 422. Null: the key is claimed, go on and {@link storeAnswer}.
+ */
+export async function claimKey(tx: Db, recorder: Recorder, idem: Idempotency, at: Date, onReplay: () => Promise<void>): Promise<StoredResponse | null> {
+  const principalKey = recorder.principal.userId;
+  const hash = requestHash(idem.request);
+  const claimed = rowsOf<{ key: string }>(
+    await tx.execute(sql`
+      insert into idempotency_keys (principal_key, key, request_hash, status, body, created_at)
+      values (${principalKey}, ${idem.key}, ${hash}, 0, null, ${at.toISOString()}::timestamptz)
+      on conflict do nothing
+      returning key`),
+  );
+  if (claimed.length > 0) return null;
+  const [stored] = await tx
+    .select()
+    .from(idempotencyKeys)
+    .where(and(eq(idempotencyKeys.principalKey, principalKey), eq(idempotencyKeys.key, idem.key)));
+  if (!stored) throw new ProblemError('conflict', 'A request with this Idempotency-Key is in progress; try again');
+  if (stored.requestHash !== hash) {
+    throw new ProblemError('validation', 'This Idempotency-Key was used for another request: use a new key for a new request', {
+      errors: [{ path: '/header/idempotency-key', message: 'already used for another request' }],
+    });
+  }
+  await onReplay();
+  return { status: stored.status, body: stored.body, replayed: true };
+}
+
+/** Stores the answer with its claimed key, in the same transaction as the change. */
+export async function storeAnswer(tx: Db, recorder: Recorder, idem: Idempotency, status: number, body: unknown): Promise<StoredResponse> {
+  await tx
+    .update(idempotencyKeys)
+    .set({ status, body })
+    .where(and(eq(idempotencyKeys.principalKey, recorder.principal.userId), eq(idempotencyKeys.key, idem.key)));
+  return { status, body, replayed: false };
 }
 
 type PlanRow = typeof plans.$inferSelect;
@@ -256,8 +297,8 @@ export class MeService {
     this.plans = new PlansService(db, now);
   }
 
-  /** The plans this person is a relative in. */
-  async list(citizen: Citizen) {
+  /** The plans this person is the individual in, then those they are a relative in, each with their role in it. */
+  async list(citizen: Citizen): Promise<MyPlanListItem[]> {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const needle = JSON.stringify([{ personId: citizen.personId }]);
@@ -271,13 +312,23 @@ export class MeService {
         const me = meIn(relativesOf(row.content), citizen.personId);
         return me ? [{ plan: row.plan, me }] : [];
       });
+      const own = await tx.select().from(plans).where(eq(plans.individualId, citizen.personId)).orderBy(plans.createdAt, plans.id);
+      await this.plans.logAccess(tx, citizenRecorder(citizen), 'own.read', own);
       await this.plans.logAccess(tx, citizenRecorder(citizen), 'me.read', mine.map((m) => m.plan));
-      return mine.map(({ plan, me }) => ({
+      const ownItems = own.map((plan) => ({
+        planId: plan.id,
+        title: (plan.fields as PlanFields).title ?? null,
+        status: plan.status as PlanStatus,
+        role: 'individual' as const,
+      }));
+      const relativeItems = mine.map(({ plan, me }) => ({
         planId: plan.id,
         title: (plan.fields as PlanFields).title ?? null,
         status: plan.status as PlanStatus,
         relativeId: me.id,
+        role: 'relative' as const,
       }));
+      return [...ownItems, ...relativeItems];
     });
   }
 
@@ -339,34 +390,15 @@ export class MeService {
     },
   ): Promise<StoredResponse> {
     const recorder = citizenRecorder(citizen);
-    const principalKey = recorder.principal.userId;
-    const hash = requestHash(idem.request);
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const at = this.now();
-      const claimed = rowsOf<{ key: string }>(
-        await tx.execute(sql`
-          insert into idempotency_keys (principal_key, key, request_hash, status, body, created_at)
-          values (${principalKey}, ${idem.key}, ${hash}, 0, null, ${at.toISOString()}::timestamptz)
-          on conflict do nothing
-          returning key`),
-      );
-      if (claimed.length === 0) {
-        const [stored] = await tx
-          .select()
-          .from(idempotencyKeys)
-          .where(and(eq(idempotencyKeys.principalKey, principalKey), eq(idempotencyKeys.key, idem.key)));
-        if (!stored) throw new ProblemError('conflict', 'A request with this Idempotency-Key is in progress; try again');
-        if (stored.requestHash !== hash) {
-          throw new ProblemError('validation', 'This Idempotency-Key was used for another request: use a new key for a new request', {
-            errors: [{ path: '/header/idempotency-key', message: 'already used for another request' }],
-          });
-        }
+      const replay = await claimKey(tx, recorder, idem, at, async () => {
         // The stored answer is the relative's own data about the plan: a replay is an access too.
         const [plan] = UUID.test(planId) ? await tx.select({ id: plans.id, individualId: plans.individualId }).from(plans).where(eq(plans.id, planId)) : [];
         if (plan) await this.plans.logAccess(tx, recorder, 'me.read', [plan]);
-        return { status: stored.status, body: stored.body, replayed: true };
-      }
+      });
+      if (replay) return replay;
 
       const { plan, part, me } = await this.load(tx, citizen, planId, operation, true);
       const today = at.toISOString().slice(0, 10);
@@ -396,11 +428,7 @@ export class MeService {
         coordinator: (plan.fields as PlanFields).coordinator?.name ?? null,
       };
       const body = { ...change.body(change.next), receipt };
-      await tx
-        .update(idempotencyKeys)
-        .set({ status: change.status, body })
-        .where(and(eq(idempotencyKeys.principalKey, principalKey), eq(idempotencyKeys.key, idem.key)));
-      return { status: change.status, body, replayed: false };
+      return storeAnswer(tx, recorder, idem, change.status, body);
     });
   }
 

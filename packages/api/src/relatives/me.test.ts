@@ -161,7 +161,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(res.status).toBe(200);
       const { items } = (await res.json()) as { items: { planId: string; relativeId: string; title: string }[] };
       reads.count += items.filter((i) => i.planId === planId).length;
-      expect(items).toEqual([{ planId, title: 'SIP för Astrid', status: 'draft', relativeId: ids.maria }]);
+      expect(items).toEqual([{ planId, title: 'SIP för Astrid', status: 'draft', relativeId: ids.maria, role: 'relative' }]);
       const erik = (await (await me(token.erik, '/plans')).json()) as { items: unknown[] };
       expect(erik.items).toEqual([]);
     });

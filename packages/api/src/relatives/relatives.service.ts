@@ -259,7 +259,9 @@ export class RelativesService {
     if (sharing.validFrom && sharing.validUntil && sharing.validUntil < sharing.validFrom) {
       throw invalidField('/validUntil', 'must not be before validFrom');
     }
-    return this.change(actor, planId, expectedVersion, (relatives) => replace(relatives, relativeId, (r) => ({ ...r, sharing })));
+    // Only the individual's own e-ID records a sharing as theirs: staff cannot say so.
+    const { recordedWith: _notStaffs, ...recorded } = sharing;
+    return this.change(actor, planId, expectedVersion, (relatives) => replace(relatives, relativeId, (r) => ({ ...r, sharing: recorded })));
   }
 
   recordInformed(

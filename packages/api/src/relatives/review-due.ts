@@ -1,10 +1,13 @@
-import { attentionItems, decide, SYSTEM_PREFIX, type PlanFields, type PlanStatus } from '@sip/shared';
-import { and, eq, ne } from 'drizzle-orm';
+import { attentionItems, decide, reviewDueOn, SYSTEM_PREFIX, type PlanFields, type PlanStatus } from '@sip/shared';
+import { and, asc, eq, gt, inArray, isNotNull, lt, ne } from 'drizzle-orm';
 import type { Database, Db } from '../db/database.ts';
 import { planOrganisations, planParts, plans, worklistNotices } from '../db/schema.ts';
 import type { Logger } from '../logger.ts';
 import { PlansService, type Recorder } from '../plans/plans.service.ts';
-import { relativesOf } from './relatives.service.ts';
+import { relativesOf, type StoredRelative } from './relatives.service.ts';
+
+/** Plans read at a time. */
+const PAGE = 500;
 
 /** The broker, recording on its own that a review date has passed. */
 export const REVIEW_DUE_USER = `${SYSTEM_PREFIX}review-due`;
@@ -38,27 +41,60 @@ export class ReviewDueWatcher {
     this.options = { intervalMs: 15 * 60_000, ...options };
   }
 
-  /** Looks once; resolves with the number of plans in which something was raised. */
+  /**
+   * Looks once; resolves with the number of plans in which something was raised. Only the plans
+   * whose earliest review date in force has passed are read (by index, a page at a time), so the
+   * cost follows the due items, not the number of plans. Items already raised are skipped
+   * without a write.
+   */
   async tick(): Promise<number> {
     const today = this.now().toISOString().slice(0, 10);
-    const rows = await this.database.db
-      .select({ id: plans.id, status: plans.status, fields: plans.fields, partId: planParts.id, content: planParts.content })
-      .from(plans)
-      .innerJoin(planParts, and(eq(planParts.planId, plans.id), eq(planParts.kind, 'relatives')))
-      .where(ne(plans.status, 'closed'));
     let raised = 0;
-    for (const row of rows) {
-      if (!decide('worklist.raise', 'broker', { status: row.status as PlanStatus }).allowed) continue;
-      const due = this.dueKeys(row.content, today);
-      if (due.length === 0) continue;
-      if (await this.raise(row.id, row.fields as PlanFields, due)) raised++;
+    let after: string | null = null;
+    for (;;) {
+      const page = await this.database.db
+        .select({ id: plans.id, revision: plans.revision, status: plans.status, fields: plans.fields, reviewDueOn: plans.reviewDueOn, content: planParts.content })
+        .from(plans)
+        .innerJoin(planParts, and(eq(planParts.planId, plans.id), eq(planParts.kind, 'relatives')))
+        .where(and(isNotNull(plans.reviewDueOn), lt(plans.reviewDueOn, today), ne(plans.status, 'closed'), after === null ? undefined : gt(plans.id, after)))
+        .orderBy(asc(plans.id))
+        .limit(PAGE);
+      if (page.length === 0) break;
+      after = page[page.length - 1]!.id;
+      const noticed = await this.noticed(page.map((row) => row.id));
+      for (const row of page) {
+        const relatives = relativesOf(row.content);
+        const earliest = reviewDueOn(relatives);
+        // Written before the date was kept with the plan: set it right, unless a change came
+        // in between (which kept its own).
+        if (earliest !== row.reviewDueOn) {
+          await this.database.db
+            .update(plans)
+            .set({ reviewDueOn: earliest })
+            .where(and(eq(plans.id, row.id), eq(plans.revision, row.revision)));
+        }
+        if (!decide('worklist.raise', 'broker', { status: row.status as PlanStatus }).allowed) continue;
+        const due = this.dueKeys(relatives, today).filter((key) => !noticed.has(`${row.id} ${key}`));
+        if (due.length === 0) continue;
+        if (await this.raise(row.id, row.fields as PlanFields, due)) raised++;
+      }
+      if (page.length < PAGE) break;
     }
     return raised;
   }
 
+  /** The items already raised in these plans, as `<plan id> <item key>`. */
+  private async noticed(planIds: string[]): Promise<Set<string>> {
+    const rows = await this.database.db
+      .select({ planId: worklistNotices.planId, itemKey: worklistNotices.itemKey })
+      .from(worklistNotices)
+      .where(inArray(worklistNotices.planId, planIds));
+    return new Set(rows.map((r) => `${r.planId} ${r.itemKey}`));
+  }
+
   /** The passed review dates on the section's work list, as the staff work list shows them. */
-  private dueKeys(content: unknown, today: string): string[] {
-    return attentionItems(relativesOf(content), today)
+  private dueKeys(relatives: StoredRelative[], today: string): string[] {
+    return attentionItems(relatives, today)
       .filter((item) => item.open && item.kind === 'commitment-review-due')
       .map((item) => item.key);
   }

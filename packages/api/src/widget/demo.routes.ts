@@ -13,7 +13,9 @@ const files = {
 
 /**
  * The demo portal's policy: its own script and stylesheet only, no inline code, and Trusted
- * Types with only Lit's policy, as a strict portal would embed the widget.
+ * Types with only Lit's policy, as a strict portal would embed the widget. The relatives' widget
+ * and the individual's view each bring their own Lit, and each asks for that policy: a page that
+ * shows both allows it twice.
  */
 export const demoPageHeaders = secureHeaders({
   contentSecurityPolicy: {
@@ -26,7 +28,7 @@ export const demoPageHeaders = secureHeaders({
     baseUri: ["'none'"],
     formAction: ["'none'"],
     requireTrustedTypesFor: ["'script'"],
-    trustedTypes: ['lit-html'],
+    trustedTypes: ['lit-html', "'allow-duplicates'"],
   },
   strictTransportSecurity: 'max-age=31536000; includeSubDomains',
 });

@@ -20,7 +20,8 @@ describe('the /demo portal page in demo mode', () => {
       expect(csp.get('connect-src'), path).toBe("'self'");
       expect(csp.get('frame-ancestors'), path).toBe("'none'");
       expect(csp.get('require-trusted-types-for'), path).toBe("'script'");
-      expect(csp.get('trusted-types'), path).toBe('lit-html');
+      // Lit's policy only; twice, as both citizen elements bring their own Lit.
+      expect(csp.get('trusted-types'), path).toBe("lit-html 'allow-duplicates'");
       expect(csp.get('default-src'), path).toBe("'none'");
     }
   });
@@ -55,15 +56,19 @@ describe('the /demo portal page in demo mode', () => {
     expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);
     expect(script).toContain("'/dev/personas'");
     expect(script).toContain("'/dev/token'");
+    // The individual's view comes from its own module, loaded only when an individual signs in.
+    expect(script).toContain("'/widget/individual/individual-view.json'");
     expect(script).not.toMatch(/https?:\/\//);
   });
 
-  it('offers the personas the page picks from, and mints their tokens', async () => {
+  it('offers the personas the page picks from, relatives and individuals, and mints their tokens', async () => {
     const { personas } = (await (await t().app.request('/dev/personas')).json()) as { personas: { id: string; kind: string }[] };
-    const relative = personas.find((p) => p.kind === 'relative');
-    expect(relative).toBeDefined();
-    const token = await t().tokenFor(relative?.id ?? '');
-    expect(token.split('.')).toHaveLength(3);
+    for (const kind of ['relative', 'individual']) {
+      const persona = personas.find((p) => p.kind === kind);
+      expect(persona, kind).toBeDefined();
+      const token = await t().tokenFor(persona?.id ?? '');
+      expect(token.split('.')).toHaveLength(3);
+    }
   });
 });
 

@@ -42,6 +42,21 @@ export const widgetBundle: ElementBundle = {
   buildCommand: 'node packages/widget/build.mjs',
 };
 
+/**
+ * `<sip-individual-view>`, the individual's own view: built by the widget package beside the
+ * relatives' widget, a module of its own, served under a path of its own within the widget's
+ * (so the widget's CORS and headers hold for it, and no route of either bundle answers for the other).
+ */
+export const individualViewBundle: ElementBundle = {
+  name: "individual's view",
+  notBuiltTitle: "The individual's view is not built",
+  tag: 'Widget',
+  prefix: '/widget/individual',
+  file: 'sip-individual-view.js',
+  metadataFile: 'individual-view.json',
+  buildCommand: 'node packages/widget/build-individual.mjs',
+};
+
 /** The staff elements (`<sip-plan-editor>` and the others), one module. */
 export const staffBundle: ElementBundle = {
   name: 'staff elements',

@@ -6,7 +6,7 @@ import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../http/problem-response.ts';
 import { createRouter } from '../http/router.ts';
-import { staffBundle, widgetBuildSource, widgetBundle, type ElementBundle, type WidgetBuild } from './widget-build.ts';
+import { individualViewBundle, staffBundle, widgetBuildSource, widgetBundle, type ElementBundle, type WidgetBuild } from './widget-build.ts';
 
 const JAVASCRIPT = 'text/javascript; charset=utf-8';
 const REVALIDATE = 'no-cache';
@@ -173,6 +173,16 @@ export function createWidgetRoutes(options: { distDir: string }) {
     options.distDir,
     "The current widget build: its versioned URL and the integrity for the portal's script tag",
     'WidgetMetadata',
+  );
+}
+
+/** `<sip-individual-view>`, for the portals where individuals sign in to see their own plan. */
+export function createIndividualViewRoutes(options: { distDir: string }) {
+  return createBundleRoutes(
+    individualViewBundle,
+    options.distDir,
+    "The current build of the individual's view: its versioned URL and the integrity for the portal's script tag",
+    'IndividualViewMetadata',
   );
 }
 

@@ -5,3 +5,4 @@
 export * from './http.ts';
 export * from './styles.ts';
 export * from './events.ts';
+export * from './tokens.ts';

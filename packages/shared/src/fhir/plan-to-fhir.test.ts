@@ -271,6 +271,30 @@ describe('planToFhir', () => {
     ]);
   });
 
+  it('names the individual who changed their own plan with their e-ID as the Patient author', () => {
+    const change = { ...publishContext.change, userId: `citizen:${plan.individual.personId}`, organisationId: 'citizen' };
+    const { provenance } = planToFhir(plan, { systems: fixtureSystems, patient: publishContext.patient, change });
+    expect(provenance?.agent).toEqual([
+      {
+        type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/provenance-participant-type', code: 'author', display: 'Author' }] },
+        who: { type: 'Patient', identifier: { system: 'http://electronichealth.se/identifier/personnummer', value: plan.individual.personId } },
+      },
+    ]);
+  });
+
+  it('names a consent the individual gave themself with their e-ID as theirs, not as registered by staff', () => {
+    const own = planToFhir(
+      fullPlan({ consent: { ...fullPlan().consent!, recordedBy: { name: 'Astrid Nilsson' }, recordedWith: 'e-id', recordedAt: '2026-12-01T10:00:00.000Z' } }),
+      publishContext,
+    ).consent!;
+    expect(own.sourceAttachment).toEqual({
+      title: 'Den enskildes eget besked om samtycke till samordnad individuell plan, lämnat med e-legitimation',
+      creation: '2026-12-01T10:00:00.000Z',
+    });
+    expect(own.extension?.find((e) => e.url.endsWith('consent-recorded-by'))?.valueReference).toEqual(own.patient);
+    expect(own.text!.div).toContain('Astrid Nilsson, själv med e-legitimation');
+  });
+
   it('references the individual by personnummer or samordningsnummer when no Patient id is known', () => {
     const byIdentifier = planToFhir(plan, { systems: fixtureSystems, patient: patientIdentifierReference(plan) });
     expect(byIdentifier.carePlan.subject).toEqual({

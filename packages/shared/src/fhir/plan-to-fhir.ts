@@ -676,6 +676,10 @@ function consentActor(plan: PlanView, name: string): Reference<Organization> {
 function individualConsentSource(given: IndividualConsent): Consent['sourceAttachment'] {
   const form = given.form === 'written' ? 'Skriftligt' : 'Muntligt';
   const whose = given.basis === 'guardians' ? 'vårdnadshavarnas besked' : 'besked';
+  // Recorded by the individual themself, signed in with their own e-ID: nobody registered it for them.
+  if (given.recordedWith === 'e-id') {
+    return { title: `Den enskildes eget besked om samtycke till samordnad individuell plan, lämnat med e-legitimation`, creation: given.recordedAt };
+  }
   return {
     title: `${form} ${whose} om samtycke till samordnad individuell plan, registrerat av ${given.recordedBy.name}`,
     creation: given.recordedAt,
@@ -689,7 +693,7 @@ function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Pa
     identifier: [consentIdentifier(plan)],
     extension: [
       { url: SipExtension.consentForm, valueCode: given.form },
-      { url: SipExtension.consentRecordedBy, valueReference: practitionerRef(given.recordedBy) },
+      { url: SipExtension.consentRecordedBy, valueReference: given.recordedWith === 'e-id' ? patient : practitionerRef(given.recordedBy) },
     ],
     status: given.revokedAt ? 'inactive' : 'active',
     scope: { coding: [{ ...ConsentCoding.patientPrivacy }] },
@@ -726,7 +730,7 @@ function consent(plan: PlanView, given: IndividualConsent, patient: Reference<Pa
         ['Status', given.revokedAt ? 'Återkallat' : 'Gäller'],
         ['Registrerat', dateText(given.recordedAt)],
         ['Form', given.form === 'written' ? 'Skriftligt' : 'Muntligt'],
-        ['Registrerat av', given.recordedBy.name],
+        ['Registrerat av', given.recordedWith === 'e-id' ? `${given.recordedBy.name}, själv med e-legitimation` : given.recordedBy.name],
         ['Källa', resource.sourceAttachment?.title],
         ['Gäller till', dateText(given.scope.validUntil)],
         ['Undantaget', given.scope.excluded],
@@ -759,6 +763,12 @@ function provenance(plan: PlanView, change: PlanChange): Provenance {
             // Recorded by the broker on its own, e.g. when a review date passed.
             type: { coding: [{ system: FhirSystem.provenanceParticipantType, code: 'assembler', display: 'Assembler' }] },
             who: { type: 'Device', identifier: { system: SipIdentifierSystem.device, value: change.userId }, display: 'SIP-broker' },
+          }
+        : change.userId === `${CITIZEN_PREFIX}${plan.individual.personId}`
+        ? {
+            // The individual's own change, with their own e-ID: the patient is the author.
+            type: { coding: [{ system: FhirSystem.provenanceParticipantType, code: 'author', display: 'Author' }] },
+            who: { type: 'Patient', identifier: personIdentifier(plan.individual.personId) },
           }
         : change.userId.startsWith(CITIZEN_PREFIX)
         ? {

@@ -1,27 +1,31 @@
-// The demo portal: signs in as a demo relative with the service's demo issuer and embeds
-// <sip-relative-view> the way a portal would. Runs under Trusted Types: no HTML strings,
-// only DOM calls and textContent.
+// The demo portal: signs in as a demo person with the service's demo issuer and embeds
+// the element for them the way a portal would: <sip-relative-view> for a relative,
+// <sip-individual-view> (loaded only then, from its own module) for the person the plan is
+// about. Runs under Trusted Types: no HTML strings, only DOM calls and textContent.
 
 /** @typedef {{ id: string, kind: string, name: string, description: string }} Persona */
 /** @typedef {(request?: { renew: boolean }) => Promise<string>} TokenCallback */
 
 const texts = {
   sv: {
-    title: 'Mina sidor – anhörig (demo)',
+    title: 'Mina sidor – samordnad individuell plan (demo)',
     skip: 'Hoppa till innehållet',
     portal: 'Exempelkommunen · Mina sidor',
     language: 'Språk',
-    heading: 'Din roll som anhörig',
+    heading: 'Din samordnade individuella plan',
     intro:
-      'Så här ser en anhörigs sida ut när en portal bäddar in widgeten för samordnad individuell plan (SIP). Välj en påhittad anhörig för att logga in.',
-    signInHeading: 'Logga in som demoanhörig',
-    personaLabel: 'Anhörig',
-    personaHint: 'Personerna är påhittade och har Skatteverkets testpersonnummer.',
-    loading: 'Hämtar demoanhöriga …',
+      'Så här ser det ut när en portal bäddar in tjänsten för samordnad individuell plan (SIP). Välj en påhittad person att logga in som: den som planen gäller, eller en anhörig.',
+    signInHeading: 'Logga in som demoperson',
+    personaLabel: 'Person',
+    personaHint:
+      'Den som planen gäller ser hela sin plan. En anhörig ser det som personen har valt att dela. Personerna är påhittade och har Skatteverkets testpersonnummer.',
+    loading: 'Hämtar demopersoner …',
+    individuals: 'Den som planen gäller',
+    relatives: 'Anhöriga',
     signIn: 'Logga in',
     signOut: 'Logga ut',
     planHeading: 'Din samordnade individuella plan',
-    eventsHeading: 'Händelser från widgeten',
+    eventsHeading: 'Händelser från elementet',
     eventsHint: 'Det portalen får veta: id:n och status, aldrig personuppgifter eller token.',
     noEvents: 'Inga ännu.',
     footer: 'Demoläge: påhittade personer, inga riktiga uppgifter.',
@@ -30,28 +34,31 @@ const texts = {
     signedIn: (/** @type {string} */ name) => `Inloggad som ${name}.`,
     signedOut: 'Utloggad.',
     sessionRenewed: 'Sessionen gick ut. Du är inloggad igen.',
-    personasFailed: 'Det gick inte att hämta demoanhöriga. Ladda om sidan för att försöka igen.',
-    noPersonas: 'Det finns inga demoanhöriga.',
+    personasFailed: 'Det gick inte att hämta demopersoner. Ladda om sidan för att försöka igen.',
+    noPersonas: 'Det finns inga demopersoner.',
     tokenFailed: 'Det gick inte att logga in. Försök igen.',
     widgetMissing: (/** @type {string} */ detail) => `Widgeten kan inte visas: ${detail}`,
     widgetNotLoaded: 'Widgeten laddades inte. Kontrollera att den är byggd och ladda om sidan.',
   },
   en: {
-    title: 'My pages – relative (demo)',
+    title: 'My pages – coordinated individual plan (demo)',
     skip: 'Skip to content',
     portal: 'Example Municipality · My pages',
     language: 'Language',
-    heading: 'Your role as a relative',
+    heading: 'Your coordinated individual plan',
     intro:
-      "This is what a relative's page looks like when a portal embeds the widget for the coordinated individual plan (SIP). Choose a made-up relative to sign in.",
-    signInHeading: 'Sign in as a demo relative',
-    personaLabel: 'Relative',
-    personaHint: "The people are made up and have the Swedish Tax Agency's test personal identity numbers.",
-    loading: 'Loading demo relatives …',
+      'This is what it looks like when a portal embeds the service for the coordinated individual plan (SIP). Choose a made-up person to sign in as: the person the plan is about, or a relative.',
+    signInHeading: 'Sign in as a demo person',
+    personaLabel: 'Person',
+    personaHint:
+      "The person the plan is about sees their whole plan. A relative sees what that person has chosen to share. The people are made up and have the Swedish Tax Agency's test personal identity numbers.",
+    loading: 'Loading demo people …',
+    individuals: 'The person the plan is about',
+    relatives: 'Relatives',
     signIn: 'Sign in',
     signOut: 'Sign out',
     planHeading: 'Your coordinated individual plan',
-    eventsHeading: 'Events from the widget',
+    eventsHeading: 'Events from the element',
     eventsHint: 'What the portal learns: ids and status, never personal data or tokens.',
     noEvents: 'None yet.',
     footer: 'Demo mode: made-up people, no real data.',
@@ -60,8 +67,8 @@ const texts = {
     signedIn: (/** @type {string} */ name) => `Signed in as ${name}.`,
     signedOut: 'Signed out.',
     sessionRenewed: 'The session expired. You are signed in again.',
-    personasFailed: 'The demo relatives could not be loaded. Reload the page to try again.',
-    noPersonas: 'There are no demo relatives.',
+    personasFailed: 'The demo people could not be loaded. Reload the page to try again.',
+    noPersonas: 'There are no demo people.',
     tokenFailed: 'Signing in failed. Try again.',
     widgetMissing: (/** @type {string} */ detail) => `The widget cannot be shown: ${detail}`,
     widgetNotLoaded: 'The widget did not load. Check that it is built and reload the page.',
@@ -69,7 +76,8 @@ const texts = {
 };
 
 const WIDGET_TAG = 'sip-relative-view';
-const WIDGET_EVENTS = ['sip-ready', 'sip-consent-change', 'sip-error', 'sip-session-expired'];
+const INDIVIDUAL_TAG = 'sip-individual-view';
+const WIDGET_EVENTS = ['sip-ready', 'sip-consent-change', 'sip-change', 'sip-error', 'sip-session-expired'];
 /** A token is renewed this long before it expires. */
 const RENEW_BEFORE_MS = 30_000;
 
@@ -129,6 +137,9 @@ function applyLanguage() {
   document.title = text('title');
   for (const element of document.querySelectorAll('[data-text]')) {
     element.textContent = text(/** @type {string} */ (element.getAttribute('data-text')));
+  }
+  for (const element of document.querySelectorAll('optgroup[data-label-text]')) {
+    /** @type {HTMLOptGroupElement} */ (element).label = text(/** @type {string} */ (element.getAttribute('data-label-text')));
   }
   for (const element of document.querySelectorAll('[data-label]')) {
     element.setAttribute('aria-label', text(/** @type {string} */ (element.getAttribute('data-label'))));
@@ -195,10 +206,18 @@ function signOut() {
   signOutButton.hidden = true;
 }
 
-/** Waits for the widget module to define its element; false when it does not load. */
-async function widgetDefined(timeoutMs = 10_000) {
+/**
+ * Waits for the element's module to define it; false when it does not load. The relatives'
+ * widget is on the page already; the individual's view is loaded only for an individual.
+ * @param {string} tag
+ */
+async function elementDefined(tag, timeoutMs = 10_000) {
+  if (tag === INDIVIDUAL_TAG && !customElements.get(tag)) {
+    const { path } = await fetchJson('/widget/individual/individual-view.json').catch(() => ({ path: '/widget/individual/sip-individual-view.js' }));
+    import(path).catch(() => undefined);
+  }
   return Promise.race([
-    customElements.whenDefined(WIDGET_TAG).then(() => true),
+    customElements.whenDefined(tag).then(() => true),
     new Promise((resolve) => setTimeout(() => resolve(false), timeoutMs)),
   ]);
 }
@@ -215,13 +234,14 @@ async function signIn(persona) {
     showProblem({ key: 'tokenFailed' });
     return;
   }
-  if (!(await widgetDefined())) {
+  const tag = persona.kind === 'individual' ? INDIVIDUAL_TAG : WIDGET_TAG;
+  if (!(await elementDefined(tag))) {
     showStatus(undefined);
     showProblem({ key: 'widgetNotLoaded' });
     return;
   }
   signOut();
-  const element = /** @type {HTMLElement & { getAccessToken?: TokenCallback }} */ (document.createElement(WIDGET_TAG));
+  const element = /** @type {HTMLElement & { getAccessToken?: TokenCallback }} */ (document.createElement(tag));
   element.setAttribute('api-base', location.origin);
   element.setAttribute('lang', lang);
   /** @type {TokenCallback} */
@@ -263,20 +283,31 @@ async function loadPersonas() {
   showStatus({ key: 'loading' });
   try {
     const body = await fetchJson('/dev/personas');
-    personas = /** @type {Persona[]} */ (body.personas).filter((p) => p.kind === 'relative');
+    personas = /** @type {Persona[]} */ (body.personas).filter((p) => p.kind === 'relative' || p.kind === 'individual');
   } catch {
     showStatus(undefined);
     showProblem({ key: 'personasFailed' });
     return;
   }
-  select.replaceChildren(
-    ...personas.map((persona) => {
-      const option = document.createElement('option');
-      option.value = persona.id;
-      option.textContent = persona.name;
-      return option;
-    }),
-  );
+  /** @param {string} kind @param {string} key */
+  const group = (kind, key) => {
+    const optgroup = document.createElement('optgroup');
+    optgroup.setAttribute('data-label-text', key);
+    optgroup.label = text(key);
+    optgroup.append(
+      ...personas
+        .filter((persona) => persona.kind === kind)
+        .map((persona) => {
+          const option = document.createElement('option');
+          option.value = persona.id;
+          option.textContent = persona.name;
+          return option;
+        }),
+    );
+    return optgroup;
+  };
+  // Relatives first: the page has shown them since before the individual's view.
+  select.replaceChildren(group('relative', 'relatives'), group('individual', 'individuals'));
   showStatus(undefined);
   if (personas.length === 0) {
     showProblem({ key: 'noPersonas' });
