@@ -32,7 +32,7 @@ export async function buildCurrentWidget() {
   return { version: metadata.version, hash, integrity };
 }
 
-/** The snippet for one build: the module at its versioned URL with its integrity, and the element. */
+/** The snippet for one build: the module at its versioned URL with its integrity, the element, and the portal's own script. */
 export function renderSnippet({ hash, integrity }) {
   return [
     '```html',
@@ -40,6 +40,9 @@ export function renderSnippet({ hash, integrity }) {
     `        integrity="${integrity}" crossorigin="anonymous"></script>`,
     '',
     `<sip-relative-view api-base="${EXAMPLE_ORIGIN}" lang="sv"></sip-relative-view>`,
+    '',
+    '<!-- The portal\'s own script file: it hands the element the token (no inline script). -->',
+    '<script type="module" src="/js/relatives.js"></script>',
     '```',
   ].join('\n');
 }

@@ -2,6 +2,10 @@ import AxeBuilder from '@axe-core/playwright';
 import type { MyPlan } from '@sip/shared';
 import type { Page, Request, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import ar from '../packages/widget/src/lang/ar.ts';
+import en from '../packages/widget/src/lang/en.ts';
+import fi from '../packages/widget/src/lang/fi.ts';
+import lattlast from '../packages/widget/src/lang/sv-x-lattlast.ts';
 import {
   commitmentCard,
   giveMariaTwoPlans,
@@ -495,30 +499,68 @@ describe('<sip-relative-view> meets WCAG 2.1 AA in Chromium', () => {
       expect(errors).toEqual([]);
     });
 
-    it('in English: the list, a plan, the dialog and an error summary', async () => {
-      const list = await open({ persona: 'maria', lang: 'en' });
-      await list.page.getByRole('heading', { name: 'My plans' }).waitFor();
-      await expectNoAxeViolations(list.page, 'list (en)');
-      expect(list.errors).toEqual([]);
+    // Each language besides Swedish, fetched when the element asks for it: the same states, and axe.
+    for (const [lang, t, dir] of [
+      ['en', en, 'ltr'],
+      ['sv-x-lattlast', lattlast, 'ltr'],
+      ['fi', fi, 'ltr'],
+      ['ar', ar, 'rtl'],
+    ] as const) {
+      it(`in ${lang}: the list, a plan, the dialog, an error summary, a load error, a session expired and no plans, written ${dir}`, async () => {
+        // Maria has two plans: a list. Erik has one: it opens directly.
+        const list = await open({ persona: 'maria', lang });
+        await list.page.getByRole('heading', { name: t.myPlans }).waitFor();
+        const base = await shadow(list.page).evaluate((el) => {
+          const root = el.shadowRoot!.querySelector('[part="base"]')!;
+          return { lang: root.getAttribute('lang'), dir: root.getAttribute('dir'), direction: getComputedStyle(root).direction };
+        });
+        expect(base).toEqual({ lang, dir, direction: dir });
+        await expectNoAxeViolations(list.page, `list (${lang})`);
+        expect(list.errors).toEqual([]);
 
-      const { page, errors } = await open({ persona: 'erik', lang: 'en' });
-      const plan = planOf('erik');
-      await page.getByRole('heading', { name: 'Your commitments' }).waitFor();
-      await expectNoAxeViolations(page, 'plan (en)');
+        const { page, errors } = await open({ persona: 'erik', lang });
+        const plan = planOf('erik');
+        await page.getByRole('heading', { name: t.commitmentsHeading }).waitFor();
+        await expectNoAxeViolations(page, `plan (${lang})`);
+        // What staff wrote stays Swedish, read left to right.
+        const staffWritten = await shadow(page)
+          .locator(`[id="title-${plan.me.commitments[0]!.id}"]`)
+          .evaluate((el) => {
+            const marked = el.querySelector('[lang]');
+            return { lang: marked?.getAttribute('lang') ?? null, dir: getComputedStyle(marked ?? el).direction };
+          });
+        expect(staffWritten).toEqual(lang === 'sv-x-lattlast' ? { lang: null, dir: 'ltr' } : { lang: 'sv', dir: 'ltr' });
 
-      const requested = plan.me.commitments.find((c) => c.status === 'requested')!;
-      await shadow(page).locator(`[id="comment-${requested.id}"]`).focus();
-      await page.keyboard.insertText('x'.repeat(2001));
-      await page.getByRole('button', { name: 'Accept' }).press('Enter');
-      await page.getByRole('alert').filter({ hasText: 'There is a problem' }).waitFor();
-      await expectNoAxeViolations(page, 'error summary (en)');
+        const requested = plan.me.commitments.find((c) => c.status === 'requested')!;
+        await shadow(page).locator(`[id="comment-${requested.id}"]`).focus();
+        await page.keyboard.insertText('x'.repeat(2001));
+        await pressOn(page, `accept-${requested.id}`);
+        await page.getByRole('alert').filter({ hasText: t.errorSummaryTitle }).waitFor();
+        await expectNoAxeViolations(page, `error summary (${lang})`);
 
-      const accepted = plan.me.commitments.find((c) => c.status === 'accepted')!;
-      await pressOn(page, `withdraw-${accepted.id}`);
-      await page.getByRole('dialog', { name: 'Do you want to withdraw from this commitment?' }).waitFor();
-      await expectNoAxeViolations(page, 'dialog (en)');
-      expect(errors).toEqual([]);
-    });
+        const accepted = plan.me.commitments.find((c) => c.status === 'accepted')!;
+        await pressOn(page, `withdraw-${accepted.id}`);
+        await page.getByRole('dialog', { name: t.withdrawTitle }).waitFor();
+        await expectNoAxeViolations(page, `dialog (${lang})`);
+        expect(errors).toEqual([]);
+
+        // The states without a plan: the service fails, the session has expired, no plans at all.
+        const failing = await open(
+          { persona: 'erik', lang },
+          { before: (p) => p.route('**/api/me/plans', (route) => route.fulfill({ status: 500, contentType: 'application/problem+json', body: '{"status":500}' })) },
+        );
+        await failing.page.getByRole('alert').filter({ hasText: t.errors.server }).waitFor();
+        await expectNoAxeViolations(failing.page, `load error (${lang})`);
+        const expired = await open({ persona: 'erik', lang, token: 'invalid' });
+        await expired.page.getByRole('alert').filter({ hasText: t.sessionExpiredTitle }).waitFor();
+        await expectNoAxeViolations(expired.page, `session expired (${lang})`);
+        const empty = await open({ persona: 'astrid', lang });
+        await empty.page.getByText(t.noPlans).waitFor();
+        await expectNoAxeViolations(empty.page, `no plans (${lang})`);
+        expect([...failing.errors, ...expired.errors].filter((e) => !EXPECTED_NETWORK_ERRORS.test(e))).toEqual([]);
+        expect(empty.errors).toEqual([]);
+      });
+    }
   });
 
   describe('form errors follow GOV.UK’s error summary pattern', () => {
@@ -634,6 +676,60 @@ describe('<sip-relative-view> meets WCAG 2.1 AA in Chromium', () => {
 
     it('at 200 % zoom, as CSS zoom on the host page', async () => {
       expect(await checkLayouts({ context: { viewport: { width: 1280, height: 800 } } }, 2)).toEqual({});
+    });
+
+    it('right to left, in Arabic, at 320 CSS pixels: mirrored, nothing cut off, nothing on top of another', async () => {
+      const problems: Record<string, string[]> = {};
+      for (const persona of ['bengt', 'erik']) {
+        // A single plan opens directly.
+        const { page, errors } = await open({ persona, lang: 'ar' }, { context: { viewport: { width: 320, height: 640 } } });
+        await page.getByRole('heading', { name: ar.commitmentsHeading }).waitFor();
+        for (const summary of await shadow(page).locator('summary').all()) await summary.press('Enter');
+        problems[persona] = await layoutProblems(page);
+        problems[`${persona}: overlapping`] = await page.evaluate(() => {
+          const root = document.querySelector('sip-relative-view')!.shadowRoot!;
+          const found: string[] = [];
+          const name = (el: Element) => `${el.localName}.${el.getAttribute('class') ?? ''} "${(el.textContent ?? '').replace(/\s+/g, ' ').trim().slice(0, 30)}"`;
+          for (const group of root.querySelectorAll('.toolbar, .actions, .facts > div, .radio, li, .field')) {
+            const boxes = [...group.children].filter((c) => c.checkVisibility()).map((c) => [c, c.getBoundingClientRect()] as const);
+            for (let i = 0; i < boxes.length; i++)
+              for (let j = i + 1; j < boxes.length; j++) {
+                const [a, ra] = boxes[i]!;
+                const [b, rb] = boxes[j]!;
+                const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+                const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+                if (w > 1 && h > 1) found.push(`${name(a)} over ${name(b)}`);
+              }
+          }
+          return found;
+        });
+        // Mirrored: lists indented on the right, headings and text starting at the right edge.
+        const mirrored = await page.evaluate(() => {
+          const root = document.querySelector('sip-relative-view')!.shadowRoot!;
+          const base = root.querySelector('[part="base"]')!.getBoundingClientRect();
+          const list = getComputedStyle(root.querySelector('ul:not([class])')!);
+          const title = root.querySelector('#plan-title')!;
+          const range = document.createRange();
+          range.selectNodeContents(title);
+          const text = range.getBoundingClientRect();
+          return {
+            direction: getComputedStyle(root.querySelector('[part="base"]')!).direction,
+            listIndent: [list.paddingLeft, parseFloat(list.paddingRight) > 0],
+            titleAtRight: Math.abs(base.right - parseFloat(getComputedStyle(root.querySelector('[part="base"]')!).paddingRight) - text.right) < 2,
+          };
+        });
+        expect(mirrored, persona).toEqual({ direction: 'rtl', listIndent: ['0px', true], titleAtRight: true });
+        await expectNoAxeViolations(page, `${persona} in Arabic at 320 px`);
+        expect(errors).toEqual([]);
+      }
+      // Back to the list, from one of Maria's two plans: the arrow points right.
+      const { page, errors } = await open({ persona: 'maria', lang: 'ar' }, { context: { viewport: { width: 320, height: 640 } } });
+      await pressOn(page, `open-${planOf('maria').planId}`);
+      await page.locator('#plan-title').waitFor();
+      expect(await shadow(page).locator('.back').evaluate((el) => getComputedStyle(el, '::before').content)).toBe('"→" / ""');
+      problems['maria: plan'] = await layoutProblems(page);
+      expect(errors).toEqual([]);
+      expect(Object.fromEntries(Object.entries(problems).filter(([, found]) => found.length > 0))).toEqual({});
     });
   });
 

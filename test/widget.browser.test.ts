@@ -343,6 +343,95 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect(errors).toEqual([]);
   });
 
+  it('starts its headings at heading-level, keeping their outline, at most h6', async () => {
+    const plan = await myPlan('bengt');
+    const { page, errors } = await open({ persona: 'bengt', planId: plan.planId, headingLevel: '4' });
+    await page.locator('#plan-title').waitFor();
+    /** The levels of the headings of the open plan, by their depth below its title, and the title's. */
+    const outline = () =>
+      page.locator('sip-relative-view').evaluate((el) => {
+        const levels: Record<string, string[]> = {};
+        for (const h of el.shadowRoot!.querySelectorAll('h1, h2, h3, h4, h5, h6')) {
+          const depth = h.className;
+          levels[depth] = [...new Set([...(levels[depth] ?? []), h.localName])];
+        }
+        return levels;
+      });
+    expect(await outline()).toEqual({ d0: ['h4'], d1: ['h5'], d2: ['h6'], d3: ['h6'] });
+    expect(await page.getByRole('heading', { level: 4 }).first().textContent()).toContain('SIP för Astrid Nilsson');
+    for (const [value, levels] of [
+      ['1', ['h1', 'h2', 'h3', 'h4']],
+      ['2', ['h2', 'h3', 'h4', 'h5']],
+      ['6', ['h6', 'h6', 'h6', 'h6']],
+      ['9', ['h6', 'h6', 'h6', 'h6']],
+      ['0', ['h1', 'h2', 'h3', 'h4']],
+      ['not a number', ['h2', 'h3', 'h4', 'h5']],
+      [null, ['h2', 'h3', 'h4', 'h5']],
+    ] as const) {
+      await page.locator('sip-relative-view').evaluate((el, v) => (v === null ? el.removeAttribute('heading-level') : el.setAttribute('heading-level', v)), value);
+      await expect.poll(outline, { message: String(value) }).toEqual({ d0: [levels[0]], d1: [levels[1]], d2: [levels[2]], d3: [levels[3]] });
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('fetches only the language asked for, once, and shows nothing in another language while it comes', async () => {
+    const modules: string[] = [];
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { page, errors } = await open(
+      { persona: 'erik', lang: 'fi' },
+      {
+        before: async (p) => {
+          p.on('request', (request: Request) => {
+            if (/sip-relative-view\.[\w-]+\.[0-9a-f]{12}\.js$/.test(request.url())) modules.push(new URL(request.url()).pathname);
+          });
+          await p.route(/sip-relative-view\.fi\.[0-9a-f]{12}\.js$/, async (route) => {
+            await held;
+            await route.continue();
+          });
+        },
+      },
+    );
+    // While Finnish is on its way: a busy, neutral state, no Swedish.
+    await expect.poll(() => modules.length).toBe(1);
+    const waiting = await page.locator('sip-relative-view').evaluate((el) => {
+      const view = el.shadowRoot!.querySelector('.view')!;
+      return { busy: view.getAttribute('aria-busy'), text: (view.textContent ?? '').trim() };
+    });
+    expect(waiting).toEqual({ busy: 'true', text: '' });
+    release();
+    // Erik's one plan opens directly.
+    await page.getByRole('heading', { name: 'Sitoumuksesi' }).waitFor();
+    expect(modules).toEqual([expect.stringMatching(/^\/sip-relative-view\.fi\.[0-9a-f]{12}\.js$/)]);
+    // A second element in the same language fetches nothing more.
+    await page.evaluate(() => {
+      const second = document.createElement('sip-relative-view');
+      second.setAttribute('api-base', document.querySelector('sip-relative-view')!.getAttribute('api-base')!);
+      second.setAttribute('lang', 'fi');
+      document.querySelector('main')!.append(second);
+    });
+    await page.locator('sip-relative-view').nth(1).getByText('Odotetaan kirjautumista …').waitFor();
+    expect(modules).toHaveLength(1);
+    expect(errors).toEqual([]);
+  });
+
+  it('speaks Swedish, and says so, when the language asked for cannot be had or is not the one built', async () => {
+    for (const [how, fulfil] of [
+      ['not found', { status: 404, body: '' }],
+      ['other bytes than its integrity names', { status: 200, contentType: 'text/javascript', body: 'export default { myPlans: "Omat suunnitelmat" };' }],
+    ] as const) {
+      const { page, errors } = await open({ persona: 'erik', lang: 'ar' }, { before: (p) => p.route(/sip-relative-view\.ar\.[0-9a-f]{12}\.js$/, (route) => route.fulfill(fulfil)) });
+      await page.getByRole('heading', { name: 'Dina åtaganden' }).waitFor();
+      await page.getByText('gick inte att hämta. Därför står allt här på svenska.').waitFor();
+      const base = await page.locator('sip-relative-view').evaluate((el) => {
+        const root = el.shadowRoot!.querySelector('[part="base"]')!;
+        return { lang: root.getAttribute('lang'), dir: root.getAttribute('dir'), named: root.querySelector('.message [lang]')?.getAttribute('lang') };
+      });
+      expect(base, how).toEqual({ lang: 'sv', dir: 'ltr', named: 'ar' });
+      expect(errors.filter((e) => !/status of 404|integrity|Failed to find a valid digest/i.test(e)), how).toEqual([]);
+    }
+  });
+
   it('follows the document language when the element has none', async () => {
     const { page, errors } = await open({ persona: 'erik', docLang: 'en-GB' });
     await page.getByRole('heading', { name: 'Your commitments' }).waitFor();

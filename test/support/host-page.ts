@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { dirname, join } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { collectPageErrors } from './browser.ts';
 import { mintToken } from './service.ts';
@@ -75,8 +76,8 @@ export interface HostServer {
 
 /**
  * A host page on its own loopback origin: `/` is the page `content` describes for the query
- * (`doclang` sets its language, `zoom` a CSS zoom), `/host.js` the `script`, and `/<bundleName>`
- * the element bundle at `bundlePath`.
+ * (`doclang` sets its language, `zoom` a CSS zoom), `/host.js` the `script`, `/<bundleName>`
+ * the element bundle at `bundlePath`, and the modules it loads on demand from beside it.
  */
 export async function startHostServer(options: {
   serviceUrl: string;
@@ -130,6 +131,11 @@ ${content.element}
     } else if (url.pathname === `/${options.bundleName}`) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
       res.end(await readFile(options.bundlePath));
+    } else if (/^\/[\w-]+(\.[\w-]+)*\.[0-9a-f]{12}\.js$/.test(url.pathname)) {
+      // A module the bundle loads on demand (a language), from beside it.
+      const body = await readFile(join(dirname(options.bundlePath), url.pathname.slice(1))).catch(() => undefined);
+      res.writeHead(body ? 200 : 404, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(body);
     } else if (url.pathname === '/favicon.ico') {
       res.writeHead(204);
       res.end();

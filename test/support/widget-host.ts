@@ -87,6 +87,8 @@ export interface HostOptions {
   twice?: boolean;
   /** CSS `zoom` on the host page's `<html>`, as a reader who zooms the text. */
   zoom?: number;
+  /** The element's `heading-level` attribute. */
+  headingLevel?: string;
   /** The portal's help line on the element: {@link HELP}. */
   help?: boolean;
 }
@@ -107,6 +109,7 @@ export function startHost(serviceUrl: string, bundlePath: string): Promise<Host>
       const attributes = [`api-base="${escapeAttribute(serviceUrl)}"`];
       if (q.get('lang')) attributes.push(`lang="${escapeAttribute(q.get('lang')!)}"`);
       if (q.get('plan')) attributes.push(`plan-id="${escapeAttribute(q.get('plan')!)}"`);
+      if (q.get('heading-level')) attributes.push(`heading-level="${escapeAttribute(q.get('heading-level')!)}"`);
       if (q.has('help')) attributes.push(...Object.entries(HELP).map(([name, value]) => `help-${name}="${escapeAttribute(value)}"`));
       return {
         title: 'Mina sidor',
@@ -153,6 +156,7 @@ export async function startWidgetHarness(): Promise<WidgetHarness> {
     if (options.token) q.set('token', options.token);
     if (options.twice) q.set('twice', '');
     if (options.zoom) q.set('zoom', String(options.zoom));
+    if (options.headingLevel) q.set('heading-level', options.headingLevel);
     if (options.help) q.set('help', '');
     return `${host.url}/?${q}`;
   };

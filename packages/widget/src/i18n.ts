@@ -1,10 +1,20 @@
 /**
  * Localisation: one typed dictionary per language and a small controller per element.
  * No global configuration, so two embeds on one page can speak different languages.
+ *
+ * Swedish is the default and part of the element; every other language is a module of its
+ * own (`lang/<tag>.ts`), fetched only when an element asks for it.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { loadMessages } from './languages.ts';
 
-export type Lang = 'sv' | 'en';
+/**
+ * The languages the widget speaks. `sv-x-lattlast` is lättläst svenska (easy-to-read Swedish):
+ * Swedish (`sv`) with a private-use subtag, since BCP 47 registers none for it.
+ */
+export type Lang = 'sv' | 'sv-x-lattlast' | 'en' | 'fi' | 'ar';
+/** The languages that are loaded on demand. */
+export type LoadedLang = Exclude<Lang, 'sv'>;
 
 type CommitmentStatus = 'requested' | 'accepted' | 'declined' | 'withdrawn' | 'cancelled';
 type HistoryStatus = CommitmentStatus | 'reconfirmed';
@@ -16,7 +26,7 @@ type RequestKind = 'contact-consultant' | 'needs-assessment';
 /** A sentence that starts with a name or "personen": its first letter upper-case. */
 const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 
-const group = (n: number, lang: Lang) => new Intl.NumberFormat(lang === 'sv' ? 'sv-SE' : 'en-GB').format(n);
+const group = (n: number) => new Intl.NumberFormat('sv-SE').format(n);
 
 export const sv = {
   // Loading, empty and error states
@@ -337,320 +347,13 @@ export const sv = {
   errorSummaryTitle: 'Det finns ett problem',
   errorPrefix: 'Fel:',
   commentTooLong: (max: number, length: number) =>
-    `Kommentaren får vara högst ${group(max, 'sv')} tecken. Den är nu ${group(length, 'sv')} tecken.`,
+    `Kommentaren får vara högst ${group(max)} tecken. Den är nu ${group(length)} tecken.`,
   commentControl: 'Kommentaren innehåller tecken som inte går att spara. Ta bort dem och försök igen.',
   commentRejected: 'Kommentaren gick inte att spara. Kontrollera längden och tecknen.',
 };
 
 export type Messages = typeof sv;
 
-export const en: Messages = {
-  loading: 'Loading …',
-  loadingPlan: 'Loading the plan …',
-  noPlans: 'You are not a relative in any coordinated individual plan (SIP) at the moment.',
-  errorTitle: 'Something went wrong',
-  tryAgain: 'Try again',
-  errors: {
-    config: 'The service is not set up correctly on this page. Contact whoever runs this website.',
-    network: 'We cannot reach the service. Check your internet connection and try again.',
-    timeout: 'The service is not answering right now. Try again in a while.',
-    'not-found': 'The plan does not exist, or you no longer have access to it.',
-    forbidden: 'You are not allowed to see this.',
-    server: 'Something went wrong in the service. Try again in a while.',
-    'bad-response': 'The service gave an answer we do not understand. Try again in a while.',
-    conflict: 'It could not be saved because something has changed. We have loaded the latest.',
-    validation: 'What you wrote could not be saved. Correct the error and try again.',
-  },
-  sessionExpiredTitle: 'You are signed out',
-  sessionExpired: 'Your sign-in has expired. Sign in again to continue.',
-  waitingForSignIn: 'Waiting for sign-in …',
-
-  myPlans: 'My plans',
-  plansCount: (n: number) =>
-    n === 1 ? 'You are a relative in 1 coordinated individual plan (SIP).' : `You are a relative in ${n} coordinated individual plans (SIPs).`,
-  sipMeans: 'SIP stands for coordinated individual plan: the plan in which the municipality and the region write down together what is to be done and who does it.',
-  untitledPlan: 'Coordinated individual plan',
-  planStatus: {
-    draft: 'Draft',
-    active: 'In force',
-    followed_up: 'Followed up',
-    consent_withdrawn: 'Paused: consent withdrawn',
-    closed: 'Closed',
-  },
-  planStatusLabel: (status: string) => `Status: ${status}`,
-
-  backToPlans: 'All my plans',
-  print: 'Print',
-  youAre: (name: string, relationship: string) => `You are ${name} (${relationship}).`,
-  relationships: {
-    SPS: 'spouse',
-    HUSB: 'husband',
-    WIFE: 'wife',
-    DOMPART: 'partner',
-    CHILD: 'child',
-    DAU: 'daughter',
-    SON: 'son',
-    PRN: 'parent',
-    MTH: 'mother',
-    FTH: 'father',
-    SIB: 'sibling',
-    SIS: 'sister',
-    BRO: 'brother',
-    GRNDCHILD: 'grandchild',
-    GRNDDAU: 'granddaughter',
-    GRNDSON: 'grandson',
-    FRND: 'friend',
-    NBOR: 'neighbour',
-  },
-
-  contactHeading: 'Who to contact',
-  coordinator: 'Coordinator of the plan',
-  noCoordinator: 'The plan has no coordinator yet.',
-  phone: 'Phone',
-  phoneHours: 'Phone hours',
-  someone: 'the person the plan is for',
-  outOfHours: 'Out of office hours',
-  outOfHoursGeneral: 'Call 1177 for health care advice, day and night. Call 112 in an emergency. Contact the coordinator on the next working day.',
-
-  commitmentsHeading: 'Your commitments',
-  commitmentsIntro:
-    'You have been asked to do these things. It is voluntary. Nothing applies until you accept, and you can withdraw from a commitment whenever you want.',
-  noCommitments: 'You have not been asked to take on any commitment.',
-  childNoCommitments: 'Children are not asked to take on commitments. You can still get information and support.',
-  howOften: 'How often',
-  period: 'Period',
-  periodFrom: (from: string) => `From ${from}`,
-  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
-  reviewDate: 'To be reviewed',
-  statusLabel: 'Status',
-  commitmentStatus: {
-    requested: 'Waiting for your answer',
-    accepted: 'You have accepted',
-    declined: 'You have declined',
-    withdrawn: 'You have withdrawn',
-    cancelled: 'Cancelled by staff',
-  },
-  reconfirmDue: (date: string) => `Time to check: can you carry on with this? By ${date}.`,
-  reconfirmFrom: (date: string) => `You will be asked again from ${date}.`,
-  cancelledHelp: 'Staff have removed this commitment. You do not need to do anything. Questions? Contact the coordinator.',
-  withdrawnHelp: (responsible: string | null) =>
-    `${responsible ? `${responsible}, who is responsible for the plan,` : 'Whoever is responsible for the plan'} has been told and will plan again, so that the help still happens.`,
-  accept: 'Accept',
-  decline: 'Decline',
-  withdraw: 'Withdraw',
-  reconfirm: 'Yes, I will carry on',
-  comment: 'Comment (optional)',
-  commentHint: 'At most 2,000 characters. Staff working on the plan can read it.',
-  history: 'Your answers so far',
-  historyEntry: {
-    requested: 'Staff asked you',
-    accepted: 'You accepted',
-    declined: 'You declined',
-    withdrawn: 'You withdrew',
-    cancelled: 'Staff cancelled the commitment',
-    reconfirmed: 'You confirmed you will carry on',
-  },
-  nextReview: (date: string) => `next review ${date}`,
-
-  withdrawTitle: 'Do you want to withdraw from this commitment?',
-  withdrawBody: (responsible: string | null) =>
-    `You will stop doing this. ${responsible ? `${responsible}, who is responsible for the plan,` : 'Whoever is responsible for the plan'} will be told and must plan again, so that the help happens in another way. You do not have to say why.`,
-  withdrawComment: 'Do you want to say why? (optional)',
-  withdrawConfirm: 'Yes, withdraw',
-  withdrawCancel: 'No, carry on as before',
-
-  declineTitle: 'Do you want to decline?',
-  declineBody: (responsible: string | null) =>
-    `It is quite all right to decline. ${responsible ? `${responsible}, who is responsible for the plan,` : 'Whoever is responsible for the plan'} will be told and will arrange the help another way. You can change your mind and accept as long as they have not planned anew.`,
-  declineConfirm: 'Yes, decline',
-  declineCancel: 'No, go back',
-  declinedHelp: (responsible: string | null) =>
-    `Changed your mind? You can accept as long as ${responsible ?? 'whoever is responsible for the plan'} has not planned anew.`,
-  changeToAccept: 'Change my mind and accept',
-
-  roleHeading: 'Your role as a relative',
-  roleIntro: (responsible: string | null) =>
-    `Being a relative in the plan is voluntary. If you no longer want a role in the plan, you can say so here. ${responsible ?? 'Whoever is responsible for the plan'} will then contact you to plan anew. What you have accepted stands until you have talked; if you want to stop something at once, you can withdraw from it above.`,
-  leaveButton: 'I want to step out of my role',
-  leaveTitle: 'Do you want to step out of your role in the plan?',
-  leaveBody: (responsible: string | null) =>
-    `${responsible ?? 'Whoever is responsible for the plan'} will be told and will contact you to plan anew, so that the help still happens. You do not need to say why.`,
-  leaveConfirm: 'Yes, I want to step out',
-  leaveCancel: 'No, go back',
-  leaveAsked: (date: string) => `On ${date} you asked to step out of your role.`,
-  leaveWaiting: (responsible: string | null) => `${responsible ?? 'Whoever is responsible for the plan'} will contact you.`,
-
-  todo: {
-    heading: 'To do',
-    none: 'There is nothing for you to answer at the moment.',
-    answer: 'Answer:',
-    reconfirm: (date: string) => `Check by ${date}:`,
-    home: 'Answer about your shared home',
-  },
-
-  receipt: {
-    title: 'Receipt for your answer',
-    answer: 'Your answer',
-    comment: 'Your comment',
-    at: 'Saved',
-    reference: 'Reference',
-    told: 'Has been told',
-    coordinator: (name: string) => `the coordinator ${name}`,
-    next: 'What happens now',
-    keep: 'Keep the receipt. Give the reference if you want to ask about your answer.',
-    print: 'Print the receipt',
-    answers: {
-      accepted: 'You accepted',
-      declined: 'You declined',
-      withdrawn: 'You withdrew from',
-      reconfirmed: 'You will carry on with',
-      'home-consent-yes': 'Yes, you agree that your shared home is used for care',
-      'home-consent-no': 'No, you do not agree that your shared home is used for care',
-      'contact-consultant': "You asked the relatives' consultant to contact you",
-      'needs-assessment': 'You asked for an assessment of your own needs',
-      'leave-role': 'You asked to step out of your role in the plan',
-    },
-    nextSteps: {
-      accepted: 'The commitment applies now. You can withdraw whenever you want. Before the review you will be asked whether you want to carry on.',
-      declined: (r: string) => `${r} will arrange the help another way. You can change your mind and accept as long as they have not planned anew.`,
-      withdrawn: (r: string) => `${r} will plan again, so that the help happens another way. You do not need to do anything more.`,
-      reconfirmed: 'You carry on as before. You will be asked again before the next review.',
-      'home-consent-yes': 'Staff may give care in your home. You can change your answer whenever you want.',
-      'home-consent-no': (r: string) => `${r} will plan how the care can be given without your home. You can change your answer whenever you want.`,
-      'contact-consultant': "The relatives' consultant will contact you.",
-      'needs-assessment': 'The municipality will contact you to assess what support you need.',
-      'leave-role': (r: string) => `${r} will contact you to plan anew. What you have accepted stands until you have talked.`,
-    },
-    responsible: 'Whoever is responsible for the plan',
-  },
-  errorReference: (id: string) => `Give the reference ${id} if you contact us.`,
-  help: 'Need help? Call',
-
-  child: {
-    heading: 'What is happening?',
-    what: (who: string) =>
-      `The municipality and the region are helping ${who}. The adults have written a plan together, so that the help works. You do not need to do anything.`,
-    feelings: 'It is common to feel worried or sad when someone in the family needs help. You may talk to someone about it.',
-    talkHeading: 'Who can you talk to?',
-    counsellor: 'The school counsellor at your school',
-    bris: 'BRIS, for you under 18. Call or chat:',
-    umo: 'UMO, for you aged 13 to 25:',
-    coordinator: (name: string) => `${name}, who coordinates the plan`,
-  },
-
-  saving: 'Saving …',
-  saved: (time: string) => `Saved ${time}.`,
-  notSaved: 'Not saved.',
-  unknown: 'We do not know whether your answer was saved.',
-  outcomeHelp: {
-    network: 'We could not reach the service. Check your internet connection and try again.',
-    session: 'Your sign-in has expired. Sign in again, then press Try again.',
-    server: 'Something went wrong in the service. Try again in a while.',
-    unknown: 'The service did not answer in time. Try again – if your answer was already saved, it will not be saved twice.',
-    conflict: 'Something has changed since you opened the plan, for example by staff. We have loaded the latest.',
-    validation: 'What you wrote could not be saved. Correct the error and try again.',
-  },
-  retrySafe: 'It is safe to try again: your answer is only saved once.',
-  announce: {
-    accepted: (what: string) => `Saved. You have accepted: ${what}.`,
-    declined: (what: string) => `Saved. You have declined: ${what}.`,
-    withdrawn: (what: string) => `Saved. You have withdrawn from: ${what}.`,
-    reconfirmed: (what: string) => `Saved. You will carry on with: ${what}.`,
-    homeConsent: 'Saved. Your answer about the home is recorded.',
-    request: 'Saved. Your request has been sent.',
-    notSaved: 'Not saved.',
-    unknown: 'We do not know whether your answer was saved.',
-    planOpened: (title: string) => `${title} is open.`,
-  },
-
-  homeHeading: 'Your shared home',
-  homeIntro: (who: string) =>
-    `You live with ${who}. When care is given at home, your shared home becomes a workplace for staff. That needs your consent.`,
-  homeMeans: [
-    'Yes means that staff come to your home, for example to help with meals, washing or medicines. They may need to set up an aid, for example a bed.',
-    'No means that staff do not work in your home. The care is then planned another way, and whoever is responsible for the plan talks with you about how.',
-    'You can change your answer whenever you want, here or through the coordinator.',
-  ],
-  homeQuestion: 'Do you agree that your shared home is used for care?',
-  homeYes: 'Yes, I agree',
-  homeNo: 'No, I do not agree',
-  homeSave: 'Save my answer',
-  homeCurrentYes: (date: string) => `You agreed on ${date}.`,
-  homeCurrentNo: (date: string) => `You did not agree on ${date}.`,
-  homeNotAnswered: 'You have not answered yet.',
-  homeChoose: 'Choose yes or no',
-  homeHistory: 'Your answers about the home',
-  homeHistoryYes: 'Yes',
-  homeHistoryNo: 'No',
-
-  supportHeading: 'Support for you as a relative',
-  supportIntro: 'The municipality must offer support to you who help someone close to you.',
-  supportOffered: 'Support you have been offered',
-  supportOffers: {
-    conversation: 'Someone to talk to',
-    respite: 'Respite, so that you get time for yourself',
-    groups: 'Meetings with other relatives',
-    training: 'Training for relatives',
-  },
-  supportNoneOffered: 'No support has been offered yet.',
-  myRequests: 'What you have asked for',
-  requestKinds: {
-    'contact-consultant': "For the relatives' consultant to contact you",
-    'needs-assessment': 'An assessment of your own needs',
-  },
-  requestAsked: (date: string) => `You asked on ${date}.`,
-  requestHandled: (date: string) => `Done on ${date}.`,
-  requestOpen: 'Not done yet.',
-  requestButtons: {
-    'contact-consultant': "Ask the relatives' consultant to contact me",
-    'needs-assessment': 'Ask for an assessment of my own needs',
-  },
-  requestNote: 'Anything you want to add? (optional)',
-
-  sharedHeading: 'What you can see of the plan',
-  sharedUntil: (date: string, who: string) => `${cap(who)} has agreed that you can see this, until ${date}.`,
-  sharedOpen: (who: string) => `${cap(who)} has agreed that you can see this.`,
-  nothingShared: (who: string) => `${cap(who)} does not share anything of the plan with you at the moment. You only see what concerns you.`,
-  consentWithdrawn: (who: string) =>
-    `${cap(who)} has withdrawn their consent to the plan. Your own part still stands: your commitments and answers, what you are told and your support.`,
-  goals: 'Goals',
-  individualGoals: (who: string) => `What matters most to ${who}`,
-  professionalGoals: (organisation: string) => `Goals of ${organisation}`,
-  whoDoesWhat: 'Who does what',
-  principal: {
-    region: 'The region (health care)',
-    municipality: 'The municipality (social services and care)',
-  },
-  interventionStatus: {
-    planned: 'Planned',
-    decided: 'Decided',
-  },
-  performedBy: 'Who',
-  when: 'When',
-  contacts: 'Contact people',
-  followUp: 'Next follow-up',
-  followUpNone: 'No follow-up has been set yet.',
-  followUpPassed: 'Follow-up',
-  followUpWas: (date: string) => `The follow-up was planned for ${date}. The coordinator will be in touch about a new time.`,
-  needs: 'Needs',
-  meetings: 'Meetings',
-  none: 'Nothing yet.',
-
-  informationHeading: 'Information for you',
-  informationNone: 'No information is planned for you yet.',
-  informationHow: (how: string, howOften: string) => `${how}, ${howOften}`,
-  informedHeading: 'When you were informed',
-  informedBy: (name: string) => `by ${name}`,
-
-  errorSummaryTitle: 'There is a problem',
-  errorPrefix: 'Error:',
-  commentTooLong: (max: number, length: number) =>
-    `Your comment must be ${group(max, 'en')} characters or fewer. It is now ${group(length, 'en')} characters.`,
-  commentControl: 'Your comment contains characters that cannot be saved. Remove them and try again.',
-  commentRejected: 'Your comment could not be saved. Check its length and characters.',
-};
-
-export const dictionaries: Record<Lang, Messages> = { sv, en };
 
 /** The first non-empty `lang` on the element or its ancestors, across shadow roots; then the document's. */
 export function inheritedLang(element: Element): string {
@@ -664,13 +367,66 @@ export function inheritedLang(element: Element): string {
   return element.ownerDocument?.documentElement.lang ?? '';
 }
 
-/** A language tag reduced to the languages the widget speaks (Swedish unless English). */
-export function resolveLang(tag: string | null | undefined): { lang: Lang; locale: string } {
+/** Each language's own name, in itself: what the widget says when a language could not be loaded. */
+export const LANGUAGE_NAMES: Record<Lang, string> = {
+  sv: 'svenska',
+  'sv-x-lattlast': 'lättläst svenska',
+  en: 'English',
+  fi: 'suomi',
+  ar: 'العربية',
+};
+
+/**
+ * A language tag reduced to the languages the widget speaks (Swedish when it speaks none of
+ * the tag's), the locale dates and numbers are written in, and the writing direction.
+ */
+export function resolveLang(tag: string | null | undefined): { lang: Lang; locale: string; dir: 'ltr' | 'rtl' } {
   const value = (tag ?? '').trim();
-  const primary = value.toLowerCase().split('-')[0];
-  if (primary === 'en') return { lang: 'en', locale: value.includes('-') ? value : 'en-GB' };
-  if (primary === 'sv') return { lang: 'sv', locale: value.includes('-') ? value : 'sv-SE' };
-  return { lang: 'sv', locale: 'sv-SE' };
+  const subtags = value.toLowerCase().split('-');
+  const primary = subtags[0];
+  const lang: Lang =
+    primary === 'sv'
+      ? subtags.includes('lattlast') && subtags.indexOf('x') > 0 && subtags.indexOf('x') < subtags.indexOf('lattlast')
+        ? 'sv-x-lattlast'
+        : 'sv'
+      : primary === 'en' || primary === 'fi' || primary === 'ar'
+        ? primary
+        : 'sv';
+  const fallback = { sv: 'sv-SE', 'sv-x-lattlast': 'sv-SE', en: 'en-GB', fi: 'fi-FI', ar: 'ar' }[lang];
+  // A region or script the page names is kept for dates and numbers ("en-US", "sv-FI"); a tag Intl does not take is not.
+  let locale = fallback;
+  if (lang === primary && value.includes('-')) {
+    try {
+      locale = Intl.getCanonicalLocales(value)[0] ?? fallback;
+    } catch {
+      // Not a well-formed tag: the language's own default.
+    }
+  }
+  return { lang, locale, dir: lang === 'ar' ? 'rtl' : 'ltr' };
+}
+
+/** The messages of each language loaded so far on this page, and those being loaded. */
+const loaded = new Map<LoadedLang, Messages>();
+const loading = new Map<LoadedLang, Promise<Messages>>();
+
+/** A language's messages: fetched once per page, however many elements speak it. */
+function messagesOf(lang: LoadedLang): Promise<Messages> {
+  let pending = loading.get(lang);
+  if (!pending) {
+    pending = loadMessages(lang).then(
+      (messages) => {
+        loaded.set(lang, messages);
+        return messages;
+      },
+      (error: unknown) => {
+        // Tried again the next time an element asks for it.
+        loading.delete(lang);
+        throw error;
+      },
+    );
+    loading.set(lang, pending);
+  }
+  return pending;
 }
 
 /** Elements whose language follows the page: told when any `lang` attribute in the document changes. */
@@ -698,11 +454,21 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * The language of one element, its messages, and date formatting in that language. The
  * language is looked up again before every update, so changing `lang` anywhere takes effect.
+ * A language other than Swedish is fetched the first time it is asked for: until it is there,
+ * `loading` is true (the element shows a neutral state); when it cannot be had, the element
+ * speaks Swedish and `failed` names the language asked for.
  */
 export class LocaleController implements ReactiveController {
   lang: Lang = 'sv';
   locale = 'sv-SE';
+  dir: 'ltr' | 'rtl' = 'ltr';
   t: Messages = sv;
+  loading = false;
+  failed: Lang | undefined;
+  /** The language asked for, and whether fetching it failed. */
+  #wanted: Lang = 'sv';
+  #wantedFailed = false;
+  #settled: Promise<void> = Promise.resolve();
 
   constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
     host.addController(this);
@@ -721,11 +487,36 @@ export class LocaleController implements ReactiveController {
     this.#resolve();
   }
 
+  /** Settles once the language asked for is there, or could not be had. */
+  ready(): Promise<void> {
+    this.#resolve();
+    return this.#settled;
+  }
+
   #resolve() {
-    const { lang, locale } = resolveLang(inheritedLang(this.host));
-    this.lang = lang;
-    this.locale = locale;
-    this.t = dictionaries[lang];
+    const { lang, locale, dir } = resolveLang(inheritedLang(this.host));
+    if (lang !== this.#wanted) {
+      this.#wanted = lang;
+      this.#wantedFailed = false;
+    }
+    this.loading = false;
+    this.failed = undefined;
+    if (lang === 'sv' || loaded.has(lang)) {
+      Object.assign(this, { lang, locale, dir, t: lang === 'sv' ? sv : loaded.get(lang) });
+      return;
+    }
+    if (this.#wantedFailed) {
+      Object.assign(this, { lang: 'sv', locale: 'sv-SE', dir: 'ltr', t: sv, failed: lang });
+      return;
+    }
+    this.loading = true;
+    this.#settled = messagesOf(lang).then(
+      () => this.host.requestUpdate(),
+      () => {
+        if (this.#wanted === lang) this.#wantedFailed = true;
+        this.host.requestUpdate();
+      },
+    );
   }
 
   /** A calendar date (`YYYY-MM-DD`) or a moment, as a date: "3 mars 2026". */

@@ -38,9 +38,9 @@ describe('custom-elements.json', () => {
     const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'sip-relative-view');
     expect(element).toBeDefined();
     const names = (list: Named[] | undefined) => (list ?? []).map((x) => x.name).sort();
-    expect(names(element!.attributes)).toEqual(['api-base', 'help-hours', 'help-phone', 'help-text', 'lang', 'plan-id']);
+    expect(names(element!.attributes)).toEqual(['api-base', 'heading-level', 'help-hours', 'help-phone', 'help-text', 'lang', 'plan-id']);
     expect(names(element!.events)).toEqual(['sip-consent-change', 'sip-error', 'sip-ready', 'sip-session-expired']);
-    expect(names(element!.members)).toEqual(['accessToken', 'apiBase', 'getAccessToken', 'helpHours', 'helpPhone', 'helpText', 'planId']);
+    expect(names(element!.members)).toEqual(['accessToken', 'apiBase', 'getAccessToken', 'headingLevel', 'helpHours', 'helpPhone', 'helpText', 'planId']);
     // The token is a property only, never an attribute.
     expect(element!.members!.filter((m) => m.name.toLowerCase().includes('token')).map((m) => m.attribute)).toEqual([undefined, undefined]);
     expect(names(element!.cssParts)).toEqual(

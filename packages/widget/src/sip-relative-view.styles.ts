@@ -18,24 +18,25 @@ export const styles = css`
     padding: var(--_space);
   }
 
-  h2,
-  h3,
-  h4,
-  h5 {
+  /* Headings by their depth in the element, whatever their level on the host page (heading-level). */
+  .d0,
+  .d1,
+  .d2,
+  .d3 {
     line-height: 1.25;
     margin: 0 0 calc(var(--_space) * 0.5);
   }
-  h2 {
+  .d0 {
     font-size: 1.5em;
   }
-  h3 {
+  .d1 {
     font-size: 1.25em;
   }
-  h4 {
+  .d2 {
     font-size: 1.1em;
     margin-top: var(--_space);
   }
-  h5 {
+  .d3 {
     font-size: 1em;
     margin-top: calc(var(--_space) * 0.75);
   }
@@ -67,7 +68,7 @@ export const styles = css`
      element moved focus after an answer or a failed load (the status, the message, the error
      summary); only a heading focused at the top of a new view goes without. */
   ${unsafeCSS(focusRing)}
-  h2[tabindex='-1']:focus {
+  .d0:focus {
     outline: none;
     box-shadow: none;
   }
@@ -114,6 +115,10 @@ export const styles = css`
   .back::before {
     content: '←';
     content: '←' / '';
+  }
+  [dir='rtl'] .back::before {
+    content: '→';
+    content: '→' / '';
   }
   .button:hover {
     text-decoration: underline;
@@ -236,7 +241,7 @@ export const styles = css`
     border: 0.0625rem solid var(--_border);
     border-radius: var(--_radius);
   }
-  .commitment h4 {
+  .commitment .d2 {
     margin-top: 0;
   }
   .card-title {

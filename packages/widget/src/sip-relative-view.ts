@@ -1,6 +1,5 @@
 import type { AnswerReceipt, CommitmentAnswerKind, HomeConsent, MyCommitment, MyPlan, MyPlanSummary, RelativeSupport } from '@sip/shared';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
 import {
   checkComment,
   COMMENT_MAX,
@@ -19,7 +18,7 @@ import {
   type ConsentStatus,
   type SipErrorCode,
 } from './events.ts';
-import { LocaleController } from './i18n.ts';
+import { LANGUAGE_NAMES, LocaleController } from './i18n.ts';
 import { styles } from './sip-relative-view.styles.ts';
 
 type View =
@@ -50,8 +49,11 @@ function loadErrorCode(code: ApiErrorCode): SipErrorCode {
  * @summary The relatives' view of a SIP (samordnad individuell plan): what the individual lets
  * the relative see, and the relative's own answers to the voluntary commitments proposed to them.
  *
- * @attr {string} lang - `sv` (default) or `en`. Without it the language follows the nearest
- *   ancestor with a `lang` attribute, then the document.
+ * @attr {string} lang - `sv` (default), `sv-x-lattlast` (lättläst svenska, easy-to-read Swedish),
+ *   `en`, `fi` or `ar` (laid out right to left). Without it the language follows the nearest
+ *   ancestor with a `lang` attribute, then the document; a language it does not speak is Swedish.
+ *   Languages besides Swedish are fetched when asked for, from beside the element's module.
+ * @attr {number} heading-level - The level of the element's first heading, 1 to 6 (default 2).
  * @attr {string} help-phone - The portal's help line, shown with every error: "Behöver du hjälp? Ring …".
  * @attr {string} help-hours - When the help line answers, shown after its number.
  * @attr {string} help-text - More help, in the portal's own words, shown with every error.
@@ -94,20 +96,46 @@ function loadErrorCode(code: ApiErrorCode): SipErrorCode {
 export class SipRelativeView extends LitElement {
   static override styles = styles;
 
+  // Reactive properties declared without decorators: the module stays smaller, and its private
+  // fields stay the browser's own.
+  static override properties = {
+    apiBase: { attribute: 'api-base' },
+    planId: { attribute: 'plan-id' },
+    headingLevel: { attribute: 'heading-level', type: Number },
+    helpPhone: { attribute: 'help-phone' },
+    helpHours: { attribute: 'help-hours' },
+    helpText: { attribute: 'help-text' },
+    view: { state: true },
+    outcomes: { state: true },
+    formErrors: { state: true },
+    announcement: { state: true },
+    withdrawing: { state: true },
+    confirming: { state: true },
+    printing: { state: true },
+    printingReceipt: { state: true },
+    onlyPlan: { state: true },
+  };
+
   /** The base URL of the SIP broker, e.g. `https://sip.example.se`. */
-  @property({ attribute: 'api-base' }) accessor apiBase = '';
+  declare apiBase: string;
 
   /** Show this plan only. Without it the relative's plans are listed, and they can open one; a single plan opens directly. */
-  @property({ attribute: 'plan-id' }) accessor planId: string | null = null;
+  declare planId: string | null;
+
+  /**
+   * The level of the element's first heading, 1 to 6 (default 2), to fit the host page's
+   * outline; the headings below it follow one level deeper each, and stop at 6.
+   */
+  declare headingLevel: number | null;
 
   /** The portal's help line, shown with every error, e.g. `0771-11 22 33`. */
-  @property({ attribute: 'help-phone' }) accessor helpPhone: string | null = null;
+  declare helpPhone: string | null;
 
   /** When the help line answers, e.g. `vardagar 8–17`. */
-  @property({ attribute: 'help-hours' }) accessor helpHours: string | null = null;
+  declare helpHours: string | null;
 
   /** More help in the portal's own words, shown with every error. */
-  @property({ attribute: 'help-text' }) accessor helpText: string | null = null;
+  declare helpText: string | null;
 
   #localize = new LocaleController(this);
   #provider: AccessTokenProvider | undefined;
@@ -125,18 +153,35 @@ export class SipRelativeView extends LitElement {
   /** The relative asked for what is loading: focus goes to it, or to the message that it failed. */
   #focusAfterLoad = false;
 
-  @state() private accessor view: View = { kind: 'idle' };
-  @state() private accessor outcomes: ReadonlyMap<string, Outcome> = new Map();
-  @state() private accessor formErrors: ReadonlyMap<string, FieldProblem[]> = new Map();
-  @state() private accessor announcement = '';
+  private declare view: View;
+  private declare outcomes: ReadonlyMap<string, Outcome>;
+  private declare formErrors: ReadonlyMap<string, FieldProblem[]>;
+  private declare announcement: string;
   /** The commitment the confirm dialog asks about, and whether it is a withdrawal or a decline. */
-  @state() private accessor withdrawing: MyCommitment | undefined;
-  @state() private accessor confirming: 'withdraw' | 'decline' | 'leave-role' = 'withdraw';
-  @state() private accessor printing = false;
+  private declare withdrawing: MyCommitment | undefined;
+  private declare confirming: 'withdraw' | 'decline' | 'leave-role';
+  private declare printing: boolean;
   /** The answer whose receipt is being printed: everything else is left off the paper. */
-  @state() private accessor printingReceipt: string | undefined;
+  private declare printingReceipt: string | undefined;
   /** The relative has one plan only: it is opened directly, with no list to go back to. */
-  @state() private accessor onlyPlan = false;
+  private declare onlyPlan: boolean;
+
+  constructor() {
+    super();
+    this.apiBase = '';
+    this.planId = null;
+    this.headingLevel = 2;
+    this.helpPhone = null;
+    this.helpHours = null;
+    this.helpText = null;
+    this.view = { kind: 'idle' };
+    this.outcomes = new Map();
+    this.formErrors = new Map();
+    this.announcement = '';
+    this.confirming = 'withdraw';
+    this.printing = false;
+    this.onlyPlan = false;
+  }
 
   /**
    * An async function that gives an access token for the relative (`(request: { renew }) =>
@@ -295,6 +340,7 @@ export class SipRelativeView extends LitElement {
     this.view = { kind: 'loading', what: 'list' };
     try {
       const { items } = await this.#api()!.listPlans();
+      await this.#localize.ready();
       if (generation !== this.#generation) return;
       if (!Array.isArray(items)) throw new ApiError('bad-response');
       // One plan: no list of one, it is opened at once.
@@ -317,6 +363,7 @@ export class SipRelativeView extends LitElement {
     if (byUser) this.#announce(this.#localize.t.loadingPlan);
     try {
       const plan = await this.#api()!.readPlan(planId);
+      await this.#localize.ready();
       if (generation !== this.#generation) return;
       if (!plan || typeof plan !== 'object' || !plan.me) throw new ApiError('bad-response');
       this.view = { kind: 'plan', plan };
@@ -740,22 +787,31 @@ export class SipRelativeView extends LitElement {
 
   /**
    * Text staff wrote (in Swedish): marked `lang="sv"` when the widget speaks another language,
-   * so a screen reader reads it with a Swedish voice.
+   * so a screen reader reads it with a Swedish voice, and laid out left to right in Arabic.
    */
   #staffText(text: string) {
-    return this.#localize.lang === 'sv' ? text : html`<span lang="sv">${text}</span>`;
+    return this.#localize.lang.startsWith('sv') ? text : html`<span lang="sv" dir="ltr">${text}</span>`;
   }
 
   // ---------------------------------------------------------------- rendering
 
   protected override render() {
-    const busy = this.view.kind === 'loading' || this.view.kind === 'idle';
+    const l = this.#localize;
+    const busy = this.view.kind === 'loading' || this.view.kind === 'idle' || l.loading;
     // The live region stays outside the busy part: screen readers may hold back what changes in it.
+    // While the language asked for is fetched, a neutral state: no text in a language not asked for.
     return html`
-      <div part="base" class=${this.printingReceipt ? 'base print-receipt' : 'base'} lang=${this.#localize.lang} dir="ltr">
+      <div part="base" class=${this.printingReceipt ? 'base print-receipt' : 'base'} lang=${l.lang} dir=${l.dir}>
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-        <div class="view" aria-busy=${busy ? 'true' : 'false'}>${this.#renderView()}</div>
-        ${this.#renderPrintedReceipt()}
+        ${l.failed
+          ? html`<p part="message" class="message message--warning">
+              Texterna på <span lang=${l.failed} dir="auto">${LANGUAGE_NAMES[l.failed]}</span> gick inte att hämta. Därför står allt här på svenska.
+            </p>`
+          : nothing}
+        <div class="view" aria-busy=${busy ? 'true' : 'false'}>
+          ${l.loading ? html`<p part="message" class="message loading"><span class="spinner" aria-hidden="true"></span></p>` : this.#renderView()}
+        </div>
+        ${l.loading ? nothing : this.#renderPrintedReceipt()}
       </div>
     `;
   }
@@ -795,7 +851,7 @@ export class SipRelativeView extends LitElement {
     const t = this.#localize.t;
     return html`
       <section class="list" aria-labelledby="list-title">
-        <h2 id="list-title" part="heading" tabindex="-1">${t.myPlans}</h2>
+        ${this.#h(0, t.myPlans, 'list-title')}
         ${plans.length === 0
           ? html`<p part="message" class="message">${t.noPlans}</p>`
           : html`
@@ -833,7 +889,7 @@ export class SipRelativeView extends LitElement {
             : html`<button part="button" class="button link back" type="button" @click=${this.#back}>${t.backToPlans}</button>`}
           <button part="button" class="button secondary print" type="button" @click=${this.#print}>${t.print}</button>
         </div>
-        <h2 id="plan-title" part="heading" tabindex="-1">${this.#titleShown(plan)}</h2>
+        ${this.#h(0, this.#titleShown(plan), 'plan-title')}
         <p class="muted">${t.planStatusLabel(t.planStatus[plan.status])}. ${t.youAre(plan.me.name, relationship)}</p>
         <p class="muted">${t.sipMeans}</p>
         ${plan.me.child
@@ -847,9 +903,35 @@ export class SipRelativeView extends LitElement {
     `;
   }
 
+  /**
+   * A heading `depth` levels below the element's first (`heading-level`, default 2), never
+   * deeper than h6. The top level is the `heading` part. One with an `id` can take focus: the
+   * element moves focus to it after a navigation, and a link in "Att göra" to its place.
+   */
+  #h(depth: number, content: unknown, id?: string) {
+    // Not a number (or no attribute): 2.
+    const first = Math.trunc(this.headingLevel ?? NaN);
+    const level = Math.min(6, (Number.isNaN(first) ? 2 : Math.min(6, Math.max(1, first))) + depth);
+    const a = { id: id ?? nothing, part: depth ? nothing : 'heading', tabindex: id ? '-1' : nothing };
+    switch (level) {
+      case 1:
+        return html`<h1 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h1>`;
+      case 2:
+        return html`<h2 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h2>`;
+      case 3:
+        return html`<h3 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h3>`;
+      case 4:
+        return html`<h4 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h4>`;
+      case 5:
+        return html`<h5 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h5>`;
+      default:
+        return html`<h6 class=${`d${depth}`} id=${a.id} part=${a.part} tabindex=${a.tabindex}>${content}</h6>`;
+    }
+  }
+
   #section(id: string, heading: string, content: unknown) {
     return html`<section part="section" class="section" aria-labelledby=${id}>
-      <h3 id=${id} tabindex="-1">${heading}</h3>
+      ${this.#h(1, heading, id)}
       ${content}
     </section>`;
   }
@@ -881,7 +963,7 @@ export class SipRelativeView extends LitElement {
   #phone(p: { phone?: string | undefined; phoneDisplay?: string | undefined; phoneHours?: string | undefined }) {
     const t = this.#localize.t;
     const shown = p.phoneDisplay || p.phone;
-    return html`${shown ? html`<br />${t.phone}: <a href=${`tel:${(p.phone || shown).replace(/[^\d+]/g, '')}`}>${shown}</a>` : nothing}${p.phoneHours
+    return html`${shown ? html`<br />${t.phone}: <a href=${`tel:${(p.phone || shown).replace(/[^\d+]/g, '')}`} dir="ltr">${shown}</a>` : nothing}${p.phoneHours
       ? html`<br />${t.phoneHours}: ${this.#staffText(p.phoneHours)}`
       : nothing}`;
   }
@@ -921,7 +1003,7 @@ export class SipRelativeView extends LitElement {
       t.child.heading,
       html`<p>${t.child.what(this.#who(plan))}</p>
         <p>${t.child.feelings}</p>
-        <h4>${t.child.talkHeading}</h4>
+        ${this.#h(2, t.child.talkHeading)}
         <ul class="talk">
           <li>${t.child.counsellor}</li>
           <li>${t.child.bris} <a href="tel:116111">116 111</a>, <a href="https://www.bris.se">bris.se</a></li>
@@ -971,7 +1053,7 @@ export class SipRelativeView extends LitElement {
           </button>`
         : nothing;
     return html`<li part="commitment" class="commitment">
-      <h4 id=${`title-${c.id}`} tabindex="-1">${this.#staffText(c.what)}</h4>
+      ${this.#h(2, this.#staffText(c.what), `title-${c.id}`)}
       <dl class="facts facts--inline">
         <div>
           <dt>${t.howOften}</dt>
@@ -1098,7 +1180,7 @@ export class SipRelativeView extends LitElement {
       <dl class="facts">
         ${fact(rt.answer, html`${rt.answers[r.answer]}${what ? html`: ${this.#staffText(what)}` : nothing}`)}
         ${r.comment ? fact(rt.comment, html`<q>${r.comment}</q>`) : nothing} ${fact(rt.at, l.fullDateTime(r.at))}
-        ${fact(rt.reference, html`<span class="reference">${r.reference}</span>`)}
+        ${fact(rt.reference, html`<span class="reference" dir="ltr">${r.reference}</span>`)}
         ${fact(rt.told, l.list([...r.told, ...(r.coordinator ? [rt.coordinator(r.coordinator)] : [])]))}
         ${fact(rt.next, typeof next === 'function' ? next(responsible) : next)}
       </dl>
@@ -1128,7 +1210,7 @@ export class SipRelativeView extends LitElement {
     return html`${requestId ? html`<p>${t.errorReference(requestId)}</p>` : nothing}
     ${phone
       ? html`<p>
-          ${t.help} <a href=${`tel:${phone.replace(/[^\d+]/g, '')}`}>${phone}</a>${this.helpHours ? `, ${this.helpHours}` : nothing}.
+          ${t.help} <a href=${`tel:${phone.replace(/[^\d+]/g, '')}`} dir="ltr">${phone}</a>${this.helpHours ? `, ${this.helpHours}` : nothing}.
         </p>`
       : nothing}
     ${this.helpText ? html`<p>${this.helpText}</p>` : nothing}`;
@@ -1181,7 +1263,7 @@ export class SipRelativeView extends LitElement {
       'leave-role': { title: t.leaveTitle, body: t.leaveBody(responsible), confirm: t.leaveConfirm, cancel: t.leaveCancel },
     }[kind];
     return html`<dialog part="dialog" class="dialog" aria-labelledby="confirm-title" aria-describedby="confirm-body" @close=${this.#dialogClosed}>
-      <h3 id="confirm-title">${text.title}</h3>
+      ${this.#h(1, text.title, 'confirm-title')}
       ${c && kind !== 'leave-role' ? html`<p class="dialog-what">${this.#staffText(c.what)}</p>` : nothing}
       <p id="confirm-body">${text.body}</p>
       <form novalidate @submit=${(e: Event) => e.preventDefault()}>
@@ -1287,15 +1369,15 @@ export class SipRelativeView extends LitElement {
       html`
         <p class="muted">${sharing?.validUntil ? t.sharedUntil(l.date(sharing.validUntil), this.#who(plan)) : t.sharedOpen(this.#who(plan))}</p>
         ${shared.goals
-          ? html`<h4>${t.goals}</h4>
-              <h5>${t.individualGoals(this.#who(plan))}</h5>
+          ? html`${this.#h(2, t.goals)}
+              ${this.#h(3, t.individualGoals(this.#who(plan)))}
               ${list(shared.goals.individual)}
               ${shared.goals.professional
                 .filter((p) => p.goals.length > 0)
-                .map((p) => html`<h5>${t.professionalGoals(p.organisation || t.principal[p.principal])}</h5>${list(p.goals)}`)}`
+                .map((p) => html`${this.#h(3, t.professionalGoals(p.organisation || t.principal[p.principal]))}${list(p.goals)}`)}`
           : nothing}
         ${shared.interventions
-          ? html`<h4>${t.whoDoesWhat}</h4>
+          ? html`${this.#h(2, t.whoDoesWhat)}
               ${shared.interventions.length
                 ? html`<ul class="cards">
                     ${shared.interventions.map(
@@ -1329,7 +1411,7 @@ export class SipRelativeView extends LitElement {
                 : html`<p class="muted">${t.none}</p>`}`
           : nothing}
         ${contacts && (contacts.length || !shared.contacts?.length)
-          ? html`<h4>${t.contacts}</h4>
+          ? html`${this.#h(2, t.contacts)}
               ${contacts.length
                 ? html`<ul>
                     ${contacts.map(
@@ -1342,9 +1424,9 @@ export class SipRelativeView extends LitElement {
                 : html`<p class="muted">${t.none}</p>`}`
           : nothing}
         ${shared.followUp !== undefined ? this.#renderFollowUp(shared.followUp) : nothing}
-        ${shared.needs ? html`<h4>${t.needs}</h4>${list(shared.needs)}` : nothing}
+        ${shared.needs ? html`${this.#h(2, t.needs)}${list(shared.needs)}` : nothing}
         ${shared.meetings
-          ? html`<h4>${t.meetings}</h4>
+          ? html`${this.#h(2, t.meetings)}
               ${shared.meetings.length
                 ? html`<ul>${shared.meetings.map((m) => html`<li>${l.dateTime(m.at)}${m.place ? html`, ${this.#staffText(m.place)}` : nothing}</li>`)}</ul>`
                 : html`<p class="muted">${t.none}</p>`}`
@@ -1367,7 +1449,7 @@ export class SipRelativeView extends LitElement {
             </ul>`
           : html`<p>${t.informationNone}</p>`}
         ${informed.length
-          ? html`<h4>${t.informedHeading}</h4>
+          ? html`${this.#h(2, t.informedHeading)}
               <ul>
                 ${informed.map((i) => html`<li><span class="when">${l.date(i.at)}</span>: ${i.what} ${t.informedBy(i.by.name)}</li>`)}
               </ul>`
@@ -1390,11 +1472,11 @@ export class SipRelativeView extends LitElement {
       t.supportHeading,
       html`
         <p>${t.supportIntro}</p>
-        <h4>${t.supportOffered}</h4>
+        ${this.#h(2, t.supportOffered)}
         ${support.offered.length
           ? html`<ul>${support.offered.map((o) => html`<li>${t.supportOffers[o]}</li>`)}</ul>`
           : html`<p class="muted">${t.supportNoneOffered}</p>`}
-        <h4>${t.myRequests}</h4>
+        ${this.#h(2, t.myRequests)}
         ${requests.length ? nothing : html`<p class="muted">${t.none}</p>`}
         ${REQUEST_KINDS.map((kind) =>
           this.#renderState(
@@ -1479,11 +1561,11 @@ export class SipRelativeView extends LitElement {
   #renderFollowUp(followUp: { date: string } | null) {
     const t = this.#localize.t;
     const l = this.#localize;
-    if (!followUp) return html`<h4>${t.followUp}</h4><p>${t.followUpNone}</p>`;
+    if (!followUp) return html`${this.#h(2, t.followUp)}<p>${t.followUpNone}</p>`;
     const now = new Date();
     const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
     return followUp.date < today
-      ? html`<h4>${t.followUpPassed}</h4><p>${t.followUpWas(l.date(followUp.date))}</p>`
-      : html`<h4>${t.followUp}</h4><p>${l.date(followUp.date)}</p>`;
+      ? html`${this.#h(2, t.followUpPassed)}<p>${t.followUpWas(l.date(followUp.date))}</p>`
+      : html`${this.#h(2, t.followUp)}<p>${l.date(followUp.date)}</p>`;
   }
 }

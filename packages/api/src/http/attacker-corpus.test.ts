@@ -9,11 +9,14 @@
  * (a name and a generator), so it stays found. Cases are a fixed, deterministic sample (fast-check
  * with a fixed seed where there are more than we send), to keep each database's run short.
  */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { SignJWT } from 'jose';
 import { beforeAll, expect, it } from 'vitest';
 import { rowsOf } from '../db/rows.ts';
+import { defaultWidgetDistDir } from '../widget/widget-build.ts';
 import {
   buildTestApp,
   consentInput,
@@ -213,6 +216,9 @@ const pageOperations = (): Op[] => {
     page('/smart/smart-launch.js'),
     page('/staff/sip-staff.js'),
     page('/staff/{staffBuild}/sip-staff.js'),
+    // The widget's language modules, beside its module.
+    page('/widget/{widgetModule}'),
+    page('/widget/{widgetBuild}/{widgetModule}'),
     page('/demo/staff', ['lang']),
     page('/demo/staff/system', ['side', 'lang']),
     page('/demo/staff/staff-demo.js'),
@@ -728,7 +734,7 @@ const LEAKS: [string, RegExp][] = [
 ];
 
 /** Answers that are documents, not data: their words are the service's own documentation. */
-const DOCUMENTATION = /^\/(openapi\.json|docs|widget\/sip-relative-view\.js|dev\/jwks\.json|staff\/(?:[^/]+\/)?sip-staff\.js$|smart\/smart-launch\.js$|demo\/staff\/[\w-]+\.js$)/;
+const DOCUMENTATION = /^\/(openapi\.json|docs|widget\/sip-relative-view\.js|widget\/(?:[^/]+\/)?sip-relative-view\.[\w-]+\.[0-9a-f]{12}\.js$|dev\/jwks\.json|staff\/(?:[^/]+\/)?sip-staff\.js$|smart\/smart-launch\.js$|demo\/staff\/[\w-]+\.js$)/;
 
 describeEachDatabase('our own attacker’s corpus', (ctx) => {
   let w: World;
@@ -781,6 +787,11 @@ describeEachDatabase('our own attacker’s corpus', (ctx) => {
         participantId: plan.participantId,
         revision: '1',
         staffBuild: ((await (await t.app.request('/staff/staff.json')).json()) as { hash?: string }).hash ?? 'not-built',
+        widgetBuild: ((await (await t.app.request('/widget/widget.json')).json()) as { hash?: string }).hash ?? 'not-built',
+        widgetModule: await readFile(join(defaultWidgetDistDir, 'widget.json'), 'utf8').then(
+          (text) => (JSON.parse(text) as { modules?: { file: string }[] }).modules?.[0]?.file ?? 'sip-relative-view.fi.000000000000.js',
+          () => 'sip-relative-view.fi.000000000000.js',
+        ),
         definitionId: 'CarePlan-sip',
         codeSystemId: 'plan-category',
         namingSystemId: 'plan',

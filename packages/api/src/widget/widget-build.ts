@@ -74,7 +74,17 @@ const metadataSchema = z.object({
   version: z.string().min(1),
   hash: z.string().regex(/^[0-9a-f]{12}$/),
   integrity: z.string().startsWith('sha384-'),
+  /** The modules the bundle loads on demand (the widget's languages), beside it, each named by its content. */
+  modules: z
+    .array(z.object({ file: z.string().regex(/^[\w-]+(\.[\w-]+)*\.[0-9a-f]{12}\.js$/), integrity: z.string().startsWith('sha384-') }))
+    .optional(),
 });
+
+/** One module a bundle loads on demand: its bytes as built and gzipped. */
+export interface BundleModule {
+  body: Uint8Array;
+  gzip: Uint8Array;
+}
 
 /** One build of the widget, in memory: the bytes as built and gzipped, and what names them. */
 export interface WidgetBuild {
@@ -85,6 +95,8 @@ export interface WidgetBuild {
   integrity: string;
   body: Uint8Array;
   gzip: Uint8Array;
+  /** The modules it loads on demand, by file name; none for a bundle that loads none. */
+  modules: ReadonlyMap<string, BundleModule>;
 }
 
 export type WidgetLoad = { built: true; build: WidgetBuild } | { built: false; reason: string };
@@ -120,7 +132,21 @@ export async function readWidgetBuild(distDir: string, bundle: ElementBundle = w
   if (metadata.hash !== hash || metadata.integrity !== integrity) {
     return { built: false, reason: `${metadataFile} does not describe ${file} (a build in progress?)` };
   }
-  return { built: true, build: { version: metadata.version, hash, integrity, body, gzip: gzipSync(body, { level: 9 }) } };
+  const modules = new Map<string, BundleModule>();
+  for (const module of metadata.modules ?? []) {
+    let moduleBody: Uint8Array;
+    try {
+      moduleBody = await readFile(join(distDir, module.file));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { built: false, reason: `${module.file}, which ${metadataFile} names, is not there` };
+      throw error;
+    }
+    if (`sha384-${digest('sha384', moduleBody, 'base64')}` !== module.integrity) {
+      return { built: false, reason: `${metadataFile} does not describe ${module.file}` };
+    }
+    modules.set(module.file, { body: moduleBody, gzip: gzipSync(moduleBody, { level: 9 }) });
+  }
+  return { built: true, build: { version: metadata.version, hash, integrity, body, gzip: gzipSync(body, { level: 9 }), modules } };
 }
 
 /**

@@ -57,8 +57,8 @@ function matchesAny(ifNoneMatch: string | undefined, etags: string[]): boolean {
   return ifNoneMatch.split(',').some((tag) => wanted.has(opaque(tag)));
 }
 
-/** The bundle, gzipped when accepted, with an ETag per encoding and 304 when the client has it. */
-function serveBundle(c: Context<AppEnv>, build: WidgetBuild, cacheControl: string): Response {
+/** The bundle (or a module of it), gzipped when accepted, with an ETag per encoding and 304 when the client has it. */
+function serveBundle(c: Context<AppEnv>, build: Pick<WidgetBuild, 'hash' | 'body' | 'gzip'>, cacheControl: string): Response {
   const identityTag = `"${build.hash}"`;
   const gzipTag = `"${build.hash}-gzip"`;
   const gzip = acceptsGzip(c.req.header('accept-encoding'));
@@ -136,7 +136,34 @@ function createBundleRoutes(bundle: ElementBundle, distDir: string, summary: str
         });
       }
       return serveBundle(c, load.build, IMMUTABLE);
+    })
+    // The modules the bundle loads on demand (the widget's languages), beside it: at the versioned
+    // path, and beside the revalidated URL for a page that loads that. Each file is named by its
+    // content, so both are immutable.
+    .get(`${bundle.prefix}/:hash/:file{[\\w.-]+\\.js}`, async (c) => {
+      const load = await loadBuild();
+      if (!load.built) return notBuilt(c, bundle, load.reason);
+      if (c.req.param('hash') !== load.build.hash) {
+        throw new ProblemError('not-found', `No such ${bundle.name} build; the current one is at ${versionedPath(load.build, bundle)}`, {
+          headers: { 'cache-control': 'no-store' },
+        });
+      }
+      return serveModule(c, bundle, load.build, c.req.param('file'));
+    })
+    .get(`${bundle.prefix}/:file{[\\w.-]+\\.js}`, async (c) => {
+      const load = await loadBuild();
+      if (!load.built) return notBuilt(c, bundle, load.reason);
+      return serveModule(c, bundle, load.build, c.req.param('file'));
     });
+}
+
+/** One module of the build the bundle loads on demand, by its file name; any other name is a 404. */
+function serveModule(c: Context<AppEnv>, bundle: ElementBundle, build: WidgetBuild, file: string): Response {
+  const module = build.modules.get(file);
+  if (!module) throw new ProblemError('not-found', `The current ${bundle.name} build has no such module`, { headers: { 'cache-control': 'no-store' } });
+  // The file's name ends in its content hash: its entity tag.
+  const hash = /\.([0-9a-f]{12})\.js$/.exec(file)![1]!;
+  return serveBundle(c, { hash, ...module }, IMMUTABLE);
 }
 
 /** `<sip-relative-view>`, for relatives' portals. */

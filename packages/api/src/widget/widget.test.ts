@@ -24,8 +24,17 @@ function describeBuild(source: string) {
   };
 }
 
+/** A language module, as the widget build writes it beside the bundle: named by its content. */
+const finnish = 'export default { loading: "Haetaan …" };\n';
+const finnishModule = {
+  lang: 'fi',
+  file: `sip-relative-view.fi.${createHash('sha256').update(finnish).digest('hex').slice(0, 12)}.js`,
+  integrity: `sha384-${createHash('sha384').update(finnish).digest('base64')}`,
+};
+
 /** A dist folder as the widget build leaves it. */
-function writeBuild(dir: string, source = bundle, metadata: object = describeBuild(source)) {
+function writeBuild(dir: string, source = bundle, metadata: object = { ...describeBuild(source), modules: [finnishModule] }) {
+  writeFileSync(join(dir, finnishModule.file), finnish);
   writeFileSync(join(dir, 'sip-relative-view.js'), source);
   writeFileSync(join(dir, 'widget.json'), JSON.stringify(metadata));
 }
@@ -128,6 +137,35 @@ describe('the widget module', () => {
     });
     const again = await t.app.request('/widget/widget.json', { headers: { 'If-None-Match': res.headers.get('etag') ?? '' } });
     expect(again.status).toBe(304);
+  });
+
+  it('serves the modules the bundle loads on demand beside it, versioned or not, cached for a year', async () => {
+    for (const path of [`/widget/${built.hash}/${finnishModule.file}`, `/widget/${finnishModule.file}`]) {
+      const res = await t.app.request(path, { headers: { Origin: portal } });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+      expect(res.headers.get('access-control-allow-origin')).toBe(portal);
+      expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+      expect(await res.text()).toBe(finnish);
+      const zipped = await t.app.request(path, { headers: { 'Accept-Encoding': 'gzip' } });
+      expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString()).toBe(finnish);
+    }
+  });
+
+  it('answers a module the build does not have, or of another build, with a 404 problem', async () => {
+    for (const path of [
+      '/widget/sip-relative-view.fi.0123456789ab.js',
+      `/widget/${built.hash}/sip-relative-view.sv.0123456789ab.js`,
+      `/widget/0123456789ab/${finnishModule.file}`,
+    ]) {
+      const res = await t.app.request(path);
+      await expectProblem(res, 404);
+      expect(res.headers.get('cache-control'), path).toBe('no-store');
+    }
+    // Only a file of the build: never one beside it.
+    await expectProblem(await t.app.request('/widget/..%2Fwidget.json.js'), 404);
+    await expectProblem(await t.app.request(`/widget/${built.hash}/..%2F..%2Fpackage.json.js`), 404);
   });
 
   it('lists widget.json in the OpenAPI document', async () => {
@@ -235,6 +273,17 @@ describe('the widget before it is built', () => {
     writeBuild(dist, bundle, { ...describeBuild('something else'), file: 'sip-relative-view.js' });
     const body = await expectProblem(await t.app.request('/widget/sip-relative-view.js'), 503);
     expect(body.type).toBe('urn:sip-broker:problem:widget-not-built');
+  });
+
+  it('does not serve a build whose modules are missing or not the ones widget.json describes', async () => {
+    for (const module of [
+      { ...finnishModule, file: 'sip-relative-view.fi.0123456789ab.js' },
+      { ...finnishModule, integrity: describeBuild('something else').integrity },
+    ]) {
+      writeBuild(dist, bundle, { ...describeBuild(bundle), modules: [module] });
+      const body = await expectProblem(await t.app.request(`/widget/${finnishModule.file}`), 503);
+      expect(body.type).toBe('urn:sip-broker:problem:widget-not-built');
+    }
   });
 
   it('serves the build once it is there, without a restart', async () => {
