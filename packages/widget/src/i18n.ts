@@ -5,6 +5,7 @@
  * Swedish is the default and part of the element; every other language is a module of its
  * own (`lang/<tag>.ts`), fetched only when an element asks for it.
  */
+import { svRelationships } from './relationships.ts';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { loadMessages } from './languages.ts';
 
@@ -70,26 +71,7 @@ export const sv = {
   backToPlans: 'Alla mina planer',
   print: 'Skriv ut',
   youAre: (name: string, relationship: string) => `Du är ${name} (${relationship}).`,
-  relationships: {
-    SPS: 'make eller maka',
-    HUSB: 'make',
-    WIFE: 'maka',
-    DOMPART: 'sambo',
-    CHILD: 'barn',
-    DAU: 'dotter',
-    SON: 'son',
-    PRN: 'förälder',
-    MTH: 'mamma',
-    FTH: 'pappa',
-    SIB: 'syskon',
-    SIS: 'syster',
-    BRO: 'bror',
-    GRNDCHILD: 'barnbarn',
-    GRNDDAU: 'barnbarn',
-    GRNDSON: 'barnbarn',
-    FRND: 'vän',
-    NBOR: 'granne',
-  } as Record<string, string>,
+  relationships: svRelationships,
 
   contactHeading: 'Hit vänder du dig',
   coordinator: 'Samordnare för planen',
