@@ -1,13 +1,13 @@
 /**
  * A model-based test of the whole system: random sequences of what staff, relatives, the
- * upstreams and the service's own life cycle do to one shared plan, run against the real
+ * individual, the upstreams and the service's own life cycle do to one shared plan, run against the real
  * service on a real database and the two FHIR test peers, with a small model of what the service
  * acknowledged. After each sequence every fault is switched off, the outbox is drained, and:
  *
  * 1. every acknowledged write is in the plan read back, exactly once: the title, each part's
- *    goals, each commitment's answers;
+ *    goals, the individual's own goals, each commitment's answers;
  * 2. both upstreams hold the plan as it is: the SIP CarePlan's title and status, each part's
- *    goals, each commitment's Task (and the relative's Consent to it), and one Provenance for
+ *    goals, the individual's own goals, each commitment's Task (and the relative's Consent to it), and one Provenance for
  *    every revision queued to that side;
  * 3. nothing is duplicated or left dangling, on the peers or in the plan;
  * 4. the access log's hash chain is intact.
@@ -87,6 +87,8 @@ interface Model {
   title: string;
   status: Status;
   goals: Record<Side, string[]>;
+  /** The individual's own goals ("det här är viktigt för mig"), as the service last acknowledged them. */
+  ownGoals: string[];
   commitments: ModelCommitment[];
   /** The last answer a relative gave, to press again with the same key. */
   lastAnswer: { relative: Relative; path: string; key: string; body: { answer: Answer; comment: string }; response: unknown } | null;
@@ -109,6 +111,8 @@ interface Real {
   t: TestApp;
   staff: Record<Persona, Client>;
   citizens: Record<Relative, string>;
+  /** Astrid's own token: the individual the plan is about. */
+  individual: string;
   /** Every service this sequence ran, the current one last. */
   apps: TestApp[];
   /** A service stopped while it held deliveries under lease. */
@@ -176,14 +180,14 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
   const live: TestApp[] = [];
 
   /** The service on the database and the run's peers, with a client per persona and the relatives' tokens. */
-  async function start(peers: TestPeers): Promise<Pick<Real, 't' | 'staff' | 'citizens'>> {
+  async function start(peers: TestPeers): Promise<Pick<Real, 't' | 'staff' | 'citizens' | 'individual'>> {
     // A generous upstream timeout: on a loaded machine a delivery may queue behind others at the peer.
     const t = await buildTestApp({ database: ctx.database, peers: peers.urls, env: { UPSTREAM_TIMEOUT_MS: '10000' } });
     live.push(t);
     const clients = await Promise.all(PERSONAS.map((p) => staffClient(t, p)));
     const staff = Object.fromEntries(PERSONAS.map((p, i) => [p, clients[i]!])) as Record<Persona, Client>;
     const citizens = { maria: await t.tokenFor('maria'), bengt: await t.tokenFor('bengt') };
-    return { t, staff, citizens };
+    return { t, staff, citizens, individual: await t.tokenFor('astrid') };
   }
 
   const undelivered = async (planId: string) =>
@@ -229,6 +233,7 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
       const ids = (part.content.goals ?? []).map((g) => g.id);
       expect(new Set(ids).size, `${side} goal ids unique, after ${at}`).toBe(ids.length);
     }
+    expect((plan.fields.individualGoals ?? []).map((g) => g.text), `the individual's own goals, after ${at}`).toEqual(m.ownGoals);
     const relatives = plan.relativesSection.relatives;
     expect(new Set(relatives.map((rel) => rel.id)).size, `relative ids unique, after ${at}`).toBe(relatives.length);
     expect(new Set(relatives.map((rel) => rel.personId)).size, `one relative per person, after ${at}`).toBe(relatives.length);
@@ -437,6 +442,50 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
     toString = () => 'repeat-last-answer';
   }
 
+  /** Astrid writes her own goals with her e-ID: on the version she read, or on a stale one; sometimes pressed twice. */
+  class OwnGoals implements fc.AsyncCommand<Model, Real> {
+    constructor(
+      readonly edit: GoalEdit,
+      readonly stale: boolean,
+      readonly pressTwice: boolean,
+    ) {}
+    check = () => true;
+    async run(m: Model, r: Real) {
+      step(m, this.toString());
+      const path = `/api/me/own-plans/${r.planId}`;
+      const auth = { Authorization: `Bearer ${r.individual}` };
+      const current = await r.t.app.request(path, { headers: auth });
+      const mine = await body<{ version: number; individualGoals: { id?: string; text: string }[] }>(current, 200, `Astrid reads her plan, after ${history(m)}`);
+      expect(mine.individualGoals.map((g) => g.text), `Astrid's own goals as she reads them, after ${history(m)}`).toEqual(m.ownGoals);
+      const text = `Viktigt för mig ${++m.serial}`;
+      const held = mine.individualGoals.map((g) => ({ ...(g.id ? { id: g.id } : {}), text: g.text }));
+      const goals = this.edit === 'add' ? [...held, { text }] : this.edit === 'replace' ? [{ text }] : held.slice(1);
+      const key = `own-goals-${r.planId}-${m.serial}`;
+      const press = (version: number) =>
+        r.t.app.request(`${path}/own-goals`, {
+          method: 'PUT',
+          headers: { ...auth, 'content-type': 'application/json', 'Idempotency-Key': key, 'If-Match': `W/"${version}"` },
+          body: JSON.stringify({ individualGoals: goals }),
+        });
+      if (this.stale) {
+        await body(await press(mine.version - 1), 412, `own goals on a stale version, after ${history(m)}`);
+        const after = await body<{ version: number }>(await r.t.app.request(path, { headers: auth }), 200, 'Astrid reads her plan again');
+        expect(after.version, `a refused change of her own goals changed the plan, after ${history(m)}`).toBe(mine.version);
+      } else {
+        const first = await body<{ individualGoals: { text: string }[] }>(await press(mine.version), 200, `Astrid writes her own goals, after ${history(m)}`);
+        expect(first.individualGoals.map((g) => g.text)).toEqual(goals.map((g) => g.text));
+        m.ownGoals = goals.map((g) => g.text);
+        if (this.pressTwice) {
+          const second = await press(mine.version);
+          expect(second.headers.get('Idempotent-Replayed'), `her own goals pressed again, after ${history(m)}`).toBe('true');
+          expect(await body(second, 200, `her own goals pressed twice, after ${history(m)}`)).toEqual(first);
+        }
+      }
+      await checkPlan(m, r);
+    }
+    toString = () => `own-goals(${this.edit}${this.stale ? ', stale' : ''}${this.pressTwice ? ', twice' : ''})`;
+  }
+
   class Outage implements fc.AsyncCommand<Model, Real> {
     constructor(
       readonly side: Side,
@@ -521,6 +570,9 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
       ([index, answer, twice]) => new AnswerCommitment(index, answer, twice),
     ),
     fc.constant(new RepeatAnswer()),
+    fc.tuple(fc.constantFrom<GoalEdit>('add', 'add', 'remove-first', 'replace'), fc.boolean(), fc.boolean()).map(
+      ([edit, stale, twice]) => new OwnGoals(edit, stale, twice),
+    ),
     fc.tuple(side, fc.constantFrom<'down' | 'error' | 'garbage' | 'none'>('down', 'down', 'error', 'garbage', 'none')).map(([s, mode]) => new Outage(s, mode)),
     fc
       .tuple(
@@ -537,7 +589,7 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
     fc.boolean().map((midDelivery) => new Restart(midDelivery)),
   ];
   // Answers and deliveries are where the relative's word and the upstreams meet: drawn twice as often.
-  const weighted = [...commands, commands[5]!, commands[9]!];
+  const weighted = [...commands, commands[5]!, commands[10]!];
 
   /**
    * A fresh shared plan for Astrid on the run's own peers: the region's coordinator's, with Maria,
@@ -576,6 +628,7 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
         region: (plan.parts.find((p) => p.principal === 'region')!.content.goals ?? []).map((g) => g.text),
         municipality: (plan.parts.find((p) => p.principal === 'municipality')!.content.goals ?? []).map((g) => g.text),
       },
+      ownGoals: (plan.fields.individualGoals ?? []).map((g) => g.text),
       commitments: [],
       lastAnswer: null,
       fault: { region: 'none', municipality: 'none' },
@@ -630,6 +683,8 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
       expect(sips.length, `SIP CarePlans on the ${s} peer, after ${at}`).toBe(1);
       const sip = sips[0]!;
       expect([sip.title, sip.status], `the SIP on the ${s} peer, after ${at}`).toEqual([m.title, carePlanStatus[m.status]]);
+      const ownGoals = (sip.goal ?? []).map((ref) => (held.get(ref.reference!) as Goal | undefined)?.description.text);
+      expect(ownGoals, `the individual's own goals on the ${s} peer, after ${at}`).toEqual(m.ownGoals);
       for (const principal of SIDES) {
         const parts = await byIdentifier<CarePlan>(peer, 'CarePlan', testSystems.url(SipIdentifierSystem.planPart), r.partIds[principal]);
         expect(parts.length, `the ${principal} part on the ${s} peer, after ${at}`).toBe(1);
@@ -662,6 +717,8 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
   const examples: [fc.AsyncCommand<Model, Real>[]][] = [
     // A relative declines; staff propose her something else: her own record at the region is updated, as hers.
     [[new AnswerCommitment(0, 'decline', false), new Propose('maria', 'region-coordinator', false)]],
+    // Astrid writes what matters to her, twice over, while staff change their part and a restart comes between.
+    [[new OwnGoals('add', false, true), new EditGoals('region', 'add', false), new Restart(false), new OwnGoals('replace', false, false), new OwnGoals('add', true, false)]],
   ];
 
   const replay = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}) } : {};
