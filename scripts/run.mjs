@@ -48,7 +48,25 @@ if (command === 'start') {
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else if (command === 'test') {
   run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--noEmit']);
-  run(join(root, 'node_modules', '.bin', 'vitest'), ['run', ...process.argv.slice(3)]);
+  const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
+  run(process.execPath, [vitest, 'run', ...process.argv.slice(3)]);
+  // TEST_ALSO_ON_NODE=24 (CI sets it): the suite again on each Node major listed, taken from the
+  // npm registry's `node` package, so every process the tests start runs on that Node too.
+  for (const major of (process.env.TEST_ALSO_ON_NODE ?? '').split(',').map((v) => v.trim()).filter(Boolean)) {
+    if (!/^\d+$/.test(major)) {
+      process.stderr.write(`TEST_ALSO_ON_NODE: "${major}" is not a Node major version\n`);
+      process.exit(2);
+    }
+    if (Number(major) === Number(process.versions.node.split('.')[0])) continue;
+    const onNode = ['--yes', '-p', `node@${major}`, '--', 'node'];
+    const version = spawnSync('npx', [...onNode, '--version'], { cwd: root, encoding: 'utf8', shell: isWindows });
+    if (version.status !== 0) {
+      process.stderr.write(`Node ${major} could not be had from the npm registry:\n${version.stderr}`);
+      process.exit(1);
+    }
+    process.stdout.write(`\nThe suite again, on Node ${version.stdout.trim()}:\n`);
+    run('npx', [...onNode, vitest, 'run', ...process.argv.slice(3)]);
+  }
 } else {
   process.stderr.write('usage: node scripts/run.mjs start|test\n');
   process.exit(2);

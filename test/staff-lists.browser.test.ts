@@ -327,8 +327,18 @@ describe('the staff lists in Chromium against the service', () => {
   describe('<sip-plan-history>', () => {
     it('shows every version with its organisation, and a diff between two in words', async () => {
       const planId = await planIdOf('municipality-coordinator', ASTRID);
+      // Astrid writes what matters to her herself, signed in with her e-ID.
+      const astrid = await harness.staffApi('astrid');
+      const own = await astrid<{ individualGoals: { id?: string; text: string }[] }>(`/api/me/own-plans/${planId}`);
+      const wrote = await astrid(`/api/me/own-plans/${planId}/own-goals`, {
+        method: 'PUT',
+        ifMatch: own.etag,
+        headers: { 'Idempotency-Key': crypto.randomUUID() },
+        body: { individualGoals: [...own.body.individualGoals, { text: 'Att få gå till kyrkan' }] },
+      });
+      expect(wrote.status, wrote.text).toBe(200);
       const api = await harness.staffApi('municipality-coordinator');
-      const plan = await api<{ fields: { title: string } }>(`/api/plans/${planId}`);
+      const plan = await api<{ fields: { title: string }; individual: { name: string } }>(`/api/plans/${planId}`);
       const patched = await api(`/api/plans/${planId}`, { method: 'PATCH', ifMatch: plan.etag, body: { title: 'SIP för Astrid, ny titel', outOfHours: 'Ring 1177' } });
       expect(patched.status, patched.text).toBe(200);
       const versions = (await api<{ versions: { revision: number }[] }>(`/api/plans/${planId}/versions`)).body.versions;
@@ -344,6 +354,11 @@ describe('the staff lists in Chromium against the service', () => {
       await who.getByText('Karin Ek').waitFor();
       expect((await who.textContent())?.replace(/\s+/g, ' ').trim()).toBe('Karin Ek SE2120000099-7P01');
       await last.getByText('Planens uppgifter ändrades').waitFor();
+      // Astrid's own change: by her name, as the individual herself, never by her personnummer.
+      const hers = history.locator(`tbody tr[data-revision="${versions.at(-2)!.revision}"]`);
+      await hers.getByText('Den enskilde själv').waitFor();
+      expect((await hers.locator('td').nth(2).textContent())?.replace(/\s+/g, ' ').trim()).toBe(`${plan.body.individual.name} med e-legitimation`);
+      expect(await hers.textContent()).not.toContain(ASTRID);
       expect((await eventsOf(page, 'sip-ready'))[0]!.detail).toEqual({ planId, revision: versions.at(-1)!.revision });
 
       // The last two versions are chosen; with the keyboard, show what differs.

@@ -179,7 +179,7 @@ export function pageOpener(browser: Browser) {
 /** One call to the staff API: its status, ETag and body (parsed JSON), and the body as text for messages. */
 export type StaffApi = <T = Record<string, unknown>>(
   path: string,
-  init?: { method?: string; body?: unknown; ifMatch?: string | null },
+  init?: { method?: string; body?: unknown; ifMatch?: string | null; headers?: Record<string, string> },
 ) => Promise<{ status: number; etag: string | null; body: T; text: string }>;
 
 /** The staff API of the service at `serviceUrl` as a demo persona. */
@@ -192,6 +192,7 @@ export async function staffApiAs(serviceUrl: string, persona: string): Promise<S
         Authorization: `Bearer ${token}`,
         ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
         ...(init.ifMatch ? { 'If-Match': init.ifMatch } : {}),
+        ...init.headers,
       },
       ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
     });

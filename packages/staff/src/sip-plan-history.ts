@@ -11,7 +11,7 @@ interface VersionEntry {
   revision: number;
   change: string;
   partId: string | null;
-  changedBy: { userId: string; organisationId: string; name?: string | null; organisationName?: string | null };
+  changedBy: { userId: string; organisationId: string; name?: string | null; organisationName?: string | null; role?: 'staff' | 'individual' | 'relative' };
   changedAt: string;
 }
 
@@ -49,6 +49,10 @@ type Messages = {
   after: string;
   version: (n: number) => string;
   unknownOrganisation: (id: string) => string;
+  /** In the organisation column when the individual or a relative acted themselves, with their e-ID. */
+  citizen: { individual: string; relative: string };
+  /** After their name: how they signed in. */
+  withEId: string;
 };
 
 const messages = {
@@ -91,6 +95,8 @@ const messages = {
     after: 'Efter',
     version: (n) => `Version ${n}`,
     unknownOrganisation: (id) => `Organisation ${id}`,
+    citizen: { individual: 'Den enskilde själv', relative: 'Närstående' },
+    withEId: 'med e-legitimation',
   },
   en: {
     heading: 'History of the plan',
@@ -131,6 +137,8 @@ const messages = {
     after: 'After',
     version: (n) => `Version ${n}`,
     unknownOrganisation: (id) => `Organisation ${id}`,
+    citizen: { individual: 'The individual themself', relative: 'Relative' },
+    withEId: 'with e-ID',
   },
 } satisfies Record<Lang, Messages>;
 
@@ -252,8 +260,10 @@ export class SipPlanHistory extends SipListElement<HistoryData> {
   }
 
   /** The name the service kept with the version, with the HSA-id beside it; the HSA-id alone when it kept none. */
-  #who(entry: VersionEntry): TemplateResult | string {
-    const { name, userId } = entry.changedBy;
+  #who(entry: VersionEntry, m: Messages): TemplateResult | string {
+    const { name, userId, role } = entry.changedBy;
+    // The individual or a relative, signed in with their own e-ID: by name, not by the personnummer in their user id.
+    if (role === 'individual' || role === 'relative') return html`${name ?? m.citizen[role]} <span class="muted">${m.withEId}</span>`;
     return name ? html`${name} <span class="muted">${userId}</span>` : userId;
   }
 
@@ -262,6 +272,7 @@ export class SipPlanHistory extends SipListElement<HistoryData> {
     if (data.versions.length === 0) return html`<p class="message" part="message empty">${m.empty}</p>`;
     const lang = this.language;
     const organisation = (entry: VersionEntry) =>
+      (entry.changedBy.role === 'individual' || entry.changedBy.role === 'relative' ? m.citizen[entry.changedBy.role] : null) ??
       entry.changedBy.organisationName ?? data.organisations.get(entry.changedBy.organisationId) ?? m.unknownOrganisation(entry.changedBy.organisationId);
     return html`<div class="table-wrap" role="region" tabindex="0" aria-labelledby="versions-caption">
         <table part="table">
@@ -281,7 +292,7 @@ export class SipPlanHistory extends SipListElement<HistoryData> {
                 <th scope="row">${v.revision}</th>
                 <td>${formatDateTime(v.changedAt, lang)}</td>
                 <td>${organisation(v)}</td>
-                <td>${this.#who(v)}</td>
+                <td>${this.#who(v, m)}</td>
                 <td>${m.changes[v.change] ?? v.change}</td>
               </tr>`,
             )}

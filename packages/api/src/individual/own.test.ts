@@ -376,6 +376,17 @@ describeEachDatabase("the individual's own API (/api/me/own-plans)", (ctx) => {
       expect(plan.fields.title).toBe('SIP för Astrid, hösten');
       expect(plan.fields.individualGoals?.map((g) => g.text)).toEqual(written.individualGoals.map((g) => g.text));
       expect(plan.fields.individualOwnActions?.map((g) => g.text)).toEqual(['Jag tar mina mediciner själv']);
+
+      // Staff read in the history that she wrote them herself, by name, and that the title was theirs.
+      const { versions } = (await (await staff.request(`/api/plans/${id}/versions`)).json()) as {
+        versions: { revision: number; changedBy: { role: string; name: string | null; organisationName: string | null } }[];
+      };
+      const last3 = versions.slice(-3).map((v) => [v.changedBy.role, v.changedBy.name]);
+      expect(last3).toEqual([['individual', plan.individual.name], ['staff', expect.any(String)], ['individual', plan.individual.name]]);
+      const diff = (await (await staff.request(`/api/plans/${id}/diff?from=${versions.at(-3)!.revision - 1}&to=${versions.at(-1)!.revision}`)).json()) as {
+        versions: { changedBy: { role: string } }[];
+      };
+      expect(diff.versions.map((v) => v.changedBy.role)).toEqual(['individual', 'staff', 'individual']);
     });
   });
 

@@ -90,6 +90,10 @@ const versionEntry = z
           .string()
           .nullable()
           .openapi({ description: "The organisation's name, as the service knew it when the change was made; null when it did not", example: 'Norrviks kommun' }),
+        role: z.enum(['staff', 'individual', 'relative']).openapi({
+          description:
+            'Who acted: staff (by HSA-id), or the individual or one of their relatives themselves, signed in with their own e-ID (then `userId` is `citizen:<personnummer>` and `name` is their name as the plan gives it now)',
+        }),
       })
       .openapi({ description: 'Who made the change' }),
     changedAt: z.string().openapi({ description: 'When the change was made (RFC 3339)' }),

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { requestHash } from '../http/idempotency.ts';
 import {
+  CITIZEN_PREFIX,
   isChildOn,
   consentNames,
   consentState,
@@ -169,13 +170,32 @@ export function revisionTime(now: Date, previous: Date | undefined): Date {
 }
 
 /** A plan checked and authorised for creation, with its ids: what {@link PlansService.insertPlan} writes. */
-/** One version of a plan in its history: what kind of change made it, who (staff HSA-id and organisation) and when. */
+/** One version of a plan in its history: what kind of change made it, who (staff HSA-id and organisation, or the individual or a relative with their e-ID) and when. */
 export interface VersionEntry {
   revision: number;
   change: string;
   partId: string | null;
-  changedBy: { userId: string; organisationId: string; name: string | null; organisationName: string | null };
+  changedBy: { userId: string; organisationId: string; name: string | null; organisationName: string | null; role: 'staff' | 'individual' | 'relative' };
   changedAt: string;
+}
+
+/**
+ * Who made a citizen's change, as staff read the history: the individual or a relative of the
+ * plan, named as the plan names them now, rather than by a personnummer behind `citizen:`.
+ * A relative no longer in the section keeps the name given when the change was made, if any.
+ */
+function namedCitizens(entries: VersionEntry[], plan: Pick<PlanRow, 'individualId' | 'individualName'>, parts: PartRow[]): VersionEntry[] {
+  const section = parts.find((p) => p.kind === 'relatives');
+  const relatives = ((section?.content as { relatives?: { personId?: string; name?: string }[] } | undefined)?.relatives ?? []).filter(
+    (r): r is { personId: string; name?: string } => typeof r.personId === 'string',
+  );
+  return entries.map((entry) => {
+    if (!entry.changedBy.userId.startsWith(CITIZEN_PREFIX)) return entry;
+    const personId = entry.changedBy.userId.slice(CITIZEN_PREFIX.length);
+    if (personId === plan.individualId) return { ...entry, changedBy: { ...entry.changedBy, role: 'individual', name: plan.individualName ?? entry.changedBy.name } };
+    const relative = relatives.find((r) => r.personId === personId);
+    return { ...entry, changedBy: { ...entry.changedBy, role: 'relative', name: relative?.name ?? entry.changedBy.name } };
+  });
 }
 
 /** The plan's versions, oldest first; with a range, those after `after` up to and including `upTo`. */
@@ -202,7 +222,13 @@ async function versionEntries(tx: Db, planId: string, range?: { after: number; u
     revision: r.revision,
     change: r.change,
     partId: r.partId,
-    changedBy: { userId: r.changedByUser, organisationId: r.changedByOrganisation, name: r.changedByName, organisationName: r.changedByOrganisationName },
+    changedBy: {
+      userId: r.changedByUser,
+      organisationId: r.changedByOrganisation,
+      name: r.changedByName,
+      organisationName: r.changedByOrganisationName,
+      role: 'staff' as const,
+    },
     changedAt: r.changedAt.toISOString(),
   }));
 }
@@ -962,7 +988,7 @@ export class PlansService {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const { plan } = await this.authorized(tx, actor, planId, 'versions.read');
-      const entries = await versionEntries(tx, planId);
+      const entries = namedCitizens(await versionEntries(tx, planId), plan, await this.parts(tx, planId));
       await recordAccess(tx, [this.entry(actor, 'versions.read', plan)]);
       return entries;
     });
@@ -977,7 +1003,9 @@ export class PlansService {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const snapshots = await this.snapshotsIn(tx, actor, planId, [from, to]);
-      const versions = await versionEntries(tx, planId, { after: Math.min(from, to), upTo: Math.max(from, to) });
+      const [plan] = await tx.select({ individualId: plans.individualId, individualName: plans.individualName }).from(plans).where(eq(plans.id, planId));
+      const entries = await versionEntries(tx, planId, { after: Math.min(from, to), upTo: Math.max(from, to) });
+      const versions = namedCitizens(entries, plan!, await this.parts(tx, planId));
       return { snapshots, versions };
     });
   }

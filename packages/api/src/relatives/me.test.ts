@@ -270,8 +270,13 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(await sectionVersion()).toBe(before);
 
       // Versioned, evented and logged like any change.
-      const versions = (await (await staff.request(`/api/plans/${planId}/versions`)).json()) as { versions: { change: string }[] };
-      expect(versions.versions.filter((v) => v.change === 'relatives.answered')).toHaveLength(1);
+      const versions = (await (await staff.request(`/api/plans/${planId}/versions`)).json()) as {
+        versions: { change: string; changedBy: { role: string; name: string | null } }[];
+      };
+      const answered = versions.versions.filter((v) => v.change === 'relatives.answered');
+      expect(answered).toHaveLength(1);
+      // Staff read who answered by name, as the plan names her: a relative, with her own e-ID.
+      expect(answered[0]!.changedBy).toMatchObject({ role: 'relative', name: MARIA.name });
       const [logged] = await ctx.database.db
         .select({ n: count() })
         .from(accessLog)
