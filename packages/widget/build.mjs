@@ -11,7 +11,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { build, transformSync } from 'esbuild';
 import { browserModule, checkedBundle, describeBundle, withoutTemplateIndentation, writeBundle } from '../../scripts/element-bundle.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
@@ -19,11 +19,12 @@ export const distDir = join(root, 'dist');
 export const bundleFile = 'sip-relative-view.js';
 export const metadataFile = 'widget.json';
 /**
- * The budget for the bundle (the element with its Swedish messages), gzipped. The aim is 20 KB;
- * with the content it has it is 24.3 KB (`--profile` says what costs what: Lit about 6 KB, the
- * Swedish messages about 5.5 KB, the styles about 2 KB), and the budget keeps it from growing.
+ * The budget for the bundle (the element with its Swedish messages), gzipped. The aim is 20 KB
+ * (20,480 B); with the content it has it is 24.1 KB (24,719 B; `--profile` says what costs what:
+ * the element's own code about 34.7 KB minified, the Swedish messages 15.5 KB, the styles 6.2 KB,
+ * Lit 15 KB), and the budget keeps it from growing.
  */
-export const GZIP_BUDGET_BYTES = 25 * 1024;
+export const GZIP_BUDGET_BYTES = 24.5 * 1024;
 
 // Browsers of 2022 on: their own class fields and private members, not rewritten.
 const target = ['es2022', 'chrome100', 'firefox100', 'safari15.4'];
@@ -138,17 +139,52 @@ export async function buildWidget({ outDir = distDir } = {}) {
   return { ...metadata, path };
 }
 
-/** The comments in the elements' CSS left out: esbuild keeps a template's text as written. */
+/**
+ * The elements' CSS minified by esbuild: the `css` templates of `*.styles.ts` (each `${…}` kept
+ * in its place: a placeholder declaration inside a rule, a placeholder rule outside one) and the
+ * shared rules of `client/styles.ts` (template literals without interpolations). esbuild keeps a
+ * template's text as written, comments and white space included.
+ */
 const stylesWithoutComments = {
-  name: 'sip-styles-without-comments',
+  name: 'sip-styles-minified',
   setup(b) {
-    b.onLoad({ filter: /([\\/]src[\\/][\w-]+\.styles\.ts|[\\/]client[\\/]styles\.ts)$/ }, async ({ path }) => ({
-      loader: 'ts',
-      // Their only comments are CSS comments in templates and doc comments: no string holds "/*".
-      contents: (await readFile(path, 'utf8')).replace(/\/\*[\s\S]*?\*\//g, ''),
-    }));
+    b.onLoad({ filter: /([\\/]src[\\/][\w-]+\.styles\.ts|[\\/]client[\\/]styles\.ts)$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      const contents = /[\\/]client[\\/]styles\.ts$/.test(path)
+        ? source.replace(/= `([^`$]*)`;/g, (_, text) => `= \`${minifyCss(text)}\`;`)
+        : source.replace(/\bcss`([^`]*)`/g, (_, text) => `css\`${minifyCss(text)}\``);
+      return { loader: 'ts', contents };
+    });
   },
 };
+
+/**
+ * A template's CSS minified. Its `${…}` (no nested braces or backticks in ours) stand in for
+ * declarations when inside a rule, for rules outside one; declarations alone (no braces) are
+ * minified as one rule's.
+ */
+function minifyCss(text) {
+  const held = [];
+  let depth = 0;
+  let marked = '';
+  for (const part of text.split(/(\$\{[^}]*\})/)) {
+    if (part.startsWith('${')) {
+      held.push(part);
+      const n = held.length - 1;
+      marked += depth > 0 ? `--sip-held-${n}:0;` : `sip-held-${n}{--sip-held:${n}}`;
+    } else {
+      marked += part;
+      for (const ch of part.replace(/\/\*[\s\S]*?\*\//g, '')) depth += ch === '{' ? 1 : ch === '}' ? -1 : 0;
+    }
+  }
+  const declarations = !marked.includes('{');
+  const minified = transformSync(declarations ? `x{${marked}}` : marked, { loader: 'css', minify: true, charset: 'utf8', logLevel: 'silent' })
+    .code.trim();
+  const out = declarations ? minified.slice(2, -1) : minified;
+  return out
+    .replace(/--sip-held-(\d+):0;?/g, (_, n) => held[n])
+    .replace(/sip-held-(\d+)\{--sip-held:\d+\}/g, (_, n) => held[n]);
+}
 
 /**
  * The module with its templates' indentation dropped (Lit's html and css, which esbuild keeps as

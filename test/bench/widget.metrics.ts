@@ -1,7 +1,9 @@
 /**
- * The widget's size and speed, measured: the gzip size of the module as the service serves it
- * (Lit included), and the time from script load to the first rendered plan in Chromium, beside
- * a bare Lit element that does the same single fetch and renders the title.
+ * The widget's size and speed, measured: the gzip (and brotli) size of the module as the service
+ * serves it (Lit and Swedish included: what a Swedish page loads before its first plan), against
+ * the 20 KB aim, and the time from script load to the first rendered plan in Chromium, beside a
+ * bare Lit element that does the same single fetch and renders the title: the two in turn
+ * (A B A B …), and the ratio of each pair's times as min/median/max.
  *
  *   npm run bench:widget            (WIDGET_RUNS=N for more runs per element; default 15)
  *
@@ -13,14 +15,16 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { GZIP_BUDGET_BYTES as STAFF_GZIP_BUDGET_BYTES, buildStaff } from '../../packages/staff/build.mjs';
 import { GZIP_BUDGET_BYTES, buildWidget } from '../../packages/widget/build.mjs';
 import { launchBrowser } from '../support/browser.ts';
 import { startService } from '../support/service.ts';
 
-const RUNS = Number(process.env.WIDGET_RUNS ?? 15);
+const RUNS = Math.max(3, Number(process.env.WIDGET_RUNS ?? 15));
+/** The aim for the widget's module, gzipped (the build's budget may be above it until it is met). */
+const GZIP_AIM_BYTES = 20 * 1024;
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** The bare element: Lit, one fetch of the plan, its title rendered. */
@@ -127,6 +131,9 @@ async function main() {
     }
 
     const bareGzip = gzipSync(Buffer.from(bare), { level: 9 }).length;
+    const brotli = (bytes: Buffer) => brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY } }).length;
+    // Each run's widget time over the bare element's time in the same run (they alternate).
+    const ratios = timings.widget.map((ms, i) => ms / timings.bare[i]!).sort((a, b) => a - b);
     const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
     const row = (name: string, bytes: number, gz: number, xs: number[]) =>
       `${name.padEnd(34)} ${kb(bytes).padStart(9)} ${kb(gz).padStart(9)} ${`${median(xs).toFixed(1)} ms`.padStart(10)} ${`${p90(xs).toFixed(1)} ms`.padStart(10)}`;
@@ -141,8 +148,10 @@ async function main() {
         'languages besides Swedish (Swedish is in the module), each fetched only when asked for:',
         ...widget.modules.map((m) => `${`  ${m.lang}`.padEnd(34)} ${kb(m.bytes).padStart(9)} ${kb(m.gzipBytes).padStart(9)}`),
         '',
+        `core (element, Lit, Swedish): ${gzipBytes} B gzip, ${brotli(module)} B brotli; bare Lit element: ${bareGzip} B gzip, ${brotli(Buffer.from(bare))} B brotli`,
         `gzip budget ${kb(GZIP_BUDGET_BYTES)}: ${gzipBytes <= GZIP_BUDGET_BYTES ? 'PASS' : 'FAIL'} (${((gzipBytes / GZIP_BUDGET_BYTES) * 100).toFixed(0)}% of it)`,
-        `time to first rendered plan: ${(median(timings.widget) / median(timings.bare)).toFixed(2)}× the bare element's (p50)`,
+        `aim ${GZIP_AIM_BYTES} B gzip: ${gzipBytes <= GZIP_AIM_BYTES ? 'MET' : `NOT MET, ${gzipBytes - GZIP_AIM_BYTES} B over`}`,
+        `time to first rendered plan, widget/bare per run (${ratios.length} runs, alternating): min ${ratios[0]!.toFixed(2)}× median ${median(ratios).toFixed(2)}× max ${ratios[ratios.length - 1]!.toFixed(2)}× (aim ≤ 1.20×)`,
         '',
         `${'staff elements (served), all five'.padEnd(34)} ${kb(staffModule.length).padStart(9)} ${kb(staffGzipBytes).padStart(9)}`,
         `staff gzip budget ${kb(STAFF_GZIP_BUDGET_BYTES)}: ${staffGzipBytes <= STAFF_GZIP_BUDGET_BYTES ? 'PASS' : 'FAIL'} (${((staffGzipBytes / STAFF_GZIP_BUDGET_BYTES) * 100).toFixed(0)}% of it; ${(staffGzipBytes / gzipBytes).toFixed(1)}× the relatives' widget)`,

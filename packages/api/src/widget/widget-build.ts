@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 
 /** The widget package's build output, beside this package in the workspace. */
@@ -74,19 +74,28 @@ const metadataSchema = z.object({
   version: z.string().min(1),
   hash: z.string().regex(/^[0-9a-f]{12}$/),
   integrity: z.string().startsWith('sha384-'),
-  /** The modules the bundle loads on demand (the widget's languages), beside it, each named by its content. */
+  /** The modules the bundle loads on demand (the widget's languages and parts), beside it, each named by its content. */
   modules: z
     .array(z.object({ file: z.string().regex(/^[\w-]+(\.[\w-]+)*\.[0-9a-f]{12}\.js$/), integrity: z.string().startsWith('sha384-') }))
     .optional(),
 });
 
-/** One module a bundle loads on demand: its bytes as built and gzipped. */
+/** One module a bundle loads on demand: its bytes as built, gzipped and brotli-compressed. */
 export interface BundleModule {
   body: Uint8Array;
   gzip: Uint8Array;
+  br: Uint8Array;
 }
 
-/** One build of the widget, in memory: the bytes as built and gzipped, and what names them. */
+/** The bytes compressed once, as served: gzip (level 9) and brotli (its best). */
+function compressed(body: Uint8Array): { gzip: Uint8Array; br: Uint8Array } {
+  return {
+    gzip: gzipSync(body, { level: 9 }),
+    br: brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+  };
+}
+
+/** One build of the widget, in memory: the bytes as built, gzipped and brotli-compressed, and what names them. */
 export interface WidgetBuild {
   version: string;
   /** The first 12 hex digits of the bundle's SHA-256: the versioned URL's segment. */
@@ -95,6 +104,7 @@ export interface WidgetBuild {
   integrity: string;
   body: Uint8Array;
   gzip: Uint8Array;
+  br: Uint8Array;
   /** The modules it loads on demand, by file name; none for a bundle that loads none. */
   modules: ReadonlyMap<string, BundleModule>;
 }
@@ -144,9 +154,9 @@ export async function readWidgetBuild(distDir: string, bundle: ElementBundle = w
     if (`sha384-${digest('sha384', moduleBody, 'base64')}` !== module.integrity) {
       return { built: false, reason: `${metadataFile} does not describe ${module.file}` };
     }
-    modules.set(module.file, { body: moduleBody, gzip: gzipSync(moduleBody, { level: 9 }) });
+    modules.set(module.file, { body: moduleBody, ...compressed(moduleBody) });
   }
-  return { built: true, build: { version: metadata.version, hash, integrity, body, gzip: gzipSync(body, { level: 9 }), modules } };
+  return { built: true, build: { version: metadata.version, hash, integrity, body, ...compressed(body), modules } };
 }
 
 /**

@@ -38,11 +38,11 @@ function notBuilt(c: Context<AppEnv>, bundle: ElementBundle, reason: string): Re
   return c.body(JSON.stringify(body), 503, { 'content-type': PROBLEM_CONTENT_TYPE, 'cache-control': 'no-store' });
 }
 
-/** Whether the request accepts gzip (a `q=0` refuses it). */
-function acceptsGzip(header: string | undefined): boolean {
+/** Whether the request accepts a content coding by name (a `q=0` refuses it). */
+function accepts(header: string | undefined, name: 'br' | 'gzip'): boolean {
   return (header ?? '').split(',').some((entry) => {
     const [coding, ...params] = entry.trim().toLowerCase().split(';');
-    if (coding?.trim() !== 'gzip') return false;
+    if (coding?.trim() !== name) return false;
     const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
     return q === undefined || Number(q.slice(2)) > 0;
   });
@@ -57,24 +57,27 @@ function matchesAny(ifNoneMatch: string | undefined, etags: string[]): boolean {
   return ifNoneMatch.split(',').some((tag) => wanted.has(opaque(tag)));
 }
 
-/** The bundle (or a module of it), gzipped when accepted, with an ETag per encoding and 304 when the client has it. */
-function serveBundle(c: Context<AppEnv>, build: Pick<WidgetBuild, 'hash' | 'body' | 'gzip'>, cacheControl: string): Response {
-  const identityTag = `"${build.hash}"`;
-  const gzipTag = `"${build.hash}-gzip"`;
-  const gzip = acceptsGzip(c.req.header('accept-encoding'));
+/**
+ * The bundle (or a module of it), compressed as it was once at load: brotli when accepted, else
+ * gzip when accepted, else as built; with an ETag per encoding and 304 when the client has it.
+ */
+function serveBundle(c: Context<AppEnv>, build: Pick<WidgetBuild, 'hash' | 'body' | 'gzip' | 'br'>, cacheControl: string): Response {
+  const acceptEncoding = c.req.header('accept-encoding');
+  const coding = accepts(acceptEncoding, 'br') ? 'br' : accepts(acceptEncoding, 'gzip') ? 'gzip' : undefined;
+  const tag = (suffix?: string) => `"${build.hash}${suffix ? `-${suffix}` : ''}"`;
   const headers: Record<string, string> = {
     'content-type': JAVASCRIPT,
     'cache-control': cacheControl,
-    etag: gzip ? gzipTag : identityTag,
+    etag: tag(coding),
     vary: 'Accept-Encoding',
   };
-  if (matchesAny(c.req.header('if-none-match'), [identityTag, gzipTag])) {
+  if (matchesAny(c.req.header('if-none-match'), [tag(), tag('gzip'), tag('br')])) {
     const { 'content-type': _type, ...notModified } = headers;
     return c.body(null, 304, notModified);
   }
-  if (gzip) headers['content-encoding'] = 'gzip';
+  if (coding) headers['content-encoding'] = coding;
   // A Uint8Array is a BodyInit; Hono's typing asks for its own buffer types.
-  return c.body((gzip ? build.gzip : build.body) as Uint8Array<ArrayBuffer>, 200, headers);
+  return c.body((coding ? build[coding] : build.body) as Uint8Array<ArrayBuffer>, 200, headers);
 }
 
 /**
@@ -137,7 +140,7 @@ function createBundleRoutes(bundle: ElementBundle, distDir: string, summary: str
       }
       return serveBundle(c, load.build, IMMUTABLE);
     })
-    // The modules the bundle loads on demand (the widget's languages), beside it: at the versioned
+    // The modules the bundle loads on demand (the widget's languages and parts), beside it: at the versioned
     // path, and beside the revalidated URL for a page that loads that. Each file is named by its
     // content, so both are immutable.
     .get(`${bundle.prefix}/:hash/:file{[\\w.-]+\\.js}`, async (c) => {

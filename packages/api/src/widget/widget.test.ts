@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createTestDatabase, expectProblem, type TestApp, type TestDatabase } from '../test-support/index.ts';
 import { defaultWidgetDistDir } from './widget-build.ts';
@@ -96,12 +96,26 @@ describe('the widget module', () => {
     expect(res.headers.get('cache-control')).toBe('no-store');
   });
 
-  it('gzips the bundle when the client accepts it, and not when it refuses it', async () => {
-    const res = await t.app.request('/widget/sip-relative-view.js', { headers: { 'Accept-Encoding': 'br, gzip, deflate' } });
+  it('serves the bundle brotli-compressed when the client accepts it, gzipped when it accepts only that, and as built when it refuses both', async () => {
+    const br = await t.app.request('/widget/sip-relative-view.js', { headers: { 'Accept-Encoding': 'gzip, deflate, br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toContain('Accept-Encoding');
+    const brotli = Buffer.from(await br.arrayBuffer());
+    expect(brotliDecompressSync(brotli).toString()).toBe(bundle);
+    expect(br.headers.get('etag')).toBe(`"${built.hash}-br"`);
+    const brCached = await t.app.request('/widget/sip-relative-view.js', {
+      headers: { 'Accept-Encoding': 'br', 'If-None-Match': br.headers.get('etag') ?? '' },
+    });
+    expect(brCached.status).toBe(304);
+    const brRefused = await t.app.request('/widget/sip-relative-view.js', { headers: { 'Accept-Encoding': 'br;q=0, gzip' } });
+    expect(brRefused.headers.get('content-encoding')).toBe('gzip');
+
+    const res = await t.app.request('/widget/sip-relative-view.js', { headers: { 'Accept-Encoding': 'gzip, deflate' } });
     expect(res.headers.get('content-encoding')).toBe('gzip');
     expect(res.headers.get('vary')).toContain('Accept-Encoding');
     const compressed = Buffer.from(await res.arrayBuffer());
     expect(compressed.length).toBeLessThan(Buffer.byteLength(bundle));
+    expect(brotli.length).toBeLessThan(compressed.length);
     expect(gunzipSync(compressed).toString()).toBe(bundle);
     expect(res.headers.get('etag')).not.toBe(`"${built.hash}"`);
 
@@ -150,6 +164,9 @@ describe('the widget module', () => {
       expect(await res.text()).toBe(finnish);
       const zipped = await t.app.request(path, { headers: { 'Accept-Encoding': 'gzip' } });
       expect(gunzipSync(Buffer.from(await zipped.arrayBuffer())).toString()).toBe(finnish);
+      const brotli = await t.app.request(path, { headers: { 'Accept-Encoding': 'br' } });
+      expect(brotli.headers.get('content-encoding')).toBe('br');
+      expect(brotliDecompressSync(Buffer.from(await brotli.arrayBuffer())).toString()).toBe(finnish);
     }
   });
 
