@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { en, sv, type Messages } from './i18n.ts';
+import { sv, type Messages } from './i18n.ts';
+import en from './lang/en.ts';
 
 /** Every key path of a dictionary, with what sits there: text, or a function of so many arguments. */
 function shape(messages: object, prefix = ''): Record<string, string> {
