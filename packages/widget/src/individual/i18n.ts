@@ -228,6 +228,8 @@ export const sv = {
   logWhoText: (organisation: string, role: string) => `${organisation} (${role})`,
   logRelative: (name: string) => `${name} (anhörig)`,
   logSomeRelative: 'En anhörig',
+  /** One line of the list: who, then what they did. */
+  logLine: (who: string, what: string) => `${who} ${what}.`,
   logWhat: {
     plan: { read: 'läste planen', change: 'ändrade planen' },
     'plan-list': { read: 'såg att planen finns', change: 'ändrade listan över planer' },

@@ -1132,7 +1132,7 @@ export class SipIndividualView extends LitElement {
         : e.who === 'staff' || e.who === 'auditor'
           ? t.logWhoText(organisation, t.logRole[e.who])
           : t.logRole[e.who];
-    return `${who} ${t.logWhat[e.what][e.kind]}.`;
+    return t.logLine(who, t.logWhat[e.what][e.kind]);
   }
 
   #renderLog() {

@@ -220,6 +220,7 @@ const en: Messages = {
   logWhoText: (organisation: string, role: string) => `${organisation} (${role})`,
   logRelative: (name: string) => `${name} (relative)`,
   logSomeRelative: 'A relative',
+  logLine: (who: string, what: string) => `${who} ${what}.`,
   logWhat: {
     plan: { read: 'read the plan', change: 'changed the plan' },
     'plan-list': { read: 'saw that the plan exists', change: 'changed the list of plans' },
