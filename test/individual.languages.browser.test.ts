@@ -123,7 +123,8 @@ describe('<sip-individual-view> in every language', () => {
       await view(page).getByRole('button', { name: t.consentSave }).click();
       const summary = view(page).locator('#form-consent-errors');
       await summary.getByText(t.untilInvalid).waitFor();
-      expect(await summary.getByRole('heading').innerText()).toBe(t.errorSummaryTitle);
+      expect(await summary.locator('.error-summary-title').innerText()).toBe(t.errorSummaryTitle);
+      expect(await focusedInView(page)).toBe('form-consent-errors');
       await expectAxeClean(page, `an error summary, ${lang}`);
 
       // Her own words saved as they are: a receipt in the language, focused.
@@ -241,7 +242,8 @@ describe('<sip-individual-view> when its language cannot be had, and when the pa
   it('the /demo portal offers all five languages for both citizen elements, and switching follows at once', async () => {
     const { page, errors } = await h.open(`${h.service.url}/demo?lang=ar`);
     expect(await page.evaluate(() => ({ lang: document.documentElement.lang, dir: document.documentElement.dir }))).toEqual({ lang: 'ar', dir: 'rtl' });
-    const picker = page.getByRole('combobox', { name: 'الشخص' });
+    await page.getByRole('combobox', { name: 'الشخص' }).waitFor();
+    const picker = page.locator('#persona');
     await expect.poll(() => picker.isEnabled()).toBe(true);
     await picker.selectOption({ label: 'Astrid Nilsson' });
     await page.getByRole('button', { name: 'سجّل الدخول' }).click();
