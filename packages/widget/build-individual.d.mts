@@ -1,7 +1,8 @@
 import type { BundleBuildResult } from '../../scripts/element-bundle.mjs';
+import type { WidgetModule } from './build.mjs';
 
 /** What `buildIndividualView()` wrote: the metadata in dist/individual-view.json, and where the bundle is. */
-export type IndividualViewBuildResult = BundleBuildResult;
+export type IndividualViewBuildResult = BundleBuildResult & { modules: WidgetModule[] };
 
 export declare const distDir: string;
 export declare const bundleFile: string;

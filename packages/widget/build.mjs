@@ -6,13 +6,12 @@
 // in dist/widget.json (version, content hash, integrity, sizes) for the service that serves them
 // under versioned URLs. The same sources give the same bytes. Run it (`node
 // packages/widget/build.mjs`; `--profile` prints what costs what) or import it (`await buildWidget()`).
-import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import { build, transformSync } from 'esbuild';
 import { browserModule, checkedBundle, describeBundle, withoutTemplateIndentation, writeBundle } from '../../scripts/element-bundle.mjs';
+import { buildLanguageModules, describeLanguageModules, languageLoaderPlugin, writeLanguageModules } from './build-languages.mjs';
 
 const root = dirname(fileURLToPath(import.meta.url));
 export const distDir = join(root, 'dist');
@@ -29,71 +28,6 @@ export const GZIP_BUDGET_BYTES = 24.5 * 1024;
 // Browsers of 2022 on: their own class fields and private members, not rewritten.
 const target = ['es2022', 'chrome100', 'firefox100', 'safari15.4'];
 
-/** The module file of one language: named by its content, so its URL never serves other bytes. */
-export function languageFile(lang, hash) {
-  return `sip-relative-view.${lang}.${hash}.js`;
-}
-
-/**
- * Each language besides Swedish (`src/lang/<tag>.ts`), built into a module of its own that
- * imports nothing: its file name, bytes and integrity.
- */
-async function buildLanguages() {
-  const langs = (await readdir(join(root, 'src/lang'))).filter((f) => /^[a-z]{2}(-[a-z0-9]+)*\.ts$/.test(f)).sort();
-  return Promise.all(
-    langs.map(async (name) => {
-      const lang = name.slice(0, -3);
-      const result = await build({ ...browserModule, absWorkingDir: root, entryPoints: [`src/lang/${name}`], target });
-      const inputs = Object.keys(result.metafile.inputs);
-      if (inputs.length !== 1) throw new Error(`the ${lang} messages must import nothing, but bring in:\n  ${inputs.join('\n  ')}`);
-      const body = Buffer.from(result.outputFiles[0].contents);
-      const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
-      return {
-        lang,
-        file: languageFile(lang, hash),
-        integrity: `sha384-${createHash('sha384').update(body).digest('base64')}`,
-        bytes: body.length,
-        gzipBytes: gzipSync(body, { level: 9 }).length,
-        body,
-      };
-    }),
-  );
-}
-
-/**
- * Puts in place of `src/languages.ts` a loader of the built language modules: each is fetched
- * from beside the element's own module (the same versioned path), as a module preload with its
- * integrity, so the browser refuses other bytes, and then imported (from the module map the
- * preload filled, not fetched again).
- */
-function languagesPlugin(languages) {
-  const files = Object.fromEntries(languages.map((l) => [l.lang, [l.file, l.integrity]]));
-  return {
-    name: 'sip-languages',
-    setup(b) {
-      b.onLoad({ filter: /[\\/]src[\\/]languages\.ts$/ }, () => ({
-        loader: 'js',
-        contents: `const files = ${JSON.stringify(files)};
-export function loadMessages(lang) {
-  const [file, integrity] = files[lang];
-  const href = new URL(file, import.meta.url).href;
-  return new Promise((resolve, reject) => {
-    const link = document.createElement('link');
-    link.rel = 'modulepreload';
-    link.crossOrigin = 'anonymous';
-    link.integrity = integrity;
-    link.href = href;
-    link.onload = resolve;
-    link.onerror = () => reject(new Error(file));
-    document.head.append(link);
-  }).then(() => import(href)).then((module) => module.default);
-}
-`,
-      }));
-    },
-  };
-}
-
 /**
  * Builds the bundle and its metadata into `dist/`. Fails when the bundle pulls in server code
  * (zod, the schemas; of shared, only its dependency-free modules for browsers may come in) or
@@ -102,14 +36,14 @@ export function loadMessages(lang) {
  */
 export async function buildWidget({ outDir = distDir } = {}) {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
-  const languages = await buildLanguages();
+  const languages = await buildLanguageModules({ root, dir: 'src/lang', prefix: 'sip-relative-view', target });
   const result = await build({
     ...browserModule,
     absWorkingDir: root,
     entryPoints: ['src/index.ts'],
     target,
     define: { 'process.env.NODE_ENV': '"production"' },
-    plugins: [languagesPlugin(languages), stylesWithoutComments],
+    plugins: [languageLoaderPlugin(languages, /[\\/]src[\\/]languages\.ts$/), stylesWithoutComments],
     // Lit's licence notices, once for all its modules (below), not once per module.
     legalComments: 'none',
   });
@@ -129,12 +63,10 @@ export async function buildWidget({ outDir = distDir } = {}) {
   });
   const metadata = {
     ...describeBundle({ file: bundleFile, version: pkg.version, body, gzipBytes }),
-    modules: languages.map(({ lang, file, integrity, bytes, gzipBytes }) => ({ lang, file, integrity, bytes, gzipBytes })),
+    modules: describeLanguageModules(languages),
   };
   // The languages first: the element that names them is written after them.
-  await Promise.all(languages.map(async (l) => {
-    await writeBundle(outDir, { file: l.file, body: l.body });
-  }));
+  await writeLanguageModules(outDir, languages);
   const path = await writeBundle(outDir, { file: bundleFile, body, metadataFile, metadata });
   return { ...metadata, path };
 }

@@ -67,7 +67,7 @@ export interface IndividualHarness {
 export async function startIndividualHarness(): Promise<IndividualHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sip-individual-'));
   const [individual, relative] = await Promise.all([buildIndividualView(), buildWidget()]);
-  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir })]);
+  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir }, 150_000)]);
   const [host, relativeHost]: HostServer[] = await Promise.all([
     startHostServer({
       serviceUrl: service.url,

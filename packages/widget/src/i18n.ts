@@ -6,16 +6,12 @@
  * own (`lang/<tag>.ts`), fetched only when an element asks for it.
  */
 import { svRelationships } from './relationships.ts';
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { ReactiveControllerHost } from 'lit';
 import { loadMessages } from './languages.ts';
+import { Localization, messageSource } from './locale.ts';
 
-/**
- * The languages the widget speaks. `sv-x-lattlast` is lättläst svenska (easy-to-read Swedish):
- * Swedish (`sv`) with a private-use subtag, since BCP 47 registers none for it.
- */
-export type Lang = 'sv' | 'sv-x-lattlast' | 'en' | 'fi' | 'ar';
-/** The languages that are loaded on demand. */
-export type LoadedLang = Exclude<Lang, 'sv'>;
+// The languages, how a page's tag is read and the controller are the citizen elements' shared ones.
+export { inheritedLang, LANGUAGE_NAMES, resolveLang, type Lang, type LoadedLang } from './locale.ts';
 
 type CommitmentStatus = 'requested' | 'accepted' | 'declined' | 'withdrawn' | 'cancelled';
 type HistoryStatus = CommitmentStatus | 'reconfirmed';
@@ -336,202 +332,12 @@ export const sv = {
 
 export type Messages = typeof sv;
 
+/** The languages besides Swedish, each fetched once per page. */
+const others = messageSource(loadMessages);
 
-/** The first non-empty `lang` on the element or its ancestors, across shadow roots; then the document's. */
-export function inheritedLang(element: Element): string {
-  let node: Element | null = element;
-  while (node) {
-    const found = node.closest('[lang]:not([lang=""])');
-    if (found) return found.getAttribute('lang') ?? '';
-    const root = node.getRootNode();
-    node = root instanceof ShadowRoot ? root.host : null;
-  }
-  return element.ownerDocument?.documentElement.lang ?? '';
-}
-
-/** Each language's own name, in itself: what the widget says when a language could not be loaded. */
-export const LANGUAGE_NAMES: Record<Lang, string> = {
-  sv: 'svenska',
-  'sv-x-lattlast': 'lättläst svenska',
-  en: 'English',
-  fi: 'suomi',
-  ar: 'العربية',
-};
-
-/**
- * A language tag reduced to the languages the widget speaks (Swedish when it speaks none of
- * the tag's), the locale dates and numbers are written in, and the writing direction.
- */
-export function resolveLang(tag: string | null | undefined): { lang: Lang; locale: string; dir: 'ltr' | 'rtl' } {
-  const value = (tag ?? '').trim();
-  const subtags = value.toLowerCase().split('-');
-  const primary = subtags[0];
-  const lang: Lang =
-    primary === 'sv'
-      ? subtags.includes('lattlast') && subtags.indexOf('x') > 0 && subtags.indexOf('x') < subtags.indexOf('lattlast')
-        ? 'sv-x-lattlast'
-        : 'sv'
-      : primary === 'en' || primary === 'fi' || primary === 'ar'
-        ? primary
-        : 'sv';
-  const fallback = { sv: 'sv-SE', 'sv-x-lattlast': 'sv-SE', en: 'en-GB', fi: 'fi-FI', ar: 'ar' }[lang];
-  // A region or script the page names is kept for dates and numbers ("en-US", "sv-FI"); a tag Intl does not take is not.
-  let locale = fallback;
-  if (lang === primary && value.includes('-')) {
-    try {
-      locale = Intl.getCanonicalLocales(value)[0] ?? fallback;
-    } catch {
-      // Not a well-formed tag: the language's own default.
-    }
-  }
-  return { lang, locale, dir: lang === 'ar' ? 'rtl' : 'ltr' };
-}
-
-/** The messages of each language loaded so far on this page, and those being loaded. */
-const loaded = new Map<LoadedLang, Messages>();
-const loading = new Map<LoadedLang, Promise<Messages>>();
-
-/** A language's messages: fetched once per page, however many elements speak it. */
-function messagesOf(lang: LoadedLang): Promise<Messages> {
-  let pending = loading.get(lang);
-  if (!pending) {
-    pending = loadMessages(lang).then(
-      (messages) => {
-        loaded.set(lang, messages);
-        return messages;
-      },
-      (error: unknown) => {
-        // Tried again the next time an element asks for it.
-        loading.delete(lang);
-        throw error;
-      },
-    );
-    loading.set(lang, pending);
-  }
-  return pending;
-}
-
-/** Elements whose language follows the page: told when any `lang` attribute in the document changes. */
-const listeners = new Set<ReactiveControllerHost>();
-let observer: MutationObserver | undefined;
-
-function watchDocumentLang(host: ReactiveControllerHost, doc: Document) {
-  listeners.add(host);
-  if (!observer) {
-    observer = new MutationObserver(() => listeners.forEach((h) => h.requestUpdate()));
-    observer.observe(doc.documentElement, { attributes: true, attributeFilter: ['lang'], subtree: true });
-  }
-}
-
-function unwatchDocumentLang(host: ReactiveControllerHost) {
-  listeners.delete(host);
-  if (listeners.size === 0) {
-    observer?.disconnect();
-    observer = undefined;
-  }
-}
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-
-/**
- * The language of one element, its messages, and date formatting in that language. The
- * language is looked up again before every update, so changing `lang` anywhere takes effect.
- * A language other than Swedish is fetched the first time it is asked for: until it is there,
- * `loading` is true (the element shows a neutral state); when it cannot be had, the element
- * speaks Swedish and `failed` names the language asked for.
- */
-export class LocaleController implements ReactiveController {
-  lang: Lang = 'sv';
-  locale = 'sv-SE';
-  dir: 'ltr' | 'rtl' = 'ltr';
-  t: Messages = sv;
-  loading = false;
-  failed: Lang | undefined;
-  /** The language asked for, and whether fetching it failed. */
-  #wanted: Lang = 'sv';
-  #wantedFailed = false;
-  #settled: Promise<void> = Promise.resolve();
-
-  constructor(private readonly host: ReactiveControllerHost & HTMLElement) {
-    host.addController(this);
-  }
-
-  hostConnected() {
-    watchDocumentLang(this.host, this.host.ownerDocument);
-    this.#resolve();
-  }
-
-  hostDisconnected() {
-    unwatchDocumentLang(this.host);
-  }
-
-  hostUpdate() {
-    this.#resolve();
-  }
-
-  /** Settles once the language asked for is there, or could not be had. */
-  ready(): Promise<void> {
-    this.#resolve();
-    return this.#settled;
-  }
-
-  #resolve() {
-    const { lang, locale, dir } = resolveLang(inheritedLang(this.host));
-    if (lang !== this.#wanted) {
-      this.#wanted = lang;
-      this.#wantedFailed = false;
-    }
-    this.loading = false;
-    this.failed = undefined;
-    if (lang === 'sv' || loaded.has(lang)) {
-      Object.assign(this, { lang, locale, dir, t: lang === 'sv' ? sv : loaded.get(lang) });
-      return;
-    }
-    if (this.#wantedFailed) {
-      Object.assign(this, { lang: 'sv', locale: 'sv-SE', dir: 'ltr', t: sv, failed: lang });
-      return;
-    }
-    this.loading = true;
-    this.#settled = messagesOf(lang).then(
-      () => this.host.requestUpdate(),
-      () => {
-        if (this.#wanted === lang) this.#wantedFailed = true;
-        this.host.requestUpdate();
-      },
-    );
-  }
-
-  /** A calendar date (`YYYY-MM-DD`) or a moment, as a date: "3 mars 2026". */
-  date(value: string): string {
-    const date = DATE_ONLY.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
-    if (Number.isNaN(date.getTime())) return value;
-    return new Intl.DateTimeFormat(this.locale, {
-      dateStyle: 'long',
-      ...(DATE_ONLY.test(value) ? { timeZone: 'UTC' } : {}),
-    }).format(date);
-  }
-
-  /** A moment, as date and time in the reader's time zone. */
-  dateTime(value: string): string {
-    const date = new Date(value);
-    if (Number.isNaN(date.getTime())) return value;
-    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'long', timeStyle: 'short' }).format(date);
-  }
-
-  /** A moment in full, as a receipt gives it: "torsdag 3 december 2026 kl. 09:03". */
-  fullDateTime(value: string): string {
-    const date = new Date(value);
-    if (Number.isNaN(date.getTime())) return value;
-    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'full', timeStyle: 'short' }).format(date);
-  }
-
-  /** "a, b och c". */
-  list(items: string[]): string {
-    return new Intl.ListFormat(this.locale, { type: 'conjunction' }).format(items);
-  }
-
-  /** A moment, as a time of day. */
-  time(value: Date): string {
-    return new Intl.DateTimeFormat(this.locale, { timeStyle: 'short' }).format(value);
+/** The widget's language and its messages in it (see `Localization`). */
+export class LocaleController extends Localization<Messages> {
+  constructor(host: ReactiveControllerHost & HTMLElement) {
+    super(host, sv, others);
   }
 }

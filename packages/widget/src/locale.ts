@@ -1,12 +1,22 @@
 /**
- * The language of an element, for an element with dictionaries of its own (the individual's
- * view): looked up on the element, its ancestors and the document, as the relatives' widget
- * looks up its own, reduced to Swedish and English, and the dates in it. No global
- * configuration, so two embeds on one page can speak different languages.
+ * The language of a citizen element (the relatives' widget, the individual's view): looked up on
+ * the element, its ancestors and the document, reduced to the languages the elements speak, the
+ * messages in it, and the dates in it. No global configuration, so two embeds on one page can
+ * speak different languages.
+ *
+ * Swedish is the default and part of each element's module; every other language is a module of
+ * its own that the element fetches the first time it speaks it (each element's `languages.ts`,
+ * which its build replaces with a loader that checks the module's Subresource Integrity).
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 
-export type Lang = 'sv' | 'en';
+/**
+ * The languages the elements speak. `sv-x-lattlast` is lättläst svenska (easy-to-read Swedish):
+ * Swedish (`sv`) with a private-use subtag, since BCP 47 registers none for it.
+ */
+export type Lang = 'sv' | 'sv-x-lattlast' | 'en' | 'fi' | 'ar';
+/** The languages that are loaded on demand. */
+export type LoadedLang = Exclude<Lang, 'sv'>;
 
 /** The first non-empty `lang` on the element or its ancestors, across shadow roots; then the document's. */
 export function inheritedLang(element: Element): string {
@@ -20,13 +30,76 @@ export function inheritedLang(element: Element): string {
   return element.ownerDocument?.documentElement.lang ?? '';
 }
 
-/** A language tag reduced to the languages the widget speaks (Swedish unless English). */
-export function resolveLang(tag: string | null | undefined): { lang: Lang; locale: string } {
+/** Each language's own name, in itself: what an element says when a language could not be loaded. */
+export const LANGUAGE_NAMES: Record<Lang, string> = {
+  sv: 'svenska',
+  'sv-x-lattlast': 'lättläst svenska',
+  en: 'English',
+  fi: 'suomi',
+  ar: 'العربية',
+};
+
+/**
+ * A language tag reduced to the languages the elements speak (Swedish when they speak none of
+ * the tag's), the locale dates and numbers are written in, and the writing direction.
+ */
+export function resolveLang(tag: string | null | undefined): { lang: Lang; locale: string; dir: 'ltr' | 'rtl' } {
   const value = (tag ?? '').trim();
-  const primary = value.toLowerCase().split('-')[0];
-  if (primary === 'en') return { lang: 'en', locale: value.includes('-') ? value : 'en-GB' };
-  if (primary === 'sv') return { lang: 'sv', locale: value.includes('-') ? value : 'sv-SE' };
-  return { lang: 'sv', locale: 'sv-SE' };
+  const subtags = value.toLowerCase().split('-');
+  const primary = subtags[0];
+  const lang: Lang =
+    primary === 'sv'
+      ? subtags.includes('lattlast') && subtags.indexOf('x') > 0 && subtags.indexOf('x') < subtags.indexOf('lattlast')
+        ? 'sv-x-lattlast'
+        : 'sv'
+      : primary === 'en' || primary === 'fi' || primary === 'ar'
+        ? primary
+        : 'sv';
+  const fallback = { sv: 'sv-SE', 'sv-x-lattlast': 'sv-SE', en: 'en-GB', fi: 'fi-FI', ar: 'ar' }[lang];
+  // A region or script the page names is kept for dates and numbers ("en-US", "sv-FI"); a tag Intl does not take is not.
+  let locale = fallback;
+  if (lang === primary && value.includes('-')) {
+    try {
+      locale = Intl.getCanonicalLocales(value)[0] ?? fallback;
+    } catch {
+      // Not a well-formed tag: the language's own default.
+    }
+  }
+  return { lang, locale, dir: lang === 'ar' ? 'rtl' : 'ltr' };
+}
+
+/** One element's languages besides Swedish: those loaded so far on this page, and fetching one. */
+export interface MessageSource<Messages> {
+  loaded: ReadonlyMap<LoadedLang, Messages>;
+  /** A language's messages: fetched once per page, however many elements speak it. */
+  get(lang: LoadedLang): Promise<Messages>;
+}
+
+/** The languages `load` fetches, each once per page; a failed fetch is tried again the next time. */
+export function messageSource<Messages>(load: (lang: LoadedLang) => Promise<Messages>): MessageSource<Messages> {
+  const loaded = new Map<LoadedLang, Messages>();
+  const loading = new Map<LoadedLang, Promise<Messages>>();
+  return {
+    loaded,
+    get(lang) {
+      let pending = loading.get(lang);
+      if (!pending) {
+        pending = load(lang).then(
+          (messages) => {
+            loaded.set(lang, messages);
+            return messages;
+          },
+          (error: unknown) => {
+            // Tried again the next time an element asks for it.
+            loading.delete(lang);
+            throw error;
+          },
+        );
+        loading.set(lang, pending);
+      }
+      return pending;
+    },
+  };
 }
 
 /** Elements whose language follows the page: told when any `lang` attribute in the document changes. */
@@ -52,20 +125,30 @@ function unwatchDocumentLang(host: ReactiveControllerHost) {
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * The language of one element, its messages (one dictionary per language), and date formatting
- * in that language. The language is looked up again before every update, so changing `lang`
- * anywhere takes effect.
+ * The language of one element, its messages, and date formatting in that language. The
+ * language is looked up again before every update, so changing `lang` anywhere takes effect.
+ * A language other than Swedish is fetched the first time it is asked for: until it is there,
+ * `loading` is true (the element shows a neutral state); when it cannot be had, the element
+ * speaks Swedish and `failed` names the language asked for.
  */
 export class Localization<Messages> implements ReactiveController {
   lang: Lang = 'sv';
   locale = 'sv-SE';
+  dir: 'ltr' | 'rtl' = 'ltr';
   t: Messages;
+  loading = false;
+  failed: Lang | undefined;
+  /** The language asked for, and whether fetching it failed. */
+  #wanted: Lang = 'sv';
+  #wantedFailed = false;
+  #settled: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly dictionaries: Record<Lang, Messages>,
+    private readonly sv: Messages,
+    private readonly others: MessageSource<Messages>,
   ) {
-    this.t = dictionaries.sv;
+    this.t = sv;
     host.addController(this);
   }
 
@@ -82,11 +165,37 @@ export class Localization<Messages> implements ReactiveController {
     this.#resolve();
   }
 
+  /** Settles once the language asked for is there, or could not be had. */
+  ready(): Promise<void> {
+    this.#resolve();
+    return this.#settled;
+  }
+
   #resolve() {
-    const { lang, locale } = resolveLang(inheritedLang(this.host));
-    this.lang = lang;
-    this.locale = locale;
-    this.t = this.dictionaries[lang];
+    const { lang, locale, dir } = resolveLang(inheritedLang(this.host));
+    if (lang !== this.#wanted) {
+      this.#wanted = lang;
+      this.#wantedFailed = false;
+    }
+    this.loading = false;
+    this.failed = undefined;
+    const messages = lang === 'sv' ? this.sv : this.others.loaded.get(lang);
+    if (messages) {
+      Object.assign(this, { lang, locale, dir, t: messages });
+      return;
+    }
+    if (this.#wantedFailed) {
+      Object.assign(this, { lang: 'sv', locale: 'sv-SE', dir: 'ltr', t: this.sv, failed: lang });
+      return;
+    }
+    this.loading = true;
+    this.#settled = this.others.get(lang as LoadedLang).then(
+      () => this.host.requestUpdate(),
+      () => {
+        if (this.#wanted === lang) this.#wantedFailed = true;
+        this.host.requestUpdate();
+      },
+    );
   }
 
   /** A calendar date (`YYYY-MM-DD`) or a moment, as a date: "3 mars 2026". */
@@ -104,6 +213,18 @@ export class Localization<Messages> implements ReactiveController {
     const date = new Date(value);
     if (Number.isNaN(date.getTime())) return value;
     return new Intl.DateTimeFormat(this.locale, { dateStyle: 'long', timeStyle: 'short' }).format(date);
+  }
+
+  /** A moment in full, as a receipt gives it: "torsdag 3 december 2026 kl. 09:03". */
+  fullDateTime(value: string): string {
+    const date = new Date(value);
+    if (Number.isNaN(date.getTime())) return value;
+    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'full', timeStyle: 'short' }).format(date);
+  }
+
+  /** "a, b och c". */
+  list(items: string[]): string {
+    return new Intl.ListFormat(this.locale, { type: 'conjunction' }).format(items);
   }
 
   /** A moment, as a time of day. */

@@ -51,6 +51,22 @@ describe('the /demo portal page in demo mode', () => {
     expect(html).toMatch(/<nav[^>]+aria-label="Språk"/);
   });
 
+  it('offers the five languages both citizen elements speak, each button named in its own language', async () => {
+    const html = await (await t().app.request('/demo')).text();
+    const buttons = [...html.matchAll(/<button type="button" lang="([^"]+)"(?: dir="rtl")? data-lang="([^"]+)"[^>]*>([^<]+)<\/button>/g)].map((m) => [m[2], m[1], m[3]]);
+    expect(buttons).toEqual([
+      ['sv', 'sv', 'Svenska'],
+      ['sv-x-lattlast', 'sv', 'Lättläst'],
+      ['en', 'en', 'English'],
+      ['fi', 'fi', 'Suomi'],
+      ['ar', 'ar', 'العربية'],
+    ]);
+    expect(html).toContain('dir="rtl" data-lang="ar"');
+    // The page's own texts in each of them.
+    const script = await (await t().app.request('/demo/demo.js')).text();
+    for (const lang of ["  sv: {", "  'sv-x-lattlast': {", '  en: {', '  fi: {', '  ar: {']) expect(script).toContain(`\n${lang}\n`);
+  });
+
   it('its script writes no HTML strings, as Trusted Types demand, and calls only its own origin', async () => {
     const script = await (await t().app.request('/demo/demo.js')).text();
     expect(script).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|\beval\(|new Function/);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -80,5 +80,47 @@ describe("the individual's view module, as served", () => {
     expect(problem.detail).toContain('node packages/widget/build-individual.mjs');
     // The relatives' widget is served all the same.
     expect((await unbuilt.app.request('/widget/sip-relative-view.js')).status).toBe(200);
+  });
+
+  it('serves each of its languages beside it, at the versioned path and beside the revalidated one, for a year', async () => {
+    expect(built.modules.map((m) => m.lang).sort()).toEqual(['ar', 'en', 'fi', 'sv-x-lattlast']);
+    for (const module of built.modules) {
+      const bytes = readFileSync(join(dist, module.file));
+      for (const path of [`/widget/individual/${built.hash}/${module.file}`, `/widget/individual/${module.file}`]) {
+        const res = await t.app.request(path, { headers: { 'Accept-Encoding': 'gzip', Origin: portal } });
+        expect(res.status, path).toBe(200);
+        expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+        expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+        expect(res.headers.get('access-control-allow-origin')).toBe(portal);
+        expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
+        expect(gunzipSync(Buffer.from(await res.arrayBuffer())).equals(bytes), path).toBe(true);
+      }
+    }
+    // Not under the relatives' widget, nor the relatives' languages under the individual's view.
+    const finnish = built.modules.find((m) => m.lang === 'fi')!;
+    await expectProblem(await t.app.request(`/widget/${relatives.hash}/${finnish.file}`), 404);
+    await expectProblem(await t.app.request(`/widget/individual/${built.hash}/${relatives.modules.find((m) => m.lang === 'fi')!.file}`), 404);
+    await expectProblem(await t.app.request(`/widget/individual/${relatives.hash}/${finnish.file}`), 404);
+  });
+
+  it('serves no build whose language module is not the bytes its metadata names', async () => {
+    const tampered = mkdtempSync(join(tmpdir(), 'sip-individual-tampered-'));
+    try {
+      cpSync(dist, tampered, { recursive: true });
+      const arabic = built.modules.find((m) => m.lang === 'ar')!;
+      writeFileSync(join(tampered, arabic.file), 'export default { myPlans: "خططي" };');
+      const app = await buildTestApp({ database: database.database, peers: noPeers, env: { WIDGET_DIST_DIR: tampered } });
+      try {
+        for (const path of [`/widget/individual/${built.hash}/${arabic.file}`, '/widget/individual/sip-individual-view.js']) {
+          const problem = await expectProblem(await app.app.request(path), 503);
+          expect(problem.type, path).toBe('urn:sip-broker:problem:widget-not-built');
+          expect(problem.detail, path).toContain(`does not describe ${arabic.file}`);
+        }
+      } finally {
+        await app.events.close();
+      }
+    } finally {
+      rmSync(tampered, { recursive: true, force: true });
+    }
   });
 });

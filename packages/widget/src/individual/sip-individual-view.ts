@@ -2,9 +2,9 @@ import { ApiError, normaliseBase, ProvidedTokens, type AccessTokenProvider } fro
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { PendingRequests } from '../pending.ts';
-import { relationshipNames } from '../relationships.ts';
 import { IndividualApi, type PlanAnswer } from './api.ts';
 import { SipChangeEvent, SipErrorEvent, SipReadyEvent, SipSessionExpiredEvent, type ChangeStatus, type SipErrorCode } from './events.ts';
+import { LANGUAGE_NAMES } from '../locale.ts';
 import { IndividualLocale } from './i18n.ts';
 import {
   checkOwnWords,
@@ -54,8 +54,10 @@ function errorCode(error: ApiError): SipErrorCode {
  * their consent to it and what each relative may see, which they give, narrow or withdraw
  * themselves, their own goals in their own words, and who has read the plan.
  *
- * @attr {string} lang - `sv` (default) or `en`. Without it the language follows the nearest
- *   ancestor with a `lang` attribute, then the document.
+ * @attr {string} lang - `sv` (default), `sv-x-lattlast` (lättläst svenska), `en`, `fi` or `ar` (laid
+ *   out right to left). Without it the language follows the nearest ancestor with a `lang`
+ *   attribute, then the document. A language besides Swedish is fetched from beside the module,
+ *   checked against its integrity; when it cannot be had, the view speaks Swedish and says so.
  *
  * @event {SipReadyEvent} sip-ready - The first render with data from the service. `detail`: `{ view, planId? }`.
  * @event {SipChangeEvent} sip-change - A change of the individual's was saved and is in force. `detail`:
@@ -215,6 +217,8 @@ export class SipIndividualView extends LitElement {
     this.view = { kind: 'loading', what: 'list' };
     try {
       const { items } = await this.#api()!.listPlans();
+      // Shown, announced and focused in the language asked for, once it is there.
+      await this.#localize.ready();
       if (generation !== this.#generation) return;
       if (!Array.isArray(items)) throw new ApiError('bad-response');
       const own = items.filter((p) => p.role === 'individual');
@@ -241,6 +245,7 @@ export class SipIndividualView extends LitElement {
     this.formErrors = new Map();
     try {
       const { plan, etag } = await this.#api()!.readPlan(planId);
+      await this.#localize.ready();
       if (generation !== this.#generation) return;
       if (!plan || typeof plan !== 'object' || !plan.planId) throw new ApiError('bad-response');
       this.view = { kind: 'plan', plan, etag };
@@ -608,24 +613,36 @@ export class SipIndividualView extends LitElement {
     return plan.title ?? this.#localize.t.untitledPlan;
   }
 
-  /** Text staff wrote (in Swedish): marked `lang="sv"` in another language, for a screen reader's voice. */
+  /**
+   * Text staff wrote (in Swedish): marked `lang="sv"` when the view speaks another language, so a
+   * screen reader reads it with a Swedish voice, and laid out left to right in Arabic.
+   */
   #staffText(text: string) {
-    return this.#localize.lang === 'sv' ? text : html`<span lang="sv">${text}</span>`;
+    return this.#localize.lang.startsWith('sv') ? text : html`<span lang="sv" dir="ltr">${text}</span>`;
   }
 
   #relationship(relationship: { code?: string | undefined; text: string }): string {
-    return (relationship.code ? relationshipNames[this.#localize.lang][relationship.code] : undefined) ?? relationship.text;
+    return (relationship.code ? this.#localize.t.relationships[relationship.code] : undefined) ?? relationship.text;
   }
 
   // ---------------------------------------------------------------- rendering
 
   protected override render() {
-    const busy = this.view.kind === 'loading' || this.view.kind === 'idle';
+    const l = this.#localize;
+    const busy = this.view.kind === 'loading' || this.view.kind === 'idle' || l.loading;
+    // While the language asked for is fetched, a neutral state: no text in a language not asked for.
     return html`
-      <div part="base" class=${this.printing ? 'base print-receipt' : 'base'} lang=${this.#localize.lang} dir="ltr">
-        ${this.#renderPrintedReceipt()}
+      <div part="base" class=${this.printing ? 'base print-receipt' : 'base'} lang=${l.lang} dir=${l.dir}>
+        ${l.loading ? nothing : this.#renderPrintedReceipt()}
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-        <div class="view" aria-busy=${busy ? 'true' : 'false'}>${this.#renderView()}</div>
+        ${l.failed
+          ? html`<p part="message" class="message message--warning">
+              Texterna på <span lang=${l.failed} dir="auto">${LANGUAGE_NAMES[l.failed]}</span> gick inte att hämta. Därför står allt här på svenska.
+            </p>`
+          : nothing}
+        <div class="view" aria-busy=${busy ? 'true' : 'false'}>
+          ${l.loading ? html`<p part="message" class="message loading"><span class="spinner" aria-hidden="true"></span></p>` : this.#renderView()}
+        </div>
       </div>
     `;
   }
@@ -1115,7 +1132,7 @@ export class SipIndividualView extends LitElement {
         : e.who === 'staff' || e.who === 'auditor'
           ? t.logWhoText(organisation, t.logRole[e.who])
           : t.logRole[e.who];
-    return `${who} ${t.logWhat[e.what][e.kind]}.`;
+    return t.logLine(who, t.logWhat[e.what][e.kind]);
   }
 
   #renderLog() {

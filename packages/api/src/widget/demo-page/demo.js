@@ -40,6 +40,39 @@ const texts = {
     widgetMissing: (/** @type {string} */ detail) => `Widgeten kan inte visas: ${detail}`,
     widgetNotLoaded: 'Widgeten laddades inte. Kontrollera att den är byggd och ladda om sidan.',
   },
+  'sv-x-lattlast': {
+    title: 'Mina sidor – samordnad individuell plan (demo)',
+    skip: 'Gå direkt till innehållet',
+    portal: 'Exempelkommunen · Mina sidor',
+    language: 'Språk',
+    heading: 'Din samordnade individuella plan',
+    intro:
+      'Här ser du hur tjänsten för samordnad individuell plan (SIP) kan se ut på en webbplats. Välj en person att logga in som. Personerna är påhittade. Du kan vara den som planen gäller. Du kan också vara en anhörig.',
+    signInHeading: 'Logga in som en påhittad person',
+    personaLabel: 'Person',
+    personaHint:
+      'Den som planen gäller ser hela sin plan. En anhörig ser bara det som personen har sagt ja till. Personerna är påhittade. De har personnummer som Skatteverket har gjort för att testa.',
+    loading: 'Vänta lite …',
+    individuals: 'Den som planen gäller',
+    relatives: 'Anhöriga',
+    signIn: 'Logga in',
+    signOut: 'Logga ut',
+    planHeading: 'Din samordnade individuella plan',
+    eventsHeading: 'Det här får webbplatsen veta',
+    eventsHint: 'Webbplatsen får bara veta nummer och läge. Den får aldrig veta något om personen.',
+    noEvents: 'Inget än.',
+    footer: 'Det här är en demo. Personerna är påhittade. Inget här är på riktigt.',
+    widgetVersion: (/** @type {string} */ version) => `Widget ${version}.`,
+    signingIn: 'Loggar in …',
+    signedIn: (/** @type {string} */ name) => `Du är inloggad som ${name}.`,
+    signedOut: 'Du är utloggad.',
+    sessionRenewed: 'Du var utloggad. Nu är du inloggad igen.',
+    personasFailed: 'Vi kunde inte hämta personerna. Ladda om sidan och försök igen.',
+    noPersonas: 'Det finns inga personer att logga in som.',
+    tokenFailed: 'Det gick inte att logga in. Försök igen.',
+    widgetMissing: (/** @type {string} */ detail) => `Planen kan inte visas: ${detail}`,
+    widgetNotLoaded: 'Planen kunde inte visas. Ladda om sidan.',
+  },
   en: {
     title: 'My pages – coordinated individual plan (demo)',
     skip: 'Skip to content',
@@ -73,6 +106,72 @@ const texts = {
     widgetMissing: (/** @type {string} */ detail) => `The widget cannot be shown: ${detail}`,
     widgetNotLoaded: 'The widget did not load. Check that it is built and reload the page.',
   },
+  fi: {
+    title: 'Omat sivut – yhteensovitettu yksilöllinen suunnitelma (demo)',
+    skip: 'Siirry sisältöön',
+    portal: 'Esimerkkikunta · Omat sivut',
+    language: 'Kieli',
+    heading: 'Yhteensovitettu yksilöllinen suunnitelmasi',
+    intro:
+      'Näin palvelu näyttää, kun portaali upottaa koordinoidun yksilöllisen suunnitelman (SIP) palvelun sivulleen. Valitse keksitty henkilö, jona kirjaudut sisään: henkilö, jota suunnitelma koskee, tai omainen.',
+    signInHeading: 'Kirjaudu sisään demohenkilönä',
+    personaLabel: 'Henkilö',
+    personaHint:
+      'Henkilö, jota suunnitelma koskee, näkee koko suunnitelmansa. Omainen näkee sen, minkä tämä henkilö on päättänyt jakaa. Henkilöt ovat keksittyjä, ja heillä on Ruotsin verohallinnon testihenkilötunnukset.',
+    loading: 'Haetaan demohenkilöitä …',
+    individuals: 'Henkilö, jota suunnitelma koskee',
+    relatives: 'Omaiset',
+    signIn: 'Kirjaudu sisään',
+    signOut: 'Kirjaudu ulos',
+    planHeading: 'Yhteensovitettu yksilöllinen suunnitelmasi',
+    eventsHeading: 'Elementin tapahtumat',
+    eventsHint: 'Mitä portaali saa tietää: tunnisteet ja tilan, ei koskaan henkilötietoja tai kirjautumistunnuksia.',
+    noEvents: 'Ei vielä yhtään.',
+    footer: 'Demotila: keksittyjä henkilöitä, ei oikeita tietoja.',
+    widgetVersion: (/** @type {string} */ version) => `Widget ${version}.`,
+    signingIn: 'Kirjaudutaan sisään …',
+    signedIn: (/** @type {string} */ name) => `Kirjautunut: ${name}.`,
+    signedOut: 'Kirjauduit ulos.',
+    sessionRenewed: 'Istunto vanheni. Olet taas kirjautunut sisään.',
+    personasFailed: 'Demohenkilöitä ei voitu hakea. Yritä uudelleen lataamalla sivu uudelleen.',
+    noPersonas: 'Demohenkilöitä ei ole.',
+    tokenFailed: 'Kirjautuminen ei onnistunut. Yritä uudelleen.',
+    widgetMissing: (/** @type {string} */ detail) => `Widgetiä ei voi näyttää: ${detail}`,
+    widgetNotLoaded: 'Widget ei latautunut. Tarkista, että se on käännetty, ja lataa sivu uudelleen.',
+  },
+  ar: {
+    title: 'صفحاتي – خطة فردية منسقة (عرض تجريبي)',
+    skip: 'انتقل إلى المحتوى',
+    portal: 'البلدية النموذجية · صفحاتي',
+    language: 'اللغة',
+    heading: 'خطتك الفردية المنسقة',
+    intro:
+      'هكذا تبدو الخدمة عندما تُدمج بوابةٌ خدمةَ الخطة الفردية المنسقة (SIP) في صفحاتها. اختر شخصًا وهميًا لتسجّل الدخول باسمه: الشخص الذي تخصه الخطة، أو أحد أقاربه.',
+    signInHeading: 'سجّل الدخول بوصفك شخصًا تجريبيًا',
+    personaLabel: 'الشخص',
+    personaHint:
+      'يرى الشخص الذي تخصه الخطة خطته كاملة. ويرى القريب ما اختار ذلك الشخص مشاركته. الأشخاص وهميون ولديهم أرقام شخصية تجريبية من مصلحة الضرائب السويدية.',
+    loading: 'جارٍ تحميل الأشخاص التجريبيين …',
+    individuals: 'الشخص الذي تخصه الخطة',
+    relatives: 'الأقارب',
+    signIn: 'سجّل الدخول',
+    signOut: 'سجّل الخروج',
+    planHeading: 'خطتك الفردية المنسقة',
+    eventsHeading: 'أحداث العنصر',
+    eventsHint: 'ما تعرفه البوابة: المعرّفات والحالة فقط، ولا تعرف أبدًا البيانات الشخصية أو رموز الدخول.',
+    noEvents: 'لا شيء بعد.',
+    footer: 'وضع تجريبي: أشخاص وهميون، ولا توجد بيانات حقيقية.',
+    widgetVersion: (/** @type {string} */ version) => `الأداة ${version}.`,
+    signingIn: 'جارٍ تسجيل الدخول …',
+    signedIn: (/** @type {string} */ name) => `سجّلت الدخول باسم ${name}.`,
+    signedOut: 'سجّلت الخروج.',
+    sessionRenewed: 'انتهت الجلسة. لقد سجّلت الدخول من جديد.',
+    personasFailed: 'تعذّر تحميل الأشخاص التجريبيين. أعد تحميل الصفحة للمحاولة مرة أخرى.',
+    noPersonas: 'لا يوجد أشخاص تجريبيون.',
+    tokenFailed: 'تعذّر تسجيل الدخول. حاول مرة أخرى.',
+    widgetMissing: (/** @type {string} */ detail) => `لا يمكن عرض الأداة: ${detail}`,
+    widgetNotLoaded: 'لم يتم تحميل الأداة. تأكد من أنها مبنية ثم أعد تحميل الصفحة.',
+  },
 };
 
 const WIDGET_TAG = 'sip-relative-view';
@@ -101,8 +200,10 @@ const eventList = byId('events');
 const noEvents = byId('no-events');
 const widgetVersion = byId('widget-version');
 
-/** @type {'sv' | 'en'} */
-let lang = new URLSearchParams(location.search).get('lang') === 'en' ? 'en' : 'sv';
+/** The languages the page and both citizen elements speak. @typedef {keyof typeof texts} Lang */
+/** @param {string | null} value @returns {Lang} */
+const asLang = (value) => (value !== null && Object.hasOwn(texts, value) ? /** @type {Lang} */ (value) : 'sv');
+let lang = asLang(new URLSearchParams(location.search).get('lang'));
 /** @type {Persona[]} */
 let personas = [];
 /** @type {HTMLElement | undefined} */
@@ -134,6 +235,7 @@ function showProblem(message) {
 
 function applyLanguage() {
   document.documentElement.lang = lang;
+  document.documentElement.dir = lang === 'ar' ? 'rtl' : 'ltr';
   document.title = text('title');
   for (const element of document.querySelectorAll('[data-text]')) {
     element.textContent = text(/** @type {string} */ (element.getAttribute('data-text')));
@@ -147,6 +249,7 @@ function applyLanguage() {
   for (const button of document.querySelectorAll('button[data-lang]')) {
     button.setAttribute('aria-pressed', String(button.getAttribute('data-lang') === lang));
   }
+  // The element follows its lang attribute: it fetches the language the first time it is asked for.
   if (widget) widget.setAttribute('lang', lang);
   showStatus(statusMessage);
   showProblem(problemMessage);
@@ -339,7 +442,7 @@ signOutButton.addEventListener('click', () => {
 });
 for (const button of document.querySelectorAll('button[data-lang]')) {
   button.addEventListener('click', () => {
-    lang = button.getAttribute('data-lang') === 'en' ? 'en' : 'sv';
+    lang = asLang(button.getAttribute('data-lang'));
     applyLanguage();
     // Kept in the address, so a reload keeps the language.
     const url = new URL(location.href);

@@ -1,0 +1,84 @@
+// What the builds of the citizen elements (build.mjs, build-individual.mjs) share for their
+// languages: each language besides Swedish built into a module of its own that imports nothing,
+// named by its content, and the loader that takes the place of the element's `languages.ts` and
+// fetches such a module from beside the element's own, checked against its Subresource Integrity.
+import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { browserModule, writeBundle } from '../../scripts/element-bundle.mjs';
+
+/**
+ * Each language besides Swedish (`<root>/<dir>/<tag>.ts`), built into a module of its own that
+ * imports nothing (the build fails when one does): its file name (`<prefix>.<tag>.<hash>.js`,
+ * named by its content, so its URL never serves other bytes), bytes and integrity.
+ * @param {{ root: string, dir: string, prefix: string, target: string[] }} options
+ */
+export async function buildLanguageModules({ root, dir, prefix, target }) {
+  const names = (await readdir(join(root, dir))).filter((f) => /^[a-z]{2}(-[a-z0-9]+)*\.ts$/.test(f)).sort();
+  return Promise.all(
+    names.map(async (name) => {
+      const lang = name.slice(0, -3);
+      const result = await build({ ...browserModule, absWorkingDir: root, entryPoints: [`${dir}/${name}`], target });
+      const inputs = Object.keys(result.metafile.inputs);
+      if (inputs.length !== 1) throw new Error(`the ${lang} messages must import nothing, but bring in:\n  ${inputs.join('\n  ')}`);
+      const body = Buffer.from(result.outputFiles[0].contents);
+      const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+      return {
+        lang,
+        file: `${prefix}.${lang}.${hash}.js`,
+        integrity: `sha384-${createHash('sha384').update(body).digest('base64')}`,
+        bytes: body.length,
+        gzipBytes: gzipSync(body, { level: 9 }).length,
+        body,
+      };
+    }),
+  );
+}
+
+/**
+ * Puts in place of the module at `filter` (an element's `languages.ts`) a loader of the built
+ * language modules: each is fetched from beside the element's own module (the same versioned
+ * path), as a module preload with its integrity, so the browser refuses other bytes, and then
+ * imported (from the module map the preload filled, not fetched again).
+ * @param {{ lang: string, file: string, integrity: string }[]} languages
+ * @param {RegExp} filter
+ */
+export function languageLoaderPlugin(languages, filter) {
+  const files = Object.fromEntries(languages.map((l) => [l.lang, [l.file, l.integrity]]));
+  return {
+    name: 'sip-languages',
+    setup(b) {
+      b.onLoad({ filter }, () => ({
+        loader: 'js',
+        contents: `const files = ${JSON.stringify(files)};
+export function loadMessages(lang) {
+  const [file, integrity] = files[lang];
+  const href = new URL(file, import.meta.url).href;
+  return new Promise((resolve, reject) => {
+    const link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.crossOrigin = 'anonymous';
+    link.integrity = integrity;
+    link.href = href;
+    link.onload = resolve;
+    link.onerror = () => reject(new Error(file));
+    document.head.append(link);
+  }).then(() => import(href)).then((module) => module.default);
+}
+`,
+      }));
+    },
+  };
+}
+
+/** The language modules as the metadata describes them (the service serves them by it). */
+export function describeLanguageModules(languages) {
+  return languages.map(({ lang, file, integrity, bytes, gzipBytes }) => ({ lang, file, integrity, bytes, gzipBytes }));
+}
+
+/** The language modules written into `outDir`, before the element that names them. */
+export async function writeLanguageModules(outDir, languages) {
+  await Promise.all(languages.map((l) => writeBundle(outDir, { file: l.file, body: l.body })));
+}
