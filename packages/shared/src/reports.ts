@@ -11,7 +11,7 @@
  * docs/reports.md says what each figure counts and which date places it in a period.
  */
 import { z } from 'zod';
-import { apiDate } from './fhir-types.ts';
+import { apiDate, apiDateTime, apiText, apiToken } from './fhir-types.ts';
 
 /** Counts under this are never published, nor anything they could be computed from. */
 export const SUPPRESSION_THRESHOLD = 5;
@@ -145,7 +145,7 @@ export type ReportPeriod = z.infer<typeof reportPeriodSchema>;
 
 /** The figures for one principal (an organisation): the plans it takes part in. */
 export const reportPrincipalSchema = z.strictObject({
-  organisation: z.strictObject({ id: z.string().describe('HSA-id of the organisation'), name: z.string() }),
+  organisation: z.strictObject({ id: apiToken(64).describe('HSA-id of the organisation'), name: apiText(200) }),
   kind: z.enum(['region', 'municipality']),
   periods: z.array(reportPeriodSchema),
 });
@@ -156,7 +156,7 @@ export const relativesSupportReportSchema = z.strictObject({
   from: apiDate(),
   to: apiDate(),
   by: reportGranularitySchema,
-  generatedAt: z.string().describe('When the figures were computed (RFC 3339)'),
+  generatedAt: apiDateTime().describe('When the figures were computed (RFC 3339)'),
   suppressionThreshold: z.literal(SUPPRESSION_THRESHOLD),
   principals: z.array(reportPrincipalSchema).describe('Sorted by organisation id'),
 });
