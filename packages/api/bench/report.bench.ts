@@ -46,7 +46,7 @@ try {
   await db.execute(sql`delete from report_status_spans`);
   await db.execute(sql`
     insert into report_status_spans (plan_id, status, from_at, until_at, due_on)
-    select id, 'draft', created_at, created_at + interval '1 day', null from plans
+    select id, 'draft', created_at, created_at + interval '1 day', null::date from plans
     union all
     select id, 'active', created_at + interval '1 day', case when closing then created_at + interval '100 days' end, null
       from (select id, created_at, random() < 0.2 as closing from plans) p`);
