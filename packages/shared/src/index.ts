@@ -12,3 +12,4 @@ export * from './policy.ts';
 export * from './commitments.ts';
 export * from './policy-doc.ts';
 export * from './review-window.ts';
+export * from './reports.ts';
