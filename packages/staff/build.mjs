@@ -19,10 +19,12 @@ export const distDir = join(root, 'dist');
 export const bundleFile = 'sip-staff.js';
 export const metadataFile = 'staff.json';
 /**
- * The budget for the bundle, gzipped. Larger than the relatives' widget's: five elements, and
+ * The budget for the bundle, gzipped. Larger than the relatives' widget's: six elements, and
  * the API's own schemas (zod) so that a form is checked by the rules the service applies.
+ * `<sip-report>` (its texts, the report's schema and figure names) added 9 KB; its chart
+ * library is not in it but in the report module, under a budget of its own.
  */
-export const GZIP_BUDGET_BYTES = 120 * 1024;
+export const GZIP_BUDGET_BYTES = 128 * 1024;
 
 /**
  * zod exposes every locale's error messages as `z.locales`, which keeps all of them in a bundle

@@ -69,7 +69,7 @@ await import('/sip-staff.js');
 
 export interface StaffHostOptions {
   /** The element to embed, e.g. `sip-plan-editor`. */
-  element: 'sip-plan-editor' | 'sip-plan-list' | 'sip-worklist' | 'sip-plan-history' | 'sip-access-log';
+  element: 'sip-plan-editor' | 'sip-plan-list' | 'sip-worklist' | 'sip-plan-history' | 'sip-access-log' | 'sip-report';
   /** The demo persona whose token the system hands over. */
   persona: string;
   /** Attributes of the element besides `api-base` (e.g. `{ 'plan-id': id }`). */

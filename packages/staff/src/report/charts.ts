@@ -13,11 +13,10 @@ Chart.register(BarController, BarElement, CategoryScale, LinearScale, Legend);
 export interface ChartSpec {
   /** The categories, as read (a month's name, a kind of support). */
   labels: string[];
-  series: { name: string; values: (number | null)[] }[];
+  /** A null value has no bar; its mark (`< 5` for a suppressed figure), when it has one, stands there instead. */
+  series: { name: string; values: (number | null)[]; marks: (string | null)[] }[];
   /** Bars across (long category names) rather than upright. */
   horizontal?: boolean;
-  /** What a suppressed value says on the chart, e.g. `< 5`. */
-  suppressedMark: string;
   /** The number format of the axis. */
   locale: string;
 }
@@ -74,8 +73,8 @@ function pattern(colour: string, kind: PatternKind): CanvasPattern | string {
   return ctx.createPattern(tile, 'repeat') ?? colour;
 }
 
-/** Writes the suppressed mark where a bar would stand. */
-const suppressedMarks = (mark: string): Plugin<'bar'> => ({
+/** Writes each mark where its bar would stand. */
+const marks = (spec: ChartSpec): Plugin<'bar'> => ({
   id: 'sipSuppressed',
   afterDatasetsDraw(chart) {
     const { ctx } = chart;
@@ -85,11 +84,11 @@ const suppressedMarks = (mark: string): Plugin<'bar'> => ({
     const horizontal = chart.options.indexAxis === 'y';
     ctx.textAlign = horizontal ? 'left' : 'center';
     ctx.textBaseline = horizontal ? 'middle' : 'bottom';
-    chart.data.datasets.forEach((dataset, d) => {
+    chart.data.datasets.forEach((_, d) => {
       const meta = chart.getDatasetMeta(d);
       if (meta.hidden) return;
-      dataset.data.forEach((value, i) => {
-        if (value !== null) return;
+      spec.series[d]?.marks.forEach((mark, i) => {
+        if (mark === null) return;
         const bar = meta.data[i] as unknown as { x: number; y: number; base: number } | undefined;
         if (!bar) return;
         if (horizontal) ctx.fillText(mark, bar.base + 4, bar.y);
@@ -143,7 +142,7 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): DrawnChar
         },
       },
     },
-    plugins: [suppressedMarks(spec.suppressedMark)],
+    plugins: [marks(spec)],
   };
   return new Chart(canvas, config);
 }
