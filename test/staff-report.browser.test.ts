@@ -203,13 +203,13 @@ describe('<sip-report> in Chromium', () => {
     expect(await page.evaluate(() => document.querySelector('sip-report')!.shadowRoot!.activeElement?.id)).toBe('result');
     expect(await report.getByRole('status').filter({ hasText: 'Rapporten för' }).innerText()).toBe(`Rapporten för Norrviks kommun, ${YEAR}, visas.`);
     expect((await tableOf(page, 'table-plans-1')).rows.map((r) => r.heading)).toEqual([1, 2, 3, 4].map((n) => `kvartal ${n} ${YEAR}`));
-    // Print: Shift+Tab back to the print button from the result.
+    // Print, from the button beside the heading.
     await report.locator('#print').focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number }).printed)).toBe(1);
     expect(await page.evaluate(() => document.querySelector('sip-report')!.shadowRoot!.activeElement?.id)).toBe('document-heading');
-    await page.keyboard.press('Tab');
-    await page.keyboard.press('Tab');
+    // The print view's buttons come before its heading.
+    await page.keyboard.press('Shift+Tab');
     expect(await page.evaluate(() => document.querySelector('sip-report')!.shadowRoot!.activeElement?.id)).toBe('back');
     await page.keyboard.press('Enter');
     await expect.poll(() => page.evaluate(() => document.querySelector('sip-report')!.shadowRoot!.activeElement?.id)).toBe('print');
@@ -227,6 +227,7 @@ describe('<sip-report> in Chromium', () => {
     const meta = await document.locator('.document-meta li').allInnerTexts();
     expect(meta).toEqual(['Organisation: Region Norrvik', `Period: ${YEAR}`, 'Framtagen: 3 december 2026']);
     expect(await document.locator('.note').innerText()).toContain('färre än 5');
+    await page.screenshot({ path: '/tmp/rel-print.png', fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1700 } });
     expect(await axe(page)).toEqual([]);
     // As printed: the buttons gone, every chart drawn and within an A4 page's width (210 mm less margins).
     await page.emulateMedia({ media: 'print' });
@@ -237,6 +238,7 @@ describe('<sip-report> in Chromium', () => {
     expect(widths.length).toBeGreaterThan(20);
     expect(Math.max(...widths)).toBeLessThanOrEqual(794);
     expect((await inkedPixels(page)).every((n) => n > 500)).toBe(true);
+    await page.screenshot({ path: '/tmp/rel-printmedia.png', fullPage: true, clip: { x: 0, y: 0, width: 794, height: 1500 } });
     const pdf = await page.pdf({ format: 'A4', margin: { top: '15mm', bottom: '15mm', left: '15mm', right: '15mm' } });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(errors).toEqual([]);
@@ -310,6 +312,7 @@ describe('<sip-report> in Chromium', () => {
       const { page, errors } = await openWith(fixtureFor(), { lang, viewport: { width: 320, height: 640 } });
       await ready(page);
       expect(await pageScrollsSideways(page)).toBe(false);
+      await page.screenshot({ path: `/tmp/rel-320-${lang}.png`, fullPage: true, clip: { x: 0, y: 700, width: 320, height: 1400 } });
       expect((await inkedPixels(page)).every((n) => n > 200)).toBe(true);
       expect(await axe(page)).toEqual([]);
       await page.locator('sip-report #print').click();

@@ -40,5 +40,5 @@ describe('the report module of the staff build', () => {
     expect(bundle).toContain(module!.file);
     expect(bundle).toContain(module!.integrity);
     expect(bundle).not.toContain('Chart.js');
-  });
+  }, 60_000);
 });

@@ -82,8 +82,9 @@ const marks = (spec: ChartSpec): Plugin<'bar'> => ({
     ctx.fillStyle = TEXT;
     ctx.font = '600 12px system-ui, sans-serif';
     const horizontal = chart.options.indexAxis === 'y';
-    ctx.textAlign = horizontal ? 'left' : 'center';
-    ctx.textBaseline = horizontal ? 'middle' : 'bottom';
+    // Along the bar's place, from its base: marks side by side never overlap.
+    ctx.textAlign = 'left';
+    ctx.textBaseline = 'middle';
     chart.data.datasets.forEach((_, d) => {
       const meta = chart.getDatasetMeta(d);
       if (meta.hidden) return;
@@ -91,8 +92,15 @@ const marks = (spec: ChartSpec): Plugin<'bar'> => ({
         if (mark === null) return;
         const bar = meta.data[i] as unknown as { x: number; y: number; base: number } | undefined;
         if (!bar) return;
-        if (horizontal) ctx.fillText(mark, bar.base + 4, bar.y);
-        else ctx.fillText(mark, bar.x, bar.base - 2);
+        if (horizontal) {
+          ctx.fillText(mark, bar.base + 4, bar.y);
+        } else {
+          ctx.save();
+          ctx.translate(bar.x, bar.base - 4);
+          ctx.rotate(-Math.PI / 2);
+          ctx.fillText(mark, 0, 0);
+          ctx.restore();
+        }
       });
     });
     ctx.restore();

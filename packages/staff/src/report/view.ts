@@ -199,3 +199,15 @@ export function principalView(report: Pick<RelativesSupportReport, 'by'>, princi
   });
   return { organisation: principal.organisation, sections };
 }
+
+/** The whole periods of `by` that hold the months `from` to `to` (YYYY-MM): the query's span. */
+export function spanOf(from: string, to: string, by: ReportGranularity): { from: string; to: string } {
+  const months = by === 'month' ? 1 : by === 'quarter' ? 3 : 12;
+  const first = Number(from.slice(5, 7));
+  const last = Number(to.slice(5, 7));
+  const firstMonth = first - ((first - 1) % months);
+  const lastMonth = last + (months - 1 - ((last - 1) % months));
+  const lastDay = new Date(Date.UTC(Number(to.slice(0, 4)), lastMonth, 0)).getUTCDate();
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return { from: `${from.slice(0, 4)}-${pad(firstMonth)}-01`, to: `${to.slice(0, 4)}-${pad(lastMonth)}-${pad(lastDay)}` };
+}
