@@ -227,7 +227,6 @@ describe('<sip-report> in Chromium', () => {
     const meta = await document.locator('.document-meta li').allInnerTexts();
     expect(meta).toEqual(['Organisation: Region Norrvik', `Period: ${YEAR}`, 'Framtagen: 3 december 2026']);
     expect(await document.locator('.note').innerText()).toContain('färre än 5');
-    await page.screenshot({ path: '/tmp/rel-print.png', fullPage: true, clip: { x: 0, y: 0, width: 1280, height: 1700 } });
     expect(await axe(page)).toEqual([]);
     // As printed: the buttons gone, every chart drawn and within an A4 page's width (210 mm less margins).
     await page.emulateMedia({ media: 'print' });
@@ -238,7 +237,6 @@ describe('<sip-report> in Chromium', () => {
     expect(widths.length).toBeGreaterThan(20);
     expect(Math.max(...widths)).toBeLessThanOrEqual(794);
     expect((await inkedPixels(page)).every((n) => n > 500)).toBe(true);
-    await page.screenshot({ path: '/tmp/rel-printmedia.png', fullPage: true, clip: { x: 0, y: 0, width: 794, height: 1500 } });
     const pdf = await page.pdf({ format: 'A4', margin: { top: '15mm', bottom: '15mm', left: '15mm', right: '15mm' } });
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(errors).toEqual([]);
@@ -312,7 +310,6 @@ describe('<sip-report> in Chromium', () => {
       const { page, errors } = await openWith(fixtureFor(), { lang, viewport: { width: 320, height: 640 } });
       await ready(page);
       expect(await pageScrollsSideways(page)).toBe(false);
-      await page.screenshot({ path: `/tmp/rel-320-${lang}.png`, fullPage: true, clip: { x: 0, y: 700, width: 320, height: 1400 } });
       expect((await inkedPixels(page)).every((n) => n > 200)).toBe(true);
       expect(await axe(page)).toEqual([]);
       await page.locator('sip-report #print').click();
