@@ -221,12 +221,12 @@ describe('<sip-report> in Chromium', () => {
     await ready(page);
     const report = page.locator('sip-report');
     await report.locator('#print').click();
-    const document = report.locator('[part="document"]');
-    await document.waitFor();
-    expect(await document.locator('h2').innerText()).toBe('Årsrapport: stöd till anhöriga');
-    const meta = await document.locator('.document-meta li').allInnerTexts();
+    const printed = report.locator('[part="document"]');
+    await printed.waitFor();
+    expect(await printed.locator('h2').innerText()).toBe('Årsrapport: stöd till anhöriga');
+    const meta = await printed.locator('.document-meta li').allInnerTexts();
     expect(meta).toEqual(['Organisation: Region Norrvik', `Period: ${YEAR}`, 'Framtagen: 3 december 2026']);
-    expect(await document.locator('.note').innerText()).toContain('färre än 5');
+    expect(await printed.locator('.note').innerText()).toContain('färre än 5');
     expect(await axe(page)).toEqual([]);
     // As printed: the buttons gone, every chart drawn and within an A4 page's width (210 mm less margins).
     await page.emulateMedia({ media: 'print' });

@@ -331,7 +331,7 @@ export class SipReport extends SipListElement<ReportData> {
       <div class="toolbar">
         <h2 id="heading" part="heading">${m.heading}</h2>
         ${load.kind === 'loaded' && view
-          ? html`<button id="print" type="button" part="button" class="secondary" @click=${() => void this.#print()}>${m.print}</button>`
+          ? html`<button id="print" type="button" part="button" class="secondary no-print" @click=${() => void this.#print()}>${m.print}</button>`
           : nothing}
       </div>
       <p>${m.intro}</p>
@@ -367,7 +367,7 @@ export class SipReport extends SipListElement<ReportData> {
         aria-describedby=${this.errors[id] ? `${id}-hint ${id}-error` : `${id}-hint`}
       />
     </div>`;
-    return html`<form part="filters" novalidate aria-labelledby="settings-heading" @submit=${(e: SubmitEvent) => void this.#submit(e)}>
+    return html`<form part="filters" class="no-print" novalidate aria-labelledby="settings-heading" @submit=${(e: SubmitEvent) => void this.#submit(e)}>
       <h3 id="settings-heading" class="visually-hidden">${m.settings}</h3>
       ${errors.length
         ? html`<div id="form-errors" class="message error" part="error-summary" role="alert" tabindex="-1" aria-labelledby="form-errors-title">
