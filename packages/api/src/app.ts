@@ -17,6 +17,7 @@ import { meRoutes } from './relatives/me.routes.ts';
 import { ownRoutes } from './individual/own.routes.ts';
 import { organisationsRoutes } from './organisations/organisations.routes.ts';
 import { relativesRoutes } from './relatives/relatives.routes.ts';
+import { reportsRoutes } from './reports/reports.routes.ts';
 import { createStaffDemoRoutes, staffDemoHeaders } from './staff-demo/staff-demo.routes.ts';
 import { createDemoPageRoutes, demoPageHeaders } from './widget/demo.routes.ts';
 import { defaultStaffDistDir, defaultWidgetDistDir } from './widget/widget-build.ts';
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', ownRoutes);
   app.route('/', planEventsRoutes);
   app.route('/', accessLogRoutes);
+  app.route('/', reportsRoutes);
   app.route('/', fhirRoutes);
   app.route('/', docsRoutes);
   // The individual's view first: its path is within the relatives' widget's, and is answered

@@ -307,6 +307,13 @@ export const policy = {
     refused: 'Only auditors follow up the access log',
     requires: [],
   },
+  'report.read': {
+    summary: 'read the yearly follow-up of relatives\u2019 support: de-identified figures for the plans my organisation takes part in',
+    via: 'GET /api/reports/relatives-support',
+    actors: ['staff', 'coordinator', 'auditor'],
+    refused: 'For staff tokens',
+    requires: [],
+  },
   'me.list': {
     summary: 'list the plans I am a relative in, and those I am the individual in',
     via: 'GET /api/me/plans',

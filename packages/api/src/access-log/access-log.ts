@@ -30,11 +30,12 @@ export const accessActions = [
   'me.answer',
   'own.read',
   'own.access-log',
+  'report.read',
 ] as const;
 export type AccessAction = (typeof accessActions)[number];
 
 /** Why: care coordination for plan work, log follow-up for the log's own readers. */
-export const accessPurposes = ['care-coordination', 'log-follow-up', 'individual-extract'] as const;
+export const accessPurposes = ['care-coordination', 'log-follow-up', 'individual-extract', 'activity-follow-up'] as const;
 export type AccessPurpose = (typeof accessPurposes)[number];
 
 export interface AccessEntry {

@@ -331,3 +331,60 @@ export const exchangedIdTokens = pgTable(
   },
   (t) => [index('exchanged_id_tokens_expires_idx').on(t.expiresAt)],
 );
+
+/**
+ * The yearly follow-up of relatives' support (`GET /api/reports/relatives-support`) reads these
+ * three summary tables, never the plans themselves. They are kept by `sip_report_refresh(plan
+ * ids)` (migration `0014_report_facts`), which the change pipeline calls with every change to a
+ * plan's status, plan-level record or relatives section. Ids, kinds, days and counts only: no
+ * names, no free text.
+ */
+
+/** A plan's statuses over time: one row per status it entered, until it left it. */
+export const reportStatusSpans = pgTable(
+  'report_status_spans',
+  {
+    planId: uuid('plan_id').notNull(),
+    status: text('status').notNull(),
+    fromAt: timestamp('from_at', { withTimezone: true }).notNull(),
+    untilAt: timestamp('until_at', { withTimezone: true }),
+    /** On entering `followed_up`: the follow-up date that was due then. */
+    dueOn: date('due_on'),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.fromAt] }), index('report_status_spans_status_idx').on(t.status, t.fromAt)],
+);
+
+/**
+ * What a relatives section held, and since when: each relative (`relative`, with whether they
+ * are a child) and each kind of support offered to them (`support.<kind>`). First seen is kept:
+ * the section itself does not date them.
+ */
+export const reportItems = pgTable(
+  'report_items',
+  {
+    planId: uuid('plan_id').notNull(),
+    /** The relative's item id, or `<relative id>/support/<kind>`. */
+    item: text('item').notNull(),
+    kind: text('kind').notNull(),
+    firstAt: timestamp('first_at', { withTimezone: true }).notNull(),
+    child: boolean('child').notNull().default(false),
+  },
+  (t) => [primaryKey({ columns: [t.planId, t.item] }), index('report_items_kind_idx').on(t.kind, t.firstAt)],
+);
+
+/**
+ * The dated events of a relatives section, one row each, rebuilt from the section with every
+ * change to it: commitment events, first answers (with the days they took), re-planning after a
+ * withdrawal, home-consent answers, requests and their handling. `on` is the event's UTC day.
+ */
+export const reportFacts = pgTable(
+  'report_facts',
+  {
+    planId: uuid('plan_id').notNull(),
+    kind: text('kind').notNull(),
+    on: date('on_day').notNull(),
+    /** For answers, handling and re-planning: whole days it took. */
+    days: integer('days'),
+  },
+  (t) => [index('report_facts_kind_idx').on(t.kind, t.on), index('report_facts_plan_idx').on(t.planId)],
+);

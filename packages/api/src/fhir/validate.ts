@@ -101,6 +101,11 @@ function medplumIssues(resource: Resource, at: string): FhirValidationIssue[] {
   }
 }
 
+/** FHIR R4 validation of a resource the broker builds that is not part of the published SIP (a MeasureReport): structure, cardinality, types, invariants. */
+export function r4Issues(resource: Resource, at: string = resource.resourceType): FhirValidationIssue[] {
+  return medplumIssues(resource, at);
+}
+
 const hasCoding = (concepts: CodeableConcept[] | CodeableConcept | undefined, system: string, code?: string) =>
   [concepts ?? []].flat().some((c) => c.coding?.some((coding) => coding.system === system && (code === undefined || coding.code === code)));
 

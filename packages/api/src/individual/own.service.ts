@@ -145,6 +145,8 @@ const WHAT: Record<AccessAction, { what: OwnAccessWhat; kind: 'read' | 'change' 
   'me.answer': { what: 'plan-change', kind: 'change' },
   'own.read': { what: 'plan', kind: 'read' },
   'own.access-log': { what: 'access-log', kind: 'read' },
+  // De-identified figures: logged without an individual, so never in anyone's own log.
+  'report.read': { what: 'plan-list', kind: 'read' },
 };
 
 /** The individual's own API over their plans. */

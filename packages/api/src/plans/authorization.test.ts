@@ -165,6 +165,7 @@ const probes: Record<Operation, Probe | 'broker'> = {
   'worklist.read': { ok: 200, planless: true, run: (_f, send) => send('/api/worklist') },
   'organisations.read': { ok: 200, planless: true, run: (_f, send) => send('/api/organisations') },
   'access-log.read': { ok: 200, planless: true, run: (_f, send) => send('/api/access-log/verify') },
+  'report.read': { ok: 200, planless: true, run: (_f, send) => send('/api/reports/relatives-support?from=2026-01-01&to=2026-12-31&by=quarter') },
   'me.list': { ok: 200, planless: true, run: (_f, send) => send('/api/me/plans') },
   'me.read': { ok: 200, facts: (who) => ({ isRelative: who === 'relative', child: false }), run: (f, send) => send(`/api/me/plans/${f.plan.id}`) },
   'me.answer': {

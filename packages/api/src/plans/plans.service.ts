@@ -1,3 +1,4 @@
+import { changeTouchesReport, refreshReportFacts } from '../reports/report-facts.ts';
 import { randomUUID } from 'node:crypto';
 import { requestHash } from '../http/idempotency.ts';
 import {
@@ -505,6 +506,7 @@ export class PlansService {
       .where(eq(plans.id, planId))
       .returning();
     if (!plan) throw new ProblemError('not-found', 'No such plan');
+    if (changeTouchesReport(change, relativesPart?.id)) await refreshReportFacts(tx, [planId]);
     const view = toView(plan, parts);
     // Who, by name, as known now: the name the token gave, the organisation's as the service has it.
     const organisation = (await findOrganisations(tx, [actor.principal.organisationId])).get(actor.principal.organisationId);
