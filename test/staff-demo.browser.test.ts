@@ -71,6 +71,18 @@ describe('the two-pane staff demo in Chromium', () => {
     await page.context().close();
   });
 
+  it('shows the annual report on relatives’ support from a system’s menu, its charts drawn under the page’s strict CSP', async () => {
+    const { page, errors, municipality } = await openDemo();
+    await municipality.locator('#show-report').click();
+    const report = municipality.locator('sip-report');
+    await expect.poll(() => report.locator('.report-of').innerText(), { timeout: 20_000 }).toMatch(/^Norrviks kommun, \d{4}$/);
+    expect(await report.locator('h3').count()).toBe(8);
+    expect(await report.locator('canvas').count()).toBeGreaterThan(0);
+    expect(await municipality.locator('sip-plan-editor').isHidden()).toBe(true);
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('has no axe violation on the two-pane page itself', async () => {
     const { page, errors } = await openDemo();
     await page.frameLocator('#region').locator('sip-plan-editor').waitFor();

@@ -125,10 +125,10 @@ export interface StaffHarness {
   close(): Promise<void>;
 }
 
-export async function startStaffHarness(env: Record<string, string> = {}): Promise<StaffHarness> {
+export async function startStaffHarness(env: Record<string, string> = {}, options: { startTimeoutMs?: number } = {}): Promise<StaffHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sip-staff-'));
   const built = await buildStaff();
-  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir, ...env })]);
+  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir, ...env }, options.startTimeoutMs)]);
   const systems = (await Promise.all([startStaffHost(service.url, built.path), startStaffHost(service.url, built.path)])) as [StaffHost, StaffHost];
   const pages = pageOpener(browser);
 
