@@ -271,6 +271,19 @@ describe('<sip-report> in Chromium', () => {
     expect(errors).toEqual([]);
   });
 
+  it('shows every figure in its table, and says why there are no charts, when the charts’ module cannot be had', async () => {
+    const { page, errors } = await openWith(fixtureFor(), {});
+    await page.route('**/sip-staff-report.*.js', (route) => route.fulfill({ status: 404, body: '' }));
+    await page.reload();
+    await ready(page);
+    const report = page.locator('sip-report');
+    await expect.poll(() => report.locator('[part~="message"]').innerText()).toBe('Diagrammen kunde inte visas just nu. Alla siffror finns i tabellerna.');
+    expect(await report.locator('canvas').count()).toBe(0);
+    expect(await report.locator('table').count()).toBeGreaterThan(10);
+    expect(await axe(page)).toEqual([]);
+    expect(errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+  });
+
   it('checks an own period before asking: the error summary links each problem to its field, and passes axe', async () => {
     const { page, errors, queries } = await openWith(fixtureFor(), {});
     await ready(page);
