@@ -46,7 +46,7 @@ export function testElementBundleBuild({ name, build, bundleFile, metadataFile, 
         gzipBytes: a!.gzipBytes,
       });
       expect(metadata.gzipBytes).toBeLessThanOrEqual(budget);
-    });
+    }, 60_000);
 
     it(`carries Lit${withoutSchemas ? ' but no schema code' : ''}, no dev-mode Lit and no inline style bindings`, () => {
       const body = readFileSync(join(dirs[0]!, bundleFile), 'utf8');

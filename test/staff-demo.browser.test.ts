@@ -19,8 +19,8 @@ describe('the two-pane staff demo in Chromium', () => {
 
   beforeAll(async () => {
     await buildStaff();
-    [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir })]);
-  });
+    [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir }, 240_000)]);
+  }, 300_000);
   afterAll(async () => {
     await browser?.close();
     await service?.stop();
@@ -67,6 +67,18 @@ describe('the two-pane staff demo in Chromium', () => {
     const there = section(municipality, 'Kontakt utanför kontorstid');
     await expect.poll(() => there.innerText(), { timeout: 10_000 }).toContain('Ring Trygghetsjouren, dygnet runt');
     await expect.poll(() => there.innerText()).toContain('Ändrad av Region Norrvik just nu');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows the annual report on relatives’ support from a system’s menu, its charts drawn under the page’s strict CSP', async () => {
+    const { page, errors, municipality } = await openDemo();
+    await municipality.locator('#show-report').click();
+    const report = municipality.locator('sip-report');
+    await expect.poll(() => report.locator('.report-of').innerText(), { timeout: 20_000 }).toMatch(/^Norrviks kommun, \d{4}$/);
+    expect(await report.locator('h3[id^="section-"]').count()).toBe(8);
+    expect(await report.locator('canvas').count()).toBeGreaterThan(0);
+    expect(await municipality.locator('sip-plan-editor').isHidden()).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -69,7 +69,7 @@ await import('/sip-staff.js');
 
 export interface StaffHostOptions {
   /** The element to embed, e.g. `sip-plan-editor`. */
-  element: 'sip-plan-editor' | 'sip-plan-list' | 'sip-worklist' | 'sip-plan-history' | 'sip-access-log';
+  element: 'sip-plan-editor' | 'sip-plan-list' | 'sip-worklist' | 'sip-plan-history' | 'sip-access-log' | 'sip-report';
   /** The demo persona whose token the system hands over. */
   persona: string;
   /** Attributes of the element besides `api-base` (e.g. `{ 'plan-id': id }`). */
@@ -125,10 +125,10 @@ export interface StaffHarness {
   close(): Promise<void>;
 }
 
-export async function startStaffHarness(env: Record<string, string> = {}): Promise<StaffHarness> {
+export async function startStaffHarness(env: Record<string, string> = {}, options: { startTimeoutMs?: number } = {}): Promise<StaffHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'sip-staff-'));
   const built = await buildStaff();
-  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir, ...env })]);
+  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir, ...env }, options.startTimeoutMs)]);
   const systems = (await Promise.all([startStaffHost(service.url, built.path), startStaffHost(service.url, built.path)])) as [StaffHost, StaffHost];
   const pages = pageOpener(browser);
 

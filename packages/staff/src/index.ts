@@ -1,6 +1,7 @@
 /**
  * The staff elements, one module: importing it defines each element once. Loading it again
- * (host systems do) leaves the first definitions in place.
+ * (host systems do) leaves the first definitions in place. `<sip-report>` loads its charts'
+ * module (Chart.js) from beside this one when it is first used.
  */
 // First: how the API's schemas run under a strict CSP.
 import './zod-config.ts';
@@ -8,6 +9,7 @@ import { SipAccessLog } from './sip-access-log.ts';
 import { SipPlanEditor } from './sip-plan-editor.ts';
 import { SipPlanHistory } from './sip-plan-history.ts';
 import { SipPlanList } from './sip-plan-list.ts';
+import { SipReport } from './sip-report.ts';
 import { SipWorklist } from './sip-worklist.ts';
 
 const elements = {
@@ -16,10 +18,11 @@ const elements = {
   'sip-worklist': SipWorklist,
   'sip-plan-history': SipPlanHistory,
   'sip-access-log': SipAccessLog,
+  'sip-report': SipReport,
 } as const;
 for (const [tag, element] of Object.entries(elements)) if (!customElements.get(tag)) customElements.define(tag, element);
 
-export { SipAccessLog, SipPlanEditor, SipPlanHistory, SipPlanList, SipWorklist };
+export { SipAccessLog, SipPlanEditor, SipPlanHistory, SipPlanList, SipReport, SipWorklist };
 export {
   SipErrorEvent,
   SipOpenPlanEvent,
@@ -38,5 +41,6 @@ declare global {
     'sip-worklist': SipWorklist;
     'sip-plan-history': SipPlanHistory;
     'sip-access-log': SipAccessLog;
+    'sip-report': SipReport;
   }
 }

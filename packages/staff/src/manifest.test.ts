@@ -34,10 +34,10 @@ describe('the staff elements’ custom-elements.json', () => {
     expect(fresh, 'run `npx cem analyze` in packages/staff and commit custom-elements.json').toBe(committed);
   }, 60_000);
 
-  it('describes the five elements, each with the same contract style as the relatives’ widget', () => {
+  it('describes the six elements, each with the same contract style as the relatives’ widget', () => {
     const manifest = JSON.parse(committed) as Manifest;
     const elements = manifest.modules.flatMap((m) => m.declarations ?? []).filter((d) => d.tagName);
-    expect(elements.map((e) => e.tagName).sort()).toEqual(['sip-access-log', 'sip-plan-editor', 'sip-plan-history', 'sip-plan-list', 'sip-worklist']);
+    expect(elements.map((e) => e.tagName).sort()).toEqual(['sip-access-log', 'sip-plan-editor', 'sip-plan-history', 'sip-plan-list', 'sip-report', 'sip-worklist']);
     const names = (list: Named[] | undefined) => (list ?? []).map((x) => x.name);
     for (const element of elements) {
       const tag = element.tagName!;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -26,7 +27,7 @@ describe('the staff elements module, as served', () => {
     built = await buildStaff({ outDir: dist });
     t = await buildTestApp({ database: database.database, peers: noPeers, env: { ALLOWED_ORIGINS: caseSystem, STAFF_DIST_DIR: dist } });
     unbuilt = await buildTestApp({ database: database.database, peers: noPeers, env: { STAFF_DIST_DIR: empty } });
-  });
+  }, 120_000);
   afterAll(async () => {
     await t?.events.close();
     await unbuilt?.events.close();
@@ -51,6 +52,18 @@ describe('the staff elements module, as served', () => {
     const body = gunzipSync(Buffer.from(await res.arrayBuffer()));
     expect(body.toString('utf8')).toContain('customElements.define');
     expect(body.length).toBe(built.bytes);
+  });
+
+  it('serves the report module (the charts) beside the bundle, immutable, to a host system on another site; no other name', async () => {
+    const [module] = built.modules;
+    const res = await t.app.request(`/staff/${built.hash}/${module!.file}`, { headers: { Origin: caseSystem } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(res.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(res.headers.get('access-control-allow-origin')).toBe(caseSystem);
+    const body = Buffer.from(await res.arrayBuffer());
+    expect(`sha384-${createHash('sha384').update(body).digest('base64')}`).toBe(module!.integrity);
+    await expectProblem(await t.app.request(`/staff/${built.hash}/sip-staff-report.000000000000.js`), 404);
   });
 
   it('answers an old build with 404 and an unbuilt one with 503, as problems', async () => {

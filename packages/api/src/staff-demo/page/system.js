@@ -15,6 +15,7 @@ const texts = {
     signedIn: (name, title) => `Inloggad: ${name}, ${title}`,
     failed: 'Demon kunde inte starta: SIP-tjänsten svarade inte som väntat. Ladda om sidan.',
     navHeading: 'SIP',
+    report: 'Årsrapport: stöd till anhöriga',
   },
   en: {
     region: 'Health record · Region Norrvik',
@@ -22,6 +23,7 @@ const texts = {
     signedIn: (name, title) => `Signed in: ${name}, ${title}`,
     failed: 'The demo could not start: the SIP service did not answer as expected. Reload the page.',
     navHeading: 'SIP',
+    report: 'Annual report: support to relatives',
   },
 }[lang];
 
@@ -67,7 +69,25 @@ async function start() {
   document.getElementById('list-slot').append(element('sip-plan-list'));
   document.getElementById('editor-slot').append(editor);
 
+  // The yearly report on relatives' support, shown where the plan is, until a plan is opened again.
+  const report = element('sip-report');
+  report.hidden = true;
+  document.getElementById('editor-slot').after(report);
+  const showReport = document.createElement('button');
+  showReport.type = 'button';
+  showReport.id = 'show-report';
+  showReport.className = 'nav-button';
+  showReport.textContent = texts.report;
+  showReport.addEventListener('click', () => {
+    editor.hidden = true;
+    report.hidden = false;
+    document.getElementById('content').focus();
+  });
+  document.getElementById('report-slot').append(showReport);
+
   const open = (planId, focus) => {
+    report.hidden = true;
+    editor.hidden = false;
     editor.setAttribute('plan-id', planId);
     if (focus) editor.setAttribute('focus', focus);
     else editor.removeAttribute('focus');
@@ -84,6 +104,7 @@ async function start() {
     planId = list.items.find((p) => (p.individual.name ?? '').startsWith('Astrid'))?.id ?? list.items[0]?.id;
   }
   if (planId) editor.setAttribute('plan-id', planId);
+  if (params.get('view') === 'report') showReport.click();
 }
 
 start().catch(() => {
