@@ -30,6 +30,9 @@ export const accessActions = [
   'me.answer',
   'own.read',
   'own.access-log',
+  'plan.document',
+  'me.document',
+  'own.document',
 ] as const;
 export type AccessAction = (typeof accessActions)[number];
 
