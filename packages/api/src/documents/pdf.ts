@@ -39,10 +39,12 @@ export interface DocumentModel {
 
 const require = createRequire(import.meta.url);
 const fontPath = (file: string) => require.resolve(`dejavu-fonts-ttf/ttf/${file}`);
-/** Parsed once: each document embeds the subset of the glyphs it draws. */
-const REGULAR = fontkit.create(readFileSync(fontPath('DejaVuSans.ttf'))) as fontkit.Font;
-const BOLD = fontkit.create(readFileSync(fontPath('DejaVuSans-Bold.ttf'))) as fontkit.Font;
-const GLYPHS = REGULAR;
+// Read once; each document parses its own copy (a parsed font shared between documents keeps
+// state from one document's subset into the next one's text mapping) and embeds the subset it draws.
+const REGULAR = readFileSync(fontPath('DejaVuSans.ttf'));
+const BOLD = readFileSync(fontPath('DejaVuSans-Bold.ttf'));
+/** The regular face, to ask which characters it can draw. */
+const GLYPHS = fontkit.create(REGULAR) as fontkit.Font;
 
 /** U+FFFD, drawn where the font has no glyph for a character. */
 const REPLACEMENT = '\uFFFD';
