@@ -75,7 +75,7 @@ export async function readPdf(bytes: Uint8Array): Promise<ReadPdf> {
     texts.push(pageText.join(' '));
     const raw = (await page.getStructTree()) as RawNode | null;
     const convert = (node: RawNode): StructNode => {
-      const children = (node.children ?? []).filter((c) => c.role !== undefined).map(convert);
+      const children = (node.children ?? []).filter((c) => Boolean(c.role)).map(convert);
       const text = (node.children ?? [])
         .filter((c) => c.type === 'content' && c.id)
         .map((c) => (byId.get(c.id!) ?? []).join(' '))
@@ -95,7 +95,8 @@ export async function readPdf(bytes: Uint8Array): Promise<ReadPdf> {
   }
   const roles: string[] = [];
   const walk = (node: StructNode) => {
-    if (node.role && node.role !== 'Root') roles.push(node.role);
+    const kind = node.role;
+    if (kind && kind !== 'Root') roles.push(kind);
     node.children.forEach(walk);
   };
   tree.forEach(walk);
