@@ -15,6 +15,7 @@ import { planEventsRoutes } from './plans/events.routes.ts';
 import { plansRoutes } from './plans/plans.routes.ts';
 import { meRoutes } from './relatives/me.routes.ts';
 import { ownRoutes } from './individual/own.routes.ts';
+import { documentsRoutes } from './documents/documents.routes.ts';
 import { organisationsRoutes } from './organisations/organisations.routes.ts';
 import { relativesRoutes } from './relatives/relatives.routes.ts';
 import { reportsRoutes } from './reports/reports.routes.ts';
@@ -120,6 +121,7 @@ export function createApp(deps: AppDeps) {
   app.route('/', relativesRoutes);
   app.route('/', meRoutes);
   app.route('/', ownRoutes);
+  app.route('/', documentsRoutes);
   app.route('/', planEventsRoutes);
   app.route('/', accessLogRoutes);
   app.route('/', reportsRoutes);

@@ -195,6 +195,13 @@ export const policy = {
     refused: NOT_AUDITORS,
     requires: ['sees-plan'],
   },
+  'plan.document': {
+    summary: 'download the plan as a document (the whole plan or the meeting version), as far as the consent lets it reach my organisation',
+    via: 'GET /api/plans/{id}/document.pdf',
+    actors: STAFF,
+    refused: NOT_AUDITORS,
+    requires: ['sees-plan'],
+  },
   'plan.update': {
     summary: 'edit the plan-level fields',
     via: 'PATCH /api/plans/{id}',
@@ -328,6 +335,13 @@ export const policy = {
     refused: 'For citizens signed in with their own e-ID',
     requires: ['is-relative'],
   },
+  'me.document': {
+    summary: 'download my version of the plan as a document: what the individual shares with me, and my part',
+    via: 'GET /api/me/plans/{id}/document.pdf',
+    actors: ['relative'],
+    refused: 'For citizens signed in with their own e-ID',
+    requires: ['is-relative'],
+  },
   'me.answer': {
     summary: 'answer a commitment proposed to me (accept, decline, withdraw, confirm again)',
     via: 'POST /api/me/plans/{id}/commitments/{commitmentId}/answer',
@@ -352,6 +366,13 @@ export const policy = {
   'own.read': {
     summary: 'read my own SIP whole: goals, needs, each principal’s part, my consent, each relative’s sharing',
     via: 'GET /api/me/own-plans/{id}',
+    actors: ['individual'],
+    refused: OWN,
+    requires: ['is-individual'],
+  },
+  'own.document': {
+    summary: 'download my own SIP, whole, as a document',
+    via: 'GET /api/me/own-plans/{id}/document.pdf',
     actors: ['individual'],
     refused: OWN,
     requires: ['is-individual'],

@@ -31,6 +31,9 @@ export const accessActions = [
   'own.read',
   'own.access-log',
   'report.read',
+  'plan.document',
+  'me.document',
+  'own.document',
 ] as const;
 export type AccessAction = (typeof accessActions)[number];
 

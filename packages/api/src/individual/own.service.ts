@@ -147,6 +147,9 @@ const WHAT: Record<AccessAction, { what: OwnAccessWhat; kind: 'read' | 'change' 
   'own.access-log': { what: 'access-log', kind: 'read' },
   // De-identified figures: logged without an individual, so never in anyone's own log.
   'report.read': { what: 'plan-list', kind: 'read' },
+  'plan.document': { what: 'plan', kind: 'read' },
+  'me.document': { what: 'plan', kind: 'read' },
+  'own.document': { what: 'plan', kind: 'read' },
 };
 
 /** The individual's own API over their plans. */
@@ -183,13 +186,13 @@ export class OwnPlansService {
     return plan;
   }
 
-  /** My plan, whole; the read is logged before it is answered. */
-  async read(citizen: Citizen, planId: string): Promise<OwnPlan> {
+  /** My plan, whole; the read is logged before it is answered. A document of it is the same read, asked and logged as such. */
+  async read(citizen: Citizen, planId: string, as: 'own.read' | 'own.document' = 'own.read'): Promise<OwnPlan> {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const plan = await this.load(tx, citizen, planId, 'own.read', false);
+      const plan = await this.load(tx, citizen, planId, as, false);
       const parts = await this.plans.parts(tx, planId);
-      await this.plans.logAccess(tx, citizenRecorder(citizen), 'own.read', [plan]);
+      await this.plans.logAccess(tx, citizenRecorder(citizen), as, [plan]);
       return ownView(plan, parts, this.now());
     });
   }

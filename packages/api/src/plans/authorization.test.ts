@@ -106,6 +106,7 @@ const probes: Record<Operation, Probe | 'broker'> = {
   },
   'plan.list': { ok: 200, planless: true, run: (_f, send) => send('/api/plans') },
   'plan.read': { ok: 200, run: (f, send) => send(`/api/plans/${f.plan.id}`) },
+  'plan.document': { ok: 200, run: (f, send) => send(`/api/plans/${f.plan.id}/document.pdf?view=meeting`) },
   'plan.update': {
     ok: 200,
     facts: (who, scenario) => ({ touchesWithheld: isMunicipality(who) && scenario !== 'consent in force' }),
@@ -168,6 +169,7 @@ const probes: Record<Operation, Probe | 'broker'> = {
   'report.read': { ok: 200, planless: true, run: (_f, send) => send('/api/reports/relatives-support?from=2026-01-01&to=2026-12-31&by=quarter') },
   'me.list': { ok: 200, planless: true, run: (_f, send) => send('/api/me/plans') },
   'me.read': { ok: 200, facts: (who) => ({ isRelative: who === 'relative', child: false }), run: (f, send) => send(`/api/me/plans/${f.plan.id}`) },
+  'me.document': { ok: 200, facts: (who) => ({ isRelative: who === 'relative', child: false }), run: (f, send) => send(`/api/me/plans/${f.plan.id}/document.pdf`) },
   'me.answer': {
     ok: 200,
     once: true,
@@ -192,6 +194,7 @@ const probes: Record<Operation, Probe | 'broker'> = {
       send(`/api/me/plans/${f.plan.id}/requests`, { method: 'POST', headers: { 'Idempotency-Key': crypto.randomUUID() }, body: { kind: 'contact-consultant' } }),
   },
   'own.read': { ok: 200, facts: (who) => own(who), run: (f, send) => send(`/api/me/own-plans/${f.plan.id}`) },
+  'own.document': { ok: 200, facts: (who) => own(who), run: (f, send) => send(`/api/me/own-plans/${f.plan.id}/document.pdf`) },
   'own.access-log': { ok: 200, facts: (who) => own(who), run: (f, send) => send(`/api/me/own-plans/${f.plan.id}/access-log`) },
   'own.consent.give': {
     ok: 200,

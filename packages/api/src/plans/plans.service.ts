@@ -704,8 +704,9 @@ export class PlansService {
   /**
    * Reads a plan in one statement (plan, parts, sources and the actor's standing), asks the
    * policy, then logs the access; the plan is returned only once the log entry is committed.
+   * A document of the plan is the same read, asked and logged as such.
    */
-  async get(actor: Actor, planId: string): Promise<PlanView> {
+  async get(actor: Actor, planId: string, as: 'plan.read' | 'plan.document' = 'plan.read'): Promise<PlanView> {
     const org = actor.principal.organisationId;
     const [row] = UUID.test(planId)
       ? rowsOf<RawPlanRow>(
@@ -720,11 +721,11 @@ export class PlansService {
         )
       : [];
     const standing = standingOf(row?.my_access);
-    authorize('plan.read', actor.principal.role, { standing });
+    authorize(as, actor.principal.role, { standing });
     const plan = planFromRaw(row!);
     const view = toView(plan, jsonRows(row!.parts_json).map(partFromRaw));
     view.sources = sourcesFrom(jsonRows(row!.sources_json).map(sourceFromRaw));
-    await recordAccessCommitted(this.db, [this.entry(actor, 'plan.read', plan)]);
+    await recordAccessCommitted(this.db, [this.entry(actor, as, plan)]);
     return this.viewFor(view, row!.my_principal as PlanPrincipal);
   }
 

@@ -334,12 +334,24 @@ export class MeService {
 
   /** One plan as this relative may see it; a plan they are not a relative in is a 404. */
   async read(citizen: Citizen, planId: string): Promise<RelativePlanView> {
+    return (await this.readAs(citizen, planId, 'me.read')).view;
+  }
+
+  /**
+   * The same read for the relative's document, asked and logged as such, with the plan's
+   * revision and when it was made (the document's footer says which version it shows).
+   */
+  readDocument(citizen: Citizen, planId: string) {
+    return this.readAs(citizen, planId, 'me.document');
+  }
+
+  private async readAs(citizen: Citizen, planId: string, as: 'me.read' | 'me.document') {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
-      const { plan, me } = await this.load(tx, citizen, planId, 'me.read', false);
+      const { plan, me } = await this.load(tx, citizen, planId, as, false);
       const parts = await this.plans.parts(tx, planId);
-      await this.plans.logAccess(tx, citizenRecorder(citizen), 'me.read', [plan]);
-      return relativeView(plan, parts, me, this.now());
+      await this.plans.logAccess(tx, citizenRecorder(citizen), as, [plan]);
+      return { view: relativeView(plan, parts, me, this.now()), revision: plan.revision, changedAt: plan.updatedAt.toISOString() };
     });
   }
 
