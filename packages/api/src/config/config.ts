@@ -279,6 +279,7 @@ export const envSchema = z
     DEMO_MODE: booleanString.optional(),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
     WIDGET_DIST_DIR: z.string().min(1).optional(),
     STAFF_DIST_DIR: z.string().min(1).optional(),
     ORGANISATIONS: organisationList.default([]),
@@ -400,6 +401,8 @@ export interface Config {
   demoMode: boolean;
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  /** The longest `/ready` waits for any one of its checks (`READY_TIMEOUT_MS`): a check that takes longer fails. */
+  readyTimeoutMs: number;
   /** Where the widget's build is read from; absent: the widget package's own `dist`. */
   widgetDistDir: string | undefined;
   /** Where the staff elements' build is read from; absent: the staff package's own `dist`. */
@@ -555,6 +558,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demoMode,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    readyTimeoutMs: env.READY_TIMEOUT_MS,
     widgetDistDir: env.WIDGET_DIST_DIR,
     staffDistDir: env.STAFF_DIST_DIR,
     organisations: env.ORGANISATIONS,

@@ -5,6 +5,15 @@ import { PROBLEM_CONTENT_TYPE, problemBody } from '../http/problem-response.ts';
 import { outboxCounts } from '../publish/outbox.worker.ts';
 import { metricsText, METRICS_CONTENT_TYPE } from './metrics.ts';
 
+/** The promise's value, or a rejection once `ms` have passed: every check of `/ready` is bounded. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const healthSchema = z.object({ status: z.literal('ok') }).meta({ id: 'Health' });
 const checkSchema = z.object({ ok: z.boolean(), reason: z.string().optional() });
 /** Publication per upstream: shown, never failing readiness (a refusal is the upstream's or the data's, not ours). */
@@ -35,7 +44,7 @@ export const healthRoutes = createRouter()
       method: 'get',
       path: '/ready',
       tags: ['Operations'],
-      summary: 'Readiness: the database and every configured upstream FHIR endpoint answer',
+      summary: 'Readiness: the database and every configured upstream FHIR endpoint answer (each check within READY_TIMEOUT_MS)',
       responses: {
         200: { description: 'Ready', content: { 'application/json': { schema: readySchema } } },
         503: {
@@ -47,14 +56,15 @@ export const healthRoutes = createRouter()
       },
     }),
     async (c) => {
-      const { database, upstreams } = c.get('deps');
+      const { database, upstreams, config } = c.get('deps');
       const names = Object.keys(upstreams);
+      const bound = config.readyTimeoutMs;
       const [db, ...answers] = await Promise.all([
-        database.ping().then(
-          () => ({ ok: true }) as const,
-          () => ({ ok: false, reason: 'does not answer' }) as const,
-        ),
-        ...names.map((name) => upstreams[name]!.check()),
+        within(
+          database.ping().then(() => ({ ok: true }) as const),
+          bound,
+        ).catch(() => ({ ok: false, reason: 'does not answer' }) as const),
+        ...names.map((name) => within(upstreams[name]!.check(), bound).catch(() => ({ ok: false, reason: `no answer within ${bound} ms` }) as const)),
       ]);
       // The database, then every configured upstream by name (`region`, `municipality`, and those `UPSTREAMS` adds).
       const checks: Record<string, { ok: boolean; reason?: string }> = { database: db };
@@ -64,7 +74,7 @@ export const healthRoutes = createRouter()
         publication[name] = { pending: 0, setAside: 0 };
       }
       if (db.ok) {
-        for (const count of await outboxCounts(database.db).catch(() => [])) {
+        for (const count of await within(outboxCounts(database.db), bound).catch(() => [])) {
           publication[count.upstream] = { pending: count.pending, setAside: count.setAside };
         }
       }

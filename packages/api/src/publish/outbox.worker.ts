@@ -171,7 +171,7 @@ export class OutboxWorker {
           returning id, plan_id, side, revision, attempts
         )
         select c.*, ${rowUpstream('c')} as upstream, (
-          select array_agg(distinct o.revision order by o.revision) from outbox o
+          select json_agg(distinct o.revision order by o.revision) from outbox o
           where o.plan_id = c.plan_id and o.side = c.side and o.delivered_at is null and o.id <= c.id
         ) as revisions
         from claimed c`),
