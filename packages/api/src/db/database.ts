@@ -39,7 +39,8 @@ export interface Database {
    * LISTEN is in place; the returned function stops listening.
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
-  close(): Promise<void>;
+  /** Closes it; queries still running get at most `timeoutMs` (a server's connections only). */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -92,7 +93,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         const { unlisten } = await client.listen(channel, onPayload);
         return unlisten;
       },
-      close: () => client.end({ timeout: 5 }),
+      close: (timeoutMs = 5000) => client.end({ timeout: timeoutMs / 1000 }),
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
