@@ -19,6 +19,7 @@ import { PlanEventHub } from './plans/events.ts';
 import { createPublisher } from './publish/publisher.ts';
 import { OutboxWorker } from './publish/outbox.worker.ts';
 import { ReviewDueWatcher } from './relatives/review-due.ts';
+import { ServiceMetrics } from './health/metrics.ts';
 import { createUpstream, type Upstreams } from './upstreams/upstream.ts';
 
 export interface RunningServer {
@@ -142,7 +143,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     probe: async (name) => (await publishing[name]?.check())?.ok ?? false,
   });
   await outbox.start();
-  const reviewDue = new ReviewDueWatcher(database, logger, () => clock.now());
+  const metrics = new ServiceMetrics();
+  const reviewDue = new ReviewDueWatcher(database, logger, () => clock.now(), { onRun: (outcome) => metrics.reviewWatcherRun(outcome) });
   reviewDue.start();
   const checkpointWriter = checkpoints
     ? new CheckpointWriter(database.db, checkpoints, logger, config.accessLogCheckpointIntervalMs, () => clock.now())
@@ -157,6 +159,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     tokens,
     events,
     outbox,
+    metrics,
+    publishing,
     ...(demo ? { demo } : {}),
     ...(exchange ? { tokenExchange: exchange.exchange } : {}),
     ...(demoEhr ? { demoEhr } : {}),

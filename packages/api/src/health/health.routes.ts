@@ -1,7 +1,8 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createRoute, z } from '@hono/zod-openapi';
 import { createRouter } from '../http/router.ts';
 import { problemSchema } from '@sip/shared';
-import { PROBLEM_CONTENT_TYPE, problemBody } from '../http/problem-response.ts';
+import { PROBLEM_CONTENT_TYPE, problemBody, problemResponse } from '../http/problem-response.ts';
 import { outboxCounts } from '../publish/outbox.worker.ts';
 import { metricsText, METRICS_CONTENT_TYPE } from './metrics.ts';
 
@@ -92,11 +93,36 @@ export const healthRoutes = createRouter()
       method: 'get',
       path: '/metrics',
       tags: ['Operations'],
-      summary: 'Metrics in the Prometheus text format: publication per upstream (counts only, no data)',
-      responses: { 200: { description: 'Metrics', content: { [METRICS_CONTENT_TYPE]: { schema: z.string() } } } },
+      summary: 'Metrics in the Prometheus text format: requests by route pattern, publication and circuit breakers per upstream, event streams, review-watcher runs (counts only, no data)',
+      description:
+        'With `METRICS_TOKEN` configured, a scraper presents it as a bearer token; without it the metrics are open outside production and not served in production.',
+      responses: {
+        200: { description: 'Metrics', content: { [METRICS_CONTENT_TYPE]: { schema: z.string() } } },
+        401: { description: 'The metrics token is missing or wrong', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } },
+        404: { description: 'Not served: production without METRICS_TOKEN', content: { [PROBLEM_CONTENT_TYPE]: { schema: problemSchema } } },
+      },
     }),
     async (c) => {
-      const { database, outbox, upstreams } = c.get('deps');
-      return c.body(await metricsText(database.db, Object.keys(upstreams), outbox?.totals), 200, { 'content-type': METRICS_CONTENT_TYPE }) as never;
+      const { database, outbox, upstreams, publishing, config, events, metrics, clock } = c.get('deps');
+      if (config.metricsToken === undefined) {
+        if (config.env === 'production') return problemResponse(c, 'not-found', `No route for ${c.req.method} ${c.req.path}`) as never;
+      } else if (!sameSecret(/^Bearer (\S+)$/i.exec(c.req.header('authorization') ?? '')?.[1] ?? '', config.metricsToken)) {
+        return problemResponse(c, 'unauthenticated', 'The metrics token is required', { headers: { 'WWW-Authenticate': 'Bearer realm="metrics"' } }) as never;
+      }
+      const text = await metricsText(metrics!, {
+        db: database.db,
+        upstreams,
+        publishing,
+        totals: outbox?.totals,
+        eventStreams: events.size,
+        now: clock.now(),
+      });
+      return c.body(text, 200, { 'content-type': METRICS_CONTENT_TYPE }) as never;
     },
   );
+
+/** Whether two secrets are equal, in time that does not depend on where they differ. */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
