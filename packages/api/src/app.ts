@@ -11,6 +11,7 @@ import { devRoutes } from './demo/dev.routes.ts';
 import { docsRoutes } from './docs/docs.routes.ts';
 import { fhirRoutes } from './fhir/fhir.routes.ts';
 import { healthRoutes } from './health/health.routes.ts';
+import { ServiceMetrics } from './health/metrics.ts';
 import { planEventsRoutes } from './plans/events.routes.ts';
 import { plansRoutes } from './plans/plans.routes.ts';
 import { meRoutes } from './relatives/me.routes.ts';
@@ -63,9 +64,11 @@ const pageHeaders = secureHeaders({
 });
 
 /** Builds the broker's HTTP app from its dependencies. No globals: tests build their own. */
-export function createApp(deps: AppDeps) {
+export function createApp(appDeps: AppDeps) {
+  const deps: AppDeps = { ...appDeps, metrics: appDeps.metrics ?? new ServiceMetrics() };
   const app = new OpenAPIHono<AppEnv>({ strict: false });
 
+  app.use('*', deps.metrics!.middleware);
   app.use('*', requestIds);
   app.use('*', async (c, next) => {
     c.set('deps', deps);

@@ -19,6 +19,7 @@ import { PlanEventHub } from './plans/events.ts';
 import { createPublisher } from './publish/publisher.ts';
 import { OutboxWorker } from './publish/outbox.worker.ts';
 import { ReviewDueWatcher } from './relatives/review-due.ts';
+import { ServiceMetrics } from './health/metrics.ts';
 import { createUpstream, type Upstreams } from './upstreams/upstream.ts';
 
 export interface RunningServer {
@@ -26,7 +27,10 @@ export interface RunningServer {
   database: Database;
   events: PlanEventHub;
   demoUpstreams: DemoUpstream[];
-  /** Graceful: end live event streams, stop accepting, let in-flight requests finish, then close upstreams and database. */
+  /**
+   * Graceful, within SHUTDOWN_TIMEOUT_MS in all: end live event streams, stop accepting, let
+   * in-flight requests finish, then stop the workers and close upstreams and database.
+   */
   close(): Promise<void>;
 }
 
@@ -139,7 +143,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     probe: async (name) => (await publishing[name]?.check())?.ok ?? false,
   });
   await outbox.start();
-  const reviewDue = new ReviewDueWatcher(database, logger, () => clock.now());
+  const metrics = new ServiceMetrics();
+  const reviewDue = new ReviewDueWatcher(database, logger, () => clock.now(), { onRun: (outcome) => metrics.reviewWatcherRun(outcome) });
   reviewDue.start();
   const checkpointWriter = checkpoints
     ? new CheckpointWriter(database.db, checkpoints, logger, config.accessLogCheckpointIntervalMs, () => clock.now())
@@ -154,6 +159,8 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     tokens,
     events,
     outbox,
+    metrics,
+    publishing,
     ...(demo ? { demo } : {}),
     ...(exchange ? { tokenExchange: exchange.exchange } : {}),
     ...(demoEhr ? { demoEhr } : {}),
@@ -173,33 +180,54 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
     demoUpstreams,
     close() {
       closing ??= (async () => {
-        // Open event streams never finish on their own: end them first, so the close below
-        // waits only for ordinary requests.
-        await events.close();
-        await new Promise<void>((done) => {
-          const force = setTimeout(() => {
-            logger.warn({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown timeout: closing remaining connections');
-            if ('closeAllConnections' in server) server.closeAllConnections();
-          }, config.shutdownTimeoutMs);
-          force.unref();
-          // A keep-alive connection whose request just finished would hold the close open:
-          // sweep idle connections until the last in-flight request is done.
-          const sweep = setInterval(() => {
+        // One deadline for the whole sequence: an orchestrator's grace period of
+        // SHUTDOWN_TIMEOUT_MS (plus the moment the process takes to exit) is enough.
+        const timeoutMs = config.shutdownTimeoutMs;
+        const deadline = performance.now() + timeoutMs;
+        const left = () => Math.max(0, deadline - performance.now());
+        // What comes after the last request (the workers, the last checkpoint, the database)
+        // gets the end of the budget: requests still running are cut off before it.
+        const reserveMs = Math.min(2000, timeoutMs / 4);
+        const sequence = (async () => {
+          // Open event streams never finish on their own: end them first, so the close below
+          // waits only for ordinary requests.
+          await events.close();
+          await new Promise<void>((done) => {
+            const force = setTimeout(() => {
+              logger.warn({ timeoutMs }, 'shutdown timeout: closing remaining connections');
+              if ('closeAllConnections' in server) server.closeAllConnections();
+            }, Math.max(0, left() - reserveMs));
+            force.unref();
+            // A keep-alive connection whose request just finished would hold the close open:
+            // sweep idle connections until the last in-flight request is done.
+            const sweep = setInterval(() => {
+              if ('closeIdleConnections' in server) server.closeIdleConnections();
+            }, 50);
+            server.close(() => {
+              clearTimeout(force);
+              clearInterval(sweep);
+              done();
+            });
             if ('closeIdleConnections' in server) server.closeIdleConnections();
-          }, 50);
-          server.close(() => {
-            clearTimeout(force);
-            clearInterval(sweep);
-            done();
           });
-          if ('closeIdleConnections' in server) server.closeIdleConnections();
-        });
-        // A delivery cut short here is redelivered at the next start; identifiers make that harmless.
-        await reviewDue.stop();
-        await outbox.stop();
-        await checkpointWriter?.stop();
-        await Promise.all(demoUpstreams.map((u) => u.close()));
-        await database.close();
+          // A delivery cut short here is redelivered at the next start; identifiers make that harmless.
+          await reviewDue.stop();
+          await outbox.stop(Math.min(1000, left() / 3));
+          await checkpointWriter?.stop();
+          await Promise.all(demoUpstreams.map((u) => u.close()));
+          await database.close(left());
+        })();
+        let timer: NodeJS.Timeout | undefined;
+        const inTime = await Promise.race([
+          sequence.then(() => true),
+          new Promise<false>((resolve) => {
+            timer = setTimeout(() => resolve(false), left());
+          }),
+        ]).finally(() => clearTimeout(timer));
+        if (!inTime) {
+          sequence.catch(() => {});
+          logger.warn({ timeoutMs }, 'shutdown timeout: stopping before the workers and the database closed (a delivery cut short is redelivered at the next start)');
+        }
       })();
       return closing;
     },

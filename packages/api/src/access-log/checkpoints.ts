@@ -128,7 +128,7 @@ function fileStore(path: string, signer: Signer | undefined): CheckpointStore {
 function postgresStore(url: string, signer: Signer | undefined): CheckpointStore {
   const parsed = new URL(url);
   const where = `the store at ${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}${parsed.pathname}`;
-  const client = postgres(url, { max: 1, onnotice: () => {} });
+  const client = postgres(url, { max: 1, onnotice: () => {}, fetch_types: false });
   let ready: Promise<unknown> | undefined;
   const table = () =>
     (ready ??= client`create table if not exists access_log_checkpoints (

@@ -279,6 +279,8 @@ export const envSchema = z
     DEMO_MODE: booleanString.optional(),
     BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(256 * 1024),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    READY_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(3000),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^[\x21-\x7E]+$/, 'must be visible ASCII characters').optional(),
     WIDGET_DIST_DIR: z.string().min(1).optional(),
     STAFF_DIST_DIR: z.string().min(1).optional(),
     ORGANISATIONS: organisationList.default([]),
@@ -400,6 +402,13 @@ export interface Config {
   demoMode: boolean;
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
+  /** The longest `/ready` waits for any one of its checks (`READY_TIMEOUT_MS`): a check that takes longer fails. */
+  readyTimeoutMs: number;
+  /**
+   * The bearer token a scraper of `/metrics` presents (`METRICS_TOKEN`). Without it `/metrics`
+   * is open outside production and not served in production.
+   */
+  metricsToken: string | undefined;
   /** Where the widget's build is read from; absent: the widget package's own `dist`. */
   widgetDistDir: string | undefined;
   /** Where the staff elements' build is read from; absent: the staff package's own `dist`. */
@@ -555,6 +564,8 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     demoMode,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: env.SHUTDOWN_TIMEOUT_MS,
+    readyTimeoutMs: env.READY_TIMEOUT_MS,
+    metricsToken: env.METRICS_TOKEN,
     widgetDistDir: env.WIDGET_DIST_DIR,
     staffDistDir: env.STAFF_DIST_DIR,
     organisations: env.ORGANISATIONS,

@@ -39,7 +39,8 @@ export interface Database {
    * LISTEN is in place; the returned function stops listening.
    */
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
-  close(): Promise<void>;
+  /** Closes it; queries still running get at most `timeoutMs` (a server's connections only). */
+  close(timeoutMs?: number): Promise<void>;
 }
 
 export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -50,15 +51,31 @@ export type DatabaseOptions =
   /** `dataDir` undefined keeps the database in memory. */
   | { kind: 'pglite'; dataDir?: string };
 
+/**
+ * How the service meets a server that goes away: a query waiting for a connection learns that
+ * the server cannot be reached within about a second (reconnects back off to 1 s, not the
+ * driver's 20 s), a connection that is never answered gives up after 5 s, and either is
+ * answered 503 with Retry-After. No fetch_types: postgres.js runs that catalog query on every
+ * new connection and drops its promise, so a connection lost at that moment (a server
+ * restarting) would end the process with an unhandled rejection; arrays come back as JSON
+ * (json_agg) instead.
+ */
+const connectionOptions = {
+  onnotice: () => {},
+  fetch_types: false,
+  connect_timeout: 5,
+  backoff: (retries: number) => Math.min(0.05 * 2 ** retries, 1) * (0.5 + Math.random() / 2),
+} as const;
+
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') {
-    const client = postgres(options.url, { max: options.max ?? 10, onnotice: () => {} });
+    const client = postgres(options.url, { max: options.max ?? 10, ...connectionOptions });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     return {
       kind: 'postgres',
       db,
       migrate: async () => {
-        const owner = options.migrationUrl ? postgres(options.migrationUrl, { max: 1, onnotice: () => {} }) : client;
+        const owner = options.migrationUrl ? postgres(options.migrationUrl, { max: 1, ...connectionOptions }) : client;
         try {
           await migratePostgres(drizzlePostgres(owner), { migrationsFolder });
           await owner`select sip_grant_service_role()`;
@@ -76,7 +93,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
         const { unlisten } = await client.listen(channel, onPayload);
         return unlisten;
       },
-      close: () => client.end({ timeout: 5 }),
+      close: (timeoutMs = 5000) => client.end({ timeout: timeoutMs / 1000 }),
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });

@@ -2,7 +2,8 @@ import type { OperationOutcome, OperationOutcomeIssue } from '@medplum/fhirtypes
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
-import { sqlState } from '../db/refusal.ts';
+import { isUnavailable, sqlState } from '../db/refusal.ts';
+import { RETRY_AFTER_SECONDS, UNAVAILABLE_DETAIL } from '../http/problem-response.ts';
 import { ProblemError, problemTypes, type ProblemCode } from '../http/errors.ts';
 
 export const FHIR_JSON = 'application/fhir+json; charset=utf-8';
@@ -29,6 +30,7 @@ const issueCodes: Record<ProblemCode, IssueCode> = {
   'precondition-required': 'required',
   'idempotency-key-required': 'required',
   'not-ready': 'transient',
+  unavailable: 'transient',
   internal: 'exception',
 };
 
@@ -84,6 +86,10 @@ export function errorToOperationOutcome(error: unknown, c: Context, logger: Logg
     // A value the database refused (see errorToResponse): the request's fault, and nothing was written.
     logger.error({ err: error, requestId: c.get('requestId'), sqlState: state }, 'database refused a value');
     return fhirResponse(c, operationOutcome('invalid', 'The request holds a value that cannot be stored; nothing was changed'), 422);
+  }
+  if (isUnavailable(error)) {
+    logger.warn({ err: error, requestId: c.get('requestId') }, 'database unavailable');
+    return fhirResponse(c, operationOutcome('transient', UNAVAILABLE_DETAIL, problemTypes.unavailable.title), 503, { 'Retry-After': RETRY_AFTER_SECONDS });
   }
   logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error');
   return fhirResponse(c, operationOutcome('exception', undefined, problemTypes.internal.title), 500);

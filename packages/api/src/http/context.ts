@@ -8,6 +8,7 @@ import type { DemoIssuer } from '../demo/issuer.ts';
 import type { Upstreams } from '../upstreams/upstream.ts';
 import type { Logger } from '../logger.ts';
 import type { PlanEventHub } from '../plans/events.ts';
+import type { ServiceMetrics } from '../health/metrics.ts';
 
 export interface Clock {
   now(): Date;
@@ -35,6 +36,10 @@ export interface AppDeps {
   outbox?: { readonly totals: ReadonlyMap<string, number> };
   /** Where checkpoints of the access log are kept, outside its database: the verification compares with them. */
   accessLogCheckpoints?: CheckpointStore;
+  /** The service's metrics; absent: the app keeps its own. */
+  metrics?: ServiceMetrics;
+  /** The publishing clients by upstream (their circuit breakers are in the metrics). */
+  publishing?: Upstreams;
 }
 
 export interface AppEnv {

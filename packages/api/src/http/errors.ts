@@ -16,6 +16,7 @@ export const problemTypes = {
   'precondition-required': { status: 428, title: 'If-Match is required' },
   'idempotency-key-required': { status: 428, title: 'Idempotency-Key is required' },
   'not-ready': { status: 503, title: 'The service is not ready' },
+  unavailable: { status: 503, title: 'The service is unavailable for a moment: try again' },
   internal: { status: 500, title: 'Internal server error' },
 } as const;
 

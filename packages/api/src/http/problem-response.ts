@@ -2,10 +2,14 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
 import type { Problem } from '@sip/shared';
-import { sqlState } from '../db/refusal.ts';
+import { isUnavailable, sqlState } from '../db/refusal.ts';
 import { ProblemError, problemTypes, type ProblemCode } from './errors.ts';
 
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** How long a caller is asked to wait (`Retry-After`, seconds) while the database cannot be reached. */
+export const RETRY_AFTER_SECONDS = '5';
+export const UNAVAILABLE_DETAIL = 'The database cannot be reached right now; try again later (a write with the same Idempotency-Key)';
 
 function statusToCode(status: number): ProblemCode {
   const entry = Object.entries(problemTypes).find(([, v]) => v.status === status);
@@ -44,8 +48,9 @@ export function problemResponse(
 /**
  * The one place errors become HTTP responses. Domain errors keep their detail; HTTP
  * exceptions from middleware keep theirs for client errors; a value the database refused
- * (SQLSTATE class 22) is a 422; anything else is a 500 whose body says nothing about the
- * cause (the cause goes to the log, by request id).
+ * (SQLSTATE class 22) is a 422; a database that cannot be reached (a lost or refused connection,
+ * a server shutting down) is a 503 with Retry-After; anything else is a 500 whose body says
+ * nothing about the cause (the cause goes to the log, by request id).
  */
 export function errorToResponse(error: unknown, c: Context, logger: Logger): Response {
   if (error instanceof ProblemError) {
@@ -68,6 +73,10 @@ export function errorToResponse(error: unknown, c: Context, logger: Logger): Res
     // written: the statement, and the transaction it was in, did not commit.
     logger.error({ err: error, requestId: c.get('requestId'), sqlState: state }, 'database refused a value');
     return problemResponse(c, 'validation', 'The request holds a value that cannot be stored; nothing was changed');
+  }
+  if (isUnavailable(error)) {
+    logger.warn({ err: error, requestId: c.get('requestId') }, 'database unavailable');
+    return problemResponse(c, 'unavailable', UNAVAILABLE_DETAIL, { headers: { 'Retry-After': RETRY_AFTER_SECONDS } });
   }
   logger.error({ err: error, requestId: c.get('requestId') }, 'unhandled error');
   return problemResponse(c, 'internal');

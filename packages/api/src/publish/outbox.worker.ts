@@ -71,6 +71,8 @@ export interface OutboxCounts {
   pending: number;
   /** Refused for a reason a retry will not fix, blocking nothing. */
   setAside: number;
+  /** When the oldest revision waiting for delivery (not set aside) was queued, in epoch seconds; null when none waits. */
+  oldestPendingAt: number | null;
 }
 
 /**
@@ -85,15 +87,21 @@ const rowUpstream = (alias: string) => upstreamOf(sql.raw(`${alias}.plan_id`), s
 
 /** Counts per upstream of what is waiting and what was set aside. */
 export async function outboxCounts(db: Db): Promise<OutboxCounts[]> {
-  const rows = rowsOf<{ upstream: string; pending: string | number; set_aside: string | number }>(
+  const rows = rowsOf<{ upstream: string; pending: string | number; set_aside: string | number; oldest: string | number | null }>(
     await db.execute(sql`
       select upstream,
              count(*) filter (where set_aside_at is null) as pending,
-             count(*) filter (where set_aside_at is not null) as set_aside
-      from (select ${rowUpstream('o')} as upstream, o.set_aside_at from outbox o where o.delivered_at is null) waiting
+             count(*) filter (where set_aside_at is not null) as set_aside,
+             extract(epoch from min(created_at) filter (where set_aside_at is null))::float8 as oldest
+      from (select ${rowUpstream('o')} as upstream, o.set_aside_at, o.created_at from outbox o where o.delivered_at is null) waiting
       group by upstream order by upstream`),
   );
-  return rows.map((r) => ({ upstream: r.upstream, pending: Number(r.pending), setAside: Number(r.set_aside) }));
+  return rows.map((r) => ({
+    upstream: r.upstream,
+    pending: Number(r.pending),
+    setAside: Number(r.set_aside),
+    oldestPendingAt: r.oldest === null ? null : Number(r.oldest),
+  }));
 }
 
 /**
@@ -171,7 +179,7 @@ export class OutboxWorker {
           returning id, plan_id, side, revision, attempts
         )
         select c.*, ${rowUpstream('c')} as upstream, (
-          select array_agg(distinct o.revision order by o.revision) from outbox o
+          select json_agg(distinct o.revision order by o.revision) from outbox o
           where o.plan_id = c.plan_id and o.side = c.side and o.delivered_at is null and o.id <= c.id
         ) as revisions
         from claimed c`),

@@ -15,6 +15,8 @@ export const REVIEW_DUE_USER = `${SYSTEM_PREFIX}review-due`;
 export interface ReviewDueOptions {
   /** How often to look for review dates that have passed (default: every 15 minutes). */
   intervalMs: number;
+  /** Told of each run's outcome (for the metrics). */
+  onRun?: (outcome: 'ok' | 'failed') => void;
 }
 
 /**
@@ -131,11 +133,15 @@ export class ReviewDueWatcher {
   /** Looks now, then at every interval, until stopped. Failures are logged and tried again next time. */
   start(): void {
     const run = () => {
-      this.running = this.tick().catch((error: unknown) => {
-        // Name and code only: a database message may quote values.
-        const { name, code } = error as { name?: string; code?: string };
-        this.logger.error({ err: { name, code } }, 'review-due watcher failed; will try again');
-      });
+      this.running = this.tick().then(
+        () => this.options.onRun?.('ok'),
+        (error: unknown) => {
+          this.options.onRun?.('failed');
+          // Name and code only: a database message may quote values.
+          const { name, code } = error as { name?: string; code?: string };
+          this.logger.error({ err: { name, code } }, 'review-due watcher failed; will try again');
+        },
+      );
     };
     run();
     this.timer = setInterval(run, this.options.intervalMs);

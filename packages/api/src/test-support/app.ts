@@ -13,6 +13,7 @@ import type { Clock } from '../http/context.ts';
 import { createLogger } from '../logger.ts';
 import { startingOrganisations, upsertOrganisations } from '../organisations/organisations.ts';
 import { PlanEventHub } from '../plans/events.ts';
+import type { ServiceMetrics } from '../health/metrics.ts';
 import { createPublisher } from '../publish/publisher.ts';
 import { OutboxWorker } from '../publish/outbox.worker.ts';
 import { createUpstream, type Upstreams } from '../upstreams/upstream.ts';
@@ -113,6 +114,8 @@ export async function buildTestApp(options: {
   eventHeartbeatMs?: number;
   /** Where the access log's checkpoints are kept, for its verification. */
   accessLogCheckpoints?: CheckpointStore;
+  /** The service's metrics, when the test also feeds them from elsewhere (the review watcher). */
+  metrics?: ServiceMetrics;
 }): Promise<TestApp> {
   const config = testConfig(options.peers, options.env);
   const clock = options.clock ?? { now: () => new Date() };
@@ -168,6 +171,8 @@ export async function buildTestApp(options: {
     ...(demo ? { demo } : {}),
     ...(exchange ? { tokenExchange: exchange.exchange } : {}),
     ...(options.accessLogCheckpoints ? { accessLogCheckpoints: options.accessLogCheckpoints } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+    publishing,
   });
 
   return {

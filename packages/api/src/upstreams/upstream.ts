@@ -28,6 +28,8 @@ export interface Upstream {
   readonly baseUrl: string;
   /** The most entries one transaction Bundle to it may carry. */
   readonly maxTransactionEntries: number;
+  /** The state of its circuit breaker: 0 closed, 1 open, 2 half-open, 3 isolated (cockatiel's `CircuitState`). */
+  circuitState?(): number;
   /** Asks the upstream for its CapabilityStatement; resolves to the reason when it cannot. */
   check(): Promise<{ ok: true } | { ok: false; reason: string }>;
   read<T extends Resource>(type: T['resourceType'], id: string): Promise<T>;
@@ -168,6 +170,7 @@ export function createUpstream(
   }
 
   return {
+    circuitState: () => policies.breaker.state,
     name,
     baseUrl: config.baseUrl,
     maxTransactionEntries: config.maxTransactionEntries ?? 4,
