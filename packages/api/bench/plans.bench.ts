@@ -17,7 +17,7 @@
  */
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { verifyAccessLog } from '../src/access-log/access-log.ts';
+import { chainAccessLog, verifyAccessLog } from '../src/access-log/access-log.ts';
 import type { Db } from '../src/db/database.ts';
 import { accessLog, plans } from '../src/db/schema.ts';
 import { buildTestApp, startTestPeers, type TestPeers } from '../src/test-support/app.ts';
@@ -152,6 +152,7 @@ async function main(): Promise<number> {
         `2xx reads and updates answered: ${fmt(ok)}, sent: ${fmt(sent)} (warm-ups included)  ${logOk ? 'every answered request logged' : 'MISMATCH'}`,
     );
     const verifyStarted = performance.now();
+    await chainAccessLog(database.db);
     const verdict = await verifyAccessLog(database.db);
     const verifyMs = performance.now() - verifyStarted;
     console.log(
