@@ -26,7 +26,7 @@ export function benchServerUrl(env: NodeJS.ProcessEnv = process.env): { url: str
  * BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL (in that order), else an in-memory
  * PGlite. The connection pool is the service's default unless BENCH_POOL_MAX sets it.
  */
-export async function openBenchDatabase(env: NodeJS.ProcessEnv = process.env): Promise<BenchDatabase> {
+export async function openBenchDatabase(env: NodeJS.ProcessEnv = process.env, options: { onStatement?: (text: string) => void } = {}): Promise<BenchDatabase> {
   const server = benchServerUrl(env);
   if (!server) {
     const database = await openDatabase({ kind: 'pglite' });
@@ -49,7 +49,7 @@ export async function openBenchDatabase(env: NodeJS.ProcessEnv = process.env): P
     }
   };
   try {
-    database = await openDatabase({ kind: 'postgres', url: url.toString(), ...(poolMax ? { max: poolMax } : {}) });
+    database = await openDatabase({ kind: 'postgres', url: url.toString(), ...(poolMax ? { max: poolMax } : {}), ...options });
     await database.migrate();
   } catch (error) {
     await drop();

@@ -6,10 +6,20 @@
 import autocannon from 'autocannon';
 import type { SeededPart } from './seed.ts';
 
+/** A commitment proposed to the relative, answered in turn: decline, accept, withdraw. */
+export interface SeededCommitment {
+  planId: string;
+  commitmentId: string;
+}
+
 export type Scenario =
   | { kind: 'baseline-read'; url: string }
   | { kind: 'plan-read'; url: string }
-  | { kind: 'part-update'; url: string };
+  | { kind: 'part-update'; url: string }
+  /** The bare optimistic single-row update: PATCH /parts/:id with If-Match, on parts of their own. */
+  | { kind: 'baseline-update'; url: string }
+  /** A relative's answer on a commitment: decline, accept, withdraw, each with its own Idempotency-Key. */
+  | { kind: 'relative-answer'; url: string };
 
 export interface RunSummary {
   seconds: number;
@@ -27,7 +37,16 @@ export interface RunSummary {
 }
 
 export type LoadRequest =
-  | { type: 'init'; planIds: string[]; regionParts: SeededPart[]; token: string }
+  | {
+      type: 'init';
+      planIds: string[];
+      regionParts: SeededPart[];
+      token: string;
+      /** For the write benchmark: parts the baseline updates, and commitments a relative answers. */
+      baselineParts?: SeededPart[];
+      commitments?: SeededCommitment[];
+      citizenToken?: string;
+    }
   | { type: 'run'; scenario: Scenario; seconds: number; warmupSeconds: number; connections: number };
 
 export type LoadReply =
@@ -44,6 +63,17 @@ const inFlight = new Set<number>();
 let order: number[] = [];
 let cursor = 0;
 let edits = 0;
+let baselineParts: SeededPart[] = [];
+let baselineOrder: number[] = [];
+let baselineCursor = 0;
+const baselineInFlight = new Set<number>();
+let commitments: (SeededCommitment & { answered: number })[] = [];
+let citizenToken = '';
+/** Plans with an answer in flight: one answer per plan at a time, as one relative answers. */
+const answering = new Set<string>();
+let commitmentCursor = 0;
+let keys = 0;
+const ANSWERS = ['decline', 'accept', 'withdraw'] as const;
 
 function shuffled(n: number): number[] {
   const out = Array.from({ length: n }, (_, i) => i);
@@ -71,6 +101,25 @@ function nextPart(): number {
     if (!inFlight.has(index) && !unknownVersion.has(index)) return index;
   }
   throw new Error('no part left to edit');
+}
+
+/** The next bare-update part, as {@link nextPart}. */
+function nextBaselinePart(): number {
+  for (let tries = 0; tries < baselineOrder.length; tries++) {
+    const index = baselineOrder[baselineCursor++ % baselineOrder.length]!;
+    if (!baselineInFlight.has(index)) return index;
+  }
+  throw new Error('no baseline part left to edit');
+}
+
+/** The next commitment with an answer left, on a plan with no answer in flight. */
+function nextCommitment(): number {
+  for (let tries = 0; tries < commitments.length; tries++) {
+    const index = commitmentCursor++ % commitments.length;
+    const c = commitments[index]!;
+    if (c.answered < ANSWERS.length && !answering.has(c.planId)) return index;
+  }
+  throw new Error('no commitment left to answer');
 }
 
 function partPatchBody(n: number): string {
@@ -116,6 +165,63 @@ function requestsFor(scenario: Scenario): autocannon.Request[] {
           },
         },
       ];
+    case 'baseline-update':
+      return [
+        {
+          method: 'PATCH',
+          setupRequest: (req, context) => {
+            const index = nextBaselinePart();
+            const part = baselineParts[index]!;
+            (context as { index?: number }).index = index;
+            baselineInFlight.add(index);
+            return {
+              ...req,
+              path: `/parts/${part.partId}`,
+              headers: { ...req.headers, 'content-type': 'application/json', 'if-match': `W/"${part.version}"` },
+              body: partPatchBody(edits++),
+            };
+          },
+          onResponse: (_status, _body, context, headers) => {
+            const index = (context as { index?: number }).index;
+            if (index === undefined) return;
+            baselineInFlight.delete(index);
+            const match = /"(\d+)"/.exec(headerValue(headers as Record<string, unknown>, 'etag') ?? '');
+            if (match) baselineParts[index]!.version = Number(match[1]);
+          },
+        },
+      ];
+    case 'relative-answer':
+      return [
+        {
+          method: 'POST',
+          setupRequest: (req, context) => {
+            const index = nextCommitment();
+            const c = commitments[index]!;
+            (context as { index?: number }).index = index;
+            answering.add(c.planId);
+            return {
+              ...req,
+              path: `/api/me/plans/${c.planId}/commitments/${c.commitmentId}/answer`,
+              headers: {
+                ...req.headers,
+                authorization: `Bearer ${citizenToken}`,
+                'content-type': 'application/json',
+                'idempotency-key': `bench-${process.pid}-${keys++}`,
+              },
+              body: JSON.stringify({ answer: ANSWERS[c.answered]! }),
+            };
+          },
+          onResponse: (status, _body, context) => {
+            const index = (context as { index?: number }).index;
+            if (index === undefined) return;
+            const c = commitments[index]!;
+            answering.delete(c.planId);
+            if (status === 200) c.answered += 1;
+            // Anything else: the answer is unknown (409 after a timeout's retry, say); leave the commitment.
+            else c.answered = ANSWERS.length;
+          },
+        },
+      ];
   }
 }
 
@@ -149,6 +255,11 @@ async function fire(scenario: Scenario, seconds: number, connections: number): P
   // Whatever was still in flight when the run stopped may or may not have been applied.
   for (const index of inFlight) unknownVersion.add(index);
   inFlight.clear();
+  // Bare parts and answers still in flight: left alone from now on.
+  for (const index of baselineInFlight) baselineOrder = baselineOrder.filter((i) => i !== index);
+  baselineInFlight.clear();
+  for (const c of commitments) if (answering.has(c.planId)) c.answered = ANSWERS.length;
+  answering.clear();
   return summarise(result);
 }
 
@@ -164,6 +275,10 @@ process.on('message', (message: LoadRequest) => {
         parts = message.regionParts.map((p) => ({ ...p }));
         token = message.token;
         order = shuffled(parts.length);
+        baselineParts = (message.baselineParts ?? []).map((p) => ({ ...p }));
+        baselineOrder = shuffled(baselineParts.length);
+        commitments = shuffled((message.commitments ?? []).length).map((i) => ({ ...message.commitments![i]!, answered: 0 }));
+        citizenToken = message.citizenToken ?? '';
         reply({ type: 'ready' });
         return;
       }

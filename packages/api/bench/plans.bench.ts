@@ -15,53 +15,21 @@
  * Prints the figures; exits non-zero only when the run itself went wrong (an error, an
  * access-log row count that does not match the answered requests, a broken chain).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
-import { serve, type ServerType } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import { Hono } from 'hono';
-import { verifyAccessLog } from '../src/access-log/access-log.ts';
+import { chainAccessLog, verifyAccessLog } from '../src/access-log/access-log.ts';
 import type { Db } from '../src/db/database.ts';
 import { accessLog, plans } from '../src/db/schema.ts';
 import { buildTestApp, startTestPeers, type TestPeers } from '../src/test-support/app.ts';
 import { openBenchDatabase, type BenchDatabase } from './bench-database.ts';
-import type { LoadReply, LoadRequest, RunSummary, Scenario } from './load.ts';
+import { fmt, listen, LoadGenerator, printTable, secondsFrom, type Listening } from './harness.ts';
+import type { Scenario, RunSummary } from './load.ts';
 import { seedPlans } from './seed.ts';
 
 const PLANS = 10_000;
 const VIA_SERVICE = 300;
 const CONNECTIONS = 32;
 const TARGET_RATIO = 0.5;
-
-function secondsFrom(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number of seconds, got '${raw}'`);
-  return value;
-}
-
-interface Listening {
-  url: string;
-  close(): Promise<void>;
-}
-
-function listen(fetch: (request: Request) => Response | Promise<Response>): Promise<Listening> {
-  return new Promise((resolve) => {
-    const server: ServerType = serve({ fetch, port: 0, hostname: '127.0.0.1' }, () => {
-      const { port } = server.address() as AddressInfo;
-      resolve({
-        url: `http://127.0.0.1:${port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            server.close(() => done());
-            if ('closeAllConnections' in server) server.closeAllConnections();
-          }),
-      });
-    });
-  });
-}
 
 /** The baseline: no auth, no logging, no middleware; the same single-row read on the same database. */
 function baselineApp(db: Db) {
@@ -83,61 +51,6 @@ async function settledCount(db: Db): Promise<number> {
     last = now;
   }
   return last;
-}
-
-class LoadGenerator {
-  private readonly child: ChildProcess;
-  private waiting: ((reply: LoadReply) => void) | undefined;
-
-  constructor() {
-    this.child = fork(fileURLToPath(new URL('./load.ts', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-    this.child.on('message', (reply: LoadReply) => {
-      const waiting = this.waiting;
-      this.waiting = undefined;
-      waiting?.(reply);
-    });
-  }
-
-  ask(request: LoadRequest): Promise<LoadReply> {
-    return new Promise((resolve, reject) => {
-      const onExit = (code: number | null) => reject(new Error(`load generator exited (code ${code})`));
-      this.child.once('exit', onExit);
-      this.waiting = (reply) => {
-        this.child.off('exit', onExit);
-        if (reply.type === 'failed') reject(new Error(`load generator: ${reply.message}`));
-        else resolve(reply);
-      };
-      this.child.send(request);
-    });
-  }
-
-  close(): Promise<void> {
-    if (this.child.exitCode !== null || !this.child.connected) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.child.once('exit', () => resolve());
-      this.child.disconnect();
-    });
-  }
-}
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-
-function printTable(rows: { name: string; s: RunSummary }[]) {
-  const header = ['scenario', 'req/s', 'p50 ms', 'p99 ms', 'non-2xx', 'errors', 'requests'];
-  const body = rows.map(({ name, s }) => [
-    name,
-    fmt(s.requestsPerSecond, 1),
-    fmt(s.p50),
-    fmt(s.p99),
-    `${fmt(s.non2xx)}${s.non2xx ? ` (${Object.entries(s.statusCodes).filter(([c]) => !c.startsWith('2')).map(([c, n]) => `${c}×${n}`).join(', ')})` : ''}`,
-    fmt(s.errors),
-    fmt(s.completed),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const r of body) console.log(line(r));
 }
 
 async function main(): Promise<number> {
@@ -239,6 +152,7 @@ async function main(): Promise<number> {
         `2xx reads and updates answered: ${fmt(ok)}, sent: ${fmt(sent)} (warm-ups included)  ${logOk ? 'every answered request logged' : 'MISMATCH'}`,
     );
     const verifyStarted = performance.now();
+    await chainAccessLog(database.db);
     const verdict = await verifyAccessLog(database.db);
     const verifyMs = performance.now() - verifyStarted;
     console.log(

@@ -343,3 +343,28 @@ export async function seedPlans(database: Database, options: { total: number; vi
     bulkMs,
   };
 }
+
+/**
+ * Copies of one stored plan's rows (in `plans`, every table with a `plan_id`, the access log),
+ * each with new ids and a new individual, bulk-inserted in batches as {@link seedPlans} does.
+ * Every UUID in the rows, ids in JSON content included, is renamed consistently within a copy.
+ */
+export async function copyPlan(database: Database, planId: string, copies: number, batch = 250): Promise<void> {
+  const template = (await loadTemplates(database.db, [planId])).get(planId)!;
+  const random = prng(7_011);
+  const people = testPersonnummer(copies, random);
+  for (let start = 0; start < copies; start += batch) {
+    const fragments: string[][] = PLAN_TABLES.map(() => []);
+    for (let i = start; i < Math.min(start + batch, copies); i++) {
+      copyOf(template, people[i]!, template.name ?? 'Astrid Nilsson').forEach((text, t) => {
+        if (text) fragments[t]!.push(text);
+      });
+    }
+    await database.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      for (const [t, { table, omit }] of PLAN_TABLES.entries()) {
+        if (fragments[t]!.length) await insertRecordset(tx, table, omit, `[${fragments[t]!.join(',')}]`);
+      }
+    });
+  }
+}

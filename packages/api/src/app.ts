@@ -1,4 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import { kickAccessLogChainer } from './access-log/access-log.ts';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
@@ -75,6 +76,18 @@ export function createApp(appDeps: AppDeps) {
     await next();
   });
   app.use('*', requestLog);
+  // Entries a request wrote to the access log are linked into its chain after it has
+  // answered, outside its transaction: one chainer, in batches, never on a request's path.
+  const chainFailed = (error: unknown) => deps.logger.error({ event: 'access-log.chain-failed', error: (error as Error).name }, 'access log entries not linked yet: tried again after the next request');
+  for (const path of ['/api/*', '/fhir/*']) {
+    app.use(path, async (_c, next) => {
+      try {
+        await next();
+      } finally {
+        void kickAccessLogChainer(deps.database.db, chainFailed);
+      }
+    });
+  }
   for (const path of ['/api', '/api/*', '/fhir', '/fhir/*', '/token']) app.use(path, noStore);
   const demoPage = deps.config.demoMode && deps.demo !== undefined;
   // The SMART app, launched from a health record: wherever launches are exchanged for staff tokens.

@@ -4,6 +4,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { createTokenVerifier, remoteIssuer, type TrustedIssuer } from './auth/tokens.ts';
 import type { Config, UpstreamConfig } from './config/config.ts';
+import { kickAccessLogChainer } from './access-log/access-log.ts';
 import { CheckpointWriter, openCheckpointStore } from './access-log/checkpoints.ts';
 import { openDatabase, type Database } from './db/database.ts';
 import { accessLogGuard } from './db/service-role.ts';
@@ -146,6 +147,11 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
   const metrics = new ServiceMetrics();
   const reviewDue = new ReviewDueWatcher(database, logger, () => clock.now(), { onRun: (outcome) => metrics.reviewWatcherRun(outcome) });
   reviewDue.start();
+  // Requests kick the access log's chainer as they answer; this links what background work
+  // (the review watcher, say) wrote, within a second.
+  const chainFailed = (error: unknown) => logger.error({ event: 'access-log.chain-failed', error: (error as Error).name }, 'access log entries not linked yet');
+  const chainTimer = setInterval(() => void kickAccessLogChainer(database.db, chainFailed), 1000);
+  chainTimer.unref();
   const checkpointWriter = checkpoints
     ? new CheckpointWriter(database.db, checkpoints, logger, config.accessLogCheckpointIntervalMs, () => clock.now())
     : undefined;
@@ -213,6 +219,9 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
           // A delivery cut short here is redelivered at the next start; identifiers make that harmless.
           await reviewDue.stop();
           await outbox.stop(Math.min(1000, left() / 3));
+          clearInterval(chainTimer);
+          // What the last requests and workers wrote is linked before the last checkpoint.
+          await kickAccessLogChainer(database.db, chainFailed);
           await checkpointWriter?.stop();
           await Promise.all(demoUpstreams.map((u) => u.close()));
           await database.close(left());

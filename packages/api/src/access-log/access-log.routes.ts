@@ -7,12 +7,12 @@ import { ProblemError } from '../http/errors.ts';
 import { bearerSecurity, problemResponses } from '../http/openapi.ts';
 import { createRouter } from '../http/router.ts';
 import type { Db } from '../db/database.ts';
-import { recordAccess, searchAccessLog, type AccessLogQuery } from './access-log.ts';
+import { kickAccessLogChainer, recordAccess, searchAccessLog, type AccessLogQuery } from './access-log.ts';
 import { verifyWithCheckpoints } from './checkpoints.ts';
 
 const entry = z
   .object({
-    seq: z.number().int(),
+    seq: z.number().int().nullable().meta({ description: "the entry's place in the hash chain; null for the moment between its commit and the chainer linking it" }),
     at: z.string(),
     userId: z.string(),
     organisationId: z.string(),
@@ -64,6 +64,8 @@ async function followUp(
 ) {
   const principal = auditor(c);
   const { database, clock } = c.get('deps');
+  // What has committed is linked first, so the entries come with their place in the chain.
+  await kickAccessLogChainer(database.db);
   return database.db.transaction(async (txRaw) => {
     const tx = txRaw as unknown as Db;
     const found = await searchAccessLog(tx, { ...query, organisationId: principal.organisationId });
@@ -142,6 +144,7 @@ export const accessLogRoutes = createRouter()
       path: '/api/access-log/verify',
       tags: ['Access log'],
       summary: 'Check the whole access log: hash chain, numbering without gaps, and the checkpoints kept outside the database; reports the first broken entry',
+      description: 'What has committed is linked into the chain first; entries written while the check runs are counted as not yet linked, never as broken.',
       security: bearerSecurity,
       middleware: [...authz('access-log.read')],
       responses: {
@@ -168,6 +171,12 @@ export const accessLogRoutes = createRouter()
                     .nullable()
                     .meta({ description: 'the newest checkpoint kept outside the database, compared with the log' }),
                   checkpointsKept: z.boolean().meta({ description: 'whether checkpoints are kept at all (ACCESS_LOG_CHECKPOINTS)' }),
+                  unchained: z.number().int().optional().meta({ description: 'entries written but not yet linked into the chain (not broken: not yet verifiable)' }),
+                  unchainedIds: z
+                    .object({ first: z.number().int(), last: z.number().int() })
+                    .nullable()
+                    .optional()
+                    .meta({ description: 'the write-order ids of the oldest and newest entry not yet linked' }),
                 })
                 .meta({ id: 'AccessLogVerdict' }),
             },
@@ -179,6 +188,7 @@ export const accessLogRoutes = createRouter()
     async (c) => {
       auditor(c);
       const { database, accessLogCheckpoints } = c.get('deps');
+      await kickAccessLogChainer(database.db);
       return c.json(await verifyWithCheckpoints(database.db, accessLogCheckpoints), 200);
     },
   );

@@ -94,9 +94,10 @@ function checkEntries(entries: readonly AccessEntry[]): void {
 }
 
 /**
- * Appends entries to the access log in the caller's transaction. The database assigns the
- * sequence number and the hash chain; it refuses updates and deletes. An entry it could not
- * store is refused first (a 422), so a bad entry never becomes a database error.
+ * Appends entries to the access log in the caller's transaction, unchained: the chainer
+ * ({@link chainAccessLog}) numbers and links them once the transaction has committed. The
+ * database refuses updates and deletes. An entry it could not store is refused first (a 422),
+ * so a bad entry never becomes a database error.
  */
 export async function recordAccess(db: Db, entries: AccessEntry[]): Promise<void> {
   if (entries.length === 0) return;
@@ -104,18 +105,31 @@ export async function recordAccess(db: Db, entries: AccessEntry[]): Promise<void
   await insertEntries(db, entries);
 }
 
+/**
+ * The insert of entries into the access log, as a statement to run on its own or inside a
+ * larger one (a data-modifying CTE of a change's single statement). Entries the database could
+ * not store are refused here (a 422), before any statement runs.
+ */
+export function accessLogInsert(entries: readonly AccessEntry[]): SQL {
+  checkEntries(entries);
+  return insertStatement(entries);
+}
+
 async function insertEntries(db: Db, entries: readonly AccessEntry[]): Promise<void> {
+  await db.execute(insertStatement(entries));
+}
+
+function insertStatement(entries: readonly AccessEntry[]): SQL {
   const values = entries.map(
     (e) =>
-      sql`(0, ${e.at.toISOString()}::timestamptz, ${e.userId}, ${e.organisationId}, ${e.individualId}, ${e.planId}::uuid, ${e.action}, ${e.purpose}, ${e.requestId}, '', '')`,
+      sql`(${e.at.toISOString()}::timestamptz, ${e.userId}, ${e.organisationId}, ${e.individualId}, ${e.planId}::uuid, ${e.action}, ${e.purpose}, ${e.requestId})`,
   );
-  await db.execute(sql`
-    insert into access_log (seq, at, user_id, organisation_id, individual_id, plan_id, action, purpose, request_id, prev_hash, hash)
-    values ${sql.join(values, sql`, `)}`);
+  return sql`insert into access_log (at, user_id, organisation_id, individual_id, plan_id, action, purpose, request_id) values ${sql.join(values, sql`, `)}`;
 }
 
 export interface AccessLogRow {
-  seq: number;
+  /** The entry's place in the chain; null for the moment between its commit and the chainer's next run. */
+  seq: number | null;
   at: string;
   userId: string;
   organisationId: string;
@@ -137,7 +151,7 @@ export interface AccessLogQuery {
   offset: number;
 }
 
-/** Entries matching a follow-up query, oldest first. */
+/** Entries matching a follow-up query, oldest written first. */
 export async function searchAccessLog(db: Db, q: AccessLogQuery): Promise<{ items: AccessLogRow[]; total: number }> {
   const conditions: SQL[] = [];
   if (q.organisationId) conditions.push(eq(accessLog.organisationId, q.organisationId));
@@ -162,7 +176,7 @@ export async function searchAccessLog(db: Db, q: AccessLogQuery): Promise<{ item
       })
       .from(accessLog)
       .where(where)
-      .orderBy(asc(accessLog.seq))
+      .orderBy(asc(accessLog.id))
       .limit(q.limit)
       .offset(q.offset),
     db.select({ n: sql<number>`count(*)::int` }).from(accessLog).where(where),
@@ -189,9 +203,18 @@ export type ChainBreak =
   /** A checkpoint names entries up to `brokenAt` and later, which are no longer there. */
   | 'missing';
 
+/**
+ * Entries written but not yet linked by the chainer: not broken, not yet verifiable. Their
+ * number, and the write-order ids of the oldest and newest of them (null when there are none).
+ */
+export interface Unchained {
+  unchained: number;
+  unchainedIds: { first: number; last: number } | null;
+}
+
 export type ChainVerdict =
-  | { ok: true; rows: number; newest: number | null; checkpoint: Checkpoint | null }
-  | { ok: false; rows: number; brokenAt: number; reason: ChainBreak; checkpoint: Checkpoint | null };
+  | ({ ok: true; rows: number; newest: number | null; checkpoint: Checkpoint | null } & Unchained)
+  | ({ ok: false; rows: number; brokenAt: number; reason: ChainBreak; checkpoint: Checkpoint | null } & Unchained);
 
 /**
  * Walks the chain in sequence order and reports the first broken link: a row whose hash
@@ -200,6 +223,10 @@ export type ChainVerdict =
  * gap-free). With checkpoints kept outside the database, also a row that differs from what a
  * checkpoint recorded, and rows a checkpoint names that are gone: deleting or rewriting the
  * newest entries, and recomputing the chain, is then found too.
+ *
+ * Entries the chainer has not linked yet (written moments ago) are not walked: the verdict
+ * counts them as `unchained`, neither intact nor broken. Run {@link chainAccessLog} first to
+ * have every committed entry verified.
  */
 export async function verifyAccessLog(
   db: Db,
@@ -224,7 +251,9 @@ export async function verifyAccessLog(
   let previousSeq = 0;
   let after = -1;
   let count = 0;
-  const broken = (brokenAt: number, reason: ChainBreak): ChainVerdict => ({ ok: false, rows: count, brokenAt, reason, checkpoint });
+  // Counted first: an entry chained while the walk runs is then walked, never missed by both.
+  const pending = await unchainedEntries(db);
+  const broken = (brokenAt: number, reason: ChainBreak): ChainVerdict => ({ ok: false, rows: count, brokenAt, reason, checkpoint, ...pending });
   if (options.from) {
     const [row] = rowsOf<{ hash: string }>(await db.execute(sql`select hash from access_log where seq = ${options.from.seq}`));
     if (!row) return broken(options.from.seq, 'missing');
@@ -253,12 +282,90 @@ export async function verifyAccessLog(
     }
   }
   if (checkpoint && checkpoint.seq > previousSeq) return broken(previousSeq + 1, 'missing');
-  return { ok: true, rows: count, newest: count > 0 ? previousSeq : null, checkpoint };
+  return { ok: true, rows: count, newest: count > 0 ? previousSeq : null, checkpoint, ...pending };
 }
 
-/** The newest entry's number and hash, or null while the log is empty. */
+async function unchainedEntries(db: Db): Promise<Unchained> {
+  const [row] = rowsOf<{ n: string | number; first: string | number | null; last: string | number | null }>(
+    await db.execute(sql`select count(*) as n, min(id) as first, max(id) as last from access_log where seq is null`),
+  );
+  const n = Number(row?.n ?? 0);
+  return { unchained: n, unchainedIds: n > 0 ? { first: Number(row!.first), last: Number(row!.last) } : null };
+}
+
+/** Most entries one run of the chainer links in one transaction. */
+const CHAIN_BATCH = 5000;
+
+/**
+ * Links every committed unchained entry into the hash chain, in write order, in batches:
+ * each gets the next number, the newest hash as its previous, and its own hash. One chainer
+ * at a time (the database's chain lock, held for one batch); safe to call from any number of
+ * processes. Runs outside any transaction of the caller's. Resolves with the number linked.
+ */
+export async function chainAccessLog(db: Db): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const [row] = rowsOf<{ chained: number }>(await db.execute(sql`select access_log_chain_pending(${CHAIN_BATCH}) as chained`));
+    const chained = Number(row?.chained ?? 0);
+    total += chained;
+    if (chained < CHAIN_BATCH) return total;
+  }
+}
+
+/**
+ * The chainer of one database, run after writes: a run asked for while one is under way is
+ * run once more after it, so an entry committed at any moment is linked by the next run.
+ */
+class AccessLogChainer {
+  private running: Promise<void> | undefined;
+  private again = false;
+
+  constructor(
+    private readonly db: Db,
+    private readonly onError: (error: unknown) => void,
+  ) {}
+
+  kick(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          await chainAccessLog(this.db);
+        } while (this.again);
+      } catch (error) {
+        this.onError(error);
+      } finally {
+        this.running = undefined;
+      }
+    })();
+    return this.running;
+  }
+}
+
+const chainers = new WeakMap<Db, AccessLogChainer>();
+
+/**
+ * Asks the database's chainer to link what has been committed since its last run; resolves
+ * when that run ends (never rejects: an error goes to `onError`, and the next run tries again).
+ */
+export function kickAccessLogChainer(db: Db, onError: (error: unknown) => void = () => {}): Promise<void> {
+  let chainer = chainers.get(db);
+  if (!chainer) {
+    chainer = new AccessLogChainer(db, onError);
+    chainers.set(db, chainer);
+  }
+  return chainer.kick();
+}
+
+/** The newest chained entry's number and hash, or null while none is chained. */
 export async function newestAccessEntry(db: Db): Promise<{ seq: number; hash: string } | null> {
-  const [row] = rowsOf<{ seq: string | number; hash: string }>(await db.execute(sql`select seq, hash from access_log order by seq desc limit 1`));
+  const [row] = rowsOf<{ seq: string | number; hash: string }>(
+    await db.execute(sql`select seq, hash from access_log where seq is not null order by seq desc limit 1`),
+  );
   return row ? { seq: Number(row.seq), hash: row.hash } : null;
 }
 
@@ -270,8 +377,8 @@ export async function newestAccessEntry(db: Db): Promise<{ seq: number; hash: st
  * One caller's entry never fails another's: entries the database could not store are refused
  * before they join a batch, and should the database still refuse a batch, each caller's
  * entries are inserted again on their own, so only the caller whose entry it refuses fails.
- * A statement the database refuses leaves no row and takes no link of the chain (the chain
- * is made row by row, under its lock, by the insert trigger), so the chain stays whole.
+ * A statement the database refuses leaves no row, and so takes no number and no link of the
+ * chain: only committed entries are ever linked, by the chainer, so the chain stays whole.
  */
 class AccessLogWriter {
   private queue: { entries: AccessEntry[]; resolve: () => void; reject: (error: unknown) => void }[] = [];

@@ -4,7 +4,7 @@ import { CompactSign, compactVerify, importJWK, type JWK } from 'jose';
 import postgres from 'postgres';
 import type { Db } from '../db/database.ts';
 import type { Logger } from '../logger.ts';
-import { newestAccessEntry, verifyAccessLog, type ChainVerdict, type Checkpoint } from './access-log.ts';
+import { chainAccessLog, newestAccessEntry, verifyAccessLog, type ChainVerdict, type Checkpoint } from './access-log.ts';
 
 /**
  * Checkpoints of the access log, kept outside its database: every so often the newest entry's
@@ -189,6 +189,8 @@ export type CheckpointOutcome =
  * none (a checkpoint must never vouch for a rewritten log).
  */
 export async function writeCheckpoint(db: Db, store: CheckpointStore, now: Date): Promise<CheckpointOutcome> {
+  // What has committed is linked first: the checkpoint vouches for the chain up to now.
+  await chainAccessLog(db);
   const newest = await newestAccessEntry(db);
   if (!newest) return { written: false, reason: 'empty' };
   const last = await store.newest();

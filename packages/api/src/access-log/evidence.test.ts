@@ -18,7 +18,7 @@ import {
   usePeers,
   type TestDatabase,
 } from '../test-support/index.ts';
-import { recordAccess, verifyAccessLog } from './access-log.ts';
+import { chainAccessLog, recordAccess, verifyAccessLog } from './access-log.ts';
 import { CheckpointWriter, openCheckpointStore, verifyWithCheckpoints, writeCheckpoint, type CheckpointStore } from './checkpoints.ts';
 import { createLogger } from '../logger.ts';
 import { Writable } from 'node:stream';
@@ -30,8 +30,11 @@ const signingKey = async (): Promise<JWK & { alg: string }> => {
   return { ...(await exportJWK(privateKey)), alg: 'EdDSA', kid: 'checkpoints-1' };
 };
 
-const record = (db: Db, n: number, prefix = 'r') =>
-  recordAccess(db, Array.from({ length: n }, (_, i) => accessEntry({ requestId: `${prefix}-${i}` })));
+/** Entries written, then linked by the chainer, as the service does after each request. */
+const record = async (db: Db, n: number, prefix = 'r') => {
+  await recordAccess(db, Array.from({ length: n }, (_, i) => accessEntry({ requestId: `${prefix}-${i}` })));
+  await chainAccessLog(db);
+};
 
 const seqs = async (db: Db) => rowsOf<{ seq: string | number }>(await db.execute(sql`select seq from access_log order by seq`)).map((r) => Number(r.seq));
 
@@ -88,6 +91,8 @@ for (const kind of databaseKinds) {
       expect(await accessLogGuard(db)).toMatchObject({ appendOnly: true, canRecord: true, role: kind === 'pglite' ? 'sip_service' : 'sip_service_test' });
       for (const statement of [
         sql`update access_log set user_id = 'SE2321000099-7P99'`,
+        // Nor link an entry itself: only the chainer, which runs as the owner, does.
+        sql`update access_log set seq = null, prev_hash = null, hash = null where seq = 2`,
         sql`delete from access_log where seq = 2`,
         sql`truncate access_log`,
         sql`alter table access_log disable trigger user`,
@@ -104,9 +109,11 @@ for (const kind of databaseKinds) {
         // Refused for want of the privilege (42501), not by a trigger the owner could switch off.
         expect(sqlState(error), statement.queryChunks.map((c) => JSON.stringify(c)).join('')).toBe('42501');
       }
-      // What it inserts is numbered and chained by the database, whatever it says.
+      // What it inserts is written unchained, whatever it says, and numbered and linked by the chainer.
       await db.execute(sql`insert into access_log (seq, at, user_id, organisation_id, action, purpose, prev_hash, hash)
         values (999, now(), 'SE2321000099-7P02', 'SE2321000099-7RG1', 'plan.read', 'care-coordination', 'forged', 'forged')`);
+      expect(await verifyAccessLog(db)).toMatchObject({ ok: true, rows: 2, unchained: 1 });
+      await chainAccessLog(db);
       expect(await seqs(db)).toEqual([1, 2, 3]);
       expect(await verifyAccessLog(db)).toMatchObject({ ok: true, rows: 3, newest: 3 });
       // The owner is not: it could switch the guard off.
@@ -124,6 +131,9 @@ for (const kind of databaseKinds) {
       ).rejects.toThrow('the change fails');
       await record(db, 2, 'after');
       expect(await seqs(db)).toEqual([1, 2, 3]);
+      // The write order has a hole where the rolled-back entry was; the chain's numbering has none.
+      const ids = rowsOf<{ id: string | number }>(await db.execute(sql`select id from access_log order by id`)).map((r) => Number(r.id));
+      expect(ids[1]! - ids[0]!).toBe(2);
       expect(await verifyAccessLog(db)).toMatchObject({ ok: true, rows: 3 });
     });
 

@@ -1,7 +1,8 @@
 // Verifies the access log in the configured database (DATABASE_URL, or the embedded one under
 // DATA_DIR): every entry's hash, every link, numbering without gaps, and agreement with the
 // checkpoints kept outside the database (ACCESS_LOG_CHECKPOINTS). Reports the first broken
-// entry. Exit 0 when intact, 1 when broken, 78 on bad configuration.
+// entry, and the entries written but not yet linked by the chainer (not broken: not yet
+// verifiable). Exit 0 when intact, 1 when broken, 78 on bad configuration.
 import { loadConfigOrExit } from '../config/config.ts';
 import { openCheckpointStore, verifyWithCheckpoints, type LogVerdict } from '../access-log/checkpoints.ts';
 import { openConfiguredDatabase } from '../server.ts';
@@ -33,6 +34,13 @@ try {
   } else {
     lines.push(`access log BROKEN at entry ${verdict.brokenAt}: ${broken[verdict.reason]} (${verdict.rows} entries read)`);
     process.exitCode = 1;
+  }
+  if ('unchained' in verdict && verdict.unchained > 0 && verdict.unchainedIds) {
+    const { first, last } = verdict.unchainedIds;
+    lines.push(
+      `${verdict.unchained} ${verdict.unchained === 1 ? 'entry' : 'entries'} written but not yet linked into the chain ` +
+        `(write order ${first === last ? first : `${first}–${last}`}): not verified yet; the service links them after each request`,
+    );
   }
   process.stdout.write(`${lines.join('\n')}\n`);
 } finally {

@@ -47,7 +47,14 @@ export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.me
 
 export type DatabaseOptions =
   /** `migrationUrl`: the owner's connection, for migrations; `url` is then the service's own role. */
-  | { kind: 'postgres'; url: string; migrationUrl?: string; max?: number }
+  | {
+      kind: 'postgres';
+      url: string;
+      migrationUrl?: string;
+      max?: number;
+      /** Called with the text of every statement sent (benchmarks count round trips with it). */
+      onStatement?: (text: string) => void;
+    }
   /** `dataDir` undefined keeps the database in memory. */
   | { kind: 'pglite'; dataDir?: string };
 
@@ -69,7 +76,12 @@ const connectionOptions = {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.kind === 'postgres') {
-    const client = postgres(options.url, { max: options.max ?? 10, ...connectionOptions });
+    const onStatement = options.onStatement;
+    const client = postgres(options.url, {
+      max: options.max ?? 10,
+      ...connectionOptions,
+      ...(onStatement ? { debug: (_connection: number, query: string) => onStatement(query) } : {}),
+    });
     const db = drizzlePostgres(client, { schema }) as unknown as Db;
     return {
       kind: 'postgres',

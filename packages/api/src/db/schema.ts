@@ -196,7 +196,13 @@ export const planPresence = pgTable(
 export const accessLog = pgTable(
   'access_log',
   {
-    seq: bigint('seq', { mode: 'number' }).primaryKey(),
+    /** Write order: from a sequence, so a rolled-back insert leaves a hole here, which means nothing. */
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    /**
+     * The entry's place in the hash chain, gap-free: null until the chainer links the entry
+     * (`access_log_chain_pending()`), after its transaction has committed.
+     */
+    seq: bigint('seq', { mode: 'number' }),
     at: timestamp('at', { withTimezone: true }).notNull(),
     userId: text('user_id').notNull(),
     organisationId: text('organisation_id').notNull(),
@@ -205,10 +211,12 @@ export const accessLog = pgTable(
     action: text('action').notNull(),
     purpose: text('purpose').notNull(),
     requestId: text('request_id'),
-    prevHash: text('prev_hash').notNull(),
-    hash: text('hash').notNull(),
+    prevHash: text('prev_hash'),
+    hash: text('hash'),
   },
   (t) => [
+    uniqueIndex('access_log_seq_idx').on(t.seq),
+    index('access_log_unchained_idx').on(t.id).where(sql`${t.seq} is null`),
     index('access_log_org_at_idx').on(t.organisationId, t.at),
     index('access_log_individual_idx').on(t.individualId, t.at),
     index('access_log_plan_idx').on(t.planId, t.at),

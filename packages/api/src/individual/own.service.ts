@@ -344,7 +344,8 @@ export class OwnPlansService {
         .select({ at: accessLog.at, userId: accessLog.userId, organisationId: accessLog.organisationId, planId: accessLog.planId, action: accessLog.action })
         .from(accessLog)
         .where(where)
-        .orderBy(desc(accessLog.seq))
+        // Newest written first: an entry is there from its commit, before the chainer links it.
+        .orderBy(desc(accessLog.id))
         .limit(page.limit)
         .offset(page.offset);
       const [count] = await tx.select({ n: sql<number>`count(*)::int` }).from(accessLog).where(where);

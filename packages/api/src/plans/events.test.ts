@@ -548,7 +548,7 @@ describeEachDatabase('live plan events', (ctx) => {
         .select()
         .from(accessLog)
         .where(and(eq(accessLog.planId, plan.id), eq(accessLog.action, 'events.read')))
-        .orderBy(asc(accessLog.seq));
+        .orderBy(asc(accessLog.id));
       expect(logged.map((r) => [r.userId, r.organisationId])).toEqual([
         ['SE2321000099-7P02', REGION.id],
         ['SE2120000099-7P02', MUNICIPALITY.id],

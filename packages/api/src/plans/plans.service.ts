@@ -33,7 +33,7 @@ import {
   type Situation,
 } from '@sip/shared';
 import { and, asc, count, desc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { recordAccess, recordAccessCommitted, type AccessAction, type AccessEntry } from '../access-log/access-log.ts';
+import { accessLogInsert, recordAccess, recordAccessCommitted, type AccessAction, type AccessEntry } from '../access-log/access-log.ts';
 import { rowsOf } from '../db/rows.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
@@ -516,71 +516,49 @@ export class PlansService {
     planId: string,
     change: { type: string; partId: string | null; version: number; action: AccessAction },
   ): Promise<PlanView> {
-    const [locked] = await tx.select({ revision: plans.revision }).from(plans).where(eq(plans.id, planId)).for('update');
-    if (!locked) throw new ProblemError('not-found', 'No such plan');
-    const [previous] = await tx
-      .select({ changedAt: planRevisions.changedAt })
-      .from(planRevisions)
-      .where(and(eq(planRevisions.planId, planId), eq(planRevisions.revision, locked.revision)));
+    // Three statements: the plan's next revision (which locks the row; its time is after the
+    // previous revision's), the parts as they are now, and everything the change records.
     const now = this.now();
-    const at = revisionTime(now, previous?.changedAt);
+    const updatedRows = rowsOf<RawPlanRow>(
+      await tx.execute(sql`
+        update plans set revision = revision + 1,
+          updated_at = greatest(${now.toISOString()}::timestamptz,
+            (select r.changed_at + interval '1 millisecond' from plan_revisions r where r.plan_id = plans.id and r.revision = plans.revision))
+        where id = ${planId}
+        returning *, null as parts_json, null as sources_json, null as my_access, null as my_principal`),
+    );
+    if (!updatedRows[0]) throw new ProblemError('not-found', 'No such plan');
+    const plan = planFromRaw(updatedRows[0]);
+    const at = plan.updatedAt;
     const parts = await this.parts(tx, planId);
     const relativesPart = parts.find((p) => p.kind === 'relatives');
-    const [plan] = await tx
-      .update(plans)
-      .set({ revision: locked.revision + 1, updatedAt: at, reviewDueOn: reviewDueOnOf(relativesPart?.content) })
-      .where(eq(plans.id, planId))
-      .returning();
-    if (!plan) throw new ProblemError('not-found', 'No such plan');
+    const reviewDue = reviewDueOnOf(relativesPart?.content);
     if (changeTouchesReport(change, relativesPart?.id)) await refreshReportFacts(tx, [planId]);
     const view = toView(plan, parts);
-    // Who, by name, as known now: the name the token gave, the organisation's as the service has it.
-    const organisation = (await findOrganisations(tx, [actor.principal.organisationId])).get(actor.principal.organisationId);
-    await tx.insert(planRevisions).values({
-      planId,
-      revision: plan.revision,
-      change: change.type,
-      partId: change.partId,
-      changedByUser: actor.principal.userId,
-      changedByOrganisation: actor.principal.organisationId,
-      changedByName: actor.principal.name ?? null,
-      changedByOrganisationName: organisation?.name ?? null,
-      changedAt: at,
-      snapshot: view,
-    });
-    await this.emit(tx, actor, plan, change, at);
     // Published to each side the plan may reach, from the outbox, in order, after this commits:
     // due now by the clock (the revision's own time may be ahead of it).
     const sides = this.sidesReached(view);
-    if (sides.length) {
-      await tx.insert(outbox).values(sides.map((side) => ({ planId, side, revision: plan.revision, createdAt: now, nextAttemptAt: now })));
-      await tx.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, ${planId})`);
-    }
-    await recordAccess(tx, [this.entry(actor, change.action, plan)]);
+    const access = accessLogInsert([this.entry(actor, change.action, plan)]);
+    const org = actor.principal.organisationId;
+    const outboxRows = sides.map((side) => sql`(${planId}::uuid, ${side}, ${plan.revision}, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz)`);
+    // Who, by name, as known now: the name the token gave, the organisation's as the service has it.
+    // The event and the outbox are announced at commit; the announcements carry ids only.
+    await tx.execute(sql`
+      with due as (
+        update plans set review_due_on = ${reviewDue}::date where id = ${planId} and review_due_on is distinct from ${reviewDue}::date
+      ), revision as (
+        insert into plan_revisions (plan_id, revision, change, part_id, changed_by_user, changed_by_organisation, changed_by_name, changed_by_organisation_name, changed_at, snapshot)
+        values (${planId}, ${plan.revision}, ${change.type}, ${change.partId}::uuid, ${actor.principal.userId}, ${org}, ${actor.principal.name ?? null},
+          (select name from organisations where id = ${org}), ${at.toISOString()}::timestamptz, ${JSON.stringify(view)}::jsonb)
+      ), event as (
+        insert into plan_events (plan_id, type, part_id, version, revision, organisation_id, at)
+        values (${planId}, ${change.type}, ${change.partId}::uuid, ${change.version}, ${plan.revision}, ${org}, ${at.toISOString()}::timestamptz)
+        returning id
+      ), ${outboxRows.length ? sql`queued as (insert into outbox (plan_id, side, revision, created_at, next_attempt_at) values ${sql.join(outboxRows, sql`, `)}),` : sql``}
+      logged as (${access})
+      select pg_notify(${PLAN_EVENTS_CHANNEL}, json_build_object('planId', ${planId}::text, 'eventId', (select id from event))::text)
+      ${outboxRows.length ? sql`, pg_notify(${OUTBOX_CHANNEL}, ${planId})` : sql``}`);
     return view;
-  }
-
-  private async emit(
-    tx: Db,
-    actor: Recorder,
-    plan: Pick<PlanRow, 'id' | 'revision'>,
-    change: { type: string; partId: string | null; version: number },
-    at: Date,
-  ) {
-    const [event] = await tx
-      .insert(planEvents)
-      .values({
-        planId: plan.id,
-        type: change.type,
-        partId: change.partId,
-        version: change.version,
-        revision: plan.revision,
-        organisationId: actor.principal.organisationId,
-        at,
-      })
-      .returning({ id: planEvents.id });
-    // Delivered at commit; carries ids only.
-    await tx.execute(sql`select pg_notify(${PLAN_EVENTS_CHANNEL}, ${JSON.stringify({ planId: plan.id, eventId: event?.id })})`);
   }
 
   /**
