@@ -315,7 +315,11 @@ describeEachDatabase('who may do what with a plan, as the policy table says', (c
   /** Astrid's plan, drawn up by the region, with a commitment proposed to Bengt, in the scenario's state of consent. */
   async function fixture(scenario: Scenario): Promise<Fixture> {
     let plan = await region.createPlan();
-    const relativeId = (personId: string) => plan.relativesSection.relatives.find((r) => r.personId === personId)!.id;
+    const relativeId = (personId: string) => {
+      const relative = plan.relativesSection.relatives.find((r) => r.personId === personId);
+      expect(relative, `relative ${personId} in the plan (sources: ${JSON.stringify(plan.sources)})`).toBeDefined();
+      return relative!.id;
+    };
     const bengtId = relativeId('193805129818');
     const mariaId = relativeId(MARIA_RELATIVE.personId);
     const proposed = await region.request(`/api/plans/${plan.id}/relatives/${bengtId}/commitments`, {

@@ -549,7 +549,7 @@ describeEachDatabase('the shared SIP', (ctx) => {
         components: { schemas: Record<string, Schema> };
       };
       const version = doc.components.schemas['PlanVersion'];
-      expect(Object.keys(version?.properties?.['changedBy']?.properties ?? {})).toEqual(['userId', 'organisationId', 'name', 'organisationName']);
+      expect(Object.keys(version?.properties?.['changedBy']?.properties ?? {})).toEqual(['userId', 'organisationId', 'name', 'organisationName', 'role']);
       expect(version?.required).toEqual(expect.arrayContaining(['revision', 'change', 'changedBy', 'changedAt']));
       const body = (path: string) => doc.paths[path]?.get?.responses['200']?.content?.['application/json']?.schema;
       expect(body('/api/plans/{planId}/versions')?.properties?.['versions']?.items?.$ref).toBe('#/components/schemas/PlanVersion');
