@@ -42,8 +42,8 @@ describe('the two-pane staff demo in Chromium', () => {
     const { page, errors, region, municipality } = await openDemo();
     const origins = await page.evaluate(() => [...document.querySelectorAll('iframe')].map((f) => new URL(f.src).origin));
     expect(new Set(origins).size).toBe(2);
-    await expect.poll(() => region.locator('#signed-in').innerText()).toContain('Sara Lind');
-    await expect.poll(() => municipality.locator('#signed-in').innerText()).toContain('Karin Ek');
+    await expect.poll(() => region.locator('#signed-in').innerText(), { timeout: 20_000 }).toContain('Sara Lind');
+    await expect.poll(() => municipality.locator('#signed-in').innerText(), { timeout: 20_000 }).toContain('Karin Ek');
     for (const frame of [region, municipality]) {
       await expect.poll(() => frame.locator('sip-plan-editor').getAttribute('plan-id'), { timeout: 20_000 }).toMatch(/^[0-9a-f-]{36}$/);
       await expect.poll(() => section(frame, 'Behov').count(), { timeout: 20_000 }).toBe(1);
