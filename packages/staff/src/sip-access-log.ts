@@ -1,5 +1,6 @@
 import { personIdSchema } from '@sip/shared';
 import { html, nothing, type TemplateResult } from 'lit';
+import { errorSummary } from './error-summary.ts';
 import { state } from 'lit/decorators.js';
 import { formatDateTime, type Lang } from './i18n.ts';
 import { failureOf, SipListElement, type Failure } from './lists/list-element.ts';
@@ -500,26 +501,7 @@ export class SipAccessLog extends SipListElement<LogData> {
   #renderSearchForm(m: Messages): TemplateResult {
     const errors = Object.entries(this.searchErrors) as [SearchField, string][];
     return html`<form part="filters" novalidate aria-labelledby="search-heading" @submit=${(e: SubmitEvent) => void this.#search(e)}>
-      ${errors.length
-        ? html`<div id="search-errors" class="message error" part="error-summary" role="alert" tabindex="-1" aria-labelledby="search-errors-title">
-            <h4 id="search-errors-title">${m.summary}</h4>
-            <ul>
-              ${errors.map(
-                ([field, message]) =>
-                  html`<li>
-                    <a
-                      href=${`#${field}`}
-                      @click=${(e: Event) => {
-                        e.preventDefault();
-                        this.renderRoot.querySelector<HTMLElement>(`#${field}`)?.focus();
-                      }}
-                      >${message}</a
-                    >
-                  </li>`,
-              )}
-            </ul>
-          </div>`
-        : nothing}
+      ${errorSummary(this.renderRoot, 'search-errors', m.summary, errors)}
       <div class="filters">
         ${this.#field('individual', m.individual, m.individualHint, 'text', this.searchErrors.individual)}
         ${this.#field('userId', m.userId, m.userIdHint, 'text', this.searchErrors.userId)}

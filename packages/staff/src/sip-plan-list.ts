@@ -1,5 +1,6 @@
 import { createPlanSchema, planStatusSchema, type PlanStatus } from '@sip/shared';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { errorSummary } from './error-summary.ts';
 import { property, state } from 'lit/decorators.js';
 import { ApiError } from './api.ts';
 import { SipPlanCreatedEvent } from './events.ts';
@@ -430,26 +431,7 @@ export class SipPlanList extends SipListElement<ListData> {
     return html`<form class="panel" part="form" novalidate aria-labelledby="new-plan-heading" @submit=${(e: SubmitEvent) => void this.#submit(e)}>
       <h3 id="new-plan-heading" tabindex="-1">${f.heading(this.#name)}</h3>
       <p>${f.intro}</p>
-      ${errors.length
-        ? html`<div id="error-summary" class="message error" part="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
-            <h4 id="error-summary-title">${f.summary}</h4>
-            <ul>
-              ${errors.map(
-                ([field, message]) =>
-                  html`<li>
-                    <a
-                      href=${`#${target[field]}`}
-                      @click=${(e: Event) => {
-                        e.preventDefault();
-                        this.renderRoot.querySelector<HTMLElement>(`#${target[field]}`)?.focus();
-                      }}
-                      >${message}</a
-                    >
-                  </li>`,
-              )}
-            </ul>
-          </div>`
-        : nothing}
+      ${errorSummary(this.renderRoot, 'error-summary', f.summary, errors.map(([field, message]) => [target[field], message] as const))}
       ${form.failure && !errors.length
         ? html`<div id="form-failure" tabindex="-1">${this.renderFailure(form.failure)}</div>`
         : nothing}

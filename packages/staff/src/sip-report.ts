@@ -1,5 +1,6 @@
 import { relativesSupportReportSchema, REPORT_MAX_YEARS, type RelativesSupportReport, type ReportGranularity } from '@sip/shared';
 import { css, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { errorSummary } from './error-summary.ts';
 import { property, state } from 'lit/decorators.js';
 import { ApiError } from './api.ts';
 import { formatDate } from './i18n.ts';
@@ -369,26 +370,7 @@ export class SipReport extends SipListElement<ReportData> {
     </div>`;
     return html`<form part="filters" class="no-print" novalidate aria-labelledby="settings-heading" @submit=${(e: SubmitEvent) => void this.#submit(e)}>
       <h3 id="settings-heading" class="visually-hidden">${m.settings}</h3>
-      ${errors.length
-        ? html`<div id="form-errors" class="message error" part="error-summary" role="alert" tabindex="-1" aria-labelledby="form-errors-title">
-            <h4 id="form-errors-title">${m.summary}</h4>
-            <ul>
-              ${errors.map(
-                ([id, message]) =>
-                  html`<li>
-                    <a
-                      href=${`#${id}`}
-                      @click=${(e: Event) => {
-                        e.preventDefault();
-                        this.renderRoot.querySelector<HTMLElement>(`#${id}`)?.focus();
-                      }}
-                      >${message}</a
-                    >
-                  </li>`,
-              )}
-            </ul>
-          </div>`
-        : nothing}
+      ${errorSummary(this.renderRoot, 'form-errors', m.summary, errors)}
       <div class="filters">
         <fieldset class="field">
           <legend>${m.periodLegend}</legend>
