@@ -1,9 +1,16 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { OwnPlan } from '@sip/shared';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { focusedInView, individualEvents, startIndividualHarness, type IndividualHarness } from './support/individual-host.ts';
-import { mintToken } from './support/service.ts';
+import {
+  astridsOwnPlan,
+  expectAxeClean,
+  focusedInView,
+  individualEvents,
+  sideways,
+  startIndividualHarness,
+  view,
+  type IndividualHarness,
+} from './support/individual-host.ts';
 
 /**
  * <sip-individual-view> in real Chromium, embedded in a host page on another origin under a
@@ -17,38 +24,16 @@ import { mintToken } from './support/service.ts';
  * One service and one page per language: the checks follow one another on it.
  */
 
-const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
 let h: IndividualHarness;
 let astrid: { token: string; plan: OwnPlan };
 
-async function ownPlan(serviceUrl: string): Promise<{ token: string; plan: OwnPlan }> {
-  const token = await mintToken(serviceUrl, 'astrid');
-  const headers = { Authorization: `Bearer ${token}` };
-  const { items } = (await (await fetch(`${serviceUrl}/api/me/plans`, { headers })).json()) as { items: { planId: string; role: string }[] };
-  const own = items.filter((i) => i.role === 'individual');
-  expect(own).toHaveLength(1);
-  const plan = (await (await fetch(`${serviceUrl}/api/me/own-plans/${own[0]!.planId}`, { headers })).json()) as OwnPlan;
-  return { token, plan };
-}
-
 beforeAll(async () => {
   h = await startIndividualHarness();
-  astrid = await ownPlan(h.service.url);
+  astrid = await astridsOwnPlan(h.service.url);
 }, 120_000);
 afterEach(async () => h?.closePages());
 afterAll(async () => h?.close());
 
-/** Axe on the page as it is: WCAG 2.2 AA, no violation, named by the state. */
-async function expectAxeClean(page: Page, state: string) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
-  expect(
-    results.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) })),
-    state,
-  ).toEqual([]);
-}
-
-const view = (page: Page) => page.locator('sip-individual-view');
 
 /** Astrid's plan in the relatives' widget: opened from the relative's list, or at once when it is their only one. */
 async function openAstridsPlanAsRelative(page: Page) {
@@ -68,20 +53,6 @@ async function tabTo(page: Page, id: string, max = 120) {
   }
   throw new Error(`Tab never reached #${id}`);
 }
-
-/** Whether the page scrolls sideways, or anything of the view reaches past the viewport. */
-const sideways = (page: Page) =>
-  page.evaluate(() => {
-    const width = window.innerWidth;
-    const problems: string[] = [];
-    if (document.documentElement.scrollWidth > width) problems.push(`page ${document.documentElement.scrollWidth} > ${width}`);
-    for (const el of document.querySelector('sip-individual-view')!.shadowRoot!.querySelectorAll('*')) {
-      if (el.closest('.visually-hidden, dialog:not([open])')) continue;
-      const box = el.getBoundingClientRect();
-      if (box.width > 0 && (box.left < -0.5 || box.right > width + 0.5)) problems.push(`${el.localName}#${el.id} ${Math.round(box.left)}–${Math.round(box.right)}`);
-    }
-    return problems;
-  });
 
 describe('<sip-individual-view>, Astrid in her own plan', () => {
   it('opens her one plan directly and shows it whole, says a relative cannot act for her, and reflows at 320 px', async () => {

@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { OwnPlan } from '@sip/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -9,8 +8,7 @@ import fi from '../packages/widget/src/individual/lang/fi.ts';
 import lattlast from '../packages/widget/src/individual/lang/sv-x-lattlast.ts';
 import relativeAr from '../packages/widget/src/lang/ar.ts';
 import relativeFi from '../packages/widget/src/lang/fi.ts';
-import { focusedInView, startIndividualHarness, type IndividualHarness } from './support/individual-host.ts';
-import { mintToken } from './support/service.ts';
+import { astridsOwnPlan, expectAxeClean, focusedInView, sideways, startIndividualHarness, view, type IndividualHarness } from './support/individual-host.ts';
 
 /**
  * <sip-individual-view> in its five languages, in real Chromium, on a host page under a strict
@@ -22,34 +20,18 @@ import { mintToken } from './support/service.ts';
  * citizen elements.
  */
 
-const WCAG_22_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
-
 let h: IndividualHarness;
 let astrid: OwnPlan;
 
 beforeAll(async () => {
   h = await startIndividualHarness();
-  const token = await mintToken(h.service.url, 'astrid');
-  const headers = { Authorization: `Bearer ${token}` };
-  const { items } = (await (await fetch(`${h.service.url}/api/me/plans`, { headers })).json()) as { items: { planId: string; role: string }[] };
-  const own = items.filter((i) => i.role === 'individual');
-  expect(own).toHaveLength(1);
-  astrid = (await (await fetch(`${h.service.url}/api/me/own-plans/${own[0]!.planId}`, { headers })).json()) as OwnPlan;
+  astrid = (await astridsOwnPlan(h.service.url)).plan;
   // A staff read, for the list of who has read her plan.
   expect((await (await h.staffApi('region-coordinator'))(`/api/plans/${astrid.planId}`)).status).toBe(200);
 }, 300_000);
 afterEach(async () => h?.closePages());
 afterAll(async () => h?.close());
 
-async function expectAxeClean(page: Page, state: string) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG_22_AA).analyze();
-  expect(
-    results.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) })),
-    state,
-  ).toEqual([]);
-}
-
-const view = (page: Page) => page.locator('sip-individual-view');
 
 /** The view's outer element: its lang and dir, the direction it is laid out in, and the language a notice names. */
 const base = (page: Page) =>
@@ -61,20 +43,6 @@ const base = (page: Page) =>
       direction: getComputedStyle(root).direction,
       named: root.querySelector('.message--warning [lang]')?.getAttribute('lang') ?? null,
     };
-  });
-
-/** Whether the page scrolls sideways, or anything of the view reaches past the viewport. */
-const sideways = (page: Page) =>
-  page.evaluate(() => {
-    const width = window.innerWidth;
-    const problems: string[] = [];
-    if (document.documentElement.scrollWidth > width) problems.push(`page ${document.documentElement.scrollWidth} > ${width}`);
-    for (const el of document.querySelector('sip-individual-view')!.shadowRoot!.querySelectorAll('*')) {
-      if (el.closest('.visually-hidden, dialog:not([open])')) continue;
-      const box = el.getBoundingClientRect();
-      if (box.width > 0 && (box.left < -0.5 || box.right > width + 0.5)) problems.push(`${el.localName}#${el.id} ${Math.round(box.left)}–${Math.round(box.right)}`);
-    }
-    return problems;
   });
 
 const LANGUAGES = [

@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import type { OwnPlan } from '@sip/shared';
 import type { Browser, Page } from 'playwright-core';
+import { expect } from 'vitest';
 import { buildIndividualView } from '../../packages/widget/build-individual.mjs';
 import { buildWidget } from '../../packages/widget/build.mjs';
 import { launchBrowser } from './browser.ts';
 import { escapeAttribute, hostScriptStart, pageOpener, staffApiAs, startHostServer } from './host-page.ts';
 import type { HostServer, PageOptions, RecordedEvent, StaffApi } from './host-page.ts';
-import { startService, type ServiceProcess } from './service.ts';
+import { mintToken, startService, type ServiceProcess } from './service.ts';
 import { startHost as startRelativeHost } from './widget-host.ts';
 
 /**
@@ -107,3 +110,40 @@ export const individualEvents = (page: Page) => page.evaluate(() => JSON.parse(J
 /** The id of the element focused inside the individual's view's shadow root. */
 export const focusedInView = (page: Page) =>
   page.evaluate(() => document.querySelector('sip-individual-view')!.shadowRoot!.activeElement?.id ?? null);
+
+/** The individual's view on the page. */
+export const view = (page: Page) => page.locator('sip-individual-view');
+
+/** Astrid's token and her one plan as the individual, read through the service as her view reads it. */
+export async function astridsOwnPlan(serviceUrl: string): Promise<{ token: string; plan: OwnPlan }> {
+  const token = await mintToken(serviceUrl, 'astrid');
+  const headers = { Authorization: `Bearer ${token}` };
+  const { items } = (await (await fetch(`${serviceUrl}/api/me/plans`, { headers })).json()) as { items: { planId: string; role: string }[] };
+  const own = items.filter((i) => i.role === 'individual');
+  expect(own).toHaveLength(1);
+  const plan = (await (await fetch(`${serviceUrl}/api/me/own-plans/${own[0]!.planId}`, { headers })).json()) as OwnPlan;
+  return { token, plan };
+}
+
+/** Axe on the page as it is: WCAG 2.2 AA, no violation, named by the state. */
+export async function expectAxeClean(page: Page, state: string) {
+  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  expect(
+    results.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) })),
+    state,
+  ).toEqual([]);
+}
+
+/** Whether the page scrolls sideways, or anything of the view reaches past the viewport. */
+export const sideways = (page: Page) =>
+  page.evaluate(() => {
+    const width = window.innerWidth;
+    const problems: string[] = [];
+    if (document.documentElement.scrollWidth > width) problems.push(`page ${document.documentElement.scrollWidth} > ${width}`);
+    for (const el of document.querySelector('sip-individual-view')!.shadowRoot!.querySelectorAll('*')) {
+      if (el.closest('.visually-hidden, dialog:not([open])')) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width > 0 && (box.left < -0.5 || box.right > width + 0.5)) problems.push(`${el.localName}#${el.id} ${Math.round(box.left)}–${Math.round(box.right)}`);
+    }
+    return problems;
+  });
