@@ -1,7 +1,8 @@
 // What the builds of the citizen elements (build.mjs, build-individual.mjs) share for their
-// languages: each language besides Swedish built into a module of its own that imports nothing,
-// named by its content, and the loader that takes the place of the element's `languages.ts` and
-// fetches such a module from beside the element's own, checked against its Subresource Integrity.
+// languages: each language besides Swedish built into a module of its own that imports nothing
+// (the texts its source brings in are inlined), named by its content, and the loader that takes
+// the place of the element's `languages.ts` and fetches such a module from beside the element's
+// own, checked against its Subresource Integrity.
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -10,8 +11,19 @@ import { build } from 'esbuild';
 import { browserModule, writeBundle } from '../../scripts/element-bundle.mjs';
 
 /**
+ * What a built module still imports when it runs (`kind` and path of each import esbuild left in
+ * it), from its metafile. What the sources import from one another esbuild bundles into the module
+ * and does not count here.
+ * @param {import('esbuild').Metafile} metafile
+ */
+export function moduleImports(metafile) {
+  return Object.values(metafile.outputs).flatMap((output) => output.imports.map((i) => `${i.kind} ${i.path}`));
+}
+
+/**
  * Each language besides Swedish (`<root>/<dir>/<tag>.ts`), built into a module of its own that
- * imports nothing (the build fails when one does): its file name (`<prefix>.<tag>.<hash>.js`,
+ * imports nothing when it runs (the build fails when one does; what its source imports, such as
+ * the texts both elements share in `lang/common/<tag>.ts`, is inlined): its file name (`<prefix>.<tag>.<hash>.js`,
  * named by its content, so its URL never serves other bytes), bytes and integrity.
  * @param {{ root: string, dir: string, prefix: string, target: string[] }} options
  */
@@ -21,8 +33,8 @@ export async function buildLanguageModules({ root, dir, prefix, target }) {
     names.map(async (name) => {
       const lang = name.slice(0, -3);
       const result = await build({ ...browserModule, absWorkingDir: root, entryPoints: [`${dir}/${name}`], target });
-      const inputs = Object.keys(result.metafile.inputs);
-      if (inputs.length !== 1) throw new Error(`the ${lang} messages must import nothing, but bring in:\n  ${inputs.join('\n  ')}`);
+      const imports = moduleImports(result.metafile);
+      if (imports.length > 0) throw new Error(`the ${lang} messages, built, must import nothing, but import:\n  ${imports.join('\n  ')}`);
       const body = Buffer.from(result.outputFiles[0].contents);
       const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
       return {

@@ -5,10 +5,10 @@
  * Swedish is the default and part of the element; every other language is a module of its
  * own (`lang/<tag>.ts`), fetched only when an element asks for it.
  */
-import { svRelationships } from './relationships.ts';
 import type { ReactiveControllerHost } from 'lit';
 import { loadMessages } from './languages.ts';
 import { Localization, messageSource } from './locale.ts';
+import { common } from './lang/common/sv.ts';
 
 // The languages, how a page's tag is read and the controller are the citizen elements' shared ones.
 export { inheritedLang, LANGUAGE_NAMES, resolveLang, type Lang, type LoadedLang } from './locale.ts';
@@ -16,7 +16,6 @@ export { inheritedLang, LANGUAGE_NAMES, resolveLang, type Lang, type LoadedLang 
 type CommitmentStatus = 'requested' | 'accepted' | 'declined' | 'withdrawn' | 'cancelled';
 type HistoryStatus = CommitmentStatus | 'reconfirmed';
 type PlanStatus = 'draft' | 'active' | 'followed_up' | 'consent_withdrawn' | 'closed';
-type Principal = 'region' | 'municipality';
 type SupportOffer = 'conversation' | 'respite' | 'groups' | 'training';
 type RequestKind = 'contact-consultant' | 'needs-assessment';
 
@@ -26,34 +25,17 @@ const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const group = (n: number) => new Intl.NumberFormat('sv-SE').format(n);
 
 export const sv = {
+  // The texts both citizen elements show alike (`lang/common/<tag>.ts`).
+  ...common,
   // Loading, empty and error states
-  loading: 'Hämtar …',
   loadingPlan: 'Hämtar planen …',
   noPlans: 'Du finns inte med som anhörig i någon samordnad individuell plan (SIP) just nu.',
-  errorTitle: 'Något gick fel',
-  tryAgain: 'Försök igen',
-  errors: {
-    config: 'Tjänsten är inte rätt inställd på den här sidan. Kontakta den som ansvarar för webbplatsen.',
-    network: 'Vi får inte kontakt med tjänsten. Kontrollera din internetanslutning och försök igen.',
-    timeout: 'Tjänsten svarar inte just nu. Försök igen om en stund.',
-    'not-found': 'Planen finns inte, eller så har du inte längre tillgång till den.',
-    forbidden: 'Du har inte behörighet att se det här.',
-    server: 'Det blev ett fel i tjänsten. Försök igen om en stund.',
-    'bad-response': 'Tjänsten gav ett svar som vi inte förstår. Försök igen om en stund.',
-    conflict: 'Det gick inte att spara eftersom något har ändrats. Vi har hämtat det senaste.',
-    validation: 'Det du skrev gick inte att spara. Rätta felet och försök igen.',
-  },
-  sessionExpiredTitle: 'Du är utloggad',
-  sessionExpired: 'Din inloggning har gått ut. Logga in igen för att fortsätta.',
-  waitingForSignIn: 'Väntar på inloggning …',
 
   // The list of plans
-  myPlans: 'Mina planer',
   plansCount: (n: number) =>
     n === 1 ? 'Du är anhörig i 1 samordnad individuell plan (SIP).' : `Du är anhörig i ${n} samordnade individuella planer (SIP).`,
   sipMeans:
     'SIP betyder samordnad individuell plan: planen där kommunen och regionen tillsammans skriver vad som ska göras och vem som gör det.',
-  untitledPlan: 'Samordnad individuell plan',
   planStatus: {
     draft: 'Utkast',
     active: 'Gäller',
@@ -61,23 +43,15 @@ export const sv = {
     consent_withdrawn: 'Pausad: samtycket är återkallat',
     closed: 'Avslutad',
   } satisfies Record<PlanStatus, string>,
-  planStatusLabel: (status: string) => `Status: ${status}`,
 
   // The plan
-  backToPlans: 'Alla mina planer',
   print: 'Skriv ut',
   youAre: (name: string, relationship: string) => `Du är ${name} (${relationship}).`,
-  relationships: svRelationships,
 
-  contactHeading: 'Hit vänder du dig',
   coordinator: 'Samordnare för planen',
-  noCoordinator: 'Planen har ingen samordnare ännu.',
-  phone: 'Telefon',
   phoneHours: 'Telefontid',
   /** The individual, when the plan gives no given name. */
   someone: 'personen som planen gäller',
-  outOfHours: 'Utanför kontorstid',
-  outOfHoursGeneral: 'Ring 1177 för råd om vård, dygnet runt. Ring 112 om det är akut. Kontakta samordnaren nästa vardag.',
 
   commitmentsHeading: 'Dina åtaganden',
   commitmentsIntro:
@@ -86,10 +60,7 @@ export const sv = {
   childNoCommitments: 'Barn blir inte tillfrågade om att ta på sig åtaganden. Du kan ändå få information och stöd.',
   howOften: 'Hur ofta',
   period: 'Period',
-  periodFrom: (from: string) => `Från ${from}`,
-  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
   reviewDate: 'Ska stämmas av',
-  statusLabel: 'Status',
   commitmentStatus: {
     requested: 'Väntar på ditt svar',
     accepted: 'Du har tackat ja',
@@ -213,7 +184,6 @@ export const sv = {
   },
 
   // Saving
-  saving: 'Sparar …',
   saved: (time: string) => `Sparat ${time}.`,
   notSaved: 'Inte sparat.',
   unknown: 'Vi vet inte om ditt svar sparades.',
@@ -294,25 +264,12 @@ export const sv = {
   goals: 'Mål',
   individualGoals: (who: string) => `Det här är viktigast för ${who}`,
   professionalGoals: (organisation: string) => `Mål för ${organisation}`,
-  whoDoesWhat: 'Vem gör vad',
-  principal: {
-    region: 'Regionen (hälso- och sjukvård)',
-    municipality: 'Kommunen (socialtjänst och omsorg)',
-  } satisfies Record<Principal, string>,
   interventionStatus: {
     planned: 'Planerad',
     decided: 'Beslutad',
   } as Record<string, string>,
-  performedBy: 'Vem',
-  when: 'När',
   contacts: 'Kontaktpersoner',
-  followUp: 'Nästa uppföljning',
-  followUpNone: 'Ingen uppföljning är bestämd ännu.',
-  followUpPassed: 'Uppföljning',
-  followUpWas: (date: string) => `Uppföljningen var planerad till ${date}. Samordnaren hör av sig om en ny tid.`,
   needs: 'Behov',
-  meetings: 'Möten',
-  none: 'Inget ännu.',
 
   // Information to the relative
   informationHeading: 'Information till dig',
@@ -322,8 +279,6 @@ export const sv = {
   informedBy: (name: string) => `av ${name}`,
 
   // Forms and errors
-  errorSummaryTitle: 'Det finns ett problem',
-  errorPrefix: 'Fel:',
   commentTooLong: (max: number, length: number) =>
     `Kommentaren får vara högst ${group(max)} tecken. Den är nu ${group(length)} tecken.`,
   commentControl: 'Kommentaren innehåller tecken som inte går att spara. Ta bort dem och försök igen.',

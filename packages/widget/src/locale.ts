@@ -8,7 +8,7 @@
  * its own that the element fetches the first time it speaks it (each element's `languages.ts`,
  * which its build replaces with a loader that checks the module's Subresource Integrity).
  */
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 
 /**
  * The languages the elements speak. `sv-x-lattlast` is lättläst svenska (easy-to-read Swedish):
@@ -38,6 +38,18 @@ export const LANGUAGE_NAMES: Record<Lang, string> = {
   fi: 'suomi',
   ar: 'العربية',
 };
+
+/**
+ * What both elements say, in Swedish, when the language asked for (`failed`) could not be
+ * fetched; nothing when it could.
+ */
+export function languageFailedNotice(failed: Lang | undefined) {
+  return failed
+    ? html`<p part="message" class="message message--warning">
+        Texterna på <span lang=${failed} dir="auto">${LANGUAGE_NAMES[failed]}</span> gick inte att hämta. Därför står allt här på svenska.
+      </p>`
+    : nothing;
+}
 
 /**
  * A language tag reduced to the languages the elements speak (Swedish when they speak none of

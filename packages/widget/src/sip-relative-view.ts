@@ -18,7 +18,8 @@ import {
   type ConsentStatus,
   type SipErrorCode,
 } from './events.ts';
-import { LANGUAGE_NAMES, LocaleController } from './i18n.ts';
+import { LocaleController } from './i18n.ts';
+import { languageFailedNotice } from './locale.ts';
 import { styles } from './sip-relative-view.styles.ts';
 
 type View =
@@ -803,11 +804,7 @@ export class SipRelativeView extends LitElement {
     return html`
       <div part="base" class=${this.printingReceipt ? 'base print-receipt' : 'base'} lang=${l.lang} dir=${l.dir}>
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-        ${l.failed
-          ? html`<p part="message" class="message message--warning">
-              Texterna på <span lang=${l.failed} dir="auto">${LANGUAGE_NAMES[l.failed]}</span> gick inte att hämta. Därför står allt här på svenska.
-            </p>`
-          : nothing}
+        ${languageFailedNotice(l.failed)}
         <div class="view" aria-busy=${busy ? 'true' : 'false'}>
           ${l.loading ? html`<p part="message" class="message loading"><span class="spinner" aria-hidden="true"></span></p>` : this.#renderView()}
         </div>

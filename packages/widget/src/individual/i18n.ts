@@ -6,43 +6,24 @@
  * order is forced on another.
  */
 import type { ReactiveControllerHost } from 'lit';
+import { common } from '../lang/common/sv.ts';
 import { Localization, messageSource } from '../locale.ts';
-import { svRelationships } from '../relationships.ts';
 import { loadMessages } from './languages.ts';
 
 type PlanStatus = 'draft' | 'active' | 'followed_up' | 'consent_withdrawn' | 'closed';
-type Principal = 'region' | 'municipality';
 type Category = 'goals' | 'needs' | 'interventions' | 'health-interventions' | 'social-interventions' | 'contacts' | 'meetings' | 'follow-up';
 type ConsentState = 'none' | 'refused' | 'in-force' | 'expired' | 'withdrawn';
 type AccessWho = 'staff' | 'auditor' | 'relative' | 'me' | 'service';
 type AccessWhat = 'plan' | 'plan-list' | 'history' | 'live-changes' | 'relatives' | 'consent' | 'plan-change' | 'access-log' | 'work-list';
-type ErrorCode = 'config' | 'network' | 'timeout' | 'not-found' | 'forbidden' | 'conflict' | 'validation' | 'server' | 'bad-response';
 
 export const sv = {
-  loading: 'Hämtar …',
+  // The texts both citizen elements show alike (`lang/common/<tag>.ts`).
+  ...common,
   loadingPlan: 'Hämtar din plan …',
-  waitingForSignIn: 'Väntar på inloggning …',
-  errorTitle: 'Något gick fel',
-  tryAgain: 'Försök igen',
-  errors: {
-    config: 'Tjänsten är inte rätt inställd på den här sidan. Kontakta den som ansvarar för webbplatsen.',
-    network: 'Vi får inte kontakt med tjänsten. Kontrollera din internetanslutning och försök igen.',
-    timeout: 'Tjänsten svarar inte just nu. Försök igen om en stund.',
-    'not-found': 'Planen finns inte, eller så har du inte längre tillgång till den.',
-    forbidden: 'Du har inte behörighet att se det här.',
-    server: 'Det blev ett fel i tjänsten. Försök igen om en stund.',
-    'bad-response': 'Tjänsten gav ett svar som vi inte förstår. Försök igen om en stund.',
-    conflict: 'Det gick inte att spara eftersom något har ändrats. Vi har hämtat det senaste.',
-    validation: 'Det du skrev gick inte att spara. Rätta felet och försök igen.',
-  } satisfies Record<ErrorCode, string>,
-  sessionExpiredTitle: 'Du är utloggad',
-  sessionExpired: 'Din inloggning har gått ut. Logga in igen för att fortsätta.',
 
   // The list
-  myPlans: 'Mina planer',
   noPlans: 'Du har ingen samordnad individuell plan (SIP) just nu.',
   plansCount: (n: number) => (n === 1 ? 'Du har 1 samordnad individuell plan (SIP).' : `Du har ${n} samordnade individuella planer (SIP).`),
-  untitledPlan: 'Samordnad individuell plan',
   planStatus: {
     draft: 'Utkast, planen är inte klar ännu',
     active: 'Gäller',
@@ -50,14 +31,10 @@ export const sv = {
     consent_withdrawn: 'Pausad sedan samtycket togs tillbaka',
     closed: 'Avslutad',
   } satisfies Record<PlanStatus, string>,
-  planStatusLabel: (status: string) => `Status: ${status}`,
-  backToPlans: 'Alla mina planer',
   sipMeans:
     'SIP betyder samordnad individuell plan. Det är din plan, där kommunen och regionen tillsammans med dig skriver vad som ska göras och vem som gör det.',
   noProxy:
     'Bara du kan ändra ditt samtycke och det du har skrivit här. En anhörig kan inte göra det åt dig i den här tjänsten, inte heller om du har gett dem rätt att se planen.',
-  /** What a relative is to the individual, by its v3-RoleCode. */
-  relationships: svRelationships,
 
   // Own words
   ownHeading: 'Det här är viktigt för mig',
@@ -75,37 +52,16 @@ export const sv = {
   ownNow: 'I planen nu',
 
   // Contacts
-  contactHeading: 'Hit vänder du dig',
   coordinator: 'Din samordnare',
-  noCoordinator: 'Planen har ingen samordnare ännu.',
-  phone: 'Telefon',
   contacts: 'Dina kontaktpersoner',
-  outOfHours: 'Utanför kontorstid',
-  outOfHoursGeneral: 'Ring 1177 för råd om vård, dygnet runt. Ring 112 om det är akut. Kontakta samordnaren nästa vardag.',
 
   // The plan
   planHeading: 'Din plan',
   needs: 'Det här behöver du hjälp med',
   goalsOf: (organisation: string) => `Mål som ${organisation} har skrivit`,
-  whoDoesWhat: 'Vem gör vad',
   partOf: (organisation: string) => `Det här gör ${organisation}`,
-  principal: {
-    region: 'Regionen (hälso- och sjukvård)',
-    municipality: 'Kommunen (socialtjänst och omsorg)',
-  } satisfies Record<Principal, string>,
   interventionStatus: { planned: 'Planerat', decided: 'Beslutat' } as Record<string, string>,
-  performedBy: 'Vem',
-  when: 'När',
-  statusLabel: 'Status',
-  periodFrom: (from: string) => `Från ${from}`,
-  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
   othersDo: 'Det här gör andra',
-  meetings: 'Möten',
-  followUp: 'Nästa uppföljning',
-  followUpNone: 'Ingen uppföljning är bestämd ännu.',
-  followUpPassed: 'Uppföljning',
-  followUpWas: (date: string) => `Uppföljningen var planerad till ${date}. Samordnaren hör av sig om en ny tid.`,
-  none: 'Inget ännu.',
 
   // Consent to the plan
   consentHeading: 'Ditt samtycke till planen',
@@ -172,7 +128,6 @@ export const sv = {
   cancel: 'Nej, låt det vara som det är',
 
   // Receipts and outcomes
-  saving: 'Sparar …',
   receiptTitle: 'Klart. Det här har du gjort',
   receiptPlan: 'Planen',
   receiptWhat: 'Vad',
@@ -206,8 +161,6 @@ export const sv = {
     unknown: 'Tjänsten svarade inte i tid. Det kan ha sparats ändå.',
   },
   retrySafe: 'Du kan försöka igen. Det blir inte sparat två gånger.',
-  errorSummaryTitle: 'Det finns ett problem',
-  errorPrefix: 'Fel:',
 
   // Who has read my plan
   logHeading: 'Vem har läst min plan',

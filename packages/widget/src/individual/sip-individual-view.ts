@@ -4,7 +4,7 @@ import { property, state } from 'lit/decorators.js';
 import { PendingRequests } from '../pending.ts';
 import { IndividualApi, type PlanAnswer } from './api.ts';
 import { SipChangeEvent, SipErrorEvent, SipReadyEvent, SipSessionExpiredEvent, type ChangeStatus, type SipErrorCode } from './events.ts';
-import { LANGUAGE_NAMES } from '../locale.ts';
+import { languageFailedNotice } from '../locale.ts';
 import { IndividualLocale } from './i18n.ts';
 import {
   checkOwnWords,
@@ -635,11 +635,7 @@ export class SipIndividualView extends LitElement {
       <div part="base" class=${this.printing ? 'base print-receipt' : 'base'} lang=${l.lang} dir=${l.dir}>
         ${l.loading ? nothing : this.#renderPrintedReceipt()}
         <div class="visually-hidden" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
-        ${l.failed
-          ? html`<p part="message" class="message message--warning">
-              Texterna på <span lang=${l.failed} dir="auto">${LANGUAGE_NAMES[l.failed]}</span> gick inte att hämta. Därför står allt här på svenska.
-            </p>`
-          : nothing}
+        ${languageFailedNotice(l.failed)}
         <div class="view" aria-busy=${busy ? 'true' : 'false'}>
           ${l.loading ? html`<p part="message" class="message loading"><span class="spinner" aria-hidden="true"></span></p>` : this.#renderView()}
         </div>

@@ -1,5 +1,6 @@
 /** العربية (Arabic), written right to left. */
 import type { Messages } from '../i18n.ts';
+import { common } from './common/ar.ts';
 
 const group = (n: number) => new Intl.NumberFormat('ar').format(n);
 /** The responsible organisation as the subject of a sentence, or who it is when it has no name. */
@@ -14,31 +15,14 @@ function plans(n: number): string {
 }
 
 const ar: Messages = {
-  loading: 'جارٍ التحميل …',
+  // The texts both citizen elements show alike (`lang/common/<tag>.ts`).
+  ...common,
   loadingPlan: 'جارٍ تحميل الخطة …',
   noPlans: 'لست مُدرجًا حاليًا بصفتك قريبًا في أي خطة فردية منسقة (SIP).',
-  errorTitle: 'حدث خطأ ما',
-  tryAgain: 'حاول مرة أخرى',
-  errors: {
-    config: 'الخدمة غير مُعدّة بشكل صحيح على هذه الصفحة. تواصل مع المسؤول عن هذا الموقع.',
-    network: 'لا نستطيع الاتصال بالخدمة. تحقق من اتصالك بالإنترنت ثم حاول مرة أخرى.',
-    timeout: 'الخدمة لا تستجيب الآن. حاول مرة أخرى بعد قليل.',
-    'not-found': 'الخطة غير موجودة، أو لم يعد بإمكانك الاطلاع عليها.',
-    forbidden: 'ليس لديك إذن بالاطلاع على هذا.',
-    server: 'حدث خطأ في الخدمة. حاول مرة أخرى بعد قليل.',
-    'bad-response': 'أعطت الخدمة ردًا لا نفهمه. حاول مرة أخرى بعد قليل.',
-    conflict: 'تعذّر الحفظ لأن شيئًا ما قد تغيّر. حمّلنا لك أحدث نسخة.',
-    validation: 'تعذّر حفظ ما كتبته. صحّح الخطأ ثم حاول مرة أخرى.',
-  },
-  sessionExpiredTitle: 'تم تسجيل خروجك',
-  sessionExpired: 'انتهت صلاحية تسجيل دخولك. سجّل الدخول مرة أخرى للمتابعة.',
-  waitingForSignIn: 'في انتظار تسجيل الدخول …',
 
-  myPlans: 'خططي',
   plansCount: (n: number) => `أنت مُدرج بصفتك قريبًا في ${plans(n)} (SIP).`,
   sipMeans:
     'SIP تعني الخطة الفردية المنسقة: وهي الخطة التي تكتب فيها البلدية والمنطقة معًا ما يجب القيام به ومن يقوم به.',
-  untitledPlan: 'خطة فردية منسقة',
   planStatus: {
     draft: 'مسودة',
     active: 'سارية',
@@ -46,39 +30,11 @@ const ar: Messages = {
     consent_withdrawn: 'متوقفة: تم سحب الموافقة',
     closed: 'منتهية',
   },
-  planStatusLabel: (status: string) => `الحالة: ${status}`,
 
-  backToPlans: 'كل خططي',
   print: 'طباعة',
   youAre: (name: string, relationship: string) => `أنت ${name} (${relationship}).`,
-  relationships: {
-    SPS: 'زوج أو زوجة',
-    HUSB: 'زوج',
-    WIFE: 'زوجة',
-    DOMPART: 'شريك الحياة',
-    CHILD: 'ابن أو ابنة',
-    DAU: 'ابنة',
-    SON: 'ابن',
-    PRN: 'أحد الوالدين',
-    MTH: 'أم',
-    FTH: 'أب',
-    SIB: 'أخ أو أخت',
-    SIS: 'أخت',
-    BRO: 'أخ',
-    GRNDCHILD: 'حفيد أو حفيدة',
-    GRNDDAU: 'حفيدة',
-    GRNDSON: 'حفيد',
-    FRND: 'صديق',
-    NBOR: 'جار',
-  },
 
-  contactHeading: 'بمن تتصل',
   coordinator: 'منسق الخطة',
-  noCoordinator: 'لا يوجد للخطة منسق بعد.',
-  phone: 'الهاتف',
-  outOfHours: 'خارج أوقات الدوام',
-  outOfHoursGeneral:
-    'اتصل بالرقم 1177 للحصول على استشارة صحية على مدار الساعة. اتصل بالرقم 112 في حالات الطوارئ. وتواصل مع المنسق في يوم العمل التالي.',
 
   commitmentsHeading: 'التزاماتك',
   commitmentsIntro:
@@ -87,10 +43,7 @@ const ar: Messages = {
   childNoCommitments: 'لا يُطلب من الأطفال تحمّل التزامات. ومع ذلك يمكنك الحصول على المعلومات والدعم.',
   howOften: 'كم مرة',
   period: 'المدة',
-  periodFrom: (from: string) => `ابتداءً من ${from}`,
-  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
   reviewDate: 'موعد المراجعة',
-  statusLabel: 'الحالة',
   commitmentStatus: {
     requested: 'بانتظار ردك',
     accepted: 'لقد وافقت',
@@ -222,7 +175,6 @@ const ar: Messages = {
     `سحب ${who} موافقته على الخطة. يبقى الجزء الخاص بك كما هو: التزاماتك وردودك، والمعلومات التي تصلك، والدعم المقدَّم لك.`,
   individualGoals: (who: string) => `هذا هو الأهم بالنسبة إلى ${who}`,
 
-  saving: 'جارٍ الحفظ …',
   saved: (time: string) => `تم الحفظ ${time}.`,
   notSaved: 'لم يتم الحفظ.',
   unknown: 'لا نعرف إن كان ردك قد حُفظ.',
@@ -287,25 +239,12 @@ const ar: Messages = {
   sharedHeading: 'ما يمكنك الاطلاع عليه من الخطة',
   goals: 'الأهداف',
   professionalGoals: (organisation: string) => `أهداف ${organisation}`,
-  whoDoesWhat: 'من يفعل ماذا',
-  principal: {
-    region: 'المنطقة (الرعاية الصحية)',
-    municipality: 'البلدية (الخدمات الاجتماعية والرعاية)',
-  },
   interventionStatus: {
     planned: 'مخطط له',
     decided: 'تقرّر',
   },
-  performedBy: 'من',
-  when: 'متى',
   contacts: 'جهات الاتصال',
-  followUp: 'المتابعة القادمة',
-  followUpNone: 'لم يُحدَّد موعد للمتابعة بعد.',
-  followUpPassed: 'المتابعة',
-  followUpWas: (date: string) => `كان من المقرر إجراء المتابعة في ${date}. سيتواصل معك المنسق بشأن موعد جديد.`,
   needs: 'الاحتياجات',
-  meetings: 'الاجتماعات',
-  none: 'لا شيء بعد.',
 
   informationHeading: 'معلومات لك',
   informationNone: 'لم تُخطَّط لك أي معلومات بعد.',
@@ -313,8 +252,6 @@ const ar: Messages = {
   informedHeading: 'متى حصلت على المعلومات',
   informedBy: (name: string) => `من ${name}`,
 
-  errorSummaryTitle: 'توجد مشكلة',
-  errorPrefix: 'خطأ:',
   commentTooLong: (max: number, length: number) =>
     `يجب ألا يتجاوز التعليق ${group(max)} حرف. عدد أحرفه الآن ${group(length)}.`,
   commentControl: 'يحتوي التعليق على رموز لا يمكن حفظها. احذفها ثم حاول مرة أخرى.',

@@ -1,35 +1,19 @@
 /** English. */
 import type { Messages } from '../i18n.ts';
+import { common } from './common/en.ts';
 
 const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
 const group = (n: number) => new Intl.NumberFormat('en-GB').format(n);
 
 const en: Messages = {
-  loading: 'Loading …',
+  // The texts both citizen elements show alike (`lang/common/<tag>.ts`).
+  ...common,
   loadingPlan: 'Loading the plan …',
   noPlans: 'You are not a relative in any coordinated individual plan (SIP) at the moment.',
-  errorTitle: 'Something went wrong',
-  tryAgain: 'Try again',
-  errors: {
-    config: 'The service is not set up correctly on this page. Contact whoever runs this website.',
-    network: 'We cannot reach the service. Check your internet connection and try again.',
-    timeout: 'The service is not answering right now. Try again in a while.',
-    'not-found': 'The plan does not exist, or you no longer have access to it.',
-    forbidden: 'You are not allowed to see this.',
-    server: 'Something went wrong in the service. Try again in a while.',
-    'bad-response': 'The service gave an answer we do not understand. Try again in a while.',
-    conflict: 'It could not be saved because something has changed. We have loaded the latest.',
-    validation: 'What you wrote could not be saved. Correct the error and try again.',
-  },
-  sessionExpiredTitle: 'You are signed out',
-  sessionExpired: 'Your sign-in has expired. Sign in again to continue.',
-  waitingForSignIn: 'Waiting for sign-in …',
 
-  myPlans: 'My plans',
   plansCount: (n: number) =>
     n === 1 ? 'You are a relative in 1 coordinated individual plan (SIP).' : `You are a relative in ${n} coordinated individual plans (SIPs).`,
   sipMeans: 'SIP stands for coordinated individual plan: the plan in which the municipality and the region write down together what is to be done and who does it.',
-  untitledPlan: 'Coordinated individual plan',
   planStatus: {
     draft: 'Draft',
     active: 'In force',
@@ -37,40 +21,13 @@ const en: Messages = {
     consent_withdrawn: 'Paused: consent withdrawn',
     closed: 'Closed',
   },
-  planStatusLabel: (status: string) => `Status: ${status}`,
 
-  backToPlans: 'All my plans',
   print: 'Print',
   youAre: (name: string, relationship: string) => `You are ${name} (${relationship}).`,
-  relationships: {
-    SPS: 'spouse',
-    HUSB: 'husband',
-    WIFE: 'wife',
-    DOMPART: 'partner',
-    CHILD: 'child',
-    DAU: 'daughter',
-    SON: 'son',
-    PRN: 'parent',
-    MTH: 'mother',
-    FTH: 'father',
-    SIB: 'sibling',
-    SIS: 'sister',
-    BRO: 'brother',
-    GRNDCHILD: 'grandchild',
-    GRNDDAU: 'granddaughter',
-    GRNDSON: 'grandson',
-    FRND: 'friend',
-    NBOR: 'neighbour',
-  },
 
-  contactHeading: 'Who to contact',
   coordinator: 'Coordinator of the plan',
-  noCoordinator: 'The plan has no coordinator yet.',
-  phone: 'Phone',
   phoneHours: 'Phone hours',
   someone: 'the person the plan is for',
-  outOfHours: 'Out of office hours',
-  outOfHoursGeneral: 'Call 1177 for health care advice, day and night. Call 112 in an emergency. Contact the coordinator on the next working day.',
 
   commitmentsHeading: 'Your commitments',
   commitmentsIntro:
@@ -79,10 +36,7 @@ const en: Messages = {
   childNoCommitments: 'Children are not asked to take on commitments. You can still get information and support.',
   howOften: 'How often',
   period: 'Period',
-  periodFrom: (from: string) => `From ${from}`,
-  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
   reviewDate: 'To be reviewed',
-  statusLabel: 'Status',
   commitmentStatus: {
     requested: 'Waiting for your answer',
     accepted: 'You have accepted',
@@ -198,7 +152,6 @@ const en: Messages = {
     coordinator: (name: string) => `${name}, who coordinates the plan`,
   },
 
-  saving: 'Saving …',
   saved: (time: string) => `Saved ${time}.`,
   notSaved: 'Not saved.',
   unknown: 'We do not know whether your answer was saved.',
@@ -276,25 +229,12 @@ const en: Messages = {
   goals: 'Goals',
   individualGoals: (who: string) => `What matters most to ${who}`,
   professionalGoals: (organisation: string) => `Goals of ${organisation}`,
-  whoDoesWhat: 'Who does what',
-  principal: {
-    region: 'The region (health care)',
-    municipality: 'The municipality (social services and care)',
-  },
   interventionStatus: {
     planned: 'Planned',
     decided: 'Decided',
   },
-  performedBy: 'Who',
-  when: 'When',
   contacts: 'Contact people',
-  followUp: 'Next follow-up',
-  followUpNone: 'No follow-up has been set yet.',
-  followUpPassed: 'Follow-up',
-  followUpWas: (date: string) => `The follow-up was planned for ${date}. The coordinator will be in touch about a new time.`,
   needs: 'Needs',
-  meetings: 'Meetings',
-  none: 'Nothing yet.',
 
   informationHeading: 'Information for you',
   informationNone: 'No information is planned for you yet.',
@@ -302,8 +242,6 @@ const en: Messages = {
   informedHeading: 'When you were informed',
   informedBy: (name: string) => `by ${name}`,
 
-  errorSummaryTitle: 'There is a problem',
-  errorPrefix: 'Error:',
   commentTooLong: (max: number, length: number) =>
     `Your comment must be ${group(max)} characters or fewer. It is now ${group(length)} characters.`,
   commentControl: 'Your comment contains characters that cannot be saved. Remove them and try again.',

@@ -1,5 +1,6 @@
 /** Suomi (Finnish), a national minority language in Sweden. */
 import type { Messages } from '../i18n.ts';
+import { common } from './common/fi.ts';
 
 /** A sentence that starts with a name: its first letter upper-case. */
 const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -9,34 +10,17 @@ const who = (responsible: string | null) => (responsible ? `${responsible}, joka
 const whoShort = (responsible: string | null) => responsible ?? 'suunnitelmasta vastaava taho';
 
 const fi: Messages = {
-  loading: 'Haetaan …',
+  // The texts both citizen elements show alike (`lang/common/<tag>.ts`).
+  ...common,
   loadingPlan: 'Haetaan suunnitelmaa …',
   noPlans: 'Et ole tällä hetkellä omaisena missään yhteensovitetussa yksilöllisessä suunnitelmassa (SIP).',
-  errorTitle: 'Jokin meni vikaan',
-  tryAgain: 'Yritä uudelleen',
-  errors: {
-    config: 'Palvelua ei ole asetettu oikein tälle sivulle. Ota yhteyttä sivuston ylläpitäjään.',
-    network: 'Emme saa yhteyttä palveluun. Tarkista internetyhteytesi ja yritä uudelleen.',
-    timeout: 'Palvelu ei vastaa juuri nyt. Yritä hetken kuluttua uudelleen.',
-    'not-found': 'Suunnitelmaa ei ole, tai sinulla ei ole enää pääsyä siihen.',
-    forbidden: 'Sinulla ei ole oikeutta nähdä tätä.',
-    server: 'Palvelussa tapahtui virhe. Yritä hetken kuluttua uudelleen.',
-    'bad-response': 'Palvelu antoi vastauksen, jota emme ymmärrä. Yritä hetken kuluttua uudelleen.',
-    conflict: 'Tallennus ei onnistunut, koska jotain on muuttunut. Olemme hakeneet uusimmat tiedot.',
-    validation: 'Kirjoittamaasi tekstiä ei voitu tallentaa. Korjaa virhe ja yritä uudelleen.',
-  },
-  sessionExpiredTitle: 'Olet kirjautunut ulos',
-  sessionExpired: 'Kirjautumisesi on vanhentunut. Kirjaudu uudelleen sisään jatkaaksesi.',
-  waitingForSignIn: 'Odotetaan kirjautumista …',
 
-  myPlans: 'Omat suunnitelmani',
   plansCount: (n: number) =>
     n === 1
       ? 'Olet omaisena yhdessä yhteensovitetussa yksilöllisessä suunnitelmassa (SIP).'
       : `Olet omaisena ${n} yhteensovitetussa yksilöllisessä suunnitelmassa (SIP).`,
   sipMeans:
     'SIP tarkoittaa yhteensovitettua yksilöllistä suunnitelmaa (ruotsiksi samordnad individuell plan). Siihen kunta ja alue kirjaavat yhdessä, mitä tehdään ja kuka sen tekee.',
-  untitledPlan: 'Yhteensovitettu yksilöllinen suunnitelma',
   planStatus: {
     draft: 'Luonnos',
     active: 'Voimassa',
@@ -44,39 +28,11 @@ const fi: Messages = {
     consent_withdrawn: 'Keskeytetty: suostumus on peruttu',
     closed: 'Päättynyt',
   },
-  planStatusLabel: (status: string) => `Tila: ${status}`,
 
-  backToPlans: 'Kaikki suunnitelmani',
   print: 'Tulosta',
   youAre: (name: string, relationship: string) => `Olet ${name} (${relationship}).`,
-  relationships: {
-    SPS: 'puoliso',
-    HUSB: 'aviomies',
-    WIFE: 'vaimo',
-    DOMPART: 'avopuoliso',
-    CHILD: 'lapsi',
-    DAU: 'tytär',
-    SON: 'poika',
-    PRN: 'vanhempi',
-    MTH: 'äiti',
-    FTH: 'isä',
-    SIB: 'sisarus',
-    SIS: 'sisko',
-    BRO: 'veli',
-    GRNDCHILD: 'lapsenlapsi',
-    GRNDDAU: 'lapsenlapsi',
-    GRNDSON: 'lapsenlapsi',
-    FRND: 'ystävä',
-    NBOR: 'naapuri',
-  },
 
-  contactHeading: 'Keneen voit ottaa yhteyttä',
   coordinator: 'Suunnitelman koordinaattori',
-  noCoordinator: 'Suunnitelmalla ei ole vielä koordinaattoria.',
-  phone: 'Puhelin',
-  outOfHours: 'Virka-ajan ulkopuolella',
-  outOfHoursGeneral:
-    'Soita numeroon 1177, jos tarvitset terveysneuvontaa. Numero palvelee ympäri vuorokauden. Hätätilanteessa soita 112. Ota yhteyttä koordinaattoriin seuraavana arkipäivänä.',
 
   commitmentsHeading: 'Sitoumuksesi',
   commitmentsIntro:
@@ -85,10 +41,7 @@ const fi: Messages = {
   childNoCommitments: 'Lapsilta ei pyydetä sitoumuksia. Voit silti saada tietoa ja tukea.',
   howOften: 'Kuinka usein',
   period: 'Aika',
-  periodFrom: (from: string) => `${from} alkaen`,
-  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
   reviewDate: 'Tarkistetaan',
-  statusLabel: 'Tila',
   commitmentStatus: {
     requested: 'Odottaa vastaustasi',
     accepted: 'Olet suostunut',
@@ -221,7 +174,6 @@ const fi: Messages = {
     `${cap(who)} on perunut suostumuksensa suunnitelmaan. Oma osuutesi on edelleen voimassa: sitoumuksesi ja vastauksesi, tieto, jota saat, ja tukesi.`,
   individualGoals: (who: string) => `Tärkeintä, mitä ${who} toivoo`,
 
-  saving: 'Tallennetaan …',
   saved: (time: string) => `Tallennettu klo ${time}.`,
   notSaved: 'Ei tallennettu.',
   unknown: 'Emme tiedä, tallentuiko vastauksesi.',
@@ -286,25 +238,12 @@ const fi: Messages = {
   sharedHeading: 'Tämän näet suunnitelmasta',
   goals: 'Tavoitteet',
   professionalGoals: (organisation: string) => `Tavoitteet: ${organisation}`,
-  whoDoesWhat: 'Kuka tekee mitä',
-  principal: {
-    region: 'Alue (terveyden- ja sairaanhoito)',
-    municipality: 'Kunta (sosiaalipalvelut ja hoiva)',
-  },
   interventionStatus: {
     planned: 'Suunniteltu',
     decided: 'Päätetty',
   },
-  performedBy: 'Kuka',
-  when: 'Milloin',
   contacts: 'Yhteyshenkilöt',
-  followUp: 'Seuraava seuranta',
-  followUpNone: 'Seurantaa ei ole vielä sovittu.',
-  followUpPassed: 'Seuranta',
-  followUpWas: (date: string) => `Seuranta oli tarkoitus pitää ${date}. Koordinaattori ottaa sinuun yhteyttä uuden ajan sopimiseksi.`,
   needs: 'Tarpeet',
-  meetings: 'Tapaamiset',
-  none: 'Ei vielä mitään.',
 
   informationHeading: 'Tietoa sinulle',
   informationNone: 'Sinulle ei ole vielä suunniteltu tiedottamista.',
@@ -312,8 +251,6 @@ const fi: Messages = {
   informedHeading: 'Milloin sait tietoa',
   informedBy: (name: string) => `(kertoja: ${name})`,
 
-  errorSummaryTitle: 'Jotain on korjattava',
-  errorPrefix: 'Virhe:',
   commentTooLong: (max: number, length: number) =>
     `Kommentissa saa olla enintään ${group(max)} merkkiä. Siinä on nyt ${group(length)} merkkiä.`,
   commentControl: 'Kommentissa on merkkejä, joita ei voi tallentaa. Poista ne ja yritä uudelleen.',

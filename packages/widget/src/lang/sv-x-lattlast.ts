@@ -3,6 +3,7 @@
  * Tag `sv-x-lattlast`: Swedish with a private-use subtag, as BCP 47 registers none for it.
  */
 import type { Messages } from '../i18n.ts';
+import { common } from './common/sv-x-lattlast.ts';
 
 /** A sentence that starts with a name: its first letter upper-case. */
 const cap = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -10,32 +11,16 @@ const group = (n: number) => new Intl.NumberFormat('sv-SE').format(n);
 const who = (responsible: string | null) => responsible ?? 'De som har hand om planen';
 
 const lattlast: Messages = {
-  loading: 'Vänta lite …',
+  // The texts both citizen elements show alike (`lang/common/<tag>.ts`).
+  ...common,
   loadingPlan: 'Planen kommer snart …',
   noPlans: 'Du är inte med i någon samordnad individuell plan (SIP) som anhörig just nu.',
-  errorTitle: 'Det blev fel',
-  tryAgain: 'Försök igen',
-  errors: {
-    config: 'Den här sidan fungerar inte som den ska. Hör av dig till dem som har hand om webbplatsen.',
-    network: 'Vi når inte tjänsten. Kolla att du är ansluten till internet. Försök sedan igen.',
-    timeout: 'Tjänsten svarar inte nu. Försök igen om en stund.',
-    'not-found': 'Vi hittar inte planen. Eller så får du inte se den längre.',
-    forbidden: 'Du får inte se det här.',
-    server: 'Det blev fel i tjänsten. Försök igen om en stund.',
-    'bad-response': 'Tjänsten svarade något konstigt. Försök igen om en stund.',
-    conflict: 'Något har ändrats. Därför sparades inte ditt svar. Nu ser du det som gäller.',
-    validation: 'Det du skrev gick inte att spara. Ändra det och försök igen.',
-  },
-  sessionExpiredTitle: 'Du är utloggad',
-  sessionExpired: 'Du har varit inloggad för länge. Logga in igen.',
-  waitingForSignIn: 'Vi väntar på att du loggar in …',
+  errors: { ...common.errors, conflict: 'Något har ändrats. Därför sparades inte ditt svar. Nu ser du det som gäller.' },
 
-  myPlans: 'Mina planer',
   plansCount: (n: number) =>
     n === 1 ? 'Du är anhörig i 1 samordnad individuell plan (SIP).' : `Du är anhörig i ${n} samordnade individuella planer (SIP).`,
   sipMeans:
     'SIP betyder samordnad individuell plan. Kommunen och regionen skriver planen tillsammans. I planen står vad som ska göras och vem som gör det.',
-  untitledPlan: 'Samordnad individuell plan',
   planStatus: {
     draft: 'Inte klar än',
     active: 'Gäller nu',
@@ -43,37 +28,13 @@ const lattlast: Messages = {
     consent_withdrawn: 'Stoppad. Personen vill inte längre att planen används.',
     closed: 'Slut',
   },
-  planStatusLabel: (status: string) => `Läge: ${status}`,
 
-  backToPlans: 'Alla mina planer',
   print: 'Skriv ut',
   youAre: (name: string, relationship: string) => `Du är ${name} (${relationship}).`,
-  relationships: {
-    SPS: 'make eller maka',
-    HUSB: 'make',
-    WIFE: 'maka',
-    DOMPART: 'sambo',
-    CHILD: 'barn',
-    DAU: 'dotter',
-    SON: 'son',
-    PRN: 'förälder',
-    MTH: 'mamma',
-    FTH: 'pappa',
-    SIB: 'syskon',
-    SIS: 'syster',
-    BRO: 'bror',
-    GRNDCHILD: 'barnbarn',
-    GRNDDAU: 'barnbarn',
-    GRNDSON: 'barnbarn',
-    FRND: 'vän',
-    NBOR: 'granne',
-  },
 
   contactHeading: 'Vem du kan prata med',
   coordinator: 'Den som samordnar planen',
   noCoordinator: 'Ingen samordnar planen än.',
-  phone: 'Telefon',
-  outOfHours: 'På kvällar och helger',
   outOfHoursGeneral: 'Ring 1177 om du behöver råd om vård. Du kan ringa dag och natt. Ring 112 om det är akut. Annars kan du ringa samordnaren nästa vardag.',
 
   commitmentsHeading: 'Det du kan hjälpa till med',
@@ -83,10 +44,7 @@ const lattlast: Messages = {
   childNoCommitments: 'Barn blir inte tillfrågade om att hjälpa till. Du kan ändå få veta saker och få stöd.',
   howOften: 'Hur ofta',
   period: 'När',
-  periodFrom: (from: string) => `Från ${from}`,
-  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
   reviewDate: 'Vi pratar om det igen',
-  statusLabel: 'Läge',
   commitmentStatus: {
     requested: 'Vi väntar på ditt svar',
     accepted: 'Du har sagt ja',
@@ -283,7 +241,6 @@ const lattlast: Messages = {
   sharedHeading: 'Det här får du se',
   goals: 'Mål',
   professionalGoals: (organisation: string) => `Mål för ${organisation}`,
-  whoDoesWhat: 'Vem gör vad',
   principal: {
     region: 'Regionen (vård)',
     municipality: 'Kommunen (omsorg och stöd)',
@@ -292,16 +249,12 @@ const lattlast: Messages = {
     planned: 'Planerad',
     decided: 'Bestämd',
   },
-  performedBy: 'Vem',
-  when: 'När',
   contacts: 'Personer du kan kontakta',
   followUp: 'Nästa gång vi går igenom planen',
   followUpNone: 'Vi har inte bestämt när vi går igenom planen.',
   followUpPassed: 'Genomgång av planen',
   followUpWas: (date: string) => `Vi skulle gå igenom planen ${date}. Samordnaren hör av sig om en ny tid.`,
   needs: 'Behov',
-  meetings: 'Möten',
-  none: 'Inget än.',
 
   informationHeading: 'Det här ska du få veta',
   informationNone: 'Vi har inte bestämt något som du ska få veta än.',
@@ -310,7 +263,6 @@ const lattlast: Messages = {
   informedBy: (name: string) => `av ${name}`,
 
   errorSummaryTitle: 'Något är fel',
-  errorPrefix: 'Fel:',
   commentTooLong: (max: number, length: number) =>
     `Du kan skriva ${group(max)} tecken. Nu har du skrivit ${group(length)} tecken. Ta bort lite.`,
   commentControl: 'Det finns tecken som inte går att spara. Ta bort dem och försök igen.',

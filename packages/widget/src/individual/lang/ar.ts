@@ -1,5 +1,6 @@
 /** العربية (Arabic), written right to left. */
 import type { Messages } from '../i18n.ts';
+import { common } from '../../lang/common/ar.ts';
 
 type Forms = Record<'one' | 'two' | 'few' | 'many' | 'other', string>;
 const rules = new Intl.PluralRules('ar');
@@ -15,26 +16,10 @@ function counted(n: number, forms: Forms): string {
 }
 
 const ar: Messages = {
-  loading: 'جارٍ التحميل …',
+  // The texts both citizen elements show alike (`lang/common/<tag>.ts`).
+  ...common,
   loadingPlan: 'جارٍ تحميل خطتك …',
-  waitingForSignIn: 'في انتظار تسجيل الدخول …',
-  errorTitle: 'حدث خطأ ما',
-  tryAgain: 'حاول مرة أخرى',
-  errors: {
-    config: 'الخدمة غير مُعدّة بشكل صحيح على هذه الصفحة. تواصل مع المسؤول عن هذا الموقع.',
-    network: 'لا نستطيع الاتصال بالخدمة. تحقق من اتصالك بالإنترنت ثم حاول مرة أخرى.',
-    timeout: 'الخدمة لا تستجيب الآن. حاول مرة أخرى بعد قليل.',
-    'not-found': 'الخطة غير موجودة، أو لم يعد بإمكانك الاطلاع عليها.',
-    forbidden: 'ليس لديك إذن بالاطلاع على هذا.',
-    server: 'حدث خطأ في الخدمة. حاول مرة أخرى بعد قليل.',
-    'bad-response': 'أعطت الخدمة ردًا لا نفهمه. حاول مرة أخرى بعد قليل.',
-    conflict: 'تعذّر الحفظ لأن شيئًا ما قد تغيّر. حمّلنا لك أحدث نسخة.',
-    validation: 'تعذّر حفظ ما كتبته. صحّح الخطأ ثم حاول مرة أخرى.',
-  },
-  sessionExpiredTitle: 'تم تسجيل خروجك',
-  sessionExpired: 'انتهت صلاحية تسجيل دخولك. سجّل الدخول مرة أخرى للمتابعة.',
 
-  myPlans: 'خططي',
   noPlans: 'ليست لديك حاليًا خطة فردية منسقة (SIP).',
   plansCount: (n: number) =>
     `لديك ${counted(n, {
@@ -44,7 +29,6 @@ const ar: Messages = {
       many: 'خطة فردية منسقة',
       other: 'خطة فردية منسقة',
     })} (SIP).`,
-  untitledPlan: 'خطة فردية منسقة',
   planStatus: {
     draft: 'مسودة، الخطة لم تكتمل بعد',
     active: 'سارية',
@@ -52,32 +36,10 @@ const ar: Messages = {
     consent_withdrawn: 'متوقفة منذ سحب الموافقة',
     closed: 'منتهية',
   },
-  planStatusLabel: (status: string) => `الحالة: ${status}`,
-  backToPlans: 'كل خططي',
   sipMeans:
     'SIP تعني خطة فردية منسقة (بالسويدية samordnad individuell plan). إنها خطتك، تكتب فيها البلدية والمنطقة معك ما يجب القيام به ومن يقوم به.',
   noProxy:
     'أنت وحدك من يستطيع تغيير موافقتك وما كتبته هنا. لا يستطيع أي قريب أن يفعل ذلك نيابةً عنك في هذه الخدمة، حتى لو سمحت له بالاطلاع على الخطة.',
-  relationships: {
-    SPS: 'زوج أو زوجة',
-    HUSB: 'زوج',
-    WIFE: 'زوجة',
-    DOMPART: 'شريك الحياة',
-    CHILD: 'ابن أو ابنة',
-    DAU: 'ابنة',
-    SON: 'ابن',
-    PRN: 'أحد الوالدين',
-    MTH: 'أم',
-    FTH: 'أب',
-    SIB: 'أخ أو أخت',
-    SIS: 'أخت',
-    BRO: 'أخ',
-    GRNDCHILD: 'حفيد أو حفيدة',
-    GRNDDAU: 'حفيدة',
-    GRNDSON: 'حفيد',
-    FRND: 'صديق',
-    NBOR: 'جار',
-  },
 
   ownHeading: 'هذا مهم بالنسبة لي',
   ownIntro: 'هنا تكتب بكلماتك الخاصة ما هو مهم بالنسبة لك وما تقوم به بنفسك. يرى الموظفون ذلك في الخطة.',
@@ -95,37 +57,15 @@ const ar: Messages = {
     'حفظ شخص آخر نسخة جديدة من الخطة. هذا ما تقوله الخطة الآن. ما كتبته لا يزال في الخانات ولم يُحفظ. احفظ مرة أخرى إذا أردت أن يسري ما كتبته.',
   ownNow: 'في الخطة الآن',
 
-  contactHeading: 'بمن تتصل',
   coordinator: 'منسقك',
-  noCoordinator: 'لا يوجد للخطة منسق بعد.',
-  phone: 'الهاتف',
   contacts: 'الأشخاص المسؤولون عن التواصل معك',
-  outOfHours: 'خارج أوقات الدوام',
-  outOfHoursGeneral:
-    'اتصل بالرقم 1177 للحصول على استشارة صحية على مدار الساعة. اتصل بالرقم 112 في حالات الطوارئ. وتواصل مع المنسق في يوم العمل التالي.',
 
   planHeading: 'خطتك',
   needs: 'ما تحتاج إلى المساعدة فيه',
   goalsOf: (organisation: string) => `أهداف كتبتها ${organisation}`,
-  whoDoesWhat: 'من يقوم بماذا',
   partOf: (organisation: string) => `ما تقوم به ${organisation}`,
-  principal: {
-    region: 'المنطقة (الرعاية الصحية)',
-    municipality: 'البلدية (الخدمات الاجتماعية والرعاية)',
-  },
   interventionStatus: { planned: 'مخطط له', decided: 'تقرر' },
-  performedBy: 'مَن',
-  when: 'متى',
-  statusLabel: 'الحالة',
-  periodFrom: (from: string) => `ابتداءً من ${from}`,
-  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
   othersDo: 'ما يقوم به الآخرون',
-  meetings: 'الاجتماعات',
-  followUp: 'المتابعة القادمة',
-  followUpNone: 'لم يُحدَّد موعد للمتابعة بعد.',
-  followUpPassed: 'المتابعة',
-  followUpWas: (date: string) => `كان من المقرر إجراء المتابعة في ${date}. سيتواصل معك المنسق بشأن موعد جديد.`,
-  none: 'لا شيء بعد.',
 
   consentHeading: 'موافقتك على الخطة',
   consentIntro:
@@ -189,7 +129,6 @@ const ar: Messages = {
   stopSharingConfirm: 'نعم، أوقف المشاركة',
   cancel: 'لا، اتركه كما هو',
 
-  saving: 'جارٍ الحفظ …',
   receiptTitle: 'تم. هذا ما قمت به',
   receiptPlan: 'الخطة',
   receiptWhat: 'ماذا',
@@ -223,8 +162,6 @@ const ar: Messages = {
     unknown: 'لم تردّ الخدمة في الوقت المحدد. ربما تم الحفظ رغم ذلك.',
   },
   retrySafe: 'يمكنك المحاولة مرة أخرى. لن يُحفظ مرتين.',
-  errorSummaryTitle: 'توجد مشكلة',
-  errorPrefix: 'خطأ:',
 
   logHeading: 'من اطّلع على خطتي',
   logIntro:

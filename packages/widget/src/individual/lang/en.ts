@@ -1,30 +1,14 @@
 /** English. */
 import type { Messages } from '../i18n.ts';
+import { common } from '../../lang/common/en.ts';
 
 const en: Messages = {
-  loading: 'Loading …',
+  // The texts both citizen elements show alike (`lang/common/<tag>.ts`).
+  ...common,
   loadingPlan: 'Loading your plan …',
-  waitingForSignIn: 'Waiting for sign-in …',
-  errorTitle: 'Something went wrong',
-  tryAgain: 'Try again',
-  errors: {
-    config: 'The service is not set up correctly on this page. Contact whoever runs the website.',
-    network: 'We cannot reach the service. Check your internet connection and try again.',
-    timeout: 'The service is not answering right now. Try again in a while.',
-    'not-found': 'The plan does not exist, or you no longer have access to it.',
-    forbidden: 'You are not allowed to see this.',
-    server: 'Something went wrong in the service. Try again in a while.',
-    'bad-response': 'The service gave an answer we do not understand. Try again in a while.',
-    conflict: 'This could not be saved because something has changed. We have loaded the latest.',
-    validation: 'What you wrote could not be saved. Correct the error and try again.',
-  },
-  sessionExpiredTitle: 'You are signed out',
-  sessionExpired: 'Your sign-in has expired. Sign in again to continue.',
 
-  myPlans: 'My plans',
   noPlans: 'You do not have a coordinated individual plan (SIP) at the moment.',
   plansCount: (n: number) => (n === 1 ? 'You have 1 coordinated individual plan (SIP).' : `You have ${n} coordinated individual plans (SIP).`),
-  untitledPlan: 'Coordinated individual plan',
   planStatus: {
     draft: 'Draft, the plan is not ready yet',
     active: 'In force',
@@ -32,32 +16,10 @@ const en: Messages = {
     consent_withdrawn: 'Paused since the consent was withdrawn',
     closed: 'Closed',
   },
-  planStatusLabel: (status: string) => `Status: ${status}`,
-  backToPlans: 'All my plans',
   sipMeans:
     'SIP means coordinated individual plan. It is your plan, where the municipality and the region write down with you what is to be done and who does it.',
   noProxy:
     'Only you can change your consent and what you have written here. A relative cannot do it for you in this service, even if you have let them see the plan.',
-  relationships: {
-    SPS: 'spouse',
-    HUSB: 'husband',
-    WIFE: 'wife',
-    DOMPART: 'partner',
-    CHILD: 'child',
-    DAU: 'daughter',
-    SON: 'son',
-    PRN: 'parent',
-    MTH: 'mother',
-    FTH: 'father',
-    SIB: 'sibling',
-    SIS: 'sister',
-    BRO: 'brother',
-    GRNDCHILD: 'grandchild',
-    GRNDDAU: 'granddaughter',
-    GRNDSON: 'grandson',
-    FRND: 'friend',
-    NBOR: 'neighbour',
-  },
 
   ownHeading: 'This is important to me',
   ownIntro: 'Here you write in your own words what is important to you and what you do yourself. Staff see it in the plan.',
@@ -73,36 +35,15 @@ const en: Messages = {
     'Someone else has saved a new version of the plan. This is what the plan says now. What you wrote is still in the boxes and has not been saved. Save again if what you wrote should apply.',
   ownNow: 'In the plan now',
 
-  contactHeading: 'Who to contact',
   coordinator: 'Your coordinator',
-  noCoordinator: 'The plan has no coordinator yet.',
-  phone: 'Phone',
   contacts: 'Your contact people',
-  outOfHours: 'Outside office hours',
-  outOfHoursGeneral: 'Call 1177 for health care advice, day and night. Call 112 in an emergency. Contact the coordinator on the next working day.',
 
   planHeading: 'Your plan',
   needs: 'What you need help with',
   goalsOf: (organisation: string) => `Goals written by ${organisation}`,
-  whoDoesWhat: 'Who does what',
   partOf: (organisation: string) => `What ${organisation} does`,
-  principal: {
-    region: 'The region (health care)',
-    municipality: 'The municipality (social services and care)',
-  },
   interventionStatus: { planned: 'Planned', decided: 'Decided' },
-  performedBy: 'Who',
-  when: 'When',
-  statusLabel: 'Status',
-  periodFrom: (from: string) => `From ${from}`,
-  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
   othersDo: 'What others do',
-  meetings: 'Meetings',
-  followUp: 'Next follow-up',
-  followUpNone: 'No follow-up has been set yet.',
-  followUpPassed: 'Follow-up',
-  followUpWas: (date: string) => `The follow-up was planned for ${date}. The coordinator will be in touch about a new time.`,
-  none: 'Nothing yet.',
 
   consentHeading: 'Your consent to the plan',
   consentIntro:
@@ -165,7 +106,6 @@ const en: Messages = {
   stopSharingConfirm: 'Yes, stop sharing',
   cancel: 'No, leave it as it is',
 
-  saving: 'Saving …',
   receiptTitle: 'Done. This is what you did',
   receiptPlan: 'The plan',
   receiptWhat: 'What',
@@ -199,8 +139,6 @@ const en: Messages = {
     unknown: 'The service did not answer in time. It may have been saved all the same.',
   },
   retrySafe: 'You can try again. It will not be saved twice.',
-  errorSummaryTitle: 'There is a problem',
-  errorPrefix: 'Error:',
 
   logHeading: 'Who has read my plan',
   logIntro:

@@ -1,31 +1,15 @@
 /** Suomi (Finnish), a national minority language in Sweden. */
 import type { Messages } from '../i18n.ts';
+import { common } from '../../lang/common/fi.ts';
 
 const fi: Messages = {
-  loading: 'Haetaan …',
+  // The texts both citizen elements show alike (`lang/common/<tag>.ts`).
+  ...common,
   loadingPlan: 'Haetaan suunnitelmaasi …',
-  waitingForSignIn: 'Odotetaan kirjautumista …',
-  errorTitle: 'Jokin meni vikaan',
-  tryAgain: 'Yritä uudelleen',
-  errors: {
-    config: 'Palvelua ei ole asetettu oikein tälle sivulle. Ota yhteyttä sivuston ylläpitäjään.',
-    network: 'Emme saa yhteyttä palveluun. Tarkista internetyhteytesi ja yritä uudelleen.',
-    timeout: 'Palvelu ei vastaa juuri nyt. Yritä hetken kuluttua uudelleen.',
-    'not-found': 'Suunnitelmaa ei ole, tai sinulla ei ole enää pääsyä siihen.',
-    forbidden: 'Sinulla ei ole oikeutta nähdä tätä.',
-    server: 'Palvelussa tapahtui virhe. Yritä hetken kuluttua uudelleen.',
-    'bad-response': 'Palvelu antoi vastauksen, jota emme ymmärrä. Yritä hetken kuluttua uudelleen.',
-    conflict: 'Tallennus ei onnistunut, koska jotain on muuttunut. Olemme hakeneet uusimmat tiedot.',
-    validation: 'Kirjoittamaasi tekstiä ei voitu tallentaa. Korjaa virhe ja yritä uudelleen.',
-  },
-  sessionExpiredTitle: 'Olet kirjautunut ulos',
-  sessionExpired: 'Kirjautumisesi on vanhentunut. Kirjaudu uudelleen sisään jatkaaksesi.',
 
-  myPlans: 'Omat suunnitelmani',
   noPlans: 'Sinulla ei ole tällä hetkellä yhteensovitettua yksilöllistä suunnitelmaa (SIP).',
   plansCount: (n: number) =>
     n === 1 ? 'Sinulla on 1 yhteensovitettu yksilöllinen suunnitelma (SIP).' : `Sinulla on ${n} yhteensovitettua yksilöllistä suunnitelmaa (SIP).`,
-  untitledPlan: 'Yhteensovitettu yksilöllinen suunnitelma',
   planStatus: {
     draft: 'Luonnos, suunnitelma ei ole vielä valmis',
     active: 'Voimassa',
@@ -33,32 +17,10 @@ const fi: Messages = {
     consent_withdrawn: 'Keskeytetty, koska suostumus on peruttu',
     closed: 'Päättynyt',
   },
-  planStatusLabel: (status: string) => `Tila: ${status}`,
-  backToPlans: 'Kaikki suunnitelmani',
   sipMeans:
     'SIP tarkoittaa yhteensovitettua yksilöllistä suunnitelmaa (ruotsiksi samordnad individuell plan). Se on sinun suunnitelmasi, johon kunta ja alue kirjaavat yhdessä kanssasi, mitä tehdään ja kuka sen tekee.',
   noProxy:
     'Vain sinä voit muuttaa suostumustasi ja sitä, mitä olet kirjoittanut tähän. Omainen ei voi tehdä sitä puolestasi tässä palvelussa, vaikka olisit antanut hänelle oikeuden nähdä suunnitelman.',
-  relationships: {
-    SPS: 'puoliso',
-    HUSB: 'aviomies',
-    WIFE: 'vaimo',
-    DOMPART: 'avopuoliso',
-    CHILD: 'lapsi',
-    DAU: 'tytär',
-    SON: 'poika',
-    PRN: 'vanhempi',
-    MTH: 'äiti',
-    FTH: 'isä',
-    SIB: 'sisarus',
-    SIS: 'sisko',
-    BRO: 'veli',
-    GRNDCHILD: 'lapsenlapsi',
-    GRNDDAU: 'lapsenlapsi',
-    GRNDSON: 'lapsenlapsi',
-    FRND: 'ystävä',
-    NBOR: 'naapuri',
-  },
 
   ownHeading: 'Tämä on minulle tärkeää',
   ownIntro: 'Tähän kirjoitat omin sanoin, mikä on sinulle tärkeää ja mitä teet itse. Henkilökunta näkee sen suunnitelmassa.',
@@ -74,37 +36,15 @@ const fi: Messages = {
     'Joku muu on tallentanut suunnitelmasta uuden version. Suunnitelmassa lukee nyt näin. Kirjoittamasi teksti on yhä ruuduissa, mutta sitä ei ole tallennettu. Tallenna uudelleen, jos haluat kirjoittamasi tekstin olevan voimassa.',
   ownNow: 'Suunnitelmassa nyt',
 
-  contactHeading: 'Keneen voit ottaa yhteyttä',
   coordinator: 'Koordinaattorisi',
-  noCoordinator: 'Suunnitelmalla ei ole vielä koordinaattoria.',
-  phone: 'Puhelin',
   contacts: 'Yhteyshenkilösi',
-  outOfHours: 'Virka-ajan ulkopuolella',
-  outOfHoursGeneral:
-    'Soita numeroon 1177, jos tarvitset terveysneuvontaa. Numero palvelee ympäri vuorokauden. Hätätilanteessa soita 112. Ota yhteyttä koordinaattoriin seuraavana arkipäivänä.',
 
   planHeading: 'Suunnitelmasi',
   needs: 'Tähän tarvitset apua',
   goalsOf: (organisation: string) => `Tavoitteet, jotka ${organisation} on kirjannut`,
-  whoDoesWhat: 'Kuka tekee mitäkin',
   partOf: (organisation: string) => `Tämän tekee ${organisation}`,
-  principal: {
-    region: 'Alue (terveyden- ja sairaanhoito)',
-    municipality: 'Kunta (sosiaalipalvelut ja hoiva)',
-  },
   interventionStatus: { planned: 'Suunniteltu', decided: 'Päätetty' },
-  performedBy: 'Kuka',
-  when: 'Milloin',
-  statusLabel: 'Tila',
-  periodFrom: (from: string) => `${from} alkaen`,
-  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
   othersDo: 'Tämän tekevät muut',
-  meetings: 'Tapaamiset',
-  followUp: 'Seuraava seuranta',
-  followUpNone: 'Seurantaa ei ole vielä sovittu.',
-  followUpPassed: 'Seuranta',
-  followUpWas: (date: string) => `Seuranta oli tarkoitus pitää ${date}. Koordinaattori ottaa sinuun yhteyttä uuden ajan sopimiseksi.`,
-  none: 'Ei vielä mitään.',
 
   consentHeading: 'Suostumuksesi suunnitelmaan',
   consentIntro:
@@ -168,7 +108,6 @@ const fi: Messages = {
   stopSharingConfirm: 'Kyllä, lopeta jakaminen',
   cancel: 'Ei, jätä ennalleen',
 
-  saving: 'Tallennetaan …',
   receiptTitle: 'Valmis. Tämän teit',
   receiptPlan: 'Suunnitelma',
   receiptWhat: 'Mitä',
@@ -202,8 +141,6 @@ const fi: Messages = {
     unknown: 'Palvelu ei vastannut ajoissa. Tieto on ehkä tallentunut kuitenkin.',
   },
   retrySafe: 'Voit yrittää uudelleen. Tietoa ei tallenneta kahteen kertaan.',
-  errorSummaryTitle: 'Lomakkeessa on ongelma',
-  errorPrefix: 'Virhe:',
 
   logHeading: 'Kuka on lukenut suunnitelmaani',
   logIntro:

@@ -3,31 +3,16 @@
  * Tag `sv-x-lattlast`: Swedish with a private-use subtag, as BCP 47 registers none for it.
  */
 import type { Messages } from '../i18n.ts';
+import { common } from '../../lang/common/sv-x-lattlast.ts';
 
 const lattlast: Messages = {
-  loading: 'Vänta lite …',
+  // The texts both citizen elements show alike (`lang/common/<tag>.ts`).
+  ...common,
   loadingPlan: 'Din plan kommer snart …',
-  waitingForSignIn: 'Vi väntar på att du loggar in …',
-  errorTitle: 'Det blev fel',
-  tryAgain: 'Försök igen',
-  errors: {
-    config: 'Den här sidan fungerar inte som den ska. Hör av dig till dem som har hand om webbplatsen.',
-    network: 'Vi når inte tjänsten. Kolla att du är ansluten till internet. Försök sedan igen.',
-    timeout: 'Tjänsten svarar inte nu. Försök igen om en stund.',
-    'not-found': 'Vi hittar inte planen. Eller så får du inte se den längre.',
-    forbidden: 'Du får inte se det här.',
-    server: 'Det blev fel i tjänsten. Försök igen om en stund.',
-    'bad-response': 'Tjänsten svarade något konstigt. Försök igen om en stund.',
-    conflict: 'Något har ändrats. Därför sparades det inte. Nu ser du det som gäller.',
-    validation: 'Det du skrev gick inte att spara. Ändra det och försök igen.',
-  },
-  sessionExpiredTitle: 'Du är utloggad',
-  sessionExpired: 'Du har varit inloggad för länge. Logga in igen.',
+  errors: { ...common.errors, conflict: 'Något har ändrats. Därför sparades det inte. Nu ser du det som gäller.' },
 
-  myPlans: 'Mina planer',
   noPlans: 'Du har ingen samordnad individuell plan (SIP) just nu.',
   plansCount: (n: number) => (n === 1 ? 'Du har 1 samordnad individuell plan (SIP).' : `Du har ${n} samordnade individuella planer (SIP).`),
-  untitledPlan: 'Samordnad individuell plan',
   planStatus: {
     draft: 'Inte klar än',
     active: 'Gäller nu',
@@ -35,32 +20,10 @@ const lattlast: Messages = {
     consent_withdrawn: 'Stoppad. Du har sagt att uppgifter inte får delas.',
     closed: 'Slut',
   },
-  planStatusLabel: (status: string) => `Läge: ${status}`,
-  backToPlans: 'Alla mina planer',
   sipMeans:
     'SIP betyder samordnad individuell plan. Det är din plan. Kommunen och regionen skriver den tillsammans med dig. I planen står vad som ska göras. Där står också vem som gör det.',
   noProxy:
     'Bara du får ändra det du har sagt ja till. Bara du får ändra det du har skrivit här. En anhörig får inte göra det åt dig här. Det gäller även om den anhöriga får se planen.',
-  relationships: {
-    SPS: 'make eller maka',
-    HUSB: 'make',
-    WIFE: 'maka',
-    DOMPART: 'sambo',
-    CHILD: 'barn',
-    DAU: 'dotter',
-    SON: 'son',
-    PRN: 'förälder',
-    MTH: 'mamma',
-    FTH: 'pappa',
-    SIB: 'syskon',
-    SIS: 'syster',
-    BRO: 'bror',
-    GRNDCHILD: 'barnbarn',
-    GRNDDAU: 'barnbarn',
-    GRNDSON: 'barnbarn',
-    FRND: 'vän',
-    NBOR: 'granne',
-  },
 
   ownHeading: 'Det här är viktigt för mig',
   ownIntro: 'Här skriver du med dina egna ord. Skriv vad som är viktigt för dig. Skriv vad du gör själv. Personalen kan läsa det i planen.',
@@ -79,33 +42,23 @@ const lattlast: Messages = {
   contactHeading: 'Hit vänder du dig',
   coordinator: 'Din samordnare',
   noCoordinator: 'Planen har ingen samordnare än.',
-  phone: 'Telefon',
   contacts: 'Dina kontaktpersoner',
-  outOfHours: 'På kvällar och helger',
   outOfHoursGeneral: 'Ring 1177 om du behöver råd om vård. Det går att ringa hela dygnet. Ring 112 om det är akut. Ring din samordnare nästa vardag.',
 
   planHeading: 'Din plan',
   needs: 'Det här behöver du hjälp med',
   goalsOf: (organisation: string) => `Mål som ${organisation} har skrivit`,
-  whoDoesWhat: 'Vem gör vad',
   partOf: (organisation: string) => `Det här gör ${organisation}`,
   principal: {
     region: 'Regionen (vården)',
     municipality: 'Kommunen (socialtjänsten och omsorgen)',
   },
   interventionStatus: { planned: 'Planerat', decided: 'Bestämt' },
-  performedBy: 'Vem',
-  when: 'När',
-  statusLabel: 'Läge',
-  periodFrom: (from: string) => `Från ${from}`,
-  periodFromUntil: (from: string, until: string) => `${from} – ${until}`,
   othersDo: 'Det här gör andra',
-  meetings: 'Möten',
   followUp: 'Nästa gång ni ses och pratar om planen',
   followUpNone: 'Det är inte bestämt än när ni ska prata om planen igen.',
   followUpPassed: 'Uppföljning',
   followUpWas: (date: string) => `Ni skulle prata om planen igen ${date}. Din samordnare hör av sig om en ny tid.`,
-  none: 'Inget än.',
 
   consentHeading: 'Får uppgifter om dig delas?',
   consentIntro:
@@ -203,7 +156,6 @@ const lattlast: Messages = {
   },
   retrySafe: 'Du kan försöka igen. Det sparas inte två gånger.',
   errorSummaryTitle: 'Något behöver ändras',
-  errorPrefix: 'Fel:',
 
   logHeading: 'Vem har läst min plan',
   logIntro:
