@@ -41,6 +41,8 @@ export interface Database {
   listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Closes it; queries still running get at most `timeoutMs` (a server's connections only). */
   close(timeoutMs?: number): Promise<void>;
+  /** PGlite only: a copy of its data directory, to start another in-memory database from (`image`). */
+  image?(): Promise<Blob>;
 }
 
 export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
@@ -55,8 +57,11 @@ export type DatabaseOptions =
       /** Called with the text of every statement sent (benchmarks count round trips with it). */
       onStatement?: (text: string) => void;
     }
-  /** `dataDir` undefined keeps the database in memory. */
-  | { kind: 'pglite'; dataDir?: string };
+  /**
+   * `dataDir` undefined keeps the database in memory. `image`: an in-memory database starts as
+   * this copy of a data directory (PGlite's `dumpDataDir`), skipping the cluster's creation.
+   */
+  | { kind: 'pglite'; dataDir?: string; image?: Blob };
 
 /**
  * How the service meets a server that goes away: a query waiting for a connection learns that
@@ -109,7 +114,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     };
   }
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = new PGlite(options.dataDir);
+  const client = options.image && !options.dataDir ? new PGlite({ loadDataDir: options.image }) : new PGlite(options.dataDir);
   await client.waitReady;
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   let asService = false;
@@ -137,5 +142,6 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       };
     },
     close: () => client.close(),
+    image: () => client.dumpDataDir('none'),
   };
 }
