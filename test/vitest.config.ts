@@ -5,8 +5,9 @@ export default defineConfig({
     name: 'e2e',
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**'],
-    // One browser or service process at a time: they share two cores with the API tests beside them.
-    fileParallelism: false,
+    globalSetup: ['../packages/api/vitest.setup.ts'],
+    // Files run beside each other and beside the API's (two at a time, see the root config): a
+    // browser file mostly waits on its page and its service, so run alone it leaves a core idle.
     testTimeout: 90_000,
     hookTimeout: 90_000,
   },
