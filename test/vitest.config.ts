@@ -10,5 +10,8 @@ export default defineConfig({
     // browser file mostly waits on its page and its service, so run alone it leaves a core idle.
     testTimeout: 90_000,
     hookTimeout: 90_000,
+    // What a page shows after a round trip through the service: on a busy machine that can take
+    // more than expect.poll's default second (a call's own timeout still wins).
+    expect: { poll: { timeout: 10_000 } },
   },
 });

@@ -851,7 +851,9 @@ describeEachDatabase('our own attacker’s corpus', (ctx) => {
     const db = ctx.database.db;
     // The access log is left out of the digest only because a read that succeeds appends to it. A
     // refused request appends nothing, which is checked on its own: no row carries its request id.
-    const data = tables.filter((name) => name !== 'access_log');
+    // Presence (who has the plan open now) is written by event streams still open from earlier
+    // cases, on their own beat: left out with the access log, or a heartbeat would count as a change.
+    const data = tables.filter((name) => name !== 'access_log' && name !== 'plan_presence');
     /**
      * What every table but the access log holds, in one query: per table the number of rows and the
      * newest row version's transaction (`xmin`). A committed insert changes the count and the newest
@@ -951,7 +953,9 @@ describeEachDatabase('our own attacker’s corpus', (ctx) => {
           const face = faceOf(path);
           // Before the widget is built its routes answer a 503 problem of their own (see the README): a state, not a fault.
           const widgetNotBuilt = res.status === 503 && /widget-not-built/.test(text);
-          if (res.status >= 500 && !widgetNotBuilt) fail(`${where}: ${res.status} ${text.slice(0, 200)}`);
+          // /ready answers 503 while an upstream does not answer in time (a busy machine): its contract, not a fault.
+          const notReady = res.status === 503 && path === '/ready';
+          if (res.status >= 500 && !widgetNotBuilt && !notReady) fail(`${where}: ${res.status} ${text.slice(0, 200)}`);
           if (res.status >= 400) {
             const problem = face === 'fhir' ? shapeOfOutcome(type, text) : face === 'oauth' ? shapeOfOAuthError(type, text) : shapeOfProblem(type, text, res.status);
             if (problem) fail(`${where}: ${res.status} ${problem}`);
