@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe } from 'vitest';
 import { sql } from 'drizzle-orm';
@@ -69,7 +70,10 @@ function digestOfMigrations(): Promise<string> {
 let pgliteImage: Promise<Blob> | undefined;
 function migratedPgliteImage(): Promise<Blob> {
   pgliteImage ??= (async () => {
-    const file = join(tmpdir(), 'sip-test-databases', `pglite-${await digestOfMigrations()}.tar`);
+    // Named by PGlite's version too: another version may not read this one's data directory.
+    const pglite = createRequire(import.meta.url).resolve('@electric-sql/pglite');
+    const { version } = JSON.parse(await readFile(join(dirname(pglite), '..', 'package.json'), 'utf8')) as { version: string };
+    const file = join(tmpdir(), 'sip-test-databases', `pglite-${version}-${await digestOfMigrations()}.tar`);
     try {
       return new Blob([await readFile(file)]);
     } catch {
