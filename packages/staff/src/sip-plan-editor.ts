@@ -156,6 +156,8 @@ export class SipPlanEditor extends SipStaffElement {
   /** The stream (re)opened: what happened while it was not open is read, whatever was heard. */
   #catchUp = false;
   #refreshing: Promise<void> | undefined;
+  /** This element's own writes with their read-back, under way: the change events they cause wait for them. */
+  #writes = new Set<Promise<unknown>>();
   #clock: ReturnType<typeof setInterval> | undefined;
   #focusDone = '';
   #loadSeq = 0;
@@ -269,6 +271,9 @@ export class SipPlanEditor extends SipStaffElement {
 
   /** Reads the plan again after a change, and updates what changed in place. */
   async #refresh(): Promise<void> {
+    // The change event of one of this element's own writes can come before the write's answer or
+    // its read-back: once they are done, the version shown has it already.
+    while (this.#writes.size) await Promise.allSettled([...this.#writes]);
     if (this.#refreshing) await this.#refreshing;
     const shown = this.plan?.revision ?? -1;
     // Changes already in the version shown (this element's own, read back after saving) need no
@@ -297,6 +302,17 @@ export class SipPlanEditor extends SipStaffElement {
       await this.#refreshing;
     } finally {
       this.#refreshing = undefined;
+    }
+  }
+
+  /** Runs one of this element's writes with its read-back, known to #refresh while it runs. */
+  async #write<T>(work: () => Promise<T>): Promise<T> {
+    const running = work();
+    this.#writes.add(running);
+    try {
+      return await running;
+    } finally {
+      this.#writes.delete(running);
     }
   }
 
@@ -454,12 +470,15 @@ export class SipPlanEditor extends SipStaffElement {
     }
     this.#update(id, { saving: true, refusal: undefined });
     try {
-      await api.request(spec.method, spec.path(plan.id), { body, ifMatch: `W/"${form.version}"` });
-      const fresh = (await api.get<PlanView>(path`/api/plans/${plan.id}`)).body;
-      const forms = new Map(this.forms);
-      forms.delete(id);
-      this.forms = forms;
-      this.#apply(fresh);
+      const fresh = await this.#write(async () => {
+        await api.request(spec.method, spec.path(plan.id), { body, ifMatch: `W/"${form.version}"` });
+        const fresh = (await api.get<PlanView>(path`/api/plans/${plan.id}`)).body;
+        const forms = new Map(this.forms);
+        forms.delete(id);
+        this.forms = forms;
+        this.#apply(fresh);
+        return fresh;
+      });
       const marks = new Map(this.marks);
       marks.delete(spec.section);
       this.marks = marks;
@@ -581,9 +600,12 @@ export class SipPlanEditor extends SipStaffElement {
     this.actionConflicts = withoutKey(this.actionConflicts, section);
     let focusOn: string | undefined;
     try {
-      await api.request(request.method, request.path, request);
-      const fresh = (await api.get<PlanView>(path`/api/plans/${plan.id}`)).body;
-      this.#apply(fresh);
+      const fresh = await this.#write(async () => {
+        await api.request(request.method, request.path, request);
+        const fresh = (await api.get<PlanView>(path`/api/plans/${plan.id}`)).body;
+        this.#apply(fresh);
+        return fresh;
+      });
       this.dispatchEvent(new SipSavedEvent({ planId: plan.id, section, revision: fresh.revision }));
       this.#announce(this.#intentDone(intent));
       focusOn = this.#focusAfter(intent);
