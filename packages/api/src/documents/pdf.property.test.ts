@@ -7,9 +7,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { drawable, renderPdf } from './pdf.ts';
-import { meetingDocument, relativeDocument, wholeDocument, type WholePlan } from './plan-document.ts';
+import { meetingDocument, relativeDocument, wholeDocument } from './plan-document.ts';
+import { planFrom, relativeViewFrom } from './fixtures.test-support.ts';
 import { readPdf, squeeze } from './read-pdf.ts';
-import type { RelativePlanView } from '../relatives/me.service.ts';
 
 const MADE = new Date('2026-12-01T10:00:00Z');
 
@@ -28,75 +28,10 @@ const typed = fc.string({ unit: fc.constantFrom(...TYPED), minLength: 1, maxLeng
 /** Any text at all: every code point, lone surrogates, controls, emoji, right-to-left scripts. */
 const anything = fc.string({ unit: 'binary', minLength: 0, maxLength: 80 });
 
-function plan(texts: string[]): WholePlan {
-  const [title, goal, need, intervention, measure, name, role, relative, commitment] = texts as [string, string, string, string, string, string, string, string, string];
-  return {
-    title,
-    status: 'active',
-    individual: { name },
-    coordinator: { name, title: role },
-    responsible: { principal: 'region', organisation: role },
-    outOfHours: need,
-    individualGoals: [goal],
-    ownActions: [goal],
-    needs: [need],
-    parts: [{ principal: 'region', organisation: role, contactPerson: { name }, goals: [goal], interventions: [{ title: intervention, status: 'planned', description: need }] }],
-    otherActorMeasures: [{ actor: name, measure }],
-    participants: [{ kind: 'invited', name, role }],
-    meetings: [{ at: '2027-01-14T09:00:00Z', place: role, notes: measure }],
-    followUp: { date: '2027-03-01', by: { name } },
-    consent: null,
-    relatives: [{ name: relative, relationship: role, child: false, sharesHome: true, sees: ['goals'], commitments: [{ what: commitment, howOften: role, from: '2026-12-01', status: 'requested', reviewDate: '2027-02-01' }], requests: [] }],
-    withheld: false,
-    revision: 3,
-    changedAt: '2026-11-30T08:00:00Z',
-  };
-}
-
-function relativeView(texts: string[]): RelativePlanView {
-  const [title, goal, , , , name, role, relative, commitment] = texts as [string, string, string, string, string, string, string, string, string];
-  return {
-    planId: '0b7c1f2e-3a4b-4c5d-8e6f-708192a3b4c5',
-    title,
-    status: 'active',
-    individual: { givenName: name },
-    coordinator: { name },
-    responsible: { principal: 'municipality', organisation: role },
-    outOfHours: null,
-    me: {
-      relativeId: 'r1',
-      name: relative,
-      relationship: { text: role },
-      child: false,
-      sharesHome: false,
-      sharing: null,
-      sharingInEffect: true,
-      information: [{ what: goal, how: role, howOften: role }],
-      informed: [],
-      commitments: [
-        {
-          id: 'c1',
-          what: commitment,
-          howOften: role,
-          from: '2026-12-01',
-          reviewDate: '2027-02-01',
-          history: [{ at: '2026-12-01T10:00:00Z', status: 'requested', by: 'staff' }],
-          status: 'requested',
-          currentReviewDate: '2027-02-01',
-          allowedAnswers: ['accept', 'decline'],
-        },
-      ],
-      support: { offered: ['groups'], requests: [] },
-      homeConsent: null,
-    },
-    shared: { categories: ['goals'], goals: { individual: [{ text: goal }], professional: [] } },
-  } as unknown as RelativePlanView;
-}
-
 const views = [
-  (texts: string[]) => wholeDocument(plan(texts), 'sv', MADE),
-  (texts: string[]) => meetingDocument(plan(texts), 'en', MADE),
-  (texts: string[]) => relativeDocument(relativeView(texts), { revision: 3, changedAt: '2026-11-30T08:00:00Z', madeAt: MADE }, 'sv'),
+  (texts: string[]) => wholeDocument(planFrom(texts), 'sv', MADE),
+  (texts: string[]) => meetingDocument(planFrom(texts), 'en', MADE),
+  (texts: string[]) => relativeDocument(relativeViewFrom(texts), { revision: 3, changedAt: '2026-11-30T08:00:00Z', madeAt: MADE }, 'sv'),
 ];
 
 describe('plan documents from any text', () => {
