@@ -6,10 +6,8 @@ export default defineConfig({
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**'],
     globalSetup: ['../packages/api/vitest.setup.ts'],
-    // One browser or service process at a time, after the API's files: run two at a time beside
-    // them, the browser files took a quarter less time but tests that count what a page does in a
-    // given time failed now and then on a busy two-core machine.
-    fileParallelism: false,
+    // Two files at a time, beside the API's: each browser file waits on its service and page as
+    // much as it computes. What a page shows after a round trip is waited for, never timed.
     testTimeout: 90_000,
     hookTimeout: 90_000,
     // What a page shows after a round trip through the service: on a busy machine that can take
