@@ -2,10 +2,11 @@
  * The examples of the API's documentation (`/openapi.json`, `/docs/`), in one place: answers of the
  * service in demo mode, one after the other on Astrid Nilsson's plan (the municipality's
  * coordinator Karin Ek, the region's coordinator Sara Lind and auditor Eva Holm, Astrid herself,
- * her husband Bengt and her daughter Maria), so ids, versions and times agree across them. Every
- * personnummer is one of Skatteverket's test numbers. A plan after a change is written as the plan
- * before it and what the change made different. Lists are as answered, except the FHIR report
- * (its first MeasureReport, with three of its groups).
+ * her husband Bengt and her daughter Maria), so ids, versions and times agree across them; the
+ * plan created is one for Gunnel Persson. Every personnummer is one of Skatteverket's test
+ * numbers. A plan after a change is written as the plan before it and what the change made
+ * different. Lists are as answered, except the FHIR report (its first MeasureReport, with three
+ * of its groups).
  *
  * Each operation's route takes its request and response example from here; the route's own
  * schemas parse every one of them (http/openapi-examples.test.ts).
