@@ -165,7 +165,8 @@ export function createApp(appDeps: AppDeps) {
       title: 'SIP broker',
       version: '0.1.0',
       description:
-        'One shared SIP (samordnad individuell plan) for the municipality and the region, with a standing relatives section. Errors are RFC 9457 application/problem+json.',
+        'One shared SIP (samordnad individuell plan) for the municipality and the region, with a standing relatives section. Errors are RFC 9457 application/problem+json. ' +
+        'New to the API? Start with `docs/getting-started.md` in the repository: tokens, reading and changing a plan (`If-Match`), relatives\u2019 answers (`Idempotency-Key`), errors, live events and the relatives\u2019 widget.',
     },
     servers: [{ url: deps.config.publicUrl }],
   });

@@ -4,7 +4,8 @@ import type { Context } from 'hono';
 import { authz } from '../policy/authorize.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
-import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { bearerSecurity, jsonBody, jsonContent, problemResponses } from '../http/openapi.ts';
+import { examples } from '../docs/examples.ts';
 import { createRouter } from '../http/router.ts';
 import type { Db } from '../db/database.ts';
 import { kickAccessLogChainer, recordAccess, searchAccessLog, type AccessLogQuery } from './access-log.ts';
@@ -100,8 +101,8 @@ export const accessLogRoutes = createRouter()
       summary: "Follow up my organisation's access log: filter by individual, user, plan and time",
       security: bearerSecurity,
       middleware: [...authz('access-log.read')],
-      request: { body: { required: true, content: { 'application/json': { schema: searchSchema } } } },
-      responses: { 200: { description: 'Entries, oldest first', content: { 'application/json': { schema: page } } }, ...problemResponses(401, 403, 415, 422) },
+      request: jsonBody(searchSchema, examples.accessLogSearch.request),
+      responses: { 200: { description: 'Entries, oldest first', content: jsonContent(page, examples.accessLogSearch.response) }, ...problemResponses(401, 403, 415, 422) },
     }),
     async (c) => {
       const q = c.req.valid('json');
@@ -129,8 +130,8 @@ export const accessLogRoutes = createRouter()
       summary: 'The extract one individual has a right to: every access to their data in my organisation',
       security: bearerSecurity,
       middleware: [...authz('access-log.read')],
-      request: { body: { required: true, content: { 'application/json': { schema: extractSchema } } } },
-      responses: { 200: { description: 'Entries, oldest first', content: { 'application/json': { schema: page } } }, ...problemResponses(401, 403, 415, 422) },
+      request: jsonBody(extractSchema, examples.accessLogExtract.request),
+      responses: { 200: { description: 'Entries, oldest first', content: jsonContent(page, examples.accessLogExtract.response) }, ...problemResponses(401, 403, 415, 422) },
     }),
     async (c) => {
       const q = c.req.valid('json');
@@ -179,6 +180,7 @@ export const accessLogRoutes = createRouter()
                     .meta({ description: 'the write-order ids of the oldest and newest entry not yet linked' }),
                 })
                 .meta({ id: 'AccessLogVerdict' }),
+              example: examples.accessLogVerify.response,
             },
           },
         },

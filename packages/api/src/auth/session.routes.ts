@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { staffRoleSchema } from '@sip/shared';
-import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { bearerSecurity, jsonContent, problemResponses } from '../http/openapi.ts';
+import { examples } from '../docs/examples.ts';
 import { createRouter } from '../http/router.ts';
 import { requireAuth } from './middleware.ts';
 
@@ -22,7 +23,7 @@ sessionRoutes.openapi(
     summary: 'The verified identity behind the access token',
     security: bearerSecurity,
     responses: {
-      200: { description: 'The caller', content: { 'application/json': { schema: sessionSchema } } },
+      200: { description: 'The caller', content: jsonContent(sessionSchema, examples.session.response) },
       ...problemResponses(401),
     },
   }),

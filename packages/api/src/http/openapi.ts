@@ -1,3 +1,4 @@
+import type { z } from '@hono/zod-openapi';
 import { problemSchema } from '@sip/shared';
 
 export const problemContent = { 'application/problem+json': { schema: problemSchema } } as const;
@@ -22,3 +23,12 @@ export function problemResponses(...statuses: number[]) {
 }
 
 export const bearerSecurity = [{ bearer: [] as string[] }];
+
+/**
+ * A JSON media type of an operation, with its example (docs/examples.ts): what `/docs/` shows, and
+ * what the route's schema must parse (http/openapi-examples.test.ts).
+ */
+export const jsonContent = <T extends z.ZodType>(schema: T, example: unknown) => ({ 'application/json': { schema, example } });
+
+/** A required JSON request body, with its example. */
+export const jsonBody = <T extends z.ZodType>(schema: T, example: unknown) => ({ body: { required: true, content: jsonContent(schema, example) } });

@@ -14,7 +14,8 @@ import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
 import { idempotencyKeyValue } from '../http/idempotency.ts';
 import { requireIfMatch } from '../http/if-match.ts';
-import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { bearerSecurity, jsonBody, jsonContent, problemResponses } from '../http/openapi.ts';
+import { examples } from '../docs/examples.ts';
 import { createRouter } from '../http/router.ts';
 import { etag, parseIfMatch } from '../plans/plans.service.ts';
 import { authz } from '../policy/authorize.ts';
@@ -35,8 +36,6 @@ const keyAndVersionHeaders = (required: boolean) =>
       .optional()
       .openapi({ description: `The plan's ETag as you read it, e.g. W/"3" (${required ? 'required' : 'optional'}): a stale one is a 412` }),
   });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'W/"<version>": the plan\u2019s `version`' } };
 
 const readErrors = problemResponses(401, 403, 404);
@@ -87,7 +86,7 @@ export const ownRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('own.read')],
       request: { params: z.object({ planId }) },
-      responses: { 200: { description: 'My plan', headers: etagHeader, content: json(ownPlanSchema) }, ...readErrors },
+      responses: { 200: { description: 'My plan', headers: etagHeader, content: jsonContent(ownPlanSchema, examples.ownPlan.response) }, ...readErrors },
     }),
     async (c) => {
       const plan = await service(c).read(citizen(c), c.req.valid('param').planId);
@@ -104,8 +103,8 @@ export const ownRoutes = createRouter()
       description: `Effective at once, recorded as given by me with my e-ID; the plan changes as when staff record it (withdrawn, it can no longer be active). Under 18, the consent rests on my guardians: I can withdraw it, not give it (422). ${SAID}`,
       security: bearerSecurity,
       middleware: [...authz('own.consent.give'), requireIdempotencyKey],
-      request: { params: z.object({ planId }), headers: keyAndVersionHeaders(false), ...body(ownConsentDecisionSchema) },
-      responses: { 200: { description: 'My plan after the decision', headers: etagHeader, content: json(ownPlanSchema) }, ...changeErrors },
+      request: { params: z.object({ planId }), headers: keyAndVersionHeaders(false), ...jsonBody(ownConsentDecisionSchema, examples.ownConsent.request) },
+      responses: { 200: { description: 'My plan after the decision', headers: etagHeader, content: jsonContent(ownPlanSchema, examples.ownConsent.response) }, ...changeErrors },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -131,8 +130,8 @@ export const ownRoutes = createRouter()
       description: `Effective at once: the relative\u2019s next read shows it. Recorded as given by me with my e-ID. Under 18, I can withdraw a sharing, not give one (422). ${SAID}`,
       security: bearerSecurity,
       middleware: [...authz('own.sharing.give'), requireIdempotencyKey],
-      request: { params: z.object({ planId, relativeId }), headers: keyHeader, ...body(ownSharingDecisionSchema) },
-      responses: { 200: { description: 'My plan after the decision', headers: etagHeader, content: json(ownPlanSchema) }, ...changeErrors },
+      request: { params: z.object({ planId, relativeId }), headers: keyHeader, ...jsonBody(ownSharingDecisionSchema, examples.ownSharing.request) },
+      responses: { 200: { description: 'My plan after the decision', headers: etagHeader, content: jsonContent(ownPlanSchema, examples.ownSharing.response) }, ...changeErrors },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -150,8 +149,8 @@ export const ownRoutes = createRouter()
       description: `A list sent replaces the one in the plan; staff see it in the plan. Send If-Match with the version read: a stale one is a 412 and nothing is written. ${SAID}`,
       security: bearerSecurity,
       middleware: [...authz('own.goals'), requireIfMatch, requireIdempotencyKey],
-      request: { params: z.object({ planId }), headers: keyAndVersionHeaders(true), ...body(ownGoalsSchema) },
-      responses: { 200: { description: 'My plan after the change', headers: etagHeader, content: json(ownPlanSchema) }, ...changeErrors },
+      request: { params: z.object({ planId }), headers: keyAndVersionHeaders(true), ...jsonBody(ownGoalsSchema, examples.ownGoals.request) },
+      responses: { 200: { description: 'My plan after the change', headers: etagHeader, content: jsonContent(ownPlanSchema, examples.ownGoals.response) }, ...changeErrors },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -176,7 +175,7 @@ export const ownRoutes = createRouter()
           offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
         }),
       },
-      responses: { 200: { description: 'The entries', content: json(ownAccessLogSchema) }, ...problemResponses(400, 401, 403, 404, 422) },
+      responses: { 200: { description: 'The entries', content: jsonContent(ownAccessLogSchema, examples.ownAccessLog.response) }, ...problemResponses(400, 401, 403, 404, 422) },
     }),
     async (c) => c.json(await service(c).accessLog(citizen(c), c.req.valid('param').planId, c.req.valid('query')), 200),
   );

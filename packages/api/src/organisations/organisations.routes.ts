@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { knownOrganisationSchema } from '@sip/shared';
-import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { bearerSecurity, jsonContent, problemResponses } from '../http/openapi.ts';
+import { examples } from '../docs/examples.ts';
 import { createRouter } from '../http/router.ts';
 import { authz } from '../policy/authorize.ts';
 import { listOrganisations } from './organisations.ts';
@@ -18,7 +19,7 @@ export const organisationsRoutes = createRouter().openapi(
     security: bearerSecurity,
     middleware: [...authz('organisations.read')],
     responses: {
-      200: { description: 'Regions first, then municipalities, by name', content: { 'application/json': { schema: z.object({ items: z.array(organisation) }) } } },
+      200: { description: 'Regions first, then municipalities, by name', content: jsonContent(z.object({ items: z.array(organisation) }), examples.organisations.response) },
       ...problemResponses(401, 403),
     },
   }),

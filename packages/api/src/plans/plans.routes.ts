@@ -17,7 +17,8 @@ import { createPatch } from 'rfc6902';
 import { authz } from '../policy/authorize.ts';
 import type { AppEnv } from '../http/context.ts';
 import { requireIfMatch } from '../http/if-match.ts';
-import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { bearerSecurity, jsonBody, jsonContent, problemResponses } from '../http/openapi.ts';
+import { examples } from '../docs/examples.ts';
 import { createRouter } from '../http/router.ts';
 import type { Context } from 'hono';
 import { SyncService } from '../assembly/sync.service.ts';
@@ -35,8 +36,6 @@ const idempotencyHeader = z.object({
     .optional()
     .openapi({ description: 'A key you choose per plan (1–100 characters); a retry with the same key and body returns the plan the first request created' }),
 });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'W/"<version>"' } };
 
 const planSummary = z
@@ -127,12 +126,12 @@ export const plansRoutes = createRouter()
         'Creates the plan and assembles it from the creating principal’s own upstream, as one: a failure leaves no plan behind. With an Idempotency-Key, a retry of the same request returns the plan the first one created (marked `Idempotent-Replayed: true`) instead of a second plan.',
       security: bearerSecurity,
       middleware: [...authz('plan.create')],
-      request: { headers: idempotencyHeader, ...body(createPlanSchema.meta({ id: 'CreatePlan' })) },
+      request: { headers: idempotencyHeader, ...jsonBody(createPlanSchema.meta({ id: 'CreatePlan' }), examples.created.request) },
       responses: {
         201: {
           description: 'Created (or, on a retry under the same Idempotency-Key, the plan the first request created)',
           headers: { ...etagHeader, Location: { schema: { type: 'string' } } },
-          content: json(planView),
+          content: jsonContent(planView, examples.created.response),
         },
         ...errors,
       },
@@ -165,7 +164,7 @@ export const plansRoutes = createRouter()
       responses: {
         200: {
           description: 'A page of plans, most recently changed first',
-          content: json(z.object({ items: z.array(planSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })),
+          content: jsonContent(z.object({ items: z.array(planSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }), examples.plansList.response),
         },
         ...errors,
       },
@@ -185,9 +184,9 @@ export const plansRoutes = createRouter()
       description: 'As `GET /api/plans`, with the filters in the body, so that a personnummer never appears in a URL.',
       security: bearerSecurity,
       middleware: [...authz('plan.list')],
-      request: body(searchBody),
+      request: jsonBody(searchBody, examples.plansSearch.request),
       responses: {
-        200: { description: 'A page of plans, most recently changed first', content: json(planPage) },
+        200: { description: 'A page of plans, most recently changed first', content: jsonContent(planPage, examples.plansSearch.response) },
         ...errors,
       },
     }),
@@ -206,7 +205,7 @@ export const plansRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('plan.read')],
       request: { params: z.object({ planId }) },
-      responses: { 200: { description: 'The plan', headers: etagHeader, content: json(planView) }, ...errors },
+      responses: { 200: { description: 'The plan', headers: etagHeader, content: jsonContent(planView, examples.plan.response) }, ...errors },
     }),
     async (c) => {
       const plan = await service(c).get(actor(c), c.req.valid('param').planId);
@@ -223,8 +222,8 @@ export const plansRoutes = createRouter()
       description: 'A field present replaces the stored one; null clears it. Requires If-Match with the plan ETag.',
       security: bearerSecurity,
       middleware: [...authz('plan.update'), requireIfMatch],
-      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(planFieldsPatchSchema.meta({ id: 'PlanFieldsPatch' })) },
-      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...jsonBody(planFieldsPatchSchema.meta({ id: 'PlanFieldsPatch' }), examples.planPatch.request) },
+      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: jsonContent(planView, examples.planPatch.response) }, ...updateErrors },
     }),
     async (c) => {
       const plan = await service(c).updateFields(actor(c), c.req.valid('param').planId, ifMatch(c), c.req.valid('json'));
@@ -240,8 +239,8 @@ export const plansRoutes = createRouter()
       summary: "Record the individual's consent to the SIP, or its revocation (the SIP coordinator)",
       security: bearerSecurity,
       middleware: [...authz('consent.update'), requireIfMatch],
-      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(individualConsentSchema.meta({ id: 'IndividualConsent' })) },
-      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...jsonBody(individualConsentSchema.meta({ id: 'IndividualConsent' }), examples.consent.request) },
+      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: jsonContent(planView, examples.consent.response) }, ...updateErrors },
     }),
     async (c) => {
       const who = actor(c);
@@ -260,8 +259,8 @@ export const plansRoutes = createRouter()
       summary: 'Add a participant: a summoned principal or an invited other (the SIP coordinator)',
       security: bearerSecurity,
       middleware: [...authz('participants.update'), requireIfMatch],
-      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(participantSchema.meta({ id: 'Participant' })) },
-      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...jsonBody(participantSchema.meta({ id: 'Participant' }), examples.participantAdd.request) },
+      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: jsonContent(planView, examples.participantAdd.response) }, ...updateErrors },
     }),
     async (c) => {
       const plan = await service(c).addParticipant(actor(c), c.req.valid('param').planId, ifMatch(c), c.req.valid('json'));
@@ -281,7 +280,7 @@ export const plansRoutes = createRouter()
         params: z.object({ planId, participantId: apiToken(64).openapi({ param: { name: 'participantId', in: 'path' } }) }),
         headers: ifMatchHeader,
       },
-      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
+      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: jsonContent(planView, examples.participantRemove.response) }, ...updateErrors },
     }),
     async (c) => {
       const { planId: id, participantId } = c.req.valid('param');
@@ -299,8 +298,8 @@ export const plansRoutes = createRouter()
       description: 'A plan becomes active only with the individual’s consent and a principal with overall responsibility.',
       security: bearerSecurity,
       middleware: [...authz('status.change'), requireIfMatch],
-      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(statusChangeSchema.meta({ id: 'StatusChange' })) },
-      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: json(planView) }, ...updateErrors },
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...jsonBody(statusChangeSchema.meta({ id: 'StatusChange' }), examples.status.request) },
+      responses: { 200: { description: 'The plan after the change', headers: etagHeader, content: jsonContent(planView, examples.status.response) }, ...updateErrors },
     }),
     async (c) => {
       const plan = await service(c).changeStatus(actor(c), c.req.valid('param').planId, ifMatch(c), c.req.valid('json').status);
@@ -317,7 +316,7 @@ export const plansRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('part.read')],
       request: { params: z.object({ planId, partId }) },
-      responses: { 200: { description: 'The part', headers: etagHeader, content: json(partView) }, ...errors },
+      responses: { 200: { description: 'The part', headers: etagHeader, content: jsonContent(partView, examples.part.response) }, ...errors },
     }),
     async (c) => {
       const { planId: id, partId: part } = c.req.valid('param');
@@ -336,8 +335,8 @@ export const plansRoutes = createRouter()
         'Each part versions on its own: the region editing its part never conflicts with the municipality editing its own. Requires If-Match with the part ETag.',
       security: bearerSecurity,
       middleware: [...authz('part.update'), requireIfMatch],
-      request: { params: z.object({ planId, partId }), headers: ifMatchHeader, ...body(partContentPatchSchema.meta({ id: 'PartPatch' })) },
-      responses: { 200: { description: 'The part after the change', headers: etagHeader, content: json(partView) }, ...updateErrors },
+      request: { params: z.object({ planId, partId }), headers: ifMatchHeader, ...jsonBody(partContentPatchSchema.meta({ id: 'PartPatch' }), examples.partPatch.request) },
+      responses: { 200: { description: 'The part after the change', headers: etagHeader, content: jsonContent(partView, examples.partPatch.response) }, ...updateErrors },
     }),
     async (c) => {
       const { planId: id, partId: part } = c.req.valid('param');
@@ -356,7 +355,7 @@ export const plansRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('versions.read')],
       request: { params: z.object({ planId }) },
-      responses: { 200: { description: 'Versions, oldest first', content: json(z.object({ versions: z.array(versionEntry) })) }, ...errors },
+      responses: { 200: { description: 'Versions, oldest first', content: jsonContent(z.object({ versions: z.array(versionEntry) }), examples.versions.response) }, ...errors },
     }),
     async (c) => c.json({ versions: await service(c).versions(actor(c), c.req.valid('param').planId) }, 200),
   )
@@ -369,7 +368,7 @@ export const plansRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('versions.read')],
       request: { params: z.object({ planId, revision: revisionParam.openapi({ param: { name: 'revision', in: 'path' } }) }) },
-      responses: { 200: { description: 'The plan at that version', content: json(planView) }, ...errors },
+      responses: { 200: { description: 'The plan at that version', content: jsonContent(planView, examples.version.response) }, ...errors },
     }),
     async (c) => {
       const { planId: id, revision } = c.req.valid('param');
@@ -389,7 +388,7 @@ export const plansRoutes = createRouter()
       responses: {
         200: {
           description: 'Operations that turn version `from` into version `to`',
-          content: json(
+          content: jsonContent(
             z.object({
               from: z.number().int(),
               to: z.number().int(),
@@ -398,6 +397,7 @@ export const plansRoutes = createRouter()
                 description: 'Who changed what in between: the versions after the older of `from` and `to`, up to and including the newer, oldest first',
               }),
             }),
+            examples.diff.response,
           ),
         },
         ...errors,
@@ -421,7 +421,7 @@ export const plansRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('plan.sync')],
       request: { params: z.object({ planId }) },
-      responses: { 200: { description: 'The plan after the sync', headers: etagHeader, content: json(planView) }, ...errors },
+      responses: { 200: { description: 'The plan after the sync', headers: etagHeader, content: jsonContent(planView, examples.sync.response) }, ...errors },
     }),
     async (c) => {
       const who = actor(c);

@@ -1,7 +1,8 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { apiToken } from '@sip/shared';
 import type { Db } from '../db/database.ts';
-import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { bearerSecurity, jsonContent, problemResponses } from '../http/openapi.ts';
+import { examples } from '../docs/examples.ts';
 import { createRouter } from '../http/router.ts';
 import { plansService, staffActor } from '../plans/context.ts';
 import { authz } from '../policy/authorize.ts';
@@ -33,7 +34,7 @@ export const publicationRoutes = createRouter().openapi(
     middleware: [...authz('plan.read')],
     request: { params: z.object({ planId: apiToken(100).openapi({ param: { name: 'planId', in: 'path' } }) }) },
     responses: {
-      200: { description: 'Per upstream', content: { 'application/json': { schema: z.object({ sides: z.array(sidePublication) }) } } },
+      200: { description: 'Per upstream', content: jsonContent(z.object({ sides: z.array(sidePublication) }), examples.publication.response) },
       ...problemResponses(401, 403, 404),
     },
   }),

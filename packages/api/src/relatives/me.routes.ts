@@ -16,7 +16,8 @@ import { createMiddleware } from 'hono/factory';
 import { authz } from '../policy/authorize.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
-import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { bearerSecurity, jsonBody, jsonContent, problemResponses } from '../http/openapi.ts';
+import { examples } from '../docs/examples.ts';
 import { createRouter } from '../http/router.ts';
 import { MeService, type Citizen, type StoredResponse } from './me.service.ts';
 
@@ -26,8 +27,6 @@ const idempotencyHeader = z.object({
   'idempotency-key': idempotencyKeyValue
     .openapi({ description: 'A key you choose per answer (1–100 characters); a retry with the same key and body returns the first response' }),
 });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
 
 const readErrors = problemResponses(401, 403, 404);
 const answerErrors = problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 428);
@@ -74,7 +73,7 @@ export const meRoutes = createRouter()
         'A plan with `role: individual` is about me: read it at `/api/me/own-plans/{planId}`. One with `role: relative` I take part in as a relative: read it at `/api/me/plans/{planId}`.',
       security: bearerSecurity,
       middleware: [...authz('me.list')],
-      responses: { 200: { description: 'My plans', content: json(z.object({ items: z.array(myPlanListItem) })) }, ...readErrors },
+      responses: { 200: { description: 'My plans', content: jsonContent(z.object({ items: z.array(myPlanListItem) }), examples.mePlans.response) }, ...readErrors },
     }),
     async (c) => c.json({ items: await service(c).list(citizen(c)) }, 200),
   )
@@ -89,7 +88,7 @@ export const meRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('me.read')],
       request: { params: z.object({ planId }) },
-      responses: { 200: { description: 'The plan as I may see it', content: json(myPlan) }, ...readErrors },
+      responses: { 200: { description: 'The plan as I may see it', content: jsonContent(myPlan, examples.mePlan.response) }, ...readErrors },
     }),
     async (c) => c.json(await service(c).read(citizen(c), c.req.valid('param').planId), 200),
   )
@@ -103,8 +102,8 @@ export const meRoutes = createRouter()
         'Accept or decline a requested commitment; withdraw an accepted one; confirm an accepted one again from 14 days before its review date. A commitment cancelled by staff takes no answer (409). Children are not asked to take on commitments (422).',
       security: bearerSecurity,
       middleware: [...authz('me.answer'), requireIdempotencyKey],
-      request: { params: z.object({ planId, commitmentId }), headers: idempotencyHeader, ...body(answerBody) },
-      responses: { 200: { description: 'The commitment after my answer, and the receipt of the answer', content: json(myCommitmentAnswered) }, ...answerErrors },
+      request: { params: z.object({ planId, commitmentId }), headers: idempotencyHeader, ...jsonBody(answerBody, examples.answer.request) },
+      responses: { 200: { description: 'The commitment after my answer, and the receipt of the answer', content: jsonContent(myCommitmentAnswered, examples.answer.response) }, ...answerErrors },
     }),
     async (c) => {
       const params = c.req.valid('param');
@@ -121,8 +120,8 @@ export const meRoutes = createRouter()
       summary: 'My consent to the home as a place of care (only where I share the home)',
       security: bearerSecurity,
       middleware: [...authz('me.home-consent'), requireIdempotencyKey],
-      request: { params: z.object({ planId }), headers: idempotencyHeader, ...body(homeConsentBody) },
-      responses: { 200: { description: 'My home consent, with its history, and the receipt of the answer', content: json(myHomeConsentAnsweredSchema) }, ...answerErrors },
+      request: { params: z.object({ planId }), headers: idempotencyHeader, ...jsonBody(homeConsentBody, examples.homeConsent.request) },
+      responses: { 200: { description: 'My home consent, with its history, and the receipt of the answer', content: jsonContent(myHomeConsentAnsweredSchema, examples.homeConsent.response) }, ...answerErrors },
     }),
     async (c) => {
       const input = c.req.valid('json');
@@ -139,8 +138,8 @@ export const meRoutes = createRouter()
       description: 'The request shows up on the staff work list until it is handled.',
       security: bearerSecurity,
       middleware: [...authz('me.request'), requireIdempotencyKey],
-      request: { params: z.object({ planId }), headers: idempotencyHeader, ...body(supportRequestBody) },
-      responses: { 201: { description: 'My support, with the request added, and the receipt of the request', content: json(mySupportRequestedSchema) }, ...answerErrors },
+      request: { params: z.object({ planId }), headers: idempotencyHeader, ...jsonBody(supportRequestBody, examples.supportRequest.request) },
+      responses: { 201: { description: 'My support, with the request added, and the receipt of the request', content: jsonContent(mySupportRequestedSchema, examples.supportRequest.response) }, ...answerErrors },
     }),
     async (c) => {
       const input = c.req.valid('json');

@@ -18,7 +18,8 @@ import { authz } from '../policy/authorize.ts';
 import type { AppEnv } from '../http/context.ts';
 import { ProblemError } from '../http/errors.ts';
 import { requireIfMatch } from '../http/if-match.ts';
-import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { bearerSecurity, jsonBody, jsonContent, problemResponses } from '../http/openapi.ts';
+import { examples } from '../docs/examples.ts';
 import { createRouter } from '../http/router.ts';
 import { staffActor } from '../plans/context.ts';
 import { etag, parseIfMatch } from '../plans/plans.service.ts';
@@ -97,8 +98,6 @@ const commitmentParams = relativeParams.extend({ commitmentId: itemIdParam('comm
 const ifMatchHeader = z.object({
   'if-match': apiToken(100).optional().openapi({ description: 'The relatives section ETag you read, e.g. W/"3" (required)' }),
 });
-const json = <T extends z.ZodType>(schema: T) => ({ 'application/json': { schema } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, content: json(schema) } });
 const etagHeader = { ETag: { schema: { type: 'string' as const }, description: 'W/"<relatives section version>"' } };
 const created = { ...etagHeader, Location: { schema: { type: 'string' as const } } };
 
@@ -136,7 +135,7 @@ export const relativesRoutes = createRouter()
       security: bearerSecurity,
       middleware: [...authz('relatives.read')],
       request: { params: z.object({ planId }) },
-      responses: { 200: { description: 'The relatives section', headers: etagHeader, content: json(sectionView) }, ...errors },
+      responses: { 200: { description: 'The relatives section', headers: etagHeader, content: jsonContent(sectionView, examples.relatives.response) }, ...errors },
     }),
     async (c) => {
       const section = await service(c).section(staffActor(c), c.req.valid('param').planId);
@@ -154,8 +153,8 @@ export const relativesRoutes = createRouter()
         'When a personnummer is given, `child` must agree with the age it gives. Requires If-Match with the relatives section ETag.',
       security: bearerSecurity,
       middleware: [...authz('relatives.update'), requireIfMatch],
-      request: { params: z.object({ planId }), headers: ifMatchHeader, ...body(newRelative) },
-      responses: { 201: { description: 'The relative added', headers: created, content: json(relativeView) }, ...updateErrors },
+      request: { params: z.object({ planId }), headers: ifMatchHeader, ...jsonBody(newRelative, examples.relativeAdd.request) },
+      responses: { 201: { description: 'The relative added', headers: created, content: jsonContent(relativeView, examples.relativeAdd.response) }, ...updateErrors },
     }),
     async (c) => {
       const id = c.req.valid('param').planId;
@@ -173,8 +172,8 @@ export const relativesRoutes = createRouter()
       summary: 'Change a relative: name, relationship, contact, child, shared home, information',
       security: bearerSecurity,
       middleware: [...authz('relatives.update'), requireIfMatch],
-      request: { params: relativeParams, headers: ifMatchHeader, ...body(relativePatch) },
-      responses: { 200: { description: 'The relative after the change', headers: etagHeader, content: json(relativeView) }, ...updateErrors },
+      request: { params: relativeParams, headers: ifMatchHeader, ...jsonBody(relativePatch, examples.relativePatch.request) },
+      responses: { 200: { description: 'The relative after the change', headers: etagHeader, content: jsonContent(relativeView, examples.relativePatch.response) }, ...updateErrors },
     }),
     async (c) => {
       const { planId: id, relativeId } = c.req.valid('param');
@@ -211,8 +210,8 @@ export const relativesRoutes = createRouter()
       description: 'Per category of information, time-limited, documented. A `revokedAt` ends the sharing at once.',
       security: bearerSecurity,
       middleware: [...authz('relatives.update'), requireIfMatch],
-      request: { params: relativeParams, headers: ifMatchHeader, ...body(relativeSharingSchema.meta({ id: 'RelativeSharing' })) },
-      responses: { 200: { description: 'The relative after the change', headers: etagHeader, content: json(relativeView) }, ...updateErrors },
+      request: { params: relativeParams, headers: ifMatchHeader, ...jsonBody(relativeSharingSchema.meta({ id: 'RelativeSharing' }), examples.sharing.request) },
+      responses: { 200: { description: 'The relative after the change', headers: etagHeader, content: jsonContent(relativeView, examples.sharing.response) }, ...updateErrors },
     }),
     async (c) => {
       const { planId: id, relativeId } = c.req.valid('param');
@@ -229,8 +228,8 @@ export const relativesRoutes = createRouter()
       summary: 'Log that the relative was informed',
       security: bearerSecurity,
       middleware: [...authz('relatives.update'), requireIfMatch],
-      request: { params: relativeParams, headers: ifMatchHeader, ...body(informedEntrySchema.omit({ id: true }).meta({ id: 'InformedEntry' })) },
-      responses: { 201: { description: 'The relative with the entry added', headers: etagHeader, content: json(relativeView) }, ...updateErrors },
+      request: { params: relativeParams, headers: ifMatchHeader, ...jsonBody(informedEntrySchema.omit({ id: true }).meta({ id: 'InformedEntry' }), examples.informed.request) },
+      responses: { 201: { description: 'The relative with the entry added', headers: etagHeader, content: jsonContent(relativeView, examples.informed.response) }, ...updateErrors },
     }),
     async (c) => {
       const { planId: id, relativeId } = c.req.valid('param');
@@ -247,8 +246,8 @@ export const relativesRoutes = createRouter()
       summary: "Support for the relative's own needs: offered support, requests, referral to the relatives' consultant",
       security: bearerSecurity,
       middleware: [...authz('relatives.update'), requireIfMatch],
-      request: { params: relativeParams, headers: ifMatchHeader, ...body(relativeSupportSchema.meta({ id: 'RelativeSupport' })) },
-      responses: { 200: { description: 'The relative after the change', headers: etagHeader, content: json(relativeView) }, ...updateErrors },
+      request: { params: relativeParams, headers: ifMatchHeader, ...jsonBody(relativeSupportSchema.meta({ id: 'RelativeSupport' }), examples.support.request) },
+      responses: { 200: { description: 'The relative after the change', headers: etagHeader, content: jsonContent(relativeView, examples.support.response) }, ...updateErrors },
     }),
     async (c) => {
       const { planId: id, relativeId } = c.req.valid('param');
@@ -267,8 +266,8 @@ export const relativesRoutes = createRouter()
         'The commitment starts as `requested`: nothing counts as committed until the relative accepts. Children are not asked to take on commitments (422).',
       security: bearerSecurity,
       middleware: [...authz('commitment.propose'), requireIfMatch],
-      request: { params: relativeParams, headers: ifMatchHeader, ...body(newCommitment) },
-      responses: { 201: { description: 'The commitment proposed', headers: created, content: json(commitmentResponse) }, ...updateErrors },
+      request: { params: relativeParams, headers: ifMatchHeader, ...jsonBody(newCommitment, examples.commitmentAdd.request) },
+      responses: { 201: { description: 'The commitment proposed', headers: created, content: jsonContent(commitmentResponse, examples.commitmentAdd.response) }, ...updateErrors },
     }),
     async (c) => {
       const { planId: id, relativeId } = c.req.valid('param');
@@ -287,8 +286,8 @@ export const relativesRoutes = createRouter()
       description: 'Appends a `cancelled` event to the history; the history is never rewritten.',
       security: bearerSecurity,
       middleware: [...authz('commitment.cancel'), requireIfMatch],
-      request: { params: commitmentParams, headers: ifMatchHeader, ...body(cancelBody) },
-      responses: { 200: { description: 'The commitment after the change', headers: etagHeader, content: json(commitmentResponse) }, ...updateErrors },
+      request: { params: commitmentParams, headers: ifMatchHeader, ...jsonBody(cancelBody, examples.commitmentCancel.request) },
+      responses: { 200: { description: 'The commitment after the change', headers: etagHeader, content: jsonContent(commitmentResponse, examples.commitmentCancel.response) }, ...updateErrors },
     }),
     async (c) => {
       const { planId: id, relativeId, commitmentId } = c.req.valid('param');
@@ -316,7 +315,7 @@ export const relativesRoutes = createRouter()
       responses: {
         200: {
           description: 'A page of the work list',
-          content: json(z.object({ items: z.array(worklistItem), total: z.number().int(), limit: z.number().int(), offset: z.number().int() })),
+          content: jsonContent(z.object({ items: z.array(worklistItem), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }), examples.worklist.response),
         },
         ...errors,
       },

@@ -7,6 +7,7 @@ import { FhirValidationError, r4Issues } from '../fhir/validate.ts';
 import type { AppEnv } from '../http/context.ts';
 import { invalidField } from '../http/errors.ts';
 import { bearerSecurity, problemResponses } from '../http/openapi.ts';
+import { examples } from '../docs/examples.ts';
 import { createRouter } from '../http/router.ts';
 import { findOrganisations } from '../organisations/organisations.ts';
 import { authz } from '../policy/authorize.ts';
@@ -49,9 +50,12 @@ export const reportsRoutes = createRouter().openapi(
       200: {
         description: 'The report',
         content: {
-          'application/json': { schema: relativesSupportReportSchema.meta({ id: 'RelativesSupportReport' }) },
+          'application/json': { schema: relativesSupportReportSchema.meta({ id: 'RelativesSupportReport' }), example: examples.report.response },
           'text/csv': { schema: z.string().describe('One row per organisation, period and figure; semicolon-separated, UTF-8 with BOM, CRLF') },
-          'application/fhir+json': { schema: z.object({ resourceType: z.literal('Bundle') }).passthrough().describe('A collection Bundle of MeasureReports') },
+          'application/fhir+json': {
+            schema: z.object({ resourceType: z.literal('Bundle') }).passthrough().describe('A collection Bundle of MeasureReports'),
+            example: examples.reportFhir.response,
+          },
         },
       },
       ...problemResponses(401, 403, 422),
