@@ -5,7 +5,7 @@ export default defineConfig({
     name: 'e2e',
     include: ['**/*.test.ts'],
     exclude: ['**/node_modules/**'],
-    globalSetup: ['../packages/api/vitest.setup.ts'],
+    globalSetup: ['./vitest.setup.ts'],
     // Two files at a time, beside the API's: each browser file waits on its service and page as
     // much as it computes. What a page shows after a round trip is waited for, never timed.
     testTimeout: 90_000,

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { OwnPlan } from '@sip/shared';
@@ -10,7 +9,7 @@ import { buildWidget } from '../../packages/widget/build.mjs';
 import { launchBrowser } from './browser.ts';
 import { escapeAttribute, hostScriptStart, pageOpener, staffApiAs, startHostServer } from './host-page.ts';
 import type { HostServer, PageOptions, RecordedEvent, StaffApi } from './host-page.ts';
-import { mintToken, startService, type ServiceProcess } from './service.ts';
+import { demoDataDir, mintToken, startService, type ServiceProcess } from './service.ts';
 import { startHost as startRelativeHost } from './widget-host.ts';
 
 /**
@@ -68,7 +67,7 @@ export interface IndividualHarness {
 }
 
 export async function startIndividualHarness(): Promise<IndividualHarness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sip-individual-'));
+  const dataDir = demoDataDir('sip-individual-');
   const [individual, relative] = await Promise.all([buildIndividualView(), buildWidget()]);
   const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir }, 150_000)]);
   const [host, relativeHost]: HostServer[] = await Promise.all([

@@ -1,6 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -25,6 +29,17 @@ export interface ServiceProcess {
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
   exited: Promise<number | null>;
+}
+
+/**
+ * A new data directory holding what the demo's first start left (made once per run by the
+ * project's global setup): a service started on it comes up as after a restart, without making
+ * its database, upstreams and plans again.
+ */
+export function demoDataDir(prefix: string): string {
+  const to = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(inject('demoDataDir'), to, { recursive: true });
+  return to;
 }
 
 /**

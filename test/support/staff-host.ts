@@ -1,13 +1,12 @@
 import AxeBuilder from '@axe-core/playwright';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { buildStaff } from '../../packages/staff/build.mjs';
 import { launchBrowser } from './browser.ts';
 import { escapeAttribute, hostScriptStart, pageOpener, staffApiAs, startHostServer } from './host-page.ts';
 import type { HostServer, PageOptions, RecordedEvent, StaffApi } from './host-page.ts';
-import { startService, type ServiceProcess } from './service.ts';
+import { demoDataDir, startService, type ServiceProcess } from './service.ts';
 
 /**
  * The staff elements embedded in a "system" page (a case system, a health record) on its own
@@ -126,7 +125,7 @@ export interface StaffHarness {
 }
 
 export async function startStaffHarness(env: Record<string, string> = {}, options: { startTimeoutMs?: number } = {}): Promise<StaffHarness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sip-staff-'));
+  const dataDir = demoDataDir('sip-staff-');
   const built = await buildStaff();
   const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir, ...env }, options.startTimeoutMs)]);
   const systems = (await Promise.all([startStaffHost(service.url, built.path), startStaffHost(service.url, built.path)])) as [StaffHost, StaffHost];

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MyPlan } from '@sip/shared';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -7,7 +6,7 @@ import { buildWidget } from '../../packages/widget/build.mjs';
 import { launchBrowser } from './browser.ts';
 import { escapeAttribute, hostScriptStart, pageOpener, staffApiAs, startHostServer } from './host-page.ts';
 import type { HostServer, PageOptions, RecordedEvent, StaffApi } from './host-page.ts';
-import { mintToken, startService, type ServiceProcess } from './service.ts';
+import { demoDataDir, mintToken, startService, type ServiceProcess } from './service.ts';
 
 /**
  * <sip-relative-view> embedded in a host page on its own loopback origin, under a strict CSP
@@ -142,7 +141,7 @@ export interface WidgetHarness {
 }
 
 export async function startWidgetHarness(): Promise<WidgetHarness> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'sip-widget-'));
+  const dataDir = demoDataDir('sip-widget-');
   const built = await buildWidget();
   const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir })]);
   const host = await startHost(service.url, built.path);
