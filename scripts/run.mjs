@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// The README's two commands: `npm start` and `npm test`. Both install what is missing
-// (with the pnpm version pinned in package.json, fetched by npx when not installed),
-// build what must be built, and then start the broker or run the whole suite.
+// The README's commands: `npm start`, `npm test` and `npm run build`. Each installs what is
+// missing (with the pnpm version pinned in package.json, fetched by npx when not installed),
+// builds what must be built, and then starts the broker, runs the whole suite, or builds the
+// service for production (packages/api/dist/main.js, started with `npm run start:prod`).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -46,6 +47,8 @@ if (command === 'start') {
   });
   for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+} else if (command === 'build') {
+  run(process.execPath, [join(root, 'packages', 'api', 'build.mjs')]);
 } else if (command === 'test') {
   run(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json', '--noEmit']);
   const vitest = join(root, 'node_modules', 'vitest', 'vitest.mjs');
@@ -68,6 +71,6 @@ if (command === 'start') {
     run('npx', [...onNode, vitest, 'run', ...process.argv.slice(3)]);
   }
 } else {
-  process.stderr.write('usage: node scripts/run.mjs start|test\n');
+  process.stderr.write('usage: node scripts/run.mjs start|test|build\n');
   process.exit(2);
 }

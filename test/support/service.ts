@@ -31,6 +31,11 @@ export interface ServiceProcess {
   exited: Promise<number | null>;
 }
 
+/** How `npm start` runs the broker: its entry file under tsx. */
+export const FROM_SOURCES = ['--import', 'tsx', 'packages/api/src/main.ts'];
+/** How `npm run start:prod` runs it: the build (`npm run build`), on plain Node. */
+export const BUILT = ['packages/api/dist/main.js'];
+
 /**
  * A new data directory holding what the demo's first start left (made once per run by the
  * project's global setup): a service started on it comes up as after a restart, without making
@@ -43,12 +48,12 @@ export function demoDataDir(prefix: string): string {
 }
 
 /**
- * Starts the broker as `npm start` does (the entry file under tsx), with the given
- * environment on top of a minimal one, and waits until it says where it runs.
+ * Starts the broker as `npm start` does (or with other arguments to Node, e.g. `BUILT`), with the
+ * given environment on top of a minimal one, and waits until it says where it runs.
  */
-export async function startService(env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
+export async function startService(env: Record<string, string>, timeoutMs = 60_000, nodeArgs = FROM_SOURCES): Promise<ServiceProcess> {
   const port = env.PORT ?? String(await freePort());
-  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/api/src/main.ts'], {
+  const child = spawn(process.execPath, nodeArgs, {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', LOG_LEVEL: 'warn', ...env, PORT: port },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -3,10 +3,11 @@ import { join } from 'node:path';
 import { IdentifierSystem } from '@sip/shared';
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { pageDir } from '../files.ts';
 import type { AppDeps, AppEnv } from '../http/context.ts';
 import { PROBLEM_CONTENT_TYPE, problemBody } from '../http/problem-response.ts';
 
-const pageDir = new URL('./page/', import.meta.url);
+const pages = pageDir('smart/page');
 const SMART_LAUNCH_FILE = 'smart-launch.js';
 
 /** The health records the app may be launched from: configured, and in demo mode the demo region's. */
@@ -58,7 +59,7 @@ export function createSmartRoutes(options: { distDir: string }) {
   const serve = (name: keyof typeof files) => async (c: Context<AppEnv>) => {
     let text = cache.get(name);
     if (!text) {
-      text = readFile(new URL(files[name].file, pageDir), 'utf8');
+      text = readFile(new URL(files[name].file, pages), 'utf8');
       text.catch(() => cache.delete(name));
       cache.set(name, text);
     }

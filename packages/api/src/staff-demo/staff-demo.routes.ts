@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { pageDir } from '../files.ts';
 import type { AppEnv } from '../http/context.ts';
 
-const pageDir = new URL('./page/', import.meta.url);
+const pages = pageDir('staff-demo/page');
 
 const files = {
   '/demo/staff': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -60,7 +61,7 @@ export function createStaffDemoRoutes() {
     const serve = async (c: Context<AppEnv>) => {
       let text = cache.get(file);
       if (!text) {
-        text = readFile(new URL(file, pageDir), 'utf8');
+        text = readFile(new URL(file, pages), 'utf8');
         text.catch(() => cache.delete(file));
         cache.set(file, text);
       }

@@ -1,9 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { Hono, type Context } from 'hono';
 import { secureHeaders } from 'hono/secure-headers';
+import { pageDir } from '../files.ts';
 import type { AppEnv } from '../http/context.ts';
 
-const pageDir = new URL('./demo-page/', import.meta.url);
+const pages = pageDir('widget/demo-page');
 
 const files = {
   page: { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -42,7 +43,7 @@ export function createDemoPageRoutes() {
   const serve = (name: keyof typeof files) => async (c: Context<AppEnv>) => {
     let text = cache.get(name);
     if (!text) {
-      text = readFile(new URL(files[name].file, pageDir), 'utf8');
+      text = readFile(new URL(files[name].file, pages), 'utf8');
       text.catch(() => cache.delete(name));
       cache.set(name, text);
     }

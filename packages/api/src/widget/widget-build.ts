@@ -1,14 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { z } from 'zod';
 
-/** The widget package's build output, beside this package in the workspace. */
-export const defaultWidgetDistDir = fileURLToPath(new URL('../../../widget/dist/', import.meta.url));
-/** The staff elements' build output, beside this package in the workspace. */
-export const defaultStaffDistDir = fileURLToPath(new URL('../../../staff/dist/', import.meta.url));
+export { defaultStaffDistDir, defaultWidgetDistDir } from '../files.ts';
 
 export const WIDGET_FILE = 'sip-relative-view.js' as const;
 export const WIDGET_METADATA_FILE = 'widget.json';
