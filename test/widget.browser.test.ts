@@ -383,7 +383,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
       {
         before: async (p) => {
           p.on('request', (request: Request) => {
-            if (/sip-relative-view\.[\w-]+\.[0-9a-f]{12}\.js$/.test(request.url())) modules.push(new URL(request.url()).pathname);
+            // The languages' modules (the plan view's module comes with the plan, in every language).
+            if (/sip-relative-view\.(?!plan\.)[\w-]+\.[0-9a-f]{12}\.js$/.test(request.url())) modules.push(new URL(request.url()).pathname);
           });
           await p.route(/sip-relative-view\.fi\.[0-9a-f]{12}\.js$/, async (route) => {
             await held;
@@ -806,6 +807,42 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await alert.getByRole('button', { name: 'Försök igen' }).click();
     await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).waitFor();
     expect(errors.filter((e) => !/ERR_FAILED/.test(e))).toEqual([]);
+  });
+
+  it("says so with the help line when the plan view's module cannot be had or is not the one built, and opens the plan on \"Försök igen\"", async () => {
+    for (const [how, fulfil] of [
+      ['not found', { status: 404, body: '' }],
+      ['other bytes than its integrity names', { status: 200, contentType: 'text/javascript', body: 'export function planView() {}' }],
+    ] as const) {
+      let refuse = true;
+      const fetched: string[] = [];
+      const { page, errors } = await open(
+        { persona: 'maria', help: true },
+        {
+          before: (p) =>
+            p.route(/sip-relative-view\.plan\.[0-9a-f]{12}\.js(\?\d+)?$/, async (route) => {
+              fetched.push(new URL(route.request().url()).search);
+              await (refuse ? route.fulfill(fulfil) : route.continue());
+            }),
+        },
+      );
+      // Maria has two plans, listed: the module comes with the first she opens.
+      await page.getByRole('button', { name: 'SIP för Astrid Nilsson' }).click();
+      const alert = page.getByRole('alert').filter({ hasText: 'Något gick fel' });
+      await alert.getByText('Vi får inte kontakt med tjänsten.', { exact: false }).waitFor();
+      await alert.getByText('Behöver du hjälp? Ring 0771-11 22 33, vardagar 8–17.').waitFor();
+      await alert.getByText(HELP.text).waitFor();
+      await expect.poll(() => focusedId(page), { message: how }).toBe('message');
+      expect((await eventsOf(page, 'sip-error')).map((e) => e.detail), how).toEqual([{ code: 'network' }]);
+      expect(await axeOn(page), how).toEqual([]);
+      // Tried again, at a URL of its own (the page keeps a failed module's failure): the plan opens, focus on its title.
+      refuse = false;
+      await alert.getByRole('button', { name: 'Försök igen' }).click();
+      await page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
+      await expect.poll(() => focusedId(page), { message: how }).toBe('plan-title');
+      expect(fetched, how).toEqual(['', '?1']);
+      expect(errors.filter((e) => !/status of 404|integrity|Failed to find a valid digest/i.test(e)), how).toEqual([]);
+    }
   });
 
   it('defines the element once when the module is loaded twice', async () => {

@@ -32,28 +32,41 @@ export async function buildLanguageModules({ root, dir, prefix, target }) {
   return Promise.all(
     names.map(async (name) => {
       const lang = name.slice(0, -3);
-      const result = await build({ ...browserModule, absWorkingDir: root, entryPoints: [`${dir}/${name}`], target });
-      const imports = moduleImports(result.metafile);
-      if (imports.length > 0) throw new Error(`the ${lang} messages, built, must import nothing, but import:\n  ${imports.join('\n  ')}`);
-      const body = Buffer.from(result.outputFiles[0].contents);
-      const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
-      return {
-        lang,
-        file: `${prefix}.${lang}.${hash}.js`,
-        integrity: `sha384-${createHash('sha384').update(body).digest('base64')}`,
-        bytes: body.length,
-        gzipBytes: gzipSync(body, { level: 9 }).length,
-        body,
-      };
+      return { lang, ...(await buildOnDemandModule({ root, entry: `${dir}/${name}`, prefix, name: lang, what: `the ${lang} messages`, target })) };
     }),
   );
+}
+
+/**
+ * One module an element loads on demand (`entry`, from `root`), built into a module that imports
+ * nothing when it runs (the build fails when it does; what its source imports is inlined): its
+ * file name (`<prefix>.<name>.<hash>.js`, named by its content), bytes and integrity. `what`
+ * names it in the error.
+ * @param {{ root: string, entry: string, prefix: string, name: string, what: string, target: string[], transform?: (code: string) => string }} options
+ */
+export async function buildOnDemandModule({ root, entry, prefix, name, what, target, transform }) {
+  const result = await build({ ...browserModule, absWorkingDir: root, entryPoints: [entry], target });
+  const imports = moduleImports(result.metafile);
+  if (imports.length > 0) throw new Error(`${what}, built, must import nothing, but import:\n  ${imports.join('\n  ')}`);
+  const body = transform ? Buffer.from(transform(result.outputFiles[0].text), 'utf8') : Buffer.from(result.outputFiles[0].contents);
+  const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+  return {
+    file: `${prefix}.${name}.${hash}.js`,
+    integrity: `sha384-${createHash('sha384').update(body).digest('base64')}`,
+    bytes: body.length,
+    gzipBytes: gzipSync(body, { level: 9 }).length,
+    body,
+  };
 }
 
 /**
  * Puts in place of the module at `filter` (an element's `languages.ts`) a loader of the built
  * language modules: each is fetched from beside the element's own module (the same versioned
  * path), as a module preload with its integrity, so the browser refuses other bytes, and then
- * imported (from the module map the preload filled, not fetched again).
+ * imported (from the module map the preload filled, not fetched again). A module that could not be
+ * had is asked for again at its URL with a query (`?1`, `?2`, …): the page's module map keeps a
+ * failed URL's failure. It exports that fetch
+ * (`loadModule(file, integrity)`) for the element's other modules on demand (`planLoaderPlugin`).
  * @param {{ lang: string, file: string, integrity: string }[]} languages
  * @param {RegExp} filter
  */
@@ -65,9 +78,10 @@ export function languageLoaderPlugin(languages, filter) {
       b.onLoad({ filter }, () => ({
         loader: 'js',
         contents: `const files = ${JSON.stringify(files)};
-export function loadMessages(lang) {
-  const [file, integrity] = files[lang];
-  const href = new URL(file, import.meta.url).href;
+const failed = {};
+export function loadModule(file, integrity) {
+  const tries = failed[file];
+  const href = new URL(tries ? file + '?' + tries : file, import.meta.url).href;
   return new Promise((resolve, reject) => {
     const link = document.createElement('link');
     link.rel = 'modulepreload';
@@ -77,7 +91,37 @@ export function loadMessages(lang) {
     link.onload = resolve;
     link.onerror = () => reject(new Error(file));
     document.head.append(link);
-  }).then(() => import(href)).then((module) => module.default);
+  }).then(() => import(href)).catch((error) => {
+    failed[file] = (tries ?? 0) + 1;
+    throw error;
+  });
+}
+export function loadMessages(lang) {
+  return loadModule(...files[lang]).then((module) => module.default);
+}
+`,
+      }));
+    },
+  };
+}
+
+/**
+ * Puts in place of the module at `filter` (the widget's `plan-loader.ts`) a loader of its built
+ * plan view (`plan`), fetched with its integrity by the language loader's `loadModule`
+ * (`languages`: the path of the element's `languages.ts`, which `languageLoaderPlugin` replaces).
+ * @param {{ file: string, integrity: string }} plan
+ * @param {RegExp} filter
+ * @param {string} languages
+ */
+export function planLoaderPlugin(plan, filter, languages) {
+  return {
+    name: 'sip-plan',
+    setup(b) {
+      b.onLoad({ filter }, () => ({
+        loader: 'js',
+        contents: `import { loadModule } from ${JSON.stringify(languages)};
+export function loadPlan() {
+  return loadModule(${JSON.stringify(plan.file)}, ${JSON.stringify(plan.integrity)});
 }
 `,
       }));
@@ -88,6 +132,11 @@ export function loadMessages(lang) {
 /** The language modules as the metadata describes them (the service serves them by it). */
 export function describeLanguageModules(languages) {
   return languages.map(({ lang, file, integrity, bytes, gzipBytes }) => ({ lang, file, integrity, bytes, gzipBytes }));
+}
+
+/** A module on demand as the metadata describes it (the service serves it by it). */
+export function describeModule({ file, integrity, bytes, gzipBytes }) {
+  return { file, integrity, bytes, gzipBytes };
 }
 
 /** The language modules written into `outDir`, before the element that names them. */

@@ -1,7 +1,8 @@
 /**
  * The widget's size and speed, measured: the gzip (and brotli) size of the module as the service
- * serves it (Lit and Swedish included: what a Swedish page loads before its first plan), against
- * the 20 KB aim, and the time from script load to the first rendered plan in Chromium, beside a
+ * serves it (its core: the element with Lit and Swedish, what every page that embeds it loads)
+ * beside a bare Lit element's, against its 20 KB budget (20,480 B), the plan view's module it
+ * fetches alongside the first plan it opens, and the time from script load to the first rendered plan in Chromium, beside a
  * bare Lit element that does the same single fetch and renders the title: the two in turn
  * (A B A B …), and the ratio of each pair's times as min/median/max.
  *
@@ -18,13 +19,11 @@ import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { GZIP_BUDGET_BYTES as STAFF_GZIP_BUDGET_BYTES, buildStaff } from '../../packages/staff/build.mjs';
-import { GZIP_BUDGET_BYTES, buildWidget } from '../../packages/widget/build.mjs';
+import { GZIP_BUDGET_BYTES, PLAN_GZIP_BUDGET_BYTES, buildWidget } from '../../packages/widget/build.mjs';
 import { launchBrowser } from '../support/browser.ts';
 import { startService } from '../support/service.ts';
 
 const RUNS = Math.max(3, Number(process.env.WIDGET_RUNS ?? 15));
-/** The aim for the widget's module, gzipped (the build's budget may be above it until it is met). */
-const GZIP_AIM_BYTES = 20 * 1024;
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 /** The bare element: Lit, one fetch of the plan, its title rendered. */
@@ -93,6 +92,11 @@ async function main() {
     if (served.status !== 200) throw new Error(`the service answered ${served.status} for the widget module`);
     const module = Buffer.from(await served.arrayBuffer());
     const gzipBytes = gzipSync(module, { level: 9 }).length;
+    const planModule = widget.modules.find((m) => 'part' in m && m.part === 'plan');
+    if (!planModule) throw new Error('the widget build names no plan view module');
+    const servedPlan = await fetch(`${service.url}/widget/${planModule.file}`);
+    if (servedPlan.status !== 200) throw new Error(`the service answered ${servedPlan.status} for the plan view's module`);
+    const planGzipBytes = gzipSync(Buffer.from(await servedPlan.arrayBuffer()), { level: 9 }).length;
     const servedStaff = await fetch(`${service.url}/staff/sip-staff.js`);
     if (servedStaff.status !== 200) throw new Error(`the service answered ${servedStaff.status} for the staff module`);
     const staffModule = Buffer.from(await servedStaff.arrayBuffer());
@@ -145,12 +149,12 @@ async function main() {
         row('<sip-relative-view> (served)', module.length, gzipBytes, timings.widget),
         row('bare Lit element, one fetch', Buffer.byteLength(bare), bareGzip, timings.bare),
         '',
-        'languages besides Swedish (Swedish is in the module), each fetched only when asked for:',
-        ...widget.modules.map((m) => `${`  ${m.lang}`.padEnd(34)} ${kb(m.bytes).padStart(9)} ${kb(m.gzipBytes).padStart(9)}`),
+        'modules fetched on demand: each language besides Swedish (Swedish is in the core) when asked for, the plan view alongside the first plan:',
+        ...widget.modules.map((m) => `${`  ${'lang' in m ? m.lang : m.part}`.padEnd(34)} ${kb(m.bytes).padStart(9)} ${kb(m.gzipBytes).padStart(9)}`),
         '',
         `core (element, Lit, Swedish): ${gzipBytes} B gzip, ${brotli(module)} B brotli; bare Lit element: ${bareGzip} B gzip, ${brotli(Buffer.from(bare))} B brotli`,
-        `gzip budget ${kb(GZIP_BUDGET_BYTES)}: ${gzipBytes <= GZIP_BUDGET_BYTES ? 'PASS' : 'FAIL'} (${((gzipBytes / GZIP_BUDGET_BYTES) * 100).toFixed(0)}% of it)`,
-        `aim ${GZIP_AIM_BYTES} B gzip: ${gzipBytes <= GZIP_AIM_BYTES ? 'MET' : `NOT MET, ${gzipBytes - GZIP_AIM_BYTES} B over`}`,
+        `gzip budget ${GZIP_BUDGET_BYTES} B (20 KB) for the core: ${gzipBytes <= GZIP_BUDGET_BYTES ? 'PASS' : `FAIL, ${gzipBytes - GZIP_BUDGET_BYTES} B over`} (${((gzipBytes / GZIP_BUDGET_BYTES) * 100).toFixed(0)}% of it)`,
+        `plan view (served): ${planGzipBytes} B gzip, budget ${PLAN_GZIP_BUDGET_BYTES} B: ${planGzipBytes <= PLAN_GZIP_BUDGET_BYTES ? 'PASS' : 'FAIL'}; core and plan view, a Swedish page's first plan: ${gzipBytes + planGzipBytes} B gzip`,
         `time to first rendered plan, widget/bare per run (${ratios.length} runs, alternating): min ${ratios[0]!.toFixed(2)}× median ${median(ratios).toFixed(2)}× max ${ratios[ratios.length - 1]!.toFixed(2)}× (aim ≤ 1.20×)`,
         '',
         `${'staff elements (served), all five'.padEnd(34)} ${kb(staffModule.length).padStart(9)} ${kb(staffGzipBytes).padStart(9)}`,
@@ -158,7 +162,7 @@ async function main() {
         '',
       ].join('\n'),
     );
-    if (gzipBytes > GZIP_BUDGET_BYTES || staffGzipBytes > STAFF_GZIP_BUDGET_BYTES) process.exitCode = 1;
+    if (gzipBytes > GZIP_BUDGET_BYTES || planGzipBytes > PLAN_GZIP_BUDGET_BYTES || staffGzipBytes > STAFF_GZIP_BUDGET_BYTES) process.exitCode = 1;
   } finally {
     await browser.close();
     host?.close();

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { resolveLang, sv, type Lang, type Messages } from './i18n.ts';
+import { resolveLang, sv as core, type Lang, type Messages } from './i18n.ts';
 import ar from './lang/ar.ts';
 import en from './lang/en.ts';
 import fi from './lang/fi.ts';
 import lattlast from './lang/sv-x-lattlast.ts';
+import { withPlan } from './plan.ts';
+
+/** Swedish in full: the element's messages with its plan view's own. */
+const sv = withPlan(core);
 
 const dictionaries: Record<Lang, Messages> = { sv, 'sv-x-lattlast': lattlast, en, fi, ar };
 

@@ -1,10 +1,9 @@
-import type { AnswerReceipt, CommitmentAnswerKind, HomeConsent, MyCommitment, MyPlan, MyPlanSummary, RelativeSupport } from '@sip/shared';
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import type { AnswerReceipt, HomeConsent, MyCommitment, MyPlan, MyPlanSummary, RelativeSupport } from '@sip/shared';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import {
   checkComment,
   COMMENT_MAX,
   PendingAnswers,
-  reconfirmOpensOn,
   targetOf,
   type AnswerRequest,
   type Outcome,
@@ -20,6 +19,8 @@ import {
 } from './events.ts';
 import { LocaleController } from './i18n.ts';
 import { languageFailedNotice } from './locale.ts';
+import { loadPlan, type PlanModule } from './plan-loader.ts';
+import type { Kit } from './plan.ts';
 import { styles } from './sip-relative-view.styles.ts';
 
 type View =
@@ -39,7 +40,6 @@ interface FieldProblem {
 }
 
 type RequestKind = 'contact-consultant' | 'needs-assessment';
-const REQUEST_KINDS: RequestKind[] = ['contact-consultant', 'needs-assessment'];
 
 function loadErrorCode(code: ApiErrorCode): SipErrorCode {
   return code === 'unavailable' || code === 'session-expired' ? 'server' : code;
@@ -153,6 +153,8 @@ export class SipRelativeView extends LitElement {
   #declineComment: string | undefined;
   /** The relative asked for what is loading: focus goes to it, or to the message that it failed. */
   #focusAfterLoad = false;
+  /** How a plan is shown (`plan.ts`): fetched alongside the first plan the element opens. */
+  #plan: PlanModule | undefined;
 
   private declare view: View;
   private declare outcomes: ReadonlyMap<string, Outcome>;
@@ -363,7 +365,8 @@ export class SipRelativeView extends LitElement {
     this.view = { kind: 'loading', what: 'plan' };
     if (byUser) this.#announce(this.#localize.t.loadingPlan);
     try {
-      const plan = await this.#api()!.readPlan(planId);
+      // The plan's data and, the first time, the module that shows it, side by side.
+      const [plan] = await Promise.all([this.#api()!.readPlan(planId), this.#loadPlanModule()]);
       await this.#localize.ready();
       if (generation !== this.#generation) return;
       if (!plan || typeof plan !== 'object' || !plan.me) throw new ApiError('bad-response');
@@ -772,11 +775,6 @@ export class SipRelativeView extends LitElement {
     window.print();
   }
 
-  /** The individual as the relative knows them: by given name, or a neutral phrase when the plan gives none. */
-  #who(plan: MyPlan): string {
-    return plan.individual?.givenName || this.#localize.t.someone;
-  }
-
   #title(plan: Pick<MyPlan, 'title'>): string {
     return plan.title ?? this.#localize.t.untitledPlan;
   }
@@ -840,7 +838,7 @@ export class SipRelativeView extends LitElement {
       case 'list':
         return this.#renderList(view.plans);
       case 'plan':
-        return this.#renderPlan(view.plan);
+        return this.#plan!.planView(this.#kit(), view.plan);
     }
   }
 
@@ -875,31 +873,6 @@ export class SipRelativeView extends LitElement {
     `;
   }
 
-  #renderPlan(plan: MyPlan) {
-    const t = this.#localize.t;
-    const relationship = plan.me.relationship.code ? (t.relationships[plan.me.relationship.code] ?? plan.me.relationship.text) : plan.me.relationship.text;
-    return html`
-      <article class="plan" aria-labelledby="plan-title">
-        <div class="toolbar controls">
-          ${this.planId || this.onlyPlan
-            ? nothing
-            : html`<button part="button" class="button link back" type="button" @click=${this.#back}>${t.backToPlans}</button>`}
-          <button part="button" class="button secondary print" type="button" @click=${this.#print}>${t.print}</button>
-        </div>
-        ${this.#h(0, this.#titleShown(plan), 'plan-title')}
-        <p class="muted">${t.planStatusLabel(t.planStatus[plan.status])}. ${t.youAre(plan.me.name, relationship)}</p>
-        <p class="muted">${t.sipMeans}</p>
-        ${plan.me.child
-          ? // A child is told what happens and who to talk to; no forms, no commitments, no home consent.
-            html`${this.#renderChild(plan)} ${this.#renderContact(plan)} ${this.#renderShared(plan)} ${this.#renderInformation(plan)}`
-          : html`${this.#renderTodo(plan)} ${this.#renderContact(plan)} ${this.#renderCommitments(plan)}
-            ${plan.me.sharesHome ? this.#renderHome(plan) : nothing} ${this.#renderShared(plan)} ${this.#renderInformation(plan)}
-            ${this.#renderSupport(plan)} ${this.#renderRole(plan)}`}
-      </article>
-      ${this.#renderWithdrawDialog(plan)}
-    `;
-  }
-
   /**
    * A heading `depth` levels below the element's first (`heading-level`, default 2), never
    * deeper than h6. The top level is the `heading` part. One with an `id` can take focus: the
@@ -926,278 +899,60 @@ export class SipRelativeView extends LitElement {
     }
   }
 
-  #section(id: string, heading: string, content: unknown) {
-    return html`<section part="section" class="section" aria-labelledby=${id}>
-      ${this.#h(1, heading, id)}
-      ${content}
-    </section>`;
-  }
-
-  #renderContact(plan: MyPlan) {
-    const t = this.#localize.t;
-    const c = plan.coordinator;
-    return this.#section(
-      'contact-title',
-      t.contactHeading,
-      html`
-        <dl class="facts">
-          <div>
-            <dt>${t.coordinator}</dt>
-            <dd>
-              ${c ? html`${c.name}${c.title ? html`, ${c.title}` : nothing}${c.unit ? html`, ${c.unit}` : nothing} ${this.#phone(c)}` : t.noCoordinator}
-            </dd>
-          </div>
-          <div>
-            <dt>${t.outOfHours}</dt>
-            <dd>${plan.outOfHours ? this.#staffText(plan.outOfHours) : t.outOfHoursGeneral}</dd>
-          </div>
-        </dl>
-      `,
-    );
-  }
-
-  /** A number as written in Sweden, linked in E.164, and when it is answered. */
-  #phone(p: { phone?: string | undefined; phoneDisplay?: string | undefined; phoneHours?: string | undefined }) {
-    const t = this.#localize.t;
-    const shown = p.phoneDisplay || p.phone;
-    return html`${shown ? html`<br />${t.phone}: <a href=${`tel:${(p.phone || shown).replace(/[^\d+]/g, '')}`} dir="ltr">${shown}</a>` : nothing}${p.phoneHours
-      ? html`<br />${t.phoneHours}: ${this.#staffText(p.phoneHours)}`
-      : nothing}`;
-  }
-
-  /** What waits for the relative's answer, each linking to its place. */
-  #renderTodo(plan: MyPlan) {
-    const t = this.#localize.t;
-    const l = this.#localize;
-    const items: { id: string; label: string; what?: string }[] = [];
-    for (const c of plan.me.commitments) {
-      const allowed = Array.isArray(c.allowedAnswers) ? c.allowedAnswers : [];
-      if (c.status === 'requested' && allowed.includes('accept')) items.push({ id: `title-${c.id}`, label: t.todo.answer, what: c.what });
-      else if (allowed.includes('reconfirm')) items.push({ id: `title-${c.id}`, label: t.todo.reconfirm(l.date(c.currentReviewDate)), what: c.what });
-    }
-    if (plan.me.sharesHome && !plan.me.homeConsent && plan.status !== 'closed') items.push({ id: 'home-title', label: t.todo.home });
-    return this.#section(
-      'todo-title',
-      t.todo.heading,
-      items.length
-        ? html`<ul class="todo">
-            ${items.map(
-              (i) => html`<li>
-                <a href=${`#${i.id}`} @click=${(e: Event) => this.#focusField(e, i.id)}>${i.label}${i.what ? html` ${this.#staffText(i.what)}` : nothing}</a>
-              </li>`,
-            )}
-          </ul>`
-        : html`<p>${t.todo.none}</p>`,
-    );
-  }
-
-  /** A child's own view: what is happening, in plain words, and who to talk to. */
-  #renderChild(plan: MyPlan) {
-    const t = this.#localize.t;
-    const c = plan.coordinator;
-    return this.#section(
-      'child-title',
-      t.child.heading,
-      html`<p>${t.child.what(this.#who(plan))}</p>
-        <p>${t.child.feelings}</p>
-        ${this.#h(2, t.child.talkHeading)}
-        <ul class="talk">
-          <li>${t.child.counsellor}</li>
-          <li>${t.child.bris} <a href="tel:116111">116 111</a>, <a href="https://www.bris.se">bris.se</a></li>
-          <li>${t.child.umo} <a href="https://www.umo.se">umo.se</a></li>
-          ${c ? html`<li>${t.child.coordinator(c.name)} ${this.#phone(c)}</li>` : nothing}
-        </ul>`,
-    );
-  }
-
-  #renderCommitments(plan: MyPlan) {
-    const t = this.#localize.t;
-    const commitments = plan.me.commitments;
-    let content: unknown;
-    if (plan.me.child && commitments.length === 0) content = html`<p>${t.childNoCommitments}</p>`;
-    else if (commitments.length === 0) content = html`<p>${t.noCommitments}</p>`;
-    else
-      content = html`<p class="intro">${t.commitmentsIntro}</p>
-        <ul class="commitments">
-          ${commitments.map((c) => this.#renderCommitment(plan, c))}
-        </ul>`;
-    return this.#section('commitments-title', t.commitmentsHeading, content);
-  }
-
-  #renderCommitment(plan: MyPlan, c: MyCommitment) {
-    const t = this.#localize.t;
-    const l = this.#localize;
-    const target = `c-${c.id}`;
-    // The service says which answers the relative can give today; the element offers exactly those.
-    const allowed = new Set<CommitmentAnswerKind>(Array.isArray(c.allowedAnswers) ? c.allowedAnswers : []);
-    const due = allowed.has('reconfirm');
-    // A comment goes with an accept, a decline or a confirmation; a withdrawal has its own, in the dialog.
-    const commented = allowed.has('accept') || allowed.has('decline') || due;
-    const form = `form-c-${c.id}`;
-    const sending = this.outcomes.get(target)?.state === 'sending';
-    const button = (answer: 'accept' | 'decline' | 'reconfirm', kind: 'primary' | 'secondary', label: string) =>
-      allowed.has(answer)
-        ? html`<button
-            part="button"
-            class=${`button ${kind}`}
-            type="button"
-            id=${`${answer}-${c.id}`}
-            aria-haspopup=${answer === 'decline' ? 'dialog' : nothing}
-            aria-disabled=${sending ? 'true' : 'false'}
-            @click=${() => !sending && this.#answerCommitment(c, answer)}
-          >
-            ${label}
-          </button>`
-        : nothing;
-    return html`<li part="commitment" class="commitment">
-      ${this.#h(2, this.#staffText(c.what), `title-${c.id}`)}
-      <dl class="facts facts--inline">
-        <div>
-          <dt>${t.howOften}</dt>
-          <dd>${this.#staffText(c.howOften)}</dd>
-        </div>
-        <div>
-          <dt>${t.period}</dt>
-          <dd>${c.until ? t.periodFromUntil(l.date(c.from), l.date(c.until)) : t.periodFrom(l.date(c.from))}</dd>
-        </div>
-        ${c.status === 'accepted' || c.status === 'requested'
-          ? html`<div>
-              <dt>${t.reviewDate}</dt>
-              <dd>${l.date(c.currentReviewDate)}</dd>
-            </div>`
-          : nothing}
-      </dl>
-      ${this.#renderState(plan.planId, target, html`<p part="status" class=${`status status--${c.status}`}>
-          <span class="status-label">${t.statusLabel}:</span> ${t.commitmentStatus[c.status]}
-        </p>`)}
-      ${c.status === 'cancelled' ? html`<p class="help">${t.cancelledHelp}</p>` : nothing}
-      ${c.status === 'withdrawn' ? html`<p class="help">${t.withdrawnHelp(plan.responsible?.organisation ?? null)}</p>` : nothing}
-      ${c.status === 'declined' && allowed.has('accept') ? html`<p class="help">${t.declinedHelp(plan.responsible?.organisation ?? null)}</p>` : nothing}
-      ${c.status === 'accepted'
-        ? html`<p class="help">${due ? t.reconfirmDue(l.date(c.currentReviewDate)) : t.reconfirmFrom(l.date(reconfirmOpensOn(c.currentReviewDate)))}</p>`
-        : nothing}
-      ${allowed.size > 0
-        ? html`<form class="answer controls" id=${form} novalidate @submit=${(e: Event) => e.preventDefault()}>
-            ${this.#renderErrorSummary(form)}
-            ${commented ? this.#renderTextField(form, `comment-${c.id}`, t.comment, t.commentHint) : nothing}
-            <div class="actions" role="group" aria-labelledby=${`title-${c.id}`}>
-              ${button('accept', 'primary', c.status === 'declined' ? t.changeToAccept : t.accept)} ${button('decline', 'secondary', t.decline)} ${button('reconfirm', 'primary', t.reconfirm)}
-              ${allowed.has('withdraw')
-                ? html`<button
-                    part="button"
-                    class="button warning"
-                    type="button"
-                    id=${`withdraw-${c.id}`}
-                    aria-haspopup="dialog"
-                    aria-disabled=${sending ? 'true' : 'false'}
-                    @click=${() => !sending && this.#openWithdrawal(c)}
-                  >
-                    ${t.withdraw}
-                  </button>`
-                : nothing}
-            </div>
-          </form>`
-        : nothing}
-      ${this.#renderHistory(c)}
-    </li>`;
-  }
-
-  #renderHistory(c: MyCommitment) {
-    const t = this.#localize.t;
-    const l = this.#localize;
-    return html`<details class="history" ?open=${this.printing}>
-      <summary>${t.history} (${c.history.length})</summary>
-      <ol>
-        ${c.history.map(
-          (event) => html`<li>
-            <span class="when">${l.dateTime(event.at)}</span>: ${t.historyEntry[event.status]}${event.reviewDate ? html`, ${t.nextReview(l.date(event.reviewDate))}` : nothing}.
-            ${event.comment ? html`<q>${event.comment}</q>` : nothing} ${this.#referenceOf(event)}
-          </li>`,
-        )}
-      </ol>
-    </details>`;
-  }
-
-  /** The current status and, after an answer, whether it was saved: focused after every answer. */
-  #renderState(planId: string, target: string, status: TemplateResult | typeof nothing) {
-    const outcome = this.outcomes.get(target);
-    return html`<div class="state" id=${`state-${target}`} tabindex="-1">
-      ${status} ${outcome ? this.#renderOutcome(planId, target, outcome) : nothing}
-    </div>`;
-  }
-
-  #renderOutcome(planId: string, target: string, outcome: Outcome) {
-    const t = this.#localize.t;
-    switch (outcome.state) {
-      case 'sending':
-        return html`<p part="outcome" class="outcome outcome--sending">${t.saving}</p>`;
-      case 'saved':
-        return outcome.receipt
-          ? this.#renderReceipt(target, outcome.receipt, outcome.what, true)
-          : html`<p part="outcome" class="outcome outcome--saved">${t.saved(this.#localize.time(outcome.at))}</p>`;
-      case 'unknown':
-      case 'not-saved': {
-        const retry = outcome.state === 'unknown' || outcome.retry;
-        const help = outcome.state === 'unknown' ? t.outcomeHelp.unknown : t.outcomeHelp[outcome.reason];
-        return html`<div part="outcome" class=${`outcome outcome--${outcome.state}`}>
-          <p class="outcome-title">${outcome.state === 'unknown' ? t.unknown : t.notSaved}</p>
-          <p>${help}</p>
-          ${this.#renderHelp(outcome.state === 'not-saved' ? outcome.requestId : undefined)}
-          ${retry
-            ? html`<p>${t.retrySafe}</p>
-                <button part="button" class="button primary controls" type="button" @click=${() => this.#retry(planId, target)}>${t.tryAgain}</button>`
-            : nothing}
-        </div>`;
-      }
-    }
-  }
-
-  /** An answer's reference in a history, for the relative to quote. */
-  #referenceOf(entry: { reference?: string | undefined }) {
-    return entry.reference ? html`<span class="muted">(${this.#localize.t.receipt.reference} ${entry.reference})</span>` : nothing;
-  }
-
-  /**
-   * The receipt of a saved answer, from the service: what was answered, when, its reference, who
-   * has been told, and what happens next. `live`: the one on the page, with its print button.
-   */
-  #renderReceipt(target: string, r: AnswerReceipt, what: string | undefined, live: boolean) {
-    const t = this.#localize.t;
-    const l = this.#localize;
-    const rt = t.receipt;
-    const next = rt.nextSteps[r.answer];
-    const responsible = this.#openPlanData()?.responsible?.organisation ?? rt.responsible;
-    const id = `receipt-${live ? '' : 'print-'}${target}`;
-    const fact = (term: string, value: unknown) => html`<div>
-      <dt>${term}</dt>
-      <dd>${value}</dd>
-    </div>`;
-    return html`<div part="outcome receipt" class="outcome receipt" role="group" aria-labelledby=${id}>
-      <p class="outcome-title" id=${id}>${rt.title}</p>
-      <dl class="facts">
-        ${fact(rt.answer, html`${rt.answers[r.answer]}${what ? html`: ${this.#staffText(what)}` : nothing}`)}
-        ${r.comment ? fact(rt.comment, html`<q>${r.comment}</q>`) : nothing} ${fact(rt.at, l.fullDateTime(r.at))}
-        ${fact(rt.reference, html`<span class="reference" dir="ltr">${r.reference}</span>`)}
-        ${fact(rt.told, l.list([...r.told, ...(r.coordinator ? [rt.coordinator(r.coordinator)] : [])]))}
-        ${fact(rt.next, typeof next === 'function' ? next(responsible) : next)}
-      </dl>
-      <p>${rt.keep}</p>
-      ${live
-        ? html`<button part="button" class="button secondary controls" type="button" @click=${() => this.#printReceipt(target)}>${rt.print}</button>`
-        : nothing}
-    </div>`;
-  }
-
   /** The receipt being printed, alone, with the plan it belongs to: shown on paper only. */
   #renderPrintedReceipt() {
     const target = this.printingReceipt;
     const outcome = target ? this.outcomes.get(target) : undefined;
     const plan = this.#openPlanData();
-    if (!target || outcome?.state !== 'saved' || !outcome.receipt || !plan) return nothing;
-    return html`<div class="printed-receipt">
-      <p class="card-title">${this.#titleShown(plan)}</p>
-      ${this.#renderReceipt(target, outcome.receipt, outcome.what, false)}
-    </div>`;
+    if (!target || outcome?.state !== 'saved' || !outcome.receipt || !plan || !this.#plan) return nothing;
+    return this.#plan.printedReceipt(this.#kit(), plan, target, outcome.receipt, outcome.what);
+  }
+
+  // ---------------------------------------------------------------- the plan view
+
+  /**
+   * The module that shows a plan, fetched once (a failed fetch is tried again with the plan):
+   * fails as the network does, so the plan is not shown and the relative can try again.
+   */
+  async #loadPlanModule(): Promise<void> {
+    try {
+      this.#plan ??= await loadPlan();
+    } catch {
+      throw new ApiError('network');
+    }
+  }
+
+  /** What the plan view is lent: Lit, the messages, the state, and the element's helpers and actions. */
+  #kit(): Kit {
+    const l = this.#localize;
+    return {
+      html,
+      nothing,
+      t: l.t,
+      l,
+      outcomes: this.outcomes,
+      formErrors: this.formErrors,
+      printing: this.printing,
+      withdrawing: this.withdrawing,
+      confirming: this.confirming,
+      canGoBack: !this.planId && !this.onlyPlan,
+      h: (depth, content, id) => this.#h(depth, content, id),
+      staffText: (text) => this.#staffText(text),
+      titleShown: (plan) => this.#titleShown(plan),
+      help: (requestId) => this.#renderHelp(requestId),
+      back: () => this.#back(),
+      print: () => this.#print(),
+      answer: (c, answer) => this.#answerCommitment(c, answer),
+      openWithdrawal: (c, answer) => this.#openWithdrawal(c, answer),
+      confirm: () => this.#confirmWithdrawal(),
+      cancel: () => this.renderRoot.querySelector('dialog')?.close(),
+      dialogClosed: (event) => this.#dialogClosed(event),
+      answerHome: () => this.#answerHome(),
+      askFor: (kind) => this.#askFor(kind),
+      retry: (planId, target) => this.#retry(planId, target),
+      printReceipt: (target) => void this.#printReceipt(target),
+      focusField: (event, field) => this.#focusField(event, field),
+    };
   }
 
   /** With an error: the service's reference for it, and the portal's help line. */
@@ -1211,358 +966,5 @@ export class SipRelativeView extends LitElement {
         </p>`
       : nothing}
     ${this.helpText ? html`<p>${this.helpText}</p>` : nothing}`;
-  }
-
-  #renderErrorSummary(form: string) {
-    const problems = this.formErrors.get(form);
-    if (!problems?.length) return nothing;
-    const t = this.#localize.t;
-    return html`<div part="error-summary" class="error-summary" id=${`${form}-errors`} role="alert" tabindex="-1" aria-labelledby=${`${form}-errors-title`}>
-      <p class="error-summary-title" id=${`${form}-errors-title`}>${t.errorSummaryTitle}</p>
-      <ul>
-        ${problems.map((p) => html`<li><a href=${`#${p.field}`} @click=${(e: Event) => this.#focusField(e, p.field)}>${p.message}</a></li>`)}
-      </ul>
-    </div>`;
-  }
-
-  #fieldError(form: string, field: string) {
-    return this.formErrors.get(form)?.find((p) => p.field === field);
-  }
-
-  #renderTextField(form: string, id: string, label: string, hint: string) {
-    const t = this.#localize.t;
-    const error = this.#fieldError(form, id);
-    return html`<div class=${error ? 'field field--error' : 'field'}>
-      <label for=${id}>${label}</label>
-      <p class="hint" id=${`${id}-hint`}>${hint}</p>
-      ${error
-        ? html`<p class="error-message" id=${`${id}-error`}><span class="visually-hidden">${t.errorPrefix}</span> ${error.message}</p>`
-        : nothing}
-      <textarea
-        part="field"
-        id=${id}
-        name=${id}
-        rows="3"
-        aria-describedby=${error ? `${id}-hint ${id}-error` : `${id}-hint`}
-        aria-invalid=${error ? 'true' : 'false'}
-      ></textarea>
-    </div>`;
-  }
-
-  #renderWithdrawDialog(plan: MyPlan) {
-    const t = this.#localize.t;
-    const c = this.withdrawing;
-    const responsible = plan.responsible?.organisation ?? null;
-    const kind = this.confirming;
-    const text = {
-      withdraw: { title: t.withdrawTitle, body: t.withdrawBody(responsible), confirm: t.withdrawConfirm, cancel: t.withdrawCancel },
-      decline: { title: t.declineTitle, body: t.declineBody(responsible), confirm: t.declineConfirm, cancel: t.declineCancel },
-      'leave-role': { title: t.leaveTitle, body: t.leaveBody(responsible), confirm: t.leaveConfirm, cancel: t.leaveCancel },
-    }[kind];
-    return html`<dialog part="dialog" class="dialog" aria-labelledby="confirm-title" aria-describedby="confirm-body" @close=${this.#dialogClosed}>
-      ${this.#h(1, text.title, 'confirm-title')}
-      ${c && kind !== 'leave-role' ? html`<p class="dialog-what">${this.#staffText(c.what)}</p>` : nothing}
-      <p id="confirm-body">${text.body}</p>
-      <form novalidate @submit=${(e: Event) => e.preventDefault()}>
-        ${kind === 'withdraw'
-          ? html`${this.#renderErrorSummary('withdraw')} ${this.#renderTextField('withdraw', 'withdraw-comment', t.withdrawComment, t.commentHint)}`
-          : nothing}
-        <div class="actions">
-          <button part="button" class=${kind === 'withdraw' ? 'button warning' : 'button primary'} type="button" @click=${this.#confirmWithdrawal}>
-            ${text.confirm}
-          </button>
-          <button part="button" class="button secondary" type="button" @click=${() => this.renderRoot.querySelector('dialog')?.close()}>
-            ${text.cancel}
-          </button>
-        </div>
-      </form>
-    </dialog>`;
-  }
-
-  #renderHome(plan: MyPlan) {
-    const t = this.#localize.t;
-    const l = this.#localize;
-    const consent = plan.me.homeConsent;
-    const form = 'form-home';
-    const choiceError = this.#fieldError(form, 'home-yes');
-    const sending = this.outcomes.get('home')?.state === 'sending';
-    return this.#section(
-      'home-title',
-      t.homeHeading,
-      html`
-        <p id="home-intro">${t.homeIntro(this.#who(plan))}</p>
-        <ul class="means">
-          ${t.homeMeans.map((m) => html`<li>${m}</li>`)}
-        </ul>
-        ${this.#renderState(
-          plan.planId,
-          'home',
-          html`<p part="status" class=${`status status--${consent ? (consent.consent ? 'accepted' : 'declined') : 'requested'}`}>
-            <span class="status-label">${t.statusLabel}:</span>
-            ${consent ? (consent.consent ? t.homeCurrentYes(l.date(consent.at)) : t.homeCurrentNo(l.date(consent.at))) : t.homeNotAnswered}
-          </p>`,
-        )}
-        <form class="controls" id=${form} novalidate @submit=${(e: Event) => e.preventDefault()}>
-          ${this.#renderErrorSummary(form)}
-          <fieldset class=${choiceError ? 'field field--error' : 'field'} aria-describedby=${choiceError ? 'home-yes-error' : nothing}>
-            <legend>${t.homeQuestion}</legend>
-            ${choiceError
-              ? html`<p class="error-message" id="home-yes-error"><span class="visually-hidden">${t.errorPrefix}</span> ${choiceError.message}</p>`
-              : nothing}
-            <div class="radio">
-              <input type="radio" id="home-yes" name="home-consent" value="yes" .checked=${consent?.consent === true} />
-              <label for="home-yes">${t.homeYes}</label>
-            </div>
-            <div class="radio">
-              <input type="radio" id="home-no" name="home-consent" value="no" .checked=${consent?.consent === false} />
-              <label for="home-no">${t.homeNo}</label>
-            </div>
-          </fieldset>
-          ${this.#renderTextField(form, 'home-comment', t.comment, t.commentHint)}
-          <div class="actions">
-            <button part="button" class="button primary" type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#answerHome()}>
-              ${t.homeSave}
-            </button>
-          </div>
-        </form>
-        ${consent && consent.history.length
-          ? html`<details class="history" ?open=${this.printing}>
-              <summary>${t.homeHistory} (${consent.history.length})</summary>
-              <ol>
-                ${consent.history.map(
-                  (h) => html`<li>
-                    <span class="when">${l.dateTime(h.at)}</span>: ${h.consent ? t.homeHistoryYes : t.homeHistoryNo}.
-                    ${h.comment ? html`<q>${h.comment}</q>` : nothing} ${this.#referenceOf(h)}
-                  </li>`,
-                )}
-              </ol>
-            </details>`
-          : nothing}
-      `,
-    );
-  }
-
-  #renderShared(plan: MyPlan) {
-    const t = this.#localize.t;
-    const l = this.#localize;
-    const shared = plan.shared;
-    const sharing = plan.me.sharing;
-    if (!plan.me.sharingInEffect || shared.categories.length === 0) {
-      // The individual withdrew their consent to the plan: nothing of it reaches the relative, their own part stands.
-      return this.#section(
-        'shared-title',
-        t.sharedHeading,
-        html`<p>${t.nothingShared(this.#who(plan))}</p>
-          ${plan.status === 'consent_withdrawn' ? html`<p>${t.consentWithdrawn(this.#who(plan))}</p>` : nothing}`,
-      );
-    }
-    // The coordinator is named at the top, with their number: not listed a second time.
-    const contacts = shared.contacts?.filter((c) => c.name !== plan.coordinator?.name);
-    const list = (items: { text: string }[]) =>
-      items.length ? html`<ul>${items.map((i) => html`<li>${this.#staffText(i.text)}</li>`)}</ul>` : html`<p class="muted">${t.none}</p>`;
-    return this.#section(
-      'shared-title',
-      t.sharedHeading,
-      html`
-        <p class="muted">${sharing?.validUntil ? t.sharedUntil(l.date(sharing.validUntil), this.#who(plan)) : t.sharedOpen(this.#who(plan))}</p>
-        ${shared.goals
-          ? html`${this.#h(2, t.goals)}
-              ${this.#h(3, t.individualGoals(this.#who(plan)))}
-              ${list(shared.goals.individual)}
-              ${shared.goals.professional
-                .filter((p) => p.goals.length > 0)
-                .map((p) => html`${this.#h(3, t.professionalGoals(p.organisation || t.principal[p.principal]))}${list(p.goals)}`)}`
-          : nothing}
-        ${shared.interventions
-          ? html`${this.#h(2, t.whoDoesWhat)}
-              ${shared.interventions.length
-                ? html`<ul class="cards">
-                    ${shared.interventions.map(
-                      (i) => html`<li class="card">
-                        <p class="card-title">${this.#staffText(i.title)}</p>
-                        <dl class="facts facts--inline">
-                          <div>
-                            <dt>${t.performedBy}</dt>
-                            <dd>${i.performedBy ? html`${this.#staffText(i.performedBy)}, ` : nothing}${t.principal[i.principal]}</dd>
-                          </div>
-                          ${i.when || i.startDate
-                            ? html`<div>
-                                <dt>${t.when}</dt>
-                                <dd>
-                                  ${i.when ? this.#staffText(i.when) : nothing}${i.when && i.startDate ? ', ' : nothing}${i.startDate
-                                    ? i.endDate
-                                      ? t.periodFromUntil(l.date(i.startDate), l.date(i.endDate))
-                                      : t.periodFrom(l.date(i.startDate))
-                                    : nothing}
-                                </dd>
-                              </div>`
-                            : nothing}
-                          <div>
-                            <dt>${t.statusLabel}</dt>
-                            <dd>${t.interventionStatus[i.status] ?? i.status}</dd>
-                          </div>
-                        </dl>
-                      </li>`,
-                    )}
-                  </ul>`
-                : html`<p class="muted">${t.none}</p>`}`
-          : nothing}
-        ${contacts && (contacts.length || !shared.contacts?.length)
-          ? html`${this.#h(2, t.contacts)}
-              ${contacts.length
-                ? html`<ul>
-                    ${contacts.map(
-                      (c) => html`<li>
-                        ${c.name}${c.title ? html`, ${c.title}` : nothing} – ${c.organisation || t.principal[c.principal]}${c.unit ? html`, ${c.unit}` : nothing}
-                        ${this.#phone(c)}
-                      </li>`,
-                    )}
-                  </ul>`
-                : html`<p class="muted">${t.none}</p>`}`
-          : nothing}
-        ${shared.followUp !== undefined ? this.#renderFollowUp(shared.followUp) : nothing}
-        ${shared.needs ? html`${this.#h(2, t.needs)}${list(shared.needs)}` : nothing}
-        ${shared.meetings
-          ? html`${this.#h(2, t.meetings)}
-              ${shared.meetings.length
-                ? html`<ul>${shared.meetings.map((m) => html`<li>${l.dateTime(m.at)}${m.place ? html`, ${this.#staffText(m.place)}` : nothing}</li>`)}</ul>`
-                : html`<p class="muted">${t.none}</p>`}`
-          : nothing}
-      `,
-    );
-  }
-
-  #renderInformation(plan: MyPlan) {
-    const t = this.#localize.t;
-    const l = this.#localize;
-    const { information, informed } = plan.me;
-    return this.#section(
-      'information-title',
-      t.informationHeading,
-      html`
-        ${information.length
-          ? html`<ul>
-              ${information.map((i) => html`<li>${this.#staffText(i.what)} <span class="muted">(${t.informationHow(i.how, i.howOften)})</span></li>`)}
-            </ul>`
-          : html`<p>${t.informationNone}</p>`}
-        ${informed.length
-          ? html`${this.#h(2, t.informedHeading)}
-              <ul>
-                ${informed.map((i) => html`<li><span class="when">${l.date(i.at)}</span>: ${i.what} ${t.informedBy(i.by.name)}</li>`)}
-              </ul>`
-          : nothing}
-      `,
-    );
-  }
-
-  #renderSupport(plan: MyPlan) {
-    const t = this.#localize.t;
-    const l = this.#localize;
-    const support = plan.me.support ?? { offered: [], requests: [] };
-    // Asking to step out of the role has its own section.
-    const requests = support.requests.filter((r): r is (typeof r & { kind: RequestKind }) => r.kind !== 'leave-role');
-    const open = (kind: RequestKind) => requests.some((r) => r.kind === kind && !r.handledAt);
-    const askable = REQUEST_KINDS.filter((kind) => !open(kind));
-    const form = 'form-support';
-    return this.#section(
-      'support-title',
-      t.supportHeading,
-      html`
-        <p>${t.supportIntro}</p>
-        ${this.#h(2, t.supportOffered)}
-        ${support.offered.length
-          ? html`<ul>${support.offered.map((o) => html`<li>${t.supportOffers[o]}</li>`)}</ul>`
-          : html`<p class="muted">${t.supportNoneOffered}</p>`}
-        ${this.#h(2, t.myRequests)}
-        ${requests.length ? nothing : html`<p class="muted">${t.none}</p>`}
-        ${REQUEST_KINDS.map((kind) =>
-          this.#renderState(
-            plan.planId,
-            `req-${kind}`,
-            requests.some((r) => r.kind === kind)
-              ? html`<ul class="requests">
-                  ${requests
-                    .filter((r) => r.kind === kind)
-                    .map(
-                      (r) => html`<li>
-                        <strong>${t.requestKinds[r.kind]}</strong>. ${t.requestAsked(l.date(r.at))}
-                        ${r.handledAt ? t.requestHandled(l.date(r.handledAt)) : t.requestOpen}
-                      </li>`,
-                    )}
-                </ul>`
-              : nothing,
-          ),
-        )}
-        ${askable.length
-          ? html`<form class="controls" id=${form} novalidate @submit=${(e: Event) => e.preventDefault()}>
-              ${this.#renderErrorSummary(form)} ${this.#renderTextField(form, 'request-note', t.requestNote, t.commentHint)}
-              <div class="actions">
-                ${askable.map((kind) => {
-                  const sending = this.outcomes.get(`req-${kind}`)?.state === 'sending';
-                  return html`<button part="button" class="button secondary" type="button" aria-disabled=${sending ? 'true' : 'false'} @click=${() => !sending && this.#askFor(kind)}>
-                    ${t.requestButtons[kind]}
-                  </button>`;
-                })}
-              </div>
-            </form>`
-          : nothing}
-      `,
-    );
-  }
-
-  /** The relative role is voluntary: the relative can ask to step out of it, and the responsible principal re-plans. */
-  #renderRole(plan: MyPlan) {
-    const t = this.#localize.t;
-    const l = this.#localize;
-    const responsible = plan.responsible?.organisation ?? null;
-    const asked = (plan.me.support?.requests ?? []).filter((r) => r.kind === 'leave-role');
-    const open = asked.find((r) => !r.handledAt);
-    const sending = this.outcomes.get('req-leave-role')?.state === 'sending';
-    return this.#section(
-      'role-title',
-      t.roleHeading,
-      html`<p>${t.roleIntro(responsible)}</p>
-        ${this.#renderState(
-          plan.planId,
-          'req-leave-role',
-          asked.length
-            ? html`<ul class="requests">
-                ${asked.map(
-                  (r) => html`<li>
-                    <strong>${t.leaveAsked(l.date(r.at))}</strong>
-                    ${r.handledAt ? t.requestHandled(l.date(r.handledAt)) : t.leaveWaiting(responsible)}
-                  </li>`,
-                )}
-              </ul>`
-            : nothing,
-        )}
-        ${open || plan.status === 'closed'
-          ? nothing
-          : html`<div class="actions">
-              <button
-                part="button"
-                class="button secondary"
-                type="button"
-                id="leave-role"
-                aria-haspopup="dialog"
-                aria-disabled=${sending ? 'true' : 'false'}
-                @click=${() => !sending && this.#openWithdrawal(undefined, 'leave-role')}
-              >
-                ${t.leaveButton}
-              </button>
-            </div>`}`,
-    );
-  }
-
-  /** The next follow-up; a date that has passed is not "next": it says so, and who gets in touch. */
-  #renderFollowUp(followUp: { date: string } | null) {
-    const t = this.#localize.t;
-    const l = this.#localize;
-    if (!followUp) return html`${this.#h(2, t.followUp)}<p>${t.followUpNone}</p>`;
-    const now = new Date();
-    const today = `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
-    return followUp.date < today
-      ? html`${this.#h(2, t.followUpPassed)}<p>${t.followUpWas(l.date(followUp.date))}</p>`
-      : html`${this.#h(2, t.followUp)}<p>${l.date(followUp.date)}</p>`;
   }
 }
