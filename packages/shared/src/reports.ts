@@ -73,7 +73,8 @@ export const UNSPECIFIED_KIND = 'unspecified';
 /** The kinds commitments are counted by: every kind of commitment, then the commitments without one. */
 export const reportCommitmentKinds = [...commitmentKindSchema.options, UNSPECIFIED_KIND] as const;
 export type ReportCommitmentKind = CommitmentKind | typeof UNSPECIFIED_KIND;
-const reportCommitmentKindLabels: Record<ReportCommitmentKind, { sv: string; en: string }> = {
+/** The names of the kinds commitments are counted by. */
+export const reportCommitmentKindLabels: Record<ReportCommitmentKind, { sv: string; en: string }> = {
   ...commitmentKindLabels,
   [UNSPECIFIED_KIND]: { sv: 'Typ inte angiven', en: 'Kind not given' },
 };
