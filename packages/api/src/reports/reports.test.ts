@@ -357,6 +357,9 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
       expect(lines[0]).toBe('Organisation;HSA-id;Period;Från;Till;Avsnitt;Mått-id;Mått;Värde');
       expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;commitments;commitments.answer-median-days;Dagar till svar (median);2,5`);
       expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;commitments;commitments.declined;Åtaganden avböjda;6`);
+      expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;commitments;commitments.declined.unspecified;Åtaganden avböjda: typ inte angiven;6`);
+      expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;commitments;commitments.declined.household;Åtaganden avböjda: hushåll och praktisk hjälp;färre än 5`);
+      expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;support;support.taken-up.respite;Tagit emot avlösning;färre än 5`);
       expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;commitments;commitments.accepted;Åtaganden accepterade;färre än 5`);
     }
   });
@@ -374,6 +377,8 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
     expect(q1.type).toBe('summary');
     expect(q1.group.find((g) => g.code.coding[0]!.code === 'plans.new')?.population?.[0]?.count).toBe(7);
     expect(q1.group.find((g) => g.code.coding[0]!.code === 'plans.closed')?.extension?.[0]?.valueCode).toBe('masked');
+    expect(q1.group.find((g) => g.code.coding[0]!.code === 'commitments.proposed.personal-care')?.extension?.[0]?.valueCode).toBe('masked');
+    expect(q1.group.find((g) => g.code.coding[0]!.code === 'support.taken-up.respite')?.extension?.[0]?.valueCode).toBe('masked');
     for (const { resource } of bundle.entry) {
       expect(r4Issues(resource as never)).toEqual([]);
       const stored = await fetch(`${peers.urls.region}/MeasureReport`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(resource) });
