@@ -517,6 +517,7 @@ describe('<sip-plan-editor>', () => {
     const { page, errors } = await openEditor(ids.astrid, 'region-physician');
     const relative = section(page, 'Bengt Nilsson');
     await relative.getByRole('button', { name: 'Föreslå åtagande' }).click();
+    await relative.getByLabel('Typ av åtagande').selectOption({ label: 'Ledsagning och resor' });
     await relative.getByLabel('Vad (obligatoriskt)').fill('Följa med på tandläkarbesök');
     await relative.getByLabel('Hur ofta (obligatoriskt)').fill('Två gånger om året');
     await relative.getByRole('button', { name: 'Spara' }).click();
@@ -528,9 +529,20 @@ describe('<sip-plan-editor>', () => {
     await relative.getByRole('button', { name: 'Spara' }).click();
     await expect.poll(() => relative.innerText()).toContain('Mål, Insatser, Kontaktuppgifter, Uppföljning, Behov');
 
+    // Bengt took up the respite offered him, from yesterday.
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    await relative.getByRole('button', { name: 'Ändra stöd till den närstående' }).click();
+    await relative.getByRole('group', { name: 'Stöd som erbjudits' }).getByRole('checkbox', { name: 'Avlösning' }).check();
+    await relative.getByRole('group', { name: 'Tagit emot stödet, från och med' }).getByLabel('Avlösning').fill(yesterday);
+    await relative.getByRole('button', { name: 'Spara' }).click();
+    await expect.poll(() => relative.innerText()).toContain('Avlösning: tagit emot från');
+
     let after = (await readPlan('region-physician', ids.astrid)).plan.relativesSection.relatives.find((r) => r.id === bengt.id)!;
+    expect(after.support!.offered).toContain('respite');
+    expect(after.support!.takenUp).toEqual([{ kind: 'respite', at: yesterday }]);
     const proposed = after.commitments!.find((c) => c.what === 'Följa med på tandläkarbesök')!;
-    expect(proposed).toMatchObject({ howOften: 'Två gånger om året', history: [{ status: 'requested', by: 'staff' }] });
+    expect(proposed).toMatchObject({ kind: 'accompanying', howOften: 'Två gånger om året', history: [{ status: 'requested', by: 'staff' }] });
+    expect(await relative.innerText()).toContain('Typ av åtagande: ledsagning och resor.');
     expect(after.sharing!.categories).toContain('needs');
 
     const commitment = relative.locator('.item').filter({ has: page.getByRole('heading', { name: 'Följa med på tandläkarbesök' }) });

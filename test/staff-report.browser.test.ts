@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { relativesSupportReportSchema, reportFigures, type RelativesSupportReport } from '@sip/shared';
+import { relativesSupportReportSchema, reportCommitmentKinds, reportFigures, type RelativesSupportReport } from '@sip/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reportFixture } from './support/report-fixture.ts';
@@ -139,7 +139,7 @@ describe('<sip-report> in Chromium', () => {
     );
     // Every chart drawn (not blank), each an image named for what it shows, described by its summary.
     const canvases = report.locator('canvas');
-    expect(await canvases.count()).toBe(11);
+    expect(await canvases.count()).toBe(16);
     expect((await inkedPixels(page)).every((n) => n > 500)).toBe(true);
     expect(await canvases.first().getAttribute('role')).toBe('img');
     expect(await canvases.first().getAttribute('aria-label')).toBe('Diagram: Samordnade individuella planer, diagram 1 av 2. Siffrorna finns i tabellen under diagrammet.');
@@ -187,6 +187,7 @@ describe('<sip-report> in Chromium', () => {
       ['table-plans-1', ['plans.new', 'plans.followed-up', 'plans.closed']],
       ['table-relatives-1', ['relatives.taking-part', 'relatives.children']],
       ['table-support-2', ['support.taken-up.conversation', 'support.taken-up.respite', 'support.taken-up.groups', 'support.taken-up.training']],
+      ['table-commitments-3', reportCommitmentKinds.map((kind) => `commitments.proposed.${kind}` as const)],
     ] as const) {
       const shownTable = await tableOf(page, table);
       expect(shownTable.rows).toHaveLength(12);

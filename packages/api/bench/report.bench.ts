@@ -1,6 +1,6 @@
 /**
  * The yearly follow-up of relatives' support at scale: 100,000 plans seeded (bench/seed.ts), each
- * then dated within a year and given one to three relatives with a commitment, support offered,
+ * then dated within a year and given one to three relatives with a commitment of a kind, support offered (some of it taken up),
  * a request and an answer on the home, and their report summary rebuilt from scratch by the
  * database function the change pipeline calls. Then a year's report by month (and by quarter
  * and year) for the region, computed and de-identified as the API does, timed over several runs.
@@ -64,16 +64,17 @@ try {
         'child', random() < 0.1,
         'sharesHome', false,
         'commitments', jsonb_build_array(jsonb_build_object(
-          'id', 'c-1', 'what', 'Handla', 'howOften', 'Varje vecka', 'from', d::text, 'reviewDate', '2099-01-01',
+          'id', 'c-1', 'kind', (array['personal-care', 'household', 'accompanying', 'supervision', 'contacts', 'finances', 'other'])[1 + floor(random() * 7)::int], 'what', 'Handla', 'howOften', 'Varje vecka', 'from', d::text, 'reviewDate', '2099-01-01',
           'history', jsonb_build_array(
             jsonb_build_object('at', d::text || 'T09:00:00.000Z', 'status', 'requested', 'by', 'staff'),
             jsonb_build_object('at', (d + floor(random() * 20)::int)::text || 'T10:00:00.000Z', 'status', case when random() < 0.8 then 'accepted' else 'declined' end, 'by', 'relative')))),
         'support', jsonb_build_object(
-          'offered', case when random() < 0.5 then '["conversation","respite"]'::jsonb else '["groups"]'::jsonb end,
+          'offered', case when two then '["conversation","respite"]'::jsonb else '["groups"]'::jsonb end,
+          'takenUp', case when random() < 0.5 then jsonb_build_array(jsonb_build_object('kind', case when two then 'respite' else 'groups' end, 'at', (d + 10)::text)) else '[]'::jsonb end,
           'requests', jsonb_build_array(jsonb_build_object('kind', 'contact-consultant', 'at', d::text || 'T11:00:00.000Z', 'handledAt', (d + floor(random() * 30)::int)::text || 'T15:00:00.000Z'))),
         'homeConsent', jsonb_build_object('consent', true, 'at', d::text || 'T12:00:00.000Z', 'history', jsonb_build_array(jsonb_build_object('consent', true, 'at', d::text || 'T12:00:00.000Z')))))
       from generate_series(1, 1 + floor(random() * 3)::int) g,
-        lateral (select (p.created_at at time zone 'UTC')::date as d) dd)),
+        lateral (select (p.created_at at time zone 'UTC')::date as d, random() + g * 0 < 0.5 as two) dd)),
       updated_at = p.created_at
     from plans p where p.id = pp.plan_id and pp.kind = 'relatives'`);
   await db.execute(sql`delete from report_items`);

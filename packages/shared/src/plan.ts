@@ -269,11 +269,31 @@ export const commitmentEventSchema = z.strictObject({
 export type CommitmentEvent = z.infer<typeof commitmentEventSchema>;
 
 /**
+ * What kind of help a voluntary commitment is, for the yearly follow-up (what it is in words stays
+ * in `what`): the kinds of help relatives give that the national survey of municipal support to
+ * relatives and the municipal guidelines name. `other` for anything else.
+ */
+export const commitmentKindSchema = z.enum(['personal-care', 'household', 'accompanying', 'supervision', 'contacts', 'finances', 'other']);
+export type CommitmentKind = z.infer<typeof commitmentKindSchema>;
+
+/** The Swedish and English names of the kinds of commitment (UI, documents, FHIR display). */
+export const commitmentKindLabels: Record<CommitmentKind, { sv: string; en: string }> = {
+  'personal-care': { sv: 'Personlig omvårdnad', en: 'Personal care' },
+  household: { sv: 'Hushåll och praktisk hjälp', en: 'Household and practical help' },
+  accompanying: { sv: 'Ledsagning och resor', en: 'Accompanying and transport' },
+  supervision: { sv: 'Tillsyn och sällskap', en: 'Supervision and company' },
+  contacts: { sv: 'Kontakter med vård och myndigheter', en: 'Contacts with care and authorities' },
+  finances: { sv: 'Ekonomi och ärenden', en: 'Finances and paperwork' },
+  other: { sv: 'Annat', en: 'Other' },
+};
+
+/**
  * A voluntary commitment (frivilligt åtagande) proposed to a relative. Its status is the last
  * event of its history; nothing counts as committed until the relative accepts.
  */
 export const commitmentSchema = z.strictObject({
   id: itemId,
+  kind: commitmentKindSchema.optional().describe('What kind of help it is (for the follow-up); left out for commitments proposed without one'),
   what: longText,
   howOften: shortText,
   from: isoDate,
@@ -285,6 +305,7 @@ export type Commitment = z.infer<typeof commitmentSchema>;
 
 /** A voluntary commitment as staff propose it to a relative (the service keeps its history). */
 export const commitmentProposalSchema = z.strictObject({
+  kind: commitmentKindSchema.optional().describe('What kind of help it is'),
   what: longText,
   howOften: shortText,
   from: isoDate,
@@ -315,10 +336,16 @@ export function commitmentReviewDate(commitment: Pick<Commitment, 'history' | 'r
 }
 
 export const supportOfferSchema = z.enum(['conversation', 'respite', 'groups', 'training']);
+export type SupportOffer = z.infer<typeof supportOfferSchema>;
 
 /** Support for the relative's own needs (the municipality's duty to offer support to carers). */
 export const relativeSupportSchema = z.strictObject({
   offered: z.array(supportOfferSchema).max(4).describe('Support offered to the relative'),
+  takenUp: z
+    .array(z.strictObject({ kind: supportOfferSchema, at: isoDate.describe('The day the relative began to take part in it, as staff recorded it') }))
+    .max(4)
+    .optional()
+    .describe('Support offered that the relative took up (tagit emot): each kind once, and only kinds in `offered`'),
   requests: list(
     z.strictObject({
       kind: z

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { apiDate, apiDateTime, apiText, apiToken } from './fhir-types.ts';
+import { commitmentKindLabels, commitmentKindSchema, type CommitmentKind } from './plan.ts';
 
 /** Counts under this are never published, nor anything they could be computed from. */
 export const SUPPRESSION_THRESHOLD = 5;
@@ -67,6 +68,48 @@ export interface FigureDefinition {
   en: string;
 }
 
+/** The bucket of commitments proposed without a kind: with it, the kinds sum to the total. */
+export const UNSPECIFIED_KIND = 'unspecified';
+/** The kinds commitments are counted by: every kind of commitment, then the commitments without one. */
+export const reportCommitmentKinds = [...commitmentKindSchema.options, UNSPECIFIED_KIND] as const;
+export type ReportCommitmentKind = CommitmentKind | typeof UNSPECIFIED_KIND;
+/** The names of the kinds commitments are counted by. */
+export const reportCommitmentKindLabels: Record<ReportCommitmentKind, { sv: string; en: string }> = {
+  ...commitmentKindLabels,
+  [UNSPECIFIED_KIND]: { sv: 'Typ inte angiven', en: 'Kind not given' },
+};
+
+/** The outcomes commitments are counted by kind for, each with its total figure. */
+export const commitmentOutcomesByKind = {
+  proposed: { sv: 'föreslagna', en: 'proposed' },
+  accepted: { sv: 'accepterade', en: 'accepted' },
+  declined: { sv: 'avböjda', en: 'declined' },
+  withdrawn: { sv: 'återtagna', en: 'withdrawn' },
+  reconfirmed: { sv: 'bekräftade på nytt', en: 'confirmed again' },
+} as const;
+export type CommitmentOutcome = keyof typeof commitmentOutcomesByKind;
+export const commitmentOutcomes = Object.keys(commitmentOutcomesByKind) as CommitmentOutcome[];
+
+/** A by-kind figure's id: `commitments.<outcome>.<kind>`. */
+export type CommitmentKindFigureId = `commitments.${CommitmentOutcome}.${ReportCommitmentKind}`;
+export const commitmentKindFigureId = (outcome: CommitmentOutcome, kind: ReportCommitmentKind): CommitmentKindFigureId => `commitments.${outcome}.${kind}`;
+
+/** Commitments by outcome and kind: the kinds of an outcome sum to its total (`commitments.<outcome>`). */
+const commitmentKindFigures = Object.fromEntries(
+  commitmentOutcomes.flatMap((outcome) =>
+    reportCommitmentKinds.map((kind) => [
+      commitmentKindFigureId(outcome, kind),
+      {
+        section: 'commitments',
+        unit: 'count',
+        additive: true,
+        sv: `Åtaganden ${commitmentOutcomesByKind[outcome].sv}: ${reportCommitmentKindLabels[kind].sv.toLowerCase()}`,
+        en: `Commitments ${commitmentOutcomesByKind[outcome].en}: ${reportCommitmentKindLabels[kind].en.toLowerCase()}`,
+      } satisfies FigureDefinition,
+    ]),
+  ),
+) as Record<CommitmentKindFigureId, FigureDefinition>;
+
 /**
  * Every figure, in the order the report gives them. The meaning of each is in docs/reports.md;
  * the labels are the ones the CSV export and the UI use.
@@ -90,6 +133,8 @@ export const reportFigures = {
   'commitments.reconfirmed': { section: 'commitments', unit: 'count', additive: true, sv: 'Åtaganden bekräftade på nytt', en: 'Commitments confirmed again' },
   'commitments.cancelled': { section: 'commitments', unit: 'count', additive: true, sv: 'Åtaganden avslutade av personal', en: 'Commitments cancelled by staff' },
   'commitments.answer-median-days': { section: 'commitments', unit: 'days', additive: false, sv: 'Dagar till svar (median)', en: 'Days to an answer (median)' },
+  // The same, by kind of commitment.
+  ...commitmentKindFigures,
   // The relative's own consent to the home as a place of care.
   'home-consent.given': { section: 'home-consent', unit: 'count', additive: true, sv: 'Samtycke till hemmet som vårdplats givet', en: 'Consent to the home as place of care given' },
   'home-consent.refused': { section: 'home-consent', unit: 'count', additive: true, sv: 'Samtycke till hemmet som vårdplats nekat', en: 'Consent to the home as place of care refused' },
@@ -118,6 +163,12 @@ export const reportFigures = {
   'follow-ups.due': { section: 'follow-ups', unit: 'count', additive: true, sv: 'Uppföljningar planerade', en: 'Follow-ups due' },
   'follow-ups.on-time': { section: 'follow-ups', unit: 'count', additive: true, sv: 'Uppföljningar gjorda i tid', en: 'Follow-ups done on time' },
 } as const satisfies Record<string, FigureDefinition>;
+
+/** The by-kind figures whose sum is each total: `commitments.<outcome>` = Σ `commitments.<outcome>.<kind>`. */
+export const reportKindSums: { total: ReportFigureId; parts: ReportFigureId[] }[] = commitmentOutcomes.map((outcome) => ({
+  total: `commitments.${outcome}` as ReportFigureId,
+  parts: reportCommitmentKinds.map((kind) => commitmentKindFigureId(outcome, kind)),
+}));
 
 export type ReportFigureId = keyof typeof reportFigures;
 export const reportFigureIds = Object.keys(reportFigures) as ReportFigureId[];

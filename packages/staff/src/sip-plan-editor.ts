@@ -1289,7 +1289,7 @@ export class SipPlanEditor extends SipStaffElement {
           return html`<div class="item">
             <h6 id=${`commitment-${relative.id}-${c.id}`} tabindex="-1">${c.what}</h6>
             <p>
-              <strong>${t.commitmentStatus[status]}</strong>. ${c.howOften}. ${t.fields.from} ${formatDate(c.from, lang)}${c.until
+              <strong>${t.commitmentStatus[status]}</strong>.${c.kind ? ` ${t.fields.commitmentKind}: ${t.commitmentKind[c.kind].toLowerCase()}.` : ''} ${c.howOften}. ${t.fields.from} ${formatDate(c.from, lang)}${c.until
                 ? html`, ${t.fields.until.toLowerCase()} ${formatDate(c.until, lang)}`
                 : nothing}.
               ${t.fields.reviewDate} ${formatDate(commitmentReviewDate(c), lang)}.
@@ -1315,6 +1315,11 @@ export class SipPlanEditor extends SipStaffElement {
         `${key}:support`,
         r.support,
         html`<p>${support?.offered.length ? support.offered.map((o) => t.support[o]).join(', ') : html`<span class="muted">${t.empty}</span>`}</p>
+          ${support?.takenUp?.length
+            ? html`<ul>
+                ${support.takenUp.map((x) => html`<li>${t.takenUpOn(t.support[x.kind], formatDate(x.at, lang))}</li>`)}
+              </ul>`
+            : nothing}
           ${support?.referredToConsultantAt ? html`<p>${r.referred(formatDateTime(support.referredToConsultantAt, lang))}</p>` : nothing}`,
         {
           level: 5,

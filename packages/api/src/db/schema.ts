@@ -382,8 +382,10 @@ export const reportItems = pgTable(
 
 /**
  * The dated events of a relatives section, one row each, rebuilt from the section with every
- * change to it: commitment events, first answers (with the days they took), re-planning after a
- * withdrawal, home-consent answers, requests and their handling. `on` is the event's UTC day.
+ * change to it: commitment events (`commitment.<status>.<kind>`, the kind `unspecified` when the
+ * commitment has none), first answers (with the days they took), re-planning after a withdrawal,
+ * home-consent answers, requests and their handling, support taken up (`support.taken-up.<kind>`).
+ * `on` is the event's UTC day (migration `0016_report_kinds`).
  */
 export const reportFacts = pgTable(
   'report_facts',

@@ -12,7 +12,7 @@ import {
   testSystems,
 } from '../test-support/index.ts';
 import type { Consent, RelatedPerson, Resource, Task } from '@medplum/fhirtypes';
-import { buildPublishBundle, patientIdentifierReference, planToFhir, sipResourceList, type PlanView } from '@sip/shared';
+import { buildPublishBundle, commitmentKindOfTask, patientIdentifierReference, planToFhir, SipExtension, sipResourceList, type PlanView } from '@sip/shared';
 import { sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rowsOf } from '../db/rows.ts';
@@ -23,7 +23,7 @@ const peers = usePeers();
 type Client = Awaited<ReturnType<typeof staffClient>>;
 
 const MARIA = MARIA_RELATIVE;
-const COMMITMENT = { what: 'Handla mat varje vecka', howOften: 'En gång i veckan', from: '2026-12-01', until: '2027-11-30', reviewDate: '2027-06-01' };
+const COMMITMENT = { kind: 'household', what: 'Handla mat varje vecka', howOften: 'En gång i veckan', from: '2026-12-01', until: '2027-11-30', reviewDate: '2027-06-01' };
 
 const search = searchPeer;
 
@@ -107,8 +107,16 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
           description: COMMITMENT.what,
           note: [{ text: COMMITMENT.howOften }],
           executionPeriod: { start: COMMITMENT.from, end: COMMITMENT.until },
-          extension: [{ url: 'https://sip.example/fhir/StructureDefinition/review-date', valueDate: COMMITMENT.reviewDate }],
+          extension: [
+            { url: 'https://sip.example/fhir/StructureDefinition/review-date', valueDate: COMMITMENT.reviewDate },
+            {
+              url: 'https://sip.example/fhir/StructureDefinition/commitment-kind',
+              valueCoding: { system: 'https://sip.example/fhir/CodeSystem/commitment-kind', code: 'household', display: 'Hushåll och praktisk hjälp' },
+            },
+          ],
         });
+        // What the peer stores reads back as the kind proposed.
+        expect(commitmentKindOfTask(task!, testSystems), side).toBe('household');
         const owner = await read<RelatedPerson>(base, task!.owner!.reference!);
         // One relative, one record: where the upstream knows Maria, the Task is hers there; elsewhere ours, by our identifier.
         const own = (await current()).relativesSection.relatives.find((r) => r.id === ids.relative)?.sources?.find((s) => s.system === side);
@@ -203,6 +211,14 @@ describeEachDatabase("publishing a relative's commitment and their own consent t
       const resources = planToFhir(now, { systems: testSystems, patient: patientIdentifierReference(now) });
       const task: Task = { ...resources.tasks[0]!, intent: 'order', owner: undefined, basedOn: undefined, extension: undefined };
       expect(() => validateForPublish(task, testSystems)).toThrow(/Task\.intent: must be 'proposal'[\s\S]*Task\.owner[\s\S]*Task\.basedOn[\s\S]*https:\/\/sip\.example\/fhir\/StructureDefinition\/review-date/);
+      const unknownKind: Task = {
+        ...resources.tasks[0]!,
+        extension: [
+          ...resources.tasks[0]!.extension!.filter((e) => !e.url.endsWith('/commitment-kind')),
+          { url: testSystems.url(SipExtension.commitmentKind), valueCoding: { system: testSystems.url('urn:sip-broker:codesystem:commitment-kind'), code: 'cooking' } },
+        ],
+      };
+      expect(() => validateForPublish(unknownKind, testSystems)).toThrow(/commitment-kind must carry a valueCoding of a kind of commitment/);
       const consent: Consent = {
         ...resources.relativeConsents[0]!,
         scope: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/consentscope', code: 'patient-privacy' }] },

@@ -3,6 +3,7 @@ import type { Bundle, CarePlan, CodeableConcept, Consent, Goal, OperationOutcome
 import {
   ATTENTION_KIND_SYSTEM,
   AttentionCoding,
+  commitmentKindOfTask,
   ConsentCoding,
   PLAN_CATEGORY_SYSTEM,
   PlanCategory,
@@ -207,6 +208,8 @@ function sipIssues(resource: Resource, at: string, systems: SipSystems): FhirVal
       const reviewDateUrl = systems.url(SipExtension.reviewDate);
       const reviewDate = task.extension?.find((e) => e.url === reviewDateUrl);
       if (!reviewDate?.valueDate || !ISO_DATE.test(reviewDate.valueDate)) issue('extension', `needs ${reviewDateUrl} with a valueDate`);
+      const kindUrl = systems.url(SipExtension.commitmentKind);
+      if (task.extension?.some((e) => e.url === kindUrl) && !commitmentKindOfTask(task, systems)) issue('extension', `${kindUrl} must carry a valueCoding of a kind of commitment`);
       break;
     }    case 'Goal': {
       const goal = resource as Goal;

@@ -243,7 +243,7 @@ export const relativesRoutes = createRouter()
       method: 'put',
       path: '/api/plans/{planId}/relatives/{relativeId}/support',
       tags,
-      summary: "Support for the relative's own needs: offered support, requests, referral to the relatives' consultant",
+      summary: "Support for the relative's own needs: offered support, support taken up, requests, referral to the relatives' consultant",
       security: bearerSecurity,
       middleware: [...authz('relatives.update'), requireIfMatch],
       request: { params: relativeParams, headers: ifMatchHeader, ...jsonBody(relativeSupportSchema.meta({ id: 'RelativeSupport' }), examples.support.request) },

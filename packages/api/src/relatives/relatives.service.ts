@@ -282,6 +282,14 @@ export class RelativesService {
 
   setSupport(actor: Actor, planId: string, expectedVersion: number, relativeId: string, support: RelativeSupport): Promise<PlanView> {
     if (new Set(support.offered).size !== support.offered.length) throw invalidField('/offered', 'lists a kind of support twice');
+    const today = this.now().toISOString().slice(0, 10);
+    const seen = new Set<string>();
+    for (const [i, taken] of (support.takenUp ?? []).entries()) {
+      if (!support.offered.includes(taken.kind)) throw invalidField(`/takenUp/${i}/kind`, 'must be a kind of support in offered');
+      if (seen.has(taken.kind)) throw invalidField(`/takenUp/${i}/kind`, 'lists a kind of support twice');
+      if (taken.at > today) throw invalidField(`/takenUp/${i}/at`, 'must not be in the future');
+      seen.add(taken.kind);
+    }
     return this.change(actor, planId, expectedVersion, (relatives) => replace(relatives, relativeId, (r) => ({ ...r, support })));
   }
 

@@ -42,6 +42,7 @@ interface Relative {
 }
 interface Commitment {
   id: string;
+  kind?: string;
   status: string;
   reviewDate: string;
   history: { at: string; status: string; by: string; comment?: string }[];
@@ -406,6 +407,22 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       expect((await readPlan(regionCoordinator, plan.id)).relativesSection.version).toBe(v);
     });
 
+    it('keeps the kind of a commitment proposed with one, and the support the relative took up', async () => {
+      const { plan, relative, version: v } = await planWithRelative();
+      let res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/commitments`, { method: 'POST', ifMatch: v, body: { ...COMMITMENT, kind: 'accompanying' } });
+      expect(res.status, await res.clone().text()).toBe(201);
+      expect(((await res.json()) as Commitment).kind).toBe('accompanying');
+      res = await regionCoordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/support`, {
+        method: 'PUT',
+        ifMatch: version(res),
+        body: { offered: ['conversation', 'respite'], requests: [], takenUp: [{ kind: 'respite', at: '2026-11-02' }] },
+      });
+      expect(res.status, await res.clone().text()).toBe(200);
+      const stored = (await readPlan(regionCoordinator, plan.id)).relativesSection.relatives[0]!;
+      expect(stored.commitments?.[0]?.kind).toBe('accompanying');
+      expect(stored.support?.takenUp).toEqual([{ kind: 'respite', at: '2026-11-02' }]);
+    });
+
     it("raises the plan's revision and shows each change in its versions", async () => {
       const { plan, relative, version: v } = await planWithRelative();
       const before = await readPlan(regionCoordinator, plan.id);
@@ -560,6 +577,11 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
         ['POST', `${base}/${relative.id}/commitments`, { ...COMMITMENT, status: 'accepted' }, '/status'],
         ['PUT', `${base}/${relative.id}/support`, { offered: ['money'], requests: [] }, '/offered/0'],
         ['PUT', `${base}/${relative.id}/support`, { offered: [], requests: [{ kind: 'contact-consultant', at: 'yesterday' }] }, '/requests/0/at'],
+        ['POST', `${base}/${relative.id}/commitments`, { ...COMMITMENT, kind: 'cooking' }, '/kind'],
+        ['PUT', `${base}/${relative.id}/support`, { offered: ['respite'], requests: [], takenUp: [{ kind: 'groups', at: '2026-11-01' }] }, '/takenUp/0/kind'],
+        ['PUT', `${base}/${relative.id}/support`, { offered: ['respite'], requests: [], takenUp: [{ kind: 'respite', at: '2026-11-01' }, { kind: 'respite', at: '2026-11-02' }] }, '/takenUp/1/kind'],
+        ['PUT', `${base}/${relative.id}/support`, { offered: ['respite'], requests: [], takenUp: [{ kind: 'respite', at: '2099-01-01' }] }, '/takenUp/0/at'],
+        ['PUT', `${base}/${relative.id}/support`, { offered: ['respite'], requests: [], takenUp: [{ kind: 'respite', at: '2026-11-01T10:00:00Z' }] }, '/takenUp/0/at'],
       ];
       for (const [method, path, body, field] of cases) {
         const res = await regionCoordinator.request(path, { method, ifMatch: v, body });

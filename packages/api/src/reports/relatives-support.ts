@@ -10,13 +10,18 @@
  * can be set against each other to reveal what either hides.
  */
 import {
+  commitmentKindFigureId,
+  reportCommitmentKinds,
   reportFigureIds,
+  reportKindSums,
   reportFigures,
   reportPeriods,
   reportSectionIds,
   SUPPRESSION_THRESHOLD,
   type FigureValue,
+  type CommitmentOutcome,
   type RelativesSupportReport,
+  type ReportCommitmentKind,
   type ReportFigureId,
   type ReportGranularity,
 } from '@sip/shared';
@@ -30,18 +35,16 @@ const ADDITIVE_KINDS: Record<string, ReportFigureId[]> = {
   'plan.new': ['plans.new'],
   'status.followed_up': ['plans.followed-up'],
   'status.closed': ['plans.closed'],
-  'commitment.requested': ['commitments.proposed'],
-  'commitment.accepted': ['commitments.accepted'],
-  'commitment.declined': ['commitments.declined'],
-  'commitment.withdrawn': ['commitments.withdrawn', 'withdrawals.commitments'],
-  'commitment.reconfirmed': ['commitments.reconfirmed'],
-  'commitment.cancelled': ['commitments.cancelled'],
   'home-consent.given': ['home-consent.given'],
   'home-consent.refused': ['home-consent.refused'],
   'support.conversation': ['support.offered.conversation'],
   'support.respite': ['support.offered.respite'],
   'support.groups': ['support.offered.groups'],
   'support.training': ['support.offered.training'],
+  'support.taken-up.conversation': ['support.taken-up.conversation'],
+  'support.taken-up.respite': ['support.taken-up.respite'],
+  'support.taken-up.groups': ['support.taken-up.groups'],
+  'support.taken-up.training': ['support.taken-up.training'],
   'request.contact-consultant': ['requests.contact-consultant'],
   'request.contact-consultant.handled': ['requests.contact-consultant.handled'],
   'request.needs-assessment': ['requests.needs-assessment'],
@@ -52,6 +55,31 @@ const ADDITIVE_KINDS: Record<string, ReportFigureId[]> = {
   'follow-up.on-time': ['follow-ups.on-time'],
 };
 
+/** A commitment event's status → the outcome it counts as. */
+const COMMITMENT_OUTCOMES: Record<string, { total: ReportFigureId[]; outcome?: CommitmentOutcome }> = {
+  requested: { total: ['commitments.proposed'], outcome: 'proposed' },
+  accepted: { total: ['commitments.accepted'], outcome: 'accepted' },
+  declined: { total: ['commitments.declined'], outcome: 'declined' },
+  withdrawn: { total: ['commitments.withdrawn', 'withdrawals.commitments'], outcome: 'withdrawn' },
+  reconfirmed: { total: ['commitments.reconfirmed'], outcome: 'reconfirmed' },
+  cancelled: { total: ['commitments.cancelled'] },
+};
+const KINDS: ReadonlySet<string> = new Set(reportCommitmentKinds);
+
+/**
+ * The figures a kind of summary row feeds. A commitment event (`commitment.<status>.<kind>`)
+ * feeds its outcome's total and the outcome's figure for its kind; a kind the report does not
+ * know counts as `unspecified`, so the kinds always sum to the total.
+ */
+function figuresOf(kind: string): ReportFigureId[] | undefined {
+  const commitment = /^commitment\.([a-z]+)\.(.+)$/.exec(kind);
+  if (!commitment) return ADDITIVE_KINDS[kind];
+  const outcome = COMMITMENT_OUTCOMES[commitment[1]!];
+  if (!outcome) return undefined;
+  const commitmentKind = (KINDS.has(commitment[2]!) ? commitment[2] : 'unspecified') as ReportCommitmentKind;
+  return outcome.outcome ? [...outcome.total, commitmentKindFigureId(outcome.outcome, commitmentKind)] : outcome.total;
+}
+
 /** The medians, from the days kept with these kinds of summary rows. */
 const MEDIAN_KINDS: Record<string, ReportFigureId> = {
   'commitment.answered': 'commitments.answer-median-days',
@@ -61,7 +89,7 @@ const MEDIAN_KINDS: Record<string, ReportFigureId> = {
 };
 
 /** Figures the service does not record. */
-const NOT_RECORDED: ReadonlySet<ReportFigureId> = new Set(['support.taken-up.conversation', 'support.taken-up.respite', 'support.taken-up.groups', 'support.taken-up.training']);
+const NOT_RECORDED: ReadonlySet<ReportFigureId> = new Set([]);
 
 /**
  * Parts of a published count whose rest is not published: the rest is a hidden cell, which
@@ -184,7 +212,7 @@ async function rawFigures(db: Db, organisationIds: readonly string[], fromYear: 
   for (const org of organisationIds) of(org);
   const quarterOf = (month: string) => `${month.slice(0, 4)}-Q${Math.ceil(Number(month.slice(5, 7)) / 3)}`;
   for (const row of monthly) {
-    const figures = ADDITIVE_KINDS[row.kind];
+    const figures = figuresOf(row.kind);
     if (!figures) continue;
     const counts = of(row.org).counts;
     for (const figure of figures) {
@@ -202,7 +230,7 @@ async function rawFigures(db: Db, organisationIds: readonly string[], fromYear: 
   return result;
 }
 
-/** The sums that tie the cells of whole calendar years: periods, parts of a whole, the same count twice. */
+/** The sums that tie the cells of whole calendar years: periods, parts of a whole, a total and its kinds, the same count twice. */
 function relationsFor(fromYear: number, toYear: number): { relations: SumRelation[] } {
   const { months, quarters, years } = calendar(fromYear, toYear);
   const relations: SumRelation[] = [];
@@ -223,6 +251,7 @@ function relationsFor(fromYear: number, toYear: number): { relations: SumRelatio
       relations.push({ total: cellKey(period.key, subset.whole), parts: [cellKey(period.key, subset.part), cellKey(period.key, subset.rest)] });
     }
     for (const [a, b] of SAME) relations.push({ total: cellKey(period.key, a), parts: [cellKey(period.key, b)] });
+    for (const sum of reportKindSums) relations.push({ total: cellKey(period.key, sum.total), parts: sum.parts.map((part) => cellKey(period.key, part)) });
   }
   return { relations };
 }

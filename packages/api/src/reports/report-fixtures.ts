@@ -12,6 +12,8 @@ import { refreshReportFacts } from './report-facts.ts';
 export interface CommitmentSpec {
   /** The events after the proposal, each with the day it was given. */
   proposed: string;
+  /** The kind of commitment; left out, it has none. */
+  kind?: string;
   events?: { status: 'accepted' | 'declined' | 'withdrawn' | 'reconfirmed' | 'cancelled' | 'requested'; on: string; by?: 'staff' | 'relative' }[];
 }
 
@@ -19,6 +21,8 @@ export interface RelativeSpec {
   child?: boolean;
   commitments?: CommitmentSpec[];
   offered?: ('conversation' | 'respite' | 'groups' | 'training')[];
+  /** Support taken up, each kind on a day. */
+  takenUp?: { kind: 'conversation' | 'respite' | 'groups' | 'training'; on: string }[];
   requests?: { kind: 'contact-consultant' | 'needs-assessment' | 'leave-role'; on: string; handled?: string }[];
   homeConsent?: { consent: boolean; on: string }[];
 }
@@ -51,6 +55,7 @@ export async function insertReportPlans(db: Db, specs: readonly PlanSpec[], orga
       sharesHome: false,
       commitments: (relative.commitments ?? []).map((commitment, c) => ({
         id: `c-${c + 1}`,
+        ...(commitment.kind ? { kind: commitment.kind } : {}),
         what: 'Handla',
         howOften: 'Varje vecka',
         from: commitment.proposed,
@@ -66,6 +71,7 @@ export async function insertReportPlans(db: Db, specs: readonly PlanSpec[], orga
       })),
       support: {
         offered: relative.offered ?? [],
+        ...(relative.takenUp?.length ? { takenUp: relative.takenUp.map((t) => ({ kind: t.kind, at: t.on })) } : {}),
         requests: (relative.requests ?? []).map((request) => ({ kind: request.kind, at: at(request.on), ...(request.handled ? { handledAt: at(request.handled, 15) } : {}) })),
       },
       ...(relative.homeConsent?.length

@@ -1,4 +1,4 @@
-import { relativesSupportReportSchema, reportFigures, type FigureValue, type RelativesSupportReport, type ReportFigureId } from '@sip/shared';
+import { commitmentKindSchema, relativesSupportReportSchema, reportCommitmentKinds, reportFigures, type FigureValue, type RelativesSupportReport, type ReportFigureId } from '@sip/shared';
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -61,6 +61,10 @@ function revealedSmallCounts(cells: Cells, year: number): string[] {
   for (const period of [String(year), ...quarters, ...months]) {
     for (const [whole, part] of SUBSETS) sums.push({ total: `${period}|${whole}`, parts: [`${period}|${part}`, `${period}|rest:${whole}`] });
     sums.push({ total: `${period}|withdrawals.commitments`, parts: [`${period}|commitments.withdrawn`] });
+    // Each outcome's commitments are the sum of its kinds (those without one included).
+    for (const outcome of ['proposed', 'accepted', 'declined', 'withdrawn', 'reconfirmed']) {
+      sums.push({ total: `${period}|commitments.${outcome}`, parts: reportCommitmentKinds.map((kind) => `${period}|commitments.${outcome}.${kind}`) });
+    }
   }
   const revealed: string[] = [];
   const small = (n: number) => n >= 1 && n <= 4;
@@ -113,7 +117,11 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
 
   it('counts what each figure says, publishing counts of 5 or more, and never a count from which one under 5 can be worked out', async () => {
     await clear();
-    const relative = { commitments: [{ proposed: '2025-03-10', events: [{ status: 'accepted' as const, on: '2025-03-12' }] }], offered: ['respite' as const] };
+    const relative = {
+      commitments: [{ proposed: '2025-03-10', kind: 'household', events: [{ status: 'accepted' as const, on: '2025-03-12' }] }],
+      offered: ['respite' as const],
+      takenUp: [{ kind: 'respite' as const, on: '2025-04-02' }],
+    };
     // Eight plans in March, each with a relative who took two days to accept; six in April. The
     // April plans' relatives are children; one March plan has a second relative.
     await insertReportPlans(
@@ -132,7 +140,12 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
     expect(months.get('2025-03|commitments.accepted')).toBe(9);
     expect(months.get('2025-03|commitments.answer-median-days')).toBe(2);
     expect(months.get('2025-03|support.offered.respite')).toBe(9);
-    expect(months.get('2025-03|support.taken-up.respite')).toEqual({ notRecorded: true });
+    expect(months.get('2025-04|support.taken-up.respite')).toBe(9);
+    expect(months.get('2025-03|support.taken-up.respite')).toEqual({ suppressed: true });
+    // By kind: all nine were household help; the other kinds (0) are suppressed, and they sum to the total.
+    expect(months.get('2025-03|commitments.proposed.household')).toBe(9);
+    expect(months.get('2025-03|commitments.accepted.household')).toBe(9);
+    expect(months.get('2025-03|commitments.proposed.unspecified')).toEqual({ suppressed: true });
     expect(months.get('2025-04|plans.active')).toBe(14);
     expect(months.get('2025-04|relatives.taking-part')).toBe(15);
     // Children: 6 of 15; the adults (9) are not published but could be worked out: fine, 9 ≥ 5.
@@ -172,6 +185,26 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
     expect(march.get('2025-03|plans.new')).toEqual({ suppressed: true });
   });
 
+  it('suppresses the kinds of commitment when the total less the published kinds would give a count under 5 away', async () => {
+    await clear();
+    // Nine commitments proposed in March: six of household help, three of personal care. The
+    // total (9) and the household ones (6) are both 5 or more, but together they give the three away.
+    const commitment = (kind: string) => ({ relatives: [{ commitments: [{ proposed: '2025-03-10', kind }] }] });
+    await insertReportPlans(
+      ctx.database.db,
+      [...Array.from({ length: 6 }, (): PlanSpec => ({ created: '2025-03-05', ...commitment('household') })), ...Array.from({ length: 3 }, (): PlanSpec => ({ created: '2025-03-05', ...commitment('personal-care') }))],
+      ORGS,
+    );
+    const cells = new Map([
+      ...cellsOf(await report('from=2025-01-01&to=2025-12-31&by=month')),
+      ...cellsOf(await report('from=2025-01-01&to=2025-12-31&by=quarter')),
+      ...cellsOf(await report('from=2025-01-01&to=2025-12-31&by=year')),
+    ]);
+    expect(cells.get('2025-03|commitments.proposed.personal-care')).toEqual({ suppressed: true });
+    expect([cells.get('2025-03|commitments.proposed'), cells.get('2025-03|commitments.proposed.household')]).toContainEqual({ suppressed: true });
+    expect(revealedSmallCounts(cells, 2025)).toEqual([]);
+  });
+
   it('for any set of plans, publishes no count under 5 and no cells from which one could be worked out (property)', async () => {
     const day = fc.integer({ min: 0, max: 364 }).map((d) => new Date(Date.UTC(2025, 0, 1) + d * 86_400_000).toISOString().slice(0, 10));
     const later = (from: string, days: number) => {
@@ -188,8 +221,9 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
         relatives: fc.array(
           fc.record({
             child: fc.boolean(),
-            answers: fc.array(fc.record({ after: fc.integer({ min: 0, max: 40 }), status: fc.constantFrom('accepted' as const, 'declined' as const), withdrawAfter: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }) }), { maxLength: 2 }),
+            answers: fc.array(fc.record({ kind: fc.oneof(fc.constantFrom('household', 'personal-care'), fc.option(fc.constantFrom(...commitmentKindSchema.options), { nil: undefined })), reconfirmAfter: fc.option(fc.integer({ min: 0, max: 60 }), { nil: undefined }), after: fc.integer({ min: 0, max: 40 }), status: fc.constantFrom('accepted' as const, 'declined' as const), withdrawAfter: fc.option(fc.integer({ min: 0, max: 40 }), { nil: undefined }) }), { maxLength: 2 }),
             offered: fc.subarray(['conversation', 'respite', 'groups', 'training'] as const),
+            takenUpAfter: fc.array(fc.option(fc.integer({ min: 0, max: 90 }), { nil: undefined }), { minLength: 4, maxLength: 4 }),
             request: fc.option(fc.record({ kind: fc.constantFrom('contact-consultant' as const, 'needs-assessment' as const, 'leave-role' as const), handledAfter: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }) }), { nil: undefined }),
             home: fc.option(fc.boolean(), { nil: undefined }),
           }),
@@ -224,11 +258,15 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
           relatives: p.relatives.map((r) => ({
             child: r.child,
             offered: [...r.offered],
+            takenUp: r.offered.flatMap((kind, i) => (r.takenUpAfter[i] === undefined ? [] : [{ kind, on: later(p.created, r.takenUpAfter[i]) }])),
             commitments: r.answers.map((a) => {
               const answered = later(p.created, a.after);
+              const after =
+                a.status !== 'accepted' ? [] : a.withdrawAfter !== undefined ? [{ status: 'withdrawn' as const, on: later(answered, a.withdrawAfter) }] : a.reconfirmAfter !== undefined ? [{ status: 'reconfirmed' as const, on: later(answered, a.reconfirmAfter) }] : [];
               return {
                 proposed: p.created,
-                events: [{ status: a.status, on: answered }, ...(a.status === 'accepted' && a.withdrawAfter !== undefined ? [{ status: 'withdrawn' as const, on: later(answered, a.withdrawAfter) }] : [])],
+                ...(a.kind ? { kind: a.kind } : {}),
+                events: [{ status: a.status, on: answered }, ...after],
               };
             }),
             requests: r.request ? [{ kind: r.request.kind, on: p.created, ...(r.request.handledAfter !== undefined ? { handled: later(p.created, r.request.handledAfter) } : {}) }] : [],
@@ -282,7 +320,7 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
     res = await coordinator.request(`/api/plans/${plan.id}/relatives/${relative.id}/commitments`, {
       method: 'POST',
       ifMatch: res.headers.get('etag')!,
-      body: { what: 'Handla', howOften: 'Varje vecka', from: '2026-12-01', reviewDate: '2027-03-01' },
+      body: { kind: 'household', what: 'Handla', howOften: 'Varje vecka', from: '2026-12-01', reviewDate: '2027-03-01' },
     });
     expect(res.status, await res.clone().text()).toBe(201);
     const db = ctx.database.db;
@@ -294,7 +332,7 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
     const items = rowsOf<{ item: string; kind: string }>(await db.execute(sql`select item, kind from report_items where plan_id = ${plan.id}`));
     expect(items.filter((i) => i.kind === 'relative').map((i) => i.item).sort()).toEqual(section.relatives.map((r) => r.id).sort());
     const facts = rowsOf<{ kind: string }>(await db.execute(sql`select kind from report_facts where plan_id = ${plan.id}`));
-    expect(facts).toEqual([{ kind: 'commitment.requested' }]);
+    expect(facts).toEqual([{ kind: 'commitment.requested.household' }]);
   }, 120_000);
 
   it('exports CSV that Swedish Excel opens: semicolons, UTF-8 with BOM, decimal comma, CRLF, the words for suppressed', async () => {
@@ -319,6 +357,9 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
       expect(lines[0]).toBe('Organisation;HSA-id;Period;Från;Till;Avsnitt;Mått-id;Mått;Värde');
       expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;commitments;commitments.answer-median-days;Dagar till svar (median);2,5`);
       expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;commitments;commitments.declined;Åtaganden avböjda;6`);
+      expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;commitments;commitments.declined.unspecified;Åtaganden avböjda: typ inte angiven;6`);
+      expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;commitments;commitments.declined.household;Åtaganden avböjda: hushåll och praktisk hjälp;färre än 5`);
+      expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;support;support.taken-up.respite;Tagit emot avlösning;färre än 5`);
       expect(lines).toContain(`${REGION.name};${REGION.id};2025-03;2025-03-01;2025-03-31;commitments;commitments.accepted;Åtaganden accepterade;färre än 5`);
     }
   });
@@ -336,6 +377,8 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
     expect(q1.type).toBe('summary');
     expect(q1.group.find((g) => g.code.coding[0]!.code === 'plans.new')?.population?.[0]?.count).toBe(7);
     expect(q1.group.find((g) => g.code.coding[0]!.code === 'plans.closed')?.extension?.[0]?.valueCode).toBe('masked');
+    expect(q1.group.find((g) => g.code.coding[0]!.code === 'commitments.proposed.personal-care')?.extension?.[0]?.valueCode).toBe('masked');
+    expect(q1.group.find((g) => g.code.coding[0]!.code === 'support.taken-up.respite')?.extension?.[0]?.valueCode).toBe('masked');
     for (const { resource } of bundle.entry) {
       expect(r4Issues(resource as never)).toEqual([]);
       const stored = await fetch(`${peers.urls.region}/MeasureReport`, { method: 'POST', headers: { 'content-type': 'application/fhir+json' }, body: JSON.stringify(resource) });

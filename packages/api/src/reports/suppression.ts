@@ -80,8 +80,43 @@ export function findDisclosure(
  * The cells to suppress: every count under the threshold, and then, while the published cells
  * still give one away, the smallest published cell of the sum that does (a part before the
  * total). Returns the published cells; every other cell is suppressed (or hidden).
+ *
+ * Cells that share no sum, however many sums apart, cannot tell anything of each other: the
+ * table is protected one such group at a time (a figure's months, quarters and years with the
+ * figures summed with it), which keeps the work in proportion to the group, not the table.
  */
 export function protect(input: SuppressionInput): Set<string> {
+  const parent = new Map<string, string>();
+  const root = (cell: string): string => {
+    let r = cell;
+    while (parent.has(r) && parent.get(r) !== r) r = parent.get(r)!;
+    parent.set(cell, r);
+    return r;
+  };
+  const join = (a: string, b: string) => {
+    const [ra, rb] = [root(a), root(b)];
+    if (ra !== rb) parent.set(ra, rb);
+  };
+  for (const cell of input.values.keys()) root(cell);
+  for (const relation of input.relations) for (const part of relation.parts) join(relation.total, part);
+  const groups = new Map<string, { values: Map<string, number>; relations: SumRelation[] }>();
+  const groupOf = (cell: string) => {
+    const r = root(cell);
+    let group = groups.get(r);
+    if (!group) groups.set(r, (group = { values: new Map(), relations: [] }));
+    return group;
+  };
+  for (const [cell, value] of input.values) groupOf(cell).values.set(cell, value);
+  for (const relation of input.relations) groupOf(relation.total).relations.push(relation);
+  const published = new Set<string>();
+  for (const group of groups.values()) {
+    for (const cell of protectGroup({ ...input, values: group.values, relations: group.relations })) published.add(cell);
+  }
+  return published;
+}
+
+/** {@link protect} for cells tied by sums into one group. */
+function protectGroup(input: SuppressionInput): Set<string> {
   const { values, relations, hidden, threshold } = input;
   const published = new Set<string>();
   for (const [cell, value] of values) if (!hidden.has(cell) && value >= threshold) published.add(cell);

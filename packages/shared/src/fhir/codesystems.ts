@@ -7,7 +7,7 @@
  * deployment's system base instead ({@link sipSystems} in `systems.ts` maps one to the other,
  * and recognises every form the broker ever published).
  */
-import type { ConsentCategory } from '../plan.ts';
+import { commitmentKindLabels, commitmentKindSchema, type CommitmentKind, type ConsentCategory } from '../plan.ts';
 
 
 /** Identifier systems of the resources the broker publishes; the value is our own id. */
@@ -100,6 +100,12 @@ export const TaskKind = {
   commitment: { system: TASK_KIND_SYSTEM, code: 'relative-commitment', display: 'Anhörigs frivilliga åtagande' },
 } as const;
 
+/** The kind of a relative's voluntary commitment (on its Task, extension {@link SipExtension.commitmentKind}). */
+export const COMMITMENT_KIND_SYSTEM = 'urn:sip-broker:codesystem:commitment-kind';
+export const CommitmentKindCoding = Object.fromEntries(
+  commitmentKindSchema.options.map((code) => [code, { system: COMMITMENT_KIND_SYSTEM, code, display: commitmentKindLabels[code].sv }]),
+) as { readonly [K in CommitmentKind]: { readonly system: typeof COMMITMENT_KIND_SYSTEM; readonly code: K; readonly display: string } };
+
 /**
  * The consent policies a Consent is given under (Consent.policy.uri, as IHE Privacy Consent on
  * FHIR asks), named under the broker's own base:
@@ -158,6 +164,8 @@ export const SipExtension = {
   planRevision: 'urn:sip-broker:extension:plan-revision',
   /** On a commitment's Task: the review date in force, past which the relative confirms again (valueDate). */
   reviewDate: 'urn:sip-broker:extension:review-date',
+  /** On a commitment's Task: what kind of help it is, when staff said so (valueCoding from the commitment-kind code system). */
+  commitmentKind: 'urn:sip-broker:extension:commitment-kind',
 } as const;
 
 /** Standard code systems. */

@@ -1,9 +1,11 @@
 import type { BundleEntry, Consent, Task } from '@medplum/fhirtypes';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Commitment, CommitmentEvent, PlanView } from '../plan.ts';
+import { commitmentKindSchema, type Commitment, type CommitmentEvent, type PlanView } from '../plan.ts';
 import { ConsentCoding, RelativeConsentCategory, SipExtension, SipIdentifierSystem } from './codesystems.ts';
 import { fullPlan, publishContext, fixtureSystems } from './fixture.ts';
-import { identifierKey, planToFhir, sipResourceList } from './plan-to-fhir.ts';
+import { commitmentKindOfTask, identifierKey, planToFhir, sipResourceList } from './plan-to-fhir.ts';
+import { sipSystems } from './systems.ts';
 import { buildPublishBundle, publishTargets, sipIdentifierOf, type ExistingResources } from './publish-bundle.ts';
 import { stableUuid } from './stable-uuid.ts';
 
@@ -121,6 +123,32 @@ describe("a relative's commitments as FHIR R4", () => {
       owner: { reference: `RelatedPerson/${relatedPersonOf('rel-maria').id}` },
       note: [{ text: 'En gång i veckan' }],
     });
+  });
+
+  it('carries the kind of a commitment as a coding of our commitment-kind code system, and reads it back as it was, under any base published (property)', () => {
+    const task = planToFhir(
+      fullPlan({ relativesSection: { ...base.relativesSection, relatives: [{ ...maria, commitments: [{ ...commitments.requested, kind: 'accompanying' }] }] } }),
+      publishContext,
+    ).tasks[0]!;
+    expect(task.extension).toContainEqual({
+      url: 'https://sip.example/fhir/StructureDefinition/commitment-kind',
+      valueCoding: { system: 'https://sip.example/fhir/CodeSystem/commitment-kind', code: 'accompanying', display: 'Ledsagning och resor' },
+    });
+    expect(task.text?.div).toContain('<p><b>Typ av åtagande:</b> Ledsagning och resor</p>');
+    // Without a kind, no extension: nothing is made up.
+    expect(taskOf('c-requested')!.extension?.map((e) => e.url)).toEqual([fixtureSystems.url(SipExtension.reviewDate)]);
+    expect(commitmentKindOfTask(taskOf('c-requested')!, fixtureSystems)).toBeUndefined();
+    // A deployment that moved to another base still reads what it published under the first.
+    const moved = sipSystems('https://other.example/fhir', [fixtureSystems.base]);
+    fc.assert(
+      fc.property(fc.option(fc.constantFrom(...commitmentKindSchema.options), { nil: undefined }), (kind) => {
+        const withKind = { ...commitments.accepted, ...(kind ? { kind } : {}) };
+        const published = planToFhir(fullPlan({ relativesSection: { ...base.relativesSection, relatives: [{ ...maria, commitments: [withKind] }] } }), publishContext).tasks[0]!;
+        expect(commitmentKindOfTask(published, fixtureSystems)).toBe(kind);
+        expect(commitmentKindOfTask(published, moved)).toBe(kind);
+        expect(commitmentKindOfTask(moved.publish(published), moved)).toBe(kind);
+      }),
+    );
   });
 
   it.each([

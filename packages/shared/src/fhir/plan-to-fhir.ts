@@ -22,10 +22,12 @@ import type {
 import { CITIZEN_PREFIX, IdentifierSystem, parsePersonId, SYSTEM_PREFIX } from '../identifiers.ts';
 import { attentionItems, type AttentionItem } from '../worklist.ts';
 import {
+  commitmentKindSchema,
   commitmentReviewDate,
   commitmentStatus,
   type Commitment,
   type CommitmentEvent,
+  type CommitmentKind,
   type CommitmentStatus,
   type ConsentCategory,
   type HomeConsent,
@@ -39,6 +41,8 @@ import {
   ActivityKind,
   AttentionCoding,
   CareTeamRole,
+  COMMITMENT_KIND_SYSTEM,
+  CommitmentKindCoding,
   CONSENT_INFORMATION_SYSTEM,
   ConsentInformationText,
   ConsentCoding,
@@ -195,6 +199,20 @@ export function lastRelativeAnswer(commitment: Pick<Commitment, 'history'>): Rel
     if (event.by === 'relative' && event.status in commitmentConsentStatus) return event as RelativeAnswer;
   }
   return undefined;
+}
+
+/**
+ * The kind of the commitment a Task carries, read back from its commitment-kind extension; `systems`
+ * recognises the extension and the code system in every form the broker published them in (their
+ * URLs under any base it used, or their local names). Undefined when the Task carries no kind, or
+ * one this version does not know.
+ */
+export function commitmentKindOfTask(task: Pick<Task, 'extension'>, systems?: { local(system: string | undefined): string | undefined }): CommitmentKind | undefined {
+  const local = (system: string | undefined) => (systems ? systems.local(system) : system);
+  const coding = task.extension?.find((e) => local(e.url) === SipExtension.commitmentKind)?.valueCoding;
+  if (!coding || local(coding.system) !== COMMITMENT_KIND_SYSTEM) return undefined;
+  const kind = commitmentKindSchema.safeParse(coding.code);
+  return kind.success ? kind.data : undefined;
 }
 
 /** `system|value`: how an identifier is looked up, and the key of {@link ExistingResources}. */
@@ -863,7 +881,10 @@ function commitmentTask(
   const task = prune<Task & { id: string }>({
     resourceType: 'Task',
     id: idOf('Task', identifier),
-    extension: [{ url: SipExtension.reviewDate, valueDate: commitmentReviewDate(commitment) }],
+    extension: [
+      { url: SipExtension.reviewDate, valueDate: commitmentReviewDate(commitment) },
+      ...(commitment.kind ? [{ url: SipExtension.commitmentKind, valueCoding: { ...CommitmentKindCoding[commitment.kind] } }] : []),
+    ],
     identifier: [identifier],
     // The relatives section it belongs to, and the SIP that section is part of.
     basedOn: [carePlanRef(relativesSectionId), carePlanRef(planId)],
@@ -882,6 +903,7 @@ function commitmentTask(
     task,
     generatedNarrative(TaskKind.commitment.display, [
       ['Åtagande', task.description],
+      ['Typ av åtagande', commitment.kind && CommitmentKindCoding[commitment.kind].display],
       ['Hur ofta', commitment.howOften],
       ['Anhörig', relativeLabel(owner)],
       ['Den enskilde', patient.display],

@@ -24,6 +24,8 @@ import {
   AttentionCoding,
   CARE_TEAM_ROLE_SYSTEM,
   CareTeamRole,
+  COMMITMENT_KIND_SYSTEM,
+  CommitmentKindCoding,
   CONSENT_INFORMATION_SYSTEM,
   ConsentInformationText,
   ConsentPolicy,
@@ -46,9 +48,9 @@ import { DOCUMENT_SECTION_SYSTEM, DocumentSection, SIP_DOCUMENT_IDENTIFIER_SYSTE
 export const LEGACY_SYSTEM_PREFIX = 'urn:sip-broker:';
 
 /** The version of the code systems' content: raised whenever a concept is added, changed or retired. */
-export const SIP_TERMINOLOGY_VERSION = '1.0.0';
+export const SIP_TERMINOLOGY_VERSION = '1.1.0';
 /** When the definitions were last changed (NamingSystem.date). */
-const SIP_TERMINOLOGY_DATE = '2026-12-02';
+const SIP_TERMINOLOGY_DATE = '2026-12-03';
 const PUBLISHER = 'SIP-broker';
 
 type Coded = { readonly code: string; readonly display: string };
@@ -143,6 +145,20 @@ export const SIP_CODE_SYSTEMS: readonly SipCodeSystemDefinition[] = [
     description: 'Vilket slags uppgift (Task) en uppgift i en SIP är.',
     concepts: concepts(TaskKind, {
       'relative-commitment': 'Ett frivilligt åtagande som föreslås en anhörig; det gäller först när den anhörige själv har tackat ja.',
+    }),
+  },
+  {
+    local: COMMITMENT_KIND_SYSTEM,
+    title: 'Åtagandets typ',
+    description: 'Vilket slags hjälp ett frivilligt åtagande av en anhörig gäller, för uppföljningen av stödet till anhöriga.',
+    concepts: concepts(CommitmentKindCoding, {
+      'personal-care': 'Hjälp av personlig karaktär, till exempel med hygien och av- och påklädning.',
+      household: 'Hjälp i hushållet och med praktiska sysslor, till exempel inköp, städning och matlagning.',
+      accompanying: 'Att följa med den enskilde, till exempel till vården, och att skjutsa.',
+      supervision: 'Tillsyn och sällskap: att finnas till hands och se till den enskilde.',
+      contacts: 'Kontakter med vården, socialtjänsten och andra myndigheter för den enskildes räkning.',
+      finances: 'Hjälp med ekonomi, räkningar och ärenden.',
+      other: 'Annan hjälp än de uppräknade.',
     }),
   },
   {

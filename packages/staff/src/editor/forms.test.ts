@@ -145,6 +145,33 @@ describe('the forms', () => {
     expect(relativeSupportSchema.safeParse(offered).success).toBe(true);
   });
 
+  it('record the support a relative took up, each kind on its day, and find the field of a kind the service refuses', () => {
+    const plan = planFixture();
+    plan.relativesSection.relatives[0]!.support = { offered: ['respite', 'groups'], requests: [], takenUp: [{ kind: 'groups', at: '2026-11-20' }] };
+    const support = formSpec('relative:rel-1:support', plan, t)!;
+    const draft = support.draft(plan, now);
+    expect(draft).toMatchObject({ offered: ['respite', 'groups'], 'takenUp.groups': '2026-11-20', 'takenUp.respite': '' });
+    const body = support.body({ ...draft, 'takenUp.respite': '2026-12-01', 'takenUp.training': '2026-12-02' }, plan, now);
+    expect(body).toMatchObject({ takenUp: [{ kind: 'respite', at: '2026-12-01' }, { kind: 'groups', at: '2026-11-20' }, { kind: 'training', at: '2026-12-02' }] });
+    expect(support.fields(plan).filter((f) => f.group === t.fields.takenUp).map((f) => f.label)).toEqual(['Stödsamtal', 'Avlösning', 'Anhöriggrupper', 'Utbildning']);
+    // Training was not offered: the service names /takenUp/2/kind, the training field.
+    const keys = support.fields(plan).map((f) => f.key);
+    expect(fieldForPath('/takenUp/2/kind', keys, support.rows!({ ...draft, 'takenUp.respite': '2026-12-01', 'takenUp.training': '2026-12-02' }, plan))).toBe('takenUp.training');
+    // Emptied, nothing is taken up.
+    expect(support.body({ ...draft, 'takenUp.groups': '' }, plan, now)).not.toHaveProperty('takenUp', expect.anything());
+  });
+
+  it('propose a commitment of a kind, or of none', () => {
+    const plan = planFixture();
+    const propose = formSpec('relative:rel-1:propose', plan, t)!;
+    const draft = { ...propose.draft(plan, now), what: 'Handla', howOften: 'Varje vecka' };
+    expect(propose.fields(plan)[0]).toMatchObject({ key: 'kind', kind: 'select' });
+    expect(propose.fields(plan)[0]!.options!.map((o) => o.label)).toContain('Ledsagning och resor');
+    expect(propose.body({ ...draft, kind: 'accompanying' }, plan, now)).toMatchObject({ kind: 'accompanying' });
+    expect(propose.body(draft, plan, now)).not.toHaveProperty('kind');
+    expect(propose.schema.safeParse(propose.body({ ...draft, kind: 'household' }, plan, now)).success).toBe(true);
+  });
+
   it('add a relative as the API takes a new one, under the relatives section’s version', () => {
     const plan = planFixture();
     const add = formSpec('relatives-add', plan, t)!;

@@ -15,6 +15,7 @@ import {
   relativeSchema,
   relativeSharingSchema,
   relativeSupportSchema,
+  supportOfferSchema,
   type IndividualConsent,
   type Operation,
   type PlanFields,
@@ -612,6 +613,7 @@ export function formSpec(id: string, plan: PlanView, t: Messages): FormSpec | un
         target: { child: relative.child },
         title: `${relative.name}: ${t.relatives.propose.toLowerCase()}`,
         fields: () => [
+          { key: 'kind', label: f.commitmentKind, kind: 'select', options: [{ value: '', label: t.kindNotGiven }, ...options(t.commitmentKind)] },
           { key: 'what', label: f.what, kind: 'textarea', required: true },
           { key: 'howOften', label: f.howOften, kind: 'text', required: true },
           { key: 'from', label: f.from, kind: 'date', required: true },
@@ -619,9 +621,10 @@ export function formSpec(id: string, plan: PlanView, t: Messages): FormSpec | un
           { key: 'reviewDate', label: f.reviewDate, kind: 'date', required: true },
           { key: 'comment', label: f.comment, kind: 'textarea' },
         ],
-        draft: (_p, now) => ({ what: '', howOften: '', from: day(now), until: '', reviewDate: day(now, 90), comment: '' }),
+        draft: (_p, now) => ({ kind: '', what: '', howOften: '', from: day(now), until: '', reviewDate: day(now, 90), comment: '' }),
         body: (draft) =>
           defined({
+            kind: opt(draft, 'kind'),
             what: str(draft, 'what'),
             howOften: str(draft, 'howOften'),
             from: str(draft, 'from'),
@@ -638,9 +641,23 @@ export function formSpec(id: string, plan: PlanView, t: Messages): FormSpec | un
         ...base,
         id,
         title: `${relative.name}: ${t.relatives.support.toLowerCase()}`,
-        fields: () => [{ key: 'offered', label: f.offered, kind: 'checkboxes', options: options(t.support) }],
-        draft: (p) => ({ offered: relativeOf(p, itemId)?.support?.offered ?? [] }),
-        body: (draft, p) => ({ requests: [], ...relativeOf(p, itemId)?.support, offered: list(draft, 'offered') }),
+        fields: () => [
+          { key: 'offered', label: f.offered, kind: 'checkboxes', options: options(t.support) },
+          // The day the relative took up each kind offered: left empty, not taken up.
+          ...supportOfferSchema.options.map((kind): FieldSpec => ({ key: `takenUp.${kind}`, label: t.support[kind], kind: 'date', group: f.takenUp })),
+        ],
+        draft: (p) => {
+          const support = relativeOf(p, itemId)?.support;
+          return {
+            offered: support?.offered ?? [],
+            ...Object.fromEntries(supportOfferSchema.options.map((kind) => [`takenUp.${kind}`, support?.takenUp?.find((x) => x.kind === kind)?.at ?? ''])),
+          };
+        },
+        body: (draft, p) => {
+          const takenUp = supportOfferSchema.options.filter((kind) => str(draft, `takenUp.${kind}`)).map((kind) => ({ kind, at: str(draft, `takenUp.${kind}`) }));
+          return { requests: [], ...relativeOf(p, itemId)?.support, offered: list(draft, 'offered'), takenUp: takenUp.length ? takenUp : undefined };
+        },
+        rows: (draft) => ({ takenUp: supportOfferSchema.options.filter((kind) => str(draft, `takenUp.${kind}`)) }),
         schema: relativeSupportSchema,
         method: 'PUT',
         path: (planId) => relativePath(planId, '/support'),

@@ -2,12 +2,15 @@
  * The editor's texts, Swedish and English. `en` is typed by `sv`: a text missing in English is a
  * type error.
  */
-import type { CommitmentStatus, ConsentCategory, PlanStatus, Principal } from '@sip/shared';
+import { commitmentKindLabels, type CommitmentKind, type CommitmentStatus, type ConsentCategory, type PlanStatus, type Principal } from '@sip/shared';
 import { common, type Lang } from '../i18n.ts';
 import type { ActivationGap, DenialCode } from './access.ts';
 
 type SupportOffer = 'conversation' | 'respite' | 'groups' | 'training';
 type RequestKind = 'contact-consultant' | 'needs-assessment' | 'leave-role';
+
+/** The kinds of commitment in one language, named as the report names them. */
+const commitmentKinds = (lang: Lang) => Object.fromEntries(Object.entries(commitmentKindLabels).map(([kind, label]) => [kind, label[lang]])) as Record<CommitmentKind, string>;
 
 const sv = {
   ...common.sv,
@@ -109,6 +112,8 @@ const sv = {
     reviewDate: 'Omprövas',
     comment: 'Kommentar',
     offered: 'Stöd som erbjudits',
+    takenUp: 'Tagit emot stödet, från och med',
+    commitmentKind: 'Typ av åtagande',
     relativeName: 'Namn',
     relationship: 'Relation till individen',
     relativePersonId: 'Personnummer',
@@ -195,6 +200,9 @@ const sv = {
     cancelled: 'Avslutat',
     reconfirmed: 'Bekräftat igen',
   },
+  commitmentKind: commitmentKinds('sv'),
+  kindNotGiven: 'Inte angiven',
+  takenUpOn: (support: string, date: string) => `${support}: tagit emot från ${date}`,
   support: {
     conversation: 'Stödsamtal',
     respite: 'Avlösning',
@@ -371,6 +379,8 @@ const en: Messages = {
     reviewDate: 'Review date',
     comment: 'Comment',
     offered: 'Support offered',
+    takenUp: 'Took up the support, from',
+    commitmentKind: 'Kind of commitment',
     relativeName: 'Name',
     relationship: 'Relationship to the individual',
     relativePersonId: 'Personal identity number',
@@ -457,6 +467,9 @@ const en: Messages = {
     cancelled: 'Ended',
     reconfirmed: 'Confirmed again',
   },
+  commitmentKind: commitmentKinds('en'),
+  kindNotGiven: 'Not given',
+  takenUpOn: (support: string, date: string) => `${support}: took it up from ${date}`,
   support: {
     conversation: 'Support conversations',
     respite: 'Respite',

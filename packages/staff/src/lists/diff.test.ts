@@ -92,6 +92,8 @@ describe('a diff in words', () => {
     expect(parsePointer('')).toEqual([]);
     expect(valueInWords(true, 'sv')).toBe('ja');
     expect(valueInWords(false, 'en')).toBe('no');
+    expect(valueInWords('accompanying', 'sv', 'kind')).toBe('Ledsagning och resor');
+    expect(valueInWords('contact-consultant', 'en', 'kind')).toBe('contact-consultant');
     expect(valueInWords(null, 'sv')).toBe('(tomt)');
     expect(valueInWords([], 'en')).toBe('(empty)');
     expect(valueInWords('municipality', 'sv', 'overallResponsibility')).toBe('Kommunen');

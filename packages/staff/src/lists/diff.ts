@@ -3,7 +3,7 @@
  * and field, what was added, removed or changed, with the value before and after. The value
  * before is read from the earlier version itself, since a patch carries only the new one.
  */
-import { consentCategorySchema, type CommitmentEventStatus, type PlanStatus } from '@sip/shared';
+import { commitmentKindLabels, consentCategorySchema, type CommitmentEventStatus, type CommitmentKind, type PlanStatus } from '@sip/shared';
 import { formatDate, formatDateTime, type Lang } from '../i18n.ts';
 
 export interface PatchOperation {
@@ -89,6 +89,7 @@ const FIELD_KEYS = [
   'sharesHome',
   'email',
   'offered',
+  'takenUp',
   'requests',
   'referredToConsultantAt',
   'handledAt',
@@ -201,6 +202,7 @@ export const diffMessages = {
       sharesHome: 'Delar hem',
       email: 'E-post',
       offered: 'Erbjudet stöd',
+      takenUp: 'Tagit emot stöd',
       requests: 'Begäran',
       referredToConsultantAt: 'Hänvisad till anhörigkonsulent',
       handledAt: 'Hanterad',
@@ -319,6 +321,7 @@ export const diffMessages = {
       sharesHome: 'Shares the home',
       email: 'Email',
       offered: 'Support offered',
+      takenUp: 'Support taken up',
       requests: 'Request',
       referredToConsultantAt: 'Referred to the relatives’ consultant',
       handledAt: 'Handled',
@@ -421,6 +424,7 @@ export function valueInWords(value: unknown, lang: Lang, key?: string, depth = 0
     if ((key === 'overallResponsibility' || key === 'initiator' || key === 'principal') && value in t.principal) {
       return t.principal[value as 'region' | 'municipality'];
     }
+    if (key === 'kind' && Object.hasOwn(commitmentKindLabels, value)) return commitmentKindLabels[value as CommitmentKind][lang];
     if (key && CODED.has(key) && (CONSENT_CODES as readonly string[]).includes(value)) return t.codes[value as ConsentCode];
     if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDate(value, lang);
     if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(value)) return formatDateTime(value, lang);

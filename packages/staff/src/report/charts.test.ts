@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SERIES_COLOURS } from './charts.ts';
+import { SERIES_COLOURS, seriesLook } from './charts.ts';
 
 /** WCAG's contrast ratio of two sRGB colours (#rrggbb). */
 function contrast(a: string, b: string): number {
@@ -20,5 +20,10 @@ describe('the report charts’ colours', () => {
       expect(contrast(colour, '#ffffff'), colour).toBeGreaterThanOrEqual(3);
     }
     expect(new Set(SERIES_COLOURS).size).toBe(SERIES_COLOURS.length);
+  });
+
+  it('gives each series of a chart its own colour and pattern, the eight kinds of commitment included', () => {
+    const looks = Array.from({ length: 36 }, (_, i) => seriesLook(i));
+    expect(new Set(looks.map((l) => `${l.colour} ${l.pattern}`)).size).toBe(36);
   });
 });

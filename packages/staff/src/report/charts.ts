@@ -29,6 +29,11 @@ const GRID = '#b1b4b6';
 type PatternKind = 'solid' | 'diagonal' | 'dots' | 'cross' | 'horizontal' | 'vertical';
 const PATTERNS: PatternKind[] = ['solid', 'diagonal', 'dots', 'cross', 'horizontal', 'vertical'];
 
+/** The colour and pattern of the i-th series: past the sixth the colours come round again, each with another pattern. */
+export function seriesLook(i: number): { colour: string; pattern: PatternKind } {
+  return { colour: SERIES_COLOURS[i % SERIES_COLOURS.length]!, pattern: PATTERNS[(i + Math.floor(i / SERIES_COLOURS.length)) % PATTERNS.length]! };
+}
+
 /** A fill of colour with white marks on it, one kind per series. */
 function pattern(colour: string, kind: PatternKind): CanvasPattern | string {
   if (kind === 'solid') return colour;
@@ -118,11 +123,11 @@ export function drawChart(canvas: HTMLCanvasElement, spec: ChartSpec): DrawnChar
     data: {
       labels: spec.labels,
       datasets: spec.series.map((series, i) => {
-        const colour = SERIES_COLOURS[i % SERIES_COLOURS.length]!;
+        const { colour, pattern: kind } = seriesLook(i);
         return {
           label: series.name,
           data: series.values,
-          backgroundColor: pattern(colour, PATTERNS[i % PATTERNS.length]!),
+          backgroundColor: pattern(colour, kind),
           borderColor: colour,
           borderWidth: 1,
         };

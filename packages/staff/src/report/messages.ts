@@ -28,6 +28,7 @@ export type ReportMessages = {
   empty: (span: string) => string;
   sections: Record<ReportSectionId, string>;
   chartTitle: (section: string, n: number, of: number) => string;
+  byKindTitle: (total: string) => string;
   tableCaption: (title: string, period: string | null) => string;
   keyFiguresCaption: (section: string, period: string | null) => string;
   periodColumn: Record<ReportGranularity, string>;
@@ -93,6 +94,7 @@ export const reportMessages = {
       'follow-ups': 'Uppföljning',
     },
     chartTitle: (section, n, of) => `${section}, diagram ${n} av ${of}`,
+    byKindTitle: (total) => `${total}, per typ av åtagande`,
     tableCaption: (title, period) => (period ? `${title}, ${period}` : `${title}, per period`),
     keyFiguresCaption: (section, period) => `${section}: nyckeltal${period ? `, ${period}` : ', per period'}`,
     periodColumn: { month: 'Månad', quarter: 'Kvartal', year: 'År' },
@@ -158,6 +160,7 @@ export const reportMessages = {
       'follow-ups': 'Follow-up',
     },
     chartTitle: (section, n, of) => `${section}, chart ${n} of ${of}`,
+    byKindTitle: (total) => `${total}, by kind of commitment`,
     tableCaption: (title, period) => (period ? `${title}, ${period}` : `${title}, by period`),
     keyFiguresCaption: (section, period) => `${section}: key figures${period ? `, ${period}` : ', by period'}`,
     periodColumn: { month: 'Month', quarter: 'Quarter', year: 'Year' },

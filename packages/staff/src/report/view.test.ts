@@ -99,6 +99,20 @@ describe('the report as <sip-report> shows it', () => {
     expect(en.sections[0]!.charts[0]!.labels).toEqual(['New plans', 'Plans followed up', 'Plans closed']);
   });
 
+  it('charts each outcome of the commitments by kind, named by the kind, with its table', () => {
+    const report = reportOf('2026-01-01', '2026-12-31', 'year', (_p, f) => (reportFigureIds[f] === 'commitments.proposed.household' ? 12 : { suppressed: true as const }));
+    const commitments = principalView(report, report.principals[0]!, 'sv').sections.find((s) => s.id === 'commitments')!;
+    const proposed = commitments.charts.find((c) => c.title === 'Åtaganden föreslagna, per typ av åtagande')!;
+    expect(proposed.labels).toEqual(['Personlig omvårdnad', 'Hushåll och praktisk hjälp', 'Ledsagning och resor', 'Tillsyn och sällskap', 'Kontakter med vård och myndigheter', 'Ekonomi och ärenden', 'Annat', 'Typ inte angiven']);
+    expect(proposed.table.rows[1]).toEqual({ heading: 'Hushåll och praktisk hjälp', cells: [{ text: '12', value: 12, mark: null, suppressed: false }] });
+    expect(proposed.table.rows[0]!.cells[0]!.text).toBe('färre än 5');
+    const months = reportOf('2026-01-01', '2026-12-31', 'month', () => 7);
+    const en = principalView(months, months.principals[0]!, 'en').sections.find((s) => s.id === 'commitments')!;
+    const withdrawn = en.charts.find((c) => c.title === 'Commitments withdrawn, by kind of commitment')!;
+    expect(withdrawn.series.map((s) => s.name)).toContain('Kind not given');
+    expect(withdrawn.table.columns.slice(1, 3)).toEqual(['Personal care', 'Household and practical help']);
+  });
+
   it('names periods and spans as people read them', () => {
     expect(periodLabel('2026-03', 'sv')).toBe('mars 2026');
     expect(periodLabel('2026-03', 'en')).toBe('March 2026');

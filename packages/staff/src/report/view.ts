@@ -6,11 +6,16 @@
  * it is "färre än 5"; nothing is added up across a suppressed figure.
  */
 import {
+  commitmentKindFigureId,
+  commitmentOutcomes,
   isSuppressed,
+  reportCommitmentKindLabels,
+  reportCommitmentKinds,
   reportFigures,
   reportSectionIds,
   type FigureValue,
   type RelativesSupportReport,
+  type ReportCommitmentKind,
   type ReportFigureId,
   type ReportGranularity,
   type ReportPrincipal,
@@ -32,6 +37,8 @@ export const chartGroups = {
   commitments: [
     ['commitments.proposed', 'commitments.accepted', 'commitments.declined'],
     ['commitments.withdrawn', 'commitments.reconfirmed', 'commitments.cancelled'],
+    // One chart per outcome, by kind of commitment.
+    ...commitmentOutcomes.map((outcome) => reportCommitmentKinds.map((kind) => commitmentKindFigureId(outcome, kind))),
   ],
   'home-consent': [['home-consent.given', 'home-consent.refused']],
   support: [
@@ -125,10 +132,18 @@ function cellOf(value: FigureValue | undefined, unit: 'count' | 'days' | 'ratio'
 
 const label = (id: ReportFigureId, lang: Lang) => reportFigures[id][lang];
 
+const BY_KIND = /^(commitments\.[a-z]+)\.([a-z-]+)$/;
+/** The total a chart's figures are the kinds of (`commitments.<outcome>`), or null for any other chart. */
+function byKindTotal(ids: readonly ReportFigureId[]): ReportFigureId | null {
+  const totals = new Set(ids.map((id) => BY_KIND.exec(id)?.[1]));
+  const [total] = totals;
+  return totals.size === 1 && total && total in reportFigures ? (total as ReportFigureId) : null;
+}
+
 /** The chart's summary: for each figure, its total (a count of events none of whose parts is suppressed) or its highest period. */
-function summaryOf(ids: readonly ReportFigureId[], periods: string[], cells: Cell[][], lang: Lang, m: ReportMessages): string[] {
+function summaryOf(ids: readonly ReportFigureId[], periods: string[], cells: Cell[][], lang: Lang, m: ReportMessages, nameOf: (id: ReportFigureId, lang: Lang) => string = label): string[] {
   return ids.map((id, f) => {
-    const name = label(id, lang);
+    const name = nameOf(id, lang);
     const column = cells.map((row) => row[f]!);
     if (periods.length === 1) return m.single(name, column[0]!.text);
     const known = column.map((c, p) => ({ c, p })).filter(({ c }) => c.value !== null);
@@ -154,29 +169,32 @@ export function principalView(report: Pick<RelativesSupportReport, 'by'>, princi
 
   const sections = reportSectionIds.map((section): SectionView => {
     const heading = m.sections[section];
-    const charts = chartGroups[section].map((ids, c): ChartView => {
+    const charts = chartGroups[section].map((ids: readonly ReportFigureId[], c): ChartView => {
       const cells = periods.map((_, p) => ids.map((id) => cellOf(valueOf(p, section, id), reportFigures[id].unit, lang)));
-      const title = chartGroups[section].length > 1 ? m.chartTitle(heading, c + 1, chartGroups[section].length) : heading;
+      // A chart of kinds is titled by its total, and names each figure by its kind alone.
+      const total = byKindTotal(ids);
+      const nameOf = (id: ReportFigureId, lang: Lang) => (total ? reportCommitmentKindLabels[BY_KIND.exec(id)![2] as ReportCommitmentKind][lang] : reportFigures[id][lang]);
+      const title = total ? m.byKindTitle(reportFigures[total][lang]) : chartGroups[section].length > 1 ? m.chartTitle(heading, c + 1, chartGroups[section].length) : heading;
       const table: Table = single
         ? {
             caption: m.tableCaption(title, periodLabel(periods[0]!, lang)),
             columns: [m.figureColumn, m.valueColumn],
-            rows: ids.map((id, f) => ({ heading: label(id, lang), cells: [cells[0]![f]!] })),
+            rows: ids.map((id, f) => ({ heading: nameOf(id, lang), cells: [cells[0]![f]!] })),
           }
         : {
             caption: m.tableCaption(title, null),
-            columns: [periodHeading, ...ids.map((id) => label(id, lang))],
+            columns: [periodHeading, ...ids.map((id) => nameOf(id, lang))],
             rows: periods.map((key, p) => ({ heading: periodLabel(key, lang), cells: cells[p]! })),
           };
       return {
         id: `${section}-${c + 1}`,
         title,
-        labels: single ? ids.map((id) => label(id, lang)) : periods.map((key) => periodLabel(key, lang, 'short')),
+        labels: single ? ids.map((id) => nameOf(id, lang)) : periods.map((key) => periodLabel(key, lang, 'short')),
         series: single
           ? [{ name: periodLabel(periods[0]!, lang), values: cells[0]!.map((x) => x.value), marks: cells[0]!.map((x) => x.mark) }]
-          : ids.map((id, f) => ({ name: label(id, lang), values: cells.map((row) => row[f]!.value), marks: cells.map((row) => row[f]!.mark) })),
+          : ids.map((id, f) => ({ name: nameOf(id, lang), values: cells.map((row) => row[f]!.value), marks: cells.map((row) => row[f]!.mark) })),
         horizontal: single,
-        summary: summaryOf(ids, periods, cells, lang, m),
+        summary: summaryOf(ids, periods, cells, lang, m, nameOf),
         table,
       };
     });
