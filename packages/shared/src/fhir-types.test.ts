@@ -228,6 +228,8 @@ describe('what Postgres cannot store, found in a JSON value', () => {
     const found = findUnstorable(deep);
     expect(found?.path).toHaveLength(depth);
     expect(findUnstorable(JSON.parse(`${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`))).toBeNull();
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // Linear: well under a second on a quiet machine. A walk that copies its path at each level
+    // (quadratic, 5·10⁹ steps here) takes minutes; the bound is loose for a busy machine.
+    expect(performance.now() - started).toBeLessThan(20_000);
   });
 });
