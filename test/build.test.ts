@@ -1,13 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFhirPeer } from '@sip/fhir-peer';
-import { createTestDatabase, createTestIssuer, MUNICIPALITY, planInput, REGION, serverUrl } from '@sip/api/test-support';
+import { planInput, REGION, serverUrl } from '@sip/api/test-support';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { productionSetting } from './support/production.ts';
 import { BUILT, mintToken, repoRoot, startService, type ServiceProcess } from './support/service.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 3000;
@@ -92,41 +89,12 @@ describe('the production build (npm run build), started with plain Node', () => 
   it.skipIf(!serverUrl)(
     `in production with real settings on a Postgres server: its migrations, takes the identity provider's token, has no /dev routes${serverUrl ? '' : ' [skipped: TEST_DATABASE_URL not set]'}`,
     async () => {
-      const db = await createTestDatabase('postgres', { as: 'service' });
-      const dataDir = mkdtempSync(join(tmpdir(), 'sip-built-prod-'));
-      const issuer = await createTestIssuer('https://idp.test.example/staff');
-      const jwks = createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(issuer.jwks));
-      });
-      await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-      const region = createFhirPeer({ name: 'region' });
-      const municipality = createFhirPeer({ name: 'municipality' });
-      const [r, m] = await Promise.all([region.listen(), municipality.listen()]);
-      const { privateKey } = generateKeyPairSync('ed25519');
-      const serviceUrl = new URL(db.url!);
-      serviceUrl.username = 'sip_service_test';
+      const setting = await productionSetting('sip-built-prod-');
+      const { db, env, issuer, serviceUrl } = setting;
       let service: ServiceProcess | undefined;
       try {
         service = await startService(
-          {
-            NODE_ENV: 'production',
-            DATA_DIR: dataDir,
-            PUBLIC_URL: 'https://sip.example.se',
-            STAFF_TOKEN_ISSUER: issuer.issuer,
-            STAFF_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
-            REGION_FHIR_BASE_URL: r.baseUrl,
-            MUNICIPALITY_FHIR_BASE_URL: m.baseUrl,
-            ORGANISATIONS: JSON.stringify([
-              { ...REGION, kind: 'region' },
-              { ...MUNICIPALITY, kind: 'municipality' },
-            ]),
-            ACCESS_LOG_CHECKPOINTS: `file:${join(dataDir, 'checkpoints.jsonl')}`,
-            ACCESS_LOG_CHECKPOINT_KEY: JSON.stringify({ ...privateKey.export({ format: 'jwk' }), alg: 'EdDSA', kid: 'cp-1' }),
-            DATABASE_MIGRATION_URL: db.url!,
-            DATABASE_URL: serviceUrl.toString(),
-            SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS),
-          },
+          { ...env, DATABASE_MIGRATION_URL: db.url!, DATABASE_URL: serviceUrl, SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS) },
           60_000,
           BUILT,
         );
@@ -147,9 +115,7 @@ describe('the production build (npm run build), started with plain Node', () => 
         service = undefined;
       } finally {
         await service?.stop('SIGKILL');
-        await Promise.all([r.close(), m.close(), new Promise((resolve) => jwks.close(resolve))]);
-        rmSync(dataDir, { recursive: true, force: true });
-        await db.drop();
+        await setting.close();
       }
     },
   );

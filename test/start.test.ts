@@ -1,13 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFhirPeer } from '@sip/fhir-peer';
-import { createTestDatabase, createTestIssuer, MUNICIPALITY, planInput, REGION, serverUrl } from '@sip/api/test-support';
+import { createTestDatabase, planInput, REGION, serverUrl } from '@sip/api/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { productionSetting } from './support/production.ts';
 import { mintToken, repoRoot, startService, type ServiceProcess } from './support/service.ts';
 
 const session = (url: string, token: string) => fetch(`${url}/api/session`, { headers: { Authorization: `Bearer ${token}` } });
@@ -171,36 +169,8 @@ describe.skipIf(!serverUrl)(
     });
 
     it('in production: refuses to run as a role that could change the access log; as its own role, with real settings, has no /dev routes and keeps checkpoints', async () => {
-      const db = await createTestDatabase('postgres', { as: 'service' });
-      const dataDir = mkdtempSync(join(tmpdir(), 'sip-prod-'));
-      const issuer = await createTestIssuer('https://idp.test.example/staff');
-      const jwks = createServer((_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify(issuer.jwks));
-      });
-      await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-      const region = createFhirPeer({ name: 'region' });
-      const municipality = createFhirPeer({ name: 'municipality' });
-      const [r, m] = await Promise.all([region.listen(), municipality.listen()]);
-      const { privateKey } = generateKeyPairSync('ed25519');
-      const checkpoints = join(dataDir, 'checkpoints.jsonl');
-      const env = {
-        NODE_ENV: 'production',
-        DATA_DIR: dataDir,
-        PUBLIC_URL: 'https://sip.example.se',
-        STAFF_TOKEN_ISSUER: issuer.issuer,
-        STAFF_JWKS_URL: `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks`,
-        REGION_FHIR_BASE_URL: r.baseUrl,
-        MUNICIPALITY_FHIR_BASE_URL: m.baseUrl,
-        ORGANISATIONS: JSON.stringify([
-          { ...REGION, kind: 'region' },
-          { ...MUNICIPALITY, kind: 'municipality' },
-        ]),
-        ACCESS_LOG_CHECKPOINTS: `file:${checkpoints}`,
-        ACCESS_LOG_CHECKPOINT_KEY: JSON.stringify({ ...privateKey.export({ format: 'jwk' }), alg: 'EdDSA', kid: 'cp-1' }),
-      };
-      const serviceUrl = new URL(db.url!);
-      serviceUrl.username = 'sip_service_test';
+      const setting = await productionSetting('sip-prod-');
+      const { db, env, issuer, checkpoints, serviceUrl } = setting;
       let service: ServiceProcess | undefined;
       try {
         // As the owner of the tables (here a superuser): refused, saying why.
@@ -208,7 +178,7 @@ describe.skipIf(!serverUrl)(
           /exited with 78[\s\S]*Refusing to start: the access log is no evidence: the role postgres is a superuser/,
         );
 
-        service = await startService({ ...env, DATABASE_MIGRATION_URL: db.url!, DATABASE_URL: serviceUrl.toString() });
+        service = await startService({ ...env, DATABASE_MIGRATION_URL: db.url!, DATABASE_URL: serviceUrl });
         expect(service.output()).not.toMatch(/DEMO MODE/);
         for (const [method, path] of [['POST', '/dev/token'], ['GET', '/dev/personas'], ['GET', '/dev/jwks.json']] as const) {
           expect((await fetch(`${service.url}${path}`, { method })).status, path).toBe(404);
@@ -228,7 +198,7 @@ describe.skipIf(!serverUrl)(
         expect(lines.at(-1)).toMatchObject({ seq: expect.any(Number), jws: expect.any(String) });
         const verify = spawnSync(process.execPath, ['--import', 'tsx', 'packages/api/src/cli/verify-access-log.ts'], {
           cwd: repoRoot,
-          env: { PATH: process.env.PATH ?? '', ...env, DATABASE_MIGRATION_URL: db.url!, DATABASE_URL: serviceUrl.toString() },
+          env: { PATH: process.env.PATH ?? '', ...env, DATABASE_MIGRATION_URL: db.url!, DATABASE_URL: serviceUrl },
           encoding: 'utf8',
           timeout: 60_000,
         });
@@ -236,9 +206,7 @@ describe.skipIf(!serverUrl)(
         expect(verify.status).toBe(0);
       } finally {
         await service?.stop('SIGKILL');
-        await Promise.all([r.close(), m.close(), new Promise((resolve) => jwks.close(resolve))]);
-        rmSync(dataDir, { recursive: true, force: true });
-        await db.drop();
+        await setting.close();
       }
     });
   },
