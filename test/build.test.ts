@@ -2,9 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { planInput, REGION, serverUrl } from '@sip/api/test-support';
+import { serverUrl } from '@sip/api/test-support';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { productionSetting } from './support/production.ts';
+import { createPlanAsCoordinator, productionSetting } from './support/production.ts';
 import { BUILT, mintToken, repoRoot, startService, type ServiceProcess } from './support/service.ts';
 
 const SHUTDOWN_TIMEOUT_MS = 3000;
@@ -104,12 +104,7 @@ describe('the production build (npm run build), started with plain Node', () => 
         expect((await fetch(`${service.url}/dev/token`, { method: 'POST' })).status).toBe(404);
         const ready = (await (await fetch(`${service.url}/ready`)).json()) as { checks: { database: { ok: boolean } } };
         expect(ready.checks.database.ok).toBe(true);
-        const token = await issuer.sign({ sub: 'SE2321000099-7P01', org: REGION.id, role: 'coordinator' });
-        const created = await fetch(`${service.url}/api/plans`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(planInput()),
-        });
+        const created = await createPlanAsCoordinator(service.url, issuer);
         expect(created.status, await created.clone().text()).toBe(201);
         await expectStopsInTime(service);
         service = undefined;

@@ -3,9 +3,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFhirPeer } from '@sip/fhir-peer';
-import { createTestDatabase, planInput, REGION, serverUrl } from '@sip/api/test-support';
+import { createTestDatabase, serverUrl } from '@sip/api/test-support';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { productionSetting } from './support/production.ts';
+import { createPlanAsCoordinator, productionSetting } from './support/production.ts';
 import { mintToken, repoRoot, startService, type ServiceProcess } from './support/service.ts';
 
 const session = (url: string, token: string) => fetch(`${url}/api/session`, { headers: { Authorization: `Bearer ${token}` } });
@@ -183,12 +183,7 @@ describe.skipIf(!serverUrl)(
         for (const [method, path] of [['POST', '/dev/token'], ['GET', '/dev/personas'], ['GET', '/dev/jwks.json']] as const) {
           expect((await fetch(`${service.url}${path}`, { method })).status, path).toBe(404);
         }
-        const token = await issuer.sign({ sub: 'SE2321000099-7P01', org: REGION.id, role: 'coordinator' });
-        const created = await fetch(`${service.url}/api/plans`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-          body: JSON.stringify(planInput()),
-        });
+        const created = await createPlanAsCoordinator(service.url, issuer);
         expect(created.status, await created.clone().text()).toBe(201);
         expect(await service.stop()).toBe(0);
         service = undefined;

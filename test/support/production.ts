@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFhirPeer } from '@sip/fhir-peer';
-import { createTestDatabase, createTestIssuer, MUNICIPALITY, REGION, type TestDatabase, type TestIssuer } from '@sip/api/test-support';
+import { createTestDatabase, createTestIssuer, MUNICIPALITY, planInput, REGION, type TestDatabase, type TestIssuer } from '@sip/api/test-support';
 
 /** What a service in production needs around it, here: a fresh database, an identity provider, two FHIR peers. */
 export interface ProductionSetting {
@@ -66,4 +66,14 @@ export async function productionSetting(prefix: string): Promise<ProductionSetti
       await db.drop();
     },
   };
+}
+
+/** A region coordinator, signed in with the identity provider's token, creates a plan: the answer. */
+export async function createPlanAsCoordinator(serviceUrl: string, issuer: TestIssuer): Promise<Response> {
+  const token = await issuer.sign({ sub: 'SE2321000099-7P01', org: REGION.id, role: 'coordinator' });
+  return fetch(`${serviceUrl}/api/plans`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(planInput()),
+  });
 }
