@@ -161,6 +161,41 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
     expect(quarters.get('2025-Q2|plans.new')).toBe(6);
   });
 
+  it('tells two relatives\u2019 commitments apart: each answer and each re-planning is paired with its own relative\u2019s proposal', async () => {
+    await clear();
+    // Both relatives' first commitment is proposed the same day; the first answers in 1 day and
+    // withdraws on 10 March (re-planned 5 days on), the second in 7 days and withdraws on 20
+    // March (re-planned 2 days on). Paired across relatives, the days would come out otherwise.
+    const relative = (accepted: string, withdrawn: string, replanned: string) => ({
+      commitments: [
+        {
+          proposed: '2025-03-01',
+          events: [
+            { status: 'accepted' as const, on: accepted },
+            { status: 'withdrawn' as const, on: withdrawn },
+            { status: 'requested' as const, on: replanned },
+          ],
+        },
+      ],
+    });
+    const [id] = await insertReportPlans(
+      ctx.database.db,
+      [{ created: '2025-02-20', relatives: [relative('2025-03-02', '2025-03-10', '2025-03-15'), relative('2025-03-08', '2025-03-20', '2025-03-22')] }],
+      ORGS,
+    );
+    const facts = await ctx.asOwner(async (db) =>
+      rowsOf<{ kind: string; days: number }>(
+        await db.execute(sql`select kind, days from report_facts where plan_id = ${id} and kind in ('commitment.answered', 'withdrawal.replanned') order by kind, days`),
+      ),
+    );
+    expect(facts).toEqual([
+      { kind: 'commitment.answered', days: 1 },
+      { kind: 'commitment.answered', days: 7 },
+      { kind: 'withdrawal.replanned', days: 2 },
+      { kind: 'withdrawal.replanned', days: 5 },
+    ]);
+  });
+
   it('suppresses the parts when a total less the published parts would give a count under 5 away (tempting re-identification)', async () => {
     await clear();
     // Ten plans in March and three in April: the year (13) is published, so March (10) must not
