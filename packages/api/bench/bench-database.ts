@@ -24,7 +24,8 @@ export function benchServerUrl(env: NodeJS.ProcessEnv = process.env): { url: str
 /**
  * A fresh, migrated database: a new `sip_bench_<random>` database on the server named by
  * BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL (in that order), else an in-memory
- * PGlite. The connection pool is the service's default unless BENCH_POOL_MAX sets it.
+ * PGlite. The connection pool is the service's default unless BENCH_POOL_MAX sets it; with
+ * BENCH_KEEP_DATABASE=1 the database is left in place for a look at its plans afterwards.
  */
 export async function openBenchDatabase(env: NodeJS.ProcessEnv = process.env, options: { onStatement?: (text: string) => void } = {}): Promise<BenchDatabase> {
   const server = benchServerUrl(env);
@@ -40,11 +41,13 @@ export async function openBenchDatabase(env: NodeJS.ProcessEnv = process.env, op
   url.pathname = `/${name}`;
   const poolMax = env.BENCH_POOL_MAX ? Number(env.BENCH_POOL_MAX) : undefined;
   let database: Database | undefined;
+  const keep = env.BENCH_KEEP_DATABASE === '1';
   const drop = async () => {
     try {
       await database?.close();
     } finally {
-      await admin.unsafe(`drop database if exists "${name}" with (force)`);
+      if (keep) console.log(`kept database "${name}" (BENCH_KEEP_DATABASE=1): drop it when done`);
+      else await admin.unsafe(`drop database if exists "${name}" with (force)`);
       await admin.end();
     }
   };

@@ -73,7 +73,8 @@ try {
           'takenUp', case when random() < 0.5 then jsonb_build_array(jsonb_build_object('kind', case when two then 'respite' else 'groups' end, 'at', (d + 10)::text)) else '[]'::jsonb end,
           'requests', jsonb_build_array(jsonb_build_object('kind', 'contact-consultant', 'at', d::text || 'T11:00:00.000Z', 'handledAt', (d + floor(random() * 30)::int)::text || 'T15:00:00.000Z'))),
         'homeConsent', jsonb_build_object('consent', true, 'at', d::text || 'T12:00:00.000Z', 'history', jsonb_build_array(jsonb_build_object('consent', true, 'at', d::text || 'T12:00:00.000Z')))))
-      from generate_series(1, 1 + floor(random() * 3)::int) g,
+      -- The count from the plan's own id: a random() here would be drawn once for the whole update.
+      from generate_series(1, 1 + abs(hashtext(p.id::text)) % 3) g,
         lateral (select (p.created_at at time zone 'UTC')::date as d, random() + g * 0 < 0.5 as two) dd)),
       updated_at = p.created_at
     from plans p where p.id = pp.plan_id and pp.kind = 'relatives'`);
