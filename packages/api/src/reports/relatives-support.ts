@@ -126,14 +126,44 @@ interface OrganisationFigures {
   medians: Map<string, { median: number; of: number }>;
 }
 
+/**
+ * The median of values given as counts of each value, as SQL's percentile_cont(0.5) takes it: the
+ * middle value, or halfway between the two middle ones; with how many values it is the median of.
+ */
+export function medianOf(counts: ReadonlyMap<number, number>): { median: number; of: number } {
+  const values = [...counts.entries()].filter(([, n]) => n > 0).sort(([a], [b]) => a - b);
+  const of = values.reduce((sum, [, n]) => sum + n, 0);
+  /** The value at a position (from 0) in the sorted values. */
+  const at = (position: number): number => {
+    let seen = 0;
+    for (const [value, n] of values) {
+      seen += n;
+      if (position < seen) return value;
+    }
+    return Number.NaN;
+  };
+  const median = of % 2 === 1 ? at((of - 1) / 2) : (at(of / 2 - 1) + at(of / 2)) / 2;
+  return { median, of };
+}
+
 /** The organisations' raw figures, from the summary tables: additive counts by month, the rest by period. */
-async function rawFigures(db: Db, organisationIds: readonly string[], fromYear: number, toYear: number): Promise<Map<string, OrganisationFigures>> {
+async function rawFigures(outer: Db, organisationIds: readonly string[], fromYear: number, toYear: number): Promise<Map<string, OrganisationFigures>> {
+  return outer.transaction(async (txRaw) => {
+    const db = txRaw as unknown as Db;
+    // The queries read and sort every fact of the years asked for: sorted in memory, not on disk, and
+    // without JIT, whose compiling (about a second) costs more than it saves on these statements.
+    await db.execute(sql`set local jit = off`);
+    await db.execute(sql`set local work_mem = '64MB'`);
+    return figuresFromSummary(db, organisationIds, fromYear, toYear);
+  });
+}
+
+async function figuresFromSummary(db: Db, organisationIds: readonly string[], fromYear: number, toYear: number): Promise<Map<string, OrganisationFigures>> {
   const { months, quarters, years } = calendar(fromYear, toYear);
   const all = [...months, ...quarters, ...years];
   const from = `${fromYear}-01-01`;
   const to = `${toYear}-12-31`;
   const orgs = JSON.stringify(organisationIds);
-  const periods = JSON.stringify(all.map((p) => ({ key: p.key, s: p.start, e: p.end })));
   const fromTs = sql`(${from}::date::timestamp at time zone 'UTC')`;
   const toTs = sql`((${to}::date + 1)::timestamp at time zone 'UTC')`;
   const pl = sql`pl as (
@@ -142,10 +172,14 @@ async function rawFigures(db: Db, organisationIds: readonly string[], fromYear: 
   const monthly = rowsOf<{ org: string; month: string; kind: string; n: number }>(
     await db.execute(sql`
       with ${pl}
-      select pl.org, to_char(f.on_day, 'YYYY-MM') as month, f.kind, count(*)::int as n
-        from report_facts f join pl on pl.plan_id = f.plan_id
-        where f.on_day between ${from}::date and ${to}::date
-        group by 1, 2, 3
+      -- By day first: the planner counts days and kinds in memory, where grouping by a month's name
+      -- straight away would have it sort every fact.
+      select org, to_char(on_day, 'YYYY-MM') as month, kind, sum(n)::int as n from (
+        select pl.org, f.on_day, f.kind, count(*) as n
+          from report_facts f join pl on pl.plan_id = f.plan_id
+          where f.on_day between ${from}::date and ${to}::date
+          group by 1, 2, 3
+      ) by_day group by 1, 2, 3
       union all
       select pl.org, to_char(s.from_at at time zone 'UTC', 'YYYY-MM'), 'status.' || s.status, count(*)::int
         from report_status_spans s join pl on pl.plan_id = s.plan_id
@@ -176,10 +210,16 @@ async function rawFigures(db: Db, organisationIds: readonly string[], fromYear: 
             and (s.from_at at time zone 'UTC')::date <= s.due_on
       ) d group by 1, 2, 3`),
   );
-  const perPeriod = rowsOf<{ org: string; key: string; figure: string; value: number; of: number | null }>(
+  const periodValues = sql.join(
+    all.map((p) => sql`(${p.key}, ${p.start}::date, ${p.end}::date)`),
+    sql`, `,
+  );
+  // What is not a sum of months: plans active in a period (each once, however many spans), and
+  // their relatives seen by its end. A plan counts as having relatives by its first one.
+  const perPeriod = rowsOf<{ org: string; key: string; active: number; withRelatives: number; relatives: number; children: number }>(
     await db.execute(sql`
       with ${pl},
-      p as (select * from jsonb_to_recordset(${periods}::jsonb) as p(key text, s date, e date)),
+      p(key, s, e) as (values ${periodValues}),
       active as (
         select distinct pl.org, p.key, p.e, sp.plan_id
           from p join report_status_spans sp
@@ -187,20 +227,33 @@ async function rawFigures(db: Db, organisationIds: readonly string[], fromYear: 
             and sp.from_at < ((p.e + 1)::timestamp at time zone 'UTC')
             and (sp.until_at is null or sp.until_at >= (p.s::timestamp at time zone 'UTC'))
           join pl on pl.plan_id = sp.plan_id),
+      firsts as (
+        select plan_id, min(first_at) as first_at from report_items where kind = 'relative' group by plan_id),
+      counted as (
+        select a.org, a.key, count(*) as active, count(f.plan_id) as with_relatives
+          from active a left join firsts f on f.plan_id = a.plan_id and f.first_at < ((a.e + 1)::timestamp at time zone 'UTC')
+          group by 1, 2),
       rel as (
-        select a.org, a.key, a.plan_id, i.child
+        select a.org, a.key, count(*) as relatives, count(*) filter (where i.child) as children
           from active a join report_items i
-            on i.plan_id = a.plan_id and i.kind = 'relative' and i.first_at < ((a.e + 1)::timestamp at time zone 'UTC'))
-      select org, key, 'plans.active' as figure, count(*)::float8 as value, null::int as of from active group by 1, 2
-      union all select org, key, 'plans.with-relatives', count(distinct plan_id)::float8, null from rel group by 1, 2
-      union all select org, key, 'relatives.taking-part', count(*)::float8, null from rel group by 1, 2
-      union all select org, key, 'relatives.children', (count(*) filter (where child))::float8, null from rel group by 1, 2
-      union all
-      select pl.org, p.key, f.kind, percentile_cont(0.5) within group (order by f.days), count(*)::int
-        from p join report_facts f on f.on_day between p.s and p.e
-          and f.kind in ('commitment.answered', 'request.contact-consultant.handled', 'request.needs-assessment.handled', 'withdrawal.replanned')
-        join pl on pl.plan_id = f.plan_id
-        group by 1, 2, 3`),
+            on i.plan_id = a.plan_id and i.kind = 'relative' and i.first_at < ((a.e + 1)::timestamp at time zone 'UTC')
+          group by 1, 2)
+      select c.org, c.key, c.active::int as "active", c.with_relatives::int as "withRelatives",
+          coalesce(r.relatives, 0)::int as "relatives", coalesce(r.children, 0)::int as "children"
+        from counted c left join rel r on r.org = c.org and r.key = c.key`),
+  );
+  // The days each median is taken over, counted by month and number of days; the medians of
+  // months, quarters and years are then read off these counts.
+  const medianDays = rowsOf<{ org: string; month: string; kind: string; days: number; n: number }>(
+    await db.execute(sql`
+      with ${pl}
+      select org, to_char(on_day, 'YYYY-MM') as month, kind, days, sum(n)::int as n from (
+        select pl.org, f.on_day, f.kind, f.days, count(*) as n
+          from report_facts f join pl on pl.plan_id = f.plan_id
+          where f.on_day between ${from}::date and ${to}::date and f.days is not null
+            and f.kind in (${sql.join(Object.keys(MEDIAN_KINDS).map((k) => sql`${k}`), sql`, `)})
+          group by 1, 2, 3, 4
+      ) by_day group by 1, 2, 3, 4`),
   );
 
   const result = new Map<string, OrganisationFigures>();
@@ -223,9 +276,27 @@ async function rawFigures(db: Db, organisationIds: readonly string[], fromYear: 
     }
   }
   for (const row of perPeriod) {
-    const median = MEDIAN_KINDS[row.figure];
-    if (median) of(row.org).medians.set(cellKey(row.key, median), { median: Number(row.value), of: Number(row.of) });
-    else of(row.org).counts.set(cellKey(row.key, row.figure), Number(row.value));
+    const counts = of(row.org).counts;
+    counts.set(cellKey(row.key, 'plans.active'), Number(row.active));
+    counts.set(cellKey(row.key, 'plans.with-relatives'), Number(row.withRelatives));
+    counts.set(cellKey(row.key, 'relatives.taking-part'), Number(row.relatives));
+    counts.set(cellKey(row.key, 'relatives.children'), Number(row.children));
+  }
+  // Days by period and figure: each count of days in its month, its quarter and its year.
+  const days = new Map<string, Map<string, Map<number, number>>>();
+  for (const row of medianDays) {
+    const figure = MEDIAN_KINDS[row.kind]!;
+    let byCell = days.get(row.org);
+    if (!byCell) days.set(row.org, (byCell = new Map()));
+    for (const period of [row.month, quarterOf(row.month), row.month.slice(0, 4)]) {
+      const key = cellKey(period, figure);
+      let histogram = byCell.get(key);
+      if (!histogram) byCell.set(key, (histogram = new Map()));
+      histogram.set(Number(row.days), (histogram.get(Number(row.days)) ?? 0) + Number(row.n));
+    }
+  }
+  for (const [org, byCell] of days) {
+    for (const [key, histogram] of byCell) of(org).medians.set(key, medianOf(histogram));
   }
   return result;
 }
