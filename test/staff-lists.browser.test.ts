@@ -238,7 +238,7 @@ describe('the staff lists in Chromium against the service', () => {
       expect(errors).toEqual([]);
     });
 
-    it('pages with the API offset, keeping the focus on the table', async () => {
+    it("pages by the API's next link and back, keeping the focus on the table", async () => {
       // More plans than a page: the region coordinator creates plans until there are 21.
       const api = await harness.staffApi('region-coordinator');
       const existing = await api<{ total: number }>('/api/plans?limit=1');
@@ -256,7 +256,15 @@ describe('the staff lists in Chromium against the service', () => {
       await list.getByRole('button', { name: 'Next page' }).click();
       await list.getByRole('table', { name: /21–\d+ of \d+/ }).waitFor();
       expect((await focused(page, 'sip-plan-list')).id).toBe('plans-region');
-      expect(requests.some((r) => new URL(r.url()).searchParams.get('offset') === '20')).toBe(true);
+      // The second page is asked for by the first page's `next`, not by an offset.
+      const second = requests.find((r) => new URL(r.url()).searchParams.has('after'));
+      expect(second).toBeDefined();
+      expect(requests.some((r) => new URL(r.url()).searchParams.has('offset'))).toBe(false);
+      const secondRows = await rowsOf(page).allTextContents();
+      await list.getByRole('button', { name: 'Previous page' }).click();
+      await list.getByRole('table', { name: /1–20 of \d+/ }).waitFor();
+      expect((await focused(page, 'sip-plan-list')).id).toBe('plans-region');
+      expect(await rowsOf(page).allTextContents()).not.toEqual(secondRows);
       expect(errors).toEqual([]);
     });
 

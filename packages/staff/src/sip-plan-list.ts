@@ -1,4 +1,4 @@
-import { createPlanSchema, planStatusSchema, type PlanStatus } from '@sip/shared';
+import { createPlanSchema, parsePersonId, planStatusSchema, type PlanStatus } from '@sip/shared';
 import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { errorSummary } from './error-summary.ts';
 import { property, state } from 'lit/decorators.js';
@@ -26,6 +26,8 @@ interface PlanPage {
   total: number;
   limit: number;
   offset: number;
+  /** The `after` of the next page; null on the last. */
+  next: string | null;
 }
 
 interface Organisation {
@@ -53,7 +55,6 @@ interface NewPlanForm {
 }
 
 const PAGE_SIZE = 20;
-const MAX_PAGES = 20;
 
 type Messages = {
   heading: string;
@@ -252,7 +253,9 @@ export class SipPlanList extends SipListElement<ListData> {
 
   @state() private accessor status: PlanStatus | '' = '';
   @state() private accessor followUpDue = false;
-  @state() private accessor offset = 0;
+  /** The page shown (from 0), and the `after` each page so far was read from. */
+  @state() private accessor pageIndex = 0;
+  #afters: (string | undefined)[] = [undefined];
   @state() private accessor form: NewPlanForm | undefined;
   @state() private accessor created = '';
 
@@ -270,22 +273,25 @@ export class SipPlanList extends SipListElement<ListData> {
 
   protected override async fetchData(signal: AbortSignal): Promise<ListData> {
     const api = this.api!;
-    const query = { limit: PAGE_SIZE, offset: this.offset, ...(this.status ? { status: this.status } : {}), ...(this.followUpDue ? { followUpDue: 'true' } : {}) };
+    const after = this.#afters[this.pageIndex];
+    const query = {
+      limit: PAGE_SIZE,
+      ...(after ? { after } : {}),
+      ...(this.status ? { status: this.status } : {}),
+      ...(this.followUpDue ? { followUpDue: 'true' } : {}),
+    };
     const [page, personPlan] = await Promise.all([api.get<PlanPage>('/api/plans', { query, signal }).then((r) => r.body), this.#findPersonPlan(signal)]);
     return { page, personPlan };
   }
 
-  /** The person's plan among all my organisation's plans: the list has no filter by person, and the id stays out of URLs. */
+  /** The person's most recently changed plan among my organisation's, searched by a body so that the personnummer stays out of URLs. */
   async #findPersonPlan(signal: AbortSignal): Promise<PlanSummary | null | undefined> {
     const personId = this.personId?.trim();
     if (!personId) return undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const { body } = await this.api!.get<PlanPage>('/api/plans', { query: { limit: 100, offset: page * 100 }, signal });
-      const found = body.items.find((p) => samePerson(p.individual.personId, personId));
-      if (found) return found;
-      if ((page + 1) * 100 >= body.total || body.items.length === 0) break;
-    }
-    return null;
+    const value = parsePersonId(personId)?.value;
+    if (!value) return null;
+    const { body } = await this.api!.request<PlanPage>('POST', '/api/plans/search', { body: { personId: value, limit: 1 }, signal });
+    return body.items.find((p) => samePerson(p.individual.personId, personId)) ?? null;
   }
 
   override willUpdate(changed: PropertyValues): void {
@@ -299,12 +305,19 @@ export class SipPlanList extends SipListElement<ListData> {
     const status = String(data.get('status') ?? '');
     this.status = planStatusSchema.safeParse(status).success ? (status as PlanStatus) : '';
     this.followUpDue = data.get('followUpDue') === 'on';
-    this.offset = 0;
+    this.pageIndex = 0;
+    this.#afters = [undefined];
     await this.reload();
   }
 
-  async #page(delta: number): Promise<void> {
-    this.offset = Math.max(0, this.offset + delta * PAGE_SIZE);
+  async #page(delta: -1 | 1, shown: PlanPage): Promise<void> {
+    if (delta === 1) {
+      if (!shown.next) return;
+      this.#afters[this.pageIndex + 1] = shown.next;
+      this.pageIndex += 1;
+    } else {
+      this.pageIndex = Math.max(0, this.pageIndex - 1);
+    }
     await this.reload();
     await this.focusAfterRender('#plans-region');
   }
@@ -502,13 +515,13 @@ export class SipPlanList extends SipListElement<ListData> {
     const lang = this.language;
     const statuses = diffMessages[lang].status;
     if (page.items.length === 0) {
-      return html`<p class="message" part="message empty" role="status">${this.status || this.followUpDue || page.offset > 0 ? m.emptyFiltered : m.empty}</p>`;
+      return html`<p class="message" part="message empty" role="status">${this.status || this.followUpDue || this.pageIndex > 0 ? m.emptyFiltered : m.empty}</p>`;
     }
     const today = localDay(new Date());
-    const from = page.offset + 1;
-    const to = page.offset + page.items.length;
-    const pages = Math.max(1, Math.ceil(page.total / page.limit));
-    const current = Math.floor(page.offset / page.limit) + 1;
+    const from = this.pageIndex * PAGE_SIZE + 1;
+    const to = this.pageIndex * PAGE_SIZE + page.items.length;
+    const pages = Math.max(1, Math.ceil(page.total / PAGE_SIZE), this.pageIndex + (page.next ? 2 : 1));
+    const current = this.pageIndex + 1;
     return html`<p class="visually-hidden" role="status">${m.caption(from, to, page.total)}</p>
       <div id="plans-region" class="table-wrap" role="region" tabindex="0" aria-labelledby="plans-caption">
         <table part="table">
@@ -548,9 +561,9 @@ export class SipPlanList extends SipListElement<ListData> {
       </div>
       ${pages > 1
         ? html`<nav class="pager" part="pager" aria-label=${m.pageOf(current, pages)}>
-            <button type="button" part="button" class="secondary" ?disabled=${page.offset === 0} @click=${() => void this.#page(-1)}>${m.previous}</button>
+            <button type="button" part="button" class="secondary" ?disabled=${this.pageIndex === 0} @click=${() => void this.#page(-1, page)}>${m.previous}</button>
             <span>${m.pageOf(current, pages)}</span>
-            <button type="button" part="button" class="secondary" ?disabled=${to >= page.total} @click=${() => void this.#page(1)}>${m.next}</button>
+            <button type="button" part="button" class="secondary" ?disabled=${!page.next} @click=${() => void this.#page(1, page)}>${m.next}</button>
           </nav>`
         : nothing}`;
   }

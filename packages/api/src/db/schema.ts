@@ -74,6 +74,13 @@ export const plans = pgTable(
   (t) => [
     index('plans_individual_idx').on(t.individualId),
     index('plans_follow_up_idx').on(t.followUpDate),
+    // The list of plans, most recently changed first, paged by its key (updated_at, id) ...
+    index('plans_changed_idx').on(t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // ... and the follow-up list: the plans in force by their follow-up date, with the list's key,
+    // so that a page costs what the due plans cost, not what all plans do.
+    index('plans_follow_up_due_idx')
+      .on(t.followUpDate, t.updatedAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`${t.status} in ('active', 'followed_up')`),
     index('plans_review_due_idx').on(t.reviewDueOn).where(sql`${t.reviewDueOn} is not null and ${t.status} <> 'closed'`),
   ],
 );

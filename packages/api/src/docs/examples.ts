@@ -597,6 +597,7 @@ export const examples = {
       total: 3,
       limit: 20,
       offset: 0,
+      next: null,
     },
   },
   plansSearch: {
@@ -617,6 +618,7 @@ export const examples = {
       total: 1,
       limit: 20,
       offset: 0,
+      next: null,
     },
   },
   created: {

@@ -19,6 +19,8 @@ import type { AppEnv } from '../http/context.ts';
 import { requireIfMatch } from '../http/if-match.ts';
 import { bearerSecurity, jsonBody, jsonContent, problemResponses } from '../http/openapi.ts';
 import { examples } from '../docs/examples.ts';
+import { invalidField } from '../http/errors.ts';
+import { listKeySchema } from './list-cursor.ts';
 import { createRouter } from '../http/router.ts';
 import type { Context } from 'hono';
 import { SyncService } from '../assembly/sync.service.ts';
@@ -60,6 +62,7 @@ const listQuery = z.object({
     .openapi({ description: 'Only active or followed-up plans whose follow-up date has come' }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  after: listKeySchema.optional().openapi({ description: "The next page: a page's `next`. Not with `offset`." }),
 });
 
 /** The same filters in a body, with the individual's personnummer: personal data is never put in a URL. */
@@ -70,10 +73,23 @@ const searchBody = z
     followUpDue: z.boolean().optional().openapi({ description: 'Only active or followed-up plans whose follow-up date has come' }),
     limit: z.number().int().min(1).max(100).default(20),
     offset: z.number().int().min(0).max(1_000_000).default(0),
+    after: listKeySchema.optional().openapi({ description: "The next page: a page's `next`. Not with `offset`." }),
   })
   .meta({ id: 'PlanSearch' });
 
-const planPage = z.object({ items: z.array(planSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
+const planPage = z.object({
+  items: z.array(planSummary),
+  total: z.number().int(),
+  limit: z.number().int(),
+  offset: z.number().int(),
+  next: z.string().nullable().openapi({ description: 'For `after`, to read the next page; null on the last page' }),
+});
+
+/** `after` and `offset` are two ways to the same page: one at a time. */
+function pageOf<Q extends { offset: number; after?: unknown }>(query: Q, where: '/query' | ''): Q {
+  if (query.after !== undefined && query.offset > 0) throw invalidField(`${where}/offset`, '`offset` cannot be used with `after`: `after` already says where the page starts');
+  return query;
+}
 
 const versionEntry = z
   .object({
@@ -164,13 +180,13 @@ export const plansRoutes = createRouter()
       responses: {
         200: {
           description: 'A page of plans, most recently changed first',
-          content: jsonContent(z.object({ items: z.array(planSummary), total: z.number().int(), limit: z.number().int(), offset: z.number().int() }), examples.plansList.response),
+          content: jsonContent(planPage, examples.plansList.response),
         },
         ...errors,
       },
     }),
     async (c) => {
-      const query = c.req.valid('query');
+      const query = pageOf(c.req.valid('query'), '/query');
       const page = await service(c).list(actor(c), query);
       return c.json({ ...page, limit: query.limit, offset: query.offset }, 200);
     },
@@ -191,7 +207,7 @@ export const plansRoutes = createRouter()
       },
     }),
     async (c) => {
-      const search = c.req.valid('json');
+      const search = pageOf(c.req.valid('json'), '');
       const page = await service(c).list(actor(c), search);
       return c.json({ ...page, limit: search.limit, offset: search.offset }, 200);
     },

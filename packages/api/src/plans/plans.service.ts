@@ -42,6 +42,7 @@ import { invalidField, ProblemError } from '../http/errors.ts';
 import { findOrganisations } from '../organisations/organisations.ts';
 import { authorize, facts, standingOf, visibleMembership } from '../policy/authorize.ts';
 import { readSources, sourcesFrom } from './sources.ts';
+import { encodeListKey, type ListKey } from './list-cursor.ts';
 
 export type Staff = Extract<Principal, { kind: 'staff' }>;
 
@@ -707,10 +708,23 @@ export class PlansService {
     return this.viewFor(view, row!.my_principal as PlanPrincipal);
   }
 
+  /**
+   * A page of the plans the actor's organisation takes part in, most recently changed first, by
+   * the list's key (updated_at, id): the page's keys are found on an index first, then only its
+   * plans are read. `after` continues from a page's `next`; `offset` still skips, at the cost of
+   * reading what it skips.
+   */
   async list(
     actor: Actor,
-    query: { status?: PlanStatus | undefined; followUpDue?: boolean | undefined; personId?: string | undefined; limit: number; offset: number },
-  ): Promise<{ items: PlanSummary[]; total: number }> {
+    query: {
+      status?: PlanStatus | undefined;
+      followUpDue?: boolean | undefined;
+      personId?: string | undefined;
+      limit: number;
+      offset: number;
+      after?: ListKey | undefined;
+    },
+  ): Promise<{ items: PlanSummary[]; total: number; next: string | null }> {
     authorize('plan.list', actor.principal.role, {});
     const conditions: SQL[] = [visibleMembership(actor.principal.organisationId)];
     if (query.personId) conditions.push(eq(plans.individualId, query.personId));
@@ -722,15 +736,28 @@ export class PlansService {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const where = and(...conditions);
-      const rows = await tx
-        .select({ plan: plans, principal: planOrganisations.principal, name: planParts.organisationName })
+      const after = query.after ? sql`(${plans.updatedAt}, ${plans.id}) < (${query.after.at}::timestamptz, ${query.after.id}::uuid)` : undefined;
+      // The page's keys, one more than asked to know whether a page follows.
+      const keys = await tx
+        .select({ id: plans.id, at: sql<string>`to_char(${plans.updatedAt} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')` })
         .from(plans)
         .innerJoin(planOrganisations, eq(planOrganisations.planId, plans.id))
-        .leftJoin(planParts, and(eq(planParts.planId, plans.id), eq(planParts.kind, planOrganisations.principal)))
-        .where(where)
-        .orderBy(desc(plans.updatedAt), asc(plans.id))
-        .limit(query.limit)
+        .where(after ? and(where, after) : where)
+        .orderBy(desc(plans.updatedAt), desc(plans.id))
+        .limit(query.limit + 1)
         .offset(query.offset);
+      const onPage = keys.slice(0, query.limit);
+      const last = onPage.at(-1);
+      const next = keys.length > query.limit && last ? encodeListKey({ at: last.at, id: last.id }) : null;
+      const rows = onPage.length
+        ? await tx
+            .select({ plan: plans, principal: planOrganisations.principal, name: planParts.organisationName })
+            .from(plans)
+            .innerJoin(planOrganisations, eq(planOrganisations.planId, plans.id))
+            .leftJoin(planParts, and(eq(planParts.planId, plans.id), eq(planParts.kind, planOrganisations.principal)))
+            .where(and(visibleMembership(actor.principal.organisationId), inArray(plans.id, onPage.map((k) => k.id))))
+            .orderBy(desc(plans.updatedAt), desc(plans.id))
+        : [];
       const [total] = await tx
         .select({ n: count() })
         .from(plans)
@@ -757,6 +784,7 @@ export class PlansService {
           };
         }),
         total: Number(total?.n ?? 0),
+        next,
       };
     });
   }

@@ -158,6 +158,63 @@ describeEachDatabase('the shared SIP', (ctx) => {
       expect(active.items.map((i) => i.id)).toContain(due.id);
     });
 
+    it('pages by `next` through every plan once, most recently changed first, while plans change between pages', async () => {
+      type Page = { items: { id: string; updatedAt: string }[]; total: number; next: string | null };
+      const person = { personId: '195202149836', name: 'Karl Johansson' };
+      const search = async (body: Record<string, unknown>): Promise<Page> => {
+        const res = await regionCoordinator.request('/api/plans/search', { method: 'POST', body: { personId: person.personId, ...body } });
+        expect(res.status).toBe(200);
+        return (await res.json()) as Page;
+      };
+      const created: PlanView[] = [];
+      for (let i = 0; i < 7; i++) created.push(await regionCoordinator.createPlan({ individual: person, title: `Sidad ${i}` }));
+      const whole = await search({ limit: 100 });
+      expect(whole.next).toBeNull();
+      // Most recently changed first: the last made comes first.
+      expect(whole.items[0]!.id).toBe(created[6]!.id);
+      const walk = async (between?: (page: number) => Promise<void>) => {
+        const seen: string[] = [];
+        let page = await search({ limit: 3 });
+        for (let n = 1; ; n++) {
+          expect(page.total).toBe(whole.total);
+          seen.push(...page.items.map((i) => i.id));
+          if (!page.next) break;
+          await between?.(n);
+          page = await search({ limit: 3, after: page.next });
+        }
+        return seen;
+      };
+      expect(await walk()).toEqual(whole.items.map((i) => i.id));
+      // A plan changed between pages moves to the top, behind the reader: every other plan is
+      // still read once, and none twice (paging by offset would read one of them again).
+      const moved = whole.items.at(-1)!.id;
+      const seen = await walk(async (n) => {
+        if (n !== 1) return;
+        const res = await regionCoordinator.request(`/api/plans/${moved}`, { method: 'PATCH', ifMatch: 1, body: { title: 'Ändrad under läsningen' } });
+        expect(res.status).toBe(200);
+      });
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(seen.filter((id) => id !== moved)).toEqual(whole.items.map((i) => i.id).filter((id) => id !== moved));
+      // The same through the query string.
+      const first = (await (await regionCoordinator.request('/api/plans?limit=1')).json()) as Page;
+      const second = (await (await regionCoordinator.request(`/api/plans?limit=1&after=${first.next}`)).json()) as Page;
+      expect(second.items[0]!.id).not.toBe(first.items[0]!.id);
+      expect(Date.parse(second.items[0]!.updatedAt)).toBeLessThanOrEqual(Date.parse(first.items[0]!.updatedAt));
+    });
+
+    it('refuses an `after` it did not give, and `after` with `offset`, naming the parameter', async () => {
+      const key = (text: string) => Buffer.from(text).toString('base64url');
+      for (const after of ['not a key', key('2026-01-01T00:00:00.000000Z'), key('2026-02-30T10:00:00.000000Z/00000000-0000-4000-8000-000000000000'), 'A'.repeat(200)]) {
+        const body = await expectProblem(await regionCoordinator.request(`/api/plans?after=${encodeURIComponent(after)}`), 422);
+        expect(body.errors?.map((e) => e.path)).toEqual(['/query/after']);
+      }
+      const first = (await (await regionCoordinator.request('/api/plans?limit=1')).json()) as { next: string };
+      const both = await expectProblem(await regionCoordinator.request(`/api/plans?offset=1&after=${first.next}`), 422);
+      expect(both.errors?.map((e) => e.path)).toEqual(['/query/offset']);
+      const body = await expectProblem(await regionCoordinator.request('/api/plans/search', { method: 'POST', body: { after: 'bm90IGEga2V5' } }), 422);
+      expect(body.errors?.map((e) => e.path)).toEqual(['/after']);
+    });
+
     it('answers 404, revealing nothing, for a plan my organisation is not in, and for unknown ids', async () => {
       const plan = await regionCoordinator.createPlan();
       const foreignIssuer = await createTestIssuer('https://idp.soderå.example');
