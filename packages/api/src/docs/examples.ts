@@ -164,6 +164,7 @@ const plan = {
           {
             id: '5da9c089-0740-49c5-9916-cfec05b9d1cc',
             from: '2026-12-03',
+            kind: 'contacts',
             what: 'Vara kontaktperson för hemtjänsten och ta emot vid besöken',
             history: [
               {
@@ -202,6 +203,7 @@ const plan = {
           {
             id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
             from: '2026-12-03',
+            kind: 'household',
             what: 'Handla mat till Astrid och Bengt',
             history: [
               {
@@ -1066,6 +1068,7 @@ export const examples = {
             {
               id: '5da9c089-0740-49c5-9916-cfec05b9d1cc',
               from: '2026-12-03',
+              kind: 'contacts',
               what: 'Vara kontaktperson för hemtjänsten och ta emot vid besöken',
               history: [
                 {
@@ -1109,6 +1112,7 @@ export const examples = {
             {
               id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
               from: '2026-12-03',
+              kind: 'household',
               what: 'Handla mat till Astrid och Bengt',
               history: [
                 {
@@ -1188,6 +1192,7 @@ export const examples = {
         {
           id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
           from: '2026-12-03',
+          kind: 'household',
           what: 'Handla mat till Astrid och Bengt',
           history: [
             {
@@ -1236,6 +1241,7 @@ export const examples = {
         {
           id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
           from: '2026-12-03',
+          kind: 'household',
           what: 'Handla mat till Astrid och Bengt',
           history: [
             {
@@ -1290,6 +1296,7 @@ export const examples = {
         {
           id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
           from: '2026-12-03',
+          kind: 'household',
           what: 'Handla mat till Astrid och Bengt',
           history: [
             {
@@ -1332,6 +1339,7 @@ export const examples = {
         {
           id: '5da9c089-0740-49c5-9916-cfec05b9d1cc',
           from: '2026-12-03',
+          kind: 'contacts',
           what: 'Vara kontaktperson för hemtjänsten och ta emot vid besöken',
           history: [
             {
@@ -1351,6 +1359,7 @@ export const examples = {
   },
   commitmentAdd: {
     request: {
+      kind: 'accompanying',
       what: 'Följa med Astrid till fysioterapin på tisdagar',
       howOften: 'En gång i veckan',
       from: '2026-12-03',
@@ -1359,6 +1368,7 @@ export const examples = {
     response: {
       id: '4a91499b-53ed-467f-9e76-d44e45dbc0af',
       from: '2026-12-03',
+      kind: 'accompanying',
       what: 'Följa med Astrid till fysioterapin på tisdagar',
       history: [
         {
@@ -1380,6 +1390,7 @@ export const examples = {
     response: {
       id: '4a91499b-53ed-467f-9e76-d44e45dbc0af',
       from: '2026-12-03',
+      kind: 'accompanying',
       what: 'Följa med Astrid till fysioterapin på tisdagar',
       history: [
         {
@@ -1477,6 +1488,7 @@ export const examples = {
           {
             id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
             from: '2026-12-03',
+            kind: 'household',
             what: 'Handla mat till Astrid och Bengt',
             history: [
               {
@@ -1496,6 +1508,7 @@ export const examples = {
           {
             id: '4a91499b-53ed-467f-9e76-d44e45dbc0af',
             from: '2026-12-03',
+            kind: 'accompanying',
             what: 'Följa med Astrid till fysioterapin på tisdagar',
             history: [
               {
@@ -1561,6 +1574,7 @@ export const examples = {
     response: {
       id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
       from: '2026-12-03',
+      kind: 'household',
       what: 'Handla mat till Astrid och Bengt',
       history: [
         {
