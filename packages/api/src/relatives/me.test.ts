@@ -20,6 +20,7 @@ const peers = usePeers({ seed: false });
 type Client = Awaited<ReturnType<typeof staffClient>>;
 interface Commitment {
   id: string;
+  kind?: string;
   status: string;
   currentReviewDate: string;
   allowedAnswers: string[];
