@@ -148,6 +148,10 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     const commitment = expected.me.commitments[0]!;
     const card = commitmentCard(page, commitment.what);
     await card.getByText('Väntar på ditt svar').waitFor();
+    // What kind of help it is, as staff proposed it, in the words they chose it by.
+    expect(commitment.kind).toBe('contacts');
+    expect(await card.locator('dt').first().textContent()).toBe('Typ av hjälp');
+    expect(await card.locator('dd').first().textContent()).toBe('Kontakter med vård och myndigheter');
     await card.getByRole('button', { name: 'Tacka ja' }).waitFor();
     await card.getByRole('button', { name: 'Tacka nej' }).waitFor();
     // In Swedish, nothing staff wrote needs a language of its own.
@@ -293,6 +297,8 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await page.getByRole('heading', { name: 'Who does what' }).waitFor();
     await page.getByRole('button', { name: 'Accept' }).waitFor();
     await page.getByRole('button', { name: 'Print' }).waitFor();
+    const card = commitmentCard(page, expected.me.commitments[0]!.what);
+    expect([await card.locator('dt').first().textContent(), await card.locator('dd').first().textContent()]).toEqual(['Kind of help', 'Contacts with care and authorities']);
     await page.getByText(utcDate(expected.shared.followUp!.date, 'en-GB')).first().waitFor();
     const text = await page.locator('sip-relative-view').evaluate((el) => el.shadowRoot!.textContent ?? '');
     for (const swedish of ['Tacka ja', 'Mina planer', 'Dina åtaganden', 'Skriv ut', 'Väntar på ditt svar', 'Att göra', 'personen']) expect(text).not.toContain(swedish);
@@ -615,6 +621,12 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect(await offered(page, 'requested')).toEqual([labels.accept, labels.decline]);
     expect(await offered(page, 'accepted')).toEqual([labels.withdraw]);
     expect(await offered(page, 'due')).toEqual([labels.reconfirm, labels.withdraw]);
+    // Proposed without a kind of help: the cards say nothing about one.
+    for (const kind of Object.keys(FOR_GUNNEL) as LarsCommitment[]) {
+      expect(mine(kind).kind).toBeUndefined();
+      expect(await commitmentCard(page, FOR_GUNNEL[kind].what).getByText('Typ av hjälp').count(), kind).toBe(0);
+      expect(await commitmentCard(page, FOR_GUNNEL[kind].what).locator('dt').first().textContent(), kind).toBe('Hur ofta');
+    }
     // Not yet due: withdraw, but no "confirm again", and when it will be asked.
     const accepted = commitmentCard(page, FOR_GUNNEL.accepted.what);
     expect(await accepted.getByRole('button', { name: labels.reconfirm }).count()).toBe(0);

@@ -9,7 +9,7 @@
  * starts, signs in, lists plans and says what went wrong without it. It imports nothing when it
  * runs: Lit's `html` and `nothing`, the element's messages, state, helpers and actions come in `kit`.
  */
-import type { AnswerReceipt, CommitmentAnswerKind, MyCommitment, MyPlan } from '@sip/shared';
+import type { AnswerReceipt, CommitmentAnswerKind, CommitmentKind, MyCommitment, MyPlan } from '@sip/shared';
 import type { html as litHtml, nothing as litNothing, TemplateResult } from 'lit';
 import { reconfirmOpensOn, type Outcome } from './answers.ts';
 import type { CoreMessages, Messages } from './i18n.ts';
@@ -88,6 +88,17 @@ export const sv = {
     'Det här har du blivit tillfrågad om att göra. Det är frivilligt. Inget gäller förrän du har tackat ja, och du kan avsluta ett åtagande när du vill.',
   noCommitments: 'Du har inte blivit tillfrågad om något åtagande.',
   childNoCommitments: 'Barn blir inte tillfrågade om att ta på sig åtaganden. Du kan ändå få information och stöd.',
+  /** What kind of help a commitment is, when staff said so (the names are `commitmentKindLabels`'). */
+  commitmentKind: 'Typ av hjälp',
+  commitmentKinds: {
+    'personal-care': 'Personlig omvårdnad',
+    household: 'Hushåll och praktisk hjälp',
+    accompanying: 'Ledsagning och resor',
+    supervision: 'Tillsyn och sällskap',
+    contacts: 'Kontakter med vård och myndigheter',
+    finances: 'Ekonomi och ärenden',
+    other: 'Annat',
+  } satisfies Record<CommitmentKind, string>,
   howOften: 'Hur ofta',
   period: 'Period',
   reviewDate: 'Ska stämmas av',
@@ -445,6 +456,12 @@ function renderCommitment(k: PlanKit, plan: MyPlan, c: MyCommitment) {
   return html`<li part="commitment" class="commitment">
     ${k.h(2, k.staffText(c.what), `title-${c.id}`)}
     <dl class="facts facts--inline">
+      ${c.kind && t.commitmentKinds[c.kind]
+        ? html`<div>
+            <dt>${t.commitmentKind}</dt>
+            <dd>${t.commitmentKinds[c.kind]}</dd>
+          </div>`
+        : nothing}
       <div>
         <dt>${t.howOften}</dt>
         <dd>${k.staffText(c.howOften)}</dd>

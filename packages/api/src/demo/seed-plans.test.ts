@@ -75,11 +75,13 @@ describeEachDatabase('the demo world’s ready-made plans', (ctx) => {
   });
 
   it('gives every adult relative of a consented plan a consent to share and a commitment waiting for their answer, and the child none', async () => {
-    for (const persona of ['maria', 'bengt', 'erik']) {
+    for (const persona of ['maria', 'bengt', 'erik'] as const) {
       const plan = await myPlan(persona);
       expect(plan.status, persona).toBe('active');
       expect(plan.me.sharingInEffect, persona).toBe(true);
       expect(plan.me.commitments[0]?.status, persona).toBe('requested');
+      // Each says what kind of help it is, so the demo shows the relative that too.
+      expect(plan.me.commitments[0]?.kind, persona).toBe({ maria: 'household', bengt: 'contacts', erik: 'accompanying' }[persona]);
     }
     const elsa = await myPlan('elsa');
     expect(elsa.me).toMatchObject({ child: true, sharingInEffect: false, commitments: [] });
@@ -87,7 +89,7 @@ describeEachDatabase('the demo world’s ready-made plans', (ctx) => {
 
   it('lets Erik confirm again a commitment he accepted, due for review within days', async () => {
     const [, due] = (await myPlan('erik')).me.commitments;
-    expect(due).toMatchObject({ status: 'accepted', currentReviewDate: '2026-12-02' });
+    expect(due).toMatchObject({ status: 'accepted', currentReviewDate: '2026-12-02', kind: 'supervision' });
     expect(due!.history.map((h) => [h.status, h.by])).toEqual([
       ['requested', 'staff'],
       ['accepted', 'relative'],

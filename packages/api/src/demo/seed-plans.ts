@@ -115,10 +115,10 @@ export async function seedDemoPlans(db: Db, upstreams: Upstreams, systems: SipSy
         validUntil: inDays(365),
       });
       const commitment = relative.sharesHome
-        ? { what: 'Vara kontaktperson för hemtjänsten och ta emot vid besöken', howOften: 'Vid varje besök' }
+        ? { kind: 'contacts' as const, what: 'Vara kontaktperson för hemtjänsten och ta emot vid besöken', howOften: 'Vid varje besök' }
         : index === 0
-          ? { what: 'Handla mat till Astrid och Bengt', howOften: 'En gång i veckan' }
-          : { what: 'Följa med på läkarbesök på vårdcentralen', howOften: 'Vid behov, ungefär en gång i månaden' };
+          ? { kind: 'household' as const, what: 'Handla mat till Astrid och Bengt', howOften: 'En gång i veckan' }
+          : { kind: 'accompanying' as const, what: 'Följa med på läkarbesök på vårdcentralen', howOften: 'Vid behov, ungefär en gång i månaden' };
       plan = (
         await relatives.propose(coordinator, plan.id, plan.relativesSection.version, relative.id, {
           ...commitment,
@@ -134,6 +134,7 @@ export async function seedDemoPlans(db: Db, upstreams: Upstreams, systems: SipSy
     const erikInPlan = erik && plan.relativesSection.relatives.find((r) => r.personId === erik.personnummer);
     if (erik && erikInPlan) {
       const proposed = await relatives.propose(coordinator, plan.id, plan.relativesSection.version, erikInPlan.id, {
+        kind: 'supervision',
         what: 'Ringa Karl varje kväll och påminna om kvällsmedicinen',
         howOften: 'Varje kväll',
         from: inDays(0),

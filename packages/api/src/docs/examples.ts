@@ -164,6 +164,7 @@ const plan = {
           {
             id: '5da9c089-0740-49c5-9916-cfec05b9d1cc',
             from: '2026-12-03',
+            kind: 'contacts',
             what: 'Vara kontaktperson för hemtjänsten och ta emot vid besöken',
             history: [
               {
@@ -202,6 +203,7 @@ const plan = {
           {
             id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
             from: '2026-12-03',
+            kind: 'household',
             what: 'Handla mat till Astrid och Bengt',
             history: [
               {
@@ -1068,6 +1070,7 @@ export const examples = {
             {
               id: '5da9c089-0740-49c5-9916-cfec05b9d1cc',
               from: '2026-12-03',
+              kind: 'contacts',
               what: 'Vara kontaktperson för hemtjänsten och ta emot vid besöken',
               history: [
                 {
@@ -1111,6 +1114,7 @@ export const examples = {
             {
               id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
               from: '2026-12-03',
+              kind: 'household',
               what: 'Handla mat till Astrid och Bengt',
               history: [
                 {
@@ -1190,6 +1194,7 @@ export const examples = {
         {
           id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
           from: '2026-12-03',
+          kind: 'household',
           what: 'Handla mat till Astrid och Bengt',
           history: [
             {
@@ -1238,6 +1243,7 @@ export const examples = {
         {
           id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
           from: '2026-12-03',
+          kind: 'household',
           what: 'Handla mat till Astrid och Bengt',
           history: [
             {
@@ -1292,6 +1298,7 @@ export const examples = {
         {
           id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
           from: '2026-12-03',
+          kind: 'household',
           what: 'Handla mat till Astrid och Bengt',
           history: [
             {
@@ -1334,6 +1341,7 @@ export const examples = {
         {
           id: '5da9c089-0740-49c5-9916-cfec05b9d1cc',
           from: '2026-12-03',
+          kind: 'contacts',
           what: 'Vara kontaktperson för hemtjänsten och ta emot vid besöken',
           history: [
             {
@@ -1353,6 +1361,7 @@ export const examples = {
   },
   commitmentAdd: {
     request: {
+      kind: 'accompanying',
       what: 'Följa med Astrid till fysioterapin på tisdagar',
       howOften: 'En gång i veckan',
       from: '2026-12-03',
@@ -1361,6 +1370,7 @@ export const examples = {
     response: {
       id: '4a91499b-53ed-467f-9e76-d44e45dbc0af',
       from: '2026-12-03',
+      kind: 'accompanying',
       what: 'Följa med Astrid till fysioterapin på tisdagar',
       history: [
         {
@@ -1382,6 +1392,7 @@ export const examples = {
     response: {
       id: '4a91499b-53ed-467f-9e76-d44e45dbc0af',
       from: '2026-12-03',
+      kind: 'accompanying',
       what: 'Följa med Astrid till fysioterapin på tisdagar',
       history: [
         {
@@ -1479,6 +1490,7 @@ export const examples = {
           {
             id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
             from: '2026-12-03',
+            kind: 'household',
             what: 'Handla mat till Astrid och Bengt',
             history: [
               {
@@ -1498,6 +1510,7 @@ export const examples = {
           {
             id: '4a91499b-53ed-467f-9e76-d44e45dbc0af',
             from: '2026-12-03',
+            kind: 'accompanying',
             what: 'Följa med Astrid till fysioterapin på tisdagar',
             history: [
               {
@@ -1563,6 +1576,7 @@ export const examples = {
     response: {
       id: '4d29cc8b-44aa-4b5e-8cb0-707076017e00',
       from: '2026-12-03',
+      kind: 'household',
       what: 'Handla mat till Astrid och Bengt',
       history: [
         {

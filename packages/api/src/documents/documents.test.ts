@@ -72,7 +72,7 @@ const SHARING = {
   recordedAt: '2026-11-20T10:00:00+01:00',
   recordedBy: { name: 'Sara Lind', hsaId: 'SE2321000099-7P01' },
 };
-const MARIA_COMMITMENT = { what: 'Handla mat varje vecka', howOften: 'En gång i veckan', from: '2026-12-01', reviewDate: '2027-02-01' };
+const MARIA_COMMITMENT = { kind: 'household', what: 'Handla mat varje vecka', howOften: 'En gång i veckan', from: '2026-12-01', reviewDate: '2027-02-01' };
 const BENGT_COMMITMENT = { what: 'Följa med till vårdcentralen', howOften: 'Vid varje besök', from: '2026-12-01', reviewDate: '2027-06-01' };
 
 /** Texts of the plan Maria may not see: the categories the individual does not share with her, and other people. */
@@ -260,8 +260,14 @@ describeEachDatabase('the plan as a document (PDF)', (ctx) => {
         'Bengt Nilsson',
         'Frivilliga åtaganden: Maria Nilsson',
         MARIA_COMMITMENT.what,
+        'Typ av hjälp: Hushåll och praktisk hjälp',
+        'Väntar på svar',
+        'Frivilliga åtaganden: Bengt Nilsson',
+        BENGT_COMMITMENT.what,
         'Väntar på svar',
       ]);
+      // Bengt's commitment was proposed without a kind: the kind is printed for Maria's only.
+      expect(squeeze(pdf.text).split(squeeze('Typ av hjälp'))).toHaveLength(2);
       // The tables have their header row as TH, the data as TD.
       const tables = nodes(pdf.tree, 'Table');
       expect(tables.length).toBeGreaterThanOrEqual(5);
@@ -278,6 +284,7 @@ describeEachDatabase('the plan as a document (PDF)', (ctx) => {
       const title = `Coordinated individual plan (SIP): ${FIELDS.title}`;
       expectAccessible(byQuery.pdf, 'en-GB', title);
       expectInOrder(byQuery.pdf.text, [title, 'The whole plan', 'About the plan', 'what matters to me', 'Bo kvar hemma i Åsgården', 'Decided']);
+      expectInOrder(byQuery.pdf.text, ['Voluntary commitments: Maria Nilsson', MARIA_COMMITMENT.what, 'Kind of help: Household and practical help', 'Awaiting answer']);
       expect(byQuery.pdf.artifactText).toContain('Page 1 of');
       const byHeader = await download(region.token, `/api/plans/${full.id}/document.pdf`, { 'Accept-Language': 'en-GB,en;q=0.9,sv;q=0.5' });
       expect(byHeader.pdf.language).toBe('en-GB');
@@ -358,6 +365,7 @@ describeEachDatabase('the plan as a document (PDF)', (ctx) => {
         'Din del',
         'Relation: dotter',
         MARIA_COMMITMENT.what,
+        'Typ av hjälp: Hushåll och praktisk hjälp',
         'Väntar på svar',
         'Erbjudet stöd',
         'Samtalsstöd',
@@ -371,6 +379,8 @@ describeEachDatabase('the plan as a document (PDF)', (ctx) => {
       const { pdf } = await download(tokens.bengt, `/api/me/plans/${full.id}/document.pdf?lang=en`);
       expectInOrder(pdf.text, ['Relative’s version for Bengt Nilsson', 'does not share more of the plan with you', 'Your part', BENGT_COMMITMENT.what, 'Awaiting answer']);
       const text = squeeze(pdf.text);
+      // His commitment has no kind: none is printed.
+      expect(text).not.toContain(squeeze('Kind of help'));
       for (const hidden of ['Bo kvar hemma i Åsgården', 'Stabil blodsockernivå', 'Diabetesuppföljning', '1 March 2027', 'Maria', MARIA_COMMITMENT.what, INDIVIDUAL.personId]) {
         expect(text, hidden).not.toContain(squeeze(hidden));
       }

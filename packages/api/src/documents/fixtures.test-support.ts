@@ -4,7 +4,11 @@
 import type { WholePlan } from './plan-document.ts';
 import type { RelativePlanView } from '../relatives/me.service.ts';
 
-/** A plan with one of everything, its texts in the order: title, goal, need, intervention, measure, name, role, relative, commitment. */
+/**
+ * A plan with one of everything, its texts in the order: title, goal, need, intervention, measure,
+ * name, role, relative, commitment. The relative's commitment is household help; the whole plan's
+ * relative has a second one, proposed without a kind.
+ */
 export function planFrom(texts: string[]): WholePlan {
   const [title, goal, need, intervention, measure, name, role, relative, commitment] = texts as [string, string, string, string, string, string, string, string, string];
   return {
@@ -23,7 +27,20 @@ export function planFrom(texts: string[]): WholePlan {
     meetings: [{ at: '2027-01-14T09:00:00Z', place: role, notes: measure }],
     followUp: { date: '2027-03-01', by: { name } },
     consent: null,
-    relatives: [{ name: relative, relationship: role, child: false, sharesHome: true, sees: ['goals'], commitments: [{ what: commitment, howOften: role, from: '2026-12-01', status: 'requested', reviewDate: '2027-02-01' }], requests: [] }],
+    relatives: [
+      {
+        name: relative,
+        relationship: role,
+        child: false,
+        sharesHome: true,
+        sees: ['goals'],
+        commitments: [
+          { kind: 'household', what: commitment, howOften: role, from: '2026-12-01', status: 'requested', reviewDate: '2027-02-01' },
+          { what: `${commitment} (2)`, howOften: role, from: '2026-12-01', status: 'accepted', reviewDate: '2027-02-01' },
+        ],
+        requests: [],
+      },
+    ],
     withheld: false,
     revision: 3,
     changedAt: '2026-11-30T08:00:00Z',
@@ -54,6 +71,7 @@ export function relativeViewFrom(texts: string[]): RelativePlanView {
       commitments: [
         {
           id: 'c1',
+          kind: 'household',
           what: commitment,
           howOften: role,
           from: '2026-12-01',

@@ -153,3 +153,33 @@ describe.skipIf(missing.length > 0)(`plan documents read by poppler and qpdf${mi
     });
   });
 });
+
+describe.skipIf(missing.length > 0)('the kind of help of a commitment, as poppler reads it', () => {
+  /** The document's tagged text in reading order, as `pdfinfo -struct-text` reads it, without white space. */
+  async function taggedText(model: DocumentModel): Promise<string> {
+    const file = join(dir, `${Math.random().toString(36).slice(2)}.pdf`);
+    writeFileSync(file, await renderPdf(model, MADE));
+    return squeeze([...run('pdfinfo', ['-struct-text', file]).matchAll(/"([^"]*)"/g)].map((m) => m[1]).join(''));
+  }
+  const stamp = { revision: 3, changedAt: '2026-11-30T08:00:00Z', madeAt: MADE };
+  const commitment = TEXTS[8]!;
+
+  it('is printed with each commitment that has one, right after what it is, in the whole plan and in Swedish and English', async () => {
+    const swedish = await taggedText(wholeDocument(planFrom(TEXTS), 'sv', MADE));
+    expect(swedish).toContain(squeeze(`${commitment} Typ av hjälp: Hushåll och praktisk hjälp`));
+    // The second commitment was proposed without a kind: nothing is printed for it.
+    expect(swedish).toContain(squeeze(`${commitment} (2)`));
+    expect(swedish.split(squeeze('Typ av hjälp'))).toHaveLength(2);
+    const english = await taggedText(wholeDocument(planFrom(TEXTS), 'en', MADE));
+    expect(english).toContain(squeeze(`${commitment} Kind of help: Household and practical help`));
+  });
+
+  it("is printed in the relative's version, and nothing is when the commitment has no kind", async () => {
+    const view = relativeViewFrom(TEXTS);
+    expect(await taggedText(relativeDocument(view, stamp, 'sv'))).toContain(squeeze(`${commitment} Typ av hjälp: Hushåll och praktisk hjälp`));
+    const withoutKind = { ...view, me: { ...view.me, commitments: view.me.commitments.map(({ kind: _kind, ...c }) => c) } } as typeof view;
+    const text = await taggedText(relativeDocument(withoutKind, stamp, 'en'));
+    expect(text).toContain(squeeze(commitment));
+    expect(text).not.toContain(squeeze('Kind of help'));
+  });
+});

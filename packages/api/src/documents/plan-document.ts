@@ -7,9 +7,11 @@
  * what it is given.
  */
 import {
+  commitmentKindLabels,
   commitmentReviewDate,
   commitmentStatus,
   consentState,
+  type CommitmentKind,
   type ConsentCategory,
   type IndividualConsent,
   type OwnPlan,
@@ -46,7 +48,7 @@ interface WholeRelative {
   child: boolean;
   sharesHome?: boolean;
   sees: ConsentCategory[];
-  commitments: { what: string; howOften: string; from: string; until?: string | undefined; status: ReturnType<typeof commitmentStatus>; reviewDate: string }[];
+  commitments: { kind?: CommitmentKind | undefined; what: string; howOften: string; from: string; until?: string | undefined; status: ReturnType<typeof commitmentStatus>; reviewDate: string }[];
   requests: { kind: 'contact-consultant' | 'needs-assessment' | 'leave-role'; handled: boolean }[];
 }
 
@@ -119,6 +121,7 @@ export function wholeFromStaff(plan: PlanView, today: Date): WholePlan {
         sharesHome: r.sharesHome,
         sees: relativeCategories({ consent: plan.consent }, r as StoredRelative, today),
         commitments: (r.commitments ?? []).map((c) => ({
+          kind: c.kind,
           what: c.what,
           howOften: c.howOften,
           from: c.from,
@@ -278,16 +281,21 @@ export function wholeDocument(plan: WholePlan, lang: DocumentLanguage, madeAt: D
       rows: plan.relatives.map((r) => [r.name, r.relationship, r.child ? t.yes : t.no, r.sharesHome === undefined ? '' : r.sharesHome ? t.yes : t.no, sees(r)]),
     });
     for (const r of plan.relatives.filter((x) => x.commitments.length > 0)) {
-      blocks.push(h3(t.commitmentsOf(r.name)), commitmentTable(r.commitments, t));
+      blocks.push(h3(t.commitmentsOf(r.name)), commitmentTable(r.commitments, t, lang));
     }
   }
   return model(lang, view, title, blocks, { revision: plan.revision, changedAt: plan.changedAt, madeAt });
 }
 
-function commitmentTable(list: WholeRelative['commitments'], t: DocumentTexts): Block {
+/** The commitments, each with what kind of help it is when staff said so. */
+function commitmentTable(list: WholeRelative['commitments'], t: DocumentTexts, lang: DocumentLanguage): Block {
+  const what = (c: WholeRelative['commitments'][number]) => {
+    const kind = c.kind ? commitmentKindLabels[c.kind]?.[lang] : undefined;
+    return kind ? `${c.what}\n${t.commitmentKind}: ${kind}` : c.what;
+  };
   return tableOr(
     t.commitmentsHead,
-    list.map((c) => [c.what, c.howOften, period(c.from, c.until, t), t.commitmentStatus[c.status], formatDay(c.reviewDate, t)]),
+    list.map((c) => [what(c), c.howOften, period(c.from, c.until, t), t.commitmentStatus[c.status], formatDay(c.reviewDate, t)]),
     t.none,
   );
 }
@@ -407,8 +415,9 @@ export function relativeDocument(view: RelativePlanView, stamp: Stamp, lang: Doc
     blocks.push(
       h3(t.commitments),
       commitmentTable(
-        view.me.commitments.map((c) => ({ what: c.what, howOften: c.howOften, from: c.from, until: c.until, status: c.status, reviewDate: c.currentReviewDate })),
+        view.me.commitments.map((c) => ({ kind: c.kind, what: c.what, howOften: c.howOften, from: c.from, until: c.until, status: c.status, reviewDate: c.currentReviewDate })),
         t,
+        lang,
       ),
     );
   }

@@ -20,6 +20,7 @@ const peers = usePeers({ seed: false });
 type Client = Awaited<ReturnType<typeof staffClient>>;
 interface Commitment {
   id: string;
+  kind?: string;
   status: string;
   currentReviewDate: string;
   allowedAnswers: string[];
@@ -150,7 +151,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
     const maria = await staffWrite('POST', '', MARIA);
     const bengt = await staffWrite('POST', '', BENGT);
     await staffWrite('PUT', `/${maria.id}/sharing`, SHARING);
-    const mariaCommitment = await staffWrite('POST', `/${maria.id}/commitments`, COMMITMENT);
+    const mariaCommitment = await staffWrite('POST', `/${maria.id}/commitments`, { ...COMMITMENT, kind: 'household' });
     const bengtCommitment = await staffWrite('POST', `/${bengt.id}/commitments`, { ...COMMITMENT, what: 'Följa med till vårdcentralen' });
     ids = { maria: maria.id, bengt: bengt.id, mariaCommitment: mariaCommitment.id, bengtCommitment: bengtCommitment.id };
   });
@@ -179,6 +180,8 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(plan.shared.followUp).toEqual({ date: '2027-03-01' });
       for (const hidden of ['interventions', 'contacts', 'needs', 'meetings']) expect(plan.shared).not.toHaveProperty(hidden);
       expect(plan.me.commitments.map((c) => [c.id, c.status])).toEqual([[ids.mariaCommitment, 'requested']]);
+      // Her own commitment says what kind of help it is, as staff proposed it.
+      expect(plan.me.commitments[0]!.kind).toBe('household');
       expect(plan.me.sharing?.categories).toEqual(['goals', 'follow-up']);
       // The coordinator's number as it is written in Sweden, E.164 for the link, and when to call.
       expect(plan.coordinator).toEqual({ name: 'Sara Lind', title: 'SIP-samordnare', phone: '+46101234567', phoneDisplay: '010-123 45 67', phoneHours: 'Vardagar 8–12' });
@@ -196,6 +199,8 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(plan.shared).toEqual({ categories: [] });
       expect(plan.me).toMatchObject({ relativeId: ids.bengt, sharing: null, sharingInEffect: false });
       expect(plan.me.commitments.map((c) => c.id)).toEqual([ids.bengtCommitment]);
+      // Proposed without a kind: none is made up.
+      expect(plan.me.commitments[0]).not.toHaveProperty('kind');
       const text = JSON.stringify(plan);
       for (const secret of [INDIVIDUAL, 'Maria', 'Bo kvar hemma', '2027-03-01']) expect(text).not.toContain(secret);
     });
@@ -240,6 +245,7 @@ describeEachDatabase("the relative's own API (/api/me)", (ctx) => {
       expect(first.status).toBe(200);
       const accepted = (await first.json()) as Commitment;
       expect(accepted.status).toBe('accepted');
+      expect(accepted.kind).toBe('household');
       expect(accepted.history.at(-1)).toEqual({ at: new Date(NOW).toISOString(), status: 'accepted', by: 'relative', comment: body.comment, reference: accepted.receipt.reference });
       // The receipt: what was answered, when, under which reference, and who sees it.
       expect(accepted.receipt).toEqual({

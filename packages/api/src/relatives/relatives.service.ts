@@ -13,6 +13,7 @@ import {
   commitmentReviewDate,
   commitmentStatus,
   type Commitment,
+  type CommitmentKind,
   type CommitmentStatus,
   type Principal as PlanPrincipal,
   type PlanFields,
@@ -58,6 +59,7 @@ export interface RelativePatch {
 }
 
 export interface NewCommitment {
+  kind?: CommitmentKind | undefined;
   what: string;
   howOften: string;
   from: string;
