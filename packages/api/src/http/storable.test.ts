@@ -96,7 +96,18 @@ function stringLeaves(schema: unknown, path: string, out: { leaves: StringLeaf[]
 
 /** Values some string field of the API takes; each field must take one of them, or the test cannot speak for it. */
 const SAMPLES = {
-  text: ['abc', 'SE2321000099-7P01', '194003019801', 'a@example.se', 'http://example.se/x', '00000000-0000-4000-8000-000000000000', 'K7M3-Q9X2', '2026-Q1'],
+  text: [
+    'abc',
+    'SE2321000099-7P01',
+    '194003019801',
+    'a@example.se',
+    'http://example.se/x',
+    '00000000-0000-4000-8000-000000000000',
+    'K7M3-Q9X2',
+    '2026-Q1',
+    // A list's `after`: the key of a page's last plan.
+    Buffer.from('2026-11-20T10:00:00.000000Z/00000000-0000-4000-8000-000000000000').toString('base64url'),
+  ],
   date: ['2026-11-20'],
   dateTime: ['2026-11-20T10:00:00+01:00'],
   time: ['10:00:00'],
