@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runAxe } from './support/axe.ts';
 import { mintToken } from './support/service.ts';
 import { staffHostState, startStaffHarness, testPersonnummer, type StaffHarness, type StaffHostOptions } from './support/staff-host.ts';
 
@@ -74,8 +74,8 @@ describe('the staff lists in Chromium against the service', () => {
   }
 
   async function axe(page: Page) {
-    const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).setLegacyMode(true).analyze();
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const { violations } = await runAxe(page, { tags: AXE_TAGS });
+    return violations.map((v) => `${v.rule}: ${v.nodes.join(', ')}`);
   }
 
   /** Whether the page scrolls sideways (a table may scroll inside its own region). */

@@ -1,4 +1,3 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { MyPlan } from '@sip/shared';
 import type { Page, Request, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +5,7 @@ import ar from '../packages/widget/src/lang/ar.ts';
 import en from '../packages/widget/src/lang/en.ts';
 import fi from '../packages/widget/src/lang/fi.ts';
 import lattlast from '../packages/widget/src/lang/sv-x-lattlast.ts';
+import { runAxe } from './support/axe.ts';
 import {
   commitmentCard,
   giveMariaTwoPlans,
@@ -26,8 +26,6 @@ import {
  * One service for the file: the tests that only look come first; the keyboard journeys, which
  * answer for real, come last, and each checks that the demo data is as it expects.
  */
-
-const WCAG_21_AA = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
 /** Messages the browser itself logs for requests a test makes fail on purpose. */
 const EXPECTED_NETWORK_ERRORS = /status of (401|500|502)|ERR_FAILED|ERR_INTERNET_DISCONNECTED/;
@@ -262,21 +260,10 @@ describe('<sip-relative-view> meets WCAG 2.1 AA in Chromium', () => {
 
   /** axe, with the WCAG 2.0 and 2.1 A and AA rules, over the whole page and into the widget's shadow root. */
   async function expectNoAxeViolations(page: Page, state: string) {
-    // In the page itself (it has no frames): without a second blank page per run, which costs a second each.
-    const results = await new AxeBuilder({ page }).withTags(WCAG_21_AA).setLegacyMode(true).analyze();
-    const violations = results.violations.map((v) => ({
-      rule: v.id,
-      help: v.help,
-      nodes: v.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.failureSummary}`),
-    }));
+    const { violations, undecidedContrast, checkedInside } = await runAxe(page, { host: 'sip-relative-view' });
     expect(violations, state).toEqual([]);
     // Contrast that axe could not decide might hide a failure: there must be none.
-    const undecided = results.incomplete
-      .filter((r) => r.id === 'color-contrast')
-      .flatMap((r) => r.nodes.map((n) => `${JSON.stringify(n.target)}: ${n.any.map((c) => c.message).join('; ')}`));
-    expect(undecided, `${state}: contrast axe could not decide`).toEqual([]);
-    // A node in a shadow root is named by a path of selectors: the host's first.
-    const checkedInside = results.passes.some((r) => r.nodes.some((n) => n.target.some((t) => Array.isArray(t) && t[0] === 'sip-relative-view')));
+    expect(undecidedContrast, `${state}: contrast axe could not decide`).toEqual([]);
     expect(checkedInside, `${state}: axe looked into the shadow root`).toBe(true);
   }
 

@@ -1,7 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { MyCommitment, MyPlan } from '@sip/shared';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runAxe } from './support/axe.ts';
 import {
   commitmentCard,
   eventsOf,
@@ -30,11 +30,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await giveMariaTwoPlans(harness);
   });
 
-  const axeOn = async (page: Page) =>
-    (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze()).violations.map((v) => ({
-      id: v.id,
-      nodes: v.nodes.map((n) => n.target.join(' ')),
-    }));
+  const axeOn = async (page: Page) => (await runAxe(page)).violations.map((v) => ({ id: v.rule, nodes: v.nodes }));
   afterEach(async () => {
     await harness.closePages();
   });
@@ -697,7 +693,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     await card.getByText('Du har tackat ja').waitFor();
     await card.getByRole('button', { name: 'Avsluta åtagandet' }).waitFor();
     expect(after.me.commitments.find((c) => c.id === ids.accepted)?.allowedAnswers).toEqual(['withdraw']);
-    const violations = (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze()).violations.map((v) => v.id);
+    const violations = (await runAxe(page)).violations.map((v) => v.rule);
     expect(violations).toEqual([]);
 
     const english = await open({ persona: 'lars', planId, lang: 'en' });
@@ -869,11 +865,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
   it('has no axe violations on a plan, the list, an error summary and the dialog', async () => {
     const before = await myPlan('bengt');
     const { page, errors } = await open({ persona: 'bengt' });
-    const axe = async () =>
-      (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze()).violations.map((v) => ({
-        id: v.id,
-        nodes: v.nodes.map((n) => n.target.join(' ')),
-      }));
+    const axe = async () => (await runAxe(page)).violations.map((v) => ({ id: v.rule, nodes: v.nodes }));
     await page.getByRole('heading', { level: 2, name: 'SIP för Astrid Nilsson' }).waitFor();
     expect(await axe()).toEqual([]);
     const list = await open({ persona: 'maria' });
@@ -900,8 +892,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect((await myPlan('lars')).me.commitments.find((c) => c.id === ids.requested)).toMatchObject({ status: 'requested' });
     const { page, errors } = await open({ persona: 'lars', planId });
     const card = commitmentCard(page, FOR_GUNNEL.requested.what);
-    const axe = async () =>
-      (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze()).violations.map((v) => v.id);
+    const axe = async () => (await runAxe(page)).violations.map((v) => v.rule);
 
     // "Tacka nej" opens a dialog; going back changes nothing and returns focus to the button.
     const dialog = page.getByRole('dialog', { name: 'Vill du tacka nej?' });
@@ -987,8 +978,7 @@ describe('<sip-relative-view> in Chromium against the service', () => {
     expect(await focusedId(page)).toBe('leave-role');
     expect((await myPlan('lars')).me.support?.requests ?? []).toEqual([]);
 
-    const axe = async () =>
-      (await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).setLegacyMode(true).analyze()).violations.map((v) => v.id);
+    const axe = async () => (await runAxe(page)).violations.map((v) => v.rule);
     await section.getByRole('button', { name: 'Jag vill kliva av min roll' }).click();
     await dialog.waitFor();
     expect(await axe()).toEqual([]);
