@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from './support/axe.ts';
 import type { PlanView } from '@sip/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -63,8 +63,8 @@ const section = (page: Page, heading: string | RegExp) =>
   page.locator('sip-plan-editor section').filter({ has: page.getByRole('heading', { name: heading, exact: typeof heading === 'string' }) }).last();
 
 async function axe(page: Page, what: string) {
-  const results = await new AxeBuilder({ page }).withTags(WCAG).include('sip-plan-editor').setLegacyMode(true).analyze();
-  expect(results.violations.map((v) => `${what}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
+  const { violations } = await runAxe(page, { tags: WCAG, include: ['sip-plan-editor'] });
+  expect(violations.map((v) => `${what}: ${v.rule} ${v.nodes.join(', ')}`)).toEqual([]);
 }
 
 /** Without the live stream: what the service answers a write is all the editor learns. */

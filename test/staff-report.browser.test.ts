@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from './support/axe.ts';
 import { relativesSupportReportSchema, reportCommitmentKinds, reportFigures, type RelativesSupportReport } from '@sip/shared';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -88,8 +88,8 @@ describe('<sip-report> in Chromium', () => {
   const ready = (page: Page) => page.waitForFunction(() => window.sipStaff?.events.some((e) => e.type === 'sip-ready'));
 
   async function axe(page: Page) {
-    const result = await new AxeBuilder({ page }).withTags(AXE_TAGS).setLegacyMode(true).analyze();
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    const { violations } = await runAxe(page, { tags: AXE_TAGS });
+    return violations.map((v) => `${v.rule}: ${v.nodes.join(', ')}`);
   }
 
   const pageScrollsSideways = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth + 1);

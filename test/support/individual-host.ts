@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from './axe.ts';
 import type { OwnPlan } from '@sip/shared';
 import type { Browser, Page } from 'playwright-core';
 import { expect } from 'vitest';
@@ -126,11 +126,8 @@ export async function astridsOwnPlan(serviceUrl: string): Promise<{ token: strin
 
 /** Axe on the page as it is: WCAG 2.2 AA, no violation, named by the state. */
 export async function expectAxeClean(page: Page, state: string) {
-  const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).setLegacyMode(true).analyze();
-  expect(
-    results.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) })),
-    state,
-  ).toEqual([]);
+  const { violations } = await runAxe(page, { tags: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] });
+  expect(violations, state).toEqual([]);
 }
 
 /** Whether the page scrolls sideways, or anything of the view reaches past the viewport. */

@@ -1,4 +1,4 @@
-import AxeBuilder from '@axe-core/playwright';
+import { runAxe } from './axe.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -182,9 +182,8 @@ export const WCAG_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'
  * opens on every run to gather the frames' results.
  */
 export async function axeViolations(page: Page, what: string, include?: string): Promise<string[]> {
-  const builder = new AxeBuilder({ page }).withTags(WCAG_TAGS).setLegacyMode(true);
-  const results = await (include ? builder.include(include) : builder).analyze();
-  return results.violations.map((v) => `${what}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const { violations } = await runAxe(page, { tags: WCAG_TAGS, ...(include ? { include: [include] } : {}) });
+  return violations.map((v) => `${what}: ${v.rule} ${v.nodes.join(', ')}`);
 }
 
 /** The section of `<sip-plan-editor>` headed `heading` (the innermost, when sections nest). */
