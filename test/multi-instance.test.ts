@@ -169,6 +169,10 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
         '  option httpchk GET /health',
         '  http-check expect status 200',
         '  http-response set-header X-Served-By %s',
+        // The answer lost on the way back, after the instance did the work: asked for by the test's
+        // clients with a header, answered as a dead instance's would be.
+        '  http-request set-var(txn.lose) req.hdr(X-Lose-Answer)',
+        '  http-response deny deny_status 502 if { var(txn.lose) -m found }',
         ...instances.map((s, i) => `  server broker${i + 1} ${new URL(s.url).host} check inter 500 fall 2 rise 2`),
         '',
       ].join('\n'),
@@ -232,16 +236,22 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
     const created = new Map<string, string>();
     const attempted = new Set<string>();
     const goalsAdded = new Map<string, string[]>();
-    const outcomes = { retried: 0, unknown: 0, conflicts: 0, reads: 0 };
+    const outcomes = { retried: 0, unknown: 0, conflicts: 0, reads: 0, replayed: 0 };
     let stop = false;
 
-    /** Creates a plan, retrying an unknown outcome under the same key. */
-    const create = async (key: string, title: string) => {
+    /**
+     * Creates a plan, retrying an unknown outcome under the same key. With `dropFirstAnswer`, the
+     * balancer loses the first try's answer (a 502 once the instance made the plan): the retry
+     * must return that plan, not make a second.
+     */
+    const create = async (key: string, title: string, dropFirstAnswer = false) => {
       attempted.add(title);
       for (let attempt = 0; attempt < 20; attempt++) {
         if (attempt > 0) outcomes.retried++;
-        const res = await call('/api/plans', { method: 'POST', body: planInput({ title }), headers: { 'Idempotency-Key': key } }).catch(() => undefined);
+        const lose = dropFirstAnswer && attempt === 0 ? { 'X-Lose-Answer': '1' } : {};
+        const res = await call('/api/plans', { method: 'POST', body: planInput({ title }), headers: { 'Idempotency-Key': key, ...lose } }).catch(() => undefined);
         if (res && res.status === 201) {
+          if (res.headers.get('idempotent-replayed') === 'true') outcomes.replayed++;
           const plan = (await res.json()) as PlanView;
           const earlier = created.get(key);
           if (earlier) expect(plan.id).toBe(earlier);
@@ -318,6 +328,8 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
 
     const started = Date.now();
     const load = Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(n)));
+    // A few creates whose answers the balancer loses, one on each instance, before any dies.
+    await Promise.all(Array.from({ length: 3 }, (_, k) => create(`${run}-lost-${k}`, `${run} tappat svar ${k}`, true)));
     await sleep(KILL_AT_MS);
     // A burst of creates, a third of them on the victim, which dies while they are in flight:
     // their clients see 502s and retry under the same keys.
@@ -328,6 +340,7 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
     stop = true;
     await Promise.all([load, burst]);
     expect(outcomes.unknown, 'writes in flight on the killed instance').toBeGreaterThan(0);
+    expect(outcomes.replayed, 'creates made whose answer was lost, retried').toBe(3);
     expect(Date.now() - started).toBeLessThan(LOAD_MS + 15_000);
 
     // 1. Every plan acknowledged is there once; a retried key made no second plan.
@@ -393,7 +406,7 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
     }
     console.info(
       `multi-instance: ${created.size} plans created, ${[...goalsAdded.values()].flat().length} goals added, ${outcomes.reads} reads; ` +
-        `${outcomes.unknown} unknown outcomes, ${outcomes.retried} retries, ${outcomes.conflicts} conflicts; streams served by ${streams.map((s) => s.servedBy.join('>')).join(' ')}`,
+        `${outcomes.unknown} unknown outcomes, ${outcomes.retried} retries (${outcomes.replayed} replayed), ${outcomes.conflicts} conflicts; streams served by ${streams.map((s) => s.servedBy.join('>')).join(' ')}`,
     );
   });
 });
