@@ -248,7 +248,7 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
       attempted.add(title);
       for (let attempt = 0; attempt < 20; attempt++) {
         if (attempt > 0) outcomes.retried++;
-        const lose = dropFirstAnswer && attempt === 0 ? { 'X-Lose-Answer': '1' } : {};
+        const lose: Record<string, string> = dropFirstAnswer && attempt === 0 ? { 'X-Lose-Answer': '1' } : {};
         const res = await call('/api/plans', { method: 'POST', body: planInput({ title }), headers: { 'Idempotency-Key': key, ...lose } }).catch(() => undefined);
         if (res && res.status === 201) {
           if (res.headers.get('idempotent-replayed') === 'true') outcomes.replayed++;
