@@ -255,7 +255,8 @@ describe('the staff lists in Chromium against the service', () => {
       await list.getByRole('table', { name: /1–20 of \d+/ }).waitFor();
       await list.getByRole('button', { name: 'Next page' }).click();
       await list.getByRole('table', { name: /21–\d+ of \d+/ }).waitFor();
-      expect((await focused(page, 'sip-plan-list')).id).toBe('plans-region');
+      // Focus moves once the page has rendered: waited for, not read at once.
+      await expect.poll(async () => (await focused(page, 'sip-plan-list')).id).toBe('plans-region');
       // The second page is asked for by the first page's `next`, not by an offset.
       const second = requests.find((r) => new URL(r.url()).searchParams.has('after'));
       expect(second).toBeDefined();
@@ -263,7 +264,7 @@ describe('the staff lists in Chromium against the service', () => {
       const secondRows = await rowsOf(page).allTextContents();
       await list.getByRole('button', { name: 'Previous page' }).click();
       await list.getByRole('table', { name: /1–20 of \d+/ }).waitFor();
-      expect((await focused(page, 'sip-plan-list')).id).toBe('plans-region');
+      await expect.poll(async () => (await focused(page, 'sip-plan-list')).id).toBe('plans-region');
       expect(await rowsOf(page).allTextContents()).not.toEqual(secondRows);
       expect(errors).toEqual([]);
     });
