@@ -9,24 +9,13 @@
 import { sql } from 'drizzle-orm';
 import { buildTestApp, startTestPeers } from '../src/test-support/app.ts';
 import { openBenchDatabase } from './bench-database.ts';
-import { fmt } from './harness.ts';
+import { fmt, timed, type Timing } from './harness.ts';
 import { seedPlans } from './seed.ts';
 
 const sizes = (process.env.BENCH_PLANS ?? '10000,100000').split(',').map(Number);
 const REQUESTS = Number(process.env.BENCH_RUNS ?? '21');
 const DUE_SHARE = 0.05;
 
-interface Timing { min: number; median: number; max: number }
-async function timed(times: number, run: () => Promise<unknown>): Promise<Timing> {
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await run();
-    ms.push(performance.now() - started);
-  }
-  ms.sort((a, b) => a - b);
-  return { min: ms[0]!, median: ms[Math.floor(ms.length / 2)]!, max: ms[ms.length - 1]! };
-}
 const row = (name: string, t: Timing) => `  ${name.padEnd(46)} median ${fmt(t.median, 1).padStart(8)} ms  (min ${fmt(t.min, 1)}, max ${fmt(t.max, 1)})`;
 
 const peers = await startTestPeers({ seed: false });

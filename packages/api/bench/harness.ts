@@ -88,3 +88,22 @@ export function printTable(rows: { name: string; s: RunSummary }[]) {
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   for (const r of body) console.log(line(r));
 }
+
+/** Min, median and max of a series of timings, in milliseconds. */
+export interface Timing {
+  min: number;
+  median: number;
+  max: number;
+}
+
+/** Runs `run` the given number of times, one after the other, and times each run. */
+export async function timed(times: number, run: () => Promise<unknown>): Promise<Timing> {
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const started = performance.now();
+    await run();
+    ms.push(performance.now() - started);
+  }
+  ms.sort((a, b) => a - b);
+  return { min: ms[0]!, median: ms[Math.floor(ms.length / 2)]!, max: ms[ms.length - 1]! };
+}

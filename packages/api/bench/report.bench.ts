@@ -12,23 +12,13 @@ import { organisations } from '../src/demo/world.ts';
 import { rowsOf } from '../src/db/rows.ts';
 import { relativesSupportReport } from '../src/reports/relatives-support.ts';
 import { openBenchDatabase } from './bench-database.ts';
+import { timed } from './harness.ts';
 import { seedPlans } from './seed.ts';
 
 const total = Number(process.env.BENCH_PLANS ?? '100000');
 const RUNS = Number(process.env.BENCH_RUNS ?? '7');
 const YEAR = 2026;
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-async function timed(times: number, run: () => Promise<unknown>): Promise<{ min: number; median: number; max: number }> {
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await run();
-    ms.push(performance.now() - started);
-  }
-  ms.sort((a, b) => a - b);
-  return { min: ms[0]!, median: ms[Math.floor(ms.length / 2)]!, max: ms[ms.length - 1]! };
-}
 
 const bench = await openBenchDatabase();
 try {

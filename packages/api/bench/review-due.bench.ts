@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm';
 import { createLogger } from '../src/logger.ts';
 import { ReviewDueWatcher } from '../src/relatives/review-due.ts';
 import { openBenchDatabase } from './bench-database.ts';
+import { timed } from './harness.ts';
 import { seedPlans } from './seed.ts';
 
 const sizes = (process.env.BENCH_PLANS ?? '10000,100000').split(',').map(Number);
@@ -35,17 +36,6 @@ const DUE_RELATIVE = {
   ],
 };
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-
-async function timed(times: number, run: () => Promise<unknown>): Promise<{ min: number; median: number; max: number }> {
-  const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const started = performance.now();
-    await run();
-    ms.push(performance.now() - started);
-  }
-  ms.sort((a, b) => a - b);
-  return { min: ms[0]!, median: ms[Math.floor(ms.length / 2)]!, max: ms[ms.length - 1]! };
-}
 
 for (const total of sizes) {
   const bench = await openBenchDatabase();
