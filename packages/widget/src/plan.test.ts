@@ -1,9 +1,10 @@
 /**
  * The plan view's commitments as text, in every language the widget speaks: what kind of help
  * each one is, when staff said so, and nothing about it when they did not. The view is drawn with
- * a stand-in for Lit's `html` that keeps the template and its values, read back as text.
+ * Lit's own `html` and `nothing`; its templates are read back as text.
  */
 import { commitmentKindLabels, commitmentKindSchema, type MyCommitment, type MyPlan } from '@sip/shared';
+import { html, nothing, type TemplateResult } from 'lit';
 import { describe, expect, it } from 'vitest';
 import { sv as core, type Lang, type Messages } from './i18n.ts';
 import ar from './lang/ar.ts';
@@ -16,19 +17,13 @@ import { planView, withPlan, type Kit } from './plan.ts';
 const sv = withPlan(core);
 const dictionaries: Record<Lang, Messages> = { sv, 'sv-x-lattlast': lattlast, en, fi, ar };
 
-interface Template {
-  strings: readonly string[];
-  values: unknown[];
-}
-const nothing = Symbol('nothing');
-const html = (strings: TemplateStringsArray, ...values: unknown[]): Template => ({ strings, values });
 
 /** What a template puts on the page, as text: markup and event handlers left out. */
 function textOf(value: unknown): string {
   if (value === nothing || value === null || value === undefined || value === false || typeof value === 'function') return '';
   if (Array.isArray(value)) return value.map(textOf).join('');
   if (typeof value === 'object' && 'strings' in value) {
-    const { strings, values } = value as Template;
+    const { strings, values } = value as TemplateResult;
     return strings.reduce((out, s, i) => out + s + (i < values.length ? textOf(values[i]) : ''), '');
   }
   return String(value);
