@@ -5,15 +5,19 @@
  * acknowledged is there exactly once (a create retried under its Idempotency-Key made one plan; a
  * part change retried under its If-Match was applied once); every revision reached the upstream
  * exactly once once the outbox drained; and the event streams whose instance died reconnected with
- * Last-Event-ID and missed no change.
+ * Last-Event-ID and missed no change. A relative answers through the same balancer meanwhile (support
+ * requests and home consent, each under its Idempotency-Key, retried after an unknown outcome):
+ * every answer acknowledged is in the plan once, and each replays as it was first answered.
  *
  * HAProxy comes from the operating system's package `haproxy` (CI installs it).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { CarePlan, Provenance } from '@medplum/fhirtypes';
-import { planInput, searchPeer, serverUrl, startTestPeers, type TestPeers } from '@sip/api/test-support';
+import { consentInput, createTestIssuer, planInput, searchPeer, serverUrl, startTestPeers, type TestIssuer, type TestPeers } from '@sip/api/test-support';
 import type { PartView, PlanView } from '@sip/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productionSetting, type ProductionSetting } from './support/production.ts';
@@ -29,6 +33,8 @@ const LOAD_MS = 7000;
 const KILL_AT_MS = 2500;
 const CLIENTS = 5;
 const WATCHED_PLANS = 3;
+/** The relative who answers meanwhile: Bengt, who shares the individual's home (the test upstreams know him). */
+const BENGT = { personId: '193805129818' };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -129,12 +135,20 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
   let haproxyOutput = '';
   let balancer: string;
   const streams: PlanStream[] = [];
+  /** The citizens' identity provider (e-ID), its JWKS served over HTTP. */
+  let citizens: TestIssuer;
+  let citizenJwks: Server | undefined;
 
   beforeAll(async () => {
     setting = await productionSetting('sip-ha-');
     peers = await startTestPeers();
+    citizens = await createTestIssuer('https://eid.test.example/citizen');
+    citizenJwks = createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(citizens.jwks)));
+    await new Promise<void>((resolve) => citizenJwks!.listen(0, '127.0.0.1', resolve));
     const env = (i: number) => ({
       ...setting!.env,
+      CITIZEN_TOKEN_ISSUER: citizens.issuer,
+      CITIZEN_JWKS_URL: `http://127.0.0.1:${(citizenJwks!.address() as AddressInfo).port}/jwks`,
       REGION_FHIR_BASE_URL: peers!.urls.region,
       MUNICIPALITY_FHIR_BASE_URL: peers!.urls.municipality,
       ACCESS_LOG_CHECKPOINTS: `file:${join(setting!.dataDir, `checkpoints-${i}.jsonl`)}`,
@@ -205,6 +219,7 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
     await Promise.all(instances.map((s) => s.stop('SIGKILL')));
     await peers?.close();
     await setting?.close();
+    await new Promise((resolve) => (citizenJwks ? citizenJwks.close(resolve) : resolve(undefined)));
   });
 
   it('keeps every acknowledged write once, delivers every revision once and streams every change', async () => {
@@ -226,6 +241,23 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
       watched.push(((await res.json()) as PlanView).id);
     }
     for (const id of watched) streams.push(new PlanStream(`${balancer}/api/plans/${id}/events`, token));
+
+    // A plan the individual consented to: assembled from the upstreams, it has Bengt among the
+    // relatives, sharing the individual's home. He answers during the load.
+    const shared = await call('/api/plans', { method: 'POST', body: planInput({ title: `${run} anhörig` }) });
+    expect(shared.status, await shared.clone().text()).toBe(201);
+    const sharedPlan = (await shared.json()) as PlanView;
+    const consented = await call(`/api/plans/${sharedPlan.id}/consent`, { method: 'PUT', body: consentInput(), headers: { 'If-Match': `W/"${sharedPlan.version}"` } });
+    expect(consented.status, await consented.clone().text()).toBe(200);
+    const section = (await (await call(`/api/plans/${sharedPlan.id}/relatives`)).json()) as { relatives: { personId?: string; sharesHome: boolean }[] };
+    expect(section.relatives.find((r) => r.personId === BENGT.personId)).toMatchObject({ sharesHome: true });
+    const bengtToken = () => citizens.sign({ sub: BENGT.personId }, { audience: 'sip-broker-citizen' });
+    const asBengt = async (path: string, init: { method?: string; body?: unknown; headers?: Record<string, string> } = {}) =>
+      fetch(`${balancer}/api/me/plans/${sharedPlan.id}${path}`, {
+        method: init.method ?? 'GET',
+        headers: { Authorization: `Bearer ${await bengtToken()}`, 'content-type': 'application/json', ...init.headers },
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
     await Promise.all(streams.map((s) => s.open));
 
     // The instance to kill: the one serving the first stream.
@@ -307,6 +339,40 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
       throw new Error('part change: not done after 40 reads');
     };
 
+    /** Bengt's answers: each under its own key (its marker), acknowledged with what the first answer said. */
+    type RelativeAnswer = { marker: string; path: string; body: Record<string, unknown>; where: 'requests' | 'homeConsent' };
+    const answersSent: RelativeAnswer[] = [];
+    const answersAcked = new Map<string, { answer: RelativeAnswer; status: number; body: unknown }>();
+    const answerOutcomes = { unknown: 0, replayed: 0 };
+    const relativeAnswer = (marker: string, i: number): RelativeAnswer =>
+      i % 2 === 0
+        ? { marker, where: 'requests', path: '/requests', body: { kind: i % 4 === 0 ? 'contact-consultant' : 'needs-assessment', note: marker } }
+        : { marker, where: 'homeConsent', path: '/home-consent', body: { consent: i % 3 !== 0, comment: marker } };
+    /** Sends an answer, retrying an unknown outcome under the same key; with `dropFirstAnswer` the balancer loses the first try's answer. */
+    const answer = async (a: RelativeAnswer, dropFirstAnswer = false) => {
+      answersSent.push(a);
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const lose: Record<string, string> = dropFirstAnswer && attempt === 0 ? { 'X-Lose-Answer': '1' } : {};
+        const res = await asBengt(a.path, { method: 'POST', body: a.body, headers: { 'Idempotency-Key': a.marker, ...lose } }).catch(() => undefined);
+        if (res && res.status >= 200 && res.status < 300) {
+          if (res.headers.get('idempotent-replayed') === 'true') answerOutcomes.replayed++;
+          answersAcked.set(a.marker, { answer: a, status: res.status, body: await res.json() });
+          return;
+        }
+        const body = await res?.text();
+        if (res && !unknownOutcome(res.status)) throw new Error(`answer ${a.marker}: HTTP ${res.status} ${body}`);
+        answerOutcomes.unknown++;
+        await sleep(150);
+      }
+      throw new Error(`answer ${a.marker}: no answer after 20 attempts`);
+    };
+    const relative = async () => {
+      for (let i = 0; !stop; i++) {
+        await answer(relativeAnswer(`${run}-svar-${i}`, i));
+        await sleep(20);
+      }
+    };
+
     const client = async (n: number) => {
       const own: string[] = [];
       for (let step = 0; !stop; step++) {
@@ -327,13 +393,19 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
     };
 
     const started = Date.now();
-    const load = Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(n)));
-    // A few creates whose answers the balancer loses, one on each instance, before any dies.
-    await Promise.all(Array.from({ length: 3 }, (_, k) => create(`${run}-lost-${k}`, `${run} tappat svar ${k}`, true)));
+    const load = Promise.all([...Array.from({ length: CLIENTS }, (_, n) => client(n)), relative()]);
+    // A few creates and relatives' answers whose answers the balancer loses, before any instance dies.
+    await Promise.all([
+      ...Array.from({ length: 3 }, (_, k) => create(`${run}-lost-${k}`, `${run} tappat svar ${k}`, true)),
+      ...Array.from({ length: 2 }, (_, k) => answer(relativeAnswer(`${run}-tappat-svar-${k}`, k), true)),
+    ]);
     await sleep(KILL_AT_MS);
-    // A burst of creates, a third of them on the victim, which dies while they are in flight:
-    // their clients see 502s and retry under the same keys.
-    const burst = Promise.all(Array.from({ length: 6 }, (_, k) => create(`${run}-burst-${k}`, `${run} skur ${k}`)));
+    // A burst of creates and of Bengt's answers, a third of them on the victim, which dies while
+    // they are in flight: their clients see 502s and retry under the same keys.
+    const burst = Promise.all([
+      ...Array.from({ length: 6 }, (_, k) => create(`${run}-burst-${k}`, `${run} skur ${k}`)),
+      ...Array.from({ length: 6 }, (_, k) => answer(relativeAnswer(`${run}-svarsskur-${k}`, k))),
+    ]);
     await sleep(100);
     expect(await victim.stop('SIGKILL')).toBeNull();
     await sleep(LOAD_MS - KILL_AT_MS);
@@ -350,8 +422,8 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
     const titles = rows.map((r) => r.title);
     expect(new Set(titles).size, 'no title twice').toBe(titles.length);
     for (const [key, id] of created) expect(rows.find((r) => r.id === id), key).toBeDefined();
-    expect(rows.length).toBe(created.size + WATCHED_PLANS);
-    expect(titles.every((t) => t.includes('bevakad') || attempted.has(t))).toBe(true);
+    expect(rows.length).toBe(created.size + WATCHED_PLANS + 1);
+    expect(titles.every((t) => t.includes('bevakad') || t.endsWith(' anhörig') || attempted.has(t))).toBe(true);
     // The creates whose answer was lost were made, and their retries answered with what they made.
     expect(outcomes.replayed, 'creates made whose answer was lost, retried').toBe(3);
     // Every goal acknowledged is in its part once, read back through the balancer.
@@ -361,6 +433,35 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
       const goals = (plan.parts.find((p) => p.principal === 'region')!.content.goals ?? []).map((g) => g.text);
       for (const text of texts) expect(goals.filter((g) => g === text), `${text} in ${planId}`).toHaveLength(1);
     }
+
+    // Every answer Bengt got acknowledged is in the plan once, in its place; nothing he did not send
+    // is; the two whose answers were lost replayed what they had written; and each acknowledged
+    // answer, sent again, replays as first answered and writes nothing.
+    expect(answerOutcomes.replayed, 'answers written whose answer was lost, retried').toBe(2);
+    const mine = async () => {
+      const res = await asBengt('');
+      expect(res.status).toBe(200);
+      const part = (await res.json()) as {
+        me: { support: { requests: { note?: string }[] } | null; homeConsent: { history: { comment?: string }[] } | null };
+      };
+      return {
+        requests: (part.me.support?.requests ?? []).map((r) => r.note).filter((m) => m?.startsWith(run)),
+        homeConsent: (part.me.homeConsent?.history ?? []).map((h) => h.comment).filter((m) => m?.startsWith(run)),
+      };
+    };
+    const recorded = await mine();
+    expect(answersAcked.size).toBe(answersSent.length);
+    for (const { answer: a } of answersAcked.values()) {
+      expect(recorded[a.where].filter((m) => m === a.marker), a.marker).toHaveLength(1);
+      expect(recorded[a.where === 'requests' ? 'homeConsent' : 'requests'], a.marker).not.toContain(a.marker);
+    }
+    expect(recorded.requests.length + recorded.homeConsent.length).toBe(answersAcked.size);
+    for (const { answer: a, status, body } of answersAcked.values()) {
+      const res = await asBengt(a.path, { method: 'POST', body: a.body, headers: { 'Idempotency-Key': a.marker } });
+      expect({ marker: a.marker, status: res.status, replayed: res.headers.get('idempotent-replayed') }).toEqual({ marker: a.marker, status, replayed: 'true' });
+      expect(await res.json()).toEqual(body);
+    }
+    expect(await mine()).toEqual(recorded);
 
     // 2. Once the outbox drained (a lease the killed instance held runs out first), the region's
     // record holds each plan once, and one Provenance for each of its revisions.
@@ -407,7 +508,8 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
     }
     console.info(
       `multi-instance: ${created.size} plans created, ${[...goalsAdded.values()].flat().length} goals added, ${outcomes.reads} reads; ` +
-        `${outcomes.unknown} unknown outcomes, ${outcomes.retried} retries (${outcomes.replayed} replayed), ${outcomes.conflicts} conflicts; streams served by ${streams.map((s) => s.servedBy.join('>')).join(' ')}`,
+        `${outcomes.unknown} unknown outcomes, ${outcomes.retried} retries (${outcomes.replayed} replayed), ${outcomes.conflicts} conflicts; ` +
+        `${answersAcked.size} relative's answers (${answerOutcomes.unknown} unknown outcomes, ${answerOutcomes.replayed} replayed); streams served by ${streams.map((s) => s.servedBy.join('>')).join(' ')}`,
     );
   });
 });
