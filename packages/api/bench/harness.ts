@@ -107,3 +107,10 @@ export async function timed(times: number, run: () => Promise<unknown>): Promise
   ms.sort((a, b) => a - b);
   return { min: ms[0]!, median: ms[Math.floor(ms.length / 2)]!, max: ms[ms.length - 1]! };
 }
+
+/** Min, median and max of a series of figures (the upper median of an even count, as {@link timed}). */
+export function spread(values: readonly number[]): Timing {
+  if (values.length === 0) throw new Error('spread of no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  return { min: sorted[0]!, median: sorted[Math.floor(sorted.length / 2)]!, max: sorted[sorted.length - 1]! };
+}

@@ -26,6 +26,8 @@ export interface SeededPart {
 
 export interface SeedResult {
   planIds: string[];
+  /** The plans written through PlansService: the rest are copies of them. */
+  serviceIds: string[];
   regionParts: SeededPart[];
   viaService: number;
   bulk: number;
@@ -35,6 +37,9 @@ export interface SeedResult {
   serviceMs: number;
   bulkMs: number;
 }
+
+/** The seed of the individuals' series: growing a set draws the same series further. */
+const PEOPLE_SEED = 20_240_601;
 
 /** A small deterministic PRNG (mulberry32), so every run seeds the same mix. */
 function prng(seed: number): () => number {
@@ -257,7 +262,7 @@ async function insertRecordset(tx: Db, table: PgTable, omit: string[], rowsJson:
 export async function seedPlans(database: Database, options: { total: number; viaService: number; batch?: number }): Promise<SeedResult> {
   const started = performance.now();
   const db = database.db;
-  const random = prng(20_240_601);
+  const random = prng(PEOPLE_SEED);
   const people = testPersonnummer(options.total, random);
   const names = people.map(() => `${pick(random, GIVEN)} ${pick(random, FAMILY)}`);
   const service = new PlansService(db, () => new Date());
@@ -302,8 +307,26 @@ export async function seedPlans(database: Database, options: { total: number; vi
 
   const serviceMs = performance.now() - started;
   const bulkStarted = performance.now();
+  await writeCopies(database, serviceIds, people, names, options.viaService, options.total, options.batch ?? 500);
+  const bulkMs = performance.now() - bulkStarted;
+  return {
+    ...(await seeded(db)),
+    serviceIds,
+    viaService: options.viaService,
+    bulk: options.total - options.viaService,
+    ms: performance.now() - started,
+    serviceMs,
+    bulkMs,
+  };
+}
+
+/**
+ * Copies of the plans written through the service (`serviceIds`, in turn) for the individuals
+ * `people[from]` to `people[to - 1]`, bulk-inserted in batches of `batch` plans.
+ */
+async function writeCopies(database: Database, serviceIds: string[], people: string[], names: string[], from: number, to: number, batch: number): Promise<void> {
+  const db = database.db;
   const templates = await loadTemplates(db, serviceIds);
-  const batch = options.batch ?? 500;
   const writeBatch = async (start: number, end: number) => {
     const fragments: string[][] = PLAN_TABLES.map(() => []);
     for (let i = start; i < end; i++) {
@@ -322,26 +345,46 @@ export async function seedPlans(database: Database, options: { total: number; vi
   // On a server, copying the next batch overlaps with writing the last one.
   const inFlight = database.kind === 'postgres' ? 3 : 1;
   const starts: number[] = [];
-  for (let start = options.viaService; start < options.total; start += batch) starts.push(start);
-  await eachLimited(starts, inFlight, (start) => writeBatch(start, Math.min(start + batch, options.total)));
+  for (let start = from; start < to; start += batch) starts.push(start);
+  await eachLimited(starts, inFlight, (start) => writeBatch(start, Math.min(start + batch, to)));
+}
 
-  const bulkMs = performance.now() - bulkStarted;
+/** Every seeded plan's region part, and the row counts of the plan tables. */
+async function seeded(db: Db): Promise<Pick<SeedResult, 'planIds' | 'regionParts' | 'rows'>> {
   const regionParts = await db
     .select({ planId: planParts.planId, partId: planParts.id, version: planParts.version })
     .from(planParts)
     .where(eq(planParts.kind, 'region'));
   const counts = await Promise.all(PLAN_TABLES.map(async ({ table }) => [getTableName(table), await db.$count(table)] as const));
-  const rows = Object.fromEntries(counts);
-  return {
-    planIds: regionParts.map((p) => p.planId),
-    regionParts,
-    viaService: options.viaService,
-    bulk: options.total - options.viaService,
-    rows,
-    ms: performance.now() - started,
-    serviceMs,
-    bulkMs,
-  };
+  return { planIds: regionParts.map((p) => p.planId), regionParts, rows: Object.fromEntries(counts) };
+}
+
+/**
+ * Grows a set {@link seedPlans} wrote to `total` plans, in the same database: more copies of
+ * the plans it wrote through the service, each for an individual of its own (the same test
+ * series, none already seeded). Resolves with the whole set, `ms` and `bulkMs` the growth's.
+ */
+export async function growPlans(database: Database, seed: SeedResult, total: number, options: { batch?: number } = {}): Promise<SeedResult> {
+  const from = seed.viaService + seed.bulk;
+  if (total <= from) throw new Error(`the set holds ${from} plans already: grow it to more than that`);
+  const started = performance.now();
+  // The first `from` of this series are the individuals seeded already: the series is the same stream.
+  const people = testPersonnummer(total, prng(PEOPLE_SEED));
+  const random = prng(PEOPLE_SEED + total);
+  const names = people.map(() => `${pick(random, GIVEN)} ${pick(random, FAMILY)}`);
+  await writeCopies(database, seed.serviceIds, people, names, from, total, options.batch ?? 500);
+  const ms = performance.now() - started;
+  return { ...seed, ...(await seeded(database.db)), bulk: total - seed.viaService, ms, serviceMs: 0, bulkMs: ms };
+}
+
+/**
+ * Leaves a freshly seeded database as a server that has been running a while would be: the
+ * planner's statistics up to date, the visibility map set (VACUUM ANALYZE), and on a server the
+ * seeding's writes flushed (CHECKPOINT), so that none of it lands in a measured run.
+ */
+export async function settleDatabase(database: Database): Promise<void> {
+  await database.db.execute(sql`vacuum analyze`);
+  if (database.kind === 'postgres') await database.db.execute(sql`checkpoint`);
 }
 
 /**

@@ -29,7 +29,7 @@ import type { AppDeps, AppEnv } from './http/context.ts';
 import { publicationRoutes } from './publish/publication.routes.ts';
 import { errorToOperationOutcome, fhirResponse, isFhirPath, operationOutcome } from './fhir/outcome.ts';
 import { noStore, requestIds, requestLog, requireJsonBody } from './http/middleware.ts';
-import { allowedMethods } from './http/methods.ts';
+import { allowedMethods, pathKnown } from './http/methods.ts';
 import { refuseUnstorable } from './http/storable.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
 
@@ -122,7 +122,7 @@ export function createApp(appDeps: AppDeps) {
   app.use('*', (c, next) => (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) ? next() : limitBody(c, next)));
   // Who asks comes first: on a known path of the API, a request without a valid token is a 401
   // before its body or its values are looked at (a path the API does not have stays a 404).
-  app.use('/api/*', (c, next) => (allowedMethods(app, c.req.path).length > 0 ? authenticate(c, next) : next()));
+  app.use('/api/*', (c, next) => (pathKnown(app, c) ? authenticate(c, next) : next()));
   app.use('/api/*', requireJsonBody);
   app.use('/dev/*', requireJsonBody);
   app.use('/api/*', refuseUnstorable);

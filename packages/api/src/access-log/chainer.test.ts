@@ -4,7 +4,7 @@ import { afterEach, expect, it } from 'vitest';
 import type { Db } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
 import { accessEntry, describeEachDatabase } from '../test-support/index.ts';
-import { chainAccessLog, recordAccess, verifyAccessLog } from './access-log.ts';
+import { AccessLogChainer, CHAIN_PAUSE_MS, chainAccessLog, recordAccess, verifyAccessLog } from './access-log.ts';
 
 /**
  * What writers and the chainer do, in any order: a transaction writes entries and commits or
@@ -180,5 +180,53 @@ describeEachDatabase('the access log chainer', (ctx) => {
       await owner.execute(sql`alter table access_log enable trigger user`);
     });
     expect(await verifyAccessLog(db)).toMatchObject({ ok: false, brokenAt: 2, reason: 'gap' });
+  });
+  it('runs at once when idle; asked again while it runs, it waits its pause and then links in one run what was committed meanwhile', async () => {
+    const db = ctx.database.db;
+    const linked = async () =>
+      rowsOf<{ request_id: string }>(await db.execute(sql`select request_id from access_log where seq is not null order by seq`)).map((r) => r.request_id);
+    // The pause is the test's to end: no clock runs.
+    const pauses: number[] = [];
+    let paused: (ms: number) => void = () => {};
+    let endPause: () => void = () => {};
+    const pause = (ms: number) => {
+      pauses.push(ms);
+      paused(ms);
+      return new Promise<void>((resolve) => (endPause = resolve));
+    };
+    const errors: unknown[] = [];
+    const chainer = new AccessLogChainer(db, (error) => errors.push(error), pause);
+
+    // Idle: the run is at once, no pause.
+    await recordAccess(db, [accessEntry({ requestId: 'idle' })]);
+    await chainer.kick();
+    expect(pauses).toEqual([]);
+    expect(await linked()).toEqual(['idle']);
+
+    // Asked again while it runs (requests answering under load): the run ends, then it pauses.
+    await recordAccess(db, [accessEntry({ requestId: 'a' })]);
+    const pausing = new Promise<number>((resolve) => (paused = resolve));
+    let ended = false;
+    const first = chainer.kick().then(() => (ended = true));
+    const second = chainer.kick();
+    expect(await pausing).toBe(CHAIN_PAUSE_MS);
+    expect(await linked()).toEqual(['idle', 'a']);
+    // Entries committed during the pause wait for the run after it, and so do both kicks.
+    await recordAccess(db, [accessEntry({ requestId: 'b' }), accessEntry({ requestId: 'c' })]);
+    const third = chainer.kick();
+    expect(await linked()).toEqual(['idle', 'a']);
+    expect(ended).toBe(false);
+    expect(await verifyAccessLog(db)).toMatchObject({ ok: true, rows: 2, unchained: 2 });
+    endPause();
+    await Promise.all([first, second, third]);
+    expect(await linked()).toEqual(['idle', 'a', 'b', 'c']);
+    // Nobody asked during that run: no pause after it, and the next kick is a run at once again.
+    expect(pauses).toEqual([CHAIN_PAUSE_MS]);
+    await recordAccess(db, [accessEntry({ requestId: 'd' })]);
+    await chainer.kick();
+    expect(pauses).toEqual([CHAIN_PAUSE_MS]);
+    expect(await linked()).toEqual(['idle', 'a', 'b', 'c', 'd']);
+    expect(await verifyAccessLog(db)).toMatchObject({ ok: true, rows: 5, unchained: 0 });
+    expect(errors).toEqual([]);
   });
 });

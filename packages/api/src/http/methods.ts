@@ -1,3 +1,5 @@
+import type { Context } from 'hono';
+import { matchedRoutes } from 'hono/route';
 import type { Router } from 'hono/router';
 import type { RouterRoute } from 'hono/types';
 
@@ -21,4 +23,15 @@ export function allowedMethods(app: Routed, path: string): string[] {
   });
   if (allowed.includes('GET')) allowed.splice(1, 0, 'HEAD');
   return allowed;
+}
+
+/**
+ * Whether the request's path is one the app has a route for, with any method: what
+ * {@link allowedMethods} finds non-empty. The router has matched the request already; when that
+ * match holds a route (not a middleware for all methods) the answer is yes, without asking the
+ * router again. Only a request whose method the path does not have (or a path not known at
+ * all) has the router asked for the other methods.
+ */
+export function pathKnown(app: Routed, c: Context): boolean {
+  return matchedRoutes(c).some((route) => route.method !== 'ALL') || allowedMethods(app, c.req.path).length > 0;
 }

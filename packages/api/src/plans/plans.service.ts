@@ -44,6 +44,33 @@ import { authorize, facts, standingOf, visibleMembership } from '../policy/autho
 import { readSources, sourcesFrom } from './sources.ts';
 import { encodeListKey, type ListKey } from './list-cursor.ts';
 
+/**
+ * The plan read's statement, prepared once per database: on a server it is parsed and planned
+ * once per connection, then each read is one round trip that sends only the ids.
+ */
+function preparePlanRead(db: Db) {
+  return db
+    .select({
+      plan: plans,
+      partsJson: sql<unknown>`(select coalesce(json_agg(pp), '[]'::json) from plan_parts pp where pp.plan_id = ${plans.id})`,
+      sourcesJson: sql<unknown>`(select coalesce(json_agg(ps), '[]'::json) from plan_sources ps where ps.plan_id = ${plans.id})`,
+      myAccess: planOrganisations.access,
+      myPrincipal: planOrganisations.principal,
+    })
+    .from(plans)
+    .leftJoin(planOrganisations, and(eq(planOrganisations.planId, plans.id), eq(planOrganisations.organisationId, sql.placeholder('organisationId'))))
+    .where(eq(plans.id, sql.placeholder('planId')))
+    .prepare('plan_read');
+}
+
+const planReads = new WeakMap<Db, ReturnType<typeof preparePlanRead>>();
+
+function planRead(db: Db): ReturnType<typeof preparePlanRead> {
+  let read = planReads.get(db);
+  if (!read) planReads.set(db, (read = preparePlanRead(db)));
+  return read;
+}
+
 export type Staff = Extract<Principal, { kind: 'staff' }>;
 
 /** Who acts, for authorisation and the access log. */
@@ -686,26 +713,14 @@ export class PlansService {
    * A document of the plan is the same read, asked and logged as such.
    */
   async get(actor: Actor, planId: string, as: 'plan.read' | 'plan.document' = 'plan.read'): Promise<PlanView> {
-    const org = actor.principal.organisationId;
-    const [row] = UUID.test(planId)
-      ? rowsOf<RawPlanRow>(
-          await this.db.execute(sql`
-            select p.*,
-              (select coalesce(json_agg(pp), '[]'::json) from plan_parts pp where pp.plan_id = p.id) as parts_json,
-              (select coalesce(json_agg(ps), '[]'::json) from plan_sources ps where ps.plan_id = p.id) as sources_json,
-              po.access as my_access, po.principal as my_principal
-            from plans p
-            left join plan_organisations po on po.plan_id = p.id and po.organisation_id = ${org}
-            where p.id = ${planId}`),
-        )
-      : [];
-    const standing = standingOf(row?.my_access);
+    const [row] = UUID.test(planId) ? await planRead(this.db).execute({ planId, organisationId: actor.principal.organisationId }) : [];
+    const standing = standingOf(row?.myAccess);
     authorize(as, actor.principal.role, { standing });
-    const plan = planFromRaw(row!);
-    const view = toView(plan, jsonRows(row!.parts_json).map(partFromRaw));
-    view.sources = sourcesFrom(jsonRows(row!.sources_json).map(sourceFromRaw));
+    const { plan } = row!;
+    const view = toView(plan, jsonRows(row!.partsJson).map(partFromRaw));
+    view.sources = sourcesFrom(jsonRows(row!.sourcesJson).map(sourceFromRaw));
     await recordAccessCommitted(this.db, [this.entry(actor, as, plan)]);
-    return this.viewFor(view, row!.my_principal as PlanPrincipal);
+    return this.viewFor(view, row!.myPrincipal as PlanPrincipal);
   }
 
   /**
