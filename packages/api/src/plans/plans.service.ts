@@ -33,8 +33,11 @@ import {
   type Situation,
 } from '@sip/shared';
 import { and, asc, count, desc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { accessLogInsert, recordAccess, recordAccessCommitted, type AccessAction, type AccessEntry } from '../access-log/access-log.ts';
+import { accessLogInsert, accessLogInsertIf, recordAccess, recordAccessCommitted, type AccessAction, type AccessEntry } from '../access-log/access-log.ts';
 import { rowsOf } from '../db/rows.ts';
+import { executePrepared } from '../db/prepared.ts';
+import type { Logger } from '../logger.ts';
+import { announce } from './announce.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
 import { idempotencyKeys, outbox, planEvents, planOrganisations, planParts, planRevisions, plans, planSources } from '../db/schema.ts';
@@ -398,6 +401,8 @@ export class PlansService {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date,
+    /** Where a change's failed notification is logged. */
+    private readonly logger?: Logger,
   ) {}
 
   /**
@@ -966,7 +971,108 @@ export class PlansService {
     return part;
   }
 
+  /**
+   * Changes a principal's part on its version. The change is one read and one statement: the
+   * plan, its parts and the actor's standing read without a lock, the policy asked, and then
+   * the part, the plan's revision, the version kept in the history, the event, the outbox and
+   * the access log written in one statement that holds only if nothing in the plan changed
+   * since the read (its revision). Its notifications are sent once it has committed. Anything
+   * else (no such plan or part, a refusal, a stale version, a change in between) takes the
+   * locked path, which answers as it always has.
+   */
   async updatePart(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView> {
+    const done = await this.updatePartAtOnce(actor, planId, partId, expectedVersion, patch);
+    return done ?? this.updatePartLocked(actor, planId, partId, expectedVersion, patch);
+  }
+
+  /** {@link updatePart} in one read and one statement, or undefined when it must take the locked path. */
+  private async updatePartAtOnce(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView | undefined> {
+    if (!UUID.test(planId) || !UUID.test(partId)) return undefined;
+    const org = actor.principal.organisationId;
+    const [row] = await executePrepared<RawPlanRow & { previous_at: string | Date | null }>(
+      this.db,
+      'part-update-read',
+      sql`
+        select p.*,
+          (select coalesce(json_agg(pp), '[]'::json) from plan_parts pp where pp.plan_id = p.id) as parts_json,
+          null as sources_json, po.access as my_access, po.principal as my_principal,
+          (select r.changed_at from plan_revisions r where r.plan_id = p.id and r.revision = p.revision) as previous_at
+        from plans p
+        left join plan_organisations po on po.plan_id = p.id and po.organisation_id = ${org}
+        where p.id = ${planId}::uuid`,
+    );
+    if (!row) return undefined;
+    const plan = planFromRaw(row);
+    const parts = jsonRows(row.parts_json).map(partFromRaw);
+    const standing = standingOf(row.my_access);
+    const part = parts.find((p) => p.id === partId.toLowerCase() && (SIDES as readonly string[]).includes(p.kind));
+    if (standing === 'none' || !part || part.version !== expectedVersion) return undefined;
+    const as = row.my_principal as PlanPrincipal;
+    const organisation = { id: org, name: parts.find((p) => p.kind === as)?.organisationName ?? '' };
+    const decision = decide('part.update', actor.principal.role, {
+      standing,
+      status: plan.status as PlanStatus,
+      ...this.sharingFacts(plan, { standing, as, organisation }),
+      ownPart: facts.ownPart(part, actor.principal),
+    });
+    if (!decision.allowed) return undefined;
+
+    const now = this.now();
+    const at = revisionTime(now, row.previous_at === null ? undefined : asDate(row.previous_at));
+    const revision = plan.revision + 1;
+    const content = normalisePart(applyPatch(part.content as PartContent, patch as Record<string, unknown>));
+    const changed: PartRow = { ...part, content, version: part.version + 1, updatedAt: now };
+    const next: PlanRow = { ...plan, revision, updatedAt: at };
+    const nextParts = parts.map((p) => (p.id === part.id ? changed : p));
+    const view = toView(next, nextParts);
+    const reviewDue = reviewDueOnOf(nextParts.find((p) => p.kind === 'relatives')?.content);
+    const sides = this.sidesReached(view);
+    const logged = accessLogInsertIf([this.entry(actor, 'part.update', plan)], sql`exists (select 1 from changed)`);
+    const [result] = await executePrepared<{ version: number | null; event_id: string | number | null; planned: number }>(
+      this.db,
+      'part-update-write',
+      sql`
+        with planned as (
+          update plans set revision = revision + 1, updated_at = ${at.toISOString()}::timestamptz, review_due_on = ${reviewDue}::date
+          where id = ${planId}::uuid and revision = ${plan.revision}::int and version = ${plan.version}::int
+          returning id
+        ), changed as (
+          update plan_parts set content = ${JSON.stringify(content)}::jsonb, version = version + 1, updated_at = ${now.toISOString()}::timestamptz
+          where id = ${part.id}::uuid and version = ${expectedVersion}::int and exists (select 1 from planned)
+          returning version
+        ), revision as (
+          insert into plan_revisions (plan_id, revision, change, part_id, changed_by_user, changed_by_organisation, changed_by_name, changed_by_organisation_name, changed_at, snapshot)
+          select ${planId}::uuid, ${revision}::int, 'part.updated', ${part.id}::uuid, ${actor.principal.userId}, ${org}, ${actor.principal.name ?? null},
+            (select name from organisations where id = ${org}), ${at.toISOString()}::timestamptz, ${JSON.stringify(view)}::jsonb
+          from changed
+        ), event as (
+          insert into plan_events (plan_id, type, part_id, version, revision, organisation_id, at)
+          select ${planId}::uuid, 'part.updated', ${part.id}::uuid, changed.version, ${revision}::int, ${org}, ${at.toISOString()}::timestamptz
+          from changed
+          returning id
+        ), queued as (
+          insert into outbox (plan_id, side, revision, created_at, next_attempt_at)
+          select ${planId}::uuid, side.value, ${revision}::int, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+          from changed, json_array_elements_text(${JSON.stringify(sides)}::json) as side(value)
+        ), logged as (${logged})
+        select (select version from changed) as version, (select id from event) as event_id,
+          -- The plan is changed only with its part: every change of a part raises the plan's revision.
+          (select count(*)::int from planned) / (case when exists (select 1 from planned) and not exists (select 1 from changed) then 0 else 1 end) as planned`,
+    );
+    if (!result || result.version === null) return undefined;
+    void announce(
+      this.db,
+      [
+        { channel: PLAN_EVENTS_CHANNEL, payload: JSON.stringify({ planId, eventId: Number(result.event_id) }) },
+        ...(sides.length ? [{ channel: OUTBOX_CHANNEL, payload: planId }] : []),
+      ],
+      this.logger,
+    );
+    return this.viewFor(view, as);
+  }
+
+  /** {@link updatePart} in a transaction that locks the plan row first. */
+  private async updatePartLocked(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView> {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       // The plan row is locked first, as every change of the plan locks it: one order, no deadlock.
