@@ -418,7 +418,7 @@ export class MeService {
    * stored under the key read without a lock; the answer made; then the key stored with the
    * response, the relatives section changed and the change recorded in one statement (which
    * holds only if the key was new and nothing in the plan changed since the read), and the
-   * report's facts refreshed, before the commit. Undefined whenever the locked path must answer
+   * report's facts refreshed (sent with it, without waiting for its answer), before the commit. Undefined whenever the locked path must answer
    * instead: a key used before (its replay), no such plan or relative, a refusal, an answer the
    * rules refuse, a change or a request with the same key in between.
    */
@@ -475,10 +475,14 @@ export class MeService {
     const result = await this.db
       .transaction(async (txRaw) => {
         const tx = txRaw as unknown as Db;
-        const [result] = await executePrepared<PartChangeResult>(tx, 'answer', written.statement);
+        // Both sent at once, the refresh not waiting for the answer's round trip: if the answer
+        // fails, so does the refresh (in a failed transaction), and the answer's error is thrown.
+        const [write, refresh] = await Promise.allSettled([executePrepared<PartChangeResult>(tx, 'answer', written.statement), refreshReportFacts(tx, [planId])]);
+        if (write.status === 'rejected') throw write.reason;
+        if (refresh.status === 'rejected') throw refresh.reason;
+        const [result] = write.value;
         // Another request took the key, or the plan changed: nothing of this one is kept.
         if (!result || result.version === null) throw new AnsweredElsewhere();
-        await refreshReportFacts(tx, [planId]);
         return result;
       })
       .catch((error: unknown) => {
