@@ -3,7 +3,7 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/database.ts';
 import { executePrepared } from '../db/prepared.ts';
-import { accessLog, idempotencyKeys, outbox, planEvents, planParts, planRevisions, plans } from '../db/schema.ts';
+import { accessLog, idempotencyKeys, outbox, planEvents, planParts, planRevisions, plans, reportFacts } from '../db/schema.ts';
 import { ProblemError } from '../http/errors.ts';
 import { citizenUserId } from '../relatives/me.service.ts';
 import {
@@ -176,6 +176,9 @@ describeEachDatabase('changes made in one statement', (ctx) => {
         .from(idempotencyKeys)
         .where(and(eq(idempotencyKeys.principalKey, citizenUserId(MARIA_RELATIVE.personId)), eq(idempotencyKeys.key, `at-once-${ctx.kind}`)));
       expect(key).toMatchObject({ status: 200, body: answered });
+      // The report's facts were refreshed with it: the answer counts.
+      const facts = await ctx.database.db.select({ kind: reportFacts.kind }).from(reportFacts).where(eq(reportFacts.planId, plan.id));
+      expect(facts.map((f) => f.kind)).toContain('commitment.answered');
       const before = await records(plan.id);
 
       const replay = await send({ answer: 'accept' });

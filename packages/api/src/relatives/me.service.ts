@@ -35,7 +35,6 @@ import { idempotencyKeys, planParts, plans } from '../db/schema.ts';
 import { ProblemError } from '../http/errors.ts';
 import { PlansService, type PartChangeResult, type Recorder } from '../plans/plans.service.ts';
 import { executePrepared } from '../db/prepared.ts';
-import { refreshReportFacts } from '../reports/report-facts.ts';
 import type { Logger } from '../logger.ts';
 import { authorize } from '../policy/authorize.ts';
 import { commitmentView, relativesOf, type StoredRelative } from './relatives.service.ts';
@@ -475,9 +474,16 @@ export class MeService {
     const result = await this.db
       .transaction(async (txRaw) => {
         const tx = txRaw as unknown as Db;
-        // Both sent at once, the refresh not waiting for the answer's round trip: if the answer
-        // fails, so does the refresh (in a failed transaction), and the answer's error is thrown.
-        const [write, refresh] = await Promise.allSettled([executePrepared<PartChangeResult>(tx, 'answer', written.statement), refreshReportFacts(tx, [planId])]);
+        // Both sent at once, the refresh not waiting for the answer's round trip; it runs only if
+        // the section is at the answer's version (written, or this transaction is undone anyway).
+        // If the answer fails, so does the refresh (in a failed transaction): its error is thrown.
+        const answered = executePrepared<PartChangeResult>(tx, 'answer', written.statement);
+        const refreshed = executePrepared(
+          tx,
+          'answer-report',
+          sql`select sip_report_refresh(array[${planId}::uuid]) from plan_parts where id = ${part.id}::uuid and version = ${part.version + 1}::int`,
+        );
+        const [write, refresh] = await Promise.allSettled([answered, refreshed]);
         if (write.status === 'rejected') throw write.reason;
         if (refresh.status === 'rejected') throw refresh.reason;
         const [result] = write.value;
