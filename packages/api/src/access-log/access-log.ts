@@ -115,6 +115,21 @@ export function accessLogInsert(entries: readonly AccessEntry[]): SQL {
   return insertStatement(entries);
 }
 
+/**
+ * {@link accessLogInsert} that inserts only when `condition` holds when it runs: for a change's
+ * single statement whose access is logged only if the change is made (`condition` names
+ * another of its CTEs).
+ */
+export function accessLogInsertIf(entries: readonly AccessEntry[], condition: SQL): SQL {
+  checkEntries(entries);
+  const values = entries.map(
+    (e) =>
+      sql`(${e.at.toISOString()}::timestamptz, ${e.userId}::text, ${e.organisationId}::text, ${e.individualId}::text, ${e.planId}::uuid, ${e.action}::text, ${e.purpose}::text, ${e.requestId}::text)`,
+  );
+  return sql`insert into access_log (at, user_id, organisation_id, individual_id, plan_id, action, purpose, request_id)
+    select * from (values ${sql.join(values, sql`, `)}) as entry where ${condition}`;
+}
+
 async function insertEntries(db: Db, entries: readonly AccessEntry[]): Promise<void> {
   await db.execute(insertStatement(entries));
 }

@@ -33,8 +33,11 @@ import {
   type Situation,
 } from '@sip/shared';
 import { and, asc, count, desc, eq, gt, inArray, lte, sql, type SQL } from 'drizzle-orm';
-import { accessLogInsert, recordAccess, recordAccessCommitted, type AccessAction, type AccessEntry } from '../access-log/access-log.ts';
+import { accessLogInsert, accessLogInsertIf, recordAccess, recordAccessCommitted, type AccessAction, type AccessEntry } from '../access-log/access-log.ts';
 import { rowsOf } from '../db/rows.ts';
+import { executePrepared } from '../db/prepared.ts';
+import type { Logger } from '../logger.ts';
+import { announce } from './announce.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
 import { idempotencyKeys, outbox, planEvents, planOrganisations, planParts, planRevisions, plans, planSources } from '../db/schema.ts';
@@ -368,6 +371,29 @@ function sourceFromRaw(r: Record<string, unknown>): typeof planSources.$inferSel
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What {@link PlansService.readForChange} reads. */
+export interface ChangeRead {
+  plan: PlanRow;
+  parts: PartRow[];
+  /** When the plan's latest revision was made. */
+  previousAt: Date | undefined;
+  /** The organisation's access to the plan and the principal it is in it, if any. */
+  access: string | null;
+  principal: string | null;
+  /** What an earlier request under the key stored, if any. */
+  storedKey: { requestHash: string; status: number; body: unknown } | null;
+}
+
+/** What the statement of a change made at once answers. */
+export interface PartChangeResult {
+  /** The part's new version; null when nothing was written. */
+  version: number | null;
+  event_id: string | number | null;
+  /** Rows the `first` CTE gave (1 without one). */
+  first: number;
+  planned: number;
+}
+
 /** The actor's standing in a plan: what the policy reads, and which principal they act as. */
 export interface Standing {
   standing: NonNullable<Situation['standing']>;
@@ -425,6 +451,8 @@ export class PlansService {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date,
+    /** Where a change's failed notification is logged. */
+    private readonly logger?: Logger,
   ) {}
 
   /**
@@ -981,7 +1009,151 @@ export class PlansService {
     return part;
   }
 
+  /**
+   * Changes a principal's part on its version. The change is one read and one statement: the
+   * plan, its parts and the actor's standing read without a lock, the policy asked, and then
+   * the part, the plan's revision, the version kept in the history, the event, the outbox and
+   * the access log written in one statement that holds only if nothing in the plan changed
+   * since the read (its revision). Its notifications are sent once it has committed. Anything
+   * else (no such plan or part, a refusal, a stale version, a change in between) takes the
+   * locked path, which answers as it always has.
+   */
   async updatePart(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView> {
+    const done = await this.updatePartAtOnce(actor, planId, partId, expectedVersion, patch);
+    return done ?? this.updatePartLocked(actor, planId, partId, expectedVersion, patch);
+  }
+
+  /** {@link updatePart} in one read and one statement, or undefined when it must take the locked path. */
+  private async updatePartAtOnce(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView | undefined> {
+    if (!UUID.test(partId)) return undefined;
+    const org = actor.principal.organisationId;
+    const read = await this.readForChange(planId, org);
+    if (!read) return undefined;
+    const { plan, parts } = read;
+    const standing = standingOf(read.access);
+    const part = parts.find((p) => p.id === partId.toLowerCase() && (SIDES as readonly string[]).includes(p.kind));
+    if (standing === 'none' || !part || part.version !== expectedVersion) return undefined;
+    const as = read.principal as PlanPrincipal;
+    const organisation = { id: org, name: parts.find((p) => p.kind === as)?.organisationName ?? '' };
+    const decision = decide('part.update', actor.principal.role, {
+      standing,
+      status: plan.status as PlanStatus,
+      ...this.sharingFacts(plan, { standing, as, organisation }),
+      ownPart: facts.ownPart(part, actor.principal),
+    });
+    if (!decision.allowed) return undefined;
+    const content = normalisePart(applyPatch(part.content as PartContent, patch as Record<string, unknown>));
+    const change = this.partChange(actor, read, { part, content, type: 'part.updated', action: 'part.update', now: this.now() });
+    const [result] = await executePrepared<PartChangeResult>(this.db, 'part-update', change.statement);
+    if (!result || result.version === null) return undefined;
+    this.announceChange(planId, result, change.sides);
+    return this.viewFor(change.view, as);
+  }
+
+  /**
+   * What a change made at once reads first, in one statement and without a lock: the plan, its
+   * parts, the time of its latest revision, the standing of an organisation in it, and what an
+   * earlier request under an Idempotency-Key stored. Undefined when there is no such plan.
+   */
+  async readForChange(planId: string, organisationId: string, key?: { owner: string; key: string }): Promise<ChangeRead | undefined> {
+    if (!UUID.test(planId)) return undefined;
+    const [row] = await executePrepared<RawPlanRow & { previous_at: string | Date | null; stored_key: unknown }>(
+      this.db,
+      'change-read',
+      sql`
+        select p.*,
+          (select coalesce(json_agg(pp), '[]'::json) from plan_parts pp where pp.plan_id = p.id) as parts_json,
+          null as sources_json, po.access as my_access, po.principal as my_principal,
+          (select r.changed_at from plan_revisions r where r.plan_id = p.id and r.revision = p.revision) as previous_at,
+          (select json_build_object('requestHash', k.request_hash, 'status', k.status, 'body', k.body) from idempotency_keys k
+            where k.principal_key = ${key?.owner ?? null}::text and k.key = ${key?.key ?? null}::text) as stored_key
+        from plans p
+        left join plan_organisations po on po.plan_id = p.id and po.organisation_id = ${organisationId}::text
+        where p.id = ${planId}::uuid`,
+    );
+    if (!row) return undefined;
+    return {
+      plan: planFromRaw(row),
+      parts: jsonRows(row.parts_json).map(partFromRaw),
+      previousAt: row.previous_at === null ? undefined : asDate(row.previous_at),
+      access: row.my_access,
+      principal: row.my_principal,
+      storedKey: (asJson(row.stored_key) as ChangeRead['storedKey']) ?? null,
+    };
+  }
+
+  /**
+   * The single statement of a change of one part made at once, on what {@link readForChange}
+   * read: the plan's next revision (only if its revision and version are still those read,
+   * and only if `first`, a CTE named so, gave a row), the part on its version, the version kept
+   * in the history, the event, the outbox and the access log. With the whole plan as it now is
+   * and the sides it is published to. Its result ({@link PartChangeResult}) has a null version
+   * when nothing was written because of a change in between.
+   */
+  partChange(
+    recorder: Recorder,
+    read: ChangeRead,
+    change: { part: PartRow; content: unknown; type: string; action: AccessAction; now: Date; first?: SQL },
+  ): { statement: SQL; view: PlanView; sides: PlanPrincipal[] } {
+    const { plan, parts } = read;
+    const { part, content, now } = change;
+    const planId = plan.id;
+    const org = recorder.principal.organisationId;
+    const at = revisionTime(now, read.previousAt);
+    const revision = plan.revision + 1;
+    const nextParts = parts.map((p) => (p.id === part.id ? { ...part, content, version: part.version + 1, updatedAt: now } : p));
+    const view = toView({ ...plan, revision, updatedAt: at }, nextParts);
+    const relativesPart = nextParts.find((p) => p.kind === 'relatives');
+    const reviewDue = reviewDueOnOf(relativesPart?.content);
+    const sides = this.sidesReached(view);
+    const logged = accessLogInsertIf([this.entry(recorder, change.action, plan)], sql`exists (select 1 from changed)`);
+    const statement = sql`
+      with ${change.first ? sql`first as (${change.first}), ` : sql``}planned as (
+        update plans set revision = revision + 1, updated_at = ${at.toISOString()}::timestamptz, review_due_on = ${reviewDue}::date
+        where id = ${planId}::uuid and revision = ${plan.revision}::int and version = ${plan.version}::int
+          ${change.first ? sql`and exists (select 1 from first)` : sql``}
+        returning id
+      ), changed as (
+        update plan_parts set content = ${JSON.stringify(content)}::jsonb, version = version + 1, updated_at = ${now.toISOString()}::timestamptz
+        where id = ${part.id}::uuid and version = ${part.version}::int and exists (select 1 from planned)
+        returning version
+      ), revision as (
+        insert into plan_revisions (plan_id, revision, change, part_id, changed_by_user, changed_by_organisation, changed_by_name, changed_by_organisation_name, changed_at, snapshot)
+        select ${planId}::uuid, ${revision}::int, ${change.type}::text, ${part.id}::uuid, ${recorder.principal.userId}::text, ${org}::text, ${recorder.principal.name ?? null}::text,
+          (select name from organisations where id = ${org}::text), ${at.toISOString()}::timestamptz, ${JSON.stringify(view)}::jsonb
+        from changed
+      ), event as (
+        insert into plan_events (plan_id, type, part_id, version, revision, organisation_id, at)
+        select ${planId}::uuid, ${change.type}::text, ${part.id}::uuid, changed.version, ${revision}::int, ${org}::text, ${at.toISOString()}::timestamptz
+        from changed
+        returning id
+      ), queued as (
+        insert into outbox (plan_id, side, revision, created_at, next_attempt_at)
+        select ${planId}::uuid, side.value, ${revision}::int, ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+        from changed, json_array_elements_text(${JSON.stringify(sides)}::json) as side(value)
+      ), logged as (${logged})
+      select (select version from changed) as version, (select id from event) as event_id,
+        ${change.first ? sql`(select count(*)::int from first)` : sql`1`} as first,
+        -- The plan is changed only with its part (every change of a part raises the plan's
+        -- revision under the plan's lock): were it not, the statement fails and writes nothing.
+        (select count(*)::int from planned) / (case when exists (select 1 from planned) and not exists (select 1 from changed) then 0 else 1 end) as planned`;
+    return { statement, view, sides };
+  }
+
+  /** Wakes live editors and the outbox worker, once a change made at once has committed. */
+  announceChange(planId: string, result: PartChangeResult, sides: readonly PlanPrincipal[]): void {
+    void announce(
+      this.db,
+      [
+        { channel: PLAN_EVENTS_CHANNEL, payload: JSON.stringify({ planId, eventId: Number(result.event_id) }) },
+        ...(sides.length ? [{ channel: OUTBOX_CHANNEL, payload: planId }] : []),
+      ],
+      this.logger,
+    );
+  }
+
+  /** {@link updatePart} in a transaction that locks the plan row first. */
+  private async updatePartLocked(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView> {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       // The plan row is locked first, as every change of the plan locks it: one order, no deadlock.

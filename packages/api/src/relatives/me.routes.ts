@@ -41,8 +41,8 @@ const requireIdempotencyKey = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 function service(c: Context<AppEnv>) {
-  const { database, clock } = c.get('deps');
-  return new MeService(database.db, () => clock.now());
+  const { database, clock, logger } = c.get('deps');
+  return new MeService(database.db, () => clock.now(), logger);
 }
 
 function citizen(c: Context<AppEnv>): Citizen {

@@ -5,6 +5,7 @@ import type { WorklistKind } from './relatives.service.ts';
 import {
   allowedAnswers,
   answerRefusal,
+  decide,
   categoriesCover,
   consentState,
   excludedItems,
@@ -32,7 +33,9 @@ import type { Db } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
 import { idempotencyKeys, planParts, plans } from '../db/schema.ts';
 import { ProblemError } from '../http/errors.ts';
-import { PlansService, type Recorder } from '../plans/plans.service.ts';
+import { PlansService, type PartChangeResult, type Recorder } from '../plans/plans.service.ts';
+import { executePrepared } from '../db/prepared.ts';
+import type { Logger } from '../logger.ts';
 import { authorize } from '../policy/authorize.ts';
 import { commitmentView, relativesOf, type StoredRelative } from './relatives.service.ts';
 import { phoneForRelatives } from './phone.ts';
@@ -119,6 +122,9 @@ export async function storeAnswer(tx: Db, recorder: Recorder, idem: Idempotency,
 }
 
 type PlanRow = typeof plans.$inferSelect;
+
+/** The end of an answer made at once whose key or plan another request changed first: the locked path answers. */
+class AnsweredElsewhere extends Error {}
 type PartRow = typeof planParts.$inferSelect;
 
 function noSuchPlan(): ProblemError {
@@ -293,8 +299,9 @@ export class MeService {
   constructor(
     private readonly db: Db,
     private readonly now: () => Date,
+    logger?: Logger,
   ) {
-    this.plans = new PlansService(db, now);
+    this.plans = new PlansService(db, now, logger);
   }
 
   /** The plans this person is the individual in, then those they are a relative in, each with their role in it. */
@@ -400,6 +407,106 @@ export class MeService {
       attention?: WorklistKind;
       receipt: { answer: ReceiptAnswer; comment?: string | undefined };
     },
+  ): Promise<StoredResponse> {
+    const done = await this.answerAtOnce(citizen, planId, operation, idem, mutate);
+    return done ?? this.answerLocked(citizen, planId, operation, idem, mutate);
+  }
+
+  /**
+   * {@link answerOnce} in one read and one short transaction: the plan, its parts and anything
+   * stored under the key read without a lock; the answer made; then the key stored with the
+   * response, the relatives section changed and the change recorded in one statement (which
+   * holds only if the key was new and nothing in the plan changed since the read), and the
+   * report's facts refreshed (sent with it, without waiting for its answer), before the commit. Undefined whenever the locked path must answer
+   * instead: a key used before (its replay), no such plan or relative, a refusal, an answer the
+   * rules refuse, a change or a request with the same key in between.
+   */
+  private async answerAtOnce(
+    citizen: Citizen,
+    planId: string,
+    operation: Operation,
+    idem: Idempotency,
+    mutate: Parameters<MeService['answerOnce']>[4],
+  ): Promise<StoredResponse | undefined> {
+    const recorder = citizenRecorder(citizen);
+    const owner = recorder.principal.userId;
+    const read = await this.plans.readForChange(planId, recorder.principal.organisationId, { owner, key: idem.key });
+    if (!read || read.storedKey) return undefined;
+    const { plan, parts } = read;
+    const part = parts.find((p) => p.kind === RELATIVES_KIND);
+    const me = part ? meIn(relativesOf(part.content), citizen.personId) : undefined;
+    if (!part || !me) return undefined;
+    const at = this.now();
+    const decision = decide(operation, 'relative', { isRelative: true, status: plan.status as PlanStatus, child: isChildOn(me, at) });
+    if (!decision.allowed) return undefined;
+    const today = at.toISOString().slice(0, 10);
+    const stamp = { at: at.toISOString(), reference: newReceiptReference() };
+    let change: ReturnType<typeof mutate>;
+    try {
+      change = mutate(structuredClone(me), today, stamp);
+    } catch (error) {
+      if (error instanceof ProblemError) return undefined;
+      throw error;
+    }
+    const relatives = relativesOf(part.content).map((r) => (r.id === me.id ? change.next : r));
+    const receipt: AnswerReceipt = {
+      reference: stamp.reference,
+      at: stamp.at,
+      answer: change.receipt.answer,
+      ...(change.receipt.comment ? { comment: change.receipt.comment } : {}),
+      told: toldOf(plan, parts, at),
+      coordinator: (plan.fields as PlanFields).coordinator?.name ?? null,
+    };
+    const body = { ...change.body(change.next), receipt };
+    const written = this.plans.partChange(recorder, read, {
+      part,
+      content: { ...(part.content as object), relatives },
+      type: change.attention ? `worklist.${change.attention}` : 'relatives.answered',
+      action: 'me.answer',
+      now: at,
+      // The key is stored with the response in the same statement, before anything else is written.
+      first: sql`
+        insert into idempotency_keys (principal_key, key, request_hash, status, body, created_at)
+        values (${owner}::text, ${idem.key}::text, ${requestHash(idem.request)}::text, ${change.status}::int, ${JSON.stringify(body)}::jsonb, ${at.toISOString()}::timestamptz)
+        on conflict do nothing
+        returning key`,
+    });
+    const result = await this.db
+      .transaction(async (txRaw) => {
+        const tx = txRaw as unknown as Db;
+        // Both sent at once, the refresh not waiting for the answer's round trip; it runs only if
+        // the section is at the answer's version (written, or this transaction is undone anyway).
+        // If the answer fails, so does the refresh (in a failed transaction): its error is thrown.
+        const answered = executePrepared<PartChangeResult>(tx, 'answer', written.statement);
+        const refreshed = executePrepared(
+          tx,
+          'answer-report',
+          sql`select sip_report_refresh(array[${planId}::uuid]) from plan_parts where id = ${part.id}::uuid and version = ${part.version + 1}::int`,
+        );
+        const [write, refresh] = await Promise.allSettled([answered, refreshed]);
+        if (write.status === 'rejected') throw write.reason;
+        if (refresh.status === 'rejected') throw refresh.reason;
+        const [result] = write.value;
+        // Another request took the key, or the plan changed: nothing of this one is kept.
+        if (!result || result.version === null) throw new AnsweredElsewhere();
+        return result;
+      })
+      .catch((error: unknown) => {
+        if (error instanceof AnsweredElsewhere) return undefined;
+        throw error;
+      });
+    if (!result) return undefined;
+    this.plans.announceChange(planId, result, written.sides);
+    return { status: change.status, body, replayed: false };
+  }
+
+  /** {@link answerOnce} in a transaction that claims the key first and then locks the plan row. */
+  private async answerLocked(
+    citizen: Citizen,
+    planId: string,
+    operation: Operation,
+    idem: Idempotency,
+    mutate: Parameters<MeService['answerOnce']>[4],
   ): Promise<StoredResponse> {
     const recorder = citizenRecorder(citizen);
     return this.db.transaction(async (txRaw) => {
