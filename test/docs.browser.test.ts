@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectPageErrors, launchBrowser } from './support/browser.ts';
-import { startService, type ServiceProcess } from './support/service.ts';
+import { runBuild, startService, type ServiceProcess } from './support/service.ts';
 
 describe('the API docs page in Chromium', () => {
   let browser: Browser;
@@ -13,7 +13,7 @@ describe('the API docs page in Chromium', () => {
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sip-docs-'));
-    [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir })]);
+    [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir }, undefined, runBuild())]);
   });
   afterAll(async () => {
     await browser?.close();

@@ -20,7 +20,7 @@ import {
   type Portal,
   type PortalDesign,
 } from './support/portal.ts';
-import { freePort, mintToken, startService, type ServiceProcess } from './support/service.ts';
+import { freePort, mintToken, runBuild, startService, type ServiceProcess } from './support/service.ts';
 
 /**
  * Embedding <sip-relative-view> as a portal does, end to end: the real service as a child
@@ -129,7 +129,7 @@ describe('two portals embed the widget, against the service in demo mode', () =>
 
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sip-embed-'));
-    service = await startService({ DATA_DIR: dataDir, WIDGET_DIST_DIR: distDir, FHIR_SYSTEM_BASE: TEST_SYSTEM_BASE });
+    service = await startService({ DATA_DIR: dataDir, WIDGET_DIST_DIR: distDir, FHIR_SYSTEM_BASE: TEST_SYSTEM_BASE }, undefined, runBuild());
     cleanups.push(() => service.stop(), () => rmSync(dataDir, { recursive: true, force: true }));
     const people = ['erik', 'bengt', 'maria'].map((id) => ({
       id,
@@ -619,17 +619,21 @@ describe('outside demo mode only the origins in ALLOWED_ORIGINS may embed the wi
     const design: PortalDesign = norrvikPortal;
     [allowed, other] = await Promise.all([startPortal({ serviceUrl, design, people, issueToken }), startPortal({ serviceUrl, design, people, issueToken })]);
     cleanups.push(() => allowed.close(), () => other.close());
-    service = await startService({
-      PORT: String(port),
-      DEMO_MODE: 'false',
-      DATA_DIR: dataDir,
-      WIDGET_DIST_DIR: distDir,
-      REGION_FHIR_BASE_URL: peers.urls.region,
-      MUNICIPALITY_FHIR_BASE_URL: peers.urls.municipality,
-      CITIZEN_TOKEN_ISSUER: citizen.issuer.issuer,
-      CITIZEN_JWKS_URL: citizen.jwksUrl,
-      ALLOWED_ORIGINS: allowed.origin,
-    });
+    service = await startService(
+      {
+        PORT: String(port),
+        DEMO_MODE: 'false',
+        DATA_DIR: dataDir,
+        WIDGET_DIST_DIR: distDir,
+        REGION_FHIR_BASE_URL: peers.urls.region,
+        MUNICIPALITY_FHIR_BASE_URL: peers.urls.municipality,
+        CITIZEN_TOKEN_ISSUER: citizen.issuer.issuer,
+        CITIZEN_JWKS_URL: citizen.jwksUrl,
+        ALLOWED_ORIGINS: allowed.origin,
+      },
+      undefined,
+      runBuild(),
+    );
     cleanups.push(() => service.stop());
     expect(service.url).toBe(serviceUrl);
   });

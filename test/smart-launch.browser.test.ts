@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildSmartLaunch, buildStaff } from '../packages/staff/build.mjs';
 import { collectPageErrors, launchBrowser } from './support/browser.ts';
-import { mintToken, startService, type ServiceProcess } from './support/service.ts';
+import { mintToken, runBuild, startService, type ServiceProcess } from './support/service.ts';
 
 /**
  * The broker's SMART app in real Chromium: launched from the demo region's health record (a FHIR
@@ -39,7 +39,7 @@ describe('the SMART app, launched from the health record', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'sip-smart-'));
     await buildStaff();
     await buildSmartLaunch();
-    [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir })]);
+    [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir }, undefined, runBuild())]);
     const res = await fetch(`${service.url}/dev/smart`);
     expect(res.status).toBe(200);
     smart = (await res.json()) as DemoSmart;

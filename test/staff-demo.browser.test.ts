@@ -6,7 +6,7 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildStaff } from '../packages/staff/build.mjs';
 import { collectPageErrors, launchBrowser } from './support/browser.ts';
-import { startService, type ServiceProcess } from './support/service.ts';
+import { runBuild, startService, type ServiceProcess } from './support/service.ts';
 
 /**
  * `/demo/staff` as `npm start` serves it: the region's coordinator and the municipality's, each in
@@ -19,7 +19,7 @@ describe('the two-pane staff demo in Chromium', () => {
 
   beforeAll(async () => {
     await buildStaff();
-    [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir }, 240_000)]);
+    [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir }, 240_000, runBuild())]);
   }, 300_000);
   afterAll(async () => {
     await browser?.close();

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser } from './support/browser.ts';
 import { escapeAttribute, pageOpener, startHostServer, type HostServer } from './support/host-page.ts';
-import { startService, type ServiceProcess } from './support/service.ts';
+import { runBuild, startService, type ServiceProcess } from './support/service.ts';
 
 /**
  * `@sip/widget/react` in a React 18 page, as a vendor builds one: the page (test/react/page.tsx)
@@ -36,7 +36,7 @@ describe('<SipRelativeView> from @sip/widget/react in a React 18 page', () => {
       write: false,
       logLevel: 'silent',
     });
-    [service, browser] = await Promise.all([startService({ DATA_DIR: dataDir }), launchBrowser()]);
+    [service, browser] = await Promise.all([startService({ DATA_DIR: dataDir }, undefined, runBuild()), launchBrowser()]);
     host = await startHostServer({
       serviceUrl: service.url,
       // The page carries the element itself: no bundle of the widget's is served.

@@ -1,14 +1,22 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserServer, type LaunchOptions, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** Where the run's one Chromium (started by the e2e project's global setup) takes connections; empty without one. */
+    chromiumEndpoint: string;
+  }
+}
 
 /** Debian's Chromium; never a browser downloaded by a test tool. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-export async function launchBrowser(): Promise<Browser> {
+function launchOptions(): LaunchOptions {
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium not found at ${chromiumPath}: install Debian's chromium package (apt-get install chromium)`);
   }
-  return chromium.launch({
+  return {
     executablePath: chromiumPath,
     headless: true,
     args: [
@@ -20,7 +28,26 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
     ],
-  });
+  };
+}
+
+/**
+ * One Chromium for a whole test run, which every browser file connects to (`launchBrowser`): the
+ * global setup starts it and closes it after the run.
+ */
+export async function launchBrowserServer(): Promise<BrowserServer> {
+  return chromium.launchServer(launchOptions());
+}
+
+/**
+ * A browser to open pages in: in a test run, a connection to the run's one Chromium, whose
+ * contexts are the caller's own (each page opens a fresh context; closing the connection closes
+ * them all); outside one (a benchmark), a Chromium of its own.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const endpoint = process.env.VITEST ? inject('chromiumEndpoint') : undefined;
+  if (endpoint) return chromium.connect(endpoint);
+  return chromium.launch(launchOptions());
 }
 
 /** Collects console errors and uncaught page errors, so a test can fail on any. */

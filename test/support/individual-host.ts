@@ -9,7 +9,7 @@ import { buildWidget } from '../../packages/widget/build.mjs';
 import { launchBrowser } from './browser.ts';
 import { escapeAttribute, hostScriptStart, pageOpener, staffApiAs, startHostServer } from './host-page.ts';
 import type { HostServer, PageOptions, RecordedEvent, StaffApi } from './host-page.ts';
-import { demoDataDir, mintToken, startService, type ServiceProcess } from './service.ts';
+import { demoDataDir, mintToken, runBuild, startService, type ServiceProcess } from './service.ts';
 import { startHost as startRelativeHost } from './widget-host.ts';
 
 /**
@@ -69,7 +69,7 @@ export interface IndividualHarness {
 export async function startIndividualHarness(): Promise<IndividualHarness> {
   const dataDir = demoDataDir('sip-individual-');
   const [individual, relative] = await Promise.all([buildIndividualView(), buildWidget()]);
-  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir }, 150_000)]);
+  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir }, 150_000, runBuild())]);
   const [host, relativeHost]: HostServer[] = await Promise.all([
     startHostServer({
       serviceUrl: service.url,

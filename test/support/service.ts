@@ -6,6 +6,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The folder of the run's one build of the service (made by the e2e project's global setup). */
+    serviceBuild: string;
+  }
+}
+
 export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A free TCP port on loopback, for a service started in a child process. */
@@ -35,6 +42,16 @@ export interface ServiceProcess {
 export const FROM_SOURCES = ['--import', 'tsx', 'packages/api/src/main.ts'];
 /** How `npm run start:prod` runs it: the build (`npm run build`), on plain Node. */
 export const BUILT = ['packages/api/dist/main.js'];
+
+/**
+ * How the files that need a running service but test neither `npm start` nor the build start it:
+ * the run's one build of the service (packages/api/build.mjs, made once by the project's global
+ * setup), on plain Node, without compiling TypeScript at each start. Outside a test run (a
+ * benchmark), as `npm start` does.
+ */
+export function runBuild(): string[] {
+  return process.env.VITEST ? [join(inject('serviceBuild'), 'main.js')] : FROM_SOURCES;
+}
 
 /**
  * A new data directory holding what the demo's first start left (made once per run by the

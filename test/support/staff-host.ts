@@ -6,7 +6,7 @@ import { buildStaff } from '../../packages/staff/build.mjs';
 import { launchBrowser } from './browser.ts';
 import { escapeAttribute, hostScriptStart, pageOpener, staffApiAs, startHostServer } from './host-page.ts';
 import type { HostServer, PageOptions, RecordedEvent, StaffApi } from './host-page.ts';
-import { demoDataDir, startService, type ServiceProcess } from './service.ts';
+import { demoDataDir, runBuild, startService, type ServiceProcess } from './service.ts';
 
 /**
  * The staff elements embedded in a "system" page (a case system, a health record) on its own
@@ -127,7 +127,7 @@ export interface StaffHarness {
 export async function startStaffHarness(env: Record<string, string> = {}, options: { startTimeoutMs?: number } = {}): Promise<StaffHarness> {
   const dataDir = demoDataDir('sip-staff-');
   const built = await buildStaff();
-  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir, ...env }, options.startTimeoutMs)]);
+  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir, ...env }, options.startTimeoutMs, runBuild())]);
   const systems = (await Promise.all([startStaffHost(service.url, built.path), startStaffHost(service.url, built.path)])) as [StaffHost, StaffHost];
   const pages = pageOpener(browser);
 

@@ -6,7 +6,7 @@ import { buildWidget } from '../../packages/widget/build.mjs';
 import { launchBrowser } from './browser.ts';
 import { escapeAttribute, hostScriptStart, pageOpener, staffApiAs, startHostServer } from './host-page.ts';
 import type { HostServer, PageOptions, RecordedEvent, StaffApi } from './host-page.ts';
-import { demoDataDir, mintToken, startService, type ServiceProcess } from './service.ts';
+import { demoDataDir, mintToken, runBuild, startService, type ServiceProcess } from './service.ts';
 
 /**
  * <sip-relative-view> embedded in a host page on its own loopback origin, under a strict CSP
@@ -143,7 +143,7 @@ export interface WidgetHarness {
 export async function startWidgetHarness(): Promise<WidgetHarness> {
   const dataDir = demoDataDir('sip-widget-');
   const built = await buildWidget();
-  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir })]);
+  const [browser, service] = await Promise.all([launchBrowser(), startService({ DATA_DIR: dataDir }, undefined, runBuild())]);
   const host = await startHost(service.url, built.path);
   const pages = pageOpener(browser);
 

@@ -1,14 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from '../db/database.ts';
 import { rowsOf } from '../db/rows.ts';
 import { accessEntry, buildTestApp, describeEachDatabase, staffClient, type TestApp, usePeers } from '../test-support/index.ts';
 import { chainAccessLog, recordAccess, verifyAccessLog, type AccessEntry } from './access-log.ts';
+import { verifyAccessLogCommand } from './verify-command.ts';
 
 const peers = usePeers({ seed: false });
 
@@ -189,9 +188,18 @@ describeEachDatabase('the access log', (ctx) => {
 describe('the verify command', () => {
   it('reports an intact log with exit 0, and the first broken link with exit 1', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'sip-verify-'));
-    const cli = fileURLToPath(new URL('../cli/verify-access-log.ts', import.meta.url));
-    const run = () =>
-      spawnSync(process.execPath, ['--import', 'tsx', cli], { env: { PATH: process.env.PATH, DATA_DIR: dir }, encoding: 'utf8', timeout: 60_000 });
+    // In this process, with the environment the command would start with; test/start.test.ts
+    // runs the command itself, as a process.
+    const run = async () => {
+      let stdout = '';
+      let stderr = '';
+      const status = await verifyAccessLogCommand(
+        { PATH: process.env.PATH, DATA_DIR: dir },
+        (text) => (stdout += text),
+        (text) => (stderr += text),
+      );
+      return { status, stdout, stderr };
+    };
     try {
       const database = await openDatabase({ kind: 'pglite', dataDir: join(dir, 'pg') });
       await database.migrate();
@@ -201,7 +209,7 @@ describe('the verify command', () => {
       await recordAccess(database.db, [entry({ requestId: 'new' })]);
       await database.close();
 
-      let result = run();
+      let result = await run();
       expect(result.stdout).toContain('access log intact: 3 entries, every link verified, numbered without gaps');
       expect(result.stdout).toMatch(/1 entry written but not yet linked into the chain \(write order \d+\): not verified yet/);
       expect(result.stdout).toContain(`no checkpoint in the file ${join(dir, 'access-log-checkpoints.jsonl')} yet`);
@@ -212,7 +220,7 @@ describe('the verify command', () => {
       await again.db.execute(sql`delete from access_log where request_id = 'y'`);
       await again.close();
 
-      result = run();
+      result = await run();
       expect(result.status).toBe(1);
       expect(result.stdout).toMatch(/access log BROKEN at entry 2: it is missing: the entries are numbered without gaps/);
     } finally {

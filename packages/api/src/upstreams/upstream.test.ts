@@ -37,7 +37,7 @@ async function failure(promise: Promise<unknown>): Promise<UpstreamError> {
 describe('an upstream behind SMART Backend Services', () => {
   let tokens: TokenServer;
 
-  async function setup(expiresIn = 300) {
+  async function setup(expiresIn = 300, now: () => number = Date.now) {
     tokens = await startTokenServer({ expiresIn });
     cleanups.push(() => tokens.close());
     const { peer, server } = await peerWith({ authorize: (h) => tokens.accepts(h) });
@@ -49,6 +49,8 @@ describe('an upstream behind SMART Backend Services', () => {
         auth: { kind: 'smart-backend', tokenUrl: tokens.tokenUrl, clientId: tokens.clientId, privateKey: tokens.privateKey, scope: 'system/*.rs' },
       },
       2000,
+      {},
+      now,
     );
     return { peer, upstream };
   }
@@ -61,9 +63,15 @@ describe('an upstream behind SMART Backend Services', () => {
   });
 
   it('fetches a new token once the cached one has expired', async () => {
-    const { upstream } = await setup(31); // kept for 1 s (30 s margin)
+    // The upstream's clock, a minute behind (its assertions are not signed in the token server's
+    // future), moved on by hand rather than waited for.
+    let clock = Date.now() - 60_000;
+    const { upstream } = await setup(31, () => clock); // kept for 1 s (30 s margin)
     await upstream.read('Patient', 'p1');
-    await new Promise((r) => setTimeout(r, 1100));
+    clock += 900;
+    await upstream.read('Patient', 'p1');
+    expect(tokens.issued).toHaveLength(1);
+    clock += 200;
     await upstream.read('Patient', 'p1');
     expect(tokens.issued).toHaveLength(2);
   });

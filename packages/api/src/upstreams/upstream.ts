@@ -87,13 +87,15 @@ function classify(name: UpstreamName, error: unknown): UpstreamError {
   return new UpstreamError(name, 'refused', status, err.response?.data, wait);
 }
 
+/** `now`: the clock the access token's lifetime is reckoned by (SMART Backend Services). */
 export function createUpstream(
   config: UpstreamConfig & { baseUrl: string },
   timeoutMs: number,
   resilience: Partial<Omit<ResilienceOptions, 'timeoutMs'>> = {},
+  now: () => number = Date.now,
 ): Upstream {
   const tokens =
-    config.auth.kind === 'smart-backend' ? smartBackendTokens({ ...config.auth, timeoutMs }) : undefined;
+    config.auth.kind === 'smart-backend' ? smartBackendTokens({ ...config.auth, timeoutMs }, now) : undefined;
   const client = new Client({
     baseUrl: config.baseUrl,
     ...(config.auth.kind === 'bearer' ? { bearerToken: config.auth.token } : {}),
