@@ -12,6 +12,7 @@ import { PlansService, type Actor } from '../src/plans/plans.service.ts';
 import { startTestPeers } from '../src/test-support/app.ts';
 import { createUpstream, type Upstreams } from '../src/upstreams/upstream.ts';
 import { openBenchDatabase } from './bench-database.ts';
+import { spread } from './harness.ts';
 
 const latencyMs = Number(process.env.BENCH_LATENCY_MS ?? 50);
 /** Samples of each per round, and rounds. */
@@ -113,10 +114,9 @@ try {
     console.log(`single round trip to the ${side.padEnd(13)}        ${ms(percentile(all[side], 50))}  ${ms(percentile(all[side], 99))}`);
   }
   console.log(`cold assembly from both (fetch, map, store)    ${ms(percentile(all.assembly, 50))}  ${ms(percentile(all.assembly, 99))}`);
-  const sorted = [...ratios].sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
+  const { min, median, max } = spread(ratios);
   console.log(
-    `\nassembly p50 / slowest round trip p50, per round: min ${sorted[0]!.toFixed(2)}x median ${median.toFixed(2)}x max ${sorted[sorted.length - 1]!.toFixed(2)}x` +
+    `\nassembly p50 / slowest round trip p50, per round: min ${min.toFixed(2)}x median ${median.toFixed(2)}x max ${max.toFixed(2)}x` +
       `  (target: at most ${TARGET}x)  ${median <= TARGET ? 'PASS' : 'FAIL'}`,
   );
 } finally {

@@ -389,8 +389,6 @@ export interface PartChangeResult {
   /** The part's new version; null when nothing was written. */
   version: number | null;
   event_id: string | number | null;
-  /** Rows the `first` CTE gave (1 without one). */
-  first: number;
   planned: number;
 }
 
@@ -1133,7 +1131,6 @@ export class PlansService {
         from changed, json_array_elements_text(${JSON.stringify(sides)}::json) as side(value)
       ), logged as (${logged})
       select (select version from changed) as version, (select id from event) as event_id,
-        ${change.first ? sql`(select count(*)::int from first)` : sql`1`} as first,
         -- The plan is changed only with its part (every change of a part raises the plan's
         -- revision under the plan's lock): were it not, the statement fails and writes nothing.
         (select count(*)::int from planned) / (case when exists (select 1 from planned) and not exists (select 1 from changed) then 0 else 1 end) as planned`;
