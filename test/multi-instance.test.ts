@@ -366,12 +366,6 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
       }
       throw new Error(`answer ${a.marker}: no answer after 20 attempts`);
     };
-    const relative = async () => {
-      for (let i = 0; !stop; i++) {
-        await answer(relativeAnswer(`${run}-svar-${i}`, i));
-        await sleep(20);
-      }
-    };
 
     const client = async (n: number) => {
       const own: string[] = [];
@@ -393,7 +387,7 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
     };
 
     const started = Date.now();
-    const load = Promise.all([...Array.from({ length: CLIENTS }, (_, n) => client(n)), relative()]);
+    const load = Promise.all(Array.from({ length: CLIENTS }, (_, n) => client(n)));
     // A few creates and relatives' answers whose answers the balancer loses, before any instance dies.
     await Promise.all([
       ...Array.from({ length: 3 }, (_, k) => create(`${run}-lost-${k}`, `${run} tappat svar ${k}`, true)),
@@ -473,7 +467,7 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
       )) as unknown as Record<string, unknown>[];
       return Array.isArray(found) ? found : (found as unknown as { rows: typeof found }).rows;
     };
-    await until('the outbox to drain', async () => ((await pending()).length === 0 ? true : undefined), 60_000).catch(async (error: Error) => {
+    await until('the outbox to drain', async () => ((await pending()).length === 0 ? true : undefined), 100_000).catch(async (error: Error) => {
       throw new Error(`${error.message}: ${JSON.stringify((await pending()).slice(0, 10))} (at ${new Date().toISOString()})`);
     });
     const region = peers!.urls.region;
