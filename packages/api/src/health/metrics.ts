@@ -41,6 +41,13 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  private readonly writePaths = new Counter({
+    name: 'sip_write_path_total',
+    help: 'Changes written, by operation (part.update, me.answer) and path: at-once (one read and one statement) or locked (another change came between its read and its write)',
+    labelNames: ['operation', 'path'] as const,
+    registers: [this.registry],
+  });
+
   /** Middleware counting every request by its route pattern. */
   readonly middleware: MiddlewareHandler = async (c, next) => {
     const started = performance.now();
@@ -60,7 +67,15 @@ export class ServiceMetrics {
   reviewWatcherRun(outcome: 'ok' | 'failed'): void {
     this.reviewRuns.inc({ outcome });
   }
+
+  /** A change written, and by which path: a rising share of `locked` is contention (or stale clients). */
+  readonly writePath: WritePathObserver = (operation, path) => {
+    this.writePaths.inc({ operation, path });
+  };
 }
+
+/** Told which path wrote a change: the one-statement path, or the locked path it falls back to. */
+export type WritePathObserver = (operation: 'part.update' | 'me.answer', path: 'at-once' | 'locked') => void;
 
 /** Methods kept as they are in labels; anything else a client sends is `OTHER` (label values stay few). */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);

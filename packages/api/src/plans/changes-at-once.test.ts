@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../db/database.ts';
 import { executePrepared } from '../db/prepared.ts';
 import { accessLog, idempotencyKeys, outbox, planEvents, planParts, planRevisions, plans, reportFacts } from '../db/schema.ts';
+import { ServiceMetrics } from '../health/metrics.ts';
 import { ProblemError } from '../http/errors.ts';
 import { citizenUserId } from '../relatives/me.service.ts';
 import {
@@ -43,13 +44,22 @@ class Overtaken extends PlansService {
 describeEachDatabase('changes made in one statement', (ctx) => {
   let t: TestApp;
   let staff: Awaited<ReturnType<typeof staffClient>>;
+  const metrics = new ServiceMetrics();
 
   beforeAll(async () => {
-    t = await buildTestApp({ database: ctx.database, peers: peers.urls });
+    t = await buildTestApp({ database: ctx.database, peers: peers.urls, metrics });
     staff = await staffClient(t, 'region-coordinator');
   });
 
   const regionPart = (plan: PlanView) => plan.parts.find((p) => p.principal === 'region')!;
+
+  /** The app's count of changes by operation and the path that wrote them (`sip_write_path_total`). */
+  async function paths(): Promise<Record<string, number>> {
+    const counted = await metrics.registry.getSingleMetric('sip_write_path_total')!.get();
+    return Object.fromEntries(counted.values.map((v) => [`${v.labels.operation} ${v.labels.path}`, v.value]));
+  }
+  const added = (before: Record<string, number>, after: Record<string, number>) =>
+    Object.fromEntries(Object.entries(after).flatMap(([k, v]) => (v !== (before[k] ?? 0) ? [[k, v - (before[k] ?? 0)]] : [])));
 
   /** What a change leaves in the plan's records: its revision and everything counted per plan. */
   async function records(planId: string) {
@@ -102,11 +112,29 @@ describeEachDatabase('changes made in one statement', (ctx) => {
       expect(current).toMatchObject({ version: part.version + 1, content: { goals: [{ text: 'Först' }] } });
     });
 
+    it('is written on the one-statement path when nothing stands in its way, and counted by the path that wrote it', async () => {
+      const plan = await staff.createSharedPlan();
+      const part = regionPart(plan);
+      const before = await paths();
+      const change = (version: number) =>
+        staff.request(`/api/plans/${plan.id}/parts/${part.id}`, { method: 'PATCH', ifMatch: version, body: { goals: [{ text: 'Gå ut dagligen' }] } });
+      expect((await change(part.version)).status).toBe(200);
+      expect(added(before, await paths())).toEqual({ 'part.update at-once': 1 });
+      // A stale version is refused on the locked path, and a refusal writes nothing: not counted.
+      expect((await change(part.version)).status).toBe(412);
+      expect(added(before, await paths())).toEqual({ 'part.update at-once': 1 });
+      expect((await change(part.version + 1)).status).toBe(200);
+      expect(added(before, await paths())).toEqual({ 'part.update at-once': 2 });
+      const scraped = await metrics.registry.metrics();
+      expect(scraped).toContain('sip_write_path_total{operation="part.update",path="at-once"}');
+    });
+
     it('overtaken by a change of the other part, is made on the locked path, after it, in one history', async () => {
       const plan = await staff.createSharedPlan();
       const part = regionPart(plan);
       const other = plan.parts.find((p) => p.principal === 'municipality')!;
-      const service = new Overtaken(ctx.database.db, () => new Date());
+      const written: string[] = [];
+      const service = new Overtaken(ctx.database.db, () => new Date(), undefined, (operation, path) => written.push(`${operation} ${path}`));
       const municipality = await staffClient(t, 'municipality-coordinator');
       service.overtake = async () => {
         const res = await municipality.request(`/api/plans/${plan.id}/parts/${other.id}`, { method: 'PATCH', ifMatch: other.version, body: { goals: [{ text: 'Trygg hemma' }] } });
@@ -114,6 +142,7 @@ describeEachDatabase('changes made in one statement', (ctx) => {
       };
       const view = await service.updatePart(REGION_STAFF, plan.id, part.id, part.version, { goals: [{ text: 'Gå ut dagligen' }] });
       expect(view.revision).toBe(plan.revision + 2);
+      expect(written).toEqual(['part.update locked']);
       const [snapshot] = await ctx.database.db
         .select({ snapshot: planRevisions.snapshot })
         .from(planRevisions)
@@ -166,8 +195,11 @@ describeEachDatabase('changes made in one statement', (ctx) => {
           body: JSON.stringify(body),
         });
 
+      const counted = await paths();
       const first = await send({ answer: 'accept' });
       expect(first.status).toBe(200);
+      // Written on the one-statement path.
+      expect(added(counted, await paths())).toEqual({ 'me.answer at-once': 1 });
       expect(first.headers.get('idempotent-replayed')).toBeNull();
       const answered = (await first.json()) as { status: string; receipt: { reference: string } };
       expect(answered.status).toBe('accepted');
@@ -189,6 +221,8 @@ describeEachDatabase('changes made in one statement', (ctx) => {
       expect(await records(plan.id)).toEqual({ ...before, log: before.log + 1 });
       const reused = await expectProblem(await send({ answer: 'decline' }), 422);
       expect(reused.errors?.[0]?.path).toBe('/header/idempotency-key');
+      // A replay and a refused reuse of the key wrote nothing: still one change counted.
+      expect(added(counted, await paths())).toEqual({ 'me.answer at-once': 1 });
     });
   });
 });

@@ -11,6 +11,6 @@ export function staffActor(c: Context<AppEnv>): Actor {
 
 /** The plans service on the request's database and clock. */
 export function plansService(c: Context<AppEnv>): PlansService {
-  const { database, clock, logger } = c.get('deps');
-  return new PlansService(database.db, () => clock.now(), logger);
+  const { database, clock, logger, metrics } = c.get('deps');
+  return new PlansService(database.db, () => clock.now(), logger, metrics?.writePath);
 }

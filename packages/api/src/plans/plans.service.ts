@@ -37,6 +37,7 @@ import { accessLogInsert, accessLogInsertIf, recordAccess, recordAccessCommitted
 import { rowsOf } from '../db/rows.ts';
 import { executePrepared } from '../db/prepared.ts';
 import type { Logger } from '../logger.ts';
+import type { WritePathObserver } from '../health/metrics.ts';
 import { announce } from './announce.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
@@ -451,6 +452,8 @@ export class PlansService {
     private readonly now: () => Date,
     /** Where a change's failed notification is logged. */
     private readonly logger?: Logger,
+    /** Told which path wrote each part change (the metrics). */
+    private readonly onWritePath?: WritePathObserver,
   ) {}
 
   /**
@@ -1018,7 +1021,13 @@ export class PlansService {
    */
   async updatePart(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView> {
     const done = await this.updatePartAtOnce(actor, planId, partId, expectedVersion, patch);
-    return done ?? this.updatePartLocked(actor, planId, partId, expectedVersion, patch);
+    if (done) {
+      this.onWritePath?.('part.update', 'at-once');
+      return done;
+    }
+    const view = await this.updatePartLocked(actor, planId, partId, expectedVersion, patch);
+    this.onWritePath?.('part.update', 'locked');
+    return view;
   }
 
   /** {@link updatePart} in one read and one statement, or undefined when it must take the locked path. */

@@ -41,8 +41,8 @@ const requireIdempotencyKey = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 function service(c: Context<AppEnv>) {
-  const { database, clock, logger } = c.get('deps');
-  return new MeService(database.db, () => clock.now(), logger);
+  const { database, clock, logger, metrics } = c.get('deps');
+  return new MeService(database.db, () => clock.now(), logger, metrics?.writePath);
 }
 
 function citizen(c: Context<AppEnv>): Citizen {

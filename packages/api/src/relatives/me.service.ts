@@ -36,6 +36,7 @@ import { ProblemError } from '../http/errors.ts';
 import { PlansService, type PartChangeResult, type Recorder } from '../plans/plans.service.ts';
 import { executePrepared } from '../db/prepared.ts';
 import type { Logger } from '../logger.ts';
+import type { WritePathObserver } from '../health/metrics.ts';
 import { authorize } from '../policy/authorize.ts';
 import { commitmentView, relativesOf, type StoredRelative } from './relatives.service.ts';
 import { phoneForRelatives } from './phone.ts';
@@ -300,6 +301,8 @@ export class MeService {
     private readonly db: Db,
     private readonly now: () => Date,
     logger?: Logger,
+    /** Told which path wrote each answer (the metrics). */
+    private readonly onWritePath?: WritePathObserver,
   ) {
     this.plans = new PlansService(db, now, logger);
   }
@@ -409,7 +412,14 @@ export class MeService {
     },
   ): Promise<StoredResponse> {
     const done = await this.answerAtOnce(citizen, planId, operation, idem, mutate);
-    return done ?? this.answerLocked(citizen, planId, operation, idem, mutate);
+    if (done) {
+      this.onWritePath?.('me.answer', 'at-once');
+      return done;
+    }
+    const stored = await this.answerLocked(citizen, planId, operation, idem, mutate);
+    // A replay wrote nothing: only a change is counted.
+    if (!stored.replayed) this.onWritePath?.('me.answer', 'locked');
+    return stored;
   }
 
   /**
