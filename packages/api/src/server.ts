@@ -38,7 +38,12 @@ export interface RunningServer {
 /** Opens the database named by the config: a server, or the embedded one under the data folder. */
 export async function openConfiguredDatabase(config: Config): Promise<Database> {
   const database = config.databaseUrl
-    ? await openDatabase({ kind: 'postgres', url: config.databaseUrl, ...(config.databaseMigrationUrl ? { migrationUrl: config.databaseMigrationUrl } : {}) })
+    ? await openDatabase({
+        kind: 'postgres',
+        url: config.databaseUrl,
+        max: config.databasePoolMax,
+        ...(config.databaseMigrationUrl ? { migrationUrl: config.databaseMigrationUrl } : {}),
+      })
     : await openDatabase({ kind: 'pglite', dataDir: join(resolve(config.dataDir), 'pg') });
   await database.migrate();
   if (database.kind === 'pglite') await database.assumeServiceRole();

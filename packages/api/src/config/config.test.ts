@@ -210,6 +210,14 @@ describe('loadConfig', () => {
     }
   });
 
+  it('holds at most ten connections to a Postgres server unless DATABASE_POOL_MAX says otherwise, from one to 200', () => {
+    expect(loadConfig({}).databasePoolMax).toBe(10);
+    expect(loadConfig({ DATABASE_POOL_MAX: '32' }).databasePoolMax).toBe(32);
+    for (const value of ['0', '201', 'many', '2.5', '-1']) {
+      expect(problemsOf({ DATABASE_POOL_MAX: value }).map((p) => p.variable), value).toContain('DATABASE_POOL_MAX');
+    }
+  });
+
   it('refuses one audience for both staff and citizen tokens', () => {
     expect(problemsOf({ STAFF_TOKEN_AUDIENCE: 'sip-broker', CITIZEN_TOKEN_AUDIENCE: 'sip-broker' }).map((p) => p.variable)).toContain('CITIZEN_TOKEN_AUDIENCE');
   });

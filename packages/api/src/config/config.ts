@@ -261,6 +261,7 @@ export const envSchema = z
     FHIR_SYSTEM_BASES_EARLIER: baseUrlList.default([]),
     DATABASE_URL: postgresUrl.optional(),
     DATABASE_MIGRATION_URL: postgresUrl.optional(),
+    DATABASE_POOL_MAX: z.coerce.number({ message: 'must be a whole number' }).int().min(1).max(200).default(10),
     ACCESS_LOG_CHECKPOINTS: checkpointLocation.optional(),
     ACCESS_LOG_CHECKPOINT_KEY: checkpointKey.optional(),
     ACCESS_LOG_CHECKPOINT_INTERVAL_SECONDS: z.coerce.number({ message: 'must be a whole number of seconds' }).int().min(5).max(86_400).default(300),
@@ -380,6 +381,8 @@ export interface Config {
   databaseUrl: string | undefined;
   /** The owner's connection, for migrations (`DATABASE_MIGRATION_URL`); `databaseUrl` is then the service's own role. */
   databaseMigrationUrl: string | undefined;
+  /** At most this many connections to a Postgres server (`DATABASE_POOL_MAX`). */
+  databasePoolMax: number;
   dataDir: string;
   /**
    * Where checkpoints of the access log are kept, outside its database (`ACCESS_LOG_CHECKPOINTS`,
@@ -551,6 +554,7 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     fhirSystems: sipSystems(env.FHIR_SYSTEM_BASE ?? fhirCanonicalBase, env.FHIR_SYSTEM_BASES_EARLIER),
     databaseUrl: env.DATABASE_URL,
     databaseMigrationUrl: env.DATABASE_MIGRATION_URL,
+    databasePoolMax: env.DATABASE_POOL_MAX,
     dataDir: env.DATA_DIR,
     accessLogCheckpoints: checkpointsOf(env),
     accessLogCheckpointIntervalMs: env.ACCESS_LOG_CHECKPOINT_INTERVAL_SECONDS * 1000,

@@ -1,0 +1,30 @@
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config/config.ts';
+import { openConfiguredDatabase } from '../server.ts';
+import { createTestDatabase, type TestDatabase } from '../test-support/index.ts';
+import type { Database } from './database.ts';
+import { rowsOf } from './rows.ts';
+
+const serverUrl = process.env.TEST_DATABASE_URL;
+
+describe.skipIf(!serverUrl && !process.env.CI)('the connections to a Postgres server', () => {
+  let test: TestDatabase;
+  let database: Database | undefined;
+
+  beforeAll(async () => {
+    test = await createTestDatabase('postgres');
+  }, 120_000);
+  afterAll(async () => {
+    await database?.close();
+    await test?.drop();
+  });
+
+  it('are at most DATABASE_POOL_MAX, however many statements wait', async () => {
+    database = await openConfiguredDatabase(loadConfig({ DATABASE_URL: test.url!, DATABASE_POOL_MAX: '3', DATA_DIR: 'unused' }));
+    const pids = await Promise.all(
+      Array.from({ length: 12 }, async () => rowsOf<{ pid: number }>(await database!.db.execute(sql`select pg_backend_pid() as pid, pg_sleep(0.05)`))[0]!.pid),
+    );
+    expect(new Set(pids).size).toBe(3);
+  });
+});
