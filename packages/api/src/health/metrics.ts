@@ -68,7 +68,7 @@ export class ServiceMetrics {
     this.reviewRuns.inc({ outcome });
   }
 
-  /** A change written, and by which path: a rising share of `locked` is contention (or stale clients). */
+  /** A change written, and by which path: a rising share of `locked` is contention on the same plans. */
   readonly writePath: WritePathObserver = (operation, path) => {
     this.writePaths.inc({ operation, path });
   };
