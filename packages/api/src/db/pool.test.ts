@@ -3,12 +3,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
 import { openConfiguredDatabase } from '../server.ts';
 import { createTestDatabase, type TestDatabase } from '../test-support/index.ts';
-import type { Database } from './database.ts';
+import { openDatabase, type Database } from './database.ts';
 import { rowsOf } from './rows.ts';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
 
-describe.skipIf(!serverUrl && !process.env.CI)('the connections to a Postgres server', () => {
+describe.skipIf(!serverUrl && !process.env.CI)('a Postgres server shared by instances', () => {
   let test: TestDatabase;
   let database: Database | undefined;
 
@@ -26,5 +26,17 @@ describe.skipIf(!serverUrl && !process.env.CI)('the connections to a Postgres se
       Array.from({ length: 12 }, async () => rowsOf<{ pid: number }>(await database!.db.execute(sql`select pg_backend_pid() as pid, pg_sleep(0.05)`))[0]!.pid),
     );
     expect(new Set(pids).size).toBe(3);
+  });
+
+  it('lets instances start at the same moment: each migrates and grants its role, none fails', async () => {
+    const starting = await Promise.all(Array.from({ length: 4 }, () => openDatabase({ kind: 'postgres', url: test.url!, max: 1 })));
+    try {
+      for (let round = 0; round < 5; round++) {
+        const started = await Promise.allSettled(starting.map((d) => d.migrate()));
+        expect(started.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason))).toEqual([]);
+      }
+    } finally {
+      await Promise.all(starting.map((d) => d.close()));
+    }
   });
 });
