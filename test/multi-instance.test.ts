@@ -427,7 +427,9 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
     stop = true;
     await Promise.all([load, burst]);
     expect(outcomes.unknown, 'writes in flight on the killed instance').toBeGreaterThan(0);
-    expect(Date.now() - started).toBeLessThan(LOAD_MS + 15_000);
+    // Nothing waited on anything unbounded: a request ends within the balancer's 30 s server
+    // timeout, an upstream lookup within the instances' 20 s (a loaded machine takes its time).
+    expect(Date.now() - started).toBeLessThan(LOAD_MS + 60_000);
 
     // 1. Every plan acknowledged is there once; a retried key made no second plan.
     const plans = (await db.asOwner((d) =>
