@@ -2,13 +2,12 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/config.ts';
 import { openConfiguredDatabase } from '../server.ts';
-import { createTestDatabase, type TestDatabase } from '../test-support/index.ts';
+import { createTestDatabase, serverUrl, type TestDatabase } from '../test-support/index.ts';
 import { openDatabase, type Database } from './database.ts';
 import { rowsOf } from './rows.ts';
 
-const serverUrl = process.env.TEST_DATABASE_URL;
-
-describe.skipIf(!serverUrl && !process.env.CI)('a Postgres server shared by instances', () => {
+// In CI a server is required (test-support/databases.ts refuses to run without one).
+describe.skipIf(!serverUrl)('a Postgres server the service runs on, one instance or several', () => {
   let test: TestDatabase;
   let database: Database | undefined;
 
@@ -20,7 +19,7 @@ describe.skipIf(!serverUrl && !process.env.CI)('a Postgres server shared by inst
     await test?.drop();
   });
 
-  it('are at most DATABASE_POOL_MAX, however many statements wait', async () => {
+  it('holds at most DATABASE_POOL_MAX connections of each instance, however many statements wait', async () => {
     database = await openConfiguredDatabase(loadConfig({ DATABASE_URL: test.url!, DATABASE_POOL_MAX: '3', DATA_DIR: 'unused' }));
     const pids = await Promise.all(
       Array.from({ length: 12 }, async () => rowsOf<{ pid: number }>(await database!.db.execute(sql`select pg_backend_pid() as pid, pg_sleep(0.05)`))[0]!.pid),

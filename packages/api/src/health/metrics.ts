@@ -43,7 +43,7 @@ export class ServiceMetrics {
 
   private readonly writePaths = new Counter({
     name: 'sip_write_path_total',
-    help: 'Changes written, by operation (part.update, me.answer) and path: at-once (one read and one statement) or locked (another change came between its read and its write)',
+    help: 'Changes written, by operation (part.update; a relative\'s me.answer, me.home-consent, me.request) and path: at-once (one read and one statement) or locked (another change came between its read and its write)',
     labelNames: ['operation', 'path'] as const,
     registers: [this.registry],
   });
@@ -75,7 +75,10 @@ export class ServiceMetrics {
 }
 
 /** Told which path wrote a change: the one-statement path, or the locked path it falls back to. */
-export type WritePathObserver = (operation: 'part.update' | 'me.answer', path: 'at-once' | 'locked') => void;
+export type WritePathObserver = (operation: WriteOperation, path: 'at-once' | 'locked') => void;
+
+/** The changes counted by path: a principal's part, and what a relative writes in their own name. */
+export type WriteOperation = 'part.update' | 'me.answer' | 'me.home-consent' | 'me.request';
 
 /** Methods kept as they are in labels; anything else a client sends is `OTHER` (label values stay few). */
 const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);

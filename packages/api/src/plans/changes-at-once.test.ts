@@ -223,6 +223,14 @@ describeEachDatabase('changes made in one statement', (ctx) => {
       expect(reused.errors?.[0]?.path).toBe('/header/idempotency-key');
       // A replay and a refused reuse of the key wrote nothing: still one change counted.
       expect(added(counted, await paths())).toEqual({ 'me.answer at-once': 1 });
+      // What else a relative writes in their own name is counted under its own operation.
+      const request = await t.app.request(`/api/me/plans/${plan.id}/requests`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${token}`, 'content-type': 'application/json', 'Idempotency-Key': `at-once-request-${ctx.kind}` },
+        body: JSON.stringify({ kind: 'contact-consultant' }),
+      });
+      expect(request.status, await request.clone().text()).toBeLessThan(300);
+      expect(added(counted, await paths())).toEqual({ 'me.answer at-once': 1, 'me.request at-once': 1 });
     });
   });
 });

@@ -36,7 +36,7 @@ import { ProblemError } from '../http/errors.ts';
 import { PlansService, type PartChangeResult, type Recorder } from '../plans/plans.service.ts';
 import { executePrepared } from '../db/prepared.ts';
 import type { Logger } from '../logger.ts';
-import type { WritePathObserver } from '../health/metrics.ts';
+import type { WriteOperation, WritePathObserver } from '../health/metrics.ts';
 import { authorize } from '../policy/authorize.ts';
 import { commitmentView, relativesOf, type StoredRelative } from './relatives.service.ts';
 import { phoneForRelatives } from './phone.ts';
@@ -397,7 +397,7 @@ export class MeService {
   private async answerOnce(
     citizen: Citizen,
     planId: string,
-    operation: Operation,
+    operation: Exclude<WriteOperation, 'part.update'>,
     idem: Idempotency,
     mutate: (
       me: StoredRelative,
@@ -413,12 +413,12 @@ export class MeService {
   ): Promise<StoredResponse> {
     const done = await this.answerAtOnce(citizen, planId, operation, idem, mutate);
     if (done) {
-      this.onWritePath?.('me.answer', 'at-once');
+      this.onWritePath?.(operation, 'at-once');
       return done;
     }
     const stored = await this.answerLocked(citizen, planId, operation, idem, mutate);
     // A replay wrote nothing: only a change is counted.
-    if (!stored.replayed) this.onWritePath?.('me.answer', 'locked');
+    if (!stored.replayed) this.onWritePath?.(operation, 'locked');
     return stored;
   }
 
