@@ -171,8 +171,8 @@ describe.skipIf(skipReason)(`three instances behind HAProxy, one killed under lo
       DATABASE_MIGRATION_URL: setting!.db.url!,
       DATABASE_URL: setting!.serviceUrl,
       // The test peers answer from this test's own process, which drives the load beside them: on
-      // a loaded machine a lookup can take more than the 5 s default, and an individual not found
-      // at consent waits for the plan's next sync to be published there (set aside until then).
+      // a loaded machine a lookup can take more than the 5 s default, and an individual not looked
+      // up at consent is then looked up again by the delivery, a sync beside the load's changes.
       // What is tested here is an instance's death, not a slow upstream.
       UPSTREAM_TIMEOUT_MS: '20000',
     });

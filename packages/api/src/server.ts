@@ -18,6 +18,7 @@ import type { Logger } from './logger.ts';
 import { startingOrganisations, upsertOrganisations } from './organisations/organisations.ts';
 import { PlanEventHub } from './plans/events.ts';
 import { createPublisher } from './publish/publisher.ts';
+import { SyncService } from './assembly/sync.service.ts';
 import { OutboxWorker } from './publish/outbox.worker.ts';
 import { ReviewDueWatcher } from './relatives/review-due.ts';
 import { ServiceMetrics } from './health/metrics.ts';
@@ -145,7 +146,9 @@ export async function startServer(config: Config, logger: Logger, clock: Clock =
 
   const events = new PlanEventHub(database, { logger, now: () => clock.now() });
   await events.start();
-  const outbox = new OutboxWorker(database, createPublisher(database.db, publishing, config.fhirSystems, () => clock.now()), logger, () => clock.now(), {
+  // A delivery that finds the individual's record unknown there looks it up with the reading clients.
+  const lookUps = new SyncService(database.db, upstreams, config.fhirSystems, () => clock.now());
+  const outbox = new OutboxWorker(database, createPublisher(database.db, publishing, config.fhirSystems, () => clock.now(), { lookUpAgain: (planId, side) => lookUps.lookUpAgain(planId, side) }), logger, () => clock.now(), {
     probe: async (name) => (await publishing[name]?.check())?.ok ?? false,
   });
   await outbox.start();

@@ -10,6 +10,7 @@ import {
   type Relative,
   type SipSystems,
   type SourceStatus,
+  SYSTEM_PREFIX,
 } from '@sip/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
@@ -22,6 +23,9 @@ import { dismissedSourcesOf } from '../relatives/relatives.service.ts';
 import { upstreamNamesOf } from '../organisations/organisations.ts';
 import { mergeRelatives, mergeSourced, unchanged } from './merge.ts';
 
+
+/** The broker, looking the individual up again in an upstream on its own initiative. */
+export const LOOKUP_USER = `${SYSTEM_PREFIX}lookup`;
 
 export interface SyncResult {
   changed: boolean;
@@ -98,6 +102,28 @@ export class SyncService {
   }
 
   /**
+   * Reads one side again on the broker's own initiative: the publisher's, when the plan does not
+   * know the individual's record there (its last read failed, or found no one). Applied as any
+   * sync is (what the side holds merged in, protection marked, a revision when anything changed;
+   * with only one side read, a protection mark is never lifted) and recorded as the broker's,
+   * under the organisation whose record was read. Never throws for an upstream failure.
+   */
+  async lookUpAgain(planId: string, side: Principal): Promise<void> {
+    const [plan] = await this.db.select().from(plans).where(eq(plans.id, planId));
+    if (!plan) return;
+    const reach = await this.reachOf(this.db, plan);
+    const organisation = reach.organisations[side];
+    if (!organisation) return;
+    const outcomes = await this.fetch(plan.individualId, reach, side);
+    const recorder: Recorder = { principal: { userId: LOOKUP_USER, organisationId: organisation.id }, requestId: null };
+    await this.db.transaction(async (txRaw) => {
+      const tx = txRaw as unknown as Db;
+      const [locked] = await tx.select().from(plans).where(eq(plans.id, planId)).for('update');
+      if (locked) await this.applyAndRecord(tx, recorder, locked, outcomes);
+    });
+  }
+
+  /**
    * Creates a plan and assembles it from the upstream it reaches (before the individual's
    * consent, the initiator's alone), as one: the upstream is read first, then the plan is
    * written and filled in one transaction, so a failure leaves nothing behind. Under an
@@ -143,12 +169,12 @@ export class SyncService {
    * terms; the others are not asked at all. A side whose answer fails, or is not valid FHIR R4,
    * or maps to anything the plan's own schemas refuse, is an error outcome, never a throw.
    */
-  private async fetch(personId: string, reach: Reach): Promise<Outcome[]> {
+  private async fetch(personId: string, reach: Reach, only?: Principal): Promise<Outcome[]> {
     const reached = this.sidesReached(reach);
     // Each side from the upstream of the plan's organisation on that side (a municipality's own case system).
     const names = await upstreamNamesOf(this.db, reach.organisations);
     return Promise.all(
-      SIDES.map(async (side): Promise<Outcome> => {
+      SIDES.filter((side) => only === undefined || side === only).map(async (side): Promise<Outcome> => {
         if (!reached.has(side)) return { side, notShared: true };
         const upstream = this.upstreams[names[side]];
         if (!upstream) return { side, error: 'not-configured' };

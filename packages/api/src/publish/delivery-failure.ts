@@ -28,6 +28,17 @@ export class CannotDeliver extends Error {
   }
 }
 
+/**
+ * A delivery that cannot be made yet, but that a later attempt may make: e.g. the individual
+ * could not be looked up in the receiver's record because it did not answer. Retried with backoff.
+ */
+export class NotYetDeliverable extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'NotYetDeliverable';
+  }
+}
+
 /** HTTP statuses a retry may fix: the receiver was busy, in conflict, or changed meanwhile. */
 const RETRYABLE = new Set([408, 409, 412, 425, 429]);
 
@@ -51,6 +62,8 @@ function statusFailure(status: number, reason: string, retryAfterMs?: number): D
 /** How a failed delivery is to be treated: retried with backoff, or set aside. */
 export function deliveryFailure(error: unknown): DeliveryFailure {
   if (error instanceof CannotDeliver) return { permanent: true, reason: error.reason, answered: true };
+  // Paced by the backoff alone: the lookup that failed is tried again with the next attempt.
+  if (error instanceof NotYetDeliverable) return { permanent: false, reason: error.reason, answered: true };
   if (error instanceof FhirValidationError) return { permanent: true, reason: 'invalid-fhir', answered: false };
   if (error instanceof EntriesRefused) return statusFailure(error.status, 'entries-refused');
   if (error instanceof UpstreamError) {

@@ -25,7 +25,7 @@ import type { Db } from '../db/database.ts';
 import { planParts, planRevisions, plans, planSources } from '../db/schema.ts';
 import { relativesOf } from '../relatives/relatives.service.ts';
 import { UpstreamError, type Upstream, type Upstreams } from '../upstreams/upstream.ts';
-import { CannotDeliver } from './delivery-failure.ts';
+import { CannotDeliver, NotYetDeliverable } from './delivery-failure.ts';
 import type { Deliver, OutboxItem } from './outbox.worker.ts';
 import { StaleWrite, writeAll, type Write, type Written } from './transactions.ts';
 
@@ -268,6 +268,38 @@ function withoutId<T extends Resource>(resource: T): Resource {
   return body as Resource;
 }
 
+export interface PublisherOptions {
+  /**
+   * Reads the side's upstream again for the plan's individual, recording what it finds as a sync
+   * does (see `SyncService.lookUpAgain`). Asked when the plan knows no record of the individual
+   * there: never read, the last read failed, or it found no one {@link LOOK_UP_NOT_FOUND_AFTER_MS} ago.
+   */
+  lookUpAgain(planId: string, side: Principal): Promise<void>;
+}
+
+/**
+ * How long an upstream that answered it holds no record of the individual is believed before
+ * a delivery asks again (a record may be opened there later). One that did not answer is asked
+ * again at every attempt, which the outbox's backoff paces.
+ */
+export const LOOK_UP_NOT_FOUND_AFTER_MS = 10 * 60_000;
+
+type Source = { patientId: string | null; status: string; lastAttemptAt: Date };
+
+async function sourceOf(db: Db, planId: string, side: Principal): Promise<Source | undefined> {
+  const [source] = await db
+    .select({ patientId: planSources.patientId, status: planSources.status, lastAttemptAt: planSources.lastAttemptAt })
+    .from(planSources)
+    .where(and(eq(planSources.planId, planId), eq(planSources.side, side)));
+  return source;
+}
+
+/** Whether a side whose record of the individual is not known is to be read again now. */
+function lookUpDue(source: Source | undefined, at: Date): boolean {
+  if (source?.status !== 'not-found') return true;
+  return at.getTime() - source.lastAttemptAt.getTime() >= LOOK_UP_NOT_FOUND_AFTER_MS;
+}
+
 /**
  * Delivers one outbox item: the plan as it was at the item's revision (the newest queued for
  * the side), cut to what the individual's consent lets reach that side (then and now), and a
@@ -277,20 +309,39 @@ function withoutId<T extends Resource>(resource: T): Resource {
  * What the upstream holds is read first: resources it holds are updated with `If-Match`, the
  * unchanged ones not sent at all; the others are created by identifier. Relatives the upstream
  * knows keep their own RelatedPerson (no second one); the individual is never created: an
- * upstream that does not know them gets nothing, and the item is set aside until it does.
+ * upstream that does not know them gets nothing. Where the plan knows no record of them there,
+ * the side is read again first; an upstream that answered it has none sets the item aside, one
+ * that did not answer has it retried.
  * Writes go in transactions small enough for the upstream, each counted only when every entry
  * was written. A 412 (someone changed it there meanwhile) is met by reading again.
  */
-export function createPublisher(db: Db, upstreams: Upstreams, systems: SipSystems, now: () => Date = () => new Date()): Deliver {
+export function createPublisher(db: Db, upstreams: Upstreams, systems: SipSystems, now: () => Date, options: PublisherOptions): Deliver {
   return async (item: OutboxItem, signal?: AbortSignal) => {
     // The upstream of the plan's organisation on that side; one no longer configured waits, set aside.
     const upstream = upstreams[item.upstream];
     if (!upstream) throw new CannotDeliver('upstream-not-configured');
-    const current = await sharingNow(db, item.planId);
+    let current = await sharingNow(db, item.planId);
     const at = now();
-    const organisation = current?.parts.find((p) => p.principal === item.side)?.organisation;
-    const sideReached = current !== undefined && reaches(current, item.side, organisation, at);
-    if (!decide('upstream.publish', 'broker', { sideReached }).allowed) return 'withheld';
+    const reached = () => {
+      const organisation = current?.parts.find((p) => p.principal === item.side)?.organisation;
+      const sideReached = current !== undefined && reaches(current, item.side, organisation, at);
+      return decide('upstream.publish', 'broker', { sideReached }).allowed;
+    };
+    if (!reached()) return 'withheld';
+    let source = await sourceOf(db, item.planId, item.side);
+    if (!source?.patientId && lookUpDue(source, at)) {
+      // The plan does not know the individual's record there: look again (as a sync of that
+      // side, so protection is marked and what it holds merged), then go on with what is known now.
+      await options.lookUpAgain(item.planId, item.side);
+      source = await sourceOf(db, item.planId, item.side);
+      current = await sharingNow(db, item.planId);
+      if (!reached()) return 'withheld';
+    }
+    // The broker never creates the individual in a record: an upstream must know them first.
+    if (!source?.patientId) {
+      if (source?.status === 'not-found') throw new CannotDeliver('individual-unknown-upstream');
+      throw new NotYetDeliverable('individual-not-looked-up');
+    }
     const revisionNumbers = item.revisions.length ? item.revisions : [item.revision];
     const revisions = await db
       .select()
@@ -298,12 +349,6 @@ export function createPublisher(db: Db, upstreams: Upstreams, systems: SipSystem
       .where(and(eq(planRevisions.planId, item.planId), inArray(planRevisions.revision, revisionNumbers)));
     const revision = revisions.find((r) => r.revision === item.revision);
     if (!revision) throw new Error('outbox item without its plan revision');
-    const [source] = await db
-      .select({ patientId: planSources.patientId })
-      .from(planSources)
-      .where(and(eq(planSources.planId, item.planId), eq(planSources.side, item.side)));
-    // The broker never creates the individual in a record: an upstream must know them first.
-    if (!source?.patientId) throw new CannotDeliver('individual-unknown-upstream');
     const patientReference = `Patient/${source.patientId}`;
     const snapshot = revision.snapshot as PlanView;
     const plan = planViewFor(withProtectionNow(snapshot, current!), item.side, at, current!.consent);

@@ -15,6 +15,7 @@ import { startingOrganisations, upsertOrganisations } from '../organisations/org
 import { PlanEventHub } from '../plans/events.ts';
 import type { ServiceMetrics } from '../health/metrics.ts';
 import { createPublisher } from '../publish/publisher.ts';
+import { SyncService } from '../assembly/sync.service.ts';
 import { OutboxWorker } from '../publish/outbox.worker.ts';
 import { createUpstream, type Upstreams } from '../upstreams/upstream.ts';
 import { OTHER_MUNICIPALITY, OTHER_REGION } from './plans.ts';
@@ -154,7 +155,9 @@ export async function buildTestApp(options: {
   });
   await events.start();
   const publishing = clients();
-  const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, publishing, config.fhirSystems, () => clock.now()), logger, () => clock.now(), {
+  // A delivery that finds the individual's record unknown there looks it up with the reading clients.
+  const lookUps = new SyncService(options.database.db, upstreams, config.fhirSystems, () => clock.now());
+  const outbox = new OutboxWorker(options.database, createPublisher(options.database.db, publishing, config.fhirSystems, () => clock.now(), { lookUpAgain: (planId, side) => lookUps.lookUpAgain(planId, side) }), logger, () => clock.now(), {
     baseDelayMs: 1,
     maxDelayMs: 1,
     probe: async (name) => (await publishing[name]?.check())?.ok ?? false,
