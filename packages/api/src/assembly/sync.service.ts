@@ -105,8 +105,9 @@ export class SyncService {
    * Reads one side again on the broker's own initiative: the publisher's, when the plan does not
    * know the individual's record there (its last read failed, or found no one). Applied as any
    * sync is (what the side holds merged in, protection marked, a revision when anything changed;
-   * with only one side read, a protection mark is never lifted) and recorded as the broker's,
-   * under the organisation whose record was read. Never throws for an upstream failure.
+   * with only one side read, a protection mark is never lifted; a closed plan takes in only where
+   * the record is and the mark) and recorded as the broker's, under the organisation whose record
+   * was read. Never throws for an upstream failure.
    */
   async lookUpAgain(planId: string, side: Principal): Promise<void> {
     const [plan] = await this.db.select().from(plans).where(eq(plans.id, planId));
@@ -119,7 +120,8 @@ export class SyncService {
     await this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const [locked] = await tx.select().from(plans).where(eq(plans.id, planId)).for('update');
-      if (locked) await this.applyAndRecord(tx, recorder, locked, outcomes);
+      // A closed plan takes nothing more in: only where the record is, and a protection mark.
+      if (locked) await this.applyAndRecord(tx, recorder, locked, outcomes, { merge: locked.status !== 'closed' });
     });
   }
 
@@ -153,8 +155,8 @@ export class SyncService {
   }
 
   /** Applies the outcomes to the locked plan and records the sync: a revision when anything changed, else the access alone. */
-  private async applyAndRecord(tx: Db, actor: Recorder, locked: PlanRow, outcomes: Outcome[]): Promise<boolean> {
-    const changed = await this.apply(tx, locked, outcomes);
+  private async applyAndRecord(tx: Db, actor: Recorder, locked: PlanRow, outcomes: Outcome[], options: { merge: boolean } = { merge: true }): Promise<boolean> {
+    const changed = await this.apply(tx, locked, outcomes, options);
     if (changed) {
       await this.plans.commitChange(tx, actor, locked.id, { type: 'plan.synced', partId: null, version: locked.version, action: 'plan.sync' });
     } else {
@@ -213,8 +215,11 @@ export class SyncService {
     );
   }
 
-  /** Applies what each side holds to the locked plan; true when anything changed. */
-  private async apply(tx: Db, plan: PlanRow, outcomes: Outcome[]): Promise<boolean> {
+  /**
+   * Applies what each side holds to the locked plan; true when anything changed. Without `merge`,
+   * only how each side went (and where the individual's record is) and the protection mark.
+   */
+  private async apply(tx: Db, plan: PlanRow, outcomes: Outcome[], { merge }: { merge: boolean }): Promise<boolean> {
     const parts = await this.plans.parts(tx, plan.id);
     const today = this.now();
     const attemptAt = today;
@@ -242,6 +247,7 @@ export class SyncService {
         { status: fromSide.found ? 'ok' : 'not-found', patientId: fromSide.patientId, demographics: fromSide.demographics ?? null },
         attemptAt,
       );
+      if (!merge) continue;
       const part = parts.find((p) => p.kind === side)!;
       const content = part.content as PartContent;
       const next: PartContent = {

@@ -86,6 +86,9 @@ describeEachDatabase('a delivery looks the individual up again where the plan kn
     const provenances = await searchPeer<Provenance>(peers.urls.region, `Provenance?target=CarePlan/${regionSip!.id}`);
     const revisions = provenances.map((p) => p.extension?.[0]?.valueInteger).sort((a, b) => a! - b!);
     expect(revisions).toEqual(Array.from({ length: after.revision - created.revision }, (_, i) => created.revision + 1 + i));
+    // The lookup's revision is the broker's own, as its record says.
+    const lookedUp = provenances.find((p) => p.extension?.[0]?.valueInteger === after.revision)!;
+    expect(lookedUp.agent?.[0]?.who).toMatchObject({ type: 'Device', identifier: { value: LOOKUP_USER } });
 
     // The next delivery needs no lookup: the record is known.
     const res = await coordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: after.version, body: { title: 'SIP efter uppslag' } });
@@ -186,5 +189,35 @@ describeEachDatabase('a delivery looks the individual up again where the plan kn
     const versions = (((await history.json()) as { entry?: { resource?: CarePlan }[] }).entry ?? []).map((e) => e.resource!);
     expect(versions.length).toBeGreaterThan(0);
     for (const version of versions) expect(version.meta?.security?.some((l) => l.code === label.code)).toBe(true);
+  });
+
+  it('takes nothing into a closed plan when it looks up its record: the closed plan reaches the side as it was closed', async () => {
+    const coordinator = await staffClient(t, 'municipality-coordinator');
+    const created = await coordinator.createPlan({ individual: { personId: '195202149836' }, overallResponsibility: 'municipality' });
+    let closed: PlanView;
+    await peers.region.setFault('down');
+    try {
+      let res = await coordinator.request(`/api/plans/${created.id}/consent`, { method: 'PUT', ifMatch: created.version, body: consentInput() });
+      expect(res.status).toBe(200);
+      const consented = (await res.json()) as PlanView;
+      res = await coordinator.request(`/api/plans/${created.id}/status`, { method: 'POST', ifMatch: consented.version, body: { status: 'closed' } });
+      expect(res.status).toBe(200);
+      closed = (await res.json()) as PlanView;
+      expect(await sourceOf(closed.id, 'region')).toEqual({ status: 'unavailable', patient_id: null });
+      await t.outbox.drain();
+    } finally {
+      await peers.region.setFault('none');
+    }
+    await new Promise((r) => setTimeout(r, 150)); // the circuit lets a probe through
+    await t.outbox.drain();
+
+    expect(await sourceOf(closed.id, 'region')).toEqual({ status: 'ok', patient_id: 'patient-karl' });
+    const after = (await (await coordinator.request(`/api/plans/${closed.id}`)).json()) as PlanView;
+    expect([after.status, after.revision]).toEqual(['closed', closed.revision]);
+    expect(after.parts).toEqual(closed.parts);
+    expect((await lookUps(closed.id)).length).toBeGreaterThan(0);
+    expect((await outboxOf(closed.id)).every((r) => r.delivered)).toBe(true);
+    const [sip] = await sipAt(peers.urls.region, closed.id);
+    expect([sip!.subject?.reference, sip!.status]).toEqual(['Patient/patient-karl', 'completed']);
   });
 });
