@@ -96,6 +96,25 @@ describeEachDatabase('a delivery looks the individual up again where the plan kn
     await t.outbox.drain();
     expect(await lookUps(plan.id)).toHaveLength(logged.length);
     expect((await sipAt(peers.urls.region, plan.id))[0]!.title).toBe('SIP efter uppslag');
+
+    // Publish, sync, publish again: staff's own sync finds nothing new to take in (what the lookup
+    // took in is not taken in twice, nor is what the broker published read back), and the region
+    // holds no second copy of anything.
+    const count = async () => {
+      const counts: Record<string, number> = {};
+      for (const type of ['CarePlan', 'Goal', 'RelatedPerson', 'Provenance', 'Consent', 'Task']) counts[type] = (await searchPeer(peers.urls.region, type)).length;
+      return counts;
+    };
+    const before = await count();
+    const synced = await coordinator.request(`/api/plans/${plan.id}/sync`, { method: 'POST' });
+    expect(synced.status).toBe(200);
+    const resynced = (await synced.json()) as PlanView;
+    // The title's change made the one revision since the lookup's; the sync makes none.
+    expect(resynced.revision).toBe(after.revision + 1);
+    const interventions = (view: PlanView) => view.parts.map((p) => (p.content.interventions ?? []).map((i) => i.id));
+    expect(interventions(resynced)).toEqual(interventions(after));
+    await t.outbox.drain();
+    expect(await count()).toEqual(before);
   });
 
   it('sets aside a side that answered it holds no record, asks it again after a while, and delivers once the record is there', async () => {
