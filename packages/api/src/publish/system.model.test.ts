@@ -2,7 +2,9 @@
  * A model-based test of the whole system: random sequences of what staff, relatives, the
  * individual, the upstreams and the service's own life cycle do to one shared plan, run against the real
  * service on a real database and the two FHIR test peers, with a small model of what the service
- * acknowledged. After each sequence every fault is switched off, the outbox is drained, and:
+ * acknowledged. A sequence may start with the municipality's record not answering, as it did not
+ * when the consent first let the plan reach it. After each sequence every fault is switched off,
+ * the outbox is drained, and:
  *
  * 1. every acknowledged write is in the plan read back, exactly once: the title, each part's
  *    goals, the individual's own goals, each commitment's answers;
@@ -22,6 +24,7 @@
 // The app first: @hono/zod-openapi must extend zod before @sip/shared builds its schemas.
 import {
   buildTestApp,
+  consentInput,
   describeEachDatabase,
   integrityFindings,
   latestResources,
@@ -129,6 +132,8 @@ function answerAllowed(commitment: ModelCommitment, answer: Answer): boolean {
   const now = status(commitment);
   switch (answer) {
     case 'accept':
+      // A relative who said no may change their mind while the no stands (staff cancel nothing here).
+      return now === 'requested' || now === 'declined';
     case 'decline':
       return now === 'requested';
     case 'withdraw':
@@ -495,7 +500,16 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
     async run(m: Model, r: Real) {
       step(m, this.toString());
       await r.peers[this.side].setFault(this.mode);
+      const was = m.fault[this.side];
       m.fault[this.side] = this.mode;
+      // Back from a fault: once the circuit the service reads the side through lets a probe by
+      // and it answers, the side counts as back (a read before that is refused by the open circuit).
+      if (this.mode === 'none' && was !== 'none') {
+        for (let tries = 0; !(await r.t.upstreams[this.side]!.check()).ok; tries++) {
+          expect(tries, `the ${this.side} read again once back, after ${history(m)}`).toBeLessThan(20);
+          await sleep(150);
+        }
+      }
     }
     toString = () => `${this.side} ${this.mode === 'none' ? 'back' : this.mode}`;
   }
@@ -593,13 +607,23 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
 
   /**
    * A fresh shared plan for Astrid on the run's own peers: the region's coordinator's, with Maria,
-   * Bengt and Elsa in its relatives section and a commitment proposed to Maria; everything delivered.
+   * Bengt and Elsa in its relatives section and a commitment proposed to Maria; everything
+   * delivered. Unless the municipality's record had a fault (`atConsent`) when the consent first
+   * let the plan reach it: the fault then stays on, the sequence starts with the municipality's
+   * record of Astrid not known, and its deliveries look her up (the model's faults say so).
    */
-  async function freshPlan(peers: TestPeers): Promise<{ model: Model; real: Real }> {
+  async function freshPlan(peers: TestPeers, atConsent: FaultMode): Promise<{ model: Model; real: Real }> {
     const running = await start(peers);
     const coordinator = running.staff['region-coordinator'];
     const title = `SIP för Astrid (${ctx.kind})`;
-    let plan = await coordinator.createSharedPlan({ title, overallResponsibility: 'region' });
+    const created = await coordinator.createPlan({ title, overallResponsibility: 'region' });
+    await peers.municipality.setFault(atConsent);
+    let plan = await body<PlanView>(
+      await coordinator.request(`/api/plans/${created.id}/consent`, { method: 'PUT', ifMatch: created.version, body: consentInput() }),
+      200,
+      'record the consent',
+    );
+    expect(plan.sources?.municipality.status, 'the municipality read at the consent').toBe(atConsent === 'none' ? 'ok' : 'unavailable');
     if (!plan.relativesSection.relatives.some((rel) => rel.personId === PERSON_ID.maria)) {
       const section = await coordinator.request(`/api/plans/${plan.id}/relatives`);
       await body(await coordinator.request(`/api/plans/${plan.id}/relatives`, { method: 'POST', ifMatch: section.headers.get('etag')!, body: MARIA_RELATIVE }), 201, 'add Maria');
@@ -631,13 +655,13 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
       ownGoals: (plan.fields.individualGoals ?? []).map((g) => g.text),
       commitments: [],
       lastAnswer: null,
-      fault: { region: 'none', municipality: 'none' },
+      fault: { region: 'none', municipality: atConsent },
       steps: [],
       serial: 0,
     };
     await new Propose('maria', 'region-coordinator', true).run(model, real);
-    model.steps = [];
-    await settle(model, real);
+    model.steps = atConsent === 'none' ? [] : [`consent with the municipality ${atConsent}`];
+    if (atConsent === 'none') await settle(model, real);
     return { model, real };
   }
 
@@ -714,11 +738,14 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
   }
 
   /** Sequences always tried first. */
-  const examples: [fc.AsyncCommand<Model, Real>[]][] = [
+  const examples: [fc.AsyncCommand<Model, Real>[], FaultMode][] = [
     // A relative declines; staff propose her something else: her own record at the region is updated, as hers.
-    [[new AnswerCommitment(0, 'decline', false), new Propose('maria', 'region-coordinator', false)]],
+    [[new AnswerCommitment(0, 'decline', false), new Propose('maria', 'region-coordinator', false)], 'none'],
     // Astrid writes what matters to her, twice over, while staff change their part and a restart comes between.
-    [[new OwnGoals('add', false, true), new EditGoals('region', 'add', false), new Restart(false), new OwnGoals('replace', false, false), new OwnGoals('add', true, false)]],
+    [[new OwnGoals('add', false, true), new EditGoals('region', 'add', false), new Restart(false), new OwnGoals('replace', false, false), new OwnGoals('add', true, false)], 'none'],
+    // The municipality was down when the consent came: changes and deliveries while it still is,
+    // a restart mid-delivery, then it answers again and its deliveries look Astrid up.
+    [[new EditTitle('municipality-coordinator', false), new Deliver(true), new Restart(true), new Outage('municipality', 'none'), new Deliver(true), new EditGoals('municipality', 'add', false)], 'down'],
   ];
 
   const replay = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}) } : {};
@@ -740,13 +767,14 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
         }),
       );
       await fc.assert(
-        fc.asyncProperty(sequences, async (cmds) => {
+        // Now and then the municipality does not answer (or answers 500) when the consent comes.
+        fc.asyncProperty(sequences, fc.constantFrom<FaultMode>('none', 'none', 'down', 'error'), async (cmds, atConsent) => {
           if (failed) await ctx.database.db.execute(sql`delete from outbox where delivered_at is null`);
           failed = true;
           // Each run has upstreams of its own: what one run leaves there never meets another.
           const peers = await startTestPeers();
           try {
-            const { model, real } = await freshPlan(peers);
+            const { model, real } = await freshPlan(peers, atConsent);
             await fc.asyncModelRun(() => ({ model, real }), cmds);
             await settle(model, real);
             await checkUpstreams(model, real);

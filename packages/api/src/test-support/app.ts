@@ -100,6 +100,8 @@ export interface TestApp {
   outbox: OutboxWorker;
   /** Every log line the app wrote, as text. */
   logs: string[];
+  /** The clients the app reads the upstreams with (syncs, lookups), each with its own circuit breaker. */
+  upstreams: Upstreams;
   /** A bearer token for a demo persona. */
   tokenFor(personaId: string): Promise<string>;
 }
@@ -185,6 +187,7 @@ export async function buildTestApp(options: {
     demo,
     events,
     logs,
+    upstreams,
     async tokenFor(persona) {
       const res = await app.request('/dev/token', {
         method: 'POST',
