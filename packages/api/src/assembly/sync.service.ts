@@ -91,14 +91,7 @@ export class SyncService {
    * lets it reach is read, and the sync is recorded as theirs. Never throws for an upstream failure.
    */
   async syncAfterOwnConsent(recorder: Recorder, planId: string): Promise<boolean> {
-    const [plan] = await this.db.select().from(plans).where(eq(plans.id, planId));
-    if (!plan) return false;
-    const outcomes = await this.fetch(plan.individualId, await this.reachOf(this.db, plan));
-    return this.db.transaction(async (txRaw) => {
-      const tx = txRaw as unknown as Db;
-      const [locked] = await tx.select().from(plans).where(eq(plans.id, planId)).for('update');
-      return locked ? this.applyAndRecord(tx, recorder, locked, outcomes) : false;
-    });
+    return this.syncUnasked(planId, () => recorder);
   }
 
   /**
@@ -110,18 +103,32 @@ export class SyncService {
    * was read. Never throws for an upstream failure.
    */
   async lookUpAgain(planId: string, side: Principal): Promise<void> {
+    await this.syncUnasked(
+      planId,
+      (reach) => {
+        const organisation = reach.organisations[side];
+        return organisation ? { principal: { userId: LOOKUP_USER, organisationId: organisation.id }, requestId: null } : undefined;
+      },
+      side,
+    );
+  }
+
+  /**
+   * A sync no staff member asked for, of the plan's sides (or of `only`): the upstreams read
+   * first, then applied under the plan's lock and recorded as `recorderOf` says (nothing is done
+   * where it names no one). True when anything changed.
+   */
+  private async syncUnasked(planId: string, recorderOf: (reach: Reach) => Recorder | undefined, only?: Principal): Promise<boolean> {
     const [plan] = await this.db.select().from(plans).where(eq(plans.id, planId));
-    if (!plan) return;
+    if (!plan) return false;
     const reach = await this.reachOf(this.db, plan);
-    const organisation = reach.organisations[side];
-    if (!organisation) return;
-    const outcomes = await this.fetch(plan.individualId, reach, side);
-    const recorder: Recorder = { principal: { userId: LOOKUP_USER, organisationId: organisation.id }, requestId: null };
-    await this.db.transaction(async (txRaw) => {
+    const recorder = recorderOf(reach);
+    if (!recorder) return false;
+    const outcomes = await this.fetch(plan.individualId, reach, only);
+    return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       const [locked] = await tx.select().from(plans).where(eq(plans.id, planId)).for('update');
-      // A closed plan takes nothing more in: only where the record is, and a protection mark.
-      if (locked) await this.applyAndRecord(tx, recorder, locked, outcomes, { merge: locked.status !== 'closed' });
+      return locked ? this.applyAndRecord(tx, recorder, locked, outcomes) : false;
     });
   }
 
@@ -155,8 +162,8 @@ export class SyncService {
   }
 
   /** Applies the outcomes to the locked plan and records the sync: a revision when anything changed, else the access alone. */
-  private async applyAndRecord(tx: Db, actor: Recorder, locked: PlanRow, outcomes: Outcome[], options: { merge: boolean } = { merge: true }): Promise<boolean> {
-    const changed = await this.apply(tx, locked, outcomes, options);
+  private async applyAndRecord(tx: Db, actor: Recorder, locked: PlanRow, outcomes: Outcome[]): Promise<boolean> {
+    const changed = await this.apply(tx, locked, outcomes);
     if (changed) {
       await this.plans.commitChange(tx, actor, locked.id, { type: 'plan.synced', partId: null, version: locked.version, action: 'plan.sync' });
     } else {
@@ -216,10 +223,12 @@ export class SyncService {
   }
 
   /**
-   * Applies what each side holds to the locked plan; true when anything changed. Without `merge`,
-   * only how each side went (and where the individual's record is) and the protection mark.
+   * Applies what each side holds to the locked plan; true when anything changed. A closed plan
+   * takes nothing more in: only how each side went (and where the individual's record is) and
+   * the protection mark.
    */
-  private async apply(tx: Db, plan: PlanRow, outcomes: Outcome[], { merge }: { merge: boolean }): Promise<boolean> {
+  private async apply(tx: Db, plan: PlanRow, outcomes: Outcome[]): Promise<boolean> {
+    const merge = plan.status !== 'closed';
     const parts = await this.plans.parts(tx, plan.id);
     const today = this.now();
     const attemptAt = today;

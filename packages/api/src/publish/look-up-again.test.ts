@@ -44,28 +44,40 @@ describeEachDatabase('a delivery looks the individual up again where the plan kn
 
   const sipAt = async (base: string, planId: string) => searchPeer<CarePlan>(base, `CarePlan?identifier=${PLAN_SYSTEM}|${planId}`);
 
+  /**
+   * Runs `during` with the side's upstream down, then brings it back, lets its circuit let a probe
+   * through, and delivers what waits. Resolves with what `during` resolved.
+   */
+  async function whileDown<T>(side: 'region' | 'municipality', during: () => Promise<T>): Promise<T> {
+    await peers[side].setFault('down');
+    let result: T;
+    try {
+      result = await during();
+    } finally {
+      await peers[side].setFault('none');
+    }
+    await new Promise((r) => setTimeout(r, 150));
+    await t.outbox.drain();
+    return result;
+  }
+
   it('reads a side its consent-time sync could not reach, once it answers, and then delivers every revision there', async () => {
     const coordinator = await staffClient(t, 'municipality-coordinator');
     const created = await coordinator.createPlan({ individual: { personId: '195202149836' }, overallResponsibility: 'municipality' });
-    await peers.region.setFault('down');
-    let plan: PlanView;
-    try {
+    const plan = await whileDown('region', async () => {
       // The consent lets the plan reach the region, but the region does not answer the sync it brings.
       const res = await coordinator.request(`/api/plans/${created.id}/consent`, { method: 'PUT', ifMatch: created.version, body: consentInput() });
       expect(res.status).toBe(200);
-      plan = (await res.json()) as PlanView;
-      expect(await sourceOf(plan.id, 'region')).toEqual({ status: 'unavailable', patient_id: null });
-      expect(plan.parts.find((p) => p.principal === 'region')!.content.interventions ?? []).toEqual([]);
+      const consented = (await res.json()) as PlanView;
+      expect(await sourceOf(consented.id, 'region')).toEqual({ status: 'unavailable', patient_id: null });
+      expect(consented.parts.find((p) => p.principal === 'region')!.content.interventions ?? []).toEqual([]);
 
       await t.outbox.drain();
-      const waiting = (await outboxOf(plan.id)).filter((r) => !r.delivered);
+      const waiting = (await outboxOf(consented.id)).filter((r) => !r.delivered);
       // Retried, not set aside: a lookup that got no answer says nothing of the record.
       expect(waiting.map((r) => [r.side, r.set_aside, r.last_error])).toEqual([['region', false, 'individual-not-looked-up']]);
-    } finally {
-      await peers.region.setFault('none');
-    }
-    await new Promise((r) => setTimeout(r, 150)); // the circuit lets a probe through
-    await t.outbox.drain();
+      return consented;
+    });
 
     // The delivery read the region: the plan knows the record, and holds what the region holds.
     expect(await sourceOf(plan.id, 'region')).toEqual({ status: 'ok', patient_id: 'patient-karl' });
@@ -177,20 +189,15 @@ describeEachDatabase('a delivery looks the individual up again where the plan kn
     const coordinator = await staffClient(t, 'region-coordinator');
     const created = await coordinator.createPlan({ individual: { personId: ingrid.personId, name: 'Ingrid Holm' }, title: 'SIP för Ingrid' });
     expect(created.protectedIdentity).toBe(false);
-    await peers.municipality.setFault('down');
-    let plan: PlanView;
-    try {
+    const plan = await whileDown('municipality', async () => {
       const res = await coordinator.request(`/api/plans/${created.id}/consent`, { method: 'PUT', ifMatch: created.version, body: consentInput() });
       expect(res.status).toBe(200);
-      plan = (await res.json()) as PlanView;
+      const consented = (await res.json()) as PlanView;
       // Only the region, which does not mark her, has been read.
-      expect(plan.protectedIdentity).toBe(false);
+      expect(consented.protectedIdentity).toBe(false);
       await t.outbox.drain();
-    } finally {
-      await peers.municipality.setFault('none');
-    }
-    await new Promise((r) => setTimeout(r, 150)); // the circuit lets a probe through
-    await t.outbox.drain();
+      return consented;
+    });
 
     const after = (await (await coordinator.request(`/api/plans/${plan.id}`)).json()) as PlanView;
     expect(after.protectedIdentity).toBe(true);
@@ -213,22 +220,17 @@ describeEachDatabase('a delivery looks the individual up again where the plan kn
   it('takes nothing into a closed plan when it looks up its record: the closed plan reaches the side as it was closed', async () => {
     const coordinator = await staffClient(t, 'municipality-coordinator');
     const created = await coordinator.createPlan({ individual: { personId: '195202149836' }, overallResponsibility: 'municipality' });
-    let closed: PlanView;
-    await peers.region.setFault('down');
-    try {
+    const closed = await whileDown('region', async () => {
       let res = await coordinator.request(`/api/plans/${created.id}/consent`, { method: 'PUT', ifMatch: created.version, body: consentInput() });
       expect(res.status).toBe(200);
       const consented = (await res.json()) as PlanView;
       res = await coordinator.request(`/api/plans/${created.id}/status`, { method: 'POST', ifMatch: consented.version, body: { status: 'closed' } });
       expect(res.status).toBe(200);
-      closed = (await res.json()) as PlanView;
-      expect(await sourceOf(closed.id, 'region')).toEqual({ status: 'unavailable', patient_id: null });
+      const closing = (await res.json()) as PlanView;
+      expect(await sourceOf(closing.id, 'region')).toEqual({ status: 'unavailable', patient_id: null });
       await t.outbox.drain();
-    } finally {
-      await peers.region.setFault('none');
-    }
-    await new Promise((r) => setTimeout(r, 150)); // the circuit lets a probe through
-    await t.outbox.drain();
+      return closing;
+    });
 
     expect(await sourceOf(closed.id, 'region')).toEqual({ status: 'ok', patient_id: 'patient-karl' });
     const after = (await (await coordinator.request(`/api/plans/${closed.id}`)).json()) as PlanView;
