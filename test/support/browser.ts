@@ -12,6 +12,37 @@ declare module 'vitest' {
 /** Debian's Chromium; never a browser downloaded by a test tool. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
+/**
+ * Chromium features turned off. Chromium honours only the last `--disable-features` on its command
+ * line, and Playwright's own comes first, so this list carries Playwright's (playwright-core's
+ * chromiumSwitches) as well as ours: since Chromium 151 every new window, headless too, renders
+ * the address bar's popup in a WebUI renderer of its own (`WebUIOmniboxPopup`,
+ * `WebUIOmniboxAimPopup`), a process and its CPU for each fresh context a test opens, with nothing
+ * to show it in.
+ */
+const DISABLED_FEATURES = [
+  // Playwright's.
+  'AvoidUnnecessaryBeforeUnloadCheckSync',
+  'DestroyProfileOnBrowserClose',
+  'HttpsUpgrades',
+  'HttpsFirstBalancedModeAutoEnable',
+  'LensOverlay',
+  'MediaRouter',
+  'PaintHolding',
+  'ThirdPartyStoragePartitioning',
+  'AvoidCorsURLLoaderRestartOnRedirect',
+  'TcpPortRandomizationWin',
+  'OptimizationHints',
+  'NetworkTimeServiceQuerying',
+  'AimEnabled',
+  'PreconnectToSearch',
+  'msForceBrowserSignIn',
+  'msEdgeUpdateLaunchServicesPreferredVersion',
+  // Ours.
+  'WebUIOmniboxPopup',
+  'WebUIOmniboxAimPopup',
+];
+
 function launchOptions(): LaunchOptions {
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium not found at ${chromiumPath}: install Debian's chromium package (apt-get install chromium)`);
@@ -27,6 +58,7 @@ function launchOptions(): LaunchOptions {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
+      `--disable-features=${DISABLED_FEATURES.join(',')}`,
     ],
   };
 }
