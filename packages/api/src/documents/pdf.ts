@@ -39,12 +39,29 @@ export interface DocumentModel {
 
 const require = createRequire(import.meta.url);
 const fontPath = (file: string) => require.resolve(`dejavu-fonts-ttf/ttf/${file}`);
-// Read once; each document parses its own copy (a parsed font shared between documents keeps
-// state from one document's subset into the next one's text mapping) and embeds the subset it draws.
-const REGULAR = readFileSync(fontPath('DejaVuSans.ttf'));
-const BOLD = readFileSync(fontPath('DejaVuSans-Bold.ttf'));
+/**
+ * The two faces, read and parsed once: decoding a face's tables (its metrics for some 6,000
+ * glyphs) was most of a document's time when each document parsed its own. Each document embeds
+ * the subset it draws.
+ */
+const REGULAR = fontkit.create(readFileSync(fontPath('DejaVuSans.ttf'))) as fontkit.Font;
+const BOLD = fontkit.create(readFileSync(fontPath('DejaVuSans-Bold.ttf'))) as fontkit.Font;
 /** The regular face, to ask which characters it can draw. */
-const GLYPHS = fontkit.create(REGULAR) as fontkit.Font;
+const GLYPHS = REGULAR;
+
+/**
+ * The faces for a new document, as if parsed for it alone. A face keeps every glyph it has met,
+ * each with the characters it was first met as, which the PDF's text mapping (what a reader gets
+ * when copying or reading aloud) is written from: kept from one document into the next, a glyph
+ * met first as one character would be read back as it in a later document drawing another. That
+ * cache (fontkit 2's own, pinned) is emptied; the decoded tables, which depend on nothing drawn,
+ * are kept. Drawing is synchronous from here to `doc.end()`, so no other document meets the faces
+ * meanwhile.
+ */
+function facesForNewDocument(): { regular: fontkit.Font; bold: fontkit.Font } {
+  for (const face of [REGULAR, BOLD]) (face as unknown as { _glyphs: Record<number, unknown> })._glyphs = {};
+  return { regular: REGULAR, bold: BOLD };
+}
 
 /** U+FFFD, drawn where the font has no glyph for a character. */
 const REPLACEMENT = '\uFFFD';
@@ -77,6 +94,7 @@ type Struct = ReturnType<Doc['struct']>;
 
 /** Draws the model; resolves with the PDF's bytes. */
 export function renderPdf(model: DocumentModel, createdAt: Date): Promise<Buffer> {
+  const faces = facesForNewDocument();
   const doc = new PDFDocument({
     ...PAGE,
     pdfVersion: '1.7',
@@ -87,11 +105,11 @@ export function renderPdf(model: DocumentModel, createdAt: Date): Promise<Buffer
     displayTitle: true,
     bufferPages: true,
     // The first font pdfkit sets is this one: no standard font is ever loaded.
-    font: REGULAR as unknown as string,
+    font: faces.regular as unknown as string,
     info: { Title: drawable(model.title), Subject: drawable(model.subject), Creator: 'SIP', Producer: 'SIP', CreationDate: createdAt, ModDate: createdAt },
   });
-  doc.registerFont('body', REGULAR as unknown as string);
-  doc.registerFont('bold', BOLD as unknown as string);
+  doc.registerFont('body', faces.regular as unknown as string);
+  doc.registerFont('bold', faces.bold as unknown as string);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));
