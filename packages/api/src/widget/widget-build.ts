@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import { z } from 'zod';
 
 export { defaultStaffDistDir, defaultWidgetDistDir } from '../files.ts';
@@ -83,12 +84,27 @@ export interface BundleModule {
   br: Uint8Array;
 }
 
-/** The bytes compressed once, as served: gzip (level 9) and brotli (its best). */
-function compressed(body: Uint8Array): { gzip: Uint8Array; br: Uint8Array } {
-  return {
-    gzip: gzipSync(body, { level: 9 }),
-    br: brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }),
-  };
+const gzipAsync = promisify(gzip);
+const brotliAsync = promisify(brotliCompress);
+
+/**
+ * The bytes compressed as served, gzip (level 9) and brotli (its best), once per content in this
+ * process (by its SHA-384, which the caller has checked): every app that serves the same build
+ * shares them. Compressed off the event loop, on libuv's threads: brotli at its best takes
+ * over a second for the staff elements, which would otherwise stall every request meanwhile.
+ */
+const compressedByIntegrity = new Map<string, Promise<{ gzip: Uint8Array; br: Uint8Array }>>();
+function compressed(body: Uint8Array, integrity: string): Promise<{ gzip: Uint8Array; br: Uint8Array }> {
+  let done = compressedByIntegrity.get(integrity);
+  if (!done) {
+    done = Promise.all([
+      gzipAsync(body, { level: 9 }),
+      brotliAsync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length } }),
+    ]).then(([gzip, br]) => ({ gzip, br }));
+    compressedByIntegrity.set(integrity, done);
+    done.catch(() => compressedByIntegrity.delete(integrity));
+  }
+  return done;
 }
 
 /** One build of the widget, in memory: the bytes as built, gzipped and brotli-compressed, and what names them. */
@@ -138,7 +154,7 @@ export async function readWidgetBuild(distDir: string, bundle: ElementBundle = w
   if (metadata.hash !== hash || metadata.integrity !== integrity) {
     return { built: false, reason: `${metadataFile} does not describe ${file} (a build in progress?)` };
   }
-  const modules = new Map<string, BundleModule>();
+  const bodies: { file: string; body: Uint8Array; integrity: string }[] = [];
   for (const module of metadata.modules ?? []) {
     let moduleBody: Uint8Array;
     try {
@@ -150,9 +166,11 @@ export async function readWidgetBuild(distDir: string, bundle: ElementBundle = w
     if (`sha384-${digest('sha384', moduleBody, 'base64')}` !== module.integrity) {
       return { built: false, reason: `${metadataFile} does not describe ${module.file}` };
     }
-    modules.set(module.file, { body: moduleBody, ...compressed(moduleBody) });
+    bodies.push({ file: module.file, body: moduleBody, integrity: module.integrity });
   }
-  return { built: true, build: { version: metadata.version, hash, integrity, body, ...compressed(body), modules } };
+  const [own, ...each] = await Promise.all([compressed(body, integrity), ...bodies.map((m) => compressed(m.body, m.integrity))]);
+  const modules = new Map<string, BundleModule>(bodies.map((m, i) => [m.file, { body: m.body, ...each[i]! }]));
+  return { built: true, build: { version: metadata.version, hash, integrity, body, ...own!, modules } };
 }
 
 /**
