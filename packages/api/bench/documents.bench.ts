@@ -7,8 +7,8 @@
  *   npm run bench:documents            (DOCUMENT_RUNS=N, default 20)
  */
 import { planFrom, relativeViewFrom } from '../src/documents/fixtures.test-support.ts';
-import { renderPdf } from '../src/documents/pdf.ts';
-import { meetingDocument, relativeDocument, wholeDocument, type DocumentModel } from '../src/documents/plan-document.ts';
+import { renderPdf, type DocumentModel } from '../src/documents/pdf.ts';
+import { meetingDocument, relativeDocument, wholeDocument } from '../src/documents/plan-document.ts';
 import { fmt, spread } from './harness.ts';
 
 const RUNS = Math.max(3, Number(process.env.DOCUMENT_RUNS ?? 20));
