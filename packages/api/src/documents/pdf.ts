@@ -46,11 +46,8 @@ const fontPath = (file: string) => require.resolve(`dejavu-fonts-ttf/ttf/${file}
  */
 const REGULAR = fontkit.create(readFileSync(fontPath('DejaVuSans.ttf'))) as fontkit.Font;
 const BOLD = fontkit.create(readFileSync(fontPath('DejaVuSans-Bold.ttf'))) as fontkit.Font;
-/** The regular face, to ask which characters it can draw. */
-const GLYPHS = REGULAR;
-
 /**
- * The faces for a new document, as if parsed for it alone. A face keeps every glyph it has met,
+ * Readies the faces for a new document, as if parsed for it alone. A face keeps every glyph it has met,
  * each with the characters it was first met as, which the PDF's text mapping (what a reader gets
  * when copying or reading aloud) is written from: kept from one document into the next, a glyph
  * met first as one character would be read back as it in a later document drawing another. That
@@ -58,9 +55,8 @@ const GLYPHS = REGULAR;
  * are kept. Drawing is synchronous from here to `doc.end()`, so no other document meets the faces
  * meanwhile.
  */
-function facesForNewDocument(): { regular: fontkit.Font; bold: fontkit.Font } {
+function forgetGlyphsMet(): void {
   for (const face of [REGULAR, BOLD]) (face as unknown as { _glyphs: Record<number, unknown> })._glyphs = {};
-  return { regular: REGULAR, bold: BOLD };
 }
 
 /** U+FFFD, drawn where the font has no glyph for a character. */
@@ -79,7 +75,7 @@ export function drawable(text: string): string {
   let out = '';
   for (const char of composed) {
     const code = char.codePointAt(0)!;
-    out += code === 0x0a || code === 0x20 || GLYPHS.hasGlyphForCodePoint(code) ? char : REPLACEMENT;
+    out += code === 0x0a || code === 0x20 || REGULAR.hasGlyphForCodePoint(code) ? char : REPLACEMENT;
   }
   return out;
 }
@@ -94,7 +90,7 @@ type Struct = ReturnType<Doc['struct']>;
 
 /** Draws the model; resolves with the PDF's bytes. */
 export function renderPdf(model: DocumentModel, createdAt: Date): Promise<Buffer> {
-  const faces = facesForNewDocument();
+  forgetGlyphsMet();
   const doc = new PDFDocument({
     ...PAGE,
     pdfVersion: '1.7',
@@ -105,11 +101,11 @@ export function renderPdf(model: DocumentModel, createdAt: Date): Promise<Buffer
     displayTitle: true,
     bufferPages: true,
     // The first font pdfkit sets is this one: no standard font is ever loaded.
-    font: faces.regular as unknown as string,
+    font: REGULAR as unknown as string,
     info: { Title: drawable(model.title), Subject: drawable(model.subject), Creator: 'SIP', Producer: 'SIP', CreationDate: createdAt, ModDate: createdAt },
   });
-  doc.registerFont('body', faces.regular as unknown as string);
-  doc.registerFont('bold', faces.bold as unknown as string);
+  doc.registerFont('body', REGULAR as unknown as string);
+  doc.registerFont('bold', BOLD as unknown as string);
   const chunks: Buffer[] = [];
   const done = new Promise<Buffer>((resolve, reject) => {
     doc.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildTestApp, createTestDatabase, expectProblem, type TestApp, type TestDatabase } from '../test-support/index.ts';
-import { defaultWidgetDistDir } from './widget-build.ts';
+import { defaultWidgetDistDir, readWidgetBuild } from './widget-build.ts';
 
 /** The widget routes never call an upstream: these addresses are never dialled. */
 const noPeers = { region: 'http://127.0.0.1:9/region', municipality: 'http://127.0.0.1:9/municipality' };
@@ -315,5 +315,49 @@ describe('where the widget build is read from', () => {
   it("defaults to the widget package's dist folder", () => {
     const root = resolve(fileURLToPath(new URL('../../../../', import.meta.url)));
     expect(resolve(defaultWidgetDistDir)).toBe(join(root, 'packages', 'widget', 'dist'));
+  });
+});
+
+describe('a build read into memory', () => {
+  /** A build in a folder of its own: the bundle, one module it loads, and the metadata naming both. */
+  function writeBuild(text: string): string {
+    const dir = mkdtempSync(join(tmpdir(), 'sip-widget-read-'));
+    const body = Buffer.from(`export const bundle = ${JSON.stringify(text)};\n`.repeat(200));
+    const module = Buffer.from(`export const part = ${JSON.stringify(text)};\n`.repeat(50));
+    const moduleFile = `sip-relative-view.part.${createHash('sha256').update(module).digest('hex').slice(0, 12)}.js`;
+    writeFileSync(join(dir, 'sip-relative-view.js'), body);
+    writeFileSync(join(dir, moduleFile), module);
+    writeFileSync(
+      join(dir, 'widget.json'),
+      JSON.stringify({
+        version: '1.0.0',
+        hash: createHash('sha256').update(body).digest('hex').slice(0, 12),
+        integrity: `sha384-${createHash('sha384').update(body).digest('base64')}`,
+        modules: [{ file: moduleFile, integrity: `sha384-${createHash('sha384').update(module).digest('base64')}` }],
+      }),
+    );
+    return dir;
+  }
+
+  it('is compressed once per content: two folders holding the same build share the bytes, a different build has its own, and each decompresses to what was built', async () => {
+    const dirs = [writeBuild('one'), writeBuild('one'), writeBuild('two')];
+    try {
+      const [a, b, c] = await Promise.all(dirs.map((dir) => readWidgetBuild(dir)));
+      if (!a!.built || !b!.built || !c!.built) throw new Error('the builds were not read');
+      expect(b!.build.br).toBe(a!.build.br);
+      expect(b!.build.gzip).toBe(a!.build.gzip);
+      expect([...b!.build.modules.values()][0]!.br).toBe([...a!.build.modules.values()][0]!.br);
+      expect(c!.build.br).not.toBe(a!.build.br);
+      for (const { build } of [a!, c!]) {
+        expect(Buffer.compare(brotliDecompressSync(build.br), build.body)).toBe(0);
+        expect(Buffer.compare(gunzipSync(build.gzip), build.body)).toBe(0);
+        for (const m of build.modules.values()) {
+          expect(Buffer.compare(brotliDecompressSync(m.br), m.body)).toBe(0);
+          expect(Buffer.compare(gunzipSync(m.gzip), m.body)).toBe(0);
+        }
+      }
+    } finally {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
