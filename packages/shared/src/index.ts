@@ -13,3 +13,4 @@ export * from './commitments.ts';
 export * from './policy-doc.ts';
 export * from './review-window.ts';
 export * from './reports.ts';
+export * from './client/intl.ts';

@@ -4,6 +4,8 @@
  * error); what they share is here. No global state: two elements on a page may speak different
  * languages.
  */
+import { dateTimeFormat, relativeTimeFormat } from '@sip/shared/client';
+
 export type Lang = 'sv' | 'en';
 
 export function langOf(value: string | null | undefined): Lang {
@@ -16,14 +18,14 @@ export const locale = (lang: Lang) => (lang === 'sv' ? 'sv-SE' : 'en-GB');
 export function formatDate(day: string, lang: Lang): string {
   const date = new Date(`${day}T12:00:00Z`);
   if (Number.isNaN(date.getTime())) return day;
-  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'long', timeZone: 'UTC' }).format(date);
+  return dateTimeFormat(locale(lang), { dateStyle: 'long', timeZone: 'UTC' }).format(date);
 }
 
 /** A moment in the reader's own time zone. */
 export function formatDateTime(at: string, lang: Lang): string {
   const date = new Date(at);
   if (Number.isNaN(date.getTime())) return at;
-  return new Intl.DateTimeFormat(locale(lang), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+  return dateTimeFormat(locale(lang), { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
 /** "just now", "5 minutes ago": how long ago, in words. */
@@ -31,7 +33,7 @@ export function formatAgo(at: string, now: Date, lang: Lang): string {
   const seconds = Math.round((Date.parse(at) - now.getTime()) / 1000);
   if (!Number.isFinite(seconds)) return at;
   if (Math.abs(seconds) < 45) return lang === 'sv' ? 'just nu' : 'just now';
-  const rtf = new Intl.RelativeTimeFormat(locale(lang), { numeric: 'auto' });
+  const rtf = relativeTimeFormat(locale(lang), { numeric: 'auto' });
   const minutes = Math.round(seconds / 60);
   if (Math.abs(minutes) < 60) return rtf.format(minutes, 'minute');
   const hours = Math.round(minutes / 60);

@@ -11,6 +11,7 @@ import {
   commitmentReviewDate,
   commitmentStatus,
   consentState,
+  dateTimeFormat,
   type CommitmentKind,
   type ConsentCategory,
   type IndividualConsent,
@@ -172,14 +173,14 @@ const ZONE = 'Europe/Stockholm';
 export function formatTime(at: string | Date, t: DocumentTexts): string {
   const date = typeof at === 'string' ? new Date(at) : at;
   if (Number.isNaN(date.getTime())) return String(at);
-  return new Intl.DateTimeFormat(t.locale, { timeZone: ZONE, dateStyle: 'long', timeStyle: 'short' }).format(date);
+  return dateTimeFormat(t.locale, { timeZone: ZONE, dateStyle: 'long', timeStyle: 'short' }).format(date);
 }
 
 /** A calendar day (YYYY-MM-DD), as the language writes it. */
 export function formatDay(day: string, t: DocumentTexts): string {
   const date = new Date(`${day}T12:00:00Z`);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || Number.isNaN(date.getTime())) return day;
-  return new Intl.DateTimeFormat(t.locale, { timeZone: 'UTC', dateStyle: 'long' }).format(date);
+  return dateTimeFormat(t.locale, { timeZone: 'UTC', dateStyle: 'long' }).format(date);
 }
 
 const contactLine = (c: Contact) => [c.name, c.title, c.unit, c.phone].filter(Boolean).join(', ');

@@ -6,3 +6,4 @@ export * from './http.ts';
 export * from './styles.ts';
 export * from './events.ts';
 export * from './tokens.ts';
+export * from './intl.ts';

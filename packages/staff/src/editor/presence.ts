@@ -2,6 +2,8 @@
  * Who else has the plan open: the `presence` event of the plan's event stream counts every open
  * stream per organisation, the reader's own included.
  */
+import { listFormat } from '@sip/shared/client';
+
 export interface PresenceData {
   planId: string;
   organisations: { organisationId: string; count: number }[];
@@ -44,6 +46,6 @@ export function presenceText(
 ): string | undefined {
   const others = othersPresent(presence, ownOrganisationId);
   if (others.length === 0) return undefined;
-  const names = new Intl.ListFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { type: 'conjunction' }).format(others.map(nameOf));
+  const names = listFormat(lang === 'sv' ? 'sv-SE' : 'en-GB', { type: 'conjunction' }).format(others.map(nameOf));
   return lang === 'sv' ? `Öppen just nu hos: ${names}` : `Open right now at: ${names}`;
 }

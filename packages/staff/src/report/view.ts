@@ -21,6 +21,7 @@ import {
   type ReportPrincipal,
   type ReportSectionId,
 } from '@sip/shared';
+import { dateTimeFormat, numberFormat } from '@sip/shared/client';
 import { locale, type Lang } from '../i18n.ts';
 import { reportMessages, type ReportMessages } from './messages.ts';
 
@@ -102,7 +103,7 @@ export function periodLabel(key: string, lang: Lang, style: 'long' | 'short' = '
   const month = /^(\d{4})-(\d{2})$/.exec(key);
   if (month) {
     const date = new Date(Date.UTC(Number(month[1]), Number(month[2]) - 1, 15));
-    return new Intl.DateTimeFormat(locale(lang), { month: style, year: 'numeric', timeZone: 'UTC' }).format(date);
+    return dateTimeFormat(locale(lang), { month: style, year: 'numeric', timeZone: 'UTC' }).format(date);
   }
   return key;
 }
@@ -112,7 +113,7 @@ export function spanLabel(from: string, to: string, lang: Lang): string {
   const [fy, fm] = [from.slice(0, 4), Number(from.slice(5, 7))];
   const [ty, tm] = [to.slice(0, 4), Number(to.slice(5, 7))];
   if (fm === 1 && tm === MONTHS) return fy === ty ? fy : `${fy}–${ty}`;
-  const month = (y: string, mo: number) => new Intl.DateTimeFormat(locale(lang), { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(y), mo - 1, 15)));
+  const month = (y: string, mo: number) => dateTimeFormat(locale(lang), { month: 'long', timeZone: 'UTC' }).format(new Date(Date.UTC(Number(y), mo - 1, 15)));
   if (fy === ty) return fm === tm ? `${month(fy, fm)} ${fy}` : `${month(fy, fm)}–${month(ty, tm)} ${ty}`;
   return `${month(fy, fm)} ${fy}–${month(ty, tm)} ${ty}`;
 }
@@ -127,7 +128,7 @@ function cellOf(value: FigureValue | undefined, unit: 'count' | 'days' | 'ratio'
   }
   if (isSuppressed(value)) return { text: m.suppressed, value: null, mark: m.suppressedMark, suppressed: true };
   const digits = unit === 'count' ? 0 : unit === 'days' ? 1 : 2;
-  return { text: new Intl.NumberFormat(locale(lang), { maximumFractionDigits: digits }).format(value), value, mark: null, suppressed: false };
+  return { text: numberFormat(locale(lang), { maximumFractionDigits: digits }).format(value), value, mark: null, suppressed: false };
 }
 
 const label = (id: ReportFigureId, lang: Lang) => reportFigures[id][lang];
@@ -152,7 +153,7 @@ function summaryOf(ids: readonly ReportFigureId[], periods: string[], cells: Cel
     const top = known.reduce((a, b) => (b.c.value! > a.c.value! ? b : a));
     const total =
       reportFigures[id].additive && known.length === column.length
-        ? new Intl.NumberFormat(locale(lang)).format(known.reduce((sum, { c }) => sum + c.value!, 0))
+        ? numberFormat(locale(lang)).format(known.reduce((sum, { c }) => sum + c.value!, 0))
         : null;
     return m.many(name, { total, top: top.c.text, topPeriod: periodLabel(periods[top.p]!, lang), suppressed });
   });
