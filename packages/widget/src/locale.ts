@@ -8,6 +8,7 @@
  * its own that the element fetches the first time it speaks it (each element's `languages.ts`,
  * which its build replaces with a loader that checks the module's Subresource Integrity).
  */
+import { dateTimeFormat, listFormat } from '@sip/shared/client';
 import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
 
 /**
@@ -210,37 +211,43 @@ export class Localization<Messages> implements ReactiveController {
     );
   }
 
+  /**
+   * Has the date formatter made once the task at hand is done: call it after starting a request
+   * whose answer shows dates. The first formatter a page makes has ICU load its data, about 30 ms
+   * of the main thread; made while the answer is on its way, that time is not spent after it.
+   */
+  prepareDates(): void {
+    setTimeout(() => dateTimeFormat(this.locale, { dateStyle: 'long', timeZone: 'UTC' }));
+  }
+
   /** A calendar date (`YYYY-MM-DD`) or a moment, as a date: "3 mars 2026". */
   date(value: string): string {
     const date = DATE_ONLY.test(value) ? new Date(`${value}T00:00:00Z`) : new Date(value);
     if (Number.isNaN(date.getTime())) return value;
-    return new Intl.DateTimeFormat(this.locale, {
-      dateStyle: 'long',
-      ...(DATE_ONLY.test(value) ? { timeZone: 'UTC' } : {}),
-    }).format(date);
+    return dateTimeFormat(this.locale, { dateStyle: 'long', ...(DATE_ONLY.test(value) ? { timeZone: 'UTC' } : {}) }).format(date);
   }
 
   /** A moment, as date and time in the reader's time zone. */
   dateTime(value: string): string {
     const date = new Date(value);
     if (Number.isNaN(date.getTime())) return value;
-    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'long', timeStyle: 'short' }).format(date);
+    return dateTimeFormat(this.locale, { dateStyle: 'long', timeStyle: 'short' }).format(date);
   }
 
   /** A moment in full, as a receipt gives it: "torsdag 3 december 2026 kl. 09:03". */
   fullDateTime(value: string): string {
     const date = new Date(value);
     if (Number.isNaN(date.getTime())) return value;
-    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'full', timeStyle: 'short' }).format(date);
+    return dateTimeFormat(this.locale, { dateStyle: 'full', timeStyle: 'short' }).format(date);
   }
 
   /** "a, b och c". */
   list(items: string[]): string {
-    return new Intl.ListFormat(this.locale, { type: 'conjunction' }).format(items);
+    return listFormat(this.locale, { type: 'conjunction' }).format(items);
   }
 
   /** A moment, as a time of day. */
   time(value: Date): string {
-    return new Intl.DateTimeFormat(this.locale, { timeStyle: 'short' }).format(value);
+    return dateTimeFormat(this.locale, { timeStyle: 'short' }).format(value);
   }
 }

@@ -366,7 +366,9 @@ export class SipRelativeView extends LitElement {
     if (byUser) this.#announce(this.#localize.t.loadingPlan);
     try {
       // The plan's data and, the first time, the module that shows it, side by side.
-      const [plan] = await Promise.all([this.#api()!.readPlan(planId), this.#loadPlanModule()]);
+      const loaded = Promise.all([this.#api()!.readPlan(planId), this.#loadPlanModule()]);
+      this.#localize.prepareDates();
+      const [plan] = await loaded;
       await this.#localize.ready();
       if (generation !== this.#generation) return;
       if (!plan || typeof plan !== 'object' || !plan.me) throw new ApiError('bad-response');

@@ -244,7 +244,9 @@ export class SipIndividualView extends LitElement {
     this.outcomes = new Map();
     this.formErrors = new Map();
     try {
-      const { plan, etag } = await this.#api()!.readPlan(planId);
+      const read = this.#api()!.readPlan(planId);
+      this.#localize.prepareDates();
+      const { plan, etag } = await read;
       await this.#localize.ready();
       if (generation !== this.#generation) return;
       if (!plan || typeof plan !== 'object' || !plan.planId) throw new ApiError('bad-response');
