@@ -36,7 +36,7 @@ import { consentInput, MARIA_RELATIVE, staffClient } from '../src/test-support/p
 import { benchServerUrl, openBenchDatabase, type BenchDatabase } from './bench-database.ts';
 import { fmt, listen, LoadGenerator, printTable, secondsFrom, type Listening } from './harness.ts';
 import type { RunSummary, Scenario, SeededCommitment } from './load.ts';
-import { copyPlan, seedPlans, type SeededPart } from './seed.ts';
+import { copyPlan, seedPlans, settleDatabase, type SeededPart } from './seed.ts';
 
 const PLANS = 4_000;
 const VIA_SERVICE = 100;
@@ -184,6 +184,9 @@ async function main(): Promise<number> {
     const commitments = await seedAnswers(t, bench, ANSWER_PLANS);
     // The seeded entries linked before anything is measured: the chainer then keeps up with the load only.
     await chainAccessLog(database.db);
+    // As a server that has been running a while: the planner's statistics taken (a fresh database's
+    // tables look empty to it until then), the visibility map set, the seeding's writes flushed.
+    await settleDatabase(database);
     console.log(`seeded ${fmt(seed.planIds.length)} plans for part updates and ${fmt(ANSWER_PLANS + 1)} with ${fmt(commitments.length)} commitments proposed to a relative`);
 
     const token = await t.tokenFor('region-physician');
