@@ -98,6 +98,31 @@ describeEachDatabase('the service skeleton', (ctx) => {
       expect(res.headers.get('access-control-allow-origin')).toBeNull();
     });
 
+    it("gives a listed origin's actual requests their CORS headers, on answers and problems alike, and no origin that is not listed", async () => {
+      const token = await t.tokenFor('maria');
+      const answers = [
+        await t.app.request('/api/me/plans', { headers: { Origin: 'https://portal.example', Authorization: `Bearer ${token}` } }),
+        await t.app.request('/api/me/plans', { headers: { Origin: 'https://portal.example' } }),
+        await t.app.request('/api/me/plans/not-a-plan/home-consent', {
+          method: 'POST',
+          headers: { Origin: 'https://portal.example', Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': 'cors-1' },
+          body: '{',
+        }),
+      ];
+      expect(answers.map((res) => res.status)).toEqual([200, 401, 400]);
+      for (const res of answers) {
+        expect(res.headers.get('access-control-allow-origin')).toBe('https://portal.example');
+        expect(res.headers.get('access-control-expose-headers')?.split(',')).toEqual(expect.arrayContaining(['ETag', 'X-Request-Id', 'Retry-After']));
+        expect(res.headers.get('vary')).toBe('Origin');
+        expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+        expect(res.headers.get('cache-control')).toBe('no-store');
+      }
+      const other = await t.app.request('/api/me/plans', { headers: { Origin: 'https://evil.example', Authorization: `Bearer ${token}` } });
+      expect(other.status).toBe(200);
+      expect(other.headers.get('access-control-allow-origin')).toBeNull();
+      expect(other.headers.get('vary')).toBe('Origin');
+    });
+
     it('allows loopback origins in demo mode', async () => {
       const res = await t.app.request('/health', { headers: { Origin: 'http://127.0.0.1:5173' } });
       expect(res.status).toBe(200);

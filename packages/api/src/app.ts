@@ -1,3 +1,4 @@
+import type { MiddlewareHandler } from 'hono';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { kickAccessLogChainer } from './access-log/access-log.ts';
 import { bodyLimit } from 'hono/body-limit';
@@ -102,14 +103,34 @@ export function createApp(appDeps: AppDeps) {
     if (demoPage && (path === '/demo' || path.startsWith('/demo/'))) return demoPageHeaders(c, next);
     return apiHeaders(c, next);
   });
-  const corsMiddleware = cors({
+  const exposeHeaders = ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'];
+  const corsPreflight = cors({
     origin: (origin) => (originAllowed(origin, deps) ? origin : null),
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowHeaders: ['Authorization', 'Content-Type', 'If-Match', 'If-None-Match', 'Idempotency-Key', 'Last-Event-ID', 'Prefer', 'X-Request-Id'],
-    exposeHeaders: ['ETag', 'Location', 'X-Request-Id', 'Retry-After', 'Idempotent-Replayed'],
+    exposeHeaders,
     maxAge: 600,
     credentials: false,
   });
+  // Preflights are Hono's cors middleware's. An actual request's CORS headers are the same as it
+  // gives them, set here among the headers the route's answer is made with: Hono's sets them on
+  // `c.res` before the route has answered, and the answer is then copied into a new Response
+  // (about 0.1 ms of CPU a request, 6 % of a part update's).
+  const exposed = exposeHeaders.join(',');
+  const corsMiddleware: MiddlewareHandler<AppEnv> = async (c, next) => {
+    if (c.req.method === 'OPTIONS') return corsPreflight(c, next);
+    const origin = c.req.header('origin');
+    if (origin !== undefined && originAllowed(origin, deps)) c.header('Access-Control-Allow-Origin', origin);
+    c.header('Access-Control-Expose-Headers', exposed);
+    await next();
+    // Whatever Vary the answer has, it also varies by Origin.
+    try {
+      c.res.headers.append('Vary', 'Origin');
+    } catch {
+      // A response with immutable headers: copy it.
+      c.header('Vary', 'Origin', { append: true });
+    }
+  };
   for (const path of ['/api/*', '/dev/*', '/fhir/*', '/widget/*', '/staff/*']) app.use(path, corsMiddleware);
   const limitBody = bodyLimit({
     maxSize: deps.config.bodyLimitBytes,
@@ -118,8 +139,18 @@ export function createApp(appDeps: AppDeps) {
         ? fhirResponse(c, operationOutcome('too-long', `The body may be at most ${deps.config.bodyLimitBytes} bytes`), 413)
         : problemResponse(c, 'payload-too-large', `The body may be at most ${deps.config.bodyLimitBytes} bytes`),
   });
-  // Only requests that may carry a body: reading one on a GET costs every read.
-  app.use('*', (c, next) => (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method) ? next() : limitBody(c, next)));
+  // Only requests that may carry a body: reading one on a GET costs every read. A body whose
+  // Content-Length is sent (and no Transfer-Encoding) is held to it by Node's HTTP parser, so the
+  // limit is checked on that header alone and the body is later read once, straight off the
+  // socket. Hono's bodyLimit looks at the body stream first, which makes the Node adapter build a
+  // whole fetch Request around it (about 0.1 ms of CPU, 7 % of a part update's); it still bounds
+  // chunked bodies, counting as they are read.
+  app.use('*', (c, next) => {
+    if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
+    const length = c.req.header('content-length');
+    if (length === undefined || c.req.header('transfer-encoding') !== undefined || !/^\d+$/.test(length)) return limitBody(c, next);
+    return Number(length) > deps.config.bodyLimitBytes ? limitBody(c, next) : next();
+  });
   // Who asks comes first: on a known path of the API, a request without a valid token is a 401
   // before its body or its values are looked at (a path the API does not have stays a 404).
   app.use('/api/*', (c, next) => (pathKnown(app, c) ? authenticate(c, next) : next()));

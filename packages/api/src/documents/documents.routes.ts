@@ -59,16 +59,14 @@ function citizen(c: Context<AppEnv>): Citizen {
 }
 
 /** The PDF as an attachment whose name says nothing about the person: the view, the plan id, the revision. */
-function attachment(bytes: Buffer, view: DocumentView, id: string, revision: number, lang: DocumentLanguage) {
-  return new Response(new Uint8Array(bytes), {
-    status: 200,
-    headers: {
-      'Content-Type': 'application/pdf',
-      'Content-Disposition': `attachment; filename="sip-${view}-${id}-v${revision}.pdf"`,
-      'Content-Language': lang === 'sv' ? 'sv-SE' : 'en-GB',
-      'Cache-Control': 'no-store',
-      'X-Content-Type-Options': 'nosniff',
-    },
+function attachment(c: Context<AppEnv>, bytes: Buffer, view: DocumentView, id: string, revision: number, lang: DocumentLanguage) {
+  // Made on the context, so that the headers every answer gets (its request id, CORS) are on it.
+  return c.body(new Uint8Array(bytes), 200, {
+    'Content-Type': 'application/pdf',
+    'Content-Disposition': `attachment; filename="sip-${view}-${id}-v${revision}.pdf"`,
+    'Content-Language': lang === 'sv' ? 'sv-SE' : 'en-GB',
+    'Cache-Control': 'no-store',
+    'X-Content-Type-Options': 'nosniff',
   });
 }
 
@@ -97,7 +95,7 @@ export const documentsRoutes = createRouter()
       const at = now(c);
       const whole = wholeFromStaff(plan, at);
       const model = view === 'meeting' ? meetingDocument(whole, lang, at) : wholeDocument(whole, lang, at);
-      return attachment(await renderPdf(model, at), view, plan.id, plan.revision, lang) as never;
+      return attachment(c, await renderPdf(model, at), view, plan.id, plan.revision, lang) as never;
     },
   )
   .openapi(
@@ -117,7 +115,7 @@ export const documentsRoutes = createRouter()
       const { view, revision, changedAt } = await new MeService(database.db, () => clock.now()).readDocument(citizen(c), c.req.valid('param').planId);
       const lang = language(c, c.req.valid('query').lang);
       const at = now(c);
-      return attachment(await renderPdf(relativeDocument(view, { revision, changedAt, madeAt: at }, lang), at), 'relative', view.planId, revision, lang) as never;
+      return attachment(c, await renderPdf(relativeDocument(view, { revision, changedAt, madeAt: at }, lang), at), 'relative', view.planId, revision, lang) as never;
     },
   )
   .openapi(
@@ -137,6 +135,6 @@ export const documentsRoutes = createRouter()
       const plan = await new OwnPlansService(database.db, () => clock.now()).read(citizen(c), c.req.valid('param').planId, 'own.document');
       const lang = language(c, c.req.valid('query').lang);
       const at = now(c);
-      return attachment(await renderPdf(wholeDocument(wholeFromOwn(plan), lang, at, 'own'), at), 'own', plan.planId, plan.revision, lang) as never;
+      return attachment(c, await renderPdf(wholeDocument(wholeFromOwn(plan), lang, at, 'own'), at), 'own', plan.planId, plan.revision, lang) as never;
     },
   );
