@@ -236,6 +236,17 @@ describeEachDatabase('HTTP hygiene', (ctx) => {
       expect(chunked.text).toContain('application/problem+json');
     });
 
+    it('a body is held to the limit by its Content-Length before any of it is read; one within it reaches the operation', async () => {
+      const coordinator = await staffClient(t, 'region-coordinator');
+      const head = ['POST /api/plans HTTP/1.1', `Authorization: Bearer ${coordinator.token}`, 'Content-Type: application/json'];
+      const over = await rawRequest(port, [...head, `Content-Length: ${t.config.bodyLimitBytes + 1}`]);
+      expect(over.status, over.text).toBe(413);
+      expect(over.text).toContain('application/problem+json');
+      const body = JSON.stringify({ individual: { personId: '195202149836' }, principals: { region: { id: 'SE2321000099-7RG1', name: 'Region Norrvik' }, municipality: { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' } }, title: 'SIP' });
+      const within = await rawRequest(port, [...head, `Content-Length: ${Buffer.byteLength(body)}`], body);
+      expect(within.status, within.text).toBe(201);
+    });
+
     it('a JSON body read to see it is there still reaches the operation', async () => {
       const coordinator = await staffClient(t, 'region-coordinator');
       const body = JSON.stringify({ individual: { personId: '195202149836' }, principals: { region: { id: 'SE2321000099-7RG1', name: 'Region Norrvik' }, municipality: { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' } }, title: 'SIP' });
