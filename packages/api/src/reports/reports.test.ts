@@ -196,6 +196,14 @@ describeEachDatabase('the yearly follow-up of relatives\u2019 support (GET /api/
     ]);
   });
 
+  it('keeps the refresh planned once per connection: its statements run on a generic plan, without JIT', async () => {
+    // Planned again on every call, a one-plan refresh (each answer of a relative) took about ten times as long.
+    const [fn] = await ctx.asOwner(async (db) =>
+      rowsOf<{ config: string }>(await db.execute(sql`select array_to_string(proconfig, ' ') as config from pg_proc where proname = 'sip_report_refresh'`)),
+    );
+    expect(fn?.config.split(' ')).toEqual(expect.arrayContaining(['jit=off', 'plan_cache_mode=force_generic_plan']));
+  });
+
   it('suppresses the parts when a total less the published parts would give a count under 5 away (tempting re-identification)', async () => {
     await clear();
     // Ten plans in March and three in April: the year (13) is published, so March (10) must not
