@@ -29,7 +29,7 @@ import { createIndividualViewRoutes, createStaffElementRoutes, createWidgetRoute
 import type { AppDeps, AppEnv } from './http/context.ts';
 import { publicationRoutes } from './publish/publication.routes.ts';
 import { errorToOperationOutcome, fhirResponse, isFhirPath, operationOutcome } from './fhir/outcome.ts';
-import { noStore, requestIds, requestLog, requireJsonBody } from './http/middleware.ts';
+import { changeAnswerHeaders, declaredLength, noStore, requestIds, requestLog, requireJsonBody } from './http/middleware.ts';
 import { allowedMethods, pathKnown } from './http/methods.ts';
 import { refuseUnstorable } from './http/storable.ts';
 import { errorToResponse, problemResponse } from './http/problem-response.ts';
@@ -124,12 +124,7 @@ export function createApp(appDeps: AppDeps) {
     c.header('Access-Control-Expose-Headers', exposed);
     await next();
     // Whatever Vary the answer has, it also varies by Origin.
-    try {
-      c.res.headers.append('Vary', 'Origin');
-    } catch {
-      // A response with immutable headers: copy it.
-      c.header('Vary', 'Origin', { append: true });
-    }
+    changeAnswerHeaders(c, (headers) => headers.append('Vary', 'Origin'));
   };
   for (const path of ['/api/*', '/dev/*', '/fhir/*', '/widget/*', '/staff/*']) app.use(path, corsMiddleware);
   const limitBody = bodyLimit({
@@ -147,9 +142,8 @@ export function createApp(appDeps: AppDeps) {
   // chunked bodies, counting as they are read.
   app.use('*', (c, next) => {
     if (['GET', 'HEAD', 'OPTIONS'].includes(c.req.method)) return next();
-    const length = c.req.header('content-length');
-    if (length === undefined || c.req.header('transfer-encoding') !== undefined || !/^\d+$/.test(length)) return limitBody(c, next);
-    return Number(length) > deps.config.bodyLimitBytes ? limitBody(c, next) : next();
+    const length = declaredLength(c);
+    return length === undefined || length > deps.config.bodyLimitBytes ? limitBody(c, next) : next();
   });
   // Who asks comes first: on a known path of the API, a request without a valid token is a 401
   // before its body or its values are looked at (a path the API does not have stays a 404).

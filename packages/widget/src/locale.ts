@@ -214,7 +214,7 @@ export class Localization<Messages> implements ReactiveController {
   /**
    * Makes the date formatter in a task of its own, after the current one: call it just after
    * starting a request whose answer shows dates. The first Intl formatter a page makes has ICU load
-   * its data, about 30 ms of the main thread; made while the answer is on its way, that time is
+   * its data, 10 to 30 ms of the main thread; made while the answer is on its way, that time is
    * not spent after the answer has come.
    */
   prepareDates(): void {

@@ -199,6 +199,8 @@ describeEachDatabase('HTTP hygiene', (ctx) => {
     });
   });
   describe('a POST without a body', () => {
+    /** A new plan, as a JSON body. */
+    const body = JSON.stringify({ individual: { personId: '195202149836' }, principals: { region: { id: 'SE2321000099-7RG1', name: 'Region Norrvik' }, municipality: { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' } }, title: 'SIP' });
     let server: ServerType;
     let port: number;
     beforeAll(async () => {
@@ -242,14 +244,12 @@ describeEachDatabase('HTTP hygiene', (ctx) => {
       const over = await rawRequest(port, [...head, `Content-Length: ${t.config.bodyLimitBytes + 1}`]);
       expect(over.status, over.text).toBe(413);
       expect(over.text).toContain('application/problem+json');
-      const body = JSON.stringify({ individual: { personId: '195202149836' }, principals: { region: { id: 'SE2321000099-7RG1', name: 'Region Norrvik' }, municipality: { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' } }, title: 'SIP' });
       const within = await rawRequest(port, [...head, `Content-Length: ${Buffer.byteLength(body)}`], body);
       expect(within.status, within.text).toBe(201);
     });
 
     it('a JSON body read to see it is there still reaches the operation', async () => {
       const coordinator = await staffClient(t, 'region-coordinator');
-      const body = JSON.stringify({ individual: { personId: '195202149836' }, principals: { region: { id: 'SE2321000099-7RG1', name: 'Region Norrvik' }, municipality: { id: 'SE2120000099-7KM1', name: 'Norrviks kommun' } }, title: 'SIP' });
       const chunk = `${Buffer.byteLength(body).toString(16)}\r\n${body}\r\n0\r\n\r\n`;
       const created = await rawRequest(
         port,

@@ -47,13 +47,37 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /**
+ * The body's length in bytes as its `Content-Length` says, when that is how the body is framed
+ * (no `Transfer-Encoding`): Node's HTTP parser then holds the body to it. Undefined otherwise
+ * (chunked, or no length at all): only reading the body tells.
+ */
+export function declaredLength(c: Context): number | undefined {
+  const length = c.req.header('content-length')?.trim();
+  if (length === undefined || c.req.header('transfer-encoding') !== undefined || !/^\d+$/.test(length)) return undefined;
+  return Number(length);
+}
+
+/**
+ * Changes the headers of the answer a route has made, in place; an answer whose headers cannot be
+ * changed (a Response from fetch or Response.redirect) is copied first.
+ */
+export function changeAnswerHeaders(c: Context, change: (headers: Headers) => void): void {
+  try {
+    change(c.res.headers);
+  } catch {
+    c.res = new Response(c.res.body, c.res);
+    change(c.res.headers);
+  }
+}
+
+/**
  * Whether a request carries a body of at least one byte. `Content-Length` says so when it is
  * sent; otherwise (chunked, or no length at all) the body is read to see, and stays cached on the
  * request for whoever reads it next. The body limit has bounded it already.
  */
 async function carriesBody(c: Context<AppEnv>): Promise<boolean> {
-  const length = c.req.header('content-length');
-  if (length !== undefined && c.req.header('transfer-encoding') === undefined) return length.trim() !== '0';
+  const length = declaredLength(c);
+  if (length !== undefined) return length > 0;
   if (c.req.raw.body === null) return false;
   return (await c.req.arrayBuffer()).byteLength > 0;
 }
@@ -82,11 +106,5 @@ export const noStore = createMiddleware<AppEnv>(async (c, next) => {
   c.header('Cache-Control', 'no-store');
   await next();
   if (c.res.headers.get('cache-control') === 'no-store') return;
-  try {
-    c.res.headers.set('Cache-Control', 'no-store');
-  } catch {
-    // A response with immutable headers: copy it.
-    c.res = new Response(c.res.body, c.res);
-    c.res.headers.set('Cache-Control', 'no-store');
-  }
+  changeAnswerHeaders(c, (headers) => headers.set('Cache-Control', 'no-store'));
 });

@@ -197,6 +197,7 @@ describe('the widget module', () => {
         expect(res.status).toBe(200);
         expect(res.headers.get('access-control-allow-origin')).toBe(portal);
         expect(res.headers.get('vary')).toContain('Origin');
+        if (path.endsWith('.js')) expect(res.headers.get('vary')).toContain('Accept-Encoding');
       }
     });
 
