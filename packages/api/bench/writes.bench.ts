@@ -11,6 +11,9 @@
  *   idempotent, durable) against pgbench inserting one row per transaction into a scratch
  *   table, at the same concurrency.
  *
+ * Every measured run starts on a settled database (VACUUM ANALYZE, CHECKPOINT), as autovacuum
+ * keeps a running server's: the dead rows of one run do not slow the next.
+ *
  * Needs a Postgres server (BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL) and pgbench.
  * Environment:
  *   BENCH_SECONDS         measured seconds per run (default 10)
@@ -244,7 +247,11 @@ async function main(): Promise<number> {
       `load: autocannon in a separate process and pgbench, ${CONNECTIONS} connections, ${warmupSeconds} s warm-up + ${rounds} rounds of ${seconds} s per figure and baseline, in turn`,
     );
 
+    // Each measured run, figure or baseline, starts on a settled database: a running server's
+    // autovacuum clears the dead rows of the runs before it (this bench cannot turn autovacuum on
+    // for its database alone), and without it every round ran slower than the one before.
     const fire = async (scenario: Scenario, warmup: number): Promise<RunSummary> => {
+      await settleDatabase(database);
       const reply = await load!.ask({ type: 'run', scenario, seconds, warmupSeconds: warmup, connections: CONNECTIONS });
       if (reply.type !== 'result') throw new Error(`unexpected reply ${reply.type}`);
       return reply.measured;
@@ -257,6 +264,7 @@ async function main(): Promise<number> {
       const baseUpdate = await fire({ kind: 'baseline-update', url: baseline.url }, warm);
       updates.push({ app: appUpdate, base: baseUpdate });
       const appAnswer = await fire({ kind: 'relative-answer', url: app.url }, warm);
+      await settleDatabase(database);
       if (warm) await pgbench(url.toString(), script, warm, CONNECTIONS);
       const tps = await pgbench(url.toString(), script, seconds, CONNECTIONS);
       answers.push({ app: appAnswer, tps });
