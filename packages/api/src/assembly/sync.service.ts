@@ -15,7 +15,7 @@ import {
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/database.ts';
 import { planParts, plans, planSources } from '../db/schema.ts';
-import { PlansService, SIDES, type Actor, type IdempotencyKey, type PlanRow, type Recorder } from '../plans/plans.service.ts';
+import { PlansService, SIDES, type Actor, type IdempotencyKey, type PartRow, type PlanRow, type Recorder } from '../plans/plans.service.ts';
 import { UpstreamError, type Upstreams } from '../upstreams/upstream.ts';
 import { fetchSide, InvalidUpstreamAnswer } from './fetch.ts';
 import { mapSide, type Demographics, type SideContent } from './map.ts';
@@ -200,13 +200,18 @@ export class SyncService {
   /** Whom the stored plan reaches: read off its consent and the organisations of its parts. */
   private async reachOf(db: Db, plan: PlanRow): Promise<Reach> {
     const rows = await db
-      .select({ kind: planParts.kind, id: planParts.organisationId, name: planParts.organisationName })
+      .select({ kind: planParts.kind, organisationId: planParts.organisationId, organisationName: planParts.organisationName })
       .from(planParts)
       .where(eq(planParts.planId, plan.id));
+    return this.reachFrom(plan, rows);
+  }
+
+  /** Whom the plan reaches, read off its consent and the organisations of the parts given. */
+  private reachFrom(plan: PlanRow, parts: Pick<PartRow, 'kind' | 'organisationId' | 'organisationName'>[]): Reach {
     const organisations: Reach['organisations'] = {};
     for (const side of SIDES) {
-      const row = rows.find((o) => o.kind === side);
-      if (row?.id) organisations[side] = { id: row.id, name: row.name ?? '' };
+      const row = parts.find((o) => o.kind === side);
+      if (row?.organisationId) organisations[side] = { id: row.organisationId, name: row.organisationName ?? '' };
     }
     return { initiator: plan.initiator as Principal, consent: (plan.consent as IndividualConsent | null) ?? null, organisations };
   }
@@ -235,7 +240,11 @@ export class SyncService {
     let changed = false;
     const marks: boolean[] = [];
     // Asked again under the lock: a consent withdrawn while the sides were read lets nothing in.
-    const reached = this.sidesReached(await this.reachOf(tx, plan));
+    const reached = this.sidesReached(this.reachFrom(plan, parts));
+    // The relatives section as this sync leaves it, side after side (the plan's lock keeps every
+    // other writer out until the commit).
+    const relativesPart = parts.find((p) => p.kind === 'relatives');
+    let relativesContent = (relativesPart?.content ?? {}) as { relatives?: Relative[] };
 
     for (const outcome of outcomes) {
       const { side } = outcome;
@@ -272,16 +281,14 @@ export class SyncService {
           .set({ content: next, version: sql`${planParts.version} + 1`, updatedAt: today })
           .where(eq(planParts.id, part.id));
       }
-      const relativesPart = parts.find((p) => p.kind === 'relatives')!;
-      const [current] = await tx.select().from(planParts).where(eq(planParts.id, relativesPart.id));
-      const currentContent = current!.content as { relatives?: Relative[] };
-      const merged = mergeRelatives(side, currentContent.relatives ?? [], fromSide.relatives, dismissedSourcesOf(currentContent));
-      if (!unchanged(merged, currentContent.relatives ?? [])) {
+      const merged = mergeRelatives(side, relativesContent.relatives ?? [], fromSide.relatives, dismissedSourcesOf(relativesContent));
+      if (!unchanged(merged, relativesContent.relatives ?? [])) {
         changed = true;
+        relativesContent = { ...relativesContent, relatives: merged };
         await tx
           .update(planParts)
-          .set({ content: { ...currentContent, relatives: merged }, version: sql`${planParts.version} + 1`, updatedAt: today })
-          .where(eq(planParts.id, relativesPart.id));
+          .set({ content: relativesContent, version: sql`${planParts.version} + 1`, updatedAt: today })
+          .where(eq(planParts.id, relativesPart!.id));
       }
     }
 

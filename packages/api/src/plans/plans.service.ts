@@ -95,7 +95,7 @@ export interface Recorder {
 export type Participant = PlanView['participants'][number];
 
 export type PlanRow = typeof plans.$inferSelect;
-type PartRow = typeof planParts.$inferSelect;
+export type PartRow = typeof planParts.$inferSelect;
 
 export const PLAN_EVENTS_CHANNEL = 'sip_plan_events';
 export const OUTBOX_CHANNEL = 'sip_outbox';
