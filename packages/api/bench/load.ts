@@ -122,12 +122,16 @@ function nextCommitment(): number {
   throw new Error('no commitment left to answer');
 }
 
+/**
+ * The n-th edit's body: a change every time (the edit's number is in it), since a change that
+ * leaves the part as it is writes nothing.
+ */
 function partPatchBody(n: number): string {
   return JSON.stringify({
     contactPerson: { name: 'Omar Haddad', title: 'Specialist i allmänmedicin', unit: 'Vårdcentralen Norrvik', phone: '+46701740606' },
     interventions: [
       { id: 'hemsjukvard', title: 'Hemsjukvård: insulin morgon och kväll', status: 'decided', performedBy: 'Distriktssköterska', when: 'Morgon och kväll' },
-      { id: 'fysioterapi', title: 'Fysioterapi efter höftfraktur', status: n % 2 === 0 ? 'planned' : 'decided', when: `${1 + (n % 3)} gånger i veckan` },
+      { id: 'fysioterapi', title: 'Fysioterapi efter höftfraktur', status: n % 2 === 0 ? 'planned' : 'decided', when: `${1 + (n % 3)} gånger i veckan (ändring ${n})` },
     ],
   });
 }

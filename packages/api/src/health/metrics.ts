@@ -43,7 +43,7 @@ export class ServiceMetrics {
 
   private readonly writePaths = new Counter({
     name: 'sip_write_path_total',
-    help: 'Changes written, by operation (part.update; a relative\'s me.answer, me.home-consent, me.request) and path: at-once (one read and one statement) or locked (another change came between its read and its write)',
+    help: 'Changes, by operation (part.update; a relative\'s me.answer, me.home-consent, me.request) and path: at-once (one read and one statement), locked (another change came between its read and its write) or unchanged (the change left the part as it was: nothing written)',
     labelNames: ['operation', 'path'] as const,
     registers: [this.registry],
   });
@@ -74,8 +74,13 @@ export class ServiceMetrics {
   };
 }
 
-/** Told which path wrote a change: the one-statement path, or the locked path it falls back to. */
-export type WritePathObserver = (operation: WriteOperation, path: 'at-once' | 'locked') => void;
+/**
+ * Told which path a change took: the one-statement path, the locked path it falls back to, or
+ * none, when the change left what it changes as it was (nothing written but the access log).
+ */
+export type WritePathObserver = (operation: WriteOperation, path: WritePath) => void;
+
+export type WritePath = 'at-once' | 'locked' | 'unchanged';
 
 /** The changes counted by path: a principal's part, and what a relative writes in their own name. */
 export type WriteOperation = 'part.update' | 'me.answer' | 'me.home-consent' | 'me.request';

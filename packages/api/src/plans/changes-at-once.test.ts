@@ -41,6 +41,13 @@ class Overtaken extends PlansService {
   }
 }
 
+/** A plans service whose changes all take the locked path: its unlocked read finds nothing. */
+class Unread extends PlansService {
+  override async readForChange(): Promise<ChangeRead | undefined> {
+    return undefined;
+  }
+}
+
 describeEachDatabase('changes made in one statement', (ctx) => {
   let t: TestApp;
   let staff: Awaited<ReturnType<typeof staffClient>>;
@@ -123,10 +130,56 @@ describeEachDatabase('changes made in one statement', (ctx) => {
       // A stale version is refused on the locked path, and a refusal writes nothing: not counted.
       expect((await change(part.version)).status).toBe(412);
       expect(added(before, await paths())).toEqual({ 'part.update at-once': 1 });
-      expect((await change(part.version + 1)).status).toBe(200);
+      const other = await staff.request(`/api/plans/${plan.id}/parts/${part.id}`, { method: 'PATCH', ifMatch: part.version + 1, body: { goals: [{ text: 'Sova gott' }] } });
+      expect(other.status).toBe(200);
       expect(added(before, await paths())).toEqual({ 'part.update at-once': 2 });
       const scraped = await metrics.registry.metrics();
       expect(scraped).toContain('sip_write_path_total{operation="part.update",path="at-once"}');
+    });
+
+    it('sent again as it is, writes nothing but its access on either path: same version and ETag, no revision, nothing published', async () => {
+      const plan = await staff.createSharedPlan();
+      const part = regionPart(plan);
+      const url = `/api/plans/${plan.id}/parts/${part.id}`;
+      const first = await staff.request(url, { method: 'PATCH', ifMatch: part.version, body: { goals: [{ text: 'Gå ut dagligen' }], interventions: [{ title: 'Hemtjänst', status: 'decided', when: 'Varje morgon' }] } });
+      expect(first.status).toBe(200);
+      const written = (await first.json()) as PlanView['parts'][number];
+      const before = await records(plan.id);
+      const counted = await paths();
+
+      // The content as the part now holds it (its items with the ids they were given), twice,
+      // and a patch that names nothing: each answered with the part as it is.
+      for (const body of [{ goals: written.content.goals }, { goals: written.content.goals, interventions: written.content.interventions }, {}]) {
+        const again = await staff.request(url, { method: 'PATCH', ifMatch: written.version, body });
+        expect(again.status).toBe(200);
+        expect(etagVersion(again)).toBe(written.version);
+        expect(await again.json()).toEqual(written);
+      }
+      expect(await records(plan.id)).toEqual({ ...before, log: before.log + 3 });
+      expect(added(counted, await paths())).toEqual({ 'part.update unchanged': 3 });
+      // Still on its version: a stale If-Match is refused as before.
+      expect((await staff.request(url, { method: 'PATCH', ifMatch: part.version, body: {} })).status).toBe(412);
+
+      // On the locked path too (here taken because the unlocked read is left out), after a change
+      // of the other part: the plan as it now is, nothing more written.
+      const municipality = await staffClient(t, 'municipality-coordinator');
+      const theirs = plan.parts.find((p) => p.principal === 'municipality')!;
+      const res = await municipality.request(`/api/plans/${plan.id}/parts/${theirs.id}`, { method: 'PATCH', ifMatch: theirs.version, body: { goals: [{ text: 'Trygg hemma' }] } });
+      expect(res.status).toBe(200);
+      const middle = await records(plan.id);
+      const seen: string[] = [];
+      const service = new Unread(ctx.database.db, () => new Date(), undefined, (operation, path) => seen.push(`${operation} ${path}`));
+      const view = await service.updatePart(REGION_STAFF, plan.id, part.id, written.version, { goals: written.content.goals });
+      expect(seen).toEqual(['part.update unchanged']);
+      expect(view.revision).toBe(before.revision + 1);
+      expect(regionPart(view)).toEqual(written);
+      expect(view.parts.find((p) => p.principal === 'municipality')!.content.goals?.map((g) => g.text)).toEqual(['Trygg hemma']);
+      expect(await records(plan.id)).toEqual({ ...middle, log: middle.log + 1 });
+
+      // A real change after all that is made on the version it was sent on.
+      const changed = await staff.request(url, { method: 'PATCH', ifMatch: written.version, body: { goals: [{ text: 'Sova gott' }] } });
+      expect(changed.status).toBe(200);
+      expect(etagVersion(changed)).toBe(written.version + 1);
     });
 
     it('overtaken by a change of the other part, is made on the locked path, after it, in one history', async () => {

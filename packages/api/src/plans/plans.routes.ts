@@ -235,7 +235,7 @@ export const plansRoutes = createRouter()
       path: '/api/plans/{planId}',
       tags: ['Plans'],
       summary: 'Change plan-level fields (the SIP coordinator)',
-      description: 'A field present replaces the stored one; null clears it. Requires If-Match with the plan ETag.',
+      description: 'A field present replaces the stored one; null clears it. Requires If-Match with the plan ETag. A change that leaves the fields as they are is answered with the plan as it is, on the same ETag: no new version, nothing published.',
       security: bearerSecurity,
       middleware: [...authz('plan.update'), requireIfMatch],
       request: { params: z.object({ planId }), headers: ifMatchHeader, ...jsonBody(planFieldsPatchSchema.meta({ id: 'PlanFieldsPatch' }), examples.planPatch.request) },
@@ -348,7 +348,7 @@ export const plansRoutes = createRouter()
       tags: ['Plans'],
       summary: "Change one principal's part (that principal's staff)",
       description:
-        'Each part versions on its own: the region editing its part never conflicts with the municipality editing its own. Requires If-Match with the part ETag.',
+        'Each part versions on its own: the region editing its part never conflicts with the municipality editing its own. Requires If-Match with the part ETag. A change that leaves the part as it is (the same content sent again) is answered with the part as it is, on the same ETag: no new version of the plan, nothing published.',
       security: bearerSecurity,
       middleware: [...authz('part.update'), requireIfMatch],
       request: { params: z.object({ planId, partId }), headers: ifMatchHeader, ...jsonBody(partContentPatchSchema.meta({ id: 'PartPatch' }), examples.partPatch.request) },

@@ -1,5 +1,6 @@
 import { changeTouchesReport, refreshReportFacts } from '../reports/report-facts.ts';
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { requestHash } from '../http/idempotency.ts';
 import {
   CITIZEN_PREFIX,
@@ -37,7 +38,7 @@ import { accessLogInsert, accessLogInsertIf, recordAccess, recordAccessCommitted
 import { rowsOf } from '../db/rows.ts';
 import { executePrepared } from '../db/prepared.ts';
 import type { Logger } from '../logger.ts';
-import type { WritePathObserver } from '../health/metrics.ts';
+import type { WritePath, WritePathObserver } from '../health/metrics.ts';
 import { announce } from './announce.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db/database.ts';
@@ -144,6 +145,20 @@ export function applyPatch<T extends object>(current: T, patch: Record<string, u
     else next[key] = value;
   }
   return next as T;
+}
+
+/** A part's update as answered, and the path it took ({@link WritePathObserver}). */
+interface PartUpdated {
+  view: PlanView;
+  path: WritePath;
+}
+
+/**
+ * Whether a part's content after a change is the content stored: compared as JSON values, as
+ * the database keeps them (its own order of keys; a key whose value is undefined is no key).
+ */
+export function sameContent(stored: unknown, next: unknown): boolean {
+  return isDeepStrictEqual(stored, JSON.parse(JSON.stringify(next ?? null)));
 }
 
 /** The whole plan, as stored: what revisions keep and the publisher cuts for each side. */
@@ -833,7 +848,10 @@ export class PlansService {
     });
   }
 
-  /** Applies a change to the plan-level record under If-Match, as one transaction. */
+  /**
+   * Applies a change to the plan-level record under If-Match, as one transaction. A change that
+   * leaves the record as it is writes nothing but its access: the plan keeps its version.
+   */
   private async changePlan(
     actor: Actor,
     planId: string,
@@ -849,7 +867,12 @@ export class PlansService {
       const { plan, as } = await this.authorized(tx, actor, planId, operation, { lock: true, ...(facts ? { facts } : {}) });
       if (plan.version !== expectedVersion) throw stale(plan.version, 'plan');
       const changeType = typeof type === 'function' ? type(plan) : type;
-      const full = await this.writePlanRecord(tx, actor, plan, changeType, action, mutate(plan, as!));
+      const changes = mutate(plan, as!);
+      if (Object.entries(changes).every(([key, value]) => sameContent(plan[key as keyof PlanRow] ?? null, value))) {
+        await recordAccess(tx, [this.entry(actor, action, plan)]);
+        return this.viewFor(toView(plan, await this.parts(tx, planId)), as);
+      }
+      const full = await this.writePlanRecord(tx, actor, plan, changeType, action, changes);
       return this.viewFor(full, as);
     });
   }
@@ -1017,21 +1040,20 @@ export class PlansService {
    * the access log written in one statement that holds only if nothing in the plan changed
    * since the read (its revision). Its notifications are sent once it has committed. Anything
    * else (no such plan or part, a refusal, a stale version, a change in between) takes the
-   * locked path, which answers as it always has.
+   * locked path, which answers as it always has. A change that leaves the part as it is (the
+   * same content sent again) writes nothing but its access: the part keeps its version, the plan
+   * its revision, and nothing is published.
    */
   async updatePart(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView> {
-    const done = await this.updatePartAtOnce(actor, planId, partId, expectedVersion, patch);
-    if (done) {
-      this.onWritePath?.('part.update', 'at-once');
-      return done;
-    }
-    const view = await this.updatePartLocked(actor, planId, partId, expectedVersion, patch);
-    this.onWritePath?.('part.update', 'locked');
-    return view;
+    const done =
+      (await this.updatePartAtOnce(actor, planId, partId, expectedVersion, patch)) ??
+      (await this.updatePartLocked(actor, planId, partId, expectedVersion, patch));
+    this.onWritePath?.('part.update', done.path);
+    return done.view;
   }
 
   /** {@link updatePart} in one read and one statement, or undefined when it must take the locked path. */
-  private async updatePartAtOnce(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView | undefined> {
+  private async updatePartAtOnce(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PartUpdated | undefined> {
     if (!UUID.test(partId)) return undefined;
     const org = actor.principal.organisationId;
     const read = await this.readForChange(planId, org);
@@ -1050,11 +1072,16 @@ export class PlansService {
     });
     if (!decision.allowed) return undefined;
     const content = normalisePart(applyPatch(part.content as PartContent, patch as Record<string, unknown>));
+    if (sameContent(part.content, content)) {
+      // Nothing to change: no revision, no event, nothing to publish; the read is logged.
+      await recordAccessCommitted(this.db, [this.entry(actor, 'part.update', plan)]);
+      return { view: this.viewFor(toView(plan, parts), as), path: 'unchanged' };
+    }
     const change = this.partChange(actor, read, { part, content, type: 'part.updated', action: 'part.update', now: this.now() });
     const [result] = await executePrepared<PartChangeResult>(this.db, 'part-update', change.statement);
     if (!result || result.version === null) return undefined;
     this.announceChange(planId, result, change.sides);
-    return this.viewFor(change.view, as);
+    return { view: this.viewFor(change.view, as), path: 'at-once' };
   }
 
   /**
@@ -1159,19 +1186,23 @@ export class PlansService {
   }
 
   /** {@link updatePart} in a transaction that locks the plan row first. */
-  private async updatePartLocked(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PlanView> {
+  private async updatePartLocked(actor: Actor, planId: string, partId: string, expectedVersion: number, patch: PartContentPatch): Promise<PartUpdated> {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       // The plan row is locked first, as every change of the plan locks it: one order, no deadlock.
       const found = await this.situate(tx, actor.principal.organisationId, planId, true);
       // The part is looked up only in a plan the actor may see: a 404 otherwise reveals nothing.
       const part = found.standing === 'none' ? undefined : await this.findPart(tx, planId, partId);
-      const { as } = await this.authorized(tx, actor, planId, 'part.update', {
+      const { plan, as } = await this.authorized(tx, actor, planId, 'part.update', {
         facts: () => ({ ownPart: facts.ownPart(part, actor.principal) }),
       });
       if (!part) throw new ProblemError('not-found', 'No such part in this plan');
       if (part.version !== expectedVersion) throw stale(part.version, 'part');
       const content = normalisePart(applyPatch(part.content as PartContent, patch as Record<string, unknown>));
+      if (sameContent(part.content, content)) {
+        await recordAccess(tx, [this.entry(actor, 'part.update', plan)]);
+        return { view: this.viewFor(toView(plan, await this.parts(tx, planId)), as), path: 'unchanged' };
+      }
       const [updated] = await tx
         .update(planParts)
         .set({ content, version: sql`${planParts.version} + 1`, updatedAt: this.now() })
@@ -1182,7 +1213,7 @@ export class PlansService {
         throw stale(current?.version ?? part.version, 'part');
       }
       const full = await this.commitChange(tx, actor, planId, { type: 'part.updated', partId, version: updated.version, action: 'part.update' });
-      return this.viewFor(full, as);
+      return { view: this.viewFor(full, as), path: 'locked' };
     });
   }
 

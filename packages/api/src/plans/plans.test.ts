@@ -314,6 +314,24 @@ describeEachDatabase('the shared SIP', (ctx) => {
       expect(after.fields.needs?.map((n) => n.text)).toEqual(['Nytt behov']);
       expect(res.headers.get('etag')).toBe('W/"2"');
     });
+
+    it('answers a change that leaves the plan as it is on the same ETag: no new version, nothing published', async () => {
+      const plan = await regionCoordinator.createPlan({ title: 'SIP för Elsa', needs: [{ text: 'Behov' }] });
+      const versions = async () => ((await (await regionCoordinator.request(`/api/plans/${plan.id}/versions`)).json()) as { versions: unknown[] }).versions.length;
+      const before = await versions();
+      // The title it has, the needs as they are (with their ids), nothing at all: each pressed twice.
+      for (const body of [{ title: 'SIP för Elsa' }, { needs: plan.fields.needs }, {}, { title: 'SIP för Elsa' }]) {
+        const res = await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: 1, body });
+        expect(res.status).toBe(200);
+        expect(res.headers.get('etag')).toBe('W/"1"');
+        expect(((await res.json()) as PlanView).fields).toEqual(plan.fields);
+      }
+      expect(await versions()).toBe(before);
+      // Needs sent without their ids are new needs: that is a change.
+      const res = await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: 1, body: { needs: [{ text: 'Behov' }] } });
+      expect(res.headers.get('etag')).toBe('W/"2"');
+      expect(await versions()).toBe(before + 1);
+    });
   });
 
   describe('participants', () => {

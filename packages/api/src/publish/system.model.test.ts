@@ -68,6 +68,8 @@ type Status = 'draft' | 'active' | 'followed_up';
 const TRANSITIONS: Record<Status, Status[]> = { draft: ['active'], active: ['followed_up'], followed_up: ['active'] };
 type Answer = 'accept' | 'decline' | 'withdraw' | 'reconfirm';
 type GoalEdit = 'add' | 'remove-first' | 'replace';
+/** Staff may also send the goals back as they are (saved again with nothing changed). */
+type StaffGoalEdit = GoalEdit | 'same';
 
 const MAX_COMMITMENTS = 3;
 const RECONFIRM_WINDOW_DAYS = 14;
@@ -291,7 +293,7 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
   class EditGoals implements fc.AsyncCommand<Model, Real> {
     constructor(
       readonly side: Side,
-      readonly edit: GoalEdit,
+      readonly edit: StaffGoalEdit,
       readonly stale: boolean,
     ) {}
     check = () => true;
@@ -305,7 +307,9 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
       const held = part.content.goals ?? [];
       expect(held.map((g) => g.text), `${this.side} goals as its staff read them, after ${history(m)}`).toEqual(m.goals[this.side]);
       const text = `Mål ${++m.serial} (${this.side})`;
-      const goals = this.edit === 'add' ? [...held, { text }] : this.edit === 'replace' ? [{ text }] : held.slice(1);
+      const goals = this.edit === 'add' ? [...held, { text }] : this.edit === 'replace' ? [{ text }] : this.edit === 'same' ? held : held.slice(1);
+      // The goals as they are (or the first of none removed): nothing to change.
+      const unchanged = this.edit === 'same' || (this.edit === 'remove-first' && held.length === 0);
       if (this.stale) {
         const res = await client.request(path, { method: 'PATCH', ifMatch: part.version - 1, body: { goals } });
         await body(res, 412, `a goals change on a stale version, after ${history(m)}`);
@@ -315,6 +319,7 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
         const res = await client.request(path, { method: 'PATCH', ifMatch: etag, body: { goals } });
         const updated = await body<PartView>(res, 200, `change the ${this.side} goals, after ${history(m)}`);
         expect((updated.content.goals ?? []).map((g) => g.text)).toEqual(goals.map((g) => g.text));
+        expect(updated.version, `the ${this.side} part's version after ${unchanged ? 'no change' : 'a change'}, after ${history(m)}`).toBe(part.version + (unchanged ? 0 : 1));
         m.goals[this.side] = goals.map((g) => g.text);
       }
       await checkPlan(m, r);
@@ -574,7 +579,7 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
   const side = fc.constantFrom<Side>('region', 'municipality');
   const commands = [
     fc.tuple(fc.constantFrom(...COORDINATORS), fc.boolean()).map(([persona, stale]) => new EditTitle(persona, stale)),
-    fc.tuple(side, fc.constantFrom<GoalEdit>('add', 'add', 'remove-first', 'replace'), fc.boolean()).map(([s, edit, stale]) => new EditGoals(s, edit, stale)),
+    fc.tuple(side, fc.constantFrom<StaffGoalEdit>('add', 'add', 'remove-first', 'replace', 'same'), fc.boolean()).map(([s, edit, stale]) => new EditGoals(s, edit, stale)),
     fc.constantFrom<Status>('active', 'followed_up').map((to) => new ChangeStatus(to)),
     fc.constantFrom(...PERSONAS).map((persona) => new Sync(persona)),
     fc.tuple(fc.constantFrom<Proposee>('maria', 'bengt', 'maria', 'elsa'), fc.constantFrom(...COORDINATORS), fc.boolean()).map(

@@ -29,7 +29,7 @@ import { boundToPerson } from '../assembly/merge.ts';
 import type { Db } from '../db/database.ts';
 import { planOrganisations, planParts, plans } from '../db/schema.ts';
 import { invalidField, ProblemError } from '../http/errors.ts';
-import { PlansService, stale, type Actor } from '../plans/plans.service.ts';
+import { PlansService, sameContent, stale, toView, type Actor } from '../plans/plans.service.ts';
 import { authorize, visibleMembership } from '../policy/authorize.ts';
 
 export type StoredRelative = Relative & { id: string };
@@ -134,6 +134,8 @@ export class RelativesService {
   /**
    * Applies a change to the relatives under If-Match, as one transaction: the plan row is
    * locked (as sync locks it), the section updated on its version, and the change committed.
+   * A change that leaves the section as it is writes nothing but its access: the section keeps
+   * its version.
    */
   private async change(
     actor: Actor,
@@ -147,7 +149,7 @@ export class RelativesService {
     return this.db.transaction(async (txRaw) => {
       const tx = txRaw as unknown as Db;
       let part: Awaited<ReturnType<RelativesService['part']>> | undefined;
-      const { as } = await this.plans.authorized(tx, actor, planId, operation, {
+      const { plan, as } = await this.plans.authorized(tx, actor, planId, operation, {
         lock: true,
         facts: async () => {
           part = await this.part(tx, planId);
@@ -160,10 +162,16 @@ export class RelativesService {
       const result = mutate(structuredClone(relativesOf(part.content)));
       const next = Array.isArray(result) ? result : result.relatives;
       const dismissed = Array.isArray(result) ? dismissedSourcesOf(part.content) : [...dismissedSourcesOf(part.content), ...result.dismissed].slice(-DISMISSED_MAX);
+      const content = { ...(part.content as object), relatives: next, ...(dismissed.length ? { dismissedSources: dismissed } : {}) };
+      if (sameContent(part.content, content)) {
+        // Nothing to change (the same sent again): no revision, nothing published; the access is logged.
+        await this.plans.logAccess(tx, actor, 'relatives.update', [plan]);
+        return this.plans.viewFor(toView(plan, await this.plans.parts(tx, planId)), as);
+      }
       const [updated] = await tx
         .update(planParts)
         .set({
-          content: { ...(part.content as object), relatives: next, ...(dismissed.length ? { dismissedSources: dismissed } : {}) },
+          content,
           version: part.version + 1,
           updatedAt: this.now(),
         })

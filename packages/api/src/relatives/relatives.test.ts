@@ -142,6 +142,30 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       expect(after.relativesSection).toMatchObject({ version: current + 1, relatives: [] });
     });
 
+    it('answers a change that leaves the relative as they are on the same ETag, with no new version of the plan', async () => {
+      const plan = await regionCoordinator.createSharedPlan();
+      const base = `/api/plans/${plan.id}/relatives`;
+      let res = await physician.request(base, { method: 'POST', ifMatch: plan.relativesSection.version, body: MARIA });
+      expect(res.status).toBe(201);
+      const maria = (await res.json()) as Relative;
+      const current = version(res);
+      const versions = async () => ((await (await regionCoordinator.request(`/api/plans/${plan.id}/versions`)).json()) as { versions: unknown[] }).versions.length;
+      const before = await versions();
+      // The same phone number, the same sharing, pressed twice: nothing changes.
+      for (let i = 0; i < 2; i++) {
+        res = await municipalityHomecare.request(`${base}/${maria.id}`, { method: 'PATCH', ifMatch: current, body: { phone: maria.phone, name: maria.name } });
+        expect(res.status).toBe(200);
+        expect(version(res)).toBe(current);
+        expect(await res.json()).toEqual(maria);
+      }
+      expect(await versions()).toBe(before);
+      // A real change still takes the next version.
+      res = await municipalityHomecare.request(`${base}/${maria.id}`, { method: 'PATCH', ifMatch: current, body: { phone: '+46701749999' } });
+      expect(res.status).toBe(200);
+      expect(version(res)).toBe(current + 1);
+      expect(await versions()).toBe(before + 1);
+    });
+
     it('requires the child flag to agree with the personnummer', async () => {
       const plan = await regionCoordinator.createPlan();
       const base = `/api/plans/${plan.id}/relatives`;
