@@ -388,6 +388,26 @@ describeEachDatabase("the individual's own API (/api/me/own-plans)", (ctx) => {
       };
       expect(diff.versions.map((v) => v.changedBy.role)).toEqual(['individual', 'staff', 'individual']);
     });
+
+    it('saved again as they are, under a new key: answered as they are, with no new version of the plan', async () => {
+      const id = (await makePlan()).planId;
+      const first = await own(id);
+      const res = await call(token.astrid, `/api/me/own-plans/${id}/own-goals`, { method: 'PUT', key: newKey(), ifMatch: first.version, body: { individualGoals: [{ text: 'Bo kvar hemma' }] } });
+      const written = (await res.json()) as OwnPlan;
+      expect(written.version).toBe(first.version + 1);
+      const before = await revisionOf(id);
+      const again = await call(token.astrid, `/api/me/own-plans/${id}/own-goals`, {
+        method: 'PUT',
+        key: newKey(),
+        ifMatch: written.version,
+        body: { individualGoals: written.individualGoals.map(({ id: goal, text }) => ({ id: goal, text })) },
+      });
+      expect(again.status).toBe(200);
+      const same = (await again.json()) as OwnPlan;
+      expect(same.version).toBe(written.version);
+      expect(same.individualGoals).toEqual(written.individualGoals);
+      expect(await revisionOf(id)).toBe(before);
+    });
   });
 
   describe('who has read my plan', () => {

@@ -848,10 +848,7 @@ export class PlansService {
     });
   }
 
-  /**
-   * Applies a change to the plan-level record under If-Match, as one transaction. A change that
-   * leaves the record as it is writes nothing but its access: the plan keeps its version.
-   */
+  /** Applies a change to the plan-level record under If-Match, as one transaction. */
   private async changePlan(
     actor: Actor,
     planId: string,
@@ -867,12 +864,7 @@ export class PlansService {
       const { plan, as } = await this.authorized(tx, actor, planId, operation, { lock: true, ...(facts ? { facts } : {}) });
       if (plan.version !== expectedVersion) throw stale(plan.version, 'plan');
       const changeType = typeof type === 'function' ? type(plan) : type;
-      const changes = mutate(plan, as!);
-      if (Object.entries(changes).every(([key, value]) => sameContent(plan[key as keyof PlanRow] ?? null, value))) {
-        await recordAccess(tx, [this.entry(actor, action, plan)]);
-        return this.viewFor(toView(plan, await this.parts(tx, planId)), as);
-      }
-      const full = await this.writePlanRecord(tx, actor, plan, changeType, action, changes);
+      const full = await this.writePlanRecord(tx, actor, plan, changeType, action, mutate(plan, as!));
       return this.viewFor(full, as);
     });
   }
@@ -881,7 +873,8 @@ export class PlansService {
    * Writes a change of the plan-level record, on the version read (the plan row locked by the
    * caller, who checked it and the policy): the version raised, the other principal's access
    * following a consent, and the change committed ({@link commitChange}). Staff and the
-   * individual's own changes both come through here. Returns the whole plan.
+   * individual's own changes both come through here. Returns the whole plan. A change that
+   * leaves the record as it is writes nothing but its access: the plan keeps its version.
    */
   async writePlanRecord(
     tx: Db,
@@ -891,6 +884,10 @@ export class PlansService {
     action: AccessAction,
     changes: Partial<typeof plans.$inferInsert>,
   ): Promise<PlanView> {
+    if (Object.entries(changes).every(([key, value]) => sameContent(plan[key as keyof PlanRow] ?? null, value))) {
+      await recordAccess(tx, [this.entry(recorder, action, plan)]);
+      return toView(plan, await this.parts(tx, plan.id));
+    }
     const [updated] = await tx
       .update(plans)
       .set({ ...changes, version: plan.version + 1 })
