@@ -154,8 +154,10 @@ interface PartUpdated {
 }
 
 /**
- * Whether a part's content after a change is the content stored: compared as JSON values, as
- * the database keeps them (its own order of keys; a key whose value is undefined is no key).
+ * Whether a value a change would write (a part's content, a column of the plan) is the value
+ * stored: compared as JSON values, as the database keeps them (its own order of keys; a key whose
+ * value is undefined is no key). A value JSON cannot hold as it is (a date) never compares equal,
+ * so it is always written.
  */
 export function sameContent(stored: unknown, next: unknown): boolean {
   return isDeepStrictEqual(stored, JSON.parse(JSON.stringify(next ?? null)));
