@@ -180,6 +180,13 @@ describeEachDatabase('changes made in one statement', (ctx) => {
       const changed = await staff.request(url, { method: 'PATCH', ifMatch: written.version, body: { goals: [{ text: 'Sova gott' }] } });
       expect(changed.status).toBe(200);
       expect(etagVersion(changed)).toBe(written.version + 1);
+
+      // A list with nothing in it is no list: goals cleared, then sent as [], change nothing more.
+      const cleared = await staff.request(url, { method: 'PATCH', ifMatch: written.version + 1, body: { goals: null } });
+      expect(etagVersion(cleared)).toBe(written.version + 2);
+      const empty = await staff.request(url, { method: 'PATCH', ifMatch: written.version + 2, body: { goals: [] } });
+      expect(empty.status).toBe(200);
+      expect(etagVersion(empty)).toBe(written.version + 2);
     });
 
     it('overtaken by a change of the other part, is made on the locked path, after it, in one history', async () => {

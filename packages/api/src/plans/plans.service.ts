@@ -163,6 +163,17 @@ export function sameContent(stored: unknown, next: unknown): boolean {
   return isDeepStrictEqual(stored, JSON.parse(JSON.stringify(next ?? null)));
 }
 
+/**
+ * Whether a part's content after a change is its content stored ({@link sameContent}), a list
+ * with nothing in it being no list: goals sent as `[]` where the part has none, or cleared
+ * (`null`) where it has `[]`, change nothing.
+ */
+function samePart(stored: unknown, next: PartContent): boolean {
+  const listed = (content: unknown) =>
+    Object.fromEntries(Object.entries((content ?? {}) as Record<string, unknown>).filter(([, value]) => !(Array.isArray(value) && value.length === 0)));
+  return sameContent(listed(stored), listed(next));
+}
+
 /** The whole plan, as stored: what revisions keep and the publisher cuts for each side. */
 export function toView(plan: PlanRow, parts: PartRow[]): PlanView {
   const principalParts = parts
@@ -1071,7 +1082,7 @@ export class PlansService {
     });
     if (!decision.allowed) return undefined;
     const content = normalisePart(applyPatch(part.content as PartContent, patch as Record<string, unknown>));
-    if (sameContent(part.content, content)) {
+    if (samePart(part.content, content)) {
       // Nothing to change: no revision, no event, nothing to publish; the read is logged.
       await recordAccessCommitted(this.db, [this.entry(actor, 'part.update', plan)]);
       return { view: this.viewFor(toView(plan, parts), as), path: 'unchanged' };
@@ -1198,7 +1209,7 @@ export class PlansService {
       if (!part) throw new ProblemError('not-found', 'No such part in this plan');
       if (part.version !== expectedVersion) throw stale(part.version, 'part');
       const content = normalisePart(applyPatch(part.content as PartContent, patch as Record<string, unknown>));
-      if (sameContent(part.content, content)) {
+      if (samePart(part.content, content)) {
         await recordAccess(tx, [this.entry(actor, 'part.update', plan)]);
         return { view: this.viewFor(toView(plan, await this.parts(tx, planId)), as), path: 'unchanged' };
       }

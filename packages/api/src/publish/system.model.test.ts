@@ -15,7 +15,8 @@
  * 4. the access log's hash chain is intact.
  *
  * Environment:
- * - `FC_RUNS`: sequences per database (default 3); e.g. `FC_RUNS=50` to search longer.
+ * - `FC_RUNS`: sequences per database, the examples below first (default: twice as many as there
+ *   are examples, so as many random sequences follow them); e.g. `FC_RUNS=50` to search longer.
  * - `FC_COMMANDS`: the most commands in one sequence (default 12).
  * - `FC_SEED`, `FC_PATH` and `FC_REPLAY_PATH`: replay a failure fast-check reported (its seed, its
  *   path, and the `replayPath` printed with the counterexample).
@@ -751,6 +752,8 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
     // The municipality was down when the consent came: changes and deliveries while it still is,
     // a restart mid-delivery, then it answers again and its deliveries look Astrid up.
     [[new EditTitle('municipality-coordinator', false), new Deliver(true), new Restart(true), new Outage('municipality', 'none'), new Deliver(true), new EditGoals('municipality', 'add', false)], 'down'],
+    // Staff save their goals with nothing changed, before and after a change and a delivery: no new version, nothing more published.
+    [[new EditGoals('region', 'same', false), new EditGoals('region', 'add', false), new Deliver(true), new EditGoals('region', 'same', false), new EditGoals('region', 'remove-first', false), new EditGoals('region', 'remove-first', false)], 'none'],
   ];
 
   const replay = process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), ...(process.env.FC_PATH ? { path: process.env.FC_PATH } : {}) } : {};
@@ -789,7 +792,8 @@ describeEachDatabase('the whole system, as a model: edits, answers, syncs, outag
             await peers.close();
           }
         }),
-        { numRuns: Number(process.env.FC_RUNS ?? 3), examples, interruptAfterTimeLimit: 240_000, ...fixed, ...replay },
+        // The examples count among the runs: by default each of them, then as many random sequences.
+        { numRuns: Number(process.env.FC_RUNS ?? 2 * examples.length), examples, interruptAfterTimeLimit: 240_000, ...fixed, ...replay },
       );
     },
     300_000,
