@@ -396,6 +396,9 @@ describeEachDatabase("the individual's own API (/api/me/own-plans)", (ctx) => {
       const written = (await res.json()) as OwnPlan;
       expect(written.version).toBe(first.version + 1);
       const before = await revisionOf(id);
+      const logged = async () =>
+        Number((await ctx.database.db.select({ n: count() }).from(accessLog).where(and(eq(accessLog.planId, id), eq(accessLog.action, 'plan.update'))))[0]!.n);
+      const loggedBefore = await logged();
       const again = await call(token.astrid, `/api/me/own-plans/${id}/own-goals`, {
         method: 'PUT',
         key: newKey(),
@@ -407,6 +410,8 @@ describeEachDatabase("the individual's own API (/api/me/own-plans)", (ctx) => {
       expect(same.version).toBe(written.version);
       expect(same.individualGoals).toEqual(written.individualGoals);
       expect(await revisionOf(id)).toBe(before);
+      // Her access is logged all the same.
+      expect(await logged()).toBe(loggedBefore + 1);
     });
   });
 

@@ -883,6 +883,15 @@ export class PlansService {
   }
 
   /**
+   * The answer to a change that leaves what it changes as it is, in its transaction: the plan as
+   * it is (the row read under its lock), and the access logged; nothing else is written.
+   */
+  async unchanged(tx: Db, recorder: Recorder, action: AccessAction, plan: PlanRow): Promise<PlanView> {
+    await recordAccess(tx, [this.entry(recorder, action, plan)]);
+    return toView(plan, await this.parts(tx, plan.id));
+  }
+
+  /**
    * Writes a change of the plan-level record, on the version read (the plan row locked by the
    * caller, who checked it and the policy): the version raised, the other principal's access
    * following a consent, and the change committed ({@link commitChange}). Staff and the
@@ -897,10 +906,7 @@ export class PlansService {
     action: AccessAction,
     changes: Partial<typeof plans.$inferInsert>,
   ): Promise<PlanView> {
-    if (Object.entries(changes).every(([key, value]) => sameContent(plan[key as keyof PlanRow] ?? null, value))) {
-      await recordAccess(tx, [this.entry(recorder, action, plan)]);
-      return toView(plan, await this.parts(tx, plan.id));
-    }
+    if (Object.entries(changes).every(([key, value]) => sameContent(plan[key as keyof PlanRow] ?? null, value))) return this.unchanged(tx, recorder, action, plan);
     const [updated] = await tx
       .update(plans)
       .set({ ...changes, version: plan.version + 1 })
@@ -1209,10 +1215,7 @@ export class PlansService {
       if (!part) throw new ProblemError('not-found', 'No such part in this plan');
       if (part.version !== expectedVersion) throw stale(part.version, 'part');
       const content = normalisePart(applyPatch(part.content as PartContent, patch as Record<string, unknown>));
-      if (samePart(part.content, content)) {
-        await recordAccess(tx, [this.entry(actor, 'part.update', plan)]);
-        return { view: this.viewFor(toView(plan, await this.parts(tx, planId)), as), path: 'unchanged' };
-      }
+      if (samePart(part.content, content)) return { view: this.viewFor(await this.unchanged(tx, actor, 'part.update', plan), as), path: 'unchanged' };
       const [updated] = await tx
         .update(planParts)
         .set({ content, version: sql`${planParts.version} + 1`, updatedAt: this.now() })

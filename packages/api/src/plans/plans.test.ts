@@ -1,5 +1,6 @@
 import type { PlanView } from '@sip/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { searchAccessLog } from '../access-log/access-log.ts';
 import {
   buildTestApp,
   consentInput,
@@ -319,6 +320,9 @@ describeEachDatabase('the shared SIP', (ctx) => {
       const plan = await regionCoordinator.createPlan({ title: 'SIP för Elsa', needs: [{ text: 'Behov' }] });
       const versions = async () => ((await (await regionCoordinator.request(`/api/plans/${plan.id}/versions`)).json()) as { versions: unknown[] }).versions.length;
       const before = await versions();
+      const logged = async () =>
+        (await searchAccessLog(ctx.database.db, { planId: plan.id, limit: 10_000, offset: 0 })).items.filter((e) => e.action === 'plan.update').length;
+      const loggedBefore = await logged();
       // The title it has, the needs as they are (with their ids), nothing at all: each pressed twice.
       for (const body of [{ title: 'SIP för Elsa' }, { needs: plan.fields.needs }, {}, { title: 'SIP för Elsa' }]) {
         const res = await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: 1, body });
@@ -327,6 +331,8 @@ describeEachDatabase('the shared SIP', (ctx) => {
         expect(((await res.json()) as PlanView).fields).toEqual(plan.fields);
       }
       expect(await versions()).toBe(before);
+      // Each was an access to the plan, and is logged as one.
+      expect(await logged()).toBe(loggedBefore + 4);
       // Needs sent without their ids are new needs: that is a change.
       const res = await regionCoordinator.request(`/api/plans/${plan.id}`, { method: 'PATCH', ifMatch: 1, body: { needs: [{ text: 'Behov' }] } });
       expect(res.headers.get('etag')).toBe('W/"2"');

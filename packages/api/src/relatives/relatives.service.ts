@@ -29,7 +29,7 @@ import { boundToPerson } from '../assembly/merge.ts';
 import type { Db } from '../db/database.ts';
 import { planOrganisations, planParts, plans } from '../db/schema.ts';
 import { invalidField, ProblemError } from '../http/errors.ts';
-import { PlansService, sameContent, stale, toView, type Actor } from '../plans/plans.service.ts';
+import { PlansService, sameContent, stale, type Actor } from '../plans/plans.service.ts';
 import { authorize, visibleMembership } from '../policy/authorize.ts';
 
 export type StoredRelative = Relative & { id: string };
@@ -163,11 +163,8 @@ export class RelativesService {
       const next = Array.isArray(result) ? result : result.relatives;
       const dismissed = Array.isArray(result) ? dismissedSourcesOf(part.content) : [...dismissedSourcesOf(part.content), ...result.dismissed].slice(-DISMISSED_MAX);
       const content = { ...(part.content as object), relatives: next, ...(dismissed.length ? { dismissedSources: dismissed } : {}) };
-      if (sameContent(part.content, content)) {
-        // Nothing to change (the same sent again): no revision, nothing published; the access is logged.
-        await this.plans.logAccess(tx, actor, 'relatives.update', [plan]);
-        return this.plans.viewFor(toView(plan, await this.plans.parts(tx, planId)), as);
-      }
+      // Nothing to change (the same sent again): no revision, nothing published; the access is logged.
+      if (sameContent(part.content, content)) return this.plans.viewFor(await this.plans.unchanged(tx, actor, 'relatives.update', plan), as);
       const [updated] = await tx
         .update(planParts)
         .set({

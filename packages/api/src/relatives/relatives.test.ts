@@ -151,6 +151,9 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
       const current = version(res);
       const versions = async () => ((await (await regionCoordinator.request(`/api/plans/${plan.id}/versions`)).json()) as { versions: unknown[] }).versions.length;
       const before = await versions();
+      const logged = async () =>
+        (await searchAccessLog(ctx.database.db, { planId: plan.id, limit: 10_000, offset: 0 })).items.filter((e) => e.action === 'relatives.update').length;
+      const loggedBefore = await logged();
       // The same phone number, the same sharing, pressed twice: nothing changes.
       for (let i = 0; i < 2; i++) {
         res = await municipalityHomecare.request(`${base}/${maria.id}`, { method: 'PATCH', ifMatch: current, body: { phone: maria.phone, name: maria.name } });
@@ -159,6 +162,8 @@ describeEachDatabase('the relatives section (staff)', (ctx) => {
         expect(await res.json()).toEqual(maria);
       }
       expect(await versions()).toBe(before);
+      // Each was an access to the plan, and is logged as one.
+      expect(await logged()).toBe(loggedBefore + 2);
       // A real change still takes the next version.
       res = await municipalityHomecare.request(`${base}/${maria.id}`, { method: 'PATCH', ifMatch: current, body: { phone: '+46701749999' } });
       expect(res.status).toBe(200);
