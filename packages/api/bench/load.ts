@@ -19,7 +19,9 @@ export type Scenario =
   /** The bare optimistic single-row update: PATCH /parts/:id with If-Match, on parts of their own. */
   | { kind: 'baseline-update'; url: string }
   /** A relative's answer on a commitment: decline, accept, withdraw, each with its own Idempotency-Key. */
-  | { kind: 'relative-answer'; url: string };
+  | { kind: 'relative-answer'; url: string }
+  /** The bare insert: POST /inserts, one row in one transaction, no auth, no logging (HTTP's own ceiling beside pgbench). */
+  | { kind: 'baseline-insert'; url: string };
 
 export interface RunSummary {
   seconds: number;
@@ -224,6 +226,15 @@ function requestsFor(scenario: Scenario): autocannon.Request[] {
             // Anything else: the answer is unknown (409 after a timeout's retry, say); leave the commitment.
             else c.answered = ANSWERS.length;
           },
+        },
+      ];
+    case 'baseline-insert':
+      return [
+        {
+          method: 'POST',
+          path: '/inserts',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ body: 'an answer of about this length' }),
         },
       ];
   }
