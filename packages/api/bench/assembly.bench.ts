@@ -3,10 +3,14 @@
 // BENCH_ROUNDS rounds, at least 3, of BENCH_ITERATIONS samples each). Target: assembly p50 at most
 // 1.2 times that round trip; the ratio is printed per round and as min/median/max. The two upstreams
 // are demo FHIR peers, each on a worker thread of its own, so their searching and answering does
-// not run on the event loop being measured.
+// not run on the event loop being measured. Beside them, in the same rounds and with no target, the
+// fetch alone (both sides' searches, validated and mapped, nothing stored): what of the assembly is
+// reading the upstreams, and what is storing the plan.
 // Run: npm run bench:assembly
 import { IdentifierSystem } from '@sip/shared';
 import { loadConfig } from '../src/config/config.ts';
+import { fetchSide } from '../src/assembly/fetch.ts';
+import { mapSide } from '../src/assembly/map.ts';
 import { SyncService } from '../src/assembly/sync.service.ts';
 import { organisations } from '../src/demo/world.ts';
 import { startingOrganisations, upsertOrganisations } from '../src/organisations/organisations.ts';
@@ -44,7 +48,8 @@ try {
   };
   const plans = new PlansService(bench.database.db, () => new Date());
   await upsertOrganisations(bench.database.db, startingOrganisations({ organisations: [], demoMode: true }), new Date());
-  const sync = new SyncService(bench.database.db, upstreams, loadConfig({}).fhirSystems, () => new Date());
+  const systems = loadConfig({}).fhirSystems;
+  const sync = new SyncService(bench.database.db, upstreams, systems, () => new Date());
   const principals = {
     region: { id: organisations.region.id, name: organisations.region.name },
     municipality: { id: organisations.municipality.id, name: organisations.municipality.name },
@@ -59,6 +64,25 @@ try {
         await upstreams[side].searchAll('Patient', { identifier: `${IdentifierSystem.personnummer}|${people[i % 2]}` });
         times[side].push(performance.now() - started);
       }
+    }
+    return times;
+  };
+
+  /** What assembly reads, alone: both sides fetched and mapped as sync does, nothing stored. */
+  const fetches = async (n: number) => {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const personId = people[i % 2]!;
+      const started = performance.now();
+      const known = await Promise.all(
+        (['region', 'municipality'] as const).map(async (side) => {
+          const record = await fetchSide(upstreams[side], personId, systems);
+          mapSide(side, record, new Date());
+          return record.patient !== undefined;
+        }),
+      );
+      times.push(performance.now() - started);
+      if (!known.every(Boolean)) throw new Error('an upstream did not know the individual during the benchmark');
     }
     return times;
   };
@@ -92,13 +116,14 @@ try {
   // turn (A B A B …), each round's ratio taken from its own pair.
   await roundTrips(3);
   await assemblies(3);
-  const all = { region: [] as number[], municipality: [] as number[], assembly: [] as number[] };
+  const all = { region: [] as number[], municipality: [] as number[], fetch: [] as number[], assembly: [] as number[] };
   const ratios: number[] = [];
   console.log(`database: ${bench.label}`);
   console.log(`upstreams: two FHIR peers on loopback, each on its own thread, ${latencyMs} ms added to every request; ${rounds} rounds of ${iterations} samples each\n`);
   console.log('round  slowest round trip p50 ms  cold assembly p50 ms  ratio');
   for (let round = 1; round <= rounds; round++) {
     const trips = await roundTrips(iterations);
+    all.fetch.push(...(await fetches(iterations)));
     const assembled = await assemblies(iterations);
     all.region.push(...trips.region);
     all.municipality.push(...trips.municipality);
@@ -114,6 +139,7 @@ try {
   for (const side of ['region', 'municipality'] as const) {
     console.log(`single round trip to the ${side.padEnd(13)}        ${ms(percentile(all[side], 50))}  ${ms(percentile(all[side], 99))}`);
   }
+  console.log(`fetch from both alone (searched, mapped)       ${ms(percentile(all.fetch, 50))}  ${ms(percentile(all.fetch, 99))}`);
   console.log(`cold assembly from both (fetch, map, store)    ${ms(percentile(all.assembly, 50))}  ${ms(percentile(all.assembly, 99))}`);
   const { min, median, max } = spread(ratios);
   console.log(
