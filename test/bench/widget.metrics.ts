@@ -14,6 +14,10 @@
  * On bare loopback the answer is back before the page's main thread has done its own work, so
  * that work (compiling the modules, ICU's first date formatter, the render) is all the widget's
  * time; with a network between, the element does part of it while it waits.
+ *
+ * On loopback, in the same runs and with no target, the widget also loads on a host page that has
+ * formatted a date of its own before it (as a portal that shows any date has): the page's ICU
+ * already started, which shows how much of the widget's time is ICU's first start.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -46,10 +50,15 @@ async function bareModule(): Promise<string> {
   return result.outputFiles[0]!.text;
 }
 
-/** A host page on its own origin: starts the clock, loads the module, stops it at first render. */
-function hostPage(kind: 'widget' | 'bare', service: string, token: string, planId: string): string {
+type HostKind = 'widget' | 'bare' | 'widget-after-intl';
+
+/**
+ * A host page on its own origin: starts the clock, loads the module, stops it at first render.
+ * `widget-after-intl`: the page formats a date of its own first, before the clock starts.
+ */
+function hostPage(kind: HostKind, service: string, token: string, planId: string): string {
   const load =
-    kind === 'widget'
+    kind !== 'bare'
       ? `import('${service}/widget/sip-relative-view.js').then(() => {
            const el = document.createElement('sip-relative-view');
            el.setAttribute('api-base', '${service}');
@@ -66,8 +75,9 @@ function hostPage(kind: 'widget' | 'bare', service: string, token: string, planI
            el.addEventListener('bare-ready', () => { window.rendered = performance.now() - start; }, { once: true });
            document.body.append(el);
          });`;
+  const own = kind === 'widget-after-intl' ? `document.body.append(new Intl.DateTimeFormat('sv', { dateStyle: 'long' }).format(new Date()));` : '';
   return `<!doctype html><html lang="sv"><head><meta charset="utf-8"><title>${kind}</title></head><body>
-<script>const start = performance.now(); ${load}</script></body></html>`;
+<script>${own} const start = performance.now(); ${load}</script></body></html>`;
 }
 
 function serve(routes: Record<string, { type: string; body: string }>): Promise<{ server: Server; url: string }> {
@@ -126,6 +136,7 @@ async function main() {
     const started = await serve({
       '/widget.html': { type: 'text/html; charset=utf-8', body: hostPage('widget', service.url, token, planId) },
       '/bare.html': { type: 'text/html; charset=utf-8', body: hostPage('bare', service.url, token, planId) },
+      '/widget-after-intl.html': { type: 'text/html; charset=utf-8', body: hostPage('widget-after-intl', service.url, token, planId) },
       '/bare-plan.js': { type: 'text/javascript; charset=utf-8', body: bare },
     });
     host = started.server;
@@ -136,10 +147,10 @@ async function main() {
      * latency, Chromium holds every request back that long (its network emulation), as on a
      * network between the portal's reader and the service.
      */
-    const measure = async (latencyMs: number) => {
-      const timings: Record<'widget' | 'bare', number[]> = { widget: [], bare: [] };
+    const measure = async (latencyMs: number, kinds: HostKind[] = ['widget', 'bare']) => {
+      const timings: Record<HostKind, number[]> = { widget: [], bare: [], 'widget-after-intl': [] };
       for (let run = 0; run < RUNS + 1; run++) {
-        for (const kind of ['widget', 'bare'] as const) {
+        for (const kind of kinds) {
           const context = await browser.newContext();
           const page = await context.newPage();
           if (latencyMs > 0) {
@@ -155,9 +166,10 @@ async function main() {
       }
       // Each run's widget time over the bare element's time in the same run (they alternate).
       const ratios = timings.widget.map((ms, i) => ms / timings.bare[i]!).sort((a, b) => a - b);
-      return { timings, ratios };
+      const afterIntlRatios = timings['widget-after-intl'].map((ms, i) => ms / timings.bare[i]!).sort((a, b) => a - b);
+      return { timings, ratios, afterIntlRatios };
     };
-    const { timings, ratios } = await measure(0);
+    const { timings, ratios, afterIntlRatios } = await measure(0, ['widget', 'bare', 'widget-after-intl']);
     const delayed = await measure(LATENCY_MS);
 
     const bareGzip = gzipSync(Buffer.from(bare), { level: 9 }).length;
@@ -180,6 +192,7 @@ async function main() {
         `gzip budget ${GZIP_BUDGET_BYTES} B (20 KB) for the core: ${gzipBytes <= GZIP_BUDGET_BYTES ? 'PASS' : `FAIL, ${gzipBytes - GZIP_BUDGET_BYTES} B over`} (${((gzipBytes / GZIP_BUDGET_BYTES) * 100).toFixed(0)}% of it)`,
         `plan view (served): ${planGzipBytes} B gzip, budget ${PLAN_GZIP_BUDGET_BYTES} B: ${planGzipBytes <= PLAN_GZIP_BUDGET_BYTES ? 'PASS' : 'FAIL'}; core and plan view, a Swedish page's first plan: ${gzipBytes + planGzipBytes} B gzip`,
         `time to first rendered plan, widget/bare per run (${ratios.length} runs, alternating): ${spreadOf(ratios)} (aim ≤ 1.20×)`,
+        `  reference, no target: on a host page that formatted a date before loading the widget (ICU started), widget p50 ${median(timings['widget-after-intl']).toFixed(1)} ms; widget/bare per run ${spreadOf(afterIntlRatios)}`,
         `the same with ${LATENCY_MS} ms added to every request: widget p50 ${median(delayed.timings.widget).toFixed(1)} ms, bare p50 ${median(delayed.timings.bare).toFixed(1)} ms; per run ${spreadOf(delayed.ratios)}`,
         '',
         `${'staff elements (served), all five'.padEnd(34)} ${kb(staffModule.length).padStart(9)} ${kb(staffGzipBytes).padStart(9)}`,
