@@ -146,7 +146,7 @@ export const ownRoutes = createRouter()
       path: '/api/me/own-plans/{planId}/own-goals',
       tags,
       summary: 'Write my own goals and what I do myself, in my own words',
-      description: `A list sent replaces the one in the plan; staff see it in the plan. Send If-Match with the version read: a stale one is a 412 and nothing is written. ${SAID}`,
+      description: `A list sent replaces the one in the plan; staff see it in the plan. Send If-Match with the version read: a stale one is a 412 and nothing is written. Lists sent as they are (with the ids they were given) change nothing: the answer is the plan as it is, on the same version. ${SAID}`,
       security: bearerSecurity,
       middleware: [...authz('own.goals'), requireIfMatch, requireIdempotencyKey],
       request: { params: z.object({ planId }), headers: keyAndVersionHeaders(true), ...jsonBody(ownGoalsSchema, examples.ownGoals.request) },

@@ -170,6 +170,8 @@ export const relativesRoutes = createRouter()
       path: '/api/plans/{planId}/relatives/{relativeId}',
       tags,
       summary: 'Change a relative: name, relationship, contact, child, shared home, information',
+      description:
+        'Requires If-Match with the relatives section ETag. A change that leaves the relative as they are (the same sent again) is answered with the relative as they are, on the same ETag: no new version of the plan, nothing published.',
       security: bearerSecurity,
       middleware: [...authz('relatives.update'), requireIfMatch],
       request: { params: relativeParams, headers: ifMatchHeader, ...jsonBody(relativePatch, examples.relativePatch.request) },
