@@ -731,8 +731,10 @@ describe('<sip-plan-editor>', () => {
     await expect(focused(page)).resolves.toMatchObject({ text: 'Make my change again' });
     await page.keyboard.press('Enter');
     await expect.poll(() => conflict.count()).toBe(0);
-    const after = (await readPlan('municipality-homecare', ids.astrid)).plan.relativesSection.relatives.find((r) => r.id === relative.id)!.support!.requests;
-    expect(after.find((r) => r.at === request.at && r.kind === request.kind)!.handledAt).toBeTruthy();
+    // The conflict closes as the change is sent, before its answer comes: wait for it to be made.
+    const requests = async () => (await readPlan('municipality-homecare', ids.astrid)).plan.relativesSection.relatives.find((r) => r.id === relative.id)!.support!.requests;
+    await expect.poll(async () => (await requests()).find((r) => r.at === request.at && r.kind === request.kind)!.handledAt).toBeTruthy();
+    const after = await requests();
     // The request that came meanwhile is still open.
     expect(after.find((r) => r.note === 'Jag behöver avlösning')!.handledAt).toBeUndefined();
     expect(errors.filter((e) => !/ERR_FAILED|status of 412/.test(e))).toEqual([]);
